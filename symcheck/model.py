@@ -1,0 +1,314 @@
+"""Plain data types shared by every stage: declarations, steps, verdicts, results.
+
+Nothing here parses, computes or prints. The loader fills the declaration types from
+a derivation file, the engine produces the result types, and printers read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Optional, Union
+
+LineRef = Union[int, tuple[int, int]]
+
+
+def format_line(line: Optional[LineRef]) -> Optional[Union[int, str]]:
+    """A line reference as JSON shows it: an int, or "a-b" for a range."""
+    if isinstance(line, tuple):
+        return f"{line[0]}-{line[1]}"
+    return line
+
+
+class Verdict(str, Enum):
+    PROVED = "proved"
+    PROVED_FOR_SIZES = "proved-for-sizes"
+    NUMERIC = "numeric"
+    CONDITIONAL = "conditional"
+    REFUTED = "refuted"
+    UNKNOWN = "unknown"
+
+    @property
+    def holds(self) -> bool:
+        """True for verdicts that support the step as written (numeric is evidence, not proof)."""
+        return self in (Verdict.PROVED, Verdict.PROVED_FOR_SIZES, Verdict.NUMERIC)
+
+    @property
+    def fails(self) -> bool:
+        """True for verdicts that show the step as written is wrong in general."""
+        return self in (Verdict.REFUTED, Verdict.CONDITIONAL)
+
+
+# ---------------------------------------------------------------- declarations
+
+
+class SymbolKind(str, Enum):
+    SCALAR = "scalar"
+    VECTOR = "vector"
+    MATRIX = "matrix"
+
+
+class Domain(str, Enum):
+    REAL = "real"
+    POSITIVE = "positive"
+    NONNEGATIVE = "nonnegative"
+    PROBABILITY = "probability"  # entries in (0, 1) that sum to 1 (vectors)
+    ONE_HOT = "one-hot"  # entries in {0, 1}, exactly one 1 (vectors)
+    UNIT_INTERVAL = "unit-interval"  # scalars in (0, 1)
+
+
+@dataclass(frozen=True)
+class SizeDecl:
+    """A symbolic size such as N, K or c: a positive integer."""
+
+    name: str
+    minimum: int = 1
+
+
+@dataclass(frozen=True)
+class IndexDecl:
+    """An integer index ranging over lower..upper (upper is a size name or an int)."""
+
+    name: str
+    lower: Union[int, str]
+    upper: Union[int, str]
+
+
+@dataclass(frozen=True)
+class SymbolDecl:
+    """A declared symbol. Vectors are indexed by one index, matrices by two.
+
+    `latex` is how the source writes the name when that is not plain (e.g. "\\mathcal{L}",
+    "\\text{softmax}"); `shape` holds size names or ints for each axis.
+    `entries` says what each entry is when the symbol itself is a vector of vectors
+    (e.g. x_n in R^D): then indexing it gives a vector, not a scalar.
+    """
+
+    name: str
+    kind: SymbolKind = SymbolKind.SCALAR
+    domain: Domain = Domain.REAL
+    shape: tuple[Union[int, str], ...] = ()
+    latex: Optional[str] = None
+    line: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class FunctionDecl:
+    """An arbitrary (undefined) differentiable function such as g(x) in the quotient rule."""
+
+    name: str
+    arity: int = 1
+    latex: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class RewriteRule:
+    """Notation the source uses that the parser cannot read as written.
+
+    `pattern` and `replacement` are LaTeX; #1..#9 in the pattern match one token or one
+    braced group, and are substituted into the replacement. Applied to the token stream
+    before parsing, so the LaTeX shown to the user stays the source's.
+    """
+
+    pattern: str
+    replacement: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Definition:
+    """lhs := rhs, unfoldable by the engine, e.g. S_j := e^{a_j} / sum_k e^{a_k}.
+
+    The lhs is a symbol, an indexed symbol (free indices become parameters), or a
+    function application f(x).
+    """
+
+    latex: str
+    line: Optional[LineRef] = None
+    erratum: Optional["Erratum"] = None
+    why: str = ""
+
+
+# ---------------------------------------------------------------- steps, chains, claims
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """The author got this step wrong; `intended` is what they meant, verified too."""
+
+    note: str
+    intended: str
+
+
+@dataclass(frozen=True)
+class Step:
+    latex: str
+    line: Optional[LineRef] = None
+    why: str = ""
+    erratum: Optional[Erratum] = None
+    source: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Consecutive steps claimed equal, optionally under a case condition (e.g. "i = j")."""
+
+    name: str
+    steps: tuple[Step, ...]
+    condition: Optional[str] = None
+    assumptions: tuple[str, ...] = ()
+    source: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A standalone statement checked as an identity: `latex` is "lhs = rhs".
+
+    `given` holds premises ("f(x) = g(x)/h(x)") that hold while checking the claim.
+    `kind` is "identity" (must hold everywhere in the domain) or "shape" (matrix shapes
+    in `latex` must agree).
+    """
+
+    name: str
+    latex: str
+    line: Optional[LineRef] = None
+    given: tuple[str, ...] = ()
+    condition: Optional[str] = None
+    why: str = ""
+    erratum: Optional[Erratum] = None
+    kind: str = "identity"
+    source: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class GradientCheckSpec:
+    """Finite-difference check of a closed-form gradient that does not trust the algebra.
+
+    `loss` is LaTeX of a scalar loss in the vector `wrt`; `gradient` is LaTeX of the
+    closed-form component `d loss / d wrt_index` with the free index `index`.
+    """
+
+    name: str
+    loss: str
+    wrt: str
+    index: str
+    gradient: str
+    size: str
+    sizes: tuple[int, ...] = (2, 3, 4, 5, 6)
+    line: Optional[LineRef] = None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which source lines hold math and why any of them are not encoded."""
+
+    skipped: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    path: str  # the derivation file
+    source: str  # the source document's file name
+    title: str
+    sizes: tuple[SizeDecl, ...] = ()
+    indices: tuple[IndexDecl, ...] = ()
+    symbols: tuple[SymbolDecl, ...] = ()
+    functions: tuple[FunctionDecl, ...] = ()
+    rewrites: tuple[RewriteRule, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    chains: tuple[Chain, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    gradient_checks: tuple[GradientCheckSpec, ...] = ()
+    coverage: Coverage = field(default_factory=Coverage)
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A point inside the declared domain where the two sides differ, re-checked.
+
+    Values are strings so that exact rationals and 50-digit floats print faithfully.
+    """
+
+    point: dict[str, str]
+    lhs: str
+    rhs: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the engine decided for one equation."""
+
+    verdict: Verdict
+    strategy: str
+    seconds: float
+    reason: str = ""
+    condition: Optional[str] = None
+    counterexample: Optional[Counterexample] = None
+    sizes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ErratumResult:
+    note: str
+    intended: str
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The verdict on a step against its predecessor (or on a claim/definition)."""
+
+    kind: str  # "step", "claim", "definition"
+    name: str
+    source: str
+    line: Optional[LineRef]
+    latex: str
+    decision: Decision
+    expected: bool
+    erratum: Optional[ErratumResult] = None
+    previous_latex: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    name: str
+    condition: Optional[str]
+    steps: tuple[StepResult, ...]
+
+
+@dataclass(frozen=True)
+class GradientCheckResult:
+    name: str
+    size: int
+    max_abs_error: float
+    max_rel_error: float
+    points: int
+    passed: bool
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    path: str
+    source: str
+    title: str
+    definitions: tuple[StepResult, ...]
+    chains: tuple[ChainResult, ...]
+    claims: tuple[StepResult, ...]
+    gradient_checks: tuple[GradientCheckResult, ...] = ()
+    seconds: float = 0.0
+
+    def all_results(self) -> list[StepResult]:
+        results = list(self.definitions)
+        for chain in self.chains:
+            results.extend(chain.steps)
+        results.extend(self.claims)
+        return results
+
+    @property
+    def all_expected(self) -> bool:
+        return all(r.expected for r in self.all_results()) and all(
+            g.passed for g in self.gradient_checks
+        )

@@ -1,0 +1,1 @@
+"""pytest plugin: collect derivation files as tests (filled in by the `check` work)."""

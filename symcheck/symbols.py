@@ -1,0 +1,111 @@
+"""The SymPy objects that a document's declarations stand for.
+
+Representation conventions shared by the notation layer and the engine:
+
+- a size N is ``Symbol("N", integer=True, positive=True)``;
+- an index i is ``Symbol("i", integer=True)``; its range lives in ``SymbolTable.index_ranges``;
+- a scalar x is ``Symbol("x", real=True)`` (or positive=True ...);
+- a vector a of size N is ``IndexedBase("a")``; its entry a_i is ``a[i]`` (scalar);
+  the bare vector in a matrix context is ``MatrixSymbol("a", N, 1)`` (see ``matrix_symbol``);
+- a matrix y with shape (n, K) is ``IndexedBase("y")``; entry ``y[n, k]``;
+- an arbitrary function g is ``Function("g")``;
+- definitions are unfolded by the engine; the notation layer never evaluates derivatives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+import sympy
+
+from .model import Derivation, Domain, SymbolDecl, SymbolKind
+
+ASSUMPTIONS_BY_DOMAIN: dict[Domain, dict[str, bool]] = {
+    Domain.REAL: {"real": True},
+    Domain.POSITIVE: {"positive": True},
+    Domain.NONNEGATIVE: {"nonnegative": True},
+    Domain.PROBABILITY: {"positive": True},
+    Domain.ONE_HOT: {"nonnegative": True, "integer": True},
+    Domain.UNIT_INTERVAL: {"positive": True},
+}
+
+Bound = Union[int, sympy.Symbol]
+
+
+@dataclass
+class SymbolTable:
+    """Every declared name of one document, as SymPy objects, with domains and ranges."""
+
+    sizes: dict[str, sympy.Symbol] = field(default_factory=dict)
+    indices: dict[str, sympy.Symbol] = field(default_factory=dict)
+    index_ranges: dict[sympy.Symbol, tuple[Bound, Bound]] = field(default_factory=dict)
+    scalars: dict[str, sympy.Symbol] = field(default_factory=dict)
+    bases: dict[str, sympy.IndexedBase] = field(default_factory=dict)
+    functions: dict[str, sympy.FunctionClass] = field(default_factory=dict)
+    declarations: dict[str, SymbolDecl] = field(default_factory=dict)
+
+    def shape(self, name: str) -> tuple[Bound, ...]:
+        decl = self.declarations[name]
+        return tuple(self.bound(axis) for axis in decl.shape)
+
+    def bound(self, value: Union[int, str]) -> Bound:
+        """A size name or literal as a SymPy object (sizes must be declared)."""
+        if isinstance(value, int):
+            return value
+        return self.sizes[value]
+
+    def domain_of(self, name: str) -> Domain:
+        return self.declarations[name].domain
+
+    def matrix_symbol(self, name: str) -> sympy.MatrixSymbol:
+        """The bare vector or matrix `name` as a matrix expression (vectors are columns)."""
+        shape = self.shape(name)
+        rows, cols = (shape[0], 1) if len(shape) == 1 else shape
+        return sympy.MatrixSymbol(name, rows, cols)
+
+    def range_of(self, index: sympy.Symbol) -> Optional[tuple[Bound, Bound]]:
+        return self.index_ranges.get(index)
+
+
+def build_symbol_table(derivation: Derivation) -> SymbolTable:
+    table = SymbolTable()
+    for size in derivation.sizes:
+        table.sizes[size.name] = sympy.Symbol(size.name, integer=True, positive=True)
+    for index in derivation.indices:
+        symbol = sympy.Symbol(index.name, integer=True)
+        table.indices[index.name] = symbol
+        table.index_ranges[symbol] = (table.bound(index.lower), table.bound(index.upper))
+    for decl in derivation.symbols:
+        table.declarations[decl.name] = decl
+        assumptions = ASSUMPTIONS_BY_DOMAIN[decl.domain]
+        if decl.kind is SymbolKind.SCALAR:
+            table.scalars[decl.name] = sympy.Symbol(decl.name, **assumptions)
+        else:
+            table.bases[decl.name] = sympy.IndexedBase(decl.name, **assumptions)
+    for function in derivation.functions:
+        table.functions[function.name] = sympy.Function(function.name)
+    return table
+
+
+@dataclass(frozen=True)
+class CompiledDefinition:
+    """target(params) := body, e.g. S[j] := exp(a[j]) / Sum(exp(a[k]), (k, 1, N)).
+
+    `target` is a Symbol, an IndexedBase or a Function class; `params` are the free
+    indices or arguments on the left-hand side, replaced by the actual ones on unfolding.
+    """
+
+    target: object
+    params: tuple[sympy.Symbol, ...]
+    body: sympy.Expr
+
+
+@dataclass
+class Scope:
+    """What the engine may use when deciding a step: the symbol table, the definitions
+    it may unfold, and facts that hold in the document (e.g. sum_k y_k = 1)."""
+
+    table: SymbolTable
+    definitions: list[CompiledDefinition] = field(default_factory=list)
+    assumptions: list[sympy.Basic] = field(default_factory=list)
