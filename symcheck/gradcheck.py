@@ -1,0 +1,409 @@
+"""Numeric gradient checks that do not trust the algebra.
+
+A `CompiledGradientCheck` holds a scalar loss in the vector ``wrt`` and a closed-form
+gradient component with free index ``index``. For each size K in ``spec.sizes``:
+
+1. every size symbol of the document is set to K (a gradient check has one size in
+   practice; any other declared size takes the same value);
+2. definitions from ``scope.definitions`` are unfolded: their bodies are instantiated
+   with K and their sums expanded first, so no bound variable can capture an argument,
+   then ``p[l]`` is replaced by the body with the parameters set to the actual indices
+   (repeatedly, so definitions may use each other);
+3. ``.doit()`` expands the sums, and the loss and the K gradient components are
+   lambdified with numpy (float64) over the entries that remain;
+4. ``points`` seeded points are drawn: entries of ``wrt`` standard normal, other
+   vectors and scalars inside their declared domain (see `draw_values`);
+5. each component is compared with the central difference
+   ``(L(x + h_i e_i) - L(x - h_i e_i)) / (2 h_i)`` where ``h_i = h * max(1, |x_i|)``
+   and ``h = 1e-6``.
+
+Errors: ``abs = |fd - g|`` and ``rel = abs / max(1, |fd|, |g|)`` (a safeguarded relative
+error: relative for large gradients, absolute for small ones, so components near 0 do
+not blow up). A size passes when the largest ``rel`` over all points and components is
+below ``REL_TOLERANCE = 1e-6``. Central differences in float64 with h = 1e-6 are
+accurate to about 1e-9 here, while a wrong closed form is off by O(0.1).
+
+`step_sweep` gives the largest absolute error for h = 1e-1 .. 1e-12: truncation error
+dominates for large h and rounding error for small h, hence the V shape on a log-log plot.
+
+Everything is deterministic: the numpy Generator is seeded from ``seed`` and the size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence
+
+import numpy as np
+import sympy
+from sympy import Indexed, IndexedBase
+
+from .compiled import CompiledGradientCheck
+from .model import Domain, GradientCheckResult
+from .symbols import CompiledDefinition, Scope
+
+STEP = 1e-6
+REL_TOLERANCE = 1e-6
+SWEEP_STEPS: tuple[float, ...] = tuple(10.0**-e for e in range(1, 13))
+
+
+class NumericError(Exception):
+    """An expression cannot be evaluated numerically (and why)."""
+
+
+# ---------------------------------------------------------------- unfolding
+
+
+def size_map(scope: Scope, value: int) -> dict[sympy.Symbol, sympy.Integer]:
+    """Every declared size symbol set to `value`."""
+    return {symbol: sympy.Integer(value) for symbol in scope.table.sizes.values()}
+
+
+def _name(obj) -> Optional[str]:
+    if isinstance(obj, IndexedBase):
+        return str(obj.label)
+    if isinstance(obj, sympy.Symbol):
+        return obj.name
+    if isinstance(obj, sympy.FunctionClass):
+        return getattr(obj, "__name__", None)
+    return None
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: str  # "indexed", "symbol", "function"
+    name: str
+    params: tuple[sympy.Symbol, ...]
+    body: sympy.Expr
+
+
+def instantiate_definitions(
+    definitions: Iterable[CompiledDefinition], sizes: dict
+) -> list[_Rule]:
+    """Definitions with sizes set and their own sums expanded (no bound variables left)."""
+    rules = []
+    for definition in definitions:
+        target, params = definition.target, tuple(definition.params)
+        if isinstance(target, Indexed):  # tolerate p[k] as the target
+            params = params or tuple(target.indices)
+            target = target.base
+        body = sympy.sympify(definition.body).xreplace(sizes).doit()
+        if isinstance(target, IndexedBase):
+            kind = "indexed"
+        elif isinstance(target, sympy.Symbol):
+            kind = "symbol"
+        elif isinstance(target, sympy.FunctionClass):
+            kind = "function"
+        else:
+            continue
+        name = _name(target)
+        if name is None:
+            continue
+        rules.append(_Rule(kind, name, params, body))
+    return rules
+
+
+def _bind(rule: _Rule, args: Sequence) -> sympy.Expr:
+    if len(args) != len(rule.params):
+        raise NumericError(
+            f"definition of {rule.name} takes {len(rule.params)} argument(s), got {len(args)}"
+        )
+    return rule.body.subs(dict(zip(rule.params, args)), simultaneous=True)
+
+
+def _apply(expr: sympy.Basic, rule: _Rule) -> sympy.Basic:
+    if rule.kind == "indexed":
+        return expr.replace(
+            lambda e: isinstance(e, Indexed) and str(e.base.label) == rule.name,
+            lambda e: _bind(rule, e.indices),
+        )
+    if rule.kind == "symbol":
+        mapping = {
+            s: rule.body
+            for s in expr.free_symbols
+            if isinstance(s, sympy.Symbol) and s.name == rule.name
+        }
+        return expr.xreplace(mapping) if mapping else expr
+    return expr.replace(
+        lambda e: isinstance(e, sympy.core.function.AppliedUndef)
+        and type(e).__name__ == rule.name,
+        lambda e: _bind(rule, e.args),
+    )
+
+
+def unfold(expr: sympy.Basic, rules: Sequence[_Rule], *, max_rounds: int = 25) -> sympy.Basic:
+    """Replace defined names by their bodies until nothing changes."""
+    for _ in range(max_rounds):
+        new = expr
+        for rule in rules:
+            new = _apply(new, rule)
+        if new == expr:
+            return expr
+        expr = new
+    raise NumericError("definitions keep unfolding (circular definition?)")
+
+
+def instantiate(expr, scope: Scope, size: int, extra: Optional[dict] = None) -> sympy.Expr:
+    """`expr` with sizes = `size`, `extra` substituted, definitions unfolded, sums expanded."""
+    sizes = size_map(scope, size)
+    rules = instantiate_definitions(scope.definitions, sizes)
+    expr = sympy.sympify(expr).xreplace(sizes)
+    if extra:
+        expr = expr.xreplace(extra)
+    expr = unfold(expr, rules)
+    expr = expr.doit()
+    # doit may reveal defined names inside evaluated derivatives or sums
+    expr = unfold(expr, rules).doit()
+    return expr
+
+
+# ---------------------------------------------------------------- drawing values
+
+
+def _domain(scope: Scope, name: str) -> Domain:
+    decl = scope.table.declarations.get(name)
+    return decl.domain if decl is not None else Domain.REAL
+
+
+def draw_scalar(rng: np.random.Generator, domain: Domain) -> float:
+    if domain in (Domain.POSITIVE,):
+        return float(rng.uniform(0.5, 2.0))
+    if domain is Domain.NONNEGATIVE:
+        return float(rng.uniform(0.0, 2.0))
+    if domain in (Domain.UNIT_INTERVAL, Domain.PROBABILITY):
+        return float(rng.uniform(0.05, 0.95))
+    if domain is Domain.ONE_HOT:
+        return float(rng.integers(0, 2))
+    return float(rng.standard_normal())
+
+
+def draw_vector(rng: np.random.Generator, domain: Domain, n: int) -> np.ndarray:
+    """`n` float64 entries inside `domain` (probability: positive, summing to 1;
+    one-hot: a random unit vector; positive: uniform(0.5, 2); real: standard normal)."""
+    if domain is Domain.PROBABILITY:
+        raw = rng.uniform(0.1, 1.0, size=n)
+        return raw / raw.sum()
+    if domain is Domain.ONE_HOT:
+        out = np.zeros(n)
+        out[int(rng.integers(0, n))] = 1.0
+        return out
+    return np.array([draw_scalar(rng, domain) for _ in range(n)], dtype=float)
+
+
+def _sort_key(obj) -> str:
+    return sympy.srepr(obj)
+
+
+def draw_values(
+    rng: np.random.Generator,
+    scope: Scope,
+    entries: Iterable[Indexed],
+    scalars: Iterable[sympy.Symbol] = (),
+    *,
+    skip_base: Optional[str] = None,
+    extra_entries: Optional[dict[str, list[tuple]]] = None,
+) -> dict[sympy.Basic, float]:
+    """Values for vector entries and scalars, each inside its declared domain.
+
+    Entries of one vector are grouped by all but their last index (a row), and each row
+    is drawn as a whole so probability rows sum to 1 and one-hot rows hold one 1.
+    `extra_entries` adds index tuples per base that belong to a row without appearing
+    (so that a probability vector is normalised over all its entries).
+    The draw order is sorted, hence deterministic.
+    """
+    rows: dict[tuple[str, tuple], dict[tuple, Indexed]] = {}
+    bases: dict[str, IndexedBase] = {}
+    for entry in entries:
+        name = str(entry.base.label)
+        if name == skip_base:
+            continue
+        bases.setdefault(name, entry.base)
+        row = rows.setdefault((name, tuple(entry.indices[:-1])), {})
+        row[tuple(entry.indices)] = entry
+    for name, tuples in (extra_entries or {}).items():
+        if name == skip_base or name not in bases:
+            continue
+        for indices in tuples:
+            row = rows.setdefault((name, tuple(indices[:-1])), {})
+            row.setdefault(tuple(indices), bases[name][indices])
+    values: dict[sympy.Basic, float] = {}
+    for key in sorted(rows, key=lambda k: (k[0], _sort_key(k[1]))):
+        name = key[0]
+        row = rows[key]
+        ordered = sorted(row, key=_sort_key)
+        drawn = draw_vector(rng, _domain(scope, name), len(ordered))
+        for indices, value in zip(ordered, drawn):
+            values[row[indices]] = float(value)
+    for symbol in sorted(scalars, key=lambda s: s.name):
+        values[symbol] = draw_scalar(rng, _domain(scope, symbol.name))
+    return values
+
+
+# ---------------------------------------------------------------- the check
+
+
+@dataclass
+class _Prepared:
+    size: int
+    variables: list[Indexed]  # wrt entries, in component order
+    others: list[sympy.Basic]  # other free entries and scalars
+    loss: object  # callable(*variables, *others) -> float
+    gradient: list  # callables, one per component
+    scope: Scope
+
+
+def _free_entries(exprs: Sequence[sympy.Expr]):
+    indexed: set[Indexed] = set()
+    symbols: set[sympy.Symbol] = set()
+    for expr in exprs:
+        indexed |= expr.atoms(Indexed)
+        symbols |= {s for s in expr.free_symbols if isinstance(s, sympy.Symbol)}
+    # symbols that only occur as indices or labels are not values
+    for entry in indexed:
+        symbols.discard(entry.base.label)
+        for index in entry.indices:
+            symbols -= index.free_symbols
+    return indexed, symbols
+
+
+def _component_range(check: CompiledGradientCheck, size: int) -> list[int]:
+    bounds = check.scope.table.index_ranges.get(check.index)
+    sizes = size_map(check.scope, size)
+    sizes[check.size] = sympy.Integer(size)
+    if bounds is None:
+        return list(range(1, size + 1))
+    lower = sympy.sympify(bounds[0]).xreplace(sizes)
+    upper = sympy.sympify(bounds[1]).xreplace(sizes)
+    if not (lower.is_Integer and upper.is_Integer):
+        return list(range(1, size + 1))
+    return list(range(int(lower), int(upper) + 1))
+
+
+def _check_evaluable(expr: sympy.Expr, what: str) -> None:
+    undefined = sorted({type(f).__name__ for f in expr.atoms(sympy.core.function.AppliedUndef)})
+    if undefined:
+        raise NumericError(f"{what} uses undefined function(s) {', '.join(undefined)}")
+    if expr.has(sympy.Derivative, sympy.Sum, sympy.Product, sympy.Integral):
+        raise NumericError(f"{what} still holds an unevaluated derivative, sum or integral")
+
+
+def _prepare(check: CompiledGradientCheck, size: int) -> _Prepared:
+    scope = check.scope
+    extra = {check.size: sympy.Integer(size)}
+    loss = instantiate(check.loss, scope, size, extra)
+    components = _component_range(check, size)
+    gradients = [
+        instantiate(check.gradient, scope, size, {**extra, check.index: sympy.Integer(i)})
+        for i in components
+    ]
+    _check_evaluable(loss, "the loss")
+    for g in gradients:
+        _check_evaluable(g, "the closed-form gradient")
+    wrt_name = str(check.wrt.label)
+    variables = [check.wrt[i] for i in components]
+    indexed, symbols = _free_entries([loss, *gradients])
+    free_index = {check.index} & symbols
+    if free_index:
+        raise NumericError(f"index {check.index} is still free after instantiation")
+    others_indexed = sorted(
+        (e for e in indexed if str(e.base.label) != wrt_name), key=_sort_key
+    )
+    stray = sorted(
+        (e for e in indexed if str(e.base.label) == wrt_name and e not in set(variables)),
+        key=_sort_key,
+    )
+    if stray:
+        raise NumericError(
+            f"the loss uses {', '.join(map(str, stray))} outside the components of {wrt_name}"
+        )
+    others_scalars = sorted(symbols, key=lambda s: s.name)
+    others: list[sympy.Basic] = [*others_indexed, *others_scalars]
+    placeholders = [sympy.Dummy(f"v{n}") for n in range(len(variables) + len(others))]
+    mapping = dict(zip([*variables, *others], placeholders))
+    try:
+        loss_fn = sympy.lambdify(placeholders, loss.xreplace(mapping), modules="numpy")
+        grad_fns = [
+            sympy.lambdify(placeholders, g.xreplace(mapping), modules="numpy") for g in gradients
+        ]
+    except Exception as exc:  # pragma: no cover - lambdify failures are rare
+        raise NumericError(f"cannot compile for numpy: {exc}") from exc
+    return _Prepared(size, variables, others, loss_fn, grad_fns, scope)
+
+
+def _rng(seed: int, size: int, salt: int = 0) -> np.random.Generator:
+    return np.random.default_rng([int(seed), int(size), int(salt)])
+
+
+def _draw_point(prep: _Prepared, rng: np.random.Generator) -> tuple[np.ndarray, list[float]]:
+    x = rng.standard_normal(len(prep.variables))
+    entries = [o for o in prep.others if isinstance(o, Indexed)]
+    scalars = [o for o in prep.others if not isinstance(o, Indexed)]
+    values = draw_values(rng, prep.scope, entries, scalars)
+    return x, [values[o] for o in prep.others]
+
+
+def _errors_at(prep: _Prepared, x: np.ndarray, others: list[float], h: float):
+    """(fd, closed form) per component at x, with step h relative to max(1, |x_i|)."""
+    fds, closed = [], []
+    with np.errstate(all="ignore"):
+        for i in range(len(x)):
+            hi = h * max(1.0, abs(float(x[i])))
+            up, down = x.copy(), x.copy()
+            up[i] += hi
+            down[i] -= hi
+            f_up = float(prep.loss(*up, *others))
+            f_down = float(prep.loss(*down, *others))
+            fds.append((f_up - f_down) / (up[i] - down[i]))
+            closed.append(float(prep.gradient[i](*x, *others)))
+    return np.array(fds), np.array(closed)
+
+
+def run_gradient_check(
+    check: CompiledGradientCheck, *, seed: int = 0, points: int = 5
+) -> list[GradientCheckResult]:
+    """One `GradientCheckResult` per size in ``check.spec.sizes`` (see module docstring).
+
+    Raises `NumericError` when the loss or gradient cannot be evaluated numerically.
+    """
+    results = []
+    for size in check.spec.sizes:
+        prep = _prepare(check, size)
+        rng = _rng(seed, size)
+        max_abs = 0.0
+        max_rel = 0.0
+        for _ in range(points):
+            x, others = _draw_point(prep, rng)
+            fd, closed = _errors_at(prep, x, others, STEP)
+            abs_err = np.abs(fd - closed)
+            rel_err = abs_err / np.maximum(1.0, np.maximum(np.abs(fd), np.abs(closed)))
+            if not (np.all(np.isfinite(abs_err)) and np.all(np.isfinite(rel_err))):
+                max_abs = max_rel = float("inf")
+                continue
+            max_abs = max(max_abs, float(abs_err.max(initial=0.0)))
+            max_rel = max(max_rel, float(rel_err.max(initial=0.0)))
+        results.append(
+            GradientCheckResult(
+                name=check.spec.name,
+                size=size,
+                max_abs_error=max_abs,
+                max_rel_error=max_rel,
+                points=points,
+                passed=bool(max_rel < REL_TOLERANCE),
+            )
+        )
+    return results
+
+
+def step_sweep(
+    check: CompiledGradientCheck, size: int, *, seed: int = 0
+) -> list[tuple[float, float]]:
+    """(h, largest absolute error over components) for h = 1e-1 .. 1e-12 at one seeded point."""
+    prep = _prepare(check, size)
+    rng = _rng(seed, size, salt=1)
+    x, others = _draw_point(prep, rng)
+    out = []
+    for h in SWEEP_STEPS:
+        fd, closed = _errors_at(prep, x, others, h)
+        err = np.abs(fd - closed)
+        out.append((h, float(err.max(initial=0.0)) if np.all(np.isfinite(err)) else float("inf")))
+    return out
