@@ -1,0 +1,466 @@
+"""Derivation files: TOML -> model.Derivation -> CompiledDocument.
+
+Files are data. Every string is read by the notation layer; nothing is evaluated.
+Every problem with a file becomes an `InputError` that names the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+import sympy
+
+from .compiled import CompiledChain, CompiledDocument, CompiledGradientCheck, Equation
+from .latex import LatexError
+from .model import (
+    Chain,
+    Claim,
+    Coverage,
+    Definition,
+    Derivation,
+    Domain,
+    Erratum,
+    FunctionDecl,
+    GradientCheckSpec,
+    IndexDecl,
+    LineRef,
+    RewriteRule,
+    SizeDecl,
+    Step,
+    SymbolDecl,
+    SymbolKind,
+)
+from .notation import Notation
+from .symbols import CompiledDefinition, Scope, build_symbol_table
+
+DERIVATION_SUFFIX = ".toml"
+
+
+class InputError(Exception):
+    """Bad input: a file that cannot be read, parsed or understood."""
+
+    def __init__(self, path: str, line: Optional[int], message: str, latex: str = "", column: Optional[int] = None):
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message
+        self.latex, self.column = latex, column
+
+    def render(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: error: {self.message}"
+        if self.latex:
+            text += f"\n    {self.latex}"
+            if self.column is not None:
+                text += "\n    " + " " * self.column + "^"
+        return text
+
+
+# ---------------------------------------------------------------- reading TOML
+
+
+class _Reader:
+    """Reads one TOML table strictly: unknown keys and wrong types are errors at a line."""
+
+    def __init__(self, path: str, raw: str):
+        self.path, self.raw = path, raw
+
+    def line_of(self, needle: str) -> Optional[int]:
+        """The derivation-file line where a value is written (best effort for messages)."""
+        first = needle.strip().splitlines()[0] if needle.strip() else ""
+        if not first:
+            return None
+        for number, text in enumerate(self.raw.splitlines(), start=1):
+            if first in text:
+                return number
+        return None
+
+    def fail(self, message: str, near: str = "") -> InputError:
+        return InputError(self.path, self.line_of(near), message)
+
+    def table(self, data: Any, where: str, allowed: Sequence[str], required: Sequence[str] = ()) -> dict:
+        if not isinstance(data, dict):
+            raise self.fail(f"{where} must be a table")
+        unknown = sorted(set(data) - set(allowed))
+        if unknown:
+            raise self.fail(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(allowed)})", unknown[0])
+        for key in required:
+            if key not in data:
+                raise self.fail(f"{where}: missing key {key!r}", where)
+        return data
+
+    def string(self, data: dict, key: str, where: str, default: Optional[str] = None) -> Optional[str]:
+        value = data.get(key, default)
+        if value is not None and not isinstance(value, str):
+            raise self.fail(f"{where}: {key!r} must be a string", key)
+        return value
+
+    def line_ref(self, data: dict, where: str) -> Optional[LineRef]:
+        value = data.get("line")
+        if value is None or isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", value)
+            if match and int(match[1]) <= int(match[2]):
+                return (int(match[1]), int(match[2]))
+        raise self.fail(f"{where}: 'line' must be an int or a range \"a-b\"", str(value))
+
+    def enum(self, enum_type: type, value: Any, where: str) -> Any:
+        try:
+            return enum_type(value)
+        except ValueError:
+            choices = ", ".join(member.value for member in enum_type)
+            raise self.fail(f"{where}: {value!r} is not one of: {choices}", str(value)) from None
+
+
+def read_derivation(path: Path) -> Derivation:
+    """Read and validate a derivation file (no LaTeX is parsed here)."""
+    shown = str(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(shown, None, f"cannot read file: {error}") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        raise InputError(shown, int(match[1]) if match else None, f"invalid TOML: {error}") from None
+    return _derivation_from(data, _Reader(shown, raw))
+
+
+TOP_LEVEL_KEYS = (
+    "source", "title", "sizes", "indices", "symbols", "functions", "rewrites",
+    "definitions", "chains", "claims", "gradient_checks", "coverage",
+)
+
+
+def _derivation_from(data: dict, reader: _Reader) -> Derivation:
+    reader.table(data, "derivation file", TOP_LEVEL_KEYS, required=("source",))
+    source = reader.string(data, "source", "derivation file")
+    return Derivation(
+        path=reader.path,
+        source=source,
+        title=reader.string(data, "title", "derivation file", default=source),
+        sizes=tuple(_sizes(data.get("sizes", {}), reader)),
+        indices=tuple(_indices(data.get("indices", {}), reader)),
+        symbols=tuple(_symbols(data.get("symbols", {}), reader)),
+        functions=tuple(_functions(data.get("functions", {}), reader)),
+        rewrites=tuple(_each(data, "rewrites", reader, _rewrite)),
+        definitions=tuple(_each(data, "definitions", reader, _definition)),
+        chains=tuple(_each(data, "chains", reader, lambda d, r, w: _chain(d, r, w, source))),
+        claims=tuple(_each(data, "claims", reader, lambda d, r, w: _claim(d, r, w, source))),
+        gradient_checks=tuple(_each(data, "gradient_checks", reader, _gradient_check)),
+        coverage=_coverage(data.get("coverage", {}), reader),
+    )
+
+
+def _each(data: dict, key: str, reader: _Reader, build: Callable) -> list:
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        raise reader.fail(f"'{key}' must be an array of tables ([[{key}]])", key)
+    return [build(item, reader, f"{key}[{number}]") for number, item in enumerate(items, start=1)]
+
+
+def _named_tables(data: Any, key: str, reader: _Reader) -> list[tuple[str, Any]]:
+    if not isinstance(data, dict):
+        raise reader.fail(f"[{key}] must be a table", key)
+    return sorted(data.items())
+
+
+def _sizes(data: Any, reader: _Reader) -> list[SizeDecl]:
+    found = []
+    for name, spec in _named_tables(data, "sizes", reader):
+        spec = reader.table(spec, f"sizes.{name}", ("min",))
+        found.append(SizeDecl(name, int(spec.get("min", 1))))
+    return found
+
+
+def _indices(data: Any, reader: _Reader) -> list[IndexDecl]:
+    found = []
+    for name, spec in _named_tables(data, "indices", reader):
+        spec = reader.table(spec, f"indices.{name}", ("range",), required=("range",))
+        bounds = spec["range"]
+        if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, (int, str)) for b in bounds)):
+            raise reader.fail(f"indices.{name}: 'range' must be [lower, upper]", name)
+        found.append(IndexDecl(name, bounds[0], bounds[1]))
+    return found
+
+
+def _symbols(data: Any, reader: _Reader) -> list[SymbolDecl]:
+    found = []
+    for name, spec in _named_tables(data, "symbols", reader):
+        where = f"symbols.{name}"
+        spec = reader.table(spec, where, ("kind", "domain", "shape", "latex"))
+        kind = reader.enum(SymbolKind, spec.get("kind", "scalar"), where)
+        shape = spec.get("shape", [])
+        if not isinstance(shape, list) or len(shape) != {SymbolKind.SCALAR: 0, SymbolKind.VECTOR: 1, SymbolKind.MATRIX: 2}[kind]:
+            raise reader.fail(f"{where}: a {kind.value} needs a shape of {'no' if kind is SymbolKind.SCALAR else 'one' if kind is SymbolKind.VECTOR else 'two'} axes", name)
+        found.append(SymbolDecl(
+            name=name,
+            kind=kind,
+            domain=reader.enum(Domain, spec.get("domain", "real"), where),
+            shape=tuple(shape),
+            latex=reader.string(spec, "latex", where),
+        ))
+    return found
+
+
+def _functions(data: Any, reader: _Reader) -> list[FunctionDecl]:
+    found = []
+    for name, spec in _named_tables(data, "functions", reader):
+        spec = reader.table(spec, f"functions.{name}", ("arity", "latex"))
+        found.append(FunctionDecl(name, int(spec.get("arity", 1)), reader.string(spec, "latex", name)))
+    return found
+
+
+def _rewrite(data: Any, reader: _Reader, where: str) -> RewriteRule:
+    data = reader.table(data, where, ("pattern", "replacement", "note"), required=("pattern", "replacement"))
+    return RewriteRule(reader.string(data, "pattern", where), reader.string(data, "replacement", where), reader.string(data, "note", where, ""))
+
+
+def _erratum(data: dict, reader: _Reader, where: str) -> Optional[Erratum]:
+    if "erratum" not in data:
+        return None
+    spec = reader.table(data["erratum"], f"{where}.erratum", ("note", "intended"), required=("note", "intended"))
+    return Erratum(reader.string(spec, "note", where), reader.string(spec, "intended", where))
+
+
+def _definition(data: Any, reader: _Reader, where: str) -> Definition:
+    data = reader.table(data, where, ("line", "latex", "why", "erratum"), required=("latex",))
+    return Definition(
+        latex=reader.string(data, "latex", where),
+        line=reader.line_ref(data, where),
+        erratum=_erratum(data, reader, where),
+        why=reader.string(data, "why", where, ""),
+    )
+
+
+def _step(data: Any, reader: _Reader, where: str, source: str) -> Step:
+    data = reader.table(data, where, ("line", "latex", "why", "erratum", "source"), required=("latex",))
+    return Step(
+        latex=reader.string(data, "latex", where),
+        line=reader.line_ref(data, where),
+        why=reader.string(data, "why", where, ""),
+        erratum=_erratum(data, reader, where),
+        source=reader.string(data, "source", where, source),
+    )
+
+
+def _chain(data: Any, reader: _Reader, where: str, source: str) -> Chain:
+    data = reader.table(data, where, ("name", "condition", "steps", "source"), required=("name", "steps"))
+    chain_source = reader.string(data, "source", where, source)
+    steps = data["steps"]
+    if not isinstance(steps, list) or len(steps) < 2:
+        raise reader.fail(f"{where}: a chain needs at least two [[chains.steps]]", str(data.get("name", "")))
+    return Chain(
+        name=reader.string(data, "name", where),
+        steps=tuple(_step(step, reader, f"{where}.steps[{n}]", chain_source) for n, step in enumerate(steps, start=1)),
+        condition=reader.string(data, "condition", where),
+        source=chain_source,
+    )
+
+
+def _claim(data: Any, reader: _Reader, where: str, source: str) -> Claim:
+    allowed = ("name", "line", "latex", "given", "condition", "why", "erratum", "kind", "source")
+    data = reader.table(data, where, allowed, required=("name", "latex"))
+    given = data.get("given", [])
+    if not isinstance(given, list) or not all(isinstance(g, str) for g in given):
+        raise reader.fail(f"{where}: 'given' must be a list of LaTeX strings", "given")
+    kind = reader.string(data, "kind", where, "identity")
+    if kind not in ("identity", "shape"):
+        raise reader.fail(f"{where}: 'kind' must be \"identity\" or \"shape\"", kind)
+    return Claim(
+        name=reader.string(data, "name", where),
+        latex=reader.string(data, "latex", where),
+        line=reader.line_ref(data, where),
+        given=tuple(given),
+        condition=reader.string(data, "condition", where),
+        why=reader.string(data, "why", where, ""),
+        erratum=_erratum(data, reader, where),
+        kind=kind,
+        source=reader.string(data, "source", where, source),
+    )
+
+
+def _gradient_check(data: Any, reader: _Reader, where: str) -> GradientCheckSpec:
+    keys = ("name", "line", "loss", "wrt", "index", "gradient", "size", "sizes")
+    data = reader.table(data, where, keys, required=("name", "loss", "wrt", "index", "gradient", "size"))
+    sizes = data.get("sizes", [2, 3, 4, 5, 6])
+    if not isinstance(sizes, list) or not all(isinstance(s, int) and s >= 1 for s in sizes):
+        raise reader.fail(f"{where}: 'sizes' must be a list of positive ints", "sizes")
+    text = {key: reader.string(data, key, where) for key in ("name", "loss", "wrt", "index", "gradient", "size")}
+    return GradientCheckSpec(**text, sizes=tuple(sizes), line=reader.line_ref(data, where))
+
+
+def _coverage(data: Any, reader: _Reader) -> Coverage:
+    data = reader.table(data, "[coverage]", ("skipped",))
+    skipped: dict[int, str] = {}
+    for key, reason in data.get("skipped", {}).items():
+        match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", key)
+        if not match or not isinstance(reason, str):
+            raise reader.fail("coverage.skipped: keys are \"line\" or \"a-b\", values are reasons", key)
+        for line in range(int(match[1]), int(match[2] or match[1]) + 1):
+            skipped[line] = reason
+    return Coverage(skipped)
+
+
+# ---------------------------------------------------------------- compiling LaTeX
+
+
+class _Compiler:
+    """Parses every LaTeX string of a derivation, turning LatexError into InputError."""
+
+    def __init__(self, derivation: Derivation, reader: _Reader):
+        self.derivation, self.reader = derivation, reader
+        self.table = build_symbol_table(derivation)
+        self.notation = Notation(self.table, derivation.rewrites)
+
+    def located(self, latex: str, parse: Callable[[str], Any]) -> Any:
+        try:
+            return parse(latex)
+        except LatexError as error:
+            raise InputError(
+                self.reader.path, self.reader.line_of(latex), f"cannot read LaTeX: {error.message}",
+                latex=error.latex or latex, column=error.column,
+            ) from None
+
+    def expression(self, latex: str) -> Any:
+        return self.located(latex, self.notation.expression)
+
+    def sides(self, latex: str, expected: int = 2) -> list:
+        sides = self.located(latex, self.notation.equation)
+        if len(sides) != expected:
+            raise InputError(self.reader.path, self.reader.line_of(latex),
+                             f"expected an equation with {expected} sides, found {len(sides)}", latex=latex)
+        return sides
+
+    def condition(self, latex: Optional[str]) -> Optional[sympy.Basic]:
+        return None if latex is None else self.located(latex, self.notation.condition)
+
+    def definition(self, latex: str) -> CompiledDefinition:
+        lhs, rhs = self.sides(latex)
+        if isinstance(lhs, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in lhs.indices):
+            return CompiledDefinition(lhs.base, tuple(lhs.indices), rhs)
+        if isinstance(lhs, sympy.Symbol):
+            return CompiledDefinition(lhs, (), rhs)
+        if isinstance(lhs, sympy.core.function.AppliedUndef) and all(isinstance(a, sympy.Symbol) for a in lhs.args):
+            return CompiledDefinition(lhs.func, tuple(lhs.args), rhs)
+        raise InputError(self.reader.path, self.reader.line_of(latex),
+                         "the left-hand side of a definition must be a symbol, an indexed symbol or f(x)", latex=latex)
+
+
+def load_derivation(path: Path) -> CompiledDocument:
+    """Read, validate and parse one derivation file."""
+    derivation = read_derivation(path)
+    raw = path.read_text(encoding="utf-8")
+    compiler = _Compiler(derivation, _Reader(str(path), raw))
+    effective = [compiler.definition((d.erratum.intended if d.erratum else d.latex)) for d in derivation.definitions]
+    scope = Scope(compiler.table, effective)
+    document = CompiledDocument(derivation, scope)
+    document.definitions = [_definition_equation(d, compiler, scope) for d in derivation.definitions]
+    document.chains = [_compile_chain(chain, compiler, scope) for chain in derivation.chains]
+    document.claims = [_compile_claim(claim, compiler, scope) for claim in derivation.claims]
+    document.gradient_checks = [_compile_gradient_check(spec, compiler, scope) for spec in derivation.gradient_checks]
+    return document
+
+
+load_document = load_derivation
+
+
+def _definition_equation(definition: Definition, compiler: _Compiler, scope: Scope) -> Equation:
+    def build(latex: str) -> Equation:
+        compiled = compiler.definition(latex)
+        lhs, rhs = compiler.sides(latex)
+        return Equation("definition", latex, compiler.derivation.source, definition.line, latex, lhs, rhs,
+                        Scope(scope.table, [compiled], scope.assumptions))
+
+    written = build(definition.latex)
+    if definition.erratum is None:
+        return written
+    return replace(written, intended=build(definition.erratum.intended), erratum_note=definition.erratum.note)
+
+
+def _compile_chain(chain: Chain, compiler: _Compiler, scope: Scope) -> CompiledChain:
+    condition = compiler.condition(chain.condition)
+    equations = []
+    first = previous = chain.steps[0]
+    previous_expr = compiler.expression(_effective(previous))
+    first_expr = previous_expr
+    for step in chain.steps[1:]:
+        written = Equation(
+            "step", chain.name, step.source or chain.source, step.line, step.latex,
+            previous_expr, compiler.expression(step.latex), scope,
+            chain_condition=condition, condition_latex=chain.condition, previous_latex=_effective(previous),
+        )
+        if step.erratum:
+            intended = replace(written, rhs=compiler.expression(step.erratum.intended), latex=step.erratum.intended)
+            written = replace(written, intended=intended, erratum_note=step.erratum.note)
+        equations.append(written)
+        previous, previous_expr = step, (written.intended or written).rhs
+    if condition is not None:
+        equations.append(Equation(
+            "conclusion", chain.name, chain.source, _span(first.line, previous.line),
+            f"{first.latex} = {_effective(previous)}", first_expr, previous_expr, scope,
+            chain_condition=condition, condition_latex=chain.condition, previous_latex=first.latex,
+        ))
+    return CompiledChain(chain.name, chain.condition, tuple(equations))
+
+
+def _effective(step: Step) -> str:
+    return step.erratum.intended if step.erratum else step.latex
+
+
+def _span(first: Optional[LineRef], last: Optional[LineRef]) -> Optional[LineRef]:
+    start = first[0] if isinstance(first, tuple) else first
+    end = last[1] if isinstance(last, tuple) else last
+    if start is None or end is None or start == end:
+        return start if end is None else end
+    return (start, end)
+
+
+def _compile_claim(claim: Claim, compiler: _Compiler, scope: Scope) -> Equation:
+    local = Scope(scope.table, scope.definitions + [compiler.definition(g) for g in claim.given], scope.assumptions)
+    kind = "shape" if claim.kind == "shape" else "claim"
+    condition = compiler.condition(claim.condition)
+
+    def build(latex: str) -> Equation:
+        lhs, rhs = compiler.sides(latex)
+        return Equation(kind, claim.name, claim.source, claim.line, latex, lhs, rhs, local,
+                        chain_condition=condition, condition_latex=claim.condition)
+
+    written = build(claim.latex)
+    if claim.erratum is None:
+        return written
+    return replace(written, intended=build(claim.erratum.intended), erratum_note=claim.erratum.note)
+
+
+def _compile_gradient_check(spec: GradientCheckSpec, compiler: _Compiler, scope: Scope) -> CompiledGradientCheck:
+    table = compiler.table
+    for name, group in ((spec.wrt, table.bases), (spec.index, table.indices), (spec.size, table.sizes)):
+        if name not in group:
+            raise InputError(compiler.reader.path, compiler.reader.line_of(spec.name),
+                             f"gradient check {spec.name!r}: {name!r} is not declared")
+    return CompiledGradientCheck(
+        spec=spec,
+        loss=compiler.expression(spec.loss),
+        gradient=compiler.expression(spec.gradient),
+        wrt=table.bases[spec.wrt],
+        index=table.indices[spec.index],
+        size=table.sizes[spec.size],
+        scope=scope,
+    )
+
+
+def derivation_files(paths: Sequence[Path]) -> list[Path]:
+    """The derivation files named, directories expanded, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob(f"*{DERIVATION_SUFFIX}") if p.is_file()))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputError(str(path), None, "no such file or directory")
+    return found

@@ -1,0 +1,99 @@
+"""Run the engine over a compiled document and compare each verdict with the file's expectation."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Optional
+
+from .compiled import CompiledDocument, Equation
+from .engine import Settings, check_definition, check_shapes, decide_equation
+from .gradcheck import run_gradient_check
+from .model import ChainResult, Decision, DocumentResult, ErratumResult, StepResult, Verdict
+from .load import derivation_files, load_derivation
+
+_DECIDERS = {
+    "shape": lambda eq, settings: check_shapes(eq.lhs, eq.rhs, eq.scope),
+    "definition": lambda eq, settings: check_definition(eq.scope.definitions[-1], eq.scope, settings),
+}
+
+
+def decide(eq: Equation, settings: Settings) -> Decision:
+    """The engine's decision for one equation, by the kind of equation."""
+    decider = _DECIDERS.get(eq.kind)
+    return decider(eq, settings) if decider else decide_equation(eq, settings)
+
+
+def holds(eq: Equation, decision: Decision) -> bool:
+    """True when the decision supports the equation as the file states it.
+
+    Holding only under the chain's own case condition is what a case chain claims.
+    """
+    if decision.verdict.holds:
+        return True
+    return (
+        decision.verdict is Verdict.CONDITIONAL
+        and eq.condition_latex is not None
+        and decision.condition is not None
+        and _same_condition(decision.condition, eq.condition_latex)
+    )
+
+
+def _same_condition(found: str, declared: str) -> bool:
+    normal = lambda text: "".join(text.replace(r"\neq", "!=").replace(r"\ne", "!=").replace("≠", "!=").split())
+    return normal(found) == normal(declared)
+
+
+def expected(eq: Equation, decision: Decision, intended: Optional[Decision] = None) -> bool:
+    """A step without erratum must hold; an erratum must fail as written and hold as intended."""
+    if eq.intended is None:
+        return holds(eq, decision)
+    return decision.verdict.fails and not holds(eq, decision) and intended is not None and holds(eq.intended, intended)
+
+
+def verify_equation(eq: Equation, settings: Settings) -> StepResult:
+    decision = decide(eq, settings)
+    erratum = None
+    intended_decision = None
+    if eq.intended is not None:
+        intended_decision = decide(eq.intended, settings)
+        erratum = ErratumResult(eq.erratum_note or "", eq.intended.latex, intended_decision)
+    return StepResult(
+        kind=eq.kind, name=eq.name, source=eq.source, line=eq.line, latex=eq.latex,
+        decision=decision, expected=expected(eq, decision, intended_decision),
+        erratum=erratum, previous_latex=eq.previous_latex,
+    )
+
+
+def verify_document(document: CompiledDocument, settings: Settings = Settings()) -> DocumentResult:
+    started = time.perf_counter()
+    derivation = document.derivation
+    definitions = tuple(verify_equation(eq, settings) for eq in document.definitions if _worth_checking(eq, document))
+    chains = tuple(
+        ChainResult(chain.name, chain.condition_latex, tuple(verify_equation(eq, settings) for eq in chain.equations))
+        for chain in document.chains
+    )
+    claims = tuple(verify_equation(eq, settings) for eq in document.claims)
+    gradient_checks = tuple(
+        result for check in document.gradient_checks for result in run_gradient_check(check, seed=settings.seed)
+    )
+    return DocumentResult(
+        path=derivation.path, source=derivation.source, title=derivation.title,
+        definitions=definitions, chains=chains, claims=claims, gradient_checks=gradient_checks,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _worth_checking(eq: Equation, document: CompiledDocument) -> bool:
+    """Definitions are checked when they carry an erratum or define a constrained symbol."""
+    if eq.intended is not None:
+        return True
+    target = eq.scope.definitions[-1].target
+    name = getattr(target, "name", None) or str(target)
+    declaration = document.scope.table.declarations.get(str(name))
+    return declaration is not None and declaration.domain.value != "real"
+
+
+def verify_paths(paths: list[Path], settings: Settings = Settings()):
+    """Load and verify every derivation file under `paths`, in a stable order."""
+    return [(verify_document(document, settings), document) for document in map(load_derivation, derivation_files(paths))]
