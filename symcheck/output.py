@@ -1,0 +1,233 @@
+"""Printers of verification results: JSON and the terminal.
+
+Results are data (symcheck.model); each printer has one method per node type,
+`_print_<TypeName>`, chosen by the type's name as in SymPy's printers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any, Iterable, Optional
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .model import (
+    ChainResult,
+    Counterexample,
+    Decision,
+    DocumentResult,
+    ErratumResult,
+    GradientCheckResult,
+    StepResult,
+    Verdict,
+    format_line,
+)
+
+
+class Printer:
+    """Dispatches on the node's type name to `_print_<TypeName>`."""
+
+    def render(self, node: Any) -> Any:
+        method = getattr(self, f"_print_{type(node).__name__}", None)
+        if method is None:
+            raise TypeError(f"{type(self).__name__} cannot print {type(node).__name__}")
+        return method(node)
+
+
+class JsonPrinter(Printer):
+    """documents -> chains -> steps, as documented in README.md."""
+
+    def document(self, results: Iterable[DocumentResult]) -> str:
+        results = list(results)
+        payload = {
+            "documents": [self.render(result) for result in results],
+            "summary": summary_counts(results),
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False)
+
+    def _print_DocumentResult(self, node: DocumentResult) -> dict:
+        return {
+            "path": node.path,
+            "source": node.source,
+            "title": node.title,
+            "seconds": round(node.seconds, 3),
+            "expected": node.all_expected,
+            "definitions": [self.render(step) for step in node.definitions],
+            "chains": [self.render(chain) for chain in node.chains],
+            "claims": [self.render(claim) for claim in node.claims],
+            "gradient_checks": [self.render(check) for check in node.gradient_checks],
+        }
+
+    def _print_ChainResult(self, node: ChainResult) -> dict:
+        return {"name": node.name, "condition": node.condition, "steps": [self.render(s) for s in node.steps]}
+
+    def _print_StepResult(self, node: StepResult) -> dict:
+        return {
+            "kind": node.kind,
+            "name": node.name,
+            "source": node.source,
+            "line": format_line(node.line),
+            "latex": node.latex,
+            "previous": node.previous_latex,
+            **self.render(node.decision),
+            "erratum": None if node.erratum is None else self.render(node.erratum),
+            "expected": node.expected,
+        }
+
+    def _print_Decision(self, node: Decision) -> dict:
+        return {
+            "verdict": node.verdict.value,
+            "strategy": node.strategy,
+            "reason": node.reason,
+            "seconds": round(node.seconds, 4),
+            "condition": node.condition,
+            "sizes": list(node.sizes),
+            "counterexample": None if node.counterexample is None else self.render(node.counterexample),
+        }
+
+    def _print_Counterexample(self, node: Counterexample) -> dict:
+        return {"point": dict(node.point), "lhs": node.lhs, "rhs": node.rhs}
+
+    def _print_ErratumResult(self, node: ErratumResult) -> dict:
+        return {"note": node.note, "intended": node.intended, **self.render(node.decision)}
+
+    def _print_GradientCheckResult(self, node: GradientCheckResult) -> dict:
+        return {
+            "name": node.name,
+            "size": node.size,
+            "points": node.points,
+            "max_abs_error": node.max_abs_error,
+            "max_rel_error": node.max_rel_error,
+            "passed": node.passed,
+        }
+
+
+VERDICT_STYLE = {
+    Verdict.PROVED: ("✔", "green"),
+    Verdict.PROVED_FOR_SIZES: ("✔ₙ", "green"),
+    Verdict.NUMERIC: ("≈", "cyan"),
+    Verdict.CONDITIONAL: ("◐", "yellow"),
+    Verdict.REFUTED: ("✘", "red"),
+    Verdict.UNKNOWN: ("?", "magenta"),
+}
+
+
+class TerminalPrinter(Printer):
+    """One line per step with source line, verdict mark and reason; a summary per document."""
+
+    def __init__(self, console: Optional[Console] = None):
+        self.console = console or Console(highlight=False)
+
+    def documents(self, results: Iterable[DocumentResult]) -> None:
+        results = list(results)
+        for result in results:
+            self.render(result)
+        self.console.print(self._summary_table(results))
+
+    def _print_DocumentResult(self, node: DocumentResult) -> None:
+        self.console.rule(Text(f"{node.title}  ({node.source})", style="bold"))
+        if node.definitions:
+            self.console.print(Text("definitions", style="bold underline"))
+            for step in node.definitions:
+                self.render(step)
+        for chain in node.chains:
+            self.render(chain)
+        if node.claims:
+            self.console.print(Text("claims", style="bold underline"))
+            for claim in node.claims:
+                self.render(claim)
+        for check in node.gradient_checks:
+            self.render(check)
+
+    def _print_ChainResult(self, node: ChainResult) -> None:
+        heading = node.name + (f"  [case {node.condition}]" if node.condition else "")
+        self.console.print(Text(heading, style="bold underline"))
+        for step in node.steps:
+            self.render(step)
+
+    def _print_StepResult(self, node: StepResult) -> None:
+        mark, colour = VERDICT_STYLE[node.decision.verdict]
+        line = Text("  ")
+        line.append(f"{mark:<3}", style=f"bold {colour}")
+        line.append(f"{node.source}:{format_line(node.line)!s:<7} ", style="dim")
+        line.append(f"{node.decision.verdict.value:<16}", style=colour)
+        line.append(_short(node.latex, 60))
+        line.append(f"  {_reason(node.decision)}", style="dim")
+        if not node.expected:
+            line.append("  UNEXPECTED", style="bold red reverse")
+        self.console.print(line)
+        if node.decision.counterexample is not None:
+            self.render(node.decision.counterexample)
+        if node.erratum is not None:
+            self.render(node.erratum)
+
+    def _print_Counterexample(self, node: Counterexample) -> None:
+        point = ", ".join(f"{name}={value}" for name, value in node.point.items())
+        self.console.print(Text(f"       counterexample: {point}; lhs = {node.lhs}, rhs = {node.rhs}", style="red"))
+
+    def _print_ErratumResult(self, node: ErratumResult) -> None:
+        mark, colour = VERDICT_STYLE[node.decision.verdict]
+        text = Text("       erratum: ", style="yellow")
+        text.append(node.note)
+        text.append("\n       intended ")
+        text.append(f"{mark} {node.decision.verdict.value}", style=colour)
+        text.append(f": {_short(node.intended, 70)}")
+        self.console.print(text)
+
+    def _print_GradientCheckResult(self, node: GradientCheckResult) -> None:
+        colour = "green" if node.passed else "red"
+        self.console.print(Text(
+            f"  gradient check {node.name} K={node.size}: max abs {node.max_abs_error:.2e}, "
+            f"max rel {node.max_rel_error:.2e} over {node.points} points",
+            style=colour,
+        ))
+
+    def _summary_table(self, results: list[DocumentResult]) -> Table:
+        table = Table(title="summary", show_lines=False)
+        table.add_column("document")
+        for verdict in Verdict:
+            table.add_column(verdict.value, justify="right")
+        for column in ("errata", "grad-check", "as expected", "seconds"):
+            table.add_column(column, justify="right")
+        for result in results:
+            counts = Counter(step.decision.verdict for step in result.all_results())
+            errata = sum(1 for step in result.all_results() if step.erratum is not None)
+            checks = result.gradient_checks
+            worst = max((c.max_rel_error for c in checks), default=None)
+            table.add_row(
+                result.source,
+                *(str(counts.get(verdict, 0)) for verdict in Verdict),
+                str(errata),
+                "-" if worst is None else f"{'ok' if all(c.passed for c in checks) else 'FAIL'} {worst:.0e}",
+                Text("yes", style="green") if result.all_expected else Text("NO", style="bold red"),
+                f"{result.seconds:.2f}",
+            )
+        return table
+
+
+def _short(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _reason(decision: Decision) -> str:
+    parts = [decision.reason or decision.strategy]
+    if decision.condition:
+        parts.append(f"if {decision.condition}")
+    return "; ".join(part for part in parts if part)
+
+
+def summary_counts(results: Iterable[DocumentResult]) -> dict:
+    """Verdict counts over all documents, and whether everything was as expected."""
+    results = list(results)
+    steps = [step for result in results for step in result.all_results()]
+    counts = Counter(step.decision.verdict.value for step in steps)
+    return {
+        "verdicts": {verdict.value: counts.get(verdict.value, 0) for verdict in Verdict},
+        "errata": sum(1 for step in steps if step.erratum is not None),
+        "unexpected": sum(1 for step in steps if not step.expected),
+        "all_expected": all(result.all_expected for result in results),
+    }
