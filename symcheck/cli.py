@@ -1,0 +1,128 @@
+"""The `symcheck` command line. Exit codes: 0 as expected, 1 not as expected, 2 bad input or usage."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from .load import InputError
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    """"1-8" or "1,2,5" -> sizes."""
+    try:
+        if "-" in text:
+            low, high = (int(part) for part in text.split("-", 1))
+            sizes = tuple(range(low, high + 1))
+        else:
+            sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a size list such as 1-8 or 2,3,4") from None
+    if not sizes or min(sizes) < 1:
+        raise click.BadParameter("sizes must be positive")
+    return sizes
+
+
+def engine_options(command: Callable) -> Callable:
+    """--timeout, --sizes and --seed, shared by every command that runs the engine."""
+    command = click.option("--seed", default=0, show_default=True, help="Seed for sampled points.")(command)
+    command = click.option("--sizes", default="1-8", show_default=True,
+                           help="Index sizes for proved-for-sizes, e.g. 1-8 or 2,3,4.")(command)
+    command = click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+                           help="Seconds allowed per step.")(command)
+    return command
+
+
+def settings_from(timeout: float, sizes: str, seed: int):
+    from .engine import Settings
+
+    return Settings(step_timeout=timeout, sizes=_sizes(sizes), seed=seed)
+
+
+def reports_errors(command: Callable) -> Callable:
+    """Turn bad input into a file:line message and exit 2; never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            click.echo(error.render(), err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except Exception as error:  # noqa: BLE001 - last line of defence against tracebacks
+            if os.environ.get("SYMCHECK_DEBUG"):
+                raise
+            click.echo(f"symcheck: internal error: {type(error).__name__}: {error} "
+                       "(set SYMCHECK_DEBUG=1 for a traceback)", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="symcheck")
+def cli() -> None:
+    """Check mathematical derivations step by step."""
+
+
+paths_argument = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+
+
+@cli.command()
+@paths_argument
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@engine_options
+@reports_errors
+def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: str, seed: int) -> None:
+    """Check derivation files (a directory means every .toml file under it)."""
+    from .output import JsonPrinter, TerminalPrinter
+    from .verify import verify_paths
+
+    results = [result for result, _ in verify_paths(list(paths), settings_from(timeout, sizes, seed))]
+    if output_format == "json":
+        click.echo(JsonPrinter().document(results))
+    else:
+        TerminalPrinter().documents(results)
+    sys.exit(EXIT_OK if all(result.all_expected for result in results) else EXIT_UNEXPECTED)
+
+
+@cli.command()
+@paths_argument
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("reports"), show_default=True, help="Directory for .tex, PDF, CSV and JSON files.")
+@click.option("--require-pdf", is_flag=True, help="Fail (exit 2) when no PDF can be built.")
+@engine_options
+@reports_errors
+def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timeout: float, sizes: str, seed: int) -> None:
+    """Typeset LaTeX/PDF reports with verdicts, counterexamples and numeric tables."""
+    from .report import write_reports
+    from .verify import verify_paths
+
+    verified = verify_paths(list(paths), settings_from(timeout, sizes, seed))
+    outcome = write_reports(verified, out_dir, require_pdf=require_pdf, seed=seed)
+    for written in outcome.written:
+        click.echo(f"wrote {written}")
+    if outcome.message:
+        click.echo(outcome.message, err=True)
+    if not outcome.ok:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def main() -> None:
+    cli(prog_name="symcheck")
+
+
+if __name__ == "__main__":
+    main()
