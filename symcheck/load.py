@@ -172,8 +172,12 @@ def _named_tables(data: Any, key: str, reader: _Reader) -> list[tuple[str, Any]]
 def _sizes(data: Any, reader: _Reader) -> list[SizeDecl]:
     found = []
     for name, spec in _named_tables(data, "sizes", reader):
-        spec = reader.table(spec, f"sizes.{name}", ("min",))
-        found.append(SizeDecl(name, int(spec.get("min", 1))))
+        spec = reader.table(spec, f"sizes.{name}", ("min", "alias"))
+        found.append(SizeDecl(name, int(spec.get("min", 1)), reader.string(spec, "alias", f"sizes.{name}")))
+    declared = {size.name for size in found}
+    for size in found:
+        if size.alias is not None and size.alias not in declared:
+            raise reader.fail(f"sizes.{size.name}: alias {size.alias!r} is not a declared size", size.alias)
     return found
 
 
@@ -248,8 +252,15 @@ def _step(data: Any, reader: _Reader, where: str, source: str) -> Step:
     )
 
 
+def _fixed_sizes(data: dict, reader: _Reader, where: str) -> tuple[tuple[str, int], ...]:
+    sizes = data.get("sizes", {})
+    if not isinstance(sizes, dict) or not all(isinstance(v, int) and v >= 1 for v in sizes.values()):
+        raise reader.fail(f"{where}: 'sizes' must be a table of positive ints, e.g. {{ K = 3 }}", "sizes")
+    return tuple(sorted(sizes.items()))
+
+
 def _chain(data: Any, reader: _Reader, where: str, source: str) -> Chain:
-    data = reader.table(data, where, ("name", "condition", "steps", "source"), required=("name", "steps"))
+    data = reader.table(data, where, ("name", "condition", "sizes", "steps", "source"), required=("name", "steps"))
     chain_source = reader.string(data, "source", where, source)
     steps = data["steps"]
     if not isinstance(steps, list) or len(steps) < 2:
@@ -258,12 +269,13 @@ def _chain(data: Any, reader: _Reader, where: str, source: str) -> Chain:
         name=reader.string(data, "name", where),
         steps=tuple(_step(step, reader, f"{where}.steps[{n}]", chain_source) for n, step in enumerate(steps, start=1)),
         condition=reader.string(data, "condition", where),
+        sizes=_fixed_sizes(data, reader, where),
         source=chain_source,
     )
 
 
 def _claim(data: Any, reader: _Reader, where: str, source: str) -> Claim:
-    allowed = ("name", "line", "latex", "given", "condition", "why", "erratum", "kind", "source")
+    allowed = ("name", "line", "latex", "given", "condition", "sizes", "why", "erratum", "kind", "source")
     data = reader.table(data, where, allowed, required=("name", "latex"))
     given = data.get("given", [])
     if not isinstance(given, list) or not all(isinstance(g, str) for g in given):
@@ -280,6 +292,7 @@ def _claim(data: Any, reader: _Reader, where: str, source: str) -> Claim:
         why=reader.string(data, "why", where, ""),
         erratum=_erratum(data, reader, where),
         kind=kind,
+        sizes=_fixed_sizes(data, reader, where),
         source=reader.string(data, "source", where, source),
     )
 
@@ -382,20 +395,35 @@ def _definition_equation(definition: Definition, compiler: _Compiler, scope: Sco
     return replace(written, intended=build(definition.erratum.intended), erratum_note=definition.erratum.note)
 
 
+def _with_fixed_sizes(scope: Scope, compiler: _Compiler, sizes: tuple[tuple[str, int], ...], where: str):
+    """The scope of a chain or claim whose sizes are fixed numbers, and the substitution to apply."""
+    if not sizes:
+        return scope, lambda expr: expr
+    unknown = [name for name, _ in sizes if name not in compiler.table.sizes]
+    if unknown:
+        raise InputError(compiler.reader.path, compiler.reader.line_of(where), f"{where}: size {unknown[0]!r} is not declared")
+    values = compiler.table.size_values(dict(sizes))
+    fix = lambda expr: expr.xreplace(values)
+    definitions = [CompiledDefinition(d.target, d.params, fix(d.body)) for d in scope.definitions]
+    return Scope(compiler.table.with_sizes(dict(sizes)), definitions, [fix(a) for a in scope.assumptions]), fix
+
+
 def _compile_chain(chain: Chain, compiler: _Compiler, scope: Scope) -> CompiledChain:
+    scope, fix = _with_fixed_sizes(scope, compiler, chain.sizes, chain.name)
+    expression = lambda latex: fix(compiler.expression(latex))
     condition = compiler.condition(chain.condition)
     equations = []
     first = previous = chain.steps[0]
-    previous_expr = compiler.expression(_effective(previous))
+    previous_expr = expression(_effective(previous))
     first_expr = previous_expr
     for step in chain.steps[1:]:
         written = Equation(
             "step", chain.name, step.source or chain.source, step.line, step.latex,
-            previous_expr, compiler.expression(step.latex), scope,
+            previous_expr, expression(step.latex), scope,
             chain_condition=condition, condition_latex=chain.condition, previous_latex=_effective(previous),
         )
         if step.erratum:
-            intended = replace(written, rhs=compiler.expression(step.erratum.intended), latex=step.erratum.intended)
+            intended = replace(written, rhs=expression(step.erratum.intended), latex=step.erratum.intended)
             written = replace(written, intended=intended, erratum_note=step.erratum.note)
         equations.append(written)
         previous, previous_expr = step, (written.intended or written).rhs
@@ -422,11 +450,12 @@ def _span(first: Optional[LineRef], last: Optional[LineRef]) -> Optional[LineRef
 
 def _compile_claim(claim: Claim, compiler: _Compiler, scope: Scope) -> Equation:
     local = Scope(scope.table, scope.definitions + [compiler.definition(g) for g in claim.given], scope.assumptions)
+    local, fix = _with_fixed_sizes(local, compiler, claim.sizes, claim.name)
     kind = "shape" if claim.kind == "shape" else "claim"
     condition = compiler.condition(claim.condition)
 
     def build(latex: str) -> Equation:
-        lhs, rhs = compiler.sides(latex)
+        lhs, rhs = (fix(side) for side in compiler.sides(latex))
         return Equation(kind, claim.name, claim.source, claim.line, latex, lhs, rhs, local,
                         chain_condition=condition, condition_latex=claim.condition)
 

@@ -63,6 +63,7 @@ class SizeDecl:
 
     name: str
     minimum: int = 1
+    alias: Optional[str] = None  # another name the author uses for the same size
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ class Chain:
     name: str
     steps: tuple[Step, ...]
     condition: Optional[str] = None
-    assumptions: tuple[str, ...] = ()
+    sizes: tuple[tuple[str, int], ...] = ()  # sizes fixed for this chain, e.g. K = 3
     source: Optional[str] = None
 
 
@@ -177,6 +178,7 @@ class Claim:
     why: str = ""
     erratum: Optional[Erratum] = None
     kind: str = "identity"
+    sizes: tuple[tuple[str, int], ...] = ()
     source: Optional[str] = None
 
 

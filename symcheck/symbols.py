@@ -14,7 +14,7 @@ Representation conventions shared by the notation layer and the engine:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional, Union
 
 import sympy
@@ -67,11 +67,28 @@ class SymbolTable:
     def range_of(self, index: sympy.Symbol) -> Optional[tuple[Bound, Bound]]:
         return self.index_ranges.get(index)
 
+    def size_values(self, fixed: dict[str, int]) -> dict[sympy.Symbol, sympy.Integer]:
+        return {self.sizes[name]: sympy.Integer(value) for name, value in fixed.items()}
+
+    def with_sizes(self, fixed: dict[str, int]) -> "SymbolTable":
+        """A copy in which the named sizes are fixed numbers (e.g. a 3-class example)."""
+        values = self.size_values(fixed)
+        table = replace(self, sizes={name: values.get(size, size) for name, size in self.sizes.items()})
+        table.index_ranges = {
+            index: tuple(sympy.Integer(b) if isinstance(b, int) else b.xreplace(values) for b in bounds)
+            for index, bounds in self.index_ranges.items()
+        }
+        return table
+
 
 def build_symbol_table(derivation: Derivation) -> SymbolTable:
     table = SymbolTable()
     for size in derivation.sizes:
-        table.sizes[size.name] = sympy.Symbol(size.name, integer=True, positive=True)
+        if size.alias is None:
+            table.sizes[size.name] = sympy.Symbol(size.name, integer=True, positive=True)
+    for size in derivation.sizes:
+        if size.alias is not None:
+            table.sizes[size.name] = table.sizes[size.alias]
     for index in derivation.indices:
         symbol = sympy.Symbol(index.name, integer=True)
         table.indices[index.name] = symbol
