@@ -1,0 +1,255 @@
+"""The one door to latex2sympy2: parse one LaTeX *expression* to SymPy, safely.
+
+latex2sympy2 keeps module-global state and has traps this module neutralises:
+
+- ``x = 3`` is an *assignment*: it returns 3 and stores x in its ``var``/``variances``
+  tables, which ``latex2latex`` substitutes later; ``i`` and ``j`` are bound to the
+  imaginary unit at import. Every parse here starts from empty tables and a fixed
+  real/complex flag, and relations (``=``, ``<``, ``\\neq``, ``\\in``...) are refused before
+  conversion, so nothing is ever assigned and the same text always gives the same result.
+- a differential atom (``dx``) rebinds its global ``var`` table to a Symbol, after which
+  every later parse of a subscripted atom fails with TypeError (reset here too).
+- its errors are bare ``Exception``s (or TypeError, RecursionError, ...): all become
+  ``LatexError`` with a column when the parser knows one.
+- it silently drops input it did not consume (``x )`` gives x): refused here.
+- it can return lists (``a, b``), relations, tuples: refused here. Explicit matrices come
+  back immutable (``ImmutableMatrix``) so that results are hashable SymPy objects.
+- the capital letter ``I`` is the imaginary unit there; here it is ``Symbol("I")``.
+
+Parsing uses ANTLR's SLL prediction first (about 40x faster on this grammar) and falls
+back to full LL when SLL reports an error, so errors and their columns come from LL.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any, Optional
+
+import sympy
+
+__all__ = ["LatexError", "parse_latex"]
+
+
+class LatexError(Exception):
+    """LaTeX symcheck cannot read; ``column`` is a 0-based offset into ``latex``."""
+
+    def __init__(self, message: str, latex: str = "", column: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.latex = latex
+        self.column = max(0, int(column))
+
+    def __str__(self) -> str:
+        if not self.latex:
+            return self.message
+        return f"{self.message}\n{self.caret()}"
+
+    def caret(self) -> str:
+        """The line of ``latex`` holding ``column``, and a ``^`` under that column."""
+        text = self.latex
+        column = min(self.column, len(text))
+        line_start = text.rfind("\n", 0, column) + 1
+        line_end = text.find("\n", column)
+        if line_end < 0:
+            line_end = len(text)
+        line = text[line_start:line_end]
+        pad = "".join("\t" if ch == "\t" else " " for ch in line[: column - line_start])
+        return f"{line}\n{pad}^"
+
+
+# ---------------------------------------------------------------- latex2sympy2, imported once
+
+_lock = threading.RLock()
+
+
+@functools.lru_cache(maxsize=1)
+def _backend() -> Any:
+    """latex2sympy2 and its ANTLR classes, imported on first use."""
+    import latex2sympy2
+    from antlr4 import CommonTokenStream, InputStream, Token
+    from antlr4.atn.PredictionMode import PredictionMode
+    from antlr4.error.ErrorListener import ErrorListener
+    from antlr4.tree.Tree import TerminalNode
+
+    parser_cls = latex2sympy2.PSParser
+
+    class Backend:
+        module = latex2sympy2
+        lexer = latex2sympy2.PSLexer
+        parser = parser_cls
+        stream = CommonTokenStream
+        input = InputStream
+        eof = Token.EOF
+        sll = PredictionMode.SLL
+        ll = PredictionMode.LL
+        listener_base = ErrorListener
+        terminal = TerminalNode
+        relations = frozenset(
+            getattr(parser_cls, name)
+            for name in ("IN", "ASSIGNMENT", "EQUAL", "LT", "LTE", "GT", "GTE", "UNEQUAL")
+        )
+        # a relation token is fine inside these (\sum_{k=1}, evaluation bars)
+        relation_hosts = tuple(
+            getattr(parser_cls, name)
+            for name in ("SubeqContext", "SupeqContext", "Eval_at_subContext", "Eval_at_supContext")
+            if hasattr(parser_cls, name)
+        )
+
+    return Backend
+
+
+def _reset_state(module: Any) -> None:
+    """Forget everything latex2sympy2 remembers between calls."""
+    module.var = {}
+    module.variances = {}
+    module.VARIABLE_VALUES = {}
+    module.is_real = None
+    module.frac_type = r"\frac"
+
+
+class _SyntaxFailure(Exception):
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for index, char in enumerate(text):
+        if char == "\n":
+            starts.append(index + 1)
+    return starts
+
+
+def _make_listener(backend: Any, text: str) -> Any:
+    starts = _line_starts(text)
+
+    class Listener(backend.listener_base):
+        def syntaxError(self, recognizer, offending, line, column, msg, e):  # noqa: N802
+            if offending is not None and getattr(offending, "start", -1) >= 0:
+                where = offending.start
+            else:
+                where = starts[min(max(line, 1), len(starts)) - 1] + column
+            if msg.startswith("no viable") or msg.startswith("mismatched") or msg.startswith("extraneous"):
+                message = "unexpected input"
+            elif msg.startswith("missing"):
+                message = msg.split(" at ")[0]
+            elif msg.startswith("token recognition"):
+                message = "character not understood"
+            else:
+                message = "cannot read this"
+            raise _SyntaxFailure(message, where)
+
+    return Listener()
+
+
+def _syntax_tree(backend: Any, text: str, mode: Any) -> Any:
+    listener = _make_listener(backend, text)
+    lexer = backend.lexer(backend.input(text))
+    lexer.removeErrorListeners()
+    lexer.addErrorListener(listener)
+    parser = backend.parser(backend.stream(lexer))
+    parser.removeErrorListeners()
+    parser.addErrorListener(listener)
+    parser._interp.predictionMode = mode
+    tree = parser.math()
+    leftover = parser.getCurrentToken()
+    if leftover is not None and leftover.type != backend.eof:
+        raise _SyntaxFailure("unexpected input (not part of the expression)", leftover.start)
+    return tree
+
+
+def _parse_tree(backend: Any, text: str) -> Any:
+    try:
+        return _syntax_tree(backend, text, backend.sll)
+    except _SyntaxFailure:
+        pass
+    except RecursionError:
+        raise LatexError("expression nested too deeply", text, 0) from None
+    try:
+        return _syntax_tree(backend, text, backend.ll)
+    except _SyntaxFailure as failure:
+        raise LatexError(failure.message, text, failure.column) from None
+    except RecursionError:
+        raise LatexError("expression nested too deeply", text, 0) from None
+
+
+def _first_relation(backend: Any, tree: Any) -> Optional[Any]:
+    """The first relation token (=, <, \\neq, \\in ...) outside sum limits, or None."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, backend.terminal):
+            if node.symbol.type in backend.relations and not _hosted(backend, node):
+                return node.symbol
+            continue
+        if isinstance(node, backend.relation_hosts):
+            continue
+        children = list(node.getChildren())
+        stack.extend(reversed(children))
+    return None
+
+
+def _hosted(backend: Any, node: Any) -> bool:
+    parent = node.parentCtx
+    while parent is not None:
+        if isinstance(parent, backend.relation_hosts):
+            return True
+        parent = parent.parentCtx
+    return False
+
+
+def _checked(result: Any, text: str) -> sympy.Basic:
+    if isinstance(result, (list, tuple, dict, set, str)) or result is None:
+        raise LatexError("not a single expression", text, 0)
+    if isinstance(result, sympy.MatrixBase):
+        result = sympy.ImmutableMatrix(result)
+    if not isinstance(result, sympy.Basic):
+        raise LatexError("not a SymPy expression", text, 0)
+    boolalg = sympy.logic.boolalg
+    if isinstance(result, (sympy.core.relational.Relational, boolalg.BooleanFunction, boolalg.BooleanAtom)):
+        raise LatexError("a relation where an expression is expected", text, 0)
+    if result.has(sympy.I):
+        result = result.xreplace({sympy.I: sympy.Symbol("I")})
+    return result
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> sympy.Basic:
+    backend = _backend()
+    with _lock:
+        module = backend.module
+        _reset_state(module)
+        try:
+            tree = _parse_tree(backend, text)
+            if tree.relation_list() is not None:
+                raise LatexError("a list where an expression is expected", text, 0)
+            relation = _first_relation(backend, tree)
+            if relation is not None:
+                raise LatexError("a relation where an expression is expected", text, relation.start)
+            result = module.convert_relation(tree.relation())
+        except LatexError:
+            raise
+        except RecursionError:
+            raise LatexError("expression nested too deeply", text, 0) from None
+        except Exception as error:  # latex2sympy2 raises bare Exception, TypeError, ...
+            message = str(error).split("\n")[0] or type(error).__name__
+            raise LatexError(f"latex2sympy2 cannot convert this: {message}", text, 0) from None
+        finally:
+            _reset_state(module)
+    return _checked(result, text)
+
+
+def parse_latex(text: str) -> sympy.Basic:
+    """One LaTeX expression (no top-level relation) as a SymPy object.
+
+    Raises LatexError for anything latex2sympy2 cannot read, does not fully consume, or
+    reads as something other than an expression.
+    """
+    if not isinstance(text, str):
+        raise LatexError("LaTeX must be a string", repr(text), 0)
+    if not text.strip():
+        raise LatexError("empty expression", text, 0)
+    return _parse_cached(text)
