@@ -15,7 +15,7 @@ from .load import InputError
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-def _sizes(text: str) -> tuple[int, ...]:
+def _sizes(ctx: click.Context, param: click.Parameter, text: str) -> tuple[int, ...]:
     """"1-8" or "1,2,5" -> sizes."""
     try:
         if "-" in text:
@@ -33,17 +33,17 @@ def _sizes(text: str) -> tuple[int, ...]:
 def engine_options(command: Callable) -> Callable:
     """--timeout, --sizes and --seed, shared by every command that runs the engine."""
     command = click.option("--seed", default=0, show_default=True, help="Seed for sampled points.")(command)
-    command = click.option("--sizes", default="1-8", show_default=True,
+    command = click.option("--sizes", default="1-8", show_default=True, callback=_sizes,
                            help="Index sizes for proved-for-sizes, e.g. 1-8 or 2,3,4.")(command)
     command = click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
                            help="Seconds allowed per step.")(command)
     return command
 
 
-def settings_from(timeout: float, sizes: str, seed: int):
+def settings_from(timeout: float, sizes: tuple[int, ...], seed: int):
     from .engine import Settings
 
-    return Settings(step_timeout=timeout, sizes=_sizes(sizes), seed=seed)
+    return Settings(step_timeout=timeout, sizes=sizes, seed=seed)
 
 
 def reports_errors(command: Callable) -> Callable:
@@ -85,7 +85,7 @@ paths_argument = click.argument(
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @engine_options
 @reports_errors
-def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: str, seed: int) -> None:
+def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: tuple[int, ...], seed: int) -> None:
     """Check derivation files (a directory means every .toml file under it)."""
     from .output import JsonPrinter, TerminalPrinter
     from .verify import verify_paths
@@ -105,7 +105,7 @@ def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: s
 @click.option("--require-pdf", is_flag=True, help="Fail (exit 2) when no PDF can be built.")
 @engine_options
 @reports_errors
-def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timeout: float, sizes: str, seed: int) -> None:
+def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timeout: float, sizes: tuple[int, ...], seed: int) -> None:
     """Typeset LaTeX/PDF reports with verdicts, counterexamples and numeric tables."""
     from .report import write_reports
     from .verify import verify_paths
@@ -118,6 +118,25 @@ def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timeout: f
         click.echo(outcome.message, err=True)
     if not outcome.ok:
         sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.command()
+@paths_argument
+@click.option("--sources", "sources", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory holding the source documents (default: $SYMCHECK_SOURCES, ../shared/seeds).")
+@reports_errors
+def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
+    """List, per document, the source lines that hold math and how each is accounted for."""
+    from .coverage import coverage_of, find_source
+    from .load import derivation_files, read_derivation
+    from .output import print_coverage
+
+    reports = []
+    for path in derivation_files(list(paths)):
+        derivation = read_derivation(path)
+        reports.append(coverage_of(derivation, find_source(derivation, sources).read_text(encoding="utf-8")))
+    print_coverage(reports)
+    sys.exit(EXIT_OK if all(report.complete for report in reports) else EXIT_UNEXPECTED)
 
 
 def main() -> None:

@@ -72,8 +72,9 @@ class _Reader:
         first = needle.strip().splitlines()[0] if needle.strip() else ""
         if not first:
             return None
+        spellings = (first, first.replace("\\", "\\\\"))  # as in literal and in basic strings
         for number, text in enumerate(self.raw.splitlines(), start=1):
-            if first in text:
+            if any(spelling in text for spelling in spellings):
                 return number
         return None
 
@@ -386,8 +387,9 @@ def _definition_equation(definition: Definition, compiler: _Compiler, scope: Sco
     def build(latex: str) -> Equation:
         compiled = compiler.definition(latex)
         lhs, rhs = compiler.sides(latex)
+        others = [d for d in scope.definitions if d.target != compiled.target]
         return Equation("definition", latex, compiler.derivation.source, definition.line, latex, lhs, rhs,
-                        Scope(scope.table, [compiled], scope.assumptions))
+                        Scope(scope.table, others + [compiled], scope.assumptions))
 
     written = build(definition.latex)
     if definition.erratum is None:

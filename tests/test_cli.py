@@ -1,0 +1,75 @@
+"""The command line: exit codes, JSON schema, clean errors."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from symcheck.cli import cli
+
+from .test_load import MINIMAL, write
+
+WRONG_STEP = MINIMAL.replace("x^2 + 2x + 1", "x^2 + x + 1")
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_verify_true_chain_exits_0(tmp_path):
+    result = run("verify", str(write(tmp_path, MINIMAL)))
+    assert result.exit_code == 0, result.output
+
+
+def test_verify_wrong_step_exits_1_with_counterexample(tmp_path):
+    result = run("verify", str(write(tmp_path, WRONG_STEP)), "--format", "json")
+    assert result.exit_code == 1
+    step = json.loads(result.output)["documents"][0]["chains"][0]["steps"][0]
+    assert step["verdict"] == "refuted" and step["expected"] is False
+    assert step["counterexample"]["point"]
+
+
+def test_declared_erratum_is_expected(tmp_path):
+    text = WRONG_STEP.replace(
+        "line = 6\nlatex = 'x^2 + x + 1'",
+        "line = 6\nlatex = 'x^2 + x + 1'\nerratum = { note = \"lost a 2\", intended = 'x^2 + 2x + 1' }",
+    )
+    result = run("verify", str(write(tmp_path, text)), "--format", "json")
+    assert result.exit_code == 0, result.output
+    step = json.loads(result.output)["documents"][0]["chains"][0]["steps"][0]
+    assert step["erratum"]["verdict"] == "proved" and step["verdict"] == "refuted"
+
+
+def test_json_schema(tmp_path):
+    payload = json.loads(run("verify", str(write(tmp_path, MINIMAL)), "--format", "json").output)
+    step = payload["documents"][0]["chains"][0]["steps"][0]
+    for key in ("source", "line", "latex", "verdict", "strategy", "seconds", "condition",
+                "counterexample", "erratum", "expected"):
+        assert key in step
+    assert step["source"] == "doc.txt" and step["line"] == 6
+
+
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        (MINIMAL.replace("x^2 + 2x + 1", "x^2 + 2x + )"), "^"),
+        (MINIMAL.replace("[indices]", "[indices"), "invalid TOML"),
+    ],
+)
+def test_bad_input_exits_2_without_traceback(tmp_path, content, needle):
+    result = CliRunner().invoke(cli, ["verify", str(write(tmp_path, content))])
+    assert result.exit_code == 2
+    assert needle in result.output
+    assert "Traceback" not in result.output
+    assert str(tmp_path / "doc.toml") in result.output
+
+
+def test_missing_file_exits_2(tmp_path):
+    result = CliRunner().invoke(cli, ["verify", str(tmp_path / "nope.toml")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_bad_sizes_option_exits_2(tmp_path):
+    result = CliRunner().invoke(cli, ["verify", str(write(tmp_path, MINIMAL)), "--sizes", "x-y"])
+    assert result.exit_code == 2
