@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from rich.console import Console
 from rich.table import Table
@@ -25,6 +25,9 @@ from .model import (
     Verdict,
     format_line,
 )
+
+if TYPE_CHECKING:
+    from .coverage import CoverageReport
 
 
 class Printer:
@@ -119,28 +122,29 @@ class TerminalPrinter(Printer):
     """One line per step with source line, verdict mark and reason; a summary per document."""
 
     def __init__(self, console: Optional[Console] = None):
-        self.console = console or Console(highlight=False)
+        self.console = console or Console(highlight=False, soft_wrap=True)
 
     def documents(self, results: Iterable[DocumentResult]) -> None:
         results = list(results)
         for result in results:
             self.render(result)
+        self.console.print()
         self.console.print(self._summary_table(results))
+        self.console.print(Text("  ".join(f"{mark} {verdict.value}" for verdict, (mark, _) in VERDICT_STYLE.items()),
+                                style="dim"))
 
     def _print_DocumentResult(self, node: DocumentResult) -> None:
         self.console.rule(Text(f"{node.title}  ({node.source})", style="bold"))
-        if node.definitions:
-            self.console.print(Text("definitions", style="bold underline"))
-            for step in node.definitions:
-                self.render(step)
-        for chain in node.chains:
-            self.render(chain)
-        if node.claims:
-            self.console.print(Text("claims", style="bold underline"))
-            for claim in node.claims:
-                self.render(claim)
-        for check in node.gradient_checks:
-            self.render(check)
+        sections = [("definitions", node.definitions), *((c, None) for c in node.chains), ("claims", node.claims)]
+        for heading, steps in sections:
+            if steps is None:
+                self.render(heading)
+            elif steps:
+                self.console.print(Text(heading, style="bold underline"))
+                for step in steps:
+                    self.render(step)
+        for name in dict.fromkeys(check.name for check in node.gradient_checks):
+            self._print_gradient_checks([c for c in node.gradient_checks if c.name == name])
 
     def _print_ChainResult(self, node: ChainResult) -> None:
         heading = node.name + (f"  [case {node.condition}]" if node.condition else "")
@@ -152,10 +156,10 @@ class TerminalPrinter(Printer):
         mark, colour = VERDICT_STYLE[node.decision.verdict]
         line = Text("  ")
         line.append(f"{mark:<3}", style=f"bold {colour}")
-        line.append(f"{node.source}:{format_line(node.line)!s:<7} ", style="dim")
-        line.append(f"{node.decision.verdict.value:<16}", style=colour)
-        line.append(_short(node.latex, 60))
-        line.append(f"  {_reason(node.decision)}", style="dim")
+        line.append(f"{format_line(node.line)!s:>6}  ", style="dim")
+        line.append(f"{node.decision.verdict.value:<17}", style=colour)
+        line.append(_short(node.latex, 56))
+        line.append(f"  — {_reason(node.decision)}", style="dim")
         if not node.expected:
             line.append("  UNEXPECTED", style="bold red reverse")
         self.console.print(line)
@@ -166,44 +170,45 @@ class TerminalPrinter(Printer):
 
     def _print_Counterexample(self, node: Counterexample) -> None:
         point = ", ".join(f"{name}={value}" for name, value in node.point.items())
-        self.console.print(Text(f"       counterexample: {point}; lhs = {node.lhs}, rhs = {node.rhs}", style="red"))
+        self.console.print(Text(f"         counterexample: {point}; lhs = {node.lhs}, rhs = {node.rhs}", style="red"))
 
     def _print_ErratumResult(self, node: ErratumResult) -> None:
         mark, colour = VERDICT_STYLE[node.decision.verdict]
-        text = Text("       erratum: ", style="yellow")
+        text = Text("         erratum: ", style="yellow")
         text.append(node.note)
-        text.append("\n       intended ")
+        text.append("\n         intended ")
         text.append(f"{mark} {node.decision.verdict.value}", style=colour)
         text.append(f": {_short(node.intended, 70)}")
         self.console.print(text)
 
-    def _print_GradientCheckResult(self, node: GradientCheckResult) -> None:
-        colour = "green" if node.passed else "red"
+    def _print_gradient_checks(self, checks: list[GradientCheckResult]) -> None:
+        passed = all(check.passed for check in checks)
+        sizes = ",".join(str(check.size) for check in checks)
         self.console.print(Text(
-            f"  gradient check {node.name} K={node.size}: max abs {node.max_abs_error:.2e}, "
-            f"max rel {node.max_rel_error:.2e} over {node.points} points",
-            style=colour,
+            f"  gradient check ({'ok' if passed else 'FAILED'}) {checks[0].name}: sizes {sizes}, "
+            f"max abs {max(c.max_abs_error for c in checks):.1e}, max rel {max(c.max_rel_error for c in checks):.1e}, "
+            f"central differences at {checks[0].points} points per size",
+            style="green" if passed else "bold red",
         ))
 
     def _summary_table(self, results: list[DocumentResult]) -> Table:
-        table = Table(title="summary", show_lines=False)
+        table = Table(title="summary")
         table.add_column("document")
-        for verdict in Verdict:
-            table.add_column(verdict.value, justify="right")
-        for column in ("errata", "grad-check", "as expected", "seconds"):
+        for verdict, (mark, colour) in VERDICT_STYLE.items():
+            table.add_column(mark, justify="right", style=colour)
+        for column in ("errata", "grad", "expected", "s"):
             table.add_column(column, justify="right")
         for result in results:
             counts = Counter(step.decision.verdict for step in result.all_results())
             errata = sum(1 for step in result.all_results() if step.erratum is not None)
             checks = result.gradient_checks
-            worst = max((c.max_rel_error for c in checks), default=None)
             table.add_row(
                 result.source,
                 *(str(counts.get(verdict, 0)) for verdict in Verdict),
                 str(errata),
-                "-" if worst is None else f"{'ok' if all(c.passed for c in checks) else 'FAIL'} {worst:.0e}",
+                "-" if not checks else ("ok" if all(c.passed for c in checks) else "FAIL"),
                 Text("yes", style="green") if result.all_expected else Text("NO", style="bold red"),
-                f"{result.seconds:.2f}",
+                f"{result.seconds:.1f}",
             )
         return table
 
@@ -214,10 +219,10 @@ def _short(text: str, width: int) -> str:
 
 
 def _reason(decision: Decision) -> str:
-    parts = [decision.reason or decision.strategy]
-    if decision.condition:
-        parts.append(f"if {decision.condition}")
-    return "; ".join(part for part in parts if part)
+    """The strategy for what holds; the engine's reason for everything else."""
+    if decision.verdict in (Verdict.PROVED, Verdict.PROVED_FOR_SIZES):
+        return decision.strategy
+    return decision.reason or decision.strategy
 
 
 def summary_counts(results: Iterable[DocumentResult]) -> dict:
@@ -231,3 +236,23 @@ def summary_counts(results: Iterable[DocumentResult]) -> dict:
         "unexpected": sum(1 for step in steps if not step.expected),
         "all_expected": all(result.all_expected for result in results),
     }
+
+
+def print_coverage(reports: Iterable["CoverageReport"], console: Optional[Console] = None) -> None:
+    """Per document: math lines, encoded, skipped with reasons, missing, misquoted steps."""
+    console = console or Console(highlight=False)
+    for report in reports:
+        console.rule(Text(f"{report.source}  ({report.derivation})", style="bold"))
+        console.print(
+            f"  {len(report.math_lines)} lines hold math: {len(set(report.math_lines) & set(report.encoded))} encoded, "
+            f"{len(set(report.math_lines) & set(report.skipped))} skipped with a reason, {len(report.missing)} missing"
+        )
+        for line, reason in sorted(report.skipped.items()):
+            console.print(Text(f"  skipped {line:>4}: {reason}", style="dim"))
+        for line in report.missing:
+            console.print(Text(f"  MISSING {line:>4}: math line neither encoded nor skipped", style="bold red"))
+        for misquote in report.misquoted:
+            console.print(Text(
+                f"  MISQUOTED {format_line(misquote.line)}: {_short(misquote.latex, 60)} is not in the cited lines",
+                style="bold red",
+            ))
