@@ -247,8 +247,8 @@ def print_coverage(reports: Iterable["CoverageReport"], console: Optional[Consol
             f"  {len(report.math_lines)} lines hold math: {len(set(report.math_lines) & set(report.encoded))} encoded, "
             f"{len(set(report.math_lines) & set(report.skipped))} skipped with a reason, {len(report.missing)} missing"
         )
-        for line, reason in sorted(report.skipped.items()):
-            console.print(Text(f"  skipped {line:>4}: {reason}", style="dim"))
+        for lines, reason in _runs(report.skipped):
+            console.print(Text(f"  skipped {lines:>7}: {reason}", style="dim"))
         for line in report.missing:
             console.print(Text(f"  MISSING {line:>4}: math line neither encoded nor skipped", style="bold red"))
         for misquote in report.misquoted:
@@ -256,3 +256,14 @@ def print_coverage(reports: Iterable["CoverageReport"], console: Optional[Consol
                 f"  MISQUOTED {format_line(misquote.line)}: {_short(misquote.latex, 60)} is not in the cited lines",
                 style="bold red",
             ))
+
+
+def _runs(reasons: dict[int, str]) -> list[tuple[str, str]]:
+    """Consecutive lines with the same reason as one "a-b" range."""
+    runs: list[list] = []
+    for line, reason in sorted(reasons.items()):
+        if runs and runs[-1][1] == line - 1 and runs[-1][2] == reason:
+            runs[-1][1] = line
+        else:
+            runs.append([line, line, reason])
+    return [(str(a) if a == b else f"{a}-{b}", reason) for a, b, reason in runs]
