@@ -1,0 +1,431 @@
+"""Index calculus: rewrites of sums, Kronecker deltas and case conditions that SymPy
+does not do because it ignores the declared ranges of indices.
+
+Everything here is an equivalence under the facts it is given (`IndexFacts`): index
+ranges, size minimums, index pairs known to differ, and vectors whose entries sum to 1
+over a known range. The rewrites:
+
+- bound variables renamed canonically (`_k0`, `_k1`, ... by nesting depth) so that sums
+  written with different letters compare equal;
+- sums split over terms, factors free of the summation index pulled out, a summand free
+  of it multiplied by the number of terms;
+- ``Sum(KroneckerDelta(k, e) * f(k), (k, lo, hi))`` -> ``f(e)`` when e's range lies in
+  lo..hi (0 when it lies outside);
+- ``Sum(y[k], (k, lo, hi))`` -> 1 for a probability / one-hot vector y whose declared
+  range is lo..hi;
+- Kronecker deltas and piecewise conditions decided from the ranges and known
+  inequalities; ``Piecewise((A, Eq(i, j)), (B, True))`` -> ``KroneckerDelta(i, j)*A +
+  (1 - KroneckerDelta(i, j))*B`` for integers i, j.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable, Mapping, Optional
+
+import sympy
+from sympy import (
+    Add,
+    And,
+    Expr,
+    Indexed,
+    KroneckerDelta,
+    Mul,
+    Not,
+    Or,
+    Piecewise,
+    Pow,
+    Product,
+    Sum,
+    Symbol,
+)
+from sympy.core.relational import Relational
+
+Range = tuple[Expr, Expr]
+Truth = Optional[bool]
+
+BOUND_PREFIX = "_k"
+
+
+@dataclass(frozen=True)
+class IndexFacts:
+    """What is known about integer symbols while rewriting."""
+
+    ranges: Mapping[Symbol, Range] = field(default_factory=dict)
+    minimums: Mapping[Symbol, int] = field(default_factory=dict)
+    distinct: frozenset[frozenset] = frozenset()
+    normalized: Mapping[str, Range] = field(default_factory=dict)
+
+    def with_range(self, symbol: Symbol, lower: Expr, upper: Expr) -> "IndexFacts":
+        return replace(self, ranges={**self.ranges, symbol: (lower, upper)})
+
+    def with_distinct(self, first: Expr, second: Expr) -> "IndexFacts":
+        return replace(self, distinct=self.distinct | {frozenset((first, second))})
+
+
+# ---------------------------------------------------------------- conditions
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A case such as i = j or i != j: equalities are substituted, differences remembered."""
+
+    equal: tuple[tuple[Symbol, Expr], ...] = ()
+    distinct: tuple[tuple[Expr, Expr], ...] = ()
+    text: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.equal or self.distinct)
+
+    def apply(self, expr: Expr) -> Expr:
+        """`expr` with the equalities substituted (bound variables are never touched)."""
+        return expr.subs(dict(self.equal)) if self.equal else expr
+
+    def facts(self, facts: IndexFacts) -> IndexFacts:
+        for first, second in self.distinct:
+            facts = facts.with_distinct(first, second)
+        return facts
+
+    def admits(self, values: Mapping[Symbol, int]) -> bool:
+        """Whether concrete index values satisfy the condition."""
+        def value(e: Expr) -> Expr:
+            return sympy.sympify(e).xreplace(dict(values))
+
+        return all(value(a) == value(b) for a, b in self.equal) and all(
+            value(a) != value(b) for a, b in self.distinct
+        )
+
+
+def _equality(relation: Relational) -> Condition:
+    """Eq(i, j): j is replaced by i (the later name by the earlier)."""
+    first, second = sorted(relation.args, key=_order_key)
+    if not isinstance(second, Symbol):
+        first, second = second, first
+    if not isinstance(second, Symbol):
+        raise ValueError(f"cannot use {relation} as a case condition")
+    return Condition(equal=((second, first),), text=f"{relation.lhs} = {relation.rhs}")
+
+
+def _difference(relation: Relational) -> Condition:
+    first, second = sorted(relation.args, key=_order_key)
+    return Condition(distinct=((first, second),), text=f"{relation.lhs} != {relation.rhs}")
+
+
+def _conjunction(boolean: And) -> Condition:
+    parts = [parse_condition(arg) for arg in boolean.args]
+    return Condition(
+        equal=tuple(pair for part in parts for pair in part.equal),
+        distinct=tuple(pair for part in parts for pair in part.distinct),
+        text=" and ".join(part.text for part in parts),
+    )
+
+
+_CONDITION_PARSERS: dict[type, Callable[[object], Condition]] = {
+    sympy.Eq: _equality,
+    sympy.Ne: _difference,
+    And: _conjunction,
+}
+
+
+def parse_condition(boolean: Optional[object]) -> Condition:
+    """A sympy Boolean (Eq, Ne, And of them) or None as a `Condition`."""
+    if boolean is None or boolean is sympy.true:
+        return Condition()
+    parser = _CONDITION_PARSERS.get(type(boolean))
+    if parser is None:
+        raise ValueError(f"unsupported case condition {boolean}")
+    return parser(boolean)
+
+
+def _order_key(expr: Expr) -> tuple[int, str]:
+    return (0 if isinstance(expr, Symbol) else 1, str(expr))
+
+
+# ---------------------------------------------------------------- bounds and relations
+
+
+def _size_shift(expr: Expr, facts: IndexFacts) -> Expr:
+    """Sizes N >= m written as m + N_ with N_ a nonnegative integer."""
+    shift = {}
+    for symbol in expr.free_symbols:
+        if symbol.is_integer and symbol.is_positive:
+            minimum = facts.minimums.get(symbol, 1)
+            shift[symbol] = minimum + Symbol(f"{symbol}_", integer=True, nonnegative=True)
+    return expr.xreplace(shift)
+
+
+def _extreme(expr: Expr, facts: IndexFacts, lowest: bool) -> Optional[Expr]:
+    """A bound of a linear integer expression over the index ranges, in sizes only."""
+    for _ in range(6):
+        ranged = sorted((s for s in expr.free_symbols if s in facts.ranges), key=str)
+        if not ranged:
+            return expr
+        for symbol in ranged:
+            slope = sympy.diff(expr, symbol)
+            if not slope.is_number:
+                return None
+            lower, upper = facts.ranges[symbol]
+            pick_lower = (slope > 0) == lowest
+            expr = sympy.expand(expr.xreplace({symbol: lower if pick_lower else upper}))
+    return None
+
+
+def sign_of(expr: Expr, facts: IndexFacts) -> Truth:
+    """True if expr >= 0 always, False if expr < 0 always, None if unknown."""
+    expr = sympy.expand(expr)
+    if expr.is_number:
+        return bool(expr >= 0)
+    low = _extreme(expr, facts, lowest=True)
+    if low is not None and _size_shift(low, facts).is_nonnegative:
+        return True
+    high = _extreme(expr, facts, lowest=False)
+    if high is not None and _size_shift(high, facts).is_negative:
+        return False
+    return None
+
+
+def _at_least(big: Expr, small: Expr, facts: IndexFacts) -> Truth:
+    return sign_of(big - small, facts)
+
+
+def _negate(value: Truth) -> Truth:
+    return None if value is None else not value
+
+
+def _equal(relation: Relational, facts: IndexFacts) -> Truth:
+    left, right = relation.args
+    if sympy.expand(left - right) == 0:
+        return True
+    if frozenset((left, right)) in facts.distinct:
+        return False
+    if _at_least(left, right + 1, facts) is True or _at_least(right, left + 1, facts) is True:
+        return False
+    return None
+
+
+_RELATIONS: dict[type, Callable[[Relational, IndexFacts], Truth]] = {
+    sympy.Le: lambda r, f: _at_least(r.rhs, r.lhs, f),
+    sympy.Ge: lambda r, f: _at_least(r.lhs, r.rhs, f),
+    sympy.Lt: lambda r, f: _at_least(r.rhs, r.lhs + 1, f),
+    sympy.Gt: lambda r, f: _at_least(r.lhs, r.rhs + 1, f),
+    sympy.Eq: _equal,
+    sympy.Ne: lambda r, f: _negate(_equal(sympy.Eq(*r.args, evaluate=False), f)),
+}
+
+
+def _all_integer(relation: Relational) -> bool:
+    return all(arg.is_integer for arg in relation.args)
+
+
+def decide_relation(condition: object, facts: IndexFacts) -> Truth:
+    """Decide a condition on integer indices and sizes: True, False, or None (unknown)."""
+    if condition in (sympy.true, True):
+        return True
+    if condition in (sympy.false, False):
+        return False
+    if isinstance(condition, And):
+        values = [decide_relation(arg, facts) for arg in condition.args]
+        return False if False in values else (True if all(values) else None)
+    if isinstance(condition, Or):
+        values = [decide_relation(arg, facts) for arg in condition.args]
+        return True if True in values else (False if all(v is False for v in values) else None)
+    if isinstance(condition, Not):
+        return _negate(decide_relation(condition.args[0], facts))
+    decider = _RELATIONS.get(type(condition))
+    if decider is None or not _all_integer(condition):
+        return None
+    return decider(condition, facts)
+
+
+def within(expr: Expr, lower: Expr, upper: Expr, facts: IndexFacts) -> Truth:
+    """Whether an integer expression always (True) / never (False) lies in lower..upper."""
+    above = _at_least(expr, lower, facts)
+    below = _at_least(upper, expr, facts)
+    if above is True and below is True:
+        return True
+    if above is False or below is False:
+        return False
+    return None
+
+
+# ---------------------------------------------------------------- bound variables
+
+
+def rename_bound(expr: Expr) -> Expr:
+    """Bound variables of sums and products renamed `_k<depth>` (unique names first,
+    so no renaming can capture a free symbol)."""
+    counter = iter(range(10**9))
+    unique = _rename(expr, lambda depth: Symbol(f"_u{next(counter)}", integer=True), 0)
+    return _rename(unique, lambda depth: Symbol(f"{BOUND_PREFIX}{depth}", integer=True), 0)
+
+
+def _rename(expr: Expr, fresh: Callable[[int], Symbol], depth: int) -> Expr:
+    if not expr.args:
+        return expr
+    if isinstance(expr, (Sum, Product)):
+        limits = expr.limits  # innermost first; the outermost gets the smallest depth
+        mapping = {limit[0]: fresh(depth + len(limits) - 1 - n) for n, limit in enumerate(limits)}
+        body = _rename(expr.function.xreplace(mapping), fresh, depth + len(limits))
+        renamed = [(mapping[v], lo.xreplace(mapping), hi.xreplace(mapping)) for v, lo, hi in limits]
+        return expr.func(body, *renamed)
+    args = [_rename(arg, fresh, depth) for arg in expr.args]
+    return expr.func(*args) if args != list(expr.args) else expr
+
+
+# ---------------------------------------------------------------- normalization
+
+
+def normalize(expr: Expr, facts: IndexFacts) -> Expr:
+    """Apply the index-calculus rewrites bottom-up (bound variables renamed before and after)."""
+    return rename_bound(_normalize(rename_bound(expr), facts))
+
+
+def _normalize(expr: Expr, facts: IndexFacts) -> Expr:
+    if not expr.args:
+        return expr
+    handler = _HANDLERS.get(type(expr))
+    if handler is not None:
+        return handler(expr, facts)
+    args = [_normalize(arg, facts) for arg in expr.args]
+    return expr.func(*args) if args != list(expr.args) else expr
+
+
+def _normalize_sum(expr: Sum, facts: IndexFacts) -> Expr:
+    """Sum the summand over each limit in turn, innermost first, term by term."""
+    inner = facts
+    bounds = []
+    for variable, lower, upper in expr.limits:
+        lower, upper = _normalize(lower, facts), _normalize(upper, facts)
+        inner = inner.with_range(variable, lower, upper)
+        bounds.append((variable, lower, upper))
+    result = _normalize(expr.function, inner)
+    for variable, lower, upper in bounds:
+        terms = Add.make_args(sympy.expand_mul(result))
+        result = Add(*[_sum_term(term, variable, lower, upper, inner) for term in terms])
+    return result
+
+
+def _sum_term(term: Expr, k: Symbol, lower: Expr, upper: Expr, facts: IndexFacts) -> Expr:
+    free, bound = term.as_independent(k, as_Add=False)
+    if bound == 1:
+        count = upper - lower + 1
+        return free * count if sign_of(count, facts) is True else Sum(term, (k, lower, upper))
+    collapsed = _collapse_delta(bound, k, lower, upper, facts)
+    if collapsed is not None:
+        return free * collapsed
+    if _sums_to_one(bound, k, lower, upper, facts):
+        return free
+    return free * Sum(bound, (k, lower, upper))
+
+
+def _delta_solution(delta: KroneckerDelta, k: Symbol) -> Optional[Expr]:
+    """The value of k at which the delta is 1, if the delta is linear in k with slope +-1."""
+    difference = sympy.expand(delta.args[0] - delta.args[1])
+    slope = sympy.diff(difference, k)
+    if slope not in (1, -1) or k in (difference - slope * k).free_symbols:
+        return None
+    return sympy.expand(-(difference - slope * k) / slope)
+
+
+def _collapse_delta(
+    bound: Expr, k: Symbol, lower: Expr, upper: Expr, facts: IndexFacts
+) -> Optional[Expr]:
+    for factor in Mul.make_args(bound):
+        if not isinstance(factor, KroneckerDelta) or k not in factor.free_symbols:
+            continue
+        value = _delta_solution(factor, k)
+        if value is None:
+            continue
+        inside = within(value, lower, upper, facts)
+        if inside is False:
+            return sympy.S.Zero
+        if inside is True:
+            rest = bound / factor
+            return _normalize(rest.xreplace({k: value}), facts)
+    return None
+
+
+def _sums_to_one(bound: Expr, k: Symbol, lower: Expr, upper: Expr, facts: IndexFacts) -> bool:
+    """y[..., k] summed over the full declared range of a probability / one-hot vector y."""
+    if not isinstance(bound, Indexed) or bound.indices[-1] != k:
+        return False
+    if any(k in index.free_symbols for index in bound.indices[:-1]):
+        return False
+    declared = facts.normalized.get(str(bound.base.label))
+    if declared is None:
+        return False
+    return sympy.expand(declared[0] - lower) == 0 and sympy.expand(declared[1] - upper) == 0
+
+
+def _normalize_delta(expr: KroneckerDelta, facts: IndexFacts) -> Expr:
+    args = [_normalize(arg, facts) for arg in expr.args]
+    equal = decide_relation(sympy.Eq(*args, evaluate=False), facts)
+    if equal is None:
+        return KroneckerDelta(*args)
+    return sympy.S.One if equal else sympy.S.Zero
+
+
+def _normalize_power(expr: Pow, facts: IndexFacts) -> Expr:
+    base, exponent = (_normalize(arg, facts) for arg in expr.args)
+    if isinstance(base, KroneckerDelta) and exponent.is_integer and exponent.is_positive:
+        return base
+    return Pow(base, exponent)
+
+
+def _normalize_piecewise(expr: Piecewise, facts: IndexFacts) -> Expr:
+    pieces = []
+    for value, condition in expr.args:
+        truth = decide_relation(condition, facts)
+        if truth is False:
+            continue
+        pieces.append((_normalize(value, facts), sympy.true if truth else condition))
+        if truth:
+            break
+    if not pieces:
+        return expr
+    if pieces[0][1] is sympy.true:
+        return pieces[0][0]
+    return _piecewise_as_delta(pieces, facts)
+
+
+def _piecewise_as_delta(pieces: list[tuple[Expr, object]], facts: IndexFacts) -> Expr:
+    """Piecewise((A, Eq(i, j)), (B, True)) and its Ne form as Kronecker deltas."""
+    if len(pieces) == 2 and pieces[1][1] is sympy.true:
+        (first, condition), (other, _) = pieces
+        kinds = {sympy.Eq: (first, other), sympy.Ne: (other, first)}
+        chosen = kinds.get(type(condition))
+        if chosen is not None and _all_integer(condition):
+            delta = KroneckerDelta(*condition.args)
+            return _normalize(sympy.expand_mul(delta * chosen[0] + (1 - delta) * chosen[1]), facts)
+    return Piecewise(*pieces)
+
+
+_HANDLERS: dict[type, Callable[[Expr, IndexFacts], Expr]] = {
+    Sum: _normalize_sum,
+    KroneckerDelta: _normalize_delta,
+    Pow: _normalize_power,
+    Piecewise: _normalize_piecewise,
+}
+
+
+# ---------------------------------------------------------------- case splits
+
+
+def free_deltas(expr: Expr) -> list[KroneckerDelta]:
+    """Kronecker deltas of free symbols only (no bound variable inside), sorted."""
+    bound = {s for s in expr.atoms(Symbol) if str(s).startswith(BOUND_PREFIX)}
+    deltas = {d for d in expr.atoms(KroneckerDelta) if not (d.free_symbols & bound)}
+    return sorted(deltas, key=str)
+
+
+def delta_cases(expr: Expr, delta: KroneckerDelta, facts: IndexFacts) -> Optional[list[Expr]]:
+    """`expr` in the two cases of `delta`'s arguments (equal, different), normalized.
+
+    expr == 0 holds iff both cases are 0. None if the delta is not between two symbols.
+    """
+    first, second = delta.args
+    if not (isinstance(first, Symbol) and isinstance(second, Symbol)):
+        return None
+    equal = normalize(expr.subs({second: first}), facts)
+    different = normalize(expr.xreplace({delta: sympy.S.Zero}), facts.with_distinct(first, second))
+    return [equal, different]
