@@ -1,0 +1,494 @@
+"""Points inside the declared domains, at which both sides of an equation are evaluated.
+
+A `Point` fixes everything an expression may still leave open: sizes, free indices,
+arbitrary functions (g, h, ... as concrete functions), and the values of the scalars and
+vector entries that remain after sums over concrete ranges are expanded. Values respect
+the declared domains:
+
+- real: small rationals; positive / nonnegative / unit-interval accordingly;
+- probability vectors: positive rationals summing to 1 (along the last axis);
+- one-hot vectors: a unit vector (along the last axis);
+- sizes are at least their minimum and large enough for every concrete entry the
+  expression mentions (y_3 needs K >= 3); indices lie in their declared ranges and
+  satisfy the case condition.
+
+`exact_points` gives a deterministic sequence of small exact points (counterexample
+candidates); `random_points` draws seeded random rational points (numeric evidence).
+`Universe.from_scope` collects what the sampler needs from a `Scope`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Mapping, Optional, Protocol, Sequence
+
+import sympy
+from sympy import Expr, Indexed, Integer, Lambda, Rational, Symbol
+from sympy.core.function import AppliedUndef, FunctionClass
+
+from .indexcalc import Condition, Range
+from .model import Domain
+from .symbols import Scope, SymbolTable
+
+_X = sympy.symbols("x1:10", real=True)
+_X1 = Symbol("x", real=True)
+
+SMALL_VALUES: dict[Domain, tuple[Rational, ...]] = {
+    Domain.REAL: tuple(map(Rational, (0, 1, -1, "1/2", 2, "-1/2", 3, "1/3", -2))),
+    Domain.POSITIVE: tuple(map(Rational, (1, 2, "1/2", 3, "1/3", "3/2", 4))),
+    Domain.NONNEGATIVE: tuple(map(Rational, (0, 1, 2, "1/2", 3))),
+    Domain.UNIT_INTERVAL: tuple(map(Rational, ("1/2", "1/3", "2/3", "1/4", "3/4"))),
+}
+# the entry domain of a vector domain, for entries outside the declared range
+_ENTRY_DOMAIN = {Domain.PROBABILITY: Domain.UNIT_INTERVAL, Domain.ONE_HOT: Domain.NONNEGATIVE}
+SMALL_SIZES = (2, 3, 1, 4)
+SMALL_FUNCTIONS: tuple[Callable[[Expr], Expr], ...] = (
+    lambda x: x,
+    lambda x: x + 1,
+    lambda x: x**2 + 1,
+    lambda x: 2 * x + 3,
+    lambda x: x**3,
+)
+
+
+@dataclass(frozen=True)
+class Universe:
+    """The declared world an expression lives in: domains, index ranges, size minimums,
+    and given facts (equations) every point must satisfy."""
+
+    table: SymbolTable
+    ranges: Mapping[Symbol, Range]
+    minimums: Mapping[Symbol, int] = field(default_factory=dict)
+    facts: tuple[sympy.Eq, ...] = ()
+
+    @classmethod
+    def from_scope(cls, scope: Scope, extra_ranges: Optional[Mapping[Symbol, Range]] = None) -> "Universe":
+        ranges = {symbol: tuple(map(sympy.sympify, bounds)) for symbol, bounds in scope.table.index_ranges.items()}
+        ranges.update(extra_ranges or {})
+        return cls(scope.table, ranges, size_minimums(scope), tuple(
+            fact for fact in scope.assumptions if isinstance(fact, sympy.Eq)
+        ))
+
+    def domain(self, name: str) -> Domain:
+        declaration = self.table.declarations.get(name)
+        return declaration.domain if declaration is not None else Domain.REAL
+
+    def sizes(self) -> set[Symbol]:
+        return {s for s in self.table.sizes.values() if isinstance(s, Symbol)}
+
+    def shape(self, name: str) -> Optional[tuple[Expr, ...]]:
+        if name not in self.table.declarations or not self.table.declarations[name].shape:
+            return None
+        return tuple(sympy.sympify(axis) for axis in self.table.shape(name))
+
+    def axis_lower(self, size: Expr) -> Expr:
+        """The first index of an axis of length `size`: the common lower bound of the
+        declared indices that run up to `size`, else 1."""
+        lowers = {lower for lower, upper in self.ranges.values() if upper == size}
+        return lowers.pop() if len(lowers) == 1 else Integer(1)
+
+    def normalized(self) -> dict[str, Range]:
+        """Vectors whose entries sum to 1 along their last axis, with that axis' range."""
+        found = {}
+        for name, declaration in self.table.declarations.items():
+            shape = self.shape(name)
+            if declaration.domain in (Domain.PROBABILITY, Domain.ONE_HOT) and shape:
+                found[name] = (self.axis_lower(shape[-1]), self.axis_lower(shape[-1]) + shape[-1] - 1)
+        return found
+
+
+def size_minimums(scope: Scope) -> dict[Symbol, int]:
+    """Minimums of sizes: 1, raised by facts `N >= m` / `N > m` in the scope's assumptions."""
+    minimums = {s: 1 for s in scope.table.sizes.values() if isinstance(s, Symbol)}
+    strict = {sympy.Gt: 1, sympy.Ge: 0}
+    for fact in scope.assumptions:
+        offset = strict.get(type(fact))
+        if offset is not None and fact.lhs in minimums and fact.rhs.is_Integer:
+            minimums[fact.lhs] = max(minimums[fact.lhs], int(fact.rhs) + offset)
+    return minimums
+
+
+# ---------------------------------------------------------------- points
+
+
+@dataclass(frozen=True)
+class Point:
+    """Concrete sizes, indices, functions and values."""
+
+    sizes: Mapping[Symbol, int]
+    indices: Mapping[Symbol, int]
+    functions: Mapping[FunctionClass, Lambda]
+    values: Mapping[Expr, Expr]
+
+    def structure(self, expr: Expr) -> Expr:
+        """Functions, sizes and indices substituted; sums expanded, derivatives done."""
+        return structure(expr, self.sizes, self.indices, self.functions)
+
+    def evaluate(self, expr: Expr) -> Expr:
+        """The exact value of `expr` at this point (may still need evalf)."""
+        return self.structure(expr).xreplace(dict(self.values))
+
+    def describe(self, exprs: Iterable[Expr] = ()) -> dict[str, str]:
+        """Names to values, for a report; with `exprs`, only the values they use."""
+        used = _atoms(exprs, self) if exprs else set(self.values)
+        described = {str(k): str(v) for k, v in sorted({**self.sizes, **self.indices}.items(), key=_by_name)}
+        for function, body in sorted(self.functions.items(), key=lambda item: str(item[0])):
+            variables = _variables(len(body.variables))
+            described[f"{function}({', '.join(map(str, variables))})"] = str(body(*variables))
+        for key, value in sorted(self.values.items(), key=_by_name):
+            if key in used:
+                described[str(key)] = str(value)
+        return described
+
+
+def _by_name(item: tuple) -> str:
+    return str(item[0])
+
+
+def structure(expr: Expr, sizes: Mapping, indices: Mapping, functions: Mapping) -> Expr:
+    if functions:
+        expr = expr.replace(
+            lambda e: isinstance(e, AppliedUndef) and e.func in functions,
+            lambda e: functions[e.func](*e.args),
+        )
+    concrete = {**sizes, **indices}
+    if concrete:
+        expr = expr.subs({symbol: Integer(value) for symbol, value in concrete.items()})
+    return expr.doit()
+
+
+def _atoms(exprs: Iterable[Expr], point: Point) -> set[Expr]:
+    found: set[Expr] = set()
+    for expr in exprs:
+        concrete = point.structure(expr)
+        found |= concrete.atoms(Indexed) | concrete.free_symbols
+    return found - {entry.base.label for entry in found if isinstance(entry, Indexed)}
+
+
+# ---------------------------------------------------------------- choosers
+
+
+class _Chooser(Protocol):
+    """How one point picks its values: `_Exact` and `_Random` below."""
+
+    def size(self, ordinal: int, minimum: int) -> int: ...
+
+    def index(self, ordinal: int, lower: int, upper: int) -> int: ...
+
+    def scalar(self, domain: Domain, ordinal: int) -> Rational: ...
+
+    def weights(self, length: int) -> list[int]: ...
+
+    def hot(self, length: int) -> int: ...
+
+    def function(self, ordinal: int, arity: int) -> Lambda: ...
+
+
+@dataclass
+class _Exact:
+    """Attempt t of a deterministic sequence of small exact points."""
+
+    attempt: int
+    sizes: Sequence[int] = SMALL_SIZES
+
+    def size(self, ordinal: int, minimum: int) -> int:
+        return max(minimum, self.sizes[(self.attempt + ordinal) % len(self.sizes)])
+
+    def index(self, ordinal: int, lower: int, upper: int) -> int:
+        count = upper - lower + 1
+        shift = self.attempt // 3
+        if self.attempt % 3 == 2:  # every third attempt: all indices equal
+            return lower + shift % count
+        return lower + (ordinal + shift) % count
+
+    def scalar(self, domain: Domain, ordinal: int) -> Rational:
+        choices = SMALL_VALUES[domain]
+        return choices[(ordinal + self.attempt) % len(choices)]
+
+    def weights(self, length: int) -> list[int]:
+        base = list(range(1, length + 1))
+        turn = self.attempt % length
+        return base[turn:] + base[:turn]
+
+    def hot(self, length: int) -> int:
+        return self.attempt % length
+
+    def function(self, ordinal: int, arity: int) -> Lambda:
+        chosen = SMALL_FUNCTIONS[(ordinal + self.attempt) % len(SMALL_FUNCTIONS)]
+        variables = _variables(arity)
+        return Lambda(variables, chosen(sum(n * v for n, v in enumerate(variables, 1))))
+
+
+@dataclass
+class _Random:
+    """Seeded random rational points (values with denominator 1000)."""
+
+    rng: random.Random
+    sizes: Sequence[int]
+
+    _RANGES = {
+        Domain.REAL: (-3000, 3000),
+        Domain.POSITIVE: (1, 3000),
+        Domain.NONNEGATIVE: (0, 3000),
+        Domain.UNIT_INTERVAL: (1, 999),
+    }
+
+    def size(self, ordinal: int, minimum: int) -> int:
+        allowed = [s for s in self.sizes if s >= minimum] or [minimum]
+        return self.rng.choice(allowed)
+
+    def index(self, ordinal: int, lower: int, upper: int) -> int:
+        return self.rng.randint(lower, upper)
+
+    def scalar(self, domain: Domain, ordinal: int) -> Rational:
+        low, high = self._RANGES[domain]
+        return Rational(self.rng.randint(low, high), 1000)
+
+    def weights(self, length: int) -> list[int]:
+        return [self.rng.randint(1, 1000) for _ in range(length)]
+
+    def hot(self, length: int) -> int:
+        return self.rng.randrange(length)
+
+    def function(self, ordinal: int, arity: int) -> Lambda:
+        variables = _variables(arity)
+        coefficient = lambda: Rational(self.rng.randint(-2000, 2000), 1000)
+        body = coefficient() + sum(
+            coefficient() * v + coefficient() * v**2 + coefficient() * sympy.exp(v / 3) for v in variables
+        )
+        return Lambda(variables, body)
+
+
+def _variables(arity: int) -> tuple[Symbol, ...]:
+    return (_X1,) if arity == 1 else _X[:arity]
+
+
+# ---------------------------------------------------------------- building points
+
+
+def exact_points(
+    exprs: Sequence[Expr], universe: Universe, condition: Condition = Condition(), attempts: int = 12
+) -> Iterator[Point]:
+    """Small exact points (distinct indices first), skipping those outside the domain."""
+    for attempt in range(attempts):
+        point = build_point(exprs, universe, condition, _Exact(attempt))
+        if point is not None:
+            yield point
+
+
+def random_points(
+    exprs: Sequence[Expr],
+    universe: Universe,
+    rng: random.Random,
+    sizes: Sequence[int],
+    condition: Condition = Condition(),
+    attempts: int = 60,
+) -> Iterator[Point]:
+    """Seeded random rational points inside the domain."""
+    chooser = _Random(rng, sizes)
+    for _ in range(attempts):
+        point = build_point(exprs, universe, condition, chooser)
+        if point is not None:
+            yield point
+
+
+def build_point(
+    exprs: Sequence[Expr], universe: Universe, condition: Condition, chooser: _Chooser
+) -> Optional[Point]:
+    """A point for `exprs`, or None when the choices violate the domain or condition."""
+    indices = free_indices(exprs, universe, condition)
+    sizes = _choose_sizes(exprs, indices, universe, chooser)
+    index_values = _choose_indices(indices, sizes, universe, condition, chooser)
+    if index_values is None:
+        return None
+    functions = _choose_functions(exprs, chooser)
+    concrete = [structure(e, sizes, index_values, functions) for e in exprs]
+    values = _choose_values(concrete, sizes, universe, chooser)
+    if values is None:
+        return None
+    return Point(sizes, index_values, functions, values)
+
+
+def free_indices(exprs: Sequence[Expr], universe: Universe, condition: Condition) -> list[Symbol]:
+    found = set().union(*(e.free_symbols for e in exprs))
+    for pair in condition.equal + condition.distinct:
+        for side in pair:
+            found |= sympy.sympify(side).free_symbols
+    return sorted((s for s in found if s in universe.ranges), key=str)
+
+
+def needed_sizes(exprs: Sequence[Expr], indices: Sequence[Symbol], universe: Universe) -> dict[Symbol, int]:
+    """Sizes the expressions depend on, with the least value each may take."""
+    all_sizes = universe.sizes()
+    needed = {s: universe.minimums.get(s, 1) for s in set().union(*(e.free_symbols for e in exprs)) & all_sizes}
+    for index in indices:
+        for bound in universe.ranges[index]:
+            for size in bound.free_symbols & all_sizes:
+                needed.setdefault(size, universe.minimums.get(size, 1))
+    for entry in set().union(*(e.atoms(Indexed) for e in exprs)):
+        shape = universe.shape(str(entry.base.label)) or ()
+        for axis, index in zip(shape, entry.indices):
+            for size in axis.free_symbols & all_sizes:
+                least = needed.get(size, universe.minimums.get(size, 1))
+                if index.is_Integer and axis == size:
+                    least = max(least, int(index - universe.axis_lower(size)) + 1)
+                needed[size] = least
+    return needed
+
+
+def _choose_sizes(exprs, indices, universe: Universe, chooser: _Chooser) -> dict[Symbol, int]:
+    needed = needed_sizes(exprs, indices, universe)
+    return {size: chooser.size(n, needed[size]) for n, size in enumerate(sorted(needed, key=str))}
+
+
+def _concrete(bound: Expr, sizes: Mapping[Symbol, int]) -> Optional[int]:
+    value = sympy.sympify(bound).xreplace({s: Integer(v) for s, v in sizes.items()})
+    return int(value) if value.is_Integer else None
+
+
+def _choose_indices(indices, sizes, universe: Universe, condition: Condition, chooser: _Chooser):
+    values: dict[Symbol, int] = {}
+    substituted = {symbol for symbol, _ in condition.equal}
+    for ordinal, index in enumerate(i for i in indices if i not in substituted):
+        lower, upper = (_concrete(b, sizes) for b in universe.ranges[index])
+        if lower is None or upper is None or upper < lower:
+            return None
+        values[index] = chooser.index(ordinal, lower, upper)
+    for symbol, other in condition.equal:
+        value = sympy.sympify(other).xreplace({s: Integer(v) for s, v in values.items()})
+        if not value.is_Integer:
+            return None
+        values[symbol] = int(value)
+    in_range = all(_in_range(value, universe.ranges[symbol], sizes) for symbol, value in values.items())
+    return values if in_range and condition.admits(values) else None
+
+
+def _in_range(value: int, bounds: Range, sizes: Mapping[Symbol, int]) -> bool:
+    lower, upper = (_concrete(b, sizes) for b in bounds)
+    return lower is not None and upper is not None and lower <= value <= upper
+
+
+def _choose_functions(exprs: Sequence[Expr], chooser: _Chooser) -> dict[FunctionClass, Lambda]:
+    applied = set().union(*(e.atoms(AppliedUndef) for e in exprs))
+    arities = {a.func: len(a.args) for a in applied}
+    return {f: chooser.function(n, arities[f]) for n, f in enumerate(sorted(arities, key=str))}
+
+
+def _choose_values(concrete: Sequence[Expr], sizes, universe: Universe, chooser: _Chooser):
+    entries = set().union(*(e.atoms(Indexed) for e in concrete))
+    if any(not index.is_Integer for entry in entries for index in entry.indices):
+        return None
+    values: dict[Expr, Expr] = {}
+    by_base: dict[sympy.IndexedBase, list[Indexed]] = {}
+    for entry in entries:
+        by_base.setdefault(entry.base, []).append(entry)
+    ordinal = itertools.count()
+    for base in sorted(by_base, key=str):
+        values.update(_base_values(base, by_base[base], sizes, universe, chooser, ordinal))
+    labels = {entry.base.label for entry in entries}
+    scalars = set().union(*(e.free_symbols for e in concrete)) - set(values) - labels
+    for symbol in sorted(scalars, key=str):
+        values[symbol] = chooser.scalar(_scalar_domain(symbol, universe), next(ordinal))
+    return values
+
+
+def _scalar_domain(symbol: Symbol, universe: Universe) -> Domain:
+    name = str(symbol)
+    if name in universe.table.declarations:
+        return _ENTRY_DOMAIN.get(universe.domain(name), universe.domain(name))
+    if symbol.is_positive:
+        return Domain.POSITIVE
+    return Domain.NONNEGATIVE if symbol.is_nonnegative else Domain.REAL
+
+
+def _base_values(base, entries, sizes, universe: Universe, chooser: _Chooser, ordinal) -> dict[Expr, Expr]:
+    name = str(base.label)
+    domain = universe.domain(name)
+    filled = _vector(name, domain, sizes, universe, chooser, ordinal)
+    entry_domain = _ENTRY_DOMAIN.get(domain, domain)
+    values = {}
+    for entry in sorted(entries, key=str):
+        key = tuple(int(i) for i in entry.indices)
+        values[entry] = filled[key] if key in filled else chooser.scalar(entry_domain, next(ordinal))
+    return values
+
+
+def _vector(name: str, domain: Domain, sizes, universe: Universe, chooser: _Chooser, ordinal) -> dict:
+    """All entries of a declared vector/matrix in a constrained domain, keyed by indices."""
+    shape = universe.shape(name)
+    if domain not in _ENTRY_DOMAIN or not shape:
+        return {}
+    dims = [_concrete(axis, sizes) for axis in shape]
+    lowers = [_concrete(universe.axis_lower(axis), sizes) for axis in shape]
+    if any(d is None for d in dims + lowers):
+        return {}
+    filled = {}
+    outer_axes = [range(lo, lo + d) for lo, d in zip(lowers[:-1], dims[:-1])]
+    for outer in itertools.product(*outer_axes):
+        line = _line(domain, dims[-1], chooser)
+        for offset, value in enumerate(line):
+            filled[outer + (lowers[-1] + offset,)] = value
+    return filled
+
+
+def _line(domain: Domain, length: int, chooser: _Chooser) -> list[Rational]:
+    if domain is Domain.ONE_HOT:
+        hot = chooser.hot(length)
+        return [Integer(int(n == hot)) for n in range(length)]
+    weights = chooser.weights(length)
+    total = sum(weights)
+    return [Rational(w, total) for w in weights]
+
+
+# ---------------------------------------------------------------- domain membership
+
+
+_ENTRY_CHECKS: dict[Domain, Callable[[Expr], Optional[bool]]] = {
+    Domain.REAL: lambda v: v.is_real,
+    Domain.POSITIVE: lambda v: v.is_positive,
+    Domain.NONNEGATIVE: lambda v: v.is_nonnegative,
+    Domain.UNIT_INTERVAL: lambda v: v.is_positive and (1 - v).is_positive,
+    Domain.PROBABILITY: lambda v: v.is_positive and (1 - v).is_nonnegative,  # (0, 1]: a line may have one entry
+    Domain.ONE_HOT: lambda v: v in (0, 1),
+}
+
+
+def _entry_ok(domain: Domain, value: Expr) -> bool:
+    return bool(_ENTRY_CHECKS[domain](sympy.sympify(value)))
+
+
+def in_domain(point: Point, universe: Universe) -> bool:
+    """Every value lies in its declared domain and every constrained vector line sums to 1."""
+    lines: dict[tuple, Expr] = {}
+    for key, value in point.values.items():
+        name = str(key.base.label) if isinstance(key, Indexed) else str(key)
+        domain = universe.domain(name) if name in universe.table.declarations else _scalar_domain(key, universe)
+        if not _entry_ok(domain, value):
+            return False
+        if isinstance(key, Indexed) and domain in _ENTRY_DOMAIN:
+            line = (name,) + tuple(key.indices[:-1])
+            lines[line] = lines.get(line, 0) + value
+    return all(_line_complete_ok(line, total, point, universe) for line, total in lines.items())
+
+
+def _line_complete_ok(line: tuple, total: Expr, point: Point, universe: Universe) -> bool:
+    """A constrained line sums to 1 when all its entries are present; never above 1."""
+    shape = universe.shape(line[0]) or ()
+    length = _concrete(shape[-1], point.sizes) if shape else None
+    present = sum(1 for k in point.values if isinstance(k, Indexed) and (str(k.base.label),) + tuple(k.indices[:-1]) == line)
+    if length is not None and present >= length:
+        return total == 1
+    return total <= 1
+
+
+def satisfies_facts(point: Point, universe: Universe, digits: int = 50) -> bool:
+    """Every given equation holds at the point (those it cannot evaluate are skipped)."""
+    for fact in universe.facts:
+        difference = point.evaluate(fact.lhs - fact.rhs)
+        if difference.free_symbols:
+            continue
+        if abs(sympy.N(difference, digits)) > sympy.Float(10) ** (-(digits - 10)):
+            return False
+    return True

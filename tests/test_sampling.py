@@ -1,0 +1,102 @@
+"""Points inside the declared domains."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import sympy
+from sympy import Eq, Ne, Sum
+
+from symcheck.indexcalc import parse_condition
+from symcheck.sampling import Point, Universe, exact_points, in_domain, random_points, satisfies_facts
+from symcheck.symbols import Scope
+
+from .engine_fixtures import softmax_world
+
+
+@pytest.fixture(scope="module")
+def w():
+    return softmax_world()
+
+
+@pytest.fixture(scope="module")
+def universe(w) -> Universe:
+    return Universe.from_scope(w.bare)
+
+
+def _entries(point: Point, name: str) -> list:
+    return [v for k, v in sorted(point.values.items(), key=str) if isinstance(k, sympy.Indexed) and str(k.base) == name]
+
+
+def test_probability_and_one_hot_vectors_are_valid(w, universe):
+    expr = Sum(w.p[w.l] * w.y[w.l], (w.l, 1, w.K))
+    points = list(exact_points([expr], universe)) + list(random_points([expr], universe, random.Random(1), (1, 2, 5)))
+    assert len(points) > 20
+    for point in points:
+        probabilities, hot = _entries(point, "p"), _entries(point, "y")
+        assert len(probabilities) == point.sizes[w.K] == len(hot)
+        assert sum(probabilities) == 1 and all(0 < v < 1 or len(probabilities) == 1 for v in probabilities)
+        assert sorted(hot) == [0] * (len(hot) - 1) + [1]
+        assert in_domain(point, universe)
+
+
+def test_first_exact_probability_vector_is_small(w, universe):
+    point = next(exact_points([Sum(w.p[w.l], (w.l, 1, w.K))], universe))
+    assert point.sizes[w.K] == 2 and _entries(point, "p") == [sympy.Rational(1, 3), sympy.Rational(2, 3)]
+
+
+def test_positive_scalars_are_positive_and_reals_start_small(w, universe):
+    for point in exact_points([w.u + w.x], universe):
+        assert point.values[w.u] > 0
+    first = next(exact_points([w.x], universe))
+    assert first.values[w.x] == 0
+
+
+def test_indices_are_in_range_distinct_first_and_follow_conditions(w, universe):
+    expr = w.a[w.i] + w.a[w.j]
+    first = next(exact_points([expr], universe))
+    assert first.indices[w.i] != first.indices[w.j]
+    for point in exact_points([expr], universe):
+        assert all(1 <= v <= point.sizes[w.N] for v in point.indices.values())
+    for point in exact_points([expr], universe, parse_condition(Eq(w.i, w.j))):
+        assert point.indices[w.i] == point.indices[w.j]
+    for point in random_points([expr], universe, random.Random(0), (1, 2, 3), parse_condition(Ne(w.i, w.j))):
+        assert point.indices[w.i] != point.indices[w.j]
+
+
+def test_sizes_cover_concrete_entries(w, universe):
+    for point in exact_points([w.y[1] + w.y[2] + w.y[3]], universe):
+        assert point.sizes[w.K] >= 3
+
+
+def test_size_minimum_from_assumptions(w):
+    universe = Universe.from_scope(Scope(w.table, [], [sympy.Ge(w.N, 3)]))
+    for point in random_points([Sum(w.a[w.k], (w.k, 1, w.N))], universe, random.Random(0), (1, 2, 3, 4)):
+        assert point.sizes[w.N] >= 3
+
+
+def test_functions_are_instantiated_and_named(w, universe):
+    expr = sympy.Derivative(w.g(w.x), w.x) * w.h(w.x)
+    point = next(exact_points([expr], universe))
+    described = point.describe([expr])
+    assert described["g(x)"] == "x" and described["h(x)"] == "x + 1"
+    assert not point.evaluate(expr).free_symbols
+
+
+def test_random_points_are_deterministic(w, universe):
+    expr = Sum(w.a[w.k], (w.k, 1, w.N)) + w.x
+    draw = lambda: [p.describe([expr]) for p in random_points([expr], universe, random.Random(7), (1, 2, 3))]
+    assert draw() == draw()
+
+
+def test_points_outside_the_domain_or_facts_are_rejected(w, universe):
+    bad = Point({w.K: 2}, {}, {}, {w.p[1]: sympy.Rational(1, 2), w.p[2]: sympy.Rational(1, 3)})
+    assert not in_domain(bad, universe)
+    good = Point({w.K: 2}, {}, {}, {w.p[1]: sympy.Rational(1, 2), w.p[2]: sympy.Rational(1, 2)})
+    assert in_domain(good, universe)
+    negative = Point({}, {}, {}, {w.u: -1})
+    assert not in_domain(negative, universe)
+    facts = Universe.from_scope(Scope(w.table, [], [sympy.Eq(Sum(w.w[w.l], (w.l, 1, w.K)), 1)]))
+    assert not satisfies_facts(Point({w.K: 2}, {}, {}, {w.w[1]: 1, w.w[2]: 1}), facts)
+    assert satisfies_facts(Point({w.K: 2}, {}, {}, {w.w[1]: 0, w.w[2]: 1}), facts)
