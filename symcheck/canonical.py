@@ -1,0 +1,195 @@
+"""From a step as parsed to the forms the rungs compare.
+
+1. ``rename_bound``: bound variables get names no substitution can capture;
+2. ``unfold``: definitions (and given equations ``f(x) = ...``, ``Z = ...``) replaced by
+   their bodies, repeatedly (bounded), and derivatives evaluated bottom-up. Inside
+   ``Derivative(e, s[i])`` the symbol differentiated by (``s``) is kept as a variable
+   even if it has a definition: a partial derivative by s treats s as independent; it is
+   unfolded once the derivative is done;
+3. ``canonical``: the case condition applied and the index calculus (`indexcalc`) run
+   with the declared ranges and vector facts; given equations whose left side is not a
+   plain name (``Sum(y[k], (k, 1, K)) = 1``) rewrite what they match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import sympy
+from sympy import Derivative, Expr, Indexed, IndexedBase, Subs, Symbol
+from sympy.core.function import AppliedUndef, FunctionClass
+
+from .indexcalc import Condition, IndexFacts, normalize, rename_bound
+from .sampling import Universe
+from .symbols import CompiledDefinition, Scope
+
+MAX_UNFOLD_DEPTH = 8
+
+
+class UnfoldError(ValueError):
+    """Definitions that keep unfolding (a definition using itself)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    params: tuple[Symbol, ...]
+    body: Expr
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Definitions by the kind of their target, keyed by name; other given equations."""
+
+    indexed: dict[str, Rule] = field(default_factory=dict)
+    symbols: dict[str, Rule] = field(default_factory=dict)
+    functions: dict[str, Rule] = field(default_factory=dict)
+    rewrites: tuple[tuple[Expr, Expr], ...] = ()
+
+    def names(self) -> set[str]:
+        return set(self.indexed) | set(self.symbols) | set(self.functions)
+
+
+def _unique_bound(body: Expr, tag: str) -> Expr:
+    """Bound variables of a definition body renamed `_<tag>_<n>`, distinct from any
+    symbol an actual argument can contain."""
+    renamed = rename_bound(body)
+    bound = sorted((s for s in renamed.atoms(Symbol) if str(s).startswith("_k")), key=str)
+    return renamed.xreplace({s: Symbol(f"_{tag}{s}", integer=True) for s in bound})
+
+
+_TARGET_KINDS = {IndexedBase: "indexed", Symbol: "symbols"}
+
+
+def _kind_of(target: object) -> str:
+    for kind, name in _TARGET_KINDS.items():
+        if isinstance(target, kind):
+            return name
+    if isinstance(target, FunctionClass):
+        return "functions"
+    raise ValueError(f"cannot unfold a definition of {target!r}")
+
+
+def _target_name(target: object) -> str:
+    return str(target.label) if isinstance(target, IndexedBase) else str(getattr(target, "name", target))
+
+
+def definition_rule(definition: CompiledDefinition, tag: str) -> tuple[str, str, Rule]:
+    kind = _kind_of(definition.target)
+    rule = Rule(tuple(definition.params), _unique_bound(sympy.sympify(definition.body), tag))
+    return kind, _target_name(definition.target), rule
+
+
+def _given_as_definition(fact: sympy.Eq) -> Optional[CompiledDefinition]:
+    lhs = fact.lhs
+    if isinstance(lhs, Symbol):
+        return CompiledDefinition(lhs, (), fact.rhs)
+    if isinstance(lhs, Indexed) and all(isinstance(i, Symbol) for i in lhs.indices):
+        return CompiledDefinition(lhs.base, tuple(lhs.indices), fact.rhs)
+    if isinstance(lhs, AppliedUndef) and all(isinstance(a, Symbol) for a in lhs.args):
+        return CompiledDefinition(lhs.func, tuple(lhs.args), fact.rhs)
+    return None
+
+
+def rules_from_scope(scope: Scope) -> Rules:
+    tables: dict[str, dict[str, Rule]] = {"indexed": {}, "symbols": {}, "functions": {}}
+    rewrites = []
+    definitions = list(scope.definitions)
+    for fact in scope.assumptions:
+        if isinstance(fact, sympy.Eq):
+            as_definition = _given_as_definition(fact)
+            if as_definition is None:
+                rewrites.append((rename_bound(fact.lhs), fact.rhs))
+            else:
+                definitions.append(as_definition)
+    for number, definition in enumerate(definitions):
+        kind, name, rule = definition_rule(definition, f"d{number}")
+        tables[kind][name] = rule
+    return Rules(tables["indexed"], tables["symbols"], tables["functions"], tuple(rewrites))
+
+
+# ---------------------------------------------------------------- unfolding
+
+
+def _target_of(expr: Expr) -> Optional[tuple[str, str]]:
+    if isinstance(expr, Indexed):
+        return "indexed", str(expr.base.label)
+    if isinstance(expr, Symbol):
+        return "symbols", expr.name
+    if isinstance(expr, AppliedUndef):
+        return "functions", str(expr.func)
+    return None
+
+
+def _arguments(expr: Expr) -> tuple[Expr, ...]:
+    if isinstance(expr, Indexed):
+        return tuple(expr.indices)
+    return tuple(expr.args) if isinstance(expr, AppliedUndef) else ()
+
+
+class Unfolder:
+    """Unfolds definitions and evaluates derivatives, bottom-up."""
+
+    def __init__(self, rules: Rules):
+        self.rules = rules
+        self.tables = {"indexed": rules.indexed, "symbols": rules.symbols, "functions": rules.functions}
+
+    def __call__(self, expr: Expr) -> Expr:
+        return rename_bound(self._walk(rename_bound(sympy.sympify(expr)), frozenset(), 0))
+
+    def _walk(self, expr: Expr, protected: frozenset, depth: int) -> Expr:
+        if depth > MAX_UNFOLD_DEPTH:
+            raise UnfoldError("definitions unfold without end")
+        if isinstance(expr, Derivative):
+            return self._derivative(expr, protected, depth)
+        if expr.args and not isinstance(expr, Indexed):
+            args = [self._walk(arg, protected, depth) for arg in expr.args]
+            expr = expr.func(*args) if args != list(expr.args) else expr
+        if isinstance(expr, Subs):
+            expr = expr.doit(deep=False)
+        if isinstance(expr, Indexed):
+            indices = [self._walk(i, protected, depth) for i in expr.indices]
+            expr = expr.base[tuple(indices)] if indices != list(expr.indices) else expr
+        return self._unfold_here(expr, protected, depth)
+
+    def _unfold_here(self, expr: Expr, protected: frozenset, depth: int) -> Expr:
+        target = _target_of(expr)
+        if target is None or target in protected:
+            return expr
+        kind, name = target
+        rule = self.tables[kind].get(name)
+        arguments = _arguments(expr)
+        if rule is None or len(rule.params) != len(arguments):
+            return expr
+        body = rule.body.xreplace(dict(zip(rule.params, arguments)))
+        return self._walk(body, protected, depth + 1)
+
+    def _derivative(self, expr: Derivative, protected: frozenset, depth: int) -> Expr:
+        variables = {_target_of(v) for v in expr.variables} - {None}
+        inner = self._walk(expr.expr, protected | variables, depth)
+        done = Derivative(inner, *expr.variable_count).doit(deep=False)
+        return self._walk(done, protected, depth) if done != expr else done
+
+
+# ---------------------------------------------------------------- canonical forms
+
+
+def index_facts(universe: Universe, condition: Condition) -> IndexFacts:
+    facts = IndexFacts(ranges=dict(universe.ranges), minimums=dict(universe.minimums),
+                       normalized=universe.normalized())
+    return condition.facts(facts)
+
+
+def canonical(unfolded: Expr, universe: Universe, rules: Rules, condition: Condition) -> Expr:
+    """The condition applied and the index calculus run (bound variables canonical)."""
+    facts = index_facts(universe, condition)
+    expr = normalize(condition.apply(unfolded), facts)
+    for lhs, rhs in rules.rewrites:
+        pattern = normalize(lhs, facts)
+        if not pattern.is_Number and expr.has(pattern):
+            expr = normalize(expr.xreplace({pattern: rhs}), facts)
+    return expr
+
+
+def scope_for(scope: Scope) -> tuple[Universe, Rules]:
+    return Universe.from_scope(scope), rules_from_scope(scope)

@@ -1,0 +1,453 @@
+"""The verdict ladder: decides whether two consecutive steps are equal.
+
+For a scalar equation lhs = rhs in a `Scope` (soundness first: only an exact symbolic
+zero, or an exhaustive check, proves):
+
+1. canonicalize (`canonical`): unfold definitions, evaluate derivatives, index calculus
+   with the declared ranges and vector facts (`indexcalc`);
+2. proved: canonical lhs - rhs is exactly 0 (`rungs.prove_zero`);
+3. a quick search for an exact counterexample at small points (`rungs.find_counterexample`);
+4. proved-for-sizes: 0 exactly for every size 1..8 and index value (`rungs.prove_for_sizes`);
+5. numeric: equal at >= 20 random points at 50 digits (`rungs.numeric_check`);
+6. conditional: not equal in general (a counterexample) but equal under i = j or i != j
+   for a pair of free indices, the chain's own condition first;
+7. refuted: the re-checked counterexample; unknown: nothing decided in time.
+
+Matrix equations are compared shape first, then entry-wise (`matrixcalc`).
+Every decision runs under `limits.time_limit(settings.step_timeout)`; SymPy errors end a
+strategy, never the decision.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, replace
+from typing import Callable, Optional, Sequence
+
+import sympy
+from sympy import Expr, Integer, Sum, Symbol
+
+from .canonical import Rules, Unfolder, canonical, index_facts, rules_from_scope
+from .compiled import Equation
+from .indexcalc import Condition, parse_condition, rename_bound
+from .limits import StepTimeout, time_limit
+from .matrixcalc import EntryWriter, ShapeMismatch, Unsupported, is_matrix, shape_of, show
+from .model import Counterexample, Decision, Domain, Verdict
+from .rungs import (
+    DIFFERENT_MARGIN,
+    EXTRA_DIGITS,
+    Finding,
+    Work,
+    atomize,
+    compare_at,
+    find_counterexample,
+    numeric_check,
+    prove_for_sizes,
+    prove_zero,
+    show_value,
+)
+from .sampling import Universe, exact_points, in_domain, random_points, satisfies_facts
+from .symbols import CompiledDefinition, Scope
+
+MAX_EXPLICIT_ENTRIES = 64
+_ENTRY_NAMES = ("i", "j", "k", "l", "m", "n", "r", "c", "s", "t", "u", "v", "w")
+
+
+@dataclass(frozen=True)
+class Settings:
+    step_timeout: float = 10.0  # seconds per equation, enforced
+    sizes: tuple[int, ...] = tuple(range(1, 9))
+    samples: int = 20  # numeric rung: points that must agree
+    precision: int = 50  # digits
+    seed: int = 0
+
+
+# ---------------------------------------------------------------- public API
+
+
+def decide(lhs, rhs, scope: Scope, *, condition=None, settings: Settings = Settings()) -> Decision:
+    """Decide lhs = rhs in `scope`, optionally in the case `condition` (e.g. Eq(i, j))."""
+    return _timed(lambda: _decide(sympy.sympify(lhs), sympy.sympify(rhs), scope, condition, settings), settings)
+
+
+def decide_equation(eq: Equation, settings: Settings = Settings()) -> Decision:
+    """Decide one compiled equation; shape claims and definitions by their own checks."""
+    special = _BY_KIND.get(eq.kind)
+    if special is not None:
+        return special(eq, settings)
+    return decide(eq.lhs, eq.rhs, eq.scope, condition=eq.chain_condition, settings=settings)
+
+
+def check_shapes(lhs, rhs, scope: Scope) -> Decision:
+    """Matrix shapes of both sides: every product and sum fits, and the sides agree."""
+    return _timed(lambda: _shapes(lhs, rhs), Settings())
+
+
+def check_definition(definition: CompiledDefinition, scope: Scope, settings: Settings = Settings()) -> Decision:
+    """The definition's values lie in the domain declared for its target."""
+    return _timed(lambda: _definition(definition, scope, settings), settings)
+
+
+_BY_KIND: dict[str, Callable[[Equation, Settings], Decision]] = {
+    "shape": lambda eq, settings: check_shapes(eq.lhs, eq.rhs, eq.scope),
+    "definition": lambda eq, settings: check_definition(eq.scope.definitions[-1], eq.scope, settings),
+}
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def _decision(verdict: Verdict, strategy: str, reason: str, **extra) -> Decision:
+    return Decision(verdict, strategy, 0.0, reason, **extra)
+
+
+def _from_finding(finding: Finding, condition: Optional[str] = None) -> Decision:
+    return Decision(finding.verdict, finding.strategy, 0.0, finding.reason, condition,
+                    finding.counterexample, finding.sizes)
+
+
+def _unknown(work: Optional[Work], what: str = "no rung decided") -> Decision:
+    notes = f" ({'; '.join(work.notes[:4])})" if work and work.notes else ""
+    return _decision(Verdict.UNKNOWN, "none", what + notes)
+
+
+def _timed(run: Callable[[], Decision], settings: Settings) -> Decision:
+    started = time.perf_counter()
+    try:
+        with time_limit(settings.step_timeout):
+            decision = run()
+    except StepTimeout:
+        decision = _decision(Verdict.UNKNOWN, "time limit", f"nothing decided within {settings.step_timeout:g} s")
+    except Exception as error:  # noqa: BLE001 - never a traceback out of the engine
+        decision = _decision(Verdict.UNKNOWN, "error", f"internal error: {type(error).__name__}: {error}"[:300])
+    return replace(decision, seconds=round(time.perf_counter() - started, 4))
+
+
+def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -> Decision:
+    try:
+        case = parse_condition(condition)
+    except ValueError as error:
+        return _decision(Verdict.UNKNOWN, "none", str(error))
+    if is_matrix(lhs) or is_matrix(rhs):
+        return _decide_matrix(lhs, rhs, scope, case, settings)
+    universe, rules = Universe.from_scope(scope), rules_from_scope(scope)
+    return _decide_scalar(lhs, rhs, universe, rules, case, settings)
+
+
+# ---------------------------------------------------------------- the ladder (scalars)
+
+
+def _work(lhs: Expr, rhs: Expr, universe: Universe, rules: Rules, settings: Settings) -> Work:
+    return Work(lhs, rhs, universe, rules, settings, index_facts(universe, Condition()))
+
+
+def _decide_scalar(lhs, rhs, universe: Universe, rules: Rules, case: Condition, settings: Settings) -> Decision:
+    work = _work(lhs, rhs, universe, rules, settings)
+    unfold = Unfolder(rules)
+    sides = work.guarded("unfold", lambda: (unfold(lhs), unfold(rhs)), 0.3)
+    if sides is None:
+        return _unknown(work, "could not unfold the definitions")
+    general = _assess(work, sides, Condition())
+    if general is not None and general.verdict.holds:
+        return _from_finding(general)
+    if case:
+        return _under_case(work, sides, case, general)
+    if general is not None and general.verdict is Verdict.REFUTED:
+        return _conditional_or_refuted(work, sides, general)
+    return _unknown(work)
+
+
+def _under_case(work: Work, sides, case: Condition, general: Optional[Finding]) -> Decision:
+    """The chain's own case: holding only under it is conditional (what the chain expects)."""
+    under = _assess(work, sides, case)
+    if under is None:
+        return _unknown(work, f"nothing decided when {case.text}")
+    if under.verdict is Verdict.REFUTED:
+        return _from_finding(under, case.text)
+    shown = "" if general is None else "; not in general"
+    return Decision(Verdict.CONDITIONAL, under.strategy, 0.0, f"holds when {case.text}{shown} ({under.reason})",
+                    case.text, general.counterexample if general else None, under.sizes)
+
+
+def _conditional_or_refuted(work: Work, sides, general: Finding) -> Decision:
+    for candidate in _candidate_conditions(work.universe, sides):
+        under = _assess(work, sides, candidate)
+        if under is not None and under.verdict.holds:
+            return Decision(Verdict.CONDITIONAL, under.strategy, 0.0,
+                            f"not equal in general, equal when {candidate.text} ({under.reason})",
+                            candidate.text, general.counterexample, under.sizes)
+    return _from_finding(general)
+
+
+def _candidate_conditions(universe: Universe, sides: Sequence[Expr]) -> list[Condition]:
+    indices = sorted({s for side in sides for s in side.free_symbols if s in universe.ranges}, key=str)
+    found = []
+    for n, first in enumerate(indices):
+        for second in indices[n + 1:]:
+            found.append(parse_condition(sympy.Eq(first, second)))
+            found.append(parse_condition(sympy.Ne(first, second)))
+    return found
+
+
+def _stages(work: Work, sides, canon) -> str:
+    stages = []
+    if tuple(sides) != (rename_bound(work.lhs), rename_bound(work.rhs)):
+        stages.append("unfold+doit")
+    if tuple(canon) != tuple(sides):
+        stages.append("index calculus")
+    return "+".join(stages) or "as written"
+
+
+def _assess(work: Work, sides: Sequence[Expr], case: Condition) -> Optional[Finding]:
+    """The ladder under one case: a holding verdict, a refutation, or None (unclear)."""
+    work = replace(work, facts=index_facts(work.universe, case))
+    canon = work.guarded(
+        "index calculus", lambda: tuple(canonical(s, work.universe, work.rules, case) for s in sides), 0.2
+    )
+    if canon is not None:
+        proof = prove_zero(work, canon[0] - canon[1])
+        if proof is not None:
+            return Finding(Verdict.PROVED, f"symbolic: {_stages(work, sides, canon)}; {proof}",
+                           "the difference of the canonical forms is exactly 0")
+    for rung in (find_counterexample, prove_for_sizes, numeric_check):
+        finding = rung(work, sides, case)
+        if finding is not None:
+            return finding
+    return None
+
+
+# ---------------------------------------------------------------- matrices
+
+
+def _unify(left: tuple, right: tuple) -> dict[Symbol, Integer]:
+    """Sizes to fix so the shapes agree (N×N against an explicit 3×3 fixes N = 3)."""
+    binding: dict[Symbol, Integer] = {}
+    for a, b in zip(left, right):
+        a, b = sympy.sympify(a).xreplace(binding), sympy.sympify(b).xreplace(binding)
+        if sympy.expand(a - b) == 0:
+            continue
+        symbolic, number = (a, b) if b.is_Integer else (b, a)
+        if not (isinstance(symbolic, Symbol) and number.is_Integer):
+            raise ShapeMismatch(f"left side is {show(left)}, right side is {show(right)}")
+        binding[symbolic] = number
+    return binding
+
+
+def _bind_scope(scope: Scope, binding: dict[Symbol, Integer]) -> Scope:
+    names = {name: int(binding[size]) for name, size in scope.table.sizes.items() if size in binding}
+    definitions = [CompiledDefinition(d.target, d.params, sympy.sympify(d.body).xreplace(binding))
+                   for d in scope.definitions]
+    return Scope(scope.table.with_sizes(names), definitions, [a.xreplace(binding) for a in scope.assumptions])
+
+
+def _fresh_names(exprs: Sequence[Expr], scope: Scope, count: int) -> list[str]:
+    used = {str(s) for e in exprs for s in e.free_symbols} | {str(m.name) for e in exprs for m in e.atoms(sympy.MatrixSymbol)}
+    table = scope.table
+    used |= set(table.sizes) | set(table.indices) | set(table.scalars) | set(table.bases) | set(table.functions)
+    return [name for name in _ENTRY_NAMES if name not in used][:count]
+
+
+_RANK = {Verdict.REFUTED: 0, Verdict.CONDITIONAL: 1, Verdict.UNKNOWN: 2, Verdict.NUMERIC: 3,
+         Verdict.PROVED_FOR_SIZES: 4, Verdict.PROVED: 5}
+
+
+def _weakest(decisions: Sequence[tuple[str, Decision]]) -> Decision:
+    where, worst = min(decisions, key=lambda item: _RANK[item[1].verdict])
+    if worst.counterexample is not None and where:
+        cex = worst.counterexample
+        worst = replace(worst, counterexample=Counterexample({"entry": where, **cex.point}, cex.lhs, cex.rhs))
+    return worst
+
+
+def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings) -> Decision:
+    try:
+        left, right = shape_of(lhs), shape_of(rhs)
+        binding = _unify(left, right)
+    except ShapeMismatch as error:
+        return _decision(Verdict.REFUTED, "shapes", str(error))
+    except Unsupported as error:
+        return _decision(Verdict.UNKNOWN, "none", str(error))
+    if binding:
+        scope = _bind_scope(scope, binding)
+        lhs, rhs = sympy.sympify(lhs).xreplace(binding), sympy.sympify(rhs).xreplace(binding)
+    rows, cols = (sympy.sympify(n).xreplace(binding) for n in left)
+    entries = _entry_equations(lhs, rhs, scope, rows, cols)
+    rules = rules_from_scope(scope)
+    results = [(where, _decide_scalar(l, r, universe, rules, case, settings)) for where, l, r, universe in entries]
+    decision = _weakest(results)
+    if binding and decision.verdict is Verdict.PROVED:
+        fixed = ", ".join(f"{s} = {v}" for s, v in sorted(binding.items(), key=str))
+        decision = replace(decision, verdict=Verdict.PROVED_FOR_SIZES, sizes=tuple(int(v) for v in binding.values()),
+                           reason=f"{decision.reason}, for {fixed}")
+    return decision
+
+
+def _entry_equations(lhs, rhs, scope: Scope, rows: Expr, cols: Expr):
+    """(position, lhs entry, rhs entry, universe) for every entry, or a generic entry."""
+    base = Universe.from_scope(scope)
+    first_row, first_col = base.axis_lower(rows), base.axis_lower(cols)
+    if rows.is_Integer and cols.is_Integer and rows * cols <= MAX_EXPLICIT_ENTRIES:
+        writer = EntryWriter(base)
+        return [(f"({r}, {c})", writer.entry(lhs, r, c), writer.entry(rhs, r, c), base)
+                for r in range(int(first_row), int(first_row + rows))
+                for c in range(int(first_col), int(first_col + cols))]
+    names = _fresh_names([lhs, rhs], scope, 2)
+    row = Symbol(names[0], integer=True)
+    extra = {row: (first_row, first_row + rows - 1)}
+    col = first_col
+    if cols != 1:
+        col = Symbol(names[1], integer=True)
+        extra[col] = (first_col, first_col + cols - 1)
+    universe = Universe.from_scope(scope, extra)
+    writer = EntryWriter(universe)
+    return [(f"({row}, {col})", writer.entry(lhs, row, col), writer.entry(rhs, row, col), universe)]
+
+
+def _shapes(lhs, rhs) -> Decision:
+    try:
+        left, right = shape_of(lhs), shape_of(rhs)
+    except ShapeMismatch as error:
+        return _decision(Verdict.REFUTED, "shapes", str(error))
+    except Unsupported as error:
+        return _decision(Verdict.UNKNOWN, "none", str(error))
+    if all(sympy.expand(sympy.sympify(a) - b) == 0 for a, b in zip(left, right)):
+        return _decision(Verdict.PROVED, "shapes", f"both sides are {show(left)}")
+    return _decision(Verdict.REFUTED, "shapes", f"left side is {show(left)}, right side is {show(right)}")
+
+
+# ---------------------------------------------------------------- definitions
+
+
+def _target_name(target: object) -> str:
+    return str(getattr(target, "label", None) or getattr(target, "name", None) or target)
+
+
+def _definition(definition: CompiledDefinition, scope: Scope, settings: Settings) -> Decision:
+    name = _target_name(definition.target)
+    declaration = scope.table.declarations.get(name)
+    domain = declaration.domain if declaration is not None else Domain.REAL
+    checks = _DOMAIN_CHECKS.get(domain, ())
+    if not checks:
+        return _decision(Verdict.PROVED, "no constraint", f"{name} is {domain.value}: nothing to check")
+    universe, rules = Universe.from_scope(scope), rules_from_scope(scope)
+    results = [("", check(definition, universe, rules, settings)) for check in checks]
+    decision = _weakest(results)
+    if decision.verdict.holds:
+        return replace(decision, reason=f"{name} is {domain.value}: " + "; ".join(d.reason for _, d in results))
+    return decision
+
+
+def _sum_over_range(definition: CompiledDefinition, universe: Universe) -> Optional[Expr]:
+    if not definition.params:
+        return None
+    index = definition.params[-1]
+    bounds = universe.ranges.get(index)
+    if bounds is None:
+        shape = universe.shape(_target_name(definition.target))
+        if not shape:
+            return None
+        lower = universe.axis_lower(shape[-1])
+        bounds = (lower, lower + shape[-1] - 1)
+    return Sum(definition.body, (index, *bounds))
+
+
+def _sums_to_one(definition, universe: Universe, rules: Rules, settings: Settings) -> Decision:
+    total = _sum_over_range(definition, universe)
+    if total is None:
+        return _decision(Verdict.UNKNOWN, "none", "no index range to sum the entries over")
+    decision = _decide_scalar(total, Integer(1), universe, rules, Condition(), settings)
+    if decision.verdict.holds:
+        return replace(decision, reason="entries sum to 1")
+    if decision.verdict.fails:
+        index = definition.params[-1]
+        return replace(decision, verdict=Verdict.REFUTED, condition=None,
+                       reason=f"declared to sum to 1, but the sum over {index} of the entries is not 1")
+    return decision
+
+
+def _idempotent(definition, universe: Universe, rules: Rules, settings: Settings) -> Decision:
+    body = definition.body
+    decision = _decide_scalar(body**2, body, universe, rules, Condition(), settings)
+    if decision.verdict.holds:
+        return replace(decision, reason="entries are 0 or 1")
+    return replace(decision, verdict=Verdict.REFUTED if decision.verdict.fails else decision.verdict,
+                   condition=None, reason="declared one-hot, but an entry is neither 0 nor 1")
+
+
+def _sign(strict: bool, flip: bool = False) -> Callable:
+    """A check that the body (or 1 - body) is positive (strict) or nonnegative."""
+    def check(definition, universe: Universe, rules: Rules, settings: Settings) -> Decision:
+        body = definition.body
+        value = 1 - body if flip else body
+        return _sign_check(value, universe, rules, settings, strict)
+
+    return check
+
+
+_SIGN_WORDS = {True: "> 0", False: ">= 0"}
+
+
+def _sign_check(value: Expr, universe: Universe, rules: Rules, settings: Settings, strict: bool) -> Decision:
+    work = _work(value, Integer(0), universe, rules, settings)
+    unfolded = work.guarded("unfold", lambda: Unfolder(rules)(value), 0.3)
+    if unfolded is None:
+        return _unknown(work, "could not unfold the definitions")
+    atoms = atomize(unfolded, work.facts)
+    known = atoms.is_positive if strict else atoms.is_nonnegative
+    if known:
+        return _decision(Verdict.PROVED, "symbolic: signs of the factors", f"entries are {_SIGN_WORDS[strict]}")
+    found = work.guarded("sign sampling", lambda: _sample_sign(work, unfolded, strict), 0.4)
+    return found if found is not None else _unknown(work, f"could not show the entries are {_SIGN_WORDS[strict]}")
+
+
+def _violates(number: Expr, strict: bool) -> bool:
+    return bool(number <= 0) if strict else bool(number < 0)
+
+
+def _recheck_sign(work: Work, point, strict: bool) -> Optional[Counterexample]:
+    """Confirm a sign violation from scratch: inside the domain, exact or with margin."""
+    if not (in_domain(point, work.universe) and satisfies_facts(point, work.universe)):
+        return None
+    fresh = Unfolder(work.rules)(work.lhs)
+    value = point.evaluate(fresh)
+    if not value.is_Rational:
+        number = sympy.N(value, work.settings.precision + EXTRA_DIGITS)
+        if not (number.is_real and number < -DIFFERENT_MARGIN * max(1, abs(number))):
+            return None
+    elif not _violates(value, strict):
+        return None
+    return Counterexample(point.describe([fresh]), show_value(value), _SIGN_WORDS[strict])
+
+
+def _sample_sign(work: Work, unfolded: Expr, strict: bool) -> Optional[Decision]:
+    settings = work.settings
+    points = list(exact_points([unfolded], work.universe)) + list(
+        random_points([unfolded], work.universe, random.Random(settings.seed), settings.sizes,
+                      attempts=2 * settings.samples)
+    )
+    checked = 0
+    for point in points:
+        comparison = compare_at(point, unfolded, Integer(0), settings.precision)
+        if comparison is None:
+            continue
+        if _violates(sympy.N(comparison.lhs, settings.precision), strict):
+            cex = _recheck_sign(work, point, strict)
+            if cex is not None:
+                return _decision(Verdict.REFUTED, "counterexample",
+                                 f"declared {_SIGN_WORDS[strict]}, but an entry is not", counterexample=cex)
+            continue
+        checked += 1
+    if checked >= settings.samples:
+        return _decision(Verdict.NUMERIC, f"numeric {checked} pts @{settings.precision} digits",
+                         f"entries are {_SIGN_WORDS[strict]} at {checked} points (evidence)")
+    return None
+
+
+_DOMAIN_CHECKS: dict[Domain, tuple[Callable, ...]] = {
+    Domain.POSITIVE: (_sign(strict=True),),
+    Domain.NONNEGATIVE: (_sign(strict=False),),
+    Domain.UNIT_INTERVAL: (_sign(strict=True), _sign(strict=True, flip=True)),
+    Domain.PROBABILITY: (_sums_to_one, _sign(strict=True)),
+    Domain.ONE_HOT: (_sums_to_one, _idempotent),
+}

@@ -1,0 +1,225 @@
+"""Matrix expressions as shapes and as entries in index notation.
+
+`shape_of` computes shapes itself (SymPy builds ``MatMul(p, p)`` for two column vectors
+without complaint) and raises `ShapeMismatch` naming the shapes. `entry` writes entry
+(row, col) of a matrix expression with the document's indices: a column vector ``p``
+(``MatrixSymbol("p", N, 1)``) gives ``p[row]`` of the IndexedBase of the same name, so
+that definitions and domains apply; products become sums over a fresh bound index.
+Entry positions follow the document's convention (``Universe.axis_lower``, usually 1).
+
+Derivatives by a matrix symbol follow the numerator layout of the sources:
+d(scalar)/d(vector x) is a column with entries d/dx_r; d(vector p)/d(vector s) is the
+Jacobian with entries dp_r/ds_c.
+"""
+
+from __future__ import annotations
+
+from itertools import count
+from typing import Callable, Iterator
+
+import sympy
+from sympy import Derivative, Expr, Integer, KroneckerDelta, MatrixBase, MatrixExpr, Sum, Symbol
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.hadamard import HadamardPower, HadamardProduct
+
+from .sampling import Universe
+
+Shape = tuple[Expr, Expr]
+EXPLICIT_LIMIT = 16  # inner dimensions up to this are written out term by term
+
+
+class ShapeMismatch(ValueError):
+    """Matrix shapes that do not fit, with a message naming them."""
+
+
+class Unsupported(ValueError):
+    """A matrix construct the engine cannot write entry-wise."""
+
+
+def show(shape: Shape) -> str:
+    return "×".join(map(str, shape))
+
+
+def is_matrix(expr: object) -> bool:
+    if isinstance(expr, (MatrixExpr, MatrixBase)):
+        return True
+    if isinstance(expr, Derivative):
+        return any(is_matrix(part) for part in (expr.expr, *expr.variables))
+    return False
+
+
+# ---------------------------------------------------------------- shapes
+
+
+def shape_of(expr: Expr) -> Shape:
+    """The shape of a matrix expression (scalars are 1×1)."""
+    if not is_matrix(expr):
+        return (Integer(1), Integer(1))
+    for kind, rule in _SHAPES.items():
+        if isinstance(expr, kind):
+            return rule(expr)
+    if isinstance(expr, (MatrixExpr, MatrixBase)):
+        return tuple(map(sympy.sympify, expr.shape))
+    raise Unsupported(f"cannot tell the shape of {type(expr).__name__}")
+
+
+def _same(first: Expr, second: Expr) -> bool:
+    return sympy.expand(sympy.sympify(first) - sympy.sympify(second)) == 0
+
+
+def _add_shape(expr: Expr) -> Shape:
+    shapes = [shape_of(arg) for arg in expr.args]
+    for shape in shapes[1:]:
+        if not all(_same(a, b) for a, b in zip(shapes[0], shape)):
+            raise ShapeMismatch(f"cannot add {show(shapes[0])} and {show(shape)}")
+    return shapes[0]
+
+
+def _mul_shape(expr: Expr) -> Shape:
+    shapes = [shape_of(arg) for arg in expr.args if is_matrix(arg)]
+    rows, cols = shapes[0]
+    for shape in shapes[1:]:
+        if not _same(cols, shape[0]):
+            raise ShapeMismatch(f"cannot multiply {show((rows, cols))} by {show(shape)}")
+        cols = shape[1]
+    return rows, cols
+
+
+def _transpose_shape(expr: Expr) -> Shape:
+    rows, cols = shape_of(expr.arg)
+    return cols, rows
+
+
+def _diag_shape(expr: Expr) -> Shape:
+    rows, cols = shape_of(expr.args[0])
+    length = cols if _same(rows, 1) else rows
+    return length, length
+
+
+def _derivative_shape(expr: Derivative) -> Shape:
+    if len(expr.variables) != 1:
+        raise Unsupported("a matrix derivative by more than one variable")
+    numerator, variable = shape_of(expr.expr), shape_of(expr.variables[0])
+    scalar = lambda shape: _same(shape[0], 1) and _same(shape[1], 1)
+    if scalar(numerator):
+        return variable
+    if scalar(variable):
+        return numerator
+    if _same(numerator[1], 1) and _same(variable[1], 1):
+        return numerator[0], variable[0]
+    raise Unsupported(f"derivative of a {show(numerator)} matrix by a {show(variable)} matrix")
+
+
+def _hadamard_shape(expr: Expr) -> Shape:
+    shapes = [shape_of(arg) for arg in expr.args]
+    for shape in shapes[1:]:
+        if not all(_same(a, b) for a, b in zip(shapes[0], shape)):
+            raise ShapeMismatch(f"element-wise product of {show(shapes[0])} and {show(shape)}")
+    return shapes[0]
+
+
+_SHAPES: dict[type, Callable[[Expr], Shape]] = {
+    sympy.MatAdd: _add_shape,
+    sympy.MatMul: _mul_shape,
+    sympy.Transpose: _transpose_shape,
+    sympy.DiagMatrix: _diag_shape,
+    HadamardProduct: _hadamard_shape,
+    HadamardPower: lambda e: shape_of(e.base),
+    ElementwiseApplyFunction: lambda e: shape_of(e.expr),
+    Derivative: _derivative_shape,
+}
+
+
+# ---------------------------------------------------------------- entries
+
+
+class EntryWriter:
+    """Writes entries of matrix expressions over a universe (names, domains, offsets)."""
+
+    def __init__(self, universe: Universe):
+        self.universe = universe
+        self._fresh: Iterator[int] = count()
+
+    def lower(self, size: Expr) -> Expr:
+        return self.universe.axis_lower(sympy.sympify(size))
+
+    def entry(self, expr: Expr, row: Expr, col: Expr) -> Expr:
+        if not is_matrix(expr):
+            return expr
+        for kind, rule in _ENTRIES.items():
+            if isinstance(expr, kind):
+                return rule(self, expr, row, col)
+        raise Unsupported(f"cannot write entries of {type(expr).__name__}")
+
+    def symbol_entry(self, expr: sympy.MatrixSymbol, row: Expr, col: Expr) -> Expr:
+        name = str(expr.name)
+        base = self.universe.table.bases.get(name, sympy.IndexedBase(name))
+        rows, cols = expr.shape
+        if _same(cols, 1):
+            return base[row]
+        if _same(rows, 1):
+            return base[col]
+        return base[row, col]
+
+    def explicit_entry(self, expr: MatrixBase, row: Expr, col: Expr) -> Expr:
+        rows, cols = expr.shape
+        r, c = sympy.sympify(row - self.lower(rows)), sympy.sympify(col - self.lower(cols))
+        if not (r.is_Integer and c.is_Integer):
+            raise Unsupported("an explicit matrix indexed by a symbolic position")
+        return expr[int(r), int(c)]
+
+    def fresh_index(self) -> Symbol:
+        return Symbol(f"_m{next(self._fresh)}", integer=True)
+
+    def derivative_entry(self, expr: Derivative, row: Expr, col: Expr) -> Expr:
+        shape_of(expr)
+        numerator, (variable,) = expr.expr, expr.variables
+        if not is_matrix(variable):
+            return Derivative(self.entry(numerator, row, col), variable)
+        first = self.lower(1)
+        if _same(shape_of(numerator)[0], 1) and _same(shape_of(numerator)[1], 1):
+            return Derivative(self.entry(numerator, first, first), self.entry(variable, row, col))
+        return Derivative(self.entry(numerator, row, first), self.entry(variable, col, first))
+
+    def diag_entry(self, expr: sympy.DiagMatrix, row: Expr, col: Expr) -> Expr:
+        vector = expr.args[0]
+        rows, _ = shape_of(vector)
+        lower = self.lower(1)
+        along = (row, lower) if not _same(rows, 1) else (lower, row)
+        return KroneckerDelta(row, col) * self.entry(vector, *along)
+
+
+def _chain_product(writer: EntryWriter, expr: sympy.MatMul, row: Expr, col: Expr) -> Expr:
+    """Entry of a product A1 ... An: the last factor contracted with the product of the others."""
+    scalars = [arg for arg in expr.args if not is_matrix(arg)]
+    factors = [arg for arg in expr.args if is_matrix(arg)]
+    if len(factors) == 1:
+        return sympy.Mul(*scalars) * writer.entry(factors[0], row, col)
+    left = factors[0] if len(factors) == 2 else sympy.MatMul(*factors[:-1])
+    right = factors[-1]
+    inner = shape_of(left)[1]
+    lower = writer.lower(inner)
+    term = lambda k: writer.entry(left, row, k) * writer.entry(right, k, col)
+    if inner.is_Integer and inner <= EXPLICIT_LIMIT:
+        value = sympy.Add(*[term(lower + n) for n in range(int(inner))])
+    else:
+        k = writer.fresh_index()
+        value = Sum(term(k), (k, lower, lower + inner - 1))
+    return sympy.Mul(*scalars) * value
+
+
+_ENTRIES: dict[type, Callable[[EntryWriter, Expr, Expr, Expr], Expr]] = {
+    sympy.MatrixSymbol: EntryWriter.symbol_entry,
+    MatrixBase: EntryWriter.explicit_entry,
+    sympy.MatAdd: lambda w, e, r, c: sympy.Add(*[w.entry(arg, r, c) for arg in e.args]),
+    sympy.MatMul: _chain_product,
+    sympy.Transpose: lambda w, e, r, c: w.entry(e.arg, c, r),
+    sympy.DiagMatrix: EntryWriter.diag_entry,
+    HadamardProduct: lambda w, e, r, c: sympy.Mul(*[w.entry(arg, r, c) for arg in e.args]),
+    HadamardPower: lambda w, e, r, c: w.entry(e.base, r, c) ** e.exp,
+    ElementwiseApplyFunction: lambda w, e, r, c: e.function(w.entry(e.expr, r, c)),
+    sympy.Identity: lambda w, e, r, c: KroneckerDelta(r, c),
+    sympy.ZeroMatrix: lambda w, e, r, c: Integer(0),
+    sympy.OneMatrix: lambda w, e, r, c: Integer(1),
+    Derivative: EntryWriter.derivative_entry,
+}

@@ -1,0 +1,340 @@
+"""The rungs of the verdict ladder for one scalar equation, each under a time budget.
+
+- `prove_zero`: canonical lhs - rhs is exactly 0 (sums as positive/real atoms; expand,
+  cancel, expand_log, a case split on Kronecker deltas, then simplify);
+- `find_counterexample`: small exact points inside the domain, re-checked;
+- `prove_for_sizes`: every size 1..8 (and every index value) instantiated, sums
+  written out, and the difference shown exactly 0 for each combination;
+- `numeric_check`: >= `samples` seeded random points agree at `precision` digits.
+
+Every SymPy call runs under `guarded`: a time budget (`limits.run_limited`) and a catch
+of SymPy's internal errors, which make the rung give up instead of escaping.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
+
+import sympy
+from sympy import Expr, Product, Sum, Symbol
+
+from .canonical import Rules, Unfolder
+from .indexcalc import Condition, IndexFacts, delta_cases, free_deltas, sign_of
+from .limits import run_limited
+from .model import Counterexample, Verdict
+from .sampling import (
+    Point,
+    Universe,
+    exact_points,
+    free_indices,
+    in_domain,
+    needed_sizes,
+    random_points,
+    satisfies_facts,
+    structure,
+)
+
+if TYPE_CHECKING:
+    from .engine import Settings
+
+EQUAL_TOLERANCE = sympy.Float("1e-30")  # relative: equal at `precision` digits
+DIFFERENT_MARGIN = sympy.Float("1e-20")  # relative: certainly different
+EXTRA_DIGITS = 20  # re-checks evaluate with this many more digits
+MAX_COMBINATIONS_PER_LEVEL = 400
+MIN_SIZE_LEVELS = 2
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rung established about lhs = rhs."""
+
+    verdict: Verdict
+    strategy: str
+    reason: str
+    counterexample: Optional[Counterexample] = None
+    sizes: tuple[int, ...] = ()
+
+
+@dataclass
+class Work:
+    """One scalar equation under decision: its sides, world, rules, settings, notes."""
+
+    lhs: Expr
+    rhs: Expr
+    universe: Universe
+    rules: Rules
+    settings: "Settings"
+    facts: IndexFacts
+    notes: list[str] = field(default_factory=list)
+
+    def budget(self, fraction: float) -> float:
+        return self.settings.step_timeout * fraction
+
+    def guarded(self, label: str, function: Callable[[], object], fraction: float) -> Optional[object]:
+        """`function()` within its budget; None (noted) on timeout or SymPy error."""
+        try:
+            finished, value = run_limited(function, self.budget(fraction))
+        except Exception as error:  # noqa: BLE001 - any SymPy internal error ends this strategy only
+            self.notes.append(f"{label}: {type(error).__name__}")
+            return None
+        if not finished:
+            self.notes.append(f"{label}: over {self.budget(fraction):.1f} s")
+            return None
+        return value
+
+
+# ---------------------------------------------------------------- symbolic zero
+
+
+def _outermost_sums(expr: Expr) -> set[Expr]:
+    if isinstance(expr, (Sum, Product)):
+        return {expr}
+    return set().union(*(_outermost_sums(arg) for arg in expr.args)) if expr.args else set()
+
+
+def _sum_assumptions(total: Expr, facts: IndexFacts) -> dict[str, bool]:
+    if not isinstance(total, Sum) or len(total.limits) != 1:
+        return {"real": True} if total.is_real else {}
+    (_, lower, upper), = total.limits
+    nonempty = sign_of(upper - lower, facts) is True
+    if total.function.is_positive and nonempty:
+        return {"positive": True}
+    if total.function.is_nonnegative:
+        return {"nonnegative": True}
+    return {"real": True} if total.function.is_real else {}
+
+
+def atomize(expr: Expr, facts: IndexFacts) -> Expr:
+    """Outermost sums and products as symbols carrying their sign (sound for a zero test)."""
+    sums = sorted(_outermost_sums(expr), key=str)
+    mapping = {s: Symbol(f"_sum{n}", **_sum_assumptions(s, facts)) for n, s in enumerate(sums)}
+    return expr.xreplace(mapping)
+
+
+_CHEAP_TESTS: dict[str, Callable[[Expr], Expr]] = {
+    "expand": sympy.expand,
+    "cancel": lambda e: sympy.cancel(sympy.together(e)),
+    "expand_log+cancel": lambda e: sympy.cancel(sympy.together(sympy.expand(sympy.expand_log(e)))),
+}
+
+
+def _is_zero(value: object) -> bool:
+    return isinstance(value, Expr) and value == 0
+
+
+def _cheap_zero(work: Work, difference: Expr, fraction: float = 0.1) -> Optional[str]:
+    atoms = atomize(difference, work.facts)
+    for name, test in _CHEAP_TESTS.items():
+        if _is_zero(work.guarded(name, lambda: test(atoms), fraction)):
+            return name
+    return None
+
+
+def _split_zero(work: Work, difference: Expr, depth: int = 2) -> bool:
+    """Zero in both cases of a free Kronecker delta (recursively, up to `depth` deltas)."""
+    for delta in free_deltas(difference)[:depth]:
+        cases = work.guarded("case split", lambda: delta_cases(difference, delta, work.facts), 0.1)
+        if cases is None:
+            continue
+        if all(_cheap_zero(work, case, 0.05) or (depth > 1 and _split_zero(work, case, depth - 1)) for case in cases):
+            return True
+    return False
+
+
+def prove_zero(work: Work, difference: Expr) -> Optional[str]:
+    """The name of the test that showed `difference` to be exactly 0, or None."""
+    if difference == 0:
+        return "identical"
+    cheap = _cheap_zero(work, difference)
+    if cheap:
+        return cheap
+    if free_deltas(difference) and _split_zero(work, difference):
+        return "case split on Kronecker deltas"
+    atoms = atomize(difference, work.facts)
+    if _is_zero(work.guarded("simplify", lambda: sympy.simplify(atoms), 0.25)):
+        return "simplify"
+    return None
+
+
+# ---------------------------------------------------------------- evaluation at points
+
+
+@dataclass(frozen=True)
+class Comparison:
+    equal: bool
+    different: bool
+    lhs: Expr
+    rhs: Expr
+
+
+def _numeric(value: Expr, digits: int) -> Optional[sympy.Float]:
+    if value.free_symbols or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        return None
+    number = sympy.N(value, digits)
+    return number if number.is_real and number.is_finite else None
+
+
+def compare_at(point: Point, lhs: Expr, rhs: Expr, digits: int) -> Optional[Comparison]:
+    """Both sides at `point`: exactly for rationals, else at `digits` digits."""
+    left, right = point.evaluate(lhs), point.evaluate(rhs)
+    if left.is_Rational and right.is_Rational:
+        return Comparison(bool(left == right), bool(left != right), left, right)
+    left_n, right_n = _numeric(left, digits), _numeric(right, digits)
+    if left_n is None or right_n is None:
+        return None
+    gap = abs(left_n - right_n)
+    scale = max(sympy.Float(1), abs(left_n), abs(right_n))
+    return Comparison(bool(gap <= EQUAL_TOLERANCE * scale), bool(gap > DIFFERENT_MARGIN * scale), left, right)
+
+
+def show_value(value: Expr) -> str:
+    if value.is_Rational:
+        return str(value)
+    exact = str(value)
+    approximate = str(sympy.N(value, 20))
+    return f"{exact} ≈ {approximate}" if len(exact) <= 40 else approximate
+
+
+def recheck(work: Work, point: Point, condition: Condition) -> Optional[Counterexample]:
+    """Confirm a counterexample from scratch: the point lies in the domain, satisfies the
+    condition and the given facts, and the freshly unfolded sides differ with margin."""
+    if not (condition.admits(point.indices) and in_domain(point, work.universe)):
+        return None
+    if not satisfies_facts(point, work.universe, work.settings.precision):
+        return None
+    unfold = Unfolder(work.rules)
+    lhs, rhs = unfold(work.lhs), unfold(work.rhs)
+    comparison = compare_at(point, lhs, rhs, work.settings.precision + EXTRA_DIGITS)
+    if comparison is None or not comparison.different:
+        return None
+    return Counterexample(point.describe([lhs, rhs]), show_value(comparison.lhs), show_value(comparison.rhs))
+
+
+def _refuted(cex: Counterexample, strategy: str, condition: Condition) -> Finding:
+    where = f" with {condition.text}" if condition else ""
+    return Finding(Verdict.REFUTED, strategy, f"the sides differ at a point inside the domain{where}", cex)
+
+
+def find_counterexample(work: Work, sides: Sequence[Expr], condition: Condition) -> Optional[Finding]:
+    """Small exact points first (distinct indices unless the condition says otherwise)."""
+    def search() -> Optional[Finding]:
+        for point in exact_points(sides, work.universe, condition):
+            comparison = compare_at(point, *sides, work.settings.precision)
+            if comparison is not None and comparison.different:
+                cex = recheck(work, point, condition)
+                if cex is not None:
+                    return _refuted(cex, "counterexample", condition)
+        return None
+
+    return work.guarded("counterexample search", search, 0.2)
+
+
+# ---------------------------------------------------------------- sizes
+
+
+def _size_tuples(needed: dict[Symbol, int], sizes: Sequence[int], level: int) -> list[tuple[int, ...]]:
+    allowed = [[s for s in sizes if needed[symbol] <= s <= level] for symbol in sorted(needed, key=str)]
+    return [t for t in itertools.product(*allowed) if max(t) == level]
+
+
+def _index_combinations(indices, sizes_map, universe: Universe, condition: Condition) -> Iterable[dict]:
+    bound = {s: sympy.Integer(v) for s, v in sizes_map.items()}
+    ranges = []
+    for index in indices:
+        lower, upper = (sympy.sympify(b).xreplace(bound) for b in universe.ranges[index])
+        if not (lower.is_Integer and upper.is_Integer):
+            return
+        ranges.append(range(int(lower), int(upper) + 1))
+    for values in itertools.product(*ranges):
+        chosen = dict(zip(indices, values))
+        if condition.admits(chosen):
+            yield chosen
+
+
+def _combination_zero(work: Work, sides: Sequence[Expr], sizes_map: dict, chosen: dict, deadline: float) -> bool:
+    def check() -> bool:
+        lhs, rhs = (structure(side, sizes_map, chosen, {}) for side in sides)
+        atoms = atomize(lhs - rhs, work.facts)
+        return any(_is_zero(test(atoms)) for test in _CHEAP_TESTS.values())
+
+    try:
+        finished, value = run_limited(check, max(deadline - time.monotonic(), 0.0))
+    except Exception as error:  # noqa: BLE001 - an internal error ends this rung only
+        work.notes.append(f"sizes: {type(error).__name__}")
+        return False
+    return bool(finished and value)
+
+
+def _level_holds(work, sides, needed, indices, level, condition, deadline) -> Optional[bool]:
+    """True: every combination at this level is 0; False: some is not shown 0; None: none exists."""
+    checked = 0
+    names = sorted(needed, key=str)
+    for values in _size_tuples(needed, work.settings.sizes, level) if names else [()]:
+        sizes_map = dict(zip(names, values))
+        for chosen in _index_combinations(indices, sizes_map, work.universe, condition):
+            checked += 1
+            if checked > MAX_COMBINATIONS_PER_LEVEL or time.monotonic() > deadline:
+                return False
+            if not _combination_zero(work, sides, sizes_map, chosen, deadline):
+                return False
+    return True if checked else None
+
+
+def prove_for_sizes(work: Work, sides: Sequence[Expr], condition: Condition) -> Optional[Finding]:
+    indices = free_indices(sides, work.universe, condition)
+    needed = needed_sizes(sides, indices, work.universe)
+    if not needed and not indices:
+        return None
+    deadline = time.monotonic() + work.budget(0.25)
+    if not needed:
+        if _level_holds(work, sides, needed, indices, 0, condition, deadline):
+            return Finding(Verdict.PROVED, "exhaustive: every index value", "exactly 0 for every value of the indices")
+        return None
+    levels = sorted(set(work.settings.sizes))
+    done = []
+    for level in levels:
+        holds = _level_holds(work, sides, needed, indices, level, condition, deadline)
+        if holds is False:
+            break
+        if holds:
+            done.append(level)
+    if len(done) < min(MIN_SIZE_LEVELS, len(levels)):
+        return None
+    names = ", ".join(sorted(map(str, needed)))
+    span = f"{done[0]}..{done[-1]}" if len(done) > 1 else str(done[0])
+    return Finding(
+        Verdict.PROVED_FOR_SIZES, f"sizes {span}",
+        f"exactly 0 with every index value for {names} = {span} (no general proof)", sizes=tuple(done),
+    )
+
+
+# ---------------------------------------------------------------- numeric
+
+
+def numeric_check(work: Work, sides: Sequence[Expr], condition: Condition) -> Optional[Finding]:
+    """>= `samples` random points agree; a disagreement is re-checked as a counterexample."""
+    settings = work.settings
+    rng = random.Random(settings.seed)
+
+    def sample() -> Optional[Finding]:
+        agreeing = 0
+        for point in random_points(sides, work.universe, rng, settings.sizes, condition, attempts=3 * settings.samples):
+            comparison = compare_at(point, *sides, settings.precision)
+            if comparison is None:
+                continue
+            if comparison.different:
+                cex = recheck(work, point, condition)
+                return _refuted(cex, "counterexample (random point)", condition) if cex else None
+            agreeing += comparison.equal
+            if agreeing >= settings.samples:
+                return Finding(
+                    Verdict.NUMERIC, f"numeric {agreeing} pts @{settings.precision} digits",
+                    f"equal at {agreeing} random points inside the domain (evidence, not proof)",
+                )
+        return None
+
+    return work.guarded("numeric", sample, 0.25)
