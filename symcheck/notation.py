@@ -106,20 +106,23 @@ MAX_REWRITES = 200
 
 @dataclass
 class Obj:
-    """A piece already read: its SymPy value."""
+    """A piece already read: its SymPy value (``paren``: it was a bracketed group)."""
 
     value: object
     start: int
     end: int
+    paren: bool = False
 
 
 @dataclass
-class Frag:
-    """A piece left to latex2sympy2: text parts (with their source offsets) and Objs."""
+class Func:
+    """\\ln, \\log_b, \\exp, \\sin^2 ...: applied to the argument that follows it."""
 
-    parts: list
+    name: str
     start: int
     end: int
+    base: object = None
+    power: object = None
 
 
 @dataclass
@@ -417,8 +420,10 @@ def _is_tag(t: Token) -> bool:
 
 
 def _is_prose(t: Token) -> bool:
-    return t.kind == "word" and t.cmd in ("\\text", "\\textrm", "\\textit", "\\textbf") and not IDENTIFIER.match(
-        (t.arg or "").strip()
+    """\\text{So, } or \\text{ when }: words, not a name (names have no spaces around)."""
+    raw = t.arg or ""
+    return t.kind == "word" and t.cmd in ("\\text", "\\textrm", "\\textit", "\\textbf") and (
+        raw != raw.strip() or not IDENTIFIER.match(raw)
     )
 
 
@@ -478,8 +483,11 @@ def tidy_tokens(tokens: list[Token]) -> list[Token]:
 class Notation:
     """Reads one document's LaTeX with its declared symbols and rewrite rules."""
 
-    def __init__(self, table: SymbolTable, rewrites: Sequence[RewriteRule] = ()) -> None:
+    def __init__(self, table: SymbolTable, rewrites: Sequence[RewriteRule] = (), fast: bool = True) -> None:
+        """``fast``: combine arithmetic over placeholders here (same precedence as
+        latex2sympy2, about 100x faster); False sends every compound to latex2sympy2."""
         self.table = table
+        self.fast = fast
         self.rules = [_Rule.compile(rule) for rule in rewrites]
         self.names = self._name_patterns()
 
@@ -531,7 +539,7 @@ class Notation:
         except RecursionError:
             raise LatexError("expression nested too deeply", latex, 0) from None
         except Exception as error:  # a safety net: callers only ever see LatexError
-            raise LatexError(f"cannot read this: {type(error).__name__}: {error}", latex, 0) from None
+            raise LatexError(f"cannot read this: {type(error).__name__}: {_why(error)}", latex, 0) from None
 
     def _tokens(self, latex: str, condition: bool = False) -> list[Token]:
         tokens = _apply_rules(self.rules, tokenize(latex)) if self.rules else tokenize(latex)
@@ -610,18 +618,17 @@ class Notation:
                 i += 1
         return out
 
-    def kind_of(self, name: str) -> str:
+    def kinds_of(self, name: str) -> tuple[str, ...]:
+        """What a declared name is (a name can be both a function and a symbol: g(x), g_i)."""
         table = self.table
-        for kind, group in (
+        groups = (
             ("base", table.bases),
             ("scalar", table.scalars),
             ("index", table.indices),
             ("size", table.sizes),
             ("function", table.functions),
-        ):
-            if name in group:
-                return kind
-        return "free"
+        )
+        return tuple(kind for kind, group in groups if name in group) or ("free",)
 
 
 def _key(t: Token) -> tuple:
@@ -728,6 +735,10 @@ class _Reader:
             raise self.error("empty expression", start)
         if len(items) == 1 and isinstance(items[0], Obj):
             return items[0].value
+        if self.notation.fast:
+            value = _Arithmetic(self, items).whole()
+            if value is not None:
+                return value
         emitted = self.emit(items)
         try:
             tree = parse_latex(emitted.text)
@@ -735,15 +746,15 @@ class _Reader:
             raise self.error(error.message, emitted.source(error.column, items[0].start)) from None
         try:
             return _rebuild(tree, emitted.placeholders, emitted.order)
-        except (TypeError, ValueError, AttributeError, sympy.ShapeError) as error:
-            raise self.error(f"cannot combine these: {error}", items[0].start) from None
+        except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
+            raise self.error(f"cannot combine these: {_why(error)}", items[0].start) from None
 
     def prepare(self, items: list) -> list:
         """Ellipsis sums and element-wise operators, over already reduced items."""
         return self.elementwise(self.ellipsis(items))
 
     def reduce(self, nodes: list) -> list:
-        """Replace atoms and constructs by Obj (read here) or Frag (left to latex2sympy2)."""
+        """Replace atoms and constructs by Obj (their value); operators stay leaves."""
         out: list = []
         i = 0
         while i < len(nodes):
@@ -757,7 +768,7 @@ class _Reader:
         return out
 
     def handler(self, node: object) -> Optional[Callable]:
-        if isinstance(node, (Obj, Frag)):
+        if isinstance(node, (Obj, Func)):
             return None
         if isinstance(node, Group):
             return self.group
@@ -785,18 +796,25 @@ class _Reader:
     def _emit_into(self, items: list, emitted: _Emitted, pieces: list[str]) -> None:
         for item in items:
             if isinstance(item, Obj):
-                name = f"zz{len(emitted.placeholders)}"
-                emitted.placeholders[f"\\mathit{{{name}}}"] = item.value
-                emitted.order[f"\\mathit{{{name}}}"] = len(emitted.order)
-                self._piece(emitted, pieces, f"\\mathit{{{name}}}", item.start)
-            elif isinstance(item, Frag):
-                for part in item.parts:
-                    if isinstance(part, tuple):
-                        self._piece(emitted, pieces, part[0], part[1])
-                    else:
-                        self._emit_into([part], emitted, pieces)
+                placeholder = self._placeholder(emitted, item.value)
+                text = f"({placeholder})" if item.paren else placeholder
+                self._piece(emitted, pieces, text, item.start)
+            elif isinstance(item, Func):
+                text = "\\ln" if item.name == "\\log" and item.base is None else item.name
+                if item.base is not None:
+                    text += "_{" + self._placeholder(emitted, item.base) + "}"
+                if item.power is not None:
+                    text += "^{" + self._placeholder(emitted, item.power) + "}"
+                self._piece(emitted, pieces, text + " ", item.start)
             else:
                 self._piece(emitted, pieces, self._leaf_emission(item), item.start)
+
+    @staticmethod
+    def _placeholder(emitted: _Emitted, value: object) -> str:
+        name = f"\\mathit{{zz{len(emitted.placeholders)}}}"
+        emitted.placeholders[name] = value
+        emitted.order[name] = len(emitted.order)
+        return name
 
     @staticmethod
     def _piece(emitted: _Emitted, pieces: list[str], text: str, source: int) -> None:
@@ -882,8 +900,8 @@ class _Reader:
             exponent = self.value(post.sup, post.sup_start)
             try:
                 return value**exponent
-            except (TypeError, ValueError, sympy.ShapeError) as error:
-                raise self.error(f"cannot raise to this power: {error}", post.sup_start) from None
+            except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
+                raise self.error(f"cannot raise to this power: {_why(error)}", post.sup_start) from None
         return value
 
     def _declared_real(self, value: object) -> bool:
@@ -899,7 +917,12 @@ class _Reader:
 
     def name(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token
-        kind = self.notation.kind_of(token.arg)
+        kinds = self.notation.kinds_of(token.arg)
+        post, j = self.postfix(nodes, i + 1)
+        called = j < len(nodes) and isinstance(nodes[j], Group) and nodes[j].kind == "("
+        kind = kinds[0]
+        if "function" in kinds and (called and post.sub is None or len(kinds) == 1):
+            kind = "function"
         return self.atom(nodes, i, _Atom(kind, token.arg, token.start, token.end))
 
     def letter(self, nodes: list, i: int) -> tuple[list, int]:
@@ -934,7 +957,7 @@ class _Reader:
             return self.diag(nodes, i)
         if token.cmd == "\\mathbb":
             raise self.error(f"a set ({token.text}) is not an expression", token.start)
-        if token.cmd not in ACCENTS and not IDENTIFIER.match(content):
+        if _is_prose(token) or (token.cmd not in ACCENTS and not IDENTIFIER.match(content)):
             raise self.error("text that is not math", token.start)
         display = f"{token.cmd}{{{content}}}"
         return self.atom(nodes, i, _Atom("free", display, token.start, token.end))
@@ -1017,6 +1040,8 @@ class _Reader:
 
     def build_function(self, atom: _Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
         function = self.table.functions[atom.name]
+        if post.sub is not None and call is None:
+            return self.build_free(atom, post, None)  # g_i: a name of its own
         if post.sub is not None:
             function = sympy.Function(self.display(atom, post))
         if call is None:
@@ -1094,8 +1119,8 @@ class _Reader:
         atoms = [node for node in sub if isinstance(node, Leaf) and node.token.kind in ("letter", "name", "number")]
         if rank >= 2 and len(sub) == rank and len(atoms) == rank:
             return [self.index_value([node], node.start) for node in sub]
-        if len(sub) >= 2 and all(isinstance(n, Leaf) and n.token.kind == "letter" for n in sub):
-            return "label"
+        if len(sub) >= 2 and all(isinstance(n, Leaf) and n.token.kind in ("letter", "name") for n in sub):
+            return "label"  # J_{softmax}: a name, not an index
         return [self.index_value(sub, where)]
 
     def index_pair(self, sub: list) -> Optional[tuple]:
@@ -1128,12 +1153,10 @@ class _Reader:
         if post.sub is not None:
             raise self.error("a subscript on a number", post.sub_start)
         self.no_primes(post)
-        parts: list = [(token.text, token.start)]
-        if post.sup is not None:
-            if self.sup_kind(post.sup) != "power":
-                raise self.error("this superscript on a number", post.sup_start)
-            parts += [("^{", post.sup_start), *self.frag_parts(post.sup), ("}", post.sup_start)]
-        return [Frag(parts, token.start, nodes[j - 1].end)], j
+        if post.sup is not None and self.sup_kind(post.sup) != "power":
+            raise self.error("this superscript on a number", post.sup_start)
+        value = self.apply_sup(sympy.Rational(token.text), post, lambda: None)
+        return [Obj(value, token.start, nodes[j - 1].end)], j
 
     def indicator_follows(self, nodes: list, j: int) -> bool:
         if j >= len(nodes):
@@ -1201,18 +1224,6 @@ class _Reader:
 
     # ------------------------------------------------------------ groups and environments
 
-    def frag_parts(self, nodes: list) -> list:
-        """Reduced items of nodes as Frag parts (for text left to latex2sympy2)."""
-        parts: list = []
-        for item in self.prepare(self.reduce(nodes)):
-            if isinstance(item, Frag):
-                parts.extend(item.parts)
-            elif isinstance(item, Obj):
-                parts.append(item)
-            else:
-                parts.append((self._leaf_emission(item), item.start))
-        return parts
-
     def group(self, nodes: list, i: int) -> tuple[list, int]:
         group: Group = nodes[i]
         if group.kind == "{" and any(_is(n, "\\over") for n in group.items):
@@ -1232,10 +1243,10 @@ class _Reader:
             return [Obj(self.group_sup(value, post, nodes, j), group.start, nodes[j - 1].end)], j
         if post.sub is not None or post.primes or kind == "label":
             raise self.error("a subscript, prime or label on a bracket", post.sub_start or post.sup_start)
-        parts: list = [("(", group.start), *self.frag_parts(group.items), (")", group.end - 1)]
-        if post.sup is not None:
-            parts += [("^{", post.sup_start), *self.frag_parts(post.sup), ("}", post.sup_start)]
-        return [Frag(parts, group.start, nodes[j - 1].end)], j
+        value = self.value(group.items, group.start)
+        if post.sup is None:
+            return [Obj(value, group.start, group.end, paren=True)], j
+        return [Obj(self.apply_sup(value, post, lambda: None), group.start, nodes[j - 1].end)], j
 
     def group_sup(self, value: object, post: Postfix, nodes: list, j: int) -> object:
         if post.sub is not None or post.primes:
@@ -1294,7 +1305,7 @@ class _Reader:
             try:
                 return sympy.ImmutableMatrix(sympy.BlockMatrix(cells).as_explicit())
             except Exception as error:  # shapes that do not tile
-                raise self.error(f"matrix blocks do not fit: {error}", env.start) from None
+                raise self.error(f"matrix blocks do not fit: {_why(error)}", env.start) from None
         return sympy.ImmutableMatrix(cells)
 
     def cases(self, env: Env) -> object:
@@ -1326,8 +1337,13 @@ class _Reader:
         top, bottom = self.differential(numerator), self.differential(denominator)
         if top is not None and bottom:
             return self.derivative(top, bottom, start, end, rest), not top
-        parts = [("\\frac{", start), *self.frag_parts(numerator), ("}{", start), *self.frag_parts(denominator), ("}", end)]
-        return [Frag(parts, start, end)], False
+        top_value = self.value(numerator, start)
+        bottom_value = self.value(denominator, start)
+        try:
+            value = top_value / bottom_value
+        except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
+            raise self.error(f"cannot divide these: {_why(error)}", start) from None
+        return [Obj(value, start, end)], False
 
     def differential(self, nodes: list) -> Optional[list]:
         """The nodes after a leading d, \\partial or \\delta (None if there is none)."""
@@ -1357,16 +1373,17 @@ class _Reader:
         while k < len(items) and _leaf_text(items[k]) in ADD_OPS:
             sign = -sign if _leaf_text(items[k]) == "-" else sign
             k += 1
-        if k >= len(items) or not isinstance(items[k], (Obj, Frag)):
+        if k >= len(items) or not isinstance(items[k], (Obj, Func)):
             raise self.error("an operator without an operand", items[k].start if k < len(items) else where)
-        value = self.combine([items[k]], items[k].start)
-        return (value if sign == 1 else -value), k + 1
+        arithmetic = _Arithmetic(self, items, k)
+        value = arithmetic.primary()
+        return (value if sign == 1 else -value), arithmetic.k
 
     def _derivative(self, expr: object, wrt: object, where: int) -> object:
         try:
             return sympy.Derivative(expr, wrt, evaluate=False)
         except (ValueError, TypeError) as error:
-            raise self.error(f"cannot build this derivative: {error}", where) from None
+            raise self.error(f"cannot build this derivative: {_why(error)}", where) from None
 
     # ------------------------------------------------------------ sums and products
 
@@ -1388,7 +1405,7 @@ class _Reader:
         try:
             value = build(body, (index, lower, upper))
         except (ValueError, TypeError) as error:
-            raise self.error(f"cannot build this {token.text[1:]}: {error}", token.start) from None
+            raise self.error(f"cannot build this {token.text[1:]}: {_why(error)}", token.start) from None
         return [Obj(value, token.start, items[k - 1].end), *items[k:]], len(nodes)
 
     def limits(self, post: Postfix, where: int) -> tuple:
@@ -1419,27 +1436,21 @@ class _Reader:
         token = nodes[i].token
         post, j = self.postfix(nodes, i + 1)
         self.no_primes(post)
-        text = token.text
-        if text == "\\log" and post.sub is None:
-            text = "\\ln"
-        parts: list = [(text, token.start)]
-        if post.sub is not None:
-            parts += [("_{", post.sub_start), *self.frag_parts(post.sub), ("}", post.sub_start)]
-        if post.sup is not None:
-            parts += [("^{", post.sup_start), *self.frag_parts(post.sup), ("}", post.sup_start)]
-        parts.append((" ", token.end))
-        return [Frag(parts, token.start, nodes[j - 1].end)], j
+        base = self.value(post.sub, post.sub_start) if post.sub is not None else None
+        power = self.value(post.sup, post.sup_start) if post.sup is not None else None
+        return [Func(token.text, token.start, nodes[j - 1].end, base, power)], j
 
     def sqrt(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token
         j = i + 1
-        parts: list = [("\\sqrt", token.start)]
+        degree: object = 2
         if j < len(nodes) and isinstance(nodes[j], Group) and nodes[j].kind == "[":
-            parts += [("[", nodes[j].start), *self.frag_parts(nodes[j].items), ("]", nodes[j].end)]
+            degree = self.value(nodes[j].items, nodes[j].start)
             j += 1
-        radicand = self.argument(nodes, j, "argument of \\sqrt")
-        parts += [("{", nodes[j].start), *self.frag_parts(radicand), ("}", nodes[j].end)]
-        return [Frag(parts, token.start, nodes[j].end)], j + 1
+        radicand = self.value(self.argument(nodes, j, "argument of \\sqrt"), token.start)
+        if _matrix_valued(radicand):
+            raise self.error("a square root of a matrix", token.start)
+        return [Obj(sympy.root(radicand, degree), token.start, nodes[j].end)], j + 1
 
     def diag(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token
@@ -1462,14 +1473,14 @@ class _Reader:
             if op not in ELEMENTWISE:
                 k += 1
                 continue
-            if k == 0 or not isinstance(items[k - 1], (Obj, Frag)):
+            if k == 0 or not isinstance(items[k - 1], Obj):
                 raise self.error(f"{op} needs a left operand", items[k].start)
-            left = self.combine([items[k - 1]], items[k - 1].start)
+            left = items[k - 1].value
             right, end = self.operand(items, k + 1, items[k].end)
             try:
                 value = ELEMENTWISE[op](left, right)
-            except (ValueError, TypeError, sympy.ShapeError) as error:
-                raise self.error(f"cannot apply {op}: {error}", items[k].start) from None
+            except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
+                raise self.error(f"cannot apply {op}: {_why(error)}", items[k].start) from None
             # the new Obj sits at k - 1; items[k] is what follows it
             items = items[: k - 1] + [Obj(value, items[k - 1].start, items[end - 1].end)] + items[end:]
         return items
@@ -1507,6 +1518,118 @@ class _Reader:
         return items[:first_start] + [obj] + items[last_end:]
 
 
+class _Decline(Exception):
+    """The fast arithmetic leaves this to latex2sympy2 (which reports errors with columns)."""
+
+
+class _Arithmetic:
+    """Arithmetic over reduced items, with latex2sympy2's precedence: a sum of terms; a
+    term is factors joined by * / \\cdot \\times \\div; a factor is a signed run of
+    juxtaposed primaries (so ``a / b c`` is a / (b c), ``-a b`` is -(a b)); a function
+    without parentheses takes a whole term (``\\log x y`` is log(x y)).
+
+    Products are built in the order written, so matrix products keep their order."""
+
+    def __init__(self, reader: "_Reader", items: list, k: int = 0) -> None:
+        self.reader = reader
+        self.items = items
+        self.k = k
+
+    def whole(self) -> object:
+        """The value of all items, or None when latex2sympy2 should read them."""
+        try:
+            value = self.expression()
+        except _Decline:
+            return None
+        return value if self.k == len(self.items) else None
+
+    def peek(self) -> Optional[str]:
+        return _leaf_text(self.items[self.k]) if self.k < len(self.items) else None
+
+    def expression(self) -> object:
+        value = self.term()
+        while self.peek() in ADD_OPS:
+            op, where = self.peek(), self.items[self.k].start
+            self.k += 1
+            value = self.apply(operator.add if op == "+" else operator.sub, value, self.term(), where)
+        return value
+
+    def term(self) -> object:
+        value = self.factor()
+        while self.peek() in MUL_OPS:
+            op, where = self.peek(), self.items[self.k].start
+            self.k += 1
+            combine = operator.truediv if op in ("/", "\\div") else operator.mul
+            value = self.apply(combine, value, self.factor(), where)
+        return value
+
+    def factor(self) -> object:
+        if self.peek() in ADD_OPS:
+            op, where = self.peek(), self.items[self.k].start
+            self.k += 1
+            value = self.factor()
+            return self.apply(operator.mul, sympy.Integer(-1), value, where) if op == "-" else value
+        value = self.primary()
+        while self.k < len(self.items) and isinstance(self.items[self.k], (Obj, Func)):
+            where = self.items[self.k].start
+            value = self.apply(operator.mul, value, self.primary(), where)
+        return value
+
+    def primary(self) -> object:
+        if self.k >= len(self.items):
+            raise _Decline()
+        item = self.items[self.k]
+        self.k += 1
+        if isinstance(item, Obj):
+            value = item.value
+        elif isinstance(item, Func):
+            value = self.function(item)
+        else:
+            raise _Decline()
+        while self.peek() == "!":
+            self.k += 1
+            value = sympy.factorial(value)
+        return value
+
+    def function(self, func: Func) -> object:
+        following = self.items[self.k] if self.k < len(self.items) else None
+        if isinstance(following, Obj) and following.paren:
+            self.k += 1
+            argument = following.value
+        else:
+            argument = self.term()
+        if _matrix_valued(argument):
+            raise self.reader.error(f"{func.name} of a matrix", func.start)
+        return _apply_function(func, argument)
+
+    def apply(self, combine: Callable, a: object, b: object, where: int) -> object:
+        try:
+            return combine(a, b)
+        except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
+            raise self.reader.error(f"cannot combine these: {_why(error)}", where) from None
+
+
+TRIGONOMETRY = {
+    "\\sin": (sympy.sin, sympy.asin), "\\cos": (sympy.cos, sympy.acos), "\\tan": (sympy.tan, sympy.atan),
+    "\\sinh": (sympy.sinh, sympy.asinh), "\\cosh": (sympy.cosh, sympy.acosh), "\\tanh": (sympy.tanh, sympy.atanh),
+    "\\arcsin": (sympy.asin, None), "\\arccos": (sympy.acos, None), "\\arctan": (sympy.atan, None),
+}
+
+
+def _apply_function(func: Func, argument: object) -> object:
+    """\\log is the natural log unless a base is written; \\sin^{-1} is arcsin."""
+    if func.name in ("\\ln", "\\log"):
+        value = sympy.log(argument) if func.base is None else sympy.log(argument, func.base)
+    elif func.name == "\\exp":
+        value = sympy.exp(argument)
+    else:
+        direct, inverse = TRIGONOMETRY[func.name]
+        if func.power == -1 and inverse is not None:
+            return inverse(argument)
+        value = direct(argument)
+    return value if func.power is None else value**func.power
+
+
 def _flatten(nodes: Sequence[object]) -> list[Token]:
     """Tree nodes back to tokens."""
     tokens: list[Token] = []
@@ -1530,9 +1653,9 @@ def _product_end(items: list, k: int) -> int:
                 break
         elif text in MUL_OPS or text in ELEMENTWISE_OPS:
             expect = True
-        elif isinstance(items[k], (Obj, Frag)) or text == "!":
+        elif isinstance(items[k], Obj) or text == "!":
             expect = False
-        elif text in ("\\ln", "\\log", "\\exp"):
+        elif isinstance(items[k], Func):
             expect = True
         else:
             break
@@ -1577,6 +1700,10 @@ def _ellipsis_sum(last: object, before: list) -> Optional[tuple[object, int]]:
                 if all(_same(body.xreplace({bound: first + n}), term) for n, term in enumerate(run)):
                     return sympy.Sum(body, (bound, first, upper)), used
     return None
+
+
+def _why(error: Exception) -> str:
+    return str(error) or type(error).__name__
 
 
 def _same(a: object, b: object) -> bool:
