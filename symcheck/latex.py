@@ -216,6 +216,15 @@ def _checked(result: Any, text: str) -> sympy.Basic:
     return result
 
 
+def _evaluated(expr: sympy.Basic) -> sympy.Basic:
+    """latex2sympy2 builds with evaluate=False; rebuild so results compare structurally."""
+    if isinstance(expr, sympy.MatrixBase):
+        return sympy.ImmutableMatrix(expr.applyfunc(_evaluated))
+    if not expr.args or isinstance(expr, (sympy.Symbol, sympy.Number)):
+        return expr
+    return expr.func(*[_evaluated(arg) for arg in expr.args])
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse_cached(text: str) -> sympy.Basic:
     backend = _backend()
@@ -242,14 +251,22 @@ def _parse_cached(text: str) -> sympy.Basic:
     return _checked(result, text)
 
 
-def parse_latex(text: str) -> sympy.Basic:
+def parse_latex(text: str, evaluate: bool = True) -> sympy.Basic:
     """One LaTeX expression (no top-level relation) as a SymPy object.
 
-    Raises LatexError for anything latex2sympy2 cannot read, does not fully consume, or
-    reads as something other than an expression.
+    With ``evaluate=False`` the tree is latex2sympy2's own (built with evaluate=False, so
+    factors keep the order written); otherwise it is rebuilt with evaluation so results
+    compare structurally. Raises LatexError for anything latex2sympy2 cannot read, does
+    not fully consume, or reads as something other than an expression.
     """
     if not isinstance(text, str):
         raise LatexError("LaTeX must be a string", repr(text), 0)
     if not text.strip():
         raise LatexError("empty expression", text, 0)
-    return _parse_cached(text)
+    result = _parse_cached(text)
+    if not evaluate:
+        return result
+    try:
+        return _evaluated(result)
+    except Exception as error:  # SymPy refuses to combine what latex2sympy2 built unevaluated
+        raise LatexError(f"cannot evaluate this: {error or type(error).__name__}", text, 0) from None

@@ -741,7 +741,7 @@ class _Reader:
                 return value
         emitted = self.emit(items)
         try:
-            tree = parse_latex(emitted.text)
+            tree = parse_latex(emitted.text, evaluate=False)
         except LatexError as error:
             raise self.error(error.message, emitted.source(error.column, items[0].start)) from None
         try:
