@@ -23,7 +23,8 @@ How a display becomes chains
       ``\\left..\\right``, ``\\text{}`` or any non-alignment environment such as
       ``cases`` or ``pmatrix``, which are always one member);
     - ``\\Rightarrow``, ``\\implies``, ``\\iff``, ``\\therefore``, ``\\quad``, ``\\qquad``,
-      connective text (``\\text{ and }``, ``\\text{So, }``) separate statements;
+      connective text (``\\text{ and }``, ``\\text{So, }``) separate statements; a chain
+      followed by ``\\Rightarrow``/``\\implies`` on its row is marked `premise`;
       ``\\rightarrow``/``\\to`` separate statements only between two equations;
     - inequalities and other relations (``\\le``, ``\\neq``, ``\\approx``, ``\\in`` ...) end a
       chain; ``:=``, ``\\coloneqq``, ``\\equiv``, ``\\triangleq``, ``\\stackrel{def}{=}``
@@ -80,6 +81,9 @@ class MathChain:
     `display` is False for inline math. `definition` is True when a relation in the chain
     defines rather than claims (``:=``, ``\\equiv`` ...). `qualifier` is the LaTeX of a
     trailing ``\\forall ...``/``\\text{if ...}`` that states where the chain holds.
+    `premise` is True when the chain is the hypothesis of a following ``\\Rightarrow``/
+    ``\\implies`` on the same row (``f = g/h \\Rightarrow f' = ...``): callers should
+    assume it (e.g. as a given for the next chain) rather than check it as an identity.
     """
 
     path: str
@@ -87,6 +91,7 @@ class MathChain:
     display: bool
     definition: bool = False
     qualifier: Optional[str] = None
+    premise: bool = False
 
     @property
     def line(self) -> int:
@@ -128,7 +133,7 @@ _BREAK_COMMANDS = {
     "supseteq", "prec", "succ", "preceq", "succeq", "lesssim", "gtrsim",
 }
 _SEP_COMMANDS = {
-    "Rightarrow": "arrow", "implies": "arrow", "Longrightarrow": "arrow", "iff": "arrow",
+    "Rightarrow": "implies", "implies": "implies", "Longrightarrow": "implies", "iff": "arrow",
     "Leftrightarrow": "arrow", "Longleftrightarrow": "arrow", "therefore": "arrow", "because": "arrow",
     "impliedby": "arrow", "Leftarrow": "arrow", "Longleftarrow": "arrow", "quad": "quad", "qquad": "quad",
 }
@@ -757,6 +762,7 @@ class _OpenChain:
     display: bool
     definition: bool = False
     qualifier: Optional[tuple[int, int]] = None
+    premise: bool = False
 
 
 @dataclass
@@ -920,8 +926,9 @@ class _Assembler:
     def row(self, row: _Row, row_index: int) -> None:
         statements = self.statements(row)
         first = True
-        for statement in statements:
+        for index, statement in enumerate(statements):
             separator = statement.separator
+            implies_next = index + 1 < len(statements) and statements[index + 1].separator == "implies"
             head = self.trim(*statement.pieces[0], leading=True)
             if first and head is None and not statement.relations:
                 if statement.qualifier is not None and self.current is not None:
@@ -952,6 +959,8 @@ class _Assembler:
                 self.add(self.trim(*piece, leading=False))
             if statement.qualifier is not None and self.current is not None:
                 self.current.qualifier = self.current.qualifier or statement.qualifier
+            if implies_next and self.current is not None and (head is not None or statement.relations):
+                self.current.premise = True
             first = False
 
     def results(self, path: str, positions: _Positions) -> list[MathChain]:
@@ -967,7 +976,7 @@ class _Assembler:
             qualifier = None
             if chain.qualifier is not None:
                 qualifier = self.latex(chain.qualifier) or None
-            chains.append(MathChain(path, tuple(members), chain.display, chain.definition, qualifier))
+            chains.append(MathChain(path, tuple(members), chain.display, chain.definition, qualifier, chain.premise))
         return chains
 
 

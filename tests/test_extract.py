@@ -184,6 +184,13 @@ def test_rightarrow_between_equations_separates_statements():
     assert found[1].members[0].col == text.index("f'(x)") + 1
 
 
+def test_hypothesis_of_an_implication_is_a_premise():
+    found = chains("$$f = {g \\over h} \\Rightarrow f' = g' \\therefore u = v$$\n$$\\implies x = y$$")
+    assert [(latexes(c), c.premise) for c in found] == [
+        (["f", "{g \\over h}"], True), (["f'", "g'"], False), (["u", "v"], False), (["x", "y"], False),
+    ]
+
+
 def test_soft_arrow_splits_only_between_equations():
     assert [latexes(c) for c in chains("$$A = XW \\rightarrow Y = \\sigma(A)$$")] == [["A", "XW"], ["Y", "\\sigma(A)"]]
     (chain,) = chains("$$S(a) = b \\rightarrow c$$")
