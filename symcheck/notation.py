@@ -586,7 +586,8 @@ class Notation:
 
     # ------------------------------------------------------------ declared names
 
-    def _name_patterns(self) -> list[tuple[tuple, str]]:
+    def _name_patterns(self) -> dict[tuple, list[tuple[tuple, str]]]:
+        """Token-key sequences of declared names, by their first key, longest first."""
         table = self.table
         names: dict[str, None] = {}
         for group in (table.declarations, table.scalars, table.bases, table.indices, table.sizes, table.functions):
@@ -599,15 +600,20 @@ class Notation:
                 patterns.setdefault(key, name)
             for key in _default_keys(name):
                 patterns.setdefault(key, name)
-        return sorted(patterns.items(), key=lambda item: -len(item[0]))
+        by_first: dict[tuple, list[tuple[tuple, str]]] = {}
+        for key, name in sorted(patterns.items(), key=lambda item: -len(item[0])):
+            if key:
+                by_first.setdefault(key[0], []).append((key, name))
+        return by_first
 
     def _mark_names(self, tokens: list[Token]) -> list[Token]:
         out: list[Token] = []
         i = 0
         solid = [t for t in tokens if t.kind != "space"]
+        keys = [_key(t) for t in solid]
         while i < len(solid):
-            for key, name in self.names:
-                if tuple(_key(t) for t in solid[i : i + len(key)]) == key:
+            for key, name in self.names.get(keys[i], ()):
+                if tuple(keys[i : i + len(key)]) == key:
                     last = solid[i + len(key) - 1]
                     text = join(solid[i : i + len(key)])
                     out.append(Token("name", text, solid[i].start, last.end, name))
@@ -794,10 +800,13 @@ class _Reader:
         return emitted
 
     def _emit_into(self, items: list, emitted: _Emitted, pieces: list[str]) -> None:
+        previous = None
         for item in items:
             if isinstance(item, Obj):
                 placeholder = self._placeholder(emitted, item.value)
-                text = f"({placeholder})" if item.paren else placeholder
+                # parentheses matter after a function only; elsewhere latex2sympy2 would
+                # read 'a(b)' as a call of a
+                text = f"({placeholder})" if item.paren and isinstance(previous, Func) else placeholder
                 self._piece(emitted, pieces, text, item.start)
             elif isinstance(item, Func):
                 text = "\\ln" if item.name == "\\log" and item.base is None else item.name
@@ -808,6 +817,7 @@ class _Reader:
                 self._piece(emitted, pieces, text + " ", item.start)
             else:
                 self._piece(emitted, pieces, self._leaf_emission(item), item.start)
+            previous = item
 
     @staticmethod
     def _placeholder(emitted: _Emitted, value: object) -> str:
@@ -1364,7 +1374,7 @@ class _Reader:
             expr = self.value(top, top[0].start)
             return [Obj(self._derivative(expr, wrt, start), start, end)]
         items = self.reduce(rest)
-        operand, k = self.operand(items, 0, end)
+        operand, k = self.operand(items, 0, start)
         return [Obj(self._derivative(operand, wrt, start), start, items[k - 1].end), *items[k:]]
 
     def operand(self, items: list, k: int, where: int) -> tuple[object, int]:
@@ -1424,7 +1434,7 @@ class _Reader:
         if post.sup is not None:
             upper = self.value(post.sup, post.sup_start)
         if (lower is None or upper is None) and declared is None:
-            raise self.error(f"no range for {index}: give the limits or declare the index", post.sub_start)
+            raise self.error(f"no range for {index}: give the limits or declare the index", sub[0].start)
         lower = declared[0] if lower is None else lower
         upper = declared[1] if upper is None else upper
         return index, lower, upper, excluded
@@ -1710,7 +1720,7 @@ def _same(a: object, b: object) -> bool:
     if a == b:
         return True
     try:
-        return sympy.simplify(a - b) == 0
+        return sympy.expand(a - b) == 0
     except (TypeError, ValueError, sympy.ShapeError):
         return False
 

@@ -136,16 +136,15 @@ def next_solid(tokens: Sequence[Token], i: int) -> int:
 
 
 def argument(tokens: Sequence[Token], i: int) -> tuple[list[Token], int]:
-    """The TeX argument starting at or after tokens[i]: a braced group (braces stripped)
-    or one token. Returns (argument tokens, index after it)."""
+    """The TeX argument of the command at tokens[i - 1]: a braced group (braces
+    stripped) or one token. Returns (argument tokens, index after it)."""
+    owner = tokens[i - 1].start if 0 < i <= len(tokens) else 0
     i = next_solid(tokens, i)
-    if i >= len(tokens):
-        raise LatexError("missing argument", "", tokens[-1].end if tokens else 0)
+    if i >= len(tokens) or tokens[i].is_("}"):
+        raise LatexError(f"missing argument of {tokens[i - 1].text if i else 'a command'}", "", owner)
     if tokens[i].is_("{"):
         end = brace_group_end(tokens, i)
         return list(tokens[i + 1 : end - 1]), end
-    if tokens[i].is_("}"):
-        raise LatexError("missing argument", "", tokens[i].start)
     return [tokens[i]], i + 1
 
 
