@@ -11,10 +11,19 @@ every ``LatexError`` points into the original LaTeX):
    gets wrong (subscripts, sums, derivatives, indicators, matrices, transposes,
    element-wise operators, ellipsis sums) is read here and replaced by a placeholder
    holding the SymPy object;
-6. what is left -- arithmetic over placeholders, numbers, ``\\frac``, ``\\sqrt``, ``\\ln``,
-   groups -- is parsed by latex2sympy2 (``symcheck.latex``) and the placeholders are put
-   back, rebuilding sums and products with SymPy's own operators (so matrix products
-   become MatMul in the order written).
+6. what is left is arithmetic over those values: + - * / \\cdot \\times, juxtaposition,
+   unary minus, \\ln/\\log/\\exp/trigonometric functions, !. It is combined here with
+   latex2sympy2's precedence (``_Arithmetic``; juxtaposition binds tighter than * and /,
+   a function without parentheses takes a whole product); anything else, or anything
+   malformed, goes to latex2sympy2 (``symcheck.latex``) with each value as a placeholder
+   ``\\mathit{zzN}``, which then reports the error or the parse, and the placeholders are
+   put back with SymPy's own operators. Products are built in the order written, so
+   matrix products are MatMul in that order.
+
+   Why not latex2sympy2 for all arithmetic: its ANTLR grammar costs 5-50 ms per new
+   expression even in SLL mode (seconds per document cold), while the whole document must
+   parse well under a second. ``Notation(..., fast=False)`` sends every compound to
+   latex2sympy2; the tests check both paths agree on the seeds' LaTeX.
 
 Representation (see ``symcheck.symbols``): a declared vector/matrix ``a`` with a
 subscript is ``a[k]`` (Indexed); bare, it is ``table.matrix_symbol("a")``; declared
@@ -271,6 +280,20 @@ def _diag(value: object) -> object:
             value = value.T
         return sympy.DiagMatrix(value)
     raise ValueError("diag needs a vector")
+
+
+def _divide_values(a: object, b: object) -> object:
+    if _matrix_valued(b):
+        raise ValueError("division by a matrix (\\oslash divides element-wise)")
+    return a / b
+
+
+def _power(base: object, exponent: object) -> object:
+    if _is_matrix(base):
+        rows, cols = base.shape
+        if rows != cols:
+            raise ValueError(f"a power of a {rows} x {cols} matrix")
+    return base**exponent
 
 
 ELEMENTWISE = {"\\odot": _hadamard, "\\circ": _hadamard, "\\oslash": _divide, "\\otimes": _outer}
@@ -909,7 +932,7 @@ class _Reader:
         if kind == "power":
             exponent = self.value(post.sup, post.sup_start)
             try:
-                return value**exponent
+                return _power(value, exponent)
             except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
                 raise self.error(f"cannot raise to this power: {_why(error)}", post.sup_start) from None
         return value
@@ -1091,7 +1114,7 @@ class _Reader:
         (arg,) = args
         if getattr(arg, "_diff_wrt", False):
             return sympy.Derivative(applied, (arg, primes), evaluate=False)
-        dummy = sympy.Dummy("t")
+        dummy = sympy.Symbol("_t")  # a Dummy would differ between two parses
         return sympy.Subs(sympy.Derivative(function(dummy), (dummy, primes), evaluate=False), dummy, arg)
 
     def is_signature(self, call: Group) -> bool:
@@ -1313,9 +1336,12 @@ class _Reader:
         cells = [[self.value(cell, env.start) for cell in row] for row in rows]
         if any(_is_matrix(c) for row in cells for c in row):
             try:
-                return sympy.ImmutableMatrix(sympy.BlockMatrix(cells).as_explicit())
-            except Exception as error:  # shapes that do not tile
+                blocks = sympy.BlockMatrix(cells)
+            except Exception as error:  # scalars among blocks, shapes that do not tile
                 raise self.error(f"matrix blocks do not fit: {_why(error)}", env.start) from None
+            if all(isinstance(c, sympy.MatrixBase) for row in cells for c in row):
+                return sympy.ImmutableMatrix(blocks.as_explicit())
+            return blocks
         return sympy.ImmutableMatrix(cells)
 
     def cases(self, env: Env) -> object:
@@ -1350,7 +1376,7 @@ class _Reader:
         top_value = self.value(numerator, start)
         bottom_value = self.value(denominator, start)
         try:
-            value = top_value / bottom_value
+            value = _divide_values(top_value, bottom_value)
         except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
             raise self.error(f"cannot divide these: {_why(error)}", start) from None
         return [Obj(value, start, end)], False
@@ -1569,7 +1595,7 @@ class _Arithmetic:
         while self.peek() in MUL_OPS:
             op, where = self.peek(), self.items[self.k].start
             self.k += 1
-            combine = operator.truediv if op in ("/", "\\div") else operator.mul
+            combine = _divide_values if op in ("/", "\\div") else operator.mul
             value = self.apply(combine, value, self.factor(), where)
         return value
 
@@ -1739,7 +1765,9 @@ def _rebuild(tree: object, placeholders: dict, order: dict) -> object:
         keyed = sorted(zip(tree.args, args), key=lambda pair: _first_placeholder(pair[0], order))
         return functools.reduce(operator.mul, [value for _, value in keyed])
     if isinstance(tree, sympy.Pow):
-        return args[0] ** args[1]
+        if args[1] == -1:  # latex2sympy2 writes a / b as a * b**-1
+            return _divide_values(sympy.Integer(1), args[0])
+        return _power(args[0], args[1])
     if isinstance(tree, sympy.log) and len(args) == 2:
         return sympy.log(args[0]) if args[1] == sympy.E else sympy.log(args[0], args[1])
     return tree.func(*args)

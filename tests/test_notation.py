@@ -320,6 +320,8 @@ def test_d_is_a_differential_only_in_derivative_shape(nt):
 
 def test_primes_on_functions(nt):
     assert nt.expression("f'(u)") == sympy.Derivative(f(u), u)
+    assert nt.expression("f'(2u)") == nt.expression("f'(2u)")  # no Dummy: the same each time
+    assert nt.expression("f'(2u)").doit() == sympy.Subs(sympy.Derivative(f(sympy.Symbol("_t")), sympy.Symbol("_t")), sympy.Symbol("_t"), 2 * u).doit()
     assert nt.expression("f''(u)") == sympy.Derivative(f(u), (u, 2))
     value = nt.expression(r"{g'(u)h(u) - g(u)h'(u) \over h(u)^2}")
     assert same(value, (sympy.Derivative(g(u), u) * h(u) - g(u) * sympy.Derivative(h(u), u)) / h(u) ** 2)
@@ -371,6 +373,21 @@ def test_elementwise_on_explicit_matrices(nt):
 def test_shape_mismatch_is_an_error(nt):
     err(nt, "[1, 2] + [1, 2, 3]")
     err(nt, r"[1, 2] \odot [1, 2, 3]")
+
+
+@pytest.mark.parametrize("latex", [r"\frac{u}{p}", "u / p", "p^2", "p^{-1}", r"\log p", r"\sqrt{p}", r"\text{diag}(u)"])
+def test_matrix_misuse_is_an_error(nt, latex):
+    err(nt, latex)
+
+
+def test_square_matrix_powers(nt):
+    assert nt.expression("J^{-1}") == Jm**-1
+    assert nt.expression("J^2") == Jm**2
+
+
+def test_block_matrix_of_vectors(nt):
+    assert nt.expression(r"\begin{bmatrix} p \\ y \end{bmatrix}") == sympy.BlockMatrix([[P], [Yv]])
+    err(nt, r"\begin{bmatrix} p & u \end{bmatrix}")
 
 
 # ---------------------------------------------------------------- matrices and lists
