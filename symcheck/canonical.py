@@ -20,7 +20,7 @@ import sympy
 from sympy import Derivative, Expr, Indexed, IndexedBase, Subs, Symbol
 from sympy.core.function import AppliedUndef, FunctionClass
 
-from .indexcalc import Condition, IndexFacts, normalize, rename_bound
+from .indexcalc import Condition, IndexFacts, eliminate_normalized, normalize, rebuild, rename_bound
 from .sampling import Universe
 from .symbols import CompiledDefinition, Scope
 
@@ -45,9 +45,6 @@ class Rules:
     symbols: dict[str, Rule] = field(default_factory=dict)
     functions: dict[str, Rule] = field(default_factory=dict)
     rewrites: tuple[tuple[Expr, Expr], ...] = ()
-
-    def names(self) -> set[str]:
-        return set(self.indexed) | set(self.symbols) | set(self.functions)
 
 
 def _unique_bound(body: Expr, tag: str) -> Expr:
@@ -142,14 +139,12 @@ class Unfolder:
             raise UnfoldError("definitions unfold without end")
         if isinstance(expr, Derivative):
             return self._derivative(expr, protected, depth)
-        if expr.args and not isinstance(expr, Indexed):
-            args = [self._walk(arg, protected, depth) for arg in expr.args]
-            expr = expr.func(*args) if args != list(expr.args) else expr
+        if isinstance(expr, Indexed):  # the base is a name, not something to unfold
+            expr = rebuild(expr, [expr.base] + [self._walk(i, protected, depth) for i in expr.indices])
+        elif expr.args:
+            expr = rebuild(expr, [self._walk(arg, protected, depth) for arg in expr.args])
         if isinstance(expr, Subs):
             expr = expr.doit(deep=False)
-        if isinstance(expr, Indexed):
-            indices = [self._walk(i, protected, depth) for i in expr.indices]
-            expr = expr.base[tuple(indices)] if indices != list(expr.indices) else expr
         return self._unfold_here(expr, protected, depth)
 
     def _unfold_here(self, expr: Expr, protected: frozenset, depth: int) -> Expr:
@@ -188,8 +183,4 @@ def canonical(unfolded: Expr, universe: Universe, rules: Rules, condition: Condi
         pattern = normalize(lhs, facts)
         if not pattern.is_Number and expr.has(pattern):
             expr = normalize(expr.xreplace({pattern: rhs}), facts)
-    return expr
-
-
-def scope_for(scope: Scope) -> tuple[Universe, Rules]:
-    return Universe.from_scope(scope), rules_from_scope(scope)
+    return eliminate_normalized(expr, facts.normalized)

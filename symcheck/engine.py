@@ -32,7 +32,7 @@ from .canonical import Rules, Unfolder, canonical, index_facts, rules_from_scope
 from .compiled import Equation
 from .indexcalc import Condition, parse_condition, rename_bound
 from .limits import StepTimeout, time_limit
-from .matrixcalc import EntryWriter, ShapeMismatch, Unsupported, is_matrix, shape_of, show
+from .matrixcalc import EntryWriter, ShapeMismatch, Unsupported, has_inferred_order, is_matrix, shape_of, show
 from .model import Counterexample, Decision, Domain, Verdict
 from .rungs import (
     DIFFERENT_MARGIN,
@@ -44,13 +44,15 @@ from .rungs import (
     find_counterexample,
     numeric_check,
     prove_for_sizes,
-    prove_zero,
+    prove_zero_by_simplify,
+    prove_zero_cheaply,
     show_value,
 )
 from .sampling import Universe, exact_points, in_domain, random_points, satisfies_facts
 from .symbols import CompiledDefinition, Scope
 
 MAX_EXPLICIT_ENTRIES = 64
+CONDITION_SEARCH_SHARE = 0.4  # of the step's time, for guessing i = j / i != j
 _ENTRY_NAMES = ("i", "j", "k", "l", "m", "n", "r", "c", "s", "t", "u", "v", "w")
 
 
@@ -171,13 +173,23 @@ def _under_case(work: Work, sides, case: Condition, general: Optional[Finding]) 
 
 
 def _conditional_or_refuted(work: Work, sides, general: Finding) -> Decision:
+    """Refuted in general: conditional if some i = j / i != j makes it hold (searched within
+    a share of the step's time, so the refutation in hand is never lost to the limit)."""
+    found = work.guarded("conditions", lambda: _first_holding_case(work, sides), CONDITION_SEARCH_SHARE)
+    if found is None:
+        return _from_finding(general)
+    candidate, under = found
+    return Decision(Verdict.CONDITIONAL, under.strategy, 0.0,
+                    f"not equal in general, equal when {candidate.text} ({under.reason})",
+                    candidate.text, general.counterexample, under.sizes)
+
+
+def _first_holding_case(work: Work, sides) -> Optional[tuple[Condition, Finding]]:
     for candidate in _candidate_conditions(work.universe, sides):
-        under = _assess(work, sides, candidate)
+        under = _assess(work, sides, candidate, _QUICK_RUNGS)
         if under is not None and under.verdict.holds:
-            return Decision(Verdict.CONDITIONAL, under.strategy, 0.0,
-                            f"not equal in general, equal when {candidate.text} ({under.reason})",
-                            candidate.text, general.counterexample, under.sizes)
-    return _from_finding(general)
+            return candidate, under
+    return None
 
 
 def _candidate_conditions(universe: Universe, sides: Sequence[Expr]) -> list[Condition]:
@@ -199,18 +211,38 @@ def _stages(work: Work, sides, canon) -> str:
     return "+".join(stages) or "as written"
 
 
-def _assess(work: Work, sides: Sequence[Expr], case: Condition) -> Optional[Finding]:
+def _canonical_sides(work: Work, sides: Sequence[Expr], case: Condition) -> Optional[tuple[Expr, ...]]:
+    """Both sides in canonical form under `case` (computed once per case)."""
+    key = ("canonical", tuple(sides), case)
+    if key not in work.cache:
+        work.cache[key] = work.guarded(
+            "index calculus", lambda: tuple(canonical(s, work.universe, work.rules, case) for s in sides), 0.2
+        )
+    return work.cache[key]
+
+
+def _symbolic(prover: Callable) -> Callable:
+    """A rung proving the canonical difference 0 with `prover`."""
+    def rung(work: Work, sides: Sequence[Expr], case: Condition) -> Optional[Finding]:
+        canon = _canonical_sides(work, sides, case)
+        proof = None if canon is None else prover(work, canon[0] - canon[1])
+        if proof is None:
+            return None
+        return Finding(Verdict.PROVED, f"symbolic: {_stages(work, sides, canon)}; {proof}",
+                       "the difference of the canonical forms is exactly 0")
+
+    return rung
+
+
+_CHEAP_PROOF, _SIMPLIFY_PROOF = _symbolic(prove_zero_cheaply), _symbolic(prove_zero_by_simplify)
+_FULL_RUNGS = (_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, prove_for_sizes, numeric_check)
+_QUICK_RUNGS = (_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, numeric_check)  # guessed conditions
+
+
+def _assess(work: Work, sides: Sequence[Expr], case: Condition, rungs=_FULL_RUNGS) -> Optional[Finding]:
     """The ladder under one case: a holding verdict, a refutation, or None (unclear)."""
     work = replace(work, facts=index_facts(work.universe, case))
-    canon = work.guarded(
-        "index calculus", lambda: tuple(canonical(s, work.universe, work.rules, case) for s in sides), 0.2
-    )
-    if canon is not None:
-        proof = prove_zero(work, canon[0] - canon[1])
-        if proof is not None:
-            return Finding(Verdict.PROVED, f"symbolic: {_stages(work, sides, canon)}; {proof}",
-                           "the difference of the canonical forms is exactly 0")
-    for rung in (find_counterexample, prove_for_sizes, numeric_check):
+    for rung in rungs:
         finding = rung(work, sides, case)
         if finding is not None:
             return finding
@@ -276,6 +308,8 @@ def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings) 
     rules = rules_from_scope(scope)
     results = [(where, _decide_scalar(l, r, universe, rules, case, settings)) for where, l, r, universe in entries]
     decision = _weakest(results)
+    if has_inferred_order(lhs) or has_inferred_order(rhs):
+        decision = replace(decision, reason=f"{decision.reason} (order of a product with a derivative taken from the shapes)")
     if binding and decision.verdict is Verdict.PROVED:
         fixed = ", ".join(f"{s} = {v}" for s, v in sorted(binding.items(), key=str))
         decision = replace(decision, verdict=Verdict.PROVED_FOR_SIZES, sizes=tuple(int(v) for v in binding.values()),

@@ -251,12 +251,35 @@ def within(expr: Expr, lower: Expr, upper: Expr, facts: IndexFacts) -> Truth:
 # ---------------------------------------------------------------- bound variables
 
 
+def rebuild(expr: Expr, args: list) -> Expr:
+    """`expr` with new arguments; the same object when every argument is unchanged."""
+    return expr if all(new is old for new, old in zip(args, expr.args)) else expr.func(*args)
+
+
+def _canonical_name(depth: int) -> Symbol:
+    return Symbol(f"{BOUND_PREFIX}{depth}", integer=True)
+
+
+def _is_canonical(expr: Expr, depth: int = 0) -> bool:
+    """Whether every bound variable is already named `_k<depth>`."""
+    if not expr.args:
+        return True
+    if isinstance(expr, (Sum, Product)):
+        count = len(expr.limits)
+        if [limit[0] for limit in expr.limits] != [_canonical_name(depth + count - 1 - n) for n in range(count)]:
+            return False
+        return _is_canonical(expr.function, depth + count)
+    return all(_is_canonical(arg, depth) for arg in expr.args)
+
+
 def rename_bound(expr: Expr) -> Expr:
     """Bound variables of sums and products renamed `_k<depth>` (unique names first,
     so no renaming can capture a free symbol)."""
+    if _is_canonical(expr):
+        return expr
     counter = iter(range(10**9))
     unique = _rename(expr, lambda depth: Symbol(f"_u{next(counter)}", integer=True), 0)
-    return _rename(unique, lambda depth: Symbol(f"{BOUND_PREFIX}{depth}", integer=True), 0)
+    return _rename(unique, _canonical_name, 0)
 
 
 def _rename(expr: Expr, fresh: Callable[[int], Symbol], depth: int) -> Expr:
@@ -269,7 +292,7 @@ def _rename(expr: Expr, fresh: Callable[[int], Symbol], depth: int) -> Expr:
         renamed = [(mapping[v], lo.xreplace(mapping), hi.xreplace(mapping)) for v, lo, hi in limits]
         return expr.func(body, *renamed)
     args = [_rename(arg, fresh, depth) for arg in expr.args]
-    return expr.func(*args) if args != list(expr.args) else expr
+    return rebuild(expr, args)
 
 
 # ---------------------------------------------------------------- normalization
@@ -287,7 +310,7 @@ def _normalize(expr: Expr, facts: IndexFacts) -> Expr:
     if handler is not None:
         return handler(expr, facts)
     args = [_normalize(arg, facts) for arg in expr.args]
-    return expr.func(*args) if args != list(expr.args) else expr
+    return rebuild(expr, args)
 
 
 def _normalize_sum(expr: Sum, facts: IndexFacts) -> Expr:
@@ -406,6 +429,21 @@ _HANDLERS: dict[type, Callable[[Expr, IndexFacts], Expr]] = {
     Pow: _normalize_power,
     Piecewise: _normalize_piecewise,
 }
+
+
+def eliminate_normalized(expr: Expr, normalized: Mapping[str, Range], limit: int = 16) -> Expr:
+    """For a vector summing to 1 over a concrete range lo..hi, its last entry y[..., hi]
+    replaced by 1 - y[..., lo] - ... - y[..., hi - 1] (so y_1 + y_2 + y_3 = 1 for K = 3)."""
+    mapping = {}
+    for entry in expr.atoms(Indexed):
+        line = normalized.get(str(entry.base.label))
+        if line is None or not (line[0].is_Integer and line[1].is_Integer):
+            continue
+        lower, upper = int(line[0]), int(line[1])
+        if entry.indices[-1] == upper and 0 < upper - lower + 1 <= limit:
+            prefix = tuple(entry.indices[:-1])
+            mapping[entry] = 1 - Add(*[entry.base[prefix + (n,)] for n in range(lower, upper)])
+    return expr.xreplace(mapping) if mapping else expr
 
 
 # ---------------------------------------------------------------- case splits

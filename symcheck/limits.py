@@ -72,7 +72,7 @@ def remaining() -> float:
     return min(deadlines) - time.monotonic()
 
 
-def _raise_timeout(signum: int, frame: object) -> None:
+def _raise_timeout(_signum: int, _frame: object) -> None:
     raise StepTimeout("time limit reached")
 
 

@@ -9,16 +9,20 @@ Entry positions follow the document's convention (``Universe.axis_lower``, usual
 
 Derivatives by a matrix symbol follow the numerator layout of the sources:
 d(scalar)/d(vector x) is a column with entries d/dx_r; d(vector p)/d(vector s) is the
-Jacobian with entries dp_r/ds_c.
+Jacobian with entries dp_r/ds_c. A matrix-valued ``Derivative`` is not a SymPy matrix
+expression, so products with it arrive as a commutative ``Mul`` (and its transpose as
+the function ``transpose``): the order of such a product is the only order in which the
+shapes fit; if several fit, the product is ambiguous and left undecided.
 """
 
 from __future__ import annotations
 
-from itertools import count
-from typing import Callable, Iterator
+from itertools import count, permutations
+from typing import Callable, Iterator, Sequence
 
 import sympy
 from sympy import Derivative, Expr, Integer, KroneckerDelta, MatrixBase, MatrixExpr, Sum, Symbol
+from sympy.functions.elementary.complexes import transpose as TransposeFunction
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.hadamard import HadamardPower, HadamardProduct
 
@@ -41,10 +45,14 @@ def show(shape: Shape) -> str:
 
 
 def is_matrix(expr: object) -> bool:
+    """Matrix-valued: a matrix expression, or a derivative, transpose, product or sum
+    involving one."""
     if isinstance(expr, (MatrixExpr, MatrixBase)):
         return True
     if isinstance(expr, Derivative):
         return any(is_matrix(part) for part in (expr.expr, *expr.variables))
+    if isinstance(expr, (TransposeFunction, sympy.Mul, sympy.Add)):
+        return any(is_matrix(arg) for arg in expr.args)
     return False
 
 
@@ -75,8 +83,8 @@ def _add_shape(expr: Expr) -> Shape:
     return shapes[0]
 
 
-def _mul_shape(expr: Expr) -> Shape:
-    shapes = [shape_of(arg) for arg in expr.args if is_matrix(arg)]
+def _chain_shape(factors: Sequence[Expr]) -> Shape:
+    shapes = [shape_of(factor) for factor in factors]
     rows, cols = shapes[0]
     for shape in shapes[1:]:
         if not _same(cols, shape[0]):
@@ -85,8 +93,41 @@ def _mul_shape(expr: Expr) -> Shape:
     return rows, cols
 
 
+def matrix_factors(expr: Expr) -> list[Expr]:
+    """The matrix factors of a product in multiplication order (see the module doc)."""
+    factors = [arg for arg in expr.args if is_matrix(arg)]
+    if isinstance(expr, sympy.MatMul) or len(factors) < 2:
+        return factors
+    fitting = []
+    for order in dict.fromkeys(permutations(factors)):
+        try:
+            _chain_shape(order)
+        except ShapeMismatch:
+            continue
+        fitting.append(list(order))
+    if not fitting:
+        shapes = ", ".join(show(shape_of(f)) for f in factors)
+        raise ShapeMismatch(f"cannot multiply {shapes} in any order")
+    if len(fitting) > 1:
+        raise Unsupported("the order of a matrix product with a derivative is ambiguous")
+    return fitting[0]
+
+
+def has_inferred_order(expr: Expr) -> bool:
+    """Whether some product's order had to be inferred from the shapes (see the module doc)."""
+    return any(
+        isinstance(node, sympy.Mul) and not isinstance(node, sympy.MatMul)
+        and sum(is_matrix(arg) for arg in node.args) > 1
+        for node in sympy.preorder_traversal(expr)
+    )
+
+
+def _mul_shape(expr: Expr) -> Shape:
+    return _chain_shape(matrix_factors(expr))
+
+
 def _transpose_shape(expr: Expr) -> Shape:
-    rows, cols = shape_of(expr.arg)
+    rows, cols = shape_of(expr.args[0])
     return cols, rows
 
 
@@ -120,8 +161,11 @@ def _hadamard_shape(expr: Expr) -> Shape:
 
 _SHAPES: dict[type, Callable[[Expr], Shape]] = {
     sympy.MatAdd: _add_shape,
+    sympy.Add: _add_shape,
     sympy.MatMul: _mul_shape,
+    sympy.Mul: _mul_shape,
     sympy.Transpose: _transpose_shape,
+    TransposeFunction: _transpose_shape,
     sympy.DiagMatrix: _diag_shape,
     HadamardProduct: _hadamard_shape,
     HadamardPower: lambda e: shape_of(e.base),
@@ -189,31 +233,34 @@ class EntryWriter:
         return KroneckerDelta(row, col) * self.entry(vector, *along)
 
 
-def _chain_product(writer: EntryWriter, expr: sympy.MatMul, row: Expr, col: Expr) -> Expr:
-    """Entry of a product A1 ... An: the last factor contracted with the product of the others."""
+def _product(writer: EntryWriter, expr: Expr, row: Expr, col: Expr) -> Expr:
     scalars = [arg for arg in expr.args if not is_matrix(arg)]
-    factors = [arg for arg in expr.args if is_matrix(arg)]
+    return sympy.Mul(*scalars) * _chain_entry(writer, matrix_factors(expr), row, col)
+
+
+def _chain_entry(writer: EntryWriter, factors: Sequence[Expr], row: Expr, col: Expr) -> Expr:
+    """Entry of A1 ... An: the product of all but the last contracted with the last."""
     if len(factors) == 1:
-        return sympy.Mul(*scalars) * writer.entry(factors[0], row, col)
-    left = factors[0] if len(factors) == 2 else sympy.MatMul(*factors[:-1])
-    right = factors[-1]
-    inner = shape_of(left)[1]
+        return writer.entry(factors[0], row, col)
+    left, right = factors[:-1], factors[-1]
+    inner = _chain_shape(left)[1]
     lower = writer.lower(inner)
-    term = lambda k: writer.entry(left, row, k) * writer.entry(right, k, col)
+    term = lambda k: _chain_entry(writer, left, row, k) * writer.entry(right, k, col)
     if inner.is_Integer and inner <= EXPLICIT_LIMIT:
-        value = sympy.Add(*[term(lower + n) for n in range(int(inner))])
-    else:
-        k = writer.fresh_index()
-        value = Sum(term(k), (k, lower, lower + inner - 1))
-    return sympy.Mul(*scalars) * value
+        return sympy.Add(*[term(lower + n) for n in range(int(inner))])
+    k = writer.fresh_index()
+    return Sum(term(k), (k, lower, lower + inner - 1))
 
 
 _ENTRIES: dict[type, Callable[[EntryWriter, Expr, Expr, Expr], Expr]] = {
     sympy.MatrixSymbol: EntryWriter.symbol_entry,
     MatrixBase: EntryWriter.explicit_entry,
     sympy.MatAdd: lambda w, e, r, c: sympy.Add(*[w.entry(arg, r, c) for arg in e.args]),
-    sympy.MatMul: _chain_product,
-    sympy.Transpose: lambda w, e, r, c: w.entry(e.arg, c, r),
+    sympy.Add: lambda w, e, r, c: sympy.Add(*[w.entry(arg, r, c) for arg in e.args]),
+    sympy.MatMul: _product,
+    sympy.Mul: _product,
+    sympy.Transpose: lambda w, e, r, c: w.entry(e.args[0], c, r),
+    TransposeFunction: lambda w, e, r, c: w.entry(e.args[0], c, r),
     sympy.DiagMatrix: EntryWriter.diag_entry,
     HadamardProduct: lambda w, e, r, c: sympy.Mul(*[w.entry(arg, r, c) for arg in e.args]),
     HadamardPower: lambda w, e, r, c: w.entry(e.base, r, c) ** e.exp,

@@ -1,7 +1,8 @@
 """The rungs of the verdict ladder for one scalar equation, each under a time budget.
 
-- `prove_zero`: canonical lhs - rhs is exactly 0 (sums as positive/real atoms; expand,
-  cancel, expand_log, a case split on Kronecker deltas, then simplify);
+- `prove_zero_cheaply` / `prove_zero_by_simplify`: canonical lhs - rhs is exactly 0 (sums
+  as positive/real atoms; expand, cancel, expand_log, a case split on Kronecker deltas;
+  simplify only after the counterexample search came back empty);
 - `find_counterexample`: small exact points inside the domain, re-checked;
 - `prove_for_sizes`: every size 1..8 (and every index value) instantiated, sums
   written out, and the difference shown exactly 0 for each combination;
@@ -23,8 +24,8 @@ import sympy
 from sympy import Expr, Product, Sum, Symbol
 
 from .canonical import Rules, Unfolder
-from .indexcalc import Condition, IndexFacts, delta_cases, free_deltas, sign_of
-from .limits import run_limited
+from .indexcalc import Condition, IndexFacts, delta_cases, eliminate_normalized, free_deltas, sign_of
+from .limits import remaining, run_limited
 from .model import Counterexample, Verdict
 from .sampling import (
     Point,
@@ -70,19 +71,23 @@ class Work:
     settings: "Settings"
     facts: IndexFacts
     notes: list[str] = field(default_factory=list)
+    cache: dict = field(default_factory=dict)
 
     def budget(self, fraction: float) -> float:
-        return self.settings.step_timeout * fraction
+        """A share of the step's time, never more than 90% of what the step has left (so
+        the ladder ends with its own reasons rather than at the step's limit)."""
+        return min(self.settings.step_timeout * fraction, max(0.9 * remaining(), 0.0))
 
     def guarded(self, label: str, function: Callable[[], object], fraction: float) -> Optional[object]:
         """`function()` within its budget; None (noted) on timeout or SymPy error."""
+        seconds = self.budget(fraction)
         try:
-            finished, value = run_limited(function, self.budget(fraction))
+            finished, value = run_limited(function, seconds)
         except Exception as error:  # noqa: BLE001 - any SymPy internal error ends this strategy only
             self.notes.append(f"{label}: {type(error).__name__}")
             return None
         if not finished:
-            self.notes.append(f"{label}: over {self.budget(fraction):.1f} s")
+            self.notes.append(f"{label}: over {seconds:.1f} s")
             return None
         return value
 
@@ -145,8 +150,8 @@ def _split_zero(work: Work, difference: Expr, depth: int = 2) -> bool:
     return False
 
 
-def prove_zero(work: Work, difference: Expr) -> Optional[str]:
-    """The name of the test that showed `difference` to be exactly 0, or None."""
+def prove_zero_cheaply(work: Work, difference: Expr) -> Optional[str]:
+    """The name of the cheap test that showed `difference` to be exactly 0, or None."""
     if difference == 0:
         return "identical"
     cheap = _cheap_zero(work, difference)
@@ -154,10 +159,14 @@ def prove_zero(work: Work, difference: Expr) -> Optional[str]:
         return cheap
     if free_deltas(difference) and _split_zero(work, difference):
         return "case split on Kronecker deltas"
-    atoms = atomize(difference, work.facts)
-    if _is_zero(work.guarded("simplify", lambda: sympy.simplify(atoms), 0.25)):
-        return "simplify"
     return None
+
+
+def prove_zero_by_simplify(work: Work, difference: Expr) -> Optional[str]:
+    """"simplify" if SymPy's simplify brings `difference` to exactly 0 (the costly test,
+    tried after a counterexample search)."""
+    atoms = atomize(difference, work.facts)
+    return "simplify" if _is_zero(work.guarded("simplify", lambda: sympy.simplify(atoms), 0.25)) else None
 
 
 # ---------------------------------------------------------------- evaluation at points
@@ -178,9 +187,9 @@ def _numeric(value: Expr, digits: int) -> Optional[sympy.Float]:
     return number if number.is_real and number.is_finite else None
 
 
-def compare_at(point: Point, lhs: Expr, rhs: Expr, digits: int) -> Optional[Comparison]:
+def compare_at(point: Point, lhs: Expr, rhs: Expr, digits: int, fresh: bool = False) -> Optional[Comparison]:
     """Both sides at `point`: exactly for rationals, else at `digits` digits."""
-    left, right = point.evaluate(lhs), point.evaluate(rhs)
+    left, right = point.evaluate(lhs, fresh), point.evaluate(rhs, fresh)
     if left.is_Rational and right.is_Rational:
         return Comparison(bool(left == right), bool(left != right), left, right)
     left_n, right_n = _numeric(left, digits), _numeric(right, digits)
@@ -208,7 +217,7 @@ def recheck(work: Work, point: Point, condition: Condition) -> Optional[Countere
         return None
     unfold = Unfolder(work.rules)
     lhs, rhs = unfold(work.lhs), unfold(work.rhs)
-    comparison = compare_at(point, lhs, rhs, work.settings.precision + EXTRA_DIGITS)
+    comparison = compare_at(point, lhs, rhs, work.settings.precision + EXTRA_DIGITS, fresh=True)
     if comparison is None or not comparison.different:
         return None
     return Counterexample(point.describe([lhs, rhs]), show_value(comparison.lhs), show_value(comparison.rhs))
@@ -256,9 +265,13 @@ def _index_combinations(indices, sizes_map, universe: Universe, condition: Condi
 
 
 def _combination_zero(work: Work, sides: Sequence[Expr], sizes_map: dict, chosen: dict, deadline: float) -> bool:
+    concrete = {s: sympy.Integer(v) for s, v in sizes_map.items()}
+    normalized = {name: tuple(sympy.sympify(b).xreplace(concrete) for b in line)
+                  for name, line in work.facts.normalized.items()}
+
     def check() -> bool:
         lhs, rhs = (structure(side, sizes_map, chosen, {}) for side in sides)
-        atoms = atomize(lhs - rhs, work.facts)
+        atoms = atomize(eliminate_normalized(lhs - rhs, normalized), work.facts)
         return any(_is_zero(test(atoms)) for test in _CHEAP_TESTS.values())
 
     try:

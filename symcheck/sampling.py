@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Protocol, Sequence
 
 import sympy
-from sympy import Expr, Indexed, Integer, Lambda, Rational, Symbol
+from sympy import Expr, Indexed, Integer, Lambda, Rational, Sum, Symbol
 from sympy.core.function import AppliedUndef, FunctionClass
 
-from .indexcalc import Condition, Range
+from .indexcalc import Condition, Range, rebuild, rename_bound
 from .model import Domain
 from .symbols import Scope, SymbolTable
 
@@ -44,6 +44,7 @@ SMALL_VALUES: dict[Domain, tuple[Rational, ...]] = {
 # the entry domain of a vector domain, for entries outside the declared range
 _ENTRY_DOMAIN = {Domain.PROBABILITY: Domain.UNIT_INTERVAL, Domain.ONE_HOT: Domain.NONNEGATIVE}
 SMALL_SIZES = (2, 3, 1, 4)
+MAX_TERMS = 10_000
 SMALL_FUNCTIONS: tuple[Callable[[Expr], Expr], ...] = (
     lambda x: x,
     lambda x: x + 1,
@@ -121,14 +122,19 @@ class Point:
     indices: Mapping[Symbol, int]
     functions: Mapping[FunctionClass, Lambda]
     values: Mapping[Expr, Expr]
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def structure(self, expr: Expr) -> Expr:
-        """Functions, sizes and indices substituted; sums expanded, derivatives done."""
-        return structure(expr, self.sizes, self.indices, self.functions)
+        """Functions, sizes and indices substituted; sums expanded, derivatives done (cached)."""
+        if expr not in self._cache:
+            self._cache[expr] = structure(expr, self.sizes, self.indices, self.functions)
+        return self._cache[expr]
 
-    def evaluate(self, expr: Expr) -> Expr:
-        """The exact value of `expr` at this point (may still need evalf)."""
-        return self.structure(expr).xreplace(dict(self.values))
+    def evaluate(self, expr: Expr, fresh: bool = False) -> Expr:
+        """The exact value of `expr` at this point (may still need evalf); `fresh` skips
+        the cache (for re-checks)."""
+        concrete = structure(expr, self.sizes, self.indices, self.functions) if fresh else self.structure(expr)
+        return concrete.xreplace(dict(self.values))
 
     def describe(self, exprs: Iterable[Expr] = ()) -> dict[str, str]:
         """Names to values, for a report; with `exprs`, only the values they use."""
@@ -148,15 +154,52 @@ def _by_name(item: tuple) -> str:
 
 
 def structure(expr: Expr, sizes: Mapping, indices: Mapping, functions: Mapping) -> Expr:
+    """Functions, sizes and indices substituted; finite sums written out; derivatives done."""
+    expr = rename_bound(sympy.sympify(expr))  # no bound variable shares a name with a free one
     if functions:
         expr = expr.replace(
             lambda e: isinstance(e, AppliedUndef) and e.func in functions,
             lambda e: functions[e.func](*e.args),
         )
-    concrete = {**sizes, **indices}
-    if concrete:
-        expr = expr.subs({symbol: Integer(value) for symbol, value in concrete.items()})
-    return expr.doit()
+    concrete = {symbol: Integer(value) for symbol, value in {**sizes, **indices}.items()}
+    expr = write_out_sums(expr.xreplace(concrete))
+    if expr.has(sympy.Derivative, sympy.Subs):
+        expr = expr.doit()
+    return expr
+
+
+_COMBINE = {Sum: sympy.Add, sympy.Product: sympy.Mul}
+
+
+def write_out_sums(expr: Expr) -> Expr:
+    """Sums and products over concrete ranges (up to MAX_TERMS terms) written out term by
+    term, bottom-up; other ranges are left to SymPy's doit."""
+    if not expr.args:
+        return expr
+    args = [write_out_sums(arg) for arg in expr.args]
+    expr = rebuild(expr, args)
+    combine = _COMBINE.get(type(expr))
+    if combine is None:
+        return expr
+    written = _write_out(expr.function, list(expr.limits), combine)
+    return expr.doit() if written is None else write_out_sums(written)
+
+
+def _write_out(function: Expr, limits: list, combine: Callable) -> Optional[Expr]:
+    """The outermost limit (last) first, so inner bounds may depend on its variable."""
+    if not limits:
+        return function
+    *inner, (variable, lower, upper) = limits
+    if not (lower.is_Integer and upper.is_Integer and 0 <= upper - lower + 1 <= MAX_TERMS):
+        return None
+    terms = []
+    for n in range(int(lower), int(upper) + 1):
+        value = {variable: Integer(n)}
+        term = _write_out(function.xreplace(value), [tuple(part.xreplace(value) for part in limit) for limit in inner], combine)
+        if term is None:
+            return None
+        terms.append(term)
+    return combine(*terms)
 
 
 def _atoms(exprs: Iterable[Expr], point: Point) -> set[Expr]:
@@ -406,7 +449,7 @@ def _scalar_domain(symbol: Symbol, universe: Universe) -> Domain:
 def _base_values(base, entries, sizes, universe: Universe, chooser: _Chooser, ordinal) -> dict[Expr, Expr]:
     name = str(base.label)
     domain = universe.domain(name)
-    filled = _vector(name, domain, sizes, universe, chooser, ordinal)
+    filled = _vector(name, domain, sizes, universe, chooser)
     entry_domain = _ENTRY_DOMAIN.get(domain, domain)
     values = {}
     for entry in sorted(entries, key=str):
@@ -415,7 +458,7 @@ def _base_values(base, entries, sizes, universe: Universe, chooser: _Chooser, or
     return values
 
 
-def _vector(name: str, domain: Domain, sizes, universe: Universe, chooser: _Chooser, ordinal) -> dict:
+def _vector(name: str, domain: Domain, sizes, universe: Universe, chooser: _Chooser) -> dict:
     """All entries of a declared vector/matrix in a constrained domain, keyed by indices."""
     shape = universe.shape(name)
     if domain not in _ENTRY_DOMAIN or not shape:

@@ -177,6 +177,24 @@ def test_explicit_matrix_fixes_the_size(w):
     assert decision.verdict is Verdict.PROVED_FOR_SIZES and decision.sizes == (3,)
 
 
+def test_product_with_a_matrix_derivative_takes_the_order_that_fits(w):
+    S, a = MatrixSymbol("S", w.N, 1), MatrixSymbol("a", w.N, 1)
+    loss = Sum(w.S[w.k] ** 2, (w.k, 1, w.N))  # depends on a through S only
+    chain = Derivative(loss, S) * sympy.transpose(Derivative(S, a))  # a commutative Mul: order lost
+    decision = decide(Derivative(loss, a), chain, w.scope)
+    assert decision.verdict is Verdict.PROVED and "order" in decision.reason
+    ambiguous = decide(Derivative(S, a) * Derivative(S, a), Derivative(S, a), w.scope)
+    assert ambiguous.verdict is Verdict.UNKNOWN
+
+
+def test_explicit_entries_of_a_normalized_vector_sum_to_one_only_for_that_size(w):
+    three = w.y[1] + w.y[2] + w.y[3]
+    fixed = Scope(w.table.with_sizes({"K": 3}), [])
+    assert decide(w.p[1] * three - w.y[1], w.p[1] - w.y[1], fixed).verdict is Verdict.PROVED
+    symbolic = decide(w.p[1] * three - w.y[1], w.p[1] - w.y[1], w.bare)
+    assert symbolic.verdict is Verdict.REFUTED and int(symbolic.counterexample.point["K"]) > 3
+
+
 # ---------------------------------------------------------------- the other rungs
 
 
@@ -312,7 +330,7 @@ def test_slow_decision_ends_unknown_within_the_limit(w, monkeypatch):
         while True:
             _slow()
 
-    monkeypatch.setattr(engine, "prove_zero", never_ending)  # outside every sub-budget
+    monkeypatch.setattr(engine, "_assess", never_ending)  # outside every sub-budget
     started = time.monotonic()
     decision = decide(sympy.sin(w.x) ** 2 + sympy.cos(w.x) ** 2, 1, w.bare, settings=Settings(step_timeout=1.0))
     assert decision.verdict is Verdict.UNKNOWN and decision.strategy == "time limit"

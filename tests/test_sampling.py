@@ -9,7 +9,7 @@ import sympy
 from sympy import Eq, Ne, Sum
 
 from symcheck.indexcalc import parse_condition
-from symcheck.sampling import Point, Universe, exact_points, in_domain, random_points, satisfies_facts
+from symcheck.sampling import Point, Universe, exact_points, in_domain, random_points, satisfies_facts, write_out_sums
 from symcheck.symbols import Scope
 
 from .engine_fixtures import softmax_world
@@ -100,3 +100,10 @@ def test_points_outside_the_domain_or_facts_are_rejected(w, universe):
     facts = Universe.from_scope(Scope(w.table, [], [sympy.Eq(Sum(w.w[w.l], (w.l, 1, w.K)), 1)]))
     assert not satisfies_facts(Point({w.K: 2}, {}, {}, {w.w[1]: 1, w.w[2]: 1}), facts)
     assert satisfies_facts(Point({w.K: 2}, {}, {}, {w.w[1]: 0, w.w[2]: 1}), facts)
+
+
+def test_finite_sums_are_written_out_even_with_dependent_bounds(w):
+    triangle = Sum(w.a[w.j], (w.j, 1, w.k), (w.k, 1, 3))  # inner bound depends on the outer index
+    assert write_out_sums(triangle) == 3 * w.a[1] + 2 * w.a[2] + w.a[3]
+    assert write_out_sums(Sum(w.a[w.k], (w.k, 1, 0))) == 0
+    assert write_out_sums(Sum(w.a[w.k], (w.k, 1, w.N))) == Sum(w.a[w.k], (w.k, 1, w.N))
