@@ -7,9 +7,14 @@ notation layer on top of it) gives instead.
 
 from __future__ import annotations
 
-import latex2sympy2
+import warnings
+
 import pytest
 import sympy
+
+with warnings.catch_warnings():  # antlr4 4.7.2 imports the deprecated typing.io
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import latex2sympy2
 
 from symcheck.latex import LatexError, parse_latex
 from symcheck.model import Derivation, IndexDecl, SizeDecl, SymbolDecl, SymbolKind
