@@ -1386,6 +1386,8 @@ class _Reader:
         if not nodes:
             return None
         first = nodes[0]
+        if len(nodes) > 1 and _is(nodes[1], "_"):
+            return None  # d_i, \delta_{ij}: a name, not a differential
         if _is(first, "\\partial", "\\delta") or (isinstance(first, Leaf) and first.token.kind == "letter" and first.token.text == "d"):
             if len(nodes) > 1 and _is(nodes[1], "^"):
                 raise self.error("higher-order derivatives are not supported", nodes[1].start)

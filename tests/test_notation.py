@@ -311,6 +311,8 @@ def test_d_is_a_differential_only_in_derivative_shape(nt):
     d = sympy.Symbol("d")
     assert nt.expression(r"\frac{d e^{u}}{\sum_k e^{a_k}}") == d * sympy.exp(u) / sympy.Sum(sympy.exp(a[k]), (k, 1, N))
     assert nt.expression(r"\frac{d}{2}") == d / 2
+    assert nt.expression(r"\frac{\delta_{ij}}{\delta_{kl}}") == KD(i, j) / KD(k, l)
+    assert nt.expression(r"\frac{d_1}{d_2}") == sympy.Symbol("d_1") / sympy.Symbol("d_2")
     declared = Derivation(path="", source="", title="", symbols=(SymbolDecl("d"), SymbolDecl("q")))
     with_d = Notation(build_symbol_table(declared))
     dd, q = sympy.Symbol("d", real=True), sympy.Symbol("q", real=True)
