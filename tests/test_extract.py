@@ -355,3 +355,16 @@ def test_note_files_expands_directories(tmp_path):
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "d.md").write_text("")
     assert note_files([tmp_path]) == [tmp_path / "a.md", tmp_path / "sub" / "b.tex"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{ $$ a" * 2000, "\\[ a " * 3000, "\\begin{align} " * 2000, "$a{ " * 5000, "x $$ a" * 3000],
+    ids=["unbalanced-displays", "unclosed-brackets", "unclosed-envs", "unclosed-inline", "odd-dollars"],
+)
+def test_unclosed_openers_do_not_take_quadratic_time(text):
+    import time
+
+    started = time.perf_counter()
+    extract_math(text, "big.md")
+    assert time.perf_counter() - started < 5
