@@ -640,10 +640,14 @@ SEED_LATEX = [
 ]
 
 
-def test_fast_arithmetic_agrees_with_latex2sympy2(nt):
-    reference = Notation(TABLE, DERIVATION.rewrites, fast=False)
-    for latex in SEED_LATEX:
-        assert nt.expression(latex) == reference.expression(latex), latex
+@pytest.fixture(scope="module")
+def reference() -> Notation:
+    return Notation(TABLE, DERIVATION.rewrites, fast=False)
+
+
+@pytest.mark.parametrize("latex", SEED_LATEX)
+def test_fast_arithmetic_agrees_with_latex2sympy2(nt, reference, latex):
+    assert nt.expression(latex) == reference.expression(latex)
 
 
 def test_a_document_parses_well_under_a_second():
