@@ -348,35 +348,46 @@ class _Region:
 
 
 def _skip_escaped_until(text: str, token: str, start: int) -> int:
-    """Offset of `token` (which starts with a backslash) after `start`, skipping escapes; -1 if none."""
+    """Offset of `token` at or after `start`, skipping backslash escapes; -1 if none."""
     k, n = start, len(text)
+    escaped_token = token.startswith("\\")
     while k < n:
         if text[k] == "\\":
-            if text.startswith(token, k):
+            if escaped_token and text.startswith(token, k):
                 return k
             k += 2
             continue
+        if not escaped_token and text.startswith(token, k):
+            return k
         k += 1
     return -1
 
 
 def _display_close(text: str, start: int) -> int:
-    """Offset of the `$$` closing a display opened before `start`: at brace depth 0 if possible."""
-    for use_depth in (True, False):
-        depth, k, n = 0, start, len(text)
-        while k < n:
-            char = text[k]
-            if char == "\\":
-                k += 2
-                continue
-            if char == "{" and use_depth:
-                depth += 1
-            elif char == "}" and use_depth:
-                depth = max(0, depth - 1)
-            elif char == "$" and depth == 0 and text.startswith("$$", k):
-                return k
-            k += 1
-    return -1
+    """Offset of the `$$` closing a display opened before `start`; -1 if none.
+
+    The closer is the first `$$` at brace depth 0 (so `\\text{if $i = j$}` may hold `$`),
+    looked for up to a blank line; failing that, the first `$$` at all.
+    """
+    depth, k, n = 0, start, len(text)
+    while k < n:
+        char = text[k]
+        if char == "\\":
+            k += 2
+            continue
+        if char in "\r\n":
+            k += 2 if text.startswith("\r\n", k) else 1
+            if _is_blank_line_after(text, k):
+                break
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(0, depth - 1)
+        elif char == "$" and depth == 0 and text.startswith("$$", k):
+            return k
+        k += 1
+    return _skip_escaped_until(text, "$$", start)
 
 
 def _is_blank_line_after(text: str, newline_end: int) -> bool:
@@ -389,38 +400,39 @@ def _inline_close(text: str, start: int) -> int:
 
     The opener must be followed by a non-space; the closer must follow a non-space and not
     be followed by a digit; a bare `$` at brace depth 0 in between, or a blank line, means
-    the opener was not math (currency: `$5 and $10`).
+    the opener was not math (currency: `$5 and $10`). A `$` inside braces
+    (`\\text{if $i = j$}`) is skipped, unless no closer is found at depth 0: then the
+    first `$` counts, as if braces were ignored.
     """
-    n = len(text)
+    n = min(len(text), start + _INLINE_LIMIT)
     if start + 1 >= n or text[start + 1].isspace():
         return -1
-    for use_depth in (True, False):
-        depth, k, nested = 0, start + 1, False
-        while k < n:
-            char = text[k]
-            if char == "\\":
-                k += 2
-                continue
-            if char in "\r\n":
-                k += 2 if text.startswith("\r\n", k) else 1
-                if _is_blank_line_after(text, k):
-                    break
-                continue
-            if char == "{" and use_depth:
-                depth += 1
-            elif char == "}" and use_depth:
-                depth = max(0, depth - 1)
-            elif char == "$":
-                if depth > 0:
-                    nested = True
-                elif text[k - 1].isspace() or (k + 1 < n and text[k + 1].isdigit()):
-                    return -1
-                else:
-                    return k
-            k += 1
-        if not nested:
-            return -1
-    return -1
+
+    def closes(k: int) -> bool:
+        return not text[k - 1].isspace() and not (k + 1 < len(text) and text[k + 1].isdigit())
+
+    depth, k, fallback = 0, start + 1, None
+    while k < n:
+        char = text[k]
+        if char == "\\":
+            k += 2
+            continue
+        if char in "\r\n":
+            k += 2 if text.startswith("\r\n", k) else 1
+            if _is_blank_line_after(text, k):
+                break
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(0, depth - 1)
+        elif char == "$":
+            if depth == 0:
+                return k if closes(k) else -1
+            if fallback is None:
+                fallback = k if closes(k) else -1
+        k += 1
+    return -1 if fallback is None else fallback
 
 
 def _env_end(text: str, name: str, start: int) -> Optional[tuple[int, int]]:
@@ -445,16 +457,30 @@ def _skip_env_arguments(text: str, pos: int, name: str) -> int:
     return pos
 
 
+_INLINE_LIMIT = 1000  # characters: inline math longer than this is not inline math
+
+
 def _regions(text: str) -> list[_Region]:
     regions: list[_Region] = []
     k, n = 0, len(text)
+    # a closer that is missing after some offset is missing after every later offset:
+    # remember the first such offset per closer, so unclosed openers cost linear time
+    missing: dict[str, int] = {}
+
+    def known_missing(closer: str, start: int) -> bool:
+        return closer in missing and start >= missing[closer]
+
+    def found(closer: str, start: int, position: int) -> int:
+        if position < 0:
+            missing[closer] = min(start, missing.get(closer, start))
+        return position
     while k < n:
         char = text[k]
         if char == "\\":
             following = text[k + 1:k + 2]
             if following in ("[", "("):
                 closer = "\\]" if following == "[" else "\\)"
-                end = _skip_escaped_until(text, closer, k + 2)
+                end = -1 if known_missing(closer, k + 2) else found(closer, k + 2, _skip_escaped_until(text, closer, k + 2))
                 if end >= 0:
                     regions.append(_Region(k, end + 2, k + 2, end, following == "["))
                     k = end + 2
@@ -463,20 +489,23 @@ def _regions(text: str) -> list[_Region]:
                 match = _ENV_NAME.match(text, k)
                 if match and match.group(2).strip() in MATH_ENVIRONMENTS:
                     name = match.group(2).strip()
-                    found = _env_end(text, name, match.end())
-                    if found:
+                    closer = "\\end{" + name + "}"
+                    ends = None if known_missing(closer, match.end()) else _env_end(text, name, match.end())
+                    if ends is None:
+                        found(closer, match.end(), -1)
+                    else:
                         content = _skip_env_arguments(text, match.end(), name)
                         regions.append(_Region(
-                            k, found[1], content, found[0], name not in _INLINE_ENVIRONMENTS,
+                            k, ends[1], content, ends[0], name not in _INLINE_ENVIRONMENTS,
                             multline=name.startswith("multline"),
                         ))
-                        k = found[1]
+                        k = ends[1]
                         continue
             k += 2
             continue
         if char == "$":
             if text.startswith("$$", k):
-                end = _display_close(text, k + 2)
+                end = -1 if known_missing("$$", k + 2) else found("$$", k + 2, _display_close(text, k + 2))
                 if end >= 0:
                     regions.append(_Region(k, end + 2, k + 2, end, True))
                     k = end + 2
