@@ -139,6 +139,40 @@ def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
     sys.exit(EXIT_OK if all(report.complete for report in reports) else EXIT_UNEXPECTED)
 
 
+@cli.command()
+@click.argument("notes", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--notation", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Notation file (TOML declarations); default: NOTE.toml beside each note.")
+@click.option("--format", "output_format", type=click.Choice(["text", "github", "junit", "json"]),
+              default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Conditional and undecided steps and unreadable math fail too.")
+@engine_options
+@reports_errors
+def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool,
+          timeout: float, sizes: tuple[int, ...], seed: int) -> None:
+    """Check the math of LaTeX and Markdown notes, with file:line:col diagnostics."""
+    from .extract import note_files
+    from .notes import check_note
+    from .output import JsonPrinter
+    from .printers import diagnostics_from, exit_code, fragment_locator, render
+
+    settings = settings_from(timeout, sizes, seed)
+    checked = [check_note(note, notation, settings) for note in note_files(list(notes))]
+    diagnostics = [
+        diagnostic
+        for note in checked
+        for diagnostic in diagnostics_from(note.result, strict=strict, locate=fragment_locator(note.chains),
+                                           path=str(note.path))
+    ]
+    results = [note.result for note in checked]
+    if output_format == "json":
+        click.echo(JsonPrinter().document(results))
+    else:
+        text = render(output_format, diagnostics, results, strict=strict)
+        click.echo(text, nl=not text.endswith("\n"))
+    sys.exit(exit_code(diagnostics, strict))
+
+
 def main() -> None:
     cli(prog_name="symcheck")
 

@@ -116,8 +116,7 @@ class _Reader:
             raise self.fail(f"{where}: {value!r} is not one of: {choices}", str(value)) from None
 
 
-def read_derivation(path: Path) -> Derivation:
-    """Read and validate a derivation file (no LaTeX is parsed here)."""
+def _read_toml(path: Path) -> tuple[dict, "_Reader"]:
     shown = str(path)
     try:
         raw = path.read_text(encoding="utf-8")
@@ -128,7 +127,24 @@ def read_derivation(path: Path) -> Derivation:
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
         raise InputError(shown, int(match[1]) if match else None, f"invalid TOML: {error}") from None
-    return _derivation_from(data, _Reader(shown, raw))
+    return data, _Reader(shown, raw)
+
+
+def read_derivation(path: Path) -> Derivation:
+    """Read and validate a derivation file (no LaTeX is parsed here)."""
+    data, reader = _read_toml(path)
+    reader.table(data, "derivation file", TOP_LEVEL_KEYS, required=("source",))
+    return _derivation_from(data, reader)
+
+
+NOTATION_KEYS = ("source", "title", "sizes", "indices", "symbols", "functions", "rewrites", "definitions")
+
+
+def read_notation(path: Path) -> Derivation:
+    """A notation file for `symcheck check`: the declarations of a derivation file, no chains."""
+    data, reader = _read_toml(path)
+    reader.table(data, "notation file", NOTATION_KEYS)
+    return _derivation_from({"source": path.name, **data}, reader)
 
 
 TOP_LEVEL_KEYS = (
@@ -138,7 +154,6 @@ TOP_LEVEL_KEYS = (
 
 
 def _derivation_from(data: dict, reader: _Reader) -> Derivation:
-    reader.table(data, "derivation file", TOP_LEVEL_KEYS, required=("source",))
     source = reader.string(data, "source", "derivation file")
     return Derivation(
         path=reader.path,
@@ -323,13 +338,24 @@ def _coverage(data: Any, reader: _Reader) -> Coverage:
 # ---------------------------------------------------------------- compiling LaTeX
 
 
-class _Compiler:
+class Compiler:
     """Parses every LaTeX string of a derivation, turning LatexError into InputError."""
 
     def __init__(self, derivation: Derivation, reader: _Reader):
         self.derivation, self.reader = derivation, reader
         self.table = build_symbol_table(derivation)
         self.notation = Notation(self.table, derivation.rewrites)
+
+    @classmethod
+    def for_file(cls, derivation: Derivation) -> "Compiler":
+        path = Path(derivation.path)
+        raw = path.read_text(encoding="utf-8") if path.is_file() else ""
+        return cls(derivation, _Reader(derivation.path, raw))
+
+    def scope(self) -> Scope:
+        """The document's scope: every definition in its effective (intended) form."""
+        definitions = self.derivation.definitions
+        return Scope(self.table, [self.definition(d.erratum.intended if d.erratum else d.latex) for d in definitions])
 
     def located(self, latex: str, parse: Callable[[str], Any]) -> Any:
         try:
@@ -368,10 +394,8 @@ class _Compiler:
 def load_derivation(path: Path) -> CompiledDocument:
     """Read, validate and parse one derivation file."""
     derivation = read_derivation(path)
-    raw = path.read_text(encoding="utf-8")
-    compiler = _Compiler(derivation, _Reader(str(path), raw))
-    effective = [compiler.definition((d.erratum.intended if d.erratum else d.latex)) for d in derivation.definitions]
-    scope = Scope(compiler.table, effective)
+    compiler = Compiler.for_file(derivation)
+    scope = compiler.scope()
     document = CompiledDocument(derivation, scope)
     document.definitions = [_definition_equation(d, compiler, scope) for d in derivation.definitions]
     document.chains = [_compile_chain(chain, compiler, scope) for chain in derivation.chains]
@@ -383,7 +407,7 @@ def load_derivation(path: Path) -> CompiledDocument:
 load_document = load_derivation
 
 
-def _definition_equation(definition: Definition, compiler: _Compiler, scope: Scope) -> Equation:
+def _definition_equation(definition: Definition, compiler: Compiler, scope: Scope) -> Equation:
     def build(latex: str) -> Equation:
         compiled = compiler.definition(latex)
         lhs, rhs = compiler.sides(latex)
@@ -397,7 +421,7 @@ def _definition_equation(definition: Definition, compiler: _Compiler, scope: Sco
     return replace(written, intended=build(definition.erratum.intended), erratum_note=definition.erratum.note)
 
 
-def _with_fixed_sizes(scope: Scope, compiler: _Compiler, sizes: tuple[tuple[str, int], ...], where: str):
+def _with_fixed_sizes(scope: Scope, compiler: Compiler, sizes: tuple[tuple[str, int], ...], where: str):
     """The scope of a chain or claim whose sizes are fixed numbers, and the substitution to apply."""
     if not sizes:
         return scope, lambda expr: expr
@@ -410,7 +434,7 @@ def _with_fixed_sizes(scope: Scope, compiler: _Compiler, sizes: tuple[tuple[str,
     return Scope(compiler.table.with_sizes(dict(sizes)), definitions, [fix(a) for a in scope.assumptions]), fix
 
 
-def _compile_chain(chain: Chain, compiler: _Compiler, scope: Scope) -> CompiledChain:
+def _compile_chain(chain: Chain, compiler: Compiler, scope: Scope) -> CompiledChain:
     scope, fix = _with_fixed_sizes(scope, compiler, chain.sizes, chain.name)
     expression = lambda latex: fix(compiler.expression(latex))
     condition = compiler.condition(chain.condition)
@@ -450,7 +474,7 @@ def _span(first: Optional[LineRef], last: Optional[LineRef]) -> Optional[LineRef
     return (start, end)
 
 
-def _compile_claim(claim: Claim, compiler: _Compiler, scope: Scope) -> Equation:
+def _compile_claim(claim: Claim, compiler: Compiler, scope: Scope) -> Equation:
     local = Scope(scope.table, scope.definitions + [compiler.definition(g) for g in claim.given], scope.assumptions)
     local, fix = _with_fixed_sizes(local, compiler, claim.sizes, claim.name)
     kind = "shape" if claim.kind == "shape" else "claim"
@@ -467,7 +491,7 @@ def _compile_claim(claim: Claim, compiler: _Compiler, scope: Scope) -> Equation:
     return replace(written, intended=build(claim.erratum.intended), erratum_note=claim.erratum.note)
 
 
-def _compile_gradient_check(spec: GradientCheckSpec, compiler: _Compiler, scope: Scope) -> CompiledGradientCheck:
+def _compile_gradient_check(spec: GradientCheckSpec, compiler: Compiler, scope: Scope) -> CompiledGradientCheck:
     table = compiler.table
     for name, group in ((spec.wrt, table.bases), (spec.index, table.indices), (spec.size, table.sizes)):
         if name not in group:
