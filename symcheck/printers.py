@@ -147,9 +147,12 @@ def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = Fa
         )
     if verdict is Verdict.UNKNOWN:
         if decision.strategy == UNPARSABLE:
-            return ("error" if strict else "note"), "cannot read the math" + (
-                f": {decision.reason}" if decision.reason else ""
-            )
+            reason = decision.reason
+            if reason.startswith("cannot read"):  # already says so ("cannot read LaTeX: ...")
+                message = reason
+            else:
+                message = "cannot read the math" + (f": {reason}" if reason else "")
+            return ("error" if strict else "note"), message
         return "note", "could not decide step" + (f": {decision.reason or decision.strategy}" if (decision.reason or decision.strategy) else "")
     if verdict is Verdict.NUMERIC and numeric_notes:
         return "note", "numeric evidence only" + (f": {decision.reason}" if decision.reason else "")
@@ -388,8 +391,11 @@ class JUnitPrinter(Printer):
                 if diagnostic is not None:
                     used.add(id(diagnostic))
                 line = step.line[0] if isinstance(step.line, tuple) else step.line
+                name = step.name
+                if line is not None and name != f"line {line}":
+                    name = f"{name}::line {line}"
                 case = self._case(
-                    suite, names, document.path, f"{step.name}::line {line}" if line is not None else step.name,
+                    suite, names, document.path, name,
                     diagnostic.path if diagnostic else (step.source or document.source or document.path),
                     diagnostic.line if diagnostic and diagnostic.line is not None else line,
                     step.decision.seconds,
@@ -454,7 +460,7 @@ class JUnitPrinter(Printer):
         message = _xml_text(" ".join(diagnostic.message.split()))
         body = f"{diagnostic.location}: {diagnostic.severity}: {diagnostic.message}"
         if diagnostic.latex:
-            body += f"\n    {diagnostic.latex}"
+            body += "\n" + "\n".join(f"    {line}" for line in diagnostic.latex.splitlines())
         if diagnostic.severity == "error" or strict:
             element = ET.SubElement(case, "failure", message=message, type=diagnostic.verdict or diagnostic.severity)
         else:

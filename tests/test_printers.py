@@ -86,6 +86,8 @@ def test_severities_and_messages():
     assert conditional.message == "step holds only if i = j"
     assert unknown.message == "could not decide step: timed out after 10 s"
     assert unparsed.message == "cannot read the math: unbalanced braces"
+    already_said = step(Verdict.UNKNOWN, reason="cannot read LaTeX: unknown command \\foo", strategy=UNPARSABLE)
+    assert [d.message for d in diagnostics_from(document(already_said))] == ["cannot read LaTeX: unknown command \\foo"]
 
 
 def test_strict_makes_unreadable_math_an_error_and_numeric_notes_are_opt_in():
@@ -248,6 +250,16 @@ def test_junit_diagnostics_without_documents():
     (suite,) = root.findall("testsuite")
     assert suite.get("name") == "notes/x.md" and suite.get("failures") == "1"
     assert suite.find("testcase").get("line") == "4"
+
+
+def test_junit_names_of_check_chains_and_multiline_latex():
+    first = step(Verdict.PROVED, line=63, name="line 63")
+    second = step(Verdict.REFUTED, line=64, name="line 63", latex="\\begin{cases}\n1 \\\\\n0\n\\end{cases}")
+    alone = step(Verdict.PROVED, line=70, name="line 70")
+    doc = document(first, second, alone)
+    cases = _parse(JUnitPrinter().format(diagnostics_from(doc), [doc])).findall("testsuite/testcase")
+    assert [c.get("name") for c in cases] == ["line 63", "line 63::line 64", "line 70"]
+    assert cases[1].find("failure").text.splitlines()[1:] == ["    \\begin{cases}", "    1 \\\\", "    0", "    \\end{cases}"]
 
 
 def test_junit_known_erratum_passes_with_a_note():
