@@ -1,0 +1,736 @@
+"""`symcheck report`: LaTeX/PDF reports, numeric CSV/JSON and finite-difference plots.
+
+`write_reports` writes, into ``out_dir``, for each document (named after the derivation
+file's stem, made filesystem- and TeX-safe):
+
+- ``<stem>.tex`` and, when latexmk/pdflatex are installed, ``<stem>.pdf``;
+- ``<stem>.csv`` and ``<stem>.json``: per equation the seeded sample points, both
+  sides' values, absolute and relative errors (or why it was skipped), the gradient-check
+  results per size and the finite-difference sweep;
+- ``<stem>-fd-error.pdf``: the finite-difference error against the step size h for the
+  document's last (final) gradient check, one V-shaped curve per size;
+
+and ``symcheck-report.tex``/``.pdf`` combining every document after a summary page.
+
+PDFs are built with ``latexmk -pdf -norc -interaction=nonstopmode -halt-on-error
+-no-shell-escape`` (rc files are not read, shell escape is off, kpathsea file access is
+paranoid, each run has a time limit), in ``out_dir/_build``; the PDF is copied next to the
+``.tex``. When a document fails to build, it is rewritten with every source formula
+shown verbatim and built again (see `symcheck.latexdoc` for the layers of robustness).
+
+The numeric evaluator is independent of the engine: it instantiates every size with
+`EVAL_SIZE` (or a declared minimum), draws index values inside their ranges (and inside
+the chain's case condition), unfolds definitions, expands sums and derivatives with
+SymPy, draws values inside the declared domains and evaluates both sides with 30 digits.
+Everything is seeded: the same input gives the same ``.tex``, CSV and JSON bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import math
+import re
+import shutil
+import signal
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Optional, Sequence
+
+import numpy as np
+import sympy
+from sympy import Indexed
+
+from . import latexdoc
+from .compiled import CompiledDocument, CompiledGradientCheck, Equation
+from .gradcheck import NumericError, draw_values, instantiate, run_gradient_check, step_sweep
+from .latexdoc import DocumentReport, MathRenderer, MathValidator, NumericSummary
+from .model import DocumentResult, GradientCheckResult, format_line
+
+TEX_PACKAGES = ("texlive-latex-base", "texlive-latex-recommended", "latexmk")
+NO_TEX_MESSAGE = (
+    "No TeX engine found (latexmk and pdflatex): wrote .tex, CSV and JSON only; "
+    "for PDFs install the Debian packages: apt-get install " + " ".join(TEX_PACKAGES)
+)
+COMBINED_STEM = "symcheck-report"
+BUILD_DIR = "_build"
+EVAL_SIZE = 3
+EVAL_POINTS = 3
+EQUATION_TIME_LIMIT = 20.0
+LATEX_TIMEOUT = 240.0
+
+
+# ---------------------------------------------------------------- outcome
+
+
+@dataclass
+class ReportOutcome:
+    """What `write_reports` did. `ok` is False only when a PDF was required and missing."""
+
+    written: list[Path] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+    message: str = ""
+    ok: bool = True
+    errors: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- tools
+
+
+def missing_tools(*, pdftotext: bool = False) -> list[str]:
+    """The TeX tools (and optionally pdftotext) that are not on PATH."""
+    names = ["latexmk", "pdflatex"] + (["pdftotext"] if pdftotext else [])
+    return [name for name in names if shutil.which(name) is None]
+
+
+def pdf_text(pdf: Path, *, timeout: float = 60.0) -> str:
+    """The text of a PDF, read with pdftotext (raises FileNotFoundError without it)."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise FileNotFoundError("pdftotext not found (Debian package poppler-utils)")
+    done = subprocess.run(
+        [tool, "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        timeout=timeout,
+        check=True,
+    )
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def compile_and_read(
+    results: list[tuple[DocumentResult, Optional[CompiledDocument]]],
+    out_dir: Path,
+    *,
+    seed: int = 0,
+) -> tuple[ReportOutcome, dict[str, str]]:
+    """For integration tests: write the reports requiring PDFs, and return the text of
+    every PDF (by file name). Callers should skip when `missing_tools(pdftotext=True)`."""
+    outcome = write_reports(results, Path(out_dir), require_pdf=True, seed=seed)
+    texts = {pdf.name: pdf_text(pdf) for pdf in outcome.pdfs}
+    return outcome, texts
+
+
+@dataclass
+class CompileResult:
+    ok: bool
+    pdf: Optional[Path]
+    log_tail: str = ""
+
+
+def compile_tex(tex: Path, *, timeout: float = LATEX_TIMEOUT) -> CompileResult:
+    """Build `tex` with latexmk/pdflatex into `<dir>/_build` and copy the PDF beside it."""
+    latexmk = shutil.which("latexmk")
+    if latexmk is None or shutil.which("pdflatex") is None:
+        return CompileResult(False, None, "latexmk/pdflatex not found")
+    tex = Path(tex)
+    build = tex.parent / BUILD_DIR
+    build.mkdir(parents=True, exist_ok=True)
+    stale = build / (tex.stem + ".pdf")
+    if stale.exists():
+        stale.unlink()
+    cmd = [
+        latexmk,
+        "-pdf",
+        "-norc",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "-no-shell-escape",
+        f"-outdir={BUILD_DIR}",
+        tex.name,
+    ]
+    try:
+        done = subprocess.run(
+            cmd,
+            cwd=tex.parent,
+            env=latexdoc.tex_environment(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return CompileResult(False, None, f"latexmk timed out after {timeout:.0f} s")
+    built = build / (tex.stem + ".pdf")
+    if done.returncode != 0 or not built.exists():
+        log = build / (tex.stem + ".log")
+        text = log.read_text(encoding="latin-1") if log.exists() else done.stdout.decode(
+            "utf-8", "replace"
+        )
+        errors = [line for line in text.splitlines() if line.startswith("!")]
+        tail = "; ".join(errors[:3]) or "\n".join(text.splitlines()[-5:])
+        return CompileResult(False, None, tail)
+    target = tex.with_suffix(".pdf")
+    shutil.copyfile(built, target)
+    return CompileResult(True, target)
+
+
+# ---------------------------------------------------------------- numeric evaluation
+
+
+@dataclass
+class EquationSample:
+    sample: int
+    sizes: dict[str, int]
+    indices: dict[str, int]
+    point: dict[str, float]
+    lhs: Optional[float]
+    rhs: Optional[float]
+    abs_error: Optional[float]
+    rel_error: Optional[float]
+
+
+@dataclass
+class EquationNumeric:
+    kind: str
+    name: str
+    line: object
+    latex: str
+    samples: list[EquationSample] = field(default_factory=list)
+    reason: str = ""
+
+    @property
+    def max_rel_error(self) -> Optional[float]:
+        errors = [s.rel_error for s in self.samples if s.rel_error is not None]
+        return max(errors) if errors else None
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """SIGALRM-based limit in the main thread (no limit elsewhere)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def handler(signum, frame):  # pragma: no cover - only on slow expressions
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _display_name(eq: Equation) -> str:
+    if eq.name:
+        return eq.name
+    shown = format_line(eq.line)
+    return f"{eq.kind} (line {shown})" if shown is not None else eq.kind
+
+
+def _eval_size(compiled: CompiledDocument) -> int:
+    minimums = [s.minimum for s in compiled.derivation.sizes] if compiled.derivation else []
+    return max([EVAL_SIZE, *minimums])
+
+
+def _index_symbols(expr_syms: set, scope) -> list[sympy.Symbol]:
+    table = scope.table
+    known = set(table.index_ranges) | set(table.indices.values())
+    return sorted((s for s in expr_syms if s in known), key=lambda s: s.name)
+
+
+def _range_of(symbol, scope, size: int) -> tuple[int, int]:
+    bounds = scope.table.index_ranges.get(symbol)
+    if bounds is None:
+        return 1, size
+    sizes = {s: sympy.Integer(size) for s in scope.table.sizes.values()}
+    lower = sympy.sympify(bounds[0]).xreplace(sizes)
+    upper = sympy.sympify(bounds[1]).xreplace(sizes)
+    if not (lower.is_Integer and upper.is_Integer) or upper < lower:
+        return 1, size
+    return int(lower), int(upper)
+
+
+def _full_rows(scope, entries: set, size: int) -> dict[str, list[tuple]]:
+    """All entries of each present vector's rows (so that probability rows normalise
+    over every entry of the vector, not only those that appear)."""
+    extra: dict[str, list[tuple]] = {}
+    by_base: dict[str, list[Indexed]] = {}
+    for entry in entries:
+        by_base.setdefault(str(entry.base.label), []).append(entry)
+    for name, items in by_base.items():
+        decl = scope.table.declarations.get(name)
+        if decl is None or not decl.shape:
+            continue
+        last = [e.indices[-1] for e in items if e.indices[-1].is_Integer]
+        lower = 1 if not last or min(int(v) for v in last) >= 1 else min(int(v) for v in last)
+        rows = {tuple(e.indices[:-1]) for e in items}
+        extra[name] = [
+            (*row, sympy.Integer(k)) for row in sorted(rows, key=sympy.srepr)
+            for k in range(lower, lower + size)
+        ]
+    return extra
+
+
+def _to_float(value: sympy.Basic) -> float:
+    number = complex(sympy.N(value, 30))
+    if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
+        raise NumericError("the value is complex")
+    return float(number.real)
+
+
+def _is_scalar_expr(obj) -> bool:
+    return isinstance(obj, sympy.Expr) and not isinstance(obj, sympy.MatrixExpr) and not getattr(
+        obj, "is_Matrix", False
+    )
+
+
+def evaluate_equation(
+    eq: Equation, ordinal: int, *, seed: int = 0, points: int = EVAL_POINTS, size: int = EVAL_SIZE
+) -> EquationNumeric:
+    """Both sides of `eq` at `points` seeded points (see module docstring)."""
+    out = EquationNumeric(eq.kind, _display_name(eq), eq.line, eq.latex)
+    if eq.kind == "shape":
+        out.reason = "shape check: no values to compare"
+        return out
+    if not (_is_scalar_expr(eq.lhs) and _is_scalar_expr(eq.rhs)):
+        out.reason = "not a scalar expression"
+        return out
+    scope = eq.scope
+    sizes = {s: sympy.Integer(size) for s in scope.table.sizes.values()}
+    lhs = eq.lhs.xreplace(sizes)
+    rhs = eq.rhs.xreplace(sizes)
+    condition = eq.chain_condition.xreplace(sizes) if eq.chain_condition is not None else None
+    free = set(lhs.free_symbols) | set(rhs.free_symbols)
+    if condition is not None:
+        free |= set(condition.free_symbols)
+    indices = _index_symbols(free, scope)
+    rng = np.random.default_rng([int(seed), int(ordinal), 7])
+    size_names = {name: size for name in sorted(scope.table.sizes)}
+    try:
+        for n in range(points):
+            assign = {}
+            for _attempt in range(200):
+                assign = {
+                    i: sympy.Integer(int(rng.integers(lo, hi + 1)))
+                    for i in indices
+                    for lo, hi in [_range_of(i, scope, size)]
+                }
+                if condition is None:
+                    break
+                held = condition.xreplace(assign)
+                if held is sympy.true or held == True:  # noqa: E712
+                    break
+            else:
+                out.reason = "no index values satisfy the case condition"
+                out.samples = []
+                return out
+            with _time_limit(EQUATION_TIME_LIMIT):
+                left = instantiate(lhs, scope, size, assign)
+                right = instantiate(rhs, scope, size, assign)
+                for side in (left, right):
+                    undefined = sorted(
+                        {type(f).__name__ for f in side.atoms(sympy.core.function.AppliedUndef)}
+                    )
+                    if undefined:
+                        raise NumericError(f"uses arbitrary function(s) {', '.join(undefined)}")
+                    if side.has(sympy.Derivative, sympy.Sum, sympy.Product, sympy.Integral):
+                        raise NumericError("an unevaluated derivative, sum or integral remains")
+                entries = left.atoms(Indexed) | right.atoms(Indexed)
+                scalars = {
+                    s
+                    for s in (left.free_symbols | right.free_symbols)
+                    if isinstance(s, sympy.Symbol)
+                }
+                for entry in entries:
+                    scalars.discard(entry.base.label)
+                    for index in entry.indices:
+                        scalars -= index.free_symbols
+                stray = [s for s in scalars if s.is_integer]
+                if stray:
+                    raise NumericError(
+                        "free integer symbol(s) " + ", ".join(sorted(s.name for s in stray))
+                    )
+                bad_entries = [e for e in entries if not all(i.is_Integer for i in e.indices)]
+                if bad_entries:
+                    raise NumericError(f"entry {bad_entries[0]} has a symbolic index")
+                values = draw_values(
+                    rng, scope, entries, scalars, extra_entries=_full_rows(scope, entries, size)
+                )
+                numeric = {k: sympy.Float(v, 30) for k, v in values.items()}
+                lv = _to_float(left.xreplace(numeric))
+                rv = _to_float(right.xreplace(numeric))
+            abs_error = abs(lv - rv)
+            scale = max(abs(lv), abs(rv))
+            rel_error = abs_error / scale if scale > 0 else 0.0
+            used = {str(k): v for k, v in values.items() if k in entries or k in scalars}
+            out.samples.append(
+                EquationSample(
+                    sample=n,
+                    sizes=dict(size_names),
+                    indices={str(k): int(v) for k, v in sorted(assign.items(), key=lambda kv: kv[0].name)},
+                    point=dict(sorted(used.items())),
+                    lhs=lv,
+                    rhs=rv,
+                    abs_error=abs_error,
+                    rel_error=rel_error,
+                )
+            )
+    except _Timeout:
+        out.reason = f"evaluation took longer than {EQUATION_TIME_LIMIT:.0f} s"
+        out.samples = []
+    except NumericError as exc:
+        out.reason = str(exc)
+        out.samples = []
+    except Exception as exc:  # SymPy can fail in many ways on odd input
+        out.reason = f"cannot evaluate: {type(exc).__name__}: {str(exc)[:120]}"
+        out.samples = []
+    return out
+
+
+def sample_equations(
+    compiled: CompiledDocument, *, seed: int = 0, points: int = EVAL_POINTS
+) -> list[EquationNumeric]:
+    """Every equation of the document (and every erratum's intended form), sampled."""
+    size = _eval_size(compiled)
+    found = []
+    ordinal = 0
+    for eq in compiled.equations():
+        found.append(evaluate_equation(eq, ordinal, seed=seed, points=points, size=size))
+        ordinal += 1
+        if eq.intended is not None:
+            intended = evaluate_equation(eq.intended, ordinal, seed=seed, points=points, size=size)
+            intended.name = _display_name(eq) + " (intended)"
+            found.append(intended)
+            ordinal += 1
+    return found
+
+
+# ---------------------------------------------------------------- gradient checks & plots
+
+
+@dataclass
+class Sweep:
+    name: str
+    size_symbol: str
+    curves: dict[int, list[tuple[float, float]]]
+
+
+def _gradient_results(
+    result: DocumentResult, compiled: Optional[CompiledDocument], seed: int, notes: list[str]
+) -> list[GradientCheckResult]:
+    if result.gradient_checks:
+        return list(result.gradient_checks)
+    found: list[GradientCheckResult] = []
+    for check in compiled.gradient_checks if compiled else []:
+        try:
+            found.extend(run_gradient_check(check, seed=seed))
+        except (NumericError, Exception) as exc:
+            notes.append(f"gradient check {check.spec.name}: cannot evaluate ({exc})")
+    return found
+
+
+def _sweep(
+    compiled: Optional[CompiledDocument], seed: int, notes: list[str]
+) -> Optional[Sweep]:
+    if not compiled or not compiled.gradient_checks:
+        return None
+    check: CompiledGradientCheck = compiled.gradient_checks[-1]
+    curves = {}
+    for size in check.spec.sizes:
+        try:
+            curves[size] = step_sweep(check, size, seed=seed)
+        except (NumericError, Exception) as exc:
+            notes.append(f"step sweep of {check.spec.name} at size {size}: {exc}")
+    if not curves:
+        return None
+    return Sweep(check.spec.name, str(check.size), curves)
+
+
+def _mpl_text(text: str) -> str:
+    return text.replace("$", r"\$")
+
+
+def plot_sweep(sweep: Sweep, path: Path) -> None:
+    """The V-shaped curve(s) of finite-difference error against h, log-log, as PDF
+    with fixed metadata (no dates), so the bytes are deterministic."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.0, 3.8))
+    ax = fig.add_subplot()
+    for size in sorted(sweep.curves):
+        pts = [(h, e) for h, e in sweep.curves[size] if math.isfinite(e)]
+        if not pts:
+            continue
+        hs = [h for h, _ in pts]
+        errs = [max(e, 1e-18) for _, e in pts]
+        ax.loglog(hs, errs, marker="o", markersize=3, linewidth=1,
+                  label=f"{_mpl_text(sweep.size_symbol)} = {size}")
+    ax.axvline(1e-6, color="0.5", linestyle=":", linewidth=1, label="h used (1e-6)")
+    ax.set_xlabel("step size h (relative to max(1, |x|))")
+    ax.set_ylabel("max |central difference - closed form|")
+    ax.set_title(_mpl_text(f"Finite-difference error: {sweep.name}")[:90], fontsize=9)
+    ax.grid(True, which="major", linewidth=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(
+        path,
+        format="pdf",
+        metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+    )
+
+
+# ---------------------------------------------------------------- CSV / JSON
+
+CSV_COLUMNS = (
+    "kind", "name", "line", "sample", "sizes", "indices", "point", "lhs", "rhs",
+    "abs_error", "rel_error", "passed", "reason",
+)
+
+
+def _num(value: Optional[float]) -> str:
+    if value is None:
+        return ""
+    return repr(float(value))  # shortest round-trip form
+
+
+def _json_num(value: Optional[float]):
+    if value is None:
+        return None
+    value = float(value)
+    if math.isfinite(value):
+        return value
+    return str(value)
+
+
+def _pairs(mapping: dict) -> str:
+    return "; ".join(
+        f"{k}={_num(v) if isinstance(v, float) else v}" for k, v in mapping.items()
+    )
+
+
+def numeric_csv(
+    equations: Sequence[EquationNumeric],
+    gradients: Sequence[GradientCheckResult],
+    sweep: Optional[Sweep],
+) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for eq in equations:
+        line = format_line(eq.line)
+        if not eq.samples:
+            writer.writerow([eq.kind, eq.name, line or "", "", "", "", "", "", "", "", "", "",
+                             eq.reason or "no samples"])
+        for s in eq.samples:
+            writer.writerow([
+                eq.kind, eq.name, line or "", s.sample, _pairs(s.sizes), _pairs(s.indices),
+                _pairs(s.point), _num(s.lhs), _num(s.rhs), _num(s.abs_error),
+                _num(s.rel_error), "", "",
+            ])
+    for g in gradients:
+        writer.writerow([
+            "gradient-check", g.name, "", "", f"size={g.size}", "", "", "", "",
+            _num(g.max_abs_error), _num(g.max_rel_error), "true" if g.passed else "false",
+            f"{g.points} points",
+        ])
+    if sweep is not None:
+        for size in sorted(sweep.curves):
+            for h, err in sweep.curves[size]:
+                writer.writerow([
+                    "fd-sweep", sweep.name, "", "", f"{sweep.size_symbol}={size}", "",
+                    f"h={_num(h)}", "", "", _num(err), "", "", "",
+                ])
+    return buffer.getvalue()
+
+
+def numeric_json(
+    result: DocumentResult,
+    equations: Sequence[EquationNumeric],
+    gradients: Sequence[GradientCheckResult],
+    sweep: Optional[Sweep],
+    seed: int,
+) -> str:
+    data = {
+        "document": result.path,
+        "source": result.source,
+        "title": result.title,
+        "seed": seed,
+        "equations": [
+            {
+                "kind": eq.kind,
+                "name": eq.name,
+                "line": format_line(eq.line),
+                "latex": eq.latex,
+                "reason": eq.reason or None,
+                "samples": [
+                    {
+                        "sample": s.sample,
+                        "sizes": s.sizes,
+                        "indices": s.indices,
+                        "point": {k: _json_num(v) for k, v in s.point.items()},
+                        "lhs": _json_num(s.lhs),
+                        "rhs": _json_num(s.rhs),
+                        "abs_error": _json_num(s.abs_error),
+                        "rel_error": _json_num(s.rel_error),
+                    }
+                    for s in eq.samples
+                ],
+            }
+            for eq in equations
+        ],
+        "gradient_checks": [
+            {
+                "name": g.name,
+                "size": g.size,
+                "points": g.points,
+                "max_abs_error": _json_num(g.max_abs_error),
+                "max_rel_error": _json_num(g.max_rel_error),
+                "passed": g.passed,
+            }
+            for g in gradients
+        ],
+        "fd_sweep": None
+        if sweep is None
+        else {
+            "name": sweep.name,
+            "size_symbol": sweep.size_symbol,
+            "curves": {
+                str(size): [[_json_num(h), _json_num(e)] for h, e in sweep.curves[size]]
+                for size in sorted(sweep.curves)
+            },
+        },
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- orchestration
+
+
+def safe_stem(result: DocumentResult) -> str:
+    """The derivation file's stem, keeping only [A-Za-z0-9_-] (others become '-')."""
+    raw = Path(result.path).stem if result.path else Path(result.source or "document").stem
+    stem = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9_-]", "-", raw)).strip("-") or "document"
+    return stem[:80]
+
+
+def _unique_stems(results: Sequence[DocumentResult]) -> list[str]:
+    used = {COMBINED_STEM}
+    stems = []
+    for result in results:
+        base = safe_stem(result)
+        stem, n = base, 2
+        while stem in used:
+            stem = f"{base}-{n}"
+            n += 1
+        used.add(stem)
+        stems.append(stem)
+    return stems
+
+
+def _write(path: Path, text: str, outcome: ReportOutcome) -> None:
+    path.write_text(text, encoding="utf-8", newline="\n")
+    outcome.written.append(path)
+
+
+def write_reports(
+    results: list[tuple[DocumentResult, Optional[CompiledDocument]]],
+    out_dir: Path,
+    *,
+    require_pdf: bool = False,
+    seed: int = 0,
+    title: str = "symcheck report",
+) -> ReportOutcome:
+    """Write every report into `out_dir` (see module docstring) and build PDFs if TeX is
+    installed. Without TeX, `message` names the Debian packages to install and `ok` is
+    False only with `require_pdf`."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outcome = ReportOutcome()
+    ordered = sorted(results, key=lambda rc: (safe_stem(rc[0]), rc[0].path, rc[0].title))
+    stems = _unique_stems([r for r, _ in ordered])
+
+    have_tex = not missing_tools()
+    validator = MathValidator(shutil.which("pdflatex") if have_tex else None)
+    math_renderer = MathRenderer(validator)
+
+    docs: list[DocumentReport] = []
+    for (result, compiled), stem in zip(ordered, stems):
+        notes: list[str] = []
+        equations = sample_equations(compiled, seed=seed) if compiled is not None else []
+        gradients = _gradient_results(result, compiled, seed, notes)
+        sweep = _sweep(compiled, seed, notes)
+        figure = None
+        caption = ""
+        if sweep is not None:
+            figure = f"{stem.replace('_', '-')}-fd-error.pdf"
+            plot_sweep(sweep, out_dir / figure)
+            outcome.written.append(out_dir / figure)
+            caption = (
+                f"Finite-difference error against step size h for {sweep.name}: truncation "
+                "error falls as h^2 until rounding error (about eps/h) takes over."
+            )
+        _write(out_dir / f"{stem}.csv", numeric_csv(equations, gradients, sweep), outcome)
+        _write(
+            out_dir / f"{stem}.json",
+            numeric_json(result, equations, gradients, sweep, seed),
+            outcome,
+        )
+        docs.append(
+            DocumentReport(
+                result=result,
+                stem=stem,
+                gradient_checks=gradients,
+                figure=figure,
+                figure_caption=caption,
+                numeric=[
+                    NumericSummary(e.name, e.line, len(e.samples), e.max_rel_error, e.reason)
+                    for e in equations
+                ],
+                notes=notes,
+                data_files=[f"{stem}.csv", f"{stem}.json"],
+            )
+        )
+
+    formulas = [f for doc in docs for f in latexdoc.all_formulas(doc)]
+    math_renderer.prefetch(formulas)
+
+    tex_files: list[tuple[Path, object]] = []
+    for doc in docs:
+        path = out_dir / f"{doc.stem}.tex"
+        _write(path, latexdoc.document_tex(doc, math_renderer), outcome)
+        tex_files.append((path, lambda safe, d=doc: latexdoc.document_tex(d, safe)))
+    combined = out_dir / f"{COMBINED_STEM}.tex"
+    _write(combined, latexdoc.combined_tex(docs, math_renderer, title), outcome)
+    tex_files.append((combined, lambda safe: latexdoc.combined_tex(docs, safe, title)))
+
+    if not have_tex:
+        outcome.message = NO_TEX_MESSAGE
+        outcome.ok = not require_pdf
+        return outcome
+
+    safe_renderer = MathRenderer(validator, safe=True)
+    for path, render in tex_files:
+        built = compile_tex(path)
+        if not built.ok:
+            # last resort: every source formula verbatim
+            path.write_text(render(safe_renderer), encoding="utf-8", newline="\n")
+            retry = compile_tex(path)
+            if retry.ok:
+                outcome.errors.append(
+                    f"{path.name}: formulas shown verbatim after a failed build ({built.log_tail})"
+                )
+                built = retry
+            else:
+                outcome.errors.append(f"{path.name}: PDF not built: {retry.log_tail}")
+        if built.ok and built.pdf is not None:
+            outcome.pdfs.append(built.pdf)
+            outcome.written.append(built.pdf)
+    if len(outcome.pdfs) < len(tex_files):
+        outcome.message = outcome.message or (
+            f"{len(tex_files) - len(outcome.pdfs)} PDF(s) could not be built; see {out_dir / BUILD_DIR}"
+        )
+        if require_pdf:
+            outcome.ok = False
+    return outcome

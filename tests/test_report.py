@@ -1,0 +1,417 @@
+"""Report writer tests that need no TeX: escaping, layout, numerics, determinism."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import sympy
+from sympy import Derivative, Eq, Function, IndexedBase, KroneckerDelta, Ne, Sum, exp, log
+
+from symcheck import latexdoc, report
+from symcheck.compiled import CompiledChain, CompiledDocument, CompiledGradientCheck, Equation
+from symcheck.model import (
+    ChainResult,
+    Counterexample,
+    Decision,
+    Derivation,
+    DocumentResult,
+    Domain,
+    ErratumResult,
+    GradientCheckSpec,
+    IndexDecl,
+    SizeDecl,
+    StepResult,
+    SymbolDecl,
+    SymbolKind,
+    Verdict,
+)
+from symcheck.symbols import CompiledDefinition, Scope, build_symbol_table
+
+EVIL_TITLE = r"Softmax & CE: 100% \input{/etc/passwd} #1 $x$ ~a ^b c_d {e} \write18{rm -rf /}"
+
+
+# ---------------------------------------------------------------- fixtures (used by test_report_pdf too)
+
+
+def softmax_scope():
+    derivation = Derivation(
+        path="derivations/000_softmax_ce.toml",
+        source="000_962aff48c776eb95.txt",
+        title="Softmax and cross-entropy",
+        sizes=(SizeDecl("K"),),
+        indices=(IndexDecl("i", 1, "K"), IndexDecl("j", 1, "K"), IndexDecl("k", 1, "K"),
+                 IndexDecl("l", 1, "K")),
+        symbols=(
+            SymbolDecl("s", SymbolKind.VECTOR, Domain.REAL, ("K",)),
+            SymbolDecl("y", SymbolKind.VECTOR, Domain.ONE_HOT, ("K",)),
+            SymbolDecl("p", SymbolKind.VECTOR, Domain.PROBABILITY, ("K",)),
+        ),
+    )
+    table = build_symbol_table(derivation)
+    K = table.sizes["K"]
+    i, j, k, l = (table.indices[n] for n in "ijkl")
+    s, y, p = (table.bases[n] for n in "syp")
+    definition = CompiledDefinition(p, (k,), exp(s[k]) / Sum(exp(s[l]), (l, 1, K)))
+    scope = Scope(table, [definition])
+    return derivation, scope, dict(K=K, i=i, j=j, k=k, l=l, s=s, y=y, p=p)
+
+
+def gradient_check(gradient=None, name="dL/ds = p - y"):
+    derivation, scope, v = softmax_scope()
+    s, y, p, j, k, K = v["s"], v["y"], v["p"], v["j"], v["k"], v["K"]
+    spec = GradientCheckSpec(name, r"-\sum_k y_k \log p_k", "s", "j", "p_j - y_j", "K",
+                             sizes=(2, 3, 4))
+    loss = -Sum(y[k] * log(p[k]), (k, 1, K))
+    return CompiledGradientCheck(spec, loss, p[j] - y[j] if gradient is None else gradient(v),
+                                 s, j, K, scope)
+
+
+def build_documents(title: str = EVIL_TITLE):
+    """A hand-made (DocumentResult, CompiledDocument) covering every verdict, an erratum,
+    a claim, a counterexample and a gradient check."""
+    derivation, scope, v = softmax_scope()
+    K, i, j, k, l, s, y, p = (v[n] for n in ("K", "i", "j", "k", "l", "s", "y", "p"))
+    loss = -Sum(y[k] * log(p[k]), (k, 1, K))
+
+    def equation(kind, name, line, latex, lhs, rhs, **kw):
+        return Equation(kind, name, "000.txt", line, latex, lhs, rhs, scope, **kw)
+
+    definition_eq = equation(
+        "definition", "p_k", 12, r"p_k = \frac{e^{s_j}}{\sum_l e^{s_l}}",
+        p[k], exp(s[j]) / Sum(exp(s[l]), (l, 1, K)),
+        intended=equation("definition", "p_k", 12, r"p_k = \frac{e^{s_k}}{\sum_l e^{s_l}}",
+                          p[k], exp(s[k]) / Sum(exp(s[l]), (l, 1, K))),
+        erratum_note="index slip: s_j for s_k",
+    )
+    steps = [
+        equation("step", "dL/ds_j", 50, r"\frac{\partial L}{\partial s_j}",
+                 Derivative(loss, s[j]), -Sum(y[k] * (KroneckerDelta(k, j) - p[j]), (k, 1, K))),
+        equation("step", "dL/ds_j", 51, r"= p_j \sum_k y_k - y_j",
+                 -Sum(y[k] * (KroneckerDelta(k, j) - p[j]), (k, 1, K)),
+                 p[j] * Sum(y[k], (k, 1, K)) - y[j]),
+        equation("step", "dL/ds_j", 52, r"= y_j - p_j", p[j] - y[j], y[j] - p[j]),
+    ]
+    cond_chain = [
+        equation("step", "dp_i/ds_j, i = j", 30, r"\frac{\partial p_i}{\partial s_j} = p_i(1-p_j)",
+                 Derivative(p[i], s[j]), p[i] * (1 - p[j]), chain_condition=Eq(i, j),
+                 condition_latex="i = j"),
+    ]
+    claim = equation("claim", "quotient rule", 44, r"f'(x) = {g'(x)h(x) + g(x)h'(x) \over h(x)^2}",
+                     Function("f")(sympy.Symbol("x")), Function("g")(sympy.Symbol("x")))
+    compiled = CompiledDocument(
+        derivation=derivation,
+        scope=scope,
+        definitions=[definition_eq],
+        chains=[CompiledChain("dL/ds_j", None, tuple(steps)),
+                CompiledChain("dp_i/ds_j, i = j", "i = j", tuple(cond_chain))],
+        claims=[claim],
+        gradient_checks=[gradient_check()],
+    )
+
+    def decision(verdict, strategy, seconds, **kw):
+        return Decision(Verdict(verdict), strategy, seconds, **kw)
+
+    def step(kind, name, line, latex, dec, expected=True, erratum=None):
+        return StepResult(kind, name, "000.txt", line, latex, dec, expected, erratum)
+
+    refuted = decision(
+        "refuted", "exact sampling", 0.31,
+        reason="differs at a sampled point",
+        counterexample=Counterexample({"s_1": "0.5", "s_2": "-1.25", "y_1": "1", "y_2": "0"},
+                                      "-0.8175744761936437", "0.8175744761936437"),
+    )
+    result = DocumentResult(
+        path="derivations/000_softmax_ce.toml",
+        source="000_962aff48c776eb95.txt",
+        title=title,
+        definitions=(
+            step("definition", "p_k", 12, definition_eq.latex,
+                 decision("refuted", "exact sampling", 0.05,
+                          counterexample=Counterexample({"s_1": "1", "s_2": "2"}, "0.73", "0.27")),
+                 expected=True,
+                 erratum=ErratumResult("index slip: s_j for s_k", definition_eq.intended.latex,
+                                       decision("proved", "definition", 0.01))),
+        ),
+        chains=(
+            ChainResult("dL/ds_j", None, (
+                step("step", "dL/ds_j", 50, steps[0].latex, decision("proved", "simplify", 0.12)),
+                step("step", "dL/ds_j", 51, steps[1].latex,
+                     decision("numeric", "50-digit sampling", 0.4, reason="agrees at 20 points")),
+                step("step", "dL/ds_j", 52, steps[2].latex, refuted, expected=False),
+            )),
+            ChainResult("dp_i/ds_j, i = j", "i = j", (
+                step("step", "dp_i/ds_j, i = j", 30, cond_chain[0].latex,
+                     decision("conditional", "case split", 0.2, condition="i = j")),
+                step("step", "dp_i/ds_j, i = j", 31,
+                     r"= p_i(1-p_j) \cancel{x} \oslash \intercal ① → \mathbb{1} \boxed{1}",
+                     decision("proved-for-sizes", "instantiate sizes", 0.8, sizes=(2, 3, 4))),
+                step("step", "dp_i/ds_j, i = j", 32, r"\input{/etc/passwd} \undefinedcommand",
+                     decision("unknown", "gave up", 2.5, reason="timeout after 2 s")),
+            )),
+        ),
+        claims=(
+            step("claim", "quotient rule", 44, claim.latex,
+                 decision("refuted", "arbitrary functions", 0.02,
+                          counterexample=Counterexample({"x": "1"}, "3", "-1")),
+                 erratum=ErratumResult("sign: the quotient rule subtracts",
+                                       r"f'(x) = {g'(x)h(x) - g(x)h'(x) \over h(x)^2}",
+                                       decision("proved", "simplify", 0.03))),
+        ),
+        seconds=4.5,
+    )
+    return result, compiled
+
+
+@pytest.fixture(scope="module")
+def no_tex_reports(tmp_path_factory):
+    """Reports written with TeX hidden (shutil.which -> None), twice, in two directories."""
+    mp = pytest.MonkeyPatch()
+    mp.setattr(shutil, "which", lambda name, *a, **k: None)
+    try:
+        docs = [build_documents()]
+        first = tmp_path_factory.mktemp("first")
+        second = tmp_path_factory.mktemp("second")
+        outcome = report.write_reports(docs, first)
+        outcome2 = report.write_reports(docs, second, require_pdf=True)
+    finally:
+        mp.undo()
+    return first, second, outcome, outcome2
+
+
+def _tex(directory: Path) -> str:
+    return (directory / "000_softmax_ce.tex").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- escaping
+
+
+@pytest.mark.parametrize(
+    "char, expected",
+    [
+        ("\\", r"\textbackslash{}"), ("{", r"\{"), ("}", r"\}"), ("$", r"\$"), ("&", r"\&"),
+        ("#", r"\#"), ("%", r"\%"), ("_", r"\_"), ("~", r"\textasciitilde{}"),
+        ("^", r"\textasciicircum{}"), ("<", r"\textless{}"), (">", r"\textgreater{}"),
+        ("|", r"\textbar{}"), ("[", "{[}"), ("]", "{]}"),
+    ],
+)
+def test_escape_each_special_character(char, expected):
+    assert latexdoc.escape_text(f"a{char}b") == f"a{expected}b"
+
+
+def test_escape_unicode_and_control_characters():
+    out = latexdoc.escape_text("x → y ① é\x00\n≠ 中")
+    assert r"\ensuremath{\rightarrow}" in out
+    assert "(1)" in out and "e" in out and r"\ensuremath{\neq}" in out
+    assert out.isascii()
+    assert "\x00" not in out and "\n" not in out
+    assert "?" in out  # a character with no equivalent
+
+
+def test_escaped_text_has_no_live_command():
+    out = latexdoc.escape_text(EVIL_TITLE)
+    # every backslash left is one of ours: the escapes themselves
+    stripped = (out.replace(r"\textbackslash{}", "").replace(r"\textasciitilde{}", "")
+                .replace(r"\textasciicircum{}", ""))
+    for escaped in (r"\{", r"\}", r"\$", r"\&", r"\#", r"\%", r"\_"):
+        stripped = stripped.replace(escaped, "")
+    assert "\\" not in stripped
+
+
+def test_title_with_input_is_inert(no_tex_reports):
+    first, _, _, _ = no_tex_reports
+    tex = _tex(first)
+    assert r"\input{/etc/passwd}" not in tex
+    assert r"\write18" not in tex
+    assert r"\textbackslash{}input\{/etc/passwd\}" in tex
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        r"\input{/etc/passwd}", r"\include{x}", r"\write18{ls}", r"\immediate\write1{x}",
+        r"\openout1=x", r"\read16 to \x", r"\catcode`\a=0", r"\def\x{y}", r"\csname input\endcsname",
+        r"a^^5cinput{x}", r"\pdffilesize{x}", r"\newcommand\x{1}", r"\begin{filecontents}{x}",
+        r"\end{document}", r"\frac{a}{b", r"\usepackage{x}", r"\let\x\y", r"\special{x}",
+        r"\includegraphics{/etc/passwd}", r"\verb|x|", r"\global\x", r"\makeatletter",
+    ],
+)
+def test_dangerous_math_is_rejected(formula):
+    with pytest.raises(latexdoc.MathRejected):
+        latexdoc.prepare_math(formula)
+    shown = latexdoc.MathRenderer().block(formula)
+    assert "shown verbatim" in shown
+    assert formula not in shown
+
+
+def test_math_repairs():
+    prep = latexdoc.prepare_math
+    assert prep("a → b") == r"a {\rightarrow} b"
+    assert prep(r"x_{①}") == r"x_{\text{(1)}}"
+    assert prep(r"\mathbb{1}_{i=j}") == r"\mathbf{1}_{i=j}"
+    assert prep("50% #") == r"50\% \#"
+    assert prep(r"$$ x $$") == "x"
+    assert prep(r"&= a \\ &= b \\") == r"\begin{aligned}&= a \\ &= b\end{aligned}"
+    assert prep(r"\begin{align} a &= b \end{align}") == r"\begin{aligned} a &= b \end{aligned}"
+    assert " ".join(prep(r"x \label{eq:1} \nonumber y").split()) == "x y"
+    assert prep(r"\text{if $i = j$,}") == r"\text{if $i = j$,}"
+
+
+# ---------------------------------------------------------------- layout
+
+
+def test_verdict_marks_distinct_with_legend():
+    marks = [latexdoc.verdict_mark(v) for v in Verdict]
+    words = [latexdoc.verdict_word(v) for v in Verdict]
+    assert len(set(marks)) == len(Verdict) and len(set(words)) == len(Verdict)
+    legend = latexdoc.legend()
+    for mark, word in zip(marks, words):
+        assert mark in legend and word in legend
+    for mark in marks:  # each mark command has its own definition
+        assert latexdoc.PREAMBLE.count("\\newcommand" + mark + "{") == 1
+    bodies = [line.split("{", 1)[1] for line in latexdoc.PREAMBLE.splitlines()
+              if line.startswith(r"\newcommand\mark")]
+    assert len(set(bodies)) == len(Verdict)
+
+
+def test_every_verdict_appears_in_document(no_tex_reports):
+    tex = _tex(no_tex_reports[0])
+    for verdict in Verdict:
+        assert latexdoc.verdict_mark(verdict) + "~\\textbf{" + latexdoc.verdict_word(verdict) in tex
+
+
+def test_counterexample_table(no_tex_reports):
+    tex = _tex(no_tex_reports[0])
+    assert "\\textbf{Counterexample}" in tex
+    assert "Point & Value" in tex
+    assert r"\texttt{s\_1} & \texttt{0.5} \\" in tex
+    assert r"\texttt{y\_2} & \texttt{0} \\" in tex
+    assert "left-hand side & \\texttt{-0.817574476194}" in tex  # 12 digits shown
+    assert "right-hand side & \\texttt{0.817574476194}" in tex
+
+
+def test_erratum_side_by_side(no_tex_reports):
+    tex = _tex(no_tex_reports[0])
+    assert tex.count("\\textbf{As written}") == 2
+    assert tex.count("\\textbf{Intended}") == 2
+    written, intended = tex.split("\\textbf{As written}")[1].split("\\textbf{Intended}")[:2]
+    assert "\\markrefuted" in written.split("\\par")[0]
+    assert "\\markproved" in intended.split("\\par")[0]
+    assert "e^{s_k}" in intended
+    assert "\\textbf{Erratum:} index slip: s\\_j for s\\_k" in tex
+    assert "sign: the quotient rule subtracts" in tex
+
+
+def test_claims_section_and_condition(no_tex_reports):
+    tex = _tex(no_tex_reports[0])
+    claims = tex.split("\\section*{General claims}")[1]
+    assert "quotient rule" in claims
+    assert "Holds only when: }\\fitmath{i = j}" in tex
+    assert "\\textbf{unexpected}" in tex
+
+
+def test_bad_math_shown_verbatim_in_document(no_tex_reports):
+    tex = _tex(no_tex_reports[0])
+    assert "\\input{/etc/passwd}" not in tex
+    assert "shown verbatim: command \\textbackslash{}input is not allowed" in tex
+    # the repaired unicode formula is typeset as math
+    assert r"\cancel{x} \oslash \intercal \text{(1)} {\rightarrow} \mathbf{1} \boxed{1}" in tex
+
+
+def test_summary_counts(no_tex_reports):
+    tex = _tex(no_tex_reports[0])
+    summary = tex.split("\\section*{Summary}")[1].split("\\end{longtable}")[0]
+    # proved 1, sizes 1, numeric 1, conditional 1, refuted 3, unknown 1; 2 errata; 1 unexpected
+    assert "& 1 & 1 & 1 & 1 & 3 & 1 & 2 & 1 & 3/3 passed & 4.50\\,s" in summary
+    combined = (no_tex_reports[0] / "symcheck-report.tex").read_text()
+    assert "\\section*{Summary}" in combined and "\\clearpage" in combined
+
+
+# ---------------------------------------------------------------- outputs, determinism, no TeX
+
+
+def test_no_tex_path(no_tex_reports):
+    first, second, outcome, outcome_required = no_tex_reports
+    assert outcome.ok and outcome.pdfs == []
+    for pkg in ("texlive-latex-base", "texlive-latex-recommended", "latexmk"):
+        assert pkg in outcome.message
+    assert "\n" not in outcome.message
+    names = {p.name for p in outcome.written}
+    assert {"000_softmax_ce.tex", "000_softmax_ce.csv", "000_softmax_ce.json",
+            "symcheck-report.tex", "000-softmax-ce-fd-error.pdf"} <= names
+    assert not outcome_required.ok
+    assert not list(first.glob("*.pdf")) or all(p.name.endswith("fd-error.pdf")
+                                                for p in first.glob("*.pdf"))
+
+
+def test_deterministic_bytes(no_tex_reports):
+    first, second, _, _ = no_tex_reports
+    for name in ("000_softmax_ce.tex", "000_softmax_ce.csv", "000_softmax_ce.json",
+                 "symcheck-report.tex", "000-softmax-ce-fd-error.pdf"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_no_timestamps_in_tex(no_tex_reports):
+    tex = _tex(no_tex_reports[0])
+    assert "\\today" not in tex and "\\date" not in tex
+
+
+def test_csv_and_json_numbers(no_tex_reports):
+    first = no_tex_reports[0]
+    rows = list(csv.DictReader(io.StringIO((first / "000_softmax_ce.csv").read_text())))
+    by_line = {}
+    for row in rows:
+        by_line.setdefault((row["kind"], row["line"], row["name"]), []).append(row)
+    # the true steps agree to ~30 digits, the wrong one does not
+    for line in ("50", "51"):
+        (rows_l,) = [r for k, r in by_line.items() if k[1] == line]
+        assert len(rows_l) == 3 and all(float(r["rel_error"]) < 1e-20 for r in rows_l)
+        assert all("s[1]=" in r["point"] and "K=3" == r["sizes"] for r in rows_l)
+    (wrong,) = [r for k, r in by_line.items() if k[1] == "52"]
+    assert all(float(r["rel_error"]) > 1e-3 for r in wrong)
+    # the conditional chain samples only i = j
+    (cond,) = [r for k, r in by_line.items() if k[1] == "30"]
+    for r in cond:
+        idx = dict(part.split("=") for part in r["indices"].split("; "))
+        assert idx["i"] == idx["j"] and float(r["rel_error"]) < 1e-20
+    # the erratum: as written fails, intended holds
+    definition = [r for r in rows if r["kind"] == "definition"]
+    assert any(r["name"] == "p_k" and float(r["rel_error"]) > 1e-3 for r in definition)
+    assert all(float(r["rel_error"]) < 1e-20 for r in definition if r["name"].endswith("(intended)"))
+    # arbitrary functions are skipped with a reason
+    (claim,) = [r for r in rows if r["kind"] == "claim"]
+    assert "arbitrary function" in claim["reason"]
+    grads = [r for r in rows if r["kind"] == "gradient-check"]
+    assert [r["sizes"] for r in grads] == ["size=2", "size=3", "size=4"]
+    assert all(r["passed"] == "true" for r in grads)
+    data = json.loads((first / "000_softmax_ce.json").read_text())
+    assert data["seed"] == 0 and len(data["gradient_checks"]) == 3
+    assert set(data["fd_sweep"]["curves"]) == {"2", "3", "4"}
+    step = [e for e in data["equations"] if e["line"] == 50][0]
+    assert len(step["samples"]) == 3 and "s[2]" in step["samples"][0]["point"]
+
+
+def test_different_seed_changes_samples(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+    docs = [build_documents()]
+    report.write_reports(docs, tmp_path / "a", seed=0)
+    report.write_reports(docs, tmp_path / "b", seed=1)
+    assert (tmp_path / "a" / "000_softmax_ce.csv").read_bytes() != (
+        tmp_path / "b" / "000_softmax_ce.csv").read_bytes()
+
+
+def test_stems_are_safe_and_unique(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+    result, compiled = build_documents("plain")
+    weird = DocumentResult(path="derivations/my file;rm -rf.toml", source="x.txt", title="t",
+                           definitions=(), chains=(), claims=())
+    same = DocumentResult(path="other/000_softmax_ce.toml", source="y.txt", title="t2",
+                          definitions=(), chains=(), claims=())
+    outcome = report.write_reports([(weird, None), (result, compiled), (same, None)], tmp_path)
+    names = sorted(p.name for p in outcome.written if p.suffix == ".tex")
+    assert names == ["000_softmax_ce-2.tex", "000_softmax_ce.tex", "my-file-rm-rf.tex",
+                     "symcheck-report.tex"]
