@@ -355,7 +355,13 @@ class Compiler:
     def scope(self) -> Scope:
         """The document's scope: every definition in its effective (intended) form."""
         definitions = self.derivation.definitions
-        return Scope(self.table, [self.definition(d.erratum.intended if d.erratum else d.latex) for d in definitions])
+        minimums = [
+            sympy.Ge(self.table.sizes[size.name], size.minimum)
+            for size in self.derivation.sizes if size.minimum > 1 and size.alias is None
+        ]
+        return Scope(
+            self.table, [self.definition(d.erratum.intended if d.erratum else d.latex) for d in definitions], minimums
+        )
 
     def located(self, latex: str, parse: Callable[[str], Any]) -> Any:
         try:

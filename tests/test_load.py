@@ -121,3 +121,15 @@ def test_fixed_sizes_instantiate_a_chain(tmp_path):
     ).replace("latex = 'x^2 + 2x + 1'", "latex = 'a_1 + a_2 + a_3'")
     (equation,) = load_derivation(write(tmp_path, text)).chains[0].equations
     assert sympy.expand(equation.lhs.doit() - equation.rhs) == 0
+
+
+def test_declared_size_minimum_bounds_counterexamples(tmp_path):
+    """A counterexample must lie inside the declared domain, sizes included."""
+    from symcheck.engine import decide_equation
+
+    text = MINIMAL.replace("N = {}", "N = { min = 3 }").replace(
+        "latex = '(x+1)^2'", "latex = 'a_1'").replace("latex = 'x^2 + 2x + 1'", "latex = 'a_1 + a_2'")
+    (equation,) = load_derivation(write(tmp_path, text)).chains[0].equations
+    decision = decide_equation(equation)
+    assert decision.verdict.value == "refuted"
+    assert int(decision.counterexample.point["N"]) >= 3
