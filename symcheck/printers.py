@@ -26,6 +26,7 @@ failed gradient check                  error       gradient check failed: ...
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
@@ -147,12 +148,8 @@ def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = Fa
         )
     if verdict is Verdict.UNKNOWN:
         if decision.strategy == UNPARSABLE:
-            reason = decision.reason
-            if reason.startswith("cannot read"):  # already says so ("cannot read LaTeX: ...")
-                message = reason
-            else:
-                message = "cannot read the math" + (f": {reason}" if reason else "")
-            return ("error" if strict else "note"), message
+            reason = re.sub(r"^cannot read (?:LaTeX|the math):\s*", "", decision.reason)
+            return ("error" if strict else "note"), "cannot read the math" + (f": {reason}" if reason else "")
         return "note", "could not decide step" + (f": {decision.reason or decision.strategy}" if (decision.reason or decision.strategy) else "")
     if verdict is Verdict.NUMERIC and numeric_notes:
         return "note", "numeric evidence only" + (f": {decision.reason}" if decision.reason else "")

@@ -87,7 +87,7 @@ def test_severities_and_messages():
     assert unknown.message == "could not decide step: timed out after 10 s"
     assert unparsed.message == "cannot read the math: unbalanced braces"
     already_said = step(Verdict.UNKNOWN, reason="cannot read LaTeX: unknown command \\foo", strategy=UNPARSABLE)
-    assert [d.message for d in diagnostics_from(document(already_said))] == ["cannot read LaTeX: unknown command \\foo"]
+    assert [d.message for d in diagnostics_from(document(already_said))] == ["cannot read the math: unknown command \\foo"]
 
 
 def test_strict_makes_unreadable_math_an_error_and_numeric_notes_are_opt_in():
