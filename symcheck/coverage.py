@@ -7,11 +7,12 @@ in the lines it cites.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from .extract import extract_math
+from .extract import math_lines as find_math_lines
 from .load import InputError
 from .model import Derivation, LineRef
 
@@ -89,13 +90,19 @@ def is_quoted(latex: str, source_lines: Sequence[str], ref: Optional[LineRef]) -
     return _squash(latex) in _squash(cited)
 
 
+_DELIMITERS = re.compile(r"\\(?:begin|end)\{[^{}]*\}|\$\$|\\\\|\\\[|\\\]|&")
+
+
+def _holds_formula(line: str) -> bool:
+    """False for lines that only open or close a display (`$$\\begin{align}`, `\\end{align}$$`)."""
+    return bool(_DELIMITERS.sub("", line).strip())
+
+
 def coverage_of(derivation: Derivation, source_text: str) -> CoverageReport:
     source_lines = source_text.splitlines()
     math_lines = {
-        number
-        for chain in extract_math(source_text, derivation.source)
-        for member in chain.members
-        for number in range(member.line, member.end_line + 1)
+        number for number in find_math_lines(source_text, derivation.source)
+        if number <= len(source_lines) and _holds_formula(source_lines[number - 1])
     }
     encoded = _encoded_lines(derivation)
     skipped = dict(derivation.coverage.skipped)

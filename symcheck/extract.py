@@ -58,6 +58,7 @@ __all__ = [
     "extract_file",
     "read_notes",
     "note_files",
+    "math_lines",
     "NOTE_SUFFIXES",
     "MATH_ENVIRONMENTS",
 ]
@@ -1012,17 +1013,33 @@ class _Assembler:
 # ---------------------------------------------------------------- entry point
 
 
+def _masked(text: str, path: str) -> "_Buffer":
+    buf = _Buffer(text)
+    if _mode(text, path) == "tex":
+        _mask_tex(buf)
+    else:
+        _mask_markdown(buf)
+    return buf
+
+
+def math_lines(text: str, path: str) -> set[int]:
+    """Every 1-based line that holds math of any kind (inline or display, equation or not)."""
+    positions = _Positions(text)
+    lines: set[int] = set()
+    for region in _regions(_masked(text, path).text()):
+        if region.content_start < region.content_end:
+            first, last = positions.at(region.content_start)[0], positions.at(region.content_end - 1)[0]
+            lines.update(range(first, last + 1))
+    return lines
+
+
 def extract_math(text: str, path: str) -> list[MathChain]:
     """Every chain of two or more equal members in `text`, in document order.
 
     `path` names the file (its suffix chooses Markdown or LaTeX rules) and is copied into
     each chain. Inline math gives chains too (`display=False`); callers may skip them.
     """
-    buf = _Buffer(text)
-    if _mode(text, path) == "tex":
-        _mask_tex(buf)
-    else:
-        _mask_markdown(buf)
+    buf = _masked(text, path)
     masked = buf.text()
     assembler = _Assembler(masked, buf)
     for region in _regions(masked):
