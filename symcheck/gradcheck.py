@@ -11,8 +11,10 @@ gradient component with free index ``index``. For each size K in ``spec.sizes``:
    (repeatedly, so definitions may use each other);
 3. ``.doit()`` expands the sums, and the loss and the K gradient components are
    lambdified with numpy (float64) over the entries that remain;
-4. ``points`` seeded points are drawn: entries of ``wrt`` standard normal, other
-   vectors and scalars inside their declared domain (see `draw_values`);
+4. ``points`` seeded points are drawn: entries of ``wrt`` standard normal (numpy
+   Generator), other vectors and scalars inside their declared domain by the engine's
+   sampler `symcheck.sampling.random_points` (probability rows positive and summing
+   to 1, one-hot rows a unit vector, positive entries in (0, 3], ...), as float64;
 5. each component is compared with the central difference
    ``(L(x + h_i e_i) - L(x - h_i e_i)) / (2 h_i)`` where ``h_i = h * max(1, |x_i|)``
    and ``h = 1e-6``.
@@ -31,6 +33,7 @@ Everything is deterministic: the numpy Generator is seeded from ``seed`` and the
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
 
@@ -39,7 +42,8 @@ import sympy
 from sympy import Indexed, IndexedBase
 
 from .compiled import CompiledGradientCheck
-from .model import Domain, GradientCheckResult
+from .model import GradientCheckResult
+from .sampling import Universe, in_domain, random_points
 from .symbols import CompiledDefinition, Scope
 
 STEP = 1e-6
@@ -78,16 +82,19 @@ class _Rule:
 
 
 def instantiate_definitions(
-    definitions: Iterable[CompiledDefinition], sizes: dict
+    definitions: Iterable[CompiledDefinition], sizes: Optional[dict]
 ) -> list[_Rule]:
-    """Definitions with sizes set and their own sums expanded (no bound variables left)."""
+    """Definitions with sizes set and their own sums expanded (no bound variables left);
+    with `sizes` None, the bodies stay symbolic (bound variables are renamed on use)."""
     rules = []
     for definition in definitions:
         target, params = definition.target, tuple(definition.params)
         if isinstance(target, Indexed):  # tolerate p[k] as the target
             params = params or tuple(target.indices)
             target = target.base
-        body = sympy.sympify(definition.body).xreplace(sizes).doit()
+        body = sympy.sympify(definition.body)
+        if sizes is not None:
+            body = body.xreplace(sizes).doit()
         if isinstance(target, IndexedBase):
             kind = "indexed"
         elif isinstance(target, sympy.Symbol):
@@ -103,12 +110,23 @@ def instantiate_definitions(
     return rules
 
 
+def _fresh_bound(expr: sympy.Basic) -> sympy.Basic:
+    """Bound variables of sums and products renamed to fresh dummies, so substituting
+    actual indices into a definition's body can never be captured by its own sums."""
+    return expr.replace(
+        lambda e: isinstance(e, (sympy.Sum, sympy.Product)),
+        lambda e: e.xreplace(
+            {limit[0]: sympy.Dummy(limit[0].name, integer=True) for limit in e.limits}
+        ),
+    )
+
+
 def _bind(rule: _Rule, args: Sequence) -> sympy.Expr:
     if len(args) != len(rule.params):
         raise NumericError(
             f"definition of {rule.name} takes {len(rule.params)} argument(s), got {len(args)}"
         )
-    return rule.body.subs(dict(zip(rule.params, args)), simultaneous=True)
+    return _fresh_bound(rule.body).subs(dict(zip(rule.params, args)), simultaneous=True)
 
 
 def _apply(expr: sympy.Basic, rule: _Rule) -> sympy.Basic:
@@ -157,89 +175,11 @@ def instantiate(expr, scope: Scope, size: int, extra: Optional[dict] = None) -> 
     return expr
 
 
-# ---------------------------------------------------------------- drawing values
-
-
-def _domain(scope: Scope, name: str) -> Domain:
-    decl = scope.table.declarations.get(name)
-    return decl.domain if decl is not None else Domain.REAL
-
-
-def draw_scalar(rng: np.random.Generator, domain: Domain) -> float:
-    if domain in (Domain.POSITIVE,):
-        return float(rng.uniform(0.5, 2.0))
-    if domain is Domain.NONNEGATIVE:
-        return float(rng.uniform(0.0, 2.0))
-    if domain in (Domain.UNIT_INTERVAL, Domain.PROBABILITY):
-        return float(rng.uniform(0.05, 0.95))
-    if domain is Domain.ONE_HOT:
-        return float(rng.integers(0, 2))
-    return float(rng.standard_normal())
-
-
-def draw_vector(rng: np.random.Generator, domain: Domain, n: int) -> np.ndarray:
-    """`n` float64 entries inside `domain` (probability: positive, summing to 1;
-    one-hot: a random unit vector; positive: uniform(0.5, 2); real: standard normal)."""
-    if domain is Domain.PROBABILITY:
-        raw = rng.uniform(0.1, 1.0, size=n)
-        return raw / raw.sum()
-    if domain is Domain.ONE_HOT:
-        out = np.zeros(n)
-        out[int(rng.integers(0, n))] = 1.0
-        return out
-    return np.array([draw_scalar(rng, domain) for _ in range(n)], dtype=float)
+# ---------------------------------------------------------------- the check
 
 
 def _sort_key(obj) -> str:
     return sympy.srepr(obj)
-
-
-def draw_values(
-    rng: np.random.Generator,
-    scope: Scope,
-    entries: Iterable[Indexed],
-    scalars: Iterable[sympy.Symbol] = (),
-    *,
-    skip_base: Optional[str] = None,
-    extra_entries: Optional[dict[str, list[tuple]]] = None,
-) -> dict[sympy.Basic, float]:
-    """Values for vector entries and scalars, each inside its declared domain.
-
-    Entries of one vector are grouped by all but their last index (a row), and each row
-    is drawn as a whole so probability rows sum to 1 and one-hot rows hold one 1.
-    `extra_entries` adds index tuples per base that belong to a row without appearing
-    (so that a probability vector is normalised over all its entries).
-    The draw order is sorted, hence deterministic.
-    """
-    rows: dict[tuple[str, tuple], dict[tuple, Indexed]] = {}
-    bases: dict[str, IndexedBase] = {}
-    for entry in entries:
-        name = str(entry.base.label)
-        if name == skip_base:
-            continue
-        bases.setdefault(name, entry.base)
-        row = rows.setdefault((name, tuple(entry.indices[:-1])), {})
-        row[tuple(entry.indices)] = entry
-    for name, tuples in (extra_entries or {}).items():
-        if name == skip_base or name not in bases:
-            continue
-        for indices in tuples:
-            row = rows.setdefault((name, tuple(indices[:-1])), {})
-            row.setdefault(tuple(indices), bases[name][indices])
-    values: dict[sympy.Basic, float] = {}
-    for key in sorted(rows, key=lambda k: (k[0], _sort_key(k[1]))):
-        name = key[0]
-        row = rows[key]
-        ordered = sorted(row, key=_sort_key)
-        drawn = draw_vector(rng, _domain(scope, name), len(ordered))
-        for indices, value in zip(ordered, drawn):
-            values[row[indices]] = float(value)
-    for symbol in sorted(scalars, key=lambda s: s.name):
-        values[symbol] = draw_scalar(rng, _domain(scope, symbol.name))
-    return values
-
-
-# ---------------------------------------------------------------- the check
 
 
 @dataclass
@@ -250,6 +190,7 @@ class _Prepared:
     loss: object  # callable(*variables, *others) -> float
     gradient: list  # callables, one per component
     scope: Scope
+    others_exprs: list  # the instantiated loss and gradients (for the domain sampler)
 
 
 def _free_entries(exprs: Sequence[sympy.Expr]):
@@ -327,19 +268,26 @@ def _prepare(check: CompiledGradientCheck, size: int) -> _Prepared:
         ]
     except Exception as exc:  # pragma: no cover - lambdify failures are rare
         raise NumericError(f"cannot compile for numpy: {exc}") from exc
-    return _Prepared(size, variables, others, loss_fn, grad_fns, scope)
+    return _Prepared(size, variables, others, loss_fn, grad_fns, scope, [loss, *gradients])
 
 
 def _rng(seed: int, size: int, salt: int = 0) -> np.random.Generator:
     return np.random.default_rng([int(seed), int(size), int(salt)])
 
 
-def _draw_point(prep: _Prepared, rng: np.random.Generator) -> tuple[np.ndarray, list[float]]:
+def _draw_point(
+    prep: _Prepared, rng: np.random.Generator, domain_rng: random.Random
+) -> tuple[np.ndarray, list[float]]:
+    """`wrt` entries standard normal (float64); everything else inside its declared
+    domain, drawn by `symcheck.sampling` (the engine's domain sampler), as float64."""
     x = rng.standard_normal(len(prep.variables))
-    entries = [o for o in prep.others if isinstance(o, Indexed)]
-    scalars = [o for o in prep.others if not isinstance(o, Indexed)]
-    values = draw_values(rng, prep.scope, entries, scalars)
-    return x, [values[o] for o in prep.others]
+    if not prep.others:
+        return x, []
+    universe = Universe.from_scope(prep.scope)
+    for point in random_points(prep.others_exprs, universe, domain_rng, (prep.size,)):
+        if all(o in point.values for o in prep.others) and in_domain(point, universe):
+            return x, [float(point.values[o]) for o in prep.others]
+    raise NumericError("no point inside the declared domains was found")
 
 
 def _errors_at(prep: _Prepared, x: np.ndarray, others: list[float], h: float):
@@ -369,10 +317,11 @@ def run_gradient_check(
     for size in check.spec.sizes:
         prep = _prepare(check, size)
         rng = _rng(seed, size)
+        domain_rng = random.Random(1_000_003 * int(seed) + int(size))
         max_abs = 0.0
         max_rel = 0.0
         for _ in range(points):
-            x, others = _draw_point(prep, rng)
+            x, others = _draw_point(prep, rng, domain_rng)
             fd, closed = _errors_at(prep, x, others, STEP)
             abs_err = np.abs(fd - closed)
             rel_err = abs_err / np.maximum(1.0, np.maximum(np.abs(fd), np.abs(closed)))
@@ -400,7 +349,7 @@ def step_sweep(
     """(h, largest absolute error over components) for h = 1e-1 .. 1e-12 at one seeded point."""
     prep = _prepare(check, size)
     rng = _rng(seed, size, salt=1)
-    x, others = _draw_point(prep, rng)
+    x, others = _draw_point(prep, rng, random.Random(1_000_003 * int(seed) + int(size) + 7))
     out = []
     for h in SWEEP_STEPS:
         fd, closed = _errors_at(prep, x, others, h)

@@ -122,9 +122,9 @@ _TEXT_ESCAPES = {
     "&": r"\&",
     "#": r"\#",
     "%": r"\%",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
+    "_": r"\scus{}",
+    "~": r"\sctilde{}",
+    "^": r"\sccaret{}",
     "<": r"\textless{}",
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
@@ -432,6 +432,11 @@ PREAMBLE = r"""\documentclass[10pt,a4paper]{article}
   \let\xcancel\symcheck@cancel
   \let\cancelto\symcheck@cancelto}
 \makeatother
+% _ ~ ^ from the typewriter font: real glyphs (OT1 roman has none), so copy and
+% pdftotext give the characters back
+\newcommand\scus{{\ttfamily\char95}}
+\newcommand\sctilde{{\ttfamily\char126}}
+\newcommand\sccaret{{\ttfamily\char94}}
 \providecommand\dfrac[2]{\frac{#1}{#2}}
 \providecommand\intercal{\mathsf{T}}
 \providecommand\softmax{\operatorname{softmax}}

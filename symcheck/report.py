@@ -32,6 +32,7 @@ import csv
 import io
 import json
 import math
+import random
 import re
 import shutil
 import signal
@@ -41,15 +42,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
 
-import numpy as np
 import sympy
-from sympy import Indexed
 
 from . import latexdoc
 from .compiled import CompiledDocument, CompiledGradientCheck, Equation
-from .gradcheck import NumericError, draw_values, instantiate, run_gradient_check, step_sweep
+from .gradcheck import (
+    NumericError,
+    instantiate_definitions,
+    run_gradient_check,
+    step_sweep,
+    unfold,
+)
+from .indexcalc import parse_condition
 from .latexdoc import DocumentReport, MathRenderer, MathValidator, NumericSummary
 from .model import DocumentResult, GradientCheckResult, format_line
+from .sampling import Universe, in_domain, random_points, satisfies_facts
 
 TEX_PACKAGES = ("texlive-latex-base", "texlive-latex-recommended", "latexmk")
 NO_TEX_MESSAGE = (
@@ -234,45 +241,6 @@ def _eval_size(compiled: CompiledDocument) -> int:
     return max([EVAL_SIZE, *minimums])
 
 
-def _index_symbols(expr_syms: set, scope) -> list[sympy.Symbol]:
-    table = scope.table
-    known = set(table.index_ranges) | set(table.indices.values())
-    return sorted((s for s in expr_syms if s in known), key=lambda s: s.name)
-
-
-def _range_of(symbol, scope, size: int) -> tuple[int, int]:
-    bounds = scope.table.index_ranges.get(symbol)
-    if bounds is None:
-        return 1, size
-    sizes = {s: sympy.Integer(size) for s in scope.table.sizes.values()}
-    lower = sympy.sympify(bounds[0]).xreplace(sizes)
-    upper = sympy.sympify(bounds[1]).xreplace(sizes)
-    if not (lower.is_Integer and upper.is_Integer) or upper < lower:
-        return 1, size
-    return int(lower), int(upper)
-
-
-def _full_rows(scope, entries: set, size: int) -> dict[str, list[tuple]]:
-    """All entries of each present vector's rows (so that probability rows normalise
-    over every entry of the vector, not only those that appear)."""
-    extra: dict[str, list[tuple]] = {}
-    by_base: dict[str, list[Indexed]] = {}
-    for entry in entries:
-        by_base.setdefault(str(entry.base.label), []).append(entry)
-    for name, items in by_base.items():
-        decl = scope.table.declarations.get(name)
-        if decl is None or not decl.shape:
-            continue
-        last = [e.indices[-1] for e in items if e.indices[-1].is_Integer]
-        lower = 1 if not last or min(int(v) for v in last) >= 1 else min(int(v) for v in last)
-        rows = {tuple(e.indices[:-1]) for e in items}
-        extra[name] = [
-            (*row, sympy.Integer(k)) for row in sorted(rows, key=sympy.srepr)
-            for k in range(lower, lower + size)
-        ]
-    return extra
-
-
 def _to_float(value: sympy.Basic) -> float:
     number = complex(sympy.N(value, 30))
     if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
@@ -284,6 +252,29 @@ def _is_scalar_expr(obj) -> bool:
     return isinstance(obj, sympy.Expr) and not isinstance(obj, sympy.MatrixExpr) and not getattr(
         obj, "is_Matrix", False
     )
+
+
+def _describe(point, exprs) -> tuple[dict, dict, dict]:
+    """(sizes, indices, values) of a sampling point, restricted to what `exprs` use;
+    values are floats, arbitrary functions are shown as their chosen bodies."""
+    described = point.describe(exprs)
+    sizes = {str(k): int(v) for k, v in sorted(point.sizes.items(), key=lambda kv: str(kv[0]))}
+    indices = {
+        str(k): int(v) for k, v in sorted(point.indices.items(), key=lambda kv: str(kv[0]))
+    }
+    values: dict[str, object] = {}
+    for key, text in described.items():
+        if key in sizes or key in indices:
+            continue
+        if "(" in key:  # an arbitrary function, e.g. "g(x)": "x + 1"
+            values[key] = text
+    for key, value in point.values.items():
+        if str(key) in described:
+            try:
+                values[str(key)] = _to_float(value)
+            except (NumericError, TypeError):
+                values[str(key)] = str(value)
+    return sizes, indices, dict(sorted(values.items()))
 
 
 def evaluate_equation(
@@ -298,85 +289,46 @@ def evaluate_equation(
         out.reason = "not a scalar expression"
         return out
     scope = eq.scope
-    sizes = {s: sympy.Integer(size) for s in scope.table.sizes.values()}
-    lhs = eq.lhs.xreplace(sizes)
-    rhs = eq.rhs.xreplace(sizes)
-    condition = eq.chain_condition.xreplace(sizes) if eq.chain_condition is not None else None
-    free = set(lhs.free_symbols) | set(rhs.free_symbols)
-    if condition is not None:
-        free |= set(condition.free_symbols)
-    indices = _index_symbols(free, scope)
-    rng = np.random.default_rng([int(seed), int(ordinal), 7])
-    size_names = {name: size for name in sorted(scope.table.sizes)}
     try:
-        for n in range(points):
-            assign = {}
-            for _attempt in range(200):
-                assign = {
-                    i: sympy.Integer(int(rng.integers(lo, hi + 1)))
-                    for i in indices
-                    for lo, hi in [_range_of(i, scope, size)]
-                }
-                if condition is None:
+        with _time_limit(EQUATION_TIME_LIMIT):
+            case = parse_condition(eq.chain_condition)
+            rules = instantiate_definitions(scope.definitions, None)
+            lhs = unfold(eq.lhs, rules)
+            rhs = unfold(eq.rhs, rules)
+            universe = Universe.from_scope(scope)
+            rng = random.Random(1_000_003 * int(seed) + 7919 * int(ordinal) + 17)
+            found = random_points([lhs, rhs], universe, rng, (size,), case, attempts=20 * points)
+            for point in found:
+                if len(out.samples) >= points:
                     break
-                held = condition.xreplace(assign)
-                if held is sympy.true or held == True:  # noqa: E712
-                    break
-            else:
-                out.reason = "no index values satisfy the case condition"
-                out.samples = []
-                return out
-            with _time_limit(EQUATION_TIME_LIMIT):
-                left = instantiate(lhs, scope, size, assign)
-                right = instantiate(rhs, scope, size, assign)
+                if not (in_domain(point, universe) and satisfies_facts(point, universe)):
+                    continue
+                left = point.evaluate(lhs)
+                right = point.evaluate(rhs)
                 for side in (left, right):
-                    undefined = sorted(
-                        {type(f).__name__ for f in side.atoms(sympy.core.function.AppliedUndef)}
-                    )
-                    if undefined:
-                        raise NumericError(f"uses arbitrary function(s) {', '.join(undefined)}")
                     if side.has(sympy.Derivative, sympy.Sum, sympy.Product, sympy.Integral):
                         raise NumericError("an unevaluated derivative, sum or integral remains")
-                entries = left.atoms(Indexed) | right.atoms(Indexed)
-                scalars = {
-                    s
-                    for s in (left.free_symbols | right.free_symbols)
-                    if isinstance(s, sympy.Symbol)
-                }
-                for entry in entries:
-                    scalars.discard(entry.base.label)
-                    for index in entry.indices:
-                        scalars -= index.free_symbols
-                stray = [s for s in scalars if s.is_integer]
-                if stray:
-                    raise NumericError(
-                        "free integer symbol(s) " + ", ".join(sorted(s.name for s in stray))
+                    if side.free_symbols:
+                        names = ", ".join(sorted(str(s) for s in side.free_symbols))
+                        raise NumericError(f"free symbol(s) {names} left after sampling")
+                lv, rv = _to_float(left), _to_float(right)
+                abs_error = abs(lv - rv)
+                scale = max(abs(lv), abs(rv))
+                sizes, indices, values = _describe(point, [lhs, rhs])
+                out.samples.append(
+                    EquationSample(
+                        sample=len(out.samples),
+                        sizes=sizes,
+                        indices=indices,
+                        point=values,
+                        lhs=lv,
+                        rhs=rv,
+                        abs_error=abs_error,
+                        rel_error=abs_error / scale if scale > 0 else 0.0,
                     )
-                bad_entries = [e for e in entries if not all(i.is_Integer for i in e.indices)]
-                if bad_entries:
-                    raise NumericError(f"entry {bad_entries[0]} has a symbolic index")
-                values = draw_values(
-                    rng, scope, entries, scalars, extra_entries=_full_rows(scope, entries, size)
                 )
-                numeric = {k: sympy.Float(v, 30) for k, v in values.items()}
-                lv = _to_float(left.xreplace(numeric))
-                rv = _to_float(right.xreplace(numeric))
-            abs_error = abs(lv - rv)
-            scale = max(abs(lv), abs(rv))
-            rel_error = abs_error / scale if scale > 0 else 0.0
-            used = {str(k): v for k, v in values.items() if k in entries or k in scalars}
-            out.samples.append(
-                EquationSample(
-                    sample=n,
-                    sizes=dict(size_names),
-                    indices={str(k): int(v) for k, v in sorted(assign.items(), key=lambda kv: kv[0].name)},
-                    point=dict(sorted(used.items())),
-                    lhs=lv,
-                    rhs=rv,
-                    abs_error=abs_error,
-                    rel_error=rel_error,
-                )
-            )
+        if not out.samples:
+            out.reason = "no sample point inside the declared domains"
     except _Timeout:
         out.reason = f"evaluation took longer than {EQUATION_TIME_LIMIT:.0f} s"
         out.samples = []
@@ -489,15 +441,17 @@ CSV_COLUMNS = (
 )
 
 
-def _num(value: Optional[float]) -> str:
+def _num(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return str(value)
     return repr(float(value))  # shortest round-trip form
 
 
-def _json_num(value: Optional[float]):
-    if value is None:
-        return None
+def _json_num(value):
+    if value is None or isinstance(value, str):
+        return value
     value = float(value)
     if math.isfinite(value):
         return value
@@ -506,7 +460,7 @@ def _json_num(value: Optional[float]):
 
 def _pairs(mapping: dict) -> str:
     return "; ".join(
-        f"{k}={_num(v) if isinstance(v, float) else v}" for k, v in mapping.items()
+        f"{k}={_num(v) if isinstance(v, (int, float)) else v}" for k, v in mapping.items()
     )
 
 
