@@ -20,15 +20,16 @@ strategy, never the decision.
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from dataclasses import dataclass, replace
 from typing import Callable, Optional, Sequence
 
 import sympy
-from sympy import Expr, Integer, Sum, Symbol
+from sympy import Expr, Integer, KroneckerDelta, Sum, Symbol
 
-from .canonical import Rules, Unfolder, canonical, index_facts, rules_from_scope
+from .canonical import Rules, Unfolder, index_facts, rules_from_scope
 from .compiled import Equation
 from .indexcalc import Condition, parse_condition, rename_bound
 from .limits import StepTimeout, time_limit
@@ -185,20 +186,26 @@ def _conditional_or_refuted(work: Work, sides, general: Finding) -> Decision:
 
 
 def _first_holding_case(work: Work, sides) -> Optional[tuple[Condition, Finding]]:
-    for candidate in _candidate_conditions(work.universe, sides):
+    for candidate in _candidate_conditions(work, sides):
         under = _assess(work, sides, candidate, _QUICK_RUNGS)
         if under is not None and under.verdict.holds:
             return candidate, under
     return None
 
 
-def _candidate_conditions(universe: Universe, sides: Sequence[Expr]) -> list[Condition]:
-    indices = sorted({s for side in sides for s in side.free_symbols if s in universe.ranges}, key=str)
+def _candidate_conditions(work: Work, sides: Sequence[Expr]) -> list[Condition]:
+    """i = j for free indices both in the difference; i != j only where a delta or a
+    case distinction mentions both (nothing else can depend on it)."""
+    canon = work.canonical_sides(sides, Condition()) or sides
+    difference = canon[0] - canon[1]
+    indices = sorted((s for s in difference.free_symbols if s in work.universe.ranges), key=str)
+    cases = [c.free_symbols for c in difference.atoms(KroneckerDelta, sympy.Piecewise)]
     found = []
     for n, first in enumerate(indices):
         for second in indices[n + 1:]:
             found.append(parse_condition(sympy.Eq(first, second)))
-            found.append(parse_condition(sympy.Ne(first, second)))
+            if any({first, second} <= mentioned for mentioned in cases):
+                found.append(parse_condition(sympy.Ne(first, second)))
     return found
 
 
@@ -211,20 +218,10 @@ def _stages(work: Work, sides, canon) -> str:
     return "+".join(stages) or "as written"
 
 
-def _canonical_sides(work: Work, sides: Sequence[Expr], case: Condition) -> Optional[tuple[Expr, ...]]:
-    """Both sides in canonical form under `case` (computed once per case)."""
-    key = ("canonical", tuple(sides), case)
-    if key not in work.cache:
-        work.cache[key] = work.guarded(
-            "index calculus", lambda: tuple(canonical(s, work.universe, work.rules, case) for s in sides), 0.2
-        )
-    return work.cache[key]
-
-
 def _symbolic(prover: Callable) -> Callable:
     """A rung proving the canonical difference 0 with `prover`."""
     def rung(work: Work, sides: Sequence[Expr], case: Condition) -> Optional[Finding]:
-        canon = _canonical_sides(work, sides, case)
+        canon = work.canonical_sides(sides, case)
         proof = None if canon is None else prover(work, canon[0] - canon[1])
         if proof is None:
             return None
@@ -234,9 +231,14 @@ def _symbolic(prover: Callable) -> Callable:
     return rung
 
 
+def _unconfirmed_counterexample(work: Work, sides: Sequence[Expr], case: Condition) -> Optional[Finding]:
+    """Rules a guessed condition out; never reported, so not re-checked."""
+    return find_counterexample(work, sides, case, confirm=False)
+
+
 _CHEAP_PROOF, _SIMPLIFY_PROOF = _symbolic(prove_zero_cheaply), _symbolic(prove_zero_by_simplify)
 _FULL_RUNGS = (_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, prove_for_sizes, numeric_check)
-_QUICK_RUNGS = (_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, numeric_check)  # guessed conditions
+_QUICK_RUNGS = (_CHEAP_PROOF, _unconfirmed_counterexample)  # guessed conditions: cheap proofs only
 
 
 def _assess(work: Work, sides: Sequence[Expr], case: Condition, rungs=_FULL_RUNGS) -> Optional[Finding]:
@@ -439,26 +441,28 @@ def _violates(number: Expr, strict: bool) -> bool:
     return bool(number <= 0) if strict else bool(number < 0)
 
 
-def _recheck_sign(work: Work, point, strict: bool) -> Optional[Counterexample]:
-    """Confirm a sign violation from scratch: inside the domain, exact or with margin."""
+def _recheck_sign(work: Work, point, unfolded: Expr, strict: bool) -> Optional[Counterexample]:
+    """Confirm a sign violation: evaluated afresh with more digits, exact or with margin,
+    at a point inside the domain."""
+    value = point.evaluate(unfolded, fresh=True)
     if not (in_domain(point, work.universe) and satisfies_facts(point, work.universe)):
         return None
-    fresh = Unfolder(work.rules)(work.lhs)
-    value = point.evaluate(fresh)
     if not value.is_Rational:
         number = sympy.N(value, work.settings.precision + EXTRA_DIGITS)
         if not (number.is_real and number < -DIFFERENT_MARGIN * max(1, abs(number))):
             return None
     elif not _violates(value, strict):
         return None
-    return Counterexample(point.describe([fresh]), show_value(value), _SIGN_WORDS[strict])
+    return Counterexample(point.describe([unfolded]), show_value(value), _SIGN_WORDS[strict])
 
 
 def _sample_sign(work: Work, unfolded: Expr, strict: bool) -> Optional[Decision]:
+    """Small exact points, then seeded random ones, until `samples` points have the sign."""
     settings = work.settings
-    points = list(exact_points([unfolded], work.universe)) + list(
+    points = itertools.chain(
+        exact_points([unfolded], work.universe),
         random_points([unfolded], work.universe, random.Random(settings.seed), settings.sizes,
-                      attempts=2 * settings.samples)
+                      attempts=2 * settings.samples),
     )
     checked = 0
     for point in points:
@@ -466,15 +470,15 @@ def _sample_sign(work: Work, unfolded: Expr, strict: bool) -> Optional[Decision]
         if comparison is None:
             continue
         if _violates(sympy.N(comparison.lhs, settings.precision), strict):
-            cex = _recheck_sign(work, point, strict)
+            cex = _recheck_sign(work, point, unfolded, strict)
             if cex is not None:
                 return _decision(Verdict.REFUTED, "counterexample",
                                  f"declared {_SIGN_WORDS[strict]}, but an entry is not", counterexample=cex)
             continue
         checked += 1
-    if checked >= settings.samples:
-        return _decision(Verdict.NUMERIC, f"numeric {checked} pts @{settings.precision} digits",
-                         f"entries are {_SIGN_WORDS[strict]} at {checked} points (evidence)")
+        if checked >= settings.samples:
+            return _decision(Verdict.NUMERIC, f"numeric {checked} pts @{settings.precision} digits",
+                             f"entries are {_SIGN_WORDS[strict]} at {checked} points (evidence)")
     return None
 
 

@@ -7,12 +7,13 @@ over a known range. The rewrites:
 
 - bound variables renamed canonically (`_k0`, `_k1`, ... by nesting depth) so that sums
   written with different letters compare equal;
-- sums split over terms, factors free of the summation index pulled out, a summand free
-  of it multiplied by the number of terms;
+- sums split over terms (exponentials and logs in a term brought to one form first),
+  factors free of the summation index pulled out, a summand free of it multiplied by the
+  number of terms; the log of a product of positive factors is the sum of their logs;
 - ``Sum(KroneckerDelta(k, e) * f(k), (k, lo, hi))`` -> ``f(e)`` when e's range lies in
   lo..hi (0 when it lies outside);
 - ``Sum(y[k], (k, lo, hi))`` -> 1 for a probability / one-hot vector y whose declared
-  range is lo..hi;
+  range is lo..hi; sums over a short concrete range written out term by term;
 - Kronecker deltas and piecewise conditions decided from the ranges and known
   inequalities; ``Piecewise((A, Eq(i, j)), (B, True))`` -> ``KroneckerDelta(i, j)*A +
   (1 - KroneckerDelta(i, j))*B`` for integers i, j.
@@ -45,6 +46,7 @@ Range = tuple[Expr, Expr]
 Truth = Optional[bool]
 
 BOUND_PREFIX = "_k"
+WRITE_OUT_LIMIT = 16  # sums over a concrete range of at most this many terms are written out
 
 
 @dataclass(frozen=True)
@@ -323,9 +325,28 @@ def _normalize_sum(expr: Sum, facts: IndexFacts) -> Expr:
         bounds.append((variable, lower, upper))
     result = _normalize(expr.function, inner)
     for variable, lower, upper in bounds:
-        terms = Add.make_args(sympy.expand_mul(result))
+        terms = [t for term in Add.make_args(sympy.expand_mul(result)) for t in Add.make_args(_term_form(term))]
         result = Add(*[_sum_term(term, variable, lower, upper, inner) for term in terms])
     return result
+
+
+def _term_form(term: Expr) -> Expr:
+    """One form for a summand's term, so factors free of the summation index can be pulled
+    out: exp(-o) exp(o) -> 1, exp(a + b) -> exp(a) exp(b), and logs of positive products
+    and powers expanded (SymPy's assumptions decide positivity)."""
+    if term.has(sympy.exp):
+        term = sympy.expand_power_exp(sympy.powsimp(term, combine="exp"))
+    if term.has(sympy.log):
+        term = sympy.expand_mul(sympy.expand_log(term))
+    return term
+
+
+def _normalize_log(expr: sympy.log, facts: IndexFacts) -> Expr:
+    """log of a product of positive factors -> sum of their logs."""
+    argument = _normalize(expr.args[0], facts)
+    if isinstance(argument, Product) and argument.function.is_positive:
+        return _normalize(Sum(sympy.log(argument.function), *argument.limits), facts)
+    return sympy.log(argument)
 
 
 def _sum_term(term: Expr, k: Symbol, lower: Expr, upper: Expr, facts: IndexFacts) -> Expr:
@@ -338,6 +359,9 @@ def _sum_term(term: Expr, k: Symbol, lower: Expr, upper: Expr, facts: IndexFacts
         return free * collapsed
     if _sums_to_one(bound, k, lower, upper, facts):
         return free
+    count = upper - lower + 1
+    if lower.is_Integer and count.is_Integer and 0 <= count <= WRITE_OUT_LIMIT:
+        return free * _normalize(Add(*[bound.xreplace({k: lower + n}) for n in range(int(count))]), facts)
     return free * Sum(bound, (k, lower, upper))
 
 
@@ -428,6 +452,7 @@ _HANDLERS: dict[type, Callable[[Expr, IndexFacts], Expr]] = {
     KroneckerDelta: _normalize_delta,
     Pow: _normalize_power,
     Piecewise: _normalize_piecewise,
+    sympy.log: _normalize_log,
 }
 
 

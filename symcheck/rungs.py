@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
 import sympy
 from sympy import Expr, Product, Sum, Symbol
 
-from .canonical import Rules, Unfolder
+from .canonical import Rules, canonical
 from .indexcalc import Condition, IndexFacts, delta_cases, eliminate_normalized, free_deltas, sign_of
 from .limits import remaining, run_limited
 from .model import Counterexample, Verdict
@@ -78,6 +78,17 @@ class Work:
         the ladder ends with its own reasons rather than at the step's limit)."""
         return min(self.settings.step_timeout * fraction, max(0.9 * remaining(), 0.0))
 
+    def canonical_sides(self, sides: Sequence[Expr], case: Condition) -> Optional[tuple[Expr, ...]]:
+        """Both sides in canonical form under `case`, computed once per case; a case starts
+        from the general canonical forms (equal to the sides, and already simplified)."""
+        key = ("canonical", tuple(sides), case)
+        if key not in self.cache:
+            start = (self.canonical_sides(sides, Condition()) if case else None) or sides
+            self.cache[key] = self.guarded(
+                "index calculus", lambda: tuple(canonical(s, self.universe, self.rules, case) for s in start), 0.2
+            )
+        return self.cache[key]
+
     def guarded(self, label: str, function: Callable[[], object], fraction: float) -> Optional[object]:
         """`function()` within its budget; None (noted) on timeout or SymPy error."""
         seconds = self.budget(fraction)
@@ -102,15 +113,15 @@ def _outermost_sums(expr: Expr) -> set[Expr]:
 
 
 def _sum_assumptions(total: Expr, facts: IndexFacts) -> dict[str, bool]:
-    if not isinstance(total, Sum) or len(total.limits) != 1:
-        return {"real": True} if total.is_real else {}
-    (_, lower, upper), = total.limits
-    nonempty = sign_of(upper - lower, facts) is True
-    if total.function.is_positive and nonempty:
+    """Signs a sum or product is known to have: a sum of positive terms over a nonempty
+    range is positive; a product of positive factors is positive."""
+    function = total.function
+    nonempty = all(sign_of(upper - lower, facts) is True for _, lower, upper in total.limits)
+    if function.is_positive and (nonempty or isinstance(total, Product)):
         return {"positive": True}
-    if total.function.is_nonnegative:
+    if function.is_nonnegative and isinstance(total, Sum):
         return {"nonnegative": True}
-    return {"real": True} if total.function.is_real else {}
+    return {"real": True} if function.is_real else {}
 
 
 def atomize(expr: Expr, facts: IndexFacts) -> Expr:
@@ -208,18 +219,18 @@ def show_value(value: Expr) -> str:
     return f"{exact} ≈ {approximate}" if len(exact) <= 40 else approximate
 
 
-def recheck(work: Work, point: Point, condition: Condition) -> Optional[Counterexample]:
-    """Confirm a counterexample from scratch: the point lies in the domain, satisfies the
-    condition and the given facts, and the freshly unfolded sides differ with margin."""
+def recheck(work: Work, point: Point, condition: Condition, sides: Sequence[Expr]) -> Optional[Counterexample]:
+    """Confirm a counterexample independently of the search: the point lies in the domain,
+    satisfies the condition and the given facts, and the unfolded sides (before any index
+    calculus), evaluated afresh with more digits, differ with margin."""
     if not (condition.admits(point.indices) and in_domain(point, work.universe)):
         return None
-    if not satisfies_facts(point, work.universe, work.settings.precision):
-        return None
-    unfold = Unfolder(work.rules)
-    lhs, rhs = unfold(work.lhs), unfold(work.rhs)
+    lhs, rhs = sides
     comparison = compare_at(point, lhs, rhs, work.settings.precision + EXTRA_DIGITS, fresh=True)
     if comparison is None or not comparison.different:
         return None
+    if not (in_domain(point, work.universe) and satisfies_facts(point, work.universe, work.settings.precision)):
+        return None  # values drawn during the evaluation are checked too
     return Counterexample(point.describe([lhs, rhs]), show_value(comparison.lhs), show_value(comparison.rhs))
 
 
@@ -228,15 +239,22 @@ def _refuted(cex: Counterexample, strategy: str, condition: Condition) -> Findin
     return Finding(Verdict.REFUTED, strategy, f"the sides differ at a point inside the domain{where}", cex)
 
 
-def find_counterexample(work: Work, sides: Sequence[Expr], condition: Condition) -> Optional[Finding]:
-    """Small exact points first (distinct indices unless the condition says otherwise)."""
+def find_counterexample(
+    work: Work, sides: Sequence[Expr], condition: Condition, confirm: bool = True
+) -> Optional[Finding]:
+    """Small exact points (distinct indices unless the condition says otherwise), searched
+    on the canonical forms (cheaper: deltas collapsed) and re-checked from scratch."""
+    searched = work.canonical_sides(sides, condition) or sides
+
     def search() -> Optional[Finding]:
-        for point in exact_points(sides, work.universe, condition):
-            comparison = compare_at(point, *sides, work.settings.precision)
-            if comparison is not None and comparison.different:
-                cex = recheck(work, point, condition)
-                if cex is not None:
-                    return _refuted(cex, "counterexample", condition)
+        needed = [*searched, *sides] if confirm else searched  # the re-check evaluates the sides
+        for point in exact_points(needed, work.universe, condition):
+            comparison = compare_at(point, *searched, work.settings.precision)
+            if comparison is None or not comparison.different:
+                continue
+            cex = recheck(work, point, condition, sides) if confirm else Counterexample({}, "", "")
+            if cex is not None:
+                return _refuted(cex, "counterexample", condition)
         return None
 
     return work.guarded("counterexample search", search, 0.2)
@@ -340,7 +358,7 @@ def numeric_check(work: Work, sides: Sequence[Expr], condition: Condition) -> Op
             if comparison is None:
                 continue
             if comparison.different:
-                cex = recheck(work, point, condition)
+                cex = recheck(work, point, condition, sides)
                 return _refuted(cex, "counterexample (random point)", condition) if cex else None
             agreeing += comparison.equal
             if agreeing >= settings.samples:

@@ -116,12 +116,18 @@ def size_minimums(scope: Scope) -> dict[Symbol, int]:
 
 @dataclass(frozen=True)
 class Point:
-    """Concrete sizes, indices, functions and values."""
+    """Concrete sizes, indices, functions and values.
+
+    Vectors in a constrained domain (probability, one-hot) are filled completely when the
+    point is built; other values are drawn when an evaluation first needs them (`fill`),
+    so one point serves both the cheap canonical forms and the full re-check.
+    """
 
     sizes: Mapping[Symbol, int]
     indices: Mapping[Symbol, int]
     functions: Mapping[FunctionClass, Lambda]
-    values: Mapping[Expr, Expr]
+    values: dict[Expr, Expr]
+    fill: Optional[Callable[[Expr], Expr]] = field(default=None, compare=False, repr=False)
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def structure(self, expr: Expr) -> Expr:
@@ -134,11 +140,20 @@ class Point:
         """The exact value of `expr` at this point (may still need evalf); `fresh` skips
         the cache (for re-checks)."""
         concrete = structure(expr, self.sizes, self.indices, self.functions) if fresh else self.structure(expr)
-        return concrete.xreplace(dict(self.values))
+        self._complete(concrete)
+        return sympy.sympify(concrete.xreplace(self.values))
+
+    def _complete(self, concrete: Expr) -> None:
+        if self.fill is None:
+            return
+        for atom in sorted(_value_atoms(concrete) - set(self.values), key=str):
+            self.values[atom] = self.fill(atom)
 
     def describe(self, exprs: Iterable[Expr] = ()) -> dict[str, str]:
         """Names to values, for a report; with `exprs`, only the values they use."""
-        used = _atoms(exprs, self) if exprs else set(self.values)
+        used = set(self.values)
+        if exprs:
+            used = set().union(*(_value_atoms(self.structure(e)) for e in exprs))
         described = {str(k): str(v) for k, v in sorted({**self.sizes, **self.indices}.items(), key=_by_name)}
         for function, body in sorted(self.functions.items(), key=lambda item: str(item[0])):
             variables = _variables(len(body.variables))
@@ -147,6 +162,14 @@ class Point:
             if key in used:
                 described[str(key)] = str(value)
         return described
+
+
+def _value_atoms(concrete: Expr) -> set[Expr]:
+    """What takes a value in a structured expression: entries with concrete indices and
+    the remaining free symbols (not the labels of indexed names)."""
+    entries = {e for e in concrete.atoms(Indexed) if all(i.is_Integer for i in e.indices)}
+    labels = {e.base.label for e in concrete.atoms(Indexed)}
+    return entries | {s for s in concrete.free_symbols if not isinstance(s, Indexed)} - labels
 
 
 def _by_name(item: tuple) -> str:
@@ -200,14 +223,6 @@ def _write_out(function: Expr, limits: list, combine: Callable) -> Optional[Expr
             return None
         terms.append(term)
     return combine(*terms)
-
-
-def _atoms(exprs: Iterable[Expr], point: Point) -> set[Expr]:
-    found: set[Expr] = set()
-    for expr in exprs:
-        concrete = point.structure(expr)
-        found |= concrete.atoms(Indexed) | concrete.free_symbols
-    return found - {entry.base.label for entry in found if isinstance(entry, Indexed)}
 
 
 # ---------------------------------------------------------------- choosers
@@ -340,18 +355,27 @@ def random_points(
 def build_point(
     exprs: Sequence[Expr], universe: Universe, condition: Condition, chooser: _Chooser
 ) -> Optional[Point]:
-    """A point for `exprs`, or None when the choices violate the domain or condition."""
+    """A point for `exprs`, or None when the choices violate the domain or condition.
+    What the expressions need is read from them symbolically (nothing is expanded)."""
     indices = free_indices(exprs, universe, condition)
     sizes = _choose_sizes(exprs, indices, universe, chooser)
     index_values = _choose_indices(indices, sizes, universe, condition, chooser)
     if index_values is None:
         return None
     functions = _choose_functions(exprs, chooser)
-    concrete = [structure(e, sizes, index_values, functions) for e in exprs]
-    values = _choose_values(concrete, sizes, universe, chooser)
-    if values is None:
-        return None
-    return Point(sizes, index_values, functions, values)
+    ordinal = itertools.count()
+    values: dict[Expr, Expr] = {}
+    for base in sorted({entry.base for e in exprs for entry in e.atoms(Indexed)}, key=str):
+        values.update(_vector(base, sizes, universe, chooser))
+    return Point(sizes, index_values, functions, values, lambda atom: _fill(atom, universe, chooser, ordinal))
+
+
+def _fill(atom: Expr, universe: Universe, chooser: _Chooser, ordinal: Iterator[int]) -> Expr:
+    """A value for an entry or scalar first needed by an evaluation."""
+    if isinstance(atom, Indexed):
+        domain = universe.domain(str(atom.base.label))
+        return chooser.scalar(_ENTRY_DOMAIN.get(domain, domain), next(ordinal))
+    return chooser.scalar(_scalar_domain(atom, universe), next(ordinal))
 
 
 def free_indices(exprs: Sequence[Expr], universe: Universe, condition: Condition) -> list[Symbol]:
@@ -419,24 +443,6 @@ def _choose_functions(exprs: Sequence[Expr], chooser: _Chooser) -> dict[Function
     return {f: chooser.function(n, arities[f]) for n, f in enumerate(sorted(arities, key=str))}
 
 
-def _choose_values(concrete: Sequence[Expr], sizes, universe: Universe, chooser: _Chooser):
-    entries = set().union(*(e.atoms(Indexed) for e in concrete))
-    if any(not index.is_Integer for entry in entries for index in entry.indices):
-        return None
-    values: dict[Expr, Expr] = {}
-    by_base: dict[sympy.IndexedBase, list[Indexed]] = {}
-    for entry in entries:
-        by_base.setdefault(entry.base, []).append(entry)
-    ordinal = itertools.count()
-    for base in sorted(by_base, key=str):
-        values.update(_base_values(base, by_base[base], sizes, universe, chooser, ordinal))
-    labels = {entry.base.label for entry in entries}
-    scalars = set().union(*(e.free_symbols for e in concrete)) - set(values) - labels
-    for symbol in sorted(scalars, key=str):
-        values[symbol] = chooser.scalar(_scalar_domain(symbol, universe), next(ordinal))
-    return values
-
-
 def _scalar_domain(symbol: Symbol, universe: Universe) -> Domain:
     name = str(symbol)
     if name in universe.table.declarations:
@@ -446,21 +452,10 @@ def _scalar_domain(symbol: Symbol, universe: Universe) -> Domain:
     return Domain.NONNEGATIVE if symbol.is_nonnegative else Domain.REAL
 
 
-def _base_values(base, entries, sizes, universe: Universe, chooser: _Chooser, ordinal) -> dict[Expr, Expr]:
+def _vector(base: sympy.IndexedBase, sizes, universe: Universe, chooser: _Chooser) -> dict[Expr, Expr]:
+    """All entries of a declared vector/matrix in a constrained domain (each line sums to 1)."""
     name = str(base.label)
-    domain = universe.domain(name)
-    filled = _vector(name, domain, sizes, universe, chooser)
-    entry_domain = _ENTRY_DOMAIN.get(domain, domain)
-    values = {}
-    for entry in sorted(entries, key=str):
-        key = tuple(int(i) for i in entry.indices)
-        values[entry] = filled[key] if key in filled else chooser.scalar(entry_domain, next(ordinal))
-    return values
-
-
-def _vector(name: str, domain: Domain, sizes, universe: Universe, chooser: _Chooser) -> dict:
-    """All entries of a declared vector/matrix in a constrained domain, keyed by indices."""
-    shape = universe.shape(name)
+    domain, shape = universe.domain(name), universe.shape(name)
     if domain not in _ENTRY_DOMAIN or not shape:
         return {}
     dims = [_concrete(axis, sizes) for axis in shape]
@@ -470,9 +465,8 @@ def _vector(name: str, domain: Domain, sizes, universe: Universe, chooser: _Choo
     filled = {}
     outer_axes = [range(lo, lo + d) for lo, d in zip(lowers[:-1], dims[:-1])]
     for outer in itertools.product(*outer_axes):
-        line = _line(domain, dims[-1], chooser)
-        for offset, value in enumerate(line):
-            filled[outer + (lowers[-1] + offset,)] = value
+        for offset, value in enumerate(_line(domain, dims[-1], chooser)):
+            filled[base[outer + (lowers[-1] + offset,)]] = value
     return filled
 
 

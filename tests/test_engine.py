@@ -11,9 +11,12 @@ from sympy import Derivative, Eq, KroneckerDelta, Matrix, MatrixSymbol, Ne, Piec
 
 from symcheck import engine, rungs
 from symcheck.engine import Settings, check_definition, check_shapes, decide, decide_equation
+from symcheck.canonical import rules_from_scope
 from symcheck.compiled import Equation
+from symcheck.indexcalc import Condition, parse_condition
 from symcheck.limits import StepTimeout, remaining, run_limited, time_limit
 from symcheck.model import Verdict
+from symcheck.sampling import Point, Universe
 from symcheck.symbols import CompiledDefinition, Scope
 
 from .engine_fixtures import softmax_world
@@ -242,7 +245,7 @@ def test_error_in_index_calculus_falls_through(w, monkeypatch):
     def broken(*args, **kwargs):
         raise StopIteration
 
-    monkeypatch.setattr(engine, "canonical", broken)
+    monkeypatch.setattr(rungs, "canonical", broken)
     jacobian = (Derivative(w.S[w.i], w.a[w.j]), w.S[w.i] * (KroneckerDelta(w.i, w.j) - w.S[w.j]))
     decision = decide(*jacobian, w.scope, settings=Settings(sizes=(1, 2, 3)))
     assert (decision.verdict, decision.sizes) == (Verdict.PROVED_FOR_SIZES, (1, 2, 3))
@@ -256,6 +259,27 @@ def test_counterexamples_must_survive_the_recheck(w, monkeypatch):
     assert decide(*plus, quotient).verdict is Verdict.UNKNOWN
     off_diagonal = decide(Derivative(w.S[w.i], w.a[w.j]), -w.S[w.j] * w.S[w.i], w.scope)
     assert off_diagonal.verdict is Verdict.UNKNOWN
+
+
+def test_recheck_rejects_points_outside_the_domain_or_the_condition(w):
+    universe, rules = Universe.from_scope(w.bare), rules_from_scope(w.bare)
+    total = (Sum(w.p[w.l], (w.l, 1, w.K)), sympy.Integer(1))
+    work = engine._work(*total, universe, rules, FAST)
+    half, third = sympy.Rational(1, 2), sympy.Rational(1, 3)
+    assert rungs.recheck(work, Point({w.K: 2}, {}, {}, {w.p[1]: half, w.p[2]: third}), Condition(), total) is None
+    entries = (w.a[w.i], w.a[w.j])
+    cases = engine._work(*entries, universe, rules, FAST)
+    equal = Point({w.N: 2}, {w.i: 1, w.j: 1}, {}, {w.a[1]: 0})
+    different = Point({w.N: 2}, {w.i: 1, w.j: 2}, {}, {w.a[1]: 0, w.a[2]: 1})
+    assert rungs.recheck(cases, different, parse_condition(Ne(w.i, w.j)), entries) is not None
+    assert rungs.recheck(cases, different, parse_condition(Eq(w.i, w.j)), entries) is None
+    assert rungs.recheck(cases, equal, Condition(), entries) is None  # equal there: no counterexample
+
+
+def test_only_provably_positive_sums_are_treated_as_positive(w):
+    real_sum = Sum(w.a[w.k], (w.k, 1, w.N))
+    assert decide(sympy.sqrt(w.Z**2), w.Z, w.bare).verdict is Verdict.PROVED
+    assert decide(sympy.sqrt(real_sum**2), real_sum, w.bare).verdict is Verdict.REFUTED
 
 
 def test_decisions_are_deterministic(w):

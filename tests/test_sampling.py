@@ -48,9 +48,10 @@ def test_first_exact_probability_vector_is_small(w, universe):
 
 def test_positive_scalars_are_positive_and_reals_start_small(w, universe):
     for point in exact_points([w.u + w.x], universe):
+        point.evaluate(w.u + w.x)  # scalars are drawn when first needed
         assert point.values[w.u] > 0
     first = next(exact_points([w.x], universe))
-    assert first.values[w.x] == 0
+    assert first.evaluate(w.x) == 0
 
 
 def test_indices_are_in_range_distinct_first_and_follow_conditions(w, universe):
