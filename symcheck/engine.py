@@ -3,19 +3,23 @@
 For a scalar equation lhs = rhs in a `Scope` (soundness first: only an exact symbolic
 zero, or an exhaustive check, proves):
 
-1. canonicalize (`canonical`): unfold definitions, evaluate derivatives, index calculus
-   with the declared ranges and vector facts (`indexcalc`);
-2. proved: canonical lhs - rhs is exactly 0 (`rungs.prove_zero`);
-3. a quick search for an exact counterexample at small points (`rungs.find_counterexample`);
-4. proved-for-sizes: 0 exactly for every size 1..8 and index value (`rungs.prove_for_sizes`);
-5. numeric: equal at >= 20 random points at 50 digits (`rungs.numeric_check`);
-6. conditional: not equal in general (a counterexample) but equal under i = j or i != j
+1. canonicalize: unfold definitions and evaluate derivatives (`canonical.Unfolder`), then
+   the index calculus with the declared ranges and vector facts (`indexcalc`);
+2. proved: the canonical lhs - rhs is exactly 0 by cheap tests (`rungs.prove_zero_cheaply`:
+   expand, cancel, expand_log, a case split on Kronecker deltas);
+3. refuted: an exact counterexample at small points, re-checked (`rungs.find_counterexample`);
+4. proved: SymPy's simplify brings the difference to 0 (`rungs.prove_zero_by_simplify`);
+5. proved-for-sizes: 0 exactly for every size 1..8 and index value (`rungs.prove_for_sizes`);
+6. numeric: equal at >= 20 random points at 50 digits, else refuted at a re-checked random
+   point (`rungs.numeric_check`);
+7. conditional: not equal in general (a counterexample) but equal under i = j or i != j
    for a pair of free indices, the chain's own condition first;
-7. refuted: the re-checked counterexample; unknown: nothing decided in time.
+8. unknown: nothing decided in time.
 
-Matrix equations are compared shape first, then entry-wise (`matrixcalc`).
-Every decision runs under `limits.time_limit(settings.step_timeout)`; SymPy errors end a
-strategy, never the decision.
+Matrix equations are compared shape first, then entry-wise (`matrixcalc`). Definitions
+are checked against their target's declared domain.
+Every decision runs under `limits.time_limit(settings.step_timeout)`, each strategy under
+a share of it; SymPy errors end a strategy, never the decision.
 """
 
 from __future__ import annotations
@@ -33,7 +37,16 @@ from .canonical import Rules, Unfolder, index_facts, rules_from_scope
 from .compiled import Equation
 from .indexcalc import Condition, parse_condition, rename_bound
 from .limits import StepTimeout, time_limit
-from .matrixcalc import EntryWriter, ShapeMismatch, Unsupported, has_inferred_order, is_matrix, shape_of, show
+from .matrixcalc import (
+    EntryWriter,
+    ShapeMismatch,
+    Unsupported,
+    has_inferred_order,
+    index_elements,
+    is_matrix,
+    shape_of,
+    show,
+)
 from .model import Counterexample, Decision, Domain, Verdict
 from .rungs import (
     DIFFERENT_MARGIN,
@@ -135,6 +148,8 @@ def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -
     if is_matrix(lhs) or is_matrix(rhs):
         return _decide_matrix(lhs, rhs, scope, case, settings)
     universe, rules = Universe.from_scope(scope), rules_from_scope(scope)
+    writer = EntryWriter(universe)
+    lhs, rhs = index_elements(lhs, writer), index_elements(rhs, writer)
     return _decide_scalar(lhs, rhs, universe, rules, case, settings)
 
 

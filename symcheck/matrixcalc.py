@@ -25,6 +25,7 @@ from sympy import Derivative, Expr, Integer, KroneckerDelta, MatrixBase, MatrixE
 from sympy.functions.elementary.complexes import transpose as TransposeFunction
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.hadamard import HadamardPower, HadamardProduct
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .sampling import Universe
 
@@ -270,3 +271,17 @@ _ENTRIES: dict[type, Callable[[EntryWriter, Expr, Expr, Expr], Expr]] = {
     sympy.OneMatrix: lambda w, e, r, c: Integer(1),
     Derivative: EntryWriter.derivative_entry,
 }
+
+
+def index_elements(expr: Expr, writer: EntryWriter) -> Expr:
+    """SymPy's 0-based ``MatrixElement(p, i, 0)`` as the document's entry ``p[i + 1]``
+    (the IndexedBase of the same name, so definitions and domains apply)."""
+    if not expr.has(MatrixElement):
+        return expr
+
+    def document_entry(element: MatrixElement) -> Expr:
+        matrix, row, col = element.args
+        rows, cols = shape_of(matrix)
+        return writer.entry(matrix, row + writer.lower(rows), col + writer.lower(cols))
+
+    return expr.replace(lambda e: isinstance(e, MatrixElement), document_entry)

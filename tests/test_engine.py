@@ -172,6 +172,13 @@ def test_matrix_jacobian_is_compared_entrywise(w):
     assert decide(Derivative(S, a), sympy.DiagMatrix(S) - S.T * S, w.scope).verdict is Verdict.REFUTED
 
 
+def test_sympy_matrix_elements_are_the_documents_entries(w):
+    S = MatrixSymbol("S", w.N, 1)
+    element = (S * S.T)[w.i - 1, w.j - 1]  # SymPy's 0-based entry of the outer product
+    assert decide(element, w.S[w.i] * w.S[w.j], w.scope).verdict is Verdict.PROVED
+    assert decide(S[w.i - 1, 0], exp(w.a[w.i]) / w.Z, w.scope).verdict is Verdict.PROVED
+
+
 def test_explicit_matrix_fixes_the_size(w):
     p = MatrixSymbol("p", w.K, 1)
     q = [w.p[n] for n in (1, 2, 3)]
