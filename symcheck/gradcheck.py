@@ -136,12 +136,12 @@ def _apply(expr: sympy.Basic, rule: _Rule) -> sympy.Basic:
             lambda e: _bind(rule, e.indices),
         )
     if rule.kind == "symbol":
-        mapping = {
-            s: rule.body
-            for s in expr.free_symbols
-            if isinstance(s, sympy.Symbol) and s.name == rule.name
-        }
-        return expr.xreplace(mapping) if mapping else expr
+        targets = [
+            s for s in expr.free_symbols if isinstance(s, sympy.Symbol) and s.name == rule.name
+        ]
+        if not targets:
+            return expr
+        return expr.xreplace({s: _fresh_bound(rule.body) for s in targets})
     return expr.replace(
         lambda e: isinstance(e, sympy.core.function.AppliedUndef)
         and type(e).__name__ == rule.name,
@@ -285,8 +285,10 @@ def _draw_point(
         return x, []
     universe = Universe.from_scope(prep.scope)
     for point in random_points(prep.others_exprs, universe, domain_rng, (prep.size,)):
-        if all(o in point.values for o in prep.others) and in_domain(point, universe):
-            return x, [float(point.values[o]) for o in prep.others]
+        # constrained vectors are filled when the point is built, the rest on evaluation
+        values = [point.evaluate(o) for o in prep.others]
+        if in_domain(point, universe) and all(v.is_number for v in values):
+            return x, [float(v) for v in values]
     raise NumericError("no point inside the declared domains was found")
 
 

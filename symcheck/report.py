@@ -55,7 +55,7 @@ from .gradcheck import (
 )
 from .indexcalc import parse_condition
 from .latexdoc import DocumentReport, MathRenderer, MathValidator, NumericSummary
-from .model import DocumentResult, GradientCheckResult, format_line
+from .model import DocumentResult, Domain, GradientCheckResult, format_line
 from .sampling import Universe, in_domain, random_points, satisfies_facts
 
 TEX_PACKAGES = ("texlive-latex-base", "texlive-latex-recommended", "latexmk")
@@ -230,7 +230,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 
 def _display_name(eq: Equation) -> str:
-    if eq.name:
+    if eq.name and eq.name != eq.latex:
         return eq.name
     shown = format_line(eq.line)
     return f"{eq.kind} (line {shown})" if shown is not None else eq.kind
@@ -252,6 +252,55 @@ def _is_scalar_expr(obj) -> bool:
     return isinstance(obj, sympy.Expr) and not isinstance(obj, sympy.MatrixExpr) and not getattr(
         obj, "is_Matrix", False
     )
+
+
+def _variable_name(variable) -> Optional[str]:
+    if isinstance(variable, sympy.Indexed):
+        return str(variable.base.label)
+    if isinstance(variable, sympy.Symbol):
+        return variable.name
+    if isinstance(variable, sympy.core.function.AppliedUndef):
+        return type(variable).__name__
+    return None
+
+
+def unfold_for_evaluation(expr: sympy.Expr, rules) -> sympy.Expr:
+    """Definitions unfolded, except that a derivative with respect to a defined quantity
+    (dL/ds_i with s_i := softmax_i(z)) is taken first with that quantity kept as a
+    variable, then the result is unfolded (the chain rule's meaning)."""
+    names = {rule.name for rule in rules}
+
+    def defined_variables(d: sympy.Derivative) -> set[str]:
+        return {n for v, _ in d.variable_count if (n := _variable_name(v)) in names}
+
+    def whole_vector(d: sympy.Derivative) -> bool:
+        return any(_variable_name(v) is None for v, _ in d.variable_count)
+
+    if any(whole_vector(d) for d in expr.atoms(sympy.Derivative)):
+        raise NumericError("derivative with respect to a whole vector or matrix (matrix calculus)")
+
+    def take(d: sympy.Derivative) -> sympy.Expr:
+        keep = defined_variables(d)
+        inner = unfold(d.expr, [r for r in rules if r.name not in keep])
+        return sympy.Derivative(inner, *d.variable_count).doit()
+
+    expr = expr.replace(
+        lambda e: isinstance(e, sympy.Derivative) and bool(defined_variables(e)), take
+    )
+    return unfold(expr, rules)
+
+
+def _hidden_indices(exprs) -> list[sympy.Expr]:
+    """Index symbols that only occur in derivative variables (SymPy leaves j out of the
+    free symbols of d/dz_j), as an extra expression so the sampler chooses them too."""
+    found: set[sympy.Symbol] = set()
+    for expr in exprs:
+        for d in expr.atoms(sympy.Derivative):
+            for variable, _ in d.variable_count:
+                found |= {s for s in variable.free_symbols if isinstance(s, sympy.Symbol) and s.is_integer}
+    visible = set().union(*(e.free_symbols for e in exprs))
+    hidden = sorted(found - visible, key=str)
+    return [sympy.Add(*hidden)] if hidden else []
 
 
 def _describe(point, exprs) -> tuple[dict, dict, dict]:
@@ -277,6 +326,22 @@ def _describe(point, exprs) -> tuple[dict, dict, dict]:
     return sizes, indices, dict(sorted(values.items()))
 
 
+def _definition_sides(eq: Equation) -> tuple[sympy.Expr, sympy.Expr]:
+    """A definition is true by construction; what can fail is its declared domain. For
+    a probability vector p_k := body, the numeric check is sum_k body = 1."""
+    target = eq.lhs
+    name = str(target.base.label) if isinstance(target, sympy.Indexed) else None
+    decl = eq.scope.table.declarations.get(name) if name else None
+    if decl is None or decl.domain is not Domain.PROBABILITY:
+        raise NumericError("definition: both sides agree by construction")
+    index = target.indices[-1]
+    bounds = eq.scope.table.index_ranges.get(index)
+    if not isinstance(index, sympy.Symbol) or bounds is None:
+        raise NumericError("definition: the range of its index is unknown")
+    dummy = sympy.Dummy(index.name, integer=True)
+    return sympy.Sum(eq.rhs.xreplace({index: dummy}), (dummy, *bounds)), sympy.Integer(1)
+
+
 def evaluate_equation(
     eq: Equation, ordinal: int, *, seed: int = 0, points: int = EVAL_POINTS, size: int = EVAL_SIZE
 ) -> EquationNumeric:
@@ -293,11 +358,16 @@ def evaluate_equation(
         with _time_limit(EQUATION_TIME_LIMIT):
             case = parse_condition(eq.chain_condition)
             rules = instantiate_definitions(scope.definitions, None)
-            lhs = unfold(eq.lhs, rules)
-            rhs = unfold(eq.rhs, rules)
+            lhs, rhs = eq.lhs, eq.rhs
+            if eq.kind == "definition":
+                lhs, rhs = _definition_sides(eq)
+                out.name += " (sums to 1)"
+            lhs = unfold_for_evaluation(lhs, rules)
+            rhs = unfold_for_evaluation(rhs, rules)
             universe = Universe.from_scope(scope)
             rng = random.Random(1_000_003 * int(seed) + 7919 * int(ordinal) + 17)
-            found = random_points([lhs, rhs], universe, rng, (size,), case, attempts=20 * points)
+            exprs = [lhs, rhs, *_hidden_indices([lhs, rhs])]
+            found = random_points(exprs, universe, rng, (size,), case, attempts=20 * points)
             for point in found:
                 if len(out.samples) >= points:
                     break
@@ -353,7 +423,8 @@ def sample_equations(
         ordinal += 1
         if eq.intended is not None:
             intended = evaluate_equation(eq.intended, ordinal, seed=seed, points=points, size=size)
-            intended.name = _display_name(eq) + " (intended)"
+            suffix = " (sums to 1)" if intended.name.endswith(" (sums to 1)") else ""
+            intended.name = _display_name(eq) + " (intended)" + suffix
             found.append(intended)
             ordinal += 1
     return found

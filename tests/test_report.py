@@ -380,10 +380,12 @@ def test_csv_and_json_numbers(no_tex_reports):
     for r in cond:
         idx = dict(part.split("=") for part in r["indices"].split("; "))
         assert idx["i"] == idx["j"] and float(r["rel_error"]) < 1e-20
-    # the erratum: as written fails, intended holds
+    # a probability definition is checked as sum_k p_k = 1: as written (e^{s_j}) fails,
+    # the intended form (e^{s_k}) holds
     definition = [r for r in rows if r["kind"] == "definition"]
-    assert any(r["name"] == "p_k" and float(r["rel_error"]) > 1e-3 for r in definition)
-    assert all(float(r["rel_error"]) < 1e-20 for r in definition if r["name"].endswith("(intended)"))
+    assert {r["name"] for r in definition} == {"p_k (sums to 1)", "p_k (intended) (sums to 1)"}
+    assert all(float(r["rel_error"]) > 1e-3 for r in definition if "intended" not in r["name"])
+    assert all(float(r["rel_error"]) < 1e-20 for r in definition if "intended" in r["name"])
     # arbitrary functions get concrete bodies from the sampler, shown in the point
     claims = [r for r in rows if r["kind"] == "claim"]
     assert len(claims) == 3 and all("g(x)=" in r["point"] for r in claims)
