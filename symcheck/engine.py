@@ -444,9 +444,8 @@ def _sign_check(value: Expr, universe: Universe, rules: Rules, settings: Setting
     unfolded = work.guarded("unfold", lambda: Unfolder(rules)(value), 0.3)
     if unfolded is None:
         return _unknown(work, "could not unfold the definitions")
-    atoms = atomize(unfolded, work.facts)
-    known = atoms.is_positive if strict else atoms.is_nonnegative
-    if known:
+    sign = (lambda e: e.is_positive) if strict else (lambda e: e.is_nonnegative)
+    if work.guarded("signs", lambda: sign(atomize(unfolded, work.facts)), 0.1):
         return _decision(Verdict.PROVED, "symbolic: signs of the factors", f"entries are {_SIGN_WORDS[strict]}")
     found = work.guarded("sign sampling", lambda: _sample_sign(work, unfolded, strict), 0.4)
     return found if found is not None else _unknown(work, f"could not show the entries are {_SIGN_WORDS[strict]}")

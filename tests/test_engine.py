@@ -7,6 +7,7 @@ import time
 
 import pytest
 import sympy
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 from sympy import Derivative, Eq, KroneckerDelta, Matrix, MatrixSymbol, Ne, Piecewise, Sum, exp, log
 
 from symcheck import engine, rungs
@@ -376,3 +377,18 @@ def test_hard_expression_ends_unknown_within_the_limit(w):
     decision = decide(lhs, rhs, w.bare, settings=Settings(step_timeout=1.0))
     assert decision.verdict is Verdict.UNKNOWN
     assert time.monotonic() - started < 2.0
+
+
+# ---------------------------------------------------------------- property: verdicts agree with the truth
+
+
+@hypothesis_settings(max_examples=15, deadline=None, derandomize=True)
+@given(st.lists(st.integers(-3, 3), min_size=2, max_size=4), st.integers(1, 3), st.integers(-2, 2).filter(bool))
+def test_random_identities_are_proved_and_perturbed_ones_refuted(coefficients, power, shift):
+    w = softmax_world()
+    expr = sympy.Add(*[c * w.x**n * exp(w.a[w.i]) ** (n % 2) for n, c in enumerate(coefficients)]) ** power
+    assert decide(expr, sympy.expand(expr), w.bare).verdict is Verdict.PROVED
+    wrong = decide(expr, sympy.expand(expr) + shift * w.x * w.a[w.j], w.bare)
+    assert wrong.verdict in (Verdict.REFUTED, Verdict.CONDITIONAL)
+    cex = wrong.counterexample
+    assert _value(cex.lhs) != _value(cex.rhs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sympy
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 from sympy import Eq, KroneckerDelta, Ne, Piecewise, Sum, exp
 
 from symcheck.canonical import index_facts
@@ -18,7 +19,7 @@ from symcheck.indexcalc import (
     rename_bound,
     within,
 )
-from symcheck.sampling import Universe
+from symcheck.sampling import Universe, exact_points
 
 from .engine_fixtures import softmax_world
 
@@ -146,3 +147,35 @@ def test_conditions_parse_with_their_text_and_apply(w):
     assert not parse_condition(None)
     with pytest.raises(ValueError):
         parse_condition(sympy.Lt(w.i, w.j))
+
+
+# ---------------------------------------------------------------- property: rewrites keep values
+
+
+def _summand(w, choice: int, coefficient: int):
+    k = w.k
+    terms = {
+        0: w.a[k],
+        1: KroneckerDelta(w.j, k) * exp(w.a[k]),
+        2: KroneckerDelta(k, w.i) * w.a[w.j],
+        3: w.x * w.a[k] ** 2,
+        4: KroneckerDelta(w.i + 1, k) * w.a[k],
+        5: w.x * w.a[w.j],  # free of the summation index
+    }
+    return coefficient * terms[choice]
+
+
+@hypothesis_settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(-3, 3)), min_size=1, max_size=4), st.integers(0, 2))
+def test_normalization_keeps_the_value_at_points_of_the_domain(choices, wrap):
+    w = softmax_world()
+    summand = sympy.Add(*[_summand(w, c, n) for c, n in choices])
+    wrapped = {0: Sum(summand, (w.k, 1, w.N)),
+               1: w.a[w.i] * Sum(summand, (w.k, 1, w.N)) + Sum(w.y[w.l], (w.l, 1, w.K)),
+               2: Sum(Sum(summand * w.a[w.l], (w.k, 1, w.N)), (w.l, 1, w.N))}[wrap]
+    universe = Universe.from_scope(w.bare)
+    facts = index_facts(universe, Condition())
+    rewritten = normalize(wrapped, facts)
+    for point in exact_points([wrapped, rewritten], universe, attempts=6):
+        before, after = point.evaluate(wrapped), point.evaluate(rewritten)
+        assert sympy.simplify(before - after) == 0
