@@ -134,14 +134,14 @@ _TEXT_ESCAPES = {
     "`": "{`}",
 }
 
-_BREAK_AFTER = set("\\{}=+-,()^_/")
+_BREAK_AFTER = set("\\{}=+,()^_/")
 
 
 def escape_text(value: object, *, breakable: bool = False) -> str:
     r"""`value` as inert LaTeX text: every special character, control character and
     non-ASCII character is replaced, so no input can run a command or break the build.
 
-    With `breakable`, line-break opportunities are added after ``\ { } = + - , ( ) ^ _ /``
+    With `breakable`, line-break opportunities are added after ``\ { } = + , ( ) ^ _ /``
     (for long formulas shown verbatim).
     """
     text = "" if value is None else str(value)
@@ -757,14 +757,18 @@ def format_seconds(seconds: float) -> str:
 
 
 def format_number(value: object) -> str:
-    """Counterexample values: long decimals shortened to 12 significant digits."""
-    text = str(value)
+    """Counterexample values: long decimals shortened to 12 significant digits; for
+    "exact ≈ decimal" the exact form is kept only when short."""
+    text = str(value).strip()
+    if "≈" in text:
+        exact, approx = (part.strip() for part in text.split("≈", 1))
+        approx = format_number(approx)
+        return approx if len(exact) > 30 or not exact else f"{exact} ≈ {approx}"
     if len(text) > 16:
         try:
-            number = float(text)
+            return f"{float(text):.12g}"
         except ValueError:
-            return text[:40] + ("..." if len(text) > 40 else "")
-        return f"{number:.12g}"
+            return text if len(text) <= 80 else text[:77] + "..."
     return text
 
 
@@ -797,7 +801,7 @@ def counterexample_table(example: Counterexample) -> str:
     rows = []
     for name in sorted(example.point):
         rows.append(
-            f"\\texttt{{{escape_text(name)}}} & \\texttt{{{escape_text(format_number(example.point[name]))}}} \\\\"
+            f"\\texttt{{{escape_text(name)}}} & \\texttt{{{escape_text(format_number(example.point[name]), breakable=True)}}} \\\\"
         )
     rows_text = "\n".join(rows) if rows else "\\multicolumn{2}{l}{(no free values)} \\\\"
     return (
@@ -806,8 +810,8 @@ def counterexample_table(example: Counterexample) -> str:
         "\\toprule\nPoint & Value \\\\\n\\midrule\n"
         + rows_text
         + "\n\\midrule\n"
-        + f"left-hand side & \\texttt{{{escape_text(format_number(example.lhs))}}} \\\\\n"
-        + f"right-hand side & \\texttt{{{escape_text(format_number(example.rhs))}}} \\\\\n"
+        + f"left-hand side & \\texttt{{{escape_text(format_number(example.lhs), breakable=True)}}} \\\\\n"
+        + f"right-hand side & \\texttt{{{escape_text(format_number(example.rhs), breakable=True)}}} \\\\\n"
         + "\\bottomrule\n\\end{tabular}}\\par\n"
     )
 
@@ -829,7 +833,7 @@ def step_block(result: StepResult, math: MathRenderer) -> str:
     head_bits = [escape_text(_line(result.line))]
     if result.kind not in ("step",):
         head_bits.append(escape_text(result.kind))
-    if result.name and result.kind in ("claim", "definition", "conclusion"):
+    if result.name and result.name != result.latex and result.kind in ("claim", "definition"):
         head_bits.append("\\textit{" + escape_text(result.name) + "}")
     head = " \\quad ".join(b for b in head_bits if b)
     flag = ""
@@ -955,12 +959,15 @@ def gradient_section(doc: DocumentReport, level: int) -> str:
             "\\toprule\nCheck & size & points & max abs error & max rel error & result \\\\\n"
             "\\midrule\n\\endhead\n"
         )
+        previous = None
         for g in doc.gradient_checks:
+            shown = escape_text(g.name) if g.name != previous else ""
+            previous = g.name
             word = (
                 "\\textcolor{scproved}{passed}" if g.passed else "\\textcolor{screfuted}{FAILED}"
             )
             out.append(
-                f"{escape_text(g.name)} & {g.size} & {g.points} & {g.max_abs_error:.3g} & "
+                f"{shown} & {g.size} & {g.points} & {g.max_abs_error:.3g} & "
                 f"{g.max_rel_error:.3g} & {word} \\\\\n"
             )
         out.append("\\bottomrule\n\\end{longtable}\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy
-from sympy import Function, Sum, exp, log
+from sympy import Function, Sum
 
 from symcheck.compiled import CompiledGradientCheck
 from symcheck.gradcheck import (
@@ -19,7 +19,7 @@ from symcheck.gradcheck import (
     unfold,
 )
 from symcheck.model import Domain, GradientCheckSpec, SymbolDecl, SymbolKind
-from symcheck.symbols import CompiledDefinition, Scope, build_symbol_table
+from symcheck.symbols import CompiledDefinition, Scope
 
 try:
     from test_report import gradient_check, softmax_scope

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import sympy
-from sympy import Derivative, Eq, Function, IndexedBase, KroneckerDelta, Ne, Sum, exp, log
+from sympy import Derivative, Eq, Function, KroneckerDelta, Sum, exp, log
 
 from symcheck import latexdoc, report
 from symcheck.compiled import CompiledChain, CompiledDocument, CompiledGradientCheck, Equation
