@@ -217,7 +217,7 @@ class EntryWriter:
         return Symbol(f"_m{next(self._fresh)}", integer=True)
 
     def derivative_entry(self, expr: Derivative, row: Expr, col: Expr) -> Expr:
-        shape_of(expr)
+        shape_of(expr)  # raises Unsupported for layouts other than those below
         numerator, (variable,) = expr.expr, expr.variables
         if not is_matrix(variable):
             return Derivative(self.entry(numerator, row, col), variable)
