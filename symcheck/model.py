@@ -289,6 +289,7 @@ class GradientCheckResult:
     max_rel_error: float
     points: int
     passed: bool
+    error: str = ""  # why the check could not run (then it has not passed)
 
 
 @dataclass(frozen=True)

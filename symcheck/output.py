@@ -100,6 +100,7 @@ class JsonPrinter(Printer):
     def _print_GradientCheckResult(self, node: GradientCheckResult) -> dict:
         return {
             "name": node.name,
+            "error": node.error or None,
             "size": node.size,
             "points": node.points,
             "max_abs_error": node.max_abs_error,
@@ -182,6 +183,10 @@ class TerminalPrinter(Printer):
         self.console.print(text)
 
     def _print_gradient_checks(self, checks: list[GradientCheckResult]) -> None:
+        failures = [check.error for check in checks if check.error]
+        if failures:
+            self.console.print(Text(f"  gradient check (FAILED) {checks[0].name}: {failures[0]}", style="bold red"))
+            return
         passed = all(check.passed for check in checks)
         sizes = ",".join(str(check.size) for check in checks)
         self.console.print(Text(

@@ -8,8 +8,9 @@ from typing import Optional
 
 from .compiled import CompiledDocument, Equation
 from .engine import Settings, check_definition, check_shapes, decide_equation
-from .gradcheck import run_gradient_check
-from .model import ChainResult, Decision, DocumentResult, ErratumResult, StepResult, Verdict
+from .compiled import CompiledGradientCheck
+from .gradcheck import NumericError, run_gradient_check
+from .model import ChainResult, Decision, DocumentResult, ErratumResult, GradientCheckResult, StepResult, Verdict
 from .load import derivation_files, load_derivation
 
 _DECIDERS = {
@@ -75,13 +76,21 @@ def verify_document(document: CompiledDocument, settings: Settings = Settings())
     )
     claims = tuple(verify_equation(eq, settings) for eq in document.claims)
     gradient_checks = tuple(
-        result for check in document.gradient_checks for result in run_gradient_check(check, seed=settings.seed)
+        result for check in document.gradient_checks for result in gradient_check(check, settings)
     )
     return DocumentResult(
         path=derivation.path, source=derivation.source, title=derivation.title,
         definitions=definitions, chains=chains, claims=claims, gradient_checks=gradient_checks,
         seconds=time.perf_counter() - started,
     )
+
+
+def gradient_check(check: CompiledGradientCheck, settings: Settings) -> list[GradientCheckResult]:
+    """The finite-difference check, or one failed result saying why it could not run."""
+    try:
+        return run_gradient_check(check, seed=settings.seed)
+    except NumericError as error:
+        return [GradientCheckResult(check.spec.name, 0, float("inf"), float("inf"), 0, False, error=str(error))]
 
 
 def _worth_checking(eq: Equation, document: CompiledDocument) -> bool:

@@ -73,3 +73,19 @@ def test_missing_file_exits_2(tmp_path):
 def test_bad_sizes_option_exits_2(tmp_path):
     result = CliRunner().invoke(cli, ["verify", str(write(tmp_path, MINIMAL)), "--sizes", "x-y"])
     assert result.exit_code == 2
+
+
+def test_gradient_check_that_cannot_run_fails_cleanly(tmp_path):
+    text = MINIMAL + """
+[[gradient_checks]]
+name = "needs an undefined function"
+loss = '\\sum_{k=1}^N \\phi(a_k)'
+wrt = "a"
+index = "i"
+gradient = 'a_i'
+size = "N"
+"""
+    result = CliRunner().invoke(cli, ["verify", str(write(tmp_path, text)), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    (check,) = json.loads(result.output)["documents"][0]["gradient_checks"]
+    assert check["passed"] is False and check["error"]
