@@ -33,6 +33,7 @@ Everything is deterministic: the numpy Generator is seeded from ``seed`` and the
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
@@ -58,9 +59,18 @@ class NumericError(Exception):
 # ---------------------------------------------------------------- unfolding
 
 
-def size_map(scope: Scope, value: int) -> dict[sympy.Symbol, sympy.Integer]:
-    """Every declared size symbol set to `value`."""
-    return {symbol: sympy.Integer(value) for symbol in scope.table.sizes.values()}
+OTHER_SIZE = 2  # sizes other than the checked one (e.g. the number of examples)
+
+
+def size_map(scope: Scope, value: int, main: Optional[sympy.Symbol] = None) -> dict[sympy.Symbol, sympy.Integer]:
+    """The size `main` (every size, when None) set to `value`; the others to at most OTHER_SIZE.
+
+    A closed form that is wrong for some number of examples is already wrong for two, and
+    keeping the other sizes small keeps the symbolic expansion of the loss small."""
+    return {
+        symbol: sympy.Integer(value if main is None or symbol == main else min(value, OTHER_SIZE))
+        for symbol in scope.table.sizes.values() if isinstance(symbol, sympy.Symbol)
+    }
 
 
 def _name(obj) -> Optional[str]:
@@ -86,6 +96,13 @@ def instantiate_definitions(
 ) -> list[_Rule]:
     """Definitions with sizes set and their own sums expanded (no bound variables left);
     with `sizes` None, the bodies stay symbolic (bound variables are renamed on use)."""
+    frozen_sizes = None if sizes is None else tuple(sorted(sizes.items(), key=str))
+    return list(_instantiated(tuple(definitions), frozen_sizes))
+
+
+@functools.lru_cache(maxsize=64)
+def _instantiated(definitions: tuple[CompiledDefinition, ...], frozen_sizes) -> tuple[_Rule, ...]:
+    sizes = None if frozen_sizes is None else dict(frozen_sizes)
     rules = []
     for definition in definitions:
         target, params = definition.target, tuple(definition.params)
@@ -107,7 +124,7 @@ def instantiate_definitions(
         if name is None:
             continue
         rules.append(_Rule(kind, name, params, body))
-    return rules
+    return tuple(rules)
 
 
 def _fresh_bound(expr: sympy.Basic) -> sympy.Basic:
@@ -161,9 +178,10 @@ def unfold(expr: sympy.Basic, rules: Sequence[_Rule], *, max_rounds: int = 25) -
     raise NumericError("definitions keep unfolding (circular definition?)")
 
 
-def instantiate(expr, scope: Scope, size: int, extra: Optional[dict] = None) -> sympy.Expr:
-    """`expr` with sizes = `size`, `extra` substituted, definitions unfolded, sums expanded."""
-    sizes = size_map(scope, size)
+def instantiate(expr, scope: Scope, size: int, extra: Optional[dict] = None,
+                main: Optional[sympy.Symbol] = None) -> sympy.Expr:
+    """`expr` with sizes from `size_map`, `extra` substituted, definitions unfolded, sums expanded."""
+    sizes = size_map(scope, size, main)
     rules = instantiate_definitions(scope.definitions, sizes)
     expr = sympy.sympify(expr).xreplace(sizes)
     if extra:
@@ -209,8 +227,7 @@ def _free_entries(exprs: Sequence[sympy.Expr]):
 
 def _component_range(check: CompiledGradientCheck, size: int) -> list[int]:
     bounds = check.scope.table.index_ranges.get(check.index)
-    sizes = size_map(check.scope, size)
-    sizes[check.size] = sympy.Integer(size)
+    sizes = size_map(check.scope, size, check.size)
     if bounds is None:
         return list(range(1, size + 1))
     lower = sympy.sympify(bounds[0]).xreplace(sizes)
@@ -231,12 +248,10 @@ def _check_evaluable(expr: sympy.Expr, what: str) -> None:
 def _prepare(check: CompiledGradientCheck, size: int) -> _Prepared:
     scope = check.scope
     extra = {check.size: sympy.Integer(size)}
-    loss = instantiate(check.loss, scope, size, extra)
+    loss = instantiate(check.loss, scope, size, extra, check.size)
     components = _component_range(check, size)
-    gradients = [
-        instantiate(check.gradient, scope, size, {**extra, check.index: sympy.Integer(i)})
-        for i in components
-    ]
+    general = instantiate(check.gradient, scope, size, extra, check.size)
+    gradients = [_component(general, check, scope, size, i) for i in components]
     _check_evaluable(loss, "the loss")
     for g in gradients:
         _check_evaluable(g, "the closed-form gradient")
@@ -259,16 +274,29 @@ def _prepare(check: CompiledGradientCheck, size: int) -> _Prepared:
         )
     others_scalars = sorted(symbols, key=lambda s: s.name)
     others: list[sympy.Basic] = [*others_indexed, *others_scalars]
-    placeholders = [sympy.Dummy(f"v{n}") for n in range(len(variables) + len(others))]
+    # plain identifiers: lambdify would otherwise re-substitute each Dummy through the expression
+    placeholders = [sympy.Symbol(f"_v{n}") for n in range(len(variables) + len(others))]
     mapping = dict(zip([*variables, *others], placeholders))
     try:
-        loss_fn = sympy.lambdify(placeholders, loss.xreplace(mapping), modules="numpy")
+        loss_fn = sympy.lambdify(placeholders, loss.xreplace(mapping), modules="numpy", dummify=False)
         grad_fns = [
-            sympy.lambdify(placeholders, g.xreplace(mapping), modules="numpy") for g in gradients
+            sympy.lambdify(placeholders, g.xreplace(mapping), modules="numpy", dummify=False)
+            for g in gradients
         ]
     except Exception as exc:  # pragma: no cover - lambdify failures are rare
         raise NumericError(f"cannot compile for numpy: {exc}") from exc
     return _Prepared(size, variables, others, loss_fn, grad_fns, scope, [loss, *gradients])
+
+
+def _component(general: sympy.Expr, check: CompiledGradientCheck, scope: Scope, size: int, i: int) -> sympy.Expr:
+    """Component i of the closed form: the general form with the index set (Kronecker deltas
+    evaluate on rebuilding), or instantiated afresh when the index still sits in a sum."""
+    value = sympy.Integer(i)
+    component = general.xreplace({check.index: value})
+    if component.has(sympy.Sum, sympy.Product, sympy.Piecewise, sympy.Derivative):
+        component = instantiate(check.gradient, scope, size, {check.size: sympy.Integer(size), check.index: value},
+                                check.size)
+    return component
 
 
 def _rng(seed: int, size: int, salt: int = 0) -> np.random.Generator:
