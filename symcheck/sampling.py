@@ -378,8 +378,21 @@ def _fill(atom: Expr, universe: Universe, chooser: _Chooser, ordinal: Iterator[i
     return chooser.scalar(_scalar_domain(atom, universe), next(ordinal))
 
 
+def free_symbols(expr: Expr) -> set:
+    """Free symbols, including those of derivative variables (SymPy leaves the j of
+    d/dz_j out of a Derivative's free symbols, which would leave j unassigned)."""
+    found = set(expr.free_symbols)
+    for derivative in expr.atoms(sympy.Derivative):
+        for variable in derivative.variables:
+            found |= variable.free_symbols
+            if isinstance(variable, Indexed):
+                for index in variable.indices:
+                    found |= index.free_symbols
+    return found
+
+
 def free_indices(exprs: Sequence[Expr], universe: Universe, condition: Condition) -> list[Symbol]:
-    found = set().union(*(e.free_symbols for e in exprs))
+    found = set().union(*(free_symbols(e) for e in exprs))
     for pair in condition.equal + condition.distinct:
         for side in pair:
             found |= sympy.sympify(side).free_symbols
@@ -389,7 +402,7 @@ def free_indices(exprs: Sequence[Expr], universe: Universe, condition: Condition
 def needed_sizes(exprs: Sequence[Expr], indices: Sequence[Symbol], universe: Universe) -> dict[Symbol, int]:
     """Sizes the expressions depend on, with the least value each may take."""
     all_sizes = universe.sizes()
-    needed = {s: universe.minimums.get(s, 1) for s in set().union(*(e.free_symbols for e in exprs)) & all_sizes}
+    needed = {s: universe.minimums.get(s, 1) for s in set().union(*(free_symbols(e) for e in exprs)) & all_sizes}
     for index in indices:
         for bound in universe.ranges[index]:
             for size in bound.free_symbols & all_sizes:

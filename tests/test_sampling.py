@@ -108,3 +108,15 @@ def test_finite_sums_are_written_out_even_with_dependent_bounds(w):
     assert write_out_sums(triangle) == 3 * w.a[1] + 2 * w.a[2] + w.a[3]
     assert write_out_sums(Sum(w.a[w.k], (w.k, 1, 0))) == 0
     assert write_out_sums(Sum(w.a[w.k], (w.k, 1, w.N))) == Sum(w.a[w.k], (w.k, 1, w.N))
+
+
+def test_index_only_in_a_derivative_variable_is_free():
+    """SymPy drops j from the free symbols of d/dz_j; the sampler must still assign it."""
+    import sympy as sp
+    from symcheck.sampling import free_symbols
+
+    z = sp.IndexedBase("z")
+    j, l, n = sp.symbols("j l n", integer=True)
+    derivative = sp.Derivative(sp.Sum(sp.exp(z[l]), (l, 1, n)), z[j])
+    assert j not in derivative.free_symbols
+    assert j in free_symbols(derivative)
