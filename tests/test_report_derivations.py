@@ -1,0 +1,69 @@
+"""`symcheck report derivations/`: real PDFs of every source document, read back with pdftotext."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from symcheck import report
+from symcheck.cli import cli
+from symcheck.load import derivation_files, read_derivation
+
+ROOT = Path(__file__).resolve().parents[1]
+DERIVATIONS = ROOT / "derivations"
+MISSING = report.missing_tools(pdftotext=True)
+
+pytestmark = pytest.mark.skipif(
+    bool(MISSING), reason=f"PDF report tests need {', '.join(MISSING)} (run: bash .ci/install-tex)"
+)
+
+
+def squash(text: str) -> str:
+    """Letters and digits only: pdftotext breaks lines and hyphenates at will."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    out = tmp_path_factory.mktemp("reports")
+    result = CliRunner().invoke(cli, ["report", str(DERIVATIONS), "-o", str(out), "--require-pdf"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    texts = {pdf.name: squash(report.pdf_text(pdf)) for pdf in sorted(out.glob("*.pdf"))}
+    return out, texts
+
+
+def test_one_pdf_per_document_and_a_combined_one(built):
+    _, texts = built
+    expected = {f"{path.stem}.pdf" for path in derivation_files([DERIVATIONS])} | {"symcheck-report.pdf"}
+    assert expected <= set(texts)
+    assert all(texts[name] for name in expected)
+
+
+def test_titles_and_verdict_words(built):
+    _, texts = built
+    combined = " ".join(texts.values())
+    for path in derivation_files([DERIVATIONS]):
+        assert squash(read_derivation(path).title) in combined
+    for word in ("proved", "refuted", "conditional", "counterexample"):
+        assert word in combined
+
+
+def test_every_erratum_note_is_in_its_document(built):
+    _, texts = built
+    for path in derivation_files([DERIVATIONS]):
+        derivation = read_derivation(path)
+        text = texts[f"{path.stem}.pdf"]
+        notes = [item.erratum.note for item in (*derivation.definitions, *derivation.claims) if item.erratum]
+        notes += [step.erratum.note for chain in derivation.chains for step in chain.steps if step.erratum]
+        for note in notes:
+            assert squash(note)[:40] in text, f"{path.name}: erratum note missing from the PDF: {note}"
+
+
+def test_numeric_files_are_written(built):
+    out, _ = built
+    for path in derivation_files([DERIVATIONS]):
+        assert (out / f"{path.stem}.csv").is_file() or list(out.glob(f"{path.stem}*.csv"))
