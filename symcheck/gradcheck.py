@@ -44,7 +44,7 @@ from sympy import Indexed, IndexedBase
 
 from .compiled import CompiledGradientCheck
 from .model import GradientCheckResult
-from .sampling import Universe, in_domain, random_points
+from .sampling import Universe, in_domain, random_points, write_out_sums
 from .symbols import CompiledDefinition, Scope
 
 STEP = 1e-6
@@ -111,7 +111,7 @@ def _instantiated(definitions: tuple[CompiledDefinition, ...], frozen_sizes) -> 
             target = target.base
         body = sympy.sympify(definition.body)
         if sizes is not None:
-            body = body.xreplace(sizes).doit()
+            body = _evaluate(body.xreplace(sizes))
         if isinstance(target, IndexedBase):
             kind = "indexed"
         elif isinstance(target, sympy.Symbol):
@@ -186,11 +186,16 @@ def instantiate(expr, scope: Scope, size: int, extra: Optional[dict] = None,
     expr = sympy.sympify(expr).xreplace(sizes)
     if extra:
         expr = expr.xreplace(extra)
-    expr = unfold(expr, rules)
-    expr = expr.doit()
-    # doit may reveal defined names inside evaluated derivatives or sums
-    expr = unfold(expr, rules).doit()
-    return expr
+    expr = _evaluate(unfold(expr, rules))
+    # evaluating may reveal defined names inside derivatives or sums
+    return _evaluate(unfold(expr, rules))
+
+
+def _evaluate(expr: sympy.Basic) -> sympy.Basic:
+    """Finite sums written out term by term (xreplace, much faster than Sum.doit), then
+    whatever else is left (derivatives) evaluated."""
+    expr = write_out_sums(expr)
+    return expr.doit() if expr.has(sympy.Derivative, sympy.Sum, sympy.Product) else expr
 
 
 # ---------------------------------------------------------------- the check
