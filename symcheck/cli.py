@@ -31,7 +31,9 @@ def _sizes(ctx: click.Context, param: click.Parameter, text: str) -> tuple[int, 
 
 
 def engine_options(command: Callable) -> Callable:
-    """--timeout, --sizes and --seed, shared by every command that runs the engine."""
+    """--timeout, --sizes, --seed and --jobs, shared by every command that runs the engine."""
+    command = click.option("-j", "--jobs", default=os.cpu_count() or 1, show_default="all cores",
+                           type=click.IntRange(min=1), help="Documents checked in parallel processes.")(command)
     command = click.option("--seed", default=0, show_default=True, help="Seed for sampled points.")(command)
     command = click.option("--sizes", default="1-8", show_default=True, callback=_sizes,
                            help="Index sizes for proved-for-sizes, e.g. 1-8 or 2,3,4.")(command)
@@ -85,12 +87,13 @@ paths_argument = click.argument(
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @engine_options
 @reports_errors
-def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: tuple[int, ...], seed: int) -> None:
+def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: tuple[int, ...], seed: int,
+           jobs: int) -> None:
     """Check derivation files (a directory means every .toml file under it)."""
     from .output import JsonPrinter, TerminalPrinter
-    from .verify import verify_paths
+    from .verify import verify_files
 
-    results = [result for result, _ in verify_paths(list(paths), settings_from(timeout, sizes, seed))]
+    results = verify_files(list(paths), settings_from(timeout, sizes, seed), jobs)
     if output_format == "json":
         click.echo(JsonPrinter().document(results))
     else:
@@ -105,12 +108,13 @@ def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: t
 @click.option("--require-pdf", is_flag=True, help="Fail (exit 2) when no PDF can be built.")
 @engine_options
 @reports_errors
-def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timeout: float, sizes: tuple[int, ...], seed: int) -> None:
+def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timeout: float, sizes: tuple[int, ...], seed: int,
+           jobs: int) -> None:
     """Typeset LaTeX/PDF reports with verdicts, counterexamples and numeric tables."""
     from .report import write_reports
     from .verify import verify_paths
 
-    verified = verify_paths(list(paths), settings_from(timeout, sizes, seed))
+    verified = verify_paths(list(paths), settings_from(timeout, sizes, seed), jobs)
     outcome = write_reports(verified, out_dir, require_pdf=require_pdf, seed=seed)
     for written in outcome.written:
         click.echo(f"wrote {written}")
@@ -149,7 +153,7 @@ def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
 @engine_options
 @reports_errors
 def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool,
-          timeout: float, sizes: tuple[int, ...], seed: int) -> None:
+          timeout: float, sizes: tuple[int, ...], seed: int, jobs: int) -> None:
     """Check the math of LaTeX and Markdown notes, with file:line:col diagnostics."""
     from .extract import note_files
     from .notes import check_note

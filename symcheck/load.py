@@ -48,6 +48,10 @@ class InputError(Exception):
         self.path, self.line, self.message = path, line, message
         self.latex, self.column = latex, column
 
+    def __reduce__(self):
+        """Picklable, so that bad input found in a worker process reaches the parent intact."""
+        return InputError, (self.path, self.line, self.message, self.latex, self.column)
+
     def render(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         text = f"{where}: error: {self.message}"

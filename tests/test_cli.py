@@ -89,3 +89,25 @@ size = "N"
     assert result.exit_code == 1, result.output
     (check,) = json.loads(result.output)["documents"][0]["gradient_checks"]
     assert check["passed"] is False and check["error"]
+
+
+def _without_timings(payload: dict) -> dict:
+    text = json.dumps(payload, sort_keys=True)
+    return json.loads(__import__("re").sub(r'"seconds": [0-9.e-]+', '"seconds": 0', text))
+
+
+def test_parallel_and_serial_runs_agree(tmp_path):
+    write(tmp_path, MINIMAL, "a.toml")
+    write(tmp_path, WRONG_STEP, "b.toml")
+    serial = json.loads(run("verify", str(tmp_path), "--format", "json", "-j", "1").output)
+    parallel = json.loads(run("verify", str(tmp_path), "--format", "json", "-j", "2").output)
+    assert _without_timings(serial) == _without_timings(parallel)
+    assert [doc["path"] for doc in parallel["documents"]] == sorted(doc["path"] for doc in parallel["documents"])
+
+
+def test_bad_input_in_a_worker_exits_2(tmp_path):
+    write(tmp_path, MINIMAL, "a.toml")
+    write(tmp_path, MINIMAL.replace("x^2 + 2x + 1", "x^2 + 2x + )"), "b.toml")
+    result = CliRunner().invoke(cli, ["verify", str(tmp_path), "-j", "2"])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'b.toml'}:" in result.output and "Traceback" not in result.output
