@@ -64,13 +64,20 @@ def _lines(ref: Optional[LineRef]) -> range:
     return range(first, last + 1)
 
 
+PROSE_CLAIM = "prose:"  # a claim whose `why` starts so states the author's words in new LaTeX
+
+
 def _quoted_items(derivation: Derivation) -> Iterable[tuple[Optional[LineRef], str]]:
-    """Everything that claims to quote the source: definitions and chain steps."""
+    """Everything that claims to quote the source: definitions, chain steps, and claims
+    other than those restating prose."""
     for definition in derivation.definitions:
         yield definition.line, definition.latex
     for chain in derivation.chains:
         for step in chain.steps:
             yield step.line, step.latex
+    for claim in derivation.claims:
+        if not claim.why.startswith(PROSE_CLAIM):
+            yield claim.line, claim.latex
 
 
 def _encoded_lines(derivation: Derivation) -> set[int]:
