@@ -51,6 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence
 
+from .texscan import matching_brace
+
 __all__ = [
     "MathFragment",
     "MathChain",
@@ -370,8 +372,16 @@ def _display_close(text: str, start: int) -> int:
     The closer is the first `$$` at brace depth 0 (so `\\text{if $i = j$}` may hold `$`),
     looked for up to a blank line; failing that, the first `$$` at all.
     """
-    depth, k, n = 0, start, len(text)
-    while k < n:
+    for k, depth in _dollars_in_paragraph(text, start, len(text)):
+        if depth == 0 and text.startswith("$$", k):
+            return k
+    return _skip_escaped_until(text, "$$", start)
+
+
+def _dollars_in_paragraph(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(offset, brace depth) of each unescaped `$` from `start`, up to `end` or a blank line."""
+    depth, k = 0, start
+    while k < end:
         char = text[k]
         if char == "\\":
             k += 2
@@ -379,16 +389,15 @@ def _display_close(text: str, start: int) -> int:
         if char in "\r\n":
             k += 2 if text.startswith("\r\n", k) else 1
             if _is_blank_line_after(text, k):
-                break
+                return
             continue
         if char == "{":
             depth += 1
         elif char == "}":
             depth = max(0, depth - 1)
-        elif char == "$" and depth == 0 and text.startswith("$$", k):
-            return k
+        elif char == "$":
+            yield k, depth
         k += 1
-    return _skip_escaped_until(text, "$$", start)
 
 
 def _is_blank_line_after(text: str, newline_end: int) -> bool:
@@ -412,27 +421,12 @@ def _inline_close(text: str, start: int) -> int:
     def closes(k: int) -> bool:
         return not text[k - 1].isspace() and not (k + 1 < len(text) and text[k + 1].isdigit())
 
-    depth, k, fallback = 0, start + 1, None
-    while k < n:
-        char = text[k]
-        if char == "\\":
-            k += 2
-            continue
-        if char in "\r\n":
-            k += 2 if text.startswith("\r\n", k) else 1
-            if _is_blank_line_after(text, k):
-                break
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(0, depth - 1)
-        elif char == "$":
-            if depth == 0:
-                return k if closes(k) else -1
-            if fallback is None:
-                fallback = k if closes(k) else -1
-        k += 1
+    fallback = None
+    for k, depth in _dollars_in_paragraph(text, start + 1, n):
+        if depth == 0:
+            return k if closes(k) else -1
+        if fallback is None:
+            fallback = k if closes(k) else -1
     return -1 if fallback is None else fallback
 
 
@@ -541,31 +535,13 @@ class _Row:
     unbalanced: bool = False
 
 
-def _match_brace(text: str, open_at: int, limit: int) -> int:
-    """Offset just past the `}` matching the `{` at `open_at`; -1 if unmatched before `limit`."""
-    depth, k = 0, open_at
-    while k < limit:
-        char = text[k]
-        if char == "\\":
-            k += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return k + 1
-        k += 1
-    return -1
-
-
 def _group_after(text: str, pos: int, limit: int) -> Optional[tuple[int, int]]:
     """(start of `{`, end past `}`) of the brace group after optional spaces at `pos`."""
     k = pos
     while k < limit and text[k] in " \t":
         k += 1
     if k < limit and text[k] == "{":
-        end = _match_brace(text, k, limit)
+        end = matching_brace(text, k, limit)
         if end > 0:
             return k, end
     return None

@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
+from .texscan import matching_brace
+
 from .model import (
     Counterexample,
     Decision,
@@ -259,21 +261,8 @@ def _read_group(text: str, pos: int) -> tuple[Optional[str], int]:
         pos += 1
     if pos >= len(text) or text[pos] != "{":
         return None, pos
-    depth = 0
-    i = pos
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return text[pos + 1 : i], i + 1
-        i += 1
-    return None, pos
+    end = matching_brace(text, pos)
+    return (text[pos + 1 : end - 1], end) if end > 0 else (None, pos)
 
 
 def _map_unicode_math(text: str) -> str:
