@@ -127,3 +127,22 @@ def test_bad_notation_file_exits_2(tmp_path, note):
     result = CliRunner().invoke(cli, ["check", str(note), "--notation", str(bad)])
     assert result.exit_code == 2
     assert str(bad) in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "seed, source, flagged",
+    [
+        ("000", "000_962aff48c776eb95.txt", set()),  # the control: nothing is wrong
+        ("001", "001_d1a3c933ae2c4245.txt", {47, 59, 61, 69}),  # its four errors, and nothing else
+    ],
+)
+def test_shipped_notation_examples(tmp_path, seed, source, flagged):
+    original = ROOT.parent / "shared" / "seeds" / source
+    if not original.is_file():
+        pytest.skip(f"source document not found: {original}")
+    note = tmp_path / f"{seed}.md"
+    shutil.copy(original, note)
+    result = check(str(note), "--notation", str(ROOT / "examples" / "notes" / f"{seed}.toml"))
+    found = {line for line, severity in severities_by_line(result.output).items() if severity != "note"}
+    assert found == flagged, result.output
+    assert result.exit_code == (1 if flagged else 0)
