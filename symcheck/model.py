@@ -81,8 +81,6 @@ class SymbolDecl:
 
     `latex` is how the source writes the name when that is not plain (e.g. "\\mathcal{L}",
     "\\text{softmax}"); `shape` holds size names or ints for each axis.
-    `entries` says what each entry is when the symbol itself is a vector of vectors
-    (e.g. x_n in R^D): then indexing it gives a vector, not a scalar.
     """
 
     name: str
@@ -90,7 +88,6 @@ class SymbolDecl:
     domain: Domain = Domain.REAL
     shape: tuple[Union[int, str], ...] = ()
     latex: Optional[str] = None
-    line: Optional[int] = None
 
 
 @dataclass(frozen=True)
