@@ -19,6 +19,8 @@ candidates); `random_points` draws seeded random rational points (numeric eviden
 
 from __future__ import annotations
 
+import functools
+
 import itertools
 import random
 from dataclasses import dataclass, field
@@ -131,9 +133,10 @@ class Point:
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def structure(self, expr: Expr) -> Expr:
-        """Functions, sizes and indices substituted; sums expanded, derivatives done (cached)."""
+        """Functions, sizes and indices substituted; sums expanded, derivatives done (cached,
+        also across points: points that share sizes, indices and functions share it)."""
         if expr not in self._cache:
-            self._cache[expr] = structure(expr, self.sizes, self.indices, self.functions)
+            self._cache[expr] = _shared_structure(expr, _key(self.sizes), _key(self.indices), _key(self.functions))
         return self._cache[expr]
 
     def evaluate(self, expr: Expr, fresh: bool = False) -> Expr:
@@ -174,6 +177,15 @@ def _value_atoms(concrete: Expr) -> set[Expr]:
 
 def _by_name(item: tuple) -> str:
     return str(item[0])
+
+
+def _key(mapping: Mapping) -> tuple:
+    return tuple(sorted(mapping.items(), key=str))
+
+
+@functools.lru_cache(maxsize=2048)
+def _shared_structure(expr: Expr, sizes: tuple, indices: tuple, functions: tuple) -> Expr:
+    return structure(expr, dict(sizes), dict(indices), dict(functions))
 
 
 def structure(expr: Expr, sizes: Mapping, indices: Mapping, functions: Mapping) -> Expr:
