@@ -213,7 +213,6 @@ class _Prepared:
     loss: object  # callable(*variables, *others) -> float
     gradient: list  # callables, one per component
     scope: Scope
-    others_exprs: list  # the instantiated loss and gradients (for the domain sampler)
 
 
 def _free_entries(exprs: Sequence[sympy.Expr]):
@@ -290,7 +289,7 @@ def _prepare(check: CompiledGradientCheck, size: int) -> _Prepared:
         ]
     except Exception as exc:  # pragma: no cover - lambdify failures are rare
         raise NumericError(f"cannot compile for numpy: {exc}") from exc
-    return _Prepared(size, variables, others, loss_fn, grad_fns, scope, [loss, *gradients])
+    return _Prepared(size, variables, others, loss_fn, grad_fns, scope)
 
 
 def _component(general: sympy.Expr, check: CompiledGradientCheck, scope: Scope, size: int, i: int) -> sympy.Expr:
@@ -317,7 +316,8 @@ def _draw_point(
     if not prep.others:
         return x, []
     universe = Universe.from_scope(prep.scope)
-    for point in random_points(prep.others_exprs, universe, domain_rng, (prep.size,)):
+    # the sampler needs only what takes a value, not the (large) loss around it
+    for point in random_points(prep.others, universe, domain_rng, (prep.size,)):
         # constrained vectors are filled when the point is built, the rest on evaluation
         values = [point.evaluate(o) for o in prep.others]
         if in_domain(point, universe) and all(v.is_number for v in values):
