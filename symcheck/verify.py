@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 import multiprocessing
+from dataclasses import replace
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence, TypeVar
 
 from .compiled import CompiledDocument, Equation
 from .engine import Settings, check_definition, check_shapes, decide_equation
@@ -15,6 +16,8 @@ from .compiled import CompiledGradientCheck
 from .gradcheck import NumericError, run_gradient_check
 from .model import ChainResult, Decision, DocumentResult, ErratumResult, GradientCheckResult, StepResult, Verdict
 from .load import derivation_files, load_derivation
+
+T = TypeVar("T")
 
 _DECIDERS = {
     "shape": lambda eq, settings: check_shapes(eq.lhs, eq.rhs, eq.scope),
@@ -70,6 +73,13 @@ def verify_equation(eq: Equation, settings: Settings) -> StepResult:
 
 
 def verify_document(document: CompiledDocument, settings: Settings = Settings()) -> DocumentResult:
+    steps = verify_steps(document, settings)
+    checks, seconds = _timed(lambda: gradient_checks(document, settings))
+    return replace(steps, gradient_checks=checks, seconds=steps.seconds + seconds)
+
+
+def verify_steps(document: CompiledDocument, settings: Settings = Settings()) -> DocumentResult:
+    """Every definition, chain step and claim decided (no gradient checks)."""
     started = time.perf_counter()
     derivation = document.derivation
     definitions = tuple(verify_equation(eq, settings) for eq in document.definitions if _worth_checking(eq, document))
@@ -78,14 +88,19 @@ def verify_document(document: CompiledDocument, settings: Settings = Settings())
         for chain in document.chains
     )
     claims = tuple(verify_equation(eq, settings) for eq in document.claims)
-    gradient_checks = tuple(
-        result for check in document.gradient_checks for result in gradient_check(check, settings)
-    )
     return DocumentResult(
         path=derivation.path, source=derivation.source, title=derivation.title,
-        definitions=definitions, chains=chains, claims=claims, gradient_checks=gradient_checks,
-        seconds=time.perf_counter() - started,
+        definitions=definitions, chains=chains, claims=claims, seconds=time.perf_counter() - started,
     )
+
+
+def gradient_checks(document: CompiledDocument, settings: Settings = Settings()) -> tuple[GradientCheckResult, ...]:
+    return tuple(result for check in document.gradient_checks for result in gradient_check(check, settings))
+
+
+def _timed(work: Callable[[], T]) -> tuple[T, float]:
+    started = time.perf_counter()
+    return work(), time.perf_counter() - started
 
 
 def gradient_check(check: CompiledGradientCheck, settings: Settings) -> list[GradientCheckResult]:
@@ -110,16 +125,28 @@ def verify_file(path: Path, settings: Settings = Settings()) -> DocumentResult:
     return verify_document(load_derivation(path), settings)
 
 
+_PARTS = {"steps": verify_steps, "gradients": gradient_checks}
+
+
+def _verify_part(path: Path, part: str, settings: Settings):
+    return _timed(lambda: _PARTS[part](load_derivation(path), settings))
+
+
 def verify_files(paths: Sequence[Path], settings: Settings = Settings(), jobs: int = 1) -> list[DocumentResult]:
-    """Every derivation file under `paths`, in a stable order; documents are independent, so
-    with jobs > 1 they run in that many processes, the largest files first."""
+    """Every derivation file under `paths`, in a stable order. Documents, and within one
+    document its steps and its gradient checks, are independent: with jobs > 1 they run in
+    that many processes, the largest files first."""
     files = derivation_files(list(paths))
-    if jobs <= 1 or len(files) < 2:
+    if jobs <= 1:
         return [verify_file(path, settings) for path in files]
-    largest_first = sorted(files, key=lambda path: -path.stat().st_size)
-    with ProcessPoolExecutor(min(jobs, len(files)), mp_context=multiprocessing.get_context("fork")) as pool:
-        done = dict(zip(largest_first, pool.map(verify_file, largest_first, repeat(settings))))
-    return [done[path] for path in files]
+    tasks = [(path, part) for path in sorted(files, key=lambda p: -p.stat().st_size) for part in _PARTS]
+    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork")) as pool:
+        done = dict(zip(tasks, pool.map(_verify_part, *zip(*tasks), repeat(settings))))
+    results = []
+    for path in files:
+        (steps, _), (checks, seconds) = done[(path, "steps")], done[(path, "gradients")]
+        results.append(replace(steps, gradient_checks=checks, seconds=steps.seconds + seconds))
+    return results
 
 
 def verify_paths(paths: Sequence[Path], settings: Settings = Settings(), jobs: int = 1):
