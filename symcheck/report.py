@@ -27,7 +27,6 @@ Everything is seeded: the same input gives the same ``.tex``, CSV and JSON bytes
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -35,12 +34,10 @@ import math
 import random
 import re
 import shutil
-import signal
 import subprocess
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Optional, Sequence
 
 import sympy
 
@@ -55,6 +52,7 @@ from .gradcheck import (
 )
 from .indexcalc import parse_condition
 from .latexdoc import DocumentReport, MathRenderer, MathValidator, NumericSummary
+from .limits import StepTimeout, time_limit
 from .model import DocumentResult, Domain, GradientCheckResult, format_line
 from .sampling import Universe, in_domain, random_points, satisfies_facts
 
@@ -205,30 +203,6 @@ class EquationNumeric:
         return max(errors) if errors else None
 
 
-class _Timeout(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """SIGALRM-based limit in the main thread (no limit elsewhere)."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
-
-    def handler(signum, frame):  # pragma: no cover - only on slow expressions
-        raise _Timeout()
-
-    previous = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _display_name(eq: Equation) -> str:
     if eq.name and eq.name != eq.latex:
         return eq.name
@@ -355,7 +329,7 @@ def evaluate_equation(
         return out
     scope = eq.scope
     try:
-        with _time_limit(EQUATION_TIME_LIMIT):
+        with time_limit(EQUATION_TIME_LIMIT):
             case = parse_condition(eq.chain_condition)
             rules = instantiate_definitions(scope.definitions, None)
             lhs, rhs = eq.lhs, eq.rhs
@@ -399,7 +373,7 @@ def evaluate_equation(
                 )
         if not out.samples:
             out.reason = "no sample point inside the declared domains"
-    except _Timeout:
+    except StepTimeout:
         out.reason = f"evaluation took longer than {EQUATION_TIME_LIMIT:.0f} s"
         out.samples = []
     except NumericError as exc:

@@ -247,7 +247,7 @@ class Env:
         return self.begin.arg or ""
 
 
-Node = Union[Leaf, Group, Env, "Obj"]  # Obj is defined by the notation layer
+Node = Union[Leaf, Group, Env, object]  # the notation layer adds its own parsed objects
 
 
 def build_tree(tokens: Sequence[Token], text: str = "") -> list[Node]:

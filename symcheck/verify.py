@@ -15,6 +15,7 @@ from .engine import Settings, check_definition, check_shapes, decide_equation
 from .compiled import CompiledGradientCheck
 from .gradcheck import NumericError, run_gradient_check
 from .model import ChainResult, Decision, DocumentResult, ErratumResult, GradientCheckResult, StepResult, Verdict
+from .limits import StepTimeout, time_limit
 from .load import derivation_files, load_derivation
 
 T = TypeVar("T")
@@ -105,10 +106,15 @@ def _timed(work: Callable[[], T]) -> tuple[T, float]:
 
 def gradient_check(check: CompiledGradientCheck, settings: Settings) -> list[GradientCheckResult]:
     """The finite-difference check, or one failed result saying why it could not run."""
+    seconds = settings.step_timeout * len(check.spec.sizes)
     try:
-        return run_gradient_check(check, seed=settings.seed)
+        with time_limit(seconds):
+            return run_gradient_check(check, seed=settings.seed)
     except NumericError as error:
-        return [GradientCheckResult(check.spec.name, 0, float("inf"), float("inf"), 0, False, error=str(error))]
+        reason = str(error)
+    except StepTimeout:
+        reason = f"did not finish within {seconds:.0f} s"
+    return [GradientCheckResult(check.spec.name, 0, float("inf"), float("inf"), 0, False, error=reason)]
 
 
 def _worth_checking(eq: Equation, document: CompiledDocument) -> bool:

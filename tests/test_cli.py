@@ -1,7 +1,6 @@
 """The command line: exit codes, JSON schema, clean errors."""
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

@@ -315,7 +315,7 @@ def test_d_is_a_differential_only_in_derivative_shape(nt):
     assert nt.expression(r"\frac{d_1}{d_2}") == sympy.Symbol("d_1") / sympy.Symbol("d_2")
     declared = Derivation(path="", source="", title="", symbols=(SymbolDecl("d"), SymbolDecl("q")))
     with_d = Notation(build_symbol_table(declared))
-    dd, q = sympy.Symbol("d", real=True), sympy.Symbol("q", real=True)
+    q = sympy.Symbol("q", real=True)
     assert with_d.expression(r"\frac{dq}{dq}") == 1
     assert with_d.expression(r"\frac{dq}{d}") == q
 
