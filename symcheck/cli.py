@@ -160,8 +160,9 @@ def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: b
     from .output import JsonPrinter
     from .printers import diagnostics_from, exit_code, fragment_locator, render
 
-    settings = settings_from(timeout, sizes, seed)
-    checked = [check_note(note, notation, settings) for note in note_files(list(notes))]
+    from .parallel import parallel_map
+
+    checked = parallel_map(check_note, note_files(list(notes)), jobs, notation, settings_from(timeout, sizes, seed))
     diagnostics = [
         diagnostic
         for note in checked

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import time
-import multiprocessing
 from dataclasses import replace
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
 from pathlib import Path
 from typing import Callable, Optional, Sequence, TypeVar
 
@@ -17,6 +14,7 @@ from .gradcheck import NumericError, run_gradient_check
 from .model import ChainResult, Decision, DocumentResult, ErratumResult, GradientCheckResult, StepResult, Verdict
 from .limits import StepTimeout, time_limit
 from .load import derivation_files, load_derivation
+from .parallel import parallel_map
 
 T = TypeVar("T")
 
@@ -134,7 +132,8 @@ def verify_file(path: Path, settings: Settings = Settings()) -> DocumentResult:
 _PARTS = {"steps": verify_steps, "gradients": gradient_checks}
 
 
-def _verify_part(path: Path, part: str, settings: Settings):
+def _verify_part(task: tuple[Path, str], settings: Settings):
+    path, part = task
     return _timed(lambda: _PARTS[part](load_derivation(path), settings))
 
 
@@ -146,8 +145,7 @@ def verify_files(paths: Sequence[Path], settings: Settings = Settings(), jobs: i
     if jobs <= 1:
         return [verify_file(path, settings) for path in files]
     tasks = [(path, part) for path in sorted(files, key=lambda p: -p.stat().st_size) for part in _PARTS]
-    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork")) as pool:
-        done = dict(zip(tasks, pool.map(_verify_part, *zip(*tasks), repeat(settings))))
+    done = dict(zip(tasks, parallel_map(_verify_part, tasks, jobs, settings)))
     results = []
     for path in files:
         (steps, _), (checks, seconds) = done[(path, "steps")], done[(path, "gradients")]
