@@ -623,6 +623,9 @@ class Notation:
                 patterns.setdefault(key, name)
             for key in _default_keys(name):
                 patterns.setdefault(key, name)
+            if name in table.functions and len(name) > 1 and name.isascii() and name.isalpha():
+                # a declared function may be written in plain letters: softmax(x)
+                patterns.setdefault(tuple(("letter", letter) for letter in name), name)
         by_first: dict[tuple, list[tuple[tuple, str]]] = {}
         for key, name in sorted(patterns.items(), key=lambda item: -len(item[0])):
             if key:

@@ -678,3 +678,15 @@ def test_fuzz_only_latex_errors(nt, tokens):
         assert 0 <= error.column <= len(latex)
         return
     assert isinstance(value, (sympy.Expr, sympy.MatrixExpr, sympy.MatrixBase))
+
+
+def test_declared_multi_letter_function_in_plain_letters():
+    from symcheck.model import FunctionDecl
+
+    declared = Derivation(path="", source="", title="", symbols=(SymbolDecl("s"), SymbolDecl("x")),
+                          functions=(FunctionDecl("softmax"), FunctionDecl("f")))
+    nt = Notation(build_symbol_table(declared))
+    softmax, x, s = sympy.Function("softmax"), sympy.Symbol("x", real=True), sympy.Symbol("s", real=True)
+    assert nt.expression(r"softmax(x)") == softmax(x)
+    assert nt.expression(r"\text{softmax}(x)") == softmax(x)
+    assert nt.expression(r"s x") == s * x
