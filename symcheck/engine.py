@@ -431,24 +431,28 @@ def _sign(strict: bool, flip: bool = False) -> Callable:
     def check(definition, universe: Universe, rules: Rules, settings: Settings) -> Decision:
         body = definition.body
         value = 1 - body if flip else body
-        return _sign_check(value, universe, rules, settings, strict)
+        bound = _BOUND_WORDS[(flip, strict)]
+        return _sign_check(value, universe, rules, settings, strict, bound)
 
     return check
 
 
 _SIGN_WORDS = {True: "> 0", False: ">= 0"}
+# what a sign check of the body (flip False) or of 1 - body (flip True) says of an entry
+_BOUND_WORDS = {(False, True): "> 0", (False, False): ">= 0", (True, True): "< 1", (True, False): "<= 1"}
 
 
-def _sign_check(value: Expr, universe: Universe, rules: Rules, settings: Settings, strict: bool) -> Decision:
+def _sign_check(value: Expr, universe: Universe, rules: Rules, settings: Settings, strict: bool,
+                bound: str) -> Decision:
     work = _work(value, Integer(0), universe, rules, settings)
     unfolded = work.guarded("unfold", lambda: Unfolder(rules)(value), 0.3)
     if unfolded is None:
         return _unknown(work, "could not unfold the definitions")
     sign = (lambda e: e.is_positive) if strict else (lambda e: e.is_nonnegative)
     if work.guarded("signs", lambda: sign(atomize(unfolded, work.facts)), 0.1):
-        return _decision(Verdict.PROVED, "symbolic: signs of the factors", f"entries are {_SIGN_WORDS[strict]}")
-    found = work.guarded("sign sampling", lambda: _sample_sign(work, unfolded, strict), 0.4)
-    return found if found is not None else _unknown(work, f"could not show the entries are {_SIGN_WORDS[strict]}")
+        return _decision(Verdict.PROVED, "symbolic: signs of the factors", f"entries are {bound}")
+    found = work.guarded("sign sampling", lambda: _sample_sign(work, unfolded, strict, bound), 0.4)
+    return found if found is not None else _unknown(work, f"could not show the entries are {bound}")
 
 
 def _violates(number: Expr, strict: bool) -> bool:
@@ -470,7 +474,7 @@ def _recheck_sign(work: Work, point, unfolded: Expr, strict: bool) -> Optional[C
     return Counterexample(point.describe([unfolded]), show_value(value), _SIGN_WORDS[strict])
 
 
-def _sample_sign(work: Work, unfolded: Expr, strict: bool) -> Optional[Decision]:
+def _sample_sign(work: Work, unfolded: Expr, strict: bool, bound: str) -> Optional[Decision]:
     """Small exact points, then seeded random ones, until `samples` points have the sign."""
     settings = work.settings
     points = itertools.chain(
@@ -487,12 +491,12 @@ def _sample_sign(work: Work, unfolded: Expr, strict: bool) -> Optional[Decision]
             cex = _recheck_sign(work, point, unfolded, strict)
             if cex is not None:
                 return _decision(Verdict.REFUTED, "counterexample",
-                                 f"declared {_SIGN_WORDS[strict]}, but an entry is not", counterexample=cex)
+                                 f"declared {bound}, but an entry is not", counterexample=cex)
             continue
         checked += 1
         if checked >= settings.samples:
             return _decision(Verdict.NUMERIC, f"numeric {checked} pts @{settings.precision} digits",
-                             f"entries are {_SIGN_WORDS[strict]} at {checked} points (evidence)")
+                             f"entries are {bound} at {checked} points (evidence)")
     return None
 
 
