@@ -212,6 +212,14 @@ def _indices(data: Any, reader: _Reader) -> list[IndexDecl]:
     return found
 
 
+AXES = {SymbolKind.SCALAR: 0, SymbolKind.VECTOR: 1, SymbolKind.MATRIX: 2}
+SHAPE_HINT = {
+    SymbolKind.SCALAR: "no shape",
+    SymbolKind.VECTOR: 'a shape with one axis, e.g. shape = ["N"]',
+    SymbolKind.MATRIX: 'a shape with two axes, e.g. shape = ["N", "K"]',
+}
+
+
 def _symbols(data: Any, reader: _Reader) -> list[SymbolDecl]:
     found = []
     for name, spec in _named_tables(data, "symbols", reader):
@@ -219,8 +227,8 @@ def _symbols(data: Any, reader: _Reader) -> list[SymbolDecl]:
         spec = reader.table(spec, where, ("kind", "domain", "shape", "latex"))
         kind = reader.enum(SymbolKind, spec.get("kind", "scalar"), where)
         shape = spec.get("shape", [])
-        if not isinstance(shape, list) or len(shape) != {SymbolKind.SCALAR: 0, SymbolKind.VECTOR: 1, SymbolKind.MATRIX: 2}[kind]:
-            raise reader.fail(f"{where}: a {kind.value} needs a shape of {'no' if kind is SymbolKind.SCALAR else 'one' if kind is SymbolKind.VECTOR else 'two'} axes", name)
+        if not isinstance(shape, list) or len(shape) != AXES[kind]:
+            raise reader.fail(f"{where}: a {kind.value} needs {SHAPE_HINT[kind]}", name)
         found.append(SymbolDecl(
             name=name,
             kind=kind,
