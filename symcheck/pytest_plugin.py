@@ -216,7 +216,7 @@ class DerivationFile(pytest.File):
     def _equations(document: Any) -> list:
         """What `symcheck verify` checks, in file order."""
         try:
-            worth = getattr(_backend("verify"), "_worth_checking", None)
+            worth = getattr(_backend("verify"), "worth_checking", None)
         except Exception:  # noqa: BLE001 - the engine is missing: items will fail with the reason
             worth = None
         definitions = [eq for eq in document.definitions if worth is None or worth(eq, document)]

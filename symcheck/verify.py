@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence, TypeVar
 
 from .compiled import CompiledDocument, Equation
-from .engine import Settings, check_definition, check_shapes, decide_equation
+from .engine import Settings
+from .engine import decide_equation as decide  # shape claims and definitions included
 from .compiled import CompiledGradientCheck
 from .gradcheck import NumericError, run_gradient_check
 from .model import ChainResult, Decision, DocumentResult, ErratumResult, GradientCheckResult, StepResult, Verdict
@@ -17,18 +18,6 @@ from .load import derivation_files, load_derivation
 from .parallel import parallel_map
 
 T = TypeVar("T")
-
-_DECIDERS = {
-    "shape": lambda eq, settings: check_shapes(eq.lhs, eq.rhs, eq.scope),
-    "definition": lambda eq, settings: check_definition(eq.scope.definitions[-1], eq.scope, settings),
-}
-
-
-def decide(eq: Equation, settings: Settings) -> Decision:
-    """The engine's decision for one equation, by the kind of equation."""
-    decider = _DECIDERS.get(eq.kind)
-    return decider(eq, settings) if decider else decide_equation(eq, settings)
-
 
 def holds(eq: Equation, decision: Decision) -> bool:
     """True when the decision supports the equation as the file states it.
@@ -81,7 +70,7 @@ def verify_steps(document: CompiledDocument, settings: Settings = Settings()) ->
     """Every definition, chain step and claim decided (no gradient checks)."""
     started = time.perf_counter()
     derivation = document.derivation
-    definitions = tuple(verify_equation(eq, settings) for eq in document.definitions if _worth_checking(eq, document))
+    definitions = tuple(verify_equation(eq, settings) for eq in document.definitions if worth_checking(eq, document))
     chains = tuple(
         ChainResult(chain.name, chain.condition_latex, tuple(verify_equation(eq, settings) for eq in chain.equations))
         for chain in document.chains
@@ -115,7 +104,7 @@ def gradient_check(check: CompiledGradientCheck, settings: Settings) -> list[Gra
     return [GradientCheckResult(check.spec.name, 0, float("inf"), float("inf"), 0, False, error=reason)]
 
 
-def _worth_checking(eq: Equation, document: CompiledDocument) -> bool:
+def worth_checking(eq: Equation, document: CompiledDocument) -> bool:
     """Definitions are checked when they carry an erratum or define a constrained symbol."""
     if eq.intended is not None:
         return True
