@@ -3,14 +3,15 @@
 A `CompiledGradientCheck` holds a scalar loss in the vector ``wrt`` and a closed-form
 gradient component with free index ``index``. For each size K in ``spec.sizes``:
 
-1. every size symbol of the document is set to K (a gradient check has one size in
-   practice; any other declared size takes the same value);
-2. definitions from ``scope.definitions`` are unfolded: their bodies are instantiated
-   with K and their sums expanded first, so no bound variable can capture an argument,
-   then ``p[l]`` is replaced by the body with the parameters set to the actual indices
-   (repeatedly, so definitions may use each other);
-3. ``.doit()`` expands the sums, and the loss and the K gradient components are
-   lambdified with numpy (float64) over the entries that remain;
+1. the checked size is set to K and every other declared size (e.g. the number of
+   examples) to min(K, OTHER_SIZE): a closed form wrong for some number of examples is
+   already wrong for two, and small sizes keep the expansion small;
+2. definitions from ``scope.definitions`` are unfolded by the engine's own unfolder
+   (`symcheck.canonical.Unfolder`: capture-free, derivatives by a defined quantity taken
+   with that quantity as the variable), with the sizes fixed;
+3. finite sums are written out term by term, and the loss and the K gradient components
+   (the closed form instantiated once, then its index set per component) are lambdified
+   with numpy (float64) over the entries that remain;
 4. ``points`` seeded points are drawn: entries of ``wrt`` standard normal (numpy
    Generator), other vectors and scalars inside their declared domain by the engine's
    sampler `symcheck.sampling.random_points` (probability rows positive and summing
@@ -36,16 +37,17 @@ from __future__ import annotations
 import functools
 import random
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 import sympy
-from sympy import Indexed, IndexedBase
+from sympy import Indexed
 
+from .canonical import Unfolder, UnfoldError, rules_from_scope
 from .compiled import CompiledGradientCheck
 from .model import GradientCheckResult
 from .sampling import Universe, in_domain, random_points, write_out_sums
-from .symbols import CompiledDefinition, Scope
+from .symbols import CompiledDefinition, Scope, SymbolTable
 
 STEP = 1e-6
 REL_TOLERANCE = 1e-6
@@ -73,122 +75,32 @@ def size_map(scope: Scope, value: int, main: Optional[sympy.Symbol] = None) -> d
     }
 
 
-def _name(obj) -> Optional[str]:
-    if isinstance(obj, IndexedBase):
-        return str(obj.label)
-    if isinstance(obj, sympy.Symbol):
-        return obj.name
-    if isinstance(obj, sympy.FunctionClass):
-        return getattr(obj, "__name__", None)
-    return None
-
-
-@dataclass(frozen=True)
-class _Rule:
-    kind: str  # "indexed", "symbol", "function"
-    name: str
-    params: tuple[sympy.Symbol, ...]
-    body: sympy.Expr
-
-
-def instantiate_definitions(
-    definitions: Iterable[CompiledDefinition], sizes: Optional[dict]
-) -> list[_Rule]:
-    """Definitions with sizes set and their own sums expanded (no bound variables left);
-    with `sizes` None, the bodies stay symbolic (bound variables are renamed on use)."""
-    frozen_sizes = None if sizes is None else tuple(sorted(sizes.items(), key=str))
-    return list(_instantiated(tuple(definitions), frozen_sizes))
+def sized_unfolder(scope: Scope, sizes: dict) -> Unfolder:
+    """The engine's unfolder for `scope` with the given sizes fixed (cached per sizes)."""
+    return _sized_unfolder(tuple(scope.definitions), tuple(scope.assumptions), tuple(sorted(sizes.items(), key=str)))
 
 
 @functools.lru_cache(maxsize=64)
-def _instantiated(definitions: tuple[CompiledDefinition, ...], frozen_sizes) -> tuple[_Rule, ...]:
-    sizes = None if frozen_sizes is None else dict(frozen_sizes)
-    rules = []
-    for definition in definitions:
-        target, params = definition.target, tuple(definition.params)
-        if isinstance(target, Indexed):  # tolerate p[k] as the target
-            params = params or tuple(target.indices)
-            target = target.base
-        body = sympy.sympify(definition.body)
-        if sizes is not None:
-            body = _evaluate(body.xreplace(sizes))
-        if isinstance(target, IndexedBase):
-            kind = "indexed"
-        elif isinstance(target, sympy.Symbol):
-            kind = "symbol"
-        elif isinstance(target, sympy.FunctionClass):
-            kind = "function"
-        else:
-            continue
-        name = _name(target)
-        if name is None:
-            continue
-        rules.append(_Rule(kind, name, params, body))
-    return tuple(rules)
-
-
-def _fresh_bound(expr: sympy.Basic) -> sympy.Basic:
-    """Bound variables of sums and products renamed to fresh dummies, so substituting
-    actual indices into a definition's body can never be captured by its own sums."""
-    return expr.replace(
-        lambda e: isinstance(e, (sympy.Sum, sympy.Product)),
-        lambda e: e.xreplace(
-            {limit[0]: sympy.Dummy(limit[0].name, integer=True) for limit in e.limits}
-        ),
-    )
-
-
-def _bind(rule: _Rule, args: Sequence) -> sympy.Expr:
-    if len(args) != len(rule.params):
-        raise NumericError(
-            f"definition of {rule.name} takes {len(rule.params)} argument(s), got {len(args)}"
-        )
-    return _fresh_bound(rule.body).subs(dict(zip(rule.params, args)), simultaneous=True)
-
-
-def _apply(expr: sympy.Basic, rule: _Rule) -> sympy.Basic:
-    if rule.kind == "indexed":
-        return expr.replace(
-            lambda e: isinstance(e, Indexed) and str(e.base.label) == rule.name,
-            lambda e: _bind(rule, e.indices),
-        )
-    if rule.kind == "symbol":
-        targets = [
-            s for s in expr.free_symbols if isinstance(s, sympy.Symbol) and s.name == rule.name
-        ]
-        if not targets:
-            return expr
-        return expr.xreplace({s: _fresh_bound(rule.body) for s in targets})
-    return expr.replace(
-        lambda e: isinstance(e, sympy.core.function.AppliedUndef)
-        and type(e).__name__ == rule.name,
-        lambda e: _bind(rule, e.args),
-    )
-
-
-def unfold(expr: sympy.Basic, rules: Sequence[_Rule], *, max_rounds: int = 25) -> sympy.Basic:
-    """Replace defined names by their bodies until nothing changes."""
-    for _ in range(max_rounds):
-        new = expr
-        for rule in rules:
-            new = _apply(new, rule)
-        if new == expr:
-            return expr
-        expr = new
-    raise NumericError("definitions keep unfolding (circular definition?)")
+def _sized_unfolder(definitions: tuple, assumptions: tuple, sizes: tuple) -> Unfolder:
+    values = dict(sizes)
+    sized = [CompiledDefinition(d.target, d.params, sympy.sympify(d.body).xreplace(values)) for d in definitions]
+    facts = [sympy.sympify(fact).xreplace(values) for fact in assumptions]
+    return Unfolder(rules_from_scope(Scope(SymbolTable(), sized, facts)))  # rules need no symbol table
 
 
 def instantiate(expr, scope: Scope, size: int, extra: Optional[dict] = None,
                 main: Optional[sympy.Symbol] = None) -> sympy.Expr:
     """`expr` with sizes from `size_map`, `extra` substituted, definitions unfolded, sums expanded."""
     sizes = size_map(scope, size, main)
-    rules = instantiate_definitions(scope.definitions, sizes)
     expr = sympy.sympify(expr).xreplace(sizes)
     if extra:
         expr = expr.xreplace(extra)
-    expr = _evaluate(unfold(expr, rules))
-    # evaluating may reveal defined names inside derivatives or sums
-    return _evaluate(unfold(expr, rules))
+    unfolder = sized_unfolder(scope, sizes)
+    try:
+        expr = unfolder(expr)
+    except UnfoldError as error:
+        raise NumericError(str(error)) from None
+    return _evaluate(expr)
 
 
 def _evaluate(expr: sympy.Basic) -> sympy.Basic:

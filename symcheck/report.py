@@ -43,18 +43,14 @@ import sympy
 
 from . import latexdoc
 from .compiled import CompiledDocument, CompiledGradientCheck, Equation
-from .gradcheck import (
-    NumericError,
-    instantiate_definitions,
-    run_gradient_check,
-    step_sweep,
-    unfold,
-)
+from .canonical import Unfolder, UnfoldError, rules_from_scope
+from .gradcheck import NumericError, run_gradient_check, step_sweep
 from .indexcalc import parse_condition
 from .latexdoc import DocumentReport, MathRenderer, MathValidator, NumericSummary
 from .limits import StepTimeout, time_limit
 from .model import DocumentResult, Domain, GradientCheckResult, format_line
 from .sampling import Universe, in_domain, random_points, satisfies_facts
+from .symbols import Scope
 
 TEX_PACKAGES = ("texlive-latex-base", "texlive-latex-recommended", "latexmk")
 NO_TEX_MESSAGE = (
@@ -238,30 +234,15 @@ def _variable_name(variable) -> Optional[str]:
     return None
 
 
-def unfold_for_evaluation(expr: sympy.Expr, rules) -> sympy.Expr:
-    """Definitions unfolded, except that a derivative with respect to a defined quantity
-    (dL/ds_i with s_i := softmax_i(z)) is taken first with that quantity kept as a
-    variable, then the result is unfolded (the chain rule's meaning)."""
-    names = {rule.name for rule in rules}
-
-    def defined_variables(d: sympy.Derivative) -> set[str]:
-        return {n for v, _ in d.variable_count if (n := _variable_name(v)) in names}
-
-    def whole_vector(d: sympy.Derivative) -> bool:
-        return any(_variable_name(v) is None for v, _ in d.variable_count)
-
-    if any(whole_vector(d) for d in expr.atoms(sympy.Derivative)):
+def unfold_for_evaluation(expr: sympy.Expr, scope: Scope) -> sympy.Expr:
+    """Definitions unfolded by the engine's unfolder (a derivative by a defined quantity,
+    dL/ds_i with s_i := softmax_i(z), is taken with that quantity kept as the variable)."""
+    if any(_variable_name(v) is None for d in expr.atoms(sympy.Derivative) for v, _ in d.variable_count):
         raise NumericError("derivative with respect to a whole vector or matrix (matrix calculus)")
-
-    def take(d: sympy.Derivative) -> sympy.Expr:
-        keep = defined_variables(d)
-        inner = unfold(d.expr, [r for r in rules if r.name not in keep])
-        return sympy.Derivative(inner, *d.variable_count).doit()
-
-    expr = expr.replace(
-        lambda e: isinstance(e, sympy.Derivative) and bool(defined_variables(e)), take
-    )
-    return unfold(expr, rules)
+    try:
+        return Unfolder(rules_from_scope(scope))(expr)
+    except UnfoldError as error:
+        raise NumericError(str(error)) from None
 
 
 def _hidden_indices(exprs) -> list[sympy.Expr]:
@@ -331,13 +312,12 @@ def evaluate_equation(
     try:
         with time_limit(EQUATION_TIME_LIMIT):
             case = parse_condition(eq.chain_condition)
-            rules = instantiate_definitions(scope.definitions, None)
             lhs, rhs = eq.lhs, eq.rhs
             if eq.kind == "definition":
                 lhs, rhs = _definition_sides(eq)
                 out.name += " (sums to 1)"
-            lhs = unfold_for_evaluation(lhs, rules)
-            rhs = unfold_for_evaluation(rhs, rules)
+            lhs = unfold_for_evaluation(lhs, scope)
+            rhs = unfold_for_evaluation(rhs, scope)
             universe = Universe.from_scope(scope)
             rng = random.Random(1_000_003 * int(seed) + 7919 * int(ordinal) + 17)
             exprs = [lhs, rhs, *_hidden_indices([lhs, rhs])]

@@ -13,10 +13,9 @@ from symcheck.gradcheck import (
     SWEEP_STEPS,
     NumericError,
     instantiate,
-    instantiate_definitions,
+    sized_unfolder,
     run_gradient_check,
     step_sweep,
-    unfold,
 )
 from symcheck.model import Domain, GradientCheckSpec, SymbolDecl, SymbolKind
 from symcheck.symbols import CompiledDefinition, Scope
@@ -121,11 +120,11 @@ def test_symbolic_unfolding_cannot_capture_indices():
     q = sympy.IndexedBase("q")
     definitions = [CompiledDefinition(q, (k,), Sum(s[k] * s[l], (l, 1, K)))]
     expr = Sum(q[l], (l, 1, K))
-    unfolded = unfold(expr, instantiate_definitions(definitions, None))
+    scope2 = Scope(scope.table, definitions)
+    unfolded = sized_unfolder(scope2, {})(expr)
     values = {s[n]: sympy.Rational(n, 3) for n in range(1, 4)}
     got = unfolded.xreplace({K: 3}).doit().xreplace(values)
     assert got == sum(values.values()) ** 2
-    scope2 = Scope(scope.table, definitions)
     assert instantiate(expr, scope2, 3).xreplace(values) == sum(values.values()) ** 2
 
 
