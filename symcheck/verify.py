@@ -12,7 +12,7 @@ from .engine import Settings
 from .engine import decide_equation as decide  # shape claims and definitions included
 from .compiled import CompiledGradientCheck
 from .gradcheck import NumericError, run_gradient_check
-from .model import ChainResult, Decision, DocumentResult, ErratumResult, GradientCheckResult, StepResult, Verdict
+from .model import ChainResult, Decision, DocumentResult, Domain, ErratumResult, GradientCheckResult, StepResult, Verdict
 from .limits import StepTimeout, time_limit
 from .load import derivation_files, load_derivation
 from .parallel import parallel_map
@@ -111,7 +111,7 @@ def worth_checking(eq: Equation, document: CompiledDocument) -> bool:
     target = eq.scope.definitions[-1].target
     name = getattr(target, "name", None) or str(target)
     declaration = document.scope.table.declarations.get(str(name))
-    return declaration is not None and declaration.domain.value != "real"
+    return declaration is not None and declaration.domain is not Domain.REAL
 
 
 def verify_file(path: Path, settings: Settings = Settings()) -> DocumentResult:
