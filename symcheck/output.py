@@ -157,7 +157,7 @@ class TerminalPrinter(Printer):
         mark, colour = VERDICT_STYLE[node.decision.verdict]
         line = Text("  ")
         line.append(f"{mark:<3}", style=f"bold {colour}")
-        line.append(f"{format_line(node.line)!s:>6}  ", style="dim")
+        line.append(f"{format_line(node.line) or '-'!s:>6}  ", style="dim")
         line.append(f"{node.decision.verdict.value:<17}", style=colour)
         line.append(_short(node.latex, 56))
         line.append(f"  — {_reason(node.decision)}", style="dim")

@@ -110,3 +110,8 @@ def test_bad_input_in_a_worker_exits_2(tmp_path):
     result = CliRunner().invoke(cli, ["verify", str(tmp_path), "-j", "2"])
     assert result.exit_code == 2
     assert f"{tmp_path / 'b.toml'}:" in result.output and "Traceback" not in result.output
+
+
+def test_terminal_output_of_a_step_without_line(tmp_path):
+    result = run("verify", str(write(tmp_path, MINIMAL.replace("line = 6\n", ""))))
+    assert result.exit_code == 0 and "None" not in result.output
