@@ -805,6 +805,20 @@ def counterexample_table(example: Counterexample) -> str:
     )
 
 
+def _erratum_column(title: str, latex: str, decision: Decision, math: "MathRenderer") -> str:
+    """One side of an erratum: its title, verdict, formula and decision details."""
+    return (
+        "\\begin{minipage}[t]{0.48\\linewidth}\n"
+        f"{{\\small\\textbf{{{title}}}}}\\hfill "
+        + verdict_mark(decision.verdict)
+        + f"~{verdict_word(decision.verdict)}\\par\n"
+        + math.block(latex)
+        + "\n"
+        + _decision_details(decision, math)
+        + "\\end{minipage}"
+    )
+
+
 def _decision_details(decision: Decision, math: MathRenderer) -> str:
     parts = []
     if decision.reason:
@@ -840,21 +854,11 @@ def step_block(result: StepResult, math: MathRenderer) -> str:
     erratum = result.erratum
     out.append("\\end{minipage}\n")
     out.append(
-        "\\par\\noindent\\begin{minipage}[t]{0.48\\linewidth}\n"
-        "{\\small\\textbf{As written}}\\hfill "
-        + verdict_mark(result.decision.verdict)
-        + f"~{verdict_word(result.decision.verdict)}\\par\n"
-        + math.block(result.latex)
-        + "\n"
-        + _decision_details(result.decision, math)
-        + "\\end{minipage}\\hfill\n\\begin{minipage}[t]{0.48\\linewidth}\n"
-        "{\\small\\textbf{Intended}}\\hfill "
-        + verdict_mark(erratum.decision.verdict)
-        + f"~{verdict_word(erratum.decision.verdict)}\\par\n"
-        + math.block(erratum.intended)
-        + "\n"
-        + _decision_details(erratum.decision, math)
-        + "\\end{minipage}\\par\n"
+        "\\par\\noindent"
+        + _erratum_column("As written", result.latex, result.decision, math)
+        + "\\hfill\n"
+        + _erratum_column("Intended", erratum.intended, erratum.decision, math)
+        + "\\par\n"
         "\\smallskip{\\small\\textbf{Erratum:} "
         + escape_text(erratum.note)
         + f" \\quad (intended form: {verdict_mark(erratum.decision.verdict)}~"
