@@ -12,6 +12,7 @@ from .engine import Settings
 from .engine import decide_equation as decide  # shape claims and definitions included
 from .compiled import CompiledGradientCheck
 from .gradcheck import NumericError, run_gradient_check
+from .indexcalc import parse_condition
 from .model import ChainResult, Decision, DocumentResult, Domain, ErratumResult, GradientCheckResult, StepResult, Verdict
 from .limits import StepTimeout, time_limit
 from .load import derivation_files, load_derivation
@@ -22,21 +23,23 @@ T = TypeVar("T")
 def holds(eq: Equation, decision: Decision) -> bool:
     """True when the decision supports the equation as the file states it.
 
-    Holding only under the chain's own case condition is what a case chain claims.
+    Holding only under the chain's own case condition is what a case chain claims; the
+    engine names that condition as `parse_condition` renders the chain's compiled one.
     """
     if decision.verdict.holds:
         return True
     return (
         decision.verdict is Verdict.CONDITIONAL
-        and eq.condition_latex is not None
-        and decision.condition is not None
-        and _same_condition(decision.condition, eq.condition_latex)
+        and eq.chain_condition is not None
+        and decision.condition == _condition_text(eq.chain_condition)
     )
 
 
-def _same_condition(found: str, declared: str) -> bool:
-    normal = lambda text: "".join(text.replace(r"\neq", "!=").replace(r"\ne", "!=").replace("≠", "!=").split())
-    return normal(found) == normal(declared)
+def _condition_text(condition) -> Optional[str]:
+    try:
+        return parse_condition(condition).text
+    except ValueError:  # a condition the engine cannot use is never what it reports
+        return None
 
 
 def expected(eq: Equation, decision: Decision, intended: Optional[Decision] = None) -> bool:

@@ -115,3 +115,12 @@ def test_bad_input_in_a_worker_exits_2(tmp_path):
 def test_terminal_output_of_a_step_without_line(tmp_path):
     result = run("verify", str(write(tmp_path, MINIMAL.replace("line = 6\n", ""))))
     assert result.exit_code == 0 and "None" not in result.output
+
+
+@pytest.mark.parametrize("condition", ["i = k", "k = i", "i=k"])
+def test_case_condition_matches_however_it_is_spelled(tmp_path, condition):
+    text = MINIMAL.replace('name = "expand"', f"name = \"case\"\ncondition = '{condition}'").replace(
+        "latex = '(x+1)^2'", "latex = '\\delta_{ik} x'").replace("latex = 'x^2 + 2x + 1'", "latex = 'x'")
+    payload = json.loads(run("verify", str(write(tmp_path, text)), "--format", "json").output)
+    step = payload["documents"][0]["chains"][0]["steps"][0]
+    assert step["verdict"] == "conditional" and step["expected"] is True
