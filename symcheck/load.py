@@ -398,15 +398,26 @@ class Compiler:
         return None if latex is None else self.located(latex, self.notation.condition)
 
     def definition(self, latex: str) -> CompiledDefinition:
-        lhs, rhs = self.sides(latex)
-        if isinstance(lhs, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in lhs.indices):
-            return CompiledDefinition(lhs.base, tuple(lhs.indices), rhs)
-        if isinstance(lhs, sympy.Symbol):
-            return CompiledDefinition(lhs, (), rhs)
-        if isinstance(lhs, sympy.core.function.AppliedUndef) and all(isinstance(a, sympy.Symbol) for a in lhs.args):
-            return CompiledDefinition(lhs.func, tuple(lhs.args), rhs)
-        raise InputError(self.reader.path, self.reader.line_of(latex),
-                         "the left-hand side of a definition must be a symbol, an indexed symbol or f(x)", latex=latex)
+        return self.defined(*self.sides(latex), latex)
+
+    def defined(self, lhs: Any, rhs: Any, latex: str) -> CompiledDefinition:
+        defined = definition_of(lhs, rhs)
+        if defined is None:
+            raise InputError(self.reader.path, self.reader.line_of(latex),
+                             "the left-hand side of a definition must be a symbol, an indexed symbol or f(x)",
+                             latex=latex)
+        return defined
+
+
+def definition_of(lhs: Any, rhs: Any) -> Optional[CompiledDefinition]:
+    """lhs := rhs when lhs is a symbol, an indexed symbol with index variables, or f(x)."""
+    if isinstance(lhs, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in lhs.indices):
+        return CompiledDefinition(lhs.base, tuple(lhs.indices), rhs)
+    if isinstance(lhs, sympy.Symbol):
+        return CompiledDefinition(lhs, (), rhs)
+    if isinstance(lhs, sympy.core.function.AppliedUndef) and all(isinstance(a, sympy.Symbol) for a in lhs.args):
+        return CompiledDefinition(lhs.func, tuple(lhs.args), rhs)
+    return None
 
 
 def load_derivation(path: Path) -> CompiledDocument:
@@ -427,11 +438,9 @@ load_document = load_derivation
 
 def _definition_equation(definition: Definition, compiler: Compiler, scope: Scope) -> Equation:
     def build(latex: str) -> Equation:
-        compiled = compiler.definition(latex)
         lhs, rhs = compiler.sides(latex)
-        others = [d for d in scope.definitions if d.target != compiled.target]
         return Equation("definition", latex, compiler.derivation.source, definition.line, latex, lhs, rhs,
-                        Scope(scope.table, others + [compiled], scope.assumptions))
+                        checking_scope(scope, compiler.defined(lhs, rhs, latex)))
 
     written = build(definition.latex)
     if definition.erratum is None:
@@ -450,6 +459,12 @@ def _with_fixed_sizes(scope: Scope, compiler: Compiler, sizes: tuple[tuple[str, 
     fix = lambda expr: expr.xreplace(values)
     definitions = [CompiledDefinition(d.target, d.params, fix(d.body)) for d in scope.definitions]
     return Scope(compiler.table.with_sizes(dict(sizes)), definitions, [fix(a) for a in scope.assumptions]), fix
+
+
+def checking_scope(scope: Scope, definition: CompiledDefinition) -> Scope:
+    """The scope in which a definition is checked: every other definition, then this one."""
+    others = [d for d in scope.definitions if d.target != definition.target]
+    return Scope(scope.table, others + [definition], scope.assumptions)
 
 
 def _compile_chain(chain: Chain, compiler: Compiler, scope: Scope) -> CompiledChain:

@@ -2,7 +2,9 @@
 
 Notes are not derivation files, so this stage reads them the way a careful reader does:
 - a chain whose left side names something the notation file does not define (`Z = ...`,
-  `P(Y=k|X) = ...`) defines it: it is checked against the declared domain, not refuted;
+  `P(Y=k|X) = ...`) defines it (an indexed one only over declared indices); when the
+  name is declared in a narrower domain (probability, positive ...), the definition is
+  checked against it once the whole note is read, since notes often define after use;
 - the hypothesis of a `\\Rightarrow` (`f(x) = g(x)/h(x) \\Rightarrow ...`) is assumed for
   the statement after it;
 - a case stated inline in prose (`when $i=j$:`, `$i \\neq j$`) is the case of the displays
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -23,11 +25,11 @@ import sympy
 from .compiled import Equation
 from .engine import Settings
 from .extract import MathChain, extract_math, read_notes
-from .load import Compiler, InputError, read_notation
+from .load import Compiler, InputError, checking_scope, definition_of, read_notation
 from .model import ChainResult, Decision, Derivation, DocumentResult, StepResult, Verdict
 from .printers import UNPARSABLE
 from .symbols import CompiledDefinition, Scope
-from .verify import verify_equation
+from .verify import has_constrained_domain, verify_equation
 
 NOTATION_SUFFIX = ".toml"
 _INLINE_CASE = re.compile(r"\$\s*([A-Za-z])\s*(=|\\neq|\\ne|!=)\s*([A-Za-z])\s*\.?\s*\$")
@@ -101,16 +103,12 @@ class _NoteReader:
         named = isinstance(target, (sympy.Symbol, sympy.IndexedBase, sympy.MatrixSymbol, sympy.FunctionClass))
         return len(members) == 2 and named and target not in self.defined and target not in self.compiler.table.indices.values()
 
-    def definition(self, chain: MathChain) -> Optional[CompiledDefinition]:
-        try:
-            return self.compiler.definition(f"{chain.members[0].latex} = {chain.members[1].latex}")
-        except InputError:
-            return None
 
     def check(self, chains: list[MathChain], cases: list[tuple[int, str]]) -> DocumentResult:
         started = time.perf_counter()
         results: list[ChainResult] = []
         given: list[CompiledDefinition] = []
+        pending: list[Equation] = []  # checked once every definition of the note is known
         for chain in chains:
             members, failure = self.parse(chain)
             if failure is not None:
@@ -119,26 +117,46 @@ class _NoteReader:
             if self.is_case(members):
                 continue
             if chain.premise:
-                given += [d for d in [self.definition(chain)] if d is not None]
+                given += [d for d in [definition_of(members[0], members[-1])] if d is not None]
                 continue
             if chain.definition or self.introduces(members):
-                self.adopt(chain)
+                pending += self.adopt(chain, members)
                 continue
             condition = _case_before(cases, chain.line)
             scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
             given = []
             results.append(self.check_chain(chain, members, scope, condition))
+        definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings) for eq in pending)
         return DocumentResult(
             path=str(self.note), source=str(self.note), title=self.note.name,
-            definitions=(), chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
+            definitions=definitions, chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
         )
 
-    def adopt(self, chain: MathChain) -> None:
-        """A definition made in the note: later chains may unfold it."""
-        definition = self.definition(chain)
-        if definition is not None:
-            self.scope.definitions.append(definition)
-            self.defined.add(definition.target)
+    def adopt(self, chain: MathChain, members: list) -> list[Equation]:
+        """A definition made in the note: later chains may unfold it. One of a symbol with a
+        constrained domain comes back as an equation to check against that domain.
+
+        An indexed definition counts only over declared indices (`a_k = ...` with k declared);
+        `a_n = w_n^T x` with an undeclared n is a single entry, not a rule for all of `a`."""
+        definition = definition_of(members[0], members[-1])
+        if definition is None or not self.general(definition):
+            return []
+        self.scope.definitions.append(definition)
+        self.defined.add(definition.target)
+        if not has_constrained_domain(definition, self.compiler.table):
+            return []
+        member = chain.members[-1]
+        return [Equation("definition", f"line {chain.line}", str(self.note), chain.line, member.latex,
+                         members[0], members[-1], Scope(self.scope.table, [definition]))]
+
+    def general(self, definition: CompiledDefinition) -> bool:
+        """An indexed definition defines every entry only when its indices are declared ones."""
+        indices = set(self.compiler.table.indices.values())
+        return not isinstance(definition.target, sympy.IndexedBase) or set(definition.params) <= indices
+
+    def in_final_scope(self, eq: Equation) -> Equation:
+        """A note's definition checked with every definition the note makes, wherever it makes it."""
+        return replace(eq, scope=checking_scope(self.scope, eq.scope.definitions[-1]))
 
     def check_chain(self, chain: MathChain, members: list, scope: Scope, condition: Optional[str]) -> ChainResult:
         """Each member against the last member that held: one wrong step does not fail the rest."""

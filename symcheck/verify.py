@@ -17,6 +17,7 @@ from .model import ChainResult, Decision, DocumentResult, Domain, ErratumResult,
 from .limits import StepTimeout, time_limit
 from .load import derivation_files, load_derivation
 from .parallel import parallel_map
+from .symbols import CompiledDefinition, SymbolTable
 
 T = TypeVar("T")
 
@@ -109,11 +110,13 @@ def gradient_check(check: CompiledGradientCheck, settings: Settings) -> list[Gra
 
 def worth_checking(eq: Equation, document: CompiledDocument) -> bool:
     """Definitions are checked when they carry an erratum or define a constrained symbol."""
-    if eq.intended is not None:
-        return True
-    target = eq.scope.definitions[-1].target
-    name = getattr(target, "name", None) or str(target)
-    declaration = document.scope.table.declarations.get(str(name))
+    return eq.intended is not None or has_constrained_domain(eq.scope.definitions[-1], document.scope.table)
+
+
+def has_constrained_domain(definition: CompiledDefinition, table: SymbolTable) -> bool:
+    """The defined symbol is declared in a domain narrower than the reals."""
+    name = getattr(definition.target, "name", None) or str(definition.target)
+    declaration = table.declarations.get(str(name))
     return declaration is not None and declaration.domain is not Domain.REAL
 
 

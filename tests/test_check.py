@@ -146,3 +146,15 @@ def test_shipped_notation_examples(tmp_path, seed, source, flagged):
     found = {line for line, severity in severities_by_line(result.output).items() if severity != "note"}
     assert found == flagged, result.output
     assert result.exit_code == (1 if flagged else 0)
+
+
+def test_a_definition_made_in_the_note_is_checked_against_its_domain(note, tmp_path):
+    """Without the notation's definition of S, the post's own line 24 defines S; S is
+    declared a probability vector, and S_j = e^{a_i}/sum_k e^{a_k} does not sum to 1."""
+    text = NOTATION_004.read_text(encoding="utf-8")
+    without_s = text[: text.index("[[definitions]]")]
+    notation = tmp_path / "no_softmax.toml"
+    notation.write_text(without_s, encoding="utf-8")
+    result = check(str(note), "--notation", str(notation))
+    line_24 = [line for line in result.output.splitlines() if ":24:" in line]
+    assert line_24 and "error" in line_24[0] and "sum" in line_24[0]
