@@ -21,12 +21,12 @@ from typing import Callable, Optional
 
 import sympy
 
-from symcheck.compiled import Equation
-from symcheck.engine import Settings
-from symcheck.limits import run_limited
-from symcheck.load import derivation_files, load_derivation
-from symcheck.symbols import Scope
-from symcheck.verify import decide, holds
+from symcheck.model.compiled import Equation
+from symcheck.engine.settings import Settings
+from symcheck.runtime.limits import run_limited
+from symcheck.load.derivation import derivation_files, load_derivation
+from symcheck.model.symbols import Scope
+from symcheck.verify.documents import decide, holds
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,7 +10,7 @@ from typing import Callable
 
 import click
 
-from .load import InputError
+from symcheck.load.derivation import InputError
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -43,7 +43,7 @@ def engine_options(command: Callable) -> Callable:
 
 
 def settings_from(timeout: float, sizes: tuple[int, ...], seed: int):
-    from .engine import Settings
+    from symcheck.engine.settings import Settings
 
     return Settings(step_timeout=timeout, sizes=sizes, seed=seed)
 
@@ -90,8 +90,8 @@ paths_argument = click.argument(
 def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: tuple[int, ...], seed: int,
            jobs: int) -> None:
     """Check derivation files (a directory means every .toml file under it)."""
-    from .output import JsonPrinter, TerminalPrinter
-    from .verify import verify_files
+    from symcheck.printers.results import JsonPrinter, TerminalPrinter
+    from symcheck.verify.documents import verify_files
 
     results = verify_files(list(paths), settings_from(timeout, sizes, seed), jobs)
     if output_format == "json":
@@ -111,8 +111,8 @@ def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: t
 def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timeout: float, sizes: tuple[int, ...], seed: int,
            jobs: int) -> None:
     """Typeset LaTeX/PDF reports with verdicts, counterexamples and numeric tables."""
-    from .report import write_reports
-    from .verify import verify_paths
+    from symcheck.report.write import write_reports
+    from symcheck.verify.documents import verify_paths
 
     verified = verify_paths(list(paths), settings_from(timeout, sizes, seed), jobs)
     outcome = write_reports(verified, out_dir, require_pdf=require_pdf, seed=seed)
@@ -131,9 +131,9 @@ def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timeout: f
 @reports_errors
 def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
     """List, per document, the source lines that hold math and how each is accounted for."""
-    from .coverage import coverage_of, find_source
-    from .load import derivation_files, read_derivation
-    from .output import print_coverage
+    from symcheck.load.coverage import coverage_of, find_source
+    from symcheck.load.derivation import derivation_files, read_derivation
+    from symcheck.printers.results import print_coverage
 
     reports = []
     for path in derivation_files(list(paths)):
@@ -155,12 +155,12 @@ def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
 def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool,
           timeout: float, sizes: tuple[int, ...], seed: int, jobs: int) -> None:
     """Check the math of LaTeX and Markdown notes, with file:line:col diagnostics."""
-    from .extract import note_files
-    from .notes import check_note
-    from .output import JsonPrinter
-    from .printers import diagnostics_from, exit_code, fragment_locator, render
+    from symcheck.notes.extract import note_files
+    from symcheck.verify.notes import check_note
+    from symcheck.printers.results import JsonPrinter
+    from symcheck.printers.diagnostics import diagnostics_from, exit_code, fragment_locator, render
 
-    from .parallel import parallel_map
+    from symcheck.runtime.parallel import parallel_map
 
     checked = parallel_map(check_note, note_files(list(notes)), jobs, notation, settings_from(timeout, sizes, seed))
     diagnostics = [

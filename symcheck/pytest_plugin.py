@@ -159,7 +159,7 @@ class DerivationFile(pytest.File):
 
     def collect(self) -> Iterator[pytest.Item]:
         try:
-            loader = _backend("load")
+            loader = _backend("load.derivation")
         except Exception as error:  # noqa: BLE001 - symcheck itself is broken: say so cleanly
             yield LoadErrorItem.from_parent(
                 self, name="load", message=f"{self.path}: error: cannot import symcheck's loader: "
@@ -216,7 +216,7 @@ class DerivationFile(pytest.File):
     def _equations(document: Any) -> list:
         """What `symcheck verify` checks, in file order."""
         try:
-            worth = getattr(_backend("verify"), "worth_checking", None)
+            worth = getattr(_backend("verify.documents"), "worth_checking", None)
         except Exception:  # noqa: BLE001 - the engine is missing: items will fail with the reason
             worth = None
         definitions = [eq for eq in document.definitions if worth is None or worth(eq, document)]
@@ -228,7 +228,7 @@ class DerivationFile(pytest.File):
 
 
 def _settings(config: pytest.Config) -> Any:
-    engine = _backend("engine")
+    engine = _backend("engine.settings")
     settings = engine.Settings()
     changes = {}
     timeout = config.getoption("symcheck_timeout", None)
@@ -262,7 +262,7 @@ class EquationItem(_SymcheckItem):
         self.decision: Any = None
 
     def runtest(self) -> None:
-        verify = _backend("verify")
+        verify = _backend("verify.documents")
         decision = verify.decide(self.equation, _settings(self.config))
         self.decision = decision
         holds = verify.holds(self.equation, decision)
@@ -327,7 +327,7 @@ class GradientCheckItem(_SymcheckItem):
         self.check, self.toml_line = check, toml_line
 
     def runtest(self) -> None:
-        gradcheck = _backend("gradcheck")
+        gradcheck = _backend("engine.gradcheck")
         settings = _settings(self.config)
         results = gradcheck.run_gradient_check(self.check, seed=getattr(settings, "seed", 0))
         failed = [r for r in results if not r.passed]

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import sympy
 
 from symcheck.model import Derivation, Domain, FunctionDecl, IndexDecl, SizeDecl, SymbolDecl, SymbolKind
-from symcheck.symbols import CompiledDefinition, Scope, build_symbol_table
+from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
 
 VECTOR = SymbolKind.VECTOR
 

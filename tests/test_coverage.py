@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from symcheck.coverage import coverage_of, find_source, is_quoted
-from symcheck.load import derivation_files, read_derivation
+from symcheck.load.coverage import coverage_of, find_source, is_quoted
+from symcheck.load.derivation import derivation_files, read_derivation
 
 ROOT = Path(__file__).resolve().parents[1]
 DERIVATIONS = derivation_files([ROOT / "derivations"])

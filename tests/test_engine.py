@@ -10,15 +10,18 @@ import sympy
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 from sympy import Derivative, Eq, KroneckerDelta, Matrix, MatrixSymbol, Ne, Piecewise, Sum, exp, log
 
-from symcheck import engine, rungs
-from symcheck.engine import Settings, check_definition, check_shapes, decide, decide_equation
-from symcheck.canonical import rules_from_scope
-from symcheck.compiled import Equation
-from symcheck.indexcalc import Condition, parse_condition
-from symcheck.limits import StepTimeout, remaining, run_limited, time_limit
+from symcheck.engine import ladder as engine
+
+from symcheck.engine import rungs
+from symcheck.engine.settings import Settings
+from symcheck.engine.ladder import check_definition, check_shapes, decide, decide_equation
+from symcheck.engine.canonical import rules_from_scope
+from symcheck.model.compiled import Equation
+from symcheck.engine.indexcalc import Condition, parse_condition
+from symcheck.runtime.limits import StepTimeout, remaining, run_limited, time_limit
 from symcheck.model import Verdict
-from symcheck.sampling import Point, Universe
-from symcheck.symbols import CompiledDefinition, Scope
+from symcheck.engine.sampling import Point, Universe
+from symcheck.model.symbols import CompiledDefinition, Scope
 
 from .engine_fixtures import softmax_world
 

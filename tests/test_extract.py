@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symcheck.extract import MathChain, MathFragment, extract_file, extract_math, note_files
+from symcheck.notes.extract import MathChain, MathFragment, extract_file, extract_math, note_files
 
 SEED_004 = Path("/work/shared/seeds/004_72ee6677b536daaa.txt")
 

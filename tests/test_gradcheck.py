@@ -7,8 +7,8 @@ import pytest
 import sympy
 from sympy import Function, Sum
 
-from symcheck.compiled import CompiledGradientCheck
-from symcheck.gradcheck import (
+from symcheck.model.compiled import CompiledGradientCheck
+from symcheck.engine.gradcheck import (
     REL_TOLERANCE,
     SWEEP_STEPS,
     NumericError,
@@ -18,7 +18,7 @@ from symcheck.gradcheck import (
     step_sweep,
 )
 from symcheck.model import Domain, GradientCheckSpec, SymbolDecl, SymbolKind
-from symcheck.symbols import CompiledDefinition, Scope
+from symcheck.model.symbols import CompiledDefinition, Scope
 
 try:
     from test_report import gradient_check, softmax_scope

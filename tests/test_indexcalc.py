@@ -7,8 +7,8 @@ import sympy
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 from sympy import Eq, KroneckerDelta, Ne, Piecewise, Sum, exp
 
-from symcheck.canonical import index_facts
-from symcheck.indexcalc import (
+from symcheck.engine.canonical import index_facts
+from symcheck.engine.indexcalc import (
     Condition,
     IndexFacts,
     decide_relation,
@@ -19,7 +19,7 @@ from symcheck.indexcalc import (
     rename_bound,
     within,
 )
-from symcheck.sampling import Universe, exact_points
+from symcheck.engine.sampling import Universe, exact_points
 
 from .engine_fixtures import softmax_world
 

@@ -1,7 +1,7 @@
 """latex2sympy2's traps, each shown raw and then read correctly by symcheck.
 
 This is the only test file that calls latex2sympy2 directly: every test first shows what
-the raw library does wrong, then what symcheck's layer (``symcheck.latex`` or the
+the raw library does wrong, then what symcheck's layer (``symcheck.read.backend`` or the
 notation layer on top of it) gives instead.
 """
 
@@ -16,10 +16,10 @@ with warnings.catch_warnings():  # antlr4 4.7.2 imports the deprecated typing.io
     warnings.simplefilter("ignore", DeprecationWarning)
     import latex2sympy2
 
-from symcheck.latex import LatexError, parse_latex
+from symcheck.read.backend import LatexError, parse_latex
 from symcheck.model import Derivation, IndexDecl, SizeDecl, SymbolDecl, SymbolKind
-from symcheck.notation import Notation
-from symcheck.symbols import build_symbol_table
+from symcheck.read.notation import Notation
+from symcheck.model.symbols import build_symbol_table
 
 
 def raw(text: str):
@@ -253,7 +253,7 @@ def test_not_a_string():
 
 def test_sll_and_ll_agree_on_emitted_skeletons():
     """parse_latex tries ANTLR's fast SLL mode first: it must read these as LL does."""
-    from symcheck.latex import _backend, _syntax_tree
+    from symcheck.read.backend import _backend, _syntax_tree
 
     backend = _backend()
     module = backend.module

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import sympy
 
-from symcheck.load import InputError, derivation_files, load_derivation, read_derivation
+from symcheck.load.derivation import InputError, derivation_files, load_derivation, read_derivation
 from symcheck.model import Domain, SymbolKind
 
 MINIMAL = """
@@ -125,7 +125,7 @@ def test_fixed_sizes_instantiate_a_chain(tmp_path):
 
 def test_declared_size_minimum_bounds_counterexamples(tmp_path):
     """A counterexample must lie inside the declared domain, sizes included."""
-    from symcheck.engine import decide_equation
+    from symcheck.engine.ladder import decide_equation
 
     text = MINIMAL.replace("N = {}", "N = { min = 3 }").replace(
         "latex = '(x+1)^2'", "latex = 'a_1'").replace("latex = 'x^2 + 2x + 1'", "latex = 'a_1 + a_2'")

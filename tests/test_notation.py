@@ -9,7 +9,7 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symcheck.latex import LatexError
+from symcheck.read.backend import LatexError
 from symcheck.model import (
     Derivation,
     Domain,
@@ -20,8 +20,8 @@ from symcheck.model import (
     SymbolDecl,
     SymbolKind,
 )
-from symcheck.notation import Notation
-from symcheck.symbols import build_symbol_table
+from symcheck.read.notation import Notation
+from symcheck.model.symbols import build_symbol_table
 
 VECTOR, MATRIX = SymbolKind.VECTOR, SymbolKind.MATRIX
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from symcheck.extract import extract_math
+from symcheck.notes.extract import extract_math
 from symcheck.model import (
     ChainResult,
     Counterexample,
@@ -18,7 +18,7 @@ from symcheck.model import (
     StepResult,
     Verdict,
 )
-from symcheck.printers import (
+from symcheck.printers.diagnostics import (
     PRINTERS,
     UNPARSABLE,
     Diagnostic,

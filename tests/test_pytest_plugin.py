@@ -19,14 +19,14 @@ pytest_plugins = ["pytester"]
 
 
 FAKE_BACKEND = r'''
-"""Stand-ins for symcheck.load / symcheck.verify / symcheck.engine (test only)."""
+"""Stand-ins for symcheck.load.derivation / symcheck.verify.documents / symcheck.engine.ladder (test only)."""
 import dataclasses, os, re, sys, tomllib, types
 from pathlib import Path
 
 import sympy
 from sympy.parsing.sympy_parser import convert_xor, implicit_multiplication_application, parse_expr, standard_transformations
 
-from symcheck.compiled import CompiledChain, Equation
+from symcheck.model.compiled import CompiledChain, Equation
 from symcheck.model import Counterexample, Decision, Verdict
 
 
@@ -105,8 +105,8 @@ def holds(eq, decision):
 
 
 def install():
-    for name, attributes in (("load", ("InputError", "load_derivation", "load_document")),
-                             ("verify", ("decide", "holds")), ("engine", ("Settings",))):
+    for name, attributes in (("load.derivation", ("InputError", "load_derivation", "load_document")),
+                             ("verify.documents", ("decide", "holds")), ("engine.settings", ("Settings",))):
         module = types.ModuleType(f"symcheck.{name}")
         for attribute in attributes:
             setattr(module, attribute, globals()[attribute])
@@ -119,7 +119,7 @@ ENGINE_STOPS_REFUTING = '''
 import dataclasses, importlib
 from symcheck.model import Verdict
 
-_verify = importlib.import_module("symcheck.verify")
+_verify = importlib.import_module("symcheck.verify.documents")
 _decide = _verify.decide
 
 
@@ -192,7 +192,7 @@ def _real_backend_problem() -> str:
     Checked in a subprocess: pytester restores sys.modules after each test, and numpy
     cannot be imported twice in one process.
     """
-    code = "import symcheck.verify, symcheck.load, symcheck.engine"
+    code = "import symcheck.verify.documents, symcheck.load.derivation, symcheck.engine.ladder"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     return done.stderr.strip().splitlines()[-1] if done.returncode else ""
 
@@ -337,7 +337,7 @@ def test_plugin_import_is_cheap():
     code = textwrap.dedent("""
         import sys
         import symcheck.pytest_plugin
-        heavy = sorted(m for m in ("sympy", "symcheck.load", "symcheck.engine", "numpy") if m in sys.modules)
+        heavy = sorted(m for m in ("sympy", "symcheck.load.derivation", "symcheck.engine.ladder", "numpy") if m in sys.modules)
         print(heavy)
     """)
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

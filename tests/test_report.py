@@ -12,8 +12,10 @@ import pytest
 import sympy
 from sympy import Derivative, Eq, Function, KroneckerDelta, Sum, exp, log
 
-from symcheck import latexdoc, report
-from symcheck.compiled import CompiledChain, CompiledDocument, CompiledGradientCheck, Equation
+from symcheck.report import latex as latexdoc
+
+from symcheck.report import write as report
+from symcheck.model.compiled import CompiledChain, CompiledDocument, CompiledGradientCheck, Equation
 from symcheck.model import (
     ChainResult,
     Counterexample,
@@ -30,7 +32,7 @@ from symcheck.model import (
     SymbolKind,
     Verdict,
 )
-from symcheck.symbols import CompiledDefinition, Scope, build_symbol_table
+from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
 
 EVIL_TITLE = r"Softmax & CE: 100% \input{/etc/passwd} #1 $x$ ~a ^b c_d {e} \write18{rm -rf /}"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from symcheck import report
+from symcheck.report import write as report
 from symcheck.cli import cli
-from symcheck.load import derivation_files, read_derivation
+from symcheck.load.derivation import derivation_files, read_derivation
 
 ROOT = Path(__file__).resolve().parents[1]
 DERIVATIONS = ROOT / "derivations"

@@ -10,7 +10,9 @@ import dataclasses
 
 import pytest
 
-from symcheck import latexdoc, report
+from symcheck.report import latex as latexdoc
+
+from symcheck.report import write as report
 from symcheck.model import ChainResult, Decision, DocumentResult, StepResult, Verdict
 
 try:

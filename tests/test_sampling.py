@@ -8,9 +8,9 @@ import pytest
 import sympy
 from sympy import Eq, Ne, Sum
 
-from symcheck.indexcalc import parse_condition
-from symcheck.sampling import Point, Universe, exact_points, in_domain, random_points, satisfies_facts, write_out_sums
-from symcheck.symbols import Scope
+from symcheck.engine.indexcalc import parse_condition
+from symcheck.engine.sampling import Point, Universe, exact_points, in_domain, random_points, satisfies_facts, write_out_sums
+from symcheck.model.symbols import Scope
 
 from .engine_fixtures import softmax_world
 
@@ -113,7 +113,7 @@ def test_finite_sums_are_written_out_even_with_dependent_bounds(w):
 def test_index_only_in_a_derivative_variable_is_free():
     """SymPy drops j from the free symbols of d/dz_j; the sampler must still assign it."""
     import sympy as sp
-    from symcheck.sampling import free_symbols
+    from symcheck.engine.sampling import free_symbols
 
     z = sp.IndexedBase("z")
     j, l, n = sp.symbols("j l n", integer=True)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from symcheck.engine import Settings
-from symcheck.load import derivation_files, load_derivation
+from symcheck.engine.settings import Settings
+from symcheck.load.derivation import derivation_files, load_derivation
 from symcheck.model import Verdict, format_line
-from symcheck.verify import holds, verify_document
+from symcheck.verify.documents import holds, verify_document
 
 ROOT = Path(__file__).resolve().parents[1]
 DERIVATIONS = {path.stem[:3]: path for path in derivation_files([ROOT / "derivations"])}

@@ -48,9 +48,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from .texscan import matching_brace
+from symcheck.read.texscan import matching_brace
 
-from .model import (
+from symcheck.model import (
     Counterexample,
     Decision,
     DocumentResult,

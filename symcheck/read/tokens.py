@@ -4,7 +4,7 @@ Every token keeps its offsets into the string the caller gave (``start``/``end``
 error found anywhere later can point back into the author's LaTeX. Tokens made by a
 rewrite rule carry the offsets of the text they replaced.
 
-Stages (used by ``symcheck.notation``):
+Stages (used by ``symcheck.read.notation``):
 
 1. ``tokenize`` splits text into commands, letters, numbers, spaces, other characters.
 2. ``collapse`` folds commands whose argument is literal text (``\\text{..}``,
@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence, Union
 
-from .latex import LatexError
+from symcheck.read.backend import LatexError
 
 # ---------------------------------------------------------------- tokens
 

@@ -1,6 +1,6 @@
 """A derivation after parsing: every step as SymPy expressions, ready for the engine.
 
-The loader (`symcheck.load`) produces these; the engine decides each `Equation`; the
+The loader (`symcheck.load.derivation`) produces these; the engine decides each `Equation`; the
 report stage re-samples them for its numeric tables.
 """
 
@@ -11,8 +11,8 @@ from typing import Optional
 
 import sympy
 
-from .model import Derivation, GradientCheckSpec, LineRef
-from .symbols import Scope
+from symcheck.model import Derivation, GradientCheckSpec, LineRef
+from symcheck.model.symbols import Scope
 
 
 @dataclass(frozen=True)

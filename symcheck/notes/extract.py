@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
 
-from .texscan import matching_brace
+from symcheck.read.texscan import matching_brace
 
 __all__ = [
     "MathFragment",

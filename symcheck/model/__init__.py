@@ -1,7 +1,10 @@
-"""Plain data types shared by every stage: declarations, steps, verdicts, results.
+"""The data every stage exchanges, and nothing that computes it.
 
-Nothing here parses, computes or prints. The loader fills the declaration types from
-a derivation file, the engine produces the result types, and printers read them.
+- this module: declarations, steps, verdicts, decisions, results (plain dataclasses);
+- `symbols`: what the declarations stand for in SymPy (a `Scope`: symbol table, definitions);
+- `compiled`: a derivation after reading, as SymPy equations ready for the engine.
+
+Stage 1: may import `symcheck.runtime` only.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ def format_line(line: Optional[LineRef]) -> Optional[Union[int, str]]:
     if isinstance(line, tuple):
         return f"{line[0]}-{line[1]}"
     return line
+
+
+UNPARSABLE = "unparsable"  # the strategy of a decision on math that could not be read
 
 
 class Verdict(str, Enum):
@@ -237,8 +243,27 @@ class Counterexample:
 
 
 @dataclass(frozen=True)
+class SamplePoint:
+    """One point at which both sides of an equation were evaluated: the numeric evidence.
+
+    `role` says which part of the engine used it ("numeric", "audit", "counterexample",
+    "search"); values are strings, as in `Counterexample`, so that exact rationals and
+    high-precision floats print faithfully. `error` is |lhs - rhs|, `None` when a side
+    is undefined there (which is never agreement).
+    """
+
+    role: str
+    point: dict[str, str]
+    lhs: str
+    rhs: str
+    error: Optional[str]
+    digits: int
+    agrees: bool
+
+
+@dataclass(frozen=True)
 class Decision:
-    """What the engine decided for one equation."""
+    """What the engine decided for one equation, with the evidence behind it."""
 
     verdict: Verdict
     strategy: str
@@ -247,6 +272,7 @@ class Decision:
     condition: Optional[str] = None
     counterexample: Optional[Counterexample] = None
     sizes: tuple[int, ...] = ()
+    evidence: tuple[SamplePoint, ...] = ()
 
 
 @dataclass(frozen=True)

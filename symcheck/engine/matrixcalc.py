@@ -27,7 +27,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.hadamard import HadamardPower, HadamardProduct
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from .sampling import Universe
+from symcheck.engine.sampling import Universe
 
 Shape = tuple[Expr, Expr]
 EXPLICIT_LIMIT = 16  # inner dimensions up to this are written out term by term

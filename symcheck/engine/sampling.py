@@ -30,9 +30,9 @@ import sympy
 from sympy import Expr, Indexed, Integer, Lambda, Rational, Sum, Symbol
 from sympy.core.function import AppliedUndef, FunctionClass
 
-from .indexcalc import Condition, Range, rebuild, rename_bound
-from .model import Domain
-from .symbols import Scope, SymbolTable
+from symcheck.engine.indexcalc import Condition, Range, rebuild, rename_bound
+from symcheck.model import Domain
+from symcheck.model.symbols import Scope, SymbolTable
 
 _X = sympy.symbols("x1:10", real=True)
 _X1 = Symbol("x", real=True)

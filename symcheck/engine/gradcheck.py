@@ -43,11 +43,11 @@ import numpy as np
 import sympy
 from sympy import Indexed
 
-from .canonical import Unfolder, UnfoldError, rules_from_scope
-from .compiled import CompiledGradientCheck
-from .model import GradientCheckResult
-from .sampling import Universe, in_domain, random_points, write_out_sums
-from .symbols import CompiledDefinition, Scope, SymbolTable
+from symcheck.engine.canonical import Unfolder, UnfoldError, rules_from_scope
+from symcheck.model.compiled import CompiledGradientCheck
+from symcheck.model import GradientCheckResult
+from symcheck.engine.sampling import Universe, in_domain, random_points, write_out_sums
+from symcheck.model.symbols import CompiledDefinition, Scope, SymbolTable
 
 STEP = 1e-6
 REL_TOLERANCE = 1e-6
@@ -223,7 +223,7 @@ def _draw_point(
     prep: _Prepared, rng: np.random.Generator, domain_rng: random.Random
 ) -> tuple[np.ndarray, list[float]]:
     """`wrt` entries standard normal (float64); everything else inside its declared
-    domain, drawn by `symcheck.sampling` (the engine's domain sampler), as float64."""
+    domain, drawn by `symcheck.engine.sampling` (the engine's domain sampler), as float64."""
     x = rng.standard_normal(len(prep.variables))
     if not prep.others:
         return x, []

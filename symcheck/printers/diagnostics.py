@@ -2,7 +2,7 @@
 
 As in pyflakes, checking and printing are apart: `diagnostics_from` turns a
 `DocumentResult` into `Diagnostic` messages (data), and a printer chosen by name from
-`PRINTERS` decides how they look. JSON is printed by `symcheck.output`.
+`PRINTERS` decides how they look. JSON is printed by `symcheck.printers.results`.
 
 Severity of each step result (see docs/check.md):
 
@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, ClassVar, Iterable, Optional, Sequence, TextIO
 
-from .model import Counterexample, Decision, DocumentResult, GradientCheckResult, StepResult, Verdict
+from symcheck.model import UNPARSABLE, Counterexample, Decision, DocumentResult, GradientCheckResult, StepResult, Verdict
 
 __all__ = [
     "Diagnostic",
@@ -55,7 +55,6 @@ __all__ = [
 SEVERITIES = ("error", "warning", "note")
 
 # Decision.strategy of a step whose LaTeX the notation layer cannot read (verdict unknown).
-UNPARSABLE = "unparsable"
 
 # (line, col, end_line, end_col): 1-based, end exclusive; any part may be None.
 Location = tuple[Optional[int], Optional[int], Optional[int], Optional[int]]

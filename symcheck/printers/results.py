@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .model import (
+from symcheck.model import (
     ChainResult,
     Counterexample,
     Decision,
@@ -27,7 +27,7 @@ from .model import (
 )
 
 if TYPE_CHECKING:
-    from .coverage import CoverageReport
+    from symcheck.load.coverage import CoverageReport
 
 
 class Printer:

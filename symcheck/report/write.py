@@ -16,7 +16,7 @@ PDFs are built with ``latexmk -pdf -norc -interaction=nonstopmode -halt-on-error
 -no-shell-escape`` (rc files are not read, shell escape is off, kpathsea file access is
 paranoid, each run has a time limit), in ``out_dir/_build``; the PDF is copied next to the
 ``.tex``. When a document fails to build, it is rewritten with every source formula
-shown verbatim and built again (see `symcheck.latexdoc` for the layers of robustness).
+shown verbatim and built again (see `symcheck.report.latex` for the layers of robustness).
 
 The numeric evaluator is independent of the engine: it instantiates every size with
 `EVAL_SIZE` (or a declared minimum), draws index values inside their ranges (and inside
@@ -41,16 +41,16 @@ from typing import Optional, Sequence
 
 import sympy
 
-from . import latexdoc
-from .compiled import CompiledDocument, CompiledGradientCheck, Equation
-from .canonical import Unfolder, UnfoldError, rules_from_scope
-from .gradcheck import NumericError, run_gradient_check, step_sweep
-from .indexcalc import parse_condition
-from .latexdoc import DocumentReport, MathRenderer, MathValidator, NumericSummary
-from .limits import StepTimeout, time_limit
-from .model import DocumentResult, Domain, GradientCheckResult, format_line
-from .sampling import Universe, in_domain, random_points, satisfies_facts
-from .symbols import Scope
+from symcheck.report import latex as latexdoc
+from symcheck.model.compiled import CompiledDocument, CompiledGradientCheck, Equation
+from symcheck.engine.canonical import Unfolder, UnfoldError, rules_from_scope
+from symcheck.engine.gradcheck import NumericError, run_gradient_check, step_sweep
+from symcheck.engine.indexcalc import parse_condition
+from symcheck.report.latex import DocumentReport, MathRenderer, MathValidator, NumericSummary
+from symcheck.runtime.limits import StepTimeout, time_limit
+from symcheck.model import DocumentResult, Domain, GradientCheckResult, format_line
+from symcheck.engine.sampling import Universe, in_domain, random_points, satisfies_facts
+from symcheck.model.symbols import Scope
 
 TEX_PACKAGES = ("texlive-latex-base", "texlive-latex-recommended", "latexmk")
 NO_TEX_MESSAGE = (

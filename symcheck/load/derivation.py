@@ -14,9 +14,9 @@ from typing import Any, Callable, Optional, Sequence
 
 import sympy
 
-from .compiled import CompiledChain, CompiledDocument, CompiledGradientCheck, Equation
-from .latex import LatexError
-from .model import (
+from symcheck.model.compiled import CompiledChain, CompiledDocument, CompiledGradientCheck, Equation
+from symcheck.read.backend import LatexError
+from symcheck.model import (
     Chain,
     Claim,
     Coverage,
@@ -34,8 +34,8 @@ from .model import (
     SymbolDecl,
     SymbolKind,
 )
-from .notation import Notation
-from .symbols import CompiledDefinition, Scope, build_symbol_table
+from symcheck.read.notation import Notation
+from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
 
 DERIVATION_SUFFIX = ".toml"
 

@@ -18,16 +18,17 @@ import itertools
 import random
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 import sympy
 from sympy import Expr, Product, Sum, Symbol
 
-from .canonical import Rules, canonical
-from .indexcalc import Condition, IndexFacts, delta_cases, eliminate_normalized, free_deltas, sign_of
-from .limits import remaining, run_limited
-from .model import Counterexample, Verdict
-from .sampling import (
+from symcheck.engine.canonical import Rules, canonical
+from symcheck.engine.indexcalc import Condition, IndexFacts, delta_cases, eliminate_normalized, free_deltas, sign_of
+from symcheck.runtime.limits import remaining, run_limited
+from symcheck.engine.settings import Settings
+from symcheck.model import Counterexample, Verdict
+from symcheck.engine.sampling import (
     Point,
     Universe,
     exact_points,
@@ -38,9 +39,6 @@ from .sampling import (
     satisfies_facts,
     structure,
 )
-
-if TYPE_CHECKING:
-    from .engine import Settings
 
 EQUAL_TOLERANCE = sympy.Float("1e-30")  # relative: equal at `precision` digits
 DIFFERENT_MARGIN = sympy.Float("1e-20")  # relative: certainly different
@@ -68,7 +66,7 @@ class Work:
     rhs: Expr
     universe: Universe
     rules: Rules
-    settings: "Settings"
+    settings: Settings
     facts: IndexFacts
     notes: list[str] = field(default_factory=list)
     cache: dict = field(default_factory=dict)

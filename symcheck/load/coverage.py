@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from .extract import math_lines as find_math_lines
-from .load import InputError
-from .model import Derivation, LineRef
+from symcheck.notes.extract import math_lines as find_math_lines
+from symcheck.load.derivation import InputError
+from symcheck.model import Derivation, LineRef
 
 SOURCES_ENV = "SYMCHECK_SOURCES"
 

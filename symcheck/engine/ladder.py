@@ -33,11 +33,11 @@ from typing import Callable, Optional, Sequence
 import sympy
 from sympy import Expr, Integer, KroneckerDelta, Sum, Symbol
 
-from .canonical import Rules, Unfolder, index_facts, rules_from_scope
-from .compiled import Equation
-from .indexcalc import Condition, parse_condition, rename_bound
-from .limits import StepTimeout, time_limit
-from .matrixcalc import (
+from symcheck.engine.canonical import Rules, Unfolder, index_facts, rules_from_scope
+from symcheck.model.compiled import Equation
+from symcheck.engine.indexcalc import Condition, parse_condition, rename_bound
+from symcheck.runtime.limits import StepTimeout, time_limit
+from symcheck.engine.matrixcalc import (
     EntryWriter,
     ShapeMismatch,
     Unsupported,
@@ -47,8 +47,8 @@ from .matrixcalc import (
     shape_of,
     show,
 )
-from .model import Counterexample, Decision, Domain, Verdict
-from .rungs import (
+from symcheck.model import Counterexample, Decision, Domain, Verdict
+from symcheck.engine.rungs import (
     DIFFERENT_MARGIN,
     EXTRA_DIGITS,
     Finding,
@@ -62,21 +62,15 @@ from .rungs import (
     prove_zero_cheaply,
     show_value,
 )
-from .sampling import Universe, exact_points, in_domain, random_points, satisfies_facts
-from .symbols import CompiledDefinition, Scope
+from symcheck.engine.sampling import Universe, exact_points, in_domain, random_points, satisfies_facts
+from symcheck.model.symbols import CompiledDefinition, Scope
+from symcheck.engine.settings import Settings
 
 MAX_EXPLICIT_ENTRIES = 64
 CONDITION_SEARCH_SHARE = 0.4  # of the step's time, for guessing i = j / i != j
 _ENTRY_NAMES = ("i", "j", "k", "l", "m", "n", "r", "c", "s", "t", "u", "v", "w")
 
 
-@dataclass(frozen=True)
-class Settings:
-    step_timeout: float = 10.0  # seconds per equation, enforced
-    sizes: tuple[int, ...] = tuple(range(1, 9))
-    samples: int = 20  # numeric rung: points that must agree
-    precision: int = 50  # digits
-    seed: int = 0
 
 
 # ---------------------------------------------------------------- public API

@@ -3,7 +3,7 @@
 Pipeline for one string (every token keeps its offset into the caller's string, so
 every ``LatexError`` points into the original LaTeX):
 
-1. tokenize (``symcheck.tokens``) and apply the document's rewrite rules;
+1. tokenize (``symcheck.read.tokens``) and apply the document's rewrite rules;
 2. fold text-argument commands (``\\text{..}``, ``\\mathcal{L}``, ``\\begin{..}``);
 3. tidy: drop what is not math (``&=``, tags, ``\\boxed``, ``\\left``/``\\right`` ...);
 4. mark declared names (``\\mathcal{L}`` -> L, ``a`` -> a ...) as single tokens;
@@ -15,7 +15,7 @@ every ``LatexError`` points into the original LaTeX):
    unary minus, \\ln/\\log/\\exp/trigonometric functions, !. It is combined here with
    latex2sympy2's precedence (``_Arithmetic``; juxtaposition binds tighter than * and /,
    a function without parentheses takes a whole product); anything else, or anything
-   malformed, goes to latex2sympy2 (``symcheck.latex``) with each value as a placeholder
+   malformed, goes to latex2sympy2 (``symcheck.read.backend``) with each value as a placeholder
    ``\\mathit{zzN}``, which then reports the error or the parse, and the placeholders are
    put back with SymPy's own operators. Products are built in the order written, so
    matrix products are MatMul in that order.
@@ -25,7 +25,7 @@ every ``LatexError`` points into the original LaTeX):
    parse well under a second. ``Notation(..., fast=False)`` sends every compound to
    latex2sympy2; the tests check both paths agree on the seeds' LaTeX.
 
-Representation (see ``symcheck.symbols``): a declared vector/matrix ``a`` with a
+Representation (see ``symcheck.model.symbols``): a declared vector/matrix ``a`` with a
 subscript is ``a[k]`` (Indexed); bare, it is ``table.matrix_symbol("a")``; declared
 scalars, indices and sizes are the table's Symbols; undeclared names are plain Symbols
 named as latex2sympy2 names them (``a_k``, ``y_{n,k}``, ``theta``, ``\\mathcal{L}``).
@@ -47,10 +47,10 @@ from typing import Callable, Optional, Sequence, Union
 
 import sympy
 
-from .latex import LatexError, parse_latex
-from .model import RewriteRule
-from .symbols import SymbolTable
-from .tokens import (
+from symcheck.read.backend import LatexError, parse_latex
+from symcheck.model import RewriteRule
+from symcheck.model.symbols import SymbolTable
+from symcheck.read.tokens import (
     ACCENTS,
     Env,
     Group,

@@ -19,7 +19,7 @@ from typing import Optional, Union
 
 import sympy
 
-from .model import Derivation, Domain, SymbolDecl, SymbolKind
+from symcheck.model import Derivation, Domain, SymbolDecl, SymbolKind
 
 ASSUMPTIONS_BY_DOMAIN: dict[Domain, dict[str, bool]] = {
     Domain.REAL: {"real": True},

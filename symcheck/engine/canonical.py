@@ -20,9 +20,9 @@ import sympy
 from sympy import Derivative, Expr, Indexed, IndexedBase, Subs, Symbol
 from sympy.core.function import AppliedUndef, FunctionClass
 
-from .indexcalc import Condition, IndexFacts, eliminate_normalized, normalize, rebuild, rename_bound
-from .sampling import Universe
-from .symbols import CompiledDefinition, Scope
+from symcheck.engine.indexcalc import Condition, IndexFacts, eliminate_normalized, normalize, rebuild, rename_bound
+from symcheck.engine.sampling import Universe
+from symcheck.model.symbols import CompiledDefinition, Scope
 
 MAX_UNFOLD_DEPTH = 8
 

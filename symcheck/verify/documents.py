@@ -7,17 +7,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Optional, Sequence, TypeVar
 
-from .compiled import CompiledDocument, Equation
-from .engine import Settings
-from .engine import decide_equation as decide  # shape claims and definitions included
-from .compiled import CompiledGradientCheck
-from .gradcheck import NumericError, run_gradient_check
-from .indexcalc import parse_condition
-from .model import ChainResult, Decision, DocumentResult, Domain, ErratumResult, GradientCheckResult, StepResult, Verdict
-from .limits import StepTimeout, time_limit
-from .load import derivation_files, load_derivation
-from .parallel import parallel_map
-from .symbols import CompiledDefinition, SymbolTable
+from symcheck.model.compiled import CompiledDocument, Equation
+from symcheck.engine.settings import Settings
+from symcheck.engine.ladder import decide_equation as decide  # shape claims and definitions included
+from symcheck.model.compiled import CompiledGradientCheck
+from symcheck.engine.gradcheck import NumericError, run_gradient_check
+from symcheck.engine.indexcalc import parse_condition
+from symcheck.model import ChainResult, Decision, DocumentResult, Domain, ErratumResult, GradientCheckResult, StepResult, Verdict
+from symcheck.runtime.limits import StepTimeout, time_limit
+from symcheck.load.derivation import derivation_files, load_derivation
+from symcheck.runtime.parallel import parallel_map
+from symcheck.model.symbols import CompiledDefinition, SymbolTable
 
 T = TypeVar("T")
 

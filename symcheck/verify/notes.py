@@ -22,14 +22,13 @@ from typing import Optional
 
 import sympy
 
-from .compiled import Equation
-from .engine import Settings
-from .extract import MathChain, extract_math, read_notes
-from .load import Compiler, InputError, checking_scope, definition_of, read_notation
-from .model import ChainResult, Decision, Derivation, DocumentResult, StepResult, Verdict
-from .printers import UNPARSABLE
-from .symbols import CompiledDefinition, Scope
-from .verify import has_constrained_domain, verify_equation
+from symcheck.model.compiled import Equation
+from symcheck.engine.settings import Settings
+from symcheck.notes.extract import MathChain, extract_math, read_notes
+from symcheck.load.derivation import Compiler, InputError, checking_scope, definition_of, read_notation
+from symcheck.model import UNPARSABLE, ChainResult, Decision, Derivation, DocumentResult, StepResult, Verdict
+from symcheck.model.symbols import CompiledDefinition, Scope
+from symcheck.verify.documents import has_constrained_domain, verify_equation
 
 NOTATION_SUFFIX = ".toml"
 _INLINE_CASE = re.compile(r"\$\s*([A-Za-z])\s*(=|\\neq|\\ne|!=)\s*([A-Za-z])\s*\.?\s*\$")
