@@ -6,11 +6,9 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 import click
-
-from symcheck.load.derivation import InputError
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -30,10 +28,48 @@ def _sizes(ctx: click.Context, param: click.Parameter, text: str) -> tuple[int, 
     return sizes
 
 
+def _shard(ctx: click.Context, param: click.Parameter, text: Optional[str]) -> Optional[tuple[int, int]]:
+    """"2/4" -> (2, 4): the second of four stable parts of the files."""
+    if text is None:
+        return None
+    try:
+        index, count = (int(part) for part in text.split("/", 1))
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a shard such as 1/4") from None
+    if not 1 <= index <= count:
+        raise click.BadParameter("a shard K/N needs 1 <= K <= N")
+    return index, count
+
+
+shard_option = click.option("--shard", callback=_shard, metavar="K/N",
+                            help="Check only part K of N (a stable split by path, for a CI matrix).")
+
+
+cache_dir_option = click.option(
+    "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".symcheck_cache"),
+    envvar="SYMCHECK_CACHE_DIR", show_default=True, help="Directory of the cache of decisions.")
+
+
+def cache_options(command: Callable) -> Callable:
+    """--cache-dir and --no-cache: the decision cache the command uses (see symcheck.verify.cache)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, cache_dir: Path, no_cache: bool, **kwargs):
+        from symcheck.verify.cache import DecisionCache, activate
+
+        activate(DecisionCache(None if no_cache else cache_dir))
+        return command(*args, **kwargs)
+
+    wrapper = click.option("--no-cache", is_flag=True, envvar="SYMCHECK_NO_CACHE",
+                           help="Neither read nor write the cache.")(wrapper)
+    return cache_dir_option(wrapper)
+
+
 def engine_options(command: Callable) -> Callable:
-    """--timeout, --sizes, --seed and --jobs, shared by every command that runs the engine."""
-    command = click.option("-j", "--jobs", default=os.cpu_count() or 1, show_default="all cores",
-                           type=click.IntRange(min=1), help="Documents checked in parallel processes.")(command)
+    """--timeout, --sizes, --seed, --jobs and the cache options, shared by every command that runs the engine."""
+    command = cache_options(command)
+    command = click.option("-j", "--jobs", default=0, show_default="from the free cores",
+                           type=click.IntRange(min=0), help="Processes to use (0: as many as cores are free).")(command)
     command = click.option("--seed", default=0, show_default=True, help="Seed for sampled points.")(command)
     command = click.option("--sizes", default="1-8", show_default=True, callback=_sizes,
                            help="Index sizes for proved-for-sizes, e.g. 1-8 or 2,3,4.")(command)
@@ -48,6 +84,13 @@ def settings_from(timeout: float, sizes: tuple[int, ...], seed: int):
     return Settings(step_timeout=timeout, sizes=sizes, seed=seed)
 
 
+def _input_error() -> tuple[type, ...]:
+    """The loader's InputError once the loader is loaded (before that nothing raised one);
+    importing the loader up front would load SymPy for runs the cache answers."""
+    loader = sys.modules.get("symcheck.load.derivation")
+    return (loader.InputError,) if loader is not None else ()
+
+
 def reports_errors(command: Callable) -> Callable:
     """Turn bad input into a file:line message and exit 2; never a traceback."""
 
@@ -55,7 +98,7 @@ def reports_errors(command: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except InputError as error:
+        except _input_error() as error:
             click.echo(error.render(), err=True)
             sys.exit(EXIT_BAD_INPUT)
         except KeyboardInterrupt:
@@ -85,15 +128,16 @@ paths_argument = click.argument(
 @cli.command()
 @paths_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@shard_option
 @engine_options
 @reports_errors
-def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: tuple[int, ...], seed: int,
-           jobs: int) -> None:
+def verify(paths: tuple[Path, ...], output_format: str, shard: Optional[tuple[int, int]], timeout: float,
+           sizes: tuple[int, ...], seed: int, jobs: int) -> None:
     """Check derivation files (a directory means every .toml file under it)."""
     from symcheck.printers.results import JsonPrinter, TerminalPrinter
-    from symcheck.verify.documents import verify_files
+    from symcheck.verify.incremental import verify_files
 
-    results = verify_files(list(paths), settings_from(timeout, sizes, seed), jobs)
+    results = verify_files(list(paths), settings_from(timeout, sizes, seed), jobs, shard)
     if output_format == "json":
         click.echo(JsonPrinter().document(results))
     else:
@@ -150,19 +194,19 @@ def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "junit", "json"]),
               default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Conditional and undecided steps and unreadable math fail too.")
+@shard_option
 @engine_options
 @reports_errors
-def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool,
+def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool, shard: Optional[tuple[int, int]],
           timeout: float, sizes: tuple[int, ...], seed: int, jobs: int) -> None:
     """Check the math of LaTeX and Markdown notes, with file:line:col diagnostics."""
     from symcheck.notes.extract import note_files
-    from symcheck.verify.notes import check_note
     from symcheck.printers.results import JsonPrinter
     from symcheck.printers.diagnostics import diagnostics_from, exit_code, fragment_locator, render
+    from symcheck.verify import incremental
 
-    from symcheck.runtime.parallel import parallel_map
-
-    checked = parallel_map(check_note, note_files(list(notes)), jobs, notation, settings_from(timeout, sizes, seed))
+    files = incremental.shard(note_files(list(notes)), shard)
+    checked = incremental.check_notes(files, notation, settings_from(timeout, sizes, seed), jobs)
     diagnostics = [
         diagnostic
         for note in checked
@@ -176,6 +220,26 @@ def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: b
         text = render(output_format, diagnostics, results, strict=strict)
         click.echo(text, nl=not text.endswith("\n"))
     sys.exit(exit_code(diagnostics, strict))
+
+
+@cli.group()
+def cache() -> None:
+    """The cache of decisions (.symcheck_cache/ by default)."""
+
+
+@cache.command("clear")
+@cache_dir_option
+@reports_errors
+def cache_clear(cache_dir: Path) -> None:
+    """Remove every stored decision."""
+    from symcheck.verify.cache import CacheError, DecisionCache
+
+    try:
+        removed = DecisionCache(cache_dir).clear()
+    except CacheError as error:
+        click.echo(f"symcheck: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"removed {cache_dir}" if removed else f"no cache at {cache_dir}")
 
 
 def main() -> None:

@@ -1,22 +1,66 @@
-"""Independent work items in worker processes (forked, so nothing is imported twice)."""
+"""Independent work items in worker processes.
+
+Workers are forked from a process that has already imported SymPy, the reader and the
+engine, so each worker starts warm: nothing is imported twice.
+
+How many: `jobs=0` (the default of every command) chooses from the amount of work and
+the cores actually free: the cores this process may run on (`os.sched_getaffinity`),
+less the load already on them (the 1-minute load average, or the tasks running right now
+if more). On a busy machine that is one process, since extra processes would only
+compete with the others for the same cores; an explicit `jobs` is obeyed.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+AUTO = 0
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def busy_cores() -> float:
+    """Cores already busy: the 1-minute load average, or the tasks runnable now (less this one)."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 0.0
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            running = int(handle.read().split()[3].split("/")[0]) - 1
+    except (OSError, ValueError, IndexError):
+        running = 0
+    return max(load, float(running))
+
+
+def free_cores() -> int:
+    return max(1, usable_cores() - int(busy_cores()))
+
+
+def worker_count(items: int, jobs: int = AUTO) -> int:
+    """Processes for `items` independent items: `jobs` if given, else the free cores."""
+    wanted = jobs if jobs > AUTO else free_cores()
+    return max(1, min(wanted, items))
 
 
 def parallel_map(function: Callable[..., R], items: Sequence[T], jobs: int, *shared: object) -> list[R]:
-    """[function(item, *shared) for item in items], in order, in up to `jobs` processes.
+    """[function(item, *shared) for item in items], in order, in up to `worker_count` processes.
 
     Exceptions raised in a worker are raised here, so they must pickle."""
-    if jobs <= 1 or len(items) < 2:
+    workers = worker_count(len(items), jobs)
+    if workers <= 1:
         return [function(item, *shared) for item in items]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(min(jobs, len(items)), mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
         return list(pool.map(function, items, *(repeat(value) for value in shared)))
