@@ -102,7 +102,9 @@ def file_key(kind: str, paths: Sequence[Optional[Path]], settings: object) -> st
     return digest(*parts)
 
 
+@functools.lru_cache(maxsize=8192)
 def _srepr(expr: object) -> str:
+    """srepr, once per distinct expression (equal SymPy objects have equal sreprs)."""
     if expr is None:
         return "None"
     import sympy
@@ -112,19 +114,34 @@ def _srepr(expr: object) -> str:
 
 def scope_text(scope: Any) -> str:
     """Symbol table, definitions and assumptions as text (srepr: names with assumptions)."""
-    table = scope.table
     parts = [
-        repr(sorted((name, _srepr(value)) for name, value in table.sizes.items())),
-        repr(sorted((name, _srepr(value)) for name, value in table.indices.items())),
-        repr(sorted((_srepr(index), _srepr(bounds)) for index, bounds in table.index_ranges.items())),
-        repr(sorted((name, _srepr(value)) for name, value in table.scalars.items())),
-        repr(sorted((name, _srepr(value)) for name, value in table.bases.items())),
-        repr(sorted((name, _srepr(value)) for name, value in table.functions.items())),
-        repr(sorted((name, repr(value)) for name, value in table.declarations.items())),
+        _table_text(scope.table),
         repr([_definition_text(d) for d in scope.definitions]),
         repr([_srepr(fact) for fact in scope.assumptions]),
     ]
     return "\n".join(parts)
+
+
+_TABLE_PARTS = ("sizes", "indices", "index_ranges", "scalars", "bases", "functions", "declarations")
+_TABLES: dict[int, tuple[list, str]] = {}
+
+
+def _table_text(table: Any) -> str:
+    """The symbol table as text, printed once per table while its entries stay the same
+    objects (SymPy objects and declarations are immutable; the entries kept here stay
+    alive, so no id is reused while compared)."""
+    entries = [(part, key, value) for part in _TABLE_PARTS for key, value in getattr(table, part).items()]
+    known = _TABLES.get(id(table))
+    if known is not None and len(known[0]) == len(entries) and all(
+            a[0] == b[0] and a[1] is b[1] and a[2] is b[2] for a, b in zip(known[0], entries)):
+        return known[1]
+    text = "\n".join(
+        part + repr(sorted((_srepr(key) if part == "index_ranges" else key,
+                            repr(value) if part == "declarations" else _srepr(value))
+                           for key, value in getattr(table, part).items()))
+        for part in _TABLE_PARTS)
+    _TABLES[id(table)] = (entries, text)
+    return text
 
 
 @functools.lru_cache(maxsize=4096)
