@@ -225,6 +225,7 @@ class Derivation:
     claims: tuple[Claim, ...] = ()
     gradient_checks: tuple[GradientCheckSpec, ...] = ()
     coverage: Coverage = field(default_factory=Coverage)
+    note: Optional[str] = None  # the note the LaTeX was read from (`note = "path"`), resolved
 
 
 # ---------------------------------------------------------------- results

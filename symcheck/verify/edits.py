@@ -34,7 +34,14 @@ class Edit:
     cost: int
 
     def apply(self, text: str) -> str:
-        return text[: self.start] + self.replacement + text[self.end:]
+        """The edited text; a deletion takes one space beside it along, not more."""
+        before, after = text[: self.start], text[self.end:]
+        if not self.replacement:
+            if (not before.strip() or before.endswith(" ")) and after.startswith(" "):
+                after = after[1:]
+            if not after.strip():
+                before = before.rstrip()
+        return before + self.replacement + after
 
 
 @dataclass(frozen=True)
