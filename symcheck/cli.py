@@ -184,6 +184,23 @@ def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: b
     sys.exit(exit_code(diagnostics, strict))
 
 
+@cli.command()
+@click.argument("notes", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a notation file that already exists.")
+@reports_errors
+def init(notes: tuple[Path, ...], force: bool) -> None:
+    """Draft NOTE.toml beside each note: the notation `check` then reads (review the guesses)."""
+    from symcheck.notes.draft import write_draft
+
+    refused = [note for note in notes if not write_draft(note, force)]
+    for note in notes:
+        if note not in refused:
+            click.echo(f"wrote {note.with_suffix('.toml')}")
+    for note in refused:
+        click.echo(f"{note.with_suffix('.toml')}: exists; not replaced (use --force)", err=True)
+    sys.exit(EXIT_BAD_INPUT if refused else EXIT_OK)
+
+
 def main() -> None:
     cli(prog_name="symcheck")
 
