@@ -84,7 +84,7 @@ class Repairer:
             left = deadline - time.perf_counter()
             if left < MIN_CANDIDATE_SECONDS:
                 return None
-            candidate = self._read(eq, text)
+            candidate = self.read(eq, text)
             if candidate is None:
                 continue
             decision = decide_equation(candidate, replace(self.settings, step_timeout=min(self.settings.step_timeout, left)))
@@ -93,7 +93,8 @@ class Repairer:
                               edit.start, decision, tried)
         return None
 
-    def _read(self, eq: Equation, text: str) -> Optional[Equation]:
+    def read(self, eq: Equation, text: str) -> Optional[Equation]:
+        """`eq` with `text` in place of its LaTeX, re-read; None when it cannot be read."""
         try:
             return self.rebuild[eq.kind](replace(eq, latex=text, intended=None, erratum_note=None), text)
         except InputError:
