@@ -318,7 +318,8 @@ def insert_edits(text: str, vocabulary: Vocabulary) -> Iterator[Edit]:
                 pieces.setdefault(term, "term")
                 for atom in factors:
                     pieces.setdefault(neighbour[atom.start:atom.end].strip(), "factor")
-    missing = [(piece, kind) for piece, kind in pieces.items() if "".join(piece.split()) not in squashed]
+    missing = [(piece, kind) for piece, kind in pieces.items()
+               if "".join(piece.split()) not in squashed and not re.fullmatch(r"[0.]+", piece)]  # x 0 proves anything
     for piece, kind in missing[:MAX_INSERTED]:
         for sign in ("+", "-"):
             yield _replace(len(text), len(text), text, f" {sign} {piece}", "add term", f"term {sign} {piece} added")
