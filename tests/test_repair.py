@@ -135,16 +135,17 @@ def test_exponent_slip_in_a_step_is_repaired(tmp_path):
     assert step["repair"]["latex"] == "3 x^{2}" and step["repair"]["edit"]["kind"] == "exponent"
 
 
-def test_derivation_erratum_repair_matches_the_intended_form(tmp_path):
-    derivation = tmp_path / "d.toml"
-    derivation.write_text(NOTATION.replace("[sizes]", 'source = "x.md"\n[sizes]') + '''
-[[claims]]
-name = "limit"
-latex = '\\sum_{k=0}^N a_k = \\sum_{k=1}^N a_k'
-erratum = { note = "lower limit", intended = '\\sum_{k=1}^N a_k = \\sum_{k=1}^N a_k' }
-''', encoding="utf-8")
-    result = verify_file(derivation, Settings(repair_budget=5.0))
-    claim = result.claims[0]
-    assert claim.decision.verdict.value == "refuted"
-    assert claim.repair is not None and claim.repair.latex == claim.erratum.intended
-    assert verify_file(derivation, Settings()).claims[0].repair is None
+def test_undeclared_error_gets_the_repair_a_declared_erratum_names(tmp_path):
+    """verify searches repairs for what nobody declared; a declared erratum already names its fix."""
+    intended = '\\sum_{k=1}^N a_k = \\sum_{k=1}^N a_k'
+    claim = "[[claims]]\nname = \"limit\"\nlatex = '\\sum_{k=0}^N a_k = \\sum_{k=1}^N a_k'\n"
+    erratum = f"erratum = {{ note = \"lower limit\", intended = '{intended}' }}\n"
+    header = NOTATION.replace("[sizes]", 'source = "x.md"\n[sizes]')
+    undeclared, declared = tmp_path / "undeclared.toml", tmp_path / "declared.toml"
+    undeclared.write_text(header + claim, encoding="utf-8")
+    declared.write_text(header + claim + erratum, encoding="utf-8")
+    found = verify_file(undeclared, Settings(repair_budget=5.0)).claims[0]
+    assert found.decision.verdict.value == "refuted"
+    assert found.repair is not None and found.repair.latex == intended
+    assert verify_file(declared, Settings(repair_budget=5.0)).claims[0].repair is None
+    assert verify_file(undeclared, Settings()).claims[0].repair is None

@@ -64,11 +64,13 @@ def verify_equation(eq: Equation, settings: Settings, repairs: Optional[Repairs]
     if eq.intended is not None:
         intended_decision = decide(eq.intended, settings)
         erratum = ErratumResult(eq.erratum_note or "", eq.intended.latex, intended_decision)
+    as_expected = expected(eq, decision, intended_decision)
     return StepResult(
         kind=eq.kind, name=eq.name, source=eq.source, line=eq.line, latex=eq.latex,
-        decision=decision, expected=expected(eq, decision, intended_decision),
+        decision=decision, expected=as_expected,
         erratum=erratum, previous_latex=eq.previous_latex,
-        repair=repairs(eq, decision) if repairs is not None else None,
+        # a declared erratum already names its intended form: search only what nobody declared
+        repair=repairs(eq, decision) if repairs is not None and not as_expected else None,
     )
 
 
