@@ -218,3 +218,15 @@ def test_a_fully_cached_verify_does_not_import_sympy(tmp_path):
     assert _python(code, tmp_path).stdout.strip().endswith("True")  # cold: the engine ran
     warm = _python(code, tmp_path)
     assert warm.stdout.strip().endswith("False"), warm.stdout + warm.stderr
+
+
+def test_editing_the_note_a_derivation_reads_is_checked_again(tmp_path):
+    note = tmp_path / "square.md"
+    note.write_text("$$ (x+1)^2 = x^2 + 2x + 1 $$\n", encoding="utf-8")
+    path = tmp_path / "square.toml"
+    path.write_text('note = "square.md"\ntitle = "t"\n[symbols]\nx = {}\n'
+                    '[[chains]]\nname = "c"\nlines = "1"\n', encoding="utf-8")
+    directory = tmp_path / "cache"
+    assert run("verify", str(path), "--cache-dir", str(directory)).exit_code == 0
+    note.write_text("$$ (x+1)^2 = x^2 + x + 1 $$\n", encoding="utf-8")
+    assert run("verify", str(path), "--cache-dir", str(directory)).exit_code == 1

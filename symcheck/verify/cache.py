@@ -6,7 +6,8 @@ An entry's key is a SHA-256 of everything the value depends on:
   case condition; SymPy objects, never text to evaluate), its kind, its scope (symbol
   table, definitions, assumptions), the engine settings;
 - for a whole file (`symcheck verify`/`check` of an unchanged file): the file's bytes, the
-  bytes of its notation file, its path as given, and the settings;
+  bytes of its notation file or of the note a derivation file reads (`note = "path"`),
+  their paths as given, and the settings;
 - always: the symcheck, SymPy and latex2sympy2 versions and a hash of symcheck's own
   source, so a changed engine never reuses an old verdict.
 
@@ -98,7 +99,7 @@ def file_key(kind: str, paths: Sequence[Optional[Path]], settings: object) -> st
     """The key of a whole file's result: the files' bytes and paths, and the settings."""
     parts = [kind, settings_text(settings)]
     for path in paths:
-        parts += ["-", ""] if path is None else [str(path), path.read_bytes()]
+        parts += [str(path), path.read_bytes()] if path is not None and path.is_file() else ["-", ""]
     return digest(*parts)
 
 

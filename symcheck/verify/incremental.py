@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tomllib
 from pathlib import Path
 from typing import Optional, Sequence
 
+from symcheck.load.fromnote import note_path
 from symcheck.model import DocumentResult, Verdict
 from symcheck.notes.extract import extract_math, read_notes
 from symcheck.verify import cache
@@ -48,6 +50,15 @@ def derivation_paths(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
+def _note_of(path: Path) -> Optional[Path]:
+    """The note a derivation file reads its LaTeX from (`note = "path"`), part of its key."""
+    try:
+        note = tomllib.loads(path.read_text(encoding="utf-8")).get("note")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None  # the loader reports it; a failed load is never stored
+    return note_path(path, note) if isinstance(note, str) else None
+
+
 def _settled(result: DocumentResult) -> bool:
     """Worth keeping: no decision left unknown for lack of time, no gradient check that could not run."""
     unknown = any(r.decision.verdict is Verdict.UNKNOWN and r.decision.strategy in ("time limit", "error", "none")
@@ -60,7 +71,7 @@ def verify_files(paths: Sequence[Path], settings: object, jobs: int = 1,
     """`documents.verify_files`, each unchanged file's result taken from the active cache."""
     store = cache.active()
     files = shard(derivation_paths(paths), part)
-    keys = {path: cache.file_key("verify", [path], settings) for path in files} if store.enabled else {}
+    keys = {path: cache.file_key("verify", [path, _note_of(path)], settings) for path in files} if store.enabled else {}
     found = {path: store.load("documents", keys[path], DocumentResult) for path in keys}
     missing = [path for path in files if found.get(path) is None]
     if missing:
