@@ -6,8 +6,9 @@ Every figure is wall time of a fresh process (median of `--runs`), except the pe
 times of refuted steps (CPU seconds of each decision, in one process). The floor is
 `python -c "import sympy, latex2sympy2"`. With `--baseline TREE` (a checkout of another
 commit, e.g. `git archive main | tar -x -C /tmp/base`) every figure is measured for both
-trees in the same run and printed side by side. Timings on a shared machine are noisy:
-compare the columns of one run, not runs made at different times.
+trees in the same run, the trees taking turns run by run, and printed side by side.
+Timings on a shared machine are noisy: compare the columns of one run, not runs made at
+different times.
 
 Targets (issue 14): cold `verify derivations/` <= 4x the floor; warm (cache filled)
 <= 1.5x; start-up (importing what `verify` and `check` need) <= 1.2x; cold `check` of a
@@ -160,20 +161,42 @@ class Hogs:
             process.wait()
 
 
-def measure(tree: Tree, note: Path, runs: int, loaded: bool) -> dict[str, object]:
-    figures: dict[str, object] = {}
-    figures["floor"] = median(lambda: tree.run("-c", "import sympy, latex2sympy2"), runs)
-    figures["start-up"] = median(lambda: tree.run("-c", "import symcheck.cli, symcheck.verify.documents, "
-                                                        "symcheck.verify.notes, symcheck.printers.results"), runs)
-    figures["cold verify"] = median(lambda: tree.symcheck("verify", "derivations/"), runs)
-    figures["warm verify"] = warm(tree, runs)
-    figures["cold check 1000 lines"] = cold_check(tree, note, runs)
-    figures["refuted steps"] = refuted_steps(tree)
+def metrics(note: Path, loaded: bool) -> dict[str, Callable[[Tree], object]]:
+    """What is measured: a name and one measurement of it for a tree."""
+    found: dict[str, Callable[[Tree], object]] = {
+        "floor": lambda tree: tree.run("-c", "import sympy, latex2sympy2"),
+        "start-up": lambda tree: tree.run("-c", "import symcheck.cli, symcheck.verify.documents, "
+                                                "symcheck.verify.notes, symcheck.printers.results"),
+        "cold verify": lambda tree: tree.symcheck("verify", "derivations/"),
+        "warm verify": lambda tree: warm(tree, 1),
+        "cold check 1000 lines": lambda tree: cold_check(tree, note, 1),
+    }
     if loaded:
-        with Hogs():
-            figures["loaded verify -j default"] = median(lambda: tree.symcheck("verify", "derivations/"), runs)
-            figures["loaded verify -j 1"] = median(lambda: tree.symcheck("verify", "derivations/", "-j", "1"), runs)
-    return figures
+        found["loaded verify -j default"] = lambda tree: _loaded(tree)
+        found["loaded verify -j 1"] = lambda tree: _loaded(tree, "-j", "1")
+    return found
+
+
+def _loaded(tree: Tree, *options: str) -> float:
+    with Hogs():
+        return tree.symcheck("verify", "derivations/", *options)
+
+
+def measure(trees: dict[str, Tree], note: Path, runs: int, loaded: bool) -> dict[str, dict[str, object]]:
+    """Every metric for every tree, the trees taking turns run by run (so that both see
+    the same load on a shared machine); medians of `runs`."""
+    results: dict[str, dict[str, object]] = {name: {} for name in trees}
+    for metric, once in metrics(note, loaded).items():
+        samples: dict[str, list] = {name: [] for name in trees}
+        for _ in range(runs):
+            for name, tree in trees.items():
+                samples[name].append(once(tree))
+        for name, values in samples.items():
+            known = [v for v in values if v is not None]
+            results[name][metric] = statistics.median(known) if known else None
+    for name, tree in trees.items():
+        results[name]["refuted steps"] = refuted_steps(tree)
+    return results
 
 
 def show(value: object, floor: float) -> str:
@@ -199,7 +222,7 @@ def main() -> None:
     trees = {"this tree": Tree(ROOT)}
     if args.baseline:
         trees = {"baseline": Tree(args.baseline.resolve()), **trees}
-    results = {name: measure(tree, note, args.runs, not args.skip_loaded) for name, tree in trees.items()}
+    results = measure(trees, note, args.runs, not args.skip_loaded)
     print(f"median of {args.runs} runs each, wall time of a fresh process (refuted steps: CPU s per decision);"
           f" load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print(f"{'':28}" + "".join(f"{name:>34}" for name in results))
