@@ -25,16 +25,18 @@ class Fractions(Construct):
         return produced, len(nodes) if took_rest else i + 3
 
     def fraction(self, numerator: list, denominator: list, start: int, end: int, rest: list) -> tuple[list, bool]:
-        """An ordinary fraction (left to latex2sympy2) or a derivative (read here); True
-        when a derivative operator took its operand from ``rest``."""
-        top, bottom = self.differential(numerator), self.differential(denominator)
-        if top is not None and bottom:
-            return self.derivative(top, bottom, start, end, rest), not top
+        """An ordinary fraction or a derivative (d/dx, \\partial^2/\\partial x \\partial y, of
+        any order); True when a derivative operator took its operand from ``rest``."""
+        top = self.numerator_differential(numerator)
+        variables = self.denominator_differentials(denominator) if top is not None else None
+        if top is not None and variables:
+            order, operand = top
+            return self.derivative(order, operand, variables, start, end, rest), not operand
         top_value = self.reader.value(numerator, start)
         bottom_value = self.reader.value(denominator, start)
         try:
             value = divide_values(top_value, bottom_value)
-        except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
+        except ValueError as error:
             raise self.reader.error(f"cannot divide these: {why(error)}", start) from None
         return [Obj(value, start, end)], False
 
@@ -48,33 +50,68 @@ class Fractions(Construct):
         produced, _ = self.fraction(numerator, denominator, group.start, group.end, [])
         return produced, i + 1
 
-    def differential(self, nodes: list) -> Optional[list]:
-        """The nodes after a leading d, \\partial or \\delta (None if there is none)."""
-        if not nodes:
-            return None
-        first = nodes[0]
-        if len(nodes) > 1 and leaf_is(nodes[1], "_"):
+    def numerator_differential(self, nodes: list) -> Optional[tuple[int, list]]:
+        """(order, operand nodes) of ``d``, ``d^2 y``, ``\\partial^2 L``; None if not a differential."""
+        if not nodes or not is_differential(nodes[0]) or (len(nodes) > 1 and leaf_is(nodes[1], "_")):
             return None  # d_i, \delta_{ij}: a name, not a differential
-        if leaf_is(first, "\\partial", "\\delta") or (isinstance(first, Leaf) and first.token.kind == "letter" and first.token.text == "d"):
-            if len(nodes) > 1 and leaf_is(nodes[1], "^"):
-                raise self.reader.error("higher-order derivatives are not supported", nodes[1].start)
-            return nodes[1:]
-        return None
+        if len(nodes) > 1 and leaf_is(nodes[1], "^"):
+            order = self.order(nodes, 2)
+            return order, nodes[3:]
+        return 1, nodes[1:]
 
-    def derivative(self, top: list, bottom: list, start: int, end: int, rest: list) -> list:
-        wrt = self.reader.value(bottom, bottom[0].start)
-        if not getattr(wrt, "_diff_wrt", False):
-            raise self.reader.error(f"cannot differentiate by {wrt}", bottom[0].start)
+    def denominator_differentials(self, nodes: list) -> Optional[list[tuple[list, int, int]]]:
+        """(variable nodes, order, offset) of each ``dx^2``/``\\partial w_j`` of a denominator."""
+        if not nodes or not is_differential(nodes[0]) or (len(nodes) > 1 and leaf_is(nodes[1], "_")):
+            return None
+        first = nodes[0].token.text
+        cuts = [k for k, node in enumerate(nodes) if is_differential(node) and node.token.text == first]
+        found = []
+        for cut, end in zip(cuts, cuts[1:] + [len(nodes)]):
+            variable = nodes[cut + 1 : end]
+            if not variable:
+                return [] if len(cuts) == 1 else None  # \frac{dq}{d}: a quotient
+            order = 1
+            if len(variable) > 2 and leaf_is(variable[-2], "^"):
+                order = self.order(variable, len(variable) - 1)
+                variable = variable[:-2]
+            found.append((variable, order, nodes[cut].start))
+        return found
+
+    def order(self, nodes: list, k: int) -> int:
+        """The order written at nodes[k] (after a '^'): a positive integer."""
+        value = self.reader.value(self.reader.argument(nodes, k, "order"), nodes[k - 1].start)
+        if not (isinstance(value, sympy.Integer) and value > 0):
+            raise self.reader.error("the order of a derivative must be a positive integer", nodes[k - 1].start)
+        return int(value)
+
+    def derivative(self, order: int, top: list, variables: list, start: int, end: int, rest: list) -> list:
+        counts = []
+        for nodes, count, where in variables:
+            wrt = self.reader.value(nodes, where)
+            if not getattr(wrt, "_diff_wrt", False):
+                raise self.reader.error("one can only differentiate by a variable or an entry", where)
+            counts.append((wrt, count))
+        if sum(count for _, count in counts) != order:
+            raise self.reader.error(
+                f"the order {order} above differs from the {sum(c for _, c in counts)} differentials below", start
+            )
         if top:
             expr = self.reader.value(top, top[0].start)
-            return [Obj(self._derivative(expr, wrt, start), start, end)]
+            return [Obj(self._derivative(expr, counts, start), start, end)]
         items = self.reader.reduce(rest)
         operand, k = self.reader.operand(items, 0, start)
-        return [Obj(self._derivative(operand, wrt, start), start, items[k - 1].end), *items[k:]]
+        return [Obj(self._derivative(operand, counts, start), start, items[k - 1].end), *items[k:]]
 
-    def _derivative(self, expr: object, wrt: object, where: int) -> object:
+    def _derivative(self, expr: object, counts: list, where: int) -> object:
         try:
-            return sympy.Derivative(expr, wrt, evaluate=False)
-        except (ValueError, TypeError) as error:
-            raise self.reader.error(f"cannot build this derivative: {why(error)}", where) from None
+            return sympy.Derivative(expr, *counts, evaluate=False)
+        except (ValueError, TypeError):
+            raise self.reader.error("cannot differentiate this expression", where) from None
 
+
+def is_differential(node: object) -> bool:
+    """d (also a declared d: it never breaks d/dx), \\mathrm{d}, \\partial, \\delta."""
+    if not isinstance(node, Leaf):
+        return False
+    token = node.token
+    return token.is_("\\partial", "\\delta") or (token.kind in ("letter", "name") and token.text == "d")

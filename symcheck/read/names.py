@@ -19,6 +19,11 @@ GREEK = frozenset(
     "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega ell".split()
 )
 
+# letters that are constants unless declared, or written as an index in the same formula
+CONSTANT_LETTERS = {"e": sympy.E, "i": sympy.I}
+# undeclared names that are functions by convention when a parenthesis follows
+WELL_KNOWN_FUNCTIONS = frozenset({"f", "g", "h", "sigma", "phi", "varphi", "psi"})
+
 
 class Names(Construct):
     """Reads a name with its scripts and, when it is a function, its call."""
@@ -53,13 +58,13 @@ class Names(Construct):
 
     def letter(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token
-        if token.text == "e":
+        constant = CONSTANT_LETTERS.get(token.text)
+        if constant is not None and token.text not in self.reader.index_letters:
             post, j = self.reader.scripts.postfix(nodes, i + 1)
             if post.sub is None and post.primes == 0:
-                if post.sup is None:
-                    return [Obj(sympy.E, token.start, token.end)], j
-                exponent = self.reader.value(post.sup, post.sup_start)
-                return [Obj(sympy.exp(exponent), token.start, nodes[j - 1].end)], j
+                if post.sup is not None:  # e^{(a + b)} is a power, never a label
+                    constant = constant ** self.reader.value(post.sup, post.sup_start)
+                return [Obj(constant, token.start, nodes[j - 1].end)], j
         return self.atom(nodes, i, Atom("free", token.text, token.start, token.end))
 
     def greek(self, nodes: list, i: int) -> tuple[list, int]:
@@ -86,7 +91,8 @@ class Names(Construct):
         if is_prose(token) or (token.cmd not in ACCENTS and not IDENTIFIER.match(content)):
             raise self.reader.error("text that is not math", token.start)
         display = f"{token.cmd}{{{content}}}"
-        return self.atom(nodes, i, Atom("free", display, token.start, token.end))
+        spelled = token.cmd not in ACCENTS and len(content) > 1
+        return self.atom(nodes, i, Atom("free", display, token.start, token.end, spelled))
 
     def atom(self, nodes: list, i: int, atom: Atom) -> tuple[list, int]:
         post, j = self.reader.scripts.postfix(nodes, i + 1)
@@ -163,13 +169,26 @@ class Names(Construct):
         return self.application(function, post.primes, call), True
 
     def build_free(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
-        if call is not None and post.sup is None:
+        if call is not None and post.sup is None and self.is_called(atom, post, call):
             function = sympy.Function(self.display(atom, post))
             return self.application(function, post.primes, call), True
         self.reader.scripts.no_primes(post)
         value = self.subscripted_free(atom, post) if post.sub is not None else sympy.Symbol(atom.name)
         label = lambda: sympy.Symbol(f"{self.display(atom, post)}^{source_text(post.sup)}")  # noqa: E731
         return self.reader.scripts.apply_sup(value, post, label), False
+
+    def is_called(self, atom: Atom, post: Postfix, call: Group) -> bool:
+        """An undeclared name before '(' is a function only when it is one by convention
+        (f, g, h, \\sigma ...), by the note's own definition (``f(x) = ...``), by its
+        spelling (a word such as ``\\text{softmax}``, a prime), or when the parenthesis holds
+        a list (a product cannot); otherwise the parenthesis is a factor: ``n(n+1)``."""
+        return bool(
+            post.primes
+            or atom.spelled
+            or atom.name in WELL_KNOWN_FUNCTIONS
+            or atom.name in self.reader.notation.defined_functions
+            or len(split_at(call.items, frozenset({","}))) > 1
+        )
 
     def subscripted_free(self, atom: Atom, post: Postfix) -> object:
         shape = self.reader.indices.shape_annotation(post.sub)

@@ -68,6 +68,7 @@ class Atom:
     name: str  # declared name, or the display name of an undeclared one
     start: int
     end: int
+    spelled: bool = False  # a multi-letter word (\\text{softmax}): a function before '('
 
 
 def leaf_is(node: object, *texts: str) -> bool:

@@ -54,14 +54,14 @@ from symcheck.read.environments import Brackets
 from symcheck.read.frac import Fractions
 from symcheck.read.functions import Functions
 from symcheck.read.indices import Indices
-from symcheck.read.names import GREEK, Names
-from symcheck.read.nodes import RELATIONS, leaf_is, leaf_text, why
+from symcheck.read.names import CONSTANT_LETTERS, GREEK, Names
+from symcheck.read.nodes import RELATIONS, leaf_is, leaf_text, split_at
 from symcheck.read.numerals import Numbers
 from symcheck.read.reader import Reader
 from symcheck.read.rules import Rule, apply_rules
 from symcheck.read.scripts import Scripts
-from symcheck.read.tidy import condition_text, function_words, tidy_tokens
-from symcheck.read.tokens import Token, build_tree, collapse, join, tokenize
+from symcheck.read.tidy import condition_text, function_words, index_letters, tidy_tokens
+from symcheck.read.tokens import Group, Leaf, Token, build_tree, collapse, join, tokenize
 
 __all__ = ["Notation", "LatexError"]
 
@@ -90,6 +90,7 @@ class Notation:
         self.fast = fast
         self.rules = [Rule.compile(rule) for rule in rewrites]
         self.names = self._name_patterns()
+        self.defined_functions: set[str] = set()  # f of a line f(x) = ... read so far
 
     # ------------------------------------------------------------ public API
 
@@ -101,11 +102,11 @@ class Notation:
         """One expression: an Expr, a MatrixExpr or an explicit (immutable) Matrix."""
 
         def read() -> object:
-            nodes = self._tree(latex)
+            reader, nodes = self._read(latex)
             for node in nodes:
                 if leaf_text(node) in RELATIONS:
                     raise LatexError("a relation where an expression is expected", latex, node.start)
-            return self._final(Reader(self, latex, CONSTRUCTS).value(nodes, 0), latex, 0)
+            return self._final(reader.value(nodes, 0), latex, 0)
 
         return self._guard(latex, read)
 
@@ -113,8 +114,9 @@ class Notation:
         """The sides of ``a = b = c`` (split at top-level '='), each read as an expression."""
 
         def read() -> list:
-            sides = self._sides(self._tree(latex), latex)
-            reader = Reader(self, latex, CONSTRUCTS)
+            reader, nodes = self._read(latex)
+            sides = self._sides(nodes, latex)
+            self._note_definition(sides[0][0], len(sides))
             return [self._final(reader.value(nodes, start), latex, start) for nodes, start in sides]
 
         return self._guard(latex, read)
@@ -123,7 +125,8 @@ class Notation:
         """A case condition: ``i = j``, ``i \\neq j``, conjunctions joined by ',' or 'and'."""
 
         def read() -> sympy.Basic:
-            return Reader(self, latex, CONSTRUCTS).conditions.condition(self._tree(latex, condition=True), 0)
+            reader, nodes = self._read(latex, condition=True)
+            return reader.conditions.condition(nodes, 0)
 
         return self._guard(latex, read)
 
@@ -138,8 +141,8 @@ class Notation:
             raise LatexError(error.message, latex, min(error.column, len(latex))) from None
         except RecursionError:
             raise LatexError("expression nested too deeply", latex, 0) from None
-        except Exception as error:  # a safety net: callers only ever see LatexError
-            raise LatexError(f"cannot read this: {type(error).__name__}: {why(error)}", latex, 0) from None
+        except Exception:  # a safety net: callers only ever see LatexError
+            raise LatexError("cannot read this formula", latex, 0) from None
 
     def _tokens(self, latex: str, condition: bool = False) -> list[Token]:
         tokens = apply_rules(self.rules, tokenize(latex)) if self.rules else tokenize(latex)
@@ -149,11 +152,26 @@ class Notation:
         tokens = tidy_tokens(tokens)
         return self.mark_names(function_words(tokens))
 
-    def _tree(self, latex: str, condition: bool = False) -> list:
-        nodes = build_tree(self._tokens(latex, condition), latex)
+    def _read(self, latex: str, condition: bool = False) -> tuple[Reader, list]:
+        """A reader for ``latex`` and its node tree; letters written as indices anywhere in
+        it (or every letter, in a condition) are names there, not constants."""
+        tokens = self._tokens(latex, condition)
+        nodes = build_tree(tokens, latex)
         if not nodes:
             raise LatexError("empty expression", latex, 0)
-        return nodes
+        indices = frozenset(CONSTANT_LETTERS) if condition else index_letters(tokens)
+        return Reader(self, latex, CONSTRUCTS, indices), nodes
+
+    def _note_definition(self, lhs: list, sides: int) -> None:
+        """``f(x) = ...``, ``g(u, v) = ...``: the note defines f as a function."""
+        if sides != 2 or len(lhs) != 2 or not isinstance(lhs[1], Group) or lhs[1].kind != "(":
+            return
+        head = lhs[0]
+        if not isinstance(head, Leaf) or not (head.token.kind == "letter" or head.token.text[1:] in GREEK):
+            return
+        parameters = split_at(lhs[1].items, frozenset({","}))
+        if all(len(p) == 1 and isinstance(p[0], Leaf) and p[0].token.kind in ("letter", "name") for p in parameters):
+            self.defined_functions.add(head.token.text.lstrip("\\"))
 
     @staticmethod
     def _sides(nodes: list, latex: str) -> list[tuple[list, int]]:

@@ -32,7 +32,7 @@ def construct_key(node: object) -> Optional[str]:
     if isinstance(node, Env):
         return ENVIRONMENT
     token = node.token
-    return token.text if token.kind == "cmd" else token.kind
+    return token.text if token.kind in ("cmd", "char") else token.kind
 
 
 class Reader:
@@ -41,10 +41,13 @@ class Reader:
     ``constructs``: (attribute, class) pairs; each class is built with this reader and
     becomes ``self.<attribute>``, so constructs reach one another through the reader."""
 
-    def __init__(self, notation: object, latex: str, constructs: Sequence[tuple[str, type]]) -> None:
+    def __init__(
+        self, notation: object, latex: str, constructs: Sequence[tuple[str, type]], index_letters: frozenset = frozenset()
+    ) -> None:
         self.notation = notation
         self.table = notation.table
         self.latex = latex
+        self.index_letters = index_letters  # undeclared letters used as indices here: not constants
         self.handlers: dict[str, Callable] = {}
         for attribute, construct in constructs:
             reader = construct(self)

@@ -196,3 +196,25 @@ def condition_text(tokens: list[Token]) -> list[Token]:
             out.append(t)
     return out
 
+
+
+def index_letters(tokens: list[Token]) -> frozenset[str]:
+    """Letters written as indices: in a subscript, or a parenthesised superscript x^{(i)}."""
+    found: set[str] = set()
+    for k, t in enumerate(tokens):
+        if not t.is_("_", "^"):
+            continue
+        a = next_solid(tokens, k + 1)
+        if a >= len(tokens):
+            continue
+        if tokens[a].is_("{"):
+            inner = tokens[a + 1 : brace_group_end(tokens, a) - 1]
+            first = next_solid(inner, 0)
+            if t.is_("^") and not (first < len(inner) and inner[first].is_("(")):
+                continue
+        elif t.is_("_"):
+            inner = [tokens[a]]
+        else:
+            continue
+        found.update(x.text for x in inner if x.kind == "letter")
+    return frozenset(found)
