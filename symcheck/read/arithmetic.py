@@ -10,20 +10,11 @@ from typing import Callable, Optional
 
 import sympy
 
-from symcheck.read.nodes import (
-    ADD_OPS,
-    ELEMENTWISE_OPS,
-    MUL_OPS,
-    Func,
-    Leaf,
-    Obj,
-    leaf_text,
-    matrix_valued,
-    why,
-)
-from symcheck.read.values import apply_function, divide_values, power
+from symcheck.read.nodes import ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued
+from symcheck.read.values import apply_function, divide_values, mismatch, multiply, power
 
 ErrorAt = Callable[[str, int], Exception]
+VERBS = {operator.add: "add", operator.sub: "subtract", multiply: "multiply", divide_values: "divide"}
 
 class _Decline(Exception):
     """The fast arithmetic leaves this to latex2sympy2 (which reports errors with columns)."""
@@ -66,7 +57,7 @@ class Arithmetic:
         while self.peek() in MUL_OPS:
             op, where = self.peek(), self.items[self.k].start
             self.k += 1
-            combine = divide_values if op in ("/", "\\div") else operator.mul
+            combine = divide_values if op in ("/", "\\div") else multiply
             value = self.apply(combine, value, self.factor(), where)
         return value
 
@@ -75,11 +66,11 @@ class Arithmetic:
             op, where = self.peek(), self.items[self.k].start
             self.k += 1
             value = self.factor()
-            return self.apply(operator.mul, sympy.Integer(-1), value, where) if op == "-" else value
+            return self.apply(multiply, sympy.Integer(-1), value, where) if op == "-" else value
         value = self.primary()
         while self.k < len(self.items) and isinstance(self.items[self.k], (Obj, Func)):
             where = self.items[self.k].start
-            value = self.apply(operator.mul, value, self.primary(), where)
+            value = self.apply(multiply, value, self.primary(), where)
         return value
 
     def primary(self) -> object:
@@ -113,7 +104,7 @@ class Arithmetic:
         try:
             return combine(a, b)
         except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
-            raise self.error(f"cannot combine these: {why(error)}", where) from None
+            raise self.error(mismatch(VERBS.get(combine, "combine"), a, b, error), where) from None
 
 
 def product_end(items: list, k: int) -> int:
@@ -166,7 +157,7 @@ def rebuild(tree: object, placeholders: dict, order: dict) -> object:
     if isinstance(tree, sympy.Mul):
         # latex2sympy2 may reorder factors; matrices must stay in the order written
         keyed = sorted(zip(tree.args, args), key=lambda pair: first_placeholder(pair[0], order))
-        return functools.reduce(operator.mul, [value for _, value in keyed])
+        return functools.reduce(multiply, [value for _, value in keyed])
     if isinstance(tree, sympy.Pow):
         if args[1] == -1:  # latex2sympy2 writes a / b as a * b**-1
             return divide_values(sympy.Integer(1), args[0])

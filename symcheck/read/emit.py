@@ -8,6 +8,12 @@ from dataclasses import dataclass, field
 from symcheck.read.arithmetic import ErrorAt
 from symcheck.read.nodes import EMITTED, RELATIONS, Env, Func, Group, Leaf, Obj, leaf_text
 
+# the function commands latex2sympy2 reads (the reader knows more: \\sech, \\operatorname{asinh} ...)
+BACKEND_FUNCTIONS = frozenset(
+    "\\ln \\log \\exp \\sin \\cos \\tan \\sec \\csc \\cot \\sinh \\cosh \\tanh "
+    "\\arcsin \\arccos \\arctan \\arcsec \\arccsc \\arccot".split()
+)
+
 
 @dataclass
 class Emitted:
@@ -49,6 +55,8 @@ class Emitter:
                 text = f"({placeholder})" if item.paren and isinstance(previous, Func) else placeholder
                 self._piece(emitted, pieces, text, item.start)
             elif isinstance(item, Func):
+                if item.name not in BACKEND_FUNCTIONS:
+                    raise self.error(f"{item.name[1:]} cannot be combined with what follows it here", item.start)
                 text = "\\ln" if item.name == "\\log" and item.base is None else item.name
                 if item.base is not None:
                     text += "_{" + self._placeholder(emitted, item.base) + "}"

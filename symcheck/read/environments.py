@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sympy
 
-from symcheck.read.nodes import Obj, is_matrix, leaf_is, matrix_valued, split_at, why
+from symcheck.read.nodes import Obj, is_matrix, leaf_is, matrix_valued, split_at
 from symcheck.read.reader import ENVIRONMENT, GROUP, Construct
 from symcheck.read.tokens import Env, Group, Leaf
 
@@ -83,8 +83,11 @@ class Brackets(Construct):
         if any(is_matrix(c) for row in cells for c in row):
             try:
                 blocks = sympy.BlockMatrix(cells)
-            except Exception as error:  # scalars among blocks, shapes that do not tile
-                raise self.reader.error(f"matrix blocks do not fit: {why(error)}", env.start) from None
+            except Exception:  # scalars among blocks, shapes that do not tile
+                raise self.reader.error(
+                    "matrix blocks do not fit: blocks in a row need as many rows, blocks in a column as many "
+                    "columns, and a block cannot sit beside a scalar", env.start
+                ) from None
             if all(isinstance(c, sympy.MatrixBase) for row in cells for c in row):
                 return sympy.ImmutableMatrix(blocks.as_explicit())
             return blocks

@@ -7,10 +7,10 @@ from typing import Optional
 
 import sympy
 
-from symcheck.read.nodes import Obj, leaf_is, why
+from symcheck.read.nodes import Obj, leaf_is
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Group, Leaf
-from symcheck.read.values import divide_values
+from symcheck.read.values import divide_values, mismatch
 
 
 class Fractions(Construct):
@@ -36,8 +36,8 @@ class Fractions(Construct):
         bottom_value = self.reader.value(denominator, start)
         try:
             value = divide_values(top_value, bottom_value)
-        except ValueError as error:
-            raise self.reader.error(f"cannot divide these: {why(error)}", start) from None
+        except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
+            raise self.reader.error(mismatch("divide", top_value, bottom_value, error), start) from None
         return [Obj(value, start, end)], False
 
     def over(self, nodes: list, i: int) -> tuple[list, int]:

@@ -6,20 +6,24 @@ from __future__ import annotations
 
 import sympy
 
-from symcheck.read.nodes import Func, Obj, leaf_text, matrix_valued, why
+from symcheck.read.nodes import Func, Obj, leaf_text, matrix_valued
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Group
-from symcheck.read.values import ELEMENTWISE, diag_of
+from symcheck.read.values import ELEMENTWISE, TRIGONOMETRY, diag_of, mismatch
 
-FUNCTION_COMMANDS = frozenset(
-    "\\ln \\log \\exp \\sin \\cos \\tan \\sinh \\cosh \\tanh \\arcsin \\arccos \\arctan".split()
-)
+FUNCTION_COMMANDS = frozenset({"\\ln", "\\log", "\\exp", *TRIGONOMETRY})
 
 
 class Functions(Construct):
     """Reads function commands, \\sqrt, diag, and the element-wise operators."""
 
-    HANDLES = {"\\sqrt": "sqrt", **{name: "function_command" for name in FUNCTION_COMMANDS}}
+    HANDLES = {
+        "\\sqrt": "sqrt",
+        "\\binom": "binomial",
+        "\\dbinom": "binomial",
+        "\\tbinom": "binomial",
+        **{name: "function_command" for name in FUNCTION_COMMANDS},
+    }
 
     def function_command(self, nodes: list, i: int) -> tuple[list, int]:
         """\\log, \\ln, \\exp, \\sin ...: left to latex2sympy2, \\log meaning the natural log."""
@@ -29,6 +33,17 @@ class Functions(Construct):
         base = self.reader.value(post.sub, post.sub_start) if post.sub is not None else None
         power = self.reader.value(post.sup, post.sup_start) if post.sup is not None else None
         return [Func(token.text, token.start, nodes[j - 1].end, base, power)], j
+
+    def binomial(self, nodes: list, i: int) -> tuple[list, int]:
+        """\\binom{n}{k}: n choose k, of scalars."""
+        token = nodes[i].token
+        top = self.reader.value(self.reader.argument(nodes, i + 1, "argument of \\binom"), token.start)
+        bottom = self.reader.value(self.reader.argument(nodes, i + 2, "second argument of \\binom"), token.start)
+        if matrix_valued(top) or matrix_valued(bottom):
+            raise self.reader.error("\\binom needs two scalars", token.start)
+        post, j = self.reader.scripts.postfix(nodes, i + 3)
+        value = self.reader.scripts.group_sup(sympy.binomial(top, bottom), post, nodes, j)
+        return [Obj(value, token.start, nodes[j - 1].end)], j
 
     def sqrt(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token
@@ -70,7 +85,7 @@ class Functions(Construct):
             try:
                 value = ELEMENTWISE[op](left, right)
             except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
-                raise self.reader.error(f"cannot apply {op}: {why(error)}", items[k].start) from None
+                raise self.reader.error(mismatch(f"apply {op} to", left, right, error), items[k].start) from None
             # the new Obj sits at k - 1; items[k] is what follows it
             items = items[: k - 1] + [Obj(value, items[k - 1].start, items[end - 1].end)] + items[end:]
         return items

@@ -8,7 +8,7 @@ from typing import Optional
 
 import sympy
 
-from symcheck.read.nodes import Atom, Obj, Postfix, is_call, source_text, split_at
+from symcheck.read.nodes import Atom, Obj, Postfix, call_group, source_text, split_at
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import ACCENTS, Group
 from symcheck.read.tidy import IDENTIFIER, is_prose
@@ -50,7 +50,7 @@ class Names(Construct):
         token = nodes[i].token
         kinds = self.reader.notation.kinds_of(token.arg)
         post, j = self.reader.scripts.postfix(nodes, i + 1)
-        called = is_call(nodes, j)
+        called = call_group(nodes, j) is not None
         kind = kinds[0]
         if "function" in kinds and (called and post.sub is None or len(kinds) == 1):
             kind = "function"
@@ -75,7 +75,7 @@ class Names(Construct):
         if token.text == "\\delta":
             post, j = self.reader.scripts.postfix(nodes, i + 1)
             pair = self.reader.indices.index_pair(post.sub) if post.sub is not None and post.sup is None else None
-            if pair is not None and not is_call(nodes, j):
+            if pair is not None and call_group(nodes, j) is None:
                 return [Obj(sympy.KroneckerDelta(*pair), token.start, nodes[j - 1].end)], j
         return self.atom(nodes, i, Atom("free", token.text[1:], token.start, token.end))
 
@@ -96,7 +96,7 @@ class Names(Construct):
 
     def atom(self, nodes: list, i: int, atom: Atom) -> tuple[list, int]:
         post, j = self.reader.scripts.postfix(nodes, i + 1)
-        call = nodes[j] if is_call(nodes, j) else None
+        call = call_group(nodes, j)
         builder = getattr(self, self.BUILDERS[atom.kind])
         value, consumed = builder(atom, post, call)
         end = j + 1 if consumed else j

@@ -131,9 +131,14 @@ def flatten(nodes: Sequence[object]) -> list[Token]:
     return tokens
 
 
-def is_call(nodes: list, j: int) -> bool:
-    """A parenthesised group at j (the argument list of a call, or a factor)."""
-    return j < len(nodes) and isinstance(nodes[j], Group) and nodes[j].kind == "("
+def call_group(nodes: list, j: int) -> Optional[Group]:
+    """The argument list at j: ``(x)``, or ``{\\left(x\\right)}`` as SymPy prints it; else None."""
+    if j >= len(nodes) or not isinstance(nodes[j], Group):
+        return None
+    group = nodes[j]
+    if group.kind == "{" and len(group.items) == 1 and isinstance(group.items[0], Group):
+        group = group.items[0]
+    return group if group.kind == "(" else None
 
 
 def why(error: Exception) -> str:

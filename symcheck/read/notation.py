@@ -47,6 +47,7 @@ import sympy
 from symcheck.model import RewriteRule
 from symcheck.model.symbols import SymbolTable
 from symcheck.read.backend import LatexError
+from symcheck.read.bars import Bars
 from symcheck.read.bigops import BigOperators
 from symcheck.read.conditions import Conditions
 from symcheck.read.ellipses import EllipsisSums
@@ -77,6 +78,7 @@ CONSTRUCTS = (
     ("functions", Functions),
     ("environments", Brackets),
     ("conditions", Conditions),
+    ("bars", Bars),
 )
 
 

@@ -16,7 +16,7 @@ from typing import Callable, Optional, Sequence
 from symcheck.read.arithmetic import Arithmetic, rebuild
 from symcheck.read.backend import LatexError, parse_latex
 from symcheck.read.emit import Emitter
-from symcheck.read.nodes import ADD_OPS, Func, Obj, leaf_text, why
+from symcheck.read.nodes import ADD_OPS, Func, Obj, leaf_text
 from symcheck.read.tokens import Env, Group
 
 GROUP = "(group)"
@@ -81,8 +81,8 @@ class Reader:
             raise self.error(error.message, emitted.source(error.column, items[0].start)) from None
         try:
             return rebuild(tree, emitted.placeholders, emitted.order)
-        except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
-            raise self.error(f"cannot combine these: {why(error)}", items[0].start) from None
+        except Exception:  # SymPy: TypeError, ShapeError, NotImplementedError ...
+            raise self.error("cannot combine these: their shapes or kinds do not fit together", items[0].start) from None
 
     def prepare(self, items: list) -> list:
         """Ellipsis sums and element-wise operators, over already reduced items."""

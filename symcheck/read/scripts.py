@@ -7,10 +7,10 @@ from typing import Callable, Optional
 
 import sympy
 
-from symcheck.read.nodes import Postfix, leaf_is, why
+from symcheck.read.nodes import Postfix, leaf_is
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Group, Leaf
-from symcheck.read.values import power, transpose
+from symcheck.read.values import mismatch, power, transpose
 
 TRANSPOSE_MARKS = frozenset({"T", "\\top", "\\intercal", "\\mathsf{T}", "\\mathrm{T}", "\\text{T}"})
 STAR_MARKS = frozenset({"*", "\\ast", "\\star"})
@@ -72,7 +72,7 @@ class Scripts(Construct):
             try:
                 return power(value, exponent)
             except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
-                raise self.reader.error(f"cannot raise to this power: {why(error)}", post.sup_start) from None
+                raise self.reader.error(mismatch("raise", value, exponent, error), post.sup_start) from None
         return value
 
     def _declared_real(self, value: object) -> bool:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence
 
+from symcheck.read.values import FUNCTION_NAMES
 from symcheck.read.tokens import ACCENTS, Token, argument, brace_group_end, join, next_solid, tokenize
 
-FUNCTION_WORDS = {"log": "\\log", "ln": "\\ln", "exp": "\\exp"}
 SIZING = frozenset(
     "\\left \\right \\big \\Big \\bigg \\Bigg \\bigl \\bigr \\Bigl \\Bigr \\biggl \\biggr "
     "\\Biggl \\Biggr \\middle".split()
@@ -144,8 +144,8 @@ def function_words(tokens: list[Token]) -> list[Token]:
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        if t.kind == "word" and (t.arg or "").strip() in FUNCTION_WORDS and t.cmd not in ACCENTS:
-            out.append(Token("cmd", FUNCTION_WORDS[(t.arg or "").strip()], t.start, t.end))
+        if t.kind == "word" and (t.arg or "").strip() in FUNCTION_NAMES and t.cmd not in ACCENTS:
+            out.append(Token("cmd", FUNCTION_NAMES[(t.arg or "").strip()], t.start, t.end))
             i += 1
             continue
         if t.kind == "word" and t.cmd in ("\\mathrm", "\\text", "\\operatorname") and (t.arg or "").strip() == "d":
@@ -157,7 +157,7 @@ def function_words(tokens: list[Token]) -> list[Token]:
             end = i + len(word)
             k = next_solid(tokens, end)
             if k < len(tokens) and tokens[k].is_("("):
-                out.append(Token("cmd", FUNCTION_WORDS[word], t.start, tokens[end - 1].end))
+                out.append(Token("cmd", FUNCTION_NAMES[word], t.start, tokens[end - 1].end))
                 i = end
                 continue
         out.append(t)

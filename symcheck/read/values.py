@@ -15,6 +15,36 @@ import sympy
 from symcheck.read.nodes import Func, is_matrix, matrix_valued
 
 
+class Refused(ValueError):
+    """An operation refused, with the reason in the user's words."""
+
+
+def describe(value: object) -> str:
+    """A value in the user's words: what it is written as (when short) and its shape or kind."""
+    text = str(value)
+    shown = text if len(text) <= 30 else "this expression"
+    shape = getattr(value, "shape", None)
+    if not matrix_valued(value) or shape is None:
+        return f"{shown} (a scalar)"
+    rows, cols = shape
+    kind = "column vector" if cols == 1 else "row vector" if rows == 1 else "matrix"
+    return f"{shown} (a {rows}x{cols} {kind})"
+
+
+def mismatch(verb: str, a: object, b: object, error: Exception) -> str:
+    """Why a and b cannot be combined, naming both and what was expected (never SymPy's words)."""
+    if isinstance(error, Refused):
+        return str(error)
+    if verb == "raise":
+        return f"cannot raise {describe(a)} to the power {describe(b)}"
+    message = f"cannot {verb} {describe(a)} and {describe(b)}"
+    if verb in ("add", "subtract"):
+        return message + ": both need the same shape"
+    if verb == "multiply" and matrix_valued(a) and matrix_valued(b):
+        return message + f": the left has {a.shape[1]} columns, the right {b.shape[0]} rows"
+    return message
+
+
 def transpose(value: object) -> object:
     if is_matrix(value):
         return value.T
@@ -26,7 +56,7 @@ def transpose(value: object) -> object:
 def _elementwise(a: object, b: object, combine: Callable) -> object:
     if isinstance(a, sympy.MatrixBase) and isinstance(b, sympy.MatrixBase):
         if a.shape != b.shape:
-            raise ValueError(f"shapes {a.shape} and {b.shape} differ")
+            raise Refused(f"shapes {a.shape} and {b.shape} differ")
         return sympy.ImmutableMatrix(a.shape[0], a.shape[1], [combine(x, y) for x, y in zip(a, b)])
     return None
 
@@ -34,6 +64,8 @@ def _elementwise(a: object, b: object, combine: Callable) -> object:
 def _hadamard(a: object, b: object) -> object:
     if not is_matrix(a) or not is_matrix(b):
         return a * b
+    if a.shape != b.shape:  # SymPy builds HadamardProduct(d x 1, 1 x d) without a word
+        raise Refused(f"an element-wise product needs the same shape: {describe(a)} and {describe(b)}")
     explicit = _elementwise(a, b, operator.mul)
     return explicit if explicit is not None else sympy.HadamardProduct(a, b)
 
@@ -54,7 +86,7 @@ def _column(value: object) -> object:
         return value
     if rows == 1:
         return value.T
-    raise ValueError("the outer product \\otimes needs vectors")
+    raise Refused("the outer product \\otimes needs vectors")
 
 
 def _outer(a: object, b: object) -> object:
@@ -67,18 +99,25 @@ def _outer(a: object, b: object) -> object:
 def diag_of(value: object) -> object:
     if isinstance(value, sympy.MatrixBase):
         if 1 not in value.shape:
-            raise ValueError("diag needs a vector")
+            raise Refused("diag needs a vector")
         return sympy.ImmutableMatrix(sympy.diag(*list(value)))
     if isinstance(value, sympy.MatrixExpr):
         if value.shape[1] != 1 and value.shape[0] == 1:
             value = value.T
         return sympy.DiagMatrix(value)
-    raise ValueError("diag needs a vector")
+    raise Refused("diag needs a vector")
+
+
+def multiply(a: object, b: object) -> object:
+    """a b in the order written; matrices must chain (SymPy would square a vector: w w)."""
+    if matrix_valued(a) and matrix_valued(b) and a.shape[1] != b.shape[0]:
+        raise Refused(mismatch("multiply", a, b, TypeError()))
+    return a * b
 
 
 def divide_values(a: object, b: object) -> object:
     if matrix_valued(b):
-        raise ValueError("division by a matrix (\\oslash divides element-wise)")
+        raise Refused("division by a matrix (\\oslash divides element-wise)")
     return a / b
 
 
@@ -86,7 +125,7 @@ def power(base: object, exponent: object) -> object:
     if is_matrix(base):
         rows, cols = base.shape
         if rows != cols:
-            raise ValueError(f"a power of a {rows} x {cols} matrix")
+            raise Refused(f"a power of a {rows} x {cols} matrix")
     return base**exponent
 
 
@@ -108,10 +147,24 @@ def indicator_of(condition: object) -> object:
     return sympy.Piecewise((1, condition), (0, True))
 
 
+# function command -> (the function, its inverse for a written ^{-1}, or None)
 TRIGONOMETRY = {
     "\\sin": (sympy.sin, sympy.asin), "\\cos": (sympy.cos, sympy.acos), "\\tan": (sympy.tan, sympy.atan),
+    "\\sec": (sympy.sec, sympy.asec), "\\csc": (sympy.csc, sympy.acsc), "\\cot": (sympy.cot, sympy.acot),
     "\\sinh": (sympy.sinh, sympy.asinh), "\\cosh": (sympy.cosh, sympy.acosh), "\\tanh": (sympy.tanh, sympy.atanh),
+    "\\coth": (sympy.coth, sympy.acoth), "\\sech": (sympy.sech, sympy.asech), "\\csch": (sympy.csch, sympy.acsch),
     "\\arcsin": (sympy.asin, None), "\\arccos": (sympy.acos, None), "\\arctan": (sympy.atan, None),
+    "\\arcsec": (sympy.asec, None), "\\arccsc": (sympy.acsc, None), "\\arccot": (sympy.acot, None),
+    "\\arsinh": (sympy.asinh, None), "\\arcosh": (sympy.acosh, None), "\\artanh": (sympy.atanh, None),
+    "\\arcoth": (sympy.acoth, None), "\\arsech": (sympy.asech, None), "\\arcsch": (sympy.acsch, None),
+}
+# the words of \operatorname{..} (and \text, \mathrm) that name those functions
+FUNCTION_NAMES = {
+    **{command[1:]: command for command in TRIGONOMETRY},
+    **{name: "\\arc" + name[1:] for name in "asin acos atan asec acsc acot".split()},
+    **{name: "\\ar" + name[1:] for name in "asinh acosh atanh acoth asech acsch".split()},
+    **{name: "\\ar" + name[3:] for name in "arcsinh arccosh arctanh arccoth arcsech arccsch".split()},
+    "log": "\\log", "ln": "\\ln", "exp": "\\exp",
 }
 
 
