@@ -12,13 +12,16 @@ import pytest
 import sympy
 from sympy import Derivative, Eq, Function, KroneckerDelta, Sum, exp, log
 
-from symcheck.report import latex as latexdoc
+from types import SimpleNamespace
 
+from symcheck.report import escape, mathsafe, preamble, prose, render
 from symcheck.report import write as report
 from symcheck.model.compiled import CompiledChain, CompiledDocument, CompiledGradientCheck, Equation
 from symcheck.model import (
     ChainResult,
     Counterexample,
+    GradientCheckResult,
+    SamplePoint,
     Decision,
     Derivation,
     DocumentResult,
@@ -33,6 +36,12 @@ from symcheck.model import (
     Verdict,
 )
 from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
+
+latexdoc = SimpleNamespace(
+    escape_text=escape.escape_text, prepare_math=mathsafe.prepare_math, MathRejected=mathsafe.MathRejected,
+    MathRenderer=render.MathRenderer, MathValidator=render.MathValidator, verdict_mark=preamble.verdict_mark,
+    verdict_word=preamble.verdict_word, legend=preamble.legend, PREAMBLE=preamble.PREAMBLE,
+)
 
 EVIL_TITLE = r"Softmax & CE: 100% \input{/etc/passwd} #1 $x$ ~a ^b c_d {e} \write18{rm -rf /}"
 
@@ -120,14 +129,19 @@ def build_documents(title: str = EVIL_TITLE):
     def decision(verdict, strategy, seconds, **kw):
         return Decision(Verdict(verdict), strategy, seconds, **kw)
 
-    def step(kind, name, line, latex, dec, expected=True, erratum=None):
-        return StepResult(kind, name, "000.txt", line, latex, dec, expected, erratum)
+    def step(kind, name, line, latex, dec, expected=True, erratum=None, previous=None):
+        return StepResult(kind, name, "000.txt", line, latex, dec, expected, erratum, previous)
+
+    def sample(role, point, lhs, rhs, error, agrees=True):
+        return SamplePoint(role, point, lhs, rhs, error, 50, agrees)
 
     refuted = decision(
         "refuted", "exact sampling", 0.31,
         reason="differs at a sampled point",
-        counterexample=Counterexample({"s_1": "0.5", "s_2": "-1.25", "y_1": "1", "y_2": "0"},
+        counterexample=Counterexample({"s[1]": "1/2", "s[2]": "-5/4", "y[1]": "1", "y[2]": "0"},
                                       "-0.8175744761936437", "0.8175744761936437"),
+        evidence=(sample("search", {"s[1]": "1/2", "s[2]": "-5/4", "y[1]": "1", "y[2]": "0"},
+                         "-0.8175744761936437", "0.8175744761936437", "1.635148952387287", agrees=False),),
     )
     result = DocumentResult(
         path="derivations/000_softmax_ce.toml",
@@ -143,14 +157,21 @@ def build_documents(title: str = EVIL_TITLE):
         ),
         chains=(
             ChainResult("dL/ds_j", None, (
-                step("step", "dL/ds_j", 50, steps[0].latex, decision("proved", "simplify", 0.12)),
+                step("step", "dL/ds_j", 50, r"= -\sum_k y_k (\delta_{kj} - p_j)", decision("proved", "simplify", 0.12),
+                     previous=steps[0].latex),
                 step("step", "dL/ds_j", 51, steps[1].latex,
-                     decision("numeric", "50-digit sampling", 0.4, reason="agrees at 20 points")),
+                     decision("numeric", "50-digit sampling", 0.4, reason="agrees at 20 points",
+                              evidence=(sample("numeric", {"K": "3", "j": "2", "s[1]": "1/2", "y[2]": "1"},
+                                               "-0.42590300703230544047", "-0.42590300703230544047", "1.0e-50"),
+                                        sample("audit", {"K": "2", "j": "1", "s[1]": "-1", "y[1]": "0"},
+                                               "-E/(1 + E)**2 ≈ -0.19661193324148185254",
+                                               "-0.19661193324148185254", "0")))),
                 step("step", "dL/ds_j", 52, steps[2].latex, refuted, expected=False),
             )),
             ChainResult("dp_i/ds_j, i = j", "i = j", (
-                step("step", "dp_i/ds_j, i = j", 30, cond_chain[0].latex,
-                     decision("conditional", "case split", 0.2, condition="i = j")),
+                step("step", "dp_i/ds_j, i = j", 30, r"= p_i(1-p_j)",
+                     decision("conditional", "case split", 0.2, condition="i = j"),
+                     previous=r"\frac{\partial p_i}{\partial s_j}"),
                 step("step", "dp_i/ds_j, i = j", 31,
                      r"= p_i(1-p_j) \cancel{x} \oslash \intercal ① → \mathbb{1} \boxed{1}",
                      decision("proved-for-sizes", "instantiate sizes", 0.8, sizes=(2, 3, 4))),
@@ -161,14 +182,22 @@ def build_documents(title: str = EVIL_TITLE):
         claims=(
             step("claim", "quotient rule", 44, claim.latex,
                  decision("refuted", "arbitrary functions", 0.02,
-                          counterexample=Counterexample({"x": "1"}, "3", "-1")),
+                          counterexample=Counterexample({"g(x)": "x**2 + 1", "x": "1"}, "3", "-1")),
                  erratum=ErratumResult("sign: the quotient rule subtracts",
                                        r"f'(x) = {g'(x)h(x) - g(x)h'(x) \over h(x)^2}",
                                        decision("proved", "simplify", 0.03))),
         ),
+        gradient_checks=gradient_results(),
         seconds=4.5,
     )
     return result, compiled
+
+
+def gradient_results():
+    """A hand-made gradient check at sizes 2 and 3: a V-shaped sweep (truncation h^2, rounding 1/h)."""
+    sweep = tuple((10.0 ** -e, 10.0 ** (-2 * e) + 1e-16 * 10.0 ** e) for e in range(1, 13))
+    return tuple(GradientCheckResult("dL/ds_j = p_j - y_j", size, 3e-10, 3e-10, 5, True, atol=1e-6, rtol=1e-6,
+                                     max_excess=3e-4, step=1e-6, sweep=sweep) for size in (2, 3))
 
 
 @pytest.fixture(scope="module")
