@@ -33,7 +33,7 @@ def _verdict_cell(decision: Decision, expected: bool = True, label: str = "") ->
 def _details(decision: Decision, math: MathRenderer, declared: frozenset[str]) -> str:
     parts = []
     if decision.reason and not decision.verdict.holds:
-        parts.append(escape_text(decision.reason) + "\\par\n")
+        parts.append(math.prose(decision.reason) + "\\par\n")
     if decision.condition:
         parts.append("Holds only when " + math.relation(decision.condition) + ".\\par\n")
     if decision.counterexample is not None:
@@ -181,8 +181,8 @@ def document_body(doc: DocumentReport, math: MathRenderer, level: int) -> str:
 def _header(doc: DocumentReport) -> str:
     result = doc.result
     return (
-        "{\\small Source: \\texttt{" + escape_text(result.source, breakable=True)
-        + "}\\quad Derivation: \\texttt{" + escape_text(result.path, breakable=True) + "}}\\par\n"
+        "{\\small\\raggedright Source: \\texttt{" + escape_text(result.source, breakable=True)
+        + "}\\par Derivation: \\texttt{" + escape_text(result.path, breakable=True) + "}\\par}\n"
     )
 
 

@@ -49,7 +49,7 @@ FORBIDDEN_COMMANDS = frozenset(
 #: control-word prefixes that are rejected (pdfTeX primitives, definitions, ...)
 FORBIDDEN_PREFIXES = (
     "pdf", "new", "renew", "provide", "Declare", "Require", "every", "lua", "symcheck",
-    "fitmath", "mathblock", "mathinline", "keepspace", "sectionhead", "subsectionhead",
+    "fitmath", "mathblock", "breakable", "mathinline", "keepspace", "sectionhead", "subsectionhead",
     "subsubsectionhead", "paragraphhead", "mark", "write", "open", "close",
 )
 

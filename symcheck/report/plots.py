@@ -50,9 +50,10 @@ def sweep_caption(sweep: Sequence[tuple[float, float]], step: float) -> str:
     if len(finite) < 3:
         return "Too few finite points to measure a slope."
     lowest = min(range(len(finite)), key=lambda n: finite[n][1])
-    large_h = finite[: lowest + 1]
+    floor = finite[lowest][1]
+    large_h = [(h, e) for h, e in finite[:lowest] if e > 10 * floor]  # clearly above the rounding floor
     small_h = finite[lowest:]
-    right = _slope(large_h) if len(large_h) >= 3 else None
+    right = _slope(large_h) if len(large_h) >= 2 else None
     left = _slope(small_h)
     rounding = f"; for smaller h rounding error grows with slope {left:.1f} (about eps/h)" if left is not None else ""
     at_step = next((e for h, e in finite if math.isclose(h, step)), None)

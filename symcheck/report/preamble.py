@@ -56,12 +56,18 @@ PREAMBLE = r"""\documentclass[10pt,a4paper]{article}
 \newsavebox\symcheckbox
 % a formula in the current line width: at its natural size, else scaled down to no less
 % than 80%, else set as a paragraph that breaks after top-level relations and operators
+% (\left...\right become plain delimiters there, so what they enclose can break too)
 \newcommand\fitmath[1]{\sbox\symcheckbox{$\displaystyle #1$}%
   \ifdim\wd\symcheckbox>\linewidth
     \ifdim0.8\wd\symcheckbox>\linewidth
-      {\raggedright\hangindent=2em\hangafter=1\relax$\displaystyle #1$\par}%
+      {\raggedright\hangindent=2em\hangafter=1\relax\let\left\breakableleft\let\right\breakableright
+       \let\middle\breakablemiddle$\displaystyle #1$\par}%
     \else\resizebox{\linewidth}{!}{\usebox\symcheckbox}\fi
   \else\usebox\symcheckbox\fi}
+\newcommand\breakabledelim[1]{\ifx.#1\else#1\fi}
+\newcommand\breakableleft[1]{\mathopen{\breakabledelim#1}}
+\newcommand\breakableright[1]{\mathclose{\breakabledelim#1}}
+\newcommand\breakablemiddle[1]{\mathrel{\breakabledelim#1}}
 \newcommand\mathblock[1]{\par\smallskip{\noindent\fitmath{#1}\par}\smallskip}
 \newcommand\mathinline[1]{$#1$}
 % needspace's \needspace: a page break here unless #1 of room is left

@@ -180,9 +180,13 @@ _RELATION_WORDS = (("!=", r"\neq "), ("<=", r"\leq "), (">=", r"\geq "), ("**", 
                    (" | ", r" \lor "))
 
 
-def relation_tex(text: str) -> str:
-    """A condition as the engine prints it ("i != j", "i = j & k != 1") in LaTeX."""
-    for word, tex in _RELATION_WORDS:
+_RELATION_UNICODE = (("!=", "≠"), ("<=", "≤"), (">=", "≥"), ("**", "^"))
+
+
+def relation_tex(text: str, unicode: bool = False) -> str:
+    """A condition as the engine prints it ("i != j", "i = j & k != 1") in LaTeX, or with
+    `unicode` the operators as characters (for text that is escaped, not typeset as math)."""
+    for word, tex in _RELATION_UNICODE if unicode else _RELATION_WORDS:
         text = text.replace(word, tex)
     return text
 

@@ -182,7 +182,7 @@ class MathRenderer:
     def prose(self, text: Optional[str]) -> str:
         """Text with math in it (titles, notes, names): see `symcheck.report.prose`."""
         if self.safe:
-            return escape_text(text)
+            return escape_text(relation_tex(text or "", unicode=True))
         return prose_tex(text, self.inline)
 
     def value(self, text: str, digits: int = SIGNIFICANT_DIGITS) -> str:
