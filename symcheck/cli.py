@@ -127,6 +127,7 @@ def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timeout: f
         click.echo(outcome.message, err=True)
     if not outcome.ok:
         sys.exit(EXIT_BAD_INPUT)
+    sys.exit(EXIT_OK if all(result.all_expected for result, _ in verified) else EXIT_UNEXPECTED)
 
 
 @cli.command()

@@ -327,6 +327,14 @@ class ChainResult:
 
 @dataclass(frozen=True)
 class GradientCheckResult:
+    """A finite-difference check at one size, with the numbers behind its verdict.
+
+    As in torch.autograd.gradcheck, a component passes when |fd - g| <= atol + rtol*|fd|,
+    the finite difference fd being the reference; `max_excess` is the largest
+    |fd - g| / (atol + rtol*|fd|) (at most 1 when the size passes). `sweep` holds
+    (h, largest |fd - g|) for a range of step sizes h at one point, for the V-shaped plot.
+    """
+
     name: str
     size: int
     max_abs_error: float
@@ -334,6 +342,11 @@ class GradientCheckResult:
     points: int
     passed: bool
     error: str = ""  # why the check could not run (then it has not passed)
+    atol: float = 0.0
+    rtol: float = 0.0
+    max_excess: float = 0.0
+    step: float = 0.0
+    sweep: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
