@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -489,3 +490,19 @@ def test_report_imports_nothing_from_the_engine():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom):
                 assert not (node.module or "").startswith("symcheck.engine"), path.name
+
+
+def test_a_suggested_repair_is_printed_under_its_step():
+    from symcheck.model import Repair
+    from symcheck.report.document import CalcBlock
+
+    refuted = Decision(Verdict.REFUTED, "sample", 0.1, reason="the sides differ")
+    repaired = Decision(Verdict.PROVED, "expand", 0.1)
+    repair = Repair(latex="g'(x)h(x) - g(x)h'(x)", kind="sign", description="sign of the second term",
+                    written="+", replacement="-", offset=9, decision=repaired)
+    step = StepResult("step", "quotient", "s.md", 44, "g'(x)h(x) + g(x)h'(x)", refuted, False, repair=repair)
+    rows = CalcBlock(render.MathRenderer(), frozenset()).step(step)
+    assert rows.index("g'(x)h(x) + g(x)h'(x)") < rows.index("did you mean") < rows.index("Suggested repair")
+    assert "g'(x)h(x) - g(x)h'(x)" in rows and "\\markproved" in rows.split("did you mean")[1]
+    without = CalcBlock(render.MathRenderer(), frozenset()).step(replace(step, repair=None))
+    assert "did you mean" not in without

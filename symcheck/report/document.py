@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from symcheck.model import ChainResult, Decision, DocumentResult, StepResult, format_line
+from symcheck.model import ChainResult, Decision, DocumentResult, Repair, StepResult, format_line
 from symcheck.report.escape import escape_text
 from symcheck.report.data import DocumentReport
 from symcheck.report.preamble import PREAMBLE, format_seconds, heading, legend, verdict_mark, verdict_word
@@ -112,7 +112,18 @@ class CalcBlock:
             )
             out.append(_full_row("\\textbf{Erratum:} " + self.math.prose(erratum.note) + "\\par\n"
                                  + _details(erratum.decision, self.math, self.declared)))
+        if step.repair is not None:
+            out.append(self.repair(step.repair, relation))
         return "".join(out)
+
+    def repair(self, repair: Repair, relation: str) -> str:
+        """The suggested repair as a row of its own: the repaired step and its verdict."""
+        repaired_relation = "" if relation == "" else _relation(repair.latex)
+        return (
+            f" & {repaired_relation} & {self.math.cell(repair.latex)} & "
+            f"{_verdict_cell(repair.decision, True, 'did you mean')} \\\n"
+            + _full_row("\\textbf{Suggested repair:} " + self.math.prose(repair.description))
+        )
 
 
 # ---------------------------------------------------------------- sections
