@@ -33,6 +33,7 @@ from typing import Callable, Optional, Sequence
 import sympy
 from sympy import Expr, Integer, KroneckerDelta, Sum, Symbol
 
+from symcheck.engine.audit import audited
 from symcheck.engine.canonical import Rules, Unfolder, index_facts, rules_from_scope
 from symcheck.model.compiled import Equation
 from symcheck.engine.indexcalc import Condition, parse_condition, rename_bound
@@ -114,7 +115,7 @@ def _decision(verdict: Verdict, strategy: str, reason: str, **extra) -> Decision
 
 def _from_finding(finding: Finding, condition: Optional[str] = None) -> Decision:
     return Decision(finding.verdict, finding.strategy, 0.0, finding.reason, condition,
-                    finding.counterexample, finding.sizes)
+                    finding.counterexample, finding.sizes, finding.evidence)
 
 
 def _unknown(work: Optional[Work], what: str = "no rung decided") -> Decision:
@@ -162,7 +163,7 @@ def _decide_scalar(lhs, rhs, universe: Universe, rules: Rules, case: Condition, 
         return _unknown(work, "could not unfold the definitions")
     general = _assess(work, sides, Condition())
     if general is not None and general.verdict.holds:
-        return _from_finding(general)
+        return audited(work, sides, Condition(), _from_finding(general))
     if case:
         return _under_case(work, sides, case, general)
     if general is not None and general.verdict is Verdict.REFUTED:
@@ -178,8 +179,10 @@ def _under_case(work: Work, sides, case: Condition, general: Optional[Finding]) 
     if under.verdict is Verdict.REFUTED:
         return _from_finding(under, case.text)
     shown = "" if general is None else "; not in general"
-    return Decision(Verdict.CONDITIONAL, under.strategy, 0.0, f"holds when {case.text}{shown} ({under.reason})",
-                    case.text, general.counterexample if general else None, under.sizes)
+    decision = Decision(Verdict.CONDITIONAL, under.strategy, 0.0, f"holds when {case.text}{shown} ({under.reason})",
+                        case.text, general.counterexample if general else None, under.sizes,
+                        (*(general.evidence if general else ()), *under.evidence))
+    return audited(work, sides, case, decision)
 
 
 def _conditional_or_refuted(work: Work, sides, general: Finding) -> Decision:
@@ -189,9 +192,10 @@ def _conditional_or_refuted(work: Work, sides, general: Finding) -> Decision:
     if found is None:
         return _from_finding(general)
     candidate, under = found
-    return Decision(Verdict.CONDITIONAL, under.strategy, 0.0,
-                    f"not equal in general, equal when {candidate.text} ({under.reason})",
-                    candidate.text, general.counterexample, under.sizes)
+    decision = audited(work, sides, candidate, Decision(
+        Verdict.CONDITIONAL, under.strategy, 0.0, f"not equal in general, equal when {candidate.text} ({under.reason})",
+        candidate.text, general.counterexample, under.sizes, general.evidence))
+    return decision if decision.verdict is Verdict.CONDITIONAL else _from_finding(general)
 
 
 def _first_holding_case(work: Work, sides) -> Optional[tuple[Condition, Finding]]:

@@ -331,6 +331,17 @@ class _Random:
         return Lambda(variables, body)
 
 
+@dataclass
+class _AtSizes(_Random):
+    """Seeded random points with every size at its least allowed value plus `offset`
+    (offset 0: the declared minimum, or what the expression's literal indices need)."""
+
+    offset: int = 0
+
+    def size(self, ordinal: int, minimum: int) -> int:
+        return minimum + self.offset
+
+
 def _variables(arity: int) -> tuple[Symbol, ...]:
     return (_X1,) if arity == 1 else _X[:arity]
 
@@ -362,6 +373,22 @@ def random_points(
         point = build_point(exprs, universe, condition, chooser)
         if point is not None:
             yield point
+
+
+def points_at_sizes(
+    exprs: Sequence[Expr],
+    universe: Universe,
+    rng: random.Random,
+    offsets: Sequence[int],
+    per_size: int,
+    condition: Condition = Condition(),
+) -> Iterator[Point]:
+    """Seeded random points, `per_size` of them with every size at its minimum plus each
+    offset in turn (points outside the domain or condition are skipped, a few retries)."""
+    for offset in offsets:
+        chooser = _AtSizes(rng, (), offset)
+        built = (build_point(exprs, universe, condition, chooser) for _ in range(4 * per_size))
+        yield from itertools.islice((p for p in built if p is not None), per_size)
 
 
 def build_point(
@@ -549,8 +576,8 @@ def satisfies_facts(point: Point, universe: Universe, digits: int = 50) -> bool:
     """Every given equation holds at the point (those it cannot evaluate are skipped)."""
     for fact in universe.facts:
         difference = point.evaluate(fact.lhs - fact.rhs)
-        if difference.free_symbols:
-            continue
+        if difference.free_symbols or difference.has(AppliedUndef):
+            continue  # a fact about what the sides do not mention
         if abs(sympy.N(difference, digits)) > sympy.Float(10) ** (-(digits - 10)):
             return False
     return True

@@ -12,3 +12,4 @@ class Settings:
     samples: int = 20  # numeric rung: points that must agree
     precision: int = 50  # digits
     seed: int = 0
+    audit: bool = True  # the independent audit of passing verdicts (off only to measure its cost)
