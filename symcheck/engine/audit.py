@@ -5,7 +5,7 @@ reported, both sides are evaluated again from the unfolded original expressions 
 the canonical forms a proof used), with exact rational arithmetic where the values are
 rational and `precision + EXTRA_DIGITS` digits otherwise, at seeded random points of the
 declared domain: every size at its declared minimum and at larger sizes
-(`AUDIT_SIZE_OFFSETS`). A point where the sides differ, or where one side is undefined
+(`AUDIT_POINTS`). A point where the sides differ, or where one side is undefined
 and the other defined, overrules the verdict: `refuted` when the point re-checks as a
 counterexample, else `unknown` with "internal inconsistency" in the reason. Every
 evaluated point is kept as evidence (role "audit").
@@ -27,8 +27,8 @@ from symcheck.engine.rungs import EXTRA_DIGITS, Work, compare_at, recheck, refut
 from symcheck.engine.sampling import in_domain, points_at_sizes, satisfies_facts
 from symcheck.model import Decision, SamplePoint, Verdict
 
-AUDIT_SIZE_OFFSETS = (0, 2)  # every size at its minimum, then at minimum + 2
-AUDIT_POINTS_PER_SIZE = 2
+AUDIT_POINTS = ((0, 2), (1, 1))  # (size offset, points): 2 at the minimum sizes, 1 at minimum + 1
+AUDIT_SHARE = 1.0  # of the step's time: the audit runs last and may use what is left
 AUDIT_SEED_SHIFT = 7919  # the audit's points are not the numeric rung's
 AUDITED = (Verdict.PROVED, Verdict.PROVED_FOR_SIZES, Verdict.NUMERIC, Verdict.CONDITIONAL)
 
@@ -48,7 +48,7 @@ def evaluate(work: Work, sides: Sequence[Expr], condition: Condition) -> AuditRe
     digits = settings.precision + EXTRA_DIGITS
     rng = random.Random(settings.seed + AUDIT_SEED_SHIFT)
     evidence: list[SamplePoint] = []
-    for point in points_at_sizes(sides, work.universe, rng, AUDIT_SIZE_OFFSETS, AUDIT_POINTS_PER_SIZE, condition):
+    for point in points_at_sizes(sides, work.universe, rng, AUDIT_POINTS, condition):
         comparison = compare_at(point, *sides, digits)
         if comparison is None or not (in_domain(point, work.universe) and satisfies_facts(point, work.universe)):
             continue
@@ -62,7 +62,7 @@ def audited(work: Work, sides: Sequence[Expr], condition: Condition, decision: D
     """`decision` with the audit's evidence, or overruled if the audit disagrees."""
     if decision.verdict not in AUDITED or not work.settings.audit:
         return decision
-    result = work.guarded("audit", lambda: evaluate(work, sides, condition), 0.3)
+    result = work.guarded("audit", lambda: evaluate(work, sides, condition), AUDIT_SHARE)
     if result is None:
         return replace(decision, verdict=Verdict.UNKNOWN, strategy="audit",
                        reason=f"the audit of '{decision.verdict.value}' did not finish ({decision.reason})")

@@ -63,7 +63,7 @@ from symcheck.engine.rungs import (
     prove_zero_cheaply,
     show_value,
 )
-from symcheck.engine.sampling import Universe, exact_points, in_domain, random_points, satisfies_facts
+from symcheck.engine.sampling import Universe, exact_points, in_domain, random_points, satisfies_facts, size_minimums
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.engine.settings import Settings
 
@@ -267,18 +267,31 @@ def _assess(work: Work, sides: Sequence[Expr], case: Condition, rungs=_FULL_RUNG
 # ---------------------------------------------------------------- matrices
 
 
-def _unify(left: tuple, right: tuple) -> dict[Symbol, Integer]:
-    """Sizes to fix so the shapes agree (N×N against an explicit 3×3 fixes N = 3)."""
+def _show_side(expr, shape: tuple) -> str:
+    return show(shape) if is_matrix(expr) else "a scalar"
+
+
+def _unify(lhs, rhs, left: tuple, right: tuple, minimums: dict[Symbol, int]) -> dict[Symbol, Integer]:
+    """Sizes to fix so the shapes agree (N×N against an explicit 3×3 fixes N = 3). Shapes
+    are a contract: a scalar never fits a vector or matrix, and a size is never bound
+    below its declared minimum (nor to 1, where vectors collapse to numbers)."""
+    mismatch = ShapeMismatch(f"left side is {_show_side(lhs, left)}, right side is {_show_side(rhs, right)}")
+    if is_matrix(lhs) != is_matrix(rhs) and not all(_same_size(n, 1) for n in (*left, *right)):
+        raise mismatch
     binding: dict[Symbol, Integer] = {}
     for a, b in zip(left, right):
         a, b = sympy.sympify(a).xreplace(binding), sympy.sympify(b).xreplace(binding)
-        if sympy.expand(a - b) == 0:
+        if _same_size(a, b):
             continue
         symbolic, number = (a, b) if b.is_Integer else (b, a)
-        if not (isinstance(symbolic, Symbol) and number.is_Integer):
-            raise ShapeMismatch(f"left side is {show(left)}, right side is {show(right)}")
+        if not (isinstance(symbolic, Symbol) and number.is_Integer and number >= max(2, minimums.get(symbolic, 1))):
+            raise mismatch
         binding[symbolic] = number
     return binding
+
+
+def _same_size(a, b) -> bool:
+    return sympy.expand(sympy.sympify(a) - sympy.sympify(b)) == 0
 
 
 def _bind_scope(scope: Scope, binding: dict[Symbol, Integer]) -> Scope:
@@ -310,7 +323,7 @@ def _weakest(decisions: Sequence[tuple[str, Decision]]) -> Decision:
 def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings) -> Decision:
     try:
         left, right = shape_of(lhs), shape_of(rhs)
-        binding = _unify(left, right)
+        binding = _unify(lhs, rhs, left, right, size_minimums(scope))
     except ShapeMismatch as error:
         return _decision(Verdict.REFUTED, "shapes", str(error))
     except Unsupported as error:
@@ -325,10 +338,12 @@ def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings) 
     decision = _weakest(results)
     if has_inferred_order(lhs) or has_inferred_order(rhs):
         decision = replace(decision, reason=f"{decision.reason} (order of a product with a derivative taken from the shapes)")
-    if binding and decision.verdict is Verdict.PROVED:
+    if binding and decision.verdict.holds:
         fixed = ", ".join(f"{s} = {v}" for s, v in sorted(binding.items(), key=str))
-        decision = replace(decision, verdict=Verdict.PROVED_FOR_SIZES, sizes=tuple(int(v) for v in binding.values()),
-                           reason=f"{decision.reason}, for {fixed}")
+        proved = decision.verdict in (Verdict.PROVED, Verdict.PROVED_FOR_SIZES)
+        decision = replace(decision, verdict=Verdict.PROVED_FOR_SIZES if proved else decision.verdict,
+                           sizes=tuple(int(v) for v in binding.values()),
+                           reason=f"{decision.reason}; only for {fixed}, the size the shapes fix")
     return decision
 
 

@@ -395,7 +395,7 @@ def prove_for_sizes(work: Work, sides: Sequence[Expr], condition: Condition) -> 
         if _level_holds(work, sides, needed, indices, 0, condition, deadline):
             return Finding(Verdict.PROVED, "exhaustive: every index value", "exactly 0 for every value of the indices")
         return None
-    levels = sorted(set(work.settings.sizes))
+    levels = sorted(set(work.settings.sizes) | set(needed.values()))  # always from the declared minimum
     done = []
     for level in levels:
         holds = _level_holds(work, sides, needed, indices, level, condition, deadline)

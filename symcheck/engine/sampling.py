@@ -379,16 +379,16 @@ def points_at_sizes(
     exprs: Sequence[Expr],
     universe: Universe,
     rng: random.Random,
-    offsets: Sequence[int],
-    per_size: int,
+    plan: Sequence[tuple[int, int]],
     condition: Condition = Condition(),
 ) -> Iterator[Point]:
-    """Seeded random points, `per_size` of them with every size at its minimum plus each
-    offset in turn (points outside the domain or condition are skipped, a few retries)."""
-    for offset in offsets:
+    """Seeded random points: for each (offset, count) in `plan`, `count` points with every
+    size at its minimum plus offset (points outside the domain or condition are skipped,
+    with a few retries)."""
+    for offset, count in plan:
         chooser = _AtSizes(rng, (), offset)
-        built = (build_point(exprs, universe, condition, chooser) for _ in range(4 * per_size))
-        yield from itertools.islice((p for p in built if p is not None), per_size)
+        built = (build_point(exprs, universe, condition, chooser) for _ in range(4 * count))
+        yield from itertools.islice((p for p in built if p is not None), count)
 
 
 def build_point(
