@@ -277,6 +277,8 @@ def _unify(lhs, rhs, left: tuple, right: tuple, minimums: dict[Symbol, int]) -> 
     below its declared minimum (nor to 1, where vectors collapse to numbers)."""
     mismatch = ShapeMismatch(f"left side is {_show_side(lhs, left)}, right side is {_show_side(rhs, right)}")
     if is_matrix(lhs) != is_matrix(rhs) and not all(_same_size(n, 1) for n in (*left, *right)):
+        if not _is_scalar(rhs if is_matrix(lhs) else lhs):
+            raise Unsupported("cannot tell the shape of a power or function of a matrix")
         raise mismatch
     binding: dict[Symbol, Integer] = {}
     for a, b in zip(left, right):
@@ -288,6 +290,11 @@ def _unify(lhs, rhs, left: tuple, right: tuple, minimums: dict[Symbol, int]) -> 
             raise mismatch
         binding[symbolic] = number
     return binding
+
+
+def _is_scalar(expr) -> bool:
+    """No matrix anywhere inside (a power of a matrix derivative is not a scalar)."""
+    return not any(is_matrix(node) for node in sympy.preorder_traversal(sympy.sympify(expr)))
 
 
 def _same_size(a, b) -> bool:
