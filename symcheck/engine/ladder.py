@@ -34,7 +34,7 @@ import sympy
 from sympy import Expr, Integer, KroneckerDelta, Sum, Symbol
 
 from symcheck.engine.audit import audited
-from symcheck.engine.canonical import Rules, Unfolder, index_facts, rules_from_scope
+from symcheck.engine.canonical import Rules, Unfolder, given_as_definition, index_facts, is_entry_fact, rules_from_scope
 from symcheck.model.compiled import Equation
 from symcheck.engine.indexcalc import Condition, parse_condition, rename_bound
 from symcheck.runtime.limits import StepTimeout, time_limit
@@ -63,7 +63,9 @@ from symcheck.engine.rungs import (
     prove_zero_cheaply,
     show_value,
 )
-from symcheck.engine.sampling import Universe, exact_points, in_domain, random_points, satisfies_facts, size_minimums
+from symcheck.engine.sampling import (
+    Universe, exact_points, free_symbols, in_domain, random_points, satisfies_facts, size_minimums,
+)
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.engine.settings import Settings
 
@@ -140,9 +142,13 @@ def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -
         case = parse_condition(condition)
     except ValueError as error:
         return _decision(Verdict.UNKNOWN, "none", str(error))
+    free = frozenset(s for s in free_symbols(lhs) | free_symbols(rhs) if s in scope.table.index_ranges)
+    vacuous = _contradicting_given(scope, free, settings)
+    if vacuous is not None:
+        return vacuous
     if is_matrix(lhs) or is_matrix(rhs):
-        return _decide_matrix(lhs, rhs, scope, case, settings)
-    universe, rules = Universe.from_scope(scope), rules_from_scope(scope)
+        return _decide_matrix(lhs, rhs, scope, case, settings, free)
+    universe, rules = Universe.from_scope(scope), rules_from_scope(scope, free)
     writer = EntryWriter(universe)
     lhs, rhs = index_elements(lhs, writer), index_elements(rhs, writer)
     return _decide_scalar(lhs, rhs, universe, rules, case, settings)
@@ -327,7 +333,7 @@ def _weakest(decisions: Sequence[tuple[str, Decision]]) -> Decision:
     return worst
 
 
-def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings) -> Decision:
+def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, free: frozenset) -> Decision:
     try:
         left, right = shape_of(lhs), shape_of(rhs)
         binding = _unify(lhs, rhs, left, right, size_minimums(scope))
@@ -340,7 +346,7 @@ def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings) 
         lhs, rhs = sympy.sympify(lhs).xreplace(binding), sympy.sympify(rhs).xreplace(binding)
     rows, cols = (sympy.sympify(n).xreplace(binding) for n in left)
     entries = _entry_equations(lhs, rhs, scope, rows, cols)
-    rules = rules_from_scope(scope)
+    rules = rules_from_scope(scope, free)
     results = [(where, _decide_scalar(l, r, universe, rules, case, settings)) for where, l, r, universe in entries]
     decision = _weakest(results)
     if has_inferred_order(lhs) or has_inferred_order(rhs):
@@ -387,7 +393,27 @@ def _shapes(lhs, rhs) -> Decision:
     return _decision(Verdict.REFUTED, "shapes", f"left side is {show(left)}, right side is {show(right)}")
 
 
-# ---------------------------------------------------------------- definitions
+# ---------------------------------------------------------------- givens and definitions
+
+
+def _contradicting_given(scope: Scope, free: frozenset, settings: Settings) -> Optional[Decision]:
+    """A given that defines every entry of a constrained symbol (y_k = 1 with k not a free
+    index of the claim) is checked against the declared domain: if it contradicts it,
+    the claim is vacuous, and says so instead of using it."""
+    for fact in scope.assumptions:
+        definition = None if is_entry_fact(fact, free) else given_as_definition(fact)
+        name = _target_name(definition.target) if definition is not None else ""
+        declaration = scope.table.declarations.get(name)
+        if declaration is None or not _DOMAIN_CHECKS.get(declaration.domain):
+            continue
+        others = [d for d in scope.definitions if d.target != definition.target]
+        check = _definition(definition, Scope(scope.table, others + [definition], []), settings)
+        if check.verdict.fails:
+            return _decision(Verdict.UNKNOWN, "givens",
+                             f"vacuous: the given {fact.lhs} = {fact.rhs} contradicts the declared domain of "
+                             f"{name} ({declaration.domain.value}): {check.reason}", counterexample=check.counterexample)
+    return None
+
 
 
 def _target_name(target: object) -> str:

@@ -400,6 +400,13 @@ class Compiler:
     def definition(self, latex: str) -> CompiledDefinition:
         return self.defined(*self.sides(latex), latex)
 
+    def given(self, latex: str) -> sympy.Eq:
+        """A claim's premise, lhs = rhs with lhs as a definition's: the engine applies an
+        indexed one to the entry it names when its indices are the claim's free indices."""
+        lhs, rhs = self.sides(latex)
+        self.defined(lhs, rhs, latex)
+        return sympy.Eq(lhs, rhs, evaluate=False)
+
     def defined(self, lhs: Any, rhs: Any, latex: str) -> CompiledDefinition:
         defined = definition_of(lhs, rhs)
         if defined is None:
@@ -508,7 +515,7 @@ def _span(first: Optional[LineRef], last: Optional[LineRef]) -> Optional[LineRef
 
 
 def _compile_claim(claim: Claim, compiler: Compiler, scope: Scope) -> Equation:
-    local = Scope(scope.table, scope.definitions + [compiler.definition(g) for g in claim.given], scope.assumptions)
+    local = Scope(scope.table, scope.definitions, scope.assumptions + [compiler.given(g) for g in claim.given])
     local, fix = _with_fixed_sizes(local, compiler, claim.sizes, claim.name)
     kind = "shape" if claim.kind == "shape" else "claim"
     condition = compiler.condition(claim.condition)
