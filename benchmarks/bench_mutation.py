@@ -36,7 +36,7 @@ from symcheck.engine.ladder import decide_equation  # noqa: E402
 from symcheck.engine.matrixcalc import EntryWriter, is_matrix, shape_of  # noqa: E402
 from symcheck.engine.sampling import Universe, free_symbols, write_out_sums  # noqa: E402
 from symcheck.engine.settings import Settings  # noqa: E402
-from symcheck.load.derivation import derivation_files, load_derivation  # noqa: E402
+from symcheck.load.derivation import InputError, derivation_files, load_derivation  # noqa: E402
 from symcheck.model import Domain, Verdict  # noqa: E402
 from symcheck.runtime.parallel import parallel_map  # noqa: E402
 from symcheck.verify.documents import holds  # noqa: E402
@@ -118,7 +118,11 @@ def mutants(paths: list[Path]) -> list[tuple[str, str, object]]:
     """(file:line, kind, mutated equation), deduplicated, in a stable order."""
     found = []
     for path in derivation_files(paths):
-        document = load_derivation(path)
+        try:
+            document = load_derivation(path)
+        except InputError as error:  # e.g. a corpus note's notation file: not a derivation
+            print(f"skipped {path}: {error.message}", file=sys.stderr)
+            continue
         table = document.scope.table
         for eq in _true_equations(document):
             where = f"{path.name}:{eq.line}"
