@@ -1,5 +1,6 @@
 """The four holes of issue 10, each on a small derivation file written for the test
-(tests/soundness/): no wrong step passes as proved, proved-for-sizes or numeric."""
+(tests/soundness/*.case: TOML derivation files, not named .toml so that the pytest plugin
+does not collect their deliberately wrong steps): no wrong step passes as proved, proved-for-sizes or numeric."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def _results(name: str) -> dict:
 
 
 def test_shapes_are_never_unified_below_the_declared_minimum():
-    results = _results("shapes_at_size_one.toml")
+    results = _results("shapes_at_size_one.case")
     dropped = results[(32, "dropped factor: a K x K matrix against a K-vector")].decision
     assert dropped.verdict is Verdict.REFUTED
     assert "K×1" in dropped.reason and "K×K" in dropped.reason
@@ -32,7 +33,7 @@ def test_shapes_are_never_unified_below_the_declared_minimum():
 
 
 def test_an_undefined_side_is_a_counterexample():
-    results = _results("undefined_case.toml")
+    results = _results("undefined_case.case")
     cases = results[(30, "the Jacobian with a case condition changed")].decision
     assert not cases.verdict.holds and cases.verdict is not Verdict.UNKNOWN
     assert cases.counterexample.point["i"] != cases.counterexample.point["j"]
@@ -42,7 +43,7 @@ def test_an_undefined_side_is_a_counterexample():
 
 
 def test_an_indexed_given_fixes_its_own_entry_only():
-    results = _results("indexed_given.toml")
+    results = _results("indexed_given.case")
     assert results[(18, "the given entry is used")].decision.verdict is Verdict.PROVED
     other = results[(24, "another entry is not the given one")].decision
     assert other.verdict is Verdict.REFUTED
@@ -50,7 +51,7 @@ def test_an_indexed_given_fixes_its_own_entry_only():
 
 
 def test_a_given_contradicting_the_declared_domain_is_reported_not_used():
-    results = _results("indexed_given.toml")
+    results = _results("indexed_given.case")
     vacuous = results[(30, "a given that contradicts the one-hot domain")].decision
     assert vacuous.verdict is Verdict.UNKNOWN
     assert "vacuous" in vacuous.reason and "one-hot" in vacuous.reason
@@ -58,7 +59,7 @@ def test_a_given_contradicting_the_declared_domain_is_reported_not_used():
 
 def test_a_literal_index_outside_its_range_is_bad_input_with_a_caret():
     with pytest.raises(InputError) as caught:
-        load_derivation(FILES / "index_out_of_range.toml")
+        load_derivation(FILES / "index_out_of_range.case")
     error = caught.value
     assert error.line == 19 and "outside its range 1..K" in error.message
     assert error.latex[error.column:].startswith("z_0")
