@@ -36,7 +36,7 @@ from symcheck.model import (
 )
 from symcheck.load.fromnote import expand as expand_from_note
 from symcheck.read.notation import Notation
-from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
+from symcheck.model.symbols import CompiledDefinition, Scope, SymbolTable, build_symbol_table
 
 DERIVATION_SUFFIX = ".toml"
 
@@ -389,20 +389,37 @@ class Compiler:
             ) from None
 
     def expression(self, latex: str) -> Any:
-        return self.located(latex, self.notation.expression)
+        return self.checked_indices(self.located(latex, self.notation.expression), latex)
 
     def sides(self, latex: str, expected: int = 2) -> list:
-        sides = self.located(latex, self.notation.equation)
+        sides = [self.checked_indices(side, latex) for side in self.located(latex, self.notation.equation)]
         if len(sides) != expected:
             raise InputError(self.reader.path, self.reader.line_of(latex),
                              f"expected an equation with {expected} sides, found {len(sides)}", latex=latex)
         return sides
+
+    def checked_indices(self, expr: Any, latex: str) -> Any:
+        """A literal index outside its axis' declared range (z_0 where z is indexed from 1)
+        is bad input, with a caret."""
+        problem = index_range_problem(expr, self.table)
+        if problem is not None:
+            message, name, literal = problem
+            raise InputError(self.reader.path, self.reader.line_of(latex), message, latex=latex,
+                             column=_entry_column(latex, name, literal))
+        return expr
 
     def condition(self, latex: Optional[str]) -> Optional[sympy.Basic]:
         return None if latex is None else self.located(latex, self.notation.condition)
 
     def definition(self, latex: str) -> CompiledDefinition:
         return self.defined(*self.sides(latex), latex)
+
+    def given(self, latex: str) -> sympy.Eq:
+        """A claim's premise, lhs = rhs with lhs as a definition's: the engine applies an
+        indexed one to the entry it names when its indices are the claim's free indices."""
+        lhs, rhs = self.sides(latex)
+        self.defined(lhs, rhs, latex)
+        return sympy.Eq(lhs, rhs, evaluate=False)
 
     def defined(self, lhs: Any, rhs: Any, latex: str) -> CompiledDefinition:
         defined = definition_of(lhs, rhs)
@@ -422,6 +439,42 @@ def definition_of(lhs: Any, rhs: Any) -> Optional[CompiledDefinition]:
     if isinstance(lhs, sympy.core.function.AppliedUndef) and all(isinstance(a, sympy.Symbol) for a in lhs.args):
         return CompiledDefinition(lhs.func, tuple(lhs.args), rhs)
     return None
+
+
+def _axis_range(table: SymbolTable, size: Any) -> tuple[Any, Any]:
+    """First and last index of an axis: the common lower bound of the declared indices
+    that run up to its size, else 1."""
+    lowers = {sympy.sympify(lower) for lower, upper in table.index_ranges.values() if sympy.sympify(upper) == size}
+    lower = lowers.pop() if len(lowers) == 1 else sympy.Integer(1)
+    return lower, lower + size - 1
+
+
+def index_range_problem(expr: Any, table: SymbolTable) -> Optional[tuple[str, str, str]]:
+    """(message, name, literal) for the first entry with a literal index outside its axis."""
+    if not isinstance(expr, sympy.Basic):
+        return None
+    for entry in sorted(expr.atoms(sympy.Indexed), key=str):
+        name = str(entry.base.label)
+        if name not in table.declarations or len(table.declarations[name].shape) != len(entry.indices):
+            continue
+        for size, index in zip(table.shape(name), entry.indices):
+            found = _index_misfit(table, name, sympy.sympify(size), index)
+            if found is not None:
+                return found
+    return None
+
+
+def _index_misfit(table: SymbolTable, name: str, size: Any, index: Any) -> Optional[tuple[str, str, str]]:
+    lower, upper = _axis_range(table, size)
+    if index.is_Integer and (index < lower or (upper.is_Integer and index > upper)):
+        return (f"index {index} of {name} is outside its range {lower}..{upper}", name, str(index))
+    return None
+
+
+def _entry_column(latex: str, name: str, index: str) -> Optional[int]:
+    """Where the entry name_index is written (best effort, for the caret)."""
+    match = re.search(rf"(?<![A-Za-z\\]){re.escape(name)}\s*_\s*\{{?[^}}]*?(?<![A-Za-z]){re.escape(index)}(?![A-Za-z0-9])", latex)
+    return match.start() if match else None
 
 
 def load_derivation(path: Path) -> CompiledDocument:
@@ -512,7 +565,7 @@ def _span(first: Optional[LineRef], last: Optional[LineRef]) -> Optional[LineRef
 
 
 def _compile_claim(claim: Claim, compiler: Compiler, scope: Scope) -> Equation:
-    local = Scope(scope.table, scope.definitions + [compiler.definition(g) for g in claim.given], scope.assumptions)
+    local = Scope(scope.table, scope.definitions, scope.assumptions + [compiler.given(g) for g in claim.given])
     local, fix = _with_fixed_sizes(local, compiler, claim.sizes, claim.name)
     kind = "shape" if claim.kind == "shape" else "claim"
     condition = compiler.condition(claim.condition)
