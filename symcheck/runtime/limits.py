@@ -34,6 +34,17 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional
 
 _MIN_DELAY = 1e-6
+_PARSE_SECONDS = [10.0]
+
+
+def parse_seconds() -> float:
+    """The time allowed to read one formula: the engine's step limit (see `set_parse_seconds`)."""
+    return _PARSE_SECONDS[0]
+
+
+def set_parse_seconds(seconds: float) -> None:
+    """Parsing runs under the same time limit as one engine step (set from --timeout)."""
+    _PARSE_SECONDS[0] = float(seconds)
 
 
 class StepTimeout(BaseException):
