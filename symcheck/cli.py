@@ -7,6 +7,7 @@ nothing to check is bad input.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import os
@@ -70,6 +71,24 @@ def settings_from(timeout: float, sizes: tuple[int, ...], seed: int):
     return Settings(step_timeout=timeout, sizes=sizes, seed=seed)
 
 
+timings_option = click.option("--timings", is_flag=True,
+                              help="Report step times (without it, output is byte-identical across runs and -j).")
+
+
+def without_timings(value):
+    """`value` (results, nested dataclasses and tuples) with every `seconds` field None."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: without_timings(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if "seconds" in changes:
+            changes["seconds"] = None
+        return dataclasses.replace(value, **changes) if any(
+            changes[name] is not getattr(value, name) for name in changes) else value
+    if isinstance(value, tuple):
+        items = tuple(without_timings(item) for item in value)
+        return items if any(a is not b for a, b in zip(items, value)) else value
+    return value
+
+
 def found(files: list[Path], paths: tuple[Path, ...], what: str) -> list[Path]:
     """`files`, or bad input when there are none: a run that checks nothing must not pass."""
     if not files:
@@ -125,10 +144,11 @@ paths_argument = click.argument(
 @cli.command()
 @paths_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@timings_option
 @engine_options
 @reports_errors
-def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: tuple[int, ...], seed: int,
-           jobs: int) -> None:
+def verify(paths: tuple[Path, ...], output_format: str, timings: bool, timeout: float, sizes: tuple[int, ...],
+           seed: int, jobs: int) -> None:
     """Check derivation files (a directory means every .toml file under it)."""
     from symcheck.load.derivation import derivation_files
     from symcheck.printers.results import JsonPrinter, TerminalPrinter
@@ -137,7 +157,7 @@ def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: t
     files = found(derivation_files(list(paths)), paths, "derivation files")
     results = verify_files(files, settings_from(timeout, sizes, seed), jobs)
     if output_format == "json":
-        click.echo(JsonPrinter().document(results))
+        click.echo(JsonPrinter().document(results if timings else [without_timings(r) for r in results]))
     else:
         TerminalPrinter().documents(results)
     sys.exit(EXIT_OK if all(result.all_expected for result in results) else EXIT_UNEXPECTED)
@@ -148,10 +168,11 @@ def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: t
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("reports"), show_default=True, help="Directory for .tex, PDF, CSV and JSON files.")
 @click.option("--require-pdf", is_flag=True, help="Fail (exit 2) when no PDF can be built.")
+@timings_option
 @engine_options
 @reports_errors
-def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timeout: float, sizes: tuple[int, ...], seed: int,
-           jobs: int) -> None:
+def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timings: bool, timeout: float,
+           sizes: tuple[int, ...], seed: int, jobs: int) -> None:
     """Typeset LaTeX/PDF reports with verdicts, counterexamples and numeric tables."""
     from symcheck.load.derivation import derivation_files
     from symcheck.report.write import write_reports
@@ -160,9 +181,15 @@ def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timeout: f
     files = found(derivation_files(list(paths)), paths, "derivation files")
     writable_directory(out_dir)
     verified = verify_paths(files, settings_from(timeout, sizes, seed), jobs)
-    outcome = write_reports(verified, out_dir, require_pdf=require_pdf, seed=seed)
+    if not timings:
+        verified = [(without_timings(result), compiled) for result, compiled in verified]
+    outcome = write_reports(verified, out_dir, require_pdf=require_pdf, seed=seed, timeout=timeout)
     for written in outcome.written:
         click.echo(f"wrote {written}")
+    for error in outcome.errors:
+        click.echo(error, err=True)
+    if outcome.verbatim:
+        click.echo(f"{outcome.verbatim} formula(s) shown verbatim (not typeset as math)", err=True)
     if outcome.message:
         click.echo(outcome.message, err=True)
     if not outcome.ok:
@@ -195,9 +222,10 @@ def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "junit", "json"]),
               default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Conditional and undecided steps and unreadable math fail too.")
+@timings_option
 @engine_options
 @reports_errors
-def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool,
+def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool, timings: bool,
           timeout: float, sizes: tuple[int, ...], seed: int, jobs: int) -> None:
     """Check the math of LaTeX and Markdown notes, with file:line:col diagnostics."""
     from symcheck.notes.extract import note_files
@@ -217,7 +245,7 @@ def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: b
     ]
     results = [note.result for note in checked]
     if output_format == "json":
-        click.echo(JsonPrinter().document(results))
+        click.echo(JsonPrinter().document(results if timings else [without_timings(r) for r in results]))
     else:
         text = render(output_format, diagnostics, results, strict=strict)
         click.echo(text, nl=not text.endswith("\n"))

@@ -11,11 +11,10 @@ Robustness, in three layers:
    ever read by TeX as a command.
 
 2. **Math from the source** is typeset as written in display style, after a static check
-   (`prepare_math`) that *rejects* anything that could read or write files, run
-   commands or change TeX's state: ``\input \include \write \openout \read \immediate
-   \catcode \def \let \csname \usepackage \special`` and the like, every ``\pdf...`` and
-   ``\new...`` command, ``^^`` character codes, environments outside a small list
-   (cases, matrices, aligned ...), and unbalanced braces. It also repairs what
+   (`prepare_math`) that accepts only control words on an allow-list
+   (`symcheck.report.tex.ALLOWED_MACROS`), checked after Unicode NFKC normalisation;
+   it rejects ``^^`` character codes, environments outside a small list (cases,
+   matrices, aligned ...), and unbalanced braces. It also repairs what
    pdflatex would choke on: unicode arrows and symbols become commands, ``%`` and ``#``
    are escaped, ``align``/``eqnarray`` become ``aligned`` (we are already in math),
    top-level ``&``/``\\`` get an ``aligned`` around them, ``\mathbb{1}`` becomes
@@ -38,10 +37,8 @@ with the installed TeX); there are no dates or timestamps in the body.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -49,6 +46,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from symcheck.read.texscan import matching_brace
+from symcheck.report import tex as texsandbox
 
 from symcheck.model import (
     Counterexample,
@@ -97,6 +95,7 @@ UNICODE_MATH: dict[str, str] = {
 
 _CIRCLED = {chr(0x2460 + n): f"({n + 1})" for n in range(20)}  # ① .. ⑳
 _CIRCLED.update({chr(0x2776 + n): f"({n + 1})" for n in range(10)})  # ❶ .. ❿
+_MAPPED = frozenset(UNICODE_MATH) | frozenset(_CIRCLED)  # mapped here rather than by NFKC
 
 #: unicode characters and the text-mode LaTeX they stand for (besides UNICODE_MATH)
 UNICODE_TEXT: dict[str, str] = {
@@ -184,37 +183,6 @@ def verbatim_math(latex: str, reason: str = "") -> str:
 
 # ---------------------------------------------------------------- math checking
 
-#: control words that may never appear in user math (files, shell, state, output)
-FORBIDDEN_COMMANDS = frozenset(
-    """
-    input include includeonly InputIfFileExists IfFileExists endinput
-    write immediate openout openin read readline closeout closein
-    catcode lccode uccode sfcode mathcode delcode
-    def edef gdef xdef let futurelet global globaldefs long outer protected
-    csname endcsname expandafter noexpand unexpanded detokenize scantokens string
-    meaning jobname special shipout output write18 ShellEscape
-    usepackage RequirePackage documentclass LoadClass makeatletter makeatother
-    loop repeat afterassignment aftergroup uppercase lowercase
-    endlinechar newlinechar escapechar batchmode nonstopmode scrollmode errorstopmode
-    errmessage errhelp message typeout stop dump
-    verb url href hyperlink hypertarget hyperref includegraphics graphicspath
-    setcounter addtocounter stepcounter refstepcounter setlength addtolength
-    settowidth settoheight settodepth setbox box copy unhbox unvbox unhcopy unvcopy
-    count dimen skip muskip toks countdef dimendef skipdef toksdef chardef mathchardef
-    font fontdimen hyphenchar skewchar
-    ref pageref eqref
-    directlua latelua luaexec
-    openany pagestyle thispagestyle clearpage newpage cleardoublepage
-    begingroup endgroup bgroup egroup
-    """.split()
-)
-
-#: control-word prefixes that are rejected (pdfTeX primitives, definitions, ...)
-FORBIDDEN_PREFIXES = (
-    "pdf", "new", "renew", "provide", "Declare", "Require", "every", "lua", "symcheck",
-    "fitmath", "mathblock", "mark", "write", "open", "close",
-)
-
 #: environments allowed in user math, and what they become inside our display math
 ENVIRONMENTS: dict[str, Optional[str]] = {
     "cases": "cases", "dcases": "cases", "rcases": "cases",
@@ -296,9 +264,9 @@ def prepare_math(latex: object) -> str:
         raise MathRejected("not a string")
     if len(latex) > 6000:
         raise MathRejected("formula too long")
-    if "^^" in latex:
+    text = _map_unicode_math(texsandbox.normalized(latex, keep=_MAPPED))
+    if "^^" in text:
         raise MathRejected("TeX character-code notation ^^")
-    text = _map_unicode_math(latex)
     text = re.sub(r"\s+", " ", text)
     text = _strip_delimiters(text)
     if not text:
@@ -336,7 +304,7 @@ def prepare_math(latex: object) -> str:
             if name in _DROP:
                 i = j
                 continue
-            if name in FORBIDDEN_COMMANDS or name.startswith(FORBIDDEN_PREFIXES):
+            if not texsandbox.allowed(name):
                 raise MathRejected(f"command \\{name} is not allowed in a formula")
             if name in ("begin", "end"):
                 env, after = _read_group(text, j)
@@ -505,31 +473,13 @@ _BEGIN = "SYMCHECK-PROBE-BEGIN"
 _END = "SYMCHECK-PROBE-END"
 
 
-def tex_environment() -> dict[str, str]:
-    """Environment for pdflatex/latexmk: paranoid file access, fixed dates, long log lines."""
-    env = dict(os.environ)
-    env.update(
-        {
-            "openout_any": "p",
-            "openin_any": "p",
-            "shell_escape": "f",
-            "SOURCE_DATE_EPOCH": "0",
-            "FORCE_SOURCE_DATE": "1",
-            "max_print_line": "10000",
-            "error_line": "254",
-            "half_error_line": "238",
-        }
-    )
-    return env
-
-
 class MathValidator:
     """Decides which prepared formulas compile, by compiling them (see module docstring).
 
     Without pdflatex every formula that passed the static check is accepted.
     """
 
-    def __init__(self, pdflatex: Optional[str] = None, *, timeout: float = 120.0):
+    def __init__(self, pdflatex: Optional[str] = None, *, timeout: float = texsandbox.TEX_SECONDS):
         self.pdflatex = pdflatex
         self.timeout = timeout
         self.cache: dict[str, bool] = {}
@@ -595,23 +545,10 @@ class MathValidator:
             tex = Path(tmp) / "probe.tex"
             tex.write_text("".join(parts), encoding="utf-8")
             try:
-                subprocess.run(
-                    [
-                        self.pdflatex,
-                        "-interaction=nonstopmode",
-                        "-no-shell-escape",
-                        "-draftmode",
-                        "probe.tex",
-                    ],
-                    cwd=tmp,
-                    env=tex_environment(),
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    timeout=self.timeout,
-                    check=False,
-                )
-            except (subprocess.TimeoutExpired, OSError):
+                command = [self.pdflatex, "-interaction=nonstopmode", "-no-shell-escape", "-draftmode", "probe.tex"]
+                if texsandbox.run_tex(command, Path(tmp), self.timeout).returncode is None:
+                    return None
+            except OSError:
                 return None
             log_path = Path(tmp) / "probe.log"
             if not log_path.exists():
@@ -657,6 +594,7 @@ class MathRenderer:
 
     validator: MathValidator = field(default_factory=lambda: MathValidator(None))
     safe: bool = False  # everything verbatim (last resort when a document fails)
+    fallbacks: set = field(default_factory=set)  # formulas shown verbatim, and why
 
     def body(self, latex: str) -> tuple[Optional[str], str]:
         """(prepared body, "") when the formula may be typeset, else (None, reason)."""
@@ -664,10 +602,11 @@ class MathRenderer:
             return None, "safe mode"
         try:
             body = prepare_math(latex)
+            if not self.validator.ok(body):
+                raise MathRejected("does not compile with pdflatex")
         except MathRejected as exc:
+            self.fallbacks.add((latex, str(exc)))
             return None, str(exc)
-        if not self.validator.ok(body):
-            return None, "does not compile with pdflatex"
         return body, ""
 
     def block(self, latex: str) -> str:
@@ -879,10 +818,13 @@ def _errata_count(result: DocumentResult) -> int:
     return sum(1 for r in result.all_results() if r.erratum is not None)
 
 
-def _total_seconds(result: DocumentResult) -> float:
+def _total_seconds(result: DocumentResult) -> Optional[float]:
+    """None when the run recorded no times (reports show times only with --timings)."""
+    if result.seconds is None:
+        return None
     if result.seconds:
         return result.seconds
-    return sum(r.decision.seconds for r in result.all_results())
+    return sum(r.decision.seconds or 0.0 for r in result.all_results())
 
 
 def _header_cell(mark: str, word: str) -> str:
@@ -917,7 +859,7 @@ def summary_table(docs: Sequence[DocumentReport]) -> str:
         passed = sum(1 for g in doc.gradient_checks if g.passed)
         total_errata += errata
         total_unexpected += unexpected
-        total_time += seconds
+        total_time = None if seconds is None or total_time is None else total_time + seconds
         grad_pass += passed
         grad_all += len(doc.gradient_checks)
         grads = f"{passed}/{len(doc.gradient_checks)} passed" if doc.gradient_checks else "--"

@@ -12,10 +12,9 @@ file's stem, made filesystem- and TeX-safe):
 
 and ``symcheck-report.tex``/``.pdf`` combining every document after a summary page.
 
-PDFs are built with ``latexmk -pdf -norc -interaction=nonstopmode -halt-on-error
--no-shell-escape`` (rc files are not read, shell escape is off, kpathsea file access is
-paranoid, each run has a time limit), in ``out_dir/_build``; the PDF is copied next to the
-``.tex``. When a document fails to build, it is rewritten with every source formula
+PDFs are built by `symcheck.report.tex.compile_tex` (latexmk without rc files, shell
+escape off, paranoid file access, a private build directory per run, a time limit that
+kills the whole process group); the PDF is copied next to the ``.tex``. When a document fails to build, it is rewritten with every source formula
 shown verbatim and built again (see `symcheck.report.latex` for the layers of robustness).
 
 The numeric evaluator is independent of the engine: it instantiates every size with
@@ -47,6 +46,7 @@ from symcheck.engine.canonical import Unfolder, UnfoldError, rules_from_scope
 from symcheck.engine.gradcheck import NumericError, run_gradient_check, step_sweep
 from symcheck.engine.indexcalc import parse_condition
 from symcheck.report.latex import DocumentReport, MathRenderer, MathValidator, NumericSummary
+from symcheck.report.tex import CompileResult, compile_tex
 from symcheck.runtime.limits import StepTimeout, time_limit
 from symcheck.model import DocumentResult, Domain, GradientCheckResult, format_line
 from symcheck.engine.sampling import Universe, in_domain, random_points, satisfies_facts
@@ -58,11 +58,9 @@ NO_TEX_MESSAGE = (
     "for PDFs install the Debian packages: apt-get install " + " ".join(TEX_PACKAGES)
 )
 COMBINED_STEM = "symcheck-report"
-BUILD_DIR = "_build"
 EVAL_SIZE = 3
 EVAL_POINTS = 3
-EQUATION_TIME_LIMIT = 20.0
-LATEX_TIMEOUT = 240.0
+EQUATION_TIME_LIMIT = 20.0  # default seconds per equation (`symcheck report` passes --timeout)
 
 
 # ---------------------------------------------------------------- outcome
@@ -77,6 +75,7 @@ class ReportOutcome:
     message: str = ""
     ok: bool = True
     errors: list[str] = field(default_factory=list)
+    verbatim: int = 0  # source formulas shown verbatim instead of typeset
 
 
 # ---------------------------------------------------------------- tools
@@ -113,60 +112,6 @@ def compile_and_read(
     outcome = write_reports(results, Path(out_dir), require_pdf=True, seed=seed)
     texts = {pdf.name: pdf_text(pdf) for pdf in outcome.pdfs}
     return outcome, texts
-
-
-@dataclass
-class CompileResult:
-    ok: bool
-    pdf: Optional[Path]
-    log_tail: str = ""
-
-
-def compile_tex(tex: Path, *, timeout: float = LATEX_TIMEOUT) -> CompileResult:
-    """Build `tex` with latexmk/pdflatex into `<dir>/_build` and copy the PDF beside it."""
-    latexmk = shutil.which("latexmk")
-    if latexmk is None or shutil.which("pdflatex") is None:
-        return CompileResult(False, None, "latexmk/pdflatex not found")
-    tex = Path(tex)
-    build = tex.parent / BUILD_DIR
-    build.mkdir(parents=True, exist_ok=True)
-    stale = build / (tex.stem + ".pdf")
-    if stale.exists():
-        stale.unlink()
-    cmd = [
-        latexmk,
-        "-pdf",
-        "-norc",
-        "-interaction=nonstopmode",
-        "-halt-on-error",
-        "-no-shell-escape",
-        f"-outdir={BUILD_DIR}",
-        tex.name,
-    ]
-    try:
-        done = subprocess.run(
-            cmd,
-            cwd=tex.parent,
-            env=latexdoc.tex_environment(),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return CompileResult(False, None, f"latexmk timed out after {timeout:.0f} s")
-    built = build / (tex.stem + ".pdf")
-    if done.returncode != 0 or not built.exists():
-        log = build / (tex.stem + ".log")
-        text = log.read_text(encoding="latin-1") if log.exists() else done.stdout.decode(
-            "utf-8", "replace"
-        )
-        errors = [line for line in text.splitlines() if line.startswith("!")]
-        tail = "; ".join(errors[:3]) or "\n".join(text.splitlines()[-5:])
-        return CompileResult(False, None, tail)
-    target = tex.with_suffix(".pdf")
-    shutil.copyfile(built, target)
-    return CompileResult(True, target)
 
 
 # ---------------------------------------------------------------- numeric evaluation
@@ -298,7 +243,8 @@ def _definition_sides(eq: Equation) -> tuple[sympy.Expr, sympy.Expr]:
 
 
 def evaluate_equation(
-    eq: Equation, ordinal: int, *, seed: int = 0, points: int = EVAL_POINTS, size: int = EVAL_SIZE
+    eq: Equation, ordinal: int, *, seed: int = 0, points: int = EVAL_POINTS, size: int = EVAL_SIZE,
+    timeout: float = EQUATION_TIME_LIMIT,
 ) -> EquationNumeric:
     """Both sides of `eq` at `points` seeded points (see module docstring)."""
     out = EquationNumeric(eq.kind, _display_name(eq), eq.line, eq.latex)
@@ -310,7 +256,7 @@ def evaluate_equation(
         return out
     scope = eq.scope
     try:
-        with time_limit(EQUATION_TIME_LIMIT):
+        with time_limit(timeout):
             case = parse_condition(eq.chain_condition)
             lhs, rhs = eq.lhs, eq.rhs
             if eq.kind == "definition":
@@ -354,7 +300,7 @@ def evaluate_equation(
         if not out.samples:
             out.reason = "no sample point inside the declared domains"
     except StepTimeout:
-        out.reason = f"evaluation took longer than {EQUATION_TIME_LIMIT:.0f} s"
+        out.reason = f"evaluation took longer than {timeout:g} s"
         out.samples = []
     except NumericError as exc:
         out.reason = str(exc)
@@ -366,17 +312,17 @@ def evaluate_equation(
 
 
 def sample_equations(
-    compiled: CompiledDocument, *, seed: int = 0, points: int = EVAL_POINTS
+    compiled: CompiledDocument, *, seed: int = 0, points: int = EVAL_POINTS, timeout: float = EQUATION_TIME_LIMIT
 ) -> list[EquationNumeric]:
     """Every equation of the document (and every erratum's intended form), sampled."""
     size = _eval_size(compiled)
     found = []
     ordinal = 0
     for eq in compiled.equations():
-        found.append(evaluate_equation(eq, ordinal, seed=seed, points=points, size=size))
+        found.append(evaluate_equation(eq, ordinal, seed=seed, points=points, size=size, timeout=timeout))
         ordinal += 1
         if eq.intended is not None:
-            intended = evaluate_equation(eq.intended, ordinal, seed=seed, points=points, size=size)
+            intended = evaluate_equation(eq.intended, ordinal, seed=seed, points=points, size=size, timeout=timeout)
             suffix = " (sums to 1)" if intended.name.endswith(" (sums to 1)") else ""
             intended.name = _display_name(eq) + " (intended)" + suffix
             found.append(intended)
@@ -595,17 +541,23 @@ def safe_stem(result: DocumentResult) -> str:
 
 
 def _unique_stems(results: Sequence[DocumentResult]) -> list[str]:
+    """Stems that differ after case folding and with '_' read as '-' (figure names replace
+    '_' by '-', and some file systems ignore case), so no two documents share an output."""
     used = {COMBINED_STEM}
     stems = []
     for result in results:
         base = safe_stem(result)
         stem, n = base, 2
-        while stem in used:
+        while _output_key(stem) in used:
             stem = f"{base}-{n}"
             n += 1
-        used.add(stem)
+        used.add(_output_key(stem))
         stems.append(stem)
     return stems
+
+
+def _output_key(stem: str) -> str:
+    return stem.replace("_", "-").casefold()
 
 
 def _write(path: Path, text: str, outcome: ReportOutcome) -> None:
@@ -620,6 +572,7 @@ def write_reports(
     require_pdf: bool = False,
     seed: int = 0,
     title: str = "symcheck report",
+    timeout: float = EQUATION_TIME_LIMIT,
 ) -> ReportOutcome:
     """Write every report into `out_dir` (see module docstring) and build PDFs if TeX is
     installed. Without TeX, `message` names the Debian packages to install and `ok` is
@@ -637,7 +590,7 @@ def write_reports(
     docs: list[DocumentReport] = []
     for (result, compiled), stem in zip(ordered, stems):
         notes: list[str] = []
-        equations = sample_equations(compiled, seed=seed) if compiled is not None else []
+        equations = sample_equations(compiled, seed=seed, timeout=timeout) if compiled is not None else []
         gradients = _gradient_results(result, compiled, seed, notes)
         sweep = _sweep(compiled, seed, notes)
         figure = None
@@ -684,6 +637,8 @@ def write_reports(
     _write(combined, latexdoc.combined_tex(docs, math_renderer, title), outcome)
     tex_files.append((combined, lambda safe: latexdoc.combined_tex(docs, safe, title)))
 
+    if math_renderer.fallbacks:
+        outcome.verbatim = len({latex for latex, _reason in math_renderer.fallbacks})
     if not have_tex:
         outcome.message = NO_TEX_MESSAGE
         outcome.ok = not require_pdf
@@ -708,7 +663,7 @@ def write_reports(
             outcome.written.append(built.pdf)
     if len(outcome.pdfs) < len(tex_files):
         outcome.message = outcome.message or (
-            f"{len(tex_files) - len(outcome.pdfs)} PDF(s) could not be built; see {out_dir / BUILD_DIR}"
+            f"{len(tex_files) - len(outcome.pdfs)} PDF(s) could not be built: " + "; ".join(outcome.errors)
         )
         if require_pdf:
             outcome.ok = False
