@@ -36,6 +36,7 @@ from symcheck.model import (
 )
 from symcheck.read.notation import Notation
 from symcheck.load.names import NAME_RULE, bounded_int, name_problem
+from symcheck.runtime.limits import parse_seconds, run_limited
 from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
 
 DERIVATION_SUFFIX = ".toml"
@@ -151,12 +152,24 @@ def line_range(value: Any) -> Optional[tuple[int, int]]:
     return (first, last) if 1 <= first <= last <= MAX_LINE else None
 
 
+def require_utf8(path: Path) -> str:
+    """The text of `path`; a file that is not UTF-8 is bad input at the line of the first bad byte."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(str(path), None, f"cannot read file: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1)
+        raise InputError(str(path), line, f"not UTF-8 text: byte 0x{data[error.start]:02x} at column {column + 1}") \
+            from None
+
+
 def _read_toml(path: Path) -> tuple[dict, "_Reader"]:
     shown = str(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(shown, None, f"cannot read file: {error}") from None
+    raw = require_utf8(path)
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:
@@ -412,7 +425,7 @@ class Compiler:
     @classmethod
     def for_file(cls, derivation: Derivation) -> "Compiler":
         path = Path(derivation.path)
-        raw = path.read_text(encoding="utf-8") if path.is_file() else ""
+        raw = require_utf8(path) if path.is_file() else ""
         return cls(derivation, _Reader(derivation.path, raw))
 
     def scope(self) -> Scope:
@@ -427,8 +440,15 @@ class Compiler:
         )
 
     def located(self, latex: str, parse: Callable[[str], Any]) -> Any:
+        """`parse(latex)` under the engine's time limit; a LatexError becomes an InputError at the line."""
         try:
-            return parse(latex)
+            finished, value = run_limited(lambda: parse(latex), parse_seconds())
+            if not finished:
+                raise LatexError(f"took longer than {parse_seconds():g} s to read", latex, 0)
+            return value
+        except MemoryError:
+            raise InputError(self.reader.path, self.reader.line_of(latex), "too large to read (memory limit reached)",
+                             latex=latex) from None
         except LatexError as error:
             raise InputError(
                 self.reader.path, self.reader.line_of(latex), f"cannot read LaTeX: {error.message}",

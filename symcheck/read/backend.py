@@ -37,7 +37,7 @@ import sympy
 
 from symcheck.runtime.limits import parse_seconds, run_limited
 
-__all__ = ["LatexError", "parse_latex"]
+__all__ = ["LatexError", "bounded_factorial", "bounded_power", "parse_latex"]
 
 
 class LatexError(Exception):
@@ -286,6 +286,20 @@ def _refuse_huge_numbers(expr: sympy.Basic, text: str) -> None:
                 raise LatexError(f"a number too large to check ({sympy.sstr(node)[:60]})", text, 0)
             continue
         stack.extend(arg for arg in node.args if isinstance(arg, sympy.Basic))
+
+
+def bounded_power(base: Any, exponent: Any) -> Any:
+    """base**exponent, refused (LatexError) when it would evaluate to a huge number."""
+    if isinstance(base, sympy.Expr) and isinstance(exponent, sympy.Expr):
+        _refuse_huge_numbers(sympy.Pow(base, exponent, evaluate=False), "")
+    return base**exponent
+
+
+def bounded_factorial(value: Any) -> Any:
+    """value!, refused (LatexError) when it would evaluate to a huge number."""
+    if isinstance(value, sympy.Expr):
+        _refuse_huge_numbers(sympy.factorial(value, evaluate=False), "")
+    return sympy.factorial(value)
 
 
 def _evaluated(expr: sympy.Basic) -> sympy.Basic:

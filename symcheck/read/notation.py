@@ -47,7 +47,7 @@ from typing import Callable, Optional, Sequence, Union
 
 import sympy
 
-from symcheck.read.backend import LatexError, parse_latex
+from symcheck.read.backend import LatexError, bounded_factorial, bounded_power, parse_latex
 from symcheck.model import RewriteRule
 from symcheck.model.symbols import SymbolTable
 from symcheck.read.tokens import (
@@ -293,7 +293,7 @@ def _power(base: object, exponent: object) -> object:
         rows, cols = base.shape
         if rows != cols:
             raise ValueError(f"a power of a {rows} x {cols} matrix")
-    return base**exponent
+    return bounded_power(base, exponent)
 
 
 ELEMENTWISE = {"\\odot": _hadamard, "\\circ": _hadamard, "\\oslash": _divide, "\\otimes": _outer}
@@ -1629,7 +1629,7 @@ class _Arithmetic:
             raise _Decline()
         while self.peek() == "!":
             self.k += 1
-            value = sympy.factorial(value)
+            value = bounded_factorial(value)
         return value
 
     def function(self, func: Func) -> object:
