@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from .fuzzing import ALLOWED_EXITS, MARKER, derivation_files, notes, run_case
 
 ROOT = Path(tempfile.mkdtemp(prefix="symcheck-fuzz-"))
-FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None,
+FUZZ = settings(max_examples=50, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
 
 
