@@ -58,17 +58,22 @@ def engine_options(command: Callable) -> Callable:
                            help="Seed for sampled points.")(command)
     command = click.option("--sizes", default="1-8", show_default=True, callback=_sizes,
                            help="Index sizes for proved-for-sizes, e.g. 1-8 or 2,3,4.")(command)
+    command = click.option("--no-repair", "repair_budget", flag_value=0.0, type=float,
+                           help="Do not search repairs of refuted steps.")(command)
+    command = click.option("--repair-budget", "repair_budget", default=5.0, show_default=True,
+                           type=click.FloatRange(min=0.0), metavar="SECONDS",
+                           help="Seconds per refuted step to search the smallest edit that is proved.")(command)
     command = click.option("--timeout", default=10.0, show_default=True, type=float, callback=_timeout,
                            help="Seconds allowed per step (and to read one formula).")(command)
     return command
 
 
-def settings_from(timeout: float, sizes: tuple[int, ...], seed: int):
+def settings_from(timeout: float, sizes: tuple[int, ...], seed: int, repair_budget: float = 0.0):
     from symcheck.engine.settings import Settings
     from symcheck.runtime.limits import set_parse_seconds
 
     set_parse_seconds(timeout)
-    return Settings(step_timeout=timeout, sizes=sizes, seed=seed)
+    return Settings(step_timeout=timeout, sizes=sizes, seed=seed, repair_budget=repair_budget)
 
 
 timings_option = click.option("--timings", is_flag=True,
@@ -148,14 +153,14 @@ paths_argument = click.argument(
 @engine_options
 @reports_errors
 def verify(paths: tuple[Path, ...], output_format: str, timings: bool, timeout: float, sizes: tuple[int, ...],
-           seed: int, jobs: int) -> None:
+           seed: int, jobs: int, repair_budget: float) -> None:
     """Check derivation files (a directory means every .toml file under it)."""
     from symcheck.load.derivation import derivation_files
     from symcheck.printers.results import JsonPrinter, TerminalPrinter
     from symcheck.verify.documents import verify_files
 
     files = found(derivation_files(list(paths)), paths, "derivation files")
-    results = verify_files(files, settings_from(timeout, sizes, seed), jobs)
+    results = verify_files(files, settings_from(timeout, sizes, seed, repair_budget), jobs)
     if output_format == "json":
         click.echo(JsonPrinter().document(results if timings else [without_timings(r) for r in results]))
     else:
@@ -172,7 +177,7 @@ def verify(paths: tuple[Path, ...], output_format: str, timings: bool, timeout: 
 @engine_options
 @reports_errors
 def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timings: bool, timeout: float,
-           sizes: tuple[int, ...], seed: int, jobs: int) -> None:
+           sizes: tuple[int, ...], seed: int, jobs: int, repair_budget: float) -> None:
     """Typeset LaTeX/PDF reports with verdicts, counterexamples and numeric tables."""
     from symcheck.load.derivation import derivation_files
     from symcheck.report.write import write_reports
@@ -180,7 +185,7 @@ def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timings: b
 
     files = found(derivation_files(list(paths)), paths, "derivation files")
     writable_directory(out_dir)
-    verified = verify_paths(files, settings_from(timeout, sizes, seed), jobs)
+    verified = verify_paths(files, settings_from(timeout, sizes, seed, repair_budget), jobs)
     if not timings:
         verified = [(without_timings(result), compiled) for result, compiled in verified]
     outcome = write_reports(verified, out_dir, require_pdf=require_pdf, seed=seed, timeout=timeout)
@@ -226,7 +231,7 @@ def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
 @engine_options
 @reports_errors
 def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool, timings: bool,
-          timeout: float, sizes: tuple[int, ...], seed: int, jobs: int) -> None:
+          timeout: float, sizes: tuple[int, ...], seed: int, jobs: int, repair_budget: float) -> None:
     """Check the math of LaTeX and Markdown notes, with file:line:col diagnostics."""
     from symcheck.notes.extract import note_files
     from symcheck.verify.notes import check_note
@@ -236,7 +241,7 @@ def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: b
     from symcheck.runtime.parallel import parallel_map
 
     files = found(note_files(list(notes)), notes, "notes")
-    checked = parallel_map(check_note, files, jobs, notation, settings_from(timeout, sizes, seed))
+    checked = parallel_map(check_note, files, jobs, notation, settings_from(timeout, sizes, seed, repair_budget))
     diagnostics = [
         diagnostic
         for note in checked
@@ -250,6 +255,23 @@ def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: b
         text = render(output_format, diagnostics, results, strict=strict)
         click.echo(text, nl=not text.endswith("\n"))
     sys.exit(exit_code(diagnostics, strict))
+
+
+@cli.command()
+@click.argument("notes", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a notation file that already exists.")
+@reports_errors
+def init(notes: tuple[Path, ...], force: bool) -> None:
+    """Draft NOTE.toml beside each note: the notation `check` then reads (review the guesses)."""
+    from symcheck.notes.draft import write_draft
+
+    refused = [note for note in notes if not write_draft(note, force)]
+    for note in notes:
+        if note not in refused:
+            click.echo(f"wrote {note.with_suffix('.toml')}")
+    for note in refused:
+        click.echo(f"{note.with_suffix('.toml')}: exists; not replaced (use --force)", err=True)
+    sys.exit(EXIT_BAD_INPUT if refused else EXIT_OK)
 
 
 def main() -> None:

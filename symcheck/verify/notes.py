@@ -29,6 +29,7 @@ from symcheck.load.derivation import Compiler, InputError, checking_scope, defin
 from symcheck.model import UNPARSABLE, ChainResult, Decision, Derivation, DocumentResult, StepResult, Verdict
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.verify.documents import has_constrained_domain, verify_equation
+from symcheck.verify.repair import Repairer
 
 NOTATION_SUFFIX = ".toml"
 _INLINE_CASE = re.compile(r"\$\s*([A-Za-z])\s*(=|\\neq|\\ne|!=)\s*([A-Za-z])\s*\.?\s*\$")
@@ -74,6 +75,7 @@ class _NoteReader:
         self.compiler = Compiler.for_file(declarations)
         self.scope = self.compiler.scope()
         self.defined = {definition.target for definition in self.scope.definitions}
+        self.repairs = Repairer(self.compiler, settings) if settings.repair_budget > 0 else None
 
     def unparsable(self, chain: MathChain, member_index: int, error: InputError) -> StepResult:
         member = chain.members[member_index]
@@ -125,7 +127,7 @@ class _NoteReader:
             scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
             given = []
             results.append(self.check_chain(chain, members, scope, condition))
-        definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings) for eq in pending)
+        definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs) for eq in pending)
         return DocumentResult(
             path=str(self.note), source=str(self.note), title=self.note.name,
             definitions=definitions, chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
@@ -162,12 +164,13 @@ class _NoteReader:
         condition_expr = self.compiler.condition(condition) if condition else None
         steps = []
         anchor = (chain.members[0], members[0])
-        for member, expression in zip(chain.members[1:], members[1:]):
+        following = [member.latex for member in chain.members[2:]] + [""]
+        for member, expression, after in zip(chain.members[1:], members[1:], following):
             equation = Equation(
                 "step", f"line {chain.line}", str(self.note), member.line, member.latex, anchor[1], expression, scope,
                 chain_condition=condition_expr, condition_latex=condition, previous_latex=anchor[0].latex,
             )
-            step = verify_equation(equation, self.settings)
+            step = verify_equation(equation, self.settings, self.repairs and (lambda e, d: self.repairs(e, d, [after])))
             steps.append(step)
             if step.decision.verdict is not Verdict.REFUTED:
                 anchor = (member, expression)
