@@ -362,3 +362,14 @@ def test_underscore_and_dash_stems_do_not_overwrite_each_other(tmp_path):
     assert len(stems) == 2 and len({s.replace("_", "-") for s in stems}) == 2
 
 
+
+
+def test_formulas_shown_verbatim_are_counted_not_silent():
+    from symcheck.report.render import MathRenderer
+
+    renderer = MathRenderer()
+    named = renderer.with_names({"x": "x"})
+    renderer.cell(r"\UseName{x}")
+    named.cell(r"x^^5c")
+    renderer.cell(r"\frac{1}{2}")
+    assert sorted(renderer.fallbacks) == [r"\UseName{x}", r"x^^5c"]
