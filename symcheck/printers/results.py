@@ -62,6 +62,7 @@ class JsonPrinter(Printer):
             "chains": [self.render(chain) for chain in node.chains],
             "claims": [self.render(claim) for claim in node.claims],
             "gradient_checks": [self.render(check) for check in node.gradient_checks],
+            "adopted": [{"name": a.name, "line": a.line, "col": a.col, "latex": a.latex} for a in node.adopted],
         }
 
     def _print_ChainResult(self, node: ChainResult) -> dict:
@@ -78,6 +79,8 @@ class JsonPrinter(Printer):
             **self.render(node.decision),
             "erratum": None if node.erratum is None else self.render(node.erratum),
             "expected": node.expected,
+            "compared_with": node.compared_with,
+            "remarks": [{"severity": r.severity, "message": r.message} for r in node.remarks],
         }
 
     def _print_Decision(self, node: Decision) -> dict:
@@ -168,6 +171,8 @@ class TerminalPrinter(Printer):
             self.render(node.decision.counterexample)
         if node.erratum is not None:
             self.render(node.erratum)
+        for remark in node.remarks:
+            self.console.print(Text(f"         {remark.severity}: {remark.message}", style="yellow"))
 
     def _print_Counterexample(self, node: Counterexample) -> None:
         point = ", ".join(f"{name}={value}" for name, value in node.point.items())
