@@ -175,3 +175,28 @@ def test_a_definition_made_in_the_note_is_checked_against_its_domain(tmp_path):
     assert result.exit_code == 1
     (line_1,) = [line for line in result.output.splitlines() if ":1:" in line]
     assert "error" in line_1 and "sum" in line_1
+
+
+WRONG_DERIVATION = """\
+title = "wrong"
+source = "wrong.md"
+[symbols]
+x = {}
+[[chains]]
+name = "expand"
+[[chains.steps]]
+line = 1
+latex = '(x+1)^2'
+[[chains.steps]]
+line = 2
+latex = 'x^2 + STEP + 1'
+"""
+
+
+@pytest.mark.parametrize("step, code", [("2x", 0), ("x", 1)])
+def test_report_exits_1_on_unexpected_results_like_verify(tmp_path, step, code):
+    path = tmp_path / "wrong.toml"
+    path.write_text(WRONG_DERIVATION.replace("STEP", step), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == code, result.output
+    assert CliRunner().invoke(cli, ["verify", str(path)]).exit_code == code
