@@ -310,6 +310,9 @@ def test_a_carried_error_is_a_note_not_a_second_error(tmp_path):
     assert result.output.count("error:") == 1
     assert "3:28: note: follows from line 3:14 as written; the error there is carried" in result.output
     assert "3:47" not in result.output  # back to what held: compared with 3:4, proved
+    payload = json.loads(run(str(tmp_path / "note.md"), "--format", "json").output)
+    carried = payload["documents"][0]["chains"][0]["steps"][1]
+    assert carried["verdict"] == "refuted" and carried["compared_with"] == "3:4"  # still wrong as written
 
 
 def test_a_second_independent_error_is_still_an_error(tmp_path):

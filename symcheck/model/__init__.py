@@ -289,6 +289,7 @@ class Remark:
 
     severity: str  # "warning" | "note"
     message: str
+    instead_of_verdict: bool = False  # said in place of the verdict's own message (a carried error)
 
 
 @dataclass(frozen=True)

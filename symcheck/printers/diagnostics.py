@@ -121,6 +121,8 @@ def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = Fa
     """(severity, message) for one step result, or None when there is nothing to say."""
     decision = step.decision
     verdict = decision.verdict
+    if any(remark.instead_of_verdict for remark in step.remarks):
+        return None
     if step.erratum is not None:
         if step.expected:
             return None

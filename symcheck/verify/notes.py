@@ -226,10 +226,10 @@ class _NoteReader:
             step = _after_unread(compare(held, member, expression), held, skipped)
             skipped = []
             if step.decision.verdict is Verdict.REFUTED and wrong is not None:
-                carried = compare(wrong, member, expression)
-                if carried.decision.verdict.holds:
-                    steps.append(replace(carried, remarks=(Remark(
-                        "note", f"follows from line {_at(wrong.member)} as written; the error there is carried"),)))
+                if compare(wrong, member, expression).decision.verdict.holds:
+                    steps.append(replace(step, remarks=(Remark(
+                        "note", f"follows from line {_at(wrong.member)} as written; the error there is carried",
+                        instead_of_verdict=True),)))
                     wrong = _Anchor(member, expression)
                     continue
             steps.append(step)
