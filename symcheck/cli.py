@@ -37,15 +37,20 @@ def engine_options(command: Callable) -> Callable:
     command = click.option("--seed", default=0, show_default=True, help="Seed for sampled points.")(command)
     command = click.option("--sizes", default="1-8", show_default=True, callback=_sizes,
                            help="Index sizes for proved-for-sizes, e.g. 1-8 or 2,3,4.")(command)
+    command = click.option("--no-repair", "repair_budget", flag_value=0.0, type=float,
+                           help="Do not search repairs of refuted steps.")(command)
+    command = click.option("--repair-budget", "repair_budget", default=5.0, show_default=True,
+                           type=click.FloatRange(min=0.0), metavar="SECONDS",
+                           help="Seconds per refuted step to search the smallest edit that is proved.")(command)
     command = click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
                            help="Seconds allowed per step.")(command)
     return command
 
 
-def settings_from(timeout: float, sizes: tuple[int, ...], seed: int):
+def settings_from(timeout: float, sizes: tuple[int, ...], seed: int, repair_budget: float = 0.0):
     from symcheck.engine.settings import Settings
 
-    return Settings(step_timeout=timeout, sizes=sizes, seed=seed)
+    return Settings(step_timeout=timeout, sizes=sizes, seed=seed, repair_budget=repair_budget)
 
 
 def reports_errors(command: Callable) -> Callable:
@@ -88,12 +93,12 @@ paths_argument = click.argument(
 @engine_options
 @reports_errors
 def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: tuple[int, ...], seed: int,
-           jobs: int) -> None:
+           jobs: int, repair_budget: float) -> None:
     """Check derivation files (a directory means every .toml file under it)."""
     from symcheck.printers.results import JsonPrinter, TerminalPrinter
     from symcheck.verify.documents import verify_files
 
-    results = verify_files(list(paths), settings_from(timeout, sizes, seed), jobs)
+    results = verify_files(list(paths), settings_from(timeout, sizes, seed, repair_budget), jobs)
     if output_format == "json":
         click.echo(JsonPrinter().document(results))
     else:
@@ -109,12 +114,12 @@ def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: t
 @engine_options
 @reports_errors
 def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timeout: float, sizes: tuple[int, ...], seed: int,
-           jobs: int) -> None:
+           jobs: int, repair_budget: float) -> None:
     """Typeset LaTeX/PDF reports with verdicts, counterexamples and numeric tables."""
     from symcheck.report.write import write_reports
     from symcheck.verify.documents import verify_paths
 
-    verified = verify_paths(list(paths), settings_from(timeout, sizes, seed), jobs)
+    verified = verify_paths(list(paths), settings_from(timeout, sizes, seed, repair_budget), jobs)
     outcome = write_reports(verified, out_dir, require_pdf=require_pdf, seed=seed)
     for written in outcome.written:
         click.echo(f"wrote {written}")
@@ -155,7 +160,7 @@ def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
 @engine_options
 @reports_errors
 def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool, verbose: bool,
-          timeout: float, sizes: tuple[int, ...], seed: int, jobs: int) -> None:
+          timeout: float, sizes: tuple[int, ...], seed: int, jobs: int, repair_budget: float) -> None:
     """Check the math of LaTeX and Markdown notes, with file:line:col diagnostics."""
     from symcheck.notes.extract import note_files
     from symcheck.verify.notes import check_note
@@ -164,7 +169,8 @@ def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: b
 
     from symcheck.runtime.parallel import parallel_map
 
-    checked = parallel_map(check_note, note_files(list(notes)), jobs, notation, settings_from(timeout, sizes, seed))
+    checked = parallel_map(check_note, note_files(list(notes)), jobs, notation,
+                           settings_from(timeout, sizes, seed, repair_budget))
     diagnostics = [
         diagnostic
         for note in checked
@@ -179,6 +185,23 @@ def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: b
         text = render(output_format, diagnostics, results, strict=strict, **options)
         click.echo(text, nl=not text.endswith("\n"))
     sys.exit(exit_code(diagnostics, strict))
+
+
+@cli.command()
+@click.argument("notes", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a notation file that already exists.")
+@reports_errors
+def init(notes: tuple[Path, ...], force: bool) -> None:
+    """Draft NOTE.toml beside each note: the notation `check` then reads (review the guesses)."""
+    from symcheck.notes.draft import write_draft
+
+    refused = [note for note in notes if not write_draft(note, force)]
+    for note in notes:
+        if note not in refused:
+            click.echo(f"wrote {note.with_suffix('.toml')}")
+    for note in refused:
+        click.echo(f"{note.with_suffix('.toml')}: exists; not replaced (use --force)", err=True)
+    sys.exit(EXIT_BAD_INPUT if refused else EXIT_OK)
 
 
 def main() -> None:

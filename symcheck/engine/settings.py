@@ -12,3 +12,4 @@ class Settings:
     samples: int = 20  # numeric rung: points that must agree
     precision: int = 50  # digits
     seed: int = 0
+    repair_budget: float = 0.0  # seconds per refuted step to search a repair (0: no search)

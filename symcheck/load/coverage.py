@@ -49,6 +49,8 @@ def source_search_path(derivation_path: Path, extra: Sequence[Path] = ()) -> lis
 
 
 def find_source(derivation: Derivation, extra: Sequence[Path] = ()) -> Path:
+    if derivation.note is not None:
+        return Path(derivation.note)
     for folder in source_search_path(Path(derivation.path), extra):
         candidate = folder / derivation.source
         if candidate.is_file():

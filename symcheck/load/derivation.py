@@ -34,6 +34,7 @@ from symcheck.model import (
     SymbolDecl,
     SymbolKind,
 )
+from symcheck.load.fromnote import expand as expand_from_note
 from symcheck.read.notation import Notation
 from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
 
@@ -135,10 +136,13 @@ def _read_toml(path: Path) -> tuple[dict, "_Reader"]:
 
 
 def read_derivation(path: Path) -> Derivation:
-    """Read and validate a derivation file (no LaTeX is parsed here)."""
+    """Read and validate a derivation file (no LaTeX is parsed here; a `note` is read for its
+    LaTeX, see `symcheck.load.fromnote`)."""
     data, reader = _read_toml(path)
+    data, note = expand_from_note(data, path, reader.fail)
     reader.table(data, "derivation file", TOP_LEVEL_KEYS, required=("source",))
-    return _derivation_from(data, reader)
+    derivation = _derivation_from(data, reader)
+    return derivation if note is None else replace(derivation, note=str(note))
 
 
 NOTATION_KEYS = ("source", "title", "sizes", "indices", "symbols", "functions", "rewrites", "definitions")

@@ -225,6 +225,7 @@ class Derivation:
     claims: tuple[Claim, ...] = ()
     gradient_checks: tuple[GradientCheckSpec, ...] = ()
     coverage: Coverage = field(default_factory=Coverage)
+    note: Optional[str] = None  # the note the LaTeX was read from (`note = "path"`), resolved
 
 
 # ---------------------------------------------------------------- results
@@ -303,6 +304,25 @@ class Adoption:
 
 
 @dataclass(frozen=True)
+class Repair:
+    """The smallest edit of a refuted step's LaTeX found to make it provably true.
+
+    `latex` is the step as the author wrote it with one edit applied; `edit` says what
+    changed (`kind`, e.g. "sign", and a description); `decision` is the engine's verdict
+    on the repaired step. `tried` counts the candidates decided before this one.
+    """
+
+    latex: str
+    kind: str
+    description: str
+    written: str  # the text the edit replaced ("" for an insertion)
+    replacement: str
+    offset: int  # where in the step's LaTeX
+    decision: Decision
+    tried: int = 0
+
+
+@dataclass(frozen=True)
 class StepResult:
     """The verdict on a step against its predecessor (or on a claim/definition).
 
@@ -321,6 +341,7 @@ class StepResult:
     remarks: tuple[Remark, ...] = ()
     compared_with: Optional[str] = None
     unread_at: Optional[int] = None  # where in `latex` the reader stopped (unreadable math)
+    repair: Optional[Repair] = None  # refuted steps only, when a proved repair was found
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,13 @@ def _refutation(prefix: str, decision: Decision) -> str:
     return message
 
 
+def _suggestion(step: StepResult) -> str:
+    """"; did you mean: ..." when a proved repair was found."""
+    if step.repair is None:
+        return ""
+    return f"; did you mean: {step.repair.latex} ({step.repair.description}; {step.repair.decision.verdict.value})"
+
+
 def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = False) -> Optional[tuple[str, str]]:
     """(severity, message) for one step result, or None when there is nothing to say."""
     decision = step.decision
@@ -136,7 +143,7 @@ def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = Fa
             return "error", _refutation(f"intended form of the erratum is {intended.verdict.value}", intended)
         return "error", f"erratum is not as expected: {verdict.value} as written, {intended.verdict.value} as intended"
     if verdict is Verdict.REFUTED:
-        return "error", _refutation("step is refuted", decision)
+        return "error", _refutation("step is refuted", decision) + _suggestion(step)
     if verdict is Verdict.CONDITIONAL:
         if decision.condition:
             return "warning", f"step holds only if {decision.condition}"

@@ -21,6 +21,7 @@ from symcheck.model import (
     DocumentResult,
     ErratumResult,
     GradientCheckResult,
+    Repair,
     StepResult,
     Verdict,
     format_line,
@@ -78,9 +79,19 @@ class JsonPrinter(Printer):
             "previous": node.previous_latex,
             **self.render(node.decision),
             "erratum": None if node.erratum is None else self.render(node.erratum),
+            "repair": None if node.repair is None else self.render(node.repair),
             "expected": node.expected,
             "compared_with": node.compared_with,
             "remarks": [{"severity": r.severity, "message": r.message} for r in node.remarks],
+        }
+
+    def _print_Repair(self, node: Repair) -> dict:
+        return {
+            "latex": node.latex,
+            "edit": {"kind": node.kind, "description": node.description, "offset": node.offset,
+                     "written": node.written, "replacement": node.replacement},
+            "candidates_tried": node.tried,
+            **self.render(node.decision),
         }
 
     def _print_Decision(self, node: Decision) -> dict:
@@ -169,10 +180,18 @@ class TerminalPrinter(Printer):
         self.console.print(line)
         if node.decision.counterexample is not None:
             self.render(node.decision.counterexample)
+        if node.repair is not None:
+            self.render(node.repair)
         if node.erratum is not None:
             self.render(node.erratum)
         for remark in node.remarks:
             self.console.print(Text(f"         {remark.severity}: {remark.message}", style="yellow"))
+
+    def _print_Repair(self, node: Repair) -> None:
+        text = Text("         did you mean: ", style="green")
+        text.append(_short(node.latex, 90))
+        text.append(f"  ({node.description}; {node.decision.verdict.value})", style="dim")
+        self.console.print(text)
 
     def _print_Counterexample(self, node: Counterexample) -> None:
         point = ", ".join(f"{name}={value}" for name, value in node.point.items())

@@ -12,11 +12,14 @@ from symcheck.engine.settings import Settings
 from symcheck.engine.ladder import decide_equation as decide  # shape claims and definitions included
 from symcheck.model.compiled import CompiledGradientCheck
 from symcheck.engine.gradcheck import NumericError, run_gradient_check
-from symcheck.model import ChainResult, Decision, DocumentResult, Domain, ErratumResult, GradientCheckResult, StepResult
+from symcheck.model import (
+    ChainResult, Decision, DocumentResult, Domain, ErratumResult, GradientCheckResult, Repair, StepResult,
+)
 from symcheck.runtime.limits import StepTimeout, time_limit
-from symcheck.load.derivation import derivation_files, load_derivation
+from symcheck.load.derivation import Compiler, derivation_files, load_derivation
 from symcheck.runtime.parallel import parallel_map
 from symcheck.verify.cases import case_index_remark
+from symcheck.verify.repair import Repairer
 from symcheck.model.symbols import CompiledDefinition, SymbolTable
 
 T = TypeVar("T")
@@ -34,7 +37,11 @@ def expected(eq: Equation, decision: Decision, intended: Optional[Decision] = No
     return decision.verdict.fails and not holds(eq, decision) and intended is not None and holds(eq.intended, intended)
 
 
-def verify_equation(eq: Equation, settings: Settings) -> StepResult:
+Repairs = Callable[[Equation, Decision], Optional[Repair]]
+
+
+def verify_equation(eq: Equation, settings: Settings, repairs: Optional[Repairs] = None) -> StepResult:
+    """The engine's decision on `eq`; with `repairs`, a repair of a refuted step is searched."""
     decision = decide(eq, settings)
     erratum = None
     intended_decision = None
@@ -45,6 +52,7 @@ def verify_equation(eq: Equation, settings: Settings) -> StepResult:
         kind=eq.kind, name=eq.name, source=eq.source, line=eq.line, latex=eq.latex,
         decision=decision, expected=expected(eq, decision, intended_decision),
         erratum=erratum, previous_latex=eq.previous_latex,
+        repair=repairs(eq, decision) if repairs is not None else None,
     )
 
 
@@ -58,13 +66,16 @@ def verify_steps(document: CompiledDocument, settings: Settings = Settings()) ->
     """Every definition, chain step and claim decided (no gradient checks)."""
     started = time.perf_counter()
     derivation = document.derivation
-    definitions = tuple(verify_equation(eq, settings) for eq in document.definitions if worth_checking(eq, document))
+    repairs = repairer(document, settings)
+    definitions = tuple(
+        verify_equation(eq, settings, repairs) for eq in document.definitions if worth_checking(eq, document)
+    )
     chains = tuple(
-        ChainResult(chain.name, chain.condition_latex, _with_case_remarks(
-            chain.equations, tuple(verify_equation(eq, settings) for eq in chain.equations)))
+        ChainResult(chain.name, chain.condition_latex,
+                    _with_case_remarks(chain.equations, verify_chain(chain.equations, settings, repairs)))
         for chain in document.chains
     )
-    claims = tuple(verify_equation(eq, settings) for eq in document.claims)
+    claims = tuple(verify_equation(eq, settings, repairs) for eq in document.claims)
     return DocumentResult(
         path=derivation.path, source=derivation.source, title=derivation.title,
         definitions=definitions, chains=chains, claims=claims, seconds=time.perf_counter() - started,
@@ -82,6 +93,22 @@ def _with_case_remarks(equations: Sequence[Equation], steps: tuple[StepResult, .
     if remark is None:
         return steps
     return steps[:last] + (replace(steps[last], remarks=steps[last].remarks + (remark,)),) + steps[last + 1:]
+
+
+def verify_chain(equations: Sequence[Equation], settings: Settings, repairs: Optional[Repairs]) -> tuple[StepResult, ...]:
+    """Each step; a repair may take a term or factor from the step before or after it."""
+    following = [eq.latex for eq in equations[1:]] + [""]
+    return tuple(
+        verify_equation(eq, settings, repairs and (lambda e, d, after=after: repairs(e, d, [after])))
+        for eq, after in zip(equations, following)
+    )
+
+
+def repairer(document: CompiledDocument, settings: Settings) -> Optional[Repairs]:
+    """The repair search for a document's refuted steps, or None when it is off."""
+    if settings.repair_budget <= 0:
+        return None
+    return Repairer(Compiler.for_file(document.derivation), settings)
 
 
 def gradient_checks(document: CompiledDocument, settings: Settings = Settings()) -> tuple[GradientCheckResult, ...]:

@@ -41,6 +41,7 @@ from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivati
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.verify.cases import case_index_remark
 from symcheck.verify.documents import has_constrained_domain, verify_equation
+from symcheck.verify.repair import Repairer
 
 NOTATION_SUFFIX = ".toml"
 _QUALIFIED_CASE = re.compile(
@@ -100,6 +101,7 @@ class _NoteReader:
         self.scope = self.compiler.scope()
         self.defined = {definition.target for definition in self.scope.definitions}
         self.adopted: list[Adoption] = []
+        self.repairs = Repairer(self.compiler, settings) if settings.repair_budget > 0 else None
 
     # -- reading members ----------------------------------------------------------
 
@@ -196,7 +198,7 @@ class _NoteReader:
             scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
             given = []
             results.append(self.check_chain(chain, members, unread, scope, condition))
-        definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings) for eq in pending)
+        definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs) for eq in pending)
         return DocumentResult(
             path=str(self.note), source=str(self.note), title=self.note.name,
             definitions=definitions, chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
@@ -208,8 +210,9 @@ class _NoteReader:
         """Each member against the last member that held (one wrong step does not fail the
         rest), and after a refuted one also against it (an error carried is reported once)."""
         condition_expr = self.compiler.condition(condition) if condition else None
-        compare = lambda anchor, member, expression: self.step(chain, anchor, member, expression, scope,  # noqa: E731
-                                                               condition_expr, condition)
+        following = {id(member): after.latex for member, after in zip(chain.members, chain.members[1:])}
+        compare = lambda anchor, member, expression: self.step(  # noqa: E731
+            chain, anchor, member, expression, scope, condition_expr, condition, following.get(id(member), ""))
         steps: list[StepResult] = []
         unread_steps = iter(unread)
         held: Optional[_Anchor] = None
@@ -240,12 +243,14 @@ class _NoteReader:
         return ChainResult(f"line {chain.line}", condition, _with_case_remark(steps, chain, members, condition_expr))
 
     def step(self, chain: MathChain, anchor: _Anchor, member: MathFragment, expression, scope: Scope,
-             condition_expr, condition: Optional[str]) -> StepResult:
+             condition_expr, condition: Optional[str], after: str) -> StepResult:
+        """One member against `anchor`; a repair may take a term or factor from the member `after` it."""
         equation = Equation(
             "step", f"line {chain.line}", str(self.note), member.line, member.latex, anchor.expression, expression,
             scope, chain_condition=condition_expr, condition_latex=condition, previous_latex=anchor.member.latex,
         )
-        return replace(verify_equation(equation, self.settings), compared_with=_at(anchor.member))
+        repairs = self.repairs and (lambda e, d: self.repairs(e, d, [after]))
+        return replace(verify_equation(equation, self.settings, repairs), compared_with=_at(anchor.member))
 
 
 def _after_unread(step: StepResult, held: _Anchor, skipped: list[MathFragment]) -> StepResult:

@@ -1,0 +1,150 @@
+"""Suggested repairs: the smallest text edit of a refuted step that the engine proves."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from symcheck.cli import cli
+from symcheck.engine.settings import Settings
+from symcheck.verify.documents import verify_file
+from symcheck.verify.edits import Vocabulary, candidates, edits, last_side
+
+NOTATION = """
+[sizes]
+N = {}
+[indices]
+i = { range = [1, "N"] }
+j = { range = [1, "N"] }
+k = { range = [1, "N"] }
+[symbols]
+a = { kind = "vector", shape = ["N"] }
+x = {}
+[functions]
+f = {}
+g = {}
+h = {}
+"""
+
+
+def write_note(folder: Path, body: str) -> Path:
+    note = folder / "note.md"
+    note.write_text(body, encoding="utf-8")
+    (folder / "note.toml").write_text(NOTATION, encoding="utf-8")
+    return note
+
+
+def check(*args: str):
+    return CliRunner().invoke(cli, ["check", "-j", "1", *args], catch_exceptions=False)
+
+
+# ---------------------------------------------------------------- the edits (text only)
+
+
+def texts(latex: str, **vocabulary) -> list[str]:
+    return [text for text, _ in candidates(latex, Vocabulary(**vocabulary))]
+
+
+def test_sign_edits_flip_each_operator_and_negate_each_term():
+    found = texts("a - b + c")
+    assert "a + b + c" in found and "a - b - c" in found and "-a - b + c" in found
+
+
+def test_index_edits_change_one_subscript_or_swap_two():
+    found = texts("x_i y_j", indices=("i", "j", "k"))
+    assert "x_k y_j" in found and "x_j y_i" in found and "x_i y_i" in found
+
+
+def test_limits_fraction_exponent_and_transpose_edits():
+    assert r"\sum_{k=1}^{N-1} a_k" in texts(r"\sum_{k=1}^N a_k", sizes=("N",))
+    assert r"\sum_{k=0}^N a_k" in texts(r"\sum_{k=1}^N a_k")
+    assert r"\frac{b}{a}" in texts(r"\frac{a}{b}")
+    assert "(a+b)" in texts("(a+b)^2") and "(a+b)^{3}" in texts("(a+b)^2")
+    assert r"W^\top x" in texts("W x", arrays=("W",)) and "W x" in texts(r"W^\top x")
+
+
+def test_terms_and_factors_are_dropped_or_taken_from_a_neighbour():
+    assert "a" in texts("a + b") and "b" in texts("a b")
+    assert "a - c" in texts("a", neighbours=("a - c",)) and "c a" in texts("a", neighbours=("c",))
+
+
+def test_a_function_call_is_one_factor():
+    found = texts("g(x)h(x)", functions=("g", "h"))
+    assert "h(x)" in found and "g(-x)h(x)" not in found
+
+
+def test_text_names_are_never_edited():
+    assert all(r"\text{Likelihood}" in text for text in texts(r"\text{Likelihood} = a - b"))
+
+
+def test_cheapest_edit_first_and_each_text_once():
+    listed = edits("a - b + c")
+    assert [edit.cost for edit in listed] == sorted(edit.cost for edit in listed)
+    results = [edit.apply("a - b + c") for edit in listed]
+    assert len(results) == len(set(results))
+
+
+def test_a_definition_keeps_its_left_side():
+    latex = "S_j = e^{a_i}"
+    assert all(text.startswith("S_j") for text, _ in candidates(latex, Vocabulary(indices=("i", "j")), last_side(latex)))
+
+
+# ---------------------------------------------------------------- the search (engine)
+
+
+QUOTIENT = r"""A quotient.
+
+$$f(x) = {g(x) \over h(x)} \Rightarrow f'(x) = {g'(x)h(x) + g(x)h'(x) \over h(x)^2}$$
+"""
+
+
+def test_sign_slip_gets_a_proved_repair_in_the_authors_latex(tmp_path):
+    note = write_note(tmp_path, QUOTIENT)
+    result = check(str(note), "--format", "json")
+    step = json.loads(result.output)["documents"][0]["chains"][0]["steps"][0]
+    assert step["verdict"] == "refuted"
+    repair = step["repair"]
+    assert repair["latex"] == r"{g'(x)h(x) - g(x)h'(x) \over h(x)^2}"
+    assert repair["verdict"] == "proved" and repair["edit"]["kind"] == "sign"
+    assert repair["edit"]["written"] == "+" and repair["edit"]["replacement"] == "-"
+
+
+def test_repair_in_terminal_and_github_annotation(tmp_path):
+    note = write_note(tmp_path, QUOTIENT)
+    assert "did you mean: {g'(x)h(x) - g(x)h'(x) \\over h(x)^2}" in check(str(note)).output
+    github = check(str(note), "--format", "github").output
+    assert github.startswith("::error") and "did you mean:" in github
+
+
+def test_no_repair_when_switched_off(tmp_path):
+    note = write_note(tmp_path, QUOTIENT)
+    assert "did you mean" not in check(str(note), "--no-repair").output
+
+
+def test_no_repair_is_invented_when_no_small_edit_holds(tmp_path):
+    note = write_note(tmp_path, "$$x^2 + 1 = e^{x} \\cdot 7$$\n")
+    result = check(str(note), "--format", "json")
+    step = json.loads(result.output)["documents"][0]["chains"][0]["steps"][0]
+    assert step["verdict"] == "refuted" and step["repair"] is None
+
+
+def test_exponent_slip_in_a_step_is_repaired(tmp_path):
+    note = write_note(tmp_path, "$$\\frac{d}{dx} x^3 = 3 x^3$$\n")
+    step = json.loads(check(str(note), "--format", "json").output)["documents"][0]["chains"][0]["steps"][0]
+    assert step["repair"]["latex"] == "3 x^{2}" and step["repair"]["edit"]["kind"] == "exponent"
+
+
+def test_derivation_erratum_repair_matches_the_intended_form(tmp_path):
+    derivation = tmp_path / "d.toml"
+    derivation.write_text(NOTATION.replace("[sizes]", 'source = "x.md"\n[sizes]') + '''
+[[claims]]
+name = "limit"
+latex = '\\sum_{k=0}^N a_k = \\sum_{k=1}^N a_k'
+erratum = { note = "lower limit", intended = '\\sum_{k=1}^N a_k = \\sum_{k=1}^N a_k' }
+''', encoding="utf-8")
+    result = verify_file(derivation, Settings(repair_budget=5.0))
+    claim = result.claims[0]
+    assert claim.decision.verdict.value == "refuted"
+    assert claim.repair is not None and claim.repair.latex == claim.erratum.intended
+    assert verify_file(derivation, Settings()).claims[0].repair is None
