@@ -237,17 +237,7 @@ def test_a_conclusion_in_canonical_form_is_not_warned(tmp_path):
 CASE_CHAIN = """\
 title = "case"
 source = "case.md"
-[sizes]
-N = {}
-[indices]
-i = { range = [1, "N"] }
-j = { range = [1, "N"] }
-k = { range = [1, "N"] }
-[symbols]
-a = { kind = "vector", shape = ["N"] }
-S = { kind = "vector", shape = ["N"], domain = "probability" }
-[[definitions]]
-latex = 'S_j = {e^{a_j} \\over \\sum_{k=1}^N e^{a_k}}'
+""" + VECTORS + """
 [[chains]]
 name = "diagonal"
 condition = 'i = j'
