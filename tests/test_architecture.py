@@ -130,3 +130,19 @@ def test_the_checker_catches_a_cycle(tmp_path, monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path / "symcheck")
     assert graph()["symcheck.engine.a"] == {"symcheck.engine.b"}
     assert "symcheck.engine.a" in graph()["symcheck.engine.b"]
+
+
+MAX_MODULE_LINES = 900
+MAX_CLASS_LINES = 400
+
+
+def test_modules_and_classes_stay_small():
+    too_big = []
+    for name, path in modules().items():
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            too_big.append(f"{name}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > MAX_CLASS_LINES:
+                too_big.append(f"{name}.{node.name}: {node.end_lineno - node.lineno + 1} lines")
+    assert not too_big, "\n".join(too_big)
