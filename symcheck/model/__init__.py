@@ -352,6 +352,7 @@ class StepResult:
     compared_with: Optional[str] = None
     unread_at: Optional[int] = None  # where in `latex` the reader stopped (unreadable math)
     repair: Optional[Repair] = None  # refuted steps only, when a proved repair was found
+    column: Optional[int] = None  # where the member starts on its line (notes)
 
 
 @dataclass(frozen=True)

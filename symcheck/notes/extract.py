@@ -48,7 +48,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from symcheck.notes.chains import Assembler, MathChain, MathFragment
-from symcheck.notes.regions import MATH_ENVIRONMENTS, find_regions
+from symcheck.notes.regions import MATH_ENVIRONMENTS, find_regions, unclosed_openers
 from symcheck.notes.rows import Lexer
 from symcheck.notes.source import NOTE_SUFFIXES, Positions, masked, note_files, read_notes
 
@@ -60,6 +60,7 @@ __all__ = [
     "read_notes",
     "note_files",
     "math_lines",
+    "unclosed_math",
     "NOTE_SUFFIXES",
     "MATH_ENVIRONMENTS",
 ]
@@ -78,6 +79,12 @@ def math_lines(text: str, path: str) -> set[int]:
             first, last = positions.at(region.content_start)[0], positions.at(region.content_end - 1)[0]
             lines.update(range(first, last + 1))
     return lines
+
+
+def unclosed_math(text: str, path: str) -> list[tuple[int, int, str]]:
+    """(line, column, opener) of every math opener that nothing closes, outside comments and code."""
+    positions = Positions(text)
+    return [(*positions.at(found.start), found.opener) for found in unclosed_openers(masked(text, path).text())]
 
 
 def extract_math(text: str, path: str) -> list[MathChain]:

@@ -133,8 +133,26 @@ def skip_env_arguments(text: str, pos: int, name: str) -> int:
 _INLINE_LIMIT = 1000  # characters: inline math longer than this is not inline math
 
 
+@dataclass(frozen=True)
+class Unclosed:
+    """An opener of math (``$$``, ``\\[``, ``\\(``, ``\\begin{align}``) that nothing closes."""
+
+    start: int
+    opener: str
+
+
 def find_regions(text: str) -> list[Region]:
+    return _scan(text)[0]
+
+
+def unclosed_openers(text: str) -> list[Unclosed]:
+    """The math openers of `text` that are never closed (their math is not read)."""
+    return _scan(text)[1]
+
+
+def _scan(text: str) -> tuple[list[Region], list[Unclosed]]:
     regions: list[Region] = []
+    unclosed: list[Unclosed] = []
     k, n = 0, len(text)
     # a closer that is missing after some offset is missing after every later offset:
     # remember the first such offset per closer, so unclosed openers cost linear time
@@ -158,6 +176,7 @@ def find_regions(text: str) -> list[Region]:
                     regions.append(Region(k, end + 2, k + 2, end, following == "["))
                     k = end + 2
                     continue
+                unclosed.append(Unclosed(k, "\\" + following))
             elif text.startswith("begin", k + 1):
                 match = ENV_NAME.match(text, k)
                 if match and match.group(2).strip() in MATH_ENVIRONMENTS:
@@ -166,6 +185,7 @@ def find_regions(text: str) -> list[Region]:
                     ends = None if known_missing(closer, match.end()) else _env_end(text, name, match.end())
                     if ends is None:
                         found(closer, match.end(), -1)
+                        unclosed.append(Unclosed(k, match.group(0)))
                     else:
                         content = skip_env_arguments(text, match.end(), name)
                         regions.append(Region(
@@ -183,6 +203,7 @@ def find_regions(text: str) -> list[Region]:
                     regions.append(Region(k, end + 2, k + 2, end, True))
                     k = end + 2
                     continue
+                unclosed.append(Unclosed(k, "$$"))
                 k += 2
                 continue
             end = _inline_close(text, k)
@@ -191,5 +212,5 @@ def find_regions(text: str) -> list[Region]:
                 k = end + 1
                 continue
         k += 1
-    return regions
+    return regions, unclosed
 

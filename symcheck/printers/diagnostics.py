@@ -165,26 +165,29 @@ def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = Fa
 def _line_location(step: StepResult) -> Location:
     line = step.line
     if isinstance(line, tuple):
-        return line[0], None, line[1], None
-    return line, None, None, None
+        return line[0], step.column, line[1], None
+    return line, step.column, None, None
 
 
 def fragment_locator(chains: Iterable) -> Locator:
-    """A locator for `check`: maps a step (by its line and LaTeX) to its fragment's position.
+    """A locator for `check`: maps a step to its fragment's position, by its line and
+    column (so identical math twice on one line is told apart), else by line and LaTeX.
 
-    `chains` are `symcheck.extract.MathChain`s; the step's `line` must be the member's
+    `chains` are `symcheck.notes.extract.MathChain`s; the step's `line` must be the member's
     line and its `latex` the member's latex, as `check` builds them.
     """
-    places: dict[tuple[int, str], Location] = {}
+    places: dict[tuple[int, object], Location] = {}
     for chain in chains:
         for member in chain.members:
-            places.setdefault(
-                (member.line, member.latex), (member.line, member.col, member.end_line, member.end_col)
-            )
+            where = (member.line, member.col, member.end_line, member.end_col)
+            places.setdefault((member.line, member.col), where)
+            places.setdefault((member.line, member.latex), where)
 
     def locate(step: StepResult) -> Optional[Location]:
         line = step.line[0] if isinstance(step.line, tuple) else step.line
-        return places.get((line, step.latex)) if line is not None else None
+        if line is None:
+            return None
+        return places.get((line, step.column if step.column is not None else step.latex))
 
     return locate
 

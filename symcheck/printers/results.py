@@ -76,6 +76,7 @@ class JsonPrinter(Printer):
             "name": node.name,
             "source": node.source,
             "line": format_line(node.line),
+            "column": node.column,
             "latex": node.latex,
             "previous": node.previous_latex,
             **self.render(node.decision),

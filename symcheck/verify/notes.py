@@ -34,7 +34,7 @@ import sympy
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
 from symcheck.notes.chains import MathFragment
-from symcheck.notes.extract import MathChain, extract_math, read_notes
+from symcheck.notes.extract import MathChain, extract_math, read_notes, unclosed_math
 from symcheck.notes.prose import ProseReading, read_prose
 from symcheck.load.derivation import Compiler, InputError, checking_scope, definition_of, read_notation, require_utf8
 from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
@@ -108,7 +108,7 @@ class _NoteReader:
     def unreadable(self, chain: MathChain, member: MathFragment, error: InputError) -> StepResult:
         decision = Decision(Verdict.UNKNOWN, UNPARSABLE, 0.0, reason=error.message)
         return StepResult("step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False,
-                          unread_at=error.column)
+                          unread_at=error.column, column=member.col)
 
     def parse(self, chain: MathChain) -> tuple[list, list[StepResult]]:
         """Each member's expression (None where it cannot be read) and the unreadable ones."""
@@ -250,7 +250,8 @@ class _NoteReader:
             scope, chain_condition=condition_expr, condition_latex=condition, previous_latex=anchor.member.latex,
         )
         repairs = self.repairs and (lambda e, d: self.repairs(e, d, [after]))
-        return replace(verify_equation(equation, self.settings, repairs), compared_with=_at(anchor.member))
+        return replace(verify_equation(equation, self.settings, repairs), compared_with=_at(anchor.member),
+                       column=member.col)
 
 
 def _after_unread(step: StepResult, held: _Anchor, skipped: list[MathFragment]) -> StepResult:
@@ -284,4 +285,19 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
     text = read_notes(note)
     chains = extract_math(text, str(note))
     reader = _NoteReader(note, _declarations(note, notation_for(note, notation)), settings)
-    return NoteCheck(note, reader.check(chains, read_prose(text, str(note))), chains)
+    result = reader.check(chains, read_prose(text, str(note)))
+    unclosed = _unclosed(note, text)
+    if unclosed is not None:
+        result = replace(result, chains=(*result.chains, unclosed))
+    return NoteCheck(note, result, chains)
+
+
+def _unclosed(note: Path, text: str) -> Optional[ChainResult]:
+    """Math openers that nothing closes, as unread members: the math after them is not read."""
+    steps = tuple(
+        StepResult("step", f"line {line}", str(note), line, opener,
+                   Decision(Verdict.UNKNOWN, UNPARSABLE, 0.0, reason=f"{opener} is never closed: the math after it is not read"),
+                   False, unread_at=0, column=col)
+        for line, col, opener in unclosed_math(text, str(note))
+    )
+    return ChainResult("unclosed math", None, steps) if steps else None
