@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from symcheck.model import ChainResult, Decision, DocumentResult, Remark, Repair, StepResult, format_line
+from symcheck.model import ChainResult, Decision, DocumentResult, Remark, Repair, StepResult, Verdict, format_line
 from symcheck.report.escape import escape_text
 from symcheck.report.data import DocumentReport
 from symcheck.report.preamble import PREAMBLE, format_seconds, heading, legend, verdict_mark, verdict_word
@@ -35,7 +35,7 @@ def _details(decision: Decision, math: MathRenderer, declared: frozenset[str]) -
     if decision.reason and not decision.verdict.holds:
         parts.append(math.prose(decision.reason) + "\\par\n")
     if decision.condition:
-        lead = "Under its stated case " if decision.verdict.holds else "Holds only when "
+        lead = "Holds only when " if decision.verdict is Verdict.CONDITIONAL else "Under its stated case "
         parts.append(lead + math.relation(decision.condition) + ".\\par\n")
     if decision.counterexample is not None:
         parts.append(counterexample_tex(decision.counterexample, math, declared))
