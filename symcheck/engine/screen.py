@@ -28,9 +28,9 @@ from sympy import Expr
 
 from symcheck.engine.indexcalc import Condition
 from symcheck.engine import rungs
-from symcheck.engine.rungs import Finding, Work, _refuted
+from symcheck.engine.rungs import Finding, Work, refuted
 from symcheck.engine.sampling import Point, _Random, _value_atoms, exact_points, resample
-from symcheck.model import Counterexample
+from symcheck.model import Verdict
 
 SCREEN_POINTS = 32
 SCREEN_CONFIGURATIONS = 3
@@ -52,10 +52,10 @@ def screen(work: Work, sides: Sequence[Expr], condition: Condition, confirm: boo
             values = _Random(rng, work.settings.sizes)
             for point, gap in _candidates(template, searched, values, work):
                 if not confirm and gap > CLEAR_GAP:
-                    return _refuted(Counterexample({}, "", ""), "float screen (unconfirmed)", condition)
-                cex = rungs.recheck(work, point, condition, sides) if confirm else None  # looked up here, so a test can replace it
-                if cex is not None:
-                    return _refuted(cex, "counterexample (random point, float screen)", condition)
+                    return Finding(Verdict.REFUTED, "float screen", "unconfirmed")
+                confirmed = rungs.recheck(work, point, condition, sides) if confirm else None  # looked up here, so a test can replace it
+                if confirmed is not None:
+                    return refuted(confirmed, "counterexample (random point, float screen)", condition)
         return None
 
     return work.guarded("float screen", search, 0.2)

@@ -205,9 +205,19 @@ class GradientCheckSpec:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Which source lines hold math and why any of them are not encoded."""
+    """Which source lines hold math and why any of them are not encoded.
 
-    skipped: dict[int, str] = field(default_factory=dict)
+    `skipped` holds (first, last, reason) line ranges as written: a range is never expanded."""
+
+    skipped: tuple[tuple[int, int, str], ...] = ()
+
+    def reason_for(self, line: int) -> Optional[str]:
+        """Why `line` is skipped (the last range naming it wins), or None."""
+        found = None
+        for first, last, reason in self.skipped:
+            if first <= line <= last:
+                found = reason
+        return found
 
 
 @dataclass(frozen=True)
@@ -284,6 +294,26 @@ class ErratumResult:
 
 
 @dataclass(frozen=True)
+class Remark:
+    """What a careful reader adds to a step beyond its verdict: a `warning` (a case-index
+    typo) or a `note` (an error carried from an earlier line)."""
+
+    severity: str  # "warning" | "note"
+    message: str
+    instead_of_verdict: bool = False  # said in place of the verdict's own message (a carried error)
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """A definition a note makes and the reader adopted (not checked as a claim)."""
+
+    name: str
+    line: int
+    col: int
+    latex: str
+
+
+@dataclass(frozen=True)
 class Repair:
     """The smallest edit of a refuted step's LaTeX found to make it provably true.
 
@@ -304,7 +334,10 @@ class Repair:
 
 @dataclass(frozen=True)
 class StepResult:
-    """The verdict on a step against its predecessor (or on a claim/definition)."""
+    """The verdict on a step against its predecessor (or on a claim/definition).
+
+    `compared_with` is where the member the step was compared with is ("line:col", notes).
+    """
 
     kind: str  # "step", "claim", "definition"
     name: str
@@ -315,7 +348,11 @@ class StepResult:
     expected: bool
     erratum: Optional[ErratumResult] = None
     previous_latex: Optional[str] = None
+    remarks: tuple[Remark, ...] = ()
+    compared_with: Optional[str] = None
+    unread_at: Optional[int] = None  # where in `latex` the reader stopped (unreadable math)
     repair: Optional[Repair] = None  # refuted steps only, when a proved repair was found
+    column: Optional[int] = None  # where the member starts on its line (notes)
 
 
 @dataclass(frozen=True)
@@ -327,6 +364,14 @@ class ChainResult:
 
 @dataclass(frozen=True)
 class GradientCheckResult:
+    """A finite-difference check at one size, with the numbers behind its verdict.
+
+    As in torch.autograd.gradcheck, a component passes when |fd - g| <= atol + rtol*|fd|,
+    the finite difference fd being the reference; `max_excess` is the largest
+    |fd - g| / (atol + rtol*|fd|) (at most 1 when the size passes). `sweep` holds
+    (h, largest |fd - g|) for a range of step sizes h at one point, for the V-shaped plot.
+    """
+
     name: str
     size: int
     max_abs_error: float
@@ -334,6 +379,11 @@ class GradientCheckResult:
     points: int
     passed: bool
     error: str = ""  # why the check could not run (then it has not passed)
+    atol: float = 0.0
+    rtol: float = 0.0
+    max_excess: float = 0.0
+    step: float = 0.0
+    sweep: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -346,6 +396,7 @@ class DocumentResult:
     claims: tuple[StepResult, ...]
     gradient_checks: tuple[GradientCheckResult, ...] = ()
     seconds: float = 0.0
+    adopted: tuple[Adoption, ...] = ()
 
     def all_results(self) -> list[StepResult]:
         results = list(self.definitions)

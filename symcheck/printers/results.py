@@ -22,6 +22,7 @@ from symcheck.model import (
     ErratumResult,
     GradientCheckResult,
     Repair,
+    SamplePoint,
     StepResult,
     Verdict,
     format_line,
@@ -57,12 +58,13 @@ class JsonPrinter(Printer):
             "path": node.path,
             "source": node.source,
             "title": node.title,
-            "seconds": round(node.seconds, 3),
+            "seconds": None if node.seconds is None else round(node.seconds, 3),
             "expected": node.all_expected,
             "definitions": [self.render(step) for step in node.definitions],
             "chains": [self.render(chain) for chain in node.chains],
             "claims": [self.render(claim) for claim in node.claims],
             "gradient_checks": [self.render(check) for check in node.gradient_checks],
+            "adopted": [{"name": a.name, "line": a.line, "col": a.col, "latex": a.latex} for a in node.adopted],
         }
 
     def _print_ChainResult(self, node: ChainResult) -> dict:
@@ -74,12 +76,15 @@ class JsonPrinter(Printer):
             "name": node.name,
             "source": node.source,
             "line": format_line(node.line),
+            "column": node.column,
             "latex": node.latex,
             "previous": node.previous_latex,
             **self.render(node.decision),
             "erratum": None if node.erratum is None else self.render(node.erratum),
             "repair": None if node.repair is None else self.render(node.repair),
             "expected": node.expected,
+            "compared_with": node.compared_with,
+            "remarks": [{"severity": r.severity, "message": r.message} for r in node.remarks],
         }
 
     def _print_Repair(self, node: Repair) -> dict:
@@ -96,10 +101,17 @@ class JsonPrinter(Printer):
             "verdict": node.verdict.value,
             "strategy": node.strategy,
             "reason": node.reason,
-            "seconds": round(node.seconds, 4),
+            "seconds": None if node.seconds is None else round(node.seconds, 4),
             "condition": node.condition,
             "sizes": list(node.sizes),
             "counterexample": None if node.counterexample is None else self.render(node.counterexample),
+            "evidence": [self.render(point) for point in node.evidence],
+        }
+
+    def _print_SamplePoint(self, node: SamplePoint) -> dict:
+        return {
+            "role": node.role, "point": dict(node.point), "lhs": node.lhs, "rhs": node.rhs,
+            "error": node.error, "digits": node.digits, "agrees": node.agrees,
         }
 
     def _print_Counterexample(self, node: Counterexample) -> dict:
@@ -116,6 +128,11 @@ class JsonPrinter(Printer):
             "points": node.points,
             "max_abs_error": node.max_abs_error,
             "max_rel_error": node.max_rel_error,
+            "atol": node.atol,
+            "rtol": node.rtol,
+            "max_excess": node.max_excess,
+            "step": node.step,
+            "sweep": [list(pair) for pair in node.sweep],
             "passed": node.passed,
         }
 
@@ -181,6 +198,8 @@ class TerminalPrinter(Printer):
             self.render(node.repair)
         if node.erratum is not None:
             self.render(node.erratum)
+        for remark in node.remarks:
+            self.console.print(Text(f"         {remark.severity}: {remark.message}", style="yellow"))
 
     def _print_Repair(self, node: Repair) -> None:
         text = Text("         did you mean: ", style="green")

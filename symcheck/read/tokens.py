@@ -57,6 +57,7 @@ def tokenize(text: str, offset: int = 0, params: bool = False) -> list[Token]:
     tokens: list[Token] = []
     i, n = 0, len(text)
     pending_digits = 0  # digit arguments still owed to the last \frac, ^, _
+    arguments = _DigitArguments()
     while i < n:
         c = text[i]
         start = i
@@ -99,11 +100,35 @@ def tokenize(text: str, offset: int = 0, params: bool = False) -> list[Token]:
             kind = "char"
         token = Token(kind, text[start:i], offset + start, offset + i)
         tokens.append(token)
-        if token.text in _DIGIT_ARGUMENTS and kind in ("cmd", "char"):
-            pending_digits = _DIGIT_ARGUMENTS[token.text]
-        elif pending_digits:
-            pending_digits -= 1
+        pending_digits = arguments.after(token, pending_digits)
     return tokens
+
+
+class _DigitArguments:
+    """Tracks TeX's single-digit arguments: in ``\\frac12`` each digit is an argument, but a
+    braced argument is whole (``\\frac{12}{34}``, ``\\frac{1.5}{2}``, ``x^{12}``), and the
+    shorthand resumes for the arguments still owed once its brace closes."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.owed: list[tuple[int, int]] = []  # (brace depth, arguments owed after it)
+
+    def after(self, token: Token, pending: int) -> int:
+        """The digit arguments still owed after ``token``."""
+        if token.kind not in ("cmd", "char"):
+            return max(pending - 1, 0)
+        if token.text in _DIGIT_ARGUMENTS:
+            return _DIGIT_ARGUMENTS[token.text]
+        if token.text == "{":
+            self.depth += 1
+            if pending:
+                self.owed.append((self.depth, pending - 1))
+            return 0
+        if token.text == "}":
+            restored = self.owed.pop()[1] if self.owed and self.owed[-1][0] == self.depth else 0
+            self.depth -= 1
+            return restored
+        return max(pending - 1, 0)
 
 
 def solid(tokens: Sequence[Token]) -> list[Token]:

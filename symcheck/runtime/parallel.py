@@ -1,22 +1,26 @@
-"""Independent work items in worker processes.
-
-Workers are forked from a process that has already imported SymPy, the reader and the
-engine, so each worker starts warm: nothing is imported twice.
+"""Independent work items in worker processes (forked from a process that has already
+imported SymPy, the reader and the engine, so each worker starts warm: nothing is
+imported twice).
 
 How many: `jobs=0` (the default of every command) chooses from the amount of work and
 the cores actually free: the cores this process may run on (`os.sched_getaffinity`),
 less the load already on them (the 1-minute load average, or the tasks running right now
 if more). On a busy machine that is one process, since extra processes would only
 compete with the others for the same cores; an explicit `jobs` is obeyed.
+
+Workers ignore SIGINT (the parent decides) and run under the memory ceiling. When the
+parent is interrupted, or anything else goes wrong, every worker is terminated at once:
+an interrupt never waits for running work and leaves no process behind.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
-from typing import Callable, Sequence, TypeVar
+import signal
+from typing import Callable, Optional, Sequence, TypeVar
+
+from symcheck.runtime.limits import limit_memory
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -54,6 +58,16 @@ def worker_count(items: int, jobs: int = AUTO) -> int:
     return max(1, min(wanted, items))
 
 
+def _start_worker(memory_bytes: Optional[int]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit_memory(memory_bytes)
+
+
+def _call(task: tuple) -> object:
+    function, item, shared = task
+    return function(item, *shared)
+
+
 def parallel_map(function: Callable[..., R], items: Sequence[T], jobs: int, *shared: object) -> list[R]:
     """[function(item, *shared) for item in items], in order, in up to `worker_count` processes.
 
@@ -62,5 +76,21 @@ def parallel_map(function: Callable[..., R], items: Sequence[T], jobs: int, *sha
     if workers <= 1:
         return [function(item, *shared) for item in items]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(function, items, *(repeat(value) for value in shared)))
+    pool = context.Pool(workers, initializer=_start_worker, initargs=(memory_ceiling(),))
+    try:
+        results = pool.map_async(_call, [(function, item, shared) for item in items], chunksize=1).get()
+        pool.close()
+        return results
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def memory_ceiling() -> Optional[int]:
+    """The address-space limit in force (None when unlimited)."""
+    import resource
+
+    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    return None if soft == resource.RLIM_INFINITY else soft

@@ -41,7 +41,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
-from symcheck.model import Decision, DocumentResult, Verdict
+from symcheck.model import Decision, Verdict
 
 DEFAULT_DIRECTORY = Path(".symcheck_cache")
 FORMAT = "v1"

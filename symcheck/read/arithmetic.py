@@ -1,0 +1,174 @@
+"""Arithmetic over reduced items (values, function commands, operator leaves), read here
+with latex2sympy2's precedence, and latex2sympy2's own tree rebuilt over placeholders
+when the fast path declines."""
+
+from __future__ import annotations
+
+import functools
+import operator
+from typing import Callable, Optional
+
+import sympy
+
+from symcheck.read.backend import bounded_factorial
+from symcheck.read.nodes import ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued
+from symcheck.read.values import apply_function, divide_values, mismatch, multiply, power
+
+ErrorAt = Callable[[str, int], Exception]
+VERBS = {operator.add: "add", operator.sub: "subtract", multiply: "multiply", divide_values: "divide"}
+
+class _Decline(Exception):
+    """The fast arithmetic leaves this to latex2sympy2 (which reports errors with columns)."""
+
+
+class Arithmetic:
+    """Arithmetic over reduced items, with latex2sympy2's precedence: a sum of terms; a
+    term is factors joined by * / \\cdot \\times \\div; a factor is a signed run of
+    juxtaposed primaries (so ``a / b c`` is a / (b c), ``-a b`` is -(a b)); a function
+    without parentheses takes a whole term (``\\log x y`` is log(x y)).
+
+    Products are built in the order written, so matrix products keep their order."""
+
+    def __init__(self, items: list, error: ErrorAt, k: int = 0) -> None:
+        self.error = error
+        self.items = items
+        self.k = k
+
+    def whole(self) -> object:
+        """The value of all items, or None when latex2sympy2 should read them."""
+        try:
+            value = self.expression()
+        except _Decline:
+            return None
+        return value if self.k == len(self.items) else None
+
+    def peek(self) -> Optional[str]:
+        return leaf_text(self.items[self.k]) if self.k < len(self.items) else None
+
+    def expression(self) -> object:
+        value = self.term()
+        while self.peek() in ADD_OPS:
+            op, where = self.peek(), self.items[self.k].start
+            self.k += 1
+            value = self.apply(operator.add if op == "+" else operator.sub, value, self.term(), where)
+        return value
+
+    def term(self) -> object:
+        value = self.factor()
+        while self.peek() in MUL_OPS:
+            op, where = self.peek(), self.items[self.k].start
+            self.k += 1
+            combine = divide_values if op in ("/", "\\div") else multiply
+            value = self.apply(combine, value, self.factor(), where)
+        return value
+
+    def factor(self) -> object:
+        if self.peek() in ADD_OPS:
+            op, where = self.peek(), self.items[self.k].start
+            self.k += 1
+            value = self.factor()
+            return self.apply(multiply, sympy.Integer(-1), value, where) if op == "-" else value
+        value = self.primary()
+        while self.k < len(self.items) and isinstance(self.items[self.k], (Obj, Func)):
+            where = self.items[self.k].start
+            value = self.apply(multiply, value, self.primary(), where)
+        return value
+
+    def primary(self) -> object:
+        if self.k >= len(self.items):
+            raise _Decline()
+        item = self.items[self.k]
+        self.k += 1
+        if isinstance(item, Obj):
+            value = item.value
+        elif isinstance(item, Func):
+            value = self.function(item)
+        else:
+            raise _Decline()
+        while self.peek() == "!":
+            self.k += 1
+            value = bounded_factorial(value)
+        return value
+
+    def function(self, func: Func) -> object:
+        following = self.items[self.k] if self.k < len(self.items) else None
+        if isinstance(following, Obj) and following.paren:
+            self.k += 1
+            argument = following.value
+        else:
+            argument = self.term()
+        if matrix_valued(argument):
+            raise self.error(f"{func.name} of a matrix", func.start)
+        return apply_function(func, argument)
+
+    def apply(self, combine: Callable, a: object, b: object, where: int) -> object:
+        try:
+            return combine(a, b)
+        except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
+            raise self.error(mismatch(VERBS.get(combine, "combine"), a, b, error), where) from None
+
+
+def product_end(items: list, k: int) -> int:
+    """End of the product starting at k (a sum body, as latex2sympy2's 'mp' rule)."""
+    expect = True
+    while k < len(items):
+        text = leaf_text(items[k])
+        if text in ADD_OPS:
+            if not expect:
+                break
+        elif text in MUL_OPS or text in ELEMENTWISE_OPS:
+            expect = True
+        elif isinstance(items[k], Obj) or text == "!":
+            expect = False
+        elif isinstance(items[k], Func):
+            expect = True
+        else:
+            break
+        k += 1
+    return k
+
+
+def terms_of(items: list) -> list[tuple[str, int, int]]:
+    """(sign, start, end) of each additive term of reduced items."""
+    terms = []
+    k = 0
+    while k < len(items):
+        sign = ""
+        if leaf_text(items[k]) in ADD_OPS:
+            sign = leaf_text(items[k])
+            k += 1
+        start = k
+        if k < len(items) and isinstance(items[k], Leaf) and items[k].token.kind == "dots":
+            k += 1
+        else:
+            k = max(product_end(items, k), k + 1)
+        terms.append((sign, start, min(k, len(items))))
+    return terms
+
+
+def rebuild(tree: object, placeholders: dict, order: dict) -> object:
+    """latex2sympy2's tree with placeholders put back, rebuilt with SymPy's operators."""
+    if isinstance(tree, sympy.Symbol):
+        return placeholders.get(tree.name, tree)
+    if not getattr(tree, "args", ()) or isinstance(tree, sympy.MatrixBase):
+        return tree
+    args = [rebuild(arg, placeholders, order) for arg in tree.args]
+    if isinstance(tree, sympy.Add):
+        return functools.reduce(operator.add, args)
+    if isinstance(tree, sympy.Mul):
+        # latex2sympy2 may reorder factors; matrices must stay in the order written
+        keyed = sorted(zip(tree.args, args), key=lambda pair: first_placeholder(pair[0], order))
+        return functools.reduce(multiply, [value for _, value in keyed])
+    if isinstance(tree, sympy.Pow):
+        if args[1] == -1:  # latex2sympy2 writes a / b as a * b**-1
+            return divide_values(sympy.Integer(1), args[0])
+        return power(args[0], args[1])
+    if isinstance(tree, sympy.log) and len(args) == 2:
+        return sympy.log(args[0]) if args[1] == sympy.E else sympy.log(args[0], args[1])
+    return tree.func(*args)
+
+
+def first_placeholder(tree: object, order: dict) -> int:
+    positions = [order[s.name] for s in getattr(tree, "free_symbols", ()) if s.name in order]
+    return min(positions) if positions else -1
+

@@ -1,0 +1,55 @@
+"""Bars: ``|x|`` (absolute value) and ``\\|w\\|`` (Euclidean norm), in every spelling
+(``\\lvert``, ``\\vert``, ``\\lVert``, ``\\Vert``; ``\\left|`` once sizing is dropped)."""
+
+from __future__ import annotations
+
+import sympy
+
+from symcheck.read.nodes import Obj, is_matrix, leaf_is, matrix_valued
+from symcheck.read.reader import Construct
+
+# opening bar -> its closing bar
+CLOSING = {"|": "|", "\\vert": "\\vert", "\\lvert": "\\rvert", "\\|": "\\|", "\\Vert": "\\Vert", "\\lVert": "\\rVert"}
+NORM_BARS = frozenset({"\\|", "\\Vert", "\\lVert"})
+
+
+class Bars(Construct):
+    """Reads the bracket between two bars, then its absolute value or its norm."""
+
+    HANDLES = {bar: "bars" for bar in CLOSING}
+
+    def bars(self, nodes: list, i: int) -> tuple[list, int]:
+        opening = nodes[i].token
+        close = next((k for k in range(i + 1, len(nodes)) if leaf_is(nodes[k], CLOSING[opening.text])), None)
+        if close is None:
+            raise self.reader.error(f"'{opening.text}' is never closed", opening.start)
+        value = self.reader.value(nodes[i + 1 : close], opening.start)
+        value = self.norm(value, opening.start) if opening.text in NORM_BARS else self.absolute(value, opening.start)
+        post, j = self.reader.scripts.postfix(nodes, close + 1)
+        value = self.reader.scripts.group_sup(value, post, nodes, j)
+        return [Obj(value, opening.start, nodes[j - 1].end)], j
+
+    def absolute(self, value: object, where: int) -> object:
+        if matrix_valued(value):
+            rows, cols = value.shape
+            raise self.reader.error(
+                f"|..| of a {rows}x{cols} matrix: an absolute value needs a scalar (a norm is written \\|..\\|)", where
+            )
+        return sympy.Abs(value)
+
+    def norm(self, value: object, where: int) -> object:
+        """The Euclidean norm: |x| of a scalar, sqrt of the sum of squares of a vector."""
+        if not matrix_valued(value):
+            return sympy.Abs(value)
+        if isinstance(value, sympy.MatrixBase) and 1 in value.shape:
+            return sympy.sqrt(sum(sympy.Abs(entry) ** 2 for entry in value))
+        name = getattr(value, "name", None)
+        if isinstance(value, sympy.MatrixSymbol) and name in self.table.bases and len(self.table.shape(name)) == 1:
+            base, (size,) = self.table.bases[name], self.table.shape(name)
+            taken = set(self.table.declarations) | set(self.table.indices) | set(self.table.sizes)
+            bound = sympy.Symbol(next(n for n in ("t", "u", "v", "r", "q", "t_0") if n not in taken), integer=True)
+            return sympy.sqrt(sympy.Sum(base[bound] ** 2, (bound, 1, size)))
+        shape = "x".join(map(str, value.shape)) if is_matrix(value) else "matrix"
+        raise self.reader.error(
+            f"the norm of this {shape} expression is not read: write it of a declared vector, or with indices", where
+        )

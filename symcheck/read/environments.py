@@ -1,0 +1,105 @@
+"""Brackets and environments: parenthesised groups, list literals ``[a, b]``,
+matrices (``pmatrix`` ...) and ``cases``."""
+
+from __future__ import annotations
+
+
+import sympy
+
+from symcheck.read.nodes import Obj, is_matrix, leaf_is, matrix_valued, split_at
+from symcheck.read.reader import ENVIRONMENT, GROUP, Construct
+from symcheck.read.tokens import Env, Group, Leaf
+
+MATRIX_ENVIRONMENTS = frozenset({"matrix", "pmatrix", "bmatrix", "Bmatrix", "smallmatrix"})
+
+
+class Brackets(Construct):
+    """Reads a bracketed group or an environment (matrix, cases)."""
+
+    HANDLES = {GROUP: "group", ENVIRONMENT: "environment"}
+
+    def group(self, nodes: list, i: int) -> tuple[list, int]:
+        group: Group = nodes[i]
+        if group.kind == "{" and any(leaf_is(n, "\\over") for n in group.items):
+            return self.reader.fractions.over(nodes, i)
+        if group.kind == "[" and any(leaf_is(n, ",") for n in group.items):
+            value: object = self.row_vector(group)
+            post, j = self.reader.scripts.postfix(nodes, i + 1)
+            return [Obj(self.reader.scripts.group_sup(value, post, nodes, j), group.start, nodes[j - 1].end)], j
+        if group.kind in ("\\{", "\\lbrace"):
+            raise self.reader.error("set braces \\{...\\} are only read in an indicator 1_{\\{i=j\\}}", group.start)
+        if group.kind == "(" and any(leaf_is(n, ",") for n in group.items):
+            raise self.reader.error("a tuple is not an expression", group.start)
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        kind = self.reader.scripts.sup_kind(post.sup)
+        if kind in ("transpose", "star"):
+            value = self.reader.value(group.items, group.start)
+            return [Obj(self.reader.scripts.group_sup(value, post, nodes, j), group.start, nodes[j - 1].end)], j
+        if post.sub is not None or post.primes or kind == "label":
+            raise self.reader.error("a subscript, prime or label on a bracket", post.sub_start or post.sup_start)
+        value = self.reader.value(group.items, group.start)
+        if post.sup is None:
+            return [Obj(value, group.start, group.end, paren=True)], j
+        return [Obj(self.reader.scripts.apply_sup(value, post, lambda: None), group.start, nodes[j - 1].end)], j
+
+    def row_vector(self, group: Group) -> object:
+        entries = []
+        for part in split_at(group.items, frozenset({","})):
+            value = self.reader.value(part, group.start)
+            if matrix_valued(value):
+                raise self.reader.error("a list literal [a, b, c] holds scalars", group.start)
+            entries.append(value)
+        return sympy.ImmutableMatrix([entries])
+
+    def environment(self, nodes: list, i: int) -> tuple[list, int]:
+        env: Env = nodes[i]
+        if env.name in MATRIX_ENVIRONMENTS:
+            value: object = self.matrix(env)
+        elif env.name == "cases":
+            value = self.cases(env)
+        else:
+            raise self.reader.error(f"the environment {env.name} is not an expression", env.start)
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        return [Obj(self.reader.scripts.group_sup(value, post, nodes, j), env.start, nodes[j - 1].end)], j
+
+    def rows(self, env: Env) -> list[list[list]]:
+        rows = [split_at(row, frozenset({"&"})) for row in split_at(env.items, frozenset({"\\\\"}))]
+        while rows and rows[-1] == [[]]:
+            rows.pop()
+        if not rows:
+            raise self.reader.error("an empty environment", env.start)
+        for row in rows:
+            for cell in row:
+                for node in cell:
+                    if isinstance(node, Leaf) and node.token.kind == "dots":
+                        raise self.reader.error("cannot read a matrix written with ellipses", node.start)
+        return rows
+
+    def matrix(self, env: Env) -> object:
+        rows = self.rows(env)
+        if len({len(row) for row in rows}) != 1:
+            raise self.reader.error("matrix rows of different lengths", env.start)
+        cells = [[self.reader.value(cell, env.start) for cell in row] for row in rows]
+        if any(is_matrix(c) for row in cells for c in row):
+            try:
+                blocks = sympy.BlockMatrix(cells)
+            except Exception:  # scalars among blocks, shapes that do not tile
+                raise self.reader.error(
+                    "matrix blocks do not fit: blocks in a row need as many rows, blocks in a column as many "
+                    "columns, and a block cannot sit beside a scalar", env.start
+                ) from None
+            if all(isinstance(c, sympy.MatrixBase) for row in cells for c in row):
+                return sympy.ImmutableMatrix(blocks.as_explicit())
+            return blocks
+        return sympy.ImmutableMatrix(cells)
+
+    def cases(self, env: Env) -> object:
+        pieces = []
+        for row in self.rows(env):
+            if len(row) != 2 or not row[0]:
+                raise self.reader.error("a case needs 'value & condition'", env.start)
+            value = self.reader.value(row[0], env.start)
+            condition_nodes = self.reader.conditions.condition_nodes(row[1])
+            pieces.append((value, self.reader.conditions.condition(condition_nodes, env.start)))
+        return sympy.Piecewise(*pieces)
+

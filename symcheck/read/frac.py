@@ -1,0 +1,117 @@
+"""Fractions and derivatives: ``\\frac{a}{b}``, ``{a \\over b}``, ``\\frac{d}{dx}``,
+``\\frac{\\partial L}{\\partial w}``."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import sympy
+
+from symcheck.read.nodes import Obj, leaf_is
+from symcheck.read.reader import Construct
+from symcheck.read.tokens import Group, Leaf
+from symcheck.read.values import divide_values, mismatch
+
+
+class Fractions(Construct):
+    """Reads a fraction: a quotient, or a derivative when its parts are differentials."""
+
+    HANDLES = {"\\frac": "frac", "\\dfrac": "frac", "\\tfrac": "frac"}
+
+    def frac(self, nodes: list, i: int) -> tuple[list, int]:
+        numerator = self.reader.argument(nodes, i + 1, "numerator")
+        denominator = self.reader.argument(nodes, i + 2, "denominator")
+        produced, took_rest = self.fraction(numerator, denominator, nodes[i].start, nodes[i + 2].end, nodes[i + 3 :])
+        return produced, len(nodes) if took_rest else i + 3
+
+    def fraction(self, numerator: list, denominator: list, start: int, end: int, rest: list) -> tuple[list, bool]:
+        """An ordinary fraction or a derivative (d/dx, \\partial^2/\\partial x \\partial y, of
+        any order); True when a derivative operator took its operand from ``rest``."""
+        top = self.numerator_differential(numerator)
+        variables = self.denominator_differentials(denominator) if top is not None else None
+        if top is not None and variables:
+            order, operand = top
+            return self.derivative(order, operand, variables, start, end, rest), not operand
+        top_value = self.reader.value(numerator, start)
+        bottom_value = self.reader.value(denominator, start)
+        try:
+            value = divide_values(top_value, bottom_value)
+        except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
+            raise self.reader.error(mismatch("divide", top_value, bottom_value, error), start) from None
+        return [Obj(value, start, end)], False
+
+    def over(self, nodes: list, i: int) -> tuple[list, int]:
+        """{a \\over b} is \\frac{a}{b}."""
+        group: Group = nodes[i]
+        cut = next(k for k, n in enumerate(group.items) if leaf_is(n, "\\over"))
+        numerator, denominator = group.items[:cut], group.items[cut + 1 :]
+        if not numerator or not denominator:
+            raise self.reader.error("\\over needs a numerator and a denominator", group.items[cut].start)
+        produced, _ = self.fraction(numerator, denominator, group.start, group.end, [])
+        return produced, i + 1
+
+    def numerator_differential(self, nodes: list) -> Optional[tuple[int, list]]:
+        """(order, operand nodes) of ``d``, ``d^2 y``, ``\\partial^2 L``; None if not a differential."""
+        if not nodes or not is_differential(nodes[0]) or (len(nodes) > 1 and leaf_is(nodes[1], "_")):
+            return None  # d_i, \delta_{ij}: a name, not a differential
+        if len(nodes) > 1 and leaf_is(nodes[1], "^"):
+            order = self.order(nodes, 2)
+            return order, nodes[3:]
+        return 1, nodes[1:]
+
+    def denominator_differentials(self, nodes: list) -> Optional[list[tuple[list, int, int]]]:
+        """(variable nodes, order, offset) of each ``dx^2``/``\\partial w_j`` of a denominator."""
+        if not nodes or not is_differential(nodes[0]) or (len(nodes) > 1 and leaf_is(nodes[1], "_")):
+            return None
+        first = nodes[0].token.text
+        cuts = [k for k, node in enumerate(nodes) if is_differential(node) and node.token.text == first]
+        found = []
+        for cut, end in zip(cuts, cuts[1:] + [len(nodes)]):
+            variable = nodes[cut + 1 : end]
+            if not variable:
+                return [] if len(cuts) == 1 else None  # \frac{dq}{d}: a quotient
+            order = 1
+            if len(variable) > 2 and leaf_is(variable[-2], "^"):
+                order = self.order(variable, len(variable) - 1)
+                variable = variable[:-2]
+            found.append((variable, order, nodes[cut].start))
+        return found
+
+    def order(self, nodes: list, k: int) -> int:
+        """The order written at nodes[k] (after a '^'): a positive integer."""
+        value = self.reader.value(self.reader.argument(nodes, k, "order"), nodes[k - 1].start)
+        if not (isinstance(value, sympy.Integer) and value > 0):
+            raise self.reader.error("the order of a derivative must be a positive integer", nodes[k - 1].start)
+        return int(value)
+
+    def derivative(self, order: int, top: list, variables: list, start: int, end: int, rest: list) -> list:
+        counts = []
+        for nodes, count, where in variables:
+            wrt = self.reader.value(nodes, where)
+            if not getattr(wrt, "_diff_wrt", False):
+                raise self.reader.error("one can only differentiate by a variable or an entry", where)
+            counts.append((wrt, count))
+        if sum(count for _, count in counts) != order:
+            raise self.reader.error(
+                f"the order {order} above differs from the {sum(c for _, c in counts)} differentials below", start
+            )
+        if top:
+            expr = self.reader.value(top, top[0].start)
+            return [Obj(self._derivative(expr, counts, start), start, end)]
+        items = self.reader.reduce(rest)
+        operand, k = self.reader.operand(items, 0, start)
+        return [Obj(self._derivative(operand, counts, start), start, items[k - 1].end), *items[k:]]
+
+    def _derivative(self, expr: object, counts: list, where: int) -> object:
+        try:
+            return sympy.Derivative(expr, *counts, evaluate=False)
+        except (ValueError, TypeError):
+            raise self.reader.error("cannot differentiate this expression", where) from None
+
+
+def is_differential(node: object) -> bool:
+    """d (also a declared d: it never breaks d/dx), \\mathrm{d}, \\partial, \\delta."""
+    if not isinstance(node, Leaf):
+        return False
+    token = node.token
+    return token.is_("\\partial", "\\delta") or (token.kind in ("letter", "name") and token.text == "d")

@@ -1,0 +1,92 @@
+"""Function commands (``\\log``, ``\\sin^2``, ``\\sqrt[n]``), ``diag``, and element-wise
+operators (``\\odot``, ``\\oslash``, ``\\otimes``)."""
+
+from __future__ import annotations
+
+
+import sympy
+
+from symcheck.read.nodes import Func, Obj, leaf_text, matrix_valued
+from symcheck.read.reader import Construct
+from symcheck.read.tokens import Group
+from symcheck.read.values import ELEMENTWISE, TRIGONOMETRY, diag_of, mismatch
+
+FUNCTION_COMMANDS = frozenset({"\\ln", "\\log", "\\exp", *TRIGONOMETRY})
+
+
+class Functions(Construct):
+    """Reads function commands, \\sqrt, diag, and the element-wise operators."""
+
+    HANDLES = {
+        "\\sqrt": "sqrt",
+        "\\binom": "binomial",
+        "\\dbinom": "binomial",
+        "\\tbinom": "binomial",
+        **{name: "function_command" for name in FUNCTION_COMMANDS},
+    }
+
+    def function_command(self, nodes: list, i: int) -> tuple[list, int]:
+        """\\log, \\ln, \\exp, \\sin ...: left to latex2sympy2, \\log meaning the natural log."""
+        token = nodes[i].token
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        self.reader.scripts.no_primes(post)
+        base = self.reader.value(post.sub, post.sub_start) if post.sub is not None else None
+        power = self.reader.value(post.sup, post.sup_start) if post.sup is not None else None
+        return [Func(token.text, token.start, nodes[j - 1].end, base, power)], j
+
+    def binomial(self, nodes: list, i: int) -> tuple[list, int]:
+        """\\binom{n}{k}: n choose k, of scalars."""
+        token = nodes[i].token
+        top = self.reader.value(self.reader.argument(nodes, i + 1, "argument of \\binom"), token.start)
+        bottom = self.reader.value(self.reader.argument(nodes, i + 2, "second argument of \\binom"), token.start)
+        if matrix_valued(top) or matrix_valued(bottom):
+            raise self.reader.error("\\binom needs two scalars", token.start)
+        post, j = self.reader.scripts.postfix(nodes, i + 3)
+        value = self.reader.scripts.group_sup(sympy.binomial(top, bottom), post, nodes, j)
+        return [Obj(value, token.start, nodes[j - 1].end)], j
+
+    def sqrt(self, nodes: list, i: int) -> tuple[list, int]:
+        token = nodes[i].token
+        j = i + 1
+        degree: object = 2
+        if j < len(nodes) and isinstance(nodes[j], Group) and nodes[j].kind == "[":
+            degree = self.reader.value(nodes[j].items, nodes[j].start)
+            j += 1
+        radicand = self.reader.value(self.reader.argument(nodes, j, "argument of \\sqrt"), token.start)
+        if matrix_valued(radicand):
+            raise self.reader.error("a square root of a matrix", token.start)
+        return [Obj(sympy.root(radicand, degree), token.start, nodes[j].end)], j + 1
+
+    def diag(self, nodes: list, i: int) -> tuple[list, int]:
+        token = nodes[i].token
+        j = i + 1
+        if j >= len(nodes) or not isinstance(nodes[j], Group) or nodes[j].kind not in ("(", "{"):
+            raise self.reader.error("diag needs an argument: \\text{diag}(p)", token.start)
+        argument_value = self.reader.value(nodes[j].items, nodes[j].start)
+        try:
+            value = diag_of(argument_value)
+        except ValueError as error:
+            raise self.reader.error(str(error), token.start) from None
+        post, k = self.reader.scripts.postfix(nodes, j + 1)
+        return [Obj(self.reader.scripts.group_sup(value, post, nodes, k), token.start, nodes[k - 1].end)], k
+
+    def elementwise(self, items: list) -> list:
+        """a \\odot b, a \\oslash b, a \\otimes b, left to right, binding tighter than *."""
+        k = 0
+        while k < len(items):
+            op = leaf_text(items[k])
+            if op not in ELEMENTWISE:
+                k += 1
+                continue
+            if k == 0 or not isinstance(items[k - 1], Obj):
+                raise self.reader.error(f"{op} needs a left operand", items[k].start)
+            left = items[k - 1].value
+            right, end = self.reader.operand(items, k + 1, items[k].end)
+            try:
+                value = ELEMENTWISE[op](left, right)
+            except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
+                raise self.reader.error(mismatch(f"apply {op} to", left, right, error), items[k].start) from None
+            # the new Obj sits at k - 1; items[k] is what follows it
+            items = items[: k - 1] + [Obj(value, items[k - 1].start, items[end - 1].end)] + items[end:]
+        return items
+

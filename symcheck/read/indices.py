@@ -1,0 +1,76 @@
+"""Subscripts as indices: ``a_k``, ``W_{ij}``, ``W_{i,j}``, shape annotations
+``A_{n \\times m}``, labels ``J_{softmax}``, argument indices ``x^{(j)}``, index pairs."""
+
+from __future__ import annotations
+
+from typing import Optional, Union
+
+import sympy
+
+from symcheck.read.nodes import matrix_valued, split_at
+from symcheck.read.reader import Construct
+from symcheck.read.tokens import Group, Leaf
+
+
+class Indices(Construct):
+    """Reads subscripts and call arguments as indices of a declared vector or matrix."""
+
+    def arguments(self, call: Group) -> list:
+        parts = split_at(call.items, frozenset({","}))
+        return [self.reader.value(part, call.start) for part in parts]
+
+    def call_indices(self, call: Group) -> list:
+        found: list = []
+        for arg in self.arguments(call):
+            if isinstance(arg, sympy.Indexed):
+                found.extend(arg.indices)
+            elif isinstance(arg, sympy.Symbol):
+                found.append(arg)
+            else:
+                raise self.reader.error("the argument of an indexed name must be indexed (x^{(j)})", call.start)
+        return found
+
+    def label_indices(self, sup: list) -> list:
+        group = sup[0]
+        return [self.index_value(part, group.start) for part in split_at(group.items, frozenset({","}))]
+
+    def index_value(self, nodes: list, where: int) -> object:
+        value = self.reader.value(nodes, where)
+        if matrix_valued(value):
+            raise self.reader.error("an index must be a scalar", where)
+        return value
+
+    def indices(self, sub: list, rank: int) -> Union[list, str]:
+        where = sub[0].start if sub else 0
+        parts = split_at(sub, frozenset({","}))
+        if len(parts) > 1:
+            return [self.index_value(part, where) for part in parts]
+        if self.shape_annotation(sub) is not None:
+            return "shape"
+        atoms = [node for node in sub if isinstance(node, Leaf) and node.token.kind in ("letter", "name", "number")]
+        if rank >= 2 and len(sub) == rank and len(atoms) == rank:
+            return [self.index_value([node], node.start) for node in sub]
+        if len(sub) >= 2 and all(isinstance(n, Leaf) and n.token.kind in ("letter", "name") for n in sub):
+            return "label"  # J_{softmax}: a name, not an index
+        return [self.index_value(sub, where)]
+
+    def index_pair(self, sub: list) -> Optional[tuple]:
+        parts = split_at(sub, frozenset({","}))
+        if len(parts) == 2 and all(parts):
+            return tuple(self.index_value(part, part[0].start) for part in parts)
+        atoms = [n for n in sub if isinstance(n, Leaf) and n.token.kind in ("letter", "name", "number")]
+        if len(sub) == 2 and len(atoms) == 2:
+            return tuple(self.index_value([n], n.start) for n in sub)
+        return None
+
+    def shape_annotation(self, sub: Optional[list]) -> Optional[tuple]:
+        if not sub:
+            return None
+        parts = split_at(sub, frozenset({"\\times"}))
+        if len(parts) != 2 or not all(len(part) == 1 for part in parts):
+            return None
+        sizes = [self.reader.value(part, part[0].start) for part in parts]
+        if all(isinstance(s, (sympy.Symbol, sympy.Integer)) for s in sizes):
+            return tuple(sizes)
+        return None
+

@@ -1,0 +1,215 @@
+"""Names: declared symbols (vectors, matrices, scalars, indices, sizes, functions),
+undeclared letters, Greek letters, words (``\\text{..}``, ``\\mathcal{L}``), ``e``, ``\\pi``,
+``\\infty``; calls ``f(x)`` and primes ``f'(x)``."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import sympy
+
+from symcheck.read.nodes import Atom, Obj, Postfix, call_group, source_text, split_at
+from symcheck.read.reader import Construct
+from symcheck.read.tokens import ACCENTS, Group
+from symcheck.read.tidy import IDENTIFIER, is_prose
+
+GREEK = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu "
+    "nu xi omicron varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega "
+    "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega ell".split()
+)
+
+# letters that are constants unless declared, or written as an index in the same formula
+CONSTANT_LETTERS = {"e": sympy.E, "i": sympy.I}
+# undeclared names that are functions by convention when a parenthesis follows
+WELL_KNOWN_FUNCTIONS = frozenset({"f", "g", "h", "sigma", "phi", "varphi", "psi"})
+
+
+class Names(Construct):
+    """Reads a name with its scripts and, when it is a function, its call."""
+
+    HANDLES = {
+        "name": "name",
+        "letter": "letter",
+        "word": "word",
+        **{"\\" + letter: "greek" for letter in GREEK},
+        "\\pi": "greek",
+        "\\infty": "greek",
+    }
+    # what a name stands for -> the method that builds its value
+    BUILDERS = {
+        "base": "build_base",
+        "scalar": "build_scalar",
+        "index": "build_scalar",
+        "size": "build_scalar",
+        "function": "build_function",
+        "free": "build_free",
+    }
+
+    def name(self, nodes: list, i: int) -> tuple[list, int]:
+        token = nodes[i].token
+        kinds = self.reader.notation.kinds_of(token.arg)
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        called = call_group(nodes, j) is not None
+        kind = kinds[0]
+        if "function" in kinds and (called and post.sub is None or len(kinds) == 1):
+            kind = "function"
+        return self.atom(nodes, i, Atom(kind, token.arg, token.start, token.end))
+
+    def letter(self, nodes: list, i: int) -> tuple[list, int]:
+        token = nodes[i].token
+        constant = CONSTANT_LETTERS.get(token.text)
+        if constant is not None and token.text not in self.reader.index_letters:
+            post, j = self.reader.scripts.postfix(nodes, i + 1)
+            if post.sub is None and post.primes == 0:
+                if post.sup is not None:  # e^{(a + b)} is a power, never a label
+                    constant = constant ** self.reader.value(post.sup, post.sup_start)
+                return [Obj(constant, token.start, nodes[j - 1].end)], j
+        return self.atom(nodes, i, Atom("free", token.text, token.start, token.end))
+
+    def greek(self, nodes: list, i: int) -> tuple[list, int]:
+        token = nodes[i].token
+        constants = {"\\pi": sympy.pi, "\\infty": sympy.oo}
+        if token.text in constants:
+            return [Obj(constants[token.text], token.start, token.end)], i + 1
+        if token.text == "\\delta":
+            post, j = self.reader.scripts.postfix(nodes, i + 1)
+            pair = self.reader.indices.index_pair(post.sub) if post.sub is not None and post.sup is None else None
+            if pair is not None and call_group(nodes, j) is None:
+                return [Obj(sympy.KroneckerDelta(*pair), token.start, nodes[j - 1].end)], j
+        return self.atom(nodes, i, Atom("free", token.text[1:], token.start, token.end))
+
+    def word(self, nodes: list, i: int) -> tuple[list, int]:
+        token = nodes[i].token
+        content = (token.arg or "").strip()
+        if token.cmd in ("\\mathbb", "\\mathbf", "\\mathbbm") and content == "1":
+            return self.reader.numbers.indicator(nodes, i)
+        if content == "diag" and token.cmd not in ACCENTS:
+            return self.reader.functions.diag(nodes, i)
+        if token.cmd == "\\mathbb":
+            raise self.reader.error(f"a set ({token.text}) is not an expression", token.start)
+        if is_prose(token) or (token.cmd not in ACCENTS and not IDENTIFIER.match(content)):
+            raise self.reader.error("text that is not math", token.start)
+        display = f"{token.cmd}{{{content}}}"
+        spelled = token.cmd not in ACCENTS and len(content) > 1
+        return self.atom(nodes, i, Atom("free", display, token.start, token.end, spelled))
+
+    def atom(self, nodes: list, i: int, atom: Atom) -> tuple[list, int]:
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        call = call_group(nodes, j)
+        builder = getattr(self, self.BUILDERS[atom.kind])
+        value, consumed = builder(atom, post, call)
+        end = j + 1 if consumed else j
+        if consumed:
+            post2, end = self.reader.scripts.postfix(nodes, end)
+            if post2.sub is not None or post2.primes:
+                raise self.reader.error("unexpected subscript after a call", nodes[end - 1].start)
+            value = self.reader.scripts.apply_sup(value, post2, lambda: self.reader.scripts.label_error(post2))
+        return [Obj(value, atom.start, nodes[end - 1].end)], end
+
+    def display(self, atom: Atom, post: Postfix) -> str:
+        """The Symbol name latex2sympy2 gives: a_k, y_{n,k}, theta_n, \\mathcal{L}_i."""
+        name = atom.name
+        if post.sub is None:
+            return name
+        sub = source_text(post.sub)
+        return f"{name}_{sub}" if len(sub) == 1 else f"{name}_{{{sub}}}"
+
+    def build_base(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
+        self.reader.scripts.no_primes(post)
+        base = self.table.bases[atom.name]
+        rank = len(self.table.shape(atom.name))
+        indices = self.reader.indices.indices(post.sub, rank) if post.sub is not None else []
+        if indices == "shape":
+            value: object = self.table.matrix_symbol(atom.name)
+            indices = []
+        elif indices == "label":
+            value = sympy.Symbol(self.display(atom, post))
+            return self.reader.scripts.apply_sup(value, post, lambda: self.reader.scripts.label_error(post)), False
+        kind = self.reader.scripts.sup_kind(post.sup)
+        if kind == "label":
+            indices = list(indices) + self.reader.indices.label_indices(post.sup)
+        if indices:
+            value = base[tuple(indices)]
+        elif post.sub is None:
+            value = self.table.matrix_symbol(atom.name)
+        if call is not None and indices and len(indices) < rank:
+            arguments = self.reader.indices.call_indices(call)
+            if len(indices) + len(arguments) != rank:
+                raise self.reader.error(
+                    f"{atom.name} has {rank} indices; this gives {len(indices) + len(arguments)}", call.start
+                )
+            return self.reader.scripts.sup_only(base[tuple(indices) + tuple(arguments)], post), True
+        if call is not None and not indices and self.is_signature(call):
+            return self.reader.scripts.sup_only(value, post), True
+        return self.reader.scripts.sup_only(value, post), False
+
+    def build_scalar(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
+        self.reader.scripts.no_primes(post)
+        groups = {"scalar": self.table.scalars, "index": self.table.indices, "size": self.table.sizes}
+        value: object = groups[atom.kind][atom.name]
+        if post.sub is not None:
+            value = self.subscripted_free(atom, post)
+        label = lambda: sympy.Symbol(f"{self.display(atom, post)}^{source_text(post.sup)}")  # noqa: E731
+        value = self.reader.scripts.apply_sup(value, post, label)
+        if call is not None and self.is_signature(call):
+            return value, True
+        return value, False
+
+    def build_function(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
+        function = self.table.functions[atom.name]
+        if post.sub is not None and call is None:
+            return self.build_free(atom, post, None)  # g_i: a name of its own
+        if post.sub is not None:
+            function = sympy.Function(self.display(atom, post))
+        if call is None:
+            raise self.reader.error(f"the function {atom.name} needs an argument", atom.start)
+        if post.sup is not None:
+            raise self.reader.error("a superscript on a function name is not supported", post.sup_start)
+        return self.application(function, post.primes, call), True
+
+    def build_free(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
+        if call is not None and post.sup is None and self.is_called(atom, post, call):
+            function = sympy.Function(self.display(atom, post))
+            return self.application(function, post.primes, call), True
+        self.reader.scripts.no_primes(post)
+        value = self.subscripted_free(atom, post) if post.sub is not None else sympy.Symbol(atom.name)
+        label = lambda: sympy.Symbol(f"{self.display(atom, post)}^{source_text(post.sup)}")  # noqa: E731
+        return self.reader.scripts.apply_sup(value, post, label), False
+
+    def is_called(self, atom: Atom, post: Postfix, call: Group) -> bool:
+        """An undeclared name before '(' is a function only when it is one by convention
+        (f, g, h, \\sigma ...), by the note's own definition (``f(x) = ...``), by its
+        spelling (a word such as ``\\text{softmax}``, a prime), or when the parenthesis holds
+        a list (a product cannot); otherwise the parenthesis is a factor: ``n(n+1)``."""
+        return bool(
+            post.primes
+            or atom.spelled
+            or atom.name in WELL_KNOWN_FUNCTIONS
+            or atom.name in self.reader.notation.defined_functions
+            or len(split_at(call.items, frozenset({","}))) > 1
+        )
+
+    def subscripted_free(self, atom: Atom, post: Postfix) -> object:
+        shape = self.reader.indices.shape_annotation(post.sub)
+        if shape is not None:
+            return sympy.MatrixSymbol(atom.name, *shape)
+        return sympy.Symbol(self.display(atom, post))
+
+    def application(self, function: object, primes: int, call: Group) -> object:
+        args = self.reader.indices.arguments(call)
+        applied = function(*args)
+        if not primes:
+            return applied
+        if len(args) != 1:
+            raise self.reader.error("a prime (') needs a function of one argument", call.start)
+        (arg,) = args
+        if getattr(arg, "_diff_wrt", False):
+            return sympy.Derivative(applied, (arg, primes), evaluate=False)
+        dummy = sympy.Symbol("_t")  # a Dummy would differ between two parses
+        return sympy.Subs(sympy.Derivative(function(dummy), (dummy, primes), evaluate=False), dummy, arg)
+
+    def is_signature(self, call: Group) -> bool:
+        """L(y, p): a declared symbol followed by its argument list (it names the symbol)."""
+        return len(split_at(call.items, frozenset({","}))) > 1
+

@@ -1,0 +1,58 @@
+"""Numbers, and the indicator written with a 1: ``1_{\\{i=j\\}}``, ``\\mathbb{1}_{i=j}``."""
+
+from __future__ import annotations
+
+
+import sympy
+
+from symcheck.read.nodes import RELATIONS, Obj, leaf_is, leaf_text
+from symcheck.read.reader import Construct
+from symcheck.read.tokens import Group
+from symcheck.read.values import indicator_of
+
+
+class Numbers(Construct):
+    """Reads a number (with its power) or an indicator written with a 1."""
+
+    HANDLES = {"number": "number"}
+
+    def number(self, nodes: list, i: int) -> tuple[list, int]:
+        token = nodes[i].token
+        if token.text == "1" and self.indicator_follows(nodes, i + 1):
+            return self.indicator(nodes, i)
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        if post.sub is not None:
+            raise self.reader.error("a subscript on a number", post.sub_start)
+        self.reader.scripts.no_primes(post)
+        if post.sup is not None and self.reader.scripts.sup_kind(post.sup) != "power":
+            raise self.reader.error("this superscript on a number", post.sup_start)
+        value = self.reader.scripts.apply_sup(sympy.Rational(token.text), post, lambda: None)
+        return [Obj(value, token.start, nodes[j - 1].end)], j
+
+    def indicator_follows(self, nodes: list, j: int) -> bool:
+        if j >= len(nodes):
+            return False
+        node = nodes[j]
+        if leaf_is(node, "_") or (isinstance(node, Group) and node.kind == "\\{"):
+            return True
+        if isinstance(node, Group) and node.kind == "(":
+            return any(leaf_text(n) in RELATIONS for n in node.items)
+        return False
+
+    def indicator(self, nodes: list, i: int) -> tuple[list, int]:
+        """1_{\\{i=j\\}}, 1\\{i=j\\}, 1(i=j), \\mathbb{1}_{i=j} -> KroneckerDelta(i, j)."""
+        start = nodes[i].start
+        j = i + 1
+        if j < len(nodes) and leaf_is(nodes[j], "_"):
+            inner = self.reader.argument(nodes, j + 1, "condition")
+            j += 2
+        elif j < len(nodes) and isinstance(nodes[j], Group) and nodes[j].kind in ("\\{", "("):
+            inner = [nodes[j]]
+            j += 1
+        else:
+            raise self.reader.error("an indicator needs a condition: 1_{\\{i=j\\}}", start)
+        if len(inner) == 1 and isinstance(inner[0], Group) and inner[0].kind in ("\\{", "(", "{"):
+            inner = inner[0].items
+        condition = self.reader.conditions.condition(inner, start)
+        return [Obj(indicator_of(condition), start, nodes[j - 1].end)], j
+

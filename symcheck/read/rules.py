@@ -1,0 +1,83 @@
+"""A document's rewrite rules (``pattern`` -> ``replacement`` with ``#1``..``#9``),
+applied to tokens before anything is read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from symcheck.model import RewriteRule
+from symcheck.read.backend import LatexError
+from symcheck.read.tokens import Token, brace_group_end, next_solid, tokenize
+
+MAX_REWRITES = 200
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: tuple[Token, ...]
+    replacement: tuple[Token, ...]
+
+    @classmethod
+    def compile(cls, rule: RewriteRule) -> "Rule":
+        pattern = tuple(t for t in tokenize(rule.pattern, params=True) if t.kind != "space")
+        if not pattern:
+            raise LatexError("empty rewrite pattern", rule.pattern, 0)
+        return cls(pattern, tuple(tokenize(rule.replacement, params=True)))
+
+    def match(self, tokens: Sequence[Token], i: int) -> Optional[tuple[dict, int]]:
+        binds: dict[str, list[Token]] = {}
+        k = i
+        for p in self.pattern:
+            k = next_solid(tokens, k)
+            if k >= len(tokens):
+                return None
+            t = tokens[k]
+            if p.kind == "param":
+                if t.is_("}"):
+                    return None
+                if t.is_("{"):
+                    end = brace_group_end(tokens, k)
+                    binds[p.text] = list(tokens[k + 1 : end - 1])
+                    k = end
+                else:
+                    binds[p.text] = [t]
+                    k += 1
+            elif t.kind != p.kind or t.text != p.text:
+                return None
+            else:
+                k += 1
+        return binds, k
+
+    def expand(self, binds: dict, start: int, end: int) -> list[Token]:
+        out: list[Token] = []
+        for t in self.replacement:
+            if t.kind == "param":
+                out.extend(binds.get(t.text, []))
+            else:
+                out.append(Token(t.kind, t.text, start, end))
+        return out
+
+
+def apply_rules(rules: Sequence[Rule], tokens: list[Token]) -> list[Token]:
+    for _ in range(MAX_REWRITES):
+        for rule in rules:
+            found = _first_match(rule, tokens)
+            if found is not None:
+                i, binds, k = found
+                tokens = tokens[:i] + rule.expand(binds, tokens[i].start, tokens[k - 1].end) + tokens[k:]
+                break
+        else:
+            return tokens
+    raise LatexError("rewrite rules keep applying", "", tokens[0].start if tokens else 0)
+
+
+def _first_match(rule: Rule, tokens: list[Token]) -> Optional[tuple[int, dict, int]]:
+    for i, t in enumerate(tokens):
+        if t.kind == "space":
+            continue
+        found = rule.match(tokens, i)
+        if found is not None:
+            return i, found[0], found[1]
+    return None
+

@@ -1,0 +1,184 @@
+"""Operations on values already read: transpose, element-wise products and quotients,
+outer products, diag, powers, indicators, and the named functions (\\log, \\sin ...).
+
+Each refuses what it cannot do soundly (a power of a non-square matrix, division by a
+matrix) with a ValueError the construct readers turn into a LatexError with a column.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Callable
+
+import sympy
+
+from symcheck.read.backend import bounded_power
+from symcheck.read.nodes import Func, is_matrix, matrix_valued
+
+
+class Refused(ValueError):
+    """An operation refused, with the reason in the user's words."""
+
+
+def describe(value: object) -> str:
+    """A value in the user's words: what it is written as (when short) and its shape or kind."""
+    text = str(value)
+    shown = text if len(text) <= 30 else "this expression"
+    shape = getattr(value, "shape", None)
+    if not matrix_valued(value) or shape is None:
+        return f"{shown} (a scalar)"
+    rows, cols = shape
+    kind = "column vector" if cols == 1 else "row vector" if rows == 1 else "matrix"
+    return f"{shown} (a {rows}x{cols} {kind})"
+
+
+def mismatch(verb: str, a: object, b: object, error: Exception) -> str:
+    """Why a and b cannot be combined, naming both and what was expected (never SymPy's words)."""
+    if isinstance(error, Refused):
+        return str(error)
+    if verb == "raise":
+        return f"cannot raise {describe(a)} to the power {describe(b)}"
+    message = f"cannot {verb} {describe(a)} and {describe(b)}"
+    if verb in ("add", "subtract"):
+        return message + ": both need the same shape"
+    if verb == "multiply" and matrix_valued(a) and matrix_valued(b):
+        return message + f": the left has {a.shape[1]} columns, the right {b.shape[0]} rows"
+    return message
+
+
+def transpose(value: object) -> object:
+    if is_matrix(value):
+        return value.T
+    if matrix_valued(value):
+        return sympy.transpose(value)
+    return value
+
+
+def _elementwise(a: object, b: object, combine: Callable) -> object:
+    if isinstance(a, sympy.MatrixBase) and isinstance(b, sympy.MatrixBase):
+        if a.shape != b.shape:
+            raise Refused(f"shapes {a.shape} and {b.shape} differ")
+        return sympy.ImmutableMatrix(a.shape[0], a.shape[1], [combine(x, y) for x, y in zip(a, b)])
+    return None
+
+
+def _hadamard(a: object, b: object) -> object:
+    if not is_matrix(a) or not is_matrix(b):
+        return a * b
+    if a.shape != b.shape:  # SymPy builds HadamardProduct(d x 1, 1 x d) without a word
+        raise Refused(f"an element-wise product needs the same shape: {describe(a)} and {describe(b)}")
+    explicit = _elementwise(a, b, operator.mul)
+    return explicit if explicit is not None else sympy.HadamardProduct(a, b)
+
+
+def _divide(a: object, b: object) -> object:
+    if not is_matrix(b):
+        return a / b
+    if isinstance(b, sympy.MatrixBase):
+        inverse = b.applyfunc(lambda x: 1 / x)
+    else:
+        inverse = sympy.HadamardPower(b, -1)
+    return _hadamard(a, inverse) if is_matrix(a) else a * inverse
+
+
+def _column(value: object) -> object:
+    rows, cols = value.shape
+    if cols == 1:
+        return value
+    if rows == 1:
+        return value.T
+    raise Refused("the outer product \\otimes needs vectors")
+
+
+def _outer(a: object, b: object) -> object:
+    if not is_matrix(a) or not is_matrix(b):
+        return a * b
+    product = _column(a) * _column(b).T
+    return sympy.ImmutableMatrix(product) if isinstance(product, sympy.MatrixBase) else product
+
+
+def diag_of(value: object) -> object:
+    if isinstance(value, sympy.MatrixBase):
+        if 1 not in value.shape:
+            raise Refused("diag needs a vector")
+        return sympy.ImmutableMatrix(sympy.diag(*list(value)))
+    if isinstance(value, sympy.MatrixExpr):
+        if value.shape[1] != 1 and value.shape[0] == 1:
+            value = value.T
+        return sympy.DiagMatrix(value)
+    raise Refused("diag needs a vector")
+
+
+def multiply(a: object, b: object) -> object:
+    """a b in the order written; matrices must chain (SymPy would square a vector: w w)."""
+    if matrix_valued(a) and matrix_valued(b) and a.shape[1] != b.shape[0]:
+        raise Refused(mismatch("multiply", a, b, TypeError()))
+    return a * b
+
+
+def divide_values(a: object, b: object) -> object:
+    if matrix_valued(b):
+        raise Refused("division by a matrix (\\oslash divides element-wise)")
+    return a / b
+
+
+def power(base: object, exponent: object) -> object:
+    if is_matrix(base):
+        rows, cols = base.shape
+        if rows != cols:
+            raise Refused(f"a power of a {rows} x {cols} matrix")
+    return bounded_power(base, exponent)
+
+
+ELEMENTWISE = {"\\odot": _hadamard, "\\circ": _hadamard, "\\oslash": _divide, "\\otimes": _outer}
+
+
+def indicator_of(condition: object) -> object:
+    """1 where the condition holds, 0 elsewhere: Kronecker deltas for (in)equalities."""
+    if isinstance(condition, sympy.Eq):
+        return sympy.KroneckerDelta(condition.lhs, condition.rhs)
+    if isinstance(condition, sympy.Ne):
+        return 1 - sympy.KroneckerDelta(condition.lhs, condition.rhs)
+    if isinstance(condition, sympy.And):
+        return sympy.Mul(*[indicator_of(c) for c in condition.args])
+    if condition is sympy.true:
+        return sympy.Integer(1)
+    if condition is sympy.false:
+        return sympy.Integer(0)
+    return sympy.Piecewise((1, condition), (0, True))
+
+
+# function command -> (the function, its inverse for a written ^{-1}, or None)
+TRIGONOMETRY = {
+    "\\sin": (sympy.sin, sympy.asin), "\\cos": (sympy.cos, sympy.acos), "\\tan": (sympy.tan, sympy.atan),
+    "\\sec": (sympy.sec, sympy.asec), "\\csc": (sympy.csc, sympy.acsc), "\\cot": (sympy.cot, sympy.acot),
+    "\\sinh": (sympy.sinh, sympy.asinh), "\\cosh": (sympy.cosh, sympy.acosh), "\\tanh": (sympy.tanh, sympy.atanh),
+    "\\coth": (sympy.coth, sympy.acoth), "\\sech": (sympy.sech, sympy.asech), "\\csch": (sympy.csch, sympy.acsch),
+    "\\arcsin": (sympy.asin, None), "\\arccos": (sympy.acos, None), "\\arctan": (sympy.atan, None),
+    "\\arcsec": (sympy.asec, None), "\\arccsc": (sympy.acsc, None), "\\arccot": (sympy.acot, None),
+    "\\arsinh": (sympy.asinh, None), "\\arcosh": (sympy.acosh, None), "\\artanh": (sympy.atanh, None),
+    "\\arcoth": (sympy.acoth, None), "\\arsech": (sympy.asech, None), "\\arcsch": (sympy.acsch, None),
+}
+# the words of \operatorname{..} (and \text, \mathrm) that name those functions
+FUNCTION_NAMES = {
+    **{command[1:]: command for command in TRIGONOMETRY},
+    **{name: "\\arc" + name[1:] for name in "asin acos atan asec acsc acot".split()},
+    **{name: "\\ar" + name[1:] for name in "asinh acosh atanh acoth asech acsch".split()},
+    **{name: "\\ar" + name[3:] for name in "arcsinh arccosh arctanh arccoth arcsech arccsch".split()},
+    "log": "\\log", "ln": "\\ln", "exp": "\\exp",
+}
+
+
+def apply_function(func: Func, argument: object) -> object:
+    """\\log is the natural log unless a base is written; \\sin^{-1} is arcsin."""
+    if func.name in ("\\ln", "\\log"):
+        value = sympy.log(argument) if func.base is None else sympy.log(argument, func.base)
+    elif func.name == "\\exp":
+        value = sympy.exp(argument)
+    else:
+        direct, inverse = TRIGONOMETRY[func.name]
+        if func.power == -1 and inverse is not None:
+            return inverse(argument)
+        value = direct(argument)
+    return value if func.power is None else value**func.power
+
