@@ -67,6 +67,7 @@ from symcheck.engine.rungs import (
 from symcheck.engine.sampling import (
     Universe, exact_points, free_symbols, in_domain, random_points, satisfies_facts, size_minimums,
 )
+from symcheck.engine.screen import screen
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.engine.settings import Settings
 
@@ -252,9 +253,14 @@ def _unconfirmed_counterexample(work: Work, sides: Sequence[Expr], case: Conditi
     return find_counterexample(work, sides, case, confirm=False)
 
 
+def _unconfirmed_screen(work: Work, sides: Sequence[Expr], case: Condition) -> Optional[Finding]:
+    return screen(work, sides, case, confirm=False)
+
+
 _CHEAP_PROOF, _SIMPLIFY_PROOF = _symbolic(prove_zero_cheaply), _symbolic(prove_zero_by_simplify)
-_FULL_RUNGS = (_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, prove_for_sizes, numeric_check)
-_QUICK_RUNGS = (_CHEAP_PROOF, _unconfirmed_counterexample)  # guessed conditions: cheap proofs only
+# the float screen before the exact counterexample search (and, for guessed conditions, before any proof)
+_FULL_RUNGS = (_CHEAP_PROOF, screen, find_counterexample, _SIMPLIFY_PROOF, prove_for_sizes, numeric_check)
+_QUICK_RUNGS = (_unconfirmed_screen, _CHEAP_PROOF, _unconfirmed_counterexample)  # guessed conditions: cheap proofs only
 
 
 def _assess(work: Work, sides: Sequence[Expr], case: Condition, rungs=_FULL_RUNGS) -> Optional[Finding]:

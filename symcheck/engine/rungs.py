@@ -421,8 +421,8 @@ def prove_for_sizes(work: Work, sides: Sequence[Expr], condition: Condition) -> 
     done = []
     for level in levels:
         holds = _level_holds(work, sides, needed, indices, level, condition, deadline)
-        if holds is False:
-            break
+        if holds is False:  # every size asked for or no claim: never fewer because time ran out
+            return None
         if holds:
             done.append(level)
     if len(done) < min(MIN_SIZE_LEVELS, len(levels)):

@@ -410,6 +410,24 @@ def build_point(
     return Point(sizes, index_values, functions, values, lambda atom: _fill(atom, universe, chooser, ordinal))
 
 
+def resample(point: Point, atoms: Iterable[Expr], universe: Universe, chooser: _Chooser) -> Point:
+    """A point with the sizes, indices and functions of `point` (fresh from `build_point`)
+    and new values from `chooser`: its constrained vectors drawn again line by line, and
+    a value for each of `atoms` (the float screen draws many such points at once)."""
+    lines: dict[tuple, list[Indexed]] = {}
+    for entry in point.values:
+        if isinstance(entry, Indexed):
+            lines.setdefault((entry.base, *entry.indices[:-1]), []).append(entry)
+    values: dict[Expr, Expr] = {}
+    for (base, *_), entries in lines.items():
+        values.update(zip(entries, _line(universe.domain(str(base.label)), len(entries), chooser)))
+    ordinal = itertools.count()
+    fill = lambda atom: _fill(atom, universe, chooser, ordinal)  # noqa: E731 - as build_point's
+    _pin_given_entries(values, universe, {**point.sizes, **point.indices})
+    values.update({atom: fill(atom) for atom in atoms if atom not in values})
+    return Point(point.sizes, point.indices, point.functions, values, fill)
+
+
 def _pin_given_entries(values: dict[Expr, Expr], universe: Universe, concrete: Mapping[Symbol, int]) -> None:
     """Entries a given fixes to a number at this point's indices (y_j = 1) take it; a
     one-hot line is moved so that its 1 is there (`satisfies_facts` checks the rest)."""

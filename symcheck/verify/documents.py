@@ -17,7 +17,8 @@ from symcheck.model import (
 )
 from symcheck.runtime.limits import StepTimeout, time_limit
 from symcheck.load.derivation import Compiler, derivation_files, load_derivation
-from symcheck.runtime.parallel import parallel_map
+from symcheck.runtime.parallel import parallel_map, worker_count
+from symcheck.verify import cache
 from symcheck.verify.cases import case_index_remark
 from symcheck.verify.repair import Repairer
 from symcheck.model.symbols import CompiledDefinition, SymbolTable
@@ -42,11 +43,11 @@ Repairs = Callable[[Equation, Decision], Optional[Repair]]
 
 def verify_equation(eq: Equation, settings: Settings, repairs: Optional[Repairs] = None) -> StepResult:
     """The engine's decision on `eq`; with `repairs`, a repair of a refuted step is searched."""
-    decision = decide(eq, settings)
+    decision = cache.decide(eq, settings, decide)
     erratum = None
     intended_decision = None
     if eq.intended is not None:
-        intended_decision = decide(eq.intended, settings)
+        intended_decision = cache.decide(eq.intended, settings, decide)
         erratum = ErratumResult(eq.erratum_note or "", eq.intended.latex, intended_decision)
     as_expected = expected(eq, decision, intended_decision)
     return StepResult(
@@ -164,9 +165,9 @@ def verify_files(paths: Sequence[Path], settings: Settings = Settings(), jobs: i
     document its steps and its gradient checks, are independent: with jobs > 1 they run in
     that many processes, the largest files first."""
     files = derivation_files(list(paths))
-    if jobs <= 1:
-        return [verify_file(path, settings) for path in files]
     tasks = [(path, part) for path in sorted(files, key=lambda p: -p.stat().st_size) for part in _PARTS]
+    if worker_count(len(tasks), jobs) <= 1:
+        return [verify_file(path, settings) for path in files]
     done = dict(zip(tasks, parallel_map(_verify_part, tasks, jobs, settings)))
     results = []
     for path in files:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
@@ -41,30 +41,13 @@ from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivati
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.verify.cases import case_index_remark
 from symcheck.verify.documents import has_constrained_domain, verify_equation
+from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.repair import Repairer
 
-NOTATION_SUFFIX = ".toml"
 _QUALIFIED_CASE = re.compile(
     r"^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\$?\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])\s*\$?[\s,.;:]*\}"
     r"|^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\}\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])[\s,.;:]*$"
 )
-
-
-@dataclass
-class NoteCheck:
-    """One note's result and the chains it came from (for positions)."""
-
-    path: Path
-    result: DocumentResult
-    chains: list[MathChain] = field(default_factory=list)
-
-
-def notation_for(note: Path, explicit: Optional[Path]) -> Optional[Path]:
-    """--notation, else a file beside the note with the same name and .toml."""
-    if explicit is not None:
-        return explicit
-    beside = note.with_suffix(NOTATION_SUFFIX)
-    return beside if beside.is_file() else None
 
 
 def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
