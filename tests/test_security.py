@@ -249,7 +249,7 @@ def test_bad_derivation_exits_2_with_file_and_message(tmp_path, case):
 
 @pytest.mark.parametrize("option", [("--timeout", "nan"), ("--timeout", "inf"), ("--timeout", "-1"),
                                     ("--seed", "-1"), ("--seed", "99999999999"), ("--sizes", "1-1000000000"),
-                                    ("--sizes", "5-1"), ("--sizes", "0"), ("--jobs", "0")])
+                                    ("--sizes", "5-1"), ("--sizes", "0"), ("--jobs", "-1")])
 def test_bad_options_exit_2(tmp_path, option):
     result = CliRunner().invoke(cli, ["verify", str(write(tmp_path, MINIMAL)), *option])
     assert result.exit_code == 2, (option, result.output)
