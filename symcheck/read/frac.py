@@ -7,7 +7,7 @@ from typing import Optional
 
 import sympy
 
-from symcheck.read.nodes import Obj, leaf_is
+from symcheck.read.nodes import Obj, call_group, leaf_is
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Group, Leaf
 from symcheck.read.values import divide_values, mismatch
@@ -16,7 +16,7 @@ from symcheck.read.values import divide_values, mismatch
 class Fractions(Construct):
     """Reads a fraction: a quotient, or a derivative when its parts are differentials."""
 
-    HANDLES = {"\\frac": "frac", "\\dfrac": "frac", "\\tfrac": "frac"}
+    HANDLES = {"\\frac": "frac", "\\dfrac": "frac", "\\tfrac": "frac", "\\cfrac": "frac"}
 
     def frac(self, nodes: list, i: int) -> tuple[list, int]:
         numerator = self.reader.argument(nodes, i + 1, "numerator")
@@ -31,7 +31,7 @@ class Fractions(Construct):
         variables = self.denominator_differentials(denominator) if top is not None else None
         if top is not None and variables:
             order, operand = top
-            return self.derivative(order, operand, variables, start, end, rest), not operand
+            return self.derivative(order, operand, variables, start, end, rest)
         top_value = self.reader.value(numerator, start)
         bottom_value = self.reader.value(denominator, start)
         try:
@@ -84,7 +84,8 @@ class Fractions(Construct):
             raise self.reader.error("the order of a derivative must be a positive integer", nodes[k - 1].start)
         return int(value)
 
-    def derivative(self, order: int, top: list, variables: list, start: int, end: int, rest: list) -> list:
+    def derivative(self, order: int, top: list, variables: list, start: int, end: int, rest: list) -> tuple[list, bool]:
+        """The derivative, and whether it took its operand (or its point) from ``rest``."""
         counts = []
         for nodes, count, where in variables:
             wrt = self.reader.value(nodes, where)
@@ -95,12 +96,25 @@ class Fractions(Construct):
             raise self.reader.error(
                 f"the order {order} above differs from the {sum(c for _, c in counts)} differentials below", start
             )
+        function = self.reader.names.function_of(top) if len(counts) == 1 else None
+        if function is not None:
+            return self.function_derivative(function, counts[0], start, end, rest)
         if top:
             expr = self.reader.value(top, top[0].start)
-            return [Obj(self._derivative(expr, counts, start), start, end)]
+            return [Obj(self._derivative(expr, counts, start), start, end)], False
         items = self.reader.reduce(rest)
         operand, k = self.reader.operand(items, 0, start)
-        return [Obj(self._derivative(operand, counts, start), start, items[k - 1].end), *items[k:]]
+        return [Obj(self._derivative(operand, counts, start), start, items[k - 1].end), *items[k:]], True
+
+    def function_derivative(self, function: object, count: tuple, start: int, end: int, rest: list) -> tuple[list, bool]:
+        """\\frac{dg}{dx} with g a function: g's derivative in x; \\frac{dg}{dx}(a) is it at a."""
+        variable, order = count
+        call = call_group(rest, 0)
+        if call is None:
+            value = sympy.Derivative(function(variable), (variable, order), evaluate=False)
+            return [Obj(value, start, end)], False
+        value = self.reader.names.application(function, order, call)
+        return [Obj(value, start, rest[0].end), *self.reader.reduce(rest[1:])], True
 
     def _derivative(self, expr: object, counts: list, where: int) -> object:
         try:

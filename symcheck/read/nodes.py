@@ -131,14 +131,15 @@ def flatten(nodes: Sequence[object]) -> list[Token]:
     return tokens
 
 
-def call_group(nodes: list, j: int) -> Optional[Group]:
-    """The argument list at j: ``(x)``, or ``{\\left(x\\right)}`` as SymPy prints it; else None."""
+def call_group(nodes: list, j: int, square: bool = False) -> Optional[Group]:
+    """The argument list at j: ``(x)``, or ``{\\left(x\\right)}`` as SymPy prints it, or with
+    ``square`` (a function, the expectation) ``[x]``; else None."""
     if j >= len(nodes) or not isinstance(nodes[j], Group):
         return None
     group = nodes[j]
     if group.kind == "{" and len(group.items) == 1 and isinstance(group.items[0], Group):
         group = group.items[0]
-    return group if group.kind == "(" else None
+    return group if group.kind == "(" or (square and group.kind == "[") else None
 
 
 def why(error: Exception) -> str:

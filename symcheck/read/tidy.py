@@ -15,7 +15,8 @@ SIZING = frozenset(
     "\\Biggl \\Biggr \\middle".split()
 )
 DROPPED = frozenset(
-    "\\, \\; \\: \\! \\displaystyle \\textstyle \\limits \\nolimits \\nonumber \\notag ~ $".split()
+    "\\, \\; \\: \\! \\> \\thinspace \\medspace \\thickspace \\enspace \\negthinspace \\negmedspace "
+    "\\negthickspace \\displaystyle \\textstyle \\limits \\nolimits \\nonumber \\notag ~ $".split()
     + ["\\ "]
 )
 UNWRAPPED = frozenset({"\\boxed", "\\cancel", "\\bcancel", "\\xcancel", "\\cancelto"})
@@ -50,8 +51,9 @@ def _unwrap(tokens: list[Token]) -> list[Token]:
         if t.text in DROPPED and t.kind in ("cmd", "char"):
             i += 1
             continue
-        if t.kind == "cmd" and t.text in ("\\tag", "\\label"):
-            _, i = argument(tokens, i + 1)
+        if t.kind == "cmd" and t.text in ("\\tag", "\\label", "\\hspace", "\\vspace", "\\phantom", "\\hphantom"):
+            k = next_solid(tokens, i + 1)
+            _, i = argument(tokens, k + 1 if k < len(tokens) and tokens[k].is_("*") else i + 1)
             continue
         if t.kind == "word" and not (t.arg or "").strip():
             i += 1
