@@ -8,7 +8,7 @@ import pytest
 import sympy
 
 from symcheck.engine.ladder import decide
-from symcheck.model import Derivation, FunctionDecl, SymbolDecl
+from symcheck.model import Derivation, FunctionDecl, IndexDecl, SizeDecl, SymbolDecl, SymbolKind
 from symcheck.model.symbols import Scope, build_symbol_table
 from symcheck.read.backend import LatexError
 from symcheck.read.notation import Notation
@@ -163,3 +163,58 @@ def test_mathit_on_one_letter_is_the_letter(nt):
 def test_mathit_engine(nt):
     assert holds(nt, r"\mathit{x} + x = 2x")
     assert fails(nt, r"\mathit{x} = 2x")
+
+
+# ---------------------------------------------------------------- \partial_x, \sum_{i, j}, declared function words
+
+SUMS = build_symbol_table(
+    Derivation(
+        path="t.toml", source="t.txt", title="t", sizes=(SizeDecl("n"),),
+        indices=(IndexDecl("i", 1, "n"), IndexDecl("j", 1, "n")),
+        symbols=(SymbolDecl("A", SymbolKind.MATRIX, shape=("n", "n")),),
+        functions=(FunctionDecl("tanh", latex=r"\operatorname{tanh}"),),
+    )
+)
+
+
+def test_partial_with_a_subscript_differentiates_the_next_operand(nt):
+    assert nt.expression(r"\partial_x x^2 + 1") == sympy.Derivative(x**2, x) + 1
+    assert nt.expression(r"\partial^2_{x} x^3") == sympy.Derivative(x**3, (x, 2))
+    assert nt.expression(r"\partial_{a} q(a)") == sympy.Derivative(q(a), a)
+
+
+def test_partial_subscript_engine(nt):
+    assert holds(nt, r"\partial_x x^2 = 2x")
+    assert fails(nt, r"\partial_x x^2 = x")
+
+
+def test_a_sum_over_several_declared_indices_is_nested_sums():
+    i, j, n = SUMS.indices["i"], SUMS.indices["j"], SUMS.sizes["n"]
+    A = SUMS.bases["A"]
+    assert Notation(SUMS).expression(r"\sum_{i, j} A_{ij}") == sympy.Sum(A[i, j], (j, 1, n), (i, 1, n))
+
+
+def test_sum_over_several_indices_engine():
+    def decided(latex: str) -> str:
+        lhs, rhs = Notation(SUMS).equation(latex)
+        return decide(lhs, rhs, Scope(SUMS, [])).verdict.name
+
+    assert decided(r"\sum_{i,j} A_{ij} = \sum_{j} \sum_{i} A_{ij}").startswith("PROVED")
+    assert decided(r"\sum_{i,j} A_{ij} = \sum_{i} A_{ii}") == "REFUTED"
+
+
+def test_a_declared_function_word_is_the_declared_function_not_the_builtin():
+    tanh = SUMS.functions["tanh"]
+    t = sympy.Symbol("t")
+    assert Notation(SUMS).expression(r"\operatorname{tanh}(t)") == tanh(t)
+    assert Notation(TABLE).expression(r"\operatorname{tanh}(t)") == sympy.tanh(t)
+    assert Notation(SUMS).expression(r"\operatorname{tanh}^2(t)") == tanh(t) ** 2
+
+
+def test_declared_function_word_engine():
+    def decided(latex: str) -> str:
+        lhs, rhs = Notation(SUMS).equation(latex)
+        return decide(lhs, rhs, Scope(SUMS, [])).verdict.name
+
+    assert decided(r"\operatorname{tanh}^2(t) = \operatorname{tanh}(t) \operatorname{tanh}(t)").startswith("PROVED")
+    assert decided(r"\operatorname{tanh}(2t) = 2 \operatorname{tanh}(t)") == "REFUTED"

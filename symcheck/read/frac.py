@@ -16,7 +16,18 @@ from symcheck.read.values import divide_values, mismatch
 class Fractions(Construct):
     """Reads a fraction: a quotient, or a derivative when its parts are differentials."""
 
-    HANDLES = {"\\frac": "frac", "\\dfrac": "frac", "\\tfrac": "frac", "\\cfrac": "frac"}
+    HANDLES = {"\\frac": "frac", "\\dfrac": "frac", "\\tfrac": "frac", "\\cfrac": "frac", "\\partial": "partial"}
+
+    def partial(self, nodes: list, i: int) -> tuple[list, int]:
+        """\\partial_{x} f, \\partial_x^2 f: the partial derivative of the operand that follows
+        (its next factor, as \\frac{\\partial}{\\partial x} f); a bare \\partial is left as it is."""
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        if post.sub is None:
+            return [nodes[i]], i + 1
+        self.reader.scripts.no_primes(post)
+        order = self.order_of(post.sup, post.sup_start) if post.sup is not None else 1
+        variable = (post.sub, order, post.sub_start)
+        return self.derivative(order, [], [variable], nodes[i].start, nodes[j - 1].end, nodes[j:])[0], len(nodes)
 
     def frac(self, nodes: list, i: int) -> tuple[list, int]:
         numerator = self.reader.argument(nodes, i + 1, "numerator")
@@ -79,9 +90,12 @@ class Fractions(Construct):
 
     def order(self, nodes: list, k: int) -> int:
         """The order written at nodes[k] (after a '^'): a positive integer."""
-        value = self.reader.value(self.reader.argument(nodes, k, "order"), nodes[k - 1].start)
+        return self.order_of(self.reader.argument(nodes, k, "order"), nodes[k - 1].start)
+
+    def order_of(self, written: list, where: int) -> int:
+        value = self.reader.value(written, where)
         if not (isinstance(value, sympy.Integer) and value > 0):
-            raise self.reader.error("the order of a derivative must be a positive integer", nodes[k - 1].start)
+            raise self.reader.error("the order of a derivative must be a positive integer", where)
         return int(value)
 
     def derivative(self, order: int, top: list, variables: list, start: int, end: int, rest: list) -> tuple[list, bool]:

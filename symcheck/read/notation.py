@@ -152,7 +152,13 @@ class Notation:
         if condition:
             tokens = condition_text(tokens)
         tokens = tidy_tokens(tokens)
-        return self.mark_names(function_words(tokens))
+        return self.mark_names(function_words(tokens, self.declared_word))
+
+    def declared_word(self, token: Token) -> bool:
+        """A word the notation declares (a function named \\operatorname{tanh}): its name,
+        not the built-in function of the same spelling."""
+        key = _key(token)
+        return any(declared == (key,) for declared, _ in self.names.get(key, ()))
 
     def _read(self, latex: str, condition: bool = False) -> tuple[Reader, list]:
         """A reader for ``latex`` and its node tree; letters written as indices anywhere in

@@ -5,7 +5,7 @@ arrows, trailing punctuation), read function words (``log(x)``, ``\\text{exp}``,
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from symcheck.read.values import FUNCTION_NAMES
 from symcheck.read.tokens import ACCENTS, Token, argument, brace_group_end, join, next_solid, tokenize
@@ -140,13 +140,14 @@ def tidy_tokens(tokens: list[Token]) -> list[Token]:
     return _drop_alignment(tokens)
 
 
-def function_words(tokens: list[Token]) -> list[Token]:
-    """log(x) written with letters, \\text{log}, \\mathrm{d} -> the commands they mean."""
+def function_words(tokens: list[Token], declared: Callable[[Token], bool] = lambda t: False) -> list[Token]:
+    """log(x) written with letters, \\text{log}, \\mathrm{d} -> the commands they mean
+    (a ``declared`` word stays a word: the notation names it)."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        if t.kind == "word" and (t.arg or "").strip() in FUNCTION_NAMES and t.cmd not in ACCENTS:
+        if t.kind == "word" and (t.arg or "").strip() in FUNCTION_NAMES and t.cmd not in ACCENTS and not declared(t):
             out.append(Token("cmd", FUNCTION_NAMES[(t.arg or "").strip()], t.start, t.end))
             i += 1
             continue
