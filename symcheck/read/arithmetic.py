@@ -99,6 +99,11 @@ class Arithmetic:
 
     def function(self, func: Func) -> object:
         following = self.items[self.k] if self.k < len(self.items) else None
+        if isinstance(following, Obj) and following.raise_to is not None:  # \cos(x)^2 is cos(x)^2
+            self.k += 1
+            if matrix_valued(following.inner):
+                raise self.error(f"{func.name} of a matrix", func.start)
+            return following.raise_to(apply_function(func, following.inner))
         if isinstance(following, Obj) and following.paren:
             self.k += 1
             argument = following.value

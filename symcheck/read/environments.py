@@ -40,7 +40,8 @@ class Brackets(Construct):
         value = self.reader.value(group.items, group.start)
         if post.sup is None:
             return [Obj(value, group.start, group.end, paren=True)], j
-        return [Obj(self.reader.scripts.apply_sup(value, post, lambda: None), group.start, nodes[j - 1].end)], j
+        raise_to = lambda inner: self.reader.scripts.apply_sup(inner, post, lambda: None)  # noqa: E731
+        return [Obj(raise_to(value), group.start, nodes[j - 1].end, inner=value, raise_to=raise_to)], j
 
     def row_vector(self, group: Group) -> object:
         entries = []

@@ -23,8 +23,11 @@ GREEK = frozenset(
 CONSTANT_LETTERS = {"e": sympy.E, "i": sympy.I}
 # undeclared names that are functions by convention when a parenthesis follows
 WELL_KNOWN_FUNCTIONS = frozenset({"f", "g", "h", "sigma", "phi", "varphi", "psi"})
-# undeclared names that are the expectation: E[X] applies E, never E times a bracket
+# spellings of the expectation: E[X] applies E, never E times a bracket
 EXPECTATIONS = frozenset({"E", "\\mathbb{E}", "\\operatorname{E}", "\\mathrm{E}"})
+# operators on random variables, applied with brackets (E[X], Var[X], Cov[X, Y]): read as
+# operators the engine knows nothing of (never sampled as an arbitrary function: E is linear)
+STATISTICS = frozenset({"E", "Var", "Cov", "var", "cov"})
 # separators of an argument list; \mid and ; (P(y \mid x; w)) become part of the function's name
 SEPARATORS = frozenset({",", ";", "\\mid"})
 
@@ -104,9 +107,12 @@ class Names(Construct):
 
     def atom(self, nodes: list, i: int, atom: Atom) -> tuple[list, int]:
         post, j = self.reader.scripts.postfix(nodes, i + 1)
-        call = call_group(nodes, j, square=atom.kind == "function" or atom.name in EXPECTATIONS)
-        builder = getattr(self, self.BUILDERS[atom.kind])
-        value, consumed = builder(atom, post, call)
+        operator = bare_name(atom.name) if bare_name(atom.name) in STATISTICS else None
+        call = call_group(nodes, j, square=operator is not None)
+        if call is not None and call.kind == "[":
+            value, consumed = self.build_operator(operator, post, call), True
+        else:
+            value, consumed = getattr(self, self.BUILDERS[atom.kind])(atom, post, call)
         end = j + 1 if consumed else j
         if consumed:
             post2, end = self.reader.scripts.postfix(nodes, end)
@@ -202,9 +208,15 @@ class Names(Construct):
             or atom.spelled
             or atom.name in WELL_KNOWN_FUNCTIONS
             or atom.name in self.reader.notation.defined_functions
-            or atom.name in EXPECTATIONS
             or len(split_at(call.items, SEPARATORS)) > 1
         )
+
+    def build_operator(self, name: str, post: Postfix, call: Group) -> object:
+        """E[X], \\mathbb{E}[X], Var[X]: the operator, applied to what the bracket holds."""
+        self.reader.scripts.no_primes(post)
+        if post.sub is not None:
+            name = f"{name}_{{{source_text(post.sub)}}}"
+        return self.powered(Atom("free", name, call.start, call.end), self.application(sympy.Function(name, operator=True), 0, call), post)
 
     def primed(self, value: object, post: Postfix) -> object:
         """b' (a name that is not a function): a name of its own, b-prime."""
@@ -255,3 +267,8 @@ class Names(Construct):
         """L(y, p): a declared symbol followed by its argument list (it names the symbol)."""
         return len(split_at(call.items, frozenset({","}))) > 1
 
+
+
+def bare_name(name: str) -> str:
+    """\\mathbb{E}, \\textrm{Var} -> E, Var: the name inside a font command."""
+    return name.split("{", 1)[1].rstrip("}") if name.startswith("\\") and "{" in name else name

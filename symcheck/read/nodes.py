@@ -9,7 +9,7 @@ every construct reader.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import sympy
 
@@ -32,12 +32,16 @@ EMITTED = {
 
 @dataclass
 class Obj:
-    """A piece already read: its SymPy value (``paren``: it was a bracketed group)."""
+    """A piece already read: its SymPy value (``paren``: it was a bracketed group; a
+    bracket with a power keeps what it held and the power, ``raise_to``: after a function,
+    ``\\cos(x)^2`` is cos(x)^2)."""
 
     value: object
     start: int
     end: int
     paren: bool = False
+    inner: object = None
+    raise_to: Optional[Callable[[object], object]] = None
 
 
 @dataclass
