@@ -96,6 +96,16 @@ def test_a_prime_on_a_name_that_is_not_a_function_is_a_name_of_its_own(nt):
     assert nt.expression("q'(x)") == sympy.Derivative(q(x), x)
 
 
+def test_a_prime_on_a_name_given_by_an_equation_is_refused(nt):
+    nt.equation("y = q(x)")
+    with pytest.raises(LatexError, match="given by an equation"):
+        nt.expression("y'")
+
+
+def test_a_text_column_after_a_double_alignment_is_dropped(nt):
+    assert nt.equation(r"a & = y && \textrm{Sum rule}") == [a, y]
+
+
 def test_primes_engine(nt):
     assert holds(nt, "y' - y' = 0")
     assert fails(nt, "b' = b")

@@ -163,7 +163,7 @@ class Names(Construct):
         value: object = groups[atom.kind][atom.name]
         if post.sub is not None:
             value = self.subscripted_free(atom, post)
-        value = self.primed(value, post)
+        value = self.primed(value, post, atom)
         label = lambda: sympy.Symbol(f"{self.display(atom, post)}^{source_text(post.sup)}")  # noqa: E731
         value = self.reader.scripts.apply_sup(value, post, label)
         if call is not None and self.is_signature(call):
@@ -194,7 +194,7 @@ class Names(Construct):
             function = sympy.Function(self.display(atom, post))
             return self.powered(atom, self.application(function, post.primes, call), post), True
         value = self.subscripted_free(atom, post) if post.sub is not None else sympy.Symbol(atom.name)
-        value = self.primed(value, post)
+        value = self.primed(value, post, atom)
         label = lambda: sympy.Symbol(f"{self.display(atom, post)}^{source_text(post.sup)}")  # noqa: E731
         return self.reader.scripts.apply_sup(value, post, label), False
 
@@ -218,10 +218,16 @@ class Names(Construct):
             name = f"{name}_{{{source_text(post.sub)}}}"
         return self.powered(Atom("free", name, call.start, call.end), self.application(sympy.Function(name, operator=True), 0, call), post)
 
-    def primed(self, value: object, post: Postfix) -> object:
-        """b' (a name that is not a function): a name of its own, b-prime."""
+    def primed(self, value: object, post: Postfix, atom: Atom) -> object:
+        """b' (a name that is not a function): a name of its own, b-prime; y' of a y the note
+        gives by an equation (y = f(x)) is refused: its derivative, but in which variable?"""
         if not post.primes:
             return value
+        if atom.name in self.reader.notation.defined_names:
+            raise self.reader.error(
+                f"{atom.name}' where {atom.name} is given by an equation: write \\frac{{d{atom.name}}}{{dx}}, or declare {atom.name}' as a name",
+                atom.start,
+            )
         if not isinstance(value, sympy.Symbol):
             raise self.reader.error("a prime (') on this name: only on functions and scalar names", post.sub_start or post.sup_start)
         return sympy.Symbol(value.name + "'" * post.primes, **value.assumptions0)

@@ -93,6 +93,7 @@ class Notation:
         self.rules = [Rule.compile(rule) for rule in rewrites]
         self.names = self._name_patterns()
         self.defined_functions: set[str] = set()  # f of a line f(x) = ... read so far
+        self.defined_names: set[str] = set()  # y of a line y = ... read so far
 
     # ------------------------------------------------------------ public API
 
@@ -171,7 +172,10 @@ class Notation:
         return Reader(self, latex, CONSTRUCTS, indices), nodes
 
     def _note_definition(self, lhs: list, sides: int) -> None:
-        """``f(x) = ...``, ``g(u, v) = ...``: the note defines f as a function."""
+        """``f(x) = ...``, ``g(u, v) = ...``: the note defines f as a function; ``y = ...``:
+        y is given by an equation (so y' is ambiguous: its derivative, in which variable?)."""
+        if sides == 2 and len(lhs) == 1 and isinstance(lhs[0], Leaf) and lhs[0].token.kind in ("letter", "name"):
+            self.defined_names.add(lhs[0].token.arg if lhs[0].token.kind == "name" else lhs[0].token.text)
         if sides != 2 or len(lhs) != 2 or not isinstance(lhs[1], Group) or lhs[1].kind != "(":
             return
         head = lhs[0]

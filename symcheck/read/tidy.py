@@ -104,7 +104,7 @@ def trim_end(tokens: list[Token]) -> list[Token]:
         elif last.text in TRAILING and last.kind in ("char", "cmd"):
             tokens = tokens[: solid[-1]]
         elif last.kind == "word" and len(solid) > 1 and (
-            _is_tag(last) or tokens[solid[-2]].is_("\\quad", "\\qquad")
+            _is_tag(last) or tokens[solid[-2]].is_("\\quad", "\\qquad", "&")  # && \\text{Sum rule}: a text column
         ):
             tokens = tokens[: solid[-1]]
         elif last.is_("\\quad", "\\qquad"):
