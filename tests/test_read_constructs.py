@@ -279,3 +279,13 @@ def test_domains_engine(true, false):
 
     assert decided(true) in ("PROVED", "PROVED_FOR_SIZES", "NUMERIC")  # sampled inside the domain: never refuted
     assert decided(false) == "REFUTED"
+
+
+# ---------------------------------------------------------------- \hspace between formulas (notes extraction)
+
+
+def test_a_wide_space_between_two_formulas_separates_them_as_quad_does():
+    from symcheck.notes.extract import extract_math
+
+    found = [[m.latex for m in c.members] for c in extract_math("$$p = q \\hspace{1in} r = t \\hspace*{2em} u = v$$", "notes.md")]
+    assert found == [["p", "q"], ["r", "t"], ["u", "v"]]
