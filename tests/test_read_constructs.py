@@ -289,3 +289,26 @@ def test_a_wide_space_between_two_formulas_separates_them_as_quad_does():
 
     found = [[m.latex for m in c.members] for c in extract_math("$$p = q \\hspace{1in} r = t \\hspace*{2em} u = v$$", "notes.md")]
     assert found == [["p", "q"], ["r", "t"], ["u", "v"]]
+
+
+# ---------------------------------------------------------------- Iverson brackets
+
+
+def test_iverson_brackets_and_the_indicator_with_brackets_are_kronecker_deltas():
+    i, j = SUMS.indices["i"], SUMS.indices["j"]
+    nt = Notation(SUMS)
+    assert nt.expression(r"[i = j]") == sympy.KroneckerDelta(i, j)
+    assert nt.expression(r"[i \neq j]") == 1 - sympy.KroneckerDelta(i, j)
+    assert nt.expression(r"\mathbb{1}[i = j]") == sympy.KroneckerDelta(i, j)
+    assert nt.expression(r"\mathbb{1}(i = j)") == sympy.KroneckerDelta(i, j)
+    assert nt.expression(r"[i + j]") == i + j  # a bracket without a condition is a bracket
+
+
+def test_iverson_engine():
+    def decided(latex: str) -> str:
+        lhs, rhs = Notation(SUMS).equation(latex)
+        return decide(lhs, rhs, Scope(SUMS, [])).verdict.name
+
+    assert decided(r"\sum_{j} [i = j] A_{ij} = A_{ii}").startswith("PROVED")
+    assert decided(r"\sum_{j} \mathbb{1}[i \neq j] A_{ij} = \sum_j A_{ij} - A_{ii}").startswith("PROVED")
+    assert decided(r"\sum_{j} [i = j] A_{ij} = 2 A_{ii}") == "REFUTED"
