@@ -6,19 +6,23 @@ import csv
 import io
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import sympy
 from sympy import Derivative, Eq, Function, KroneckerDelta, Sum, exp, log
 
-from symcheck.report import latex as latexdoc
+from types import SimpleNamespace
 
+from symcheck.report import escape, mathsafe, preamble, prose, render
 from symcheck.report import write as report
 from symcheck.model.compiled import CompiledChain, CompiledDocument, CompiledGradientCheck, Equation
 from symcheck.model import (
     ChainResult,
     Counterexample,
+    GradientCheckResult,
+    SamplePoint,
     Decision,
     Derivation,
     DocumentResult,
@@ -33,6 +37,12 @@ from symcheck.model import (
     Verdict,
 )
 from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
+
+latexdoc = SimpleNamespace(
+    escape_text=escape.escape_text, prepare_math=mathsafe.prepare_math, MathRejected=mathsafe.MathRejected,
+    MathRenderer=render.MathRenderer, MathValidator=render.MathValidator, verdict_mark=preamble.verdict_mark,
+    verdict_word=preamble.verdict_word, legend=preamble.legend, PREAMBLE=preamble.PREAMBLE,
+)
 
 EVIL_TITLE = r"Softmax & CE: 100% \input{/etc/passwd} #1 $x$ ~a ^b c_d {e} \write18{rm -rf /}"
 
@@ -120,14 +130,19 @@ def build_documents(title: str = EVIL_TITLE):
     def decision(verdict, strategy, seconds, **kw):
         return Decision(Verdict(verdict), strategy, seconds, **kw)
 
-    def step(kind, name, line, latex, dec, expected=True, erratum=None):
-        return StepResult(kind, name, "000.txt", line, latex, dec, expected, erratum)
+    def step(kind, name, line, latex, dec, expected=True, erratum=None, previous=None):
+        return StepResult(kind, name, "000.txt", line, latex, dec, expected, erratum, previous)
+
+    def sample(role, point, lhs, rhs, error, agrees=True):
+        return SamplePoint(role, point, lhs, rhs, error, 50, agrees)
 
     refuted = decision(
         "refuted", "exact sampling", 0.31,
         reason="differs at a sampled point",
-        counterexample=Counterexample({"s_1": "0.5", "s_2": "-1.25", "y_1": "1", "y_2": "0"},
+        counterexample=Counterexample({"s[1]": "1/2", "s[2]": "-5/4", "y[1]": "1", "y[2]": "0"},
                                       "-0.8175744761936437", "0.8175744761936437"),
+        evidence=(sample("search", {"s[1]": "1/2", "s[2]": "-5/4", "y[1]": "1", "y[2]": "0"},
+                         "-0.8175744761936437", "0.8175744761936437", "1.635148952387287", agrees=False),),
     )
     result = DocumentResult(
         path="derivations/000_softmax_ce.toml",
@@ -143,14 +158,21 @@ def build_documents(title: str = EVIL_TITLE):
         ),
         chains=(
             ChainResult("dL/ds_j", None, (
-                step("step", "dL/ds_j", 50, steps[0].latex, decision("proved", "simplify", 0.12)),
+                step("step", "dL/ds_j", 50, r"= -\sum_k y_k (\delta_{kj} - p_j)", decision("proved", "simplify", 0.12),
+                     previous=steps[0].latex),
                 step("step", "dL/ds_j", 51, steps[1].latex,
-                     decision("numeric", "50-digit sampling", 0.4, reason="agrees at 20 points")),
+                     decision("numeric", "50-digit sampling", 0.4, reason="agrees at 20 points",
+                              evidence=(sample("numeric", {"K": "3", "j": "2", "s[1]": "1/2", "y[2]": "1"},
+                                               "-0.42590300703230544047", "-0.42590300703230544047", "1.0e-50"),
+                                        sample("audit", {"K": "2", "j": "1", "s[1]": "-1", "y[1]": "0"},
+                                               "-E/(1 + E)**2 ≈ -0.19661193324148185254",
+                                               "-0.19661193324148185254", "0")))),
                 step("step", "dL/ds_j", 52, steps[2].latex, refuted, expected=False),
             )),
             ChainResult("dp_i/ds_j, i = j", "i = j", (
-                step("step", "dp_i/ds_j, i = j", 30, cond_chain[0].latex,
-                     decision("conditional", "case split", 0.2, condition="i = j")),
+                step("step", "dp_i/ds_j, i = j", 30, r"= p_i(1-p_j)",
+                     decision("conditional", "case split", 0.2, condition="i = j"),
+                     previous=r"\frac{\partial p_i}{\partial s_j}"),
                 step("step", "dp_i/ds_j, i = j", 31,
                      r"= p_i(1-p_j) \cancel{x} \oslash \intercal ① → \mathbb{1} \boxed{1}",
                      decision("proved-for-sizes", "instantiate sizes", 0.8, sizes=(2, 3, 4))),
@@ -161,14 +183,22 @@ def build_documents(title: str = EVIL_TITLE):
         claims=(
             step("claim", "quotient rule", 44, claim.latex,
                  decision("refuted", "arbitrary functions", 0.02,
-                          counterexample=Counterexample({"x": "1"}, "3", "-1")),
+                          counterexample=Counterexample({"g(x)": "x**2 + 1", "x": "1"}, "3", "-1")),
                  erratum=ErratumResult("sign: the quotient rule subtracts",
                                        r"f'(x) = {g'(x)h(x) - g(x)h'(x) \over h(x)^2}",
                                        decision("proved", "simplify", 0.03))),
         ),
+        gradient_checks=gradient_results(),
         seconds=4.5,
     )
     return result, compiled
+
+
+def gradient_results():
+    """A hand-made gradient check at sizes 2 and 3: a V-shaped sweep (truncation h^2, rounding 1/h)."""
+    sweep = tuple((10.0 ** -e, 10.0 ** (-2 * e) + 1e-16 * 10.0 ** e) for e in range(1, 13))
+    return tuple(GradientCheckResult("dL/ds_j = p_j - y_j", size, 3e-10, 3e-10, 5, True, atol=1e-6, rtol=1e-6,
+                                     max_excess=3e-4, step=1e-6, sweep=sweep) for size in (2, 3))
 
 
 @pytest.fixture(scope="module")
@@ -288,34 +318,69 @@ def test_every_verdict_appears_in_document(no_tex_reports):
         assert latexdoc.verdict_mark(verdict) + "~\\textbf{" + latexdoc.verdict_word(verdict) in tex
 
 
-def test_counterexample_table(no_tex_reports):
+def test_counterexample_is_typeset_with_document_names(no_tex_reports):
     tex = _tex(no_tex_reports[0])
-    assert "\\textbf{Counterexample}" in tex
-    assert "Point & Value" in tex
-    assert r"\texttt{s\scus{}1} & \texttt{0.5} \\" in tex
-    assert r"\texttt{y\scus{}2} & \texttt{0} \\" in tex
-    assert "left-hand side & \\texttt{-0.817574476194}" in tex  # 12 digits shown
-    assert "right-hand side & \\texttt{0.817574476194}" in tex
+    assert "\\textbf{Counterexample} at" in tex
+    assert r"\mathinline{{s}_{1} = \frac{1}{2}}" in tex  # s[1] as the document writes it
+    assert r"\mathinline{{y}_{2} = 0}" in tex
+    assert r"\mathinline{g{\left(x \right)} = x^{2} + 1}" in tex  # x**2 + 1 typeset, no **
+    assert r"left side \mathinline{-0.817574476194}" in tex  # 12 digits shown
 
 
-def test_erratum_side_by_side(no_tex_reports):
+def test_chain_printed_whole_with_first_member(no_tex_reports):
     tex = _tex(no_tex_reports[0])
-    assert tex.count("\\textbf{As written}") == 2
-    assert tex.count("\\textbf{Intended}") == 2
-    written, intended = tex.split("\\textbf{As written}")[1].split("\\textbf{Intended}")[:2]
-    assert "\\markrefuted" in written.split("\\par")[0]
-    assert "\\markproved" in intended.split("\\par")[0]
-    assert "e^{s_k}" in intended
-    assert "\\textbf{Erratum:} index slip: s\\scus{}j for s\\scus{}k" in tex
+    chain = tex.split(r"\subsectionhead{\mathinline{dL/ds_j}}")[1].split(r"\end{longtable}")[0]
+    first = chain.index(r"\fitmath{\frac{\partial L}{\partial s_j}}")
+    assert first < chain.index("first member") < chain.index(r"\fitmath{= p_j \sum_k y_k - y_j}")
+    assert chain.count(r"\\" + "\n") >= 4  # first member and three steps, each its own row
+
+
+def test_erratum_as_written_and_intended(no_tex_reports):
+    tex = _tex(no_tex_reports[0])
+    assert tex.count("as written}") == 2 and tex.count("intended}") == 2
+    written, intended = tex.split("as written}")[1].split("intended}")[:2]
+    assert "\\markrefuted" in written and "\\markproved" in intended.split("\\\\")[0]
+    assert r"\textbf{Erratum:} index slip: \mathinline{s_j} for \mathinline{s_k}" in tex
     assert "sign: the quotient rule subtracts" in tex
 
 
 def test_claims_section_and_condition(no_tex_reports):
     tex = _tex(no_tex_reports[0])
-    claims = tex.split("\\section*{General claims}")[1]
+    claims = tex.split("\\sectionhead{General claims}")[1]
     assert "quotient rule" in claims
-    assert "Holds only when: }\\fitmath{i = j}" in tex
+    assert r"Holds only when \mathinline{i = j}" in tex
     assert "\\textbf{unexpected}" in tex
+
+
+def test_conditions_and_notes_are_math():
+    math = latexdoc.MathRenderer()
+    assert math.relation("i != j") == r"\mathinline{i \neq j}"
+    assert math.prose("D_jS_i when i != j (lines 71-76)") == (
+        r"\mathinline{D_jS_i} when \mathinline{i \neq j} (lines 71-76)")
+    assert math.prose(r"see $x^2 \neq 1$, here") == r"see \mathinline{x^2 \neq 1}, here"
+    assert math.prose(r"evil $\input{/etc/passwd}$").count(r"\input") == 0
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("-E/(1 + E)**2 ≈ -0.19661193324148185254", r"- \frac{e}{\left(1 + e\right)^{2}} \approx -0.196611933241"),
+    ("1/3", r"\frac{1}{3}"), ("> 0", "> 0"), ("1.0e-50", r"1 \times 10^{-50}"),
+])
+def test_values_typeset_through_sympy_latex(value, expected):
+    assert prose.value_tex(value) == expected
+
+
+@pytest.mark.parametrize("value", ["__import__('os').system('ls')", "9**9**9**9**9", "x.y", "[1, 2]", "lambda: 1",
+                                   "(" * 500 + ")" * 500])
+def test_values_that_are_not_plain_expressions_are_text(value):
+    shown = latexdoc.MathRenderer().value(value)
+    assert shown.startswith(r"\texttt{") or "mathinline" in shown
+
+
+def test_point_names_of_the_engine_are_resolved():
+    from symcheck.report.points import point_items
+
+    items = point_items({"entry": "(l, 1)", "l": "2", "K": "3", "s[1]": "1/3"}, frozenset({"K", "s"}))
+    assert items == [("entry", "(2, 1)"), ("K", "3"), ("s[1]", "1/3")]
 
 
 def test_bad_math_shown_verbatim_in_document(no_tex_reports):
@@ -328,11 +393,39 @@ def test_bad_math_shown_verbatim_in_document(no_tex_reports):
 
 def test_summary_counts(no_tex_reports):
     tex = _tex(no_tex_reports[0])
-    summary = tex.split("\\section*{Summary}")[1].split("\\end{longtable}")[0]
+    summary = tex.split("\\sectionhead{Summary}")[1].split("\\end{longtable}")[0]
     # proved 1, sizes 1, numeric 1, conditional 1, refuted 3, unknown 1; 2 errata; 1 unexpected
-    assert "& 1 & 1 & 1 & 1 & 3 & 1 & 2 & 1 & 3/3 passed & 4.50\\,s" in summary
+    assert "& 1 & 1 & 1 & 1 & 3 & 1 & 2 & 1 & 2/2 & 4.50\\,s" in summary
     combined = (no_tex_reports[0] / "symcheck-report.tex").read_text()
-    assert "\\section*{Summary}" in combined and "\\clearpage" in combined
+    assert "\\sectionhead{Summary}" in combined and "\\clearpage" in combined
+
+
+def test_evidence_table_prints_every_point(no_tex_reports):
+    tex = _tex(no_tex_reports[0])
+    evidence = tex.split("\\sectionhead{Numeric evidence}")[1]
+    for role in ("numeric", "audit", "search"):
+        assert f"{role} & " in evidence
+    assert r"\textcolor{screfuted}{no}" in evidence and r"\textcolor{scproved}{yes}" in evidence
+    assert "Decided without evaluating at points: line 12" in evidence
+
+
+def test_gradient_checks_named_with_tolerance_and_plotted(no_tex_reports):
+    tex = _tex(no_tex_reports[0])
+    section = tex.split("\\sectionhead{Gradient checks (finite differences)}")[1]
+    assert r"\mathrm{atol} + \mathrm{rtol}\,|fd|" in section and "torch.autograd.gradcheck" in section
+    assert r"\subsectionhead{\mathinline{dL/ds_j = p_j - y_j}}" in section
+    assert "000-softmax-ce-grad-1.pdf" in section and "order 2 observed" in section
+
+
+def test_sweep_caption_measures_the_curve():
+    from symcheck.report.plots import sweep_caption
+
+    v_shape = [(10.0 ** -e, 10.0 ** (-2 * e) + 1e-16 * 10.0 ** e) for e in range(1, 13)]
+    assert "order 2 observed" in sweep_caption(v_shape, 1e-6)
+    quadratic = [(10.0 ** -e, 1e-16 * 10.0 ** e) for e in range(1, 13)]  # rounding error only
+    assert "no V" in sweep_caption(quadratic, 1e-6)
+    fourth = [(10.0 ** -e, 10.0 ** (-4 * e) + 1e-16 * 10.0 ** e) for e in range(1, 13)]
+    assert "order 4 observed" in sweep_caption(fourth, 1e-6)
 
 
 # ---------------------------------------------------------------- outputs, determinism, no TeX
@@ -345,17 +438,15 @@ def test_no_tex_path(no_tex_reports):
         assert pkg in outcome.message
     assert "\n" not in outcome.message
     names = {p.name for p in outcome.written}
-    assert {"000_softmax_ce.tex", "000_softmax_ce.csv", "000_softmax_ce.json",
-            "symcheck-report.tex", "000-softmax-ce-fd-error.pdf"} <= names
+    assert {"000_softmax_ce.tex", "000_softmax_ce.csv", "000_softmax_ce.json", "symcheck-report.tex",
+            "000-softmax-ce-grad-1.pdf", "000-softmax-ce-overview.pdf"} <= names
     assert not outcome_required.ok
-    assert not list(first.glob("*.pdf")) or all(p.name.endswith("fd-error.pdf")
-                                                for p in first.glob("*.pdf"))
 
 
 def test_deterministic_bytes(no_tex_reports):
     first, second, _, _ = no_tex_reports
     for name in ("000_softmax_ce.tex", "000_softmax_ce.csv", "000_softmax_ce.json",
-                 "symcheck-report.tex", "000-softmax-ce-fd-error.pdf"):
+                 "symcheck-report.tex", "000-softmax-ce-grad-1.pdf", "000-softmax-ce-overview.pdf"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
@@ -364,50 +455,18 @@ def test_no_timestamps_in_tex(no_tex_reports):
     assert "\\today" not in tex and "\\date" not in tex
 
 
-def test_csv_and_json_numbers(no_tex_reports):
+def test_data_files_hold_the_evidence(no_tex_reports):
     first = no_tex_reports[0]
     rows = list(csv.DictReader(io.StringIO((first / "000_softmax_ce.csv").read_text())))
-    by_line = {}
-    for row in rows:
-        by_line.setdefault((row["kind"], row["line"], row["name"]), []).append(row)
-    # the true steps agree to ~30 digits, the wrong one does not
-    for line in ("50", "51"):
-        (rows_l,) = [r for k, r in by_line.items() if k[1] == line]
-        assert len(rows_l) == 3 and all(float(r["rel_error"]) < 1e-20 for r in rows_l)
-        assert all("s[1]=" in r["point"] and "K=3" == r["sizes"] for r in rows_l)
-    (wrong,) = [r for k, r in by_line.items() if k[1] == "52"]
-    assert all(float(r["rel_error"]) > 1e-3 for r in wrong)
-    # the conditional chain samples only i = j
-    (cond,) = [r for k, r in by_line.items() if k[1] == "30"]
-    for r in cond:
-        idx = dict(part.split("=") for part in r["indices"].split("; "))
-        assert idx["i"] == idx["j"] and float(r["rel_error"]) < 1e-20
-    # a probability definition is checked as sum_k p_k = 1: as written (e^{s_j}) fails,
-    # the intended form (e^{s_k}) holds
-    definition = [r for r in rows if r["kind"] == "definition"]
-    assert {r["name"] for r in definition} == {"p_k (sums to 1)", "p_k (intended) (sums to 1)"}
-    assert all(float(r["rel_error"]) > 1e-3 for r in definition if "intended" not in r["name"])
-    assert all(float(r["rel_error"]) < 1e-20 for r in definition if "intended" in r["name"])
-    # arbitrary functions get concrete bodies from the sampler, shown in the point
-    claims = [r for r in rows if r["kind"] == "claim"]
-    assert len(claims) == 3 and all("g(x)=" in r["point"] for r in claims)
-    grads = [r for r in rows if r["kind"] == "gradient-check"]
-    assert [r["sizes"] for r in grads] == ["size=2", "size=3", "size=4"]
-    assert all(r["passed"] == "true" for r in grads)
+    points = [r for r in rows if r["role"]]
+    assert [(r["line"], r["role"], r["agrees"]) for r in points] == [
+        ("51", "numeric", "True"), ("51", "audit", "True"), ("52", "search", "False")]
+    assert [r["size"] for r in rows if r["kind"] == "gradient-check"] == ["2", "3"]
+    assert len([r for r in rows if r["kind"] == "fd-sweep"]) == 24
     data = json.loads((first / "000_softmax_ce.json").read_text())
-    assert data["seed"] == 0 and len(data["gradient_checks"]) == 3
-    assert set(data["fd_sweep"]["curves"]) == {"2", "3", "4"}
-    step = [e for e in data["equations"] if e["line"] == 50][0]
-    assert len(step["samples"]) == 3 and "s[2]" in step["samples"][0]["point"]
-
-
-def test_different_seed_changes_samples(tmp_path, monkeypatch):
-    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
-    docs = [build_documents()]
-    report.write_reports(docs, tmp_path / "a", seed=0)
-    report.write_reports(docs, tmp_path / "b", seed=1)
-    assert (tmp_path / "a" / "000_softmax_ce.csv").read_bytes() != (
-        tmp_path / "b" / "000_softmax_ce.csv").read_bytes()
+    step = data["chains"][0]["steps"][1]
+    assert [p["role"] for p in step["evidence"]] == ["numeric", "audit"]
+    assert len(data["gradient_checks"][0]["sweep"]) == 12 and data["gradient_checks"][0]["atol"] == 1e-6
 
 
 def test_stems_are_safe_and_unique(tmp_path, monkeypatch):
@@ -421,3 +480,29 @@ def test_stems_are_safe_and_unique(tmp_path, monkeypatch):
     names = sorted(p.name for p in outcome.written if p.suffix == ".tex")
     assert names == ["000_softmax_ce-2.tex", "000_softmax_ce.tex", "my-file-rm-rf.tex",
                      "symcheck-report.tex"]
+
+
+def test_report_imports_nothing_from_the_engine():
+    import ast
+
+    package = Path(report.__file__).parent
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                assert not (node.module or "").startswith("symcheck.engine"), path.name
+
+
+def test_a_suggested_repair_is_printed_under_its_step():
+    from symcheck.model import Repair
+    from symcheck.report.document import CalcBlock
+
+    refuted = Decision(Verdict.REFUTED, "sample", 0.1, reason="the sides differ")
+    repaired = Decision(Verdict.PROVED, "expand", 0.1)
+    repair = Repair(latex="g'(x)h(x) - g(x)h'(x)", kind="sign", description="sign of the second term",
+                    written="+", replacement="-", offset=9, decision=repaired)
+    step = StepResult("step", "quotient", "s.md", 44, "g'(x)h(x) + g(x)h'(x)", refuted, False, repair=repair)
+    rows = CalcBlock(render.MathRenderer(), frozenset()).step(step)
+    assert rows.index("g'(x)h(x) + g(x)h'(x)") < rows.index("did you mean") < rows.index("Suggested repair")
+    assert "g'(x)h(x) - g(x)h'(x)" in rows and "\\markproved" in rows.split("did you mean")[1]
+    without = CalcBlock(render.MathRenderer(), frozenset()).step(replace(step, repair=None))
+    assert "did you mean" not in without

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -21,6 +22,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def exit_code_of(out: Path) -> int:
+    """What `report` must exit with: 1 when some result in the data files is not as expected."""
+    return 0 if all(json.loads(f.read_text())["expected"] for f in out.glob("*.json")) else 1
+
+
 def squash(text: str) -> str:
     """Letters and digits only: pdftotext breaks lines and hyphenates at will."""
     return re.sub(r"[^0-9a-z]", "", text.lower())
@@ -31,7 +37,7 @@ def built(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     out = tmp_path_factory.mktemp("reports")
     result = CliRunner().invoke(cli, ["report", str(DERIVATIONS), "-o", str(out), "--require-pdf"],
                                 catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code_of(out), result.output
     texts = {pdf.name: squash(report.pdf_text(pdf)) for pdf in sorted(out.glob("*.pdf"))}
     return out, texts
 
@@ -59,8 +65,9 @@ def test_every_erratum_note_is_in_its_document(built):
         text = texts[f"{path.stem}.pdf"]
         notes = [item.erratum.note for item in (*derivation.definitions, *derivation.claims) if item.erratum]
         notes += [step.erratum.note for chain in derivation.chains for step in chain.steps if step.erratum]
-        for note in notes:
-            assert squash(note)[:40] in text, f"{path.name}: erratum note missing from the PDF: {note}"
+        for note in notes:  # the words of the note (its math is typeset, so compare words only)
+            words = [squash(w) for w in note.split() if w.isalpha() and len(w) > 3]
+            assert all(w in text for w in words), f"{path.name}: erratum note missing from the PDF: {note}"
 
 
 def test_numeric_files_are_written(built):

@@ -10,7 +10,7 @@ import dataclasses
 
 import pytest
 
-from symcheck.report import latex as latexdoc
+from symcheck.report import build, render
 
 from symcheck.report import write as report
 from symcheck.model import ChainResult, Decision, DocumentResult, StepResult, Verdict
@@ -54,15 +54,15 @@ def test_pdf_text(built):
         assert "root:x:0" not in text
         for word in ("proved", "proved for sizes", "numeric", "conditional", "refuted", "unknown"):
             assert word in text, (name, word)
-        assert "Counterexample" in text and "Point Value" in text
-        assert "left-hand side" in text and "-0.817574476194" in text
-        assert "As written" in text and "Intended" in text
-        assert "Erratum: index slip: s_j for s_k" in text
+        assert "Counterexample at" in text and "first member" in text
+        assert "left side" in text and "0.817574476194" in text
+        assert "as written" in text and "intended" in text
+        assert "Erratum: index slip:" in text
         assert "sign: the quotient rule subtracts" in text
         assert "General claims" in text and "Gradient checks" in text and "passed" in text
         assert "Holds only when" in text
         assert "shown verbatim" in text
-        assert "Numeric samples" in text and "000_softmax_ce.csv" in text
+        assert "Numeric evidence" in text and "Full data:" in text
 
 
 def test_combined_report_has_summary_and_legend(built):
@@ -113,15 +113,15 @@ def test_nasty_math_never_breaks_the_build(tmp_path):
     assert "Nasty \\end{document}" in text
     assert text.count("shown verbatim") >= 5
     tex = (tmp_path / "nasty_doc.tex").read_text()
-    assert r"\mathblock{\begin{aligned} a &= b \\ &= c \\ \end{aligned}}" in tex  # repaired
+    assert r"\fitmath{\begin{aligned} a &= b \\ &= c \\ \end{aligned}}" in tex  # repaired
     assert r"\text{(1)}" in tex and r"\mathbf{1}_{i=j}" in tex
 
 
 def test_failed_build_falls_back_to_verbatim(tmp_path, monkeypatch):
     """If a formula slips through validation and breaks the document, the report is
     rebuilt with every formula verbatim instead of failing."""
-    monkeypatch.setattr(latexdoc.MathValidator, "ok", lambda self, body: True)
-    monkeypatch.setattr(latexdoc.MathValidator, "validate", lambda self, bodies: None)
+    monkeypatch.setattr(render.MathValidator, "ok", lambda self, body: True)
+    monkeypatch.setattr(render.MathValidator, "validate", lambda self, bodies: None)
     outcome = report.write_reports([(_nasty_document(), None)], tmp_path, require_pdf=True)
     assert outcome.ok, outcome.errors
     assert any("shown verbatim after a failed build" in e for e in outcome.errors)
@@ -131,7 +131,7 @@ def test_failed_build_falls_back_to_verbatim(tmp_path, monkeypatch):
 
 def test_require_pdf_fails_when_latex_fails(tmp_path, monkeypatch):
     monkeypatch.setattr(
-        report, "compile_tex", lambda tex, **kw: report.CompileResult(False, None, "boom")
+        report, "compile_tex", lambda tex, **kw: build.CompileResult(False, None, "boom")
     )
     outcome = report.write_reports([build_documents()], tmp_path, require_pdf=True)
     assert not outcome.ok and outcome.pdfs == []

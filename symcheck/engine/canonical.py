@@ -77,7 +77,9 @@ def definition_rule(definition: CompiledDefinition, tag: str) -> tuple[str, str,
     return kind, _target_name(definition.target), rule
 
 
-def _given_as_definition(fact: sympy.Eq) -> Optional[CompiledDefinition]:
+def given_as_definition(fact: object) -> Optional[CompiledDefinition]:
+    if not isinstance(fact, sympy.Eq):
+        return None
     lhs = fact.lhs
     if isinstance(lhs, Symbol):
         return CompiledDefinition(lhs, (), fact.rhs)
@@ -88,13 +90,22 @@ def _given_as_definition(fact: sympy.Eq) -> Optional[CompiledDefinition]:
     return None
 
 
-def rules_from_scope(scope: Scope) -> Rules:
+def is_entry_fact(fact: object, free_indices: frozenset) -> bool:
+    """A given such as y_j = 1 whose indices are all free indices of the equation at hand:
+    it fixes that entry for the bound index only, never every entry of y."""
+    return (isinstance(fact, sympy.Eq) and isinstance(fact.lhs, Indexed)
+            and all(index in free_indices for index in fact.lhs.indices))
+
+
+def rules_from_scope(scope: Scope, free_indices: frozenset = frozenset()) -> Rules:
+    """Definitions and given equations as rules; a given about the entry of the equation's
+    free indices (`is_entry_fact`) rewrites that entry only."""
     tables: dict[str, dict[str, Rule]] = {"indexed": {}, "symbols": {}, "functions": {}}
     rewrites = []
     definitions = list(scope.definitions)
     for fact in scope.assumptions:
         if isinstance(fact, sympy.Eq):
-            as_definition = _given_as_definition(fact)
+            as_definition = None if is_entry_fact(fact, free_indices) else given_as_definition(fact)
             if as_definition is None:
                 rewrites.append((rename_bound(fact.lhs), fact.rhs))
             else:

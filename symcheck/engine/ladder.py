@@ -33,7 +33,8 @@ from typing import Callable, Optional, Sequence
 import sympy
 from sympy import Expr, Integer, KroneckerDelta, Sum, Symbol
 
-from symcheck.engine.canonical import Rules, Unfolder, index_facts, rules_from_scope
+from symcheck.engine.audit import audited
+from symcheck.engine.canonical import Rules, Unfolder, given_as_definition, index_facts, is_entry_fact, rules_from_scope
 from symcheck.model.compiled import Equation
 from symcheck.engine.indexcalc import Condition, parse_condition, rename_bound
 from symcheck.runtime.limits import StepTimeout, time_limit
@@ -62,7 +63,9 @@ from symcheck.engine.rungs import (
     prove_zero_cheaply,
     show_value,
 )
-from symcheck.engine.sampling import Universe, exact_points, in_domain, random_points, satisfies_facts
+from symcheck.engine.sampling import (
+    Universe, exact_points, free_symbols, in_domain, random_points, satisfies_facts, size_minimums,
+)
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.engine.settings import Settings
 
@@ -114,7 +117,7 @@ def _decision(verdict: Verdict, strategy: str, reason: str, **extra) -> Decision
 
 def _from_finding(finding: Finding, condition: Optional[str] = None) -> Decision:
     return Decision(finding.verdict, finding.strategy, 0.0, finding.reason, condition,
-                    finding.counterexample, finding.sizes)
+                    finding.counterexample, finding.sizes, finding.evidence)
 
 
 def _unknown(work: Optional[Work], what: str = "no rung decided") -> Decision:
@@ -139,9 +142,13 @@ def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -
         case = parse_condition(condition)
     except ValueError as error:
         return _decision(Verdict.UNKNOWN, "none", str(error))
+    free = frozenset(s for s in free_symbols(lhs) | free_symbols(rhs) if s in scope.table.index_ranges)
+    vacuous = _contradicting_given(scope, free, settings)
+    if vacuous is not None:
+        return vacuous
     if is_matrix(lhs) or is_matrix(rhs):
-        return _decide_matrix(lhs, rhs, scope, case, settings)
-    universe, rules = Universe.from_scope(scope), rules_from_scope(scope)
+        return _decide_matrix(lhs, rhs, scope, case, settings, free)
+    universe, rules = Universe.from_scope(scope), rules_from_scope(scope, free)
     writer = EntryWriter(universe)
     lhs, rhs = index_elements(lhs, writer), index_elements(rhs, writer)
     return _decide_scalar(lhs, rhs, universe, rules, case, settings)
@@ -162,7 +169,7 @@ def _decide_scalar(lhs, rhs, universe: Universe, rules: Rules, case: Condition, 
         return _unknown(work, "could not unfold the definitions")
     general = _assess(work, sides, Condition())
     if general is not None and general.verdict.holds:
-        return _from_finding(general)
+        return audited(work, sides, Condition(), _from_finding(general))
     if case:
         return _under_case(work, sides, case, general)
     if general is not None and general.verdict is Verdict.REFUTED:
@@ -178,8 +185,10 @@ def _under_case(work: Work, sides, case: Condition, general: Optional[Finding]) 
     if under.verdict is Verdict.REFUTED:
         return _from_finding(under, case.text)
     shown = "" if general is None else "; not in general"
-    return Decision(Verdict.CONDITIONAL, under.strategy, 0.0, f"holds when {case.text}{shown} ({under.reason})",
-                    case.text, general.counterexample if general else None, under.sizes)
+    decision = Decision(Verdict.CONDITIONAL, under.strategy, 0.0, f"holds when {case.text}{shown} ({under.reason})",
+                        case.text, general.counterexample if general else None, under.sizes,
+                        (*(general.evidence if general else ()), *under.evidence))
+    return audited(work, sides, case, decision)
 
 
 def _conditional_or_refuted(work: Work, sides, general: Finding) -> Decision:
@@ -189,9 +198,10 @@ def _conditional_or_refuted(work: Work, sides, general: Finding) -> Decision:
     if found is None:
         return _from_finding(general)
     candidate, under = found
-    return Decision(Verdict.CONDITIONAL, under.strategy, 0.0,
-                    f"not equal in general, equal when {candidate.text} ({under.reason})",
-                    candidate.text, general.counterexample, under.sizes)
+    decision = audited(work, sides, candidate, Decision(
+        Verdict.CONDITIONAL, under.strategy, 0.0, f"not equal in general, equal when {candidate.text} ({under.reason})",
+        candidate.text, general.counterexample, under.sizes, general.evidence))
+    return decision if decision.verdict is Verdict.CONDITIONAL else _from_finding(general)
 
 
 def _first_holding_case(work: Work, sides) -> Optional[tuple[Condition, Finding]]:
@@ -263,18 +273,38 @@ def _assess(work: Work, sides: Sequence[Expr], case: Condition, rungs=_FULL_RUNG
 # ---------------------------------------------------------------- matrices
 
 
-def _unify(left: tuple, right: tuple) -> dict[Symbol, Integer]:
-    """Sizes to fix so the shapes agree (N×N against an explicit 3×3 fixes N = 3)."""
+def _show_side(expr, shape: tuple) -> str:
+    return show(shape) if is_matrix(expr) else "a scalar"
+
+
+def _unify(lhs, rhs, left: tuple, right: tuple, minimums: dict[Symbol, int]) -> dict[Symbol, Integer]:
+    """Sizes to fix so the shapes agree (N×N against an explicit 3×3 fixes N = 3). Shapes
+    are a contract: a scalar never fits a vector or matrix, and a size is never bound
+    below its declared minimum (nor to 1, where vectors collapse to numbers)."""
+    mismatch = ShapeMismatch(f"left side is {_show_side(lhs, left)}, right side is {_show_side(rhs, right)}")
+    if is_matrix(lhs) != is_matrix(rhs) and not all(_same_size(n, 1) for n in (*left, *right)):
+        if not _is_scalar(rhs if is_matrix(lhs) else lhs):
+            raise Unsupported("cannot tell the shape of a power or function of a matrix")
+        raise mismatch
     binding: dict[Symbol, Integer] = {}
     for a, b in zip(left, right):
         a, b = sympy.sympify(a).xreplace(binding), sympy.sympify(b).xreplace(binding)
-        if sympy.expand(a - b) == 0:
+        if _same_size(a, b):
             continue
         symbolic, number = (a, b) if b.is_Integer else (b, a)
-        if not (isinstance(symbolic, Symbol) and number.is_Integer):
-            raise ShapeMismatch(f"left side is {show(left)}, right side is {show(right)}")
+        if not (isinstance(symbolic, Symbol) and number.is_Integer and number >= max(2, minimums.get(symbolic, 1))):
+            raise mismatch
         binding[symbolic] = number
     return binding
+
+
+def _is_scalar(expr) -> bool:
+    """No matrix anywhere inside (a power of a matrix derivative is not a scalar)."""
+    return not any(is_matrix(node) for node in sympy.preorder_traversal(sympy.sympify(expr)))
+
+
+def _same_size(a, b) -> bool:
+    return sympy.expand(sympy.sympify(a) - sympy.sympify(b)) == 0
 
 
 def _bind_scope(scope: Scope, binding: dict[Symbol, Integer]) -> Scope:
@@ -303,10 +333,10 @@ def _weakest(decisions: Sequence[tuple[str, Decision]]) -> Decision:
     return worst
 
 
-def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings) -> Decision:
+def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, free: frozenset) -> Decision:
     try:
         left, right = shape_of(lhs), shape_of(rhs)
-        binding = _unify(left, right)
+        binding = _unify(lhs, rhs, left, right, size_minimums(scope))
     except ShapeMismatch as error:
         return _decision(Verdict.REFUTED, "shapes", str(error))
     except Unsupported as error:
@@ -316,15 +346,17 @@ def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings) 
         lhs, rhs = sympy.sympify(lhs).xreplace(binding), sympy.sympify(rhs).xreplace(binding)
     rows, cols = (sympy.sympify(n).xreplace(binding) for n in left)
     entries = _entry_equations(lhs, rhs, scope, rows, cols)
-    rules = rules_from_scope(scope)
+    rules = rules_from_scope(scope, free)
     results = [(where, _decide_scalar(l, r, universe, rules, case, settings)) for where, l, r, universe in entries]
     decision = _weakest(results)
     if has_inferred_order(lhs) or has_inferred_order(rhs):
         decision = replace(decision, reason=f"{decision.reason} (order of a product with a derivative taken from the shapes)")
-    if binding and decision.verdict is Verdict.PROVED:
+    if binding and decision.verdict.holds:
         fixed = ", ".join(f"{s} = {v}" for s, v in sorted(binding.items(), key=str))
-        decision = replace(decision, verdict=Verdict.PROVED_FOR_SIZES, sizes=tuple(int(v) for v in binding.values()),
-                           reason=f"{decision.reason}, for {fixed}")
+        proved = decision.verdict in (Verdict.PROVED, Verdict.PROVED_FOR_SIZES)
+        decision = replace(decision, verdict=Verdict.PROVED_FOR_SIZES if proved else decision.verdict,
+                           sizes=tuple(int(v) for v in binding.values()),
+                           reason=f"{decision.reason}; only for {fixed}, the size the shapes fix")
     return decision
 
 
@@ -361,7 +393,27 @@ def _shapes(lhs, rhs) -> Decision:
     return _decision(Verdict.REFUTED, "shapes", f"left side is {show(left)}, right side is {show(right)}")
 
 
-# ---------------------------------------------------------------- definitions
+# ---------------------------------------------------------------- givens and definitions
+
+
+def _contradicting_given(scope: Scope, free: frozenset, settings: Settings) -> Optional[Decision]:
+    """A given that defines every entry of a constrained symbol (y_k = 1 with k not a free
+    index of the claim) is checked against the declared domain: if it contradicts it,
+    the claim is vacuous, and says so instead of using it."""
+    for fact in scope.assumptions:
+        definition = None if is_entry_fact(fact, free) else given_as_definition(fact)
+        name = _target_name(definition.target) if definition is not None else ""
+        declaration = scope.table.declarations.get(name)
+        if declaration is None or not _DOMAIN_CHECKS.get(declaration.domain):
+            continue
+        others = [d for d in scope.definitions if d.target != definition.target]
+        check = _definition(definition, Scope(scope.table, others + [definition], []), settings)
+        if check.verdict.fails:
+            return _decision(Verdict.UNKNOWN, "givens",
+                             f"vacuous: the given {fact.lhs} = {fact.rhs} contradicts the declared domain of "
+                             f"{name} ({declaration.domain.value}): {check.reason}", counterexample=check.counterexample)
+    return None
+
 
 
 def _target_name(target: object) -> str:

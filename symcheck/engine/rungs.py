@@ -27,7 +27,7 @@ from symcheck.engine.canonical import Rules, canonical
 from symcheck.engine.indexcalc import Condition, IndexFacts, delta_cases, eliminate_normalized, free_deltas, sign_of
 from symcheck.runtime.limits import remaining, run_limited
 from symcheck.engine.settings import Settings
-from symcheck.model import Counterexample, Verdict
+from symcheck.model import Counterexample, SamplePoint, Verdict
 from symcheck.engine.sampling import (
     Point,
     Universe,
@@ -56,6 +56,7 @@ class Finding:
     reason: str
     counterexample: Optional[Counterexample] = None
     sizes: tuple[int, ...] = ()
+    evidence: tuple[SamplePoint, ...] = ()
 
 
 @dataclass
@@ -183,33 +184,87 @@ def prove_zero_by_simplify(work: Work, difference: Expr) -> Optional[str]:
 
 @dataclass(frozen=True)
 class Comparison:
+    """Both sides at one point. A side that is undefined there (no matching case, a
+    division by zero, a log of a non-positive number) never equals a defined one.
+    `numbers` are the values compared (exact rationals or floats; None where undefined)."""
+
     equal: bool
     different: bool
     lhs: Expr
     rhs: Expr
+    undefined: bool = False  # some side is undefined at the point
+    numbers: tuple[Optional[Expr], Optional[Expr]] = (None, None)
+
+    @property
+    def error(self) -> Optional[Expr]:
+        """|lhs - rhs|, None where a side is undefined."""
+        left, right = self.numbers
+        return None if left is None or right is None else abs(left - right)
 
 
-def _numeric(value: Expr, digits: int) -> Optional[sympy.Float]:
-    if value.free_symbols or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+class _Undefined:
+    """The value of a side where it is undefined (distinct from "not evaluated")."""
+
+
+UNDEFINED = _Undefined()
+IMAGINARY_TOLERANCE = sympy.Float("1e-40")
+
+
+def _numeric(value: Expr, digits: int) -> object:
+    """A real number, UNDEFINED, or None when the value could not be computed (a symbol left)."""
+    if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo, sympy.Piecewise):
+        return UNDEFINED
+    if value.free_symbols:
         return None
     number = sympy.N(value, digits)
-    return number if number.is_real and number.is_finite else None
+    if number.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        return UNDEFINED
+    real, imaginary = number.as_real_imag()
+    if not (real.is_Number and imaginary.is_Number):
+        return None
+    if abs(imaginary) > IMAGINARY_TOLERANCE * max(sympy.Float(1), abs(real)):
+        return UNDEFINED  # e.g. the log of a negative number: not a real value
+    return real
 
 
-def compare_at(point: Point, lhs: Expr, rhs: Expr, digits: int, fresh: bool = False) -> Optional[Comparison]:
-    """Both sides at `point`: exactly for rationals, else at `digits` digits."""
-    left, right = point.evaluate(lhs, fresh), point.evaluate(rhs, fresh)
+def compare_values(left: Expr, right: Expr, digits: int) -> Optional[Comparison]:
+    """Two values: exactly for rationals, else at `digits` digits; None if not computable."""
     if left.is_Rational and right.is_Rational:
-        return Comparison(bool(left == right), bool(left != right), left, right)
+        return Comparison(bool(left == right), bool(left != right), left, right, numbers=(left, right))
     left_n, right_n = _numeric(left, digits), _numeric(right, digits)
     if left_n is None or right_n is None:
         return None
+    if left_n is UNDEFINED or right_n is UNDEFINED:
+        numbers = tuple(None if n is UNDEFINED else n for n in (left_n, right_n))
+        return Comparison(False, (left_n is UNDEFINED) != (right_n is UNDEFINED), left, right, True, numbers)
     gap = abs(left_n - right_n)
     scale = max(sympy.Float(1), abs(left_n), abs(right_n))
-    return Comparison(bool(gap <= EQUAL_TOLERANCE * scale), bool(gap > DIFFERENT_MARGIN * scale), left, right)
+    return Comparison(bool(gap <= EQUAL_TOLERANCE * scale), bool(gap > DIFFERENT_MARGIN * scale), left, right,
+                      numbers=(left_n, right_n))
+
+
+def compare_at(point: Point, lhs: Expr, rhs: Expr, digits: int, fresh: bool = False) -> Optional[Comparison]:
+    """Both sides at `point` (see `compare_values`)."""
+    return compare_values(point.evaluate(lhs, fresh), point.evaluate(rhs, fresh), digits)
+
+
+def sample_point(role: str, point: Point, comparison: Comparison, sides: Sequence[Expr], digits: int) -> SamplePoint:
+    """The evidence of one evaluation, as the report prints it (the compared numbers)."""
+    shown = [_show_number(n, value) for n, value in zip(comparison.numbers, (comparison.lhs, comparison.rhs))]
+    error = comparison.error
+    return SamplePoint(role, point.describe(sides), *shown, None if error is None else _show_number(error, error),
+                       digits, comparison.equal)
+
+
+def _show_number(number: Optional[Expr], value: Expr) -> str:
+    if number is None:
+        return "undefined"
+    return str(number) if number.is_Rational else str(sympy.N(number, 20))
 
 
 def show_value(value: Expr) -> str:
+    if _numeric(value, 15) is UNDEFINED:
+        return f"undefined ({value})" if len(str(value)) <= 40 else "undefined"
     if value.is_Rational:
         return str(value)
     exact = str(value)
@@ -217,24 +272,39 @@ def show_value(value: Expr) -> str:
     return f"{exact} ≈ {approximate}" if len(exact) <= 40 else approximate
 
 
-def recheck(work: Work, point: Point, condition: Condition, sides: Sequence[Expr]) -> Optional[Counterexample]:
+@dataclass(frozen=True)
+class Confirmed:
+    """A re-checked counterexample and the evaluation that confirmed it."""
+
+    counterexample: Counterexample
+    evidence: SamplePoint
+
+
+def recheck(work: Work, point: Point, condition: Condition, sides: Sequence[Expr]) -> Optional[Confirmed]:
     """Confirm a counterexample independently of the search: the point lies in the domain,
     satisfies the condition and the given facts, and the unfolded sides (before any index
-    calculus), evaluated afresh with more digits, differ with margin."""
+    calculus), evaluated afresh with more digits, differ with margin (or exactly one of
+    them is undefined there)."""
     if not (condition.admits(point.indices) and in_domain(point, work.universe)):
         return None
     lhs, rhs = sides
-    comparison = compare_at(point, lhs, rhs, work.settings.precision + EXTRA_DIGITS, fresh=True)
+    digits = work.settings.precision + EXTRA_DIGITS
+    comparison = compare_at(point, lhs, rhs, digits, fresh=True)
     if comparison is None or not comparison.different:
         return None
     if not (in_domain(point, work.universe) and satisfies_facts(point, work.universe, work.settings.precision)):
         return None  # values drawn during the evaluation are checked too
-    return Counterexample(point.describe([lhs, rhs]), show_value(comparison.lhs), show_value(comparison.rhs))
+    cex = Counterexample(point.describe([lhs, rhs]), show_value(comparison.lhs), show_value(comparison.rhs))
+    return Confirmed(cex, sample_point("counterexample", point, comparison, sides, digits))
 
 
-def _refuted(cex: Counterexample, strategy: str, condition: Condition) -> Finding:
+def refuted(confirmed: Confirmed, strategy: str, condition: Condition, evidence: Sequence[SamplePoint] = ()) -> Finding:
     where = f" with {condition.text}" if condition else ""
-    return Finding(Verdict.REFUTED, strategy, f"the sides differ at a point inside the domain{where}", cex)
+    sample = confirmed.evidence
+    what = ("one side is undefined where the other is defined" if sample.error is None
+            else "the sides differ")
+    return Finding(Verdict.REFUTED, strategy, f"{what} at a point inside the domain{where}",
+                   confirmed.counterexample, evidence=(*evidence, sample))
 
 
 def find_counterexample(
@@ -250,9 +320,11 @@ def find_counterexample(
             comparison = compare_at(point, *searched, work.settings.precision)
             if comparison is None or not comparison.different:
                 continue
-            cex = recheck(work, point, condition, sides) if confirm else Counterexample({}, "", "")
-            if cex is not None:
-                return _refuted(cex, "counterexample", condition)
+            if not confirm:
+                return Finding(Verdict.REFUTED, "counterexample", "unconfirmed")
+            confirmed = recheck(work, point, condition, sides)
+            if confirmed is not None:
+                return refuted(confirmed, "counterexample", condition)
         return None
 
     return work.guarded("counterexample search", search, 0.2)
@@ -323,7 +395,7 @@ def prove_for_sizes(work: Work, sides: Sequence[Expr], condition: Condition) -> 
         if _level_holds(work, sides, needed, indices, 0, condition, deadline):
             return Finding(Verdict.PROVED, "exhaustive: every index value", "exactly 0 for every value of the indices")
         return None
-    levels = sorted(set(work.settings.sizes))
+    levels = sorted(set(work.settings.sizes) | set(needed.values()))  # always from the declared minimum
     done = []
     for level in levels:
         holds = _level_holds(work, sides, needed, indices, level, condition, deadline)
@@ -345,24 +417,28 @@ def prove_for_sizes(work: Work, sides: Sequence[Expr], condition: Condition) -> 
 
 
 def numeric_check(work: Work, sides: Sequence[Expr], condition: Condition) -> Optional[Finding]:
-    """>= `samples` random points agree; a disagreement is re-checked as a counterexample."""
+    """>= `samples` random points agree; a disagreement (or a side undefined where the
+    other is defined) is re-checked as a counterexample. Points where a side could not be
+    evaluated are not counted; every evaluated point is kept as evidence."""
     settings = work.settings
     rng = random.Random(settings.seed)
 
     def sample() -> Optional[Finding]:
-        agreeing = 0
+        evidence: list[SamplePoint] = []
         for point in random_points(sides, work.universe, rng, settings.sizes, condition, attempts=3 * settings.samples):
             comparison = compare_at(point, *sides, settings.precision)
             if comparison is None:
                 continue
+            evidence.append(sample_point("numeric", point, comparison, sides, settings.precision))
             if comparison.different:
-                cex = recheck(work, point, condition, sides)
-                return _refuted(cex, "counterexample (random point)", condition) if cex else None
-            agreeing += comparison.equal
+                confirmed = recheck(work, point, condition, sides)
+                return refuted(confirmed, "counterexample (random point)", condition, evidence) if confirmed else None
+            agreeing = sum(e.agrees for e in evidence)
             if agreeing >= settings.samples:
                 return Finding(
                     Verdict.NUMERIC, f"numeric {agreeing} pts @{settings.precision} digits",
                     f"equal at {agreeing} random points inside the domain (evidence, not proof)",
+                    evidence=tuple(evidence),
                 )
         return None
 

@@ -340,6 +340,17 @@ class _Random:
         return Lambda(variables, body)
 
 
+@dataclass
+class _AtSizes(_Random):
+    """Seeded random points with every size at its least allowed value plus `offset`
+    (offset 0: the declared minimum, or what the expression's literal indices need)."""
+
+    offset: int = 0
+
+    def size(self, ordinal: int, minimum: int) -> int:
+        return minimum + self.offset
+
+
 def _variables(arity: int) -> tuple[Symbol, ...]:
     return (_X1,) if arity == 1 else _X[:arity]
 
@@ -373,6 +384,22 @@ def random_points(
             yield point
 
 
+def points_at_sizes(
+    exprs: Sequence[Expr],
+    universe: Universe,
+    rng: random.Random,
+    plan: Sequence[tuple[int, int]],
+    condition: Condition = Condition(),
+) -> Iterator[Point]:
+    """Seeded random points: for each (offset, count) in `plan`, `count` points with every
+    size at its minimum plus offset (points outside the domain or condition are skipped,
+    with a few retries)."""
+    for offset, count in plan:
+        chooser = _AtSizes(rng, (), offset)
+        built = (build_point(exprs, universe, condition, chooser) for _ in range(4 * count))
+        yield from itertools.islice((p for p in built if p is not None), count)
+
+
 def build_point(
     exprs: Sequence[Expr], universe: Universe, condition: Condition, chooser: _Chooser
 ) -> Optional[Point]:
@@ -391,7 +418,22 @@ def build_point(
     values: dict[Expr, Expr] = {}
     for base in sorted({entry.base for e in exprs for entry in e.atoms(Indexed)}, key=str):
         values.update(_vector(base, sizes, universe, chooser))
+    _pin_given_entries(values, universe, {**sizes, **index_values})
     return Point(sizes, index_values, functions, values, lambda atom: _fill(atom, universe, chooser, ordinal))
+
+
+def _pin_given_entries(values: dict[Expr, Expr], universe: Universe, concrete: Mapping[Symbol, int]) -> None:
+    """Entries a given fixes to a number at this point's indices (y_j = 1) take it; a
+    one-hot line is moved so that its 1 is there (`satisfies_facts` checks the rest)."""
+    numbers = {symbol: Integer(value) for symbol, value in concrete.items()}
+    for fact in universe.facts:
+        entry, value = fact.lhs.xreplace(numbers), fact.rhs.xreplace(numbers)
+        if not (isinstance(entry, Indexed) and all(i.is_Integer for i in entry.indices) and value.is_Number):
+            continue
+        if universe.domain(str(entry.base.label)) is Domain.ONE_HOT and value == 1:
+            line = [k for k in values if isinstance(k, Indexed) and k.base == entry.base and k.indices[:-1] == entry.indices[:-1]]
+            values.update({k: Integer(0) for k in line})
+        values[entry] = value
 
 
 def _fill(atom: Expr, universe: Universe, chooser: _Chooser, ordinal: Iterator[int]) -> Expr:
@@ -562,9 +604,13 @@ def _line_complete_ok(line: tuple, total: Expr, point: Point, universe: Universe
 def satisfies_facts(point: Point, universe: Universe, digits: int = 50) -> bool:
     """Every given equation holds at the point (those it cannot evaluate are skipped)."""
     for fact in universe.facts:
+        if any(s in universe.ranges and s not in point.indices for s in fact.lhs.free_symbols):
+            continue  # a given for every index value: applied as a definition, not a condition
         difference = point.evaluate(fact.lhs - fact.rhs)
-        if difference.free_symbols:
-            continue
+        if difference.has(sympy.nan, sympy.zoo):
+            return False
+        if difference.free_symbols or difference.has(AppliedUndef):
+            continue  # a fact about what the sides do not mention
         if abs(sympy.N(difference, digits)) > sympy.Float(10) ** (-(digits - 10)):
             return False
     return True

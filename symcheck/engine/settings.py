@@ -13,3 +13,4 @@ class Settings:
     precision: int = 50  # digits
     seed: int = 0
     repair_budget: float = 0.0  # seconds per refuted step to search a repair (0: no search)
+    audit: bool = True  # the independent audit of passing verdicts (off only to measure its cost)

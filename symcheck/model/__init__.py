@@ -208,9 +208,19 @@ class GradientCheckSpec:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Which source lines hold math and why any of them are not encoded."""
+    """Which source lines hold math and why any of them are not encoded.
 
-    skipped: dict[int, str] = field(default_factory=dict)
+    `skipped` holds (first, last, reason) line ranges as written: a range is never expanded."""
+
+    skipped: tuple[tuple[int, int, str], ...] = ()
+
+    def reason_for(self, line: int) -> Optional[str]:
+        """Why `line` is skipped (the last range naming it wins), or None."""
+        found = None
+        for first, last, reason in self.skipped:
+            if first <= line <= last:
+                found = reason
+        return found
 
 
 @dataclass(frozen=True)
@@ -330,6 +340,14 @@ class ChainResult:
 
 @dataclass(frozen=True)
 class GradientCheckResult:
+    """A finite-difference check at one size, with the numbers behind its verdict.
+
+    As in torch.autograd.gradcheck, a component passes when |fd - g| <= atol + rtol*|fd|,
+    the finite difference fd being the reference; `max_excess` is the largest
+    |fd - g| / (atol + rtol*|fd|) (at most 1 when the size passes). `sweep` holds
+    (h, largest |fd - g|) for a range of step sizes h at one point, for the V-shaped plot.
+    """
+
     name: str
     size: int
     max_abs_error: float
@@ -337,6 +355,11 @@ class GradientCheckResult:
     points: int
     passed: bool
     error: str = ""  # why the check could not run (then it has not passed)
+    atol: float = 0.0
+    rtol: float = 0.0
+    max_excess: float = 0.0
+    step: float = 0.0
+    sweep: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from symcheck.model import (
     ErratumResult,
     GradientCheckResult,
     Repair,
+    SamplePoint,
     StepResult,
     Verdict,
     format_line,
@@ -57,7 +58,7 @@ class JsonPrinter(Printer):
             "path": node.path,
             "source": node.source,
             "title": node.title,
-            "seconds": round(node.seconds, 3),
+            "seconds": None if node.seconds is None else round(node.seconds, 3),
             "expected": node.all_expected,
             "definitions": [self.render(step) for step in node.definitions],
             "chains": [self.render(chain) for chain in node.chains],
@@ -96,10 +97,17 @@ class JsonPrinter(Printer):
             "verdict": node.verdict.value,
             "strategy": node.strategy,
             "reason": node.reason,
-            "seconds": round(node.seconds, 4),
+            "seconds": None if node.seconds is None else round(node.seconds, 4),
             "condition": node.condition,
             "sizes": list(node.sizes),
             "counterexample": None if node.counterexample is None else self.render(node.counterexample),
+            "evidence": [self.render(point) for point in node.evidence],
+        }
+
+    def _print_SamplePoint(self, node: SamplePoint) -> dict:
+        return {
+            "role": node.role, "point": dict(node.point), "lhs": node.lhs, "rhs": node.rhs,
+            "error": node.error, "digits": node.digits, "agrees": node.agrees,
         }
 
     def _print_Counterexample(self, node: Counterexample) -> dict:
@@ -116,6 +124,11 @@ class JsonPrinter(Printer):
             "points": node.points,
             "max_abs_error": node.max_abs_error,
             "max_rel_error": node.max_rel_error,
+            "atol": node.atol,
+            "rtol": node.rtol,
+            "max_excess": node.max_excess,
+            "step": node.step,
+            "sweep": [list(pair) for pair in node.sweep],
             "passed": node.passed,
         }
 

@@ -1,0 +1,86 @@
+"""The independent audit of every passing verdict: a small trusted kernel.
+
+Before `proved`, `proved-for-sizes`, `numeric` (or `conditional`, under its case) is
+reported, both sides are evaluated again from the unfolded original expressions (never
+the canonical forms a proof used), with exact rational arithmetic where the values are
+rational and `precision + EXTRA_DIGITS` digits otherwise, at seeded random points of the
+declared domain: every size at its declared minimum and at larger sizes
+(`AUDIT_POINTS`). A point where the sides differ, or where one side is undefined
+and the other defined, overrules the verdict: `refuted` when the point re-checks as a
+counterexample, else `unknown` with "internal inconsistency" in the reason. Every
+evaluated point is kept as evidence (role "audit").
+
+Inconsistencies are also recorded in `INCONSISTENCIES`, so that the project's own test
+suite fails on one (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from typing import Optional, Sequence
+
+from sympy import Expr
+
+from symcheck.engine.indexcalc import Condition
+from symcheck.engine.rungs import EXTRA_DIGITS, Work, compare_at, recheck, refuted, sample_point
+from symcheck.engine.sampling import in_domain, points_at_sizes, satisfies_facts
+from symcheck.model import Decision, SamplePoint, Verdict
+
+AUDIT_POINTS = ((0, 2), (1, 1))  # (size offset, points): 2 at the minimum sizes, 1 at minimum + 1
+AUDIT_SHARE = 1.0  # of the step's time: the audit runs last and may use what is left
+AUDIT_SEED_SHIFT = 7919  # the audit's points are not the numeric rung's
+AUDITED = (Verdict.PROVED, Verdict.PROVED_FOR_SIZES, Verdict.NUMERIC, Verdict.CONDITIONAL)
+
+INCONSISTENCIES: list[str] = []  # every internal inconsistency the audit caught, this process
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    evidence: tuple[SamplePoint, ...]
+    failed_at: Optional[object] = None  # the first point where the sides disagree
+    agreeing: int = 0
+
+
+def evaluate(work: Work, sides: Sequence[Expr], condition: Condition) -> AuditResult:
+    """Both unfolded sides at the audit's points; stops at the first disagreement."""
+    settings = work.settings
+    digits = settings.precision + EXTRA_DIGITS
+    rng = random.Random(settings.seed + AUDIT_SEED_SHIFT)
+    evidence: list[SamplePoint] = []
+    for point in points_at_sizes(sides, work.universe, rng, AUDIT_POINTS, condition):
+        comparison = compare_at(point, *sides, digits)
+        if comparison is None or not (in_domain(point, work.universe) and satisfies_facts(point, work.universe)):
+            continue
+        evidence.append(sample_point("audit", point, comparison, sides, digits))
+        if comparison.different:
+            return AuditResult(tuple(evidence), point, sum(e.agrees for e in evidence))
+    return AuditResult(tuple(evidence), None, sum(e.agrees for e in evidence))
+
+
+def audited(work: Work, sides: Sequence[Expr], condition: Condition, decision: Decision) -> Decision:
+    """`decision` with the audit's evidence, or overruled if the audit disagrees."""
+    if decision.verdict not in AUDITED or not work.settings.audit:
+        return decision
+    result = work.guarded("audit", lambda: evaluate(work, sides, condition), AUDIT_SHARE)
+    if result is None:
+        return replace(decision, verdict=Verdict.UNKNOWN, strategy="audit",
+                       reason=f"the audit of '{decision.verdict.value}' did not finish ({decision.reason})")
+    evidence = (*decision.evidence, *result.evidence)
+    if result.failed_at is None:
+        return replace(decision, evidence=evidence)
+    return _overruled(work, sides, condition, decision, result.failed_at, evidence)
+
+
+def _overruled(work: Work, sides, condition: Condition, decision: Decision, point, evidence) -> Decision:
+    claimed = f"{decision.verdict.value} by {decision.strategy}"
+    INCONSISTENCIES.append(f"{claimed}: {sides[0]} = {sides[1]}")
+    confirmed = recheck(work, point, condition, sides)
+    if confirmed is None:
+        return Decision(Verdict.UNKNOWN, "audit", 0.0,
+                        f"internal inconsistency: {claimed}, but the audit's evaluation disagrees",
+                        evidence=evidence)
+    finding = refuted(confirmed, "audit", condition, evidence)
+    return Decision(Verdict.REFUTED, "audit", 0.0,
+                    f"{finding.reason} (internal inconsistency: {claimed}, overruled by the audit)",
+                    condition.text or None, finding.counterexample, evidence=finding.evidence)

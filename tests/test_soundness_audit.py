@@ -1,0 +1,71 @@
+"""The independent audit: every passing verdict is re-evaluated from the unfolded sides."""
+
+from __future__ import annotations
+
+import pytest
+from sympy import Derivative, KroneckerDelta, Piecewise, Eq, Ne, exp, log
+
+from symcheck.engine import audit, ladder
+from symcheck.engine.ladder import decide
+from symcheck.engine.settings import Settings
+from symcheck.model import Verdict
+
+from .engine_fixtures import softmax_world
+
+FAST = Settings(step_timeout=5.0)
+
+
+@pytest.fixture(scope="module")
+def w():
+    return softmax_world()
+
+
+def test_a_proof_carries_the_audit_points_as_evidence(w):
+    decision = decide(Derivative(w.S[w.i], w.a[w.j]), w.S[w.i] * (KroneckerDelta(w.i, w.j) - w.S[w.j]), w.scope, settings=FAST)
+    assert decision.verdict is Verdict.PROVED
+    audited = [e for e in decision.evidence if e.role == "audit"]
+    assert len(audited) >= 3 and all(e.agrees for e in audited)
+    sizes = {int(e.point["N"]) for e in audited}
+    assert min(sizes) == 1 and max(sizes) > 1  # the declared minimum and a larger size
+
+
+def test_audit_points_start_at_the_declared_minimum(w):
+    scope = ladder.Scope(w.table, [w.softmax], [__import__("sympy").Ge(w.N, 3)])
+    decision = decide(w.S[w.i], exp(w.a[w.i]) / w.Z, scope, settings=FAST)
+    sizes = {int(e.point["N"]) for e in decision.evidence if e.role == "audit"}
+    assert min(sizes) == 3 and max(sizes) > 3
+
+
+def test_a_wrong_proof_is_overruled_by_the_audit(w, monkeypatch):
+    """A prover that says 0 to everything: the audit refutes, naming the inconsistency."""
+    broken = ladder._symbolic(lambda work, difference: "broken prover")
+    monkeypatch.setattr(ladder._assess, "__defaults__", ((broken,),))
+    decision = decide(w.S[w.i], 2 * w.S[w.i], w.scope, settings=FAST)
+    assert audit.INCONSISTENCIES
+    audit.INCONSISTENCIES.clear()
+    assert decision.verdict is Verdict.REFUTED
+    assert "internal inconsistency" in decision.reason
+    assert decision.counterexample is not None
+    roles = {e.role for e in decision.evidence}
+    assert {"audit", "counterexample"} <= roles
+
+
+def test_numeric_points_are_recorded_as_evidence(w):
+    lhs = log(exp(w.x) + 1) - w.x
+    rhs = log(1 + exp(-w.x))
+    decision = decide(lhs, rhs, w.bare, settings=FAST)
+    assert decision.verdict.holds
+    assert any(e.role == "audit" for e in decision.evidence)
+
+
+def test_undefined_side_is_a_counterexample_not_a_skipped_point(w):
+    """A cases side with no case for i != j is undefined there; the other side is defined."""
+    pieces = Piecewise((w.S[w.i] * (1 - w.S[w.j]), Eq(w.i, w.j)), (-w.S[w.i] * w.S[w.j], Eq(w.i, w.j)))
+    decision = decide(Derivative(w.S[w.i], w.a[w.j]), pieces, w.scope, settings=FAST)
+    assert not decision.verdict.holds
+    assert decision.verdict is not Verdict.CONDITIONAL or decision.condition == "i = j"
+
+
+def test_audit_can_be_switched_off_only_by_settings(w):
+    decision = decide(w.S[w.i], exp(w.a[w.i]) / w.Z, w.scope, settings=Settings(audit=False))
+    assert decision.verdict is Verdict.PROVED and not decision.evidence
