@@ -230,10 +230,11 @@ def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "junit", "json"]),
               default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Conditional and undecided steps and unreadable math fail too.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the definitions adopted from the notes (text format).")
 @timings_option
 @engine_options
 @reports_errors
-def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool, timings: bool,
+def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool, verbose: bool, timings: bool,
           timeout: float, sizes: tuple[int, ...], seed: int, jobs: int, repair_budget: float) -> None:
     """Check the math of LaTeX and Markdown notes, with file:line:col diagnostics."""
     from symcheck.notes.extract import note_files
@@ -248,14 +249,15 @@ def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: b
     diagnostics = [
         diagnostic
         for note in checked
-        for diagnostic in diagnostics_from(note.result, strict=strict, locate=fragment_locator(note.chains),
-                                           path=str(note.path))
+        for diagnostic in diagnostics_from(note.result, strict=strict, numeric_notes=True,
+                                           locate=fragment_locator(note.chains), path=str(note.path))
     ]
     results = [note.result for note in checked]
     if output_format == "json":
         click.echo(JsonPrinter().document(results if timings else [without_timings(r) for r in results]))
     else:
-        text = render(output_format, diagnostics, results, strict=strict)
+        options = {"verbose": verbose} if output_format == "text" else {}
+        text = render(output_format, diagnostics, results, strict=strict, **options)
         click.echo(text, nl=not text.endswith("\n"))
     sys.exit(exit_code(diagnostics, strict))
 

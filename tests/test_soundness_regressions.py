@@ -79,3 +79,20 @@ def test_proved_for_sizes_starts_at_the_declared_minimum():
     if decision.verdict is Verdict.PROVED_FOR_SIZES:
         assert decision.sizes[0] == 3
     assert min(int(e.point["K"]) for e in decision.evidence if e.role == "audit") == 3
+
+
+def test_a_side_undefined_at_one_point_only_is_no_counterexample():
+    """Identities hold where both sides are defined: csc x at x = 0, (x^2-1)/(x-1) at x = 1
+    are isolated singular points, not counterexamples; a side undefined everywhere is one."""
+    from sympy import Integer, Symbol, cot, csc
+
+    from symcheck.engine.ladder import decide
+    from symcheck.model.symbols import Scope, build_symbol_table
+    from symcheck.model import Derivation
+
+    x = Symbol("x", real=True)
+    scope = Scope(build_symbol_table(Derivation("t.toml", "t.md", "t")), [])
+    assert decide(csc(x) ** 2 - cot(x) ** 2, Integer(1), scope).verdict.holds
+    assert decide((x**2 - 1) / (x - 1), x + 1, scope).verdict.holds
+    assert decide(1 / (x - x), Integer(1), scope).verdict.fails
+    assert decide(csc(x) ** 2 + cot(x) ** 2, Integer(1), scope).verdict.fails
