@@ -37,11 +37,18 @@ from symcheck.model.symbols import Scope, SymbolTable
 _X = sympy.symbols("x1:10", real=True)
 _X1 = Symbol("x", real=True)
 
+# domains with finitely many (or integer) values: sampled from these, small and random alike
+DISCRETE: dict[Domain, tuple[int, ...]] = {
+    Domain.BINARY: (0, 1),
+    Domain.SIGN: (1, -1),
+    Domain.INTEGER: (0, 1, -1, 2, -2, 3, -3, 5),
+}
 SMALL_VALUES: dict[Domain, tuple[Rational, ...]] = {
     Domain.REAL: tuple(map(Rational, (0, 1, -1, "1/2", 2, "-1/2", 3, "1/3", -2))),
     Domain.POSITIVE: tuple(map(Rational, (1, 2, "1/2", 3, "1/3", "3/2", 4))),
     Domain.NONNEGATIVE: tuple(map(Rational, (0, 1, 2, "1/2", 3))),
     Domain.UNIT_INTERVAL: tuple(map(Rational, ("1/2", "1/3", "2/3", "1/4", "3/4"))),
+    **{domain: tuple(map(Rational, values)) for domain, values in DISCRETE.items()},
 }
 # the entry domain of a vector domain, for entries outside the declared range
 _ENTRY_DOMAIN = {Domain.PROBABILITY: Domain.UNIT_INTERVAL, Domain.ONE_HOT: Domain.NONNEGATIVE}
@@ -313,6 +320,8 @@ class _Random:
         return self.rng.randint(lower, upper)
 
     def scalar(self, domain: Domain, ordinal: int) -> Rational:
+        if domain in DISCRETE:
+            return Rational(self.rng.choice(DISCRETE[domain]))
         low, high = self._RANGES[domain]
         return Rational(self.rng.randint(low, high), 1000)
 
@@ -395,7 +404,10 @@ def build_point(
     exprs: Sequence[Expr], universe: Universe, condition: Condition, chooser: _Chooser
 ) -> Optional[Point]:
     """A point for `exprs`, or None when the choices violate the domain or condition.
-    What the expressions need is read from them symbolically (nothing is expanded)."""
+    What the expressions need is read from them symbolically (nothing is expanded). None
+    too for an operator the reader could not model (E[X]: no function stands in for it)."""
+    if any(getattr(applied.func, "operator", False) for e in exprs for applied in e.atoms(AppliedUndef)):
+        return None
     indices = free_indices(exprs, universe, condition)
     sizes = _choose_sizes(exprs, indices, universe, chooser)
     index_values = _choose_indices(indices, sizes, universe, condition, chooser)
@@ -574,6 +586,8 @@ _ENTRY_CHECKS: dict[Domain, Callable[[Expr], Optional[bool]]] = {
     Domain.UNIT_INTERVAL: lambda v: v.is_positive and (1 - v).is_positive,
     Domain.PROBABILITY: lambda v: v.is_positive and (1 - v).is_nonnegative,  # (0, 1]: a line may have one entry
     Domain.ONE_HOT: lambda v: v in (0, 1),
+    **{domain: (lambda values: lambda v: v in values)(values) for domain, values in DISCRETE.items() if domain is not Domain.INTEGER},
+    Domain.INTEGER: lambda v: v.is_integer,
 }
 
 

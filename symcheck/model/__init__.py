@@ -61,6 +61,9 @@ class Domain(str, Enum):
     PROBABILITY = "probability"  # entries in (0, 1) that sum to 1 (vectors)
     ONE_HOT = "one-hot"  # entries in {0, 1}, exactly one 1 (vectors)
     UNIT_INTERVAL = "unit-interval"  # scalars in (0, 1)
+    BINARY = "binary"  # 0 or 1
+    SIGN = "sign"  # -1 or +1
+    INTEGER = "integer"
 
 
 @dataclass(frozen=True)

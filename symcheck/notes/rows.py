@@ -222,6 +222,13 @@ class Lexer:
                     emit("rel", "break", k, end)
                 elif name in _SEP_COMMANDS:
                     emit("sep", _SEP_COMMANDS[name], k, end)
+                elif name == "hspace":  # a wide space between formulas, as \quad
+                    star = end + 1 if text[end:end + 1] == "*" else end
+                    group = group_after(text, star, limit)
+                    stop = group[1] if group else end
+                    emit("sep", "quad", k, stop)
+                    k = stop
+                    continue
                 elif name in _SOFT_SEP_COMMANDS:
                     emit("soft", "arrow", k, end)
                 elif name == "forall":
