@@ -38,3 +38,19 @@ def softmax_world():
     world.scope = Scope(table, [world.softmax])
     world.bare = Scope(table, [])
     return world
+
+
+def verdict_of(notation, latex: str) -> str:
+    """The engine's verdict name on an equation written in LaTeX, read with `notation`."""
+    from symcheck.engine.ladder import decide
+
+    lhs, rhs = notation.equation(latex)
+    return decide(lhs, rhs, Scope(notation.table, [])).verdict.name
+
+
+def holds(notation, latex: str) -> bool:
+    return verdict_of(notation, latex).startswith("PROVED")
+
+
+def fails(notation, latex: str) -> bool:
+    return verdict_of(notation, latex) == "REFUTED"

@@ -13,6 +13,8 @@ from symcheck.model.symbols import Scope, build_symbol_table
 from symcheck.read.backend import LatexError
 from symcheck.read.notation import Notation
 
+from .engine_fixtures import fails, holds, verdict_of as verdict
+
 TABLE = build_symbol_table(
     Derivation(path="t.toml", source="t.txt", title="t", symbols=(SymbolDecl("x"), SymbolDecl("b")), functions=(FunctionDecl("q"),))
 )
@@ -24,19 +26,6 @@ q, g, E = sympy.Function("q"), sympy.Function("g"), sympy.Function("E", operator
 @pytest.fixture
 def nt():
     return Notation(TABLE)
-
-
-def verdict(nt: Notation, latex: str) -> str:
-    lhs, rhs = nt.equation(latex)
-    return decide(lhs, rhs, Scope(TABLE, [])).verdict.name
-
-
-def holds(nt: Notation, latex: str) -> bool:
-    return verdict(nt, latex).startswith("PROVED")
-
-
-def fails(nt: Notation, latex: str) -> bool:
-    return verdict(nt, latex) == "REFUTED"
 
 
 # ---------------------------------------------------------------- spacing

@@ -9,11 +9,12 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from symcheck.engine.ladder import decide
 from symcheck.model import Derivation, FunctionDecl, IndexDecl, SizeDecl, SymbolDecl, SymbolKind
-from symcheck.model.symbols import Scope, build_symbol_table
+from symcheck.model.symbols import build_symbol_table
 from symcheck.read.backend import LatexError
 from symcheck.read.notation import Notation
+
+from .engine_fixtures import fails, holds
 
 DERIVATION = Derivation(
     path="t.toml", source="t.txt", title="t",
@@ -33,19 +34,6 @@ x = TABLE.scalars["x"]
 @pytest.fixture
 def nt():
     return Notation(TABLE)
-
-
-def verdict(nt: Notation, latex: str) -> str:
-    lhs, rhs = nt.equation(latex)
-    return decide(lhs, rhs, Scope(TABLE, [])).verdict.name
-
-
-def holds(nt: Notation, latex: str) -> bool:
-    return verdict(nt, latex).startswith("PROVED")
-
-
-def fails(nt: Notation, latex: str) -> bool:
-    return verdict(nt, latex) == "REFUTED"
 
 
 # ---------------------------------------------------------------- a letter before '('
