@@ -147,16 +147,18 @@ def _value(domain: Domain, rng: random.Random) -> sympy.Rational:
     return sympy.Rational(rng.randint(low, high), 1000)
 
 
-def _values(concrete, universe: Universe, rng: random.Random) -> dict:
-    """Random values in the declared domains; probability / one-hot lines complete."""
+def _values(concrete, universe: Universe, sizes: dict, rng: random.Random) -> dict:
+    """Random values in the declared domains at these sizes; probability / one-hot lines
+    complete (the last axis' length is the declared size at this point)."""
     values = {}
     for atom in sorted(concrete.atoms(Indexed), key=str):
         name = str(atom.base.label)
         domain = universe.domain(name)
         shape = universe.shape(name)
-        if domain in (Domain.PROBABILITY, Domain.ONE_HOT) and shape and shape[-1].is_Integer:
-            lower = universe.axis_lower(shape[-1])
-            line = [atom.base[(*atom.indices[:-1], lower + n)] for n in range(int(shape[-1]))]
+        length = shape[-1].xreplace(sizes) if shape else None
+        if domain in (Domain.PROBABILITY, Domain.ONE_HOT) and shape and length.is_Integer:
+            lower = sympy.sympify(universe.axis_lower(shape[-1])).xreplace(sizes)
+            line = [atom.base[(*atom.indices[:-1], lower + n)] for n in range(int(length))]
             if line[0] in values:
                 continue
             weights = [rng.randint(1, 1000) for _ in line] if domain is Domain.PROBABILITY else None
@@ -246,7 +248,7 @@ def equivalent(eq, seed: int, points: int = 8) -> Optional[bool]:
             side = side.replace(lambda e: isinstance(e, sympy.core.function.AppliedUndef) and e.func in functions,
                                 lambda e: functions[e.func](*e.args))
             concrete.append(side.doit())
-        values = _values(Add(*concrete), universe, rng)
+        values = _values(Add(*concrete), universe, sizes, rng)
         if not _facts_hold(universe, {**sizes, **chosen}, values):
             continue
         left, right = (_number(side.xreplace(values)) for side in concrete)

@@ -79,3 +79,19 @@ def test_proved_for_sizes_starts_at_the_declared_minimum():
     if decision.verdict is Verdict.PROVED_FOR_SIZES:
         assert decision.sizes[0] == 3
     assert min(int(e.point["K"]) for e in decision.evidence if e.role == "audit") == 3
+
+
+def test_an_index_of_another_range_is_bad_input_with_a_caret():
+    with pytest.raises(InputError) as caught:
+        load_derivation(FILES / "index_of_another_range.case")
+    error = caught.value
+    assert error.line == 21 and "index i runs over 1..K" in error.message and "of x runs over 1..N" in error.message
+    assert error.latex[error.column:].startswith("x_i")
+
+
+def test_an_index_of_another_range_in_an_erratum_is_refuted_by_the_engine():
+    results = _results("index_of_another_range_erratum.case")
+    for line, name in ((21, "the probabilities sum to 1, summed over the examples"), (27, "a size as an index")):
+        found = results[(line, name)]
+        assert found.decision.verdict is Verdict.REFUTED and "undefined" in found.decision.reason
+        assert found.erratum.decision.verdict is Verdict.PROVED and found.expected
