@@ -95,3 +95,12 @@ def test_an_index_of_another_range_in_an_erratum_is_refuted_by_the_engine():
         found = results[(line, name)]
         assert found.decision.verdict is Verdict.REFUTED and "undefined" in found.decision.reason
         assert found.erratum.decision.verdict is Verdict.PROVED and found.expected
+
+
+def test_an_index_with_a_subscripted_name_is_an_index_and_its_equal_case_is_checked():
+    from symcheck.verify.notes import check_note
+
+    checked = check_note(FILES / "subscripted_index.md", FILES / "subscripted_index.toml", SETTINGS)
+    true, slip = (r.decision for r in sorted(checked.result.all_results(), key=lambda r: r.line))
+    assert true.verdict.holds
+    assert not slip.verdict.holds and "c_n" in str(slip.condition), slip

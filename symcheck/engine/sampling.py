@@ -297,6 +297,7 @@ class _Random:
 
     rng: random.Random
     sizes: Sequence[int]
+    pooled: bool = field(default=False, init=False)
 
     _RANGES = {
         Domain.REAL: (-3000, 3000),
@@ -310,6 +311,13 @@ class _Random:
         return self.rng.choice(allowed)
 
     def index(self, ordinal: int, lower: int, upper: int) -> int:
+        """Uniform, except that one point in three draws every index from the axis' first
+        two values: with three or more indices some coincide and others differ, so the
+        cases of a Kronecker delta or an Iverson bracket between them are all sampled."""
+        if ordinal == 0:
+            self.pooled = self.rng.randrange(3) == 0
+        if self.pooled:
+            return lower + self.rng.randrange(min(2, upper - lower + 1))
         return self.rng.randint(lower, upper)
 
     def scalar(self, domain: Domain, ordinal: int) -> Rational:
