@@ -104,3 +104,15 @@ def test_an_index_with_a_subscripted_name_is_an_index_and_its_equal_case_is_chec
     true, slip = (r.decision for r in sorted(checked.result.all_results(), key=lambda r: r.line))
     assert true.verdict.holds
     assert not slip.verdict.holds and "c_n" in str(slip.condition), slip
+
+
+def test_a_name_whose_subscript_is_the_index_of_the_sum_around_it_is_bad_input():
+    """\\tilde{p}_r read whole (the vector is declared bold) cannot follow the r of the sum
+    around it: unfolding its definition once for all r would be a wrong verdict."""
+    from symcheck.verify.notes import check_note
+
+    with pytest.raises(InputError) as caught:
+        check_note(FILES / "bound_subscript.md", FILES / "bound_subscript.toml", SETTINGS)
+    error = caught.value
+    assert error.line == 24 and "subscript r is the index of the sum" in error.message
+    assert error.latex[error.column:].startswith(r"\tilde{p}_r")

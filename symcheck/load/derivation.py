@@ -37,7 +37,7 @@ from symcheck.model import (
 from symcheck.load.fromnote import expand as expand_from_note
 from symcheck.read.notation import Notation
 from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
-from symcheck.model.indexranges import index_range_problem
+from symcheck.model.indexranges import bound_subscript_problem, index_range_problem
 
 DERIVATION_SUFFIX = ".toml"
 
@@ -412,6 +412,16 @@ class Compiler:
             message, name, literal = problem
             raise InputError(self.reader.path, self.reader.line_of(latex), message, latex=latex,
                              column=_entry_column(latex, name, literal))
+        return self.checked_names(expr, latex)
+
+    def checked_names(self, expr: Any, latex: str) -> Any:
+        """A name read whole whose subscript is the index of the sum around it is bad input."""
+        problem = bound_subscript_problem(expr)
+        if problem is not None:
+            message, name = problem
+            column = latex.find(name)
+            raise InputError(self.reader.path, self.reader.line_of(latex), message, latex=latex,
+                             column=column if column >= 0 else None)
         return expr
 
     def condition(self, latex: Optional[str]) -> Optional[sympy.Basic]:

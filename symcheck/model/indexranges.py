@@ -5,6 +5,7 @@ examples), or a size that may exceed the axis (a_K on an axis of N) is a misfit.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 import sympy
@@ -91,3 +92,35 @@ def _at_least(big: Any, small: Any) -> bool:
 
 def _axis_number(table: SymbolTable, name: str, size: Any) -> int:
     return [sympy.sympify(axis) for axis in table.shape(name)].index(size) + 1
+
+
+_SUBSCRIPT = re.compile(r"_(?:\{([^{}]*)\}|([A-Za-z0-9]))$")
+
+
+def bound_subscript_problem(expr: Any) -> Optional[tuple[str, str]]:
+    """(message, name) for a name read whole (a symbol such as \\hat{y}_j, not an entry of
+    a vector) whose subscript is the summation index of a sum around it: the author means
+    entry j of the running sum, but a name of its own cannot follow j, so a definition of it
+    would be unfolded once for all j."""
+    if not isinstance(expr, sympy.Basic):
+        return None
+    for symbol, bound in _symbols_under_sums(expr, frozenset()):
+        match = _SUBSCRIPT.search(symbol.name)
+        if match is None:
+            continue
+        letters = set(re.findall(r"[A-Za-z]\w*", match.group(1) or match.group(2)))
+        caught = sorted(letters & bound)
+        if caught:
+            return (f"{symbol.name} is read as a name of its own, but its subscript {caught[0]} is the index of "
+                    f"the sum around it; declare the vector it is an entry of (with the LaTeX it is written in)",
+                    symbol.name)
+    return None
+
+
+def _symbols_under_sums(expr: sympy.Basic, bound: frozenset) -> list[tuple[sympy.Symbol, frozenset]]:
+    if isinstance(expr, sympy.Symbol):
+        return [(expr, bound)] if bound else []
+    if isinstance(expr, (sympy.Sum, sympy.Product)):
+        inner = bound | {str(limit[0]) for limit in expr.limits}
+        return _symbols_under_sums(expr.function, inner)
+    return [item for arg in expr.args if isinstance(arg, sympy.Basic) for item in _symbols_under_sums(arg, bound)]
