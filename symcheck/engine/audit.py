@@ -67,6 +67,10 @@ def audited(work: Work, sides: Sequence[Expr], condition: Condition, decision: D
         return replace(decision, verdict=Verdict.UNKNOWN, strategy="audit",
                        reason=f"the audit of '{decision.verdict.value}' did not finish ({decision.reason})")
     evidence = (*decision.evidence, *result.evidence)
+    if result.failed_at is None and not result.agreeing:
+        return replace(decision, verdict=Verdict.UNKNOWN, strategy="audit", evidence=evidence,
+                       reason=f"the audit of '{decision.verdict.value}' evaluated no point of the declared domain, "
+                              f"so nothing confirms it ({decision.reason})")
     if result.failed_at is None:
         return replace(decision, evidence=evidence)
     return _overruled(work, sides, condition, decision, result.failed_at, evidence)

@@ -600,6 +600,8 @@ def satisfies_facts(point: Point, universe: Universe, digits: int = 50) -> bool:
     for fact in universe.facts:
         if any(s in universe.ranges and s not in point.indices for s in fact.lhs.free_symbols):
             continue  # a given for every index value: applied as a definition, not a condition
+        if isinstance(fact.lhs, (Symbol, AppliedUndef)):
+            continue  # a given J = ... or f(x) = ...: unfolded as a definition, not a condition
         difference = point.evaluate(fact.lhs - fact.rhs)
         if difference.has(sympy.nan, sympy.zoo):
             return False
