@@ -1,8 +1,15 @@
-"""The `symcheck` command line. Exit codes: 0 as expected, 1 not as expected, 2 bad input or usage."""
+"""The `symcheck` command line.
+
+Exit codes: 0 as expected, 1 not as expected, 2 bad input or usage (with file, line and
+caret when a file is at fault), 3 a bug in symcheck, 130 interrupted. A run that finds
+nothing to check is bad input.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import math
 import os
 import sys
 from pathlib import Path
@@ -12,29 +19,43 @@ import click
 
 from symcheck.load.derivation import InputError
 
-EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+MAX_OPTION_SIZE = 64
+MAX_TIMEOUT = 86_400.0
+MAX_SEED = 2**32 - 1
 
 
 def _sizes(ctx: click.Context, param: click.Parameter, text: str) -> tuple[int, ...]:
-    """"1-8" or "1,2,5" -> sizes."""
+    """"1-8" or "1,2,5" -> sizes, each from 1 to MAX_OPTION_SIZE (a range is never expanded
+    before it is known to be small)."""
     try:
         if "-" in text:
             low, high = (int(part) for part in text.split("-", 1))
-            sizes = tuple(range(low, high + 1))
+            bounds = (low, high)
         else:
-            sizes = tuple(int(part) for part in text.split(","))
+            bounds = tuple(int(part) for part in text.split(","))
     except ValueError:
-        raise click.BadParameter(f"{text!r} is not a size list such as 1-8 or 2,3,4") from None
-    if not sizes or min(sizes) < 1:
-        raise click.BadParameter("sizes must be positive")
+        raise click.BadParameter(f"{text[:40]!r} is not a size list such as 1-8 or 2,3,4") from None
+    if not bounds or min(bounds) < 1 or max(bounds) > MAX_OPTION_SIZE:
+        raise click.BadParameter(f"sizes must be from 1 to {MAX_OPTION_SIZE}")
+    sizes = tuple(range(bounds[0], bounds[1] + 1)) if "-" in text else bounds
+    if not sizes:
+        raise click.BadParameter(f"{text!r} is an empty range")
     return sizes
+
+
+def _timeout(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not (math.isfinite(value) and 0.1 <= value <= MAX_TIMEOUT):
+        raise click.BadParameter(f"must be a number of seconds from 0.1 to {MAX_TIMEOUT:g}")
+    return value
 
 
 def engine_options(command: Callable) -> Callable:
     """--timeout, --sizes, --seed and --jobs, shared by every command that runs the engine."""
     command = click.option("-j", "--jobs", default=os.cpu_count() or 1, show_default="all cores",
                            type=click.IntRange(min=1), help="Documents checked in parallel processes.")(command)
-    command = click.option("--seed", default=0, show_default=True, help="Seed for sampled points.")(command)
+    command = click.option("--seed", default=0, show_default=True, type=click.IntRange(0, MAX_SEED),
+                           help="Seed for sampled points.")(command)
     command = click.option("--sizes", default="1-8", show_default=True, callback=_sizes,
                            help="Index sizes for proved-for-sizes, e.g. 1-8 or 2,3,4.")(command)
     command = click.option("--no-repair", "repair_budget", flag_value=0.0, type=float,
@@ -42,15 +63,53 @@ def engine_options(command: Callable) -> Callable:
     command = click.option("--repair-budget", "repair_budget", default=5.0, show_default=True,
                            type=click.FloatRange(min=0.0), metavar="SECONDS",
                            help="Seconds per refuted step to search the smallest edit that is proved.")(command)
-    command = click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-                           help="Seconds allowed per step.")(command)
+    command = click.option("--timeout", default=10.0, show_default=True, type=float, callback=_timeout,
+                           help="Seconds allowed per step (and to read one formula).")(command)
     return command
 
 
 def settings_from(timeout: float, sizes: tuple[int, ...], seed: int, repair_budget: float = 0.0):
     from symcheck.engine.settings import Settings
+    from symcheck.runtime.limits import set_parse_seconds
 
+    set_parse_seconds(timeout)
     return Settings(step_timeout=timeout, sizes=sizes, seed=seed, repair_budget=repair_budget)
+
+
+timings_option = click.option("--timings", is_flag=True,
+                              help="Report step times (without it, output is byte-identical across runs and -j).")
+
+
+def without_timings(value):
+    """`value` (results, nested dataclasses and tuples) with every `seconds` field None."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: without_timings(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if "seconds" in changes:
+            changes["seconds"] = None
+        return dataclasses.replace(value, **changes) if any(
+            changes[name] is not getattr(value, name) for name in changes) else value
+    if isinstance(value, tuple):
+        items = tuple(without_timings(item) for item in value)
+        return items if any(a is not b for a, b in zip(items, value)) else value
+    return value
+
+
+def found(files: list[Path], paths: tuple[Path, ...], what: str) -> list[Path]:
+    """`files`, or bad input when there are none: a run that checks nothing must not pass."""
+    if not files:
+        raise InputError(", ".join(str(path) for path in paths), None, f"no {what} under {paths[0]}")
+    return files
+
+
+def writable_directory(out_dir: Path) -> None:
+    """Bad input, before any work is done, when reports cannot be written into `out_dir`."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".symcheck-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise InputError(str(out_dir), None, f"cannot write reports here: {error.strerror or error}") from None
 
 
 def reports_errors(command: Callable) -> Callable:
@@ -65,7 +124,7 @@ def reports_errors(command: Callable) -> Callable:
             sys.exit(EXIT_BAD_INPUT)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
-            sys.exit(EXIT_BAD_INPUT)
+            sys.exit(EXIT_INTERRUPTED)
         except Exception as error:  # noqa: BLE001 - last line of defence against tracebacks
             if os.environ.get("SYMCHECK_DEBUG"):
                 raise
@@ -90,17 +149,20 @@ paths_argument = click.argument(
 @cli.command()
 @paths_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@timings_option
 @engine_options
 @reports_errors
-def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: tuple[int, ...], seed: int,
-           jobs: int, repair_budget: float) -> None:
+def verify(paths: tuple[Path, ...], output_format: str, timings: bool, timeout: float, sizes: tuple[int, ...],
+           seed: int, jobs: int, repair_budget: float) -> None:
     """Check derivation files (a directory means every .toml file under it)."""
+    from symcheck.load.derivation import derivation_files
     from symcheck.printers.results import JsonPrinter, TerminalPrinter
     from symcheck.verify.documents import verify_files
 
-    results = verify_files(list(paths), settings_from(timeout, sizes, seed, repair_budget), jobs)
+    files = found(derivation_files(list(paths)), paths, "derivation files")
+    results = verify_files(files, settings_from(timeout, sizes, seed, repair_budget), jobs)
     if output_format == "json":
-        click.echo(JsonPrinter().document(results))
+        click.echo(JsonPrinter().document(results if timings else [without_timings(r) for r in results]))
     else:
         TerminalPrinter().documents(results)
     sys.exit(EXIT_OK if all(result.all_expected for result in results) else EXIT_UNEXPECTED)
@@ -111,18 +173,30 @@ def verify(paths: tuple[Path, ...], output_format: str, timeout: float, sizes: t
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("reports"), show_default=True, help="Directory for .tex, PDF, CSV and JSON files.")
 @click.option("--require-pdf", is_flag=True, help="Fail (exit 2) when no PDF can be built.")
+@timings_option
 @engine_options
 @reports_errors
-def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timeout: float, sizes: tuple[int, ...], seed: int,
-           jobs: int, repair_budget: float) -> None:
+def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timings: bool, timeout: float,
+           sizes: tuple[int, ...], seed: int, jobs: int, repair_budget: float) -> None:
     """Typeset LaTeX/PDF reports with verdicts, counterexamples and numeric tables."""
+    from symcheck.load.derivation import derivation_files
     from symcheck.report.write import write_reports
     from symcheck.verify.documents import verify_paths
 
-    verified = verify_paths(list(paths), settings_from(timeout, sizes, seed, repair_budget), jobs)
+    files = found(derivation_files(list(paths)), paths, "derivation files")
+    writable_directory(out_dir)
+    verified = verify_paths(files, settings_from(timeout, sizes, seed, repair_budget), jobs)
+    if not timings:
+        verified = [(without_timings(result), compiled) for result, compiled in verified]
     outcome = write_reports(verified, out_dir, require_pdf=require_pdf, seed=seed)
     for written in outcome.written:
         click.echo(f"wrote {written}")
+    for error in outcome.errors:
+        click.echo(error, err=True)
+    for overfull in outcome.overfull:
+        click.echo(f"warning: a line is wider than the text in {overfull}", err=True)
+    if outcome.verbatim:
+        click.echo(f"{outcome.verbatim} formula(s) shown verbatim (not typeset as math)", err=True)
     if outcome.message:
         click.echo(outcome.message, err=True)
     if not outcome.ok:
@@ -142,7 +216,7 @@ def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
     from symcheck.printers.results import print_coverage
 
     reports = []
-    for path in derivation_files(list(paths)):
+    for path in found(derivation_files(list(paths)), paths, "derivation files"):
         derivation = read_derivation(path)
         reports.append(coverage_of(derivation, find_source(derivation, sources).read_text(encoding="utf-8")))
     print_coverage(reports)
@@ -156,9 +230,10 @@ def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "junit", "json"]),
               default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Conditional and undecided steps and unreadable math fail too.")
+@timings_option
 @engine_options
 @reports_errors
-def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool,
+def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool, timings: bool,
           timeout: float, sizes: tuple[int, ...], seed: int, jobs: int, repair_budget: float) -> None:
     """Check the math of LaTeX and Markdown notes, with file:line:col diagnostics."""
     from symcheck.notes.extract import note_files
@@ -168,8 +243,8 @@ def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: b
 
     from symcheck.runtime.parallel import parallel_map
 
-    checked = parallel_map(check_note, note_files(list(notes)), jobs, notation,
-                           settings_from(timeout, sizes, seed, repair_budget))
+    files = found(note_files(list(notes)), notes, "notes")
+    checked = parallel_map(check_note, files, jobs, notation, settings_from(timeout, sizes, seed, repair_budget))
     diagnostics = [
         diagnostic
         for note in checked
@@ -178,7 +253,7 @@ def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: b
     ]
     results = [note.result for note in checked]
     if output_format == "json":
-        click.echo(JsonPrinter().document(results))
+        click.echo(JsonPrinter().document(results if timings else [without_timings(r) for r in results]))
     else:
         text = render(output_format, diagnostics, results, strict=strict)
         click.echo(text, nl=not text.endswith("\n"))
@@ -203,7 +278,18 @@ def init(notes: tuple[Path, ...], force: bool) -> None:
 
 
 def main() -> None:
-    cli(prog_name="symcheck")
+    """The `symcheck` executable: the whole run (workers and TeX included) under the memory ceiling."""
+    from symcheck.runtime.limits import default_memory_bytes, limit_memory
+
+    limit_memory(default_memory_bytes())
+    try:
+        cli(prog_name="symcheck")
+    except SystemExit as done:
+        if done.code == EXIT_INTERRUPTED:  # leave at once: no interpreter teardown of SymPy's caches
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
+        raise
 
 
 if __name__ == "__main__":

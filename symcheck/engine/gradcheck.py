@@ -192,18 +192,34 @@ def _prepare(check: CompiledGradientCheck, size: int) -> _Prepared:
         )
     others_scalars = sorted(symbols, key=lambda s: s.name)
     others: list[sympy.Basic] = [*others_indexed, *others_scalars]
-    # plain identifiers: lambdify would otherwise re-substitute each Dummy through the expression
     placeholders = [sympy.Symbol(f"_v{n}") for n in range(len(variables) + len(others))]
     mapping = dict(zip([*variables, *others], placeholders))
-    try:
-        loss_fn = sympy.lambdify(placeholders, loss.xreplace(mapping), modules="numpy", dummify=False)
-        grad_fns = [
-            sympy.lambdify(placeholders, g.xreplace(mapping), modules="numpy", dummify=False)
-            for g in gradients
-        ]
-    except Exception as exc:  # pragma: no cover - lambdify failures are rare
-        raise NumericError(f"cannot compile for numpy: {exc}") from exc
+    loss_fn = numeric_function(placeholders, loss.xreplace(mapping))
+    grad_fns = [numeric_function(placeholders, g.xreplace(mapping)) for g in gradients]
     return _Prepared(size, variables, others, loss_fn, grad_fns, scope)
+
+
+def numeric_function(placeholders: Sequence[sympy.Symbol], expr: sympy.Expr):
+    """A numpy function of `placeholders` computing `expr`.
+
+    lambdify writes the expression as Python source and executes it, so the expression
+    must hold nothing from a file: only the generated placeholders, numbers and SymPy's
+    own functions. Anything else (a symbol, an undefined function, an object with a
+    custom printer) is refused before any code is generated."""
+    allowed = set(placeholders)
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, _NOT_NUMERIC) or not type(node).__module__.startswith("sympy."):
+            raise NumericError(f"{type(node).__name__} cannot be evaluated numerically")
+        if isinstance(node, sympy.Symbol) and node not in allowed:
+            raise NumericError(f"{node} is still free after instantiation")
+    try:
+        # plain identifiers: lambdify would otherwise re-substitute each Dummy through the expression
+        return sympy.lambdify(list(placeholders), expr, modules="numpy", dummify=False)
+    except Exception as exc:  # pragma: no cover - lambdify failures are rare
+        raise NumericError(f"cannot compile for numpy: {type(exc).__name__}") from None
+
+
+_NOT_NUMERIC = (sympy.core.function.AppliedUndef, sympy.Dummy, sympy.Indexed, sympy.IndexedBase, sympy.MatrixSymbol)
 
 
 def _component(general: sympy.Expr, check: CompiledGradientCheck, scope: Scope, size: int, i: int) -> sympy.Expr:

@@ -114,7 +114,10 @@ def coverage_of(derivation: Derivation, source_text: str) -> CoverageReport:
         if number <= len(source_lines) and _holds_formula(source_lines[number - 1])
     }
     encoded = _encoded_lines(derivation)
-    skipped = dict(derivation.coverage.skipped)
+    skipped = {
+        number: reason for number in range(1, len(source_lines) + 1)
+        if (reason := derivation.coverage.reason_for(number)) is not None
+    }
     misquoted = tuple(
         Misquote(ref, latex) for ref, latex in _quoted_items(derivation) if not is_quoted(latex, source_lines, ref)
     )

@@ -36,10 +36,16 @@ from symcheck.model import (
 )
 from symcheck.load.fromnote import expand as expand_from_note
 from symcheck.read.notation import Notation
-from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
+from symcheck.load.names import NAME_RULE, bounded_int, name_problem
+from symcheck.runtime.limits import parse_seconds, run_limited
 from symcheck.model.indexranges import bound_subscript_problem, index_range_problem
+from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
 
 DERIVATION_SUFFIX = ".toml"
+MAX_LINE = 10**6  # line numbers in files
+MAX_SIZE = 64  # a size fixed to a number in a file, and a minimum
+MAX_SIZE_LIST = 16  # sizes listed for one gradient check
+MAX_ARITY = 8
 
 
 class InputError(Exception):
@@ -104,15 +110,27 @@ class _Reader:
             raise self.fail(f"{where}: {key!r} must be a string", key)
         return value
 
+    def name(self, name: Any, where: str) -> str:
+        """A declared name, checked against the name grammar (`symcheck.load.names`)."""
+        problem = name_problem(name)
+        if problem:
+            raise self.fail(f"{where}: invalid name {str(name)[:40]!r}: {problem} ({NAME_RULE})", str(name))
+        return name
+
+    def integer(self, data: dict, key: str, where: str, default: int, low: int, high: int) -> int:
+        value = bounded_int(data.get(key, default), low, high)
+        if value is None:
+            raise self.fail(f"{where}: {key!r} must be an integer from {low} to {high}", key)
+        return value
+
     def line_ref(self, data: dict, where: str) -> Optional[LineRef]:
         value = data.get("line")
-        if value is None or isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, str):
-            match = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", value)
-            if match and int(match[1]) <= int(match[2]):
-                return (int(match[1]), int(match[2]))
-        raise self.fail(f"{where}: 'line' must be an int or a range \"a-b\"", str(value))
+        if value is None:
+            return None
+        lines = line_range(value)
+        if lines is None:
+            raise self.fail(f"{where}: 'line' must be an int or a range \"a-b\" within 1-{MAX_LINE}", str(value))
+        return lines[0] if isinstance(value, int) else lines
 
     def enum(self, enum_type: type, value: Any, where: str) -> Any:
         try:
@@ -122,12 +140,38 @@ class _Reader:
             raise self.fail(f"{where}: {value!r} is not one of: {choices}", str(value)) from None
 
 
+def line_range(value: Any) -> Optional[tuple[int, int]]:
+    """(first, last) for a line number or a "a-b" string within 1..MAX_LINE, else None."""
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d{1,7})\s*(?:-\s*(\d{1,7})\s*)?", value)
+        if not match:
+            return None
+        first, last = int(match[1]), int(match[2] or match[1])
+    elif bounded_int(value, 1, MAX_LINE) is not None:
+        first = last = value
+    else:
+        return None
+    return (first, last) if 1 <= first <= last <= MAX_LINE else None
+
+
+def require_utf8(path: Path) -> str:
+    """The text of `path`; a file that is not UTF-8 is bad input at the line of the first bad byte."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(str(path), None, f"cannot read file: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1)
+        raise InputError(str(path), line, f"not UTF-8 text: byte 0x{data[error.start]:02x} at column {column + 1}") \
+            from None
+
+
 def _read_toml(path: Path) -> tuple[dict, "_Reader"]:
     shown = str(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(shown, None, f"cannot read file: {error}") from None
+    raw = require_utf8(path)
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:
@@ -164,13 +208,15 @@ TOP_LEVEL_KEYS = (
 
 def _derivation_from(data: dict, reader: _Reader) -> Derivation:
     source = reader.string(data, "source", "derivation file")
+    sizes = tuple(_sizes(data.get("sizes", {}), reader))
+    size_names = {size.name for size in sizes}
     return Derivation(
         path=reader.path,
         source=source,
         title=reader.string(data, "title", "derivation file", default=source),
-        sizes=tuple(_sizes(data.get("sizes", {}), reader)),
-        indices=tuple(_indices(data.get("indices", {}), reader)),
-        symbols=tuple(_symbols(data.get("symbols", {}), reader)),
+        sizes=sizes,
+        indices=tuple(_indices(data.get("indices", {}), reader, size_names)),
+        symbols=tuple(_symbols(data.get("symbols", {}), reader, size_names)),
         functions=tuple(_functions(data.get("functions", {}), reader)),
         rewrites=tuple(_each(data, "rewrites", reader, _rewrite)),
         definitions=tuple(_each(data, "definitions", reader, _definition)),
@@ -197,23 +243,35 @@ def _named_tables(data: Any, key: str, reader: _Reader) -> list[tuple[str, Any]]
 def _sizes(data: Any, reader: _Reader) -> list[SizeDecl]:
     found = []
     for name, spec in _named_tables(data, "sizes", reader):
-        spec = reader.table(spec, f"sizes.{name}", ("min", "alias"))
-        found.append(SizeDecl(name, int(spec.get("min", 1)), reader.string(spec, "alias", f"sizes.{name}")))
-    declared = {size.name for size in found}
+        where = f"sizes.{reader.name(name, 'sizes')}"
+        spec = reader.table(spec, where, ("min", "alias"))
+        found.append(SizeDecl(name, reader.integer(spec, "min", where, 1, 1, MAX_SIZE), reader.string(spec, "alias", where)))
+    plain = {size.name for size in found if size.alias is None}
     for size in found:
-        if size.alias is not None and size.alias not in declared:
-            raise reader.fail(f"sizes.{size.name}: alias {size.alias!r} is not a declared size", size.alias)
+        if size.alias is not None and size.alias not in plain:
+            why = "an alias itself (aliases cannot chain or form a cycle)" if size.alias in {s.name for s in found} \
+                else "not a declared size"
+            raise reader.fail(f"sizes.{size.name}: alias {size.alias!r} is {why}", size.alias)
     return found
 
 
-def _indices(data: Any, reader: _Reader) -> list[IndexDecl]:
+def _size_or_int(value: Any, sizes: set[str], reader: _Reader, where: str) -> Any:
+    """A bound or an axis: a declared size name or an integer from 0 to MAX_SIZE."""
+    if isinstance(value, str) and value in sizes or bounded_int(value, 0, MAX_SIZE) is not None:
+        return value
+    raise reader.fail(f"{where}: {str(value)[:40]!r} is not a declared size or an integer from 0 to {MAX_SIZE}",
+                      str(value))
+
+
+def _indices(data: Any, reader: _Reader, sizes: set[str]) -> list[IndexDecl]:
     found = []
     for name, spec in _named_tables(data, "indices", reader):
-        spec = reader.table(spec, f"indices.{name}", ("range",), required=("range",))
+        where = f"indices.{reader.name(name, 'indices')}"
+        spec = reader.table(spec, where, ("range",), required=("range",))
         bounds = spec["range"]
-        if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, (int, str)) for b in bounds)):
-            raise reader.fail(f"indices.{name}: 'range' must be [lower, upper]", name)
-        found.append(IndexDecl(name, bounds[0], bounds[1]))
+        if not (isinstance(bounds, list) and len(bounds) == 2):
+            raise reader.fail(f"{where}: 'range' must be [lower, upper]", name)
+        found.append(IndexDecl(name, *(_size_or_int(bound, sizes, reader, f"{where}.range") for bound in bounds)))
     return found
 
 
@@ -225,10 +283,10 @@ SHAPE_HINT = {
 }
 
 
-def _symbols(data: Any, reader: _Reader) -> list[SymbolDecl]:
+def _symbols(data: Any, reader: _Reader, sizes: set[str]) -> list[SymbolDecl]:
     found = []
     for name, spec in _named_tables(data, "symbols", reader):
-        where = f"symbols.{name}"
+        where = f"symbols.{reader.name(name, 'symbols')}"
         spec = reader.table(spec, where, ("kind", "domain", "shape", "latex"))
         kind = reader.enum(SymbolKind, spec.get("kind", "scalar"), where)
         shape = spec.get("shape", [])
@@ -238,7 +296,7 @@ def _symbols(data: Any, reader: _Reader) -> list[SymbolDecl]:
             name=name,
             kind=kind,
             domain=reader.enum(Domain, spec.get("domain", "real"), where),
-            shape=tuple(shape),
+            shape=tuple(_size_or_int(axis, sizes, reader, f"{where}.shape") for axis in shape),
             latex=reader.string(spec, "latex", where),
         ))
     return found
@@ -247,8 +305,10 @@ def _symbols(data: Any, reader: _Reader) -> list[SymbolDecl]:
 def _functions(data: Any, reader: _Reader) -> list[FunctionDecl]:
     found = []
     for name, spec in _named_tables(data, "functions", reader):
-        spec = reader.table(spec, f"functions.{name}", ("arity", "latex"))
-        found.append(FunctionDecl(name, int(spec.get("arity", 1)), reader.string(spec, "latex", name)))
+        where = f"functions.{reader.name(name, 'functions')}"
+        spec = reader.table(spec, where, ("arity", "latex"))
+        found.append(FunctionDecl(name, reader.integer(spec, "arity", where, 1, 1, MAX_ARITY),
+                                  reader.string(spec, "latex", where)))
     return found
 
 
@@ -287,9 +347,9 @@ def _step(data: Any, reader: _Reader, where: str, source: str) -> Step:
 
 def _fixed_sizes(data: dict, reader: _Reader, where: str) -> tuple[tuple[str, int], ...]:
     sizes = data.get("sizes", {})
-    if not isinstance(sizes, dict) or not all(isinstance(v, int) and v >= 1 for v in sizes.values()):
-        raise reader.fail(f"{where}: 'sizes' must be a table of positive ints, e.g. {{ K = 3 }}", "sizes")
-    return tuple(sorted(sizes.items()))
+    if not isinstance(sizes, dict) or not all(bounded_int(v, 1, MAX_SIZE) for v in sizes.values()):
+        raise reader.fail(f"{where}: 'sizes' must be a table of ints from 1 to {MAX_SIZE}, e.g. {{ K = 3 }}", "sizes")
+    return tuple(sorted((reader.name(name, f"{where}.sizes"), value) for name, value in sizes.items()))
 
 
 def _chain(data: Any, reader: _Reader, where: str, source: str) -> Chain:
@@ -334,22 +394,26 @@ def _gradient_check(data: Any, reader: _Reader, where: str) -> GradientCheckSpec
     keys = ("name", "line", "loss", "wrt", "index", "gradient", "size", "sizes")
     data = reader.table(data, where, keys, required=("name", "loss", "wrt", "index", "gradient", "size"))
     sizes = data.get("sizes", [2, 3, 4, 5, 6])
-    if not isinstance(sizes, list) or not all(isinstance(s, int) and s >= 1 for s in sizes):
-        raise reader.fail(f"{where}: 'sizes' must be a list of positive ints", "sizes")
+    if not (isinstance(sizes, list) and len(sizes) <= MAX_SIZE_LIST and all(bounded_int(s, 1, MAX_SIZE) for s in sizes)):
+        raise reader.fail(f"{where}: 'sizes' must be a list of at most {MAX_SIZE_LIST} ints from 1 to {MAX_SIZE}",
+                          "sizes")
     text = {key: reader.string(data, key, where) for key in ("name", "loss", "wrt", "index", "gradient", "size")}
     return GradientCheckSpec(**text, sizes=tuple(sizes), line=reader.line_ref(data, where))
 
 
 def _coverage(data: Any, reader: _Reader) -> Coverage:
     data = reader.table(data, "[coverage]", ("skipped",))
-    skipped: dict[int, str] = {}
-    for key, reason in data.get("skipped", {}).items():
-        match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", key)
-        if not match or not isinstance(reason, str):
-            raise reader.fail("coverage.skipped: keys are \"line\" or \"a-b\", values are reasons", key)
-        for line in range(int(match[1]), int(match[2] or match[1]) + 1):
-            skipped[line] = reason
-    return Coverage(skipped)
+    skipped = data.get("skipped", {})
+    if not isinstance(skipped, dict):
+        raise reader.fail("coverage.skipped must be a table", "skipped")
+    ranges = []
+    for key, reason in skipped.items():
+        lines = line_range(key)
+        if lines is None or not isinstance(reason, str):
+            raise reader.fail(f"coverage.skipped: keys are \"line\" or \"a-b\" within 1-{MAX_LINE}, "
+                              "values are reasons", key)
+        ranges.append((*lines, reason))
+    return Coverage(tuple(ranges))
 
 
 # ---------------------------------------------------------------- compiling LaTeX
@@ -366,7 +430,7 @@ class Compiler:
     @classmethod
     def for_file(cls, derivation: Derivation) -> "Compiler":
         path = Path(derivation.path)
-        raw = path.read_text(encoding="utf-8") if path.is_file() else ""
+        raw = require_utf8(path) if path.is_file() else ""
         return cls(derivation, _Reader(derivation.path, raw))
 
     def scope(self) -> Scope:
@@ -381,8 +445,15 @@ class Compiler:
         )
 
     def located(self, latex: str, parse: Callable[[str], Any]) -> Any:
+        """`parse(latex)` under the engine's time limit; a LatexError becomes an InputError at the line."""
         try:
-            return parse(latex)
+            finished, value = run_limited(lambda: parse(latex), parse_seconds())
+            if not finished:
+                raise LatexError(f"took longer than {parse_seconds():g} s to read", latex, 0)
+            return value
+        except MemoryError:
+            raise InputError(self.reader.path, self.reader.line_of(latex), "too large to read (memory limit reached)",
+                             latex=latex) from None
         except LatexError as error:
             raise InputError(
                 self.reader.path, self.reader.line_of(latex), f"cannot read LaTeX: {error.message}",

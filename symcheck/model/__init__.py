@@ -205,9 +205,19 @@ class GradientCheckSpec:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Which source lines hold math and why any of them are not encoded."""
+    """Which source lines hold math and why any of them are not encoded.
 
-    skipped: dict[int, str] = field(default_factory=dict)
+    `skipped` holds (first, last, reason) line ranges as written: a range is never expanded."""
+
+    skipped: tuple[tuple[int, int, str], ...] = ()
+
+    def reason_for(self, line: int) -> Optional[str]:
+        """Why `line` is skipped (the last range naming it wins), or None."""
+        found = None
+        for first, last, reason in self.skipped:
+            if first <= line <= last:
+                found = reason
+        return found
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Callable, Optional
 
 import sympy
 
+from symcheck.read.backend import bounded_factorial
 from symcheck.read.nodes import ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued
 from symcheck.read.values import apply_function, divide_values, mismatch, multiply, power
 
@@ -86,7 +87,7 @@ class Arithmetic:
             raise _Decline()
         while self.peek() == "!":
             self.k += 1
-            value = sympy.factorial(value)
+            value = bounded_factorial(value)
         return value
 
     def function(self, func: Func) -> object:

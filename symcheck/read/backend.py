@@ -16,6 +16,12 @@ latex2sympy2 keeps module-global state and has traps this module neutralises:
   back immutable (``ImmutableMatrix``) so that results are hashable SymPy objects.
 - the capital letter ``I`` is the imaginary unit there; here it is ``Symbol("I")``.
 
+Bounds (input is untrusted): a formula longer than `MAX_LATEX` characters is refused; a
+numeric subexpression whose value would need more than `MAX_BITS` bits (``10^{10^9}``,
+``2^{2^{40}}``, ``(10^{12})!``) is refused before anything evaluates it, since one such
+big-integer operation runs in C, where no time limit can interrupt it; every parse runs
+under `runtime.limits.parse_seconds()` and a memory error becomes a `LatexError`.
+
 Parsing uses ANTLR's SLL prediction first (about 40x faster on this grammar) and falls
 back to full LL when SLL reports an error, so errors and their columns come from LL.
 """
@@ -23,12 +29,15 @@ back to full LL when SLL reports an error, so errors and their columns come from
 from __future__ import annotations
 
 import functools
+import math
 import threading
 from typing import Any, Optional
 
 import sympy
 
-__all__ = ["LatexError", "parse_latex"]
+from symcheck.runtime.limits import parse_seconds, run_limited
+
+__all__ = ["LatexError", "bounded_factorial", "bounded_power", "parse_latex"]
 
 
 class LatexError(Exception):
@@ -211,9 +220,86 @@ def _checked(result: Any, text: str) -> sympy.Basic:
     boolalg = sympy.logic.boolalg
     if isinstance(result, (sympy.core.relational.Relational, boolalg.BooleanFunction, boolalg.BooleanAtom)):
         raise LatexError("a relation where an expression is expected", text, 0)
+    _refuse_huge_numbers(result, text)
     if result.has(sympy.I):
         result = result.xreplace({sympy.I: sympy.Symbol("I")})
     return result
+
+
+MAX_LATEX = 20_000
+MAX_BITS = 100_000
+#: functions whose value at an integer n has about n log2 n bits (factorials and kin)
+_FACTORIAL_LIKE = (
+    sympy.factorial, sympy.factorial2, sympy.subfactorial, sympy.gamma, sympy.binomial,
+    sympy.RisingFactorial, sympy.FallingFactorial, sympy.fibonacci, sympy.lucas, sympy.catalan,
+    sympy.bell, sympy.bernoulli, sympy.euler, sympy.harmonic,
+)
+
+
+def _bits(expr: Any) -> Optional[float]:
+    """About log2 of |value| for a numeric subexpression (None when it is not a number)."""
+    if isinstance(expr, sympy.Rational):
+        return float(max(abs(expr.p).bit_length(), expr.q.bit_length()))
+    if isinstance(expr, (sympy.Float, sympy.NumberSymbol)) or expr in (sympy.I, sympy.zoo, sympy.oo, -sympy.oo):
+        return 2.0
+    if not isinstance(expr, sympy.Basic) or not expr.args:
+        return None
+    parts = [_bits(arg) for arg in expr.args]
+    if any(part is None for part in parts):
+        return None
+    if isinstance(expr, sympy.Pow):
+        return parts[0] * _size(parts[1])
+    if isinstance(expr, _FACTORIAL_LIKE):
+        return max(_size(part) * max(part, 1.0) for part in parts)
+    if isinstance(expr, sympy.Mul):
+        return sum(parts)
+    return max(parts) + 1.0
+
+
+def _size(bits: float) -> float:
+    return math.inf if bits > 1000 else 2.0**bits
+
+
+MAX_PRODUCT = 10_000
+
+
+def _long_product(product: sympy.Product) -> bool:
+    """True when a product's numeric limits span more than MAX_PRODUCT factors (it would
+    evaluate to a factorial-sized integer)."""
+    for _variable, *bounds in product.limits:
+        bits = [_bits(bound) for bound in bounds]
+        if all(b is not None for b in bits) and (max(bits) > 64 or abs(bounds[1] - bounds[0]) > MAX_PRODUCT):
+            return True
+    return False
+
+
+def _refuse_huge_numbers(expr: sympy.Basic, text: str) -> None:
+    """LatexError when a numeric part of `expr` would evaluate to more than MAX_BITS bits."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, sympy.Product) and _long_product(node):
+            raise LatexError(f"a product of more than {MAX_PRODUCT} factors", text, 0)
+        bits = _bits(node)
+        if bits is not None:
+            if bits > MAX_BITS:
+                raise LatexError(f"a number too large to check ({sympy.sstr(node)[:60]})", text, 0)
+            continue
+        stack.extend(arg for arg in node.args if isinstance(arg, sympy.Basic))
+
+
+def bounded_power(base: Any, exponent: Any) -> Any:
+    """base**exponent, refused (LatexError) when it would evaluate to a huge number."""
+    if isinstance(base, sympy.Expr) and isinstance(exponent, sympy.Expr):
+        _refuse_huge_numbers(sympy.Pow(base, exponent, evaluate=False), "")
+    return base**exponent
+
+
+def bounded_factorial(value: Any) -> Any:
+    """value!, refused (LatexError) when it would evaluate to a huge number."""
+    if isinstance(value, sympy.Expr):
+        _refuse_huge_numbers(sympy.factorial(value, evaluate=False), "")
+    return sympy.factorial(value)
 
 
 def _evaluated(expr: sympy.Basic) -> sympy.Basic:
@@ -263,6 +349,19 @@ def parse_latex(text: str, evaluate: bool = True) -> sympy.Basic:
         raise LatexError("LaTeX must be a string", repr(text), 0)
     if not text.strip():
         raise LatexError("empty expression", text, 0)
+    if len(text) > MAX_LATEX:
+        raise LatexError(f"formula longer than {MAX_LATEX} characters", text[:80], 0)
+    seconds = parse_seconds()
+    try:
+        finished, result = run_limited(lambda: _parse_and_evaluate(text, evaluate), seconds)
+    except MemoryError:
+        raise LatexError("too large to read (memory limit reached)", text, 0) from None
+    if not finished:
+        raise LatexError(f"took longer than {seconds:g} s to read", text, 0)
+    return result
+
+
+def _parse_and_evaluate(text: str, evaluate: bool) -> sympy.Basic:
     result = _parse_cached(text)
     if not evaluate:
         return result

@@ -12,6 +12,7 @@ from typing import Callable
 
 import sympy
 
+from symcheck.read.backend import bounded_power
 from symcheck.read.nodes import Func, is_matrix, matrix_valued
 
 
@@ -126,7 +127,7 @@ def power(base: object, exponent: object) -> object:
         rows, cols = base.shape
         if rows != cols:
             raise Refused(f"a power of a {rows} x {cols} matrix")
-    return base**exponent
+    return bounded_power(base, exponent)
 
 
 ELEMENTWISE = {"\\odot": _hadamard, "\\circ": _hadamard, "\\oslash": _divide, "\\otimes": _outer}

@@ -1,10 +1,10 @@
 r"""Source math made safe to typeset.
 
-`prepare_math` *rejects* anything that could read or write files, run commands or change
-TeX's state: ``\input \include \write \openout \read \immediate \catcode \def \let
-\csname \usepackage \special`` and the like, every ``\pdf...`` and ``\new...`` command,
-``^^`` character codes, environments outside a small list (cases, matrices, aligned ...),
-and unbalanced braces. It also repairs what pdflatex would choke on: unicode arrows and
+`prepare_math` accepts only control words on an allow-list
+(`symcheck.report.tex.ALLOWED_MACROS`: the math constructs symcheck reads), checked after
+Unicode NFKC normalisation, so nothing can read or write files, run commands, expand names
+or change TeX's state; it rejects ``^^`` character codes, environments outside a small list
+(cases, matrices, aligned ...), and unbalanced braces. It also repairs what pdflatex would choke on: unicode arrows and
 symbols become commands, ``%`` and ``#`` are escaped, ``align``/``eqnarray`` become
 ``aligned`` (we are already in math), top-level ``&``/``\\`` get an ``aligned`` around
 them, ``\mathbb{1}`` becomes ``\mathbf{1}``, and ``\label``/``\tag``/``\nonumber`` are
@@ -17,41 +17,12 @@ import re
 from typing import Optional
 
 from symcheck.read.texscan import matching_brace
+from symcheck.report import tex as texsandbox
 from symcheck.report.escape import UNICODE_MATH, _CIRCLED, _ascii_fallback
 
+_MAPPED = frozenset(UNICODE_MATH) | frozenset(_CIRCLED)  # mapped here rather than by NFKC
+
 # ---------------------------------------------------------------- math checking
-
-#: control words that may never appear in user math (files, shell, state, output)
-FORBIDDEN_COMMANDS = frozenset(
-    """
-    input include includeonly InputIfFileExists IfFileExists endinput
-    write immediate openout openin read readline closeout closein
-    catcode lccode uccode sfcode mathcode delcode
-    def edef gdef xdef let futurelet global globaldefs long outer protected
-    csname endcsname expandafter noexpand unexpanded detokenize scantokens string
-    meaning jobname special shipout output write18 ShellEscape
-    usepackage RequirePackage documentclass LoadClass makeatletter makeatother
-    loop repeat afterassignment aftergroup uppercase lowercase
-    endlinechar newlinechar escapechar batchmode nonstopmode scrollmode errorstopmode
-    errmessage errhelp message typeout stop dump
-    verb url href hyperlink hypertarget hyperref includegraphics graphicspath
-    setcounter addtocounter stepcounter refstepcounter setlength addtolength
-    settowidth settoheight settodepth setbox box copy unhbox unvbox unhcopy unvcopy
-    count dimen skip muskip toks countdef dimendef skipdef toksdef chardef mathchardef
-    font fontdimen hyphenchar skewchar
-    ref pageref eqref
-    directlua latelua luaexec
-    openany pagestyle thispagestyle clearpage newpage cleardoublepage
-    begingroup endgroup bgroup egroup
-    """.split()
-)
-
-#: control-word prefixes that are rejected (pdfTeX primitives, definitions, ...)
-FORBIDDEN_PREFIXES = (
-    "pdf", "new", "renew", "provide", "Declare", "Require", "every", "lua", "symcheck",
-    "fitmath", "mathblock", "breakable", "mathinline", "keepspace", "sectionhead", "subsectionhead",
-    "subsubsectionhead", "paragraphhead", "mark", "write", "open", "close",
-)
 
 #: environments allowed in user math, and what they become inside our display math
 ENVIRONMENTS: dict[str, Optional[str]] = {
@@ -134,9 +105,9 @@ def prepare_math(latex: object) -> str:
         raise MathRejected("not a string")
     if len(latex) > 6000:
         raise MathRejected("formula too long")
-    if "^^" in latex:
+    text = _map_unicode_math(texsandbox.normalized(latex, keep=_MAPPED))
+    if "^^" in text:
         raise MathRejected("TeX character-code notation ^^")
-    text = _map_unicode_math(latex)
     text = re.sub(r"\s+", " ", text)
     text = _strip_delimiters(text)
     if not text:
@@ -174,7 +145,7 @@ def prepare_math(latex: object) -> str:
             if name in _DROP:
                 i = j
                 continue
-            if name in FORBIDDEN_COMMANDS or name.startswith(FORBIDDEN_PREFIXES):
+            if not texsandbox.allowed(name):
                 raise MathRejected(f"command \\{name} is not allowed in a formula")
             if name in ("begin", "end"):
                 env, after = _read_group(text, j)

@@ -139,6 +139,7 @@ class MathRenderer:
     safe: bool = False  # everything verbatim (last resort when a document fails)
     names: Mapping[str, str] = field(default_factory=dict)  # declared name -> its LaTeX
     collect: Optional[list[str]] = None
+    fallbacks: list[str] = field(default_factory=list)  # formulas shown verbatim (shared by with_names)
 
     def with_names(self, names: Mapping[str, str]) -> "MathRenderer":
         """The same renderer, naming symbols as one document does."""
@@ -151,12 +152,17 @@ class MathRenderer:
         try:
             body = prepare_math(latex)
         except MathRejected as exc:
-            return None, str(exc)
+            return self._fallback(latex, str(exc))
         if self.collect is not None:
             self.collect.append(body)
         elif not self.validator.ok(body):
-            return None, "does not compile with pdflatex"
+            return self._fallback(latex, "does not compile with pdflatex")
         return body, ""
+
+    def _fallback(self, latex: str, reason: str) -> tuple[None, str]:
+        if self.collect is None:
+            self.fallbacks.append(latex)
+        return None, reason
 
     def block(self, latex: str) -> str:
         """A displayed formula, full width (see ``\\fitmath``)."""

@@ -4,7 +4,7 @@ up to the text width."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 from symcheck.model import Decision, DocumentResult, GradientCheckResult, SamplePoint, StepResult, Verdict, format_line
 from symcheck.report.data import DocumentReport
@@ -21,8 +21,15 @@ def _counts(results: Sequence[StepResult]) -> dict[Verdict, int]:
     return counts
 
 
-def _total_seconds(result: DocumentResult) -> float:
-    return result.seconds or sum(r.decision.seconds for r in result.all_results())
+def _total_seconds(result: DocumentResult) -> Optional[float]:
+    """None when the run recorded no times (reports show times only with --timings)."""
+    if result.seconds is None:
+        return None
+    return result.seconds or sum(r.decision.seconds or 0.0 for r in result.all_results())
+
+
+def _sum_seconds(values: Sequence[Optional[float]]) -> Optional[float]:
+    return None if any(value is None for value in values) else sum(values)
 
 
 SUMMARY_HEAD = (
@@ -55,11 +62,11 @@ def summary_table(docs: Sequence[DocumentReport]) -> str:
                                  figures, _total_seconds(doc.result)))
     if len(docs) > 1:
         rows.append("\\midrule\n" + _summary_row("\\textbf{Total}", totals,
-                                                 sum(_total_seconds(d.result) for d in docs)))
+                                                 _sum_seconds([_total_seconds(d.result) for d in docs])))
     return head + "".join(rows) + "\\bottomrule\n\\end{longtable}}\n"
 
 
-def _summary_row(name: str, figures: list[int], seconds: float) -> str:
+def _summary_row(name: str, figures: list[int], seconds: Optional[float]) -> str:
     *counts, passed, checks = figures
     grads = f"{passed}/{checks}" if checks else "--"
     return f"{name} & " + " & ".join(str(n) for n in counts) + f" & {grads} & {format_seconds(seconds)} \\\\\n"

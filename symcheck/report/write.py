@@ -13,8 +13,11 @@ file's stem, made filesystem- and TeX-safe):
 and ``symcheck-report.tex``/``.pdf`` combining every document after a summary page.
 
 Nothing is recomputed: the report prints the results it is given (this stage imports
-nothing from the engine). PDFs are built by `symcheck.report.build`. When a document
-fails to build, it is rewritten with every source formula shown verbatim and built again.
+nothing from the engine). PDFs are built by `symcheck.report.build` in the TeX sandbox of
+`symcheck.report.tex` (a private build directory per run, no shell escape, paranoid file
+access, a time limit that kills the whole process group). When a document fails to build,
+it is rewritten with every source formula shown verbatim and built again; the outcome
+counts the formulas shown verbatim.
 Everything is deterministic: the same results give the same bytes.
 """
 
@@ -33,7 +36,7 @@ from symcheck.model import DocumentResult, format_line
 from symcheck.model.compiled import CompiledDocument
 from symcheck.printers.results import JsonPrinter
 from symcheck.report import plots
-from symcheck.report.build import BUILD_DIR, build_log, compile_tex, missing_tools, overfull_boxes, pdf_text
+from symcheck.report.build import compile_tex, missing_tools, overfull_boxes, pdf_text
 from symcheck.report.data import DocumentReport, Figure
 from symcheck.report.document import combined_tex, document_tex
 from symcheck.report.render import MathRenderer, MathValidator
@@ -57,6 +60,7 @@ class ReportOutcome:
     ok: bool = True
     errors: list[str] = field(default_factory=list)
     overfull: list[str] = field(default_factory=list)  # lines wider than the text, per PDF
+    verbatim: int = 0  # source formulas shown verbatim instead of typeset
 
 
 
@@ -112,17 +116,23 @@ def safe_stem(result: DocumentResult) -> str:
 
 
 def _unique_stems(results: Sequence[DocumentResult]) -> list[str]:
+    """Stems that differ after case folding and with '_' read as '-' (figure names replace
+    '_' by '-', and some file systems ignore case), so no two documents share an output."""
     used = {COMBINED_STEM}
     stems = []
     for result in results:
         base = safe_stem(result)
         stem, n = base, 2
-        while stem in used:
+        while _output_key(stem) in used:
             stem = f"{base}-{n}"
             n += 1
-        used.add(stem)
+        used.add(_output_key(stem))
         stems.append(stem)
     return stems
+
+
+def _output_key(stem: str) -> str:
+    return stem.replace("_", "-").casefold()
 
 
 def _write(path: Path, text: str, outcome: ReportOutcome) -> None:
@@ -208,9 +218,10 @@ def write_reports(
     ]
     renders.append((out_dir / f"{COMBINED_STEM}.tex", lambda math: combined_tex(docs, math, title)))
     _validate(validator, lambda math: [render(math) for _, render in renders])
+    final = MathRenderer(validator)
     for path, render in renders:
-        _write(path, render(MathRenderer(validator)), outcome)
-
+        _write(path, render(final), outcome)
+    outcome.verbatim = len(set(final.fallbacks))
     if not have_tex:
         outcome.message = NO_TEX_MESSAGE
         outcome.ok = not require_pdf
@@ -219,7 +230,7 @@ def write_reports(
         _build(path, render, validator, outcome)
     if len(outcome.pdfs) < len(renders):
         outcome.message = outcome.message or (
-            f"{len(renders) - len(outcome.pdfs)} PDF(s) could not be built; see {out_dir / BUILD_DIR}"
+            f"{len(renders) - len(outcome.pdfs)} PDF(s) could not be built: " + "; ".join(outcome.errors)
         )
         outcome.ok = not require_pdf
     return outcome
@@ -240,4 +251,4 @@ def _build(path: Path, render: Callable[[MathRenderer], str], validator: MathVal
     if built.ok and built.pdf is not None:
         outcome.pdfs.append(built.pdf)
         outcome.written.append(built.pdf)
-        outcome.overfull.extend(f"{path.name}: {width:.1f}pt" for width in overfull_boxes(build_log(path)))
+        outcome.overfull.extend(f"{path.name}: {width:.1f}pt" for width in overfull_boxes(built.log))

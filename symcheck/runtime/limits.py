@@ -34,6 +34,17 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional
 
 _MIN_DELAY = 1e-6
+_PARSE_SECONDS = [10.0]
+
+
+def parse_seconds() -> float:
+    """The time allowed to read one formula: the engine's step limit (see `set_parse_seconds`)."""
+    return _PARSE_SECONDS[0]
+
+
+def set_parse_seconds(seconds: float) -> None:
+    """Parsing runs under the same time limit as one engine step (set from --timeout)."""
+    _PARSE_SECONDS[0] = float(seconds)
 
 
 class StepTimeout(BaseException):
@@ -179,3 +190,29 @@ def run_limited(function: Callable[[], Any], seconds: float) -> tuple[bool, Any]
         if remaining() <= 0:
             raise
         return False, None
+
+
+DEFAULT_MEMORY_BYTES = 4 * 1024**3
+MEMORY_ENV = "SYMCHECK_MEMORY_MB"
+
+
+def default_memory_bytes() -> int:
+    """The memory ceiling of a run: $SYMCHECK_MEMORY_MB, else 4 GiB."""
+    import os
+
+    text = os.environ.get(MEMORY_ENV, "")
+    return int(text) * 1024**2 if text.isdigit() and int(text) > 0 else DEFAULT_MEMORY_BYTES
+
+
+def limit_memory(limit_bytes: Optional[int]) -> None:
+    """Cap this process's address space (RLIMIT_AS, soft limit only, never raised above the
+    hard one): an allocation beyond it raises MemoryError instead of exhausting the machine.
+    Child processes (workers, pdflatex) inherit the cap."""
+    import resource
+
+    if limit_bytes is None:
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit_bytes = min(limit_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, hard))

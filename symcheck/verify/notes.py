@@ -25,7 +25,7 @@ import sympy
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
 from symcheck.notes.extract import MathChain, extract_math, read_notes
-from symcheck.load.derivation import Compiler, InputError, checking_scope, definition_of, read_notation
+from symcheck.load.derivation import Compiler, InputError, checking_scope, definition_of, read_notation, require_utf8
 from symcheck.model import UNPARSABLE, ChainResult, Decision, Derivation, DocumentResult, StepResult, Verdict
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.verify.documents import has_constrained_domain, verify_equation
@@ -185,6 +185,7 @@ def _case_before(cases: list[tuple[int, str]], line: int) -> Optional[str]:
 
 def check_note(note: Path, notation: Optional[Path], settings: Settings = Settings()) -> NoteCheck:
     """Extract the math of one note and check every chain in it."""
+    require_utf8(note)
     text = read_notes(note)
     chains = extract_math(text, str(note))
     reader = _NoteReader(note, _declarations(note, notation_for(note, notation)), settings)
