@@ -337,7 +337,7 @@ def report(results, seconds: float) -> None:
         counts = summarize([r for r in results if r[1] == kind])
         print(f"{kind:10}" + "".join(f"{counts.get(name, 0):>14}" for name in OUTCOMES))
     for where, kind, outcome in results:
-        if outcome == "FALSE PROOF" or outcome.startswith("crash"):
+        if outcome in ("FALSE PROOF", "unverified survivor") or outcome.startswith("crash"):
             print(f"  {outcome}: {where} ({kind})")
 
 
