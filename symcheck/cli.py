@@ -13,11 +13,10 @@ import math
 import os
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 import click
 
-from symcheck.load.derivation import InputError
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 MAX_OPTION_SIZE = 64
@@ -50,10 +49,48 @@ def _timeout(ctx: click.Context, param: click.Parameter, value: float) -> float:
     return value
 
 
+def _shard(ctx: click.Context, param: click.Parameter, text: Optional[str]) -> Optional[tuple[int, int]]:
+    """"2/4" -> (2, 4): the second of four stable parts of the files."""
+    if text is None:
+        return None
+    try:
+        index, count = (int(part) for part in text.split("/", 1))
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a shard such as 1/4") from None
+    if not 1 <= index <= count:
+        raise click.BadParameter("a shard K/N needs 1 <= K <= N")
+    return index, count
+
+
+shard_option = click.option("--shard", callback=_shard, metavar="K/N",
+                            help="Check only part K of N (a stable split by path, for a CI matrix).")
+
+
+cache_dir_option = click.option(
+    "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".symcheck_cache"),
+    envvar="SYMCHECK_CACHE_DIR", show_default=True, help="Directory of the cache of decisions.")
+
+
+def cache_options(command: Callable) -> Callable:
+    """--cache-dir and --no-cache: the decision cache the command uses (see symcheck.verify.cache)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, cache_dir: Path, no_cache: bool, **kwargs):
+        from symcheck.verify.cache import DecisionCache, activate
+
+        activate(DecisionCache(None if no_cache else cache_dir))
+        return command(*args, **kwargs)
+
+    wrapper = click.option("--no-cache", is_flag=True, envvar="SYMCHECK_NO_CACHE",
+                           help="Neither read nor write the cache.")(wrapper)
+    return cache_dir_option(wrapper)
+
+
 def engine_options(command: Callable) -> Callable:
-    """--timeout, --sizes, --seed and --jobs, shared by every command that runs the engine."""
-    command = click.option("-j", "--jobs", default=os.cpu_count() or 1, show_default="all cores",
-                           type=click.IntRange(min=1), help="Documents checked in parallel processes.")(command)
+    """--timeout, --sizes, --seed, --jobs and the cache options, shared by every command that runs the engine."""
+    command = cache_options(command)
+    command = click.option("-j", "--jobs", default=0, show_default="from the free cores",
+                           type=click.IntRange(min=0), help="Processes to use (0: as many as cores are free).")(command)
     command = click.option("--seed", default=0, show_default=True, type=click.IntRange(0, MAX_SEED),
                            help="Seed for sampled points.")(command)
     command = click.option("--sizes", default="1-8", show_default=True, callback=_sizes,
@@ -97,6 +134,8 @@ def without_timings(value):
 def found(files: list[Path], paths: tuple[Path, ...], what: str) -> list[Path]:
     """`files`, or bad input when there are none: a run that checks nothing must not pass."""
     if not files:
+        from symcheck.load.derivation import InputError
+
         raise InputError(", ".join(str(path) for path in paths), None, f"no {what} under {paths[0]}")
     return files
 
@@ -109,7 +148,16 @@ def writable_directory(out_dir: Path) -> None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as error:
+        from symcheck.load.derivation import InputError
+
         raise InputError(str(out_dir), None, f"cannot write reports here: {error.strerror or error}") from None
+
+
+def _input_error() -> tuple[type, ...]:
+    """The loader's InputError once the loader is loaded (before that nothing raised one);
+    importing the loader up front would load SymPy for runs the cache answers."""
+    loader = sys.modules.get("symcheck.load.derivation")
+    return (loader.InputError,) if loader is not None else ()
 
 
 def reports_errors(command: Callable) -> Callable:
@@ -119,7 +167,7 @@ def reports_errors(command: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except InputError as error:
+        except _input_error() as error:
             click.echo(error.render(), err=True)
             sys.exit(EXIT_BAD_INPUT)
         except KeyboardInterrupt:
@@ -150,17 +198,17 @@ paths_argument = click.argument(
 @paths_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @timings_option
+@shard_option
 @engine_options
 @reports_errors
-def verify(paths: tuple[Path, ...], output_format: str, timings: bool, timeout: float, sizes: tuple[int, ...],
-           seed: int, jobs: int, repair_budget: float) -> None:
+def verify(paths: tuple[Path, ...], output_format: str, timings: bool, shard: Optional[tuple[int, int]],
+           timeout: float, sizes: tuple[int, ...], seed: int, jobs: int, repair_budget: float) -> None:
     """Check derivation files (a directory means every .toml file under it)."""
-    from symcheck.load.derivation import derivation_files
     from symcheck.printers.results import JsonPrinter, TerminalPrinter
-    from symcheck.verify.documents import verify_files
+    from symcheck.verify.incremental import derivation_paths, verify_files
 
-    files = found(derivation_files(list(paths)), paths, "derivation files")
-    results = verify_files(files, settings_from(timeout, sizes, seed, repair_budget), jobs)
+    files = found(derivation_paths(list(paths)), paths, "derivation files")
+    results = verify_files(files, settings_from(timeout, sizes, seed, repair_budget), jobs, shard)
     if output_format == "json":
         click.echo(JsonPrinter().document(results if timings else [without_timings(r) for r in results]))
     else:
@@ -230,32 +278,34 @@ def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "junit", "json"]),
               default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Conditional and undecided steps and unreadable math fail too.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the definitions adopted from the notes (text format).")
 @timings_option
+@shard_option
 @engine_options
 @reports_errors
-def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool, timings: bool,
-          timeout: float, sizes: tuple[int, ...], seed: int, jobs: int, repair_budget: float) -> None:
+def check(notes: tuple[Path, ...], notation: Path, output_format: str, strict: bool, verbose: bool, timings: bool,
+          shard: Optional[tuple[int, int]], timeout: float, sizes: tuple[int, ...], seed: int, jobs: int,
+          repair_budget: float) -> None:
     """Check the math of LaTeX and Markdown notes, with file:line:col diagnostics."""
     from symcheck.notes.extract import note_files
-    from symcheck.verify.notes import check_note
+    from symcheck.verify import incremental
     from symcheck.printers.results import JsonPrinter
     from symcheck.printers.diagnostics import diagnostics_from, exit_code, fragment_locator, render
 
-    from symcheck.runtime.parallel import parallel_map
-
-    files = found(note_files(list(notes)), notes, "notes")
-    checked = parallel_map(check_note, files, jobs, notation, settings_from(timeout, sizes, seed, repair_budget))
+    files = incremental.shard(found(note_files(list(notes)), notes, "notes"), shard)
+    checked = incremental.check_notes(files, notation, settings_from(timeout, sizes, seed, repair_budget), jobs)
     diagnostics = [
         diagnostic
         for note in checked
-        for diagnostic in diagnostics_from(note.result, strict=strict, locate=fragment_locator(note.chains),
-                                           path=str(note.path))
+        for diagnostic in diagnostics_from(note.result, strict=strict, numeric_notes=True,
+                                           locate=fragment_locator(note.chains), path=str(note.path))
     ]
     results = [note.result for note in checked]
     if output_format == "json":
         click.echo(JsonPrinter().document(results if timings else [without_timings(r) for r in results]))
     else:
-        text = render(output_format, diagnostics, results, strict=strict)
+        options = {"verbose": verbose} if output_format == "text" else {}
+        text = render(output_format, diagnostics, results, strict=strict, **options)
         click.echo(text, nl=not text.endswith("\n"))
     sys.exit(exit_code(diagnostics, strict))
 
@@ -275,6 +325,26 @@ def init(notes: tuple[Path, ...], force: bool) -> None:
     for note in refused:
         click.echo(f"{note.with_suffix('.toml')}: exists; not replaced (use --force)", err=True)
     sys.exit(EXIT_BAD_INPUT if refused else EXIT_OK)
+
+
+@cli.group()
+def cache() -> None:
+    """The cache of decisions (.symcheck_cache/ by default)."""
+
+
+@cache.command("clear")
+@cache_dir_option
+@reports_errors
+def cache_clear(cache_dir: Path) -> None:
+    """Remove every stored decision."""
+    from symcheck.verify.cache import CacheError, DecisionCache
+
+    try:
+        removed = DecisionCache(cache_dir).clear()
+    except CacheError as error:
+        click.echo(f"symcheck: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"removed {cache_dir}" if removed else f"no cache at {cache_dir}")
 
 
 def main() -> None:

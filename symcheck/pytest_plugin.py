@@ -47,6 +47,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="seconds allowed per derivation step (default: the engine's)",
     )
     group.addoption("--symcheck-seed", type=int, default=None, help="seed for sampled points")
+    group.addoption("--symcheck-cache-dir", default=None, metavar="DIR",
+                    help="cache of decisions (default: $SYMCHECK_CACHE_DIR, else .symcheck_cache in the rootdir)")
+    group.addoption("--symcheck-no-cache", action="store_true", help="neither read nor write the cache of decisions")
     parser.addini("symcheck_collect", type="bool", default=True,
                   help="collect derivation files (*.toml with source and [[chains]]/[[claims]]) as tests")
 
@@ -244,6 +247,15 @@ def _settings(config: pytest.Config) -> Any:
     return settings
 
 
+def _cache(config: pytest.Config) -> Any:
+    """The decision cache: shared by pytest-xdist workers (its writes are atomic)."""
+    store = _backend("verify.cache")
+    if config.getoption("symcheck_no_cache", False) or os.environ.get("SYMCHECK_NO_CACHE", "") not in ("", "0", "false"):
+        return store.NO_CACHE
+    directory = config.getoption("symcheck_cache_dir", None) or os.environ.get("SYMCHECK_CACHE_DIR")
+    return store.DecisionCache(Path(directory) if directory else config.rootpath / store.DEFAULT_DIRECTORY)
+
+
 class _SymcheckItem(pytest.Item):
     toml_line: Optional[int] = None
 
@@ -263,7 +275,8 @@ class EquationItem(_SymcheckItem):
 
     def runtest(self) -> None:
         verify = _backend("verify.documents")
-        decision = verify.decide(self.equation, _settings(self.config))
+        decision = _backend("verify.cache").decide(self.equation, _settings(self.config), verify.decide,
+                                                   _cache(self.config))
         self.decision = decision
         holds = verify.holds(self.equation, decision)
         if self.role == "erratum":

@@ -14,3 +14,10 @@ def no_internal_inconsistency():
     caught = list(audit.INCONSISTENCIES)
     audit.INCONSISTENCIES.clear()
     assert not caught, f"the audit overruled a passing verdict: {caught[:3]}"
+
+
+@pytest.fixture(autouse=True)
+def _private_symcheck_cache(tmp_path_factory, monkeypatch):
+    """Every test gets its own symcheck cache directory: no test reads what another
+    stored, and nothing is written into the working tree."""
+    monkeypatch.setenv("SYMCHECK_CACHE_DIR", str(tmp_path_factory.mktemp("symcheck_cache")))

@@ -12,7 +12,7 @@ NOTE = r"""# A softmax note
 
 Let $W \in \mathbb{R}^{D \times K}$ and $x \in \mathbb{R}^{D}$; the scores are $a = W^\top x$.
 
-$$p_k = \frac{e^{a_k}}{\sum_{j=1}^K e^{a_j}}$$
+$$p_k := \frac{e^{a_k}}{\sum_{j=1}^K e^{a_j}}$$
 
 The label $y$ is a one-hot vector.
 

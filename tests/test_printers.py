@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 
 from symcheck.notes.extract import extract_math
 from symcheck.model import (
+    Adoption,
     ChainResult,
     Counterexample,
     Decision,
     DocumentResult,
     ErratumResult,
     GradientCheckResult,
+    Remark,
     StepResult,
     Verdict,
 )
@@ -31,6 +34,7 @@ from symcheck.printers.diagnostics import (
     get_printer,
     github_escape_data,
     github_escape_property,
+    render,
 )
 
 
@@ -75,7 +79,7 @@ ALL = document(PROVED, REFUTED, CONDITIONAL, UNKNOWN, UNPARSED, NUMERIC)
 def test_severities_and_messages():
     found = diagnostics_from(ALL)
     assert [(d.line, d.severity, d.verdict) for d in found] == [
-        (12, "error", "refuted"), (13, "warning", "conditional"), (14, "note", "unknown"), (15, "note", "unknown"),
+        (12, "error", "refuted"), (13, "warning", "conditional"), (14, "note", "unknown"), (15, "warning", "unknown"),
     ]
     refuted, conditional, unknown, unparsed = found
     assert refuted.message == (
@@ -98,9 +102,35 @@ def test_strict_makes_unreadable_math_an_error_and_numeric_notes_are_opt_in():
     ]
 
 
-def test_case_chain_condition_is_expected_and_silent():
-    on_its_case = step(Verdict.CONDITIONAL, condition="i = j", expected=True)
+def test_proved_under_its_case_is_silent_and_conditional_is_always_a_warning():
+    on_its_case = step(Verdict.PROVED, condition="i = j")
     assert diagnostics_from(document(on_its_case)) == []
+    unstated = step(Verdict.CONDITIONAL, condition="i = j", expected=True)
+    assert [d.severity for d in diagnostics_from(document(unstated))] == ["warning"]
+
+
+def test_remarks_are_diagnostics_of_their_own_and_messages_name_the_member_compared_with():
+    carried = replace(step(Verdict.PROVED, line=20), remarks=(Remark("note", "the error there is carried"),),
+                      compared_with="19:4")
+    wrong = replace(REFUTED, compared_with="11:3")
+    found = diagnostics_from(document(carried, wrong))
+    assert [(d.line, d.severity, d.counterexample is None) for d in found] == [
+        (20, "note", True), (12, "error", False)]
+    assert found[0].message == "the error there is carried"
+    assert found[1].message.endswith("(compared with 11:3)")
+
+
+def test_unreadable_math_shows_a_caret_and_the_summary_counts_unread_members():
+    unread = replace(UNPARSED, latex="x + \\foo{", unread_at=4)
+    text = render("text", diagnostics_from(document(unread)), [document(unread)])
+    assert "    x + \\foo{\n        ^" in text
+    assert text.splitlines()[-1].endswith("; 1 member not read")
+
+
+def test_verbose_text_lists_adopted_definitions():
+    adopted = replace(document(PROVED), adopted=(Adoption("q", 3, 5, "q = x^2"),))
+    assert "notes/softmax.md:3:5: definition adopted: q = x^2" in render("text", [], [adopted], verbose=True)
+    assert "adopted" not in render("text", [], [adopted])
 
 
 def test_errata_as_expected_are_silent_and_unexpected_ones_are_errors():

@@ -198,7 +198,7 @@ def _real_backend_problem() -> str:
 
 
 @pytest.fixture
-def project(pytester):
+def project(pytester, monkeypatch):
     """A temporary project using symcheck's real loader and engine.
 
     While those cannot be imported (they are being written, or are broken), a conftest
@@ -206,6 +206,7 @@ def project(pytester):
     behaviour stays tested.
     """
     if _real_backend_problem():
+        monkeypatch.setenv("SYMCHECK_NO_CACHE", "1")  # the fake equations have no scope to key on
         pytester.makepyfile(fake_backend=FAKE_BACKEND)
         pytester.makeconftest(INSTALL_FAKE)
     else:
@@ -215,8 +216,9 @@ def project(pytester):
 
 
 @pytest.fixture
-def fake_project(pytester):
+def fake_project(pytester, monkeypatch):
     """A temporary project that always uses the fake backend."""
+    monkeypatch.setenv("SYMCHECK_NO_CACHE", "1")  # the fake equations have no scope to key on
     pytester.makepyfile(fake_backend=FAKE_BACKEND)
     pytester.makeconftest(INSTALL_FAKE)
     pytester.syspathinsert()

@@ -506,3 +506,15 @@ def test_a_suggested_repair_is_printed_under_its_step():
     assert "g'(x)h(x) - g(x)h'(x)" in rows and "\\markproved" in rows.split("did you mean")[1]
     without = CalcBlock(render.MathRenderer(), frozenset()).step(replace(step, repair=None))
     assert "did you mean" not in without
+
+
+def test_a_step_under_its_stated_case_and_its_remarks_are_printed():
+    from symcheck.model import Remark
+    from symcheck.report.document import CalcBlock
+
+    proved = Decision(Verdict.PROVED, "expand", 0.1, condition="i = j")
+    typo = Remark("warning", "holds only because i = j; write S_i(1-S_i)")
+    step = StepResult("step", "case", "s.md", 66, "S_i(1-S_j)", proved, True, remarks=(typo,))
+    rows = CalcBlock(render.MathRenderer(), frozenset()).step(step)
+    assert r"Under its stated case \mathinline{i = j}" in rows and "Holds only when" not in rows
+    assert r"\textbf{Warning:} holds only because \mathinline{i = j}; write \mathinline{S_i(1-S_i)}" in rows

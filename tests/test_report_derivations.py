@@ -35,7 +35,8 @@ def squash(text: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     out = tmp_path_factory.mktemp("reports")
-    result = CliRunner().invoke(cli, ["report", str(DERIVATIONS), "-o", str(out), "--require-pdf"],
+    # report exits 1 on unexpected results, like verify: allow the steps time on a busy machine
+    result = CliRunner().invoke(cli, ["report", str(DERIVATIONS), "-o", str(out), "--require-pdf", "--timeout", "60"],
                                 catch_exceptions=False)
     assert result.exit_code == exit_code_of(out), result.output
     texts = {pdf.name: squash(report.pdf_text(pdf)) for pdf in sorted(out.glob("*.pdf"))}

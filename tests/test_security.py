@@ -249,7 +249,7 @@ def test_bad_derivation_exits_2_with_file_and_message(tmp_path, case):
 
 @pytest.mark.parametrize("option", [("--timeout", "nan"), ("--timeout", "inf"), ("--timeout", "-1"),
                                     ("--seed", "-1"), ("--seed", "99999999999"), ("--sizes", "1-1000000000"),
-                                    ("--sizes", "5-1"), ("--sizes", "0"), ("--jobs", "0")])
+                                    ("--sizes", "5-1"), ("--sizes", "0"), ("--jobs", "-1")])
 def test_bad_options_exit_2(tmp_path, option):
     result = CliRunner().invoke(cli, ["verify", str(write(tmp_path, MINIMAL)), *option])
     assert result.exit_code == 2, (option, result.output)
@@ -373,3 +373,26 @@ def test_formulas_shown_verbatim_are_counted_not_silent():
     named.cell(r"x^^5c")
     renderer.cell(r"\frac{1}{2}")
     assert sorted(renderer.fallbacks) == [r"\UseName{x}", r"x^^5c"]
+
+
+# ---------------------------------------------------------------- positions
+
+
+def test_identical_math_twice_on_one_line_is_reported_at_each_column(tmp_path):
+    note = tmp_path / "twice.md"
+    note.write_text("# twice\n\n$$y = 3y$$ and again $$y = 3y$$\n", encoding="utf-8")
+    result = run("check", str(note), "--no-repair")
+    columns = re.findall(r"twice\.md:3:(\d+): error", result.output)
+    assert len(columns) == 2 and columns[0] != columns[1], result.output
+    assert [int(c) for c in columns] == [7, 28]  # each right-hand member at its own column
+
+
+@pytest.mark.parametrize("opener", ["$$", r"\begin{align}", r"\["])
+def test_unclosed_math_is_an_unread_warning_with_its_position(tmp_path, opener):
+    note = tmp_path / "open.md"
+    note.write_text(f"# open\n\nfine: $$x + x = 2x$$\n\ntext {opener} y = 3 y\nnever closed\n", encoding="utf-8")
+    result = run("check", str(note))
+    assert result.exit_code == 0, result.output
+    assert f"open.md:5:6: warning: cannot read the math: {opener} is never closed" in result.output
+    assert "1 member not read" in result.output or "1 members not read" in result.output
+    assert run("check", str(note), "--strict").exit_code == 1

@@ -2,7 +2,7 @@
 by the engine, not by the file.
 
 For each document: every result is what its file expects; the steps the engine flags
-(refuted, or conditional on anything but the step's own case condition) are exactly the
+(refuted, or conditional: true only under a condition the text does not state) are exactly the
 steps with an erratum, and stay the same when the errata are stripped from the file; each
 erratum's intended form holds; the gradient checks pass.
 """
@@ -137,13 +137,31 @@ def test_seed001_errata_sit_where_the_author_erred():
     assert sorted(eq.line for eq in document.equations() if eq.intended is not None) == [47, 59, 61, 69]
 
 
-def test_seed004_case_results_are_conditional_on_their_case():
-    """S_i(1-S_j) is D_jS_i only by the case substitution i = j, not the general formula."""
+def test_seed004_case_results_are_proved_under_their_case():
+    """The case chains hold in their stated case: proved, with the case as condition."""
     _, _, result = verify_seed("004")
     conclusions = {chain.condition: chain.steps[-1] for chain in result.chains if chain.condition}
-    assert conclusions["i = j"].decision.verdict is Verdict.CONDITIONAL
+    assert conclusions["i = j"].decision.verdict is Verdict.PROVED
     assert conclusions["i = j"].decision.condition == "i = j"
     assert conclusions[r"i \neq j"].decision.condition == "i != j"
+
+
+def test_steps_true_in_their_case_are_never_conditional(verified):
+    """conditional means true only under a condition the text does not state."""
+    _, _, result = verified
+    for chain in result.chains:
+        for step in chain.steps:
+            if chain.condition and step.decision.verdict is Verdict.CONDITIONAL:
+                assert step.erratum is not None, (step.line, step.latex)
+
+
+def test_case_index_warnings_are_found_by_the_reader(verified):
+    """In a case i = j, a conclusion that still uses both indices gets the warning with its
+    canonical form; in the seeds that is the typo S_i(1-S_j) of seed 004 line 66 alone."""
+    seed, _, result = verified
+    warned = {(step.line, remark.message) for step in result.all_results() for remark in step.remarks}
+    expected = {(66, "holds only because i = j; write S_i(1-S_i)")} if seed == "004" else set()
+    assert warned == expected
 
 
 def test_seed004_quotient_rule_is_refuted_with_concrete_functions():

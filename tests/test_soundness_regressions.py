@@ -116,3 +116,20 @@ def test_a_name_whose_subscript_is_the_index_of_the_sum_around_it_is_bad_input()
     error = caught.value
     assert error.line == 24 and "subscript r is the index of the sum" in error.message
     assert error.latex[error.column:].startswith(r"\tilde{p}_r")
+
+
+def test_a_side_undefined_at_one_point_only_is_no_counterexample():
+    """Identities hold where both sides are defined: csc x at x = 0, (x^2-1)/(x-1) at x = 1
+    are isolated singular points, not counterexamples; a side undefined everywhere is one."""
+    from sympy import Integer, Symbol, cot, csc
+
+    from symcheck.engine.ladder import decide
+    from symcheck.model.symbols import Scope, build_symbol_table
+    from symcheck.model import Derivation
+
+    x = Symbol("x", real=True)
+    scope = Scope(build_symbol_table(Derivation("t.toml", "t.md", "t")), [])
+    assert decide(csc(x) ** 2 - cot(x) ** 2, Integer(1), scope).verdict.holds
+    assert decide((x**2 - 1) / (x - 1), x + 1, scope).verdict.holds
+    assert decide(1 / (x - x), Integer(1), scope).verdict.fails
+    assert decide(csc(x) ** 2 + cot(x) ** 2, Integer(1), scope).verdict.fails

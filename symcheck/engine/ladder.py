@@ -13,7 +13,8 @@ zero, or an exhaustive check, proves):
 6. numeric: equal at >= 20 random points at 50 digits, else refuted at a re-checked random
    point (`rungs.numeric_check`);
 7. conditional: not equal in general (a counterexample) but equal under i = j or i != j
-   for a pair of free indices, the chain's own condition first;
+   for a pair of free indices that the text does not state. A chain's own stated case is
+   an assumption instead: the ladder runs under it, and its verdict carries the case;
 8. unknown: nothing decided in time.
 
 Matrix equations are compared shape first, then entry-wise (`matrixcalc`). Definitions
@@ -67,6 +68,7 @@ from symcheck.engine.rungs import (
 from symcheck.engine.sampling import (
     Universe, exact_points, free_symbols, in_domain, random_points, satisfies_facts, size_minimums,
 )
+from symcheck.engine.screen import screen
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.engine.settings import Settings
 
@@ -176,24 +178,20 @@ def _decide_scalar(lhs, rhs, universe: Universe, rules: Rules, case: Condition, 
     if general is not None and general.verdict.holds:
         return audited(work, sides, Condition(), _from_finding(general))
     if case:
-        return _under_case(work, sides, case, general)
+        return _under_case(work, sides, case)
     if general is not None and general.verdict is Verdict.REFUTED:
         return _conditional_or_refuted(work, sides, general)
     return _unknown(work)
 
 
-def _under_case(work: Work, sides, case: Condition, general: Optional[Finding]) -> Decision:
-    """The chain's own case: holding only under it is conditional (what the chain expects)."""
+def _under_case(work: Work, sides, case: Condition) -> Decision:
+    """The chain's own case is stated by its text, so it is an assumption: the verdict is the
+    ladder's under it (proved, numeric, refuted ...), with the case as its condition, and
+    every counterexample satisfies it."""
     under = _assess(work, sides, case)
     if under is None:
         return _unknown(work, f"nothing decided when {case.text}")
-    if under.verdict is Verdict.REFUTED:
-        return _from_finding(under, case.text)
-    shown = "" if general is None else "; not in general"
-    decision = Decision(Verdict.CONDITIONAL, under.strategy, 0.0, f"holds when {case.text}{shown} ({under.reason})",
-                        case.text, general.counterexample if general else None, under.sizes,
-                        (*(general.evidence if general else ()), *under.evidence))
-    return audited(work, sides, case, decision)
+    return audited(work, sides, case, _from_finding(under, case.text))
 
 
 def _conditional_or_refuted(work: Work, sides, general: Finding) -> Decision:
@@ -260,9 +258,14 @@ def _unconfirmed_counterexample(work: Work, sides: Sequence[Expr], case: Conditi
     return find_counterexample(work, sides, case, confirm=False)
 
 
+def _unconfirmed_screen(work: Work, sides: Sequence[Expr], case: Condition) -> Optional[Finding]:
+    return screen(work, sides, case, confirm=False)
+
+
 _CHEAP_PROOF, _SIMPLIFY_PROOF = _symbolic(prove_zero_cheaply), _symbolic(prove_zero_by_simplify)
-_FULL_RUNGS = (_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, prove_for_sizes, numeric_check)
-_QUICK_RUNGS = (_CHEAP_PROOF, _unconfirmed_counterexample)  # guessed conditions: cheap proofs only
+# the float screen before the exact counterexample search (and, for guessed conditions, before any proof)
+_FULL_RUNGS = (_CHEAP_PROOF, screen, find_counterexample, _SIMPLIFY_PROOF, prove_for_sizes, numeric_check)
+_QUICK_RUNGS = (_unconfirmed_screen, _CHEAP_PROOF, _unconfirmed_counterexample)  # guessed conditions: cheap proofs only
 
 
 def _assess(work: Work, sides: Sequence[Expr], case: Condition, rungs=_FULL_RUNGS) -> Optional[Finding]:

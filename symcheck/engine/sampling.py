@@ -37,11 +37,18 @@ from symcheck.model.symbols import Scope, SymbolTable
 _X = sympy.symbols("x1:10", real=True)
 _X1 = Symbol("x", real=True)
 
+# domains with finitely many (or integer) values: sampled from these, small and random alike
+DISCRETE: dict[Domain, tuple[int, ...]] = {
+    Domain.BINARY: (0, 1),
+    Domain.SIGN: (1, -1),
+    Domain.INTEGER: (0, 1, -1, 2, -2, 3, -3, 5),
+}
 SMALL_VALUES: dict[Domain, tuple[Rational, ...]] = {
     Domain.REAL: tuple(map(Rational, (0, 1, -1, "1/2", 2, "-1/2", 3, "1/3", -2))),
     Domain.POSITIVE: tuple(map(Rational, (1, 2, "1/2", 3, "1/3", "3/2", 4))),
     Domain.NONNEGATIVE: tuple(map(Rational, (0, 1, 2, "1/2", 3))),
     Domain.UNIT_INTERVAL: tuple(map(Rational, ("1/2", "1/3", "2/3", "1/4", "3/4"))),
+    **{domain: tuple(map(Rational, values)) for domain, values in DISCRETE.items()},
 }
 # the entry domain of a vector domain, for entries outside the declared range
 _ENTRY_DOMAIN = {Domain.PROBABILITY: Domain.UNIT_INTERVAL, Domain.ONE_HOT: Domain.NONNEGATIVE}
@@ -321,6 +328,8 @@ class _Random:
         return self.rng.randint(lower, upper)
 
     def scalar(self, domain: Domain, ordinal: int) -> Rational:
+        if domain in DISCRETE:
+            return Rational(self.rng.choice(DISCRETE[domain]))
         low, high = self._RANGES[domain]
         return Rational(self.rng.randint(low, high), 1000)
 
@@ -403,7 +412,10 @@ def build_point(
     exprs: Sequence[Expr], universe: Universe, condition: Condition, chooser: _Chooser
 ) -> Optional[Point]:
     """A point for `exprs`, or None when the choices violate the domain or condition.
-    What the expressions need is read from them symbolically (nothing is expanded)."""
+    What the expressions need is read from them symbolically (nothing is expanded). None
+    too for an operator the reader could not model (E[X]: no function stands in for it)."""
+    if any(getattr(applied.func, "operator", False) for e in exprs for applied in e.atoms(AppliedUndef)):
+        return None
     indices = free_indices(exprs, universe, condition)
     sizes = _choose_sizes(exprs, indices, universe, chooser)
     index_values = _choose_indices(indices, sizes, universe, condition, chooser)
@@ -416,6 +428,24 @@ def build_point(
         values.update(_vector(base, sizes, universe, chooser))
     _pin_given_entries(values, universe, {**sizes, **index_values})
     return Point(sizes, index_values, functions, values, lambda atom: _fill(atom, universe, chooser, ordinal))
+
+
+def resample(point: Point, atoms: Iterable[Expr], universe: Universe, chooser: _Chooser) -> Point:
+    """A point with the sizes, indices and functions of `point` (fresh from `build_point`)
+    and new values from `chooser`: its constrained vectors drawn again line by line, and
+    a value for each of `atoms` (the float screen draws many such points at once)."""
+    lines: dict[tuple, list[Indexed]] = {}
+    for entry in point.values:
+        if isinstance(entry, Indexed):
+            lines.setdefault((entry.base, *entry.indices[:-1]), []).append(entry)
+    values: dict[Expr, Expr] = {}
+    for (base, *_), entries in lines.items():
+        values.update(zip(entries, _line(universe.domain(str(base.label)), len(entries), chooser)))
+    ordinal = itertools.count()
+    fill = lambda atom: _fill(atom, universe, chooser, ordinal)  # noqa: E731 - as build_point's
+    _pin_given_entries(values, universe, {**point.sizes, **point.indices})
+    values.update({atom: fill(atom) for atom in atoms if atom not in values})
+    return Point(point.sizes, point.indices, point.functions, values, fill)
 
 
 def _pin_given_entries(values: dict[Expr, Expr], universe: Universe, concrete: Mapping[Symbol, int]) -> None:
@@ -564,6 +594,8 @@ _ENTRY_CHECKS: dict[Domain, Callable[[Expr], Optional[bool]]] = {
     Domain.UNIT_INTERVAL: lambda v: v.is_positive and (1 - v).is_positive,
     Domain.PROBABILITY: lambda v: v.is_positive and (1 - v).is_nonnegative,  # (0, 1]: a line may have one entry
     Domain.ONE_HOT: lambda v: v in (0, 1),
+    **{domain: (lambda values: lambda v: v in values)(values) for domain, values in DISCRETE.items() if domain is not Domain.INTEGER},
+    Domain.INTEGER: lambda v: v.is_integer,
 }
 
 

@@ -61,6 +61,9 @@ class Domain(str, Enum):
     PROBABILITY = "probability"  # entries in (0, 1) that sum to 1 (vectors)
     ONE_HOT = "one-hot"  # entries in {0, 1}, exactly one 1 (vectors)
     UNIT_INTERVAL = "unit-interval"  # scalars in (0, 1)
+    BINARY = "binary"  # 0 or 1
+    SIGN = "sign"  # -1 or +1
+    INTEGER = "integer"
 
 
 @dataclass(frozen=True)
@@ -294,6 +297,26 @@ class ErratumResult:
 
 
 @dataclass(frozen=True)
+class Remark:
+    """What a careful reader adds to a step beyond its verdict: a `warning` (a case-index
+    typo) or a `note` (an error carried from an earlier line)."""
+
+    severity: str  # "warning" | "note"
+    message: str
+    instead_of_verdict: bool = False  # said in place of the verdict's own message (a carried error)
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """A definition a note makes and the reader adopted (not checked as a claim)."""
+
+    name: str
+    line: int
+    col: int
+    latex: str
+
+
+@dataclass(frozen=True)
 class Repair:
     """The smallest edit of a refuted step's LaTeX found to make it provably true.
 
@@ -314,7 +337,10 @@ class Repair:
 
 @dataclass(frozen=True)
 class StepResult:
-    """The verdict on a step against its predecessor (or on a claim/definition)."""
+    """The verdict on a step against its predecessor (or on a claim/definition).
+
+    `compared_with` is where the member the step was compared with is ("line:col", notes).
+    """
 
     kind: str  # "step", "claim", "definition"
     name: str
@@ -325,7 +351,11 @@ class StepResult:
     expected: bool
     erratum: Optional[ErratumResult] = None
     previous_latex: Optional[str] = None
+    remarks: tuple[Remark, ...] = ()
+    compared_with: Optional[str] = None
+    unread_at: Optional[int] = None  # where in `latex` the reader stopped (unreadable math)
     repair: Optional[Repair] = None  # refuted steps only, when a proved repair was found
+    column: Optional[int] = None  # where the member starts on its line (notes)
 
 
 @dataclass(frozen=True)
@@ -369,6 +399,7 @@ class DocumentResult:
     claims: tuple[StepResult, ...]
     gradient_checks: tuple[GradientCheckResult, ...] = ()
     seconds: float = 0.0
+    adopted: tuple[Adoption, ...] = ()
 
     def all_results(self) -> list[StepResult]:
         results = list(self.definitions)

@@ -28,6 +28,9 @@ ASSUMPTIONS_BY_DOMAIN: dict[Domain, dict[str, bool]] = {
     Domain.PROBABILITY: {"positive": True},
     Domain.ONE_HOT: {"nonnegative": True, "integer": True},
     Domain.UNIT_INTERVAL: {"positive": True},
+    Domain.BINARY: {"nonnegative": True, "integer": True},
+    Domain.SIGN: {"nonzero": True, "integer": True},
+    Domain.INTEGER: {"integer": True},
 }
 
 Bound = Union[int, sympy.Symbol]

@@ -10,17 +10,19 @@ Severity of each step result (see docs/check.md):
 result                                 severity    message
 =====================================  ==========  ===========================================
 refuted                                error       step is refuted: <reason>; counterexample: ...
-conditional (not the chain's own case) warning     step holds only if <condition>
+conditional                            warning     step holds only if <condition>
 unknown                                note        could not decide step: <reason>
-math that cannot be read               note        cannot read the math: <reason> (error if strict)
+math that cannot be read               warning     cannot read the math: <reason> (error if strict)
 numeric                                (none)      a note "numeric evidence only" if asked for
 proved, proved-for-sizes               (none)
+a remark on a step (notes, case index) its own      its message (a carried error, a case-index typo)
 erratum refuted as declared            (none)      it is what the derivation file expects
 erratum no longer refuted              error       erratum not found: ...
 intended form of an erratum fails      error       intended form is <verdict>: ...
 failed gradient check                  error       gradient check failed: ...
 =====================================  ==========  ===========================================
 
+A message about a step of a note names the member it was compared with (line:col).
 `exit_code` is 1 when there is an error, or with `strict` any diagnostic at all; else 0.
 """
 
@@ -81,6 +83,7 @@ class Diagnostic:
     end_col: Optional[int] = None
     name: str = ""
     step: Optional[StepResult] = field(default=None, compare=False, repr=False)
+    caret: Optional[int] = None  # where in `latex` the reader stopped (unreadable math)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -121,15 +124,12 @@ def _suggestion(step: StepResult) -> str:
     return f"; did you mean: {step.repair.latex} ({step.repair.description}; {step.repair.decision.verdict.value})"
 
 
-def _holds_as_case(step: StepResult) -> bool:
-    """Conditional on the chain's own case condition: what a case chain claims."""
-    return step.decision.verdict is Verdict.CONDITIONAL and step.expected and step.erratum is None
-
-
 def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = False) -> Optional[tuple[str, str]]:
     """(severity, message) for one step result, or None when there is nothing to say."""
     decision = step.decision
     verdict = decision.verdict
+    if any(remark.instead_of_verdict for remark in step.remarks):
+        return None
     if step.erratum is not None:
         if step.expected:
             return None
@@ -145,8 +145,6 @@ def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = Fa
     if verdict is Verdict.REFUTED:
         return "error", _refutation("step is refuted", decision) + _suggestion(step)
     if verdict is Verdict.CONDITIONAL:
-        if _holds_as_case(step):
-            return None
         if decision.condition:
             return "warning", f"step holds only if {decision.condition}"
         return "warning", "step holds only under a condition it does not state" + (
@@ -155,7 +153,7 @@ def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = Fa
     if verdict is Verdict.UNKNOWN:
         if decision.strategy == UNPARSABLE:
             reason = re.sub(r"^cannot read (?:LaTeX|the math):\s*", "", decision.reason)
-            return ("error" if strict else "note"), "cannot read the math" + (f": {reason}" if reason else "")
+            return ("error" if strict else "warning"), "cannot read the math" + (f": {reason}" if reason else "")
         return "note", "could not decide step" + (f": {decision.reason or decision.strategy}" if (decision.reason or decision.strategy) else "")
     if verdict is Verdict.NUMERIC and numeric_notes:
         return "note", "numeric evidence only" + (f": {decision.reason}" if decision.reason else "")
@@ -167,26 +165,29 @@ def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = Fa
 def _line_location(step: StepResult) -> Location:
     line = step.line
     if isinstance(line, tuple):
-        return line[0], None, line[1], None
-    return line, None, None, None
+        return line[0], step.column, line[1], None
+    return line, step.column, None, None
 
 
 def fragment_locator(chains: Iterable) -> Locator:
-    """A locator for `check`: maps a step (by its line and LaTeX) to its fragment's position.
+    """A locator for `check`: maps a step to its fragment's position, by its line and
+    column (so identical math twice on one line is told apart), else by line and LaTeX.
 
-    `chains` are `symcheck.extract.MathChain`s; the step's `line` must be the member's
+    `chains` are `symcheck.notes.extract.MathChain`s; the step's `line` must be the member's
     line and its `latex` the member's latex, as `check` builds them.
     """
-    places: dict[tuple[int, str], Location] = {}
+    places: dict[tuple[int, object], Location] = {}
     for chain in chains:
         for member in chain.members:
-            places.setdefault(
-                (member.line, member.latex), (member.line, member.col, member.end_line, member.end_col)
-            )
+            where = (member.line, member.col, member.end_line, member.end_col)
+            places.setdefault((member.line, member.col), where)
+            places.setdefault((member.line, member.latex), where)
 
     def locate(step: StepResult) -> Optional[Location]:
         line = step.line[0] if isinstance(step.line, tuple) else step.line
-        return places.get((line, step.latex)) if line is not None else None
+        if line is None:
+            return None
+        return places.get((line, step.column if step.column is not None else step.latex))
 
     return locate
 
@@ -218,26 +219,44 @@ def diagnostics_from(
     """
     found: list[Diagnostic] = []
     for step in results.all_results():
-        verdict_message = classify(step, strict=strict, numeric_notes=numeric_notes)
-        if verdict_message is None:
-            continue
-        severity, message = verdict_message
         where = (locate(step) if locate else None) or _line_location(step)
-        line, col, end_line, end_col = where
-        counterexample = step.decision.counterexample
-        if counterexample is None and step.erratum is not None:
-            counterexample = step.erratum.decision.counterexample
-        found.append(Diagnostic(
-            path=path or step.source or results.source or results.path,
-            line=line, col=col, severity=severity, message=message,
-            verdict=step.decision.verdict.value, counterexample=counterexample, latex=step.latex,
-            end_line=end_line, end_col=end_col, name=step.name, step=step,
-        ))
+        place = dict(path=path or step.source or results.source or results.path, latex=step.latex,
+                     name=step.name, step=step, verdict=step.decision.verdict.value)
+        verdict_message = classify(step, strict=strict, numeric_notes=numeric_notes)
+        if verdict_message is not None:
+            severity, message = verdict_message
+            found.append(_step_diagnostic(step, severity, _compared(message, step), where,
+                                          dict(place, counterexample=_counterexample(step))))
+        for remark in step.remarks:
+            found.append(_step_diagnostic(step, remark.severity, remark.message, where, place))
     for check in results.gradient_checks:
         diagnostic = _gradient_diagnostic(path or results.path, check)
         if diagnostic is not None:
             found.append(diagnostic)
     return found
+
+
+def _compared(message: str, step: StepResult) -> str:
+    return message + (f" (compared with {step.compared_with})" if step.compared_with else "")
+
+
+def _counterexample(step: StepResult) -> Optional[Counterexample]:
+    counterexample = step.decision.counterexample
+    if counterexample is None and step.erratum is not None:
+        counterexample = step.erratum.decision.counterexample
+    return counterexample
+
+
+def _step_diagnostic(step: StepResult, severity: str, message: str, where: Location, place: dict) -> Diagnostic:
+    line, col, end_line, end_col = where
+    return Diagnostic(line=line, col=col, severity=severity, message=message,
+                      end_line=end_line, end_col=end_col, caret=step.unread_at, **place)
+
+
+def unread_members(documents: Iterable[DocumentResult]) -> int:
+    """How many members of the documents could not be read."""
+    return sum(1 for document in documents for step in document.all_results()
+               if step.decision.strategy == UNPARSABLE)
 
 
 def exit_code(diagnostics: Iterable[Diagnostic], strict: bool) -> int:
@@ -294,15 +313,20 @@ class TextPrinter(Printer):
 
     name = "text"
 
-    def __init__(self, *, show_latex: bool = False, summary: bool = True):
-        self.show_latex, self.summary = show_latex, summary
+    def __init__(self, *, show_latex: bool = False, summary: bool = True, verbose: bool = False):
+        self.show_latex, self.summary, self.verbose = show_latex, summary, verbose
 
     def format(self, diagnostics, documents=(), *, strict=False) -> str:
         lines = []
         for diagnostic in diagnostics:
             lines.append(f"{diagnostic.location}: {diagnostic.severity}: {_flat(diagnostic.message)}")
-            if self.show_latex and diagnostic.latex:
+            if diagnostic.caret is not None and diagnostic.latex and "\n" not in diagnostic.latex:
+                lines += [f"    {diagnostic.latex}", "    " + " " * diagnostic.caret + "^"]
+            elif self.show_latex and diagnostic.latex:
                 lines.append(f"    {_flat(diagnostic.latex)}")
+        if self.verbose:
+            lines += [f"{document.path}:{adopted.line}:{adopted.col}: definition adopted: {_flat(adopted.latex)}"
+                      for document in documents for adopted in document.adopted]
         if self.summary:
             lines.append(self._summary(diagnostics, documents))
         return "\n".join(lines)
@@ -316,6 +340,8 @@ class TextPrinter(Printer):
         if documents:
             steps = sum(len(document.all_results()) for document in documents)
             where = f" in {plural(steps, 'step')} of {plural(len(documents), 'file')}"
+            unread = unread_members(documents)
+            where += f"; {plural(unread, 'member')} not read" if unread else ""
         return f"symcheck: {found}{where}"
 
 

@@ -64,6 +64,7 @@ class JsonPrinter(Printer):
             "chains": [self.render(chain) for chain in node.chains],
             "claims": [self.render(claim) for claim in node.claims],
             "gradient_checks": [self.render(check) for check in node.gradient_checks],
+            "adopted": [{"name": a.name, "line": a.line, "col": a.col, "latex": a.latex} for a in node.adopted],
         }
 
     def _print_ChainResult(self, node: ChainResult) -> dict:
@@ -75,12 +76,15 @@ class JsonPrinter(Printer):
             "name": node.name,
             "source": node.source,
             "line": format_line(node.line),
+            "column": node.column,
             "latex": node.latex,
             "previous": node.previous_latex,
             **self.render(node.decision),
             "erratum": None if node.erratum is None else self.render(node.erratum),
             "repair": None if node.repair is None else self.render(node.repair),
             "expected": node.expected,
+            "compared_with": node.compared_with,
+            "remarks": [{"severity": r.severity, "message": r.message} for r in node.remarks],
         }
 
     def _print_Repair(self, node: Repair) -> dict:
@@ -194,6 +198,8 @@ class TerminalPrinter(Printer):
             self.render(node.repair)
         if node.erratum is not None:
             self.render(node.erratum)
+        for remark in node.remarks:
+            self.console.print(Text(f"         {remark.severity}: {remark.message}", style="yellow"))
 
     def _print_Repair(self, node: Repair) -> None:
         text = Text("         did you mean: ", style="green")

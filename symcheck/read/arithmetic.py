@@ -25,7 +25,9 @@ class Arithmetic:
     """Arithmetic over reduced items, with latex2sympy2's precedence: a sum of terms; a
     term is factors joined by * / \\cdot \\times \\div; a factor is a signed run of
     juxtaposed primaries (so ``a / b c`` is a / (b c), ``-a b`` is -(a b)); a function
-    without parentheses takes a whole term (``\\log x y`` is log(x y)).
+    without parentheses takes a whole term up to the next function (``\\log x y`` is
+    log(x y), ``\\sin 2x`` is sin(2x), ``\\sec x \\cos x`` is sec(x) cos(x): two functions
+    side by side are a product, as in SymPy's own LaTeX parser).
 
     Products are built in the order written, so matrix products keep their order."""
 
@@ -33,6 +35,7 @@ class Arithmetic:
         self.error = error
         self.items = items
         self.k = k
+        self.in_argument = False  # reading the argument of a function without parentheses
 
     def whole(self) -> object:
         """The value of all items, or None when latex2sympy2 should read them."""
@@ -55,12 +58,15 @@ class Arithmetic:
 
     def term(self) -> object:
         value = self.factor()
-        while self.peek() in MUL_OPS:
+        while self.peek() in MUL_OPS and not (self.in_argument and self.function_next(self.k + 1)):
             op, where = self.peek(), self.items[self.k].start
             self.k += 1
             combine = divide_values if op in ("/", "\\div") else multiply
             value = self.apply(combine, value, self.factor(), where)
         return value
+
+    def function_next(self, k: int) -> bool:
+        return k < len(self.items) and isinstance(self.items[k], Func)
 
     def factor(self) -> object:
         if self.peek() in ADD_OPS:
@@ -70,6 +76,8 @@ class Arithmetic:
             return self.apply(multiply, sympy.Integer(-1), value, where) if op == "-" else value
         value = self.primary()
         while self.k < len(self.items) and isinstance(self.items[self.k], (Obj, Func)):
+            if self.in_argument and self.function_next(self.k):
+                break
             where = self.items[self.k].start
             value = self.apply(multiply, value, self.primary(), where)
         return value
@@ -92,11 +100,18 @@ class Arithmetic:
 
     def function(self, func: Func) -> object:
         following = self.items[self.k] if self.k < len(self.items) else None
+        if isinstance(following, Obj) and following.raise_to is not None:  # \cos(x)^2 is cos(x)^2
+            self.k += 1
+            if matrix_valued(following.inner):
+                raise self.error(f"{func.name} of a matrix", func.start)
+            return following.raise_to(apply_function(func, following.inner))
         if isinstance(following, Obj) and following.paren:
             self.k += 1
             argument = following.value
         else:
+            outer, self.in_argument = self.in_argument, True
             argument = self.term()
+            self.in_argument = outer
         if matrix_valued(argument):
             raise self.error(f"{func.name} of a matrix", func.start)
         return apply_function(func, argument)

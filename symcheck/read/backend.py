@@ -369,3 +369,24 @@ def _parse_and_evaluate(text: str, evaluate: bool) -> sympy.Basic:
         return _evaluated(result)
     except Exception as error:  # SymPy refuses to combine what latex2sympy2 built unevaluated
         raise LatexError(f"cannot evaluate this: {error or type(error).__name__}", text, 0) from None
+
+
+def parse_raw(text: str) -> sympy.Basic:
+    """latex2sympy2 exactly as it reads ``text`` on its own (from a clean state, none of
+    this module's corrections): for comparing symcheck's reader with the raw library
+    (differential tests, the naive baseline of the benchmarks). Raises LatexError."""
+    backend = _backend()
+    with _lock:
+        module = backend.module
+        _reset_state(module)
+        try:
+            result = module.latex2sympy(text)
+        except RecursionError:
+            raise LatexError("expression nested too deeply", text, 0) from None
+        except Exception as error:  # latex2sympy2 raises bare Exception, TypeError, ...
+            raise LatexError(f"latex2sympy2 cannot convert this: {str(error).splitlines()[0] if str(error) else type(error).__name__}", text, 0) from None
+        finally:
+            _reset_state(module)
+    if not isinstance(result, sympy.Basic):
+        raise LatexError("not a SymPy expression", text, 0)
+    return result

@@ -8,7 +8,7 @@ import sympy
 
 from symcheck.read.arithmetic import product_end
 from symcheck.read.frac import is_differential
-from symcheck.read.nodes import Obj, Postfix, leaf_text, matrix_valued
+from symcheck.read.nodes import Obj, Postfix, leaf_text, matrix_valued, split_at
 from symcheck.read.reader import Construct
 
 
@@ -23,23 +23,32 @@ class BigOperators(Construct):
         if post.sub is None:
             raise self.reader.error(f"{token.text} needs an index: {token.text}_{{k=1}}^N", token.start)
         self.reader.scripts.no_primes(post)
-        index, lower, upper, excluded = self.limits(post, token.start)
+        ranges = self.all_limits(post, token.start)
         items = self.reader.reduce(nodes[j:])
         k = product_end(items, 0)
         if k == 0:
             raise self.reader.error(f"{token.text} without a body", nodes[j - 1].end if j else token.end)
         body = self.reader.combine(items[:k], items[0].start)
-        if excluded is not None:
-            body = body * (1 - sympy.KroneckerDelta(index, excluded))
         build = sympy.Sum if token.text == "\\sum" else sympy.Product
-        try:
-            value = build(body, (index, lower, upper))
-        except (ValueError, TypeError):
-            raise self.reader.error(
-                f"cannot build this {token.text[1:]}: its index {index} runs from {lower} to {upper}, which must be scalars",
-                token.start,
-            ) from None
+        value = body
+        for index, lower, upper, excluded in reversed(ranges):
+            if excluded is not None:
+                value = value * (1 - sympy.KroneckerDelta(index, excluded))
+            try:
+                value = build(value, (index, lower, upper))
+            except (ValueError, TypeError):
+                raise self.reader.error(
+                    f"cannot build this {token.text[1:]}: its index {index} runs from {lower} to {upper}, which must be scalars",
+                    token.start,
+                ) from None
         return [Obj(value, token.start, items[k - 1].end), *items[k:]], len(nodes)
+
+    def all_limits(self, post: Postfix, where: int) -> list[tuple]:
+        """\\sum_{k=1}^N: one index; \\sum_{i, j}: one sum per declared index, outermost first."""
+        names = split_at(post.sub, frozenset({","}))
+        if len(names) == 1 or post.sup is not None or any(len(part) != 1 for part in names):
+            return [self.limits(post, where)]
+        return [self.limits(Postfix(sub=part, sub_start=part[0].start), where) for part in names]
 
     def limits(self, post: Postfix, where: int) -> tuple:
         sub = post.sub

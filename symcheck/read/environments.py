@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import sympy
 
-from symcheck.read.nodes import Obj, is_matrix, leaf_is, matrix_valued, split_at
+from symcheck.read.nodes import Obj, is_matrix, leaf_is, leaf_text, matrix_valued, split_at
 from symcheck.read.reader import ENVIRONMENT, GROUP, Construct
 from symcheck.read.tokens import Env, Group, Leaf
+from symcheck.read.values import indicator_of
 
 MATRIX_ENVIRONMENTS = frozenset({"matrix", "pmatrix", "bmatrix", "Bmatrix", "smallmatrix"})
 
@@ -22,6 +23,8 @@ class Brackets(Construct):
         group: Group = nodes[i]
         if group.kind == "{" and any(leaf_is(n, "\\over") for n in group.items):
             return self.reader.fractions.over(nodes, i)
+        if group.kind == "[" and any(leaf_text(n) in ("=", "\\neq", "\\ne") for n in group.items):
+            return self.iverson(nodes, i)
         if group.kind == "[" and any(leaf_is(n, ",") for n in group.items):
             value: object = self.row_vector(group)
             post, j = self.reader.scripts.postfix(nodes, i + 1)
@@ -40,7 +43,15 @@ class Brackets(Construct):
         value = self.reader.value(group.items, group.start)
         if post.sup is None:
             return [Obj(value, group.start, group.end, paren=True)], j
-        return [Obj(self.reader.scripts.apply_sup(value, post, lambda: None), group.start, nodes[j - 1].end)], j
+        raise_to = lambda inner: self.reader.scripts.apply_sup(inner, post, lambda: None)  # noqa: E731
+        return [Obj(raise_to(value), group.start, nodes[j - 1].end, inner=value, raise_to=raise_to)], j
+
+    def iverson(self, nodes: list, i: int) -> tuple[list, int]:
+        """[i = j], [i \\neq j]: Iverson's bracket, 1 when the condition holds, else 0."""
+        group: Group = nodes[i]
+        value = indicator_of(self.reader.conditions.condition(group.items, group.start))
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        return [Obj(self.reader.scripts.group_sup(value, post, nodes, j), group.start, nodes[j - 1].end)], j
 
     def row_vector(self, group: Group) -> object:
         entries = []

@@ -7,7 +7,7 @@ from typing import Optional
 
 import sympy
 
-from symcheck.read.nodes import Obj, leaf_is
+from symcheck.read.nodes import Obj, call_group, leaf_is
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Group, Leaf
 from symcheck.read.values import divide_values, mismatch
@@ -16,7 +16,18 @@ from symcheck.read.values import divide_values, mismatch
 class Fractions(Construct):
     """Reads a fraction: a quotient, or a derivative when its parts are differentials."""
 
-    HANDLES = {"\\frac": "frac", "\\dfrac": "frac", "\\tfrac": "frac"}
+    HANDLES = {"\\frac": "frac", "\\dfrac": "frac", "\\tfrac": "frac", "\\cfrac": "frac", "\\partial": "partial"}
+
+    def partial(self, nodes: list, i: int) -> tuple[list, int]:
+        """\\partial_{x} f, \\partial_x^2 f: the partial derivative of the operand that follows
+        (its next factor, as \\frac{\\partial}{\\partial x} f); a bare \\partial is left as it is."""
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        if post.sub is None:
+            return [nodes[i]], i + 1
+        self.reader.scripts.no_primes(post)
+        order = self.order_of(post.sup, post.sup_start) if post.sup is not None else 1
+        variable = (post.sub, order, post.sub_start)
+        return self.derivative(order, [], [variable], nodes[i].start, nodes[j - 1].end, nodes[j:])[0], len(nodes)
 
     def frac(self, nodes: list, i: int) -> tuple[list, int]:
         numerator = self.reader.argument(nodes, i + 1, "numerator")
@@ -31,7 +42,7 @@ class Fractions(Construct):
         variables = self.denominator_differentials(denominator) if top is not None else None
         if top is not None and variables:
             order, operand = top
-            return self.derivative(order, operand, variables, start, end, rest), not operand
+            return self.derivative(order, operand, variables, start, end, rest)
         top_value = self.reader.value(numerator, start)
         bottom_value = self.reader.value(denominator, start)
         try:
@@ -79,12 +90,16 @@ class Fractions(Construct):
 
     def order(self, nodes: list, k: int) -> int:
         """The order written at nodes[k] (after a '^'): a positive integer."""
-        value = self.reader.value(self.reader.argument(nodes, k, "order"), nodes[k - 1].start)
+        return self.order_of(self.reader.argument(nodes, k, "order"), nodes[k - 1].start)
+
+    def order_of(self, written: list, where: int) -> int:
+        value = self.reader.value(written, where)
         if not (isinstance(value, sympy.Integer) and value > 0):
-            raise self.reader.error("the order of a derivative must be a positive integer", nodes[k - 1].start)
+            raise self.reader.error("the order of a derivative must be a positive integer", where)
         return int(value)
 
-    def derivative(self, order: int, top: list, variables: list, start: int, end: int, rest: list) -> list:
+    def derivative(self, order: int, top: list, variables: list, start: int, end: int, rest: list) -> tuple[list, bool]:
+        """The derivative, and whether it took its operand (or its point) from ``rest``."""
         counts = []
         for nodes, count, where in variables:
             wrt = self.reader.value(nodes, where)
@@ -95,12 +110,25 @@ class Fractions(Construct):
             raise self.reader.error(
                 f"the order {order} above differs from the {sum(c for _, c in counts)} differentials below", start
             )
+        function = self.reader.names.function_of(top) if len(counts) == 1 else None
+        if function is not None:
+            return self.function_derivative(function, counts[0], start, end, rest)
         if top:
             expr = self.reader.value(top, top[0].start)
-            return [Obj(self._derivative(expr, counts, start), start, end)]
+            return [Obj(self._derivative(expr, counts, start), start, end)], False
         items = self.reader.reduce(rest)
         operand, k = self.reader.operand(items, 0, start)
-        return [Obj(self._derivative(operand, counts, start), start, items[k - 1].end), *items[k:]]
+        return [Obj(self._derivative(operand, counts, start), start, items[k - 1].end), *items[k:]], True
+
+    def function_derivative(self, function: object, count: tuple, start: int, end: int, rest: list) -> tuple[list, bool]:
+        """\\frac{dg}{dx} with g a function: g's derivative in x; \\frac{dg}{dx}(a) is it at a."""
+        variable, order = count
+        call = call_group(rest, 0)
+        if call is None:
+            value = sympy.Derivative(function(variable), (variable, order), evaluate=False)
+            return [Obj(value, start, end)], False
+        value = self.reader.names.application(function, order, call)
+        return [Obj(value, start, rest[0].end), *self.reader.reduce(rest[1:])], True
 
     def _derivative(self, expr: object, counts: list, where: int) -> object:
         try:

@@ -16,7 +16,7 @@ class Indices(Construct):
     """Reads subscripts and call arguments as indices of a declared vector or matrix."""
 
     def arguments(self, call: Group) -> list:
-        parts = split_at(call.items, frozenset({","}))
+        parts = split_at(call.items, frozenset({",", ";", "\\mid"}))
         return [self.reader.value(part, call.start) for part in parts]
 
     def call_indices(self, call: Group) -> list:

@@ -8,9 +8,9 @@ from typing import Optional
 
 import sympy
 
-from symcheck.read.nodes import Atom, Obj, Postfix, call_group, source_text, split_at
+from symcheck.read.nodes import Atom, Obj, Postfix, call_group, leaf_text, source_text, split_at
 from symcheck.read.reader import Construct
-from symcheck.read.tokens import ACCENTS, Group
+from symcheck.read.tokens import ACCENTS, Group, Leaf
 from symcheck.read.tidy import IDENTIFIER, is_prose
 
 GREEK = frozenset(
@@ -23,6 +23,13 @@ GREEK = frozenset(
 CONSTANT_LETTERS = {"e": sympy.E, "i": sympy.I}
 # undeclared names that are functions by convention when a parenthesis follows
 WELL_KNOWN_FUNCTIONS = frozenset({"f", "g", "h", "sigma", "phi", "varphi", "psi"})
+# spellings of the expectation: E[X] applies E, never E times a bracket
+EXPECTATIONS = frozenset({"E", "\\mathbb{E}", "\\operatorname{E}", "\\mathrm{E}"})
+# operators on random variables, applied with brackets (E[X], Var[X], Cov[X, Y]): read as
+# operators the engine knows nothing of (never sampled as an arbitrary function: E is linear)
+STATISTICS = frozenset({"E", "Var", "Cov", "var", "cov"})
+# separators of an argument list; \mid and ; (P(y \mid x; w)) become part of the function's name
+SEPARATORS = frozenset({",", ";", "\\mid"})
 
 
 class Names(Construct):
@@ -86,6 +93,10 @@ class Names(Construct):
             return self.reader.numbers.indicator(nodes, i)
         if content == "diag" and token.cmd not in ACCENTS:
             return self.reader.functions.diag(nodes, i)
+        if token.cmd == "\\mathit" and len(content) == 1 and content.isalpha():
+            return self.atom(nodes, i, Atom("free", content, token.start, token.end))  # italic: the default
+        if f"{token.cmd}{{{content}}}" in EXPECTATIONS:  # \\mathbb{E}: the expectation, as E
+            return self.atom(nodes, i, Atom("free", "E", token.start, token.end))
         if token.cmd == "\\mathbb":
             raise self.reader.error(f"a set ({token.text}) is not an expression", token.start)
         if is_prose(token) or (token.cmd not in ACCENTS and not IDENTIFIER.match(content)):
@@ -96,9 +107,12 @@ class Names(Construct):
 
     def atom(self, nodes: list, i: int, atom: Atom) -> tuple[list, int]:
         post, j = self.reader.scripts.postfix(nodes, i + 1)
-        call = call_group(nodes, j)
-        builder = getattr(self, self.BUILDERS[atom.kind])
-        value, consumed = builder(atom, post, call)
+        operator = bare_name(atom.name) if bare_name(atom.name) in STATISTICS else None
+        call = call_group(nodes, j, square=operator is not None)
+        if call is not None and call.kind == "[":
+            value, consumed = self.build_operator(operator, post, call), True
+        else:
+            value, consumed = getattr(self, self.BUILDERS[atom.kind])(atom, post, call)
         end = j + 1 if consumed else j
         if consumed:
             post2, end = self.reader.scripts.postfix(nodes, end)
@@ -145,11 +159,11 @@ class Names(Construct):
         return self.reader.scripts.sup_only(value, post), False
 
     def build_scalar(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
-        self.reader.scripts.no_primes(post)
         groups = {"scalar": self.table.scalars, "index": self.table.indices, "size": self.table.sizes}
         value: object = groups[atom.kind][atom.name]
         if post.sub is not None:
             value = self.subscripted_free(atom, post)
+        value = self.primed(value, post, atom)
         label = lambda: sympy.Symbol(f"{self.display(atom, post)}^{source_text(post.sup)}")  # noqa: E731
         value = self.reader.scripts.apply_sup(value, post, label)
         if call is not None and self.is_signature(call):
@@ -164,31 +178,59 @@ class Names(Construct):
             function = sympy.Function(self.display(atom, post))
         if call is None:
             raise self.reader.error(f"the function {atom.name} needs an argument", atom.start)
-        if post.sup is not None:
-            raise self.reader.error("a superscript on a function name is not supported", post.sup_start)
-        return self.application(function, post.primes, call), True
+        return self.powered(atom, self.application(function, post.primes, call), post), True
+
+    def powered(self, atom: Atom, applied: object, post: Postfix) -> object:
+        """f^2(x) is f(x)^2, as \\sin^2 x; f^{-1}(x) is refused (inverse or reciprocal?)."""
+        if post.sup is None:
+            return applied
+        power = self.reader.value(post.sup, post.sup_start)
+        if power == -1:
+            raise self.reader.error(f"{atom.name}^{{-1}}: say whether it is the inverse function or 1/{atom.name}", post.sup_start)
+        return applied**power
 
     def build_free(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
-        if call is not None and post.sup is None and self.is_called(atom, post, call):
+        if call is not None and self.reader.scripts.sup_kind(post.sup) in ("none", "power") and self.is_called(atom, post, call):
             function = sympy.Function(self.display(atom, post))
-            return self.application(function, post.primes, call), True
-        self.reader.scripts.no_primes(post)
+            return self.powered(atom, self.application(function, post.primes, call), post), True
         value = self.subscripted_free(atom, post) if post.sub is not None else sympy.Symbol(atom.name)
+        value = self.primed(value, post, atom)
         label = lambda: sympy.Symbol(f"{self.display(atom, post)}^{source_text(post.sup)}")  # noqa: E731
         return self.reader.scripts.apply_sup(value, post, label), False
 
     def is_called(self, atom: Atom, post: Postfix, call: Group) -> bool:
         """An undeclared name before '(' is a function only when it is one by convention
         (f, g, h, \\sigma ...), by the note's own definition (``f(x) = ...``), by its
-        spelling (a word such as ``\\text{softmax}``, a prime), or when the parenthesis holds
-        a list (a product cannot); otherwise the parenthesis is a factor: ``n(n+1)``."""
+        spelling (a word such as ``\\text{softmax}``, a prime), the expectation E, or when
+        the parenthesis holds a list or a condition bar (a product cannot); otherwise the parenthesis is a factor: ``n(n+1)``."""
         return bool(
             post.primes
             or atom.spelled
             or atom.name in WELL_KNOWN_FUNCTIONS
             or atom.name in self.reader.notation.defined_functions
-            or len(split_at(call.items, frozenset({","}))) > 1
+            or len(split_at(call.items, SEPARATORS)) > 1
         )
+
+    def build_operator(self, name: str, post: Postfix, call: Group) -> object:
+        """E[X], \\mathbb{E}[X], Var[X]: the operator, applied to what the bracket holds."""
+        self.reader.scripts.no_primes(post)
+        if post.sub is not None:
+            name = f"{name}_{{{source_text(post.sub)}}}"
+        return self.powered(Atom("free", name, call.start, call.end), self.application(sympy.Function(name, operator=True), 0, call), post)
+
+    def primed(self, value: object, post: Postfix, atom: Atom) -> object:
+        """b' (a name that is not a function): a name of its own, b-prime; y' of a y the note
+        gives by an equation (y = f(x)) is refused: its derivative, but in which variable?"""
+        if not post.primes:
+            return value
+        if atom.name in self.reader.notation.defined_names:
+            raise self.reader.error(
+                f"{atom.name}' where {atom.name} is given by an equation: write \\frac{{d{atom.name}}}{{dx}}, or declare {atom.name}' as a name",
+                atom.start,
+            )
+        if not isinstance(value, sympy.Symbol):
+            raise self.reader.error("a prime (') on this name: only on functions and scalar names", post.sub_start or post.sup_start)
+        return sympy.Symbol(value.name + "'" * post.primes, **value.assumptions0)
 
     def subscripted_free(self, atom: Atom, post: Postfix) -> object:
         shape = self.reader.indices.shape_annotation(post.sub)
@@ -205,6 +247,11 @@ class Names(Construct):
         return sympy.Symbol(name)
 
     def application(self, function: object, primes: int, call: Group) -> object:
+        """f(x), f'(x); P(y \\mid x; w) applies the function P(|;) to y, x, w: the bar and the
+        semicolon are part of what is applied, so P(y \\mid x) and P(y, x) never meet."""
+        marks = "".join(leaf_text(n) for n in call.items if leaf_text(n) in SEPARATORS - {","})
+        if marks:
+            function = sympy.Function(f"{function}({marks.replace(chr(92) + 'mid', '|')})")
         args = self.reader.indices.arguments(call)
         applied = function(*args)
         if not primes:
@@ -217,7 +264,25 @@ class Names(Construct):
         dummy = sympy.Symbol("_t")  # a Dummy would differ between two parses
         return sympy.Subs(sympy.Derivative(function(dummy), (dummy, primes), evaluate=False), dummy, arg)
 
+    def function_of(self, nodes: list) -> Optional[object]:
+        """The function a lone name stands for (declared, by convention or defined), else None:
+        the numerator of \\frac{dg}{dx}."""
+        if len(nodes) != 1 or not isinstance(nodes[0], Leaf):
+            return None
+        token = nodes[0].token
+        if token.kind == "name":
+            return self.table.functions.get(token.arg) if "function" in self.reader.notation.kinds_of(token.arg) else None
+        name = token.text.lstrip("\\")
+        if token.kind in ("letter", "cmd") and (name in WELL_KNOWN_FUNCTIONS or name in self.reader.notation.defined_functions):
+            return sympy.Function(name)
+        return None
+
     def is_signature(self, call: Group) -> bool:
         """L(y, p): a declared symbol followed by its argument list (it names the symbol)."""
         return len(split_at(call.items, frozenset({","}))) > 1
 
+
+
+def bare_name(name: str) -> str:
+    """\\mathbb{E}, \\textrm{Var} -> E, Var: the name inside a font command."""
+    return name.split("{", 1)[1].rstrip("}") if name.startswith("\\") and "{" in name else name

@@ -9,7 +9,7 @@ every construct reader.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import sympy
 
@@ -32,12 +32,16 @@ EMITTED = {
 
 @dataclass
 class Obj:
-    """A piece already read: its SymPy value (``paren``: it was a bracketed group)."""
+    """A piece already read: its SymPy value (``paren``: it was a bracketed group; a
+    bracket with a power keeps what it held and the power, ``raise_to``: after a function,
+    ``\\cos(x)^2`` is cos(x)^2)."""
 
     value: object
     start: int
     end: int
     paren: bool = False
+    inner: object = None
+    raise_to: Optional[Callable[[object], object]] = None
 
 
 @dataclass
@@ -131,14 +135,15 @@ def flatten(nodes: Sequence[object]) -> list[Token]:
     return tokens
 
 
-def call_group(nodes: list, j: int) -> Optional[Group]:
-    """The argument list at j: ``(x)``, or ``{\\left(x\\right)}`` as SymPy prints it; else None."""
+def call_group(nodes: list, j: int, square: bool = False) -> Optional[Group]:
+    """The argument list at j: ``(x)``, or ``{\\left(x\\right)}`` as SymPy prints it, or with
+    ``square`` (a function, the expectation) ``[x]``; else None."""
     if j >= len(nodes) or not isinstance(nodes[j], Group):
         return None
     group = nodes[j]
     if group.kind == "{" and len(group.items) == 1 and isinstance(group.items[0], Group):
         group = group.items[0]
-    return group if group.kind == "(" else None
+    return group if group.kind == "(" or (square and group.kind == "[") else None
 
 
 def why(error: Exception) -> str:

@@ -93,6 +93,7 @@ class Notation:
         self.rules = [Rule.compile(rule) for rule in rewrites]
         self.names = self._name_patterns()
         self.defined_functions: set[str] = set()  # f of a line f(x) = ... read so far
+        self.defined_names: set[str] = set()  # y of a line y = ... read so far
 
     # ------------------------------------------------------------ public API
 
@@ -152,7 +153,13 @@ class Notation:
         if condition:
             tokens = condition_text(tokens)
         tokens = tidy_tokens(tokens)
-        return self.mark_names(function_words(tokens))
+        return self.mark_names(function_words(tokens, self.declared_word))
+
+    def declared_word(self, token: Token) -> bool:
+        """A word the notation declares (a function named \\operatorname{tanh}): its name,
+        not the built-in function of the same spelling."""
+        key = _key(token)
+        return any(declared == (key,) for declared, _ in self.names.get(key, ()))
 
     def _read(self, latex: str, condition: bool = False) -> tuple[Reader, list]:
         """A reader for ``latex`` and its node tree; letters written as indices anywhere in
@@ -165,7 +172,10 @@ class Notation:
         return Reader(self, latex, CONSTRUCTS, indices), nodes
 
     def _note_definition(self, lhs: list, sides: int) -> None:
-        """``f(x) = ...``, ``g(u, v) = ...``: the note defines f as a function."""
+        """``f(x) = ...``, ``g(u, v) = ...``: the note defines f as a function; ``y = ...``:
+        y is given by an equation (so y' is ambiguous: its derivative, in which variable?)."""
+        if sides == 2 and len(lhs) == 1 and isinstance(lhs[0], Leaf) and lhs[0].token.kind in ("letter", "name"):
+            self.defined_names.add(lhs[0].token.arg if lhs[0].token.kind == "name" else lhs[0].token.text)
         if sides != 2 or len(lhs) != 2 or not isinstance(lhs[1], Group) or lhs[1].kind != "(":
             return
         head = lhs[0]

@@ -35,23 +35,23 @@ class Numbers(Construct):
         node = nodes[j]
         if leaf_is(node, "_") or (isinstance(node, Group) and node.kind == "\\{"):
             return True
-        if isinstance(node, Group) and node.kind == "(":
+        if isinstance(node, Group) and node.kind in ("(", "["):
             return any(leaf_text(n) in RELATIONS for n in node.items)
         return False
 
     def indicator(self, nodes: list, i: int) -> tuple[list, int]:
-        """1_{\\{i=j\\}}, 1\\{i=j\\}, 1(i=j), \\mathbb{1}_{i=j} -> KroneckerDelta(i, j)."""
+        """1_{\\{i=j\\}}, 1\\{i=j\\}, 1(i=j), 1[i=j], \\mathbb{1}_{i=j} -> KroneckerDelta(i, j)."""
         start = nodes[i].start
         j = i + 1
         if j < len(nodes) and leaf_is(nodes[j], "_"):
             inner = self.reader.argument(nodes, j + 1, "condition")
             j += 2
-        elif j < len(nodes) and isinstance(nodes[j], Group) and nodes[j].kind in ("\\{", "("):
+        elif j < len(nodes) and isinstance(nodes[j], Group) and nodes[j].kind in ("\\{", "(", "["):
             inner = [nodes[j]]
             j += 1
         else:
             raise self.reader.error("an indicator needs a condition: 1_{\\{i=j\\}}", start)
-        if len(inner) == 1 and isinstance(inner[0], Group) and inner[0].kind in ("\\{", "(", "{"):
+        if len(inner) == 1 and isinstance(inner[0], Group) and inner[0].kind in ("\\{", "(", "{", "["):
             inner = inner[0].items
         condition = self.reader.conditions.condition(inner, start)
         return [Obj(indicator_of(condition), start, nodes[j - 1].end)], j

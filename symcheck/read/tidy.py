@@ -5,7 +5,7 @@ arrows, trailing punctuation), read function words (``log(x)``, ``\\text{exp}``,
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from symcheck.read.values import FUNCTION_NAMES
 from symcheck.read.tokens import ACCENTS, Token, argument, brace_group_end, join, next_solid, tokenize
@@ -15,7 +15,8 @@ SIZING = frozenset(
     "\\Biggl \\Biggr \\middle".split()
 )
 DROPPED = frozenset(
-    "\\, \\; \\: \\! \\displaystyle \\textstyle \\limits \\nolimits \\nonumber \\notag ~ $".split()
+    "\\, \\; \\: \\! \\> \\thinspace \\medspace \\thickspace \\enspace \\negthinspace \\negmedspace "
+    "\\negthickspace \\displaystyle \\textstyle \\limits \\nolimits \\nonumber \\notag ~ $".split()
     + ["\\ "]
 )
 UNWRAPPED = frozenset({"\\boxed", "\\cancel", "\\bcancel", "\\xcancel", "\\cancelto"})
@@ -50,8 +51,9 @@ def _unwrap(tokens: list[Token]) -> list[Token]:
         if t.text in DROPPED and t.kind in ("cmd", "char"):
             i += 1
             continue
-        if t.kind == "cmd" and t.text in ("\\tag", "\\label"):
-            _, i = argument(tokens, i + 1)
+        if t.kind == "cmd" and t.text in ("\\tag", "\\label", "\\hspace", "\\vspace", "\\phantom", "\\hphantom"):
+            k = next_solid(tokens, i + 1)
+            _, i = argument(tokens, k + 1 if k < len(tokens) and tokens[k].is_("*") else i + 1)
             continue
         if t.kind == "word" and not (t.arg or "").strip():
             i += 1
@@ -102,7 +104,7 @@ def trim_end(tokens: list[Token]) -> list[Token]:
         elif last.text in TRAILING and last.kind in ("char", "cmd"):
             tokens = tokens[: solid[-1]]
         elif last.kind == "word" and len(solid) > 1 and (
-            _is_tag(last) or tokens[solid[-2]].is_("\\quad", "\\qquad")
+            _is_tag(last) or tokens[solid[-2]].is_("\\quad", "\\qquad", "&")  # && \\text{Sum rule}: a text column
         ):
             tokens = tokens[: solid[-1]]
         elif last.is_("\\quad", "\\qquad"):
@@ -138,13 +140,14 @@ def tidy_tokens(tokens: list[Token]) -> list[Token]:
     return _drop_alignment(tokens)
 
 
-def function_words(tokens: list[Token]) -> list[Token]:
-    """log(x) written with letters, \\text{log}, \\mathrm{d} -> the commands they mean."""
+def function_words(tokens: list[Token], declared: Callable[[Token], bool] = lambda t: False) -> list[Token]:
+    """log(x) written with letters, \\text{log}, \\mathrm{d} -> the commands they mean
+    (a ``declared`` word stays a word: the notation names it)."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        if t.kind == "word" and (t.arg or "").strip() in FUNCTION_NAMES and t.cmd not in ACCENTS:
+        if t.kind == "word" and (t.arg or "").strip() in FUNCTION_NAMES and t.cmd not in ACCENTS and not declared(t):
             out.append(Token("cmd", FUNCTION_NAMES[(t.arg or "").strip()], t.start, t.end))
             i += 1
             continue

@@ -45,7 +45,7 @@ class Token:
 
 
 # commands after which a bare number argument is a single digit, as in TeX (\frac12, x^23)
-_DIGIT_ARGUMENTS = {"^": 1, "_": 1, "\\frac": 2, "\\dfrac": 2, "\\tfrac": 2, "\\sqrt": 1}
+_DIGIT_ARGUMENTS = {"^": 1, "_": 1, "\\frac": 2, "\\dfrac": 2, "\\tfrac": 2, "\\cfrac": 2, "\\sqrt": 1}
 _DOTS_COMMANDS = {"\\dots", "\\ldots", "\\cdots", "\\vdots", "\\ddots", "\\dotsb", "\\dotsc"}
 
 
@@ -87,6 +87,11 @@ def tokenize(text: str, offset: int = 0, params: bool = False) -> list[Token]:
                     i += 1
                     while i < n and text[i].isascii() and text[i].isdigit():
                         i += 1
+            kind = "number"
+        elif c == "." and not pending_digits and i + 1 < n and text[i + 1].isascii() and text[i + 1].isdigit():
+            i += 1  # .4: a decimal without its leading zero
+            while i < n and text[i].isascii() and text[i].isdigit():
+                i += 1
             kind = "number"
         elif c == "." and text.startswith("...", i):
             while i < n and text[i] == ".":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from symcheck.model import ChainResult, Decision, DocumentResult, Repair, StepResult, format_line
+from symcheck.model import ChainResult, Decision, DocumentResult, Remark, Repair, StepResult, Verdict, format_line
 from symcheck.report.escape import escape_text
 from symcheck.report.data import DocumentReport
 from symcheck.report.preamble import PREAMBLE, format_seconds, heading, legend, verdict_mark, verdict_word
@@ -35,10 +35,17 @@ def _details(decision: Decision, math: MathRenderer, declared: frozenset[str]) -
     if decision.reason and not decision.verdict.holds:
         parts.append(math.prose(decision.reason) + "\\par\n")
     if decision.condition:
-        parts.append("Holds only when " + math.relation(decision.condition) + ".\\par\n")
+        lead = "Holds only when " if decision.verdict is Verdict.CONDITIONAL else "Under its stated case "
+        parts.append(lead + math.relation(decision.condition) + ".\\par\n")
     if decision.counterexample is not None:
         parts.append(counterexample_tex(decision.counterexample, math, declared))
     return "".join(parts)
+
+
+def _remarks(remarks: Sequence[Remark], math: MathRenderer) -> str:
+    """What a careful reader adds (a case-index typo, a carried error), as the terminal says it."""
+    return "".join(f"\\textbf{{{remark.severity.capitalize()}:}} {math.prose(remark.message)}\\par\n"
+                   for remark in remarks)
 
 
 # ---------------------------------------------------------------- calc blocks
@@ -100,7 +107,7 @@ class CalcBlock:
             f"{_line(step.line)} & {relation} & {self.math.cell(step.latex)} & "
             f"{_verdict_cell(step.decision, step.expected, label)} \\\\\n"
         ]
-        details = _details(step.decision, self.math, self.declared)
+        details = _details(step.decision, self.math, self.declared) + _remarks(step.remarks, self.math)
         if details:
             out.append(_full_row(details))
         if step.erratum is not None:

@@ -72,6 +72,11 @@ def _summary_row(name: str, figures: list[int], seconds: Optional[float]) -> str
     return f"{name} & " + " & ".join(str(n) for n in counts) + f" & {grads} & {format_seconds(seconds)} \\\\\n"
 
 
+def _role(role: str) -> str:
+    """The role of an evaluated point, hyphenated where its column is narrower than the word."""
+    return escape_text(role).replace("counterexample", "counter\\-example")
+
+
 def _number(value: float) -> str:
     return "--" if value != value else f"{value:.2e}".replace("inf", "$\\infty$")
 
@@ -115,7 +120,7 @@ def _evidence_rows(points: Sequence[SamplePoint], math: MathRenderer, declared: 
         agrees = "\\textcolor{scproved}{yes}" if sample.agrees else "\\textcolor{screfuted}{no}"
         error = "undefined" if sample.error is None else math.value(sample.error, digits=3)
         rows.append(
-            f"{escape_text(sample.role)} & {point_tex(sample.point, math, declared)} & {sample.digits} & "
+            f"{_role(sample.role)} & {point_tex(sample.point, math, declared)} & {sample.digits} & "
             f"{math.value(sample.lhs)}\\newline {math.value(sample.rhs)} & {error} & {agrees} \\\\\n"
         )
     return "".join(rows)

@@ -1,4 +1,12 @@
-"""Independent work items in worker processes (forked, so nothing is imported twice).
+"""Independent work items in worker processes (forked from a process that has already
+imported SymPy, the reader and the engine, so each worker starts warm: nothing is
+imported twice).
+
+How many: `jobs=0` (the default of every command) chooses from the amount of work and
+the cores actually free: the cores this process may run on (`os.sched_getaffinity`),
+less the load already on them (the 1-minute load average, or the tasks running right now
+if more). On a busy machine that is one process, since extra processes would only
+compete with the others for the same cores; an explicit `jobs` is obeyed.
 
 Workers ignore SIGINT (the parent decides) and run under the memory ceiling. When the
 parent is interrupted, or anything else goes wrong, every worker is terminated at once:
@@ -8,6 +16,7 @@ an interrupt never waits for running work and leaves no process behind.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 from typing import Callable, Optional, Sequence, TypeVar
 
@@ -15,6 +24,38 @@ from symcheck.runtime.limits import limit_memory
 
 T = TypeVar("T")
 R = TypeVar("R")
+AUTO = 0
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def busy_cores() -> float:
+    """Cores already busy: the 1-minute load average, or the tasks runnable now (less this one)."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 0.0
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            running = int(handle.read().split()[3].split("/")[0]) - 1
+    except (OSError, ValueError, IndexError):
+        running = 0
+    return max(load, float(running))
+
+
+def free_cores() -> int:
+    return max(1, usable_cores() - int(busy_cores()))
+
+
+def worker_count(items: int, jobs: int = AUTO) -> int:
+    """Processes for `items` independent items: `jobs` if given, else the free cores."""
+    wanted = jobs if jobs > AUTO else free_cores()
+    return max(1, min(wanted, items))
 
 
 def _start_worker(memory_bytes: Optional[int]) -> None:
@@ -28,13 +69,14 @@ def _call(task: tuple) -> object:
 
 
 def parallel_map(function: Callable[..., R], items: Sequence[T], jobs: int, *shared: object) -> list[R]:
-    """[function(item, *shared) for item in items], in order, in up to `jobs` processes.
+    """[function(item, *shared) for item in items], in order, in up to `worker_count` processes.
 
     Exceptions raised in a worker are raised here, so they must pickle."""
-    if jobs <= 1 or len(items) < 2:
+    workers = worker_count(len(items), jobs)
+    if workers <= 1:
         return [function(item, *shared) for item in items]
     context = multiprocessing.get_context("fork")
-    pool = context.Pool(min(jobs, len(items)), initializer=_start_worker, initargs=(memory_ceiling(),))
+    pool = context.Pool(workers, initializer=_start_worker, initargs=(memory_ceiling(),))
     try:
         results = pool.map_async(_call, [(function, item, shared) for item in items], chunksize=1).get()
         pool.close()

@@ -12,38 +12,23 @@ from symcheck.engine.settings import Settings
 from symcheck.engine.ladder import decide_equation as decide  # shape claims and definitions included
 from symcheck.model.compiled import CompiledGradientCheck
 from symcheck.engine.gradcheck import NumericError, run_gradient_check
-from symcheck.engine.indexcalc import parse_condition
 from symcheck.model import (
-    ChainResult, Decision, DocumentResult, Domain, ErratumResult, GradientCheckResult, Repair, StepResult, Verdict,
+    ChainResult, Decision, DocumentResult, Domain, ErratumResult, GradientCheckResult, Repair, StepResult,
 )
 from symcheck.runtime.limits import StepTimeout, time_limit
 from symcheck.load.derivation import Compiler, derivation_files, load_derivation
-from symcheck.runtime.parallel import parallel_map
+from symcheck.runtime.parallel import parallel_map, worker_count
+from symcheck.verify import cache
+from symcheck.verify.cases import case_index_remark
 from symcheck.verify.repair import Repairer
 from symcheck.model.symbols import CompiledDefinition, SymbolTable
 
 T = TypeVar("T")
 
 def holds(eq: Equation, decision: Decision) -> bool:
-    """True when the decision supports the equation as the file states it.
-
-    Holding only under the chain's own case condition is what a case chain claims; the
-    engine names that condition as `parse_condition` renders the chain's compiled one.
-    """
-    if decision.verdict.holds:
-        return True
-    return (
-        decision.verdict is Verdict.CONDITIONAL
-        and eq.chain_condition is not None
-        and decision.condition == _condition_text(eq.chain_condition)
-    )
-
-
-def _condition_text(condition) -> Optional[str]:
-    try:
-        return parse_condition(condition).text
-    except ValueError:  # a condition the engine cannot use is never what it reports
-        return None
+    """True when the decision supports the equation as the file states it (under its chain's
+    case, which the engine assumes: a step true in that case is proved with it as condition)."""
+    return decision.verdict.holds
 
 
 def expected(eq: Equation, decision: Decision, intended: Optional[Decision] = None) -> bool:
@@ -58,11 +43,11 @@ Repairs = Callable[[Equation, Decision], Optional[Repair]]
 
 def verify_equation(eq: Equation, settings: Settings, repairs: Optional[Repairs] = None) -> StepResult:
     """The engine's decision on `eq`; with `repairs`, a repair of a refuted step is searched."""
-    decision = decide(eq, settings)
+    decision = cache.decide(eq, settings, decide)
     erratum = None
     intended_decision = None
     if eq.intended is not None:
-        intended_decision = decide(eq.intended, settings)
+        intended_decision = cache.decide(eq.intended, settings, decide)
         erratum = ErratumResult(eq.erratum_note or "", eq.intended.latex, intended_decision)
     as_expected = expected(eq, decision, intended_decision)
     return StepResult(
@@ -89,7 +74,8 @@ def verify_steps(document: CompiledDocument, settings: Settings = Settings()) ->
         verify_equation(eq, settings, repairs) for eq in document.definitions if worth_checking(eq, document)
     )
     chains = tuple(
-        ChainResult(chain.name, chain.condition_latex, verify_chain(chain.equations, settings, repairs))
+        ChainResult(chain.name, chain.condition_latex,
+                    _with_case_remarks(chain.equations, verify_chain(chain.equations, settings, repairs)))
         for chain in document.chains
     )
     claims = tuple(verify_equation(eq, settings, repairs) for eq in document.claims)
@@ -97,6 +83,19 @@ def verify_steps(document: CompiledDocument, settings: Settings = Settings()) ->
         path=derivation.path, source=derivation.source, title=derivation.title,
         definitions=definitions, chains=chains, claims=claims, seconds=time.perf_counter() - started,
     )
+
+
+def _with_case_remarks(equations: Sequence[Equation], steps: tuple[StepResult, ...]) -> tuple[StepResult, ...]:
+    """The chain's conclusion (its last written step) with the case-index warning, if any."""
+    written = [n for n, eq in enumerate(equations) if eq.kind == "step"]
+    if not written:
+        return steps
+    last = written[-1]
+    eq = equations[last].intended or equations[last]
+    remark = case_index_remark(eq.chain_condition, eq.rhs, eq.latex)
+    if remark is None:
+        return steps
+    return steps[:last] + (replace(steps[last], remarks=steps[last].remarks + (remark,)),) + steps[last + 1:]
 
 
 def verify_chain(equations: Sequence[Equation], settings: Settings, repairs: Optional[Repairs]) -> tuple[StepResult, ...]:
@@ -166,9 +165,9 @@ def verify_files(paths: Sequence[Path], settings: Settings = Settings(), jobs: i
     document its steps and its gradient checks, are independent: with jobs > 1 they run in
     that many processes, the largest files first."""
     files = derivation_files(list(paths))
-    if jobs <= 1:
-        return [verify_file(path, settings) for path in files]
     tasks = [(path, part) for path in sorted(files, key=lambda p: -p.stat().st_size) for part in _PARTS]
+    if worker_count(len(tasks), jobs) <= 1:
+        return [verify_file(path, settings) for path in files]
     done = dict(zip(tasks, parallel_map(_verify_part, tasks, jobs, settings)))
     results = []
     for path in files:

@@ -1,22 +1,31 @@
 """`symcheck check`: the math of LaTeX/Markdown notes, checked with the engine of `verify`.
 
-Notes are not derivation files, so this stage reads them the way a careful reader does:
-- a chain whose left side names something the notation file does not define (`Z = ...`,
-  `P(Y=k|X) = ...`) defines it (an indexed one only over declared indices); when the
-  name is declared in a narrower domain (probability, positive ...), the definition is
-  checked against it once the whole note is read, since notes often define after use;
+Notes are not derivation files, so this stage reads them the way a careful reader does,
+and never passes math it did not check:
+- a chain is a definition only when its left side is a fresh name (not defined before,
+  not an index, not on its own right side) and the text says it defines: ``:=``,
+  ``\\coloneqq``, ``\\equiv``, or prose ("let", "define", "where", "denote"). Every other
+  chain is a claim and is checked; a second definition of a name is checked against the
+  first. Adopted definitions are listed in the result (`adopted`); one of a name declared
+  in a narrower domain (probability, positive ...) is checked against it once the whole
+  note is read, since notes often define after use;
 - the hypothesis of a `\\Rightarrow` (`f(x) = g(x)/h(x) \\Rightarrow ...`) is assumed for
   the statement after it;
-- a case stated inline in prose (`when $i=j$:`, `$i \\neq j$`) is the case of the displays
-  that follow, until the next one;
-- math that cannot be read is reported at its position, never a crash.
+- a case stated in prose holds for the displays that follow, until a heading, the next
+  case or prose that closes it (`symcheck.notes.prose`); a trailing `\\text{if i = j}`
+  is its own chain's case. Steps are checked under the case (it is assumed);
+- an unreadable member is reported (warning, with the reader's message) and the chain is
+  split around it: the next member is compared with the last readable one;
+- after a refuted member, the next is compared with the last member that held and with
+  the refuted one; following from the refuted one as written, it is a note ("the error
+  there is carried"), not a second error.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
@@ -24,32 +33,21 @@ import sympy
 
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
-from symcheck.notes.extract import MathChain, extract_math, read_notes
+from symcheck.notes.chains import MathFragment
+from symcheck.notes.extract import MathChain, extract_math, read_notes, unclosed_math
+from symcheck.notes.prose import ProseReading, read_prose
 from symcheck.load.derivation import Compiler, InputError, checking_scope, definition_of, read_notation, require_utf8
-from symcheck.model import UNPARSABLE, ChainResult, Decision, Derivation, DocumentResult, StepResult, Verdict
+from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
 from symcheck.model.symbols import CompiledDefinition, Scope
+from symcheck.verify.cases import case_index_remark
 from symcheck.verify.documents import has_constrained_domain, verify_equation
+from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.repair import Repairer
 
-NOTATION_SUFFIX = ".toml"
-_INLINE_CASE = re.compile(r"\$\s*([A-Za-z])\s*(=|\\neq|\\ne|!=)\s*([A-Za-z])\s*\.?\s*\$")
-
-
-@dataclass
-class NoteCheck:
-    """One note's result and the chains it came from (for positions)."""
-
-    path: Path
-    result: DocumentResult
-    chains: list[MathChain] = field(default_factory=list)
-
-
-def notation_for(note: Path, explicit: Optional[Path]) -> Optional[Path]:
-    """--notation, else a file beside the note with the same name and .toml."""
-    if explicit is not None:
-        return explicit
-    beside = note.with_suffix(NOTATION_SUFFIX)
-    return beside if beside.is_file() else None
+_QUALIFIED_CASE = re.compile(
+    r"^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\$?\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])\s*\$?[\s,.;:]*\}"
+    r"|^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\}\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])[\s,.;:]*$"
+)
 
 
 def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
@@ -58,15 +56,25 @@ def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
     return read_notation(notation)
 
 
-def _inline_cases(text: str, chains: list[MathChain]) -> list[tuple[int, str]]:
-    """(line, "i = j") for each case stated as inline math in prose (not inside a display)."""
-    displays = [range(c.line, c.members[-1].end_line + 1) for c in chains if c.display]
-    found = []
-    for match in _INLINE_CASE.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        if not any(line in display for display in displays):
-            found.append((line, f"{match[1]} {match[2]} {match[3]}"))
-    return found
+def _at(member: MathFragment) -> str:
+    return f"{member.line}:{member.col}"
+
+
+def _qualified_case(qualifier: Optional[str]) -> Optional[str]:
+    """`\\text{if } i = j` trailing a chain: the case of that chain."""
+    match = _QUALIFIED_CASE.match(qualifier or "")
+    if match is None:
+        return None
+    parts = [part for part in match.groups() if part is not None]
+    return " ".join(parts)
+
+
+@dataclass
+class _Anchor:
+    """A member a later one is compared with."""
+
+    member: MathFragment
+    expression: object
 
 
 class _NoteReader:
@@ -75,63 +83,50 @@ class _NoteReader:
         self.compiler = Compiler.for_file(declarations)
         self.scope = self.compiler.scope()
         self.defined = {definition.target for definition in self.scope.definitions}
+        self.adopted: list[Adoption] = []
         self.repairs = Repairer(self.compiler, settings) if settings.repair_budget > 0 else None
 
-    def unparsable(self, chain: MathChain, member_index: int, error: InputError) -> StepResult:
-        member = chain.members[member_index]
-        decision = Decision(Verdict.UNKNOWN, UNPARSABLE, 0.0, reason=error.message)
-        return StepResult("step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False)
+    # -- reading members ----------------------------------------------------------
 
-    def parse(self, chain: MathChain) -> tuple[Optional[list], Optional[StepResult]]:
-        members = []
-        for index, member in enumerate(chain.members):
+    def unreadable(self, chain: MathChain, member: MathFragment, error: InputError) -> StepResult:
+        decision = Decision(Verdict.UNKNOWN, UNPARSABLE, 0.0, reason=error.message)
+        return StepResult("step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False,
+                          unread_at=error.column, column=member.col)
+
+    def parse(self, chain: MathChain) -> tuple[list, list[StepResult]]:
+        """Each member's expression (None where it cannot be read) and the unreadable ones."""
+        members, unread = [], []
+        for member in chain.members:
             try:
                 members.append(self.compiler.expression(member.latex))
             except InputError as error:
-                return None, self.unparsable(chain, index, error)
-        return members, None
+                members.append(None)
+                unread.append(self.unreadable(chain, member, error))
+        return members, unread
 
-    def is_case(self, members: list) -> bool:
+    # -- definitions ------------------------------------------------------------------
+
+    def target(self, head) -> Optional[object]:
+        """The name a left side `head` would define, if it is a name at all."""
+        if isinstance(head, sympy.MatrixSymbol):
+            return head
+        definition = definition_of(head, sympy.Integer(0))
+        return None if definition is None else definition.target
+
+    def is_condition(self, members: list) -> bool:
+        """`i = j` between two declared indices is a condition, never a claim."""
         indices = set(self.compiler.table.indices.values())
         return len(members) == 2 and all(member in indices for member in members)
 
-    def introduces(self, members: list) -> bool:
-        """A two-sided chain whose left side is a name with no definition yet."""
-        head = members[0]
-        target = head.base if isinstance(head, sympy.Indexed) else head
-        if isinstance(head, sympy.core.function.AppliedUndef):
-            target = head.func
-        named = isinstance(target, (sympy.Symbol, sympy.IndexedBase, sympy.MatrixSymbol, sympy.FunctionClass))
-        return len(members) == 2 and named and target not in self.defined and target not in self.compiler.table.indices.values()
-
-
-    def check(self, chains: list[MathChain], cases: list[tuple[int, str]]) -> DocumentResult:
-        started = time.perf_counter()
-        results: list[ChainResult] = []
-        given: list[CompiledDefinition] = []
-        pending: list[Equation] = []  # checked once every definition of the note is known
-        for chain in chains:
-            members, failure = self.parse(chain)
-            if failure is not None:
-                results.append(ChainResult(failure.name, None, (failure,)))
-                continue
-            if self.is_case(members):
-                continue
-            if chain.premise:
-                given += [d for d in [definition_of(members[0], members[-1])] if d is not None]
-                continue
-            if chain.definition or self.introduces(members):
-                pending += self.adopt(chain, members)
-                continue
-            condition = _case_before(cases, chain.line)
-            scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
-            given = []
-            results.append(self.check_chain(chain, members, scope, condition))
-        definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs) for eq in pending)
-        return DocumentResult(
-            path=str(self.note), source=str(self.note), title=self.note.name,
-            definitions=definitions, chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
-        )
+    def fresh(self, members: list) -> bool:
+        """A two-member chain whose left side is a name with no definition yet, not an
+        index, and not on its own right side."""
+        if len(members) != 2 or any(member is None for member in members):
+            return False
+        target = self.target(members[0])
+        if target is None or target in self.defined or target in self.compiler.table.indices.values():
+            return False
+        return not _mentions(members[1], target)
 
     def adopt(self, chain: MathChain, members: list) -> list[Equation]:
         """A definition made in the note: later chains may unfold it. One of a symbol with a
@@ -139,8 +134,11 @@ class _NoteReader:
 
         An indexed definition counts only over declared indices (`a_k = ...` with k declared);
         `a_n = w_n^T x` with an undeclared n is a single entry, not a rule for all of `a`."""
+        target = self.target(members[0])
+        self.adopted.append(Adoption(str(getattr(target, "name", target)), chain.line, chain.members[0].col,
+                                     " = ".join(member.latex for member in chain.members)))
         definition = definition_of(members[0], members[-1])
-        if definition is None or not self.general(definition):
+        if definition is None or not self.general(definition):  # a matrix, or one entry: nothing to unfold
             return []
         self.scope.definitions.append(definition)
         self.defined.add(definition.target)
@@ -159,28 +157,109 @@ class _NoteReader:
         """A note's definition checked with every definition the note makes, wherever it makes it."""
         return replace(eq, scope=checking_scope(self.scope, eq.scope.definitions[-1]))
 
-    def check_chain(self, chain: MathChain, members: list, scope: Scope, condition: Optional[str]) -> ChainResult:
-        """Each member against the last member that held: one wrong step does not fail the rest."""
+    # -- the note -----------------------------------------------------------------------
+
+    def check(self, chains: list[MathChain], prose: ProseReading) -> DocumentResult:
+        started = time.perf_counter()
+        results: list[ChainResult] = []
+        given: list[CompiledDefinition] = []
+        pending: list[Equation] = []  # checked once every definition of the note is known
+        for chain in chains:
+            if prose.states_case(chain):
+                continue
+            members, unread = self.parse(chain)
+            if self.is_condition(members):
+                continue
+            if chain.premise and not unread:
+                given += [d for d in [definition_of(members[0], members[-1])] if d is not None]
+                continue
+            if (chain.definition or prose.defines(chain)) and self.fresh(members):
+                pending += self.adopt(chain, members)
+                continue
+            case = prose.case_of(chain)
+            condition = _qualified_case(chain.qualifier) or (case.condition if case else None)
+            scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
+            given = []
+            results.append(self.check_chain(chain, members, unread, scope, condition))
+        definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs) for eq in pending)
+        return DocumentResult(
+            path=str(self.note), source=str(self.note), title=self.note.name,
+            definitions=definitions, chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
+            adopted=tuple(self.adopted),
+        )
+
+    def check_chain(self, chain: MathChain, members: list, unread: list[StepResult], scope: Scope,
+                    condition: Optional[str]) -> ChainResult:
+        """Each member against the last member that held (one wrong step does not fail the
+        rest), and after a refuted one also against it (an error carried is reported once)."""
         condition_expr = self.compiler.condition(condition) if condition else None
-        steps = []
-        anchor = (chain.members[0], members[0])
-        following = [member.latex for member in chain.members[2:]] + [""]
-        for member, expression, after in zip(chain.members[1:], members[1:], following):
-            equation = Equation(
-                "step", f"line {chain.line}", str(self.note), member.line, member.latex, anchor[1], expression, scope,
-                chain_condition=condition_expr, condition_latex=condition, previous_latex=anchor[0].latex,
-            )
-            step = verify_equation(equation, self.settings, self.repairs and (lambda e, d: self.repairs(e, d, [after])))
+        following = {id(member): after.latex for member, after in zip(chain.members, chain.members[1:])}
+        compare = lambda anchor, member, expression: self.step(  # noqa: E731
+            chain, anchor, member, expression, scope, condition_expr, condition, following.get(id(member), ""))
+        steps: list[StepResult] = []
+        unread_steps = iter(unread)
+        held: Optional[_Anchor] = None
+        wrong: Optional[_Anchor] = None
+        skipped: list[MathFragment] = []
+        for member, expression in zip(chain.members, members):
+            if expression is None:
+                steps.append(next(unread_steps))
+                skipped.append(member)
+                continue
+            if held is None:
+                held, skipped = _Anchor(member, expression), []
+                continue
+            step = _after_unread(compare(held, member, expression), held, skipped)
+            skipped = []
+            if step.decision.verdict is Verdict.REFUTED and wrong is not None:
+                if compare(wrong, member, expression).decision.verdict.holds:
+                    steps.append(replace(step, remarks=(Remark(
+                        "note", f"follows from line {_at(wrong.member)} as written; the error there is carried",
+                        instead_of_verdict=True),)))
+                    wrong = _Anchor(member, expression)
+                    continue
             steps.append(step)
-            if step.decision.verdict is not Verdict.REFUTED:
-                anchor = (member, expression)
-        return ChainResult(f"line {chain.line}", condition, tuple(steps))
+            if step.decision.verdict is Verdict.REFUTED:
+                wrong = _Anchor(member, expression)
+            else:
+                held, wrong = _Anchor(member, expression), None
+        return ChainResult(f"line {chain.line}", condition, _with_case_remark(steps, chain, members, condition_expr))
+
+    def step(self, chain: MathChain, anchor: _Anchor, member: MathFragment, expression, scope: Scope,
+             condition_expr, condition: Optional[str], after: str) -> StepResult:
+        """One member against `anchor`; a repair may take a term or factor from the member `after` it."""
+        equation = Equation(
+            "step", f"line {chain.line}", str(self.note), member.line, member.latex, anchor.expression, expression,
+            scope, chain_condition=condition_expr, condition_latex=condition, previous_latex=anchor.member.latex,
+        )
+        repairs = self.repairs and (lambda e, d: self.repairs(e, d, [after]))
+        return replace(verify_equation(equation, self.settings, repairs), compared_with=_at(anchor.member),
+                       column=member.col)
 
 
-def _case_before(cases: list[tuple[int, str]], line: int) -> Optional[str]:
-    """The last case stated in prose before `line`."""
-    stated = [case for case_line, case in cases if case_line < line]
-    return stated[-1] if stated else None
+def _after_unread(step: StepResult, held: _Anchor, skipped: list[MathFragment]) -> StepResult:
+    """A step compared across unreadable members says so."""
+    if not skipped:
+        return step
+    unread = ", ".join(_at(member) for member in skipped)
+    return replace(step, compared_with=f"{_at(held.member)}, the last readable member (not read: {unread})")
+
+
+def _with_case_remark(steps: list[StepResult], chain: MathChain, members: list, condition_expr) -> tuple:
+    """The chain's conclusion, if it was checked, with the case-index warning, if any."""
+    if not steps or members[-1] is None or steps[-1].latex != chain.members[-1].latex:
+        return tuple(steps)
+    remark = case_index_remark(condition_expr, members[-1], chain.members[-1].latex)
+    if remark is None:
+        return tuple(steps)
+    return (*steps[:-1], replace(steps[-1], remarks=steps[-1].remarks + (remark,)))
+
+
+def _mentions(expression, target) -> bool:
+    """`target` (a symbol, an indexed base or a function) occurs in `expression`."""
+    if isinstance(target, sympy.FunctionClass):
+        return any(applied.func == target for applied in expression.atoms(sympy.core.function.AppliedUndef))
+    return target in expression.free_symbols or target in expression.atoms(sympy.IndexedBase, sympy.MatrixSymbol)
 
 
 def check_note(note: Path, notation: Optional[Path], settings: Settings = Settings()) -> NoteCheck:
@@ -189,4 +268,19 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
     text = read_notes(note)
     chains = extract_math(text, str(note))
     reader = _NoteReader(note, _declarations(note, notation_for(note, notation)), settings)
-    return NoteCheck(note, reader.check(chains, _inline_cases(text, chains)), chains)
+    result = reader.check(chains, read_prose(text, str(note)))
+    unclosed = _unclosed(note, text)
+    if unclosed is not None:
+        result = replace(result, chains=(*result.chains, unclosed))
+    return NoteCheck(note, result, chains)
+
+
+def _unclosed(note: Path, text: str) -> Optional[ChainResult]:
+    """Math openers that nothing closes, as unread members: the math after them is not read."""
+    steps = tuple(
+        StepResult("step", f"line {line}", str(note), line, opener,
+                   Decision(Verdict.UNKNOWN, UNPARSABLE, 0.0, reason=f"{opener} is never closed: the math after it is not read"),
+                   False, unread_at=0, column=col)
+        for line, col, opener in unclosed_math(text, str(note))
+    )
+    return ChainResult("unclosed math", None, steps) if steps else None

@@ -1,0 +1,238 @@
+"""Whole-process speed of `verify` and `check`, beside the import floor, in one run.
+
+    python benchmarks/bench_speed.py [--baseline TREE] [--runs 3] [--skip-loaded]
+
+Every figure is wall time of a fresh process (median of `--runs`), except the per-step
+times of refuted steps (CPU seconds of each decision, in one process). The floor is
+`python -c "import sympy, latex2sympy2"`. With `--baseline TREE` (a checkout of another
+commit, e.g. `git archive main | tar -x -C /tmp/base`) every figure is measured for both
+trees in the same run, the trees taking turns run by run, and printed side by side.
+Timings on a shared machine are noisy: compare the columns of one run, not runs made at
+different times.
+
+Targets (issue 14): cold `verify derivations/` <= 4x the floor; warm (cache filled)
+<= 1.5x; start-up (importing what `verify` and `check` need) <= 1.2x; cold `check` of a
+1,000-line note < 3 s; no refuted step of the seeds above 0.1 s; on a loaded machine
+(one CPU hog per core) the default `-j` no slower than `-j 1`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTATION = ROOT / "examples" / "notes" / "004.toml"
+
+BLOCK = r"""## Block {n}
+
+With the softmax $S_j = \frac{{e^{{a_j}}}}{{\sum_{{k=1}}^N e^{{a_k}}}}$ as above, when $i = j$:
+
+$$
+\frac{{\partial S_i}}{{\partial a_j}} = \frac{{e^{{a_i}} \sum_{{k=1}}^N e^{{a_k}} - e^{{a_j}} e^{{a_i}}}}{{\left(\sum_{{k=1}}^N e^{{a_k}}\right)^2}} = S_i (1 - S_j)
+$$
+
+and when $i \neq j$:
+
+$$
+\frac{{\partial S_i}}{{\partial a_j}} = \frac{{0 - e^{{a_j}} e^{{a_i}}}}{{\left(\sum_{{k=1}}^N e^{{a_k}}\right)^2}} = - S_j S_i
+$$
+
+Expanding a square:
+
+$$
+(x + {n})^2 = x^2 + {twice} x + {square}
+$$
+
+and a product:
+
+$$
+(x + {n})(x - {n}) = x^2 - {square}
+$$
+
+"""
+
+STEP_TIMES = r"""
+import json, sys, time
+from pathlib import Path
+from symcheck.engine.ladder import decide_equation
+from symcheck.engine.settings import Settings
+from symcheck.load.derivation import derivation_files, load_derivation
+rows = []
+for path in derivation_files([Path("derivations")]):
+    for eq in load_derivation(path).equations():
+        for one in [eq] + ([eq.intended] if eq.intended is not None else []):
+            started = time.process_time()
+            decision = decide_equation(one, Settings())
+            rows.append([path.stem[:3], str(one.line), decision.verdict.value, time.process_time() - started])
+print(json.dumps(rows))
+"""
+
+
+def note_of(lines: int) -> str:
+    """Seed-like derivations (the softmax Jacobian's two cases, and algebra), repeated to
+    `lines` lines; every tenth block has a wrong constant."""
+    text, n = "", 1
+    while text.count("\n") < lines:
+        text += BLOCK.format(n=n, twice=2 * n, square=n * n + (n % 10 == 0))
+        n += 1
+    return text
+
+
+class Tree:
+    """A symcheck checkout run in fresh processes."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.env = {**os.environ, "PYTHONPATH": str(root)}
+        self.env.pop("SYMCHECK_CACHE_DIR", None)
+        self.has_cache = (root / "symcheck" / "verify" / "cache.py").is_file()
+
+    def run(self, *args: str, cwd: Optional[Path] = None) -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, *args], cwd=cwd or self.root, env=self.env, capture_output=True, check=False)
+        return time.perf_counter() - started
+
+    def symcheck(self, *args: str, cache: Optional[Path] = None) -> float:
+        options = (["--cache-dir", str(cache)] if cache else ["--no-cache"]) if self.has_cache else []
+        return self.run("-m", "symcheck", *args, *options)
+
+    def output(self, code: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code], cwd=self.root, env=self.env, capture_output=True, text=True)
+        return done.stdout
+
+
+def median(measure: Callable[[], float], runs: int) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def fresh_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="symcheck-bench-"))
+
+
+def warm(tree: Tree, runs: int) -> Optional[float]:
+    if not tree.has_cache:
+        return None
+    directory = fresh_dir()
+    tree.symcheck("verify", "derivations/", cache=directory)
+    try:
+        return median(lambda: tree.symcheck("verify", "derivations/", cache=directory), runs)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def cold_check(tree: Tree, note: Path, runs: int) -> float:
+    def once() -> float:
+        directory = fresh_dir()
+        try:
+            return tree.symcheck("check", str(note), "--notation", str(NOTATION), cache=directory)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    return median(once, runs)
+
+
+def refuted_steps(tree: Tree) -> list[float]:
+    rows = json.loads(tree.output(STEP_TIMES) or "[]")
+    return sorted(seconds for _, _, verdict, seconds in rows if verdict == "refuted")
+
+
+class Hogs:
+    """One busy process per usable core, for the loaded-machine comparison."""
+
+    def __enter__(self):
+        count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        self.processes = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+        time.sleep(3)
+        return self
+
+    def __exit__(self, *exc):
+        for process in self.processes:
+            process.kill()
+            process.wait()
+
+
+def metrics(note: Path, loaded: bool) -> dict[str, Callable[[Tree], object]]:
+    """What is measured: a name and one measurement of it for a tree."""
+    found: dict[str, Callable[[Tree], object]] = {
+        "floor": lambda tree: tree.run("-c", "import sympy, latex2sympy2"),
+        "start-up": lambda tree: tree.run("-c", "import symcheck.cli, symcheck.verify.documents, "
+                                                "symcheck.verify.notes, symcheck.printers.results"),
+        "cold verify": lambda tree: tree.symcheck("verify", "derivations/"),
+        "warm verify": lambda tree: warm(tree, 1),
+        "cold check 1000 lines": lambda tree: cold_check(tree, note, 1),
+    }
+    if loaded:
+        found["loaded verify -j default"] = lambda tree: _loaded(tree)
+        found["loaded verify -j 1"] = lambda tree: _loaded(tree, "-j", "1")
+    return found
+
+
+def _loaded(tree: Tree, *options: str) -> float:
+    with Hogs():
+        return tree.symcheck("verify", "derivations/", *options)
+
+
+def measure(trees: dict[str, Tree], note: Path, runs: int, loaded: bool) -> dict[str, dict[str, object]]:
+    """Every metric for every tree, the trees taking turns run by run (so that both see
+    the same load on a shared machine); medians of `runs`."""
+    results: dict[str, dict[str, object]] = {name: {} for name in trees}
+    for metric, once in metrics(note, loaded).items():
+        samples: dict[str, list] = {name: [] for name in trees}
+        for _ in range(runs):
+            for name, tree in trees.items():
+                samples[name].append(once(tree))
+        for name, values in samples.items():
+            known = [v for v in values if v is not None]
+            results[name][metric] = statistics.median(known) if known else None
+    for name, tree in trees.items():
+        results[name]["refuted steps"] = refuted_steps(tree)
+    return results
+
+
+def show(value: object, floor: float) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, list):
+        if not value:
+            return "none"
+        over = sum(1 for v in value if v > 0.1)
+        return f"max {max(value):.2f} med {statistics.median(value):.2f} >0.1s: {over}/{len(value)}"
+    return f"{value:6.2f} s {value / floor:5.1f}x"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--baseline", type=Path, help="another symcheck tree to measure beside this one")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-loaded", action="store_true", help="skip the runs with CPU hogs")
+    parser.add_argument("--save", type=Path, help="write the figures as JSON")
+    args = parser.parse_args()
+    note = fresh_dir() / "note.md"
+    note.write_text(note_of(1000), encoding="utf-8")
+    trees = {"this tree": Tree(ROOT)}
+    if args.baseline:
+        trees = {"baseline": Tree(args.baseline.resolve()), **trees}
+    results = measure(trees, note, args.runs, not args.skip_loaded)
+    print(f"median of {args.runs} runs each, wall time of a fresh process (refuted steps: CPU s per decision);"
+          f" load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
+    print(f"{'':28}" + "".join(f"{name:>34}" for name in results))
+    for key in next(iter(results.values())):
+        print(f"{key:28}" + "".join(f"{show(figures.get(key), figures['floor']):>34}" for figures in results.values()))
+    print("\ntargets: cold verify <= 4x, warm <= 1.5x, start-up <= 1.2x the floor; check < 3 s; "
+          "refuted steps <= 0.1 s; loaded default <= loaded -j 1")
+    if args.save:
+        args.save.write_text(json.dumps(results, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+"""Assembling rows into chains of equal members: `MathChain` and `MathFragment`, with
+source positions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional, Sequence
+
+from symcheck.notes.regions import Region
+from symcheck.notes.rows import CONTROL_WORD, TEXT_COMMANDS, Event, Row, group_after
+from symcheck.notes.source import Buffer, Positions
+
+
+@dataclass(frozen=True)
+class MathFragment:
+    """One member of a chain: its LaTeX and where it is in the source file."""
+
+    latex: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(frozen=True)
+class MathChain:
+    """Consecutive members claimed equal: members[0] = members[1] = ...
+
+    `display` is False for inline math. `definition` is True when a relation in the chain
+    defines rather than claims (``:=``, ``\\equiv`` ...). `qualifier` is the LaTeX of a
+    trailing ``\\forall ...``/``\\text{if ...}`` that states where the chain holds.
+    `premise` is True when the chain is the hypothesis of a following ``\\Rightarrow``/
+    ``\\implies`` on the same row (``f = g/h \\Rightarrow f' = ...``): callers should
+    assume it (e.g. as a given for the next chain) rather than check it as an identity.
+    """
+
+    path: str
+    members: tuple[MathFragment, ...]
+    display: bool
+    definition: bool = False
+    qualifier: Optional[str] = None
+    premise: bool = False
+
+    @property
+    def line(self) -> int:
+        return self.members[0].line
+
+    @property
+    def checkable(self) -> bool:
+        """A chain needs two members to say anything."""
+        return len(self.members) >= 2
+
+    def steps(self) -> Iterator[tuple[MathFragment, MathFragment]]:
+        """(previous, current) for every member after the first."""
+        return zip(self.members, self.members[1:])
+
+
+_LEADING_MARKERS = {
+    "rightarrow", "Rightarrow", "to", "hookrightarrow", "leftarrow", "longrightarrow", "Longrightarrow",
+    "implies", "therefore", "because", "displaystyle", "quad", "qquad", "hookleftarrow", "mapsto",
+}
+_SPACING_SYMBOLS = {",", ";", "!", " ", ":", ">"}
+_BINARY_START = re.compile(r"(?:[+\-*/]|\\(?:cdot|times|pm|mp|div|circ|otimes|oplus)(?![A-Za-z]))")
+
+
+@dataclass
+class _OpenChain:
+    members: list[list[int]]
+    display: bool
+    definition: bool = False
+    qualifier: Optional[tuple[int, int]] = None
+    premise: bool = False
+
+
+@dataclass
+class _Statement:
+    separator: Optional[str]
+    pieces: list[tuple[int, int]]
+    relations: list[Event]
+    qualifier: Optional[tuple[int, int]] = None
+
+
+class Assembler:
+    def __init__(self, text: str, buf: Buffer):
+        self.text, self.buf = text, buf
+        self.chains: list[_OpenChain] = []
+        self.display_chain: Optional[_OpenChain] = None
+
+    # -- trimming pieces ----------------------------------------------------
+
+    def _skip_space(self, start: int, end: int) -> int:
+        chars = self.buf.chars
+        while start < end and chars[start].isspace():
+            start += 1
+        return start
+
+    def trim(self, start: int, end: int, leading: bool) -> Optional[tuple[int, int]]:
+        chars = self.buf.chars
+        changed = True
+        while changed:
+            changed = False
+            start = self._skip_space(start, end)
+            while end > start and chars[end - 1].isspace():
+                end -= 1
+            if start >= end:
+                return None
+            head = "".join(chars[start:min(end, start + 40)])
+            tail = "".join(chars[max(start, end - 40):end])
+            word = CONTROL_WORD.match(head)
+            if head[:1] == "\\" and head[1:2] in _SPACING_SYMBOLS and not word:
+                start += 2
+                changed = True
+            elif head[:1] == "~":
+                start += 1
+                changed = True
+            elif leading and word and word.group(1) in _LEADING_MARKERS:
+                start += word.end()
+                changed = True
+            elif leading and word and word.group(1) in TEXT_COMMANDS:
+                group = group_after(self.text, start + word.end(), end)
+                prose = group is not None and re.search(r"[\s,.;:]$", self.text[group[0] + 1:group[1] - 1])
+                if prose and self.trim(group[1], end, leading=False) is not None:
+                    start = group[1]
+                    changed = True
+            if changed:
+                continue
+            trailing = re.search(r"(?:\\[,;!: ]|~|(?<![.\\])[.,;:])$", tail)
+            if trailing:
+                end -= len(trailing.group(0))
+                changed = True
+                continue
+            spacing = re.search(r"\\q?quad$", tail)
+            if spacing:
+                end -= len(spacing.group(0))
+                changed = True
+                continue
+            remark = re.search(r"\\(?:text|textrm|mbox)\s*\{\s*\([^{}]*\)\s*\}$", tail)
+            if remark and self.trim(start, end - len(remark.group(0)), leading=False) is not None:
+                end -= len(remark.group(0))
+                changed = True
+        return start, end
+
+    def latex(self, span: Sequence[int]) -> str:
+        return self.buf.render(span[0], span[1])
+
+    def text_only(self, span: tuple[int, int]) -> bool:
+        latex = self.latex(span)
+        previous = None
+        while previous != latex:
+            previous = latex
+            latex = re.sub(r"\\(?:" + "|".join(TEXT_COMMANDS) + r")\s*\{[^{}]*\}", " ", latex)
+        latex = re.sub(r"\\[A-Za-z]*arrow\b|\\q?quad\b|\\[ ,;!:]|~", " ", latex)
+        return not re.sub(r"[\s.,;:()\-–—]", "", latex)
+
+    # -- statements -----------------------------------------------------------
+
+    def statements(self, row: Row) -> list[_Statement]:
+        events = row.events
+        cut_at = next((i for i, e in enumerate(events) if e.kind == "cut"), None)
+        qualifier = None
+        if cut_at is not None:
+            qualifier = (events[cut_at].start, row.end)
+            events = events[:cut_at]
+            row_end = qualifier[0]
+        else:
+            row_end = row.end
+        # decide soft separators: only between two equations
+        hard: list[Event] = []
+        for index, event in enumerate(events):
+            if event.kind != "soft":
+                hard.append(event)
+                continue
+            before = False
+            for earlier in reversed(hard):
+                if earlier.kind == "sep":
+                    break
+                if earlier.kind == "rel":
+                    before = True
+                    break
+            after = False
+            for later in events[index + 1:]:
+                if later.kind in ("sep", "soft"):
+                    break
+                if later.kind == "rel":
+                    after = True
+                    break
+            if before and after:
+                hard.append(Event("sep", "arrow", event.start, event.end))
+        statements = [_Statement(None, [], [])]
+        piece_start = row.start
+        for event in hard:
+            if event.kind == "rel":
+                statements[-1].pieces.append((piece_start, event.start))
+                statements[-1].relations.append(event)
+            else:
+                statements[-1].pieces.append((piece_start, event.start))
+                statements.append(_Statement(event.detail, [], []))
+            piece_start = event.end
+        statements[-1].pieces.append((piece_start, row_end))
+        if qualifier is not None:
+            statements[-1].qualifier = qualifier
+        return statements
+
+    # -- chains -----------------------------------------------------------------
+
+    def region(self, region: Region, rows: list[Row]) -> None:
+        if region.display:
+            self.current = self.display_chain
+        else:
+            self.current = None
+        self.expect = False
+        self.display = region.display
+        for row_index, row in enumerate(rows):
+            self.row(row, row_index)
+        if region.display:
+            self.display_chain = self.current
+
+    def new_chain(self, span: Optional[tuple[int, int]]) -> _OpenChain:
+        chain = _OpenChain([list(span)] if span else [], self.display)
+        self.chains.append(chain)
+        self.current = chain
+        return chain
+
+    def add(self, span: Optional[tuple[int, int]]) -> None:
+        if span is None:
+            return
+        if self.expect and self.current is not None:
+            self.current.members.append(list(span))
+            self.expect = False
+        else:
+            self.new_chain(span)
+
+    def row(self, row: Row, row_index: int) -> None:
+        statements = self.statements(row)
+        first = True
+        for index, statement in enumerate(statements):
+            separator = statement.separator
+            implies_next = index + 1 < len(statements) and statements[index + 1].separator == "implies"
+            head = self.trim(*statement.pieces[0], leading=True)
+            if first and head is None and not statement.relations:
+                if statement.qualifier is not None and self.current is not None:
+                    self.current.qualifier = self.current.qualifier or statement.qualifier
+                continue
+            if (
+                first and row_index > 0 and separator in (None, "quad") and head is not None
+                and self.current is not None and self.current.members and not self.expect
+                and _BINARY_START.match(self.latex(head))
+            ):
+                last = self.current.members[-1]
+                self.buf.blank(last[1], head[0])
+                last[1] = head[1]
+            elif not statement.relations:
+                if head is not None and separator != "quad" and not self.text_only(head):
+                    self.add(head)
+            else:
+                self.add(head)
+            for relation, piece in zip(statement.relations, statement.pieces[1:]):
+                if relation.detail in ("eq", "def"):
+                    if self.current is None or (not self.expect and not self.current.members):
+                        self.new_chain(None)
+                    if relation.detail == "def":
+                        self.current.definition = True
+                    self.expect = True
+                else:
+                    self.current, self.expect = None, False
+                self.add(self.trim(*piece, leading=False))
+            if statement.qualifier is not None and self.current is not None:
+                self.current.qualifier = self.current.qualifier or statement.qualifier
+            if implies_next and self.current is not None and (head is not None or statement.relations):
+                self.current.premise = True
+            first = False
+
+    def results(self, path: str, positions: Positions) -> list[MathChain]:
+        chains = []
+        for chain in self.chains:
+            if len(chain.members) < 2:
+                continue
+            members = []
+            for start, end in chain.members:
+                line, col = positions.at(start)
+                end_line, end_col = positions.at(end)
+                members.append(MathFragment(self.latex((start, end)), line, col, end_line, end_col))
+            qualifier = None
+            if chain.qualifier is not None:
+                qualifier = self.latex(chain.qualifier) or None
+            chains.append(MathChain(path, tuple(members), chain.display, chain.definition, qualifier, chain.premise))
+        return chains
+

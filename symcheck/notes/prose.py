@@ -1,0 +1,157 @@
+"""What the prose around the math says: where a case holds, and which math it defines.
+
+A careful reader takes a case stated in prose (``when $i = j$:``, ``Case $i \\neq j$:``)
+or in a display of its own (``$$\\text{If } i = j:$$``) as the case of the displays that
+follow it, until the next heading, the next case statement, or prose that closes it
+("in general", "for all ..."). Math after "let", "define", "where", "denote" (in the same
+sentence) is a definition. Everything is read from the masked text, so math in comments,
+code fences, inline code and HTML comments is never read, for cases too.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from symcheck.notes.chains import MathChain
+from symcheck.notes.regions import Region, find_regions
+from symcheck.notes.source import Positions, masked
+
+Position = tuple[int, int]  # 1-based (line, column)
+
+_CASE_MATH = re.compile(r"\s*([A-Za-z])\s*(=|\\neq|\\ne(?![A-Za-z])|!=)\s*([A-Za-z])\s*[.,:;]?\s*")
+_CASE_WORDS = re.compile(r"\b(?:if|when|whenever|case|cases|suppose|assume|assuming|for|with)\b", re.I)
+_DEFINITION_WORDS = re.compile(
+    r"\b(?:let(?!')|define[sd]?|where|denotes?|denoted|consider|suppose"
+    r"|for\s+(?:an?\s+|the\s+)?[\w-]*\s*(?:function|vector|matrix|map))\b", re.I)
+_CLOSERS = re.compile(r"\b(?:in general|for all|for any|for every|in all cases|in every case|in both cases)\b", re.I)
+_HEADING = re.compile(
+    r"(?m)^[ \t]{0,3}#{1,6}[ \t]|^[^\n]*\n[ \t]*(?:=+|-{2,})[ \t]*$"
+    r"|\\(?:part|chapter|section|subsection|subsubsection|paragraph)\*?\s*\{"
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
+_BOTH_WAYS = re.compile(r"\b(?:else|otherwise)\b", re.I)  # "1 when $i = j$, else 0": a value, not a case
+_ROW_CASE = re.compile(r"\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|otherwise|for)\b", re.I)
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")
+_DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case stated in the text: `condition` (LaTeX) holds from `start` up to `end`."""
+
+    condition: str
+    start: Position
+    end: Optional[Position]  # None: to the end of the note
+    statement_end: Position  # the end of the math that states it
+
+    def covers(self, where: Position) -> bool:
+        return self.start <= where and (self.end is None or where < self.end)
+
+
+@dataclass(frozen=True)
+class ProseReading:
+    """The cases a note states and the places where its prose introduces a definition."""
+
+    cases: tuple[Case, ...]
+    defining: tuple[tuple[Position, Position], ...]  # math regions introduced by "let" ...
+
+    def case_of(self, chain: MathChain) -> Optional[Case]:
+        where = (chain.members[0].line, chain.members[0].col)
+        return next((case for case in reversed(self.cases) if case.covers(where)), None)
+
+    def states_case(self, chain: MathChain) -> bool:
+        """The chain is the math of a case statement itself (`$i = j$` after "when")."""
+        where = (chain.members[0].line, chain.members[0].col)
+        return any(case.start <= where < case.statement_end for case in self.cases)
+
+    def defines(self, chain: MathChain) -> bool:
+        where = (chain.members[0].line, chain.members[0].col)
+        return any(start <= where < end for start, end in self.defining)
+
+
+def read_prose(text: str, path: str) -> ProseReading:
+    """The cases and definition cues of one note (text as read from the file)."""
+    visible = masked(text, path).text()
+    regions = find_regions(visible)
+    prose = _prose_only(visible, regions)
+    positions = Positions(text)
+    at = positions.at
+    closers = [m.start() for m in _HEADING.finditer(prose)] + [m.start() for m in _CLOSERS.finditer(prose)]
+    opened: list[tuple[int, int, str]] = []
+    defining = []
+    for region in regions:
+        sentence = _sentence_before(prose, region.start)
+        condition = _stated_case(visible, region, sentence)
+        if condition is not None and not _BOTH_WAYS.search(_sentence_after(prose, region.end)):
+            opened.append((region.content_start, region.end, condition))
+            closers.append(_next_list_item(visible, region.start))
+        elif region.display and _ROW_CASE.search(visible, region.content_start, region.content_end):
+            closers.append(region.start)  # a display stating its own cases ends the one in force
+        elif _DEFINITION_WORDS.search(sentence):
+            defining.append((at(region.start), at(region.end)))
+    closers.sort()
+    cases = []
+    for index, (start, statement_end, condition) in enumerate(opened):
+        following = opened[index + 1][0] if index + 1 < len(opened) else len(text)
+        later = bisect.bisect_right(closers, start)
+        end = min(following, closers[later] if later < len(closers) else len(text))
+        cases.append(Case(condition, at(start), at(end) if end < len(text) else None, at(statement_end)))
+    return ProseReading(tuple(cases), tuple(defining))
+
+
+def _prose_only(visible: str, regions: list[Region]) -> str:
+    """The text with every math region blanked (offsets kept): what is left is prose."""
+    chars = list(visible)
+    for region in regions:
+        for k in range(region.start, region.end):
+            if chars[k] not in "\r\n":
+                chars[k] = " "
+    return "".join(chars)
+
+
+def _sentence_before(prose: str, offset: int) -> str:
+    """The prose of the sentence that `offset` is in, up to `offset`."""
+    start = 0
+    for match in _SENTENCE_END.finditer(prose, max(0, offset - 400), offset):
+        start = match.end()
+    return prose[max(start, offset - 400):offset]
+
+
+def _sentence_after(prose: str, offset: int) -> str:
+    """The prose after `offset` up to the end of its sentence."""
+    end = _SENTENCE_END.search(prose, offset, offset + 400)
+    return prose[offset:end.start() if end else offset + 400]
+
+
+def _next_list_item(visible: str, offset: int) -> int:
+    """Where the list item holding `offset` ends (the next item as deep or shallower);
+    past the end of the text when `offset` is not in a list item."""
+    line_start = visible.rfind("\n", 0, offset) + 1
+    item = _LIST_ITEM.match(visible, line_start)
+    if item is None:
+        return len(visible) + 1
+    depth = len(item.group(0)) - len(item.group(0).lstrip(" \t"))
+    for match in re.finditer(r"\n([ \t]*)(?:[-*+•]|\d+[.)])[ \t]", visible[offset:]):
+        if len(match.group(1)) <= depth:
+            return offset + match.start() + 1
+    return len(visible) + 1
+
+
+def _stated_case(visible: str, region: Region, sentence: str) -> Optional[str]:
+    """The condition a region states as a case, if it does: inline `i = j` after a case
+    word, or a display that is only `\\text{if } i = j`."""
+    content = visible[region.content_start:region.content_end]
+    if not region.display:
+        match = _CASE_MATH.fullmatch(content)
+        return _condition(match) if match and _CASE_WORDS.search(sentence) else None
+    words = re.sub(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}", r" \1 ", content).replace("$", " ")
+    lead = _DISPLAY_CASE.fullmatch(words)
+    match = _CASE_MATH.fullmatch(lead.group(1)) if lead else None
+    return _condition(match) if match else None
+
+
+def _condition(match: re.Match) -> str:
+    return f"{match[1]} {match[2]} {match[3]}"

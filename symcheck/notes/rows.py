@@ -1,0 +1,288 @@
+"""Splitting one math region into rows, and finding the relations, separators and
+qualifiers at the top level of each row (never inside braces, brackets, ``\\left...\\right``
+or an opaque environment such as ``cases``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from symcheck.notes.regions import ENV_NAME, Region, skip_env_arguments
+from symcheck.read.texscan import matching_brace
+
+# Environments whose rows are rows of the chain (the rest are opaque: one member each).
+_TRANSPARENT = frozenset(
+    name + star
+    for name in ("equation", "align", "gather", "multline", "flalign", "alignat", "eqnarray", "split", "dmath")
+    for star in ("", "*")
+) | {"aligned", "gathered", "alignedat"}
+DEF_COMMANDS = {"coloneqq", "eqqcolon", "equiv", "triangleq", "doteq", "defeq", "Coloneqq"}
+_BREAK_COMMANDS = {
+    "le", "leq", "ge", "geq", "leqslant", "geqslant", "lt", "gt", "ne", "neq", "approx", "approxeq",
+    "simeq", "sim", "cong", "propto", "ll", "gg", "in", "notin", "ni", "subset", "subseteq", "supset",
+    "supseteq", "prec", "succ", "preceq", "succeq", "lesssim", "gtrsim",
+}
+_SEP_COMMANDS = {
+    "Rightarrow": "implies", "implies": "implies", "Longrightarrow": "implies", "iff": "arrow",
+    "Leftrightarrow": "arrow", "Longleftrightarrow": "arrow", "therefore": "arrow", "because": "arrow",
+    "impliedby": "arrow", "Leftarrow": "arrow", "Longleftarrow": "arrow", "quad": "quad", "qquad": "quad",
+}
+_SOFT_SEP_COMMANDS = {"rightarrow", "to", "longrightarrow", "mapsto", "longmapsto"}
+TEXT_COMMANDS = {"text", "textrm", "textit", "textbf", "textnormal", "textsf", "mbox", "hbox", "mathrm"}
+_CUT_WORDS = {
+    "if", "for", "when", "whenever", "where", "otherwise", "since", "because", "provided", "given",
+    "unless", "assuming", "with", "iff", "wherever", "all", "each", "every",
+}
+_SEP_WORDS = {"and", "or", "so", "thus", "hence", "then", "now", "therefore", "i.e.", "ie", "i.e", "e.g.", "which", "gives", "yields"}
+_DROPPED_COMMANDS = {"nonumber", "notag", "displaystyle", "textstyle", "scriptstyle", "limits"}
+_DROPPED_WITH_GROUP = {"label", "tag", "intertext", "shortintertext"}
+CONTROL_WORD = re.compile(r"\\([A-Za-z]+)")
+
+
+@dataclass
+class Event:
+    kind: str  # "rel" | "sep" | "soft" | "cut"
+    detail: str  # rel: eq/def/break; sep: arrow/quad/text
+    start: int
+    end: int
+
+
+@dataclass
+class Row:
+    start: int
+    end: int
+    events: list[Event] = field(default_factory=list)
+    unbalanced: bool = False
+
+
+def group_after(text: str, pos: int, limit: int) -> Optional[tuple[int, int]]:
+    """(start of `{`, end past `}`) of the brace group after optional spaces at `pos`."""
+    k = pos
+    while k < limit and text[k] in " \t":
+        k += 1
+    if k < limit and text[k] == "{":
+        end = matching_brace(text, k, limit)
+        if end > 0:
+            return k, end
+    return None
+
+
+def _skip_delimiter(text: str, pos: int, limit: int) -> int:
+    """Past the delimiter after \\left, \\right, \\middle, \\big..."""
+    k = pos
+    while k < limit and text[k] in " \t\r\n":
+        k += 1
+    if k < limit and text[k] == "\\":
+        match = CONTROL_WORD.match(text, k)
+        return match.end() if match else min(k + 2, limit)
+    return min(k + 1, limit)
+
+
+def _text_kind(content: str) -> Optional[str]:
+    """How a top-level \\text{...} acts: 'sep' (blank or a connective), 'cut' (a qualifier), or None."""
+    plain = re.sub(r"\$[^$]*\$", " x ", content)
+    stripped = re.sub(r"\\[ ,;!]|~", " ", plain).strip()
+    if not stripped:
+        return "sep"
+    words = re.sub(r"[,;:()\-–—]+", " ", stripped.lower()).split()
+    if not words:
+        return None
+    if all(word in _SEP_WORDS for word in words):
+        return "sep"
+    if words[0] in _CUT_WORDS:
+        return "cut"
+    return None
+
+
+class Lexer:
+    """Splits one region into rows and finds the relations and separators at top level."""
+
+    def __init__(self, text: str, region: Region, use_parens: bool):
+        self.text, self.region, self.use_parens = text, region, use_parens
+        self.blanks: list[tuple[int, int]] = []
+
+    def rows(self) -> list[Row]:
+        text, region = self.text, self.region
+        limit = region.content_end
+        rows = [Row(region.content_start, limit)]
+        braces = parens = lefts = 0
+        opaque: list[str] = []
+        transparent: list[str] = [] if not region.multline else ["multline"]
+        phantom_closers: set[int] = set()
+        k = region.content_start
+
+        def top() -> bool:
+            return braces == 0 and parens == 0 and lefts == 0 and not opaque
+
+        def emit(kind: str, detail: str, start: int, end: int) -> None:
+            rows[-1].events.append(Event(kind, detail, start, end))
+
+        while k < limit:
+            char = text[k]
+            if k in phantom_closers:
+                k += 1
+                continue
+            if char == "\\":
+                following = text[k + 1:k + 2]
+                if following == "\\":
+                    end = k + 2
+                    if text[end:end + 1] == "*":
+                        end += 1
+                    option = re.match(r"\[[^\]\n]*\]", text[end:limit])
+                    if option:
+                        end += option.end()
+                    if braces == 0 and not opaque:
+                        if any(name.startswith("multline") for name in transparent):
+                            self.blanks.append((k, end))
+                        else:
+                            rows[-1].end = k
+                            rows[-1].unbalanced = parens > 0
+                            rows.append(Row(end, limit))
+                            parens = lefts = 0
+                    k = end
+                    continue
+                word = CONTROL_WORD.match(text, k)
+                if not word:
+                    if following in ("{", "[", "(") and self.use_parens and braces == 0 and not opaque:
+                        parens += 1 if following == "{" else 0
+                    elif following == "}" and self.use_parens and braces == 0 and not opaque:
+                        parens = max(0, parens - 1)
+                    k += 2
+                    continue
+                name, end = word.group(1), word.end()
+                if name in ("begin", "end"):
+                    env = ENV_NAME.match(text, k)
+                    if env:
+                        env_name = env.group(2).strip()
+                        end = env.end()
+                        if name == "begin":
+                            if env_name in _TRANSPARENT and braces == 0 and not opaque:
+                                end = skip_env_arguments(text, end, env_name)
+                                self.blanks.append((k, end))
+                                transparent.append(env_name)
+                            else:
+                                opaque.append(env_name)
+                        else:
+                            if opaque and opaque[-1] == env_name:
+                                opaque.pop()
+                            elif transparent and transparent[-1] == env_name and braces == 0 and not opaque:
+                                self.blanks.append((k, end))
+                                transparent.pop()
+                    k = end
+                    continue
+                if name in ("left", "right", "middle") or re.fullmatch(r"[bB]ig+[lrm]?", name):
+                    if name == "left":
+                        lefts += 1
+                    elif name == "right":
+                        lefts = max(0, lefts - 1)
+                    k = _skip_delimiter(text, end, limit) if name in ("left", "right", "middle") else end
+                    continue
+                if opaque:
+                    k = end
+                    continue
+                if name in _DROPPED_COMMANDS:
+                    self.blanks.append((k, end))
+                    k = end
+                    continue
+                if name in _DROPPED_WITH_GROUP:
+                    star = end + 1 if text[end:end + 1] == "*" else end
+                    group = group_after(text, star, limit)
+                    stop = group[1] if group else end
+                    self.blanks.append((k, stop))
+                    k = stop
+                    continue
+                if name == "boxed" and braces == 0:
+                    group = group_after(text, end, limit)
+                    if group:
+                        self.blanks.append((k, group[0] + 1))
+                        self.blanks.append((group[1] - 1, group[1]))
+                        phantom_closers.add(group[1] - 1)
+                        k = group[0] + 1
+                        continue
+                if not top():
+                    k = end
+                    continue
+                if name in ("stackrel", "overset"):
+                    first = group_after(text, end, limit)
+                    second = group_after(text, first[1], limit) if first else None
+                    if first and second:
+                        above = text[first[0] + 1:first[1] - 1]
+                        below = text[second[0] + 1:second[1] - 1].strip()
+                        if below == "=" or below.lstrip("\\") in DEF_COMMANDS:
+                            definition = "def" in above or below != "=" or "triangle" in above
+                            emit("rel", "def" if definition else "eq", k, second[1])
+                        elif below.lstrip("\\") in _BREAK_COMMANDS or below in ("<", ">"):
+                            emit("rel", "break", k, second[1])
+                        k = second[1]
+                        continue
+                if name in DEF_COMMANDS:
+                    emit("rel", "def", k, end)
+                elif name in _BREAK_COMMANDS:
+                    emit("rel", "break", k, end)
+                elif name in _SEP_COMMANDS:
+                    emit("sep", _SEP_COMMANDS[name], k, end)
+                elif name == "hspace":  # a wide space between formulas, as \quad
+                    star = end + 1 if text[end:end + 1] == "*" else end
+                    group = group_after(text, star, limit)
+                    stop = group[1] if group else end
+                    emit("sep", "quad", k, stop)
+                    k = stop
+                    continue
+                elif name in _SOFT_SEP_COMMANDS:
+                    emit("soft", "arrow", k, end)
+                elif name == "forall":
+                    emit("cut", "forall", k, end)
+                elif name in TEXT_COMMANDS:
+                    group = group_after(text, end, limit)
+                    if group:
+                        kind = _text_kind(text[group[0] + 1:group[1] - 1])
+                        if kind == "sep":
+                            emit("sep", "text", k, group[1])
+                        elif kind == "cut":
+                            emit("cut", "text", k, group[1])
+                        k = group[1]
+                        continue
+                k = end
+                continue
+            if char == "{":
+                braces += 1
+            elif char == "}":
+                braces = max(0, braces - 1)
+            elif braces == 0 and not opaque:
+                if char in "([" and self.use_parens:
+                    parens += 1
+                elif char in ")]" and self.use_parens:
+                    parens = max(0, parens - 1)
+                elif char == "&":
+                    self.blanks.append((k, k + 1))
+                elif top():
+                    if char == "=":
+                        before = text[k - 1] if k > region.content_start else " "
+                        after = text[k + 1] if k + 1 < limit else " "
+                        if before in "<>":
+                            pass  # <= and >= were emitted at < and >
+                        elif before == "!":
+                            emit("rel", "break", k - 1, k + 1)
+                        elif before == ":":
+                            emit("rel", "def", k - 1, k + 1)
+                        elif after == ":":
+                            emit("rel", "def", k, k + 2)
+                            k += 2
+                            continue
+                        elif after == "=":
+                            emit("rel", "eq", k, k + 2)
+                            k += 2
+                            continue
+                        else:
+                            emit("rel", "eq", k, k + 1)
+                    elif char in "<>":
+                        end = k + 2 if text[k + 1:k + 2] == "=" else k + 1
+                        emit("rel", "break", k, end)
+                        k = end
+                        continue
+            k += 1
+        rows[-1].end = limit
+        rows[-1].unbalanced = parens > 0
+        return rows
+

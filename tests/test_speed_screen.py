@@ -1,0 +1,65 @@
+"""The float screen: many points at once, but only a re-checked point refutes."""
+
+import pytest
+import sympy
+from sympy import Sum
+
+from symcheck.engine import ladder, rungs, screen
+from symcheck.engine.canonical import rules_from_scope
+from symcheck.engine.indexcalc import Condition
+from symcheck.engine.sampling import Universe
+from symcheck.engine.settings import Settings
+from symcheck.model import Verdict
+
+from .engine_fixtures import softmax_world
+
+
+@pytest.fixture(scope="module")
+def w():
+    return softmax_world()
+
+
+def work(w, lhs, rhs, scope=None):
+    scope = scope or w.bare
+    return ladder._work(lhs, rhs, Universe.from_scope(scope), rules_from_scope(scope), Settings())
+
+
+def test_a_wrong_step_is_refuted_at_a_rechecked_point(w):
+    lhs, rhs = sympy.exp(w.x) * (w.x + 1), sympy.exp(w.x) * w.x + 1
+    finding = screen.screen(work(w, lhs, rhs), (lhs, rhs), Condition())
+    assert finding.verdict is Verdict.REFUTED and "float screen" in finding.strategy
+    x = sympy.Rational(finding.counterexample.point["x"])
+    assert lhs.subs(w.x, x) != rhs.subs(w.x, x)
+
+
+def test_nothing_is_refuted_without_the_recheck(w, monkeypatch):
+    lhs, rhs = (w.x + 1) ** 2, w.x**2 + 1
+    monkeypatch.setattr(rungs, "recheck", lambda *args, **kwargs: None)
+    assert screen.screen(work(w, lhs, rhs), (lhs, rhs), Condition()) is None
+
+
+def test_identities_pass_the_screen(w):
+    for lhs, rhs in [((w.x + 1) ** 2, w.x**2 + 2 * w.x + 1), (sympy.log(w.u**2), 2 * sympy.log(w.u))]:
+        assert screen.screen(work(w, lhs, rhs), (lhs, rhs), Condition()) is None
+
+
+def test_points_lie_in_the_declared_domain(w):
+    """p is a probability vector: its entries sum to 1 at every screened point."""
+    lhs, rhs = Sum(w.p[w.l], (w.l, 1, w.K)), sympy.Integer(1)
+    assert screen.screen(work(w, lhs, rhs), (lhs, rhs), Condition()) is None
+    assert screen.screen(work(w, lhs * 2, rhs), (lhs * 2, rhs), Condition()).verdict is Verdict.REFUTED
+
+
+def test_what_the_evaluator_does_not_know_is_not_screened(w):
+    columns = {w.x: [1.0, 2.0]}
+    for unknown in (w.x + sympy.Symbol("secret"), sympy.Function("q")(w.x), sympy.gamma(w.x)):
+        with pytest.raises(screen._NotScreenable):
+            screen._evaluate(unknown, columns, {})
+
+
+def test_a_guessed_condition_is_ruled_out_by_a_clear_float_difference(w):
+    lhs, rhs = w.a[w.i], w.a[w.j]
+    equal = ladder.parse_condition(sympy.Eq(w.i, w.j))
+    assert screen.screen(work(w, lhs, rhs), (lhs, rhs), equal, confirm=False) is None
+    distinct = ladder.parse_condition(sympy.Ne(w.i, w.j))
+    assert screen.screen(work(w, lhs, rhs), (lhs, rhs), distinct, confirm=False).verdict is Verdict.REFUTED
