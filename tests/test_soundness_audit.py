@@ -74,7 +74,7 @@ def test_audit_can_be_switched_off_only_by_settings(w):
 def test_a_pass_the_audit_could_not_evaluate_anywhere_is_not_reported(w, monkeypatch):
     """No audit point evaluated: nothing confirms the verdict, so it is not a pass."""
     monkeypatch.setattr(audit, "points_at_sizes", lambda *args, **kwargs: iter(()))
-    decision = decide(w.S[w.i], exp(w.a[w.i]) / w.Z, w.scope, settings=FAST)
+    decision = decide((w.a[w.i] + 1) ** 2, w.a[w.i] ** 2 + 2 * w.a[w.i] + 1, w.scope, settings=FAST)
     assert decision.verdict is Verdict.UNKNOWN and "evaluated no point" in decision.reason
 
 

@@ -75,7 +75,8 @@ def _complex_at(point, sides: Sequence[Expr], digits: int) -> Optional[Compariso
 
 
 def audited(work: Work, sides: Sequence[Expr], condition: Condition, decision: Decision) -> Decision:
-    """`decision` with the audit's evidence, or overruled if the audit disagrees."""
+    """`decision` with the audit's evidence, or overruled if the audit disagrees; not a
+    pass when no point could be evaluated, unless the unfolded sides are the same expression."""
     if decision.verdict not in AUDITED or not work.settings.audit:
         return decision
     result = work.guarded("audit", lambda: evaluate(work, sides, condition), AUDIT_SHARE)
@@ -83,7 +84,7 @@ def audited(work: Work, sides: Sequence[Expr], condition: Condition, decision: D
         return replace(decision, verdict=Verdict.UNKNOWN, strategy="audit",
                        reason=f"the audit of '{decision.verdict.value}' did not finish ({decision.reason})")
     evidence = (*decision.evidence, *result.evidence)
-    if result.failed_at is None and not result.agreeing:
+    if result.failed_at is None and not result.agreeing and sides[0] != sides[1]:
         return replace(decision, verdict=Verdict.UNKNOWN, strategy="audit", evidence=evidence,
                        reason=f"the audit of '{decision.verdict.value}' evaluated no point of the declared domain, "
                               f"so nothing confirms it ({decision.reason})")
