@@ -41,7 +41,10 @@ from symcheck.model import Domain, Verdict  # noqa: E402
 from symcheck.runtime.parallel import parallel_map  # noqa: E402
 from symcheck.verify.documents import holds  # noqa: E402
 
-KINDS = ("sign", "index", "drop", "constant", "exponent", "limit", "symbol", "relation")
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from latex_mutations import TEX_KINDS, LatexMutant, compiled, latex_mutants, letters_of  # noqa: E402
+
+KINDS = ("sign", "index", "drop", "constant", "exponent", "limit", "symbol", "relation") + TEX_KINDS
 
 
 # ---------------------------------------------------------------- mutations
@@ -114,8 +117,9 @@ def _true_equations(document) -> list:
     return found + [eq for eq in document.claims if eq.kind == "claim" and eq.intended is None]
 
 
-def mutants(paths: list[Path]) -> list[tuple[str, str, object]]:
-    """(file:line, kind, mutated equation), deduplicated, in a stable order."""
+def mutants(paths: list[Path], latex: bool = False) -> list[tuple[str, str, object]]:
+    """(file:line, kind, mutated equation), deduplicated, in a stable order; with `latex`,
+    also edits of the written LaTeX (`LatexMutant`, read again when run)."""
     found = []
     for path in derivation_files(paths):
         try:
@@ -135,6 +139,8 @@ def mutants(paths: list[Path]) -> list[tuple[str, str, object]]:
             if eq.chain_condition is not None and isinstance(eq.chain_condition, (sympy.Eq, sympy.Ne)):
                 flipped = (sympy.Ne if isinstance(eq.chain_condition, sympy.Eq) else sympy.Eq)(*eq.chain_condition.args)
                 found.append((where, "relation", replace(eq, chain_condition=flipped)))
+            if latex:
+                found += latex_mutants(path, where, eq, letters_of(table))
     return found
 
 
@@ -147,16 +153,18 @@ def _value(domain: Domain, rng: random.Random) -> sympy.Rational:
     return sympy.Rational(rng.randint(low, high), 1000)
 
 
-def _values(concrete, universe: Universe, rng: random.Random) -> dict:
-    """Random values in the declared domains; probability / one-hot lines complete."""
+def _values(concrete, universe: Universe, sizes: dict, rng: random.Random) -> dict:
+    """Random values in the declared domains at these sizes; probability / one-hot lines
+    complete (the last axis' length is the declared size at this point)."""
     values = {}
     for atom in sorted(concrete.atoms(Indexed), key=str):
         name = str(atom.base.label)
         domain = universe.domain(name)
         shape = universe.shape(name)
-        if domain in (Domain.PROBABILITY, Domain.ONE_HOT) and shape and shape[-1].is_Integer:
-            lower = universe.axis_lower(shape[-1])
-            line = [atom.base[(*atom.indices[:-1], lower + n)] for n in range(int(shape[-1]))]
+        length = shape[-1].xreplace(sizes) if shape else None
+        if domain in (Domain.PROBABILITY, Domain.ONE_HOT) and shape and length.is_Integer:
+            lower = sympy.sympify(universe.axis_lower(shape[-1])).xreplace(sizes)
+            line = [atom.base[(*atom.indices[:-1], lower + n)] for n in range(int(length))]
             if line[0] in values:
                 continue
             weights = [rng.randint(1, 1000) for _ in line] if domain is Domain.PROBABILITY else None
@@ -246,7 +254,7 @@ def equivalent(eq, seed: int, points: int = 8) -> Optional[bool]:
             side = side.replace(lambda e: isinstance(e, sympy.core.function.AppliedUndef) and e.func in functions,
                                 lambda e: functions[e.func](*e.args))
             concrete.append(side.doit())
-        values = _values(Add(*concrete), universe, rng)
+        values = _values(Add(*concrete), universe, sizes, rng)
         if not _facts_hold(universe, {**sizes, **chosen}, values):
             continue
         left, right = (_number(side.xreplace(values)) for side in concrete)
@@ -270,6 +278,11 @@ def _passes(eq, decision) -> bool:
 def run_one(task, settings: Settings) -> tuple[str, str, str]:
     where, kind, eq = task
     try:
+        if isinstance(eq, LatexMutant):
+            eq = compiled(eq)
+    except InputError:
+        return where, kind, "parse error"
+    try:
         decision = decide_equation(eq, settings)
         if decision.verdict is Verdict.UNKNOWN:
             return where, kind, "unknown"
@@ -291,9 +304,13 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-j", "--jobs", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=5.0, help="seconds per mutant")
+    parser.add_argument("--only", help="mutants of FILE or FILE:LINE only (file name, e.g. 003_x_crossed_smigh.toml:26)")
+    parser.add_argument("--no-latex", action="store_true", help="no edits of the written LaTeX")
     args = parser.parse_args(argv)
     corpus = sorted((ROOT / "tests" / "corpus").glob("*/*.toml"))
-    tasks = mutants(list(args.paths) + corpus)
+    tasks = mutants(list(args.paths) + corpus, latex=not args.no_latex)
+    if args.only:
+        tasks = [task for task in tasks if _matches(task[0], args.only)]
     if args.limit:
         tasks = random.Random(args.seed).sample(tasks, min(args.limit, len(tasks)))
     settings = Settings(step_timeout=args.timeout, seed=args.seed)
@@ -301,6 +318,10 @@ def main(argv=None) -> int:
     results = parallel_map(run_one, tasks, args.jobs, settings) if args.jobs > 1 else [run_one(t, settings) for t in tasks]
     report(results, time.perf_counter() - started)
     return 1 if any(outcome == "FALSE PROOF" for _, _, outcome in results) else 0
+
+
+def _matches(where: str, only: str) -> bool:
+    return where == only or where.rsplit(":", 1)[0] == only
 
 
 def summarize(results) -> collections.Counter:
@@ -316,7 +337,7 @@ def report(results, seconds: float) -> None:
         counts = summarize([r for r in results if r[1] == kind])
         print(f"{kind:10}" + "".join(f"{counts.get(name, 0):>14}" for name in OUTCOMES))
     for where, kind, outcome in results:
-        if outcome == "FALSE PROOF" or outcome.startswith("crash"):
+        if outcome in ("FALSE PROOF", "unverified survivor") or outcome.startswith("crash"):
             print(f"  {outcome}: {where} ({kind})")
 
 

@@ -97,9 +97,7 @@ SLOW = {"d2l-coin-mle"}
 
 # False proofs that bench_corpus.py found and symcheck still makes: strict xfails, so the
 # test notices when they are fixed. Any other false proof fails the test.
-KNOWN_FALSE_PROOFS = {
-    "cs231n-softmax-gradient": "line 10, p_k + 1(y_i = k) for p_k - 1(y_i = k), is 'numeric' (equal at 20 points)",
-}
+KNOWN_FALSE_PROOFS: dict[str, str] = {}
 
 
 def _sample() -> list:

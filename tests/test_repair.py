@@ -138,7 +138,7 @@ def test_exponent_slip_in_a_step_is_repaired(tmp_path):
 def test_undeclared_error_gets_the_repair_a_declared_erratum_names(tmp_path):
     """verify searches repairs for what nobody declared; a declared erratum already names its fix."""
     intended = '\\sum_{k=1}^N a_k = \\sum_{k=1}^N a_k'
-    claim = "[[claims]]\nname = \"limit\"\nlatex = '\\sum_{k=0}^N a_k = \\sum_{k=1}^N a_k'\n"
+    claim = "[[claims]]\nname = \"limit\"\nlatex = '\\sum_{k=2}^N a_k = \\sum_{k=1}^N a_k'\n"
     erratum = f"erratum = {{ note = \"lower limit\", intended = '{intended}' }}\n"
     header = NOTATION.replace("[sizes]", 'source = "x.md"\n[sizes]')
     undeclared, declared = tmp_path / "undeclared.toml", tmp_path / "declared.toml"

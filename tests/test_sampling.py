@@ -120,3 +120,19 @@ def test_index_only_in_a_derivative_variable_is_free():
     derivative = sp.Derivative(sp.Sum(sp.exp(z[l]), (l, 1, n)), z[j])
     assert j not in derivative.free_symbols
     assert j in free_symbols(derivative)
+
+
+def test_random_points_sample_every_equality_pattern_of_three_indices(w, universe):
+    """Some indices equal and others not (i = j != k ...) is sampled, not only all distinct
+    or all equal: a Kronecker delta or an Iverson bracket between indices takes every case."""
+    i, j, k = (sympy.Symbol(name, integer=True) for name in "ijk")
+    indices = {i: (sympy.Integer(1), w.K)}
+    indices.update({j: indices[i], k: indices[i]})
+    wide = Universe(universe.table, {**universe.ranges, **indices}, universe.minimums, universe.facts)
+    expr = sympy.KroneckerDelta(i, j) + sympy.KroneckerDelta(j, k)
+    patterns = set()
+    for point in random_points([expr], wide, random.Random(0), (8,), attempts=30):
+        a, b, c = (point.indices[s] for s in (i, j, k))
+        patterns.add((a == b, b == c, a == c))
+    assert {(True, False, False), (False, True, False), (False, False, True), (True, True, True),
+            (False, False, False)} <= patterns

@@ -69,3 +69,23 @@ def test_undefined_side_is_a_counterexample_not_a_skipped_point(w):
 def test_audit_can_be_switched_off_only_by_settings(w):
     decision = decide(w.S[w.i], exp(w.a[w.i]) / w.Z, w.scope, settings=Settings(audit=False))
     assert decision.verdict is Verdict.PROVED and not decision.evidence
+
+
+def test_a_pass_the_audit_could_not_evaluate_anywhere_is_not_reported(w, monkeypatch):
+    """No audit point evaluated: nothing confirms the verdict, so it is not a pass."""
+    monkeypatch.setattr(audit, "points_at_sizes", lambda *args, **kwargs: iter(()))
+    decision = decide((w.a[w.i] + 1) ** 2, w.a[w.i] ** 2 + 2 * w.a[w.i] + 1, w.scope, settings=FAST)
+    assert decision.verdict is Verdict.UNKNOWN and "evaluated no point" in decision.reason
+
+
+def test_a_given_name_is_unfolded_not_required_of_the_audit_points(w):
+    """A given Q = sum_k S_k is a definition of Q: random points need not satisfy it."""
+    import sympy
+    from symcheck.model.symbols import Scope
+
+    Q = sympy.Symbol("Q")
+    total = sympy.Sum(w.S[w.k], (w.k, 1, w.N))
+    scope = Scope(w.table, list(w.scope.definitions), [*w.scope.assumptions, Eq(Q, total, evaluate=False)])
+    decision = decide(Q * w.a[w.i], w.a[w.i], scope, settings=FAST)
+    assert decision.verdict.holds
+    assert any(e.role == "audit" for e in decision.evidence)

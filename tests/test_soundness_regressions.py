@@ -81,6 +81,43 @@ def test_proved_for_sizes_starts_at_the_declared_minimum():
     assert min(int(e.point["K"]) for e in decision.evidence if e.role == "audit") == 3
 
 
+def test_an_index_of_another_range_is_bad_input_with_a_caret():
+    with pytest.raises(InputError) as caught:
+        load_derivation(FILES / "index_of_another_range.case")
+    error = caught.value
+    assert error.line == 21 and "index i runs over 1..K" in error.message and "of x runs over 1..N" in error.message
+    assert error.latex[error.column:].startswith("x_i")
+
+
+def test_an_index_of_another_range_in_an_erratum_is_refuted_by_the_engine():
+    results = _results("index_of_another_range_erratum.case")
+    for line, name in ((21, "the probabilities sum to 1, summed over the examples"), (27, "a size as an index")):
+        found = results[(line, name)]
+        assert found.decision.verdict is Verdict.REFUTED and "undefined" in found.decision.reason
+        assert found.erratum.decision.verdict is Verdict.PROVED and found.expected
+
+
+def test_an_index_with_a_subscripted_name_is_an_index_and_its_equal_case_is_checked():
+    from symcheck.verify.notes import check_note
+
+    checked = check_note(FILES / "subscripted_index.md", FILES / "subscripted_index.toml", SETTINGS)
+    true, slip = (r.decision for r in sorted(checked.result.all_results(), key=lambda r: r.line))
+    assert true.verdict.holds
+    assert not slip.verdict.holds and "c_n" in str(slip.condition), slip
+
+
+def test_a_name_whose_subscript_is_the_index_of_the_sum_around_it_is_bad_input():
+    """\\tilde{p}_r read whole (the vector is declared bold) cannot follow the r of the sum
+    around it: unfolding its definition once for all r would be a wrong verdict."""
+    from symcheck.verify.notes import check_note
+
+    with pytest.raises(InputError) as caught:
+        check_note(FILES / "bound_subscript.md", FILES / "bound_subscript.toml", SETTINGS)
+    error = caught.value
+    assert error.line == 24 and "subscript r is the index of the sum" in error.message
+    assert error.latex[error.column:].startswith(r"\tilde{p}_r")
+
+
 def test_a_side_undefined_at_one_point_only_is_no_counterexample():
     """Identities hold where both sides are defined: csc x at x = 0, (x^2-1)/(x-1) at x = 1
     are isolated singular points, not counterexamples; a side undefined everywhere is one."""

@@ -20,10 +20,13 @@ import random
 from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
+import sympy
 from sympy import Expr
 
 from symcheck.engine.indexcalc import Condition
-from symcheck.engine.rungs import EXTRA_DIGITS, Work, compare_at, recheck, refuted, sample_point
+from symcheck.engine.rungs import (
+    DIFFERENT_MARGIN, EQUAL_TOLERANCE, EXTRA_DIGITS, Comparison, Work, compare_at, recheck, refuted, sample_point,
+)
 from symcheck.engine.sampling import in_domain, points_at_sizes, satisfies_facts
 from symcheck.model import Decision, SamplePoint, Verdict
 
@@ -48,8 +51,9 @@ def evaluate(work: Work, sides: Sequence[Expr], condition: Condition) -> AuditRe
     digits = settings.precision + EXTRA_DIGITS
     rng = random.Random(settings.seed + AUDIT_SEED_SHIFT)
     evidence: list[SamplePoint] = []
+    closed = not any(side.free_symbols for side in sides)
     for point in points_at_sizes(sides, work.universe, rng, AUDIT_POINTS, condition):
-        comparison = compare_at(point, *sides, digits)
+        comparison = _complex_at(point, sides, digits) if closed else compare_at(point, *sides, digits)
         if comparison is None or not (in_domain(point, work.universe) and satisfies_facts(point, work.universe)):
             continue
         evidence.append(sample_point("audit", point, comparison, sides, digits))
@@ -58,8 +62,21 @@ def evaluate(work: Work, sides: Sequence[Expr], condition: Condition) -> AuditRe
     return AuditResult(tuple(evidence), None, sum(e.agrees for e in evidence))
 
 
+def _complex_at(point, sides: Sequence[Expr], digits: int) -> Optional[Comparison]:
+    """Two closed numbers (e^{i pi} = -1: nothing is sampled), compared as complex numbers."""
+    values = [point.evaluate(side) for side in sides]
+    numbers = [sympy.N(value, digits) for value in values]
+    if any(n.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not n.is_number for n in numbers):
+        return compare_at(point, *sides, digits)
+    gap = abs(numbers[0] - numbers[1])
+    scale = max(sympy.Float(1), abs(numbers[0]), abs(numbers[1]))
+    return Comparison(bool(gap <= EQUAL_TOLERANCE * scale), bool(gap > DIFFERENT_MARGIN * scale), *values,
+                      numbers=tuple(numbers))
+
+
 def audited(work: Work, sides: Sequence[Expr], condition: Condition, decision: Decision) -> Decision:
-    """`decision` with the audit's evidence, or overruled if the audit disagrees."""
+    """`decision` with the audit's evidence, or overruled if the audit disagrees; not a
+    pass when no point could be evaluated, unless the unfolded sides are the same expression."""
     if decision.verdict not in AUDITED or not work.settings.audit:
         return decision
     result = work.guarded("audit", lambda: evaluate(work, sides, condition), AUDIT_SHARE)
@@ -67,6 +84,10 @@ def audited(work: Work, sides: Sequence[Expr], condition: Condition, decision: D
         return replace(decision, verdict=Verdict.UNKNOWN, strategy="audit",
                        reason=f"the audit of '{decision.verdict.value}' did not finish ({decision.reason})")
     evidence = (*decision.evidence, *result.evidence)
+    if result.failed_at is None and not result.agreeing and sides[0] != sides[1]:
+        return replace(decision, verdict=Verdict.UNKNOWN, strategy="audit", evidence=evidence,
+                       reason=f"the audit of '{decision.verdict.value}' evaluated no point of the declared domain, "
+                              f"so nothing confirms it ({decision.reason})")
     if result.failed_at is None:
         return replace(decision, evidence=evidence)
     return _overruled(work, sides, condition, decision, result.failed_at, evidence)

@@ -38,6 +38,7 @@ from symcheck.engine.audit import audited
 from symcheck.engine.canonical import Rules, Unfolder, given_as_definition, index_facts, is_entry_fact, rules_from_scope
 from symcheck.model.compiled import Equation
 from symcheck.engine.indexcalc import Condition, parse_condition, rename_bound
+from symcheck.model.indexranges import index_range_problem
 from symcheck.runtime.limits import StepTimeout, time_limit
 from symcheck.engine.matrixcalc import (
     EntryWriter,
@@ -87,7 +88,11 @@ def decide(lhs, rhs, scope: Scope, *, condition=None, settings: Settings = Setti
 
 
 def decide_equation(eq: Equation, settings: Settings = Settings()) -> Decision:
-    """Decide one compiled equation; shape claims and definitions by their own checks."""
+    """Decide one compiled equation; shape claims and definitions by their own checks.
+    An entry whose index runs off its axis is undefined there: the equation is refuted."""
+    misfit = index_range_problem(eq.lhs, eq.scope.table) or index_range_problem(eq.rhs, eq.scope.table)
+    if misfit is not None:
+        return _decision(Verdict.REFUTED, "index ranges", f"{misfit[0]}: that entry is undefined")
     special = _BY_KIND.get(eq.kind)
     if special is not None:
         return special(eq, settings)

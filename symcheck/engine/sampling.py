@@ -304,6 +304,7 @@ class _Random:
 
     rng: random.Random
     sizes: Sequence[int]
+    pooled: bool = field(default=False, init=False)
 
     _RANGES = {
         Domain.REAL: (-3000, 3000),
@@ -317,6 +318,13 @@ class _Random:
         return self.rng.choice(allowed)
 
     def index(self, ordinal: int, lower: int, upper: int) -> int:
+        """Uniform, except that one point in three draws every index from the axis' first
+        two values: with three or more indices some coincide and others differ, so the
+        cases of a Kronecker delta or an Iverson bracket between them are all sampled."""
+        if ordinal == 0:
+            self.pooled = self.rng.randrange(3) == 0
+        if self.pooled:
+            return lower + self.rng.randrange(min(2, upper - lower + 1))
         return self.rng.randint(lower, upper)
 
     def scalar(self, domain: Domain, ordinal: int) -> Rational:
@@ -624,6 +632,8 @@ def satisfies_facts(point: Point, universe: Universe, digits: int = 50) -> bool:
     for fact in universe.facts:
         if any(s in universe.ranges and s not in point.indices for s in fact.lhs.free_symbols):
             continue  # a given for every index value: applied as a definition, not a condition
+        if isinstance(fact.lhs, (Symbol, AppliedUndef)):
+            continue  # a given J = ... or f(x) = ...: unfolded as a definition, not a condition
         difference = point.evaluate(fact.lhs - fact.rhs)
         if difference.has(sympy.nan, sympy.zoo):
             return False

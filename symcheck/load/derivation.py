@@ -38,7 +38,8 @@ from symcheck.load.fromnote import expand as expand_from_note
 from symcheck.read.notation import Notation
 from symcheck.load.names import NAME_RULE, bounded_int, name_problem
 from symcheck.runtime.limits import parse_seconds, run_limited
-from symcheck.model.symbols import CompiledDefinition, Scope, SymbolTable, build_symbol_table
+from symcheck.model.indexranges import bound_subscript_problem, index_range_problem
+from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
 
 DERIVATION_SUFFIX = ".toml"
 MAX_LINE = 10**6  # line numbers in files
@@ -459,11 +460,16 @@ class Compiler:
                 latex=error.latex or latex, column=error.column,
             ) from None
 
-    def expression(self, latex: str) -> Any:
-        return self.checked_indices(self.located(latex, self.notation.expression), latex)
+    def expression(self, latex: str, declared_wrong: bool = False) -> Any:
+        expr = self.located(latex, self.notation.expression)
+        return expr if declared_wrong else self.checked_indices(expr, latex)
 
-    def sides(self, latex: str, expected: int = 2) -> list:
-        sides = [self.checked_indices(side, latex) for side in self.located(latex, self.notation.equation)]
+    def sides(self, latex: str, expected: int = 2, declared_wrong: bool = False) -> list:
+        """The sides of an equation; an index off its axis is bad input, except in a
+        statement the file declares wrong (an erratum): the engine refutes it there."""
+        sides = self.located(latex, self.notation.equation)
+        if not declared_wrong:
+            sides = [self.checked_indices(side, latex) for side in sides]
         if len(sides) != expected:
             raise InputError(self.reader.path, self.reader.line_of(latex),
                              f"expected an equation with {expected} sides, found {len(sides)}", latex=latex)
@@ -477,6 +483,16 @@ class Compiler:
             message, name, literal = problem
             raise InputError(self.reader.path, self.reader.line_of(latex), message, latex=latex,
                              column=_entry_column(latex, name, literal))
+        return self.checked_names(expr, latex)
+
+    def checked_names(self, expr: Any, latex: str) -> Any:
+        """A name read whole whose subscript is the index of the sum around it is bad input."""
+        problem = bound_subscript_problem(expr)
+        if problem is not None:
+            message, name = problem
+            column = latex.find(name)
+            raise InputError(self.reader.path, self.reader.line_of(latex), message, latex=latex,
+                             column=column if column >= 0 else None)
         return expr
 
     def condition(self, latex: Optional[str]) -> Optional[sympy.Basic]:
@@ -512,39 +528,11 @@ def definition_of(lhs: Any, rhs: Any) -> Optional[CompiledDefinition]:
     return None
 
 
-def _axis_range(table: SymbolTable, size: Any) -> tuple[Any, Any]:
-    """First and last index of an axis: the common lower bound of the declared indices
-    that run up to its size, else 1."""
-    lowers = {sympy.sympify(lower) for lower, upper in table.index_ranges.values() if sympy.sympify(upper) == size}
-    lower = lowers.pop() if len(lowers) == 1 else sympy.Integer(1)
-    return lower, lower + size - 1
-
-
-def index_range_problem(expr: Any, table: SymbolTable) -> Optional[tuple[str, str, str]]:
-    """(message, name, literal) for the first entry with a literal index outside its axis."""
-    if not isinstance(expr, sympy.Basic):
-        return None
-    for entry in sorted(expr.atoms(sympy.Indexed), key=str):
-        name = str(entry.base.label)
-        if name not in table.declarations or len(table.declarations[name].shape) != len(entry.indices):
-            continue
-        for size, index in zip(table.shape(name), entry.indices):
-            found = _index_misfit(table, name, sympy.sympify(size), index)
-            if found is not None:
-                return found
-    return None
-
-
-def _index_misfit(table: SymbolTable, name: str, size: Any, index: Any) -> Optional[tuple[str, str, str]]:
-    lower, upper = _axis_range(table, size)
-    if index.is_Integer and (index < lower or (upper.is_Integer and index > upper)):
-        return (f"index {index} of {name} is outside its range {lower}..{upper}", name, str(index))
-    return None
-
-
 def _entry_column(latex: str, name: str, index: str) -> Optional[int]:
     """Where the entry name_index is written (best effort, for the caret)."""
-    match = re.search(rf"(?<![A-Za-z\\]){re.escape(name)}\s*_\s*\{{?[^}}]*?(?<![A-Za-z]){re.escape(index)}(?![A-Za-z0-9])", latex)
+    index = re.escape(index)
+    subscript = rf"(?:\{{[^}}]*?(?<![A-Za-z]){index}(?![A-Za-z0-9])|{index}(?![A-Za-z0-9]))"
+    match = re.search(rf"(?<![A-Za-z\\]){re.escape(name)}\s*_\s*{subscript}", latex)
     return match.start() if match else None
 
 
@@ -565,12 +553,12 @@ load_document = load_derivation
 
 
 def _definition_equation(definition: Definition, compiler: Compiler, scope: Scope) -> Equation:
-    def build(latex: str) -> Equation:
-        lhs, rhs = compiler.sides(latex)
+    def build(latex: str, declared_wrong: bool = False) -> Equation:
+        lhs, rhs = compiler.sides(latex, declared_wrong=declared_wrong)
         return Equation("definition", latex, compiler.derivation.source, definition.line, latex, lhs, rhs,
                         checking_scope(scope, compiler.defined(lhs, rhs, latex)))
 
-    written = build(definition.latex)
+    written = build(definition.latex, declared_wrong=definition.erratum is not None)
     if definition.erratum is None:
         return written
     return replace(written, intended=build(definition.erratum.intended), erratum_note=definition.erratum.note)
@@ -597,7 +585,7 @@ def checking_scope(scope: Scope, definition: CompiledDefinition) -> Scope:
 
 def _compile_chain(chain: Chain, compiler: Compiler, scope: Scope) -> CompiledChain:
     scope, fix = _with_fixed_sizes(scope, compiler, chain.sizes, chain.name)
-    expression = lambda latex: fix(compiler.expression(latex))
+    expression = lambda latex, declared_wrong=False: fix(compiler.expression(latex, declared_wrong))
     condition = compiler.condition(chain.condition)
     equations = []
     first = previous = chain.steps[0]
@@ -606,7 +594,7 @@ def _compile_chain(chain: Chain, compiler: Compiler, scope: Scope) -> CompiledCh
     for step in chain.steps[1:]:
         written = Equation(
             "step", chain.name, step.source or chain.source, step.line, step.latex,
-            previous_expr, expression(step.latex), scope,
+            previous_expr, expression(step.latex, step.erratum is not None), scope,
             chain_condition=condition, condition_latex=chain.condition, previous_latex=_effective(previous),
         )
         if step.erratum:
@@ -641,12 +629,12 @@ def _compile_claim(claim: Claim, compiler: Compiler, scope: Scope) -> Equation:
     kind = "shape" if claim.kind == "shape" else "claim"
     condition = compiler.condition(claim.condition)
 
-    def build(latex: str) -> Equation:
-        lhs, rhs = (fix(side) for side in compiler.sides(latex))
+    def build(latex: str, declared_wrong: bool = False) -> Equation:
+        lhs, rhs = (fix(side) for side in compiler.sides(latex, declared_wrong=declared_wrong))
         return Equation(kind, claim.name, claim.source, claim.line, latex, lhs, rhs, local,
                         chain_condition=condition, condition_latex=claim.condition)
 
-    written = build(claim.latex)
+    written = build(claim.latex, declared_wrong=claim.erratum is not None)
     if claim.erratum is None:
         return written
     return replace(written, intended=build(claim.erratum.intended), erratum_note=claim.erratum.note)

@@ -236,7 +236,15 @@ class Names(Construct):
         shape = self.reader.indices.shape_annotation(post.sub)
         if shape is not None:
             return sympy.MatrixSymbol(atom.name, *shape)
-        return sympy.Symbol(self.display(atom, post))
+        return self.declared_name(self.display(atom, post))
+
+    def declared_name(self, name: str) -> object:
+        """A subscripted name the notation declares whole (an index y_i, a scalar L_i) is
+        that declaration's symbol, with its assumptions; any other is a name of its own."""
+        for group in (self.table.indices, self.table.scalars, self.table.sizes):
+            if name in group:
+                return group[name]
+        return sympy.Symbol(name)
 
     def application(self, function: object, primes: int, call: Group) -> object:
         """f(x), f'(x); P(y \\mid x; w) applies the function P(|;) to y, x, w: the bar and the

@@ -1,0 +1,126 @@
+"""Index ranges: every entry of an expression must stay on its axis. A literal index off the
+axis (z_0 where z is indexed from 1), an index variable whose range (declared, or the
+limits of the sums around it) is not inside the axis' range (i over classes on an axis of
+examples), or a size that may exceed the axis (a_K on an axis of N) is a misfit."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+import sympy
+
+from symcheck.model.symbols import SymbolTable
+
+
+def _axis_range(table: SymbolTable, size: Any) -> tuple[Any, Any]:
+    """First and last index of an axis: the common lower bound of the declared indices
+    that run up to its size, else 1."""
+    lowers = {sympy.sympify(lower) for lower, upper in table.index_ranges.values() if sympy.sympify(upper) == size}
+    lower = lowers.pop() if len(lowers) == 1 else sympy.Integer(1)
+    return lower, lower + size - 1
+
+
+def index_range_problem(expr: Any, table: SymbolTable) -> Optional[tuple[str, str, str]]:
+    """(message, name, index) for the first entry whose index can run outside its axis:
+    a literal off the axis (z_0 where z is indexed from 1), or an index variable whose
+    declared range (or summation limits) is not inside the axis' range (i over classes on
+    an axis of examples)."""
+    if not isinstance(expr, sympy.Basic):
+        return None
+    for entry, ranges in sorted(_entries_with_ranges(expr, dict(table.index_ranges)), key=lambda e: str(e[0])):
+        name = str(entry.base.label)
+        if name not in table.declarations or len(table.declarations[name].shape) != len(entry.indices):
+            continue
+        for size, index in zip(table.shape(name), entry.indices):
+            found = _index_misfit(table, name, sympy.sympify(size), index, ranges)
+            if found is not None:
+                return found
+    return None
+
+
+def _entries_with_ranges(expr: sympy.Basic, ranges: dict) -> list[tuple[sympy.Indexed, dict]]:
+    """Every entry of `expr` with the ranges of the index variables where it is written
+    (declared ranges, overridden by the limits of the sums and products around it)."""
+    if isinstance(expr, sympy.Indexed):
+        return [(expr, ranges)]
+    if isinstance(expr, (sympy.Sum, sympy.Product)):
+        inner = dict(ranges)
+        found = []
+        for variable, *bounds in expr.limits:
+            found += [item for bound in bounds for item in _entries_with_ranges(sympy.sympify(bound), inner)]
+            if len(bounds) == 2:
+                inner[variable] = tuple(bounds)
+            else:
+                inner.pop(variable, None)
+        return found + _entries_with_ranges(expr.function, inner)
+    return [item for arg in expr.args if isinstance(arg, sympy.Basic) for item in _entries_with_ranges(arg, ranges)]
+
+
+def _index_misfit(table: SymbolTable, name: str, size: Any, index: Any,
+                  ranges: dict) -> Optional[tuple[str, str, str]]:
+    lower, upper = _axis_range(table, size)
+    if index.is_Integer and (index < lower or (upper.is_Integer and index > upper)):
+        return (f"index {index} of {name} is outside its range {lower}..{upper}", name, str(index))
+    bounds = _index_bounds(table, index, ranges)
+    if bounds is not None:
+        first, last = bounds
+        if not (_at_least(first, lower) and _at_least(upper, last)):
+            return (f"index {index} runs over {first}..{last}, but axis {_axis_number(table, name, size)} of {name} "
+                    f"runs over {lower}..{upper}", name, str(index))
+    return None
+
+
+def _index_bounds(table: SymbolTable, index: Any, ranges: dict) -> Optional[tuple[Any, Any]]:
+    """First and last value of an index: an index variable's range, or a size (a_K)."""
+    if isinstance(index, sympy.Symbol) and index in ranges:
+        return tuple(sympy.sympify(bound) for bound in ranges[index])
+    sizes = {s for s in table.sizes.values() if isinstance(s, sympy.Symbol)}
+    if not index.is_Integer and index.free_symbols and index.free_symbols <= sizes:
+        return index, index
+    return None
+
+
+def _at_least(big: Any, small: Any) -> bool:
+    """big >= small for every admissible size (sizes are positive integers)."""
+    difference = sympy.expand(big - small)
+    if difference.is_number:
+        return bool(difference >= 0)
+    sizes = {s: sympy.Symbol(s.name, integer=True, positive=True) for s in difference.free_symbols}
+    return bool(difference.xreplace(sizes).is_nonnegative)
+
+
+def _axis_number(table: SymbolTable, name: str, size: Any) -> int:
+    return [sympy.sympify(axis) for axis in table.shape(name)].index(size) + 1
+
+
+_SUBSCRIPT = re.compile(r"_(?:\{([^{}]*)\}|([A-Za-z0-9]))$")
+
+
+def bound_subscript_problem(expr: Any) -> Optional[tuple[str, str]]:
+    """(message, name) for a name read whole (a symbol such as \\hat{y}_j, not an entry of
+    a vector) whose subscript is the summation index of a sum around it: the author means
+    entry j of the running sum, but a name of its own cannot follow j, so a definition of it
+    would be unfolded once for all j."""
+    if not isinstance(expr, sympy.Basic):
+        return None
+    for symbol, bound in _symbols_under_sums(expr, frozenset()):
+        match = _SUBSCRIPT.search(symbol.name)
+        if match is None:
+            continue
+        letters = set(re.findall(r"[A-Za-z]\w*", match.group(1) or match.group(2)))
+        caught = sorted(letters & bound)
+        if caught:
+            return (f"{symbol.name} is read as a name of its own, but its subscript {caught[0]} is the index of "
+                    f"the sum around it; declare the vector it is an entry of (with the LaTeX it is written in)",
+                    symbol.name)
+    return None
+
+
+def _symbols_under_sums(expr: sympy.Basic, bound: frozenset) -> list[tuple[sympy.Symbol, frozenset]]:
+    if isinstance(expr, sympy.Symbol):
+        return [(expr, bound)] if bound else []
+    if isinstance(expr, (sympy.Sum, sympy.Product)):
+        inner = bound | {str(limit[0]) for limit in expr.limits}
+        return _symbols_under_sums(expr.function, inner)
+    return [item for arg in expr.args if isinstance(arg, sympy.Basic) for item in _symbols_under_sums(arg, bound)]
