@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -22,7 +21,6 @@ from symcheck.engine.ladder import decide, decide_equation
 from symcheck.engine.settings import Settings
 from symcheck.load.derivation import Compiler, InputError, derivation_files, load_derivation, read_notation
 from symcheck.model import Verdict
-from symcheck.model.compiled import Equation
 from symcheck.notes.extract import extract_math, read_notes
 from symcheck.verify.notes import check_note
 from symcheck.verify.repair import Repairer

@@ -4,7 +4,6 @@ a single-edit perturbation of one of them (one coefficient changed) never passes
 
 from __future__ import annotations
 
-import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 from sympy import Derivative, KroneckerDelta, Sum, exp

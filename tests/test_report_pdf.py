@@ -10,7 +10,8 @@ import dataclasses
 
 import pytest
 
-from symcheck.report import build, render
+from symcheck.report import render
+from symcheck.report import tex as tex_sandbox
 
 from symcheck.report import write as report
 from symcheck.model import ChainResult, Decision, DocumentResult, StepResult, Verdict
@@ -131,7 +132,7 @@ def test_failed_build_falls_back_to_verbatim(tmp_path, monkeypatch):
 
 def test_require_pdf_fails_when_latex_fails(tmp_path, monkeypatch):
     monkeypatch.setattr(
-        report, "compile_tex", lambda tex, **kw: build.CompileResult(False, None, "boom")
+        report, "compile_tex", lambda tex, **kw: tex_sandbox.CompileResult(False, None, "boom")
     )
     outcome = report.write_reports([build_documents()], tmp_path, require_pdf=True)
     assert not outcome.ok and outcome.pdfs == []

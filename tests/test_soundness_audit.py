@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sympy import Derivative, KroneckerDelta, Piecewise, Eq, Ne, exp, log
+from sympy import Derivative, KroneckerDelta, Piecewise, Eq, exp, log
 
 from symcheck.engine import audit, ladder
 from symcheck.engine.ladder import decide

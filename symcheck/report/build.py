@@ -15,9 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from symcheck.report.tex import CompileResult, compile_tex, run_tex
-
-__all__ = ["CompileResult", "compile_tex", "missing_tools", "overfull_boxes", "pdf_text", "run_probe"]
+from symcheck.report.tex import run_tex
 
 PROBE_TIMEOUT = 120.0
 

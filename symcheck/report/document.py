@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from symcheck.model import ChainResult, Decision, DocumentResult, Remark, Repair, StepResult, Verdict, format_line
+from symcheck.model import ChainResult, Decision, Remark, Repair, StepResult, Verdict, format_line
 from symcheck.report.escape import escape_text
 from symcheck.report.data import DocumentReport
 from symcheck.report.preamble import PREAMBLE, format_seconds, heading, legend, verdict_mark, verdict_word

@@ -36,7 +36,8 @@ from symcheck.model import DocumentResult, format_line
 from symcheck.model.compiled import CompiledDocument
 from symcheck.printers.results import JsonPrinter
 from symcheck.report import plots
-from symcheck.report.build import compile_tex, missing_tools, overfull_boxes, pdf_text
+from symcheck.report.build import missing_tools, overfull_boxes, pdf_text
+from symcheck.report.tex import compile_tex
 from symcheck.report.data import DocumentReport, Figure
 from symcheck.report.document import combined_tex, document_tex
 from symcheck.report.render import MathRenderer, MathValidator
