@@ -8,7 +8,11 @@ Representation conventions shared by the notation layer and the engine:
 - a vector a of size N is ``IndexedBase("a")``; its entry a_i is ``a[i]`` (scalar);
   the bare vector in a matrix context is ``MatrixSymbol("a", N, 1)`` (see ``matrix_symbol``);
 - a matrix y with shape (n, K) is ``IndexedBase("y")``; entry ``y[n, k]``;
-- an arbitrary function g is ``Function("g")``;
+- a row x_i of a declared matrix x (n, p), a member of the family x_1..x_n in R^p, is
+  ``Row(MatrixSymbol("x", n, p), i)``, a column vector of size p with entries ``x[i, j]``;
+- an arbitrary function g is ``Function("g")``; an elementwise one (``table.elementwise``)
+  applied to a vector s is ``ElementwiseApplyFunction(Lambda(t, g(t)), s)``;
+- a declared constant is its SymPy number (``table.constants``);
 - definitions are unfolded by the engine; the notation layer never evaluates derivatives.
 """
 
@@ -47,6 +51,9 @@ class SymbolTable:
     bases: dict[str, sympy.IndexedBase] = field(default_factory=dict)
     functions: dict[str, sympy.FunctionClass] = field(default_factory=dict)
     declarations: dict[str, SymbolDecl] = field(default_factory=dict)
+    constants: dict[str, sympy.Expr] = field(default_factory=dict)
+    elementwise: frozenset[str] = frozenset()
+    spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its declared LaTeX
 
     def shape(self, name: str) -> tuple[Bound, ...]:
         decl = self.declarations[name]
@@ -105,7 +112,40 @@ def build_symbol_table(derivation: Derivation) -> SymbolTable:
             table.bases[decl.name] = sympy.IndexedBase(decl.name, **assumptions)
     for function in derivation.functions:
         table.functions[function.name] = sympy.Function(function.name)
+    table.elementwise = frozenset(f.name for f in derivation.functions if f.elementwise)
+    for constant in derivation.constants:
+        table.constants[constant.name] = constant.value
+    for decl in (*derivation.symbols, *derivation.functions, *derivation.constants):
+        spelled = ((decl.latex,) if decl.latex else ()) + decl.other_latex
+        if spelled:
+            table.spellings[decl.name] = spelled
     return table
+
+
+class Row(sympy.MatrixExpr):
+    """Row `index` of the declared matrix `matrix` (n, p), as a column vector of size p: the
+    member x_i of a family x_1, ..., x_n in R^p declared as one n x p matrix."""
+
+    def __new__(cls, matrix: sympy.MatrixSymbol, index: sympy.Expr):
+        return super().__new__(cls, matrix, sympy.sympify(index))
+
+    @property
+    def matrix(self) -> sympy.MatrixSymbol:
+        return self.args[0]
+
+    @property
+    def index(self) -> sympy.Expr:
+        return self.args[1]
+
+    @property
+    def shape(self) -> tuple:
+        return (self.matrix.shape[1], sympy.Integer(1))
+
+    def _latex(self, printer) -> str:
+        return f"{printer._print(self.matrix)}_{{{printer._print(self.index)}}}"
+
+    def _sympystr(self, printer) -> str:
+        return f"{printer._print(self.matrix)}_{printer._print(self.index)}"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,10 @@ from typing import Optional
 
 import sympy
 
-from symcheck.read.nodes import Atom, Obj, Postfix, call_group, leaf_text, source_text, split_at
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from symcheck.model.symbols import Row
+from symcheck.read.nodes import Atom, Obj, Postfix, call_group, leaf_text, matrix_valued, source_text, split_at
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import ACCENTS, Group, Leaf
 from symcheck.read.tidy import IDENTIFIER, is_prose
@@ -50,6 +53,7 @@ class Names(Construct):
         "index": "build_scalar",
         "size": "build_scalar",
         "function": "build_function",
+        "constant": "build_constant",
         "free": "build_free",
     }
 
@@ -156,6 +160,8 @@ class Names(Construct):
             return self.reader.scripts.sup_only(base[tuple(indices) + tuple(arguments)], post), True
         if call is not None and not indices and self.is_signature(call):
             return self.reader.scripts.sup_only(value, post), True
+        if rank == 2 and len(indices) == 1:  # x_i of a family x_1..x_n declared as a matrix: row i
+            value = Row(self.table.matrix_symbol(atom.name), indices[0])
         return self.reader.scripts.sup_only(value, post), False
 
     def build_scalar(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
@@ -168,6 +174,14 @@ class Names(Construct):
         value = self.reader.scripts.apply_sup(value, post, label)
         if call is not None and self.is_signature(call):
             return value, True
+        return value, False
+
+    def build_constant(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
+        """A declared constant (the imaginary unit written j, a named number): its value."""
+        if post.sub is not None or post.primes:
+            raise self.reader.error(f"{atom.name} is declared a constant: no subscript or prime on it", atom.start)
+        value = self.reader.scripts.apply_sup(self.table.constants[atom.name], post,
+                                              lambda: self.reader.scripts.label_error(post))
         return value, False
 
     def build_function(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
@@ -253,6 +267,8 @@ class Names(Construct):
         if marks:
             function = sympy.Function(f"{function}({marks.replace(chr(92) + 'mid', '|')})")
         args = self.reader.indices.arguments(call)
+        if str(function) in self.table.elementwise and len(args) == 1 and matrix_valued(args[0]):
+            return elementwise(function, args[0], primes)
         applied = function(*args)
         if not primes:
             return applied
@@ -281,6 +297,13 @@ class Names(Construct):
         """L(y, p): a declared symbol followed by its argument list (it names the symbol)."""
         return len(split_at(call.items, frozenset({","}))) > 1
 
+
+
+def elementwise(function: object, argument: object, primes: int) -> object:
+    """sigma(s), sigma'(s) for an elementwise sigma and a vector or matrix s: applied to each entry."""
+    t = sympy.Symbol("_t")  # a Dummy would differ between two parses
+    body = function(t) if not primes else sympy.Derivative(function(t), (t, primes))
+    return ElementwiseApplyFunction(sympy.Lambda(t, body), argument)
 
 
 def bare_name(name: str) -> str:

@@ -1,0 +1,181 @@
+"""Notation-file features of issue 11 item 4, on a notation file and a note written for this
+test (tests/notation_files/features.*): several LaTeX spellings of one symbol, constants,
+indexed families (one index on a declared matrix is its row), elementwise functions, and the
+binary/sign/integer/nonnegative domains. Each has a reader test (what the file and the LaTeX
+read as) and an engine test (one true and one false statement, decided by the engine);
+and a sum that lost its brackets (\\sum_k a_k + b_k) is flagged, never decided silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sympy
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from symcheck.load.derivation import InputError, read_notation
+from symcheck.model import Verdict
+from symcheck.model.indexranges import stray_bound_index
+from symcheck.model.symbols import Row, build_symbol_table
+from symcheck.read.notation import Notation
+from symcheck.verify.notes import check_note
+
+HERE = Path(__file__).parent / "notation_files"
+NOTATION = HERE / "features.toml"
+
+
+@pytest.fixture(scope="module")
+def table():
+    return build_symbol_table(read_notation(NOTATION))
+
+
+@pytest.fixture(scope="module")
+def nt(table):
+    return Notation(table)
+
+
+@pytest.fixture(scope="module")
+def steps():
+    """line -> verdicts of the steps on it, in the note written for these features."""
+    result = check_note(HERE / "features.md", NOTATION).result
+    found: dict[int, list[Verdict]] = {}
+    for chain in result.chains:
+        for step in chain.steps:
+            found.setdefault(step.line, []).append(step.decision.verdict)
+    return found
+
+
+def first_and_second(steps: dict, line: int) -> tuple[Verdict, Verdict]:
+    true_step, false_step = steps[line]
+    return true_step, false_step
+
+
+# ---------------------------------------------------------------- several spellings of one symbol
+
+
+def test_several_latex_spellings_read_as_one_symbol(table, nt):
+    declared = read_notation(NOTATION)
+    w = next(s for s in declared.symbols if s.name == "w")
+    assert (w.latex, w.other_latex) == (r"\mathbf{w}", ("w",))
+    assert nt.expression(r"\mathbf{w}^\top \mathbf{s}") == nt.expression(r"w^\top \mathbf{s}")
+    assert nt.expression("w_m") == table.bases["w"][table.indices["m"]]
+    assert nt.expression(r"\eta") == nt.expression("h") == sympy.Rational(1, 2)
+
+
+def test_several_spellings_engine(steps):
+    true_step, false_step = first_and_second(steps, 5)  # \sigma(\mathbf{s})^\top w = ... (w is \mathbf{w})
+    assert true_step.holds and false_step is Verdict.REFUTED
+
+
+def test_a_spelling_list_must_hold_strings(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[symbols]\nw = { latex = ['\\\\mathbf{w}', 3] }\n")
+    with pytest.raises(InputError, match="'latex' must be a string or a list"):
+        read_notation(path)
+
+
+# ---------------------------------------------------------------- constants
+
+
+def test_constants_read_as_their_values(nt):
+    assert nt.expression(r"\jmath") == sympy.I
+    assert nt.expression(r"e^{\jmath \pi}") == -1
+    assert nt.expression("h") == sympy.Rational(1, 2)  # 0.5 read exactly, digit by digit
+
+
+def test_constants_engine(steps):
+    true_step, false_step = first_and_second(steps, 7)  # e^{\jmath \pi} = -1 = 1
+    assert true_step.holds and false_step is Verdict.REFUTED
+    true_step, false_step = first_and_second(steps, 11)  # h + \eta = 1 = 2 h^2
+    assert true_step.holds and false_step is Verdict.REFUTED
+
+
+@pytest.mark.parametrize("value", ['"tau"', '"1/2"', "true", "1e300", "nan"])
+def test_a_constant_value_is_a_known_name_or_a_number(tmp_path, value):
+    path = tmp_path / "bad.toml"
+    path.write_text(f"[constants]\nc = {{ value = {value} }}\n")
+    with pytest.raises(InputError, match="'value' must be"):
+        read_notation(path)
+
+
+def test_a_constant_takes_no_subscript(nt):
+    from symcheck.read.backend import LatexError
+
+    with pytest.raises(LatexError, match="declared a constant"):
+        nt.expression("h_1")
+
+
+# ---------------------------------------------------------------- indexed families: a row of a matrix
+
+
+def test_one_index_on_a_declared_matrix_is_its_row(table, nt):
+    i, m = table.indices["i"], table.indices["m"]
+    row = nt.expression(r"\mathbf{x}_i")
+    assert row == Row(table.matrix_symbol("x"), i)
+    assert row.shape == (table.sizes["p"], 1)  # a vector of size p, as x_i in R^p
+    assert nt.expression(r"x_{im}") == table.bases["x"][i, m]  # two indices: an entry, as before
+    assert nt.expression(r"\mathbf{x}_i^\top \mathbf{w}") == Row(table.matrix_symbol("x"), i).T * table.matrix_symbol("w")
+
+
+def test_rows_engine(steps):
+    true_step, false_step = first_and_second(steps, 3)  # x_i^T w = sum_m x_im w_m = ... + 1
+    assert true_step.holds and false_step is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------- elementwise functions
+
+
+def test_an_elementwise_function_applies_to_each_entry(table, nt):
+    value = nt.expression(r"\sigma(\mathbf{s})")
+    assert isinstance(value, ElementwiseApplyFunction) and value.shape == (table.sizes["p"], 1)
+    sigma, m = table.functions["sigma"], table.indices["m"]
+    assert nt.expression(r"\sigma(s_m)") == sigma(table.bases["s"][m])  # on a scalar: as before
+
+
+def test_elementwise_engine(steps):
+    true_step, false_step = first_and_second(steps, 5)
+    assert true_step.holds and false_step is Verdict.REFUTED
+
+
+def test_only_a_function_of_one_argument_is_elementwise(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[functions]\nf = { arity = 2, elementwise = true }\n")
+    with pytest.raises(InputError, match="elementwise function has one argument"):
+        read_notation(path)
+
+
+# ---------------------------------------------------------------- domains
+
+
+def test_the_sign_domain_is_sampled_as_minus_one_and_one(table, steps):
+    t = table.scalars["t"]
+    assert t.is_integer and t.is_nonzero
+    true_step, false_step = first_and_second(steps, 9)  # t^2 = 1 = t: refuted at t = -1
+    assert true_step.holds and false_step is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------- a sum that lost its brackets
+
+
+def test_an_index_used_outside_its_sum_is_found(table, nt):
+    lhs, rhs = nt.equation(r"\sum_{m=1}^p (w_m + s_m) = \sum_{m=1}^p w_m + s_m")
+    assert stray_bound_index(rhs, lhs) == "m"
+    assert stray_bound_index(lhs, rhs) is None
+    lhs, rhs = nt.equation(r"s_m + \sum_{m=1}^p w_m = \sum_{m=1}^p w_m + s_m")
+    assert stray_bound_index(rhs, lhs) is None  # m is free on the other side too: meant as written
+    lhs, rhs = nt.equation(r"\frac{\partial}{\partial w_m} \sum_{m=1}^p w_m^2 = 2 w_m")
+    assert stray_bound_index(lhs, rhs) is None  # the usual reuse of a name in d/dw_m
+
+
+def test_an_index_used_outside_its_sum_is_a_warning_whatever_the_verdict(tmp_path):
+    (tmp_path / "n.toml").write_text(
+        '[sizes]\nn = {}\n[indices]\nk = { range = [1, "n"] }\n'
+        '[symbols]\na = { kind = "vector", shape = ["n"] }\nb = { kind = "vector", shape = ["n"] }\n'
+    )
+    (tmp_path / "n.md").write_text("$$\\sum_{k=1}^n (a_k + b_k) = \\sum_{k=1}^n a_k + b_k$$\n\n"
+                                   "$$\\sum_{k=1}^n (a_k + b_k) = \\sum_{k=1}^n a_k + \\sum_{k=1}^n b_k$$\n")
+    result = check_note(tmp_path / "n.md", tmp_path / "n.toml").result
+    flagged = {step.line: [r.message for r in step.remarks if r.severity == "warning"]
+               for chain in result.chains for step in chain.steps}
+    assert flagged[1] and "k is used outside its sum (missing brackets?)" in flagged[1][0]
+    assert flagged[3] == []
