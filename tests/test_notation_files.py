@@ -122,6 +122,20 @@ def test_rows_engine(steps):
     assert true_step.holds and false_step is Verdict.REFUTED
 
 
+def test_a_sum_over_a_declared_index_set(table, nt):
+    i, n = table.indices["i"], table.sizes["n"]
+    assert nt.expression(r"\sum_{i \in \mathcal{D}} w_1") == sympy.Sum(table.bases["w"][1], (i, 1, n))
+    from symcheck.read.backend import LatexError
+
+    with pytest.raises(LatexError, match="declared as an index's `set`"):
+        nt.expression(r"\sum_{i \in \mathcal{S}} w_1")
+
+
+def test_an_inner_product_of_rows_inside_a_function_engine(steps):
+    true_step, false_step = first_and_second(steps, 13)  # sum_{i in D} exp(x_i^T w) = ... = exp(x_i1 w_1)
+    assert true_step.holds and false_step is Verdict.REFUTED
+
+
 # ---------------------------------------------------------------- elementwise functions
 
 

@@ -273,11 +273,12 @@ def _indices(data: Any, reader: _Reader, sizes: set[str]) -> list[IndexDecl]:
     found = []
     for name, spec in _named_tables(data, "indices", reader):
         where = f"indices.{reader.name(name, 'indices')}"
-        spec = reader.table(spec, where, ("range",), required=("range",))
+        spec = reader.table(spec, where, ("range", "set"), required=("range",))
         bounds = spec["range"]
         if not (isinstance(bounds, list) and len(bounds) == 2):
             raise reader.fail(f"{where}: 'range' must be [lower, upper]", name)
-        found.append(IndexDecl(name, *(_size_or_int(bound, sizes, reader, f"{where}.range") for bound in bounds)))
+        found.append(IndexDecl(name, *(_size_or_int(bound, sizes, reader, f"{where}.range") for bound in bounds),
+                               set=reader.string(spec, "set", where)))
     return found
 
 

@@ -77,11 +77,15 @@ class SizeDecl:
 
 @dataclass(frozen=True)
 class IndexDecl:
-    """An integer index ranging over lower..upper (upper is a size name or an int)."""
+    """An integer index ranging over lower..upper (upper is a size name or an int).
+
+    `set` is the LaTeX of the set it ranges over, when the document names one
+    (\\mathcal{V}, the vocabulary): \\sum_{i \\in \\mathcal{V}} sums over lower..upper."""
 
     name: str
     lower: Union[int, str]
     upper: Union[int, str]
+    set: Optional[str] = None
 
 
 @dataclass(frozen=True)

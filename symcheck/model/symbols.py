@@ -54,6 +54,7 @@ class SymbolTable:
     constants: dict[str, sympy.Expr] = field(default_factory=dict)
     elementwise: frozenset[str] = frozenset()
     spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its declared LaTeX
+    index_sets: dict[str, tuple[Bound, Bound]] = field(default_factory=dict)  # set LaTeX (no spaces) -> range
 
     def shape(self, name: str) -> tuple[Bound, ...]:
         decl = self.declarations[name]
@@ -76,6 +77,10 @@ class SymbolTable:
 
     def range_of(self, index: sympy.Symbol) -> Optional[tuple[Bound, Bound]]:
         return self.index_ranges.get(index)
+
+    def set_range(self, latex: str) -> Optional[tuple[Bound, Bound]]:
+        """The range of a declared index set, by its LaTeX (spaces ignored)."""
+        return self.index_sets.get("".join(latex.split()))
 
     def size_values(self, fixed: dict[str, int]) -> dict[sympy.Symbol, sympy.Integer]:
         return {self.sizes[name]: sympy.Integer(value) for name, value in fixed.items()}
@@ -103,6 +108,8 @@ def build_symbol_table(derivation: Derivation) -> SymbolTable:
         symbol = sympy.Symbol(index.name, integer=True)
         table.indices[index.name] = symbol
         table.index_ranges[symbol] = (table.bound(index.lower), table.bound(index.upper))
+        if index.set:
+            table.index_sets["".join(index.set.split())] = table.index_ranges[symbol]
     for decl in derivation.symbols:
         table.declarations[decl.name] = decl
         assumptions = ASSUMPTIONS_BY_DOMAIN[decl.domain]

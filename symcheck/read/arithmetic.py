@@ -9,6 +9,7 @@ import operator
 from typing import Callable, Optional
 
 import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.read.backend import bounded_factorial
 from symcheck.read.nodes import ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued
@@ -112,6 +113,7 @@ class Arithmetic:
             outer, self.in_argument = self.in_argument, True
             argument = self.term()
             self.in_argument = outer
+        argument = one_by_one_entry(argument)  # exp(u^T v): a 1x1 product is its one entry
         if matrix_valued(argument):
             raise self.error(f"{func.name} of a matrix", func.start)
         return apply_function(func, argument)
@@ -187,3 +189,9 @@ def first_placeholder(tree: object, order: dict) -> int:
     positions = [order[s.name] for s in getattr(tree, "free_symbols", ()) if s.name in order]
     return min(positions) if positions else -1
 
+
+def one_by_one_entry(value: object) -> object:
+    """A 1x1 matrix expression (an inner product u^T v) as its one entry, a scalar."""
+    if isinstance(value, sympy.MatrixExpr) and value.shape == (1, 1):
+        return MatrixElement(value, 0, 0)  # unevaluated: the engine writes it in the document's indices
+    return value
