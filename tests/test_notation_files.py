@@ -7,6 +7,7 @@ and a sum that lost its brackets (\\sum_k a_k + b_k) is flagged, never decided s
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,11 @@ def nt(table):
 
 @pytest.fixture(scope="module")
 def steps():
+    return steps_of_note()
+
+
+@functools.lru_cache(maxsize=1)
+def steps_of_note() -> dict:
     """line -> verdicts of the steps on it, in the note written for these features."""
     result = check_note(HERE / "features.md", NOTATION).result
     found: dict[int, list[Verdict]] = {}
@@ -148,6 +154,12 @@ def test_an_elementwise_function_applies_to_each_entry(table, nt):
 
 def test_elementwise_engine(steps):
     true_step, false_step = first_and_second(steps, 5)
+    assert true_step.holds and false_step is Verdict.REFUTED
+
+
+def test_a_declared_function_takes_its_argument_in_brackets_too(table, nt):
+    assert nt.expression(r"\sigma[s_1]") == table.functions["sigma"](table.bases["s"][1])  # as bias[X], E[X]
+    true_step, false_step = first_and_second(steps_of_note(), 15)
     assert true_step.holds and false_step is Verdict.REFUTED
 
 

@@ -112,8 +112,9 @@ class Names(Construct):
     def atom(self, nodes: list, i: int, atom: Atom) -> tuple[list, int]:
         post, j = self.reader.scripts.postfix(nodes, i + 1)
         operator = bare_name(atom.name) if bare_name(atom.name) in STATISTICS else None
-        call = call_group(nodes, j, square=operator is not None)
-        if call is not None and call.kind == "[":
+        # a declared function may take its argument in brackets, as the operators do: bias[X]
+        call = call_group(nodes, j, square=operator is not None or atom.kind == "function")
+        if call is not None and call.kind == "[" and operator is not None:
             value, consumed = self.build_operator(operator, post, call), True
         else:
             value, consumed = getattr(self, self.BUILDERS[atom.kind])(atom, post, call)
