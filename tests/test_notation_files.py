@@ -157,6 +157,15 @@ def test_elementwise_engine(steps):
     assert true_step.holds and false_step is Verdict.REFUTED
 
 
+def test_an_entry_of_an_elementwise_function_is_the_function_of_the_entry(table, nt):
+    sigma, s, x = table.functions["sigma"], table.bases["s"], table.bases["x"]
+    i, m = table.indices["i"], table.indices["m"]
+    assert nt.expression(r"\sigma(\mathbf{s})_m") == sigma(s[m])
+    assert nt.expression(r"\sigma(\mathbf{x}_i)_m") == sigma(x[i, m])
+    true_step, false_step = first_and_second(steps_of_note(), 17)
+    assert true_step.holds and false_step is Verdict.REFUTED
+
+
 def test_a_declared_function_takes_its_argument_in_brackets_too(table, nt):
     assert nt.expression(r"\sigma[s_1]") == table.functions["sigma"](table.bases["s"][1])  # as bias[X], E[X]
     true_step, false_step = first_and_second(steps_of_note(), 15)

@@ -121,10 +121,23 @@ class Names(Construct):
         end = j + 1 if consumed else j
         if consumed:
             post2, end = self.reader.scripts.postfix(nodes, end)
+            if post2.sub is not None and not post2.primes and isinstance(value, ElementwiseApplyFunction):
+                value = self.entry_of_elementwise(value, post2.sub)  # sigma(s)_j is sigma(s_j)
+                post2 = Postfix(sup=post2.sup, sup_start=post2.sup_start)
             if post2.sub is not None or post2.primes:
                 raise self.reader.error("unexpected subscript after a call", nodes[end - 1].start)
             value = self.reader.scripts.apply_sup(value, post2, lambda: self.reader.scripts.label_error(post2))
         return [Obj(value, atom.start, nodes[end - 1].end)], end
+
+    def entry_of_elementwise(self, value: ElementwiseApplyFunction, sub: list) -> object:
+        """Entry j of sigma(v), for an elementwise sigma and a declared vector v or a row x_i."""
+        argument, index = value.expr, self.reader.indices.index_value(sub, sub[0].start)
+        if isinstance(argument, sympy.MatrixSymbol) and len(self.table.shape(argument.name)) == 1:
+            return value.function(self.table.bases[argument.name][index])
+        if isinstance(argument, Row):
+            return value.function(self.table.bases[argument.matrix.name][argument.index, index])
+        raise self.reader.error("an entry of an elementwise function of this expression: write the function of the entry",
+                                sub[0].start)
 
     def display(self, atom: Atom, post: Postfix) -> str:
         """The Symbol name latex2sympy2 gives: a_k, y_{n,k}, theta_n, \\mathcal{L}_i."""
