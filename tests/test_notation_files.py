@@ -142,6 +142,11 @@ def test_an_inner_product_of_rows_inside_a_function_engine(steps):
     assert true_step.holds and false_step is Verdict.REFUTED
 
 
+def test_the_gradient_of_a_function_of_an_inner_product_with_a_row_engine(steps):
+    true_step, false_step = first_and_second(steps, 19)  # d/dw_m sigma(x_i^T w) = sigma'(x_i^T w) x_im
+    assert true_step.holds and false_step is Verdict.REFUTED
+
+
 # ---------------------------------------------------------------- elementwise functions
 
 

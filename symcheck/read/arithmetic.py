@@ -9,10 +9,11 @@ import operator
 from typing import Callable, Optional
 
 import sympy
-from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.read.backend import bounded_factorial
-from symcheck.read.nodes import ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued
+from symcheck.read.nodes import (
+    ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued, one_by_one_entry,
+)
 from symcheck.read.values import apply_function, divide_values, mismatch, multiply, power
 
 ErrorAt = Callable[[str, int], Exception]
@@ -189,9 +190,3 @@ def first_placeholder(tree: object, order: dict) -> int:
     positions = [order[s.name] for s in getattr(tree, "free_symbols", ()) if s.name in order]
     return min(positions) if positions else -1
 
-
-def one_by_one_entry(value: object) -> object:
-    """A 1x1 matrix expression (an inner product u^T v) as its one entry, a scalar."""
-    if isinstance(value, sympy.MatrixExpr) and value.shape == (1, 1):
-        return MatrixElement(value, 0, 0)  # unevaluated: the engine writes it in the document's indices
-    return value

@@ -9,9 +9,12 @@ from typing import Optional
 import sympy
 
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.model.symbols import Row
-from symcheck.read.nodes import Atom, Obj, Postfix, call_group, leaf_text, matrix_valued, source_text, split_at
+from symcheck.read.nodes import (
+    Atom, Obj, Postfix, call_group, leaf_text, matrix_valued, one_by_one_entry, source_text, split_at,
+)
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import ACCENTS, Group, Leaf
 from symcheck.read.tidy import IDENTIFIER, is_prose
@@ -280,7 +283,7 @@ class Names(Construct):
         marks = "".join(leaf_text(n) for n in call.items if leaf_text(n) in SEPARATORS - {","})
         if marks:
             function = sympy.Function(f"{function}({marks.replace(chr(92) + 'mid', '|')})")
-        args = self.reader.indices.arguments(call)
+        args = [one_by_one_entry(arg) for arg in self.reader.indices.arguments(call)]  # sigma(x^T w)
         if str(function) in self.table.elementwise and len(args) == 1 and matrix_valued(args[0]):
             return elementwise(function, args[0], primes)
         applied = function(*args)
@@ -289,7 +292,7 @@ class Names(Construct):
         if len(args) != 1:
             raise self.reader.error("a prime (') needs a function of one argument", call.start)
         (arg,) = args
-        if getattr(arg, "_diff_wrt", False):
+        if getattr(arg, "_diff_wrt", False) and not isinstance(arg, MatrixElement):  # not an inner product
             return sympy.Derivative(applied, (arg, primes), evaluate=False)
         dummy = sympy.Symbol("_t")  # a Dummy would differ between two parses
         return sympy.Subs(sympy.Derivative(function(dummy), (dummy, primes), evaluate=False), dummy, arg)
