@@ -17,7 +17,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from symcheck.load.derivation import InputError, read_notation
 from symcheck.model import Verdict
 from symcheck.model.indexranges import stray_bound_index
-from symcheck.model.symbols import Row, build_symbol_table
+from symcheck.model.symbols import MatrixSum, Row, build_symbol_table
 from symcheck.read.notation import Notation
 from symcheck.verify.notes import check_note
 
@@ -144,6 +144,22 @@ def test_an_inner_product_of_rows_inside_a_function_engine(steps):
 
 def test_the_gradient_of_a_function_of_an_inner_product_with_a_row_engine(steps):
     true_step, false_step = first_and_second(steps, 19)  # d/dw_m sigma(x_i^T w) = sigma'(x_i^T w) x_im
+    assert true_step.holds and false_step is Verdict.REFUTED
+
+
+def test_a_sum_of_vectors_is_one_vector(table, nt):
+    value = nt.expression(r"\sum_{i=1}^n \mathbf{x}_i")
+    assert isinstance(value, MatrixSum) and value.shape == (table.sizes["p"], 1)
+    assert table.indices["i"] not in value.free_symbols  # bound by the sum
+
+
+def test_a_sum_of_vectors_engine(steps):
+    true_step, false_step = first_and_second(steps, 21)  # sum_i exp(x_i^T w) x_i = ... = sum_i s exp(..)
+    assert true_step.holds and false_step is Verdict.REFUTED
+
+
+def test_an_inner_product_is_a_scalar_in_a_sum_engine(steps):
+    true_step, false_step = first_and_second(steps, 23)  # x_i^T w - log(s^T w) = ...
     assert true_step.holds and false_step is Verdict.REFUTED
 
 

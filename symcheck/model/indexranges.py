@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import sympy
 
-from symcheck.model.symbols import SymbolTable
+from symcheck.model.symbols import MatrixSum, SymbolTable
 
 
 def _axis_range(table: SymbolTable, size: Any) -> tuple[Any, Any]:
@@ -135,7 +135,7 @@ def stray_bound_index(expr: Any, other: Any) -> Optional[str]:
         return None
     free_elsewhere = other.free_symbols if isinstance(other, sympy.Basic) else set()
     for node in sympy.preorder_traversal(expr):
-        if not isinstance(node, sympy.Add):
+        if not isinstance(node, (sympy.Add, sympy.MatAdd)):
             continue
         bound = [_term_bound(term) for term in node.args]
         for n, term in enumerate(node.args):
@@ -148,8 +148,8 @@ def stray_bound_index(expr: Any, other: Any) -> Optional[str]:
 
 def _term_bound(term: sympy.Basic) -> set:
     """The indices bound by the sums a term is made of (a sum, or a product with a sum factor)."""
-    factors = term.args if isinstance(term, sympy.Mul) else (term,)
-    return {limit[0] for factor in factors if isinstance(factor, sympy.Sum) for limit in factor.limits}
+    factors = term.args if isinstance(term, (sympy.Mul, sympy.MatMul)) else (term,)
+    return {limit[0] for factor in factors if isinstance(factor, (sympy.Sum, MatrixSum)) for limit in factor.limits}
 
 
 def _free_outside_derivatives(expr: sympy.Basic) -> set:
@@ -157,8 +157,9 @@ def _free_outside_derivatives(expr: sympy.Basic) -> set:
     d/da_k, where a reused name is the usual shorthand)."""
     if isinstance(expr, sympy.Derivative):
         return _free_outside_derivatives(expr.expr)
-    if isinstance(expr, (sympy.Sum, sympy.Product)):
-        return _free_outside_derivatives(expr.function) - {limit[0] for limit in expr.limits}
+    if isinstance(expr, (sympy.Sum, sympy.Product, MatrixSum)):
+        body = expr.body if isinstance(expr, MatrixSum) else expr.function
+        return _free_outside_derivatives(body) - {limit[0] for limit in expr.limits}
     if isinstance(expr, sympy.Symbol):
         return {expr}
     return set().union(*(_free_outside_derivatives(arg) for arg in expr.args if isinstance(arg, sympy.Basic)))

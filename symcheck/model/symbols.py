@@ -13,6 +13,7 @@ Representation conventions shared by the notation layer and the engine:
 - an arbitrary function g is ``Function("g")``; an elementwise one (``table.elementwise``)
   applied to a vector s is ``ElementwiseApplyFunction(Lambda(t, g(t)), s)``;
 - a declared constant is its SymPy number (``table.constants``);
+- a sum of vectors, sum_j c_j u_j, is ``MatrixSum(body, (j, lower, upper))``;
 - definitions are unfolded by the engine; the notation layer never evaluates derivatives.
 """
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional, Union
 
 import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.model import Derivation, Domain, SymbolDecl, SymbolKind
 
@@ -148,11 +150,46 @@ class Row(sympy.MatrixExpr):
     def shape(self) -> tuple:
         return (self.matrix.shape[1], sympy.Integer(1))
 
+    def _entry(self, i, j, **kwargs):
+        """SymPy's (0-based) entry stays an element of this row; the engine writes it in the
+        document's indices (`engine.matrixcalc.index_elements`)."""
+        return MatrixElement(self, i, j)
+
     def _latex(self, printer) -> str:
         return f"{printer._print(self.matrix)}_{{{printer._print(self.index)}}}"
 
     def _sympystr(self, printer) -> str:
         return f"{printer._print(self.matrix)}_{printer._print(self.index)}"
+
+
+class MatrixSum(sympy.MatrixExpr):
+    """The sum of a vector- or matrix-valued body over an index, sum_j c_j u_j (SymPy's Sum
+    takes scalars only); entry-wise it is the Sum of the body's entries."""
+
+    def __new__(cls, body: sympy.MatrixExpr, limit: tuple):
+        return super().__new__(cls, body, sympy.Tuple(*limit))
+
+    @property
+    def body(self) -> sympy.MatrixExpr:
+        return self.args[0]
+
+    @property
+    def limits(self) -> tuple:
+        return (tuple(self.args[1]),)
+
+    @property
+    def shape(self) -> tuple:
+        return self.body.shape
+
+    @property
+    def free_symbols(self) -> set:
+        index, lower, upper = self.args[1]
+        return (self.body.free_symbols - {index}) | lower.free_symbols | upper.free_symbols
+
+    _entry = Row._entry
+
+    def _sympystr(self, printer) -> str:
+        return f"MatrixSum({printer._print(self.body)}, {printer._print(self.args[1])})"
 
 
 @dataclass(frozen=True)

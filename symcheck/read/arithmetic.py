@@ -120,6 +120,8 @@ class Arithmetic:
         return apply_function(func, argument)
 
     def apply(self, combine: Callable, a: object, b: object, where: int) -> object:
+        if combine in (operator.add, operator.sub) and matrix_valued(a) != matrix_valued(b):
+            a, b = one_by_one_entry(a), one_by_one_entry(b)  # u^T v - log(..): the inner product is a scalar
         try:
             return combine(a, b)
         except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...

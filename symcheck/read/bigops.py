@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sympy
 
+from symcheck.model.symbols import MatrixSum
 from symcheck.read.arithmetic import product_end
 from symcheck.read.frac import is_differential
 from symcheck.read.nodes import Obj, Postfix, leaf_text, matrix_valued, source_text, split_at
@@ -30,6 +31,8 @@ class BigOperators(Construct):
             raise self.reader.error(f"{token.text} without a body", nodes[j - 1].end if j else token.end)
         body = self.reader.combine(items[:k], items[0].start)
         build = sympy.Sum if token.text == "\\sum" else sympy.Product
+        if build is sympy.Sum and matrix_valued(body):  # a sum of vectors: sum_j c_j u_j
+            build = lambda value, limit: MatrixSum(value, limit)  # noqa: E731
         value = body
         for index, lower, upper, excluded in reversed(ranges):
             if excluded is not None:
