@@ -51,9 +51,18 @@ def steps_of_note() -> dict:
     return found
 
 
-def first_and_second(steps: dict, line: int) -> tuple[Verdict, Verdict]:
+def decides(steps: dict, line: int) -> bool:
+    """The line's first step (true) holds and its second (false) is refuted."""
     true_step, false_step = steps[line]
-    return true_step, false_step
+    return true_step.holds and false_step is Verdict.REFUTED
+
+
+def refuses(tmp_path: Path, toml: str, message: str) -> None:
+    """A notation file with `toml` is bad input, with `message`."""
+    path = tmp_path / "bad.toml"
+    path.write_text(toml)
+    with pytest.raises(InputError, match=message):
+        read_notation(path)
 
 
 # ---------------------------------------------------------------- several spellings of one symbol
@@ -69,15 +78,11 @@ def test_several_latex_spellings_read_as_one_symbol(table, nt):
 
 
 def test_several_spellings_engine(steps):
-    true_step, false_step = first_and_second(steps, 5)  # \sigma(\mathbf{s})^\top w = ... (w is \mathbf{w})
-    assert true_step.holds and false_step is Verdict.REFUTED
+    assert decides(steps, 5)  # \sigma(\mathbf{s})^\top w = ... (w is \mathbf{w})
 
 
 def test_a_spelling_list_must_hold_strings(tmp_path):
-    path = tmp_path / "bad.toml"
-    path.write_text("[symbols]\nw = { latex = ['\\\\mathbf{w}', 3] }\n")
-    with pytest.raises(InputError, match="'latex' must be a string or a list"):
-        read_notation(path)
+    refuses(tmp_path, "[symbols]\nw = { latex = ['\\\\mathbf{w}', 3] }\n", "'latex' must be a string or a list")
 
 
 # ---------------------------------------------------------------- constants
@@ -90,18 +95,13 @@ def test_constants_read_as_their_values(nt):
 
 
 def test_constants_engine(steps):
-    true_step, false_step = first_and_second(steps, 7)  # e^{\jmath \pi} = -1 = 1
-    assert true_step.holds and false_step is Verdict.REFUTED
-    true_step, false_step = first_and_second(steps, 11)  # h + \eta = 1 = 2 h^2
-    assert true_step.holds and false_step is Verdict.REFUTED
+    assert decides(steps, 7)  # e^{\jmath \pi} = -1 = 1
+    assert decides(steps, 11)  # h + \eta = 1 = 2 h^2
 
 
 @pytest.mark.parametrize("value", ['"tau"', '"1/2"', "true", "1e300", "nan"])
 def test_a_constant_value_is_a_known_name_or_a_number(tmp_path, value):
-    path = tmp_path / "bad.toml"
-    path.write_text(f"[constants]\nc = {{ value = {value} }}\n")
-    with pytest.raises(InputError, match="'value' must be"):
-        read_notation(path)
+    refuses(tmp_path, f"[constants]\nc = {{ value = {value} }}\n", "'value' must be")
 
 
 def test_a_constant_takes_no_subscript(nt):
@@ -124,8 +124,7 @@ def test_one_index_on_a_declared_matrix_is_its_row(table, nt):
 
 
 def test_rows_engine(steps):
-    true_step, false_step = first_and_second(steps, 3)  # x_i^T w = sum_m x_im w_m = ... + 1
-    assert true_step.holds and false_step is Verdict.REFUTED
+    assert decides(steps, 3)  # x_i^T w = sum_m x_im w_m = ... + 1
 
 
 def test_a_sum_over_a_declared_index_set(table, nt):
@@ -138,13 +137,11 @@ def test_a_sum_over_a_declared_index_set(table, nt):
 
 
 def test_an_inner_product_of_rows_inside_a_function_engine(steps):
-    true_step, false_step = first_and_second(steps, 13)  # sum_{i in D} exp(x_i^T w) = ... = exp(x_i1 w_1)
-    assert true_step.holds and false_step is Verdict.REFUTED
+    assert decides(steps, 13)  # sum_{i in D} exp(x_i^T w) = ... = exp(x_i1 w_1)
 
 
 def test_the_gradient_of_a_function_of_an_inner_product_with_a_row_engine(steps):
-    true_step, false_step = first_and_second(steps, 19)  # d/dw_m sigma(x_i^T w) = sigma'(x_i^T w) x_im
-    assert true_step.holds and false_step is Verdict.REFUTED
+    assert decides(steps, 19)  # d/dw_m sigma(x_i^T w) = sigma'(x_i^T w) x_im
 
 
 def test_a_sum_of_vectors_is_one_vector(table, nt):
@@ -154,13 +151,11 @@ def test_a_sum_of_vectors_is_one_vector(table, nt):
 
 
 def test_a_sum_of_vectors_engine(steps):
-    true_step, false_step = first_and_second(steps, 21)  # sum_i exp(x_i^T w) x_i = ... = sum_i s exp(..)
-    assert true_step.holds and false_step is Verdict.REFUTED
+    assert decides(steps, 21)  # sum_i exp(x_i^T w) x_i = ... = sum_i s exp(..)
 
 
 def test_an_inner_product_is_a_scalar_in_a_sum_engine(steps):
-    true_step, false_step = first_and_second(steps, 23)  # x_i^T w - log(s^T w) = ...
-    assert true_step.holds and false_step is Verdict.REFUTED
+    assert decides(steps, 23)  # x_i^T w - log(s^T w) = ...
 
 
 # ---------------------------------------------------------------- elementwise functions
@@ -174,8 +169,7 @@ def test_an_elementwise_function_applies_to_each_entry(table, nt):
 
 
 def test_elementwise_engine(steps):
-    true_step, false_step = first_and_second(steps, 5)
-    assert true_step.holds and false_step is Verdict.REFUTED
+    assert decides(steps, 5)
 
 
 def test_an_entry_of_an_elementwise_function_is_the_function_of_the_entry(table, nt):
@@ -183,21 +177,16 @@ def test_an_entry_of_an_elementwise_function_is_the_function_of_the_entry(table,
     i, m = table.indices["i"], table.indices["m"]
     assert nt.expression(r"\sigma(\mathbf{s})_m") == sigma(s[m])
     assert nt.expression(r"\sigma(\mathbf{x}_i)_m") == sigma(x[i, m])
-    true_step, false_step = first_and_second(steps_of_note(), 17)
-    assert true_step.holds and false_step is Verdict.REFUTED
+    assert decides(steps_of_note(), 17)
 
 
 def test_a_declared_function_takes_its_argument_in_brackets_too(table, nt):
     assert nt.expression(r"\sigma[s_1]") == table.functions["sigma"](table.bases["s"][1])  # as bias[X], E[X]
-    true_step, false_step = first_and_second(steps_of_note(), 15)
-    assert true_step.holds and false_step is Verdict.REFUTED
+    assert decides(steps_of_note(), 15)
 
 
 def test_only_a_function_of_one_argument_is_elementwise(tmp_path):
-    path = tmp_path / "bad.toml"
-    path.write_text("[functions]\nf = { arity = 2, elementwise = true }\n")
-    with pytest.raises(InputError, match="elementwise function has one argument"):
-        read_notation(path)
+    refuses(tmp_path, "[functions]\nf = { arity = 2, elementwise = true }\n", "elementwise function has one argument")
 
 
 # ---------------------------------------------------------------- domains
@@ -206,8 +195,7 @@ def test_only_a_function_of_one_argument_is_elementwise(tmp_path):
 def test_the_sign_domain_is_sampled_as_minus_one_and_one(table, steps):
     t = table.scalars["t"]
     assert t.is_integer and t.is_nonzero
-    true_step, false_step = first_and_second(steps, 9)  # t^2 = 1 = t: refuted at t = -1
-    assert true_step.holds and false_step is Verdict.REFUTED
+    assert decides(steps, 9)  # t^2 = 1 = t: refuted at t = -1
 
 
 # ---------------------------------------------------------------- a sum that lost its brackets
