@@ -156,9 +156,19 @@ def stray_bound_index(expr: Any, other: Any) -> Optional[str]:
 
 
 def _term_bound(term: sympy.Basic) -> set:
-    """The indices bound by the sums a term is made of (a sum, or a product with a sum factor)."""
+    """The indices bound by the sums a term is made of (a sum, or a product with a sum factor),
+    also under a function or a power (\\log \\sum_k e^{a_k} + a_k) or in such a sum's body."""
     factors = term.args if isinstance(term, (sympy.Mul, sympy.MatMul)) else (term,)
-    return {limit[0] for factor in factors if isinstance(factor, (sympy.Sum, MatrixSum)) for limit in factor.limits}
+    sums = [factor for factor in map(_inside_wrappers, factors) if isinstance(factor, (sympy.Sum, MatrixSum))]
+    bodies = [s.body if isinstance(s, MatrixSum) else s.function for s in sums]
+    return set().union(*({limit[0] for limit in s.limits} | _term_bound(body) for s, body in zip(sums, bodies)))
+
+
+def _inside_wrappers(factor: sympy.Basic) -> sympy.Basic:
+    """The base of a power, the argument of a function of one argument, repeatedly."""
+    while isinstance(factor, sympy.Pow) or isinstance(factor, sympy.Function) and len(factor.args) == 1:
+        factor = factor.args[0]
+    return factor
 
 
 def _free_outside_derivatives(expr: sympy.Basic) -> set:
