@@ -176,8 +176,7 @@ class _NoteReader:
             if (chain.definition or prose.defines(chain)) and self.fresh(members):
                 pending += self.adopt(chain, members)
                 continue
-            case = prose.case_of(chain)
-            condition = _qualified_case(chain.qualifier) or (case.condition if case else None)
+            condition = _qualified_case(chain.qualifier) or self.prose_case(prose, chain, members)
             scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
             given = []
             results.append(self.check_chain(chain, members, unread, scope, condition))
@@ -187,6 +186,16 @@ class _NoteReader:
             definitions=definitions, chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
             adopted=tuple(self.adopted),
         )
+
+    def prose_case(self, prose: ProseReading, chain: MathChain, members: list) -> Optional[str]:
+        """The case stated in prose before `chain`, if the chain uses one of its indices: a
+        case about i and j says nothing of a display without them."""
+        case = prose.case_of(chain)
+        if case is None:
+            return None
+        indices = self.compiler.condition(case.condition).free_symbols
+        used = set().union(*(getattr(member, "free_symbols", set()) for member in members if member is not None))
+        return case.condition if indices & used else None
 
     def check_chain(self, chain: MathChain, members: list, unread: list[StepResult], scope: Scope,
                     condition: Optional[str]) -> ChainResult:
