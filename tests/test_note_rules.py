@@ -22,3 +22,13 @@ def test_a_case_applies_only_to_displays_that_use_one_of_its_indices(tmp_path):
     assert cases(note) == {3: "i \\neq j", 5: None}
     refuted = by_line(note)[5].decision
     assert refuted.verdict is Verdict.REFUTED and "i != j" not in refuted.reason
+
+
+def test_a_case_between_two_members_is_the_case_of_the_chain_that_goes_on(tmp_path):
+    text = ("$$ \\frac{\\partial S_i}{\\partial a_j} \\text{ when } i \\neq j = -S_i S_j $$\n\n"
+            "$$ = -S_j S_i $$\n")
+    assert members(text) == [["\\frac{\\partial S_i}{\\partial a_j}", "-S_i S_j", "-S_j S_i"]]
+    note = write(tmp_path, text)
+    verdicts = [(step.decision.verdict, step.decision.condition) for step in steps(note)]
+    assert verdicts == [(Verdict.PROVED, "i != j"), (Verdict.PROVED, None)]  # the second holds in any case
+    assert cases(note) == {1: "i \\neq j"}

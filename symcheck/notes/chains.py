@@ -56,6 +56,20 @@ class MathChain:
         return zip(self.members, self.members[1:])
 
 
+CASE_QUALIFIER = re.compile(
+    r"^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\$?\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])\s*\$?[\s,.;:]*\}"
+    r"|^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\}\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])[\s,.;:]*$"
+)
+
+
+def qualified_case(qualifier: Optional[str]) -> Optional[str]:
+    """`\\text{if } i = j` trailing a chain (or between its members): the chain's case."""
+    match = CASE_QUALIFIER.match(qualifier or "")
+    if match is None:
+        return None
+    return " ".join(part for part in match.groups() if part is not None)
+
+
 _LEADING_MARKERS = {
     "rightarrow", "Rightarrow", "to", "hookrightarrow", "leftarrow", "longrightarrow", "Longrightarrow",
     "implies", "therefore", "because", "displaystyle", "quad", "qquad", "hookleftarrow", "mapsto",
@@ -69,7 +83,7 @@ class _OpenChain:
     members: list[list[int]]
     display: bool
     definition: bool = False
-    qualifier: Optional[tuple[int, int]] = None
+    qualifier: Optional[str] = None
     premise: bool = False
 
 
@@ -78,7 +92,7 @@ class _Statement:
     separator: Optional[str]
     pieces: list[tuple[int, int]]
     relations: list[Event]
-    qualifier: Optional[tuple[int, int]] = None
+    qualifier: Optional[str] = None
 
 
 class Assembler:
@@ -156,15 +170,13 @@ class Assembler:
     # -- statements -----------------------------------------------------------
 
     def statements(self, row: Row) -> list[_Statement]:
-        events = row.events
+        events, qualifier = self.mid_row_case(row.events)
+        row_end = row.end
         cut_at = next((i for i, e in enumerate(events) if e.kind == "cut"), None)
-        qualifier = None
         if cut_at is not None:
-            qualifier = (events[cut_at].start, row.end)
+            qualifier = qualifier or self.latex((events[cut_at].start, row.end))
+            row_end = events[cut_at].start
             events = events[:cut_at]
-            row_end = qualifier[0]
-        else:
-            row_end = row.end
         # decide soft separators: only between two equations
         hard: list[Event] = []
         for index, event in enumerate(events):
@@ -201,6 +213,23 @@ class Assembler:
         if qualifier is not None:
             statements[-1].qualifier = qualifier
         return statements
+
+    def mid_row_case(self, events: list[Event]) -> tuple[list[Event], Optional[str]]:
+        """`lhs \\text{ when } n \\neq i = rhs`: a case between two members of a row. The case
+        becomes the chain's qualifier, its text is dropped, and the chain goes on at the `=`."""
+        cut_at = next((i for i, e in enumerate(events) if e.kind == "cut"), None)
+        if cut_at is None:
+            return events, None
+        for index in range(cut_at + 1, min(cut_at + 3, len(events))):
+            event = events[index]
+            if event.kind != "rel":
+                break
+            span = (events[cut_at].start, event.start)
+            if event.detail == "eq" and qualified_case(self.latex(span)) is not None:
+                qualifier = self.latex(span)
+                self.buf.blank(*span)
+                return events[:cut_at] + events[index:], qualifier
+        return events, None
 
     # -- chains -----------------------------------------------------------------
 
@@ -281,9 +310,7 @@ class Assembler:
                 line, col = positions.at(start)
                 end_line, end_col = positions.at(end)
                 members.append(MathFragment(self.latex((start, end)), line, col, end_line, end_col))
-            qualifier = None
-            if chain.qualifier is not None:
-                qualifier = self.latex(chain.qualifier) or None
-            chains.append(MathChain(path, tuple(members), chain.display, chain.definition, qualifier, chain.premise))
+            chains.append(MathChain(path, tuple(members), chain.display, chain.definition, chain.qualifier or None,
+                                    chain.premise))
         return chains
 

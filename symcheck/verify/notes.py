@@ -23,7 +23,6 @@ and never passes math it did not check:
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,7 +32,7 @@ import sympy
 
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
-from symcheck.notes.chains import MathFragment
+from symcheck.notes.chains import MathFragment, qualified_case
 from symcheck.notes.extract import MathChain, extract_math, read_notes, unclosed_math
 from symcheck.notes.prose import ProseReading, read_prose
 from symcheck.load.derivation import Compiler, InputError, checking_scope, definition_of, read_notation, require_utf8
@@ -44,12 +43,6 @@ from symcheck.verify.documents import has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.repair import Repairer
 
-_QUALIFIED_CASE = re.compile(
-    r"^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\$?\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])\s*\$?[\s,.;:]*\}"
-    r"|^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\}\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])[\s,.;:]*$"
-)
-
-
 def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
     if notation is None:
         return Derivation(path=str(note), source=note.name, title=note.name)
@@ -58,15 +51,6 @@ def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
 
 def _at(member: MathFragment) -> str:
     return f"{member.line}:{member.col}"
-
-
-def _qualified_case(qualifier: Optional[str]) -> Optional[str]:
-    """`\\text{if } i = j` trailing a chain: the case of that chain."""
-    match = _QUALIFIED_CASE.match(qualifier or "")
-    if match is None:
-        return None
-    parts = [part for part in match.groups() if part is not None]
-    return " ".join(parts)
 
 
 @dataclass
@@ -176,7 +160,7 @@ class _NoteReader:
             if (chain.definition or prose.defines(chain)) and self.fresh(members):
                 pending += self.adopt(chain, members)
                 continue
-            condition = _qualified_case(chain.qualifier) or self.prose_case(prose, chain, members)
+            condition = qualified_case(chain.qualifier) or self.prose_case(prose, chain, members)
             scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
             given = []
             results.append(self.check_chain(chain, members, unread, scope, condition))
