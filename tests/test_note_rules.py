@@ -32,3 +32,47 @@ def test_a_case_between_two_members_is_the_case_of_the_chain_that_goes_on(tmp_pa
     verdicts = [(step.decision.verdict, step.decision.condition) for step in steps(note)]
     assert verdicts == [(Verdict.PROVED, "i != j"), (Verdict.PROVED, None)]  # the second holds in any case
     assert cases(note) == {1: "i \\neq j"}
+
+
+# ---------------------------------------------------------------- restated left sides
+
+
+RESTATED = """Some algebra:
+
+$$ f = (t+1)^2 - 1 $$
+
+$$ f = t^2 + 2t $$
+
+$$ f = t(t+2) $$
+
+When $i = j$:
+
+$$ f = t^2 $$
+"""
+
+
+def test_a_display_restating_a_left_side_goes_on_from_where_its_chain_ended(tmp_path):
+    """f has no value: line 3 is refuted, and lines 5 and 7, which follow from it, carry that
+    error (one note each) instead of being claims of their own against the name."""
+    note = write(tmp_path, RESTATED.replace("\nWhen $i = j$:\n\n$$ f = t^2 $$\n", ""))
+    found = by_line(note)
+    assert found[3].decision.verdict is Verdict.REFUTED and not found[3].remarks
+    assert [remark.message for remark in found[5].remarks + found[7].remarks] == [
+        "follows from line 3:8 as written; the error there is carried",
+        "follows from line 5:8 as written; the error there is carried"]
+
+
+def test_a_restatement_after_a_step_that_held_is_compared_with_it(tmp_path):
+    text = "Let $f = t^2 + 2t$.\n\n$$ f = (t+1)^2 - 1 $$\n\n$$ f = t(t+2) $$\n\n$$ f = t(t+1) $$\n"
+    found = by_line(write(tmp_path, text))
+    assert [(found[n].decision.verdict, found[n].compared_with) for n in (3, 5, 7)] == [
+        (Verdict.PROVED, "3:4"), (Verdict.PROVED, "3:8"), (Verdict.REFUTED, "5:8")]
+
+
+def test_a_restatement_under_another_case_or_with_another_left_side_is_a_claim_of_its_own(tmp_path):
+    text = RESTATED.replace("$$ f = t^2 $$", "$$ \\frac{\\partial S_i}{\\partial a_j} = S_i(1-S_i) $$")
+    text += "\nWhen $i \\neq j$:\n\n$$ \\frac{\\partial S_i}{\\partial a_j} = -S_i S_j $$\n\n$$ g = t(t+2) $$\n"
+    found = by_line(write(tmp_path, text))
+    assert found[11].compared_with == "11:4"  # the first display with this left side
+    assert found[15].compared_with == "15:4" and found[15].decision.verdict is Verdict.PROVED  # i != j now
+    assert found[17].compared_with == "17:4"

@@ -61,6 +61,14 @@ class _Anchor:
     expression: object
 
 
+@dataclass
+class _Ended:
+    """Where a chain ended: the last member that held and the refuted one after it, if any."""
+
+    held: Optional[_Anchor]
+    wrong: Optional[_Anchor]
+
+
 class _NoteReader:
     def __init__(self, note: Path, declarations: Derivation, settings: Settings):
         self.note, self.settings = note, settings
@@ -148,6 +156,7 @@ class _NoteReader:
         results: list[ChainResult] = []
         given: list[CompiledDefinition] = []
         pending: list[Equation] = []  # checked once every definition of the note is known
+        restated: dict = {}  # (left side, case) of a display -> where its chain ended
         for chain in chains:
             if prose.states_case(chain):
                 continue
@@ -163,7 +172,11 @@ class _NoteReader:
             condition = qualified_case(chain.qualifier) or self.prose_case(prose, chain, members)
             scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
             given = []
-            results.append(self.check_chain(chain, members, unread, scope, condition))
+            left = (members[0], condition) if chain.display and members[0] is not None else None
+            result, ended = self.check_chain(chain, members, unread, scope, condition, restated.get(left))
+            if left is not None and ended.held is not None:
+                restated[left] = ended
+            results.append(result)
         definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs) for eq in pending)
         return DocumentResult(
             path=str(self.note), source=str(self.note), title=self.note.name,
@@ -182,19 +195,22 @@ class _NoteReader:
         return case.condition if indices & used else None
 
     def check_chain(self, chain: MathChain, members: list, unread: list[StepResult], scope: Scope,
-                    condition: Optional[str]) -> ChainResult:
+                    condition: Optional[str], restated: Optional[_Ended] = None) -> tuple[ChainResult, _Ended]:
         """Each member against the last member that held (one wrong step does not fail the
-        rest), and after a refuted one also against it (an error carried is reported once)."""
+        rest), and after a refuted one also against it (an error carried is reported once).
+
+        A display that restates the left side of an earlier one under the same case
+        (`J = a`, later `J = b`) goes on from where that chain `restated` ended: `b` is
+        compared with the last member that held there, not with the name."""
         condition_expr = self.compiler.condition(condition) if condition else None
         following = {id(member): after.latex for member, after in zip(chain.members, chain.members[1:])}
         compare = lambda anchor, member, expression: self.step(  # noqa: E731
             chain, anchor, member, expression, scope, condition_expr, condition, following.get(id(member), ""))
         steps: list[StepResult] = []
         unread_steps = iter(unread)
-        held: Optional[_Anchor] = None
-        wrong: Optional[_Anchor] = None
+        held, wrong = (restated.held, restated.wrong) if restated else (None, None)
         skipped: list[MathFragment] = []
-        for member, expression in zip(chain.members, members):
+        for member, expression in zip(chain.members[bool(restated):], members[bool(restated):]):
             if expression is None:
                 steps.append(next(unread_steps))
                 skipped.append(member)
@@ -216,7 +232,8 @@ class _NoteReader:
                 wrong = _Anchor(member, expression)
             else:
                 held, wrong = _Anchor(member, expression), None
-        return ChainResult(f"line {chain.line}", condition, _with_case_remark(steps, chain, members, condition_expr))
+        result = ChainResult(f"line {chain.line}", condition, _with_case_remark(steps, chain, members, condition_expr))
+        return result, _Ended(held, wrong)
 
     def step(self, chain: MathChain, anchor: _Anchor, member: MathFragment, expression, scope: Scope,
              condition_expr, condition: Optional[str], after: str) -> StepResult:
