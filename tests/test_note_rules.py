@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from symcheck.model import Verdict
 from symcheck.notes.extract import extract_math
-from tests.test_note_reader import by_line, cases, steps, write
+from symcheck.verify.notes import check_note
+from tests.test_note_reader import SETTINGS, by_line, cases, steps, write
 
 
 def members(text: str, path: str = "n.md") -> list[list[str]]:
@@ -76,3 +77,33 @@ def test_a_restatement_under_another_case_or_with_another_left_side_is_a_claim_o
     assert found[11].compared_with == "11:4"  # the first display with this left side
     assert found[15].compared_with == "15:4" and found[15].decision.verdict is Verdict.PROVED  # i != j now
     assert found[17].compared_with == "17:4"
+
+
+# ---------------------------------------------------------------- premises of arrows
+
+
+GATES = """
+[symbols]
+x = {}
+y = {}
+[functions]
+f = {}
+g = {}
+"""
+
+
+def test_an_equation_before_an_arrow_is_the_premise_of_the_equation_after_it(tmp_path):
+    text = ("$$ f(x) = \\frac{1}{x} \\rightarrow \\frac{df}{dx} = -1/x^2 \\\\\n"
+            "f(x) = e^x \\rightarrow \\frac{df}{dx} = e^{-x} \\\\\n"
+            "g(x) = x^2 \\\\\n\\rightarrow \\frac{dg}{dx} = 2x $$\n")
+    result = check_note(write(tmp_path, text, GATES), None, SETTINGS).result
+    assert [(a.name, a.line) for a in result.adopted] == [("f", 1), ("f", 2), ("g", 3)]
+    verdicts = {step.line: step.decision.verdict for chain in result.chains for step in chain.steps}
+    assert verdicts == {1: Verdict.PROVED, 2: Verdict.REFUTED, 4: Verdict.PROVED}  # each row its own f
+
+
+def test_a_premise_that_gives_no_fresh_name_a_value_is_checked(tmp_path):
+    text = "$$ (x-1)(x+2) = x^2 - 1 \\rightarrow y = 1 $$\n"
+    result = check_note(write(tmp_path, text, GATES), None, SETTINGS).result
+    assert not result.adopted
+    assert [step.decision.verdict for step in result.chains[0].steps] == [Verdict.REFUTED]

@@ -31,7 +31,8 @@ class MathChain:
     defines rather than claims (``:=``, ``\\equiv`` ...). `qualifier` is the LaTeX of a
     trailing ``\\forall ...``/``\\text{if ...}`` that states where the chain holds.
     `premise` is True when the chain is the hypothesis of a following ``\\Rightarrow``/
-    ``\\implies`` on the same row (``f = g/h \\Rightarrow f' = ...``): callers should
+    ``\\implies`` (or an arrow ``\\rightarrow``/``\\to`` before another equation) on the same
+    row or at the start of the next (``f = g/h \\Rightarrow f' = ...``): callers should
     assume it (e.g. as a given for the next chain) rather than check it as an identity.
     """
 
@@ -198,7 +199,7 @@ class Assembler:
                     after = True
                     break
             if before and after:
-                hard.append(Event("sep", "arrow", event.start, event.end))
+                hard.append(Event("sep", "implies", event.start, event.end))  # `f = 1/x \\to f' = ...`
         statements = [_Statement(None, [], [])]
         piece_start = row.start
         for event in hard:
@@ -262,6 +263,8 @@ class Assembler:
 
     def row(self, row: Row, row_index: int) -> None:
         statements = self.statements(row)
+        if row_index > 0 and self.leads_with_arrow(row) and self.current is not None and not self.expect:
+            self.current.premise = len(self.current.members) >= 2
         first = True
         for index, statement in enumerate(statements):
             separator = statement.separator
@@ -299,6 +302,16 @@ class Assembler:
             if implies_next and self.current is not None and (head is not None or statement.relations):
                 self.current.premise = True
             first = False
+
+    def leads_with_arrow(self, row: Row) -> bool:
+        """The row goes on from the previous one with an arrow (`\\rightarrow`, `\\Rightarrow`)
+        before an equation of its own: the equation of the row before is its premise."""
+        events = row.events
+        if not events or self.text[row.start:events[0].start].strip():
+            return False
+        first = events[0]
+        leading = first.kind == "soft" or (first.kind, first.detail) == ("sep", "implies")
+        return leading and any(event.kind == "rel" and event.detail in ("eq", "def") for event in events)
 
     def results(self, path: str, positions: Positions) -> list[MathChain]:
         chains = []

@@ -25,7 +25,8 @@ How a display becomes chains
     - ``\\Rightarrow``, ``\\implies``, ``\\iff``, ``\\therefore``, ``\\quad``, ``\\qquad``,
       connective text (``\\text{ and }``, ``\\text{So, }``) separate statements; a chain
       followed by ``\\Rightarrow``/``\\implies`` on its row is marked `premise`;
-      ``\\rightarrow``/``\\to`` separate statements only between two equations;
+      ``\\rightarrow``/``\\to`` separate statements only between two equations, and make the
+      first the premise of the second, as ``\\Rightarrow`` does (also at the start of a row);
     - inequalities and other relations (``\\le``, ``\\neq``, ``\\approx``, ``\\in`` ...) end a
       chain; ``:=``, ``\\coloneqq``, ``\\equiv``, ``\\triangleq``, ``\\stackrel{def}{=}``
       mark the chain as a definition;

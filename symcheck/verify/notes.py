@@ -9,8 +9,10 @@ and never passes math it did not check:
   first. Adopted definitions are listed in the result (`adopted`); one of a name declared
   in a narrower domain (probability, positive ...) is checked against it once the whole
   note is read, since notes often define after use;
-- the hypothesis of a `\\Rightarrow` (`f(x) = g(x)/h(x) \\Rightarrow ...`) is assumed for
-  the statement after it;
+- the hypothesis of a `\\Rightarrow` or of an arrow between two equations
+  (`f(x) = g(x)/h(x) \\Rightarrow ...`, `f(x) = 1/x \\rightarrow f'(x) = ...`), when it gives
+  a fresh name a value, is assumed for the statement after it (and listed as adopted);
+  any other premise is a claim and is checked;
 - a case stated in prose holds for the displays that follow, until a heading, the next
   case or prose that closes it (`symcheck.notes.prose`); a trailing `\\text{if i = j}`
   is its own chain's case. Steps are checked under the case (it is assumed);
@@ -140,6 +142,14 @@ class _NoteReader:
         return [Equation("definition", f"line {chain.line}", str(self.note), chain.line, member.latex,
                          members[0], members[-1], Scope(self.scope.table, [definition]))]
 
+    def assume(self, chain: MathChain, members: list) -> list[CompiledDefinition]:
+        """The premise of an arrow (`f(x) = 1/x \\rightarrow f'(x) = ...`) defines its name for the
+        statement after it only; it is listed with the adopted definitions."""
+        self.adopted.append(Adoption(str(getattr(self.target(members[0]), "name", members[0])), chain.line,
+                                     chain.members[0].col, " = ".join(member.latex for member in chain.members)))
+        definition = definition_of(members[0], members[-1])
+        return [definition] if definition is not None else []
+
     def general(self, definition: CompiledDefinition) -> bool:
         """An indexed definition defines every entry only when its indices are declared ones."""
         indices = set(self.compiler.table.indices.values())
@@ -163,8 +173,8 @@ class _NoteReader:
             members, unread = self.parse(chain)
             if self.is_condition(members):
                 continue
-            if chain.premise and not unread:
-                given += [d for d in [definition_of(members[0], members[-1])] if d is not None]
+            if chain.premise and self.fresh(members):
+                given += self.assume(chain, members)
                 continue
             if (chain.definition or prose.defines(chain)) and self.fresh(members):
                 pending += self.adopt(chain, members)
