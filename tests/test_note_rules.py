@@ -107,3 +107,28 @@ def test_a_premise_that_gives_no_fresh_name_a_value_is_checked(tmp_path):
     result = check_note(write(tmp_path, text, GATES), None, SETTINGS).result
     assert not result.adopted
     assert [step.decision.verdict for step in result.chains[0].steps] == [Verdict.REFUTED]
+
+
+# ---------------------------------------------------------------- extraction
+
+
+def test_text_in_an_alignment_column_of_its_own_is_a_remark_not_math():
+    text = ("$$\\begin{aligned} \\frac{d}{dx} [C f(x)] & = C f'(x) && \\textrm{Constant multiple rule} \\\\ "
+            "(a+b)^2 & = a^2 + 2ab + b^2 && \\text{Binomial}. \\end{aligned}$$\n")
+    assert members(text) == [["\\frac{d}{dx} [C f(x)]", "C f'(x)"], ["(a+b)^2", "a^2 + 2ab + b^2"]]
+    assert [chain.qualifier for chain in extract_math(text, "n.md")] == [
+        "\\textrm{Constant multiple rule}", "\\text{Binomial}."]
+
+
+def test_a_row_ending_with_an_operator_or_a_broken_bracket_goes_on_in_the_next_row():
+    text = ("$$\\begin{aligned} y & = 2 \\left(a + \\right.\\\\ & \\left. \\quad b\\right) \\times \\\\\n"
+            "& \\quad (c + d) \\\\ z & = a - \\\\ & b \\end{aligned}$$\n")
+    (first, second) = members(text)
+    assert first[0] == "y" and " ".join(first[1].split()) == "2 \\left(a + \\quad b\\right) \\times (c + d)"
+    assert second[0] == "z" and " ".join(second[1].split()) == "a - b"
+
+
+def test_kramdown_inline_math_with_escaped_backslashes_is_read_in_markdown_only():
+    text = "The loss \\\\(L = p - q\\\\) and the rest.\n"
+    assert members(text, "n.md") == [["L", "p - q"]]
+    assert members(text, "n.tex") == []

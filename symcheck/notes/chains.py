@@ -77,6 +77,9 @@ _LEADING_MARKERS = {
 }
 _SPACING_SYMBOLS = {",", ";", "!", " ", ":", ">"}
 _BINARY_START = re.compile(r"(?:[+\-*/]|\\(?:cdot|times|pm|mp|div|circ|otimes|oplus)(?![A-Za-z]))")
+_BINARY_END = re.compile(r"(?:[+\-*/]|\\(?:cdot|times|pm|mp|div|circ|otimes|oplus))\s*(?:\\right\s*\.?)?\s*$")
+_INVISIBLE_RIGHT = re.compile(r"\\right\s*\.?\s*$")
+_INVISIBLE_LEFT = re.compile(r"\s*\\left\s*\.")
 
 
 @dataclass
@@ -277,11 +280,9 @@ class Assembler:
             if (
                 first and row_index > 0 and separator in (None, "quad") and head is not None
                 and self.current is not None and self.current.members and not self.expect
-                and _BINARY_START.match(self.latex(head))
+                and self.continues(self.current.members[-1], head)
             ):
-                last = self.current.members[-1]
-                self.buf.blank(last[1], head[0])
-                last[1] = head[1]
+                self.join(self.current.members[-1], head)
             elif not statement.relations:
                 if head is not None and separator != "quad" and not self.text_only(head):
                     self.add(head)
@@ -302,6 +303,23 @@ class Assembler:
             if implies_next and self.current is not None and (head is not None or statement.relations):
                 self.current.premise = True
             first = False
+
+    def continues(self, last: list[int], head: tuple[int, int]) -> bool:
+        """A row goes on with the last member of the row before when one ends or the other
+        starts with a binary operator, or the row opens with `\\left.` (the `\\right.` of a
+        bracket broken over rows)."""
+        start, end = self.latex(head), self.latex(last)
+        return bool(_BINARY_START.match(start) or _BINARY_END.search(end) or _INVISIBLE_LEFT.match(start))
+
+    def join(self, last: list[int], head: tuple[int, int]) -> None:
+        """`last` extended over `head`; a bracket broken as `\\right.` ... `\\left.` is made whole."""
+        closing = _INVISIBLE_RIGHT.search("".join(self.buf.chars[last[0]:last[1]]))
+        opening = _INVISIBLE_LEFT.match("".join(self.buf.chars[head[0]:head[1]]))
+        if closing and opening:
+            self.buf.blank(last[0] + closing.start(), last[1])
+            self.buf.blank(head[0], head[0] + opening.end())
+        self.buf.blank(last[1], head[0])
+        last[1] = head[1]
 
     def leads_with_arrow(self, row: Row) -> bool:
         """The row goes on from the previous one with an arrow (`\\rightarrow`, `\\Rightarrow`)

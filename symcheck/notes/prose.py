@@ -74,8 +74,9 @@ class ProseReading:
 
 def read_prose(text: str, path: str) -> ProseReading:
     """The cases and definition cues of one note (text as read from the file)."""
-    visible = masked(text, path).text()
-    regions = find_regions(visible)
+    buf = masked(text, path)
+    visible = buf.text()
+    regions = find_regions(visible, buf.markdown)
     prose = _prose_only(visible, regions)
     positions = Positions(text)
     at = positions.at
