@@ -132,3 +132,16 @@ def test_kramdown_inline_math_with_escaped_backslashes_is_read_in_markdown_only(
     text = "The loss \\\\(L = p - q\\\\) and the rest.\n"
     assert members(text, "n.md") == [["L", "p - q"]]
     assert members(text, "n.tex") == []
+
+
+# ---------------------------------------------------------------- conditions in words
+
+
+def test_inline_math_qualified_by_the_words_after_it_is_reported_unread_not_adopted(tmp_path):
+    note = write(tmp_path, "where $t = 1$ if $x = y$, and 0 otherwise.\n\nHere $t = 2$ and so on.\n")
+    result = check_note(note, None, SETTINGS).result
+    assert not result.adopted
+    (unread,), (checked,) = [chain.steps for chain in result.chains]  # $x = y$ is a condition: not a claim
+    assert unread.line == 1 and "condition stated in the words after it" in unread.decision.reason
+    assert unread.decision.verdict is Verdict.UNKNOWN and unread.unread_at is not None
+    assert checked.line == 3 and checked.decision.verdict is Verdict.REFUTED

@@ -35,6 +35,8 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
 _BOTH_WAYS = re.compile(r"\b(?:else|otherwise)\b", re.I)  # "1 when $i = j$, else 0": a value, not a case
 _ROW_CASE = re.compile(r"\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|otherwise|for)\b", re.I)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")
+_CONDITION_AFTER = re.compile(r"\s*(?:if|when|whenever|provided|unless|only if)\b", re.I)
+_CONDITION_BEFORE = re.compile(r"\b(?:if|when|whenever|provided|unless)\s*$", re.I)  # the math is a condition
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 
 
@@ -57,6 +59,8 @@ class ProseReading:
 
     cases: tuple[Case, ...]
     defining: tuple[tuple[Position, Position], ...]  # math regions introduced by "let" ...
+    conditioned: tuple[tuple[Position, Position], ...] = ()  # inline math followed by "if ..."
+    conditions: tuple[tuple[Position, Position], ...] = ()  # inline math right after "if", "when" ...
 
     def case_of(self, chain: MathChain) -> Optional[Case]:
         where = (chain.members[0].line, chain.members[0].col)
@@ -71,6 +75,17 @@ class ProseReading:
         where = (chain.members[0].line, chain.members[0].col)
         return any(start <= where < end for start, end in self.defining)
 
+    def is_condition(self, chain: MathChain) -> bool:
+        """The chain is inline math right after "if", "when" ...: a condition, not a claim."""
+        where = (chain.members[0].line, chain.members[0].col)
+        return any(start <= where < end for start, end in self.conditions)
+
+    def condition_after(self, chain: MathChain) -> bool:
+        """The chain is inline math that the prose after it qualifies (`$d = 1$ if $y = n$`):
+        it holds only under a condition stated in words."""
+        where = (chain.members[0].line, chain.members[0].col)
+        return any(start <= where < end for start, end in self.conditioned)
+
 
 def read_prose(text: str, path: str) -> ProseReading:
     """The cases and definition cues of one note (text as read from the file)."""
@@ -83,6 +98,10 @@ def read_prose(text: str, path: str) -> ProseReading:
     closers = [m.start() for m in _HEADING.finditer(prose)] + [m.start() for m in _CLOSERS.finditer(prose)]
     opened: list[tuple[int, int, str]] = []
     defining = []
+    conditioned = [(at(region.start), at(region.end)) for region in regions
+                   if not region.display and _CONDITION_AFTER.match(_sentence_after(prose, region.end))]
+    conditions = [(at(region.start), at(region.end)) for region in regions
+                  if not region.display and _CONDITION_BEFORE.search(_sentence_before(prose, region.start))]
     for region in regions:
         sentence = _sentence_before(prose, region.start)
         condition = _stated_case(visible, region, sentence)
@@ -91,7 +110,7 @@ def read_prose(text: str, path: str) -> ProseReading:
             closers.append(_next_list_item(visible, region.start))
         elif region.display and _ROW_CASE.search(visible, region.content_start, region.content_end):
             closers.append(region.start)  # a display stating its own cases ends the one in force
-        elif _DEFINITION_WORDS.search(sentence):
+        elif _DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence):
             defining.append((at(region.start), at(region.end)))
     closers.sort()
     cases = []
@@ -100,7 +119,7 @@ def read_prose(text: str, path: str) -> ProseReading:
         later = bisect.bisect_right(closers, start)
         end = min(following, closers[later] if later < len(closers) else len(text))
         cases.append(Case(condition, at(start), at(end) if end < len(text) else None, at(statement_end)))
-    return ProseReading(tuple(cases), tuple(defining))
+    return ProseReading(tuple(cases), tuple(defining), tuple(conditioned), tuple(conditions))
 
 
 def _prose_only(visible: str, regions: list[Region]) -> str:

@@ -87,6 +87,12 @@ class _NoteReader:
         return StepResult("step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False,
                           unread_at=error.column, column=member.col)
 
+    def not_checked(self, chain: MathChain, why: str) -> ChainResult:
+        """A chain the reader sees but cannot check as written: one unread member, with why."""
+        member = chain.members[-1]
+        return ChainResult(f"line {chain.line}", None, (self.unreadable(chain, member, InputError(
+            str(self.note), member.line, why, member.latex, 0)),))
+
     def parse(self, chain: MathChain) -> tuple[list, list[StepResult]]:
         """Each member's expression (None where it cannot be read) and the unreadable ones."""
         members, unread = [], []
@@ -168,10 +174,13 @@ class _NoteReader:
         pending: list[Equation] = []  # checked once every definition of the note is known
         restated: dict = {}  # (left side, case) of a display -> where its chain ended
         for chain in chains:
-            if prose.states_case(chain):
+            if prose.states_case(chain) or prose.is_condition(chain):
                 continue
             members, unread = self.parse(chain)
             if self.is_condition(members):
+                continue
+            if prose.condition_after(chain):
+                results.append(self.not_checked(chain, "it holds under a condition stated in the words after it, not read"))
                 continue
             if chain.premise and self.fresh(members):
                 given += self.assume(chain, members)
