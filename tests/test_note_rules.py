@@ -93,7 +93,7 @@ g = {}
 
 
 def test_an_equation_before_an_arrow_is_the_premise_of_the_equation_after_it(tmp_path):
-    text = ("$$ f(x) = \\frac{1}{x} \\rightarrow \\frac{df}{dx} = -1/x^2 \\\\\n"
+    text = ("$$ f(x) = \\frac{1}{x} \\hspace{1in} \\rightarrow \\hspace{1in} \\frac{df}{dx} = -1/x^2 \\\\\n"
             "f(x) = e^x \\rightarrow \\frac{df}{dx} = e^{-x} \\\\\n"
             "g(x) = x^2 \\\\\n\\rightarrow \\frac{dg}{dx} = 2x $$\n")
     result = check_note(write(tmp_path, text, GATES), None, SETTINGS).result

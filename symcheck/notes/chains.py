@@ -99,6 +99,21 @@ class _Statement:
     qualifier: Optional[str] = None
 
 
+def _spacing(event: Event) -> bool:
+    return (event.kind, event.detail) == ("sep", "quad")
+
+
+def _relation_beside(events) -> bool:
+    """An equation next to a soft separator: a relation before the next separator, looking
+    away from it (spacing such as `\\quad` does not separate)."""
+    for event in events:
+        if event.kind == "rel":
+            return True
+        if event.kind == "soft" or (event.kind == "sep" and not _spacing(event)):
+            return False
+    return False
+
+
 class Assembler:
     def __init__(self, text: str, buf: Buffer):
         self.text, self.buf = text, buf
@@ -181,28 +196,7 @@ class Assembler:
             qualifier = qualifier or self.latex((events[cut_at].start, row.end))
             row_end = events[cut_at].start
             events = events[:cut_at]
-        # decide soft separators: only between two equations
-        hard: list[Event] = []
-        for index, event in enumerate(events):
-            if event.kind != "soft":
-                hard.append(event)
-                continue
-            before = False
-            for earlier in reversed(hard):
-                if earlier.kind == "sep":
-                    break
-                if earlier.kind == "rel":
-                    before = True
-                    break
-            after = False
-            for later in events[index + 1:]:
-                if later.kind in ("sep", "soft"):
-                    break
-                if later.kind == "rel":
-                    after = True
-                    break
-            if before and after:
-                hard.append(Event("sep", "implies", event.start, event.end))  # `f = 1/x \\to f' = ...`
+        hard = self.arrows_between_equations(events)
         statements = [_Statement(None, [], [])]
         piece_start = row.start
         for event in hard:
@@ -217,6 +211,27 @@ class Assembler:
         if qualifier is not None:
             statements[-1].qualifier = qualifier
         return statements
+
+    def arrows_between_equations(self, events: list[Event]) -> list[Event]:
+        """Soft separators (`\\rightarrow`, `\\to`) separate only between two equations, and
+        then as `\\Rightarrow` does; the spacing around such an arrow (`\\hspace{1in}`) is dropped."""
+        hard: list[Event] = []
+        for index, event in enumerate(events):
+            if event.kind != "soft":
+                hard.append(event)
+                continue
+            if _relation_beside(reversed(hard)) and _relation_beside(events[index + 1:]):
+                while hard and _spacing(hard[-1]) and not self.text[hard[-1].end:event.start].strip():
+                    self.buf.blank(hard[-1].start, hard[-1].end)
+                    hard.pop()
+                hard.append(Event("sep", "implies", event.start, event.end))  # `f = 1/x \\to f' = ...`
+        for index in range(len(hard) - 1, 0, -1):  # spacing right after such an arrow
+            previous, event = hard[index - 1], hard[index]
+            if (previous.kind, previous.detail) == ("sep", "implies") and _spacing(event) \
+                    and not self.text[previous.end:event.start].strip():
+                self.buf.blank(event.start, event.end)
+                del hard[index]
+        return hard
 
     def mid_row_case(self, events: list[Event]) -> tuple[list[Event], Optional[str]]:
         """`lhs \\text{ when } n \\neq i = rhs`: a case between two members of a row. The case
