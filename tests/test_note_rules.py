@@ -145,3 +145,12 @@ def test_inline_math_qualified_by_the_words_after_it_is_reported_unread_not_adop
     assert unread.line == 1 and "condition stated in the words after it" in unread.decision.reason
     assert unread.decision.verdict is Verdict.UNKNOWN and unread.unread_at is not None
     assert checked.line == 3 and checked.decision.verdict is Verdict.REFUTED
+
+
+def test_a_paragraph_ending_with_a_colon_runs_on_into_the_display_after_it(tmp_path):
+    text = "Suppose we have a function made of two terms:\n\n$$ q = t^2 + 1 $$\n\nThen\n\n$$ q - 1 = t^2 $$\n"
+    result = check_note(write(tmp_path, text), None, SETTINGS).result
+    assert [(a.name, a.line) for a in result.adopted] == [("q", 3)]
+    assert [step.decision.verdict for chain in result.chains for step in chain.steps] == [Verdict.PROVED]
+    stopped = text.replace("two terms:", "two terms.")
+    assert not check_note(write(tmp_path, stopped), None, SETTINGS).result.adopted

@@ -133,11 +133,16 @@ def _prose_only(visible: str, regions: list[Region]) -> str:
 
 
 def _sentence_before(prose: str, offset: int) -> str:
-    """The prose of the sentence that `offset` is in, up to `offset`."""
+    """The prose of the sentence that `offset` is in, up to `offset`. A paragraph that ends
+    with a colon runs on into the math after it (`... composing many terms:`, then a display)."""
+    window = max(0, offset - 400)
     start = 0
-    for match in _SENTENCE_END.finditer(prose, max(0, offset - 400), offset):
+    for match in _SENTENCE_END.finditer(prose, window, offset):
         start = match.end()
-    return prose[max(start, offset - 400):offset]
+    lead_end = window + len(prose[window:start].rstrip())
+    if start > 0 and not prose[start:offset].strip() and prose[lead_end - 1:lead_end] == ":":
+        return _sentence_before(prose, lead_end) + prose[lead_end:offset]
+    return prose[max(start, window):offset]
 
 
 def _sentence_after(prose: str, offset: int) -> str:
