@@ -154,3 +154,13 @@ def test_a_paragraph_ending_with_a_colon_runs_on_into_the_display_after_it(tmp_p
     assert [step.decision.verdict for chain in result.chains for step in chain.steps] == [Verdict.PROVED]
     stopped = text.replace("two terms:", "two terms.")
     assert not check_note(write(tmp_path, stopped), None, SETTINGS).result.adopted
+
+
+def test_entries_of_one_name_listed_with_an_ellipsis_define_those_entries(tmp_path):
+    text = "Scores:\n\n$$ c_1 = 2t \\quad c_2 = 3t \\quad \\dots \\quad c_n = n t $$\n"
+    assert [chain.definition for chain in extract_math(text, "n.md")] == [True] * 3
+    result = check_note(write(tmp_path, text), None, SETTINGS).result
+    assert [(a.name, a.line) for a in result.adopted] == [("c_1", 3), ("c_2", 3), ("c_n", 3)]
+    assert not result.chains
+    claims = text.replace("\\quad \\dots ", "")  # no ellipsis: two claims about c_1, c_2
+    assert [chain.definition for chain in extract_math(claims, "n.md")] == [False] * 3

@@ -78,6 +78,8 @@ _LEADING_MARKERS = {
 _SPACING_SYMBOLS = {",", ";", "!", " ", ":", ">"}
 _BINARY_START = re.compile(r"(?:[+\-*/]|\\(?:cdot|times|pm|mp|div|circ|otimes|oplus)(?![A-Za-z]))")
 _BINARY_END = re.compile(r"(?:[+\-*/]|\\(?:cdot|times|pm|mp|div|circ|otimes|oplus))\s*(?:\\right\s*\.?)?\s*$")
+_ENTRY = re.compile(r"\s*([A-Za-z])_\{?\s*([A-Za-z0-9]+)\s*\}?\s*")
+_ELLIPSIS = re.compile(r"\.\.\.|\\[lc]?dots")
 _INVISIBLE_RIGHT = re.compile(r"\\right\s*\.?\s*$")
 _INVISIBLE_LEFT = re.compile(r"\s*\\left\s*\.")
 
@@ -259,10 +261,21 @@ class Assembler:
             self.current = None
         self.expect = False
         self.display = region.display
+        opened = len(self.chains)
         for row_index, row in enumerate(rows):
             self.row(row, row_index)
         if region.display:
             self.display_chain = self.current
+        self.mark_enumeration(self.chains[opened:], self.text[region.content_start:region.content_end])
+
+    def mark_enumeration(self, chains: list[_OpenChain], content: str) -> None:
+        """`a_1 = w_1^T x, a_2 = w_2^T x, ..., a_n = w_n^T x`: entries of one name given one by
+        one, with an ellipsis for the rest, define those entries (a model), as `:=` does."""
+        names = [_ENTRY.fullmatch(self.latex(chain.members[0])) for chain in chains if len(chain.members) == 2]
+        if len(names) == len(chains) >= 2 and all(names) and len({name[1] for name in names}) == 1 \
+                and len({name[2] for name in names}) == len(names) and _ELLIPSIS.search(content):
+            for chain in chains:
+                chain.definition = True
 
     def new_chain(self, span: Optional[tuple[int, int]]) -> _OpenChain:
         chain = _OpenChain([list(span)] if span else [], self.display)
