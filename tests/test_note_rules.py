@@ -164,3 +164,19 @@ def test_entries_of_one_name_listed_with_an_ellipsis_define_those_entries(tmp_pa
     assert not result.chains
     claims = text.replace("\\quad \\dots ", "")  # no ellipsis: two claims about c_1, c_2
     assert [chain.definition for chain in extract_math(claims, "n.md")] == [False] * 3
+
+
+def test_the_sentence_before_a_display_naming_its_left_side_makes_it_a_definition(tmp_path):
+    text = ("We'll use q(t) for the shifted square.\n\n$$ q(t) = (t+1)^2 $$\n\n"
+            "$$ q(t) - 1 = t^2 + 2t $$\n\nWe use this often.\n\n$$ p = t + 1 $$\n")
+    result = check_note(write(tmp_path, text, GATES.replace("g = {}", "q = {}")), None, SETTINGS).result
+    assert [(a.name, a.line) for a in result.adopted] == [("q", 3)]
+    verdicts = {step.line: step.decision.verdict for chain in result.chains for step in chain.steps}
+    assert verdicts == {5: Verdict.PROVED, 9: Verdict.REFUTED}  # "this" does not name p
+
+
+def test_a_paragraph_saying_what_is_defined_below_makes_the_display_after_it_a_definition(tmp_path):
+    text = "The shifted square is defined below. It is used often.\n\n$$ q = (t+1)^2 $$\n\n$$ q - 1 = t^2 + 2t $$\n"
+    result = check_note(write(tmp_path, text), None, SETTINGS).result
+    assert [(a.name, a.line) for a in result.adopted] == [("q", 3)]
+    assert [step.decision.verdict for chain in result.chains for step in chain.steps] == [Verdict.PROVED]

@@ -185,7 +185,7 @@ class _NoteReader:
             if chain.premise and self.fresh(members):
                 given += self.assume(chain, members)
                 continue
-            if (chain.definition or prose.defines(chain)) and self.fresh(members):
+            if (chain.definition or prose.defines(chain) or prose.names(chain)) and self.fresh(members):
                 pending += self.adopt(chain, members)
                 continue
             condition = qualified_case(chain.qualifier) or self.prose_case(prose, chain, members)
