@@ -180,3 +180,13 @@ def test_a_paragraph_saying_what_is_defined_below_makes_the_display_after_it_a_d
     result = check_note(write(tmp_path, text), None, SETTINGS).result
     assert [(a.name, a.line) for a in result.adopted] == [("q", 3)]
     assert [step.decision.verdict for chain in result.chains for step in chain.steps] == [Verdict.PROVED]
+
+
+def test_a_line_carrying_an_earlier_error_than_the_last_is_a_note(tmp_path):
+    """Lines 1 and 3 are wrong in two different ways; line 5 follows from line 1 as written."""
+    text = "$$ (t+1)^2 = t^2 + 2t + 2 $$\n\n$$ = t^2 + 2t + 3 $$\n\n$$ = t(t+2) + 2 $$\n"
+    found = by_line(write(tmp_path, text))
+    assert found[1].decision.verdict is Verdict.REFUTED and not found[1].remarks
+    assert found[3].decision.verdict is Verdict.REFUTED and not found[3].remarks
+    assert [remark.message for remark in found[5].remarks] == [
+        "follows from line 1:14 as written; the error there is carried"]

@@ -63,12 +63,15 @@ class _Anchor:
     expression: object
 
 
+_CARRIED_LOOKBACK = 3  # refuted members a later one is compared with, the latest first
+
+
 @dataclass
 class _Ended:
-    """Where a chain ended: the last member that held and the refuted one after it, if any."""
+    """Where a chain ended: the last member that held and the refuted ones after it."""
 
     held: Optional[_Anchor]
-    wrong: Optional[_Anchor]
+    wrong: tuple[_Anchor, ...]
 
 
 class _NoteReader:
@@ -216,7 +219,8 @@ class _NoteReader:
     def check_chain(self, chain: MathChain, members: list, unread: list[StepResult], scope: Scope,
                     condition: Optional[str], restated: Optional[_Ended] = None) -> tuple[ChainResult, _Ended]:
         """Each member against the last member that held (one wrong step does not fail the
-        rest), and after a refuted one also against it (an error carried is reported once).
+        rest), and after refuted ones also against them, the latest first (an error carried
+        is reported once, however many lines carry it).
 
         A display that restates the left side of an earlier one under the same case
         (`J = a`, later `J = b`) goes on from where that chain `restated` ended: `b` is
@@ -227,7 +231,7 @@ class _NoteReader:
             chain, anchor, member, expression, scope, condition_expr, condition, following.get(id(member), ""))
         steps: list[StepResult] = []
         unread_steps = iter(unread)
-        held, wrong = (restated.held, restated.wrong) if restated else (None, None)
+        held, wrong = (restated.held, list(restated.wrong)) if restated else (None, [])
         skipped: list[MathFragment] = []
         for member, expression in zip(chain.members[bool(restated):], members[bool(restated):]):
             if expression is None:
@@ -239,20 +243,22 @@ class _NoteReader:
                 continue
             step = _after_unread(compare(held, member, expression), held, skipped)
             skipped = []
-            if step.decision.verdict is Verdict.REFUTED and wrong is not None:
-                if compare(wrong, member, expression).decision.verdict.holds:
-                    steps.append(replace(step, remarks=(Remark(
-                        "note", f"follows from line {_at(wrong.member)} as written; the error there is carried",
-                        instead_of_verdict=True),)))
-                    wrong = _Anchor(member, expression)
-                    continue
-            steps.append(step)
+            source = None
             if step.decision.verdict is Verdict.REFUTED:
-                wrong = _Anchor(member, expression)
+                source = next((anchor for anchor in reversed(wrong[-_CARRIED_LOOKBACK:])
+                               if compare(anchor, member, expression).decision.verdict.holds), None)
+            if source is not None:
+                steps.append(replace(step, remarks=(Remark(
+                    "note", f"follows from line {_at(source.member)} as written; the error there is carried",
+                    instead_of_verdict=True),)))
             else:
-                held, wrong = _Anchor(member, expression), None
+                steps.append(step)
+            if step.decision.verdict is Verdict.REFUTED:
+                wrong.append(_Anchor(member, expression))
+            else:
+                held, wrong = _Anchor(member, expression), []
         result = ChainResult(f"line {chain.line}", condition, _with_case_remark(steps, chain, members, condition_expr))
-        return result, _Ended(held, wrong)
+        return result, _Ended(held, tuple(wrong))
 
     def step(self, chain: MathChain, anchor: _Anchor, member: MathFragment, expression, scope: Scope,
              condition_expr, condition: Optional[str], after: str) -> StepResult:
