@@ -193,8 +193,9 @@ class _NoteReader:
                 continue
             condition = qualified_case(chain.qualifier) or self.prose_case(prose, chain, members)
             scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
+            # a restatement goes on from an earlier chain only in the same scope: not under a premise
+            left = (members[0], condition) if chain.display and members[0] is not None and not given else None
             given = []
-            left = (members[0], condition) if chain.display and members[0] is not None else None
             result, ended = self.check_chain(chain, members, unread, scope, condition, restated.get(left))
             if left is not None and ended.held is not None:
                 restated[left] = ended
