@@ -163,6 +163,9 @@ def test_entries_of_one_name_listed_with_an_ellipsis_define_those_entries(tmp_pa
     result = check_note(write(tmp_path, text), None, SETTINGS).result
     assert [(a.name, a.line) for a in result.adopted] == [("c_1", 3), ("c_2", 3), ("c_n", 3)]
     assert not result.chains
+    declared = text.replace("c_", "a_").replace("c_n", "a_N")  # entries of the declared vector a
+    assert [(a.name, a.line) for a in check_note(write(tmp_path, declared), None, SETTINGS).result.adopted] == [
+        ("a", 3)] * 3
     claims = text.replace("\\quad \\dots ", "")  # no ellipsis: two claims about c_1, c_2
     assert [chain.definition for chain in extract_math(claims, "n.md")] == [False] * 3
 

@@ -113,6 +113,8 @@ class _NoteReader:
         """The name a left side `head` would define, if it is a name at all."""
         if isinstance(head, sympy.MatrixSymbol):
             return head
+        if isinstance(head, sympy.Indexed):  # an entry, a_1 or a_k: the name is a
+            return head.base
         definition = definition_of(head, sympy.Integer(0))
         return None if definition is None else definition.target
 
