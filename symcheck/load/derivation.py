@@ -234,8 +234,9 @@ def _derivation_from(data: dict, reader: _Reader) -> Derivation:
 
 
 def _distinct_names(derivation: Derivation, reader: _Reader) -> Derivation:
-    """A constant named as another declaration, or one LaTeX spelling given to two names,
-    is bad input: one of the two would be read silently as the other."""
+    """A constant named as another declaration, one LaTeX spelling given to two names, or a
+    spelling that is an entry of a declared vector (w_1 for a scalar, w a vector) is bad
+    input: one of the two would be read silently as the other."""
     others = [d.name for group in (derivation.sizes, derivation.indices, derivation.symbols, derivation.functions)
               for d in group]
     for constant in derivation.constants:
@@ -245,10 +246,11 @@ def _distinct_names(derivation: Derivation, reader: _Reader) -> Derivation:
     spelled = {d.name: ((d.latex,) if d.latex else ()) + d.other_latex
                for group in (derivation.symbols, derivation.functions, derivation.constants) for d in group}
     spelled = {name: latexes for name, latexes in spelled.items() if latexes}
-    clash = spelling_clash(spelled, others + [c.name for c in derivation.constants])
+    indexed = [d.name for d in derivation.symbols if d.kind is not SymbolKind.SCALAR]
+    clash = spelling_clash(spelled, others + [c.name for c in derivation.constants], indexed)
     if clash is not None:
         latex, name, other = clash
-        raise reader.fail(f"{latex!r} spells both {other!r} and {name!r}: give each name its own LaTeX", f"{name} =")
+        raise reader.fail(f"{latex!r} spells both {other!r} and {name!r}: give each name its own LaTeX", f"{name} = {{")
     return derivation
 
 

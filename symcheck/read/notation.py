@@ -291,14 +291,23 @@ def spelling_problem(latex: str) -> str | None:
     return f"it begins with {first.text!r}, not a letter, a font on one or a Greek letter"
 
 
-def spelling_clash(spellings: dict[str, Sequence[str]], names: Sequence[str]) -> tuple[str, str, str] | None:
+def spelling_clash(spellings: dict[str, Sequence[str]], names: Sequence[str],
+                   indexed: Sequence[str] = ()) -> tuple[str, str, str] | None:
     """(latex, name, other) when a declared spelling of `name` is also a spelling, or the
-    plain name (w, \\sigma, \\text{name}), of another declared name: one of the two would be
-    read silently as the other."""
+    plain name (w, \\sigma, \\text{name}), of another declared name, or an entry or row of a
+    declared vector or matrix in `indexed` (w_1, \\mathbf{x}_2): one of the two would be read
+    silently as the other."""
     owners: dict[tuple, str] = {key: name for name in names for key in _default_keys(name)}
     for name, latexes in sorted(spellings.items()):
         for latex in latexes:
             other = owners.setdefault(spelling_key(latex), name)
+            if other != name:
+                return latex, name, other
+    subscripted = {key + (("char", "_"),): name for key, name in owners.items() if name in indexed}
+    for name, latexes in sorted(spellings.items()):
+        for latex in latexes:
+            key = spelling_key(latex)
+            other = next((subscripted[key[:n]] for n in range(1, len(key)) if key[:n] in subscripted), name)
             if other != name:
                 return latex, name, other
     return None
