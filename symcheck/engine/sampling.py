@@ -213,7 +213,7 @@ def structure(expr: Expr, sizes: Mapping, indices: Mapping, functions: Mapping) 
             lambda e: functions[e.func](*e.args),
         )
     concrete = {symbol: Integer(value) for symbol, value in {**sizes, **indices}.items()}
-    expr = write_out_sums(expr.xreplace(concrete))
+    expr = write_out_sums(substitute(expr, concrete))
     if expr.has(sympy.Derivative, sympy.Subs):
         expr = expr.doit()
     return expr
@@ -266,11 +266,26 @@ def _write_out(function: Expr, limits: list, combine: Callable) -> Optional[Expr
     terms = []
     for n in range(int(lower), int(upper) + 1):
         value = {variable: Integer(n)}
-        term = _write_out(function.xreplace(value), [tuple(part.xreplace(value) for part in limit) for limit in inner], combine)
+        term = _write_out(substitute(function, value), [tuple(part.xreplace(value) for part in limit) for limit in inner], combine)
         if term is None:
             return None
         terms.append(term)
     return combine(*terms)
+
+
+def substitute(expr: Expr, values: Mapping[Symbol, Integer]) -> Expr:
+    """`expr.xreplace(values)` (symbols to integers), with each entry that changes built
+    once and shared by every term and point (SymPy deduces the assumptions of every new
+    entry afresh, and compares equal entries by their contents)."""
+    items = tuple(sorted(values.items(), key=str))
+    keys = set(values)
+    entries = {entry: _entry_at(entry, items) for entry in atoms_of(expr, Indexed) if keys & entry.free_symbols}
+    return expr.xreplace({**values, **entries})
+
+
+@functools.lru_cache(maxsize=65536)
+def _entry_at(entry: Indexed, items: tuple) -> Indexed:
+    return entry.xreplace(dict(items))
 
 
 # ---------------------------------------------------------------- choosers
