@@ -11,7 +11,9 @@ from typing import Callable, Optional
 import sympy
 
 from symcheck.read.backend import bounded_factorial
-from symcheck.read.nodes import ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued
+from symcheck.read.nodes import (
+    ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued, one_by_one_entry,
+)
 from symcheck.read.values import apply_function, divide_values, mismatch, multiply, power
 
 ErrorAt = Callable[[str, int], Exception]
@@ -112,11 +114,14 @@ class Arithmetic:
             outer, self.in_argument = self.in_argument, True
             argument = self.term()
             self.in_argument = outer
+        argument = one_by_one_entry(argument)  # exp(u^T v): a 1x1 product is its one entry
         if matrix_valued(argument):
             raise self.error(f"{func.name} of a matrix", func.start)
         return apply_function(func, argument)
 
     def apply(self, combine: Callable, a: object, b: object, where: int) -> object:
+        if combine in (operator.add, operator.sub) and matrix_valued(a) != matrix_valued(b):
+            a, b = one_by_one_entry(a), one_by_one_entry(b)  # u^T v - log(..): the inner product is a scalar
         try:
             return combine(a, b)
         except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...

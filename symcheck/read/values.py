@@ -11,6 +11,7 @@ import operator
 from typing import Callable
 
 import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.read.backend import bounded_power
 from symcheck.read.nodes import Func, is_matrix, matrix_valued
@@ -113,6 +114,8 @@ def multiply(a: object, b: object) -> object:
     """a b in the order written; matrices must chain (SymPy would square a vector: w w)."""
     if matrix_valued(a) and matrix_valued(b) and a.shape[1] != b.shape[0]:
         raise Refused(mismatch("multiply", a, b, TypeError()))
+    if matrix_valued(a) != matrix_valued(b) and any(isinstance(v, sympy.Expr) and v.has(MatrixElement) for v in (a, b)):
+        return sympy.MatMul(a, b)  # exp(u^T v) u: SymPy's * would expand the inner product 0-based
     return a * b
 
 
