@@ -2,8 +2,9 @@
 
     python benchmarks/bench_speed.py [--baseline TREE] [--runs 3] [--skip-loaded]
 
-Every figure is wall time of a fresh process (median of `--runs`), except the per-step
-times of refuted steps (CPU seconds of each decision, in one process). The floor is
+Every figure is wall time of a fresh process (median of `--runs`), with the CPU seconds
+(user + system) of that process beside it, except the per-step times of refuted steps
+(CPU seconds of each decision, in one process). The floor is
 `python -c "import sympy, latex2sympy2"`. With `--baseline TREE` (a checkout of another
 commit, e.g. `git archive main | tar -x -C /tmp/base`) every figure is measured for both
 trees in the same run, the trees taking turns run by run, and printed side by side.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -96,11 +98,15 @@ class Tree:
         self.env = {**os.environ, "PYTHONPATH": str(root)}
         self.env.pop("SYMCHECK_CACHE_DIR", None)
         self.has_cache = (root / "symcheck" / "verify" / "cache.py").is_file()
+        self.last_cpu = 0.0  # CPU seconds of the last process run
 
     def run(self, *args: str, cwd: Optional[Path] = None) -> float:
+        before = _children_cpu()
         started = time.perf_counter()
         subprocess.run([sys.executable, *args], cwd=cwd or self.root, env=self.env, capture_output=True, check=False)
-        return time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        self.last_cpu = _children_cpu() - before
+        return elapsed
 
     def symcheck(self, *args: str, cache: Optional[Path] = None) -> float:
         options = (["--cache-dir", str(cache)] if cache else ["--no-cache"]) if self.has_cache else []
@@ -109,6 +115,11 @@ class Tree:
     def output(self, code: str) -> str:
         done = subprocess.run([sys.executable, "-c", code], cwd=self.root, env=self.env, capture_output=True, text=True)
         return done.stdout
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def median(measure: Callable[[], float], runs: int) -> float:
@@ -188,12 +199,15 @@ def measure(trees: dict[str, Tree], note: Path, runs: int, loaded: bool) -> dict
     results: dict[str, dict[str, object]] = {name: {} for name in trees}
     for metric, once in metrics(note, loaded).items():
         samples: dict[str, list] = {name: [] for name in trees}
+        cpu: dict[str, list] = {name: [] for name in trees}
         for _ in range(runs):
             for name, tree in trees.items():
                 samples[name].append(once(tree))
+                cpu[name].append(tree.last_cpu)
         for name, values in samples.items():
-            known = [v for v in values if v is not None]
-            results[name][metric] = statistics.median(known) if known else None
+            known = [(v, c) for v, c in zip(values, cpu[name]) if v is not None]
+            results[name][metric] = statistics.median(v for v, _ in known) if known else None
+            results[name][f"{metric} CPU"] = statistics.median(c for _, c in known) if known else None
     for name, tree in trees.items():
         results[name]["refuted steps"] = refuted_steps(tree)
     return results
@@ -208,6 +222,12 @@ def show(value: object, floor: float) -> str:
         over = sum(1 for v in value if v > 0.1)
         return f"max {max(value):.2f} med {statistics.median(value):.2f} >0.1s: {over}/{len(value)}"
     return f"{value:6.2f} s {value / floor:5.1f}x"
+
+
+def show_row(key: str, figures: dict) -> str:
+    cpu = figures.get(f"{key} CPU")
+    wall = show(figures.get(key), figures["floor"])
+    return wall if cpu is None or figures.get(key) is None else f"{wall} cpu {cpu:6.2f}"
 
 
 def main() -> None:
@@ -226,8 +246,8 @@ def main() -> None:
     print(f"median of {args.runs} runs each, wall time of a fresh process (refuted steps: CPU s per decision);"
           f" load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print(f"{'':28}" + "".join(f"{name:>34}" for name in results))
-    for key in next(iter(results.values())):
-        print(f"{key:28}" + "".join(f"{show(figures.get(key), figures['floor']):>34}" for figures in results.values()))
+    for key in (k for k in next(iter(results.values())) if not k.endswith(" CPU")):
+        print(f"{key:28}" + "".join(f"{show_row(key, figures):>34}" for figures in results.values()))
     print("\ntargets: cold verify <= 4x, warm <= 1.5x, start-up <= 1.2x the floor; check < 3 s; "
           "refuted steps <= 0.1 s; loaded default <= loaded -j 1")
     if args.save:

@@ -10,8 +10,8 @@ gradient component with free index ``index``. For each size K in ``spec.sizes``:
    (`symcheck.canonical.Unfolder`: capture-free, derivatives by a defined quantity taken
    with that quantity as the variable), with the sizes fixed;
 3. finite sums are written out term by term, and the loss and the K gradient components
-   (the closed form instantiated once, then its index set per component) are lambdified
-   with numpy (float64) over the entries that remain;
+   (the closed form instantiated once, then its index set per component) are evaluated
+   with numpy (float64, `floats`: no generated code) over the entries that remain;
 4. ``points`` seeded points are drawn: entries of ``wrt`` standard normal (numpy
    Generator), other vectors and scalars inside their declared domain by the engine's
    sampler `symcheck.sampling.random_points` (probability rows positive and summing
@@ -37,12 +37,13 @@ from __future__ import annotations
 import functools
 import random
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 import sympy
 from sympy import Indexed
 
+from symcheck.engine import floats
 from symcheck.engine.canonical import Unfolder, UnfoldError, rules_from_scope
 from symcheck.model.compiled import CompiledGradientCheck
 from symcheck.model import GradientCheckResult
@@ -199,13 +200,14 @@ def _prepare(check: CompiledGradientCheck, size: int) -> _Prepared:
     return _Prepared(size, variables, others, loss_fn, grad_fns, scope)
 
 
-def numeric_function(placeholders: Sequence[sympy.Symbol], expr: sympy.Expr):
-    """A numpy function of `placeholders` computing `expr`.
+def numeric_function(placeholders: Sequence[sympy.Symbol], expr: sympy.Expr) -> Callable:
+    """A numpy function of `placeholders` computing `expr` (each argument a number or an
+    array of points).
 
-    lambdify writes the expression as Python source and executes it, so the expression
-    must hold nothing from a file: only the generated placeholders, numbers and SymPy's
-    own functions. Anything else (a symbol, an undefined function, an object with a
-    custom printer) is refused before any code is generated."""
+    No code is generated (`floats` walks the tree with a table of numpy functions), and
+    the expression must hold only the generated placeholders, numbers and SymPy's own
+    functions: anything else (a symbol, an undefined function, a foreign object, a
+    function the table does not know) is refused before any evaluation."""
     allowed = set(placeholders)
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, _NOT_NUMERIC) or not type(node).__module__.startswith("sympy."):
@@ -213,10 +215,10 @@ def numeric_function(placeholders: Sequence[sympy.Symbol], expr: sympy.Expr):
         if isinstance(node, sympy.Symbol) and node not in allowed:
             raise NumericError(f"{node} is still free after instantiation")
     try:
-        # plain identifiers: lambdify would otherwise re-substitute each Dummy through the expression
-        return sympy.lambdify(list(placeholders), expr, modules="numpy", dummify=False)
-    except Exception as exc:  # pragma: no cover - lambdify failures are rare
-        raise NumericError(f"cannot compile for numpy: {type(exc).__name__}") from None
+        floats.evaluate(expr, dict.fromkeys(placeholders, 1.0))
+    except floats.NotEvaluable as unknown:
+        raise NumericError(f"{unknown} cannot be evaluated numerically") from None
+    return lambda *values: floats.evaluate(expr, dict(zip(placeholders, values)))
 
 
 _NOT_NUMERIC = (sympy.core.function.AppliedUndef, sympy.Dummy, sympy.Indexed, sympy.IndexedBase, sympy.MatrixSymbol)
@@ -256,19 +258,16 @@ def _draw_point(
 
 
 def _errors_at(prep: _Prepared, x: np.ndarray, others: list[float], h: float):
-    """(fd, closed form) per component at x, with step h relative to max(1, |x_i|)."""
-    fds, closed = [], []
+    """(fd, closed form) per component at x, with step h relative to max(1, |x_i|); the
+    loss at all 2n shifted points in one evaluation (row i of `up`: x with x_i + h_i)."""
+    n = len(x)
+    shifts = np.diag(h * np.maximum(1.0, np.abs(x)))
+    up, down = x + shifts, x - shifts
     with np.errstate(all="ignore"):
-        for i in range(len(x)):
-            hi = h * max(1.0, abs(float(x[i])))
-            up, down = x.copy(), x.copy()
-            up[i] += hi
-            down[i] -= hi
-            f_up = float(prep.loss(*up, *others))
-            f_down = float(prep.loss(*down, *others))
-            fds.append((f_up - f_down) / (up[i] - down[i]))
-            closed.append(float(prep.gradient[i](*x, *others)))
-    return np.array(fds), np.array(closed)
+        values = np.broadcast_to(prep.loss(*np.vstack([up, down]).T, *others), (2 * n,)).astype(float)
+        fds = (values[:n] - values[n:]) / (np.diag(up) - np.diag(down))
+        closed = [float(gradient(*x, *others)) for gradient in prep.gradient]
+    return fds, np.array(closed)
 
 
 def run_gradient_check(

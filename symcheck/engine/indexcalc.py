@@ -21,6 +21,7 @@ over a known range. The rewrites:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping, Optional
 
@@ -276,7 +277,17 @@ def _is_canonical(expr: Expr, depth: int = 0) -> bool:
 
 def rename_bound(expr: Expr) -> Expr:
     """Bound variables of sums and products renamed `_k<depth>` (unique names first,
-    so no renaming can capture a free symbol)."""
+    so no renaming can capture a free symbol). Once per expression: the result depends on
+    the expression only, and the same sides are renamed at every point and every rung."""
+    return _rename_bound(expr) if isinstance(expr, sympy.Basic) and expr.__hash__ else _rename_all(expr)
+
+
+@functools.lru_cache(maxsize=4096)
+def _rename_bound(expr: Expr) -> Expr:
+    return _rename_all(expr)
+
+
+def _rename_all(expr: Expr) -> Expr:
     if _is_canonical(expr):
         return expr
     counter = iter(range(10**9))
@@ -284,16 +295,22 @@ def rename_bound(expr: Expr) -> Expr:
     return _rename(unique, _canonical_name, 0)
 
 
-def _rename(expr: Expr, fresh: Callable[[int], Symbol], depth: int) -> Expr:
+def _rename(expr: Expr, fresh: Callable[[int], Symbol], depth: int, outer: Mapping = {}) -> Expr:  # noqa: B006 - read only
+    """One pass: `outer` (the renamings of the enclosing sums, composed) is applied on the
+    way down, as if each sum's body had been rewritten with it before being visited."""
+    if expr in outer:
+        return outer[expr]
     if not expr.args:
         return expr
     if isinstance(expr, (Sum, Product)):
         limits = expr.limits  # innermost first; the outermost gets the smallest depth
-        mapping = {limit[0]: fresh(depth + len(limits) - 1 - n) for n, limit in enumerate(limits)}
-        body = _rename(expr.function.xreplace(mapping), fresh, depth + len(limits))
-        renamed = [(mapping[v], lo.xreplace(mapping), hi.xreplace(mapping)) for v, lo, hi in limits]
+        variables = [limit[0].xreplace(outer) for limit in limits]
+        mapping = {v: fresh(depth + len(limits) - 1 - n) for n, v in enumerate(variables)}
+        inner = {**{k: mapping.get(v, v) for k, v in outer.items()}, **{k: v for k, v in mapping.items() if k not in outer}}
+        body = _rename(expr.function, fresh, depth + len(limits), inner)
+        renamed = [(mapping[v], lo.xreplace(inner), hi.xreplace(inner)) for v, (_, lo, hi) in zip(variables, limits)]
         return expr.func(body, *renamed)
-    args = [_rename(arg, fresh, depth) for arg in expr.args]
+    args = [_rename(arg, fresh, depth, outer) for arg in expr.args]
     return rebuild(expr, args)
 
 

@@ -174,12 +174,21 @@ class Point:
         return described
 
 
-def _value_atoms(concrete: Expr) -> set[Expr]:
+@functools.lru_cache(maxsize=4096)
+def _value_atoms(concrete: Expr) -> frozenset[Expr]:
     """What takes a value in a structured expression: entries with concrete indices and
     the remaining free symbols (not the labels of indexed names)."""
-    entries = {e for e in concrete.atoms(Indexed) if all(i.is_Integer for i in e.indices)}
-    labels = {e.base.label for e in concrete.atoms(Indexed)}
-    return entries | {s for s in concrete.free_symbols if not isinstance(s, Indexed)} - labels
+    indexed = atoms_of(concrete, Indexed)
+    entries = {e for e in indexed if all(i.is_Integer for i in e.indices)}
+    labels = {e.base.label for e in indexed}
+    return frozenset(entries | {s for s in concrete.free_symbols if not isinstance(s, Indexed)} - labels)
+
+
+@functools.lru_cache(maxsize=4096)
+def atoms_of(expr: Expr, kind: type) -> frozenset[Expr]:
+    """`expr.atoms(kind)`, once per expression: the sampler asks the same expressions
+    the same questions at every point (expressions are immutable, so this is exact)."""
+    return frozenset(expr.atoms(kind))
 
 
 def _by_name(item: tuple) -> str:
@@ -204,7 +213,7 @@ def structure(expr: Expr, sizes: Mapping, indices: Mapping, functions: Mapping) 
             lambda e: functions[e.func](*e.args),
         )
     concrete = {symbol: Integer(value) for symbol, value in {**sizes, **indices}.items()}
-    expr = write_out_sums(expr.xreplace(concrete))
+    expr = write_out_sums(substitute(expr, concrete))
     if expr.has(sympy.Derivative, sympy.Subs):
         expr = expr.doit()
     return expr
@@ -219,12 +228,32 @@ def write_out_sums(expr: Expr) -> Expr:
     if not expr.args:
         return expr
     args = [write_out_sums(arg) for arg in expr.args]
+    written = _write_out_directly(type(expr), args)
+    if written is not None:
+        return written
     expr = rebuild(expr, args)
     combine = _COMBINE.get(type(expr))
     if combine is None:
         return expr
     written = _write_out(expr.function, list(expr.limits), combine)
     return expr.doit() if written is None else write_out_sums(written)
+
+
+def _write_out_directly(kind: type, args: list) -> Optional[Expr]:
+    """A sum or product with these (written-out) arguments, written out without building
+    it first, or None to build it. Building would only fold a Piecewise or merge a nested
+    sum of the same kind into it, so those are built as before; a body left without sums
+    needs no second pass over its written-out terms."""
+    combine = _COMBINE.get(kind)
+    if combine is None:
+        return None
+    function = args[0]
+    if type(function) is kind or function.has(sympy.Piecewise):
+        return None
+    written = _write_out(function, list(args[1:]), combine)
+    if written is None or not function.has(Sum, sympy.Product):
+        return written
+    return write_out_sums(written)
 
 
 def _write_out(function: Expr, limits: list, combine: Callable) -> Optional[Expr]:
@@ -237,11 +266,26 @@ def _write_out(function: Expr, limits: list, combine: Callable) -> Optional[Expr
     terms = []
     for n in range(int(lower), int(upper) + 1):
         value = {variable: Integer(n)}
-        term = _write_out(function.xreplace(value), [tuple(part.xreplace(value) for part in limit) for limit in inner], combine)
+        term = _write_out(substitute(function, value), [tuple(part.xreplace(value) for part in limit) for limit in inner], combine)
         if term is None:
             return None
         terms.append(term)
     return combine(*terms)
+
+
+def substitute(expr: Expr, values: Mapping[Symbol, Integer]) -> Expr:
+    """`expr.xreplace(values)` (symbols to integers), with each entry that changes built
+    once and shared by every term and point (SymPy deduces the assumptions of every new
+    entry afresh, and compares equal entries by their contents)."""
+    items = tuple(sorted(values.items(), key=str))
+    keys = set(values)
+    entries = {entry: _entry_at(entry, items) for entry in atoms_of(expr, Indexed) if keys & entry.free_symbols}
+    return expr.xreplace({**values, **entries})
+
+
+@functools.lru_cache(maxsize=65536)
+def _entry_at(entry: Indexed, items: tuple) -> Indexed:
+    return entry.xreplace(dict(items))
 
 
 # ---------------------------------------------------------------- choosers
@@ -414,7 +458,7 @@ def build_point(
     """A point for `exprs`, or None when the choices violate the domain or condition.
     What the expressions need is read from them symbolically (nothing is expanded). None
     too for an operator the reader could not model (E[X]: no function stands in for it)."""
-    if any(getattr(applied.func, "operator", False) for e in exprs for applied in e.atoms(AppliedUndef)):
+    if any(getattr(applied.func, "operator", False) for e in exprs for applied in atoms_of(e, AppliedUndef)):
         return None
     indices = free_indices(exprs, universe, condition)
     sizes = _choose_sizes(exprs, indices, universe, chooser)
@@ -424,7 +468,7 @@ def build_point(
     functions = _choose_functions(exprs, chooser)
     ordinal = itertools.count()
     values: dict[Expr, Expr] = {}
-    for base in sorted({entry.base for e in exprs for entry in e.atoms(Indexed)}, key=str):
+    for base in sorted({entry.base for e in exprs for entry in atoms_of(e, Indexed)}, key=str):
         values.update(_vector(base, sizes, universe, chooser))
     _pin_given_entries(values, universe, {**sizes, **index_values})
     return Point(sizes, index_values, functions, values, lambda atom: _fill(atom, universe, chooser, ordinal))
@@ -470,17 +514,19 @@ def _fill(atom: Expr, universe: Universe, chooser: _Chooser, ordinal: Iterator[i
     return chooser.scalar(_scalar_domain(atom, universe), next(ordinal))
 
 
-def free_symbols(expr: Expr) -> set:
+@functools.lru_cache(maxsize=4096)
+def free_symbols(expr: Expr) -> frozenset:
     """Free symbols, including those of derivative variables (SymPy leaves the j of
-    d/dz_j out of a Derivative's free symbols, which would leave j unassigned)."""
+    d/dz_j out of a Derivative's free symbols, which would leave j unassigned). Once per
+    expression (SymPy recomputes a Sum's free symbols by rewriting its body every time)."""
     found = set(expr.free_symbols)
-    for derivative in expr.atoms(sympy.Derivative):
+    for derivative in atoms_of(expr, sympy.Derivative):
         for variable in derivative.variables:
             found |= variable.free_symbols
             if isinstance(variable, Indexed):
                 for index in variable.indices:
                     found |= index.free_symbols
-    return found
+    return frozenset(found)
 
 
 def free_indices(exprs: Sequence[Expr], universe: Universe, condition: Condition) -> list[Symbol]:
@@ -499,7 +545,7 @@ def needed_sizes(exprs: Sequence[Expr], indices: Sequence[Symbol], universe: Uni
         for bound in universe.ranges[index]:
             for size in bound.free_symbols & all_sizes:
                 needed.setdefault(size, universe.minimums.get(size, 1))
-    for entry in set().union(*(e.atoms(Indexed) for e in exprs)):
+    for entry in set().union(*(atoms_of(e, Indexed) for e in exprs)):
         shape = universe.shape(str(entry.base.label)) or ()
         for axis, index in zip(shape, entry.indices):
             for size in axis.free_symbols & all_sizes:
@@ -543,7 +589,7 @@ def _in_range(value: int, bounds: Range, sizes: Mapping[Symbol, int]) -> bool:
 
 
 def _choose_functions(exprs: Sequence[Expr], chooser: _Chooser) -> dict[FunctionClass, Lambda]:
-    applied = set().union(*(e.atoms(AppliedUndef) for e in exprs))
+    applied = set().union(*(atoms_of(e, AppliedUndef) for e in exprs))
     arities = {a.func: len(a.args) for a in applied}
     return {f: chooser.function(n, arities[f]) for n, f in enumerate(sorted(arities, key=str))}
 

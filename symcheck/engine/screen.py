@@ -8,26 +8,21 @@ array operation per node of the expression). Only the points where the sides dif
 most are then looked at exactly: a refutation is reported only after `rungs.recheck` confirmed it from
 scratch with more digits. Floats never prove and never refute on their own.
 
-No code is generated (no `lambdify`, so no user name can reach generated code, and
-nothing is compiled per step): a table maps each SymPy node type to its numpy function,
-every value (scalar or vector entry) is looked up as a column of numbers, and an
-expression holding anything else (a free name, an unevaluated sum, an undefined
-function, a matrix) is not screened at all.
+No code is generated (`floats`: a table maps each SymPy node type to its numpy function);
+an expression holding anything the table does not know is not screened at all.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import random
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy
-import sympy
 from sympy import Expr
 
+from symcheck.engine import floats, rungs
 from symcheck.engine.indexcalc import Condition
-from symcheck.engine import rungs
 from symcheck.engine.rungs import Finding, Work, refuted
 from symcheck.engine.sampling import Point, _Random, _value_atoms, exact_points, resample
 from symcheck.model import Verdict
@@ -70,50 +65,12 @@ def _candidates(template: Point, sides: Sequence[Expr], values: _Random, work: W
     columns = {atom: numpy.array([float(point.values[atom]) for point in points]) for atom in atoms}
     try:
         with numpy.errstate(all="ignore"):
-            left, right = (numpy.broadcast_to(_evaluate(s, columns, {}), (len(points),)) for s in structured)
-    except _NotScreenable:
+            left, right = (numpy.broadcast_to(floats.evaluate(s, columns), (len(points),)) for s in structured)
+    except floats.NotEvaluable:
         return []
     gaps = _gaps(left, right)
     order = [n for n in numpy.argsort(-gaps, kind="stable") if gaps[n] > FLOAT_GAP]
     return [(points[n], float(gaps[n])) for n in order[:CANDIDATES_RECHECKED]]
-
-
-class _NotScreenable(Exception):
-    """The expression holds something the float evaluator does not know."""
-
-
-def _sum(*args):
-    return functools.reduce(numpy.add, args)
-
-
-def _product(*args):
-    return functools.reduce(numpy.multiply, args)
-
-
-_NUMPY: dict[type, Callable] = {
-    sympy.Add: _sum, sympy.Mul: _product, sympy.Pow: numpy.power, sympy.exp: numpy.exp, sympy.log: numpy.log,
-    sympy.Abs: numpy.abs, sympy.sign: numpy.sign, sympy.sin: numpy.sin, sympy.cos: numpy.cos, sympy.tan: numpy.tan,
-    sympy.atan: numpy.arctan, sympy.tanh: numpy.tanh,
-    sympy.Max: lambda *args: functools.reduce(numpy.maximum, args),
-    sympy.Min: lambda *args: functools.reduce(numpy.minimum, args),
-}
-
-
-def _evaluate(expr: Expr, columns: dict, done: dict):
-    """`expr` at every point at once: values from `columns`, operations from `_NUMPY`
-    (each shared subexpression once); anything else raises _NotScreenable."""
-    if expr in done:
-        return done[expr]
-    if expr in columns:
-        value = columns[expr]
-    elif isinstance(expr, (sympy.Number, sympy.NumberSymbol)) and expr.is_real:
-        value = float(expr)
-    elif type(expr) in _NUMPY:
-        value = _NUMPY[type(expr)](*(_evaluate(arg, columns, done) for arg in expr.args))
-    else:
-        raise _NotScreenable(type(expr).__name__)
-    done[expr] = value
-    return value
 
 
 def _gaps(left: numpy.ndarray, right: numpy.ndarray) -> numpy.ndarray:

@@ -1,0 +1,60 @@
+"""The shortcuts that make evaluation at points cheap give what the plain SymPy operations give."""
+
+import numpy
+import pytest
+import sympy
+from sympy import Function, IndexedBase, Integer, Piecewise, Product, Sum, Symbol
+
+from symcheck.engine.gradcheck import NumericError, numeric_function
+from symcheck.engine.indexcalc import rename_bound
+from symcheck.engine.sampling import substitute, write_out_sums
+
+k, l, m, n, N, i = sympy.symbols("k l m n N i", integer=True)
+a, b = IndexedBase("a", real=True), IndexedBase("b", positive=True)
+x = Symbol("x", real=True)
+
+
+@pytest.mark.parametrize("expr", [
+    Sum(a[k], (k, 1, 4)),
+    Product(Sum(b[k] ** l, (k, 1, 3)), (l, 1, 2)),
+    Sum(Piecewise((a[k], k < 2), (b[k], True)) * x, (k, 1, 3)),  # a body SymPy folds when building
+    sympy.exp(Sum(sympy.log(b[k]), (k, 1, 3))) * (1 + Sum(b[k], (k, 2, 1))),  # an empty sum
+])
+def test_written_out_sums_equal_sympys_own(expr):
+    written = write_out_sums(expr)
+    assert not written.has(Sum, Product)
+    assert sympy.simplify(written - expr.doit()) == 0
+
+
+def test_inner_bounds_may_depend_on_outer_variables():
+    by_hand = sum(a[p] * b[q] for p in range(1, 4) for q in range(1, p + 1))
+    assert write_out_sums(Sum(Sum(a[k] * b[l], (l, 1, k)), (k, 1, 3))) == by_hand
+    assert write_out_sums(Sum(a[k, l], (k, 1, l), (l, 1, 3))) == sum(a[p, q] for q in range(1, 4) for p in range(1, q + 1))
+
+
+def test_a_substitution_equals_xreplace_and_shares_each_entry():
+    expr = Sum(a[k] * b[i], (k, 1, N)) + a[i] ** 2 + b[N]
+    values = {N: Integer(3), i: Integer(2)}
+    once, again = substitute(expr, values), substitute(expr + x, values)
+    assert once == expr.xreplace(values)
+    (shared,) = {entry for entry in once.atoms(sympy.Indexed) if entry == a[2]}
+    assert any(entry is shared for entry in again.atoms(sympy.Indexed))
+
+
+def test_shadowed_bound_variables_are_renamed_apart_once_per_expression():
+    f = Function("f")
+    shadowed = Sum(f(k) * Sum(f(k), (k, 1, n)), (k, 1, m))
+    renamed = rename_bound(shadowed)
+    (inner_sum,) = renamed.function.atoms(Sum)
+    outer, inner = renamed.limits[0][0], inner_sum.limits[0][0]
+    assert outer != inner and renamed.function == f(outer) * Sum(f(inner), (inner, 1, n))
+    assert rename_bound(renamed) is rename_bound(renamed)
+
+
+def test_gradient_functions_evaluate_arrays_without_generated_code():
+    v, w = Symbol("_v0"), Symbol("_v1")
+    function = numeric_function([v, w], sympy.exp(v) * w + sympy.log(w) ** 2)
+    points = numpy.array([0.5, -1.0, 2.0])
+    assert numpy.allclose(function(points, 3.0), numpy.exp(points) * 3.0 + numpy.log(3.0) ** 2)
+    with pytest.raises(NumericError):
+        numeric_function([v], sympy.gamma(v))  # nothing outside the evaluator's table
