@@ -266,6 +266,7 @@ _ENTRIES: dict[type, Callable[[EntryWriter, Expr, Expr, Expr], Expr]] = {
     HadamardProduct: lambda w, e, r, c: sympy.Mul(*[w.entry(arg, r, c) for arg in e.args]),
     HadamardPower: lambda w, e, r, c: w.entry(e.base, r, c) ** e.exp,
     ElementwiseApplyFunction: lambda w, e, r, c: e.function(w.entry(e.expr, r, c)),
+    sympy.FunctionMatrix: lambda w, e, r, c: e.lamda(r - w.lower(e.shape[0]), c - w.lower(e.shape[1])),
     sympy.Identity: lambda w, e, r, c: KroneckerDelta(r, c),
     sympy.ZeroMatrix: lambda w, e, r, c: Integer(0),
     sympy.OneMatrix: lambda w, e, r, c: Integer(1),
@@ -275,8 +276,9 @@ _ENTRIES: dict[type, Callable[[EntryWriter, Expr, Expr, Expr], Expr]] = {
 
 def index_elements(expr: Expr, writer: EntryWriter) -> Expr:
     """SymPy's 0-based ``MatrixElement(p, i, 0)`` as the document's entry ``p[i + 1]``
-    (the IndexedBase of the same name, so definitions and domains apply)."""
-    if not expr.has(MatrixElement):
+    (the IndexedBase of the same name, so definitions and domains apply); a trace as the
+    sum of the diagonal entries."""
+    if not expr.has(MatrixElement, sympy.Trace):
         return expr
 
     def document_entry(element: MatrixElement) -> Expr:
@@ -284,4 +286,16 @@ def index_elements(expr: Expr, writer: EntryWriter) -> Expr:
         rows, cols = shape_of(matrix)
         return writer.entry(matrix, row + writer.lower(rows), col + writer.lower(cols))
 
+    def diagonal_sum(trace: sympy.Trace) -> Expr:
+        matrix = trace.arg
+        rows, cols = shape_of(matrix)
+        if not _same(rows, cols):
+            raise ShapeMismatch(f"the trace of a {show((rows, cols))} matrix")
+        lower = writer.lower(rows)
+        if rows.is_Integer and rows <= EXPLICIT_LIMIT:
+            return sympy.Add(*[writer.entry(matrix, lower + n, lower + n) for n in range(int(rows))])
+        k = writer.fresh_index()
+        return Sum(writer.entry(matrix, k, k), (k, lower, lower + rows - 1))
+
+    expr = expr.replace(lambda e: isinstance(e, sympy.Trace), diagonal_sum)
     return expr.replace(lambda e: isinstance(e, MatrixElement), document_entry)

@@ -38,9 +38,13 @@ class Brackets(Construct):
         if kind in ("transpose", "star"):
             value = self.reader.value(group.items, group.start)
             return [Obj(self.reader.scripts.group_sup(value, post, nodes, j), group.start, nodes[j - 1].end)], j
-        if post.sub is not None or post.primes or kind == "label":
-            raise self.reader.error("a subscript, prime or label on a bracket", post.sub_start or post.sup_start)
+        if post.primes or kind == "label":
+            raise self.reader.error("a prime or label on a bracket", post.sub_start or post.sup_start)
         value = self.reader.value(group.items, group.start)
+        if post.sub is not None:
+            value = self.reader.indices.entry(value, post.sub, post.sub_start)
+            value = self.reader.scripts.apply_sup(value, post, lambda: None)
+            return [Obj(value, group.start, nodes[j - 1].end)], j
         if post.sup is None:
             return [Obj(value, group.start, group.end, paren=True)], j
         raise_to = lambda inner: self.reader.scripts.apply_sup(inner, post, lambda: None)  # noqa: E731

@@ -12,6 +12,7 @@ from symcheck.read.nodes import Atom, Obj, Postfix, call_group, leaf_text, sourc
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import ACCENTS, Group, Leaf
 from symcheck.read.tidy import IDENTIFIER, is_prose
+from symcheck.read.values import MATRIX_FUNCTIONS
 
 GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu "
@@ -91,8 +92,8 @@ class Names(Construct):
         content = (token.arg or "").strip()
         if token.cmd in ("\\mathbb", "\\mathbf", "\\mathbbm") and content == "1":
             return self.reader.numbers.indicator(nodes, i)
-        if content == "diag" and token.cmd not in ACCENTS:
-            return self.reader.functions.diag(nodes, i)
+        if content in MATRIX_FUNCTIONS and token.cmd not in ACCENTS and "function" not in self.reader.notation.kinds_of(content):
+            return self.reader.functions.matrix_function(nodes, i)
         if token.cmd == "\\mathit" and len(content) == 1 and content.isalpha():
             return self.atom(nodes, i, Atom("free", content, token.start, token.end))  # italic: the default
         if f"{token.cmd}{{{content}}}" in EXPECTATIONS:  # \\mathbb{E}: the expectation, as E

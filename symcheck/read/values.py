@@ -24,10 +24,9 @@ def describe(value: object) -> str:
     """A value in the user's words: what it is written as (when short) and its shape or kind."""
     text = str(value)
     shown = text if len(text) <= 30 else "this expression"
-    shape = getattr(value, "shape", None)
-    if not matrix_valued(value) or shape is None:
+    if not matrix_valued(value) or getattr(value, "shape", None) is None:
         return f"{shown} (a scalar)"
-    rows, cols = shape
+    rows, cols = value.shape
     kind = "column vector" if cols == 1 else "row vector" if rows == 1 else "matrix"
     return f"{shown} (a {rows}x{cols} {kind})"
 
@@ -107,6 +106,32 @@ def diag_of(value: object) -> object:
             value = value.T
         return sympy.DiagMatrix(value)
     raise Refused("diag needs a vector")
+
+
+def trace_of(value: object) -> object:
+    """The trace of a square matrix (of a scalar: the scalar, a 1x1 matrix)."""
+    if not matrix_valued(value):
+        return value
+    if not is_matrix(value):
+        raise Refused(f"the trace of {describe(value)}: write the matrix it is taken of")
+    rows, cols = value.shape
+    if sympy.expand(rows - cols) != 0:
+        raise Refused(f"the trace of {describe(value)}: a trace needs a square matrix")
+    if isinstance(value, sympy.MatrixBase):
+        return value.trace()
+    return sympy.Trace(value)
+
+
+def vector_of_entries(entry: object, index: sympy.Symbol, lower: object, upper: object) -> object:
+    """The column whose entry at `index` (over lower..upper) is `entry`."""
+    row, col = ENTRY_POSITION
+    length = sympy.sympify(upper) - sympy.sympify(lower) + 1
+    return sympy.FunctionMatrix(length, 1, sympy.Lambda((row, col), entry.xreplace({index: row + lower})))
+
+
+# the (bound) position of a matrix given by its entries; not a Dummy: two readings must be equal
+ENTRY_POSITION = (sympy.Symbol("_r", integer=True), sympy.Symbol("_c", integer=True))
+MATRIX_FUNCTIONS = {"diag": diag_of, "tr": trace_of, "Tr": trace_of, "trace": trace_of}
 
 
 def multiply(a: object, b: object) -> object:
