@@ -138,11 +138,24 @@ def _diag_shape(expr: Expr) -> Shape:
     return length, length
 
 
+def _scalar_shape(shape: Shape) -> bool:
+    return _same(shape[0], 1) and _same(shape[1], 1)
+
+
+def _is_hessian(expr: Derivative) -> bool:
+    """d²f/dx dy of a scalar f by two column vectors (or scalars): the matrix of second partials."""
+    return (len(expr.variables) == 2 and _scalar_shape(shape_of(expr.expr))
+            and all(_same(shape_of(v)[1], 1) for v in expr.variables))
+
+
 def _derivative_shape(expr: Derivative) -> Shape:
+    if _is_hessian(expr):
+        first, second = expr.variables
+        return shape_of(first)[0], shape_of(second)[0]
     if len(expr.variables) != 1:
         raise Unsupported("a matrix derivative by more than one variable")
     numerator, variable = shape_of(expr.expr), shape_of(expr.variables[0])
-    scalar = lambda shape: _same(shape[0], 1) and _same(shape[1], 1)
+    scalar = _scalar_shape
     if scalar(numerator):
         return variable
     if scalar(variable):
@@ -218,10 +231,13 @@ class EntryWriter:
 
     def derivative_entry(self, expr: Derivative, row: Expr, col: Expr) -> Expr:
         shape_of(expr)  # raises Unsupported for layouts other than those below
+        first = self.lower(1)
+        if _is_hessian(expr):
+            numerator, (by_row, by_col) = self.entry(expr.expr, first, first), expr.variables
+            return Derivative(numerator, self.entry(by_row, row, first), self.entry(by_col, col, first))
         numerator, (variable,) = expr.expr, expr.variables
         if not is_matrix(variable):
             return Derivative(self.entry(numerator, row, col), variable)
-        first = self.lower(1)
         if _same(shape_of(numerator)[0], 1) and _same(shape_of(numerator)[1], 1):
             return Derivative(self.entry(numerator, first, first), self.entry(variable, row, col))
         return Derivative(self.entry(numerator, row, first), self.entry(variable, col, first))
