@@ -269,6 +269,14 @@ def _chain_entry(writer: EntryWriter, factors: Sequence[Expr], row: Expr, col: E
     return Sum(term(k), (k, lower, lower + inner - 1))
 
 
+def _power_entry(writer: EntryWriter, expr: sympy.MatPow, row: Expr, col: Expr) -> Expr:
+    """A^k for a whole k >= 1 as the product A ... A."""
+    exponent = expr.exp
+    if not (exponent.is_Integer and 1 <= exponent <= EXPLICIT_LIMIT):
+        raise Unsupported("a matrix power other than a small whole one")
+    return _chain_entry(writer, [expr.base] * int(exponent), row, col)
+
+
 _ENTRIES: dict[type, Callable[[EntryWriter, Expr, Expr, Expr], Expr]] = {
     sympy.MatrixSymbol: EntryWriter.symbol_entry,
     MatrixBase: EntryWriter.explicit_entry,
@@ -283,6 +291,7 @@ _ENTRIES: dict[type, Callable[[EntryWriter, Expr, Expr, Expr], Expr]] = {
     HadamardPower: lambda w, e, r, c: w.entry(e.base, r, c) ** e.exp,
     ElementwiseApplyFunction: lambda w, e, r, c: e.function(w.entry(e.expr, r, c)),
     sympy.FunctionMatrix: lambda w, e, r, c: e.lamda(r - w.lower(e.shape[0]), c - w.lower(e.shape[1])),
+    sympy.MatPow: lambda w, e, r, c: _power_entry(w, e, r, c),
     sympy.Identity: lambda w, e, r, c: KroneckerDelta(r, c),
     sympy.ZeroMatrix: lambda w, e, r, c: Integer(0),
     sympy.OneMatrix: lambda w, e, r, c: Integer(1),
