@@ -50,6 +50,8 @@ class Indices(Construct):
         if self.shape_annotation(sub) is not None:
             return "shape"
         atoms = [node for node in sub if isinstance(node, Leaf) and node.token.kind in ("letter", "name", "number")]
+        if rank >= 2 and len(sub) == 1 and atoms and atoms[0].token.text.isdigit() and len(atoms[0].token.text) == rank:
+            return [sympy.Integer(digit) for digit in atoms[0].token.text]  # a_{12}: row 1, column 2
         if rank >= 2 and len(sub) == rank and len(atoms) == rank:
             return [self.index_value([node], node.start) for node in sub]
         if len(sub) >= 2 and all(isinstance(n, Leaf) and n.token.kind in ("letter", "name") for n in sub):
