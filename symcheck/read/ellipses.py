@@ -20,7 +20,9 @@ class EllipsisSums(Construct):
 
     def matrix(self, rows: list, where: int) -> object:
         """A row, a column or an m x n matrix written with ellipses: its entries as a function of
-        the position, found from the corners; its size must be a declared size (or a number)."""
+        the position, found from the corners; its size must be a declared size (or a number).
+        Errors point at the first ellipsis."""
+        where = next(node.start for row in rows for cell in row for node in cell if _is_dots([node]))
         if len(rows) == 1:
             return self.vector(rows[0], where, column=False)
         if all(len(row) == 1 for row in rows):

@@ -12,7 +12,7 @@ from symcheck.read.identity import BOLD
 from symcheck.read.nodes import Atom, Obj, Postfix, call_group, leaf_text, source_text, split_at
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import ACCENTS, Group, Leaf
-from symcheck.read.tidy import IDENTIFIER, is_prose
+from symcheck.read.tidy import IDENTIFIER, TEXT_NUMERAL, is_prose
 from symcheck.read.values import MATRIX_FUNCTIONS
 
 GREEK = frozenset(
@@ -101,6 +101,8 @@ class Names(Construct):
                 return identity
         if content in MATRIX_FUNCTIONS and token.cmd not in ACCENTS and "function" not in self.reader.notation.kinds_of(content):
             return self.reader.functions.matrix_function(nodes, i)
+        if token.cmd in ("\\text", "\\textrm", "\\mathrm") and TEXT_NUMERAL.fullmatch(content):
+            return self.reader.numbers.text_numeral(nodes, i, content)
         if token.cmd == "\\mathit" and len(content) == 1 and content.isalpha():
             return self.atom(nodes, i, Atom("free", content, token.start, token.end))  # italic: the default
         if f"{token.cmd}{{{content}}}" in EXPECTATIONS:  # \\mathbb{E}: the expectation, as E
