@@ -98,9 +98,9 @@ def test_trace_of_a_square_matrix_expression(nt):
 
 
 def test_trace_engine(nt):
-    assert holds(nt, r"\operatorname{tr}(\mathbf{A}\mathbf{B}) = \operatorname{tr}(\mathbf{B}\mathbf{A})")
+    assert holds(nt, r"\operatorname{tr}(\mathbf{A} + \mathbf{B}) = \operatorname{tr}(\mathbf{A}) + \operatorname{tr}(\mathbf{B})")
     assert fails(nt, r"\operatorname{tr}(\mathbf{A}\mathbf{B}) = \operatorname{tr}(\mathbf{A}) \operatorname{tr}(\mathbf{B})")
-    assert holds(nt, r"\operatorname{tr}(\mathbf{X}^\top \mathbf{X}) = \sum_{i=1}^n \sum_{k=1}^p X_{ik}^2")
+    assert holds(nt, r"\operatorname{tr}(\mathbf{X}^\top \mathbf{X}) = \sum_{k=1}^p \sum_{i=1}^n X_{ik}^2")
     assert fails(nt, r"\operatorname{tr}(\mathbf{X}^\top \mathbf{X}) = \sum_{i=1}^n \sum_{k=1}^p X_{ik}")
 
 
@@ -147,7 +147,7 @@ def test_bracket_indexing_engine(nt):
 @pytest.mark.parametrize(
     "latex, words",
     [
-        (r"(Xw)_k", "runs over 1..p"),
+        (r"(Xw)_k", "runs over 1..p: this axis of X w (a nx1 column vector) runs over 1..n"),
         (r"(Xw)_0", "outside its axis"),
         (r"(Xw)_{ij}", "needs 1 index"),
         (r"(t + 1)_i", "holds t + 1 (a scalar)"),
@@ -286,8 +286,8 @@ latex = 'STEP'
 @pytest.mark.parametrize(
     "step, code",
     [
-        (r"\\mathbf{X}^\\top \\mathbf{X} \\mathbf{w} - \\mathbf{X}^\\top \\mathbf{y}", 0),
-        (r"\\mathbf{X}^\\top \\mathbf{X} \\mathbf{w} + \\mathbf{X}^\\top \\mathbf{y}", 1),
+        (r"\\mathbf{X}^\\top (\\mathbf{X} \\mathbf{w} - \\mathbf{y})", 0),
+        (r"\\mathbf{X}^\\top (\\mathbf{X} \\mathbf{w} + \\mathbf{y})", 1),
         (r"(\\mathbf{X}\\mathbf{w})_k", 2),
     ],
 )

@@ -374,7 +374,8 @@ def _entry_equations(lhs, rhs, scope: Scope, rows: Expr, cols: Expr):
     first_row, first_col = base.axis_lower(rows), base.axis_lower(cols)
     if rows.is_Integer and cols.is_Integer and rows * cols <= MAX_EXPLICIT_ENTRIES:
         writer = EntryWriter(base)
-        return [(f"({r}, {c})", writer.entry(lhs, r, c), writer.entry(rhs, r, c), base)
+        entry = lambda side, r, c: index_elements(writer.entry(side, r, c), writer)  # noqa: E731
+        return [(f"({r}, {c})", entry(lhs, r, c), entry(rhs, r, c), base)
                 for r in range(int(first_row), int(first_row + rows))
                 for c in range(int(first_col), int(first_col + cols))]
     names = _fresh_names([lhs, rhs], scope, 2)
@@ -386,7 +387,8 @@ def _entry_equations(lhs, rhs, scope: Scope, rows: Expr, cols: Expr):
         extra[col] = (first_col, first_col + cols - 1)
     universe = Universe.from_scope(scope, extra)
     writer = EntryWriter(universe)
-    return [(f"({row}, {col})", writer.entry(lhs, row, col), writer.entry(rhs, row, col), universe)]
+    entry = lambda side: index_elements(writer.entry(side, row, col), writer)  # noqa: E731
+    return [(f"({row}, {col})", entry(lhs), entry(rhs), universe)]
 
 
 def _shapes(lhs, rhs) -> Decision:

@@ -21,8 +21,11 @@ class Refused(ValueError):
 
 
 def describe(value: object) -> str:
-    """A value in the user's words: what it is written as (when short) and its shape or kind."""
-    text = str(value)
+    """A value in the user's words: what it is written as in LaTeX (when short) and its shape or kind."""
+    try:
+        text = sympy.latex(value)
+    except Exception:  # SymPy's printer: a value it cannot print
+        text = ""
     shown = text if len(text) <= 30 else "this expression"
     if not matrix_valued(value) or getattr(value, "shape", None) is None:
         return f"{shown} (a scalar)"
