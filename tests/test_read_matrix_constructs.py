@@ -297,3 +297,34 @@ def test_gradient_chain_through_the_cli(tmp_path, step, code):
     result = CliRunner().invoke(cli, ["verify", str(path)], catch_exceptions=False)
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output and not SYMPY_WORDS.search(result.output)
+
+
+DEFINED = NOTE.split("[[chains]]")[0] + """L = {}
+
+[[definitions]]
+line = 1
+latex = 'L = \\\\frac{1}{2} \\\\sum_{i=1}^n (\\\\mathbf{X}\\\\mathbf{w} - \\\\mathbf{y})_i^2'
+
+[[chains]]
+name = "entry of the gradient"
+[[chains.steps]]
+line = 2
+latex = '(\\\\nabla_{\\\\mathbf w} L)_k'
+[[chains.steps]]
+line = 3
+latex = 'STEP'
+"""
+
+
+@pytest.mark.parametrize(
+    "step, code",
+    [
+        (r"\sum_{i=1}^n (\mathbf{X}\mathbf{w} - \mathbf{y})_i X_{ik}", 0),
+        ("0", 1),  # the definition's bracket entries are written out before differentiating
+    ],
+)
+def test_a_definition_with_bracket_entries_is_differentiated_through_them(tmp_path, step, code):
+    path = tmp_path / "defined.toml"
+    path.write_text(DEFINED.replace("STEP", step).replace("\\\\", "\\"))
+    result = CliRunner().invoke(cli, ["verify", str(path)], catch_exceptions=False)
+    assert result.exit_code == code, result.output

@@ -15,6 +15,7 @@ import sympy
 from symcheck.read.backend import LatexError
 from symcheck.read.nodes import Atom, Obj, is_matrix
 from symcheck.read.reader import Construct
+from symcheck.read.values import same_shape, value_shape
 
 BOLD = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\mathbb"})
 
@@ -51,7 +52,7 @@ class IdentityMatrix(Construct):
         """The sides of an equation: an unsized I takes its size from its own side, else
         from the shape of the other sides (``\\nabla^2 f = 2 I``)."""
         first = [self.attempt(nodes, start, None) for nodes, start in sides]
-        shapes = [shape_of(value) for value, _, _ in first if value is not None]
+        shapes = [value_shape(value) for value, _, _ in first if value is not None]
         shape = next((shape for shape in shapes if shape is not None), None)
         values = []
         for (nodes, start), (value, error, seen) in zip(sides, first):
@@ -89,7 +90,7 @@ class IdentityMatrix(Construct):
                 continue
             finally:
                 self.size = None
-            if _fits(candidate) and (shape is None or _same_shape(getattr(candidate, "shape", (1, 1)), shape)):
+            if _fits(candidate) and (shape is None or same_shape(getattr(candidate, "shape", (1, 1)), shape)):
                 fits[size] = candidate
         if len(fits) == 1:
             return next(iter(fits.values())), None, seen
@@ -108,34 +109,17 @@ class IdentityMatrix(Construct):
         return list(found)
 
 
-def shape_of(value: object) -> Optional[tuple]:
-    """The shape of a matrix value, of a gradient and of a Hessian; None for a scalar or unknown."""
-    if is_matrix(value):
-        return value.shape
-    if isinstance(value, sympy.Derivative) and (not is_matrix(value.expr) or _same_shape(value.expr.shape, (1, 1))):
-        shapes = [v.shape for v in value.variables if is_matrix(v)]
-        if len(value.variables) == 1 and shapes:
-            return shapes[0]
-        if len(value.variables) == 2 and len(shapes) == 2 and all(_same_shape((s[1],), (1,)) for s in shapes):
-            return shapes[0][0], shapes[1][0]
-    return None
-
-
-def _same_shape(first: tuple, second: tuple) -> bool:
-    return all(sympy.expand(sympy.sympify(a) - sympy.sympify(b)) == 0 for a, b in zip(first, second))
-
-
 def _fits(value: object) -> bool:
     """Every sum adds equal shapes and every product chains (SymPy builds A + I_p for an
     n x n matrix A without a word)."""
     for node in sympy.preorder_traversal(value):
         if isinstance(node, (sympy.MatAdd, sympy.HadamardProduct)):
             shapes = [arg.shape for arg in node.args if is_matrix(arg)]
-            if any(not _same_shape(shape, shapes[0]) for shape in shapes):
+            if any(not same_shape(shape, shapes[0]) for shape in shapes):
                 return False
         elif isinstance(node, sympy.MatMul):
             shapes = [arg.shape for arg in node.args if is_matrix(arg)]
-            if any(not _same_shape((a[1],), (b[0],)) for a, b in zip(shapes, shapes[1:])):
+            if any(not same_shape((a[1],), (b[0],)) for a, b in zip(shapes, shapes[1:])):
                 return False
     return True
 

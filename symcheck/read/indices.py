@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Optional, Union
 
 import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.model.indexranges import axis_lower
 from symcheck.read.nodes import is_matrix, matrix_valued, split_at
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Group, Leaf
-from symcheck.read.values import describe
+from symcheck.read.values import describe, value_shape
 
 
 class Indices(Construct):
@@ -60,10 +61,12 @@ class Indices(Construct):
 
     def entry(self, value: object, sub: list, where: int) -> object:
         """(Xw - y)_i, (X^\\top)_{ki}: the entry of the vector or matrix a bracket holds, as
-        SymPy's 0-based MatrixElement (the engine writes it in the document's indices)."""
-        if not is_matrix(value):
+        SymPy's 0-based MatrixElement (the engine writes it in the document's indices);
+        (\\nabla_{\\mathbf w} L)_k, (\\nabla^2_{\\mathbf w} L)_{kl}: the partial derivatives."""
+        shape = value_shape(value)
+        if shape is None:
             raise self.reader.error(f"a subscript on a bracket picks an entry of a vector or matrix; this bracket holds {describe(value)}", where)
-        rows, cols = (sympy.sympify(n) for n in value.shape)
+        rows, cols = (sympy.sympify(n) for n in shape)
         axes = [axis for axis, size in enumerate((rows, cols)) if size != 1] or [0]
         found = self.indices(sub, len(axes))
         if isinstance(found, str) or len(found) != len(axes):
@@ -74,7 +77,23 @@ class Indices(Construct):
             lower = axis_lower(self.table, size)
             self.check_on_axis(index, lower, size, value, where)
             position[axis] = index - lower
-        return sympy.matrices.expressions.matexpr.MatrixElement(value, *position)
+        if isinstance(value, sympy.Derivative):
+            return self.partial_entry(value, found, where)
+        return MatrixElement(value, *position)
+
+    def partial_entry(self, derivative: sympy.Derivative, found: list, where: int) -> object:
+        """Entry k of a gradient by a declared vector: the partial by its entry k (and for a
+        Hessian, entry (k, l): the second partial by entries k and l)."""
+        numerator = derivative.expr
+        if is_matrix(numerator):
+            numerator = MatrixElement(numerator, 0, 0)
+        entries = []
+        for variable, index in zip(derivative.variables, found if len(derivative.variables) == len(found) else found * 2):
+            base = self.table.bases.get(str(getattr(variable, "name", "")))
+            if base is None or not isinstance(variable, sympy.MatrixSymbol):
+                raise self.reader.error("an entry of a derivative by something other than a declared vector", where)
+            entries.append(base[index])
+        return sympy.Derivative(numerator, *entries)
 
     def check_on_axis(self, index: object, lower: object, size: object, value: object, where: int) -> None:
         """An index must stay on its axis: a literal within it, a declared index over exactly it."""

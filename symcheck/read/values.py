@@ -8,7 +8,7 @@ matrix) with a ValueError the construct readers turn into a LatexError with a co
 from __future__ import annotations
 
 import operator
-from typing import Callable
+from typing import Callable, Optional
 
 import sympy
 
@@ -20,6 +20,24 @@ class Refused(ValueError):
     """An operation refused, with the reason in the user's words."""
 
 
+def same_shape(first: tuple, second: tuple) -> bool:
+    return all(sympy.expand(sympy.sympify(a) - sympy.sympify(b)) == 0 for a, b in zip(first, second))
+
+
+def value_shape(value: object) -> Optional[tuple]:
+    """The shape of a matrix value, of a gradient and of a Hessian (of a scalar by column
+    vectors); None for a scalar or a shape not known here."""
+    if is_matrix(value):
+        return value.shape
+    if isinstance(value, sympy.Derivative) and (not is_matrix(value.expr) or same_shape(value.expr.shape, (1, 1))):
+        shapes = [v.shape for v in value.variables if is_matrix(v)]
+        if len(value.variables) == 1 and shapes:
+            return shapes[0]
+        if len(value.variables) == 2 and len(shapes) == 2 and all(same_shape((s[1],), (1,)) for s in shapes):
+            return shapes[0][0], shapes[1][0]
+    return None
+
+
 def describe(value: object) -> str:
     """A value in the user's words: what it is written as in LaTeX (when short) and its shape or kind."""
     try:
@@ -27,9 +45,11 @@ def describe(value: object) -> str:
     except Exception:  # SymPy's printer: a value it cannot print
         text = ""
     shown = text if len(text) <= 30 else "this expression"
-    if not matrix_valued(value) or getattr(value, "shape", None) is None:
+    if not matrix_valued(value):
         return f"{shown} (a scalar)"
-    rows, cols = value.shape
+    if value_shape(value) is None:
+        return f"{shown} (a vector or matrix)"
+    rows, cols = value_shape(value)
     kind = "column vector" if cols == 1 else "row vector" if rows == 1 else "matrix"
     return f"{shown} (a {rows}x{cols} {kind})"
 
