@@ -328,3 +328,18 @@ def test_a_definition_with_bracket_entries_is_differentiated_through_them(tmp_pa
     path.write_text(DEFINED.replace("STEP", step).replace("\\\\", "\\"))
     result = CliRunner().invoke(cli, ["verify", str(path)], catch_exceptions=False)
     assert result.exit_code == code, result.output
+
+
+def test_entries_of_diag_and_of_gradients(nt):
+    assert holds(nt, r"\operatorname{diag}(\mathbf{w})_{kl} = [k = l] w_k")
+    assert not holds(nt, r"\operatorname{diag}(\mathbf{w})_{kl} = w_k")
+    assert nt.expression(r"(\nabla_{\mathbf w} (\mathbf{w}^\top \mathbf{w}))_k") == sympy.Derivative(
+        MatrixElement(wm.T * wm, 0, 0), w[k]
+    )
+    assert holds(nt, r"(\nabla_{\mathbf w} (\mathbf{w}^\top \mathbf{w}))_k = 2 w_k")
+    assert fails(nt, r"(\nabla_{\mathbf w} (\mathbf{w}^\top \mathbf{w}))_k = w_k")
+
+
+def test_a_product_with_a_derivative_of_a_matrix_says_what_to_write(nt):
+    message = error_of(nt, r"\frac{\partial}{\partial w_k} \begin{bmatrix} w_1 & \cdots & w_p \end{bmatrix} \mathbf{w}").message
+    assert "put what is differentiated in brackets" in message

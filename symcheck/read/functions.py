@@ -70,6 +70,9 @@ class Functions(Construct):
         except ValueError as error:
             raise self.reader.error(str(error), token.start) from None
         post, k = self.reader.scripts.postfix(nodes, j + 1)
+        if post.sub is not None and not post.primes:  # diag(p)_{ij}: an entry
+            value = self.reader.indices.entry(value, post.sub, post.sub_start)
+            return [Obj(self.reader.scripts.apply_sup(value, post, lambda: None), token.start, nodes[k - 1].end)], k
         return [Obj(self.reader.scripts.group_sup(value, post, nodes, k), token.start, nodes[k - 1].end)], k
 
     def along_index(self, value: object, word: str, where: int) -> object:

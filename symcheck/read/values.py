@@ -29,6 +29,8 @@ def value_shape(value: object) -> Optional[tuple]:
     vectors); None for a scalar or a shape not known here."""
     if is_matrix(value):
         return value.shape
+    if isinstance(value, sympy.Derivative) and is_matrix(value.expr) and not any(is_matrix(v) for v in value.variables):
+        return value.expr.shape  # d/dx of a matrix: entry by entry
     if isinstance(value, sympy.Derivative) and (not is_matrix(value.expr) or same_shape(value.expr.shape, (1, 1))):
         shapes = [v.shape for v in value.variables if is_matrix(v)]
         if len(value.variables) == 1 and shapes:
@@ -63,8 +65,11 @@ def mismatch(verb: str, a: object, b: object, error: Exception) -> str:
     message = f"cannot {verb} {describe(a)} and {describe(b)}"
     if verb in ("add", "subtract"):
         return message + ": both need the same shape"
-    if verb == "multiply" and matrix_valued(a) and matrix_valued(b):
-        return message + f": the left has {a.shape[1]} columns, the right {b.shape[0]} rows"
+    left, right = value_shape(a), value_shape(b)
+    if verb == "multiply" and left is not None and right is not None and not same_shape((left[1],), (right[0],)):
+        return message + f": the left has {left[1]} columns, the right {right[0]} rows"
+    if isinstance(a, sympy.Derivative) or isinstance(b, sympy.Derivative):
+        return message + ": a derivative of a vector or matrix times another is not read; put what is differentiated in brackets"
     return message
 
 
@@ -159,7 +164,8 @@ MATRIX_FUNCTIONS = {"diag": diag_of, "tr": trace_of, "Tr": trace_of, "trace": tr
 
 def multiply(a: object, b: object) -> object:
     """a b in the order written; matrices must chain (SymPy would square a vector: w w)."""
-    if matrix_valued(a) and matrix_valued(b) and a.shape[1] != b.shape[0]:
+    left, right = value_shape(a), value_shape(b)
+    if left is not None and right is not None and left[1] != right[0]:
         raise Refused(mismatch("multiply", a, b, TypeError()))
     return a * b
 
