@@ -343,3 +343,17 @@ def test_entries_of_diag_and_of_gradients(nt):
 def test_a_product_with_a_derivative_of_a_matrix_says_what_to_write(nt):
     message = error_of(nt, r"\frac{\partial}{\partial w_k} \begin{bmatrix} w_1 & \cdots & w_p \end{bmatrix} \mathbf{w}").message
     assert "put what is differentiated in brackets" in message
+
+
+def test_a_one_by_one_matrix_is_a_scalar_where_a_scalar_is_expected(nt):
+    quadratic = MatrixElement(wm.T * wm, 0, 0)
+    assert nt.expression(r"t - \mathbf{w}^\top \mathbf{w}") == t_symbol() - quadratic
+    assert nt.expression(r"\sqrt{\mathbf{w}^\top \mathbf{w}}") == sympy.sqrt(quadratic)
+    assert nt.expression(r"\log(1 + \exp(\mathbf{w}^\top \mathbf{w}))") == sympy.log(1 + sympy.exp(quadratic))
+    assert nt.expression(r"\frac{t}{\mathbf{w}^\top \mathbf{w}}") == t_symbol() / quadratic
+
+
+def test_one_by_one_engine(nt):
+    assert holds(nt, r"\mathbf{w}^\top \mathbf{w} + t = t + \sum_{k=1}^p w_k^2")
+    assert fails(nt, r"\mathbf{w}^\top \mathbf{w} + t = t + \sum_{k=1}^p w_k")
+    assert fails(nt, r"\nabla_{\mathbf w} \log(1 + \exp(\mathbf{w}^\top \mathbf{w})) = \frac{\exp(\mathbf{w}^\top \mathbf{w})}{1 + \exp(\mathbf{w}^\top \mathbf{w})} \mathbf{w}")

@@ -5,17 +5,16 @@ when the fast path declines."""
 from __future__ import annotations
 
 import functools
-import operator
 from typing import Callable, Optional
 
 import sympy
 
 from symcheck.read.backend import bounded_factorial
 from symcheck.read.nodes import ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued
-from symcheck.read.values import apply_function, divide_values, mismatch, multiply, power
+from symcheck.read.values import add, apply_function, as_scalar, divide_values, mismatch, multiply, power, subtract
 
 ErrorAt = Callable[[str, int], Exception]
-VERBS = {operator.add: "add", operator.sub: "subtract", multiply: "multiply", divide_values: "divide"}
+VERBS = {add: "add", subtract: "subtract", multiply: "multiply", divide_values: "divide"}
 
 class _Decline(Exception):
     """The fast arithmetic leaves this to latex2sympy2 (which reports errors with columns)."""
@@ -53,7 +52,7 @@ class Arithmetic:
         while self.peek() in ADD_OPS:
             op, where = self.peek(), self.items[self.k].start
             self.k += 1
-            value = self.apply(operator.add if op == "+" else operator.sub, value, self.term(), where)
+            value = self.apply(add if op == "+" else subtract, value, self.term(), where)
         return value
 
     def term(self) -> object:
@@ -102,7 +101,7 @@ class Arithmetic:
         following = self.items[self.k] if self.k < len(self.items) else None
         if isinstance(following, Obj) and following.raise_to is not None:  # \cos(x)^2 is cos(x)^2
             self.k += 1
-            if matrix_valued(following.inner):
+            if matrix_valued(as_scalar(following.inner)):
                 raise self.error(f"{func.name} of a matrix", func.start)
             return following.raise_to(apply_function(func, following.inner))
         if isinstance(following, Obj) and following.paren:
@@ -112,7 +111,7 @@ class Arithmetic:
             outer, self.in_argument = self.in_argument, True
             argument = self.term()
             self.in_argument = outer
-        if matrix_valued(argument):
+        if matrix_valued(as_scalar(argument)):
             raise self.error(f"{func.name} of a matrix", func.start)
         return apply_function(func, argument)
 
@@ -169,7 +168,7 @@ def rebuild(tree: object, placeholders: dict, order: dict) -> object:
         return tree
     args = [rebuild(arg, placeholders, order) for arg in tree.args]
     if isinstance(tree, sympy.Add):
-        return functools.reduce(operator.add, args)
+        return functools.reduce(add, args)
     if isinstance(tree, sympy.Mul):
         # latex2sympy2 may reorder factors; matrices must stay in the order written
         keyed = sorted(zip(tree.args, args), key=lambda pair: first_placeholder(pair[0], order))

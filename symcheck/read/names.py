@@ -13,7 +13,7 @@ from symcheck.read.nodes import Atom, Obj, Postfix, call_group, leaf_text, sourc
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import ACCENTS, Group, Leaf
 from symcheck.read.tidy import IDENTIFIER, TEXT_NUMERAL, is_prose
-from symcheck.read.values import MATRIX_FUNCTIONS
+from symcheck.read.values import MATRIX_FUNCTIONS, as_scalar
 
 GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu "
@@ -262,7 +262,7 @@ class Names(Construct):
         marks = "".join(leaf_text(n) for n in call.items if leaf_text(n) in SEPARATORS - {","})
         if marks:
             function = sympy.Function(f"{function}({marks.replace(chr(92) + 'mid', '|')})")
-        args = self.reader.indices.arguments(call)
+        args = [as_scalar(arg) for arg in self.reader.indices.arguments(call)]
         applied = function(*args)
         if not primes:
             return applied

@@ -11,6 +11,7 @@ import operator
 from typing import Callable, Optional
 
 import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.read.backend import bounded_power
 from symcheck.read.nodes import Func, is_matrix, matrix_valued
@@ -170,7 +171,26 @@ def multiply(a: object, b: object) -> object:
     return a * b
 
 
+def as_scalar(value: object) -> object:
+    """A 1x1 matrix (w^T x) as the scalar it is, where a scalar is expected: added to a
+    scalar, divided by, or the argument of a function."""
+    if not is_matrix(value) or not same_shape(value.shape, (1, 1)):
+        return value
+    return value[0, 0] if isinstance(value, sympy.MatrixBase) else MatrixElement(value, 0, 0)
+
+
+def add(a: object, b: object) -> object:
+    if is_matrix(a) != is_matrix(b):
+        a, b = as_scalar(a), as_scalar(b)
+    return a + b
+
+
+def subtract(a: object, b: object) -> object:
+    return add(a, -b)
+
+
 def divide_values(a: object, b: object) -> object:
+    b = as_scalar(b)
     if matrix_valued(b):
         raise Refused("division by a matrix (\\oslash divides element-wise)")
     return a / b
@@ -225,6 +245,7 @@ FUNCTION_NAMES = {
 
 def apply_function(func: Func, argument: object) -> object:
     """\\log is the natural log unless a base is written; \\sin^{-1} is arcsin."""
+    argument = as_scalar(argument)
     if func.name in ("\\ln", "\\log"):
         value = sympy.log(argument) if func.base is None else sympy.log(argument, func.base)
     elif func.name == "\\exp":
