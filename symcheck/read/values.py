@@ -179,14 +179,18 @@ def as_scalar(value: object) -> object:
     return value[0, 0] if isinstance(value, sympy.MatrixBase) else MatrixElement(value, 0, 0)
 
 
+def _scalars_if_mixed(a: object, b: object) -> tuple[object, object]:
+    return (as_scalar(a), as_scalar(b)) if is_matrix(a) != is_matrix(b) else (a, b)
+
+
 def add(a: object, b: object) -> object:
-    if is_matrix(a) != is_matrix(b):
-        a, b = as_scalar(a), as_scalar(b)
+    a, b = _scalars_if_mixed(a, b)
     return a + b
 
 
 def subtract(a: object, b: object) -> object:
-    return add(a, -b)
+    a, b = _scalars_if_mixed(a, b)
+    return a - b
 
 
 def divide_values(a: object, b: object) -> object:
