@@ -357,3 +357,10 @@ def test_one_by_one_engine(nt):
     assert holds(nt, r"\mathbf{w}^\top \mathbf{w} + t = t + \sum_{k=1}^p w_k^2")
     assert fails(nt, r"\mathbf{w}^\top \mathbf{w} + t = t + \sum_{k=1}^p w_k")
     assert fails(nt, r"\nabla_{\mathbf w} \log(1 + \exp(\mathbf{w}^\top \mathbf{w})) = \frac{\exp(\mathbf{w}^\top \mathbf{w})}{1 + \exp(\mathbf{w}^\top \mathbf{w})} \mathbf{w}")
+
+
+def test_ellipses_up_to_a_literal_index_are_written_out(nt):
+    assert nt.expression(r"\begin{bmatrix} w_1 & \cdots & w_3 \end{bmatrix}") == sympy.ImmutableMatrix([[w[1], w[2], w[3]]])
+    assert nt.expression(r"w_1^3 + \dots + w_3^3") == sympy.Sum(w[sympy.Symbol("t", integer=True)] ** 3, (sympy.Symbol("t", integer=True), 1, 3))
+    assert holds(nt, r"\begin{bmatrix} w_1 & \cdots & w_3 \end{bmatrix} \begin{bmatrix} w_1 \\ \vdots \\ w_3 \end{bmatrix} = w_1^2 + \dots + w_3^2")
+    assert fails(nt, r"\begin{bmatrix} w_1 & \cdots & w_3 \end{bmatrix} \begin{bmatrix} w_1 \\ \vdots \\ w_3 \end{bmatrix} = w_1 + \dots + w_3")

@@ -131,14 +131,16 @@ def ellipsis_run(last: object, before: list) -> Optional[tuple[object, sympy.Sym
 def ellipsis_sum(last: object, before: list) -> Optional[tuple[object, int]]:
     """Sum(body, (t, s, upper)) when the terms before the ellipsis are body(s), body(s+1)..."""
     candidates: list = []
+    numbers: list = []  # x_3: a literal index of an entry (replaced in indices only)
     for indexed in sympy.preorder_traversal(last):
         if isinstance(indexed, sympy.Indexed):
             candidates.extend(i for i in indexed.indices if not i.is_number)
+            numbers.extend(i for i in indexed.indices if i.is_Integer)
     candidates.extend(s for s in getattr(last, "free_symbols", ()) if s.is_integer)
     taken = {s.name for s in getattr(last, "free_symbols", ())}
     bound = sympy.Symbol(next(n for n in ("t", "u", "v", "r", "q", "t_0") if n not in taken), integer=True)
-    for upper in dict.fromkeys(candidates):
-        body = last.xreplace({upper: bound})
+    for upper in dict.fromkeys(candidates + numbers):
+        body = _index_as(last, upper, bound)
         if body == last:
             continue
         for used in range(len(before), 0, -1):
@@ -147,6 +149,16 @@ def ellipsis_sum(last: object, before: list) -> Optional[tuple[object, int]]:
                 if all(_same(body.xreplace({bound: first + n}), term) for n, term in enumerate(run)):
                     return sympy.Sum(body, (bound, first, upper)), used
     return None
+
+
+def _index_as(expr: object, upper: object, bound: sympy.Symbol) -> object:
+    """expr with `upper` as `bound`; a literal only where it is an index of an entry."""
+    if not upper.is_number:
+        return expr.xreplace({upper: bound})
+    return expr.replace(
+        lambda e: isinstance(e, sympy.Indexed),
+        lambda e: e.base[tuple(bound if index == upper else index for index in e.indices)],
+    )
 
 
 def _same(a: object, b: object) -> bool:
@@ -162,7 +174,7 @@ def _same(a: object, b: object) -> bool:
 def _entry_body(last: object, row_upper: object, col_upper: object, row: object, col: object) -> Optional[object]:
     """The last entry with its row and column written as positions: a_{nm} -> a_{row, col}
     (an entry a_{nn} of a square matrix by the places of its indices)."""
-    if row_upper != col_upper:
+    if row_upper != col_upper and not (row_upper.is_number or col_upper.is_number):
         return last.xreplace({row_upper: row, col_upper: col})
     if isinstance(last, sympy.Indexed) and last.indices == (row_upper, col_upper):
         return last.base[row, col]
