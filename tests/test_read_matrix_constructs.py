@@ -364,3 +364,11 @@ def test_ellipses_up_to_a_literal_index_are_written_out(nt):
     assert nt.expression(r"w_1^3 + \dots + w_3^3") == sympy.Sum(w[sympy.Symbol("t", integer=True)] ** 3, (sympy.Symbol("t", integer=True), 1, 3))
     assert holds(nt, r"\begin{bmatrix} w_1 & \cdots & w_3 \end{bmatrix} \begin{bmatrix} w_1 \\ \vdots \\ w_3 \end{bmatrix} = w_1^2 + \dots + w_3^2")
     assert fails(nt, r"\begin{bmatrix} w_1 & \cdots & w_3 \end{bmatrix} \begin{bmatrix} w_1 \\ \vdots \\ w_3 \end{bmatrix} = w_1 + \dots + w_3")
+
+
+def test_the_norm_of_a_vector_expression_is_the_root_of_its_square(nt):
+    residual = ym - Xm * wm
+    assert nt.expression(r"\|\mathbf{y} - \mathbf{X}\mathbf{w}\|") == sympy.sqrt(MatrixElement(residual.T * residual, 0, 0))
+    assert holds(nt, r"\nabla_{\mathbf w} \frac{1}{2}\|\mathbf{y} - \mathbf{X}\mathbf{w}\|^2 = \mathbf{X}^\top (\mathbf{X}\mathbf{w} - \mathbf{y})")
+    assert fails(nt, r"\nabla_{\mathbf w} \|\mathbf{y} - \mathbf{X}\mathbf{w}\|^2 = \mathbf{X}^\top (\mathbf{X}\mathbf{w} - \mathbf{y})")
+    assert "which norm" in error_of(nt, r"\|\mathbf{X}\|").message

@@ -366,7 +366,10 @@ def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, 
         scope = _bind_scope(scope, binding)
         lhs, rhs = sympy.sympify(lhs).xreplace(binding), sympy.sympify(rhs).xreplace(binding)
     rows, cols = (sympy.sympify(n).xreplace(binding) for n in left)
-    entries = _entry_equations(lhs, rhs, scope, rows, cols)
+    try:
+        entries = _entry_equations(lhs, rhs, scope, rows, cols)
+    except Unsupported as error:
+        return _decision(Verdict.UNKNOWN, "none", str(error))
     rules = rules_from_scope(scope, free)
     results = [(where, _decide_scalar(l, r, universe, rules, case, settings)) for where, l, r, universe in entries]
     decision = _weakest(results)
