@@ -292,8 +292,13 @@ latex = 'STEP'
     ],
 )
 def test_gradient_chain_through_the_cli(tmp_path, step, code):
-    path = tmp_path / "ls.toml"
-    path.write_text(NOTE.replace("STEP", step.replace("\\\\", "\\")))
+    verified_as(tmp_path, NOTE.replace("STEP", step), code)
+
+
+def verified_as(tmp_path, text: str, code: int) -> None:
+    """`symcheck verify` of a derivation file (LaTeX backslashes doubled in `text`) exits with `code`."""
+    path = tmp_path / "derivation.toml"
+    path.write_text(text.replace("\\\\", "\\"))
     result = CliRunner().invoke(cli, ["verify", str(path)], catch_exceptions=False)
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output and not SYMPY_WORDS.search(result.output)
@@ -324,10 +329,7 @@ latex = 'STEP'
     ],
 )
 def test_a_definition_with_bracket_entries_is_differentiated_through_them(tmp_path, step, code):
-    path = tmp_path / "defined.toml"
-    path.write_text(DEFINED.replace("STEP", step).replace("\\\\", "\\"))
-    result = CliRunner().invoke(cli, ["verify", str(path)], catch_exceptions=False)
-    assert result.exit_code == code, result.output
+    verified_as(tmp_path, DEFINED.replace("STEP", step), code)
 
 
 def test_entries_of_diag_and_of_gradients(nt):
