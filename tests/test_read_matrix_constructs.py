@@ -255,7 +255,7 @@ def test_subscript_arithmetic_on_a_declared_vector_is_an_entry(nt):
 
 # ---------------------------------------------------------------- through the command line
 
-NOTE = """
+HEADER = """
 source = "doc.txt"
 title = "least squares"
 
@@ -272,52 +272,42 @@ X = { kind = "matrix", shape = ["n", "p"], latex = '\\mathbf{X}' }
 w = { kind = "vector", shape = ["p"], latex = '\\mathbf{w}' }
 y = { kind = "vector", shape = ["n"], latex = '\\mathbf{y}' }
 
-[[chains]]
-name = "gradient"
-[[chains.steps]]
-line = 1
-latex = '\\nabla_{\\mathbf w} \\frac{1}{2}(\\mathbf{X}\\mathbf{w} - \\mathbf{y})^\\top (\\mathbf{X}\\mathbf{w} - \\mathbf{y})'
-[[chains.steps]]
-line = 2
-latex = 'STEP'
 """
 
 
 @pytest.mark.parametrize(
     "step, code",
     [
-        (r"\\mathbf{X}^\\top (\\mathbf{X} \\mathbf{w} - \\mathbf{y})", 0),
-        (r"\\mathbf{X}^\\top (\\mathbf{X} \\mathbf{w} + \\mathbf{y})", 1),
-        (r"(\\mathbf{X}\\mathbf{w})_k", 2),
+        (r"\mathbf{X}^\top (\mathbf{X} \mathbf{w} - \mathbf{y})", 0),
+        (r"\mathbf{X}^\top (\mathbf{X} \mathbf{w} + \mathbf{y})", 1),
+        (r"(\mathbf{X}\mathbf{w})_k", 2),
     ],
 )
 def test_gradient_chain_through_the_cli(tmp_path, step, code):
-    verified_as(tmp_path, NOTE.replace("STEP", step), code)
+    gradient = r"\nabla_{\mathbf w} \frac{1}{2}(\mathbf{X}\mathbf{w} - \mathbf{y})^\top (\mathbf{X}\mathbf{w} - \mathbf{y})"
+    verified_as(tmp_path, HEADER + chain("gradient", gradient, step), code)
+
+
+def chain(name: str, *steps: str) -> str:
+    """A chain of a derivation file, its steps on lines 2, 3 ..."""
+    rows = "".join(f"[[chains.steps]]\nline = {n}\nlatex = '{latex}'\n" for n, latex in enumerate(steps, 2))
+    return f'\n[[chains]]\nname = "{name}"\n{rows}'
 
 
 def verified_as(tmp_path, text: str, code: int) -> None:
-    """`symcheck verify` of a derivation file (LaTeX backslashes doubled in `text`) exits with `code`."""
+    """`symcheck verify` of a derivation file exits with `code`, without a traceback or SymPy's words."""
     path = tmp_path / "derivation.toml"
-    path.write_text(text.replace("\\\\", "\\"))
+    path.write_text(text)
     result = CliRunner().invoke(cli, ["verify", str(path)], catch_exceptions=False)
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output and not SYMPY_WORDS.search(result.output)
 
 
-DEFINED = NOTE.split("[[chains]]")[0] + """L = {}
+DEFINITION = """L = {}
 
 [[definitions]]
 line = 1
-latex = 'L = \\\\frac{1}{2} \\\\sum_{i=1}^n (\\\\mathbf{X}\\\\mathbf{w} - \\\\mathbf{y})_i^2'
-
-[[chains]]
-name = "entry of the gradient"
-[[chains.steps]]
-line = 2
-latex = '(\\\\nabla_{\\\\mathbf w} L)_k'
-[[chains.steps]]
-line = 3
-latex = 'STEP'
+latex = 'L = \\frac{1}{2} \\sum_{i=1}^n (\\mathbf{X}\\mathbf{w} - \\mathbf{y})_i^2'
 """
 
 
@@ -329,7 +319,8 @@ latex = 'STEP'
     ],
 )
 def test_a_definition_with_bracket_entries_is_differentiated_through_them(tmp_path, step, code):
-    verified_as(tmp_path, DEFINED.replace("STEP", step), code)
+    entry = r"(\nabla_{\mathbf w} L)_k"
+    verified_as(tmp_path, HEADER + DEFINITION + chain("entry of the gradient", entry, step), code)
 
 
 def test_entries_of_diag_and_of_gradients(nt):
