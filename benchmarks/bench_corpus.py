@@ -16,7 +16,8 @@ judgement of every line that holds math, and the errors planted in mutated.md).
 What is counted, per line of the key (a line's result is the strongest of what symcheck
 says about the members on it: finding > unread > undecided > holds > silent):
 
-- finding: an error or warning (step refuted, or holding only under an unstated condition);
+- finding: an error or warning (step refuted, holding only under an unstated condition, or
+  a warning remark such as a sum that lost its brackets);
 - unread: a member on the line could not be parsed (or the line lies in a chain that
   symcheck gave up on because a member could not be parsed);
 - undecided: a step on the line is `unknown` for another reason (time limit, ...);
@@ -26,7 +27,9 @@ says about the members on it: finding > unread > undecided > holds > silent):
 Figures: math lines (key rows other than not-math), true lines, planted errors caught
 (on mutated.*), real errors caught (on note.*), false alarms (a finding on a line the key
 says is true, on note.*), false proofs (a planted or real error line that holds or is
-silent), unread (math lines of note.* left unread) and wall time. A run that exits 2 or 3,
+silent), unread (math lines of note.* left unread) and wall time. Lines the key calls
+`ambiguous` (ambiguous as written: a finding is the right answer) are counted apart: how
+many, and how many got a finding; they count neither as caught nor as false alarms. A run that exits 2 or 3,
 crashes or times out counts every math line of that file as unread and is reported.
 
 Deterministic: entries in sorted order, `--seed 0`, `-j 1`.
@@ -94,7 +97,7 @@ def steps_from_json(data: dict) -> list[StepReport]:
 
 def _outcome(step: dict, chain_condition: Optional[str]) -> str:
     verdict, strategy = step.get("verdict"), step.get("strategy") or ""
-    if verdict == "refuted":
+    if verdict == "refuted" or any(r.get("severity") == "warning" for r in step.get("remarks") or ()):
         return "finding"
     if verdict == "conditional":
         own = chain_condition is not None and step.get("condition") == chain_condition
@@ -208,13 +211,16 @@ class Score:
     other_alarms: int = 0           # findings on definition / prose-case lines of note.*
     false_proofs: int = 0
     unread: int = 0
+    ambiguous: int = 0
+    ambiguous_flagged: int = 0      # ambiguous lines with a finding (the right answer)
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
 
     def add(self, other: "Score") -> None:
         for name in ("math_lines", "true_lines", "planted", "planted_caught", "planted_caught_clean", "real",
-                     "real_caught", "false_alarms", "other_alarms", "false_proofs", "unread", "seconds"):
+                     "real_caught", "false_alarms", "other_alarms", "false_proofs", "unread", "ambiguous",
+                     "ambiguous_flagged", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.problems += [f"{other.slug}: {p}" for p in other.problems]
 
@@ -254,6 +260,12 @@ def score_entry(folder: Path, command: list[str]) -> Score:
         elif status in ("definition", "prose-case") and got == "finding":
             score.other_alarms += 1
             score.details.append(f"line {n}: finding on a {status} line")
+        elif status == "ambiguous":
+            score.ambiguous += 1
+            if got == "finding":
+                score.ambiguous_flagged += 1
+            else:
+                score.details.append(f"line {n}: ambiguous line {got} (a finding is the right answer)")
         elif status == "real-error":
             score.real += 1
             if got == "finding":
@@ -302,6 +314,8 @@ def figures(score: Score) -> dict:
         "false_proofs": score.false_proofs,
         "unread": score.unread,
         "unread_rate": percent(score.unread, score.math_lines),
+        "ambiguous": score.ambiguous,
+        "ambiguous_flagged": score.ambiguous_flagged,
         "seconds": round(score.seconds, 2),
     }
 
@@ -321,12 +335,17 @@ def print_entry(score: Score, out) -> None:
     f = figures(score)
     print(f"{score.slug}: {f['math_lines']} math lines, {f['true_lines']} true; "
           f"planted {f['planted_caught']}/{f['planted']}, real {f['real_caught']}/{f['real_errors']}; "
-          f"false alarms {f['false_alarms']}, false proofs {f['false_proofs']}, unread {f['unread']}; "
+          f"false alarms {f['false_alarms']}, false proofs {f['false_proofs']}, unread {f['unread']}"
+          f"{_ambiguous_part(f)}; "
           f"{f['seconds']:.1f} s", file=out)
     for detail in score.details:
         print(f"    {detail}", file=out)
     for problem in score.problems:
         print(f"    PROBLEM {problem}", file=out)
+
+
+def _ambiguous_part(f: dict) -> str:
+    return f", ambiguous flagged {f['ambiguous_flagged']}/{f['ambiguous']}" if f["ambiguous"] else ""
 
 
 def print_totals(total: Score, entries: int, out) -> None:
@@ -348,6 +367,7 @@ def print_totals(total: Score, entries: int, out) -> None:
         ("false proofs", str(f["false_proofs"]), TARGETS["false_proofs"], mark(ok["false_proofs"])),
         ("lines left unread", f"{f['unread']}/{f['math_lines']} = {f['unread_rate']}",
          TARGETS["unread"], mark(ok["unread"])),
+        ("ambiguous lines flagged", f"{f['ambiguous_flagged']}/{f['ambiguous']}", "", ""),
         ("seconds (both runs, wall)", f"{f['seconds']:.1f}", "", ""),
     ]
     print("", file=out)

@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
 FILES = ("SOURCE.toml", "note.toml", "key.toml")
-STATUSES = {"true", "real-error", "definition", "prose-case", "not-math"}
+STATUSES = {"true", "real-error", "definition", "prose-case", "not-math", "ambiguous"}
 KINDS = {"sign", "index", "factor", "brackets", "limit", "transpose", "swap"}
 SAMPLE_SEED = 20261201
 SAMPLE_SIZE = 3

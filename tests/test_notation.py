@@ -20,7 +20,7 @@ from symcheck.model import (
     SymbolKind,
 )
 from symcheck.read.notation import Notation
-from symcheck.model.symbols import build_symbol_table
+from symcheck.model.symbols import Row, build_symbol_table
 
 VECTOR, MATRIX = SymbolKind.VECTOR, SymbolKind.MATRIX
 
@@ -284,7 +284,8 @@ def test_unreadable_ellipses_are_errors(nt, latex):
         (r"\frac{dL}{du}", sympy.Derivative(L, u)),
         (r"\frac{\delta \mathcal{L}}{\delta W}", sympy.Derivative(L, Wm)),
         (r"\frac{\partial L}{\partial p}", sympy.Derivative(L, P)),
-        (r"\frac{d\text{softmax}_n}{d\theta_i}", sympy.Derivative(softmax[n], theta[i])),
+        # one index on a declared matrix is its row (issue 11): softmax_n is row n of softmax
+        (r"\frac{d\text{softmax}_n}{d\theta_i}", sympy.Derivative(Row(TABLE.matrix_symbol("softmax"), n), theta[i])),
         (r"\frac{\partial}{\partial z_j} (\log(s_i))", sympy.Derivative(sympy.log(s[i]), z[j])),
         (r"\frac{d}{du} [u^2]", sympy.Derivative(u**2, u)),
         (r"\frac{\partial}{\partial z_j} \left(z_i\right)", sympy.Derivative(z[i], z[j])),

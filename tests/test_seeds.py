@@ -159,9 +159,24 @@ def test_case_index_warnings_are_found_by_the_reader(verified):
     """In a case i = j, a conclusion that still uses both indices gets the warning with its
     canonical form; in the seeds that is the typo S_i(1-S_j) of seed 004 line 66 alone."""
     seed, _, result = verified
-    warned = {(step.line, remark.message) for step in result.all_results() for remark in step.remarks}
+    warned = {(step.line, remark.message) for step in result.all_results() for remark in step.remarks
+              if SUM_SCOPE not in remark.message}
     expected = {(66, "holds only because i = j; write S_i(1-S_i)")} if seed == "004" else set()
     assert warned == expected
+
+
+SUM_SCOPE = "is used outside its sum (missing brackets?)"
+
+
+def test_sums_that_lost_their_brackets_are_found_where_the_author_dropped_them(verified):
+    """The warning "j is used outside its sum" sits only on steps whose declared erratum is
+    missing brackets, and finds seed 002's (lines 22-44) without being told."""
+    seed, _, result = verified
+    warned = {step.line for step in result.all_results() for remark in step.remarks if SUM_SCOPE in remark.message}
+    brackets = {step.line for step in result.all_results() if step.erratum and "missing brackets" in step.erratum.note}
+    assert warned <= brackets
+    if seed == "002":
+        assert {22, 36, 38, 40, 44} <= warned
 
 
 def test_seed004_quotient_rule_is_refuted_with_concrete_functions():

@@ -390,8 +390,7 @@ def _entry_equations(lhs, rhs, scope: Scope, rows: Expr, cols: Expr):
     first_row, first_col = base.axis_lower(rows), base.axis_lower(cols)
     if rows.is_Integer and cols.is_Integer and rows * cols <= MAX_EXPLICIT_ENTRIES:
         writer = EntryWriter(base)
-        entry = lambda side, r, c: index_elements(writer.entry(side, r, c), writer)  # noqa: E731
-        return [(f"({r}, {c})", entry(lhs, r, c), entry(rhs, r, c), base)
+        return [(f"({r}, {c})", _written(writer, lhs, r, c), _written(writer, rhs, r, c), base)
                 for r in range(int(first_row), int(first_row + rows))
                 for c in range(int(first_col), int(first_col + cols))]
     names = _fresh_names([lhs, rhs], scope, 2)
@@ -403,8 +402,13 @@ def _entry_equations(lhs, rhs, scope: Scope, rows: Expr, cols: Expr):
         extra[col] = (first_col, first_col + cols - 1)
     universe = Universe.from_scope(scope, extra)
     writer = EntryWriter(universe)
-    entry = lambda side: index_elements(writer.entry(side, row, col), writer)  # noqa: E731
-    return [(f"({row}, {col})", entry(lhs), entry(rhs), universe)]
+    return [(f"({row}, {col})", _written(writer, lhs, row, col), _written(writer, rhs, row, col), universe)]
+
+
+def _written(writer: EntryWriter, expr: Expr, row: Expr, col: Expr) -> Expr:
+    """Entry (row, col) of `expr`, with the inner products inside it (exp(u^T v) u) written
+    in the document's indices too, as in a scalar equation."""
+    return index_elements(writer.entry(expr, row, col), writer)
 
 
 def _shapes(lhs, rhs) -> Decision:

@@ -28,6 +28,7 @@ from sympy.matrices.expressions.hadamard import HadamardPower, HadamardProduct
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.engine.sampling import Universe
+from symcheck.model.symbols import MatrixSum, Row
 
 Shape = tuple[Expr, Expr]
 EXPLICIT_LIMIT = 16  # inner dimensions up to this are written out term by term
@@ -279,6 +280,8 @@ def _power_entry(writer: EntryWriter, expr: sympy.MatPow, row: Expr, col: Expr) 
 
 _ENTRIES: dict[type, Callable[[EntryWriter, Expr, Expr, Expr], Expr]] = {
     sympy.MatrixSymbol: EntryWriter.symbol_entry,
+    Row: lambda w, e, r, c: w.entry(e.matrix, e.index, r),
+    MatrixSum: lambda w, e, r, c: Sum(w.entry(e.body, r, c), *e.limits),
     MatrixBase: EntryWriter.explicit_entry,
     sympy.MatAdd: lambda w, e, r, c: sympy.Add(*[w.entry(arg, r, c) for arg in e.args]),
     sympy.Add: lambda w, e, r, c: sympy.Add(*[w.entry(arg, r, c) for arg in e.args]),

@@ -6,8 +6,10 @@ Every problem with a file becomes an `InputError` that names the file and line.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
+from fractions import Fraction
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
@@ -19,6 +21,7 @@ from symcheck.read.backend import LatexError
 from symcheck.model import (
     Chain,
     Claim,
+    ConstantDecl,
     Coverage,
     Definition,
     Derivation,
@@ -46,6 +49,8 @@ MAX_LINE = 10**6  # line numbers in files
 MAX_SIZE = 64  # a size fixed to a number in a file, and a minimum
 MAX_SIZE_LIST = 16  # sizes listed for one gradient check
 MAX_ARITY = 8
+MAX_SPELLINGS = 8  # LaTeX spellings of one declared name
+MAX_CONSTANT = 1e12
 
 
 class InputError(Exception):
@@ -190,7 +195,7 @@ def read_derivation(path: Path) -> Derivation:
     return derivation if note is None else replace(derivation, note=str(note))
 
 
-NOTATION_KEYS = ("source", "title", "sizes", "indices", "symbols", "functions", "rewrites", "definitions")
+NOTATION_KEYS = ("source", "title", "sizes", "indices", "symbols", "functions", "constants", "rewrites", "definitions")
 
 
 def read_notation(path: Path) -> Derivation:
@@ -201,7 +206,7 @@ def read_notation(path: Path) -> Derivation:
 
 
 TOP_LEVEL_KEYS = (
-    "source", "title", "sizes", "indices", "symbols", "functions", "rewrites",
+    "source", "title", "sizes", "indices", "symbols", "functions", "constants", "rewrites",
     "definitions", "chains", "claims", "gradient_checks", "coverage",
 )
 
@@ -218,6 +223,7 @@ def _derivation_from(data: dict, reader: _Reader) -> Derivation:
         indices=tuple(_indices(data.get("indices", {}), reader, size_names)),
         symbols=tuple(_symbols(data.get("symbols", {}), reader, size_names)),
         functions=tuple(_functions(data.get("functions", {}), reader)),
+        constants=tuple(_constants(data.get("constants", {}), reader)),
         rewrites=tuple(_each(data, "rewrites", reader, _rewrite)),
         definitions=tuple(_each(data, "definitions", reader, _definition)),
         chains=tuple(_each(data, "chains", reader, lambda d, r, w: _chain(d, r, w, source))),
@@ -267,11 +273,12 @@ def _indices(data: Any, reader: _Reader, sizes: set[str]) -> list[IndexDecl]:
     found = []
     for name, spec in _named_tables(data, "indices", reader):
         where = f"indices.{reader.name(name, 'indices')}"
-        spec = reader.table(spec, where, ("range",), required=("range",))
+        spec = reader.table(spec, where, ("range", "set"), required=("range",))
         bounds = spec["range"]
         if not (isinstance(bounds, list) and len(bounds) == 2):
             raise reader.fail(f"{where}: 'range' must be [lower, upper]", name)
-        found.append(IndexDecl(name, *(_size_or_int(bound, sizes, reader, f"{where}.range") for bound in bounds)))
+        found.append(IndexDecl(name, *(_size_or_int(bound, sizes, reader, f"{where}.range") for bound in bounds),
+                               set=reader.string(spec, "set", where)))
     return found
 
 
@@ -292,24 +299,71 @@ def _symbols(data: Any, reader: _Reader, sizes: set[str]) -> list[SymbolDecl]:
         shape = spec.get("shape", [])
         if not isinstance(shape, list) or len(shape) != AXES[kind]:
             raise reader.fail(f"{where}: a {kind.value} needs {SHAPE_HINT[kind]}", name)
+        latex, other_latex = _spellings(spec, reader, where)
         found.append(SymbolDecl(
             name=name,
             kind=kind,
             domain=reader.enum(Domain, spec.get("domain", "real"), where),
             shape=tuple(_size_or_int(axis, sizes, reader, f"{where}.shape") for axis in shape),
-            latex=reader.string(spec, "latex", where),
+            latex=latex,
+            other_latex=other_latex,
         ))
     return found
+
+
+def _spellings(spec: dict, reader: _Reader, where: str) -> tuple[Optional[str], tuple[str, ...]]:
+    """`latex = '..'` or `latex = ['\\mathbf{w}', 'w']`: the first spelling and the others."""
+    value = spec.get("latex")
+    if isinstance(value, list):
+        if not value or len(value) > MAX_SPELLINGS or not all(isinstance(v, str) and v.strip() for v in value):
+            raise reader.fail(f"{where}: 'latex' must be a string or a list of 1 to {MAX_SPELLINGS} non-empty strings",
+                              "latex")
+        return value[0], tuple(value[1:])
+    return reader.string(spec, "latex", where), ()
 
 
 def _functions(data: Any, reader: _Reader) -> list[FunctionDecl]:
     found = []
     for name, spec in _named_tables(data, "functions", reader):
         where = f"functions.{reader.name(name, 'functions')}"
-        spec = reader.table(spec, where, ("arity", "latex"))
-        found.append(FunctionDecl(name, reader.integer(spec, "arity", where, 1, 1, MAX_ARITY),
-                                  reader.string(spec, "latex", where)))
+        spec = reader.table(spec, where, ("arity", "latex", "elementwise"))
+        elementwise = spec.get("elementwise", False)
+        if not isinstance(elementwise, bool):
+            raise reader.fail(f"{where}: 'elementwise' must be true or false", "elementwise")
+        arity = reader.integer(spec, "arity", where, 1, 1, MAX_ARITY)
+        if elementwise and arity != 1:
+            raise reader.fail(f"{where}: an elementwise function has one argument (arity = 1)", "elementwise")
+        latex, other_latex = _spellings(spec, reader, where)
+        found.append(FunctionDecl(name, arity, latex, other_latex, elementwise))
     return found
+
+
+# named constants a notation file may give a name to (`value = "imaginary-unit"`)
+CONSTANT_VALUES = {"imaginary-unit": sympy.I, "pi": sympy.pi, "e": sympy.E}
+
+
+def _constants(data: Any, reader: _Reader) -> list[ConstantDecl]:
+    found = []
+    for name, spec in _named_tables(data, "constants", reader):
+        where = f"constants.{reader.name(name, 'constants')}"
+        spec = reader.table(spec, where, ("value", "latex"), required=("value",))
+        latex, other_latex = _spellings(spec, reader, where)
+        found.append(ConstantDecl(name, _constant_value(spec["value"], reader, where), latex, other_latex))
+    return found
+
+
+def _constant_value(value: Any, reader: _Reader, where: str) -> sympy.Expr:
+    """A constant's exact value: one of CONSTANT_VALUES, an integer, or a decimal number
+    (read digit by digit by `fractions`, never evaluated)."""
+    if isinstance(value, str) and value in CONSTANT_VALUES:
+        return CONSTANT_VALUES[value]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or abs(value) > MAX_CONSTANT:
+        names = ", ".join(f'"{name}"' for name in CONSTANT_VALUES)
+        raise reader.fail(f"{where}: 'value' must be {names}, or a number of at most {MAX_CONSTANT:g} in size",
+                          "value")
+    exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    return sympy.Rational(exact.numerator, exact.denominator)
 
 
 def _rewrite(data: Any, reader: _Reader, where: str) -> RewriteRule:

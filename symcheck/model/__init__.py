@@ -77,11 +77,15 @@ class SizeDecl:
 
 @dataclass(frozen=True)
 class IndexDecl:
-    """An integer index ranging over lower..upper (upper is a size name or an int)."""
+    """An integer index ranging over lower..upper (upper is a size name or an int).
+
+    `set` is the LaTeX of the set it ranges over, when the document names one
+    (\\mathcal{V}, the vocabulary): \\sum_{i \\in \\mathcal{V}} sums over lower..upper."""
 
     name: str
     lower: Union[int, str]
     upper: Union[int, str]
+    set: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,9 @@ class SymbolDecl:
     """A declared symbol. Vectors are indexed by one index, matrices by two.
 
     `latex` is how the source writes the name when that is not plain (e.g. "\\mathcal{L}",
-    "\\text{softmax}"); `shape` holds size names or ints for each axis.
+    "\\text{softmax}"), `other_latex` further spellings of the same symbol (\\mathbf{w} and w);
+    `shape` holds size names or ints for each axis. A matrix of shape (n, p) is also the
+    family of its rows: x_i, one index on it, is row i as a vector of size p.
     """
 
     name: str
@@ -97,15 +103,33 @@ class SymbolDecl:
     domain: Domain = Domain.REAL
     shape: tuple[Union[int, str], ...] = ()
     latex: Optional[str] = None
+    other_latex: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class FunctionDecl:
-    """An arbitrary (undefined) differentiable function such as g(x) in the quotient rule."""
+    """An arbitrary (undefined) differentiable function such as g(x) in the quotient rule.
+
+    An `elementwise` function applied to a vector or matrix is applied to each entry
+    (sigma(s) with sigma: R -> R)."""
 
     name: str
     arity: int = 1
     latex: Optional[str] = None
+    other_latex: tuple[str, ...] = ()
+    elementwise: bool = False
+
+
+@dataclass(frozen=True)
+class ConstantDecl:
+    """A name that stands for a number: the imaginary unit written j, pi written \\varpi,
+    a named numeric constant (g = 9.81). `value` is exact: a SymPy number built by the loader
+    from a fixed vocabulary or a TOML number, never from text."""
+
+    name: str
+    value: object
+    latex: Optional[str] = None
+    other_latex: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,6 +256,7 @@ class Derivation:
     indices: tuple[IndexDecl, ...] = ()
     symbols: tuple[SymbolDecl, ...] = ()
     functions: tuple[FunctionDecl, ...] = ()
+    constants: tuple[ConstantDecl, ...] = ()
     rewrites: tuple[RewriteRule, ...] = ()
     definitions: tuple[Definition, ...] = ()
     chains: tuple[Chain, ...] = ()

@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import sympy
 
-from symcheck.model.symbols import SymbolTable
+from symcheck.model.symbols import MatrixSum, SymbolTable
 
 
 def axis_lower(table: SymbolTable, size: Any) -> Any:
@@ -130,3 +130,42 @@ def _symbols_under_sums(expr: sympy.Basic, bound: frozenset) -> list[tuple[sympy
         inner = bound | {str(limit[0]) for limit in expr.limits}
         return _symbols_under_sums(expr.function, inner)
     return [item for arg in expr.args if isinstance(arg, sympy.Basic) for item in _symbols_under_sums(arg, bound)]
+
+
+def stray_bound_index(expr: Any, other: Any) -> Optional[str]:
+    """The index k of `\\sum_k a_k + b_k`: bound by a sum that is one term of a sum, and used
+    free in another term, while k is no free index of `other` (the other side). As written
+    the sum ends before the `+` ((\\sum_k a_k) + b_k), but the author likely meant it to go
+    on (a sum that lost its brackets): neither reading may be decided silently."""
+    if not isinstance(expr, sympy.Basic):
+        return None
+    free_elsewhere = other.free_symbols if isinstance(other, sympy.Basic) else set()
+    for node in sympy.preorder_traversal(expr):
+        if not isinstance(node, (sympy.Add, sympy.MatAdd)):
+            continue
+        bound = [_term_bound(term) for term in node.args]
+        for n, term in enumerate(node.args):
+            outside = _free_outside_derivatives(term)
+            for index in sorted(set().union(*(b for m, b in enumerate(bound) if m != n)) & outside, key=str):
+                if index not in free_elsewhere:
+                    return index.name
+    return None
+
+
+def _term_bound(term: sympy.Basic) -> set:
+    """The indices bound by the sums a term is made of (a sum, or a product with a sum factor)."""
+    factors = term.args if isinstance(term, (sympy.Mul, sympy.MatMul)) else (term,)
+    return {limit[0] for factor in factors if isinstance(factor, (sympy.Sum, MatrixSum)) for limit in factor.limits}
+
+
+def _free_outside_derivatives(expr: sympy.Basic) -> set:
+    """Free symbols of `expr`, not counting those only in a derivative's variable (the k of
+    d/da_k, where a reused name is the usual shorthand)."""
+    if isinstance(expr, sympy.Derivative):
+        return _free_outside_derivatives(expr.expr)
+    if isinstance(expr, (sympy.Sum, sympy.Product, MatrixSum)):
+        body = expr.body if isinstance(expr, MatrixSum) else expr.function
+        return _free_outside_derivatives(body) - {limit[0] for limit in expr.limits}
+    if isinstance(expr, sympy.Symbol):
+        return {expr}
+    return set().union(*(_free_outside_derivatives(arg) for arg in expr.args if isinstance(arg, sympy.Basic)))

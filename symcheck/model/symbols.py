@@ -8,7 +8,12 @@ Representation conventions shared by the notation layer and the engine:
 - a vector a of size N is ``IndexedBase("a")``; its entry a_i is ``a[i]`` (scalar);
   the bare vector in a matrix context is ``MatrixSymbol("a", N, 1)`` (see ``matrix_symbol``);
 - a matrix y with shape (n, K) is ``IndexedBase("y")``; entry ``y[n, k]``;
-- an arbitrary function g is ``Function("g")``;
+- a row x_i of a declared matrix x (n, p), a member of the family x_1..x_n in R^p, is
+  ``Row(MatrixSymbol("x", n, p), i)``, a column vector of size p with entries ``x[i, j]``;
+- an arbitrary function g is ``Function("g")``; an elementwise one (``table.elementwise``)
+  applied to a vector s is ``ElementwiseApplyFunction(Lambda(t, g(t)), s)``;
+- a declared constant is its SymPy number (``table.constants``);
+- a sum of vectors, sum_j c_j u_j, is ``MatrixSum(body, (j, lower, upper))``;
 - definitions are unfolded by the engine; the notation layer never evaluates derivatives.
 """
 
@@ -18,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional, Union
 
 import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.model import Derivation, Domain, SymbolDecl, SymbolKind
 
@@ -47,6 +53,10 @@ class SymbolTable:
     bases: dict[str, sympy.IndexedBase] = field(default_factory=dict)
     functions: dict[str, sympy.FunctionClass] = field(default_factory=dict)
     declarations: dict[str, SymbolDecl] = field(default_factory=dict)
+    constants: dict[str, sympy.Expr] = field(default_factory=dict)
+    elementwise: frozenset[str] = frozenset()
+    spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its declared LaTeX
+    index_sets: dict[str, tuple[Bound, Bound]] = field(default_factory=dict)  # set LaTeX (no spaces) -> range
 
     def shape(self, name: str) -> tuple[Bound, ...]:
         decl = self.declarations[name]
@@ -69,6 +79,10 @@ class SymbolTable:
 
     def range_of(self, index: sympy.Symbol) -> Optional[tuple[Bound, Bound]]:
         return self.index_ranges.get(index)
+
+    def set_range(self, latex: str) -> Optional[tuple[Bound, Bound]]:
+        """The range of a declared index set, by its LaTeX (spaces ignored)."""
+        return self.index_sets.get("".join(latex.split()))
 
     def size_values(self, fixed: dict[str, int]) -> dict[sympy.Symbol, sympy.Integer]:
         return {self.sizes[name]: sympy.Integer(value) for name, value in fixed.items()}
@@ -96,6 +110,8 @@ def build_symbol_table(derivation: Derivation) -> SymbolTable:
         symbol = sympy.Symbol(index.name, integer=True)
         table.indices[index.name] = symbol
         table.index_ranges[symbol] = (table.bound(index.lower), table.bound(index.upper))
+        if index.set:
+            table.index_sets["".join(index.set.split())] = table.index_ranges[symbol]
     for decl in derivation.symbols:
         table.declarations[decl.name] = decl
         assumptions = ASSUMPTIONS_BY_DOMAIN[decl.domain]
@@ -105,7 +121,75 @@ def build_symbol_table(derivation: Derivation) -> SymbolTable:
             table.bases[decl.name] = sympy.IndexedBase(decl.name, **assumptions)
     for function in derivation.functions:
         table.functions[function.name] = sympy.Function(function.name)
+    table.elementwise = frozenset(f.name for f in derivation.functions if f.elementwise)
+    for constant in derivation.constants:
+        table.constants[constant.name] = constant.value
+    for decl in (*derivation.symbols, *derivation.functions, *derivation.constants):
+        spelled = ((decl.latex,) if decl.latex else ()) + decl.other_latex
+        if spelled:
+            table.spellings[decl.name] = spelled
     return table
+
+
+class Row(sympy.MatrixExpr):
+    """Row `index` of the declared matrix `matrix` (n, p), as a column vector of size p: the
+    member x_i of a family x_1, ..., x_n in R^p declared as one n x p matrix."""
+
+    def __new__(cls, matrix: sympy.MatrixSymbol, index: sympy.Expr):
+        return super().__new__(cls, matrix, sympy.sympify(index))
+
+    @property
+    def matrix(self) -> sympy.MatrixSymbol:
+        return self.args[0]
+
+    @property
+    def index(self) -> sympy.Expr:
+        return self.args[1]
+
+    @property
+    def shape(self) -> tuple:
+        return (self.matrix.shape[1], sympy.Integer(1))
+
+    def _entry(self, i, j, **kwargs):
+        """SymPy's (0-based) entry stays an element of this row; the engine writes it in the
+        document's indices (`engine.matrixcalc.index_elements`)."""
+        return MatrixElement(self, i, j)
+
+    def _latex(self, printer) -> str:
+        return f"{printer._print(self.matrix)}_{{{printer._print(self.index)}}}"
+
+    def _sympystr(self, printer) -> str:
+        return f"{printer._print(self.matrix)}_{printer._print(self.index)}"
+
+
+class MatrixSum(sympy.MatrixExpr):
+    """The sum of a vector- or matrix-valued body over an index, sum_j c_j u_j (SymPy's Sum
+    takes scalars only); entry-wise it is the Sum of the body's entries."""
+
+    def __new__(cls, body: sympy.MatrixExpr, limit: tuple):
+        return super().__new__(cls, body, sympy.Tuple(*limit))
+
+    @property
+    def body(self) -> sympy.MatrixExpr:
+        return self.args[0]
+
+    @property
+    def limits(self) -> tuple:
+        return (tuple(self.args[1]),)
+
+    @property
+    def shape(self) -> tuple:
+        return self.body.shape
+
+    @property
+    def free_symbols(self) -> set:
+        index, lower, upper = self.args[1]
+        return (self.body.free_symbols - {index}) | lower.free_symbols | upper.free_symbols
+
+    _entry = Row._entry
+
+    def _sympystr(self, printer) -> str:
+        return f"MatrixSum({printer._print(self.body)}, {printer._print(self.args[1])})"
 
 
 @dataclass(frozen=True)

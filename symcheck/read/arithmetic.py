@@ -10,8 +10,10 @@ from typing import Callable, Optional
 import sympy
 
 from symcheck.read.backend import bounded_factorial
-from symcheck.read.nodes import ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued
-from symcheck.read.values import add, apply_function, as_scalar, divide_values, mismatch, multiply, power, subtract
+from symcheck.read.nodes import (
+    ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued, one_by_one_entry,
+)
+from symcheck.read.values import add, apply_function, divide_values, mismatch, multiply, power, subtract
 
 ErrorAt = Callable[[str, int], Exception]
 VERBS = {add: "add", subtract: "subtract", multiply: "multiply", divide_values: "divide"}
@@ -101,7 +103,7 @@ class Arithmetic:
         following = self.items[self.k] if self.k < len(self.items) else None
         if isinstance(following, Obj) and following.raise_to is not None:  # \cos(x)^2 is cos(x)^2
             self.k += 1
-            if matrix_valued(as_scalar(following.inner)):
+            if matrix_valued(one_by_one_entry(following.inner)):
                 raise self.error(f"{func.name} of a matrix", func.start)
             return following.raise_to(apply_function(func, following.inner))
         if isinstance(following, Obj) and following.paren:
@@ -111,7 +113,8 @@ class Arithmetic:
             outer, self.in_argument = self.in_argument, True
             argument = self.term()
             self.in_argument = outer
-        if matrix_valued(as_scalar(argument)):
+        argument = one_by_one_entry(argument)  # exp(u^T v): a 1x1 product is its one entry
+        if matrix_valued(argument):
             raise self.error(f"{func.name} of a matrix", func.start)
         return apply_function(func, argument)
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import sympy
 
+from symcheck.model.symbols import MatrixSum
 from symcheck.read.arithmetic import product_end
 from symcheck.read.frac import is_differential
-from symcheck.read.nodes import Obj, Postfix, leaf_text, matrix_valued, split_at
+from symcheck.read.nodes import Obj, Postfix, leaf_text, matrix_valued, source_text, split_at
 from symcheck.read.reader import Construct
 
 
@@ -30,6 +31,8 @@ class BigOperators(Construct):
             raise self.reader.error(f"{token.text} without a body", nodes[j - 1].end if j else token.end)
         body = self.reader.combine(items[:k], items[0].start)
         build = sympy.Sum if token.text == "\\sum" else sympy.Product
+        if build is sympy.Sum and matrix_valued(body):  # a sum of vectors: sum_j c_j u_j
+            build = lambda value, limit: MatrixSum(value, limit)  # noqa: E731
         value = body
         for index, lower, upper, excluded in reversed(ranges):
             if excluded is not None:
@@ -52,12 +55,17 @@ class BigOperators(Construct):
 
     def limits(self, post: Postfix, where: int) -> tuple:
         sub = post.sub
-        split = next((k for k, n in enumerate(sub) if leaf_text(n) in ("=", "\\neq", "\\ne")), None)
+        split = next((k for k, n in enumerate(sub) if leaf_text(n) in ("=", "\\neq", "\\ne", "\\in")), None)
         head = sub if split is None else sub[:split]
         index = self.reader.value(head, post.sub_start) if head else None
         if not isinstance(index, sympy.Symbol):
             raise self.reader.error("the summation index must be a single name", post.sub_start)
         declared = self.table.range_of(index)
+        if split is not None and leaf_text(sub[split]) == "\\in":  # \sum_{i \in \mathcal{V}}: a declared index set
+            declared = self.table.set_range(source_text(sub[split + 1 :]))
+            if declared is None or post.sup is not None:
+                raise self.reader.error("a sum over a set needs the set declared as an index's `set`", sub[split].start)
+            split = None
         lower = upper = excluded = None
         if split is not None and leaf_text(sub[split]) == "=":
             lower = self.reader.value(sub[split + 1 :], sub[split].start)

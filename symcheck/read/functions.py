@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import sympy
 
-from symcheck.read.nodes import Func, Obj, leaf_text, matrix_valued
+from symcheck.read.nodes import Func, Obj, leaf_text, matrix_valued, one_by_one_entry
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Group
 from symcheck.read.values import (
-    ELEMENTWISE, MATRIX_FUNCTIONS, TRIGONOMETRY, as_scalar, describe, mismatch, vector_of_entries,
+    ELEMENTWISE, MATRIX_FUNCTIONS, TRIGONOMETRY, describe, mismatch, vector_of_entries,
 )
 
 FUNCTION_COMMANDS = frozenset({"\\ln", "\\log", "\\exp", *TRIGONOMETRY})
@@ -54,7 +54,7 @@ class Functions(Construct):
         if j < len(nodes) and isinstance(nodes[j], Group) and nodes[j].kind == "[":
             degree = self.reader.value(nodes[j].items, nodes[j].start)
             j += 1
-        radicand = as_scalar(self.reader.value(self.reader.argument(nodes, j, "argument of \\sqrt"), token.start))
+        radicand = one_by_one_entry(self.reader.value(self.reader.argument(nodes, j, "argument of \\sqrt"), token.start))
         if matrix_valued(radicand):
             raise self.reader.error("a square root of a matrix", token.start)
         return [Obj(sympy.root(radicand, degree), token.start, nodes[j].end)], j + 1

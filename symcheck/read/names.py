@@ -8,12 +8,18 @@ from typing import Optional
 
 import sympy
 
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from symcheck.model.symbols import Row
 from symcheck.read.identity import BOLD
-from symcheck.read.nodes import Atom, Obj, Postfix, call_group, leaf_text, source_text, split_at
+from symcheck.read.nodes import (
+    Atom, Obj, Postfix, call_group, leaf_text, matrix_valued, one_by_one_entry, source_text, split_at,
+)
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import ACCENTS, Group, Leaf
 from symcheck.read.tidy import IDENTIFIER, TEXT_NUMERAL, is_prose
-from symcheck.read.values import MATRIX_FUNCTIONS, as_scalar
+from symcheck.read.values import MATRIX_FUNCTIONS
 
 GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu "
@@ -52,6 +58,7 @@ class Names(Construct):
         "index": "build_scalar",
         "size": "build_scalar",
         "function": "build_function",
+        "constant": "build_constant",
         "free": "build_free",
     }
 
@@ -118,18 +125,32 @@ class Names(Construct):
     def atom(self, nodes: list, i: int, atom: Atom) -> tuple[list, int]:
         post, j = self.reader.scripts.postfix(nodes, i + 1)
         operator = bare_name(atom.name) if bare_name(atom.name) in STATISTICS else None
-        call = call_group(nodes, j, square=operator is not None)
-        if call is not None and call.kind == "[":
+        # a declared function may take its argument in brackets, as the operators do: bias[X]
+        call = call_group(nodes, j, square=operator is not None or atom.kind == "function")
+        if call is not None and call.kind == "[" and operator is not None:
             value, consumed = self.build_operator(operator, post, call), True
         else:
             value, consumed = getattr(self, self.BUILDERS[atom.kind])(atom, post, call)
         end = j + 1 if consumed else j
         if consumed:
             post2, end = self.reader.scripts.postfix(nodes, end)
+            if post2.sub is not None and not post2.primes and isinstance(value, ElementwiseApplyFunction):
+                value = self.entry_of_elementwise(value, post2.sub)  # sigma(s)_j is sigma(s_j)
+                post2 = Postfix(sup=post2.sup, sup_start=post2.sup_start)
             if post2.sub is not None or post2.primes:
                 raise self.reader.error("unexpected subscript after a call", nodes[end - 1].start)
             value = self.reader.scripts.apply_sup(value, post2, lambda: self.reader.scripts.label_error(post2))
         return [Obj(value, atom.start, nodes[end - 1].end)], end
+
+    def entry_of_elementwise(self, value: ElementwiseApplyFunction, sub: list) -> object:
+        """Entry j of sigma(v), for an elementwise sigma and a declared vector v or a row x_i."""
+        argument, index = value.expr, self.reader.indices.index_value(sub, sub[0].start)
+        if isinstance(argument, sympy.MatrixSymbol) and len(self.table.shape(argument.name)) == 1:
+            return value.function(self.table.bases[argument.name][index])
+        if isinstance(argument, Row):
+            return value.function(self.table.bases[argument.matrix.name][argument.index, index])
+        raise self.reader.error("an entry of an elementwise function of this expression: write the function of the entry",
+                                sub[0].start)
 
     def display(self, atom: Atom, post: Postfix) -> str:
         """The Symbol name latex2sympy2 gives: a_k, y_{n,k}, theta_n, \\mathcal{L}_i."""
@@ -166,6 +187,8 @@ class Names(Construct):
             return self.reader.scripts.sup_only(base[tuple(indices) + tuple(arguments)], post), True
         if call is not None and not indices and self.is_signature(call):
             return self.reader.scripts.sup_only(value, post), True
+        if rank == 2 and len(indices) == 1:  # x_i of a family x_1..x_n declared as a matrix: row i
+            value = Row(self.table.matrix_symbol(atom.name), indices[0])
         return self.reader.scripts.sup_only(value, post), False
 
     def build_scalar(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
@@ -178,6 +201,14 @@ class Names(Construct):
         value = self.reader.scripts.apply_sup(value, post, label)
         if call is not None and self.is_signature(call):
             return value, True
+        return value, False
+
+    def build_constant(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
+        """A declared constant (the imaginary unit written j, a named number): its value."""
+        if post.sub is not None or post.primes:
+            raise self.reader.error(f"{atom.name} is declared a constant: no subscript or prime on it", atom.start)
+        value = self.reader.scripts.apply_sup(self.table.constants[atom.name], post,
+                                              lambda: self.reader.scripts.label_error(post))
         return value, False
 
     def build_function(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
@@ -262,14 +293,16 @@ class Names(Construct):
         marks = "".join(leaf_text(n) for n in call.items if leaf_text(n) in SEPARATORS - {","})
         if marks:
             function = sympy.Function(f"{function}({marks.replace(chr(92) + 'mid', '|')})")
-        args = [as_scalar(arg) for arg in self.reader.indices.arguments(call)]
+        args = [one_by_one_entry(arg) for arg in self.reader.indices.arguments(call)]  # sigma(x^T w)
+        if str(function) in self.table.elementwise and len(args) == 1 and matrix_valued(args[0]):
+            return elementwise(function, args[0], primes)
         applied = function(*args)
         if not primes:
             return applied
         if len(args) != 1:
             raise self.reader.error("a prime (') needs a function of one argument", call.start)
         (arg,) = args
-        if getattr(arg, "_diff_wrt", False):
+        if getattr(arg, "_diff_wrt", False) and not isinstance(arg, MatrixElement):  # not an inner product
             return sympy.Derivative(applied, (arg, primes), evaluate=False)
         dummy = sympy.Symbol("_t")  # a Dummy would differ between two parses
         return sympy.Subs(sympy.Derivative(function(dummy), (dummy, primes), evaluate=False), dummy, arg)
@@ -291,6 +324,13 @@ class Names(Construct):
         """L(y, p): a declared symbol followed by its argument list (it names the symbol)."""
         return len(split_at(call.items, frozenset({","}))) > 1
 
+
+
+def elementwise(function: object, argument: object, primes: int) -> object:
+    """sigma(s), sigma'(s) for an elementwise sigma and a vector or matrix s: applied to each entry."""
+    t = sympy.Symbol("_t")  # a Dummy would differ between two parses
+    body = function(t) if not primes else sympy.Derivative(function(t), (t, primes))
+    return ElementwiseApplyFunction(sympy.Lambda(t, body), argument)
 
 
 def bare_name(name: str) -> str:

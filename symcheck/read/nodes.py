@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
 import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.read.tokens import Env, Group, Leaf, Token
 
@@ -112,6 +113,16 @@ def split_at(nodes: Sequence[object], separators: frozenset) -> list[list]:
 
 def is_matrix(value: object) -> bool:
     return isinstance(value, (sympy.MatrixBase, sympy.MatrixExpr))
+
+
+def one_by_one_entry(value: object) -> object:
+    """A 1x1 matrix expression (an inner product u^T v) as its one entry, a scalar; left
+    unevaluated: the engine writes it in the document's indices."""
+    if isinstance(value, sympy.MatrixExpr) and value.shape == (1, 1):
+        return MatrixElement(value, 0, 0)
+    if isinstance(value, sympy.MatrixBase) and value.shape == (1, 1):
+        return value[0, 0]
+    return value
 
 
 def matrix_valued(value: object) -> bool:

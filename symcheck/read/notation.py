@@ -222,13 +222,13 @@ class Notation:
         """Token-key sequences of declared names, by their first key, longest first."""
         table = self.table
         names: dict[str, None] = {}
-        for group in (table.declarations, table.scalars, table.bases, table.indices, table.sizes, table.functions):
+        for group in (table.declarations, table.scalars, table.bases, table.indices, table.sizes, table.functions,
+                      table.constants):
             names.update(dict.fromkeys(group))
         patterns: dict[tuple, str] = {}
         for name in names:
-            decl = table.declarations.get(name)
-            if decl is not None and decl.latex:
-                key = tuple(_key(t) for t in collapse(tokenize(decl.latex)) if t.kind != "space")
+            for latex in table.spellings.get(name, ()):
+                key = tuple(_key(t) for t in collapse(tokenize(latex)) if t.kind != "space")
                 patterns.setdefault(key, name)
             for key in _default_keys(name):
                 patterns.setdefault(key, name)
@@ -268,6 +268,7 @@ class Notation:
             ("index", table.indices),
             ("size", table.sizes),
             ("function", table.functions),
+            ("constant", table.constants),
         )
         return tuple(kind for kind, group in groups if name in group) or ("free",)
 

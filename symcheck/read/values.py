@@ -14,7 +14,7 @@ import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.read.backend import bounded_power
-from symcheck.read.nodes import Func, is_matrix, matrix_valued
+from symcheck.read.nodes import Func, is_matrix, matrix_valued, one_by_one_entry
 
 
 class Refused(ValueError):
@@ -168,19 +168,13 @@ def multiply(a: object, b: object) -> object:
     left, right = value_shape(a), value_shape(b)
     if left is not None and right is not None and left[1] != right[0]:
         raise Refused(mismatch("multiply", a, b, TypeError()))
+    if matrix_valued(a) != matrix_valued(b) and any(isinstance(v, sympy.Expr) and v.has(MatrixElement) for v in (a, b)):
+        return sympy.MatMul(a, b)  # exp(u^T v) u: SymPy's * would expand the inner product 0-based
     return a * b
 
 
-def as_scalar(value: object) -> object:
-    """A 1x1 matrix (w^T x) as the scalar it is, where a scalar is expected: added to a
-    scalar, divided by, or the argument of a function."""
-    if not is_matrix(value) or not same_shape(value.shape, (1, 1)):
-        return value
-    return value[0, 0] if isinstance(value, sympy.MatrixBase) else MatrixElement(value, 0, 0)
-
-
 def _scalars_if_mixed(a: object, b: object) -> tuple[object, object]:
-    return (as_scalar(a), as_scalar(b)) if is_matrix(a) != is_matrix(b) else (a, b)
+    return (one_by_one_entry(a), one_by_one_entry(b)) if is_matrix(a) != is_matrix(b) else (a, b)
 
 
 def add(a: object, b: object) -> object:
@@ -194,7 +188,7 @@ def subtract(a: object, b: object) -> object:
 
 
 def divide_values(a: object, b: object) -> object:
-    b = as_scalar(b)
+    b = one_by_one_entry(b)
     if matrix_valued(b):
         raise Refused("division by a matrix (\\oslash divides element-wise)")
     return a / b
@@ -249,7 +243,7 @@ FUNCTION_NAMES = {
 
 def apply_function(func: Func, argument: object) -> object:
     """\\log is the natural log unless a base is written; \\sin^{-1} is arcsin."""
-    argument = as_scalar(argument)
+    argument = one_by_one_entry(argument)
     if func.name in ("\\ln", "\\log"):
         value = sympy.log(argument) if func.base is None else sympy.log(argument, func.base)
     elif func.name == "\\exp":

@@ -13,13 +13,14 @@ from symcheck.engine.ladder import decide_equation as decide  # shape claims and
 from symcheck.model.compiled import CompiledGradientCheck
 from symcheck.engine.gradcheck import NumericError, run_gradient_check
 from symcheck.model import (
-    ChainResult, Decision, DocumentResult, Domain, ErratumResult, GradientCheckResult, Repair, StepResult,
+    ChainResult, Decision, DocumentResult, Domain, ErratumResult, GradientCheckResult, Remark, Repair, StepResult,
 )
 from symcheck.runtime.limits import StepTimeout, time_limit
 from symcheck.load.derivation import Compiler, derivation_files, load_derivation
 from symcheck.runtime.parallel import parallel_map, worker_count
 from symcheck.verify import cache
 from symcheck.verify.cases import case_index_remark
+from symcheck.model.indexranges import stray_bound_index
 from symcheck.verify.repair import Repairer
 from symcheck.model.symbols import CompiledDefinition, SymbolTable
 
@@ -53,10 +54,22 @@ def verify_equation(eq: Equation, settings: Settings, repairs: Optional[Repairs]
     return StepResult(
         kind=eq.kind, name=eq.name, source=eq.source, line=eq.line, latex=eq.latex,
         decision=decision, expected=as_expected,
-        erratum=erratum, previous_latex=eq.previous_latex,
+        erratum=erratum, previous_latex=eq.previous_latex, remarks=_scope_remarks(eq),
         # a declared erratum already names its intended form: search only what nobody declared
         repair=repairs(eq, decision) if repairs is not None and not as_expected else None,
     )
+
+
+def _scope_remarks(eq: Equation) -> tuple[Remark, ...]:
+    """A sum that may have lost its brackets (\\sum_k a_k + b_k, k no free index of the
+    other side) is a finding whatever the verdict: the line is ambiguous as written."""
+    sides = [(eq.rhs, eq.lhs)] + ([(eq.lhs, eq.rhs)] if eq.kind != "step" else [])
+    for side, other in sides:
+        index = stray_bound_index(side, other)
+        if index is not None:
+            return (Remark("warning", f"{index} is used outside its sum (missing brackets?): read as written, "
+                                      f"the sum over {index} ends before the term that uses {index}"),)
+    return ()
 
 
 def verify_document(document: CompiledDocument, settings: Settings = Settings()) -> DocumentResult:
