@@ -56,9 +56,11 @@ class NoteSource:
         return [chain for chain in self.chains if span[0] <= chain.line <= span[1]]
 
     def one_chain(self, span: LineSpan, where: str, choice: Optional[int] = None) -> MathChain:
-        found = [chain for chain in self.within(span) if not chain.premise]
+        found = list(self.within(span))  # `chain = N` counts every chain, premises too
         if choice is not None:
             found = found[choice - 1:choice] if 1 <= choice <= len(found) else []
+        else:
+            found = [chain for chain in found if not chain.premise]
         if len(found) != 1:
             what = "no chain" if not found else f"{len(found)} chains (choose one with chain = N)"
             raise self.fail(f"{where}: the note has {what} of equal expressions at lines {span[0]}-{span[1]}", where)
@@ -112,7 +114,7 @@ class NoteSource:
         if len(chains) > 1 and "erratum" in data:
             raise self.fail(f"{where}: an erratum needs one equation; lines {span[0]}-{span[1]} hold "
                             f"{len(chains)} (choose one with chain = N)", str(data["line"]))
-        given = [_equation(chain) for chain in self.within(span) if chain.premise]
+        given = [_equation(chain) for chain in self.within(span) if chain.premise and chain not in chains]
         rest = {key: value for key, value in data.items() if key != "chain"}
         extra = {"given": given} if premises and given and "given" not in data else {}
         return [{**rest, **extra, "line": line_ref(list(chain.members)), "latex": _equation(chain)} for chain in chains]

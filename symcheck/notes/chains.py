@@ -31,7 +31,8 @@ class MathChain:
     defines rather than claims (``:=``, ``\\equiv`` ...). `qualifier` is the LaTeX of a
     trailing ``\\forall ...``/``\\text{if ...}`` that states where the chain holds.
     `premise` is True when the chain is the hypothesis of a following ``\\Rightarrow``/
-    ``\\implies`` on the same row (``f = g/h \\Rightarrow f' = ...``): callers should
+    ``\\implies`` (or an arrow ``\\rightarrow``/``\\to`` before another equation) on the same
+    row or at the start of the next (``f = g/h \\Rightarrow f' = ...``): callers should
     assume it (e.g. as a given for the next chain) rather than check it as an identity.
     """
 
@@ -56,12 +57,31 @@ class MathChain:
         return zip(self.members, self.members[1:])
 
 
+CASE_QUALIFIER = re.compile(
+    r"^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\$?\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])\s*\$?[\s,.;:]*\}"
+    r"|^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\}\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])[\s,.;:]*$"
+)
+
+
+def qualified_case(qualifier: Optional[str]) -> Optional[str]:
+    """`\\text{if } i = j` trailing a chain (or between its members): the chain's case."""
+    match = CASE_QUALIFIER.match(qualifier or "")
+    if match is None:
+        return None
+    return " ".join(part for part in match.groups() if part is not None)
+
+
 _LEADING_MARKERS = {
     "rightarrow", "Rightarrow", "to", "hookrightarrow", "leftarrow", "longrightarrow", "Longrightarrow",
     "implies", "therefore", "because", "displaystyle", "quad", "qquad", "hookleftarrow", "mapsto",
 }
 _SPACING_SYMBOLS = {",", ";", "!", " ", ":", ">"}
 _BINARY_START = re.compile(r"(?:[+\-*/]|\\(?:cdot|times|pm|mp|div|circ|otimes|oplus)(?![A-Za-z]))")
+_BINARY_END = re.compile(r"(?:[+\-*/]|\\(?:cdot|times|pm|mp|div|circ|otimes|oplus))\s*(?:\\right\s*\.?)?\s*$")
+_ENTRY = re.compile(r"\s*([A-Za-z])_\{?\s*([A-Za-z0-9]+)\s*\}?\s*")
+_ELLIPSIS = re.compile(r"\.\.\.|\\[lc]?dots")
+_INVISIBLE_RIGHT = re.compile(r"\\right\s*\.?\s*$")
+_INVISIBLE_LEFT = re.compile(r"\s*\\left\s*\.")
 
 
 @dataclass
@@ -69,7 +89,7 @@ class _OpenChain:
     members: list[list[int]]
     display: bool
     definition: bool = False
-    qualifier: Optional[tuple[int, int]] = None
+    qualifier: Optional[str] = None
     premise: bool = False
 
 
@@ -78,7 +98,22 @@ class _Statement:
     separator: Optional[str]
     pieces: list[tuple[int, int]]
     relations: list[Event]
-    qualifier: Optional[tuple[int, int]] = None
+    qualifier: Optional[str] = None
+
+
+def _spacing(event: Event) -> bool:
+    return (event.kind, event.detail) == ("sep", "quad")
+
+
+def _relation_beside(events) -> bool:
+    """An equation next to a soft separator: a relation before the next separator, looking
+    away from it (spacing such as `\\quad` does not separate)."""
+    for event in events:
+        if event.kind == "rel":
+            return True
+        if event.kind == "soft" or (event.kind == "sep" and not _spacing(event)):
+            return False
+    return False
 
 
 class Assembler:
@@ -156,37 +191,14 @@ class Assembler:
     # -- statements -----------------------------------------------------------
 
     def statements(self, row: Row) -> list[_Statement]:
-        events = row.events
+        events, qualifier = self.mid_row_case(row.events)
+        row_end = row.end
         cut_at = next((i for i, e in enumerate(events) if e.kind == "cut"), None)
-        qualifier = None
         if cut_at is not None:
-            qualifier = (events[cut_at].start, row.end)
+            qualifier = qualifier or self.latex((events[cut_at].start, row.end))
+            row_end = events[cut_at].start
             events = events[:cut_at]
-            row_end = qualifier[0]
-        else:
-            row_end = row.end
-        # decide soft separators: only between two equations
-        hard: list[Event] = []
-        for index, event in enumerate(events):
-            if event.kind != "soft":
-                hard.append(event)
-                continue
-            before = False
-            for earlier in reversed(hard):
-                if earlier.kind == "sep":
-                    break
-                if earlier.kind == "rel":
-                    before = True
-                    break
-            after = False
-            for later in events[index + 1:]:
-                if later.kind in ("sep", "soft"):
-                    break
-                if later.kind == "rel":
-                    after = True
-                    break
-            if before and after:
-                hard.append(Event("sep", "arrow", event.start, event.end))
+        hard = self.arrows_between_equations(events)
         statements = [_Statement(None, [], [])]
         piece_start = row.start
         for event in hard:
@@ -202,6 +214,44 @@ class Assembler:
             statements[-1].qualifier = qualifier
         return statements
 
+    def arrows_between_equations(self, events: list[Event]) -> list[Event]:
+        """Soft separators (`\\rightarrow`, `\\to`) separate only between two equations, and
+        then as `\\Rightarrow` does; the spacing around such an arrow (`\\hspace{1in}`) is dropped."""
+        hard: list[Event] = []
+        for index, event in enumerate(events):
+            if event.kind != "soft":
+                hard.append(event)
+                continue
+            if _relation_beside(reversed(hard)) and _relation_beside(events[index + 1:]):
+                while hard and _spacing(hard[-1]) and not self.text[hard[-1].end:event.start].strip():
+                    self.buf.blank(hard[-1].start, hard[-1].end)
+                    hard.pop()
+                hard.append(Event("sep", "implies", event.start, event.end))  # `f = 1/x \\to f' = ...`
+        for index in range(len(hard) - 1, 0, -1):  # spacing right after such an arrow
+            previous, event = hard[index - 1], hard[index]
+            if (previous.kind, previous.detail) == ("sep", "implies") and _spacing(event) \
+                    and not self.text[previous.end:event.start].strip():
+                self.buf.blank(event.start, event.end)
+                del hard[index]
+        return hard
+
+    def mid_row_case(self, events: list[Event]) -> tuple[list[Event], Optional[str]]:
+        """`lhs \\text{ when } n \\neq i = rhs`: a case between two members of a row. The case
+        becomes the chain's qualifier, its text is dropped, and the chain goes on at the `=`."""
+        cut_at = next((i for i, e in enumerate(events) if e.kind == "cut"), None)
+        if cut_at is None:
+            return events, None
+        for index in range(cut_at + 1, min(cut_at + 3, len(events))):
+            event = events[index]
+            if event.kind != "rel":
+                break
+            span = (events[cut_at].start, event.start)
+            if event.detail == "eq" and qualified_case(self.latex(span)) is not None:
+                qualifier = self.latex(span)
+                self.buf.blank(*span)
+                return events[:cut_at] + events[index:], qualifier
+        return events, None
+
     # -- chains -----------------------------------------------------------------
 
     def region(self, region: Region, rows: list[Row]) -> None:
@@ -211,10 +261,21 @@ class Assembler:
             self.current = None
         self.expect = False
         self.display = region.display
+        opened = len(self.chains)
         for row_index, row in enumerate(rows):
             self.row(row, row_index)
         if region.display:
             self.display_chain = self.current
+        self.mark_enumeration(self.chains[opened:], self.text[region.content_start:region.content_end])
+
+    def mark_enumeration(self, chains: list[_OpenChain], content: str) -> None:
+        """`a_1 = w_1^T x, a_2 = w_2^T x, ..., a_n = w_n^T x`: entries of one name given one by
+        one, with an ellipsis for the rest, define those entries (a model), as `:=` does."""
+        names = [_ENTRY.fullmatch(self.latex(chain.members[0])) for chain in chains if len(chain.members) == 2]
+        if len(names) == len(chains) >= 2 and all(names) and len({name[1] for name in names}) == 1 \
+                and len({name[2] for name in names}) == len(names) and _ELLIPSIS.search(content):
+            for chain in chains:
+                chain.definition = True
 
     def new_chain(self, span: Optional[tuple[int, int]]) -> _OpenChain:
         chain = _OpenChain([list(span)] if span else [], self.display)
@@ -233,6 +294,8 @@ class Assembler:
 
     def row(self, row: Row, row_index: int) -> None:
         statements = self.statements(row)
+        if row_index > 0 and self.leads_with_arrow(row) and self.current is not None and not self.expect:
+            self.current.premise = len(self.current.members) >= 2
         first = True
         for index, statement in enumerate(statements):
             separator = statement.separator
@@ -245,11 +308,9 @@ class Assembler:
             if (
                 first and row_index > 0 and separator in (None, "quad") and head is not None
                 and self.current is not None and self.current.members and not self.expect
-                and _BINARY_START.match(self.latex(head))
+                and self.continues(self.current.members[-1], head)
             ):
-                last = self.current.members[-1]
-                self.buf.blank(last[1], head[0])
-                last[1] = head[1]
+                self.join(self.current.members[-1], head)
             elif not statement.relations:
                 if head is not None and separator != "quad" and not self.text_only(head):
                     self.add(head)
@@ -271,6 +332,33 @@ class Assembler:
                 self.current.premise = True
             first = False
 
+    def continues(self, last: list[int], head: tuple[int, int]) -> bool:
+        """A row goes on with the last member of the row before when one ends or the other
+        starts with a binary operator, or the row opens with `\\left.` (the `\\right.` of a
+        bracket broken over rows)."""
+        start, end = self.latex(head), self.latex(last)
+        return bool(_BINARY_START.match(start) or _BINARY_END.search(end) or _INVISIBLE_LEFT.match(start))
+
+    def join(self, last: list[int], head: tuple[int, int]) -> None:
+        """`last` extended over `head`; a bracket broken as `\\right.` ... `\\left.` is made whole."""
+        closing = _INVISIBLE_RIGHT.search("".join(self.buf.chars[last[0]:last[1]]))
+        opening = _INVISIBLE_LEFT.match("".join(self.buf.chars[head[0]:head[1]]))
+        if closing and opening:
+            self.buf.blank(last[0] + closing.start(), last[1])
+            self.buf.blank(head[0], head[0] + opening.end())
+        self.buf.blank(last[1], head[0])
+        last[1] = head[1]
+
+    def leads_with_arrow(self, row: Row) -> bool:
+        """The row goes on from the previous one with an arrow (`\\rightarrow`, `\\Rightarrow`)
+        before an equation of its own: the equation of the row before is its premise."""
+        events = row.events
+        if not events or self.text[row.start:events[0].start].strip():
+            return False
+        first = events[0]
+        leading = first.kind == "soft" or (first.kind, first.detail) == ("sep", "implies")
+        return leading and any(event.kind == "rel" and event.detail in ("eq", "def") for event in events)
+
     def results(self, path: str, positions: Positions) -> list[MathChain]:
         chains = []
         for chain in self.chains:
@@ -281,9 +369,7 @@ class Assembler:
                 line, col = positions.at(start)
                 end_line, end_col = positions.at(end)
                 members.append(MathFragment(self.latex((start, end)), line, col, end_line, end_col))
-            qualifier = None
-            if chain.qualifier is not None:
-                qualifier = self.latex(chain.qualifier) or None
-            chains.append(MathChain(path, tuple(members), chain.display, chain.definition, qualifier, chain.premise))
+            chains.append(MathChain(path, tuple(members), chain.display, chain.definition, chain.qualifier or None,
+                                    chain.premise))
         return chains
 

@@ -25,7 +25,8 @@ How a display becomes chains
     - ``\\Rightarrow``, ``\\implies``, ``\\iff``, ``\\therefore``, ``\\quad``, ``\\qquad``,
       connective text (``\\text{ and }``, ``\\text{So, }``) separate statements; a chain
       followed by ``\\Rightarrow``/``\\implies`` on its row is marked `premise`;
-      ``\\rightarrow``/``\\to`` separate statements only between two equations;
+      ``\\rightarrow``/``\\to`` separate statements only between two equations, and make the
+      first the premise of the second, as ``\\Rightarrow`` does (also at the start of a row);
     - inequalities and other relations (``\\le``, ``\\neq``, ``\\approx``, ``\\in`` ...) end a
       chain; ``:=``, ``\\coloneqq``, ``\\equiv``, ``\\triangleq``, ``\\stackrel{def}{=}``
       mark the chain as a definition;
@@ -74,7 +75,8 @@ def math_lines(text: str, path: str) -> set[int]:
     """Every 1-based line that holds math of any kind (inline or display, equation or not)."""
     positions = Positions(text)
     lines: set[int] = set()
-    for region in find_regions(masked(text, path).text()):
+    buf = masked(text, path)
+    for region in find_regions(buf.text(), buf.markdown):
         if region.content_start < region.content_end:
             first, last = positions.at(region.content_start)[0], positions.at(region.content_end - 1)[0]
             lines.update(range(first, last + 1))
@@ -84,7 +86,8 @@ def math_lines(text: str, path: str) -> set[int]:
 def unclosed_math(text: str, path: str) -> list[tuple[int, int, str]]:
     """(line, column, opener) of every math opener that nothing closes, outside comments and code."""
     positions = Positions(text)
-    return [(*positions.at(found.start), found.opener) for found in unclosed_openers(masked(text, path).text())]
+    buf = masked(text, path)
+    return [(*positions.at(found.start), found.opener) for found in unclosed_openers(buf.text(), buf.markdown)]
 
 
 def extract_math(text: str, path: str) -> list[MathChain]:
@@ -96,7 +99,7 @@ def extract_math(text: str, path: str) -> list[MathChain]:
     buf = masked(text, path)
     visible = buf.text()
     assembler = Assembler(visible, buf)
-    for region in find_regions(visible):
+    for region in find_regions(visible, buf.markdown):
         lexer = Lexer(visible, region, use_parens=True)
         rows = lexer.rows()
         if any(row.unbalanced for row in rows):

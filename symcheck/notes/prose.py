@@ -35,6 +35,10 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
 _BOTH_WAYS = re.compile(r"\b(?:else|otherwise)\b", re.I)  # "1 when $i = j$, else 0": a value, not a case
 _ROW_CASE = re.compile(r"\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|otherwise|for)\b", re.I)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")
+_NAMING = re.compile(r"\b(?:use|call|denote|write|name)\b", re.I)  # "we'll use J(W,X) for the loss."
+_FORWARD = re.compile(r"\b(?:(?:is|are)\s+(?:defined|given)\s+(?:below|as follows)|as follows)\b", re.I)
+_CONDITION_AFTER = re.compile(r"\s*(?:if|when|whenever|provided|unless|only if)\b", re.I)
+_CONDITION_BEFORE = re.compile(r"\b(?:if|when|whenever|provided|unless)\s*$", re.I)  # the math is a condition
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 
 
@@ -57,6 +61,9 @@ class ProseReading:
 
     cases: tuple[Case, ...]
     defining: tuple[tuple[Position, Position], ...]  # math regions introduced by "let" ...
+    conditioned: tuple[tuple[Position, Position], ...] = ()  # inline math followed by "if ..."
+    conditions: tuple[tuple[Position, Position], ...] = ()  # inline math right after "if", "when" ...
+    naming: tuple[tuple[Position, Position, str], ...] = ()  # a display, and the sentence before it naming something
 
     def case_of(self, chain: MathChain) -> Optional[Case]:
         where = (chain.members[0].line, chain.members[0].col)
@@ -71,17 +78,41 @@ class ProseReading:
         where = (chain.members[0].line, chain.members[0].col)
         return any(start <= where < end for start, end in self.defining)
 
+    def names(self, chain: MathChain) -> bool:
+        """The sentence just before the chain's display names its left side ("We'll use J(W,X)
+        for the negative log-likelihood." then `J(W,X) = ...`): the display defines it."""
+        named = re.compile(r"(?<![A-Za-z\\])" + re.escape(chain.members[0].latex.strip()) + r"(?![A-Za-z])")
+        where = (chain.members[0].line, chain.members[0].col)
+        return any(start <= where < end and named.search(sentence) for start, end, sentence in self.naming)
+
+    def is_condition(self, chain: MathChain) -> bool:
+        """The chain is inline math right after "if", "when" ...: a condition, not a claim."""
+        where = (chain.members[0].line, chain.members[0].col)
+        return any(start <= where < end for start, end in self.conditions)
+
+    def condition_after(self, chain: MathChain) -> bool:
+        """The chain is inline math that the prose after it qualifies (`$d = 1$ if $y = n$`):
+        it holds only under a condition stated in words."""
+        where = (chain.members[0].line, chain.members[0].col)
+        return any(start <= where < end for start, end in self.conditioned)
+
 
 def read_prose(text: str, path: str) -> ProseReading:
     """The cases and definition cues of one note (text as read from the file)."""
-    visible = masked(text, path).text()
-    regions = find_regions(visible)
+    buf = masked(text, path)
+    visible = buf.text()
+    regions = find_regions(visible, buf.markdown)
     prose = _prose_only(visible, regions)
     positions = Positions(text)
     at = positions.at
     closers = [m.start() for m in _HEADING.finditer(prose)] + [m.start() for m in _CLOSERS.finditer(prose)]
     opened: list[tuple[int, int, str]] = []
     defining = []
+    naming: list[tuple[Position, Position, str]] = []
+    conditioned = [(at(region.start), at(region.end)) for region in regions
+                   if not region.display and _CONDITION_AFTER.match(_sentence_after(prose, region.end))]
+    conditions = [(at(region.start), at(region.end)) for region in regions
+                  if not region.display and _CONDITION_BEFORE.search(_sentence_before(prose, region.start))]
     for region in regions:
         sentence = _sentence_before(prose, region.start)
         condition = _stated_case(visible, region, sentence)
@@ -90,8 +121,14 @@ def read_prose(text: str, path: str) -> ProseReading:
             closers.append(_next_list_item(visible, region.start))
         elif region.display and _ROW_CASE.search(visible, region.content_start, region.content_end):
             closers.append(region.start)  # a display stating its own cases ends the one in force
-        elif _DEFINITION_WORDS.search(sentence):
+        elif _DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence):
             defining.append((at(region.start), at(region.end)))
+        elif region.display and not sentence.strip() and _FORWARD.search(_paragraph_before(prose, region.start)):
+            defining.append((at(region.start), at(region.end)))  # "... is defined below." then the display
+        if region.display and not sentence.strip():
+            previous = _sentence_before(prose, len(prose[:region.start].rstrip()) - 1)
+            if _NAMING.search(previous):
+                naming.append((at(region.start), at(region.end), previous.replace("$", "")))
     closers.sort()
     cases = []
     for index, (start, statement_end, condition) in enumerate(opened):
@@ -99,7 +136,7 @@ def read_prose(text: str, path: str) -> ProseReading:
         later = bisect.bisect_right(closers, start)
         end = min(following, closers[later] if later < len(closers) else len(text))
         cases.append(Case(condition, at(start), at(end) if end < len(text) else None, at(statement_end)))
-    return ProseReading(tuple(cases), tuple(defining))
+    return ProseReading(tuple(cases), tuple(defining), tuple(conditioned), tuple(conditions), tuple(naming))
 
 
 def _prose_only(visible: str, regions: list[Region]) -> str:
@@ -113,11 +150,23 @@ def _prose_only(visible: str, regions: list[Region]) -> str:
 
 
 def _sentence_before(prose: str, offset: int) -> str:
-    """The prose of the sentence that `offset` is in, up to `offset`."""
+    """The prose of the sentence that `offset` is in, up to `offset`. A paragraph that ends
+    with a colon runs on into the math after it (`... composing many terms:`, then a display)."""
+    window = max(0, offset - 400)
     start = 0
-    for match in _SENTENCE_END.finditer(prose, max(0, offset - 400), offset):
+    for match in _SENTENCE_END.finditer(prose, window, offset):
         start = match.end()
-    return prose[max(start, offset - 400):offset]
+    lead_end = window + len(prose[window:start].rstrip())
+    if start > 0 and not prose[start:offset].strip() and prose[lead_end - 1:lead_end] == ":":
+        return _sentence_before(prose, lead_end) + prose[lead_end:offset]
+    return prose[max(start, window):offset]
+
+
+def _paragraph_before(prose: str, offset: int) -> str:
+    """The paragraph that ends just before `offset` (up to 2000 characters of it)."""
+    end = len(prose[:offset].rstrip())
+    start = max((m.end() for m in re.finditer(r"\n[ \t]*\n", prose[max(0, end - 2000):end])), default=0)
+    return prose[max(0, end - 2000) + start:end]
 
 
 def _sentence_after(prose: str, offset: int) -> str:

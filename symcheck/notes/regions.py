@@ -141,16 +141,18 @@ class Unclosed:
     opener: str
 
 
-def find_regions(text: str) -> list[Region]:
-    return _scan(text)[0]
+def find_regions(text: str, kramdown: bool = False) -> list[Region]:
+    """The math of `text`; `kramdown`: Markdown, where ``\\\\( ... \\\\)`` and ``\\\\[ ... \\\\]``
+    (a backslash escaped for Markdown) are math too."""
+    return _scan(text, kramdown)[0]
 
 
-def unclosed_openers(text: str) -> list[Unclosed]:
+def unclosed_openers(text: str, kramdown: bool = False) -> list[Unclosed]:
     """The math openers of `text` that are never closed (their math is not read)."""
-    return _scan(text)[1]
+    return _scan(text, kramdown)[1]
 
 
-def _scan(text: str) -> tuple[list[Region], list[Unclosed]]:
+def _scan(text: str, kramdown: bool = False) -> tuple[list[Region], list[Unclosed]]:
     regions: list[Region] = []
     unclosed: list[Unclosed] = []
     k, n = 0, len(text)
@@ -169,6 +171,14 @@ def _scan(text: str) -> tuple[list[Region], list[Unclosed]]:
         char = text[k]
         if char == "\\":
             following = text[k + 1:k + 2]
+            escaped = text[k + 2:k + 3] if kramdown and following == "\\" else ""
+            if escaped in ("[", "("):
+                closer = "\\\\" + ("]" if escaped == "[" else ")")
+                end = text.find(closer, k + 3)
+                if end >= 0:
+                    regions.append(Region(k, end + 3, k + 3, end, escaped == "["))
+                    k = end + 3
+                    continue
             if following in ("[", "("):
                 closer = "\\]" if following == "[" else "\\)"
                 end = -1 if known_missing(closer, k + 2) else found(closer, k + 2, _skip_escaped_until(text, closer, k + 2))

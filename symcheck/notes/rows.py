@@ -95,6 +95,13 @@ def _text_kind(content: str) -> Optional[str]:
     return None
 
 
+def _text_column(text: str, region: Region, start: int) -> Optional[str]:
+    """Text in an alignment column of its own (`... && \\textrm{Sum rule}`) is a remark on
+    the row, never part of a member: 'cut', as a qualifier."""
+    before = text[region.content_start:start].rstrip()
+    return "cut" if before.endswith("&") else None
+
+
 class Lexer:
     """Splits one region into rows and finds the relations and separators at top level."""
 
@@ -236,7 +243,7 @@ class Lexer:
                 elif name in TEXT_COMMANDS:
                     group = group_after(text, end, limit)
                     if group:
-                        kind = _text_kind(text[group[0] + 1:group[1] - 1])
+                        kind = _text_kind(text[group[0] + 1:group[1] - 1]) or _text_column(text, region, k)
                         if kind == "sep":
                             emit("sep", "text", k, group[1])
                         elif kind == "cut":

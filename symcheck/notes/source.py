@@ -67,9 +67,10 @@ class Positions:
 class Buffer:
     """The text as a mutable list of characters; masked or dropped parts become spaces."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, markdown: bool = False):
         self.chars = list(text)
         self.blanked = bytearray(len(text))
+        self.markdown = markdown  # Markdown (kramdown) writes inline math \\( ... \\)
 
     def blank(self, start: int, end: int) -> None:
         chars, blanked = self.chars, self.blanked
@@ -192,8 +193,8 @@ def _mask_tex(buf: Buffer) -> None:
 
 
 def masked(text: str, path: str) -> "Buffer":
-    buf = Buffer(text)
-    if _mode(text, path) == "tex":
+    buf = Buffer(text, markdown=_mode(text, path) == "markdown")
+    if not buf.markdown:
         _mask_tex(buf)
     else:
         _mask_markdown(buf)

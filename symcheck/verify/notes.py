@@ -9,8 +9,10 @@ and never passes math it did not check:
   first. Adopted definitions are listed in the result (`adopted`); one of a name declared
   in a narrower domain (probability, positive ...) is checked against it once the whole
   note is read, since notes often define after use;
-- the hypothesis of a `\\Rightarrow` (`f(x) = g(x)/h(x) \\Rightarrow ...`) is assumed for
-  the statement after it;
+- the hypothesis of a `\\Rightarrow` or of an arrow between two equations
+  (`f(x) = g(x)/h(x) \\Rightarrow ...`, `f(x) = 1/x \\rightarrow f'(x) = ...`), when it gives
+  a fresh name a value, is assumed for the statement after it (and listed as adopted);
+  any other premise is a claim and is checked;
 - a case stated in prose holds for the displays that follow, until a heading, the next
   case or prose that closes it (`symcheck.notes.prose`); a trailing `\\text{if i = j}`
   is its own chain's case. Steps are checked under the case (it is assumed);
@@ -23,7 +25,6 @@ and never passes math it did not check:
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,7 +34,7 @@ import sympy
 
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
-from symcheck.notes.chains import MathFragment
+from symcheck.notes.chains import MathFragment, qualified_case
 from symcheck.notes.extract import MathChain, extract_math, read_notes, unclosed_math
 from symcheck.notes.prose import ProseReading, read_prose
 from symcheck.load.derivation import Compiler, InputError, checking_scope, definition_of, read_notation, require_utf8
@@ -43,12 +44,6 @@ from symcheck.verify.cases import case_index_remark
 from symcheck.verify.documents import has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.repair import Repairer
-
-_QUALIFIED_CASE = re.compile(
-    r"^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\$?\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])\s*\$?[\s,.;:]*\}"
-    r"|^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\}\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])[\s,.;:]*$"
-)
-
 
 def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
     if notation is None:
@@ -60,21 +55,23 @@ def _at(member: MathFragment) -> str:
     return f"{member.line}:{member.col}"
 
 
-def _qualified_case(qualifier: Optional[str]) -> Optional[str]:
-    """`\\text{if } i = j` trailing a chain: the case of that chain."""
-    match = _QUALIFIED_CASE.match(qualifier or "")
-    if match is None:
-        return None
-    parts = [part for part in match.groups() if part is not None]
-    return " ".join(parts)
-
-
 @dataclass
 class _Anchor:
     """A member a later one is compared with."""
 
     member: MathFragment
     expression: object
+
+
+_CARRIED_LOOKBACK = 3  # refuted members a later one is compared with, the latest first
+
+
+@dataclass
+class _Ended:
+    """Where a chain ended: the last member that held and the refuted ones after it."""
+
+    held: Optional[_Anchor]
+    wrong: tuple[_Anchor, ...]
 
 
 class _NoteReader:
@@ -93,6 +90,12 @@ class _NoteReader:
         return StepResult("step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False,
                           unread_at=error.column, column=member.col)
 
+    def not_checked(self, chain: MathChain, why: str) -> ChainResult:
+        """A chain the reader sees but cannot check as written: one unread member, with why."""
+        member = chain.members[-1]
+        return ChainResult(f"line {chain.line}", None, (self.unreadable(chain, member, InputError(
+            str(self.note), member.line, why, member.latex, 0)),))
+
     def parse(self, chain: MathChain) -> tuple[list, list[StepResult]]:
         """Each member's expression (None where it cannot be read) and the unreadable ones."""
         members, unread = [], []
@@ -110,6 +113,8 @@ class _NoteReader:
         """The name a left side `head` would define, if it is a name at all."""
         if isinstance(head, sympy.MatrixSymbol):
             return head
+        if isinstance(head, sympy.Indexed):  # an entry, a_1 or a_k: the name is a
+            return head.base
         definition = definition_of(head, sympy.Integer(0))
         return None if definition is None else definition.target
 
@@ -148,6 +153,14 @@ class _NoteReader:
         return [Equation("definition", f"line {chain.line}", str(self.note), chain.line, member.latex,
                          members[0], members[-1], Scope(self.scope.table, [definition]))]
 
+    def assume(self, chain: MathChain, members: list) -> list[CompiledDefinition]:
+        """The premise of an arrow (`f(x) = 1/x \\rightarrow f'(x) = ...`) defines its name for the
+        statement after it only; it is listed with the adopted definitions."""
+        self.adopted.append(Adoption(str(getattr(self.target(members[0]), "name", members[0])), chain.line,
+                                     chain.members[0].col, " = ".join(member.latex for member in chain.members)))
+        definition = definition_of(members[0], members[-1])
+        return [definition] if definition is not None else []
+
     def general(self, definition: CompiledDefinition) -> bool:
         """An indexed definition defines every entry only when its indices are declared ones."""
         indices = set(self.compiler.table.indices.values())
@@ -164,23 +177,31 @@ class _NoteReader:
         results: list[ChainResult] = []
         given: list[CompiledDefinition] = []
         pending: list[Equation] = []  # checked once every definition of the note is known
+        restated: dict = {}  # (left side, case) of a display -> where its chain ended
         for chain in chains:
-            if prose.states_case(chain):
+            if prose.states_case(chain) or prose.is_condition(chain):
                 continue
             members, unread = self.parse(chain)
             if self.is_condition(members):
                 continue
-            if chain.premise and not unread:
-                given += [d for d in [definition_of(members[0], members[-1])] if d is not None]
+            if prose.condition_after(chain):
+                results.append(self.not_checked(chain, "it holds under a condition stated in the words after it, not read"))
                 continue
-            if (chain.definition or prose.defines(chain)) and self.fresh(members):
+            if chain.premise and self.fresh(members):
+                given += self.assume(chain, members)
+                continue
+            if (chain.definition or prose.defines(chain) or prose.names(chain)) and self.fresh(members):
                 pending += self.adopt(chain, members)
                 continue
-            case = prose.case_of(chain)
-            condition = _qualified_case(chain.qualifier) or (case.condition if case else None)
+            condition = qualified_case(chain.qualifier) or self.prose_case(prose, chain, members)
             scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
+            # a restatement goes on from an earlier chain only in the same scope: not under a premise
+            left = (members[0], condition) if chain.display and members[0] is not None and not given else None
             given = []
-            results.append(self.check_chain(chain, members, unread, scope, condition))
+            result, ended = self.check_chain(chain, members, unread, scope, condition, restated.get(left))
+            if left is not None and ended.held is not None:
+                restated[left] = ended
+            results.append(result)
         definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs) for eq in pending)
         return DocumentResult(
             path=str(self.note), source=str(self.note), title=self.note.name,
@@ -188,20 +209,34 @@ class _NoteReader:
             adopted=tuple(self.adopted),
         )
 
+    def prose_case(self, prose: ProseReading, chain: MathChain, members: list) -> Optional[str]:
+        """The case stated in prose before `chain`, if the chain uses one of its indices: a
+        case about i and j says nothing of a display without them."""
+        case = prose.case_of(chain)
+        if case is None:
+            return None
+        indices = self.compiler.condition(case.condition).free_symbols
+        used = set().union(*(getattr(member, "free_symbols", set()) for member in members if member is not None))
+        return case.condition if indices & used else None
+
     def check_chain(self, chain: MathChain, members: list, unread: list[StepResult], scope: Scope,
-                    condition: Optional[str]) -> ChainResult:
+                    condition: Optional[str], restated: Optional[_Ended] = None) -> tuple[ChainResult, _Ended]:
         """Each member against the last member that held (one wrong step does not fail the
-        rest), and after a refuted one also against it (an error carried is reported once)."""
+        rest), and after refuted ones also against them, the latest first (an error carried
+        is reported once, however many lines carry it).
+
+        A display that restates the left side of an earlier one under the same case
+        (`J = a`, later `J = b`) goes on from where that chain `restated` ended: `b` is
+        compared with the last member that held there, not with the name."""
         condition_expr = self.compiler.condition(condition) if condition else None
         following = {id(member): after.latex for member, after in zip(chain.members, chain.members[1:])}
         compare = lambda anchor, member, expression: self.step(  # noqa: E731
             chain, anchor, member, expression, scope, condition_expr, condition, following.get(id(member), ""))
         steps: list[StepResult] = []
         unread_steps = iter(unread)
-        held: Optional[_Anchor] = None
-        wrong: Optional[_Anchor] = None
+        held, wrong = (restated.held, list(restated.wrong)) if restated else (None, [])
         skipped: list[MathFragment] = []
-        for member, expression in zip(chain.members, members):
+        for member, expression in zip(chain.members[bool(restated):], members[bool(restated):]):
             if expression is None:
                 steps.append(next(unread_steps))
                 skipped.append(member)
@@ -211,19 +246,22 @@ class _NoteReader:
                 continue
             step = _after_unread(compare(held, member, expression), held, skipped)
             skipped = []
-            if step.decision.verdict is Verdict.REFUTED and wrong is not None:
-                if compare(wrong, member, expression).decision.verdict.holds:
-                    steps.append(replace(step, remarks=(Remark(
-                        "note", f"follows from line {_at(wrong.member)} as written; the error there is carried",
-                        instead_of_verdict=True),)))
-                    wrong = _Anchor(member, expression)
-                    continue
-            steps.append(step)
+            source = None
             if step.decision.verdict is Verdict.REFUTED:
-                wrong = _Anchor(member, expression)
+                source = next((anchor for anchor in reversed(wrong[-_CARRIED_LOOKBACK:])
+                               if compare(anchor, member, expression).decision.verdict.holds), None)
+            if source is not None:
+                steps.append(replace(step, remarks=(Remark(
+                    "note", f"follows from line {_at(source.member)} as written; the error there is carried",
+                    instead_of_verdict=True),)))
             else:
-                held, wrong = _Anchor(member, expression), None
-        return ChainResult(f"line {chain.line}", condition, _with_case_remark(steps, chain, members, condition_expr))
+                steps.append(step)
+            if step.decision.verdict is Verdict.REFUTED:
+                wrong.append(_Anchor(member, expression))
+            else:
+                held, wrong = _Anchor(member, expression), []
+        result = ChainResult(f"line {chain.line}", condition, _with_case_remark(steps, chain, members, condition_expr))
+        return result, _Ended(held, tuple(wrong))
 
     def step(self, chain: MathChain, anchor: _Anchor, member: MathFragment, expression, scope: Scope,
              condition_expr, condition: Optional[str], after: str) -> StepResult:

@@ -1,0 +1,196 @@
+"""Rules of the note reader found on the seeds and the corpus (issue 12's "done when"), each
+tried on a small note written for it, never on a seed line."""
+
+from __future__ import annotations
+
+from symcheck.model import Verdict
+from symcheck.notes.extract import extract_math
+from symcheck.verify.notes import check_note
+from tests.test_note_reader import SETTINGS, by_line, cases, steps, write
+
+
+def members(text: str, path: str = "n.md") -> list[list[str]]:
+    return [[member.latex for member in chain.members] for chain in extract_math(text, path)]
+
+
+# ---------------------------------------------------------------- a case's reach
+
+
+def test_a_case_applies_only_to_displays_that_use_one_of_its_indices(tmp_path):
+    text = ("If $i \\neq j$:\n\n$$ \\frac{\\partial S_i}{\\partial a_j} = -S_i S_j $$\n\n"
+            "$$ (x+n)(x-n) = x^2 + n^2 $$\n")
+    note = write(tmp_path, text)
+    assert cases(note) == {3: "i \\neq j", 5: None}
+    refuted = by_line(note)[5].decision
+    assert refuted.verdict is Verdict.REFUTED and "i != j" not in refuted.reason
+
+
+def test_a_case_between_two_members_is_the_case_of_the_chain_that_goes_on(tmp_path):
+    text = ("$$ \\frac{\\partial S_i}{\\partial a_j} \\text{ when } i \\neq j = -S_i S_j $$\n\n"
+            "$$ = -S_j S_i $$\n")
+    assert members(text) == [["\\frac{\\partial S_i}{\\partial a_j}", "-S_i S_j", "-S_j S_i"]]
+    note = write(tmp_path, text)
+    verdicts = [(step.decision.verdict, step.decision.condition) for step in steps(note)]
+    assert verdicts == [(Verdict.PROVED, "i != j"), (Verdict.PROVED, None)]  # the second holds in any case
+    assert cases(note) == {1: "i \\neq j"}
+
+
+# ---------------------------------------------------------------- restated left sides
+
+
+RESTATED = """Some algebra:
+
+$$ f = (t+1)^2 - 1 $$
+
+$$ f = t^2 + 2t $$
+
+$$ f = t(t+2) $$
+
+When $i = j$:
+
+$$ f = t^2 $$
+"""
+
+
+def test_a_display_restating_a_left_side_goes_on_from_where_its_chain_ended(tmp_path):
+    """f has no value: line 3 is refuted, and lines 5 and 7, which follow from it, carry that
+    error (one note each) instead of being claims of their own against the name."""
+    note = write(tmp_path, RESTATED.replace("\nWhen $i = j$:\n\n$$ f = t^2 $$\n", ""))
+    found = by_line(note)
+    assert found[3].decision.verdict is Verdict.REFUTED and not found[3].remarks
+    assert [remark.message for remark in found[5].remarks + found[7].remarks] == [
+        "follows from line 3:8 as written; the error there is carried",
+        "follows from line 5:8 as written; the error there is carried"]
+
+
+def test_a_restatement_after_a_step_that_held_is_compared_with_it(tmp_path):
+    text = "Let $f = t^2 + 2t$.\n\n$$ f = (t+1)^2 - 1 $$\n\n$$ f = t(t+2) $$\n\n$$ f = t(t+1) $$\n"
+    found = by_line(write(tmp_path, text))
+    assert [(found[n].decision.verdict, found[n].compared_with) for n in (3, 5, 7)] == [
+        (Verdict.PROVED, "3:4"), (Verdict.PROVED, "3:8"), (Verdict.REFUTED, "5:8")]
+
+
+def test_a_restatement_under_another_case_or_with_another_left_side_is_a_claim_of_its_own(tmp_path):
+    text = RESTATED.replace("$$ f = t^2 $$", "$$ \\frac{\\partial S_i}{\\partial a_j} = S_i(1-S_i) $$")
+    text += "\nWhen $i \\neq j$:\n\n$$ \\frac{\\partial S_i}{\\partial a_j} = -S_i S_j $$\n\n$$ g = t(t+2) $$\n"
+    found = by_line(write(tmp_path, text))
+    assert found[11].compared_with == "11:4"  # the first display with this left side
+    assert found[15].compared_with == "15:4" and found[15].decision.verdict is Verdict.PROVED  # i != j now
+    assert found[17].compared_with == "17:4"
+
+
+# ---------------------------------------------------------------- premises of arrows
+
+
+GATES = """
+[symbols]
+x = {}
+y = {}
+[functions]
+f = {}
+g = {}
+"""
+
+
+def test_an_equation_before_an_arrow_is_the_premise_of_the_equation_after_it(tmp_path):
+    text = ("$$ f(x) = \\frac{1}{x} \\hspace{1in} \\rightarrow \\hspace{1in} \\frac{df}{dx} = -1/x^2 \\\\\n"
+            "f(x) = e^x \\rightarrow \\frac{df}{dx} = e^{x} \\\\\n"
+            "g(x) = x^2 \\\\\n\\rightarrow \\frac{dg}{dx} = 2x $$\n")
+    result = check_note(write(tmp_path, text, GATES), None, SETTINGS).result
+    assert [(a.name, a.line) for a in result.adopted] == [("f", 1), ("f", 2), ("g", 3)]
+    verdicts = {step.line: step.decision.verdict for chain in result.chains for step in chain.steps}
+    assert verdicts == {1: Verdict.PROVED, 2: Verdict.PROVED, 4: Verdict.PROVED}  # each row its own f
+    assert {step.line: step.compared_with for chain in result.chains for step in chain.steps}[2] == "2:24"  # not line 1: another f
+
+
+def test_a_premise_that_gives_no_fresh_name_a_value_is_checked(tmp_path):
+    text = "$$ (x-1)(x+2) = x^2 - 1 \\rightarrow y = 1 $$\n"
+    result = check_note(write(tmp_path, text, GATES), None, SETTINGS).result
+    assert not result.adopted
+    assert [step.decision.verdict for step in result.chains[0].steps] == [Verdict.REFUTED]
+
+
+# ---------------------------------------------------------------- extraction
+
+
+def test_text_in_an_alignment_column_of_its_own_is_a_remark_not_math():
+    text = ("$$\\begin{aligned} \\frac{d}{dx} [C f(x)] & = C f'(x) && \\textrm{Constant multiple rule} \\\\ "
+            "(a+b)^2 & = a^2 + 2ab + b^2 && \\text{Binomial}. \\end{aligned}$$\n")
+    assert members(text) == [["\\frac{d}{dx} [C f(x)]", "C f'(x)"], ["(a+b)^2", "a^2 + 2ab + b^2"]]
+    assert [chain.qualifier for chain in extract_math(text, "n.md")] == [
+        "\\textrm{Constant multiple rule}", "\\text{Binomial}."]
+
+
+def test_a_row_ending_with_an_operator_or_a_broken_bracket_goes_on_in_the_next_row():
+    text = ("$$\\begin{aligned} y & = 2 \\left(a + \\right.\\\\ & \\left. \\quad b\\right) \\times \\\\\n"
+            "& \\quad (c + d) \\\\ z & = a - \\\\ & b \\end{aligned}$$\n")
+    (first, second) = members(text)
+    assert first[0] == "y" and " ".join(first[1].split()) == "2 \\left(a + \\quad b\\right) \\times (c + d)"
+    assert second[0] == "z" and " ".join(second[1].split()) == "a - b"
+
+
+def test_kramdown_inline_math_with_escaped_backslashes_is_read_in_markdown_only():
+    text = "The loss \\\\(L = p - q\\\\) and the rest.\n"
+    assert members(text, "n.md") == [["L", "p - q"]]
+    assert members(text, "n.tex") == []
+
+
+# ---------------------------------------------------------------- conditions in words
+
+
+def test_inline_math_qualified_by_the_words_after_it_is_reported_unread_not_adopted(tmp_path):
+    note = write(tmp_path, "where $t = 1$ if $x = y$, and 0 otherwise.\n\nHere $t = 2$ and so on.\n")
+    result = check_note(note, None, SETTINGS).result
+    assert not result.adopted
+    (unread,), (checked,) = [chain.steps for chain in result.chains]  # $x = y$ is a condition: not a claim
+    assert unread.line == 1 and "condition stated in the words after it" in unread.decision.reason
+    assert unread.decision.verdict is Verdict.UNKNOWN and unread.unread_at is not None
+    assert checked.line == 3 and checked.decision.verdict is Verdict.REFUTED
+
+
+def test_a_paragraph_ending_with_a_colon_runs_on_into_the_display_after_it(tmp_path):
+    text = "Suppose we have a function made of two terms:\n\n$$ q = t^2 + 1 $$\n\nThen\n\n$$ q - 1 = t^2 $$\n"
+    result = check_note(write(tmp_path, text), None, SETTINGS).result
+    assert [(a.name, a.line) for a in result.adopted] == [("q", 3)]
+    assert [step.decision.verdict for chain in result.chains for step in chain.steps] == [Verdict.PROVED]
+    stopped = text.replace("two terms:", "two terms.")
+    assert not check_note(write(tmp_path, stopped), None, SETTINGS).result.adopted
+
+
+def test_entries_of_one_name_listed_with_an_ellipsis_define_those_entries(tmp_path):
+    text = "Scores:\n\n$$ c_1 = 2t \\quad c_2 = 3t \\quad \\dots \\quad c_n = n t $$\n"
+    assert [chain.definition for chain in extract_math(text, "n.md")] == [True] * 3
+    result = check_note(write(tmp_path, text), None, SETTINGS).result
+    assert [(a.name, a.line) for a in result.adopted] == [("c_1", 3), ("c_2", 3), ("c_n", 3)]
+    assert not result.chains
+    declared = text.replace("c_", "a_").replace("c_n", "a_N")  # entries of the declared vector a
+    assert [(a.name, a.line) for a in check_note(write(tmp_path, declared), None, SETTINGS).result.adopted] == [
+        ("a", 3)] * 3
+    claims = text.replace("\\quad \\dots ", "")  # no ellipsis: two claims about c_1, c_2
+    assert [chain.definition for chain in extract_math(claims, "n.md")] == [False] * 3
+
+
+def test_the_sentence_before_a_display_naming_its_left_side_makes_it_a_definition(tmp_path):
+    text = ("We'll use q(t) for the shifted square.\n\n$$ q(t) = (t+1)^2 $$\n\n"
+            "$$ q(t) - 1 = t^2 + 2t $$\n\nWe use this often.\n\n$$ p = t + 1 $$\n")
+    result = check_note(write(tmp_path, text, GATES.replace("g = {}", "q = {}")), None, SETTINGS).result
+    assert [(a.name, a.line) for a in result.adopted] == [("q", 3)]
+    verdicts = {step.line: step.decision.verdict for chain in result.chains for step in chain.steps}
+    assert verdicts == {5: Verdict.PROVED, 9: Verdict.REFUTED}  # "this" does not name p
+
+
+def test_a_paragraph_saying_what_is_defined_below_makes_the_display_after_it_a_definition(tmp_path):
+    text = "The shifted square is defined below. It is used often.\n\n$$ q = (t+1)^2 $$\n\n$$ q - 1 = t^2 + 2t $$\n"
+    result = check_note(write(tmp_path, text), None, SETTINGS).result
+    assert [(a.name, a.line) for a in result.adopted] == [("q", 3)]
+    assert [step.decision.verdict for chain in result.chains for step in chain.steps] == [Verdict.PROVED]
+
+
+def test_a_line_carrying_an_earlier_error_than_the_last_is_a_note(tmp_path):
+    """Lines 1 and 3 are wrong in two different ways; line 5 follows from line 1 as written."""
+    text = "$$ (t+1)^2 = t^2 + 2t + 2 $$\n\n$$ = t^2 + 2t + 3 $$\n\n$$ = t(t+2) + 2 $$\n"
+    found = by_line(write(tmp_path, text))
+    assert found[1].decision.verdict is Verdict.REFUTED and not found[1].remarks
+    assert found[3].decision.verdict is Verdict.REFUTED and not found[3].remarks
+    assert [remark.message for remark in found[5].remarks] == [
+        "follows from line 1:14 as written; the error there is carried"]
