@@ -219,7 +219,7 @@ def err(nt: Notation, latex: str) -> LatexError:
         ("w + x", "cannot add w (a dx1 column vector) and x (a scalar): both need the same shape"),
         ("w w", "cannot multiply w (a dx1 column vector) and w (a dx1 column vector): the left has 1 columns"),
         ("x^{w}", "cannot raise x (a scalar) to the power w (a dx1 column vector)"),
-        (r"w \odot v^\top", "an element-wise product needs the same shape: w (a dx1 column vector) and v.T (a 1xd row vector)"),
+        (r"w \odot v^\top", "an element-wise product needs the same shape: w (a dx1 column vector) and v^{T} (a 1xd row vector)"),
         (r"\begin{pmatrix} w & x \end{pmatrix}", "matrix blocks do not fit"),
     ],
 )

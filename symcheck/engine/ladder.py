@@ -33,6 +33,7 @@ from typing import Callable, Optional, Sequence
 
 import sympy
 from sympy import Expr, Integer, KroneckerDelta, Sum, Symbol
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.engine.audit import audited
 from symcheck.engine.canonical import Rules, Unfolder, given_as_definition, index_facts, is_entry_fact, rules_from_scope
@@ -149,6 +150,7 @@ def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -
         case = parse_condition(condition)
     except ValueError as error:
         return _decision(Verdict.UNKNOWN, "none", str(error))
+    scope = _entries_written_out(scope)
     free = frozenset(s for s in free_symbols(lhs) | free_symbols(rhs) if s in scope.table.index_ranges)
     vacuous = _contradicting_given(scope, free, settings)
     if vacuous is not None:
@@ -159,6 +161,17 @@ def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -
     writer = EntryWriter(universe)
     lhs, rhs = index_elements(lhs, writer), index_elements(rhs, writer)
     return _decide_scalar(lhs, rhs, universe, rules, case, settings)
+
+
+def _entries_written_out(scope: Scope) -> Scope:
+    """Definitions and givens with bracket entries and traces written in the document's
+    indices, as the sides are: a derivative by w_k must see the w_k inside (Xw - y)_i."""
+    facts = [*(d.body for d in scope.definitions), *scope.assumptions]
+    if not any(isinstance(f, sympy.Basic) and f.has(MatrixElement, sympy.Trace) for f in facts):
+        return scope
+    writer = EntryWriter(Universe.from_scope(scope))
+    definitions = [CompiledDefinition(d.target, d.params, index_elements(sympy.sympify(d.body), writer)) for d in scope.definitions]
+    return replace(scope, definitions=definitions, assumptions=[index_elements(a, writer) for a in scope.assumptions])
 
 
 # ---------------------------------------------------------------- the ladder (scalars)
@@ -353,7 +366,10 @@ def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, 
         scope = _bind_scope(scope, binding)
         lhs, rhs = sympy.sympify(lhs).xreplace(binding), sympy.sympify(rhs).xreplace(binding)
     rows, cols = (sympy.sympify(n).xreplace(binding) for n in left)
-    entries = _entry_equations(lhs, rhs, scope, rows, cols)
+    try:
+        entries = _entry_equations(lhs, rhs, scope, rows, cols)
+    except Unsupported as error:
+        return _decision(Verdict.UNKNOWN, "none", str(error))
     rules = rules_from_scope(scope, free)
     results = [(where, _decide_scalar(l, r, universe, rules, case, settings)) for where, l, r, universe in entries]
     decision = _weakest(results)

@@ -139,11 +139,24 @@ def _diag_shape(expr: Expr) -> Shape:
     return length, length
 
 
+def _scalar_shape(shape: Shape) -> bool:
+    return _same(shape[0], 1) and _same(shape[1], 1)
+
+
+def _is_hessian(expr: Derivative) -> bool:
+    """d²f/dx dy of a scalar f by two column vectors (or scalars): the matrix of second partials."""
+    return (len(expr.variables) == 2 and _scalar_shape(shape_of(expr.expr))
+            and all(_same(shape_of(v)[1], 1) for v in expr.variables))
+
+
 def _derivative_shape(expr: Derivative) -> Shape:
+    if _is_hessian(expr):
+        first, second = expr.variables
+        return shape_of(first)[0], shape_of(second)[0]
     if len(expr.variables) != 1:
         raise Unsupported("a matrix derivative by more than one variable")
     numerator, variable = shape_of(expr.expr), shape_of(expr.variables[0])
-    scalar = lambda shape: _same(shape[0], 1) and _same(shape[1], 1)
+    scalar = _scalar_shape
     if scalar(numerator):
         return variable
     if scalar(variable):
@@ -219,10 +232,13 @@ class EntryWriter:
 
     def derivative_entry(self, expr: Derivative, row: Expr, col: Expr) -> Expr:
         shape_of(expr)  # raises Unsupported for layouts other than those below
+        first = self.lower(1)
+        if _is_hessian(expr):
+            numerator, (by_row, by_col) = self.entry(expr.expr, first, first), expr.variables
+            return Derivative(numerator, self.entry(by_row, row, first), self.entry(by_col, col, first))
         numerator, (variable,) = expr.expr, expr.variables
         if not is_matrix(variable):
             return Derivative(self.entry(numerator, row, col), variable)
-        first = self.lower(1)
         if _same(shape_of(numerator)[0], 1) and _same(shape_of(numerator)[1], 1):
             return Derivative(self.entry(numerator, first, first), self.entry(variable, row, col))
         return Derivative(self.entry(numerator, row, first), self.entry(variable, col, first))
@@ -254,6 +270,14 @@ def _chain_entry(writer: EntryWriter, factors: Sequence[Expr], row: Expr, col: E
     return Sum(term(k), (k, lower, lower + inner - 1))
 
 
+def _power_entry(writer: EntryWriter, expr: sympy.MatPow, row: Expr, col: Expr) -> Expr:
+    """A^k for a whole k >= 1 as the product A ... A."""
+    exponent = expr.exp
+    if not (exponent.is_Integer and 1 <= exponent <= EXPLICIT_LIMIT):
+        raise Unsupported("a matrix power other than a small whole one")
+    return _chain_entry(writer, [expr.base] * int(exponent), row, col)
+
+
 _ENTRIES: dict[type, Callable[[EntryWriter, Expr, Expr, Expr], Expr]] = {
     sympy.MatrixSymbol: EntryWriter.symbol_entry,
     Row: lambda w, e, r, c: w.entry(e.matrix, e.index, r),
@@ -269,6 +293,8 @@ _ENTRIES: dict[type, Callable[[EntryWriter, Expr, Expr, Expr], Expr]] = {
     HadamardProduct: lambda w, e, r, c: sympy.Mul(*[w.entry(arg, r, c) for arg in e.args]),
     HadamardPower: lambda w, e, r, c: w.entry(e.base, r, c) ** e.exp,
     ElementwiseApplyFunction: lambda w, e, r, c: e.function(w.entry(e.expr, r, c)),
+    sympy.FunctionMatrix: lambda w, e, r, c: e.lamda(r - w.lower(e.shape[0]), c - w.lower(e.shape[1])),
+    sympy.MatPow: lambda w, e, r, c: _power_entry(w, e, r, c),
     sympy.Identity: lambda w, e, r, c: KroneckerDelta(r, c),
     sympy.ZeroMatrix: lambda w, e, r, c: Integer(0),
     sympy.OneMatrix: lambda w, e, r, c: Integer(1),
@@ -278,8 +304,9 @@ _ENTRIES: dict[type, Callable[[EntryWriter, Expr, Expr, Expr], Expr]] = {
 
 def index_elements(expr: Expr, writer: EntryWriter) -> Expr:
     """SymPy's 0-based ``MatrixElement(p, i, 0)`` as the document's entry ``p[i + 1]``
-    (the IndexedBase of the same name, so definitions and domains apply)."""
-    if not expr.has(MatrixElement):
+    (the IndexedBase of the same name, so definitions and domains apply); a trace as the
+    sum of the diagonal entries."""
+    if not expr.has(MatrixElement, sympy.Trace):
         return expr
 
     def document_entry(element: MatrixElement) -> Expr:
@@ -287,4 +314,16 @@ def index_elements(expr: Expr, writer: EntryWriter) -> Expr:
         rows, cols = shape_of(matrix)
         return writer.entry(matrix, row + writer.lower(rows), col + writer.lower(cols))
 
+    def diagonal_sum(trace: sympy.Trace) -> Expr:
+        matrix = trace.arg
+        rows, cols = shape_of(matrix)
+        if not _same(rows, cols):
+            raise ShapeMismatch(f"the trace of a {show((rows, cols))} matrix")
+        lower = writer.lower(rows)
+        if rows.is_Integer and rows <= EXPLICIT_LIMIT:
+            return sympy.Add(*[writer.entry(matrix, lower + n, lower + n) for n in range(int(rows))])
+        k = writer.fresh_index()
+        return Sum(writer.entry(matrix, k, k), (k, lower, lower + rows - 1))
+
+    expr = expr.replace(lambda e: isinstance(e, sympy.Trace), diagonal_sum)
     return expr.replace(lambda e: isinstance(e, MatrixElement), document_entry)

@@ -13,11 +13,17 @@ import sympy
 from symcheck.model.symbols import MatrixSum, Row, SymbolTable
 
 
-def _axis_range(table: SymbolTable, size: Any) -> tuple[Any, Any]:
-    """First and last index of an axis: the common lower bound of the declared indices
-    that run up to its size, else 1."""
+def axis_lower(table: SymbolTable, size: Any) -> Any:
+    """The first index of an axis of length `size`: the common lower bound of the declared
+    indices that run up to its size, else 1."""
+    size = sympy.sympify(size)
     lowers = {sympy.sympify(lower) for lower, upper in table.index_ranges.values() if sympy.sympify(upper) == size}
-    lower = lowers.pop() if len(lowers) == 1 else sympy.Integer(1)
+    return lowers.pop() if len(lowers) == 1 else sympy.Integer(1)
+
+
+def _axis_range(table: SymbolTable, size: Any) -> tuple[Any, Any]:
+    """First and last index of an axis."""
+    lower = axis_lower(table, size)
     return lower, lower + size - 1
 
 

@@ -6,8 +6,10 @@
 - `notation`: the document's notation (declared names, rewrites) applied, then read by
   `reader`, which dispatches each node by a table keyed on its construct to one small
   construct reader: `names`, `scripts` (_ ^ '), `indices`, `numerals`, `frac` (fractions
-  and derivatives), `bigops` (sums, products), `ellipses`, `functions`, `environments`
-  (brackets, matrices, cases), `conditions`;
+  and derivatives, gradients, Hessians), `bigops` (sums, products), `ellipses` (sums and
+  matrices written with ellipses), `functions` (also diag, tr), `environments` (brackets and
+  their entries, matrices, cases), `conditions`, `identity` (the identity matrix, sized by
+  its subscript or its context);
 - `nodes` (pieces read), `values` (operations on them), `arithmetic` and `emit` (what is
   left: arithmetic, read here or by latex2sympy2 over placeholders).
 

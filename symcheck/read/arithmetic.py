@@ -5,7 +5,6 @@ when the fast path declines."""
 from __future__ import annotations
 
 import functools
-import operator
 from typing import Callable, Optional
 
 import sympy
@@ -14,10 +13,10 @@ from symcheck.read.backend import bounded_factorial
 from symcheck.read.nodes import (
     ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued, one_by_one_entry,
 )
-from symcheck.read.values import apply_function, divide_values, mismatch, multiply, power
+from symcheck.read.values import add, apply_function, divide_values, mismatch, multiply, power, subtract
 
 ErrorAt = Callable[[str, int], Exception]
-VERBS = {operator.add: "add", operator.sub: "subtract", multiply: "multiply", divide_values: "divide"}
+VERBS = {add: "add", subtract: "subtract", multiply: "multiply", divide_values: "divide"}
 
 class _Decline(Exception):
     """The fast arithmetic leaves this to latex2sympy2 (which reports errors with columns)."""
@@ -55,7 +54,7 @@ class Arithmetic:
         while self.peek() in ADD_OPS:
             op, where = self.peek(), self.items[self.k].start
             self.k += 1
-            value = self.apply(operator.add if op == "+" else operator.sub, value, self.term(), where)
+            value = self.apply(add if op == "+" else subtract, value, self.term(), where)
         return value
 
     def term(self) -> object:
@@ -104,7 +103,7 @@ class Arithmetic:
         following = self.items[self.k] if self.k < len(self.items) else None
         if isinstance(following, Obj) and following.raise_to is not None:  # \cos(x)^2 is cos(x)^2
             self.k += 1
-            if matrix_valued(following.inner):
+            if matrix_valued(one_by_one_entry(following.inner)):
                 raise self.error(f"{func.name} of a matrix", func.start)
             return following.raise_to(apply_function(func, following.inner))
         if isinstance(following, Obj) and following.paren:
@@ -120,8 +119,6 @@ class Arithmetic:
         return apply_function(func, argument)
 
     def apply(self, combine: Callable, a: object, b: object, where: int) -> object:
-        if combine in (operator.add, operator.sub) and matrix_valued(a) != matrix_valued(b):
-            a, b = one_by_one_entry(a), one_by_one_entry(b)  # u^T v - log(..): the inner product is a scalar
         try:
             return combine(a, b)
         except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
@@ -174,7 +171,7 @@ def rebuild(tree: object, placeholders: dict, order: dict) -> object:
         return tree
     args = [rebuild(arg, placeholders, order) for arg in tree.args]
     if isinstance(tree, sympy.Add):
-        return functools.reduce(operator.add, args)
+        return functools.reduce(add, args)
     if isinstance(tree, sympy.Mul):
         # latex2sympy2 may reorder factors; matrices must stay in the order written
         keyed = sorted(zip(tree.args, args), key=lambda pair: first_placeholder(pair[0], order))

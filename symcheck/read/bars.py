@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement
 
+from symcheck.model.indexranges import axis_lower
 from symcheck.read.nodes import Obj, is_matrix, leaf_is, matrix_valued
 from symcheck.read.reader import Construct
 
@@ -48,8 +50,12 @@ class Bars(Construct):
             base, (size,) = self.table.bases[name], self.table.shape(name)
             taken = set(self.table.declarations) | set(self.table.indices) | set(self.table.sizes)
             bound = sympy.Symbol(next(n for n in ("t", "u", "v", "r", "q", "t_0") if n not in taken), integer=True)
-            return sympy.sqrt(sympy.Sum(base[bound] ** 2, (bound, 1, size)))
+            lower = axis_lower(self.table, size)
+            return sympy.sqrt(sympy.Sum(base[bound] ** 2, (bound, lower, lower + size - 1)))
+        if is_matrix(value) and 1 in value.shape:  # \|y - Xw\|: the square root of v^T v
+            square = value.T * value if value.shape[1] == 1 else value * value.T
+            return sympy.sqrt(MatrixElement(square, 0, 0))
         shape = "x".join(map(str, value.shape)) if is_matrix(value) else "matrix"
         raise self.reader.error(
-            f"the norm of this {shape} expression is not read: write it of a declared vector, or with indices", where
+            f"the norm of this {shape} matrix is not read (which norm?): write it with indices", where
         )

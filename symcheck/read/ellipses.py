@@ -7,13 +7,79 @@ from typing import Optional
 import sympy
 
 from symcheck.read.arithmetic import terms_of
-from symcheck.read.nodes import Obj
+from symcheck.read.nodes import Obj, matrix_valued
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Leaf
+from symcheck.read.values import ENTRY_POSITION
 
 
 class EllipsisSums(Construct):
-    """Finds ``t_1 + t_2 + \\dots + t_n`` among reduced items and reads it as a Sum."""
+    """Finds ``t_1 + t_2 + \\dots + t_n`` among reduced items and reads it as a Sum; reads
+    matrices written with ellipses (``x_1 & \\cdots & x_n``, ``\\vdots``, ``\\ddots``) of a
+    declared size as the matrices of their entries."""
+
+    def matrix(self, rows: list, where: int) -> object:
+        """A row, a column or an m x n matrix written with ellipses: its entries as a function of
+        the position, found from the corners; its size must be a declared size (or a number).
+        Errors point at the first ellipsis."""
+        where = next(node.start for row in rows for cell in row for node in cell if _is_dots([node]))
+        if len(rows) == 1:
+            return self.vector(rows[0], where, column=False)
+        if all(len(row) == 1 for row in rows):
+            return self.vector([row[0] for row in rows], where, column=True)
+        if len(rows) == 3 and all(len(row) == 3 for row in rows) and all(_is_dots(cell) for cell in (*rows[1], rows[0][1], rows[2][1])):
+            corners = [[self.cell(rows[r][c], where) for c in (0, 2)] for r in (0, 2)]
+            return self.grid(corners, where)
+        raise self.reader.error(
+            "a matrix with ellipses is read as x_1 & \\cdots & x_n, a column with \\vdots, or the corners "
+            "a_{11} & \\cdots & a_{1m} \\\\ \\vdots & \\ddots & \\vdots \\\\ a_{n1} & \\cdots & a_{nm}", where)
+
+    def cell(self, cell: list, where: int) -> object:
+        value = self.reader.value(cell, cell[0].start if cell else where)
+        if matrix_valued(value):
+            raise self.reader.error("a matrix written with ellipses holds scalars", cell[0].start)
+        return value
+
+    def vector(self, cells: list, where: int, column: bool) -> object:
+        dots = [k for k, cell in enumerate(cells) if _is_dots(cell)]
+        if len(dots) != 1 or dots[0] != len(cells) - 2 or dots[0] == 0:
+            raise self.reader.error("an ellipsis in a vector sits before its last entry: x_1 & \\cdots & x_n", where)
+        values = [self.cell(cell, where) for k, cell in enumerate(cells) if k != dots[0]]
+        run = ellipsis_run(values[-1], values[:-1])
+        if run is None:
+            raise self.reader.error("cannot find the pattern of the entries around this ellipsis", cells[dots[0]][0].start)
+        body, bound, first, upper = run
+        length = self.length(first, upper, where)
+        row, col = ENTRY_POSITION
+        position = row if column else col
+        shape = (length, sympy.Integer(1)) if column else (sympy.Integer(1), length)
+        return _matrix(shape, sympy.Lambda((row, col), body.xreplace({bound: position + first})))
+
+    def grid(self, corners: list, where: int) -> object:
+        (first, top_right), (bottom_left, last) = corners
+        across, down = ellipsis_run(top_right, [first]), ellipsis_run(bottom_left, [first])
+        if across is None or down is None:
+            raise self.reader.error("cannot find the pattern of the entries from the corners of this matrix", where)
+        _, _, col_first, col_upper = across
+        _, _, row_first, row_upper = down
+        row, col = ENTRY_POSITION
+        body = _entry_body(last, row_upper, col_upper, row + row_first, col + col_first)
+        at = lambda r, c: body.xreplace({row: r, col: c})  # noqa: E731
+        corners_agree = body is not None and all(
+            at(r, c) == expected for r, c, expected in ((0, 0, first), (0, col_upper - col_first, top_right),
+                                                        (row_upper - row_first, 0, bottom_left))
+        )
+        if not corners_agree:
+            raise self.reader.error("cannot find the pattern of the entries from the corners of this matrix", where)
+        shape = (self.length(row_first, row_upper, where), self.length(col_first, col_upper, where))
+        return _matrix(shape, sympy.Lambda((row, col), body))
+
+    def length(self, first: object, upper: object, where: int) -> object:
+        length = sympy.expand(upper - first + 1)
+        sizes = set(self.table.sizes.values())
+        if not (length.is_Integer and length > 0) and not (length.free_symbols and length.free_symbols <= sizes):
+            raise self.reader.error(f"the length {length} of this matrix written with ellipses is not a declared size", where)
+        return length
 
     def ellipsis(self, items: list) -> list:
         """t_1 + t_2 + \\dots + t_n -> Sum(t(k), (k, 1, n)), found from the first and last terms."""
@@ -48,17 +114,33 @@ class EllipsisSums(Construct):
         return items[:first_start] + [obj] + items[last_end:]
 
 
+def _is_dots(cell: list) -> bool:
+    return len(cell) == 1 and isinstance(cell[0], Leaf) and cell[0].token.kind == "dots"
+
+
+def ellipsis_run(last: object, before: list) -> Optional[tuple[object, sympy.Symbol, object, object]]:
+    """(body, bound, first, upper) when ``before`` are all the terms body(first), body(first+1)..."""
+    found = ellipsis_sum(last, before)
+    if found is None or found[1] != len(before):
+        return None
+    total = found[0]
+    bound, first, upper = total.limits[0]
+    return total.function, bound, first, upper
+
+
 def ellipsis_sum(last: object, before: list) -> Optional[tuple[object, int]]:
     """Sum(body, (t, s, upper)) when the terms before the ellipsis are body(s), body(s+1)..."""
     candidates: list = []
+    numbers: list = []  # x_3: a literal index of an entry (replaced in indices only)
     for indexed in sympy.preorder_traversal(last):
         if isinstance(indexed, sympy.Indexed):
             candidates.extend(i for i in indexed.indices if not i.is_number)
+            numbers.extend(i for i in indexed.indices if i.is_Integer)
     candidates.extend(s for s in getattr(last, "free_symbols", ()) if s.is_integer)
     taken = {s.name for s in getattr(last, "free_symbols", ())}
     bound = sympy.Symbol(next(n for n in ("t", "u", "v", "r", "q", "t_0") if n not in taken), integer=True)
-    for upper in dict.fromkeys(candidates):
-        body = last.xreplace({upper: bound})
+    for upper in dict.fromkeys(candidates + numbers):
+        body = _index_as(last, upper, bound)
         if body == last:
             continue
         for used in range(len(before), 0, -1):
@@ -69,6 +151,16 @@ def ellipsis_sum(last: object, before: list) -> Optional[tuple[object, int]]:
     return None
 
 
+def _index_as(expr: object, upper: object, bound: sympy.Symbol) -> object:
+    """expr with `upper` as `bound`; a literal only where it is an index of an entry."""
+    if not upper.is_number:
+        return expr.xreplace({upper: bound})
+    return expr.replace(
+        lambda e: isinstance(e, sympy.Indexed),
+        lambda e: e.base[tuple(bound if index == upper else index for index in e.indices)],
+    )
+
+
 def _same(a: object, b: object) -> bool:
     if a == b:
         return True
@@ -77,3 +169,22 @@ def _same(a: object, b: object) -> bool:
     except (TypeError, ValueError, sympy.ShapeError):
         return False
 
+
+
+def _entry_body(last: object, row_upper: object, col_upper: object, row: object, col: object) -> Optional[object]:
+    """The last entry with its row and column written as positions: a_{nm} -> a_{row, col}
+    (an entry a_{nn} of a square matrix by the places of its indices)."""
+    if row_upper != col_upper and not (row_upper.is_number or col_upper.is_number):
+        return last.xreplace({row_upper: row, col_upper: col})
+    if isinstance(last, sympy.Indexed) and last.indices == (row_upper, col_upper):
+        return last.base[row, col]
+    return None
+
+
+def _matrix(shape: tuple, entries: sympy.Lambda) -> object:
+    """The matrix of the entries: written out when its size is a number."""
+    rows, cols = shape
+    matrix = sympy.FunctionMatrix(rows, cols, entries)
+    if rows.is_Integer and cols.is_Integer:
+        return sympy.ImmutableMatrix(matrix.as_explicit())
+    return matrix

@@ -1,5 +1,6 @@
-"""Brackets and environments: parenthesised groups, list literals ``[a, b]``,
-matrices (``pmatrix`` ...) and ``cases``."""
+"""Brackets and environments: parenthesised groups and the entries they index
+(``(Xw - y)_i``), list literals ``[a, b]``, matrices (``pmatrix`` ..., with ellipses read by
+``symcheck.read.ellipses``) and ``cases``."""
 
 from __future__ import annotations
 
@@ -38,9 +39,13 @@ class Brackets(Construct):
         if kind in ("transpose", "star"):
             value = self.reader.value(group.items, group.start)
             return [Obj(self.reader.scripts.group_sup(value, post, nodes, j), group.start, nodes[j - 1].end)], j
-        if post.sub is not None or post.primes or kind == "label":
-            raise self.reader.error("a subscript, prime or label on a bracket", post.sub_start or post.sup_start)
+        if post.primes or kind == "label":
+            raise self.reader.error("a prime or label on a bracket", post.sub_start or post.sup_start)
         value = self.reader.value(group.items, group.start)
+        if post.sub is not None:
+            value = self.reader.indices.entry(value, post.sub, post.sub_start)
+            value = self.reader.scripts.apply_sup(value, post, lambda: None)
+            return [Obj(value, group.start, nodes[j - 1].end)], j
         if post.sup is None:
             return [Obj(value, group.start, group.end, paren=True)], j
         raise_to = lambda inner: self.reader.scripts.apply_sup(inner, post, lambda: None)  # noqa: E731
@@ -79,15 +84,12 @@ class Brackets(Construct):
             rows.pop()
         if not rows:
             raise self.reader.error("an empty environment", env.start)
-        for row in rows:
-            for cell in row:
-                for node in cell:
-                    if isinstance(node, Leaf) and node.token.kind == "dots":
-                        raise self.reader.error("cannot read a matrix written with ellipses", node.start)
         return rows
 
     def matrix(self, env: Env) -> object:
         rows = self.rows(env)
+        if any(dots_in(cell) for row in rows for cell in row):
+            return self.reader.ellipses.matrix(rows, env.start)
         if len({len(row) for row in rows}) != 1:
             raise self.reader.error("matrix rows of different lengths", env.start)
         cells = [[self.reader.value(cell, env.start) for cell in row] for row in rows]
@@ -107,6 +109,9 @@ class Brackets(Construct):
     def cases(self, env: Env) -> object:
         pieces = []
         for row in self.rows(env):
+            for cell in row:
+                if dots_in(cell):
+                    raise self.reader.error("cannot read cases written with an ellipsis", dots_in(cell)[0].start)
             if len(row) != 2 or not row[0]:
                 raise self.reader.error("a case needs 'value & condition'", env.start)
             value = self.reader.value(row[0], env.start)
@@ -114,3 +119,8 @@ class Brackets(Construct):
             pieces.append((value, self.reader.conditions.condition(condition_nodes, env.start)))
         return sympy.Piecewise(*pieces)
 
+
+
+def dots_in(cell: list) -> list:
+    """The ellipses (\\cdots, \\vdots, \\ddots ...) among a cell's nodes."""
+    return [node for node in cell if isinstance(node, Leaf) and node.token.kind == "dots"]

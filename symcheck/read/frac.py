@@ -1,5 +1,5 @@
 """Fractions and derivatives: ``\\frac{a}{b}``, ``{a \\over b}``, ``\\frac{d}{dx}``,
-``\\frac{\\partial L}{\\partial w}``."""
+``\\frac{\\partial L}{\\partial w}``, gradients and Hessians ``\\nabla_{\\mathbf w} L``, ``\\nabla^2_{\\mathbf w} L``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Optional
 
 import sympy
 
-from symcheck.read.nodes import Obj, call_group, leaf_is
+from symcheck.read.arithmetic import terms_of
+from symcheck.read.nodes import Obj, call_group, leaf_is, matrix_valued
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Group, Leaf
 from symcheck.read.values import divide_values, mismatch
@@ -16,7 +17,32 @@ from symcheck.read.values import divide_values, mismatch
 class Fractions(Construct):
     """Reads a fraction: a quotient, or a derivative when its parts are differentials."""
 
-    HANDLES = {"\\frac": "frac", "\\dfrac": "frac", "\\tfrac": "frac", "\\cfrac": "frac", "\\partial": "partial"}
+    HANDLES = {
+        "\\frac": "frac", "\\dfrac": "frac", "\\tfrac": "frac", "\\cfrac": "frac", "\\partial": "partial", "\\nabla": "nabla",
+    }
+
+    def nabla(self, nodes: list, i: int) -> tuple[list, int]:
+        """\\nabla_{\\mathbf w} L: the gradient of a scalar (the column of its partials, as
+        \\frac{\\partial L}{\\partial \\mathbf{w}}); \\nabla^2_{\\mathbf w} L: its Hessian."""
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        self.reader.scripts.no_primes(post)
+        if post.sub is None:
+            raise self.reader.error("\\nabla needs the variable it differentiates by: \\nabla_{\\mathbf{w}} L", nodes[i].start)
+        order = self.order_of(post.sup, post.sup_start) if post.sup is not None else 1
+        if order > 2:
+            raise self.reader.error("\\nabla^k is read for k = 1 (gradient) and 2 (Hessian)", post.sup_start)
+        counts = self.counts(order, [(post.sub, order, post.sub_start)], nodes[i].start)
+        items = self.reader.reduce(nodes[j:])
+        if not items:
+            raise self.reader.error("\\nabla without a function to differentiate", nodes[i].start)
+        end = terms_of(items)[0][2]  # the gradient of the whole term that follows
+        operand = self.reader.combine(items[:end], items[0].start)
+        if matrix_valued(operand) and tuple(getattr(operand, "shape", ())) != (1, 1):
+            raise self.reader.error(
+                "\\nabla of a vector or matrix: the gradient is read of a scalar; write the Jacobian as \\frac{\\partial f}{\\partial x}",
+                nodes[i].start,
+            )
+        return [Obj(self._derivative(operand, counts, nodes[i].start), nodes[i].start, items[end - 1].end), *items[end:]], len(nodes)
 
     def partial(self, nodes: list, i: int) -> tuple[list, int]:
         """\\partial_{x} f, \\partial_x^2 f: the partial derivative of the operand that follows
@@ -100,6 +126,19 @@ class Fractions(Construct):
 
     def derivative(self, order: int, top: list, variables: list, start: int, end: int, rest: list) -> tuple[list, bool]:
         """The derivative, and whether it took its operand (or its point) from ``rest``."""
+        counts = self.counts(order, variables, start)
+        function = self.reader.names.function_of(top) if len(counts) == 1 else None
+        if function is not None:
+            return self.function_derivative(function, counts[0], start, end, rest)
+        if top:
+            expr = self.reader.value(top, top[0].start)
+            return [Obj(self._derivative(expr, counts, start), start, end)], False
+        items = self.reader.reduce(rest)
+        operand, k = self.reader.operand(items, 0, start)
+        return [Obj(self._derivative(operand, counts, start), start, items[k - 1].end), *items[k:]], True
+
+    def counts(self, order: int, variables: list, start: int) -> list[tuple[object, int]]:
+        """(variable, count) of each differential, their counts adding up to the order."""
         counts = []
         for nodes, count, where in variables:
             wrt = self.reader.value(nodes, where)
@@ -110,15 +149,7 @@ class Fractions(Construct):
             raise self.reader.error(
                 f"the order {order} above differs from the {sum(c for _, c in counts)} differentials below", start
             )
-        function = self.reader.names.function_of(top) if len(counts) == 1 else None
-        if function is not None:
-            return self.function_derivative(function, counts[0], start, end, rest)
-        if top:
-            expr = self.reader.value(top, top[0].start)
-            return [Obj(self._derivative(expr, counts, start), start, end)], False
-        items = self.reader.reduce(rest)
-        operand, k = self.reader.operand(items, 0, start)
-        return [Obj(self._derivative(operand, counts, start), start, items[k - 1].end), *items[k:]], True
+        return counts
 
     def function_derivative(self, function: object, count: tuple, start: int, end: int, rest: list) -> tuple[list, bool]:
         """\\frac{dg}{dx} with g a function: g's derivative in x; \\frac{dg}{dx}(a) is it at a."""

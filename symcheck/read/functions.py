@@ -1,4 +1,4 @@
-"""Function commands (``\\log``, ``\\sin^2``, ``\\sqrt[n]``), ``diag``, and element-wise
+"""Function commands (``\\log``, ``\\sin^2``, ``\\sqrt[n]``), ``diag`` and ``tr``, and element-wise
 operators (``\\odot``, ``\\oslash``, ``\\otimes``)."""
 
 from __future__ import annotations
@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import sympy
 
-from symcheck.read.nodes import Func, Obj, leaf_text, matrix_valued
+from symcheck.read.nodes import Func, Obj, leaf_text, matrix_valued, one_by_one_entry
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Group
-from symcheck.read.values import ELEMENTWISE, TRIGONOMETRY, diag_of, mismatch
+from symcheck.read.values import (
+    ELEMENTWISE, MATRIX_FUNCTIONS, TRIGONOMETRY, describe, mismatch, vector_of_entries,
+)
 
 FUNCTION_COMMANDS = frozenset({"\\ln", "\\log", "\\exp", *TRIGONOMETRY})
 
@@ -52,23 +54,39 @@ class Functions(Construct):
         if j < len(nodes) and isinstance(nodes[j], Group) and nodes[j].kind == "[":
             degree = self.reader.value(nodes[j].items, nodes[j].start)
             j += 1
-        radicand = self.reader.value(self.reader.argument(nodes, j, "argument of \\sqrt"), token.start)
+        radicand = one_by_one_entry(self.reader.value(self.reader.argument(nodes, j, "argument of \\sqrt"), token.start))
         if matrix_valued(radicand):
             raise self.reader.error("a square root of a matrix", token.start)
         return [Obj(sympy.root(radicand, degree), token.start, nodes[j].end)], j + 1
 
-    def diag(self, nodes: list, i: int) -> tuple[list, int]:
+    def matrix_function(self, nodes: list, i: int) -> tuple[list, int]:
+        """\\operatorname{diag}(p), \\operatorname{tr}(A): a matrix function of the bracket after it."""
         token = nodes[i].token
+        word = (token.arg or "").strip()
         j = i + 1
-        if j >= len(nodes) or not isinstance(nodes[j], Group) or nodes[j].kind not in ("(", "{"):
-            raise self.reader.error("diag needs an argument: \\text{diag}(p)", token.start)
+        if j >= len(nodes) or not isinstance(nodes[j], Group) or nodes[j].kind not in ("(", "{", "["):
+            raise self.reader.error(f"{word} needs its argument in brackets: {token.text}(A)", token.start)
         argument_value = self.reader.value(nodes[j].items, nodes[j].start)
         try:
-            value = diag_of(argument_value)
+            value = MATRIX_FUNCTIONS[word](self.along_index(argument_value, word, token.start))
         except ValueError as error:
             raise self.reader.error(str(error), token.start) from None
         post, k = self.reader.scripts.postfix(nodes, j + 1)
+        if post.sub is not None and not post.primes:  # diag(p)_{ij}: an entry
+            value = self.reader.indices.entry(value, post.sub, post.sub_start)
+            return [Obj(self.reader.scripts.apply_sup(value, post, lambda: None), token.start, nodes[k - 1].end)], k
         return [Obj(self.reader.scripts.group_sup(value, post, nodes, k), token.start, nodes[k - 1].end)], k
+
+    def along_index(self, value: object, word: str, where: int) -> object:
+        """diag(s_i (1 - s_i)): a scalar with one free declared index is the vector of its
+        values over that index's range; other values are left as they are."""
+        if word != "diag" or matrix_valued(value):
+            return value
+        free = sorted((s for s in value.free_symbols if s in self.table.index_ranges), key=str)
+        if len(free) != 1:
+            which = "no declared index" if not free else "several indices (" + ", ".join(map(str, free)) + ")"
+            raise self.reader.error(f"diag of {describe(value)} with {which}: diag needs a vector, or an entry with one index", where)
+        return vector_of_entries(value, free[0], *self.table.index_ranges[free[0]])
 
     def elementwise(self, items: list) -> list:
         """a \\odot b, a \\oslash b, a \\otimes b, left to right, binding tighter than *."""

@@ -12,12 +12,14 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.model.symbols import Row
+from symcheck.read.identity import BOLD
 from symcheck.read.nodes import (
     Atom, Obj, Postfix, call_group, leaf_text, matrix_valued, one_by_one_entry, source_text, split_at,
 )
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import ACCENTS, Group, Leaf
-from symcheck.read.tidy import IDENTIFIER, is_prose
+from symcheck.read.tidy import IDENTIFIER, TEXT_NUMERAL, is_prose
+from symcheck.read.values import MATRIX_FUNCTIONS
 
 GREEK = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu "
@@ -79,7 +81,9 @@ class Names(Construct):
                 if post.sup is not None:  # e^{(a + b)} is a power, never a label
                     constant = constant ** self.reader.value(post.sup, post.sup_start)
                 return [Obj(constant, token.start, nodes[j - 1].end)], j
-        return self.atom(nodes, i, Atom("free", token.text, token.start, token.end))
+        atom = Atom("free", token.text, token.start, token.end)
+        identity = self.reader.identity.read(nodes, i, atom, bold=False) if self.reader.identity.applies(token.text) else None
+        return identity or self.atom(nodes, i, atom)
 
     def greek(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token
@@ -98,8 +102,14 @@ class Names(Construct):
         content = (token.arg or "").strip()
         if token.cmd in ("\\mathbb", "\\mathbf", "\\mathbbm") and content == "1":
             return self.reader.numbers.indicator(nodes, i)
-        if content == "diag" and token.cmd not in ACCENTS:
-            return self.reader.functions.diag(nodes, i)
+        if token.cmd in BOLD and self.reader.identity.applies(content):
+            identity = self.reader.identity.read(nodes, i, Atom("free", "I", token.start, token.end), bold=True)
+            if identity is not None:
+                return identity
+        if content in MATRIX_FUNCTIONS and token.cmd not in ACCENTS and "function" not in self.reader.notation.kinds_of(content):
+            return self.reader.functions.matrix_function(nodes, i)
+        if token.cmd in ("\\text", "\\textrm", "\\mathrm") and TEXT_NUMERAL.fullmatch(content):
+            return self.reader.numbers.text_numeral(nodes, i, content)
         if token.cmd == "\\mathit" and len(content) == 1 and content.isalpha():
             return self.atom(nodes, i, Atom("free", content, token.start, token.end))  # italic: the default
         if f"{token.cmd}{{{content}}}" in EXPECTATIONS:  # \\mathbb{E}: the expectation, as E

@@ -120,6 +120,8 @@ def one_by_one_entry(value: object) -> object:
     unevaluated: the engine writes it in the document's indices."""
     if isinstance(value, sympy.MatrixExpr) and value.shape == (1, 1):
         return MatrixElement(value, 0, 0)
+    if isinstance(value, sympy.MatrixBase) and value.shape == (1, 1):
+        return value[0, 0]
     return value
 
 

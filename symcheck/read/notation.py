@@ -54,6 +54,7 @@ from symcheck.read.ellipses import EllipsisSums
 from symcheck.read.environments import Brackets
 from symcheck.read.frac import Fractions
 from symcheck.read.functions import Functions
+from symcheck.read.identity import IdentityMatrix
 from symcheck.read.indices import Indices
 from symcheck.read.names import CONSTANT_LETTERS, GREEK, Names
 from symcheck.read.nodes import RELATIONS, leaf_is, leaf_text, split_at
@@ -79,6 +80,7 @@ CONSTRUCTS = (
     ("environments", Brackets),
     ("conditions", Conditions),
     ("bars", Bars),
+    ("identity", IdentityMatrix),
 )
 
 
@@ -109,7 +111,7 @@ class Notation:
             for node in nodes:
                 if leaf_text(node) in RELATIONS:
                     raise LatexError("a relation where an expression is expected", latex, node.start)
-            return self._final(reader.value(nodes, 0), latex, 0)
+            return self._final(reader.identity.side(nodes, 0), latex, 0)
 
         return self._guard(latex, read)
 
@@ -120,7 +122,7 @@ class Notation:
             reader, nodes = self._read(latex)
             sides = self._sides(nodes, latex)
             self._note_definition(sides[0][0], len(sides))
-            return [self._final(reader.value(nodes, start), latex, start) for nodes, start in sides]
+            return [self._final(value, latex, start) for value, (_, start) in zip(reader.identity.sides(sides), sides)]
 
         return self._guard(latex, read)
 

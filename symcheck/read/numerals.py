@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 
 import sympy
 
 from symcheck.read.nodes import RELATIONS, Obj, leaf_is, leaf_text
 from symcheck.read.reader import Construct
-from symcheck.read.tokens import Group
+from symcheck.read.tokens import Group, Leaf
 from symcheck.read.values import indicator_of
+
+# what separates groups of three digits: spaces, \, (thin space), ~, \ (a space)
+THOUSANDS_GAP = re.compile(r"(?:\s|\\,|~|\\ |\\thinspace\b)+")
 
 
 class Numbers(Construct):
@@ -20,14 +24,45 @@ class Numbers(Construct):
         token = nodes[i].token
         if token.text == "1" and self.indicator_follows(nodes, i + 1):
             return self.indicator(nodes, i)
+        text, i = self.grouped(nodes, i)
+        if i + 1 < len(nodes) and isinstance(nodes[i + 1], Leaf) and nodes[i + 1].token.kind == "number":
+            raise self.reader.error(
+                "two numbers side by side: write \\cdot for a product, or group digits by three (1\\,000)", nodes[i + 1].start
+            )
         post, j = self.reader.scripts.postfix(nodes, i + 1)
         if post.sub is not None:
             raise self.reader.error("a subscript on a number", post.sub_start)
         self.reader.scripts.no_primes(post)
         if post.sup is not None and self.reader.scripts.sup_kind(post.sup) != "power":
             raise self.reader.error("this superscript on a number", post.sup_start)
-        value = self.reader.scripts.apply_sup(sympy.Rational(token.text), post, lambda: None)
+        value = self.reader.scripts.apply_sup(sympy.Rational(text), post, lambda: None)
         return [Obj(value, token.start, nodes[j - 1].end)], j
+
+    def text_numeral(self, nodes: list, i: int, content: str) -> tuple[list, int]:
+        """\\text{1 000}: a numeral written in text."""
+        token = nodes[i].token
+        value = sympy.Integer(re.sub(r"[ ~]", "", content))
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        value = self.reader.scripts.group_sup(value, post, nodes, j)
+        return [Obj(value, token.start, nodes[j - 1].end)], j
+
+    def grouped(self, nodes: list, i: int) -> tuple[str, int]:
+        """1\\,000 000: digits in groups of three after a group of one to three, apart by a
+        space or a thin space, are one numeral (the text, and the index of its last group)."""
+        text = nodes[i].token.text
+        if not (text.isdigit() and len(text) <= 3):
+            return text, i
+        while i + 1 < len(nodes) and self.thousands(nodes[i], nodes[i + 1]):
+            i += 1
+            text += nodes[i].token.text
+        return text, i
+
+    def thousands(self, before: object, after: object) -> bool:
+        if not (isinstance(after, Leaf) and after.token.kind == "number"):
+            return False
+        group = after.token.text
+        between = self.reader.latex[before.end : after.start]
+        return len(group) == 3 and group.isdigit() and THOUSANDS_GAP.fullmatch(between) is not None
 
     def indicator_follows(self, nodes: list, j: int) -> bool:
         if j >= len(nodes):

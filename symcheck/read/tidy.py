@@ -82,11 +82,16 @@ def _is_tag(t: Token) -> bool:
     )
 
 
+# a numeral in text: 1 000 000
+TEXT_NUMERAL = re.compile(r"\d{1,3}(?:[ ~]\d{3})+|\d+")
+
+
 def is_prose(t: Token) -> bool:
-    """\\text{So, } or \\text{ when }: words, not a name (names have no spaces around)."""
+    """\\text{So, } or \\text{ when }: words, not a name (names have no spaces around)
+    nor a numeral (\\text{1 000})."""
     raw = t.arg or ""
     return t.kind == "word" and t.cmd in ("\\text", "\\textrm", "\\textit", "\\textbf") and (
-        raw != raw.strip() or not IDENTIFIER.match(raw)
+        raw != raw.strip() or not (IDENTIFIER.match(raw) or TEXT_NUMERAL.fullmatch(raw))
     )
 
 

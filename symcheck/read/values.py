@@ -8,27 +8,51 @@ matrix) with a ValueError the construct readers turn into a LatexError with a co
 from __future__ import annotations
 
 import operator
-from typing import Callable
+from typing import Callable, Optional
 
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.read.backend import bounded_power
-from symcheck.read.nodes import Func, is_matrix, matrix_valued
+from symcheck.read.nodes import Func, is_matrix, matrix_valued, one_by_one_entry
 
 
 class Refused(ValueError):
     """An operation refused, with the reason in the user's words."""
 
 
+def same_shape(first: tuple, second: tuple) -> bool:
+    return all(sympy.expand(sympy.sympify(a) - sympy.sympify(b)) == 0 for a, b in zip(first, second))
+
+
+def value_shape(value: object) -> Optional[tuple]:
+    """The shape of a matrix value, of a gradient and of a Hessian (of a scalar by column
+    vectors); None for a scalar or a shape not known here."""
+    if is_matrix(value):
+        return value.shape
+    if isinstance(value, sympy.Derivative) and is_matrix(value.expr) and not any(is_matrix(v) for v in value.variables):
+        return value.expr.shape  # d/dx of a matrix: entry by entry
+    if isinstance(value, sympy.Derivative) and (not is_matrix(value.expr) or same_shape(value.expr.shape, (1, 1))):
+        shapes = [v.shape for v in value.variables if is_matrix(v)]
+        if len(value.variables) == 1 and shapes:
+            return shapes[0]
+        if len(value.variables) == 2 and len(shapes) == 2 and all(same_shape((s[1],), (1,)) for s in shapes):
+            return shapes[0][0], shapes[1][0]
+    return None
+
+
 def describe(value: object) -> str:
-    """A value in the user's words: what it is written as (when short) and its shape or kind."""
-    text = str(value)
+    """A value in the user's words: what it is written as in LaTeX (when short) and its shape or kind."""
+    try:
+        text = sympy.latex(value)
+    except Exception:  # SymPy's printer: a value it cannot print
+        text = ""
     shown = text if len(text) <= 30 else "this expression"
-    shape = getattr(value, "shape", None)
-    if not matrix_valued(value) or shape is None:
+    if not matrix_valued(value):
         return f"{shown} (a scalar)"
-    rows, cols = shape
+    if value_shape(value) is None:
+        return f"{shown} (a vector or matrix)"
+    rows, cols = value_shape(value)
     kind = "column vector" if cols == 1 else "row vector" if rows == 1 else "matrix"
     return f"{shown} (a {rows}x{cols} {kind})"
 
@@ -42,8 +66,11 @@ def mismatch(verb: str, a: object, b: object, error: Exception) -> str:
     message = f"cannot {verb} {describe(a)} and {describe(b)}"
     if verb in ("add", "subtract"):
         return message + ": both need the same shape"
-    if verb == "multiply" and matrix_valued(a) and matrix_valued(b):
-        return message + f": the left has {a.shape[1]} columns, the right {b.shape[0]} rows"
+    left, right = value_shape(a), value_shape(b)
+    if verb == "multiply" and left is not None and right is not None and not same_shape((left[1],), (right[0],)):
+        return message + f": the left has {left[1]} columns, the right {right[0]} rows"
+    if isinstance(a, sympy.Derivative) or isinstance(b, sympy.Derivative):
+        return message + ": a derivative of a vector or matrix times another is not read; put what is differentiated in brackets"
     return message
 
 
@@ -110,16 +137,58 @@ def diag_of(value: object) -> object:
     raise Refused("diag needs a vector")
 
 
+def trace_of(value: object) -> object:
+    """The trace of a square matrix (of a scalar: the scalar, a 1x1 matrix)."""
+    if not matrix_valued(value):
+        return value
+    if not is_matrix(value):
+        raise Refused(f"the trace of {describe(value)}: write the matrix it is taken of")
+    rows, cols = value.shape
+    if sympy.expand(rows - cols) != 0:
+        raise Refused(f"the trace of {describe(value)}: a trace needs a square matrix")
+    if isinstance(value, sympy.MatrixBase):
+        return value.trace()
+    return sympy.Trace(value)
+
+
+def vector_of_entries(entry: object, index: sympy.Symbol, lower: object, upper: object) -> object:
+    """The column whose entry at `index` (over lower..upper) is `entry`."""
+    row, col = ENTRY_POSITION
+    length = sympy.sympify(upper) - sympy.sympify(lower) + 1
+    return sympy.FunctionMatrix(length, 1, sympy.Lambda((row, col), entry.xreplace({index: row + lower})))
+
+
+# the (bound) position of a matrix given by its entries; not a Dummy: two readings must be equal
+ENTRY_POSITION = (sympy.Symbol("_r", integer=True), sympy.Symbol("_c", integer=True))
+MATRIX_FUNCTIONS = {"diag": diag_of, "tr": trace_of, "Tr": trace_of, "trace": trace_of}
+
+
 def multiply(a: object, b: object) -> object:
     """a b in the order written; matrices must chain (SymPy would square a vector: w w)."""
-    if matrix_valued(a) and matrix_valued(b) and a.shape[1] != b.shape[0]:
+    left, right = value_shape(a), value_shape(b)
+    if left is not None and right is not None and left[1] != right[0]:
         raise Refused(mismatch("multiply", a, b, TypeError()))
     if matrix_valued(a) != matrix_valued(b) and any(isinstance(v, sympy.Expr) and v.has(MatrixElement) for v in (a, b)):
         return sympy.MatMul(a, b)  # exp(u^T v) u: SymPy's * would expand the inner product 0-based
     return a * b
 
 
+def _scalars_if_mixed(a: object, b: object) -> tuple[object, object]:
+    return (one_by_one_entry(a), one_by_one_entry(b)) if is_matrix(a) != is_matrix(b) else (a, b)
+
+
+def add(a: object, b: object) -> object:
+    a, b = _scalars_if_mixed(a, b)
+    return a + b
+
+
+def subtract(a: object, b: object) -> object:
+    a, b = _scalars_if_mixed(a, b)
+    return a - b
+
+
 def divide_values(a: object, b: object) -> object:
+    b = one_by_one_entry(b)
     if matrix_valued(b):
         raise Refused("division by a matrix (\\oslash divides element-wise)")
     return a / b
@@ -174,6 +243,7 @@ FUNCTION_NAMES = {
 
 def apply_function(func: Func, argument: object) -> object:
     """\\log is the natural log unless a base is written; \\sin^{-1} is arcsin."""
+    argument = one_by_one_entry(argument)
     if func.name in ("\\ln", "\\log"):
         value = sympy.log(argument) if func.base is None else sympy.log(argument, func.base)
     elif func.name == "\\exp":
