@@ -173,8 +173,19 @@ class Unfolder:
     def _derivative(self, expr: Derivative, protected: frozenset, depth: int) -> Expr:
         variables = {_target_of(v) for v in expr.variables} - {None}
         inner = self._walk(expr.expr, protected | variables, depth)
+        _refuse_whole_vector(inner, expr.variables)
         done = Derivative(inner, *expr.variable_count).doit(deep=False)
         return self._walk(done, protected, depth) if done != expr else done
+
+
+def _refuse_whole_vector(expr: Expr, variables: tuple) -> None:
+    """d/ds_1 of f(s), f a function of the whole vector s (not elementwise): SymPy sees no
+    s_1 in f(s) and would say 0. Not decided: the derivative needs f's partial derivatives."""
+    whole = {str(m.name) for m in expr.atoms(sympy.MatrixSymbol)}
+    for variable in variables:
+        name = str(variable.base.label) if isinstance(variable, Indexed) else getattr(variable, "name", None)
+        if name in whole and not isinstance(variable, sympy.MatrixSymbol):
+            raise UnfoldError(f"a derivative by {variable} of an expression with the whole of {name} in it")
 
 
 # ---------------------------------------------------------------- canonical forms

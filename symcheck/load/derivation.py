@@ -38,7 +38,7 @@ from symcheck.model import (
     SymbolKind,
 )
 from symcheck.load.fromnote import expand as expand_from_note
-from symcheck.read.notation import Notation
+from symcheck.read.notation import Notation, spelling_clash, spelling_problem
 from symcheck.load.names import NAME_RULE, bounded_int, name_problem
 from symcheck.runtime.limits import parse_seconds, run_limited
 from symcheck.model.indexranges import bound_subscript_problem, index_range_problem
@@ -215,7 +215,7 @@ def _derivation_from(data: dict, reader: _Reader) -> Derivation:
     source = reader.string(data, "source", "derivation file")
     sizes = tuple(_sizes(data.get("sizes", {}), reader))
     size_names = {size.name for size in sizes}
-    return Derivation(
+    return _distinct_names(Derivation(
         path=reader.path,
         source=source,
         title=reader.string(data, "title", "derivation file", default=source),
@@ -230,7 +230,28 @@ def _derivation_from(data: dict, reader: _Reader) -> Derivation:
         claims=tuple(_each(data, "claims", reader, lambda d, r, w: _claim(d, r, w, source))),
         gradient_checks=tuple(_each(data, "gradient_checks", reader, _gradient_check)),
         coverage=_coverage(data.get("coverage", {}), reader),
-    )
+    ), reader)
+
+
+def _distinct_names(derivation: Derivation, reader: _Reader) -> Derivation:
+    """A constant named as another declaration, one LaTeX spelling given to two names, or a
+    spelling that is an entry of a declared vector (w_1 for a scalar, w a vector) is bad
+    input: one of the two would be read silently as the other."""
+    others = [d.name for group in (derivation.sizes, derivation.indices, derivation.symbols, derivation.functions)
+              for d in group]
+    for constant in derivation.constants:
+        if constant.name in others:
+            raise reader.fail(f"constants.{constant.name}: {constant.name!r} is also declared as a size, index, "
+                              "symbol or function", constant.name)
+    spelled = {d.name: ((d.latex,) if d.latex else ()) + d.other_latex
+               for group in (derivation.symbols, derivation.functions, derivation.constants) for d in group}
+    spelled = {name: latexes for name, latexes in spelled.items() if latexes}
+    indexed = [d.name for d in derivation.symbols if d.kind is not SymbolKind.SCALAR]
+    clash = spelling_clash(spelled, others + [c.name for c in derivation.constants], indexed)
+    if clash is not None:
+        latex, name, other = clash
+        raise reader.fail(f"{latex!r} spells both {other!r} and {name!r}: give each name its own LaTeX", f"{name} = {{")
+    return derivation
 
 
 def _each(data: dict, key: str, reader: _Reader, build: Callable) -> list:
@@ -279,6 +300,12 @@ def _indices(data: Any, reader: _Reader, sizes: set[str]) -> list[IndexDecl]:
             raise reader.fail(f"{where}: 'range' must be [lower, upper]", name)
         found.append(IndexDecl(name, *(_size_or_int(bound, sizes, reader, f"{where}.range") for bound in bounds),
                                set=reader.string(spec, "set", where)))
+    ranges: dict[str, tuple] = {}
+    for index in found:  # one set, one range: \sum_{i \in S} must not depend on which index declared S
+        if index.set is not None and ranges.setdefault("".join(index.set.split()), (index.lower, index.upper)) \
+                != (index.lower, index.upper):
+            raise reader.fail(f"indices.{index.name}: the set {index.set!r} is declared with another range too",
+                              f"{index.name} = ")
     return found
 
 
@@ -318,8 +345,13 @@ def _spellings(spec: dict, reader: _Reader, where: str) -> tuple[Optional[str], 
         if not value or len(value) > MAX_SPELLINGS or not all(isinstance(v, str) and v.strip() for v in value):
             raise reader.fail(f"{where}: 'latex' must be a string or a list of 1 to {MAX_SPELLINGS} non-empty strings",
                               "latex")
-        return value[0], tuple(value[1:])
-    return reader.string(spec, "latex", where), ()
+    else:
+        value = [reader.string(spec, "latex", where)] if spec.get("latex") is not None else []
+    for latex in value:
+        problem = spelling_problem(latex)
+        if problem is not None:
+            raise reader.fail(f"{where}: the LaTeX {latex!r} cannot spell a name: {problem}", latex)
+    return (value[0], tuple(value[1:])) if value else (None, ())
 
 
 def _functions(data: Any, reader: _Reader) -> list[FunctionDecl]:

@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import sympy
 
-from symcheck.model.symbols import MatrixSum, SymbolTable
+from symcheck.model.symbols import MatrixSum, Row, SymbolTable
 
 
 def axis_lower(table: SymbolTable, size: Any) -> Any:
@@ -35,22 +35,30 @@ def index_range_problem(expr: Any, table: SymbolTable) -> Optional[tuple[str, st
     if not isinstance(expr, sympy.Basic):
         return None
     for entry, ranges in sorted(_entries_with_ranges(expr, dict(table.index_ranges)), key=lambda e: str(e[0])):
-        name = str(entry.base.label)
-        if name not in table.declarations or len(table.declarations[name].shape) != len(entry.indices):
+        name, indices = _indices_of(entry)
+        if name not in table.declarations or len(table.declarations[name].shape) < len(indices) \
+                or (isinstance(entry, sympy.Indexed) and len(table.declarations[name].shape) != len(indices)):
             continue
-        for size, index in zip(table.shape(name), entry.indices):
+        for size, index in zip(table.shape(name), indices):  # a row x_i: its one index is on the first axis
             found = _index_misfit(table, name, sympy.sympify(size), index, ranges)
             if found is not None:
                 return found
     return None
 
 
-def _entries_with_ranges(expr: sympy.Basic, ranges: dict) -> list[tuple[sympy.Indexed, dict]]:
-    """Every entry of `expr` with the ranges of the index variables where it is written
-    (declared ranges, overridden by the limits of the sums and products around it)."""
-    if isinstance(expr, sympy.Indexed):
+def _indices_of(entry: sympy.Basic) -> tuple[str, tuple]:
+    """The declared name and the indices of an entry x[i, j] or of a row x_i."""
+    if isinstance(entry, Row):
+        return entry.matrix.name, (entry.index,)
+    return str(entry.base.label), entry.indices
+
+
+def _entries_with_ranges(expr: sympy.Basic, ranges: dict) -> list[tuple[sympy.Basic, dict]]:
+    """Every entry (and row) of `expr` with the ranges of the index variables where it is
+    written (declared ranges, overridden by the limits of the sums and products around it)."""
+    if isinstance(expr, (sympy.Indexed, Row)):
         return [(expr, ranges)]
-    if isinstance(expr, (sympy.Sum, sympy.Product)):
+    if isinstance(expr, (sympy.Sum, sympy.Product, MatrixSum)):
         inner = dict(ranges)
         found = []
         for variable, *bounds in expr.limits:
@@ -59,7 +67,8 @@ def _entries_with_ranges(expr: sympy.Basic, ranges: dict) -> list[tuple[sympy.In
                 inner[variable] = tuple(bounds)
             else:
                 inner.pop(variable, None)
-        return found + _entries_with_ranges(expr.function, inner)
+        body = expr.body if isinstance(expr, MatrixSum) else expr.function
+        return found + _entries_with_ranges(body, inner)
     return [item for arg in expr.args if isinstance(arg, sympy.Basic) for item in _entries_with_ranges(arg, ranges)]
 
 
@@ -153,9 +162,19 @@ def stray_bound_index(expr: Any, other: Any) -> Optional[str]:
 
 
 def _term_bound(term: sympy.Basic) -> set:
-    """The indices bound by the sums a term is made of (a sum, or a product with a sum factor)."""
+    """The indices bound by the sums a term is made of (a sum, or a product with a sum factor),
+    also under a function or a power (\\log \\sum_k e^{a_k} + a_k) or in such a sum's body."""
     factors = term.args if isinstance(term, (sympy.Mul, sympy.MatMul)) else (term,)
-    return {limit[0] for factor in factors if isinstance(factor, (sympy.Sum, MatrixSum)) for limit in factor.limits}
+    sums = [factor for factor in map(_inside_wrappers, factors) if isinstance(factor, (sympy.Sum, MatrixSum))]
+    bodies = [s.body if isinstance(s, MatrixSum) else s.function for s in sums]
+    return set().union(*({limit[0] for limit in s.limits} | _term_bound(body) for s, body in zip(sums, bodies)))
+
+
+def _inside_wrappers(factor: sympy.Basic) -> sympy.Basic:
+    """The base of a power, the argument of a function of one argument, repeatedly."""
+    while isinstance(factor, sympy.Pow) or isinstance(factor, sympy.Function) and len(factor.args) == 1:
+        factor = factor.args[0]
+    return factor
 
 
 def _free_outside_derivatives(expr: sympy.Basic) -> set:

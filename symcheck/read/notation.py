@@ -228,8 +228,7 @@ class Notation:
         patterns: dict[tuple, str] = {}
         for name in names:
             for latex in table.spellings.get(name, ()):
-                key = tuple(_key(t) for t in collapse(tokenize(latex)) if t.kind != "space")
-                patterns.setdefault(key, name)
+                patterns.setdefault(spelling_key(latex), name)
             for key in _default_keys(name):
                 patterns.setdefault(key, name)
             if name in table.functions and len(name) > 1 and name.isascii() and name.isalpha():
@@ -271,6 +270,49 @@ class Notation:
             ("constant", table.constants),
         )
         return tuple(kind for kind, group in groups if name in group) or ("free",)
+
+
+def spelling_key(latex: str) -> tuple:
+    """The token keys a declared LaTeX spelling is matched by (spaces ignored)."""
+    return tuple(_key(t) for t in collapse(tokenize(latex)) if t.kind != "space")
+
+
+LETTER_COMMANDS = frozenset({"pi", "imath", "jmath", "ell", "hbar"})  # commands that name a letter, beside GREEK
+
+
+def spelling_problem(latex: str) -> str | None:
+    """Why a declared LaTeX spelling cannot be a name: it must begin with a letter (w, x_1),
+    a font or accent on one (\\mathbf{w}, \\hat{y}) or a letter command (\\sigma, \\jmath);
+    a number, an operator or a bracket (1, \\cdot, \\frac{1}{2}, +) would change how
+    ordinary math reads."""
+    tokens = [t for t in collapse(tokenize(latex)) if t.kind != "space"]
+    first = tokens[0] if tokens else None
+    if first is None or first.kind in ("letter", "word") \
+            or first.kind == "cmd" and (first.text[1:] in GREEK or first.text[1:] in LETTER_COMMANDS):
+        return None if first is not None else "it is empty"
+    return f"it begins with {first.text!r}, not a letter, a font on one or a Greek letter"
+
+
+def spelling_clash(spellings: dict[str, Sequence[str]], names: Sequence[str],
+                   indexed: Sequence[str] = ()) -> tuple[str, str, str] | None:
+    """(latex, name, other) when a declared spelling of `name` is also a spelling, or the
+    plain name (w, \\sigma, \\text{name}), of another declared name, or an entry or row of a
+    declared vector or matrix in `indexed` (w_1, \\mathbf{x}_2): one of the two would be read
+    silently as the other."""
+    owners: dict[tuple, str] = {key: name for name in names for key in _default_keys(name)}
+    for name, latexes in sorted(spellings.items()):
+        for latex in latexes:
+            other = owners.setdefault(spelling_key(latex), name)
+            if other != name:
+                return latex, name, other
+    subscripted = {key + (("char", "_"),): name for key, name in owners.items() if name in indexed}
+    for name, latexes in sorted(spellings.items()):
+        for latex in latexes:
+            key = spelling_key(latex)
+            other = next((subscripted[key[:n]] for n in range(1, len(key)) if key[:n] in subscripted), name)
+            if other != name:
+                return latex, name, other
+    return None
 
 
 def _key(t: Token) -> tuple:

@@ -62,9 +62,9 @@ def verify_equation(eq: Equation, settings: Settings, repairs: Optional[Repairs]
 
 def _scope_remarks(eq: Equation) -> tuple[Remark, ...]:
     """A sum that may have lost its brackets (\\sum_k a_k + b_k, k no free index of the
-    other side) is a finding whatever the verdict: the line is ambiguous as written."""
-    sides = [(eq.rhs, eq.lhs)] + ([(eq.lhs, eq.rhs)] if eq.kind != "step" else [])
-    for side, other in sides:
+    other side) is a finding whatever the verdict: the line is ambiguous as written. Either
+    side: the verdict of a step depends on how its left side (a chain's first member too) is read."""
+    for side, other in ((eq.rhs, eq.lhs), (eq.lhs, eq.rhs)):
         index = stray_bound_index(side, other)
         if index is not None:
             return (Remark("warning", f"{index} is used outside its sum (missing brackets?): read as written, "
