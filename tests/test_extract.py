@@ -373,9 +373,13 @@ def test_unclosed_openers_take_linear_time(unit, count):
     import time
 
     def cost(text: str) -> float:
-        started = time.process_time()
-        extract_math(text, "big.md")
-        return time.process_time() - started
+        """The best of three runs: a collection or a cache miss can slow any single one."""
+        times = []
+        for _ in range(3):
+            started = time.process_time()
+            extract_math(text, "big.md")
+            times.append(time.process_time() - started)
+        return min(times)
 
     small, large = cost(unit * count), cost(unit * 4 * count)
     assert large < 8 * max(small, 0.05)
