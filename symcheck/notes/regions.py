@@ -44,16 +44,32 @@ def _skip_escaped_until(text: str, token: str, start: int) -> int:
     return -1
 
 
-def _display_close(text: str, start: int) -> int:
-    """Offset of the `$$` closing a display opened before `start`; -1 if none.
+class _DisplayCloser:
+    """Finds the `$$` closing a display opened before `start`.
 
     The closer is the first `$$` at brace depth 0 (so `\\text{if $i = j$}` may hold `$`),
-    looked for up to a blank line; failing that, the first `$$` at all.
+    looked for up to a blank line; failing that, the first `$$` at all. The brace-aware
+    search may read ahead to the end of a paragraph for every display, which a text of
+    `$$` inside unbalanced braces turns into quadratic time: it gets a budget of
+    `BUDGET_PER_CHARACTER` characters read per character of the text, after which only the
+    second rule applies.
     """
-    for k, depth in _dollars_in_paragraph(text, start, len(text)):
-        if depth == 0 and text.startswith("$$", k):
-            return k
-    return _skip_escaped_until(text, "$$", start)
+
+    BUDGET_PER_CHARACTER = 8
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.budget = self.BUDGET_PER_CHARACTER * len(text)
+
+    def __call__(self, start: int) -> int:
+        text = self.text
+        end = min(len(text), start + self.budget)
+        for k, depth in _dollars_in_paragraph(text, start, end):
+            if depth == 0 and text.startswith("$$", k):
+                self.budget -= k - start
+                return k
+        self.budget -= end - start
+        return _skip_escaped_until(text, "$$", start)
 
 
 def _dollars_in_paragraph(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -159,6 +175,7 @@ def _scan(text: str, kramdown: bool = False) -> tuple[list[Region], list[Unclose
     # a closer that is missing after some offset is missing after every later offset:
     # remember the first such offset per closer, so unclosed openers cost linear time
     missing: dict[str, int] = {}
+    display_close = _DisplayCloser(text)
 
     def known_missing(closer: str, start: int) -> bool:
         return closer in missing and start >= missing[closer]
@@ -208,7 +225,7 @@ def _scan(text: str, kramdown: bool = False) -> tuple[list[Region], list[Unclose
             continue
         if char == "$":
             if text.startswith("$$", k):
-                end = -1 if known_missing("$$", k + 2) else found("$$", k + 2, _display_close(text, k + 2))
+                end = -1 if known_missing("$$", k + 2) else found("$$", k + 2, display_close(k + 2))
                 if end >= 0:
                     regions.append(Region(k, end + 2, k + 2, end, True))
                     k = end + 2
