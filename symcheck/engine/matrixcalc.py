@@ -156,10 +156,9 @@ def _derivative_shape(expr: Derivative) -> Shape:
     if len(expr.variables) != 1:
         raise Unsupported("a matrix derivative by more than one variable")
     numerator, variable = shape_of(expr.expr), shape_of(expr.variables[0])
-    scalar = _scalar_shape
-    if scalar(numerator):
+    if _scalar_shape(numerator):
         return variable
-    if scalar(variable):
+    if _scalar_shape(variable):
         return numerator
     if _same(numerator[1], 1) and _same(variable[1], 1):
         return numerator[0], variable[0]
@@ -239,7 +238,7 @@ class EntryWriter:
         numerator, (variable,) = expr.expr, expr.variables
         if not is_matrix(variable):
             return Derivative(self.entry(numerator, row, col), variable)
-        if _same(shape_of(numerator)[0], 1) and _same(shape_of(numerator)[1], 1):
+        if _scalar_shape(shape_of(numerator)):
             return Derivative(self.entry(numerator, first, first), self.entry(variable, row, col))
         return Derivative(self.entry(numerator, row, first), self.entry(variable, col, first))
 
@@ -281,7 +280,7 @@ def _power_entry(writer: EntryWriter, expr: sympy.MatPow, row: Expr, col: Expr) 
 _ENTRIES: dict[type, Callable[[EntryWriter, Expr, Expr, Expr], Expr]] = {
     sympy.MatrixSymbol: EntryWriter.symbol_entry,
     Row: lambda w, e, r, c: w.entry(e.matrix, e.index, r),
-    MatrixSum: lambda w, e, r, c: Sum(w.entry(e.body, r, c), *e.limits),
+    MatrixSum: lambda w, e, r, c: Sum(w.entry(e.function, r, c), *e.limits),
     MatrixBase: EntryWriter.explicit_entry,
     sympy.MatAdd: lambda w, e, r, c: sympy.Add(*[w.entry(arg, r, c) for arg in e.args]),
     sympy.Add: lambda w, e, r, c: sympy.Add(*[w.entry(arg, r, c) for arg in e.args]),

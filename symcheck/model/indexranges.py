@@ -67,8 +67,7 @@ def _entries_with_ranges(expr: sympy.Basic, ranges: dict) -> list[tuple[sympy.Ba
                 inner[variable] = tuple(bounds)
             else:
                 inner.pop(variable, None)
-        body = expr.body if isinstance(expr, MatrixSum) else expr.function
-        return found + _entries_with_ranges(body, inner)
+        return found + _entries_with_ranges(expr.function, inner)
     return [item for arg in expr.args if isinstance(arg, sympy.Basic) for item in _entries_with_ranges(arg, ranges)]
 
 
@@ -166,8 +165,7 @@ def _term_bound(term: sympy.Basic) -> set:
     also under a function or a power (\\log \\sum_k e^{a_k} + a_k) or in such a sum's body."""
     factors = term.args if isinstance(term, (sympy.Mul, sympy.MatMul)) else (term,)
     sums = [factor for factor in map(_inside_wrappers, factors) if isinstance(factor, (sympy.Sum, MatrixSum))]
-    bodies = [s.body if isinstance(s, MatrixSum) else s.function for s in sums]
-    return set().union(*({limit[0] for limit in s.limits} | _term_bound(body) for s, body in zip(sums, bodies)))
+    return set().union(*({limit[0] for limit in s.limits} | _term_bound(s.function) for s in sums))
 
 
 def _inside_wrappers(factor: sympy.Basic) -> sympy.Basic:
@@ -183,8 +181,7 @@ def _free_outside_derivatives(expr: sympy.Basic) -> set:
     if isinstance(expr, sympy.Derivative):
         return _free_outside_derivatives(expr.expr)
     if isinstance(expr, (sympy.Sum, sympy.Product, MatrixSum)):
-        body = expr.body if isinstance(expr, MatrixSum) else expr.function
-        return _free_outside_derivatives(body) - {limit[0] for limit in expr.limits}
+        return _free_outside_derivatives(expr.function) - {limit[0] for limit in expr.limits}
     if isinstance(expr, sympy.Symbol):
         return {expr}
     return set().union(*(_free_outside_derivatives(arg) for arg in expr.args if isinstance(arg, sympy.Basic)))

@@ -170,7 +170,8 @@ class MatrixSum(sympy.MatrixExpr):
         return super().__new__(cls, body, sympy.Tuple(*limit))
 
     @property
-    def body(self) -> sympy.MatrixExpr:
+    def function(self) -> sympy.MatrixExpr:
+        """The summed term, under SymPy's Sum's name for it (code walking sums reads either)."""
         return self.args[0]
 
     @property
@@ -179,17 +180,17 @@ class MatrixSum(sympy.MatrixExpr):
 
     @property
     def shape(self) -> tuple:
-        return self.body.shape
+        return self.function.shape
 
     @property
     def free_symbols(self) -> set:
         index, lower, upper = self.args[1]
-        return (self.body.free_symbols - {index}) | lower.free_symbols | upper.free_symbols
+        return (self.function.free_symbols - {index}) | lower.free_symbols | upper.free_symbols
 
     _entry = Row._entry
 
     def _sympystr(self, printer) -> str:
-        return f"MatrixSum({printer._print(self.body)}, {printer._print(self.args[1])})"
+        return f"MatrixSum({printer._print(self.function)}, {printer._print(self.args[1])})"
 
 
 @dataclass(frozen=True)
