@@ -148,6 +148,16 @@ def test_inline_math_qualified_by_the_words_after_it_is_reported_unread_not_adop
     assert checked.line == 3 and checked.decision.verdict is Verdict.REFUTED
 
 
+def test_a_display_whose_unclosed_brace_hides_its_equals_sign_is_reported_unread(tmp_path):
+    """`\\frac{1}{ = 2`: the `=` sits inside the unclosed group, so no relation is found; the
+    lone member is still math that was not read, never silently dropped."""
+    text = "$$\n\\frac{1}{ = 2\n$$\n\n$$ \\frac{1}{2} $$\n\n$$ \\{x\\} $$\n"
+    assert members(text) == [["\\frac{1}{ = 2"]]  # balanced lone members say nothing: still dropped
+    (chain,) = check_note(write(tmp_path, text), None, SETTINGS).result.chains
+    (unread,) = chain.steps
+    assert unread.line == 2 and unread.unread_at is not None and "never closed" in unread.decision.reason
+
+
 def test_a_paragraph_ending_with_a_colon_runs_on_into_the_display_after_it(tmp_path):
     text = "Suppose we have a function made of two terms:\n\n$$ q = t^2 + 1 $$\n\nThen\n\n$$ q - 1 = t^2 $$\n"
     result = check_note(write(tmp_path, text), None, SETTINGS).result

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional, Sequence
 
 from symcheck.notes.regions import Region
+from symcheck.read.texscan import braces_balance
 from symcheck.notes.rows import CONTROL_WORD, TEXT_COMMANDS, Event, Row, group_after
 from symcheck.notes.source import Buffer, Positions
 
@@ -359,10 +360,15 @@ class Assembler:
         leading = first.kind == "soft" or (first.kind, first.detail) == ("sep", "implies")
         return leading and any(event.kind == "rel" and event.detail in ("eq", "def") for event in events)
 
+    def hides_relations(self, chain: _OpenChain) -> bool:
+        """A lone member whose braces do not balance (`\\frac{1}{ = 2`): the unclosed group may
+        hold the relation, so it is kept, to be reported as math that cannot be read."""
+        return len(chain.members) == 1 and not braces_balance(self.latex(tuple(chain.members[0])))
+
     def results(self, path: str, positions: Positions) -> list[MathChain]:
         chains = []
         for chain in self.chains:
-            if len(chain.members) < 2:
+            if len(chain.members) < 2 and not self.hides_relations(chain):
                 continue
             members = []
             for start, end in chain.members:
