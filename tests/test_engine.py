@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
+import weakref
 
 import pytest
 import sympy
@@ -358,6 +360,75 @@ def test_time_limit_in_a_worker_thread():
     thread.start()
     thread.join(5)
     assert outcome and outcome["seconds"] < 1.3
+
+
+def _spin_past(deadline: float) -> None:
+    while time.monotonic() < deadline:
+        pass
+
+
+def _spin_until_stopped(seconds: float) -> None:
+    """The rest of a limited body: runs `seconds` unless a StepTimeout ends it."""
+    _spin_past(time.monotonic() + seconds)
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_timeout_swallowed_in_a_weakref_callback_is_delivered_again():
+    class Thing:
+        pass
+
+    started = time.monotonic()
+    with pytest.raises(StepTimeout):
+        with time_limit(0.2):
+            thing = Thing()
+            keep = weakref.ref(thing, lambda _ref: _spin_past(started + 0.4))  # the alarm lands in here
+            del thing  # Python runs the callback and swallows what it raises
+            assert keep() is None
+            _spin_until_stopped(5.0)
+    assert time.monotonic() - started < 1.0
+
+
+def test_timeout_swallowed_by_a_bare_except_is_delivered_again():
+    started = time.monotonic()
+    with pytest.raises(StepTimeout):
+        with time_limit(0.2):
+            try:
+                _spin_past(started + 0.4)
+            except BaseException:  # what careless library code does
+                pass
+            _spin_until_stopped(5.0)
+    assert time.monotonic() - started < 1.0
+
+
+def test_timeout_swallowed_in_a_worker_thread_is_delivered_again():
+    outcome = {}
+
+    def work():
+        started = time.monotonic()
+        try:
+            with time_limit(0.2):
+                try:
+                    _spin_past(started + 0.4)
+                except BaseException:
+                    pass
+                _spin_until_stopped(5.0)
+        except StepTimeout:
+            outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(6)
+    assert outcome and outcome["seconds"] < 1.0
+
+
+def test_no_retry_outlives_its_limit():
+    with time_limit(0.05):
+        try:
+            _spin_past(time.monotonic() + 0.1)
+        except StepTimeout:
+            pass
+    _spin_until_stopped(0.3)  # a retry armed inside the limit would raise here
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_slow_decision_ends_unknown_within_the_limit(w, monkeypatch):

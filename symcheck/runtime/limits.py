@@ -20,20 +20,27 @@ inner ``except StepTimeout``. A timer armed by someone else before the outermost
 (e.g. a test-timeout plugin) is restored, with its remaining time, on the way out.
 
 ``StepTimeout`` derives from ``BaseException`` so that SymPy's own ``except Exception``
-blocks cannot swallow it.
+blocks cannot swallow it. Python itself still swallows an exception raised inside a
+weakref callback, a ``__del__`` or a bare ``except:``, and the timer fires only once per
+arming: so every delivery re-arms a retry a moment later, which leaving the limit cancels,
+and a ``StepTimeout`` that Python reports as unraisable is dropped quietly rather than
+printed. A limit therefore ends its body even when its first ``StepTimeout`` is lost.
+An alarm that lands in this module's own bookkeeping (entering or leaving a limit) is
+not raised there; its retry follows.
 """
 
 from __future__ import annotations
 
 import ctypes
 import signal
+import sys
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
 _MIN_DELAY = 1e-6
+_RETRY_SECONDS = 0.05
 _PARSE_SECONDS = [10.0]
 
 
@@ -83,8 +90,48 @@ def remaining() -> float:
     return min(deadlines) - time.monotonic()
 
 
-def _raise_timeout(_signum: int, _frame: object) -> None:
+def _on_alarm(_signum: int, frame: Any) -> None:
+    left = remaining()
+    if left > 0:  # a stale alarm (no limit left) or an early one: wait for the real deadline
+        if left != float("inf"):
+            signal.setitimer(signal.ITIMER_REAL, left)
+        return
+    signal.setitimer(signal.ITIMER_REAL, _RETRY_SECONDS)  # in case Python swallows this one
+    if frame is not None and frame.f_globals is globals():
+        return  # mid-bookkeeping of a limit: raising here could leave its state half-updated
     raise StepTimeout("time limit reached")
+
+
+class _QuietTimeouts:
+    """While any limit is active, sys.unraisablehook drops a swallowed StepTimeout (its
+    retry is already armed) and hands everything else to the hook it replaced."""
+
+    _lock = threading.Lock()
+    _users = 0
+    _replaced: Any = None
+
+    @classmethod
+    def enter(cls) -> None:
+        with cls._lock:
+            if cls._users == 0:
+                cls._replaced = sys.unraisablehook
+                sys.unraisablehook = cls._hook
+            cls._users += 1
+
+    @classmethod
+    def leave(cls) -> None:
+        with cls._lock:
+            cls._users -= 1
+            if cls._users == 0:
+                if sys.unraisablehook is cls._hook:
+                    sys.unraisablehook = cls._replaced
+                cls._replaced = None
+
+    @classmethod
+    def _hook(cls, unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, StepTimeout):
+            return
+        (cls._replaced or sys.__unraisablehook__)(unraisable)
 
 
 class _SignalTimer:
@@ -92,7 +139,7 @@ class _SignalTimer:
 
     @staticmethod
     def start(state: _Frame) -> None:
-        state.saved_handler = signal.signal(signal.SIGALRM, _raise_timeout)
+        state.saved_handler = signal.signal(signal.SIGALRM, _on_alarm)
         state.saved_timer = signal.setitimer(signal.ITIMER_REAL, 0)
         state.saved_at = time.monotonic()
 
@@ -122,6 +169,16 @@ def _fire(state: _Frame, thread_id: int, timer_box: list) -> None:
     with _WATCHDOG_LOCK:
         if state.watchdog is timer_box[0] and state.deadlines and min(state.deadlines) <= time.monotonic():
             _schedule_async(thread_id, StepTimeout)
+            _start_watchdog(state, thread_id, _RETRY_SECONDS)  # in case Python swallows this one
+
+
+def _start_watchdog(state: _Frame, thread_id: int, delay: float) -> None:
+    box: list = []
+    timer = threading.Timer(delay, _fire, (state, thread_id, box))
+    timer.daemon = True
+    box.append(timer)
+    state.watchdog = timer
+    timer.start()
 
 
 class _WatchdogTimer:
@@ -135,12 +192,7 @@ class _WatchdogTimer:
     def arm(state: _Frame) -> None:
         with _WATCHDOG_LOCK:
             _WatchdogTimer._cancel(state)
-            box: list = []
-            timer = threading.Timer(max(remaining(), _MIN_DELAY), _fire, (state, threading.get_ident(), box))
-            timer.daemon = True
-            box.append(timer)
-            state.watchdog = timer
-            timer.start()
+            _start_watchdog(state, threading.get_ident(), max(remaining(), _MIN_DELAY))
 
     @staticmethod
     def stop(state: _Frame) -> None:
@@ -155,24 +207,33 @@ class _WatchdogTimer:
         _schedule_async(threading.get_ident(), None)
 
 
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Run the body for at most `seconds` (capped by any enclosing limit)."""
-    state = _frame()
-    timer = _SignalTimer if _in_main_thread() else _WatchdogTimer
-    outermost = not state.deadlines
-    if outermost:
-        timer.start(state)
-    state.deadlines.append(time.monotonic() + max(seconds, 0.0))
-    try:
-        timer.arm(state)
-        yield
-    finally:
+class time_limit:  # noqa: N801 - used like a function: ``with time_limit(2.0): ...``
+    """Run the body for at most `seconds` (capped by any enclosing limit).
+
+    A class rather than a generator context manager so that entering and leaving run in
+    this module's frames, where an alarm is never raised (see `_on_alarm`)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = max(seconds, 0.0)
+        self.state = _frame()
+        self.timer = _SignalTimer if _in_main_thread() else _WatchdogTimer
+
+    def __enter__(self) -> None:
+        state = self.state
+        if not state.deadlines:
+            _QuietTimeouts.enter()
+            self.timer.start(state)
+        state.deadlines.append(time.monotonic() + self.seconds)
+        self.timer.arm(state)
+
+    def __exit__(self, *exc_info: Any) -> None:
+        state = self.state
         state.deadlines.pop()
         if state.deadlines:
-            timer.arm(state)
+            self.timer.arm(state)
         else:
-            timer.stop(state)
+            self.timer.stop(state)
+            _QuietTimeouts.leave()
 
 
 def run_limited(function: Callable[[], Any], seconds: float) -> tuple[bool, Any]:
