@@ -339,6 +339,7 @@ class Adoption:
     line: int
     col: int
     latex: str
+    kind: str = "definition"  # "definition" | "recurrence" | "equation solved"
 
 
 @dataclass(frozen=True)
