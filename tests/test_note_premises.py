@@ -115,3 +115,28 @@ def test_adopted_kinds_are_in_the_json_and_the_verbose_text(tmp_path):
     data = json.loads(run(str(note), "--format", "json").output)
     assert [a["kind"] for a in data["documents"][0]["adopted"]] == ["equation solved"]
     assert "equation solved adopted: \\frac{d}{dw} (w - 3)^2 = 0" in run(str(note), "-v").output
+
+
+# ---------------------------------------------------------------- labelled functions
+
+
+GATE = "The gate:\n\n$$ g_k(x) = k x^2 \\rightarrow \\frac{dg}{dx} = {derivative} $$\n"
+GATE_SYMBOLS = "[symbols]\nx = {}\nk = {}\n[functions]\ng = {}\ng_k = { latex = 'g_k' }\n"
+
+
+@pytest.mark.parametrize("derivative, verdict", [("2 k x", Verdict.PROVED), ("k x", Verdict.REFUTED)])
+def test_an_arrow_from_a_labelled_function_to_its_bare_stem_is_about_that_function(tmp_path, derivative, verdict):
+    note = write(tmp_path, GATE.replace("{derivative}", derivative), GATE_SYMBOLS)
+    result = check_note(note, None, SETTINGS).result
+    assert [(a.kind, a.latex) for a in result.adopted][-1] == ("reading", "g as g_k, the function the premise defines")
+    (step,) = [step for chain in result.chains for step in chain.steps]
+    assert step.decision.verdict is verdict
+
+
+def test_a_stem_with_a_definition_of_its_own_keeps_it(tmp_path):
+    notation = GATE_SYMBOLS + "[[definitions]]\nlatex = 'g(x) = x'\n"
+    note = write(tmp_path, GATE.replace("{derivative}", "2 k x"), notation)
+    result = check_note(note, None, SETTINGS).result
+    assert "reading" not in [a.kind for a in result.adopted]
+    (step,) = [step for chain in result.chains for step in chain.steps]
+    assert step.decision.verdict is Verdict.REFUTED

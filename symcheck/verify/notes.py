@@ -43,7 +43,7 @@ from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.verify.cases import case_index_remark
 from symcheck.verify.documents import has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
-from symcheck.verify.premises import SolvedEquations, is_recurrence, under_premise
+from symcheck.verify.premises import SolvedEquations, is_recurrence, stem_alias, under_premise
 from symcheck.verify.repair import Repairer
 
 def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
@@ -166,7 +166,15 @@ class _NoteReader:
         self.adopted.append(Adoption(str(getattr(self.target(members[0]), "name", members[0])), chain.line,
                                      chain.members[0].col, " = ".join(member.latex for member in chain.members)))
         definition = definition_of(members[0], members[-1])
-        return [definition] if definition is not None else []
+        if definition is None:
+            return []
+        alias = stem_alias(definition, self.compiler.table.functions, self.defined)
+        if alias is None:
+            return [definition]
+        self.adopted.append(Adoption(str(alias.target), chain.line, chain.members[0].col,
+                                     f"{alias.target} as {definition.target}, the function the premise defines",
+                                     kind="reading"))
+        return [definition, alias]
 
     def general(self, definition: CompiledDefinition) -> bool:
         """An indexed definition defines every entry only when its indices are declared ones."""

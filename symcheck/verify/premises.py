@@ -1,5 +1,9 @@
 """Equations in a note that are not identities, read as a careful reader reads them.
 
+- The premise of an arrow that defines a *labelled function* (`f_c(x) = c + x \\rightarrow
+  \\frac{df}{dx} = 1`): f_c is an f, and a consequence that names only the bare stem f, which
+  has no definition of its own, is about f_c (listed as a reading).
+
 - A *recurrence* (`\\mathbf{v}_t = \\beta \\mathbf{v}_{t-1} + g`, `w^{(k+1)} = w^{(k)} - \\eta g`):
   its left side is a later time index of a name on its right side. It defines the new
   iterate for its own chain (adopted, listed as a recurrence); the rest of the chain is
@@ -25,6 +29,7 @@ from typing import Callable, Optional, Sequence
 import sympy
 
 from symcheck.model import Remark, StepResult
+from symcheck.model.symbols import CompiledDefinition
 from symcheck.notes.chains import MathChain
 
 _NAME = r"(\\(?:mathbf|boldsymbol|bm|vec|mathbfit)\s*\{\s*\\?[A-Za-z]+\s*\}|\\[A-Za-z]+|[A-Za-z])"
@@ -181,3 +186,15 @@ def under_premise(step: StepResult, premise: Premise, left_latex: str, left, rig
 
 def _noted(step: StepResult, message: str) -> StepResult:
     return replace(step, remarks=step.remarks + (Remark("note", message),))
+
+
+def stem_alias(definition: CompiledDefinition, functions: dict, defined: set) -> Optional[CompiledDefinition]:
+    """`f_c(x) = ...` also defines the stem f for the statement after its arrow, when f has no
+    definition of its own."""
+    target = definition.target
+    name = getattr(target, "__name__", "")
+    if not isinstance(target, sympy.FunctionClass) or "_" not in name.strip("_"):
+        return None
+    stem = name.split("_", 1)[0]
+    function = functions.get(stem, sympy.Function(stem))
+    return None if function in defined else CompiledDefinition(function, definition.params, definition.body)
