@@ -104,6 +104,7 @@ class SymbolDecl:
     shape: tuple[Union[int, str], ...] = ()
     latex: Optional[str] = None
     other_latex: tuple[str, ...] = ()
+    values: tuple = ()  # entries given by value (numbers or LaTeX), nested by axis; see load.values
 
 
 @dataclass(frozen=True)
