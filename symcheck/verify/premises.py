@@ -42,6 +42,7 @@ _ZERO_WORD = re.compile(r"\bzero\b", re.I)
 _MATH_ONLY = re.compile(r"^\s*(?:\$\$|\\\[|\\\]|\\(?:begin|end)\s*\{[^{}]*\}|\$\$?\\(?:begin|end)\s*\{[^{}]*\})*\s*$")
 _DECORATED = re.compile(r"^\s*(?:\\(?:hat|widehat|bar|tilde)\s*\{?\s*(.+?)\s*\}?|(.+?)\s*\^\s*\{?\s*(?:\*|\\star|\\ast)\s*\}?)\s*$")
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
+_LOOKBACK_LINES = 15  # how far before a display its introducing paragraph is looked for
 
 
 def _time_index(match: re.Match) -> tuple[str, str, int]:
@@ -97,8 +98,8 @@ class SolvedEquations:
         return bool(_ZERO_WORD.search(paragraph) and _SOLVING_WORDS.search(paragraph))
 
     def paragraph_before(self, line: int) -> str:
-        """The last paragraph with words in it, in the 15 lines before `line` (1-based)."""
-        above = self.lines[max(0, line - 16):line - 1]
+        """The last paragraph with words in it, in the lines before `line` (1-based)."""
+        above = self.lines[max(0, line - 1 - _LOOKBACK_LINES):line - 1]
         chunks = re.split(r"\n[ \t]*\n", "\n".join(above))
         prose = [chunk for chunk in chunks if any(not _MATH_ONLY.match(row) for row in chunk.split("\n") if row.strip())]
         return re.sub(r"\$[^$]*\$", " ", prose[-1]) if prose else ""
@@ -111,17 +112,18 @@ class SolvedEquations:
     def reach(self, end_line: int) -> int:
         """The last line of the paragraph after the display ending at `end_line`; when that
         paragraph runs on into another display (its last sentence is not ended), that display too."""
-        index = end_line  # 0-based: the line after end_line
-        while index < len(self.lines) and (not self.lines[index].strip() or _MATH_ONLY.match(self.lines[index])):
+        end = self._paragraph_end(end_line, skip_math=True)  # 0-based: the line after end_line is end_line
+        if end == 0 or _SENTENCE_END.search(self.lines[end - 1].replace("$", "")):
+            return end
+        return self._paragraph_end(end, skip_math=False)
+
+    def _paragraph_end(self, index: int, skip_math: bool) -> int:
+        """Past the blank (and, with `skip_math`, display delimiter) lines from `index`, then
+        past the paragraph there: the index of the line after it."""
+        lines = self.lines
+        while index < len(lines) and (not lines[index].strip() or (skip_math and _MATH_ONLY.match(lines[index]))):
             index += 1
-        while index < len(self.lines) and self.lines[index].strip():
-            index += 1
-        last = self.lines[index - 1] if index > 0 else ""
-        if _SENTENCE_END.search(last.replace("$", "")):
-            return index
-        while index < len(self.lines) and not self.lines[index].strip():
-            index += 1
-        while index < len(self.lines) and self.lines[index].strip():
+        while index < len(lines) and lines[index].strip():
             index += 1
         return index
 
