@@ -140,3 +140,18 @@ def test_a_stem_with_a_definition_of_its_own_keeps_it(tmp_path):
     assert "reading" not in [a.kind for a in result.adopted]
     (step,) = [step for chain in result.chains for step in chain.steps]
     assert step.decision.verdict is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------- updates
+
+
+@pytest.mark.parametrize("arrow", ["\\leftarrow", "\\gets"])
+@pytest.mark.parametrize("value, verdict", [("(1 - 2 \\eta a) w + 2 \\eta b", Verdict.PROVED),
+                                            ("(1 - 2 \\eta a) w - 2 \\eta b", Verdict.REFUTED)])
+def test_an_update_is_adopted_and_its_value_is_checked(tmp_path, arrow, value, verdict):
+    text = f"Gradient descent:\n\n$$ w {arrow} w - \\eta (2 a w - 2 b) = {value} $$\n"
+    result, verdicts = checked(tmp_path, text)
+    assert [(a.kind, a.name) for a in result.adopted] == [("update", "w")]
+    assert verdicts == {3: verdict}
+    (step,) = [step for chain in result.chains for step in chain.steps]
+    assert step.compared_with == f"3:{7 + len(arrow)}"  # the value, after the arrow

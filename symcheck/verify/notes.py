@@ -43,7 +43,7 @@ from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.verify.cases import case_index_remark
 from symcheck.verify.documents import has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
-from symcheck.verify.premises import SolvedEquations, is_recurrence, stem_alias, under_premise
+from symcheck.verify.premises import SolvedEquations, is_recurrence, split_assignment, stem_alias, under_premise
 from symcheck.verify.repair import Repairer
 
 def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
@@ -196,6 +196,7 @@ class _NoteReader:
         for chain in chains:
             if prose.states_case(chain) or prose.is_condition(chain):
                 continue
+            chain = self.after_assignment(chain)
             members, unread = self.parse(chain)
             if self.is_condition(members):
                 continue
@@ -235,6 +236,15 @@ class _NoteReader:
             definitions=definitions, chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
             adopted=tuple(self.adopted),
         )
+
+    def after_assignment(self, chain: MathChain) -> MathChain:
+        """`w \\leftarrow v = ...`: the update is adopted; `v = ...` is checked."""
+        split = split_assignment(chain)
+        if split is None:
+            return chain
+        name, rest = split
+        self.adopted.append(Adoption(name, chain.line, chain.members[0].col, chain.members[0].latex, kind="update"))
+        return rest
 
     def after_recurrence(self, chain: MathChain, members: list) -> tuple[MathChain, list]:
         """A recurrence's first relation defines the new iterate for this chain (adopted, not

@@ -4,6 +4,9 @@
   \\frac{df}{dx} = 1`): f_c is an f, and a consequence that names only the bare stem f, which
   has no definition of its own, is about f_c (listed as a reading).
 
+- An *update* (`w \\leftarrow w - \\eta g = ...`, also `\\gets`): the assignment at the head of a
+  chain's first member gives the name a new value (adopted, listed as an update); the value
+  and the members after it are checked as a chain.
 - A *recurrence* (`\\mathbf{v}_t = \\beta \\mathbf{v}_{t-1} + g`, `w^{(k+1)} = w^{(k)} - \\eta g`):
   its left side is a later time index of a name on its right side. It defines the new
   iterate for its own chain (adopted, listed as a recurrence); the rest of the chain is
@@ -43,6 +46,20 @@ _MATH_ONLY = re.compile(r"^\s*(?:\$\$|\\\[|\\\]|\\(?:begin|end)\s*\{[^{}]*\}|\$\
 _DECORATED = re.compile(r"^\s*(?:\\(?:hat|widehat|bar|tilde)\s*\{?\s*(.+?)\s*\}?|(.+?)\s*\^\s*\{?\s*(?:\*|\\star|\\ast)\s*\}?)\s*$")
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
 _LOOKBACK_LINES = 15  # how far before a display its introducing paragraph is looked for
+
+
+_ASSIGNMENT = re.compile(r"^(.*?)\\(?:leftarrow|gets)(?![A-Za-z])(.*)$", re.S)
+
+
+def split_assignment(chain: MathChain) -> Optional[tuple[str, MathChain]]:
+    """`w \\leftarrow v = ...`: the assigned name's LaTeX, and the chain from the value `v` on."""
+    first = chain.members[0]
+    match = _ASSIGNMENT.match(first.latex)
+    if match is None or not match.group(1).strip() or not match.group(2).strip() or "\n" in first.latex:
+        return None
+    start = match.start(2) + len(match.group(2)) - len(match.group(2).lstrip())
+    value = replace(first, latex=match.group(2).strip(), col=first.col + start)
+    return match.group(1).strip(), replace(chain, members=(value, *chain.members[1:]))
 
 
 def _time_index(match: re.Match) -> tuple[str, str, int]:
