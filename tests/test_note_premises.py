@@ -155,3 +155,14 @@ def test_an_update_is_adopted_and_its_value_is_checked(tmp_path, arrow, value, v
     assert verdicts == {3: verdict}
     (step,) = [step for chain in result.chains for step in chain.steps]
     assert step.compared_with == f"3:{7 + len(arrow)}"  # the value, after the arrow
+
+
+def test_math_the_words_before_call_an_equation_is_solved(tmp_path):
+    text = "This is the polynomial equation\n$0 = (2-w)(3-w)-2 = (4-w)(1-w)$.\n"
+    result, verdicts = checked(tmp_path, text)
+    assert [a.kind for a in result.adopted] == ["equation solved"]
+    assert verdicts == {2: Verdict.PROVED}
+    _, wrong = checked(tmp_path, text.replace("(4-w)(1-w)", "(4+w)(1-w)"))
+    assert wrong == {2: Verdict.REFUTED}
+    _, claim = checked(tmp_path, text.replace("equation", "identity"))
+    assert claim[2] is Verdict.REFUTED  # 0 = (2-w)(3-w)-2 as a claim

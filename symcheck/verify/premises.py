@@ -14,7 +14,8 @@
   so the definition is not carried to later chains.
 - An *equation being solved* (`0 = \\frac{d}{d\\theta} P`, `2X^\\top(Xw - y) = 0`): the literal 0
   at either end of a chain, in a display that the paragraph before introduces by setting or
-  finding a zero ("setting it equal to zero", "where the derivative is zero"), or as the
+  finding a zero ("setting it equal to zero", "where the derivative is zero") or whose words
+  right before call it an equation ("the polynomial equation $0 = ...$"), or as the
   premise of a `\\Rightarrow`. The relation with 0 is a premise (adopted, listed as an
   equation solved); the rest of its chain is checked. The chains that follow it, up to the
   end of the paragraph after its display, are its consequences: a solved value `s = V` (also
@@ -42,6 +43,7 @@ _ZERO = re.compile(r"\s*0\s*")
 _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
                             r"critical|vanish\w*)\b", re.I)
 _ZERO_WORD = re.compile(r"\bzero\b", re.I)
+_EQUATION_BEFORE = re.compile(r"\bequations?\s*:?\s*(?:\$\$?|\\\[|\\begin\s*\{[^{}]*\}|\s)*$", re.I)
 _MATH_ONLY = re.compile(r"^\s*(?:\$\$|\\\[|\\\]|\\(?:begin|end)\s*\{[^{}]*\}|\$\$?\\(?:begin|end)\s*\{[^{}]*\})*\s*$")
 _DECORATED = re.compile(r"^\s*(?:\\(?:hat|widehat|bar|tilde)\s*\{?\s*(.+?)\s*\}?|(.+?)\s*\^\s*\{?\s*(?:\*|\\star|\\ast)\s*\}?)\s*$")
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
@@ -105,7 +107,7 @@ class SolvedEquations:
         """Which end of the chain (0 or -1) is the 0 of an equation being solved, if one is."""
         for end, neighbour in ((0, 1), (-1, -2)):
             if (_ZERO.fullmatch(chain.members[end].latex) and members[neighbour] is not None
-                    and (chain.premise or self.introduced_as_solving(chain.line))):
+                    and (chain.premise or self.introduced_as_solving(chain.line) or self.named_equation(chain))):
                 return end
         return None
 
@@ -113,6 +115,13 @@ class SolvedEquations:
         """The paragraph before the display of `line` sets or finds a zero."""
         paragraph = self.paragraph_before(line)
         return bool(_ZERO_WORD.search(paragraph) and _SOLVING_WORDS.search(paragraph))
+
+    def named_equation(self, chain: MathChain) -> bool:
+        """The words right before the chain's math call it an equation ("the polynomial
+        equation $0 = ...$", "the normal equations:")."""
+        first = chain.members[0]
+        above = self.lines[max(0, first.line - 3):first.line - 1] + [self.lines[first.line - 1][:first.col - 1]]
+        return bool(_EQUATION_BEFORE.search("\n".join(above)))
 
     def paragraph_before(self, line: int) -> str:
         """The last paragraph with words in it, in the lines before `line` (1-based)."""
