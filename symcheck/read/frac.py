@@ -135,6 +135,11 @@ class Fractions(Construct):
             return [Obj(self._derivative(expr, counts, start), start, end)], False
         items = self.reader.reduce(rest)
         operand, k = self.reader.operand(items, 0, start)
+        if matrix_valued(operand) and k < terms_of(items)[0][2]:
+            # \partial/\partial w s^T w: the derivative of a vector or matrix times another is not
+            # read, so the operator takes the whole product that follows
+            k = terms_of(items)[0][2]
+            operand = self.reader.combine(items[:k], items[0].start)
         return [Obj(self._derivative(operand, counts, start), start, items[k - 1].end), *items[k:]], True
 
     def counts(self, order: int, variables: list, start: int) -> list[tuple[object, int]]:

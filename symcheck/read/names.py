@@ -12,7 +12,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.model.symbols import Row
-from symcheck.read.identity import BOLD
+from symcheck.read.identity import BOLD, is_bold_zero
 from symcheck.read.nodes import (
     Atom, Obj, Postfix, call_group, leaf_text, matrix_valued, one_by_one_entry, source_text, split_at,
 )
@@ -102,6 +102,8 @@ class Names(Construct):
         content = (token.arg or "").strip()
         if token.cmd in ("\\mathbb", "\\mathbf", "\\mathbbm") and content == "1":
             return self.reader.numbers.indicator(nodes, i)
+        if is_bold_zero(token):
+            raise self.reader.error(f"the zero vector {token.text} is read as a whole side of an equation (it takes that side's size)", token.start)
         if token.cmd in BOLD and self.reader.identity.applies(content):
             identity = self.reader.identity.read(nodes, i, Atom("free", "I", token.start, token.end), bold=True)
             if identity is not None:
