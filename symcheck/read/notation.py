@@ -40,7 +40,7 @@ An undeclared name followed by a parenthesis is a function call (``f(x)``, ``\\d
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
 
 import sympy
 
@@ -257,6 +257,11 @@ class Notation:
                 out.append(solid[i])
                 i += 1
         return out
+
+    def declared_spelling(self, latex: str) -> Optional[str]:
+        """The declared name that ``latex`` spells exactly, if any."""
+        key = spelling_key(latex)
+        return next((name for pattern, name in self.names.get(key[0], ()) if pattern == key), None) if key else None
 
     def kinds_of(self, name: str) -> tuple[str, ...]:
         """What a declared name is (a name can be both a function and a symbol: g(x), g_i)."""
