@@ -193,8 +193,15 @@ def ellipsis_sum(last: object, before: list) -> Optional[tuple[object, int]]:
             run = before[len(before) - used :]
             for first in FIRST_INDICES:
                 if all(_same(body.xreplace({bound: first + n}), term) for n, term in enumerate(run)):
+                    if used < len(before) and _of_the_form(body, bound, before[len(before) - used - 1]):
+                        return None  # w_1 w_3 \cdots w_p: a stride, or a broken pattern
                     return sympy.Sum(body, (bound, first, upper)), used
     return None
+
+
+def _of_the_form(body: object, bound: sympy.Symbol, term: object) -> bool:
+    """Whether a term is the body at some small index (so a run that leaves it out is unclear)."""
+    return any(_same(body.xreplace({bound: index}), term) for index in range(-1, 12))
 
 
 def _index_as(expr: object, upper: object, bound: sympy.Symbol) -> object:
