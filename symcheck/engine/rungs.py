@@ -243,9 +243,26 @@ def compare_values(left: Expr, right: Expr, digits: int) -> Optional[Comparison]
                       numbers=(left_n, right_n))
 
 
+def compare_complex(left: Expr, right: Expr, digits: int) -> Optional[Comparison]:
+    """Two closed numbers compared as complex numbers (see `compare_at`); `compare_values`
+    decides where either is not a finite number."""
+    numbers = [sympy.N(value, digits) for value in (left, right)]
+    if any(n.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not n.is_number for n in numbers):
+        return compare_values(left, right, digits)
+    gap = abs(numbers[0] - numbers[1])
+    scale = max(sympy.Float(1), abs(numbers[0]), abs(numbers[1]))
+    return Comparison(bool(gap <= EQUAL_TOLERANCE * scale), bool(gap > DIFFERENT_MARGIN * scale), left, right,
+                      numbers=tuple(numbers))
+
+
 def compare_at(point: Point, lhs: Expr, rhs: Expr, digits: int, fresh: bool = False) -> Optional[Comparison]:
-    """Both sides at `point` (see `compare_values`)."""
-    return compare_values(point.evaluate(lhs, fresh), point.evaluate(rhs, fresh), digits)
+    """Both sides at `point` (see `compare_values`). Sides with nothing to sample
+    (e^{i pi} = -1) are complex numbers as written, compared as such: a non-real value
+    there is what the author wrote, not a point outside a real domain."""
+    left, right = point.evaluate(lhs, fresh), point.evaluate(rhs, fresh)
+    if not (lhs.free_symbols or rhs.free_symbols):
+        return compare_complex(left, right, digits)
+    return compare_values(left, right, digits)
 
 
 def sample_point(role: str, point: Point, comparison: Comparison, sides: Sequence[Expr], digits: int) -> SamplePoint:
