@@ -105,6 +105,7 @@ def test_signed_sums_with_an_ellipsis(nt):
         (r"w_1 / w_2 \cdots w_p", "joined by \\cdot or side by side"),
         (r"w_1 + w_2 \cdots - w_p", "pattern"),
         (r"w_1 w_3 \cdots w_p", "pattern"),  # a stride: not w_1 times w_3 \cdots w_p
+        (r"q_1 q_2 \cdots q_3", "declare the vector"),  # q is not declared: q_1 is a name of its own
         (r"w_1 + w_3 + \cdots + w_p", "pattern"),
         (r"\mathbf{X} \mathbf{X}^\top \cdots \mathbf{X}", "vectors or matrices"),
     ],

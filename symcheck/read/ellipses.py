@@ -149,7 +149,8 @@ class EllipsisSums(Construct):
         before it are in the run; its last index must be a number, a declared size or an index."""
         found = ellipsis_sum(last, before)
         if found is None:
-            raise self.reader.error("cannot find the pattern of the terms around this ellipsis", where)
+            hint = f": {last} is read as a name of its own; declare the vector it is an entry of" if _plain_subscripted(last) else ""
+            raise self.reader.error("cannot find the pattern of the terms around this ellipsis" + hint, where)
         total, used = found
         bound, first, upper = total.limits[0]
         known = set(self.table.sizes.values()) | set(self.table.indices.values())
@@ -197,6 +198,10 @@ def ellipsis_sum(last: object, before: list) -> Optional[tuple[object, int]]:
                         return None  # w_1 w_3 \cdots w_p: a stride, or a broken pattern
                     return sympy.Sum(body, (bound, first, upper)), used
     return None
+
+
+def _plain_subscripted(value: object) -> bool:
+    return isinstance(value, sympy.Symbol) and "_" in value.name
 
 
 def _of_the_form(body: object, bound: sympy.Symbol, term: object) -> bool:
