@@ -247,3 +247,39 @@ def test_a_power_after_a_factorial(nt):
 def test_a_power_after_a_factorial_engine(nt):
     assert holds(nt, r"t!^2 = t! \cdot t!")
     assert fails(nt, r"t!^2 = (t^2)!")
+
+
+# ---------------------------------------------------------------- a zero member of a chain, through the command line
+
+NOTATION_FILE = """
+title = "zero members"
+
+[sizes]
+n = {}
+p = {}
+
+[symbols]
+X = { kind = "matrix", shape = ["n", "p"], latex = '\\mathbf{X}' }
+y = { kind = "vector", shape = ["n"], latex = '\\mathbf{y}' }
+"""
+
+
+@pytest.mark.parametrize(
+    "chain, code",
+    [
+        (r"\mathbf{X}^\top \mathbf{y} - \mathbf{X}^\top \mathbf{y} = 0", 0),
+        (r"0 = \mathbf{X}^\top \mathbf{y} - \mathbf{X}^\top \mathbf{y}", 0),
+        (r"2 \mathbf{X}^\top \mathbf{y} - \mathbf{X}^\top \mathbf{y} = \mathbf{0}", 1),
+    ],
+)
+def test_a_zero_member_of_a_chain_in_a_note_is_the_zero_vector(tmp_path, chain, code):
+    from click.testing import CliRunner
+
+    from symcheck.cli import cli
+
+    (tmp_path / "note.md").write_text(f"A chain.\n\n$$ {chain} $$\n")
+    (tmp_path / "note.toml").write_text(NOTATION_FILE)
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "note.md"), "--notation", str(tmp_path / "note.toml")],
+                                catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    assert "scalar" not in result.output and "Traceback" not in result.output

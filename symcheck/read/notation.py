@@ -54,7 +54,7 @@ from symcheck.read.ellipses import EllipsisSums
 from symcheck.read.environments import Brackets
 from symcheck.read.frac import Fractions
 from symcheck.read.functions import Functions
-from symcheck.read.identity import IdentityMatrix
+from symcheck.read.identity import IdentityMatrix, is_zero_side
 from symcheck.read.indices import Indices
 from symcheck.read.names import CONSTANT_LETTERS, GREEK, Names
 from symcheck.read.nodes import RELATIONS, leaf_is, leaf_text, split_at
@@ -63,6 +63,7 @@ from symcheck.read.reader import Reader
 from symcheck.read.rules import Rule, apply_rules
 from symcheck.read.scripts import Scripts
 from symcheck.read.tidy import condition_text, function_words, index_letters, tidy_tokens
+from symcheck.read.values import same_shape, value_shape
 from symcheck.read.tokens import Group, Leaf, Token, build_tree, collapse, join, tokenize
 
 __all__ = ["Notation", "LatexError"]
@@ -111,6 +112,8 @@ class Notation:
             for node in nodes:
                 if leaf_text(node) in RELATIONS:
                     raise LatexError("a relation where an expression is expected", latex, node.start)
+            if is_zero_side(nodes):  # 0 or \mathbf{0}: its shape is the one beside it (zero_beside)
+                return sympy.Integer(0)
             return self._final(reader.identity.side(nodes, 0), latex, 0)
 
         return self._guard(latex, read)
@@ -125,6 +128,18 @@ class Notation:
             return [self._final(value, latex, start) for value, (_, start) in zip(reader.identity.sides(sides), sides)]
 
         return self._guard(latex, read)
+
+    def zero_beside(self, latex: str, value: object, other: object) -> object:
+        """A member written 0 or \\mathbf{0} beside a vector or matrix (a chain's next or previous
+        member) is the zero of its shape, as a side of an equation is."""
+        shape = value_shape(other)
+        if value != 0 or shape is None or same_shape(shape, (1, 1)):
+            return value
+        try:
+            nodes = build_tree(self._tokens(latex), latex)
+        except LatexError:
+            return value
+        return sympy.ZeroMatrix(*shape) if is_zero_side(nodes) else value
 
     def condition(self, latex: str) -> sympy.Basic:
         """A case condition: ``i = j``, ``i \\neq j``, conjunctions joined by ',' or 'and'."""
