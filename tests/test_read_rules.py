@@ -198,6 +198,12 @@ def test_engine_refutes_a_false_product(nt):
     assert fails(nt, r"\prod_{j=1}^{3} j = 3")
 
 
+def test_engine_sees_a_gap_below_every_tolerance(nt):
+    assert fails(nt, r"\exp(10^{-300}) = 1")  # 1e-300 apart: no relative tolerance sees it
+    assert holds(nt, r"\cos^2(\pi/7) + \sin^2(\pi/7) = 1")
+    assert holds(nt, r"\sqrt{5 + 2\sqrt{6}} = \sqrt{2} + \sqrt{3}")
+
+
 def test_engine_proves_a_product(nt):
     assert holds(nt, r"\prod_{j=1}^{3} j = 6")
     assert holds(nt, r"\prod_{j=1}^{3} (1 + x) = (1 + x)^3")

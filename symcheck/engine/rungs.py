@@ -251,8 +251,30 @@ def compare_complex(left: Expr, right: Expr, digits: int) -> Optional[Comparison
         return compare_values(left, right, digits)
     gap = abs(numbers[0] - numbers[1])
     scale = max(sympy.Float(1), abs(numbers[0]), abs(numbers[1]))
-    return Comparison(bool(gap <= EQUAL_TOLERANCE * scale), bool(gap > DIFFERENT_MARGIN * scale), left, right,
-                      numbers=tuple(numbers))
+    equal, different = bool(gap <= EQUAL_TOLERANCE * scale), bool(gap > DIFFERENT_MARGIN * scale)
+    if equal and left != right:
+        gap = _certified_gap(left - right)
+        if gap:  # numbers with enough digits to show the gap in the evidence
+            digits += int(sympy.ceiling(-sympy.log(gap, 10))) + 5
+            return Comparison(False, True, left, right, numbers=(sympy.N(left, digits), sympy.N(right, digits)))
+    return Comparison(equal, different, left, right, numbers=tuple(numbers))
+
+
+STRICT_DIGITS = 1000  # working precision allowed to show a tiny difference of closed numbers nonzero
+
+
+def _certified_gap(difference: Expr) -> Optional[Expr]:
+    """|difference| when SymPy's adaptive evaluation gives it to 15 correct digits and it is
+    not 0 (exp(10^{-300}) - 1: a gap no relative tolerance sees); a true 0 exhausts the
+    working precision and gives None. Integrals and series are left to the tolerance: their
+    evaluation at such precision costs too much."""
+    if difference.has(sympy.Integral, Sum, Product):
+        return None
+    try:
+        value = difference.evalf(15, strict=True, maxn=STRICT_DIGITS)
+    except ArithmeticError:  # PrecisionExhausted: no digit of the difference could be certified
+        return None
+    return abs(value) if value.is_number and value != 0 else None
 
 
 def compare_at(point: Point, lhs: Expr, rhs: Expr, digits: int, fresh: bool = False) -> Optional[Comparison]:
@@ -289,6 +311,17 @@ def show_value(value: Expr) -> str:
     return f"{exact} ≈ {approximate}" if len(exact) <= 40 else approximate
 
 
+def _shown_apart(comparison: Comparison) -> tuple[str, str]:
+    """Both values as shown; when 20 digits show them alike, lhs also shows the gap."""
+    shown = show_value(comparison.lhs), show_value(comparison.rhs)
+    left, right = comparison.numbers
+    if left is None or right is None:
+        return shown
+    if shown[0] == shown[1] or sympy.N(left, 20) == sympy.N(right, 20):
+        return f"{shown[0]} (lhs - rhs = {sympy.N(left - right, 3)})", shown[1]
+    return shown
+
+
 @dataclass(frozen=True)
 class Confirmed:
     """A re-checked counterexample and the evaluation that confirmed it."""
@@ -313,7 +346,7 @@ def recheck(work: Work, point: Point, condition: Condition, sides: Sequence[Expr
         return None
     if not (in_domain(point, work.universe) and satisfies_facts(point, work.universe, work.settings.precision)):
         return None  # values drawn during the evaluation are checked too
-    cex = Counterexample(point.describe([lhs, rhs]), show_value(comparison.lhs), show_value(comparison.rhs))
+    cex = Counterexample(point.describe([lhs, rhs]), *_shown_apart(comparison))
     return Confirmed(cex, sample_point("counterexample", point, comparison, sides, digits))
 
 
