@@ -8,7 +8,7 @@ from typing import Optional
 import sympy
 
 from symcheck.read.arithmetic import terms_of
-from symcheck.read.nodes import MUL_OPS, Obj, call_group, leaf_is, leaf_text, matrix_valued
+from symcheck.read.nodes import Obj, call_group, leaf_is, matrix_valued
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Group, Leaf
 from symcheck.read.values import divide_values, mismatch
@@ -139,20 +139,16 @@ class Fractions(Construct):
     def whole_term(self, items: list, start: int) -> tuple[object, int]:
         """The operand of d/dx, \\partial_x, \\nabla, and the index of the item after it: the
         whole term that follows, as for a sum (\\frac{d}{d\\theta} \\theta^9 (1-\\theta)^4 is
-        the derivative of the product), unless the author closed the operand with brackets
-        and an explicit product (\\frac{\\partial}{\\partial s} \\left( L \\right) * s)."""
+        the derivative of the product), unless brackets close the operand
+        (\\frac{d}{dx}(x^2) y, \\frac{\\partial}{\\partial s} \\left( L \\right) * s)."""
         if not items:
             raise self.reader.error("an operator without an operand", start)
         first, k = self.reader.operand(items, 0, start)
         end = terms_of(items)[0][2]
-        if k >= end or self.closed_by_brackets(items, k):
+        bracketed = isinstance(items[k - 1], Obj) and items[k - 1].paren
+        if k >= end or bracketed:
             return first, k
         return self.reader.combine(items[:end], items[0].start), end
-
-    @staticmethod
-    def closed_by_brackets(items: list, k: int) -> bool:
-        """The factor before items[k] is a bracketed group and an explicit product sign follows it."""
-        return isinstance(items[k - 1], Obj) and items[k - 1].paren and leaf_text(items[k]) in MUL_OPS
 
     def counts(self, order: int, variables: list, start: int) -> list[tuple[object, int]]:
         """(variable, count) of each differential, their counts adding up to the order."""
