@@ -31,6 +31,7 @@ from sympy import Expr, Indexed, Integer, Lambda, Rational, Sum, Symbol
 from sympy.core.function import AppliedUndef, FunctionClass
 
 from symcheck.engine.indexcalc import Condition, Range, rebuild, rename_bound
+from symcheck.engine.walk import COMBINE, NotDirect, Walk
 from symcheck.model import Domain
 from symcheck.model.symbols import Scope, SymbolTable
 
@@ -147,23 +148,50 @@ class Point:
         return self._cache[expr]
 
     def evaluate(self, expr: Expr, fresh: bool = False) -> Expr:
-        """The exact value of `expr` at this point (may still need evalf); `fresh` skips
-        the cache (for re-checks)."""
+        """The exact value of `expr` at this point (may still need evalf): walked directly
+        where it can be (`walk`), else from the written-out tree; `fresh` (re-checks) always
+        writes the tree out anew."""
+        direct = None if fresh else self._direct(expr)
+        if direct is not None:
+            return direct
         concrete = structure(expr, self.sizes, self.indices, self.functions) if fresh else self.structure(expr)
-        self._complete(concrete)
+        self._complete(_value_atoms(concrete))
         return sympy.sympify(concrete.xreplace(self.values))
 
-    def _complete(self, concrete: Expr) -> None:
+    def _direct(self, expr: Expr) -> Optional[Expr]:
+        """The value by a walk with an environment of index values; None where the walk
+        cannot tell, or the value is undefined (the written-out tree decides those, as it
+        always did: SymPy may cancel a singular factor there before any value is put in)."""
+        atoms = _direct_atoms(expr, _key(self.sizes), _key(self.indices), _key(self.functions))
+        if atoms is None:
+            return None
+        self._complete(atoms)
+        try:
+            value = self._walk().value(sympy.sympify(expr), self.values)
+        except NotDirect:
+            return None
+        return None if value.has(*_NOT_FINITE) else value
+
+    def _walk(self) -> Walk:
+        integers = {symbol: Integer(value) for symbol, value in {**self.sizes, **self.indices}.items()}
+        return Walk(integers, self.functions, MAX_TERMS)
+
+    def used(self, expr: Expr) -> frozenset[Expr]:
+        """The atoms `expr` takes values for at this point."""
+        atoms = _direct_atoms(expr, _key(self.sizes), _key(self.indices), _key(self.functions))
+        return _value_atoms(self.structure(expr)) if atoms is None else atoms
+
+    def _complete(self, atoms: frozenset[Expr]) -> None:
         if self.fill is None:
             return
-        for atom in sorted(_value_atoms(concrete) - set(self.values), key=str):
+        for atom in sorted(atoms - set(self.values), key=str):
             self.values[atom] = self.fill(atom)
 
     def describe(self, exprs: Iterable[Expr] = ()) -> dict[str, str]:
         """Names to values, for a report; with `exprs`, only the values they use."""
         used = set(self.values)
         if exprs:
-            used = set().union(*(_value_atoms(self.structure(e)) for e in exprs))
+            used = set().union(*(self.used(e) for e in exprs))
         described = {str(k): str(v) for k, v in sorted({**self.sizes, **self.indices}.items(), key=_by_name)}
         for function, body in sorted(self.functions.items(), key=lambda item: str(item[0])):
             variables = _variables(len(body.variables))
@@ -172,6 +200,20 @@ class Point:
             if key in used:
                 described[str(key)] = str(value)
         return described
+
+
+_NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo, sympy.Piecewise)
+
+
+@functools.lru_cache(maxsize=4096)
+def _direct_atoms(expr: Expr, sizes: tuple, indices: tuple, functions: tuple) -> Optional[frozenset[Expr]]:
+    """What takes a value in `expr` at these sizes, indices and functions, found by a walk
+    (`walk`); None when only the written-out tree can tell (shared by all such points)."""
+    integers = {symbol: Integer(value) for symbol, value in (*sizes, *indices)}
+    try:
+        return Walk(integers, dict(functions), MAX_TERMS).atoms(sympy.sympify(expr))
+    except NotDirect:
+        return None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -219,9 +261,6 @@ def structure(expr: Expr, sizes: Mapping, indices: Mapping, functions: Mapping) 
     return expr
 
 
-_COMBINE = {Sum: sympy.Add, sympy.Product: sympy.Mul}
-
-
 def write_out_sums(expr: Expr) -> Expr:
     """Sums and products over concrete ranges (up to MAX_TERMS terms) written out term by
     term, bottom-up; other ranges are left to SymPy's doit."""
@@ -232,7 +271,7 @@ def write_out_sums(expr: Expr) -> Expr:
     if written is not None:
         return written
     expr = rebuild(expr, args)
-    combine = _COMBINE.get(type(expr))
+    combine = COMBINE.get(type(expr))
     if combine is None:
         return expr
     written = _write_out(expr.function, list(expr.limits), combine)
@@ -244,7 +283,7 @@ def _write_out_directly(kind: type, args: list) -> Optional[Expr]:
     it first, or None to build it. Building would only fold a Piecewise or merge a nested
     sum of the same kind into it, so those are built as before; a body left without sums
     needs no second pass over its written-out terms."""
-    combine = _COMBINE.get(kind)
+    combine = COMBINE.get(kind)
     if combine is None:
         return None
     function = args[0]
