@@ -149,9 +149,9 @@ class Point:
 
     def evaluate(self, expr: Expr, fresh: bool = False) -> Expr:
         """The exact value of `expr` at this point (may still need evalf): walked directly
-        where it can be (`walk`), else from the written-out tree; `fresh` (re-checks) always
-        writes the tree out anew."""
-        direct = None if fresh else self._direct(expr)
+        where it can be (`walk`: nothing is cached but which atoms take values), else from
+        the written-out tree; `fresh` (re-checks) writes that tree out anew."""
+        direct = self._direct(expr)
         if direct is not None:
             return direct
         concrete = structure(expr, self.sizes, self.indices, self.functions) if fresh else self.structure(expr)
