@@ -131,4 +131,4 @@ def _given(values: Mapping[Expr, Expr], atom: Expr) -> Expr:
     found = values.get(atom)
     if found is None:
         raise NotDirect(f"no value for {atom}")
-    return found
+    return sympy.sympify(found)  # a value may be given as a Python number
