@@ -119,3 +119,19 @@ def test_what_the_walk_cannot_evaluate_takes_the_written_out_path():
     singular = b[2] * a[i] / a[1]  # written out at i = 1, SymPy cancels a_1 / a_1 before 0 is put in
     at_zero = _point({}, {i: 1}, {a[1]: Integer(0), b[2]: Integer(3)})
     assert at_zero._direct(singular) is None and at_zero.evaluate(singular) == 3
+
+
+def test_a_document_decides_each_distinct_equation_once():
+    from types import SimpleNamespace
+
+    from symcheck.engine.settings import Settings
+    from symcheck.verify.documents import once_per_equation
+
+    asked = []
+    decide = once_per_equation(lambda eq, settings: asked.append(eq) or len(asked))
+    scope, other_scope = object(), object()
+    step = lambda lhs, scope=scope, kind="step": SimpleNamespace(kind=kind, lhs=lhs, rhs=x, chain_condition=None, scope=scope)
+    verdicts = [decide(eq, Settings()) for eq in (step(x + 1), step(x + 1), step(x + 2), step(x + 1, other_scope),
+                                                  step(x + 1, kind="claim"), step(sympy.Matrix([x])), step(sympy.Matrix([x])))]
+    assert verdicts == [1, 1, 2, 3, 4, 5, 6]  # the same sides, scope and kind once; a mutable matrix every time
+    assert decide(step(x + 1), Settings(seed=1)) == 7  # other settings: decided again
