@@ -135,3 +135,15 @@ def test_a_document_decides_each_distinct_equation_once():
                                                   step(x + 1, kind="claim"), step(sympy.Matrix([x])), step(sympy.Matrix([x])))]
     assert verdicts == [1, 1, 2, 3, 4, 5, 6]  # the same sides, scope and kind once; a mutable matrix every time
     assert decide(step(x + 1), Settings(seed=1)) == 7  # other settings: decided again
+
+
+def test_variables_bound_by_other_constructs_are_left_to_the_written_out_path():
+    from symcheck.engine.sampling import Point
+
+    point = Point({N: 2}, {}, {}, {a[1]: Integer(3), a[2]: Integer(5)}, lambda atom: Integer(7))  # draws values
+    assert point._direct(sympy.Limit(sympy.sin(x) / x, x, 0) + a[1]) is None  # x is bound: never given a value
+    assert point._direct(sympy.Integral(x, (x, 0, a[1]))) is None
+    reversed_range = Sum(a[k], (k, 3, 1))  # SymPy's (Karr's) convention: minus the sum over 2..2, by doit
+    assert point._direct(reversed_range) is None and point.evaluate(reversed_range) == -5
+    limit = sympy.Limit(sympy.sin(x) / x, x, 0)
+    assert point.evaluate(limit + a[1]) == limit + 3 and x not in point.values

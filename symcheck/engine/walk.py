@@ -20,11 +20,13 @@ from typing import Callable, Mapping
 
 import sympy
 from sympy import Expr, Indexed, Integer, Product, Sum, Symbol
+from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
 # sums and products, and how their terms combine
 COMBINE: dict[type, Callable[..., Expr]] = {Sum: sympy.Add, Product: sympy.Mul}
-_OPAQUE = (sympy.Derivative, sympy.Subs, sympy.Integral, sympy.Lambda, sympy.IndexedBase,
+# what binds a variable (other than a sum or product) or is no scalar: the written-out path
+_OPAQUE = (sympy.Derivative, sympy.Subs, ExprWithLimits, sympy.Limit, sympy.Order, sympy.Lambda, sympy.IndexedBase,
            sympy.MatrixBase, sympy.MatrixExpr)
 
 
@@ -70,12 +72,12 @@ class Walk:
             return leaf(entry(expr.base, tuple(self._index(i) for i in expr.indices)))
         if not expr.args or isinstance(expr, sympy.NumberSymbol):
             return expr
-        if isinstance(expr, _OPAQUE):
-            raise NotDirect(type(expr).__name__)
         combine = COMBINE.get(type(expr))
         if combine is not None:
             terms = self._terms(expr.function, list(expr.limits), leaf, build)
             return combine(*terms) if build else None
+        if isinstance(expr, _OPAQUE):
+            raise NotDirect(type(expr).__name__)
         if isinstance(expr, AppliedUndef):
             return self._applied(expr, leaf, build)
         args = [self._walk(arg, leaf, build) for arg in expr.args]
@@ -96,7 +98,7 @@ class Walk:
         *inner, (variable, lower, upper) = limits
         first, last = self._index(lower), self._index(upper)
         if not 0 <= last - first + 1 <= self.max_terms:
-            raise NotDirect("too many terms")
+            raise NotDirect("a range written out only by doit (reversed, or too long)")
         outer = self.env.get(variable, _UNBOUND)
         terms: list = []
         try:
