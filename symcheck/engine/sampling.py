@@ -184,7 +184,7 @@ class Point:
     def _complete(self, atoms: frozenset[Expr]) -> None:
         if self.fill is None:
             return
-        for atom in sorted(atoms - set(self.values), key=str):
+        for atom in sorted(atoms - set(self.values), key=name_of):
             self.values[atom] = self.fill(atom)
 
     def describe(self, exprs: Iterable[Expr] = ()) -> dict[str, str]:
@@ -233,8 +233,14 @@ def atoms_of(expr: Expr, kind: type) -> frozenset[Expr]:
     return frozenset(expr.atoms(kind))
 
 
+@functools.lru_cache(maxsize=65536)
+def name_of(expr: Expr) -> str:
+    """str(expr), printed once per expression (points sort and look up the same names at every draw)."""
+    return str(expr)
+
+
 def _by_name(item: tuple) -> str:
-    return str(item[0])
+    return name_of(item[0])
 
 
 def _key(mapping: Mapping) -> tuple:
@@ -548,7 +554,7 @@ def _pin_given_entries(values: dict[Expr, Expr], universe: Universe, concrete: M
 def _fill(atom: Expr, universe: Universe, chooser: _Chooser, ordinal: Iterator[int]) -> Expr:
     """A value for an entry or scalar first needed by an evaluation."""
     if isinstance(atom, Indexed):
-        domain = universe.domain(str(atom.base.label))
+        domain = universe.domain(name_of(atom.base.label))
         return chooser.scalar(_ENTRY_DOMAIN.get(domain, domain), next(ordinal))
     return chooser.scalar(_scalar_domain(atom, universe), next(ordinal))
 
@@ -585,7 +591,7 @@ def needed_sizes(exprs: Sequence[Expr], indices: Sequence[Symbol], universe: Uni
             for size in bound.free_symbols & all_sizes:
                 needed.setdefault(size, universe.minimums.get(size, 1))
     for entry in set().union(*(atoms_of(e, Indexed) for e in exprs)):
-        shape = universe.shape(str(entry.base.label)) or ()
+        shape = universe.shape(name_of(entry.base.label)) or ()
         for axis, index in zip(shape, entry.indices):
             for size in axis.free_symbols & all_sizes:
                 least = needed.get(size, universe.minimums.get(size, 1))
@@ -634,7 +640,7 @@ def _choose_functions(exprs: Sequence[Expr], chooser: _Chooser) -> dict[Function
 
 
 def _scalar_domain(symbol: Symbol, universe: Universe) -> Domain:
-    name = str(symbol)
+    name = name_of(symbol)
     if name in universe.table.declarations:
         return _ENTRY_DOMAIN.get(universe.domain(name), universe.domain(name))
     if symbol.is_positive:
@@ -692,7 +698,7 @@ def in_domain(point: Point, universe: Universe) -> bool:
     """Every value lies in its declared domain and every constrained vector line sums to 1."""
     lines: dict[tuple, Expr] = {}
     for key, value in point.values.items():
-        name = str(key.base.label) if isinstance(key, Indexed) else str(key)
+        name = name_of(key.base.label) if isinstance(key, Indexed) else name_of(key)
         domain = universe.domain(name) if name in universe.table.declarations else _scalar_domain(key, universe)
         if not _entry_ok(domain, value):
             return False
@@ -706,7 +712,7 @@ def _line_complete_ok(line: tuple, total: Expr, point: Point, universe: Universe
     """A constrained line sums to 1 when all its entries are present; never above 1."""
     shape = universe.shape(line[0]) or ()
     length = _concrete(shape[-1], point.sizes) if shape else None
-    present = sum(1 for k in point.values if isinstance(k, Indexed) and (str(k.base.label),) + tuple(k.indices[:-1]) == line)
+    present = sum(1 for k in point.values if isinstance(k, Indexed) and (name_of(k.base.label),) + tuple(k.indices[:-1]) == line)
     if length is not None and present >= length:
         return total == 1
     return total <= 1
