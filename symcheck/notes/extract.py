@@ -31,7 +31,12 @@ How a display becomes chains
       chain; ``:=``, ``\\coloneqq``, ``\\equiv``, ``\\triangleq``, ``\\stackrel{def}{=}``
       mark the chain as a definition;
     - ``\\forall ...``, ``\\text{if ...}``, ``\\text{for ...}``, ``\\text{when ...}`` ... end
-      the row: the rest is the chain's `qualifier`;
+      the row: the rest is the chain's `qualifier`, up to a consequence (``\\text{so}``,
+      ``\\text{hence}``, ``\\Rightarrow`` ...), after which the row goes on with a claim;
+      ``\\text{since}``/``\\text{because}`` give a reason, a claim: they separate as
+      ``\\because`` does;
+    - a lone member that lays out equations in an ``array`` or a matrix is kept (to be
+      reported unread), as is one whose braces do not balance;
     - ``\\boxed{...}``, ``\\displaystyle``, ``\\label``, ``\\tag``, ``\\nonumber`` are
       dropped; leading arrows/``\\therefore`` and trailing punctuation are trimmed; text
       after ``\\quad`` with no relation (an equation tag such as ``\\text{--- (2)}``) is
