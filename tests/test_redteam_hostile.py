@@ -47,6 +47,8 @@ PLACES = {
     "a claim after a case and \\text{hence}": f"$$x + x = 2x \\text{{ if }} x = x \\text{{, hence }} {FALSE}$$\n",
     "\\text{and} between equations": f"$$x + x = 2x \\text{{ and }} {FALSE}$$\n",
     "\\quad between equations": f"$$x + x = 2x, \\quad {FALSE}$$\n",
+    "inline math with spaces inside the dollars": f"We have $ {FALSE} $ here.\n",
+    "inline math with a space before the closing dollar": f"We have ${FALSE} $ here.\n",
 }
 
 
@@ -75,6 +77,12 @@ def test_the_tex_reader_finds_align_inside_itemize(tmp_path):
     text = f"\\begin{{itemize}}\n\\item first\n\\begin{{align*}}\n{FALSE}\n\\end{{align*}}\n\\end{{itemize}}\n"
     note = write(tmp_path, text, notation=None, name="note.tex")
     assert findings_on_q_lines(note)[1]
+
+
+def test_currency_is_not_reported_as_spaced_math(tmp_path):
+    text = "It costs $ 5 and $ 10 = ten dollars; $ 3 = 3 $5 is not math either.\n"
+    result = check_note(write(tmp_path, text, notation=None), None, SETTINGS).result
+    assert not [step for chain in result.chains for step in chain.steps]
 
 
 def test_conditions_in_qualifiers_stay_conditions(tmp_path):

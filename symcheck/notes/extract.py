@@ -51,6 +51,7 @@ positions, with dropped markup replaced by one space and line breaks normalised 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from symcheck.notes.chains import Assembler, MathChain, MathFragment
@@ -67,6 +68,7 @@ __all__ = [
     "note_files",
     "math_lines",
     "unclosed_math",
+    "spaced_math",
     "NOTE_SUFFIXES",
     "MATH_ENVIRONMENTS",
 ]
@@ -93,6 +95,25 @@ def unclosed_math(text: str, path: str) -> list[tuple[int, int, str]]:
     positions = Positions(text)
     buf = masked(text, path)
     return [(*positions.at(found.start), found.opener) for found in unclosed_openers(buf.text(), buf.markdown)]
+
+
+# `$ a = b $` on one line: not math by Pandoc's rules (a space inside a dollar), an equation for MathJax
+_INLINE_PAIR = re.compile(r"(?<![\\$])\$(?!\$)([^$\n]*=[^$\n]*)(?<!\\)\$(?![\$\d])")
+_PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")  # `$ 10 = ten dollars; $`: prose between prices
+
+
+def spaced_math(text: str, path: str) -> list[tuple[int, int, str]]:
+    """(line, column, text) of every `$ ... $` holding an `=` that the rules for math do not
+    read (a space after the opening or before the closing `$`), outside code, comments and
+    the math that is read: renderers such as MathJax show it as an equation."""
+    buf = masked(text, path)
+    if not buf.markdown:
+        return []
+    visible, positions = buf.text(), Positions(text)
+    regions = find_regions(visible, buf.markdown)
+    return [(*positions.at(match.start()), match.group(0)) for match in _INLINE_PAIR.finditer(visible)
+            if match.group(1) != match.group(1).strip() and not _PROSE_WORD.search(match.group(1))
+            and not any(region.start <= match.start() < region.end for region in regions)]
 
 
 def extract_math(text: str, path: str) -> list[MathChain]:

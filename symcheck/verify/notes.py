@@ -35,7 +35,7 @@ import sympy
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
 from symcheck.notes.chains import MathFragment, qualified_case
-from symcheck.notes.extract import MathChain, extract_math, read_notes, unclosed_math
+from symcheck.notes.extract import MathChain, extract_math, read_notes, spaced_math, unclosed_math
 from symcheck.notes.prose import ProseReading, read_prose
 from symcheck.load.derivation import Compiler, InputError, checking_scope, definition_of, read_notation, require_utf8
 from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
@@ -314,11 +314,15 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
 
 
 def _unclosed(note: Path, text: str) -> Optional[ChainResult]:
-    """Math openers that nothing closes, as unread members: the math after them is not read."""
+    """Math openers that nothing closes, and `$ a = b $` (not math by Pandoc's rules, an
+    equation for MathJax), as unread members: that math is not read."""
+    found = [(line, col, opener, f"{opener} is never closed: the math after it is not read")
+             for line, col, opener in unclosed_math(text, str(note))]
+    found += [(line, col, spaced, "a space after the opening $ makes this text, not math: the equation is not read")
+              for line, col, spaced in spaced_math(text, str(note))]
     steps = tuple(
-        StepResult("step", f"line {line}", str(note), line, opener,
-                   Decision(Verdict.UNKNOWN, UNPARSABLE, 0.0, reason=f"{opener} is never closed: the math after it is not read"),
-                   False, unread_at=0, column=col)
-        for line, col, opener in unclosed_math(text, str(note))
+        StepResult("step", f"line {line}", str(note), line, latex,
+                   Decision(Verdict.UNKNOWN, UNPARSABLE, 0.0, reason=reason), False, unread_at=0, column=col)
+        for line, col, latex, reason in sorted(found)
     )
     return ChainResult("unclosed math", None, steps) if steps else None
