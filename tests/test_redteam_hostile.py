@@ -79,6 +79,28 @@ def test_the_tex_reader_finds_align_inside_itemize(tmp_path):
     assert findings_on_q_lines(note)[1]
 
 
+@pytest.mark.parametrize("definition", [
+    "\\renewcommand{\\exp}{\\log}", "\\renewcommand*{\\exp}{\\log}", "\\def\\exp{\\log}", "\\let\\exp\\log",
+    "\\DeclareMathOperator{\\exp}{log}",
+])
+def test_a_command_the_note_redefines_is_not_read_as_the_reader_knows_it(tmp_path, definition):
+    """`\\exp(1) = e` is true as the reader knows \\exp and false as the note renders it."""
+    for name, text in (("note.md", f"{definition}\n\n$$\\exp(1) = e$$\n"),
+                       ("note.tex", f"\\documentclass{{article}}\n{definition}\n\\begin{{document}}\n"
+                                    f"$$\\exp(1) = e$$\n\\end{{document}}\n")):
+        steps = [step for chain in check_note(write(tmp_path, text, notation=None, name=name), None, SETTINGS)
+                 .result.chains for step in chain.steps]
+        assert steps and not any(step.decision.verdict.holds for step in steps), (name, definition)
+        assert any("defined in the note itself" in step.decision.reason for step in steps)
+
+
+def test_a_command_the_notation_rewrites_is_read(tmp_path):
+    notation = "[[rewrites]]\npattern = '\\half'\nreplacement = '\\frac{1}{2}'\n"
+    note = write(tmp_path, "\\newcommand{\\half}{\\frac{1}{2}}\n\n$$\\half + \\half = 1$$\n", notation=notation)
+    steps = [step for chain in check_note(note, None, SETTINGS).result.chains for step in chain.steps]
+    assert [step.decision.verdict.holds for step in steps] == [True]
+
+
 def test_currency_is_not_reported_as_spaced_math(tmp_path):
     text = "It costs $ 5 and $ 10 = ten dollars; $ 3 = 3 $5 is not math either.\n"
     result = check_note(write(tmp_path, text, notation=None), None, SETTINGS).result

@@ -69,6 +69,7 @@ __all__ = [
     "math_lines",
     "unclosed_math",
     "spaced_math",
+    "defined_commands",
     "NOTE_SUFFIXES",
     "MATH_ENVIRONMENTS",
 ]
@@ -114,6 +115,23 @@ def spaced_math(text: str, path: str) -> list[tuple[int, int, str]]:
     return [(*positions.at(match.start()), match.group(0)) for match in _INLINE_PAIR.finditer(visible)
             if match.group(1) != match.group(1).strip() and not _PROSE_WORD.search(match.group(1))
             and not any(region.start <= match.start() < region.end for region in regions)]
+
+
+_COMMAND_DEFINITION = re.compile(
+    r"\\(?:(?:re|provide)?newcommand|DeclareMathOperator|DeclareRobustCommand)\*?\s*\{?\s*\\([A-Za-z]+)"
+    r"|\\(?:[gex]?def|let)\s*\\([A-Za-z]+)"
+)
+
+
+def defined_commands(text: str) -> dict[str, int]:
+    """Commands the note defines or redefines itself (`\\renewcommand{\\exp}{\\log}`,
+    `\\def\\two{3}`, `\\let\\sin\\cos`), anywhere in the text (a preamble too), with the line
+    of their first definition: math using them does not mean what the reader knows."""
+    positions = Positions(text)
+    found: dict[str, int] = {}
+    for match in _COMMAND_DEFINITION.finditer(text):
+        found.setdefault(match.group(1) or match.group(2), positions.at(match.start())[0])
+    return found
 
 
 def extract_math(text: str, path: str) -> list[MathChain]:

@@ -25,6 +25,7 @@ and never passes math it did not check:
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,7 +36,7 @@ import sympy
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
 from symcheck.notes.chains import MathFragment, qualified_case
-from symcheck.notes.extract import MathChain, extract_math, read_notes, spaced_math, unclosed_math
+from symcheck.notes.extract import MathChain, defined_commands, extract_math, read_notes, spaced_math, unclosed_math
 from symcheck.notes.prose import ProseReading, read_prose
 from symcheck.load.derivation import Compiler, InputError, checking_scope, definition_of, read_notation, require_utf8
 from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
@@ -44,6 +45,9 @@ from symcheck.verify.cases import case_index_remark
 from symcheck.verify.documents import has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.repair import Repairer
+
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+
 
 def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
     if notation is None:
@@ -75,13 +79,14 @@ class _Ended:
 
 
 class _NoteReader:
-    def __init__(self, note: Path, declarations: Derivation, settings: Settings):
+    def __init__(self, note: Path, declarations: Derivation, settings: Settings, own_commands: dict[str, int]):
         self.note, self.settings = note, settings
         self.compiler = Compiler.for_file(declarations)
         self.scope = self.compiler.scope()
         self.defined = {definition.target for definition in self.scope.definitions}
         self.adopted: list[Adoption] = []
         self.repairs = Repairer(self.compiler, settings) if settings.repair_budget > 0 else None
+        self.own_commands, self.rewrites = own_commands, declarations.rewrites
 
     # -- reading members ----------------------------------------------------------
 
@@ -101,11 +106,22 @@ class _NoteReader:
         members, unread = [], []
         for member in chain.members:
             try:
+                self.refuse_own_commands(member)
                 members.append(self.compiler.expression(member.latex))
             except InputError as error:
                 members.append(None)
                 unread.append(self.unreadable(chain, member, error))
         return members, unread
+
+    def refuse_own_commands(self, member: MathFragment) -> None:
+        """A command the note (re)defines means what the note says, not what the reader knows
+        (`\\renewcommand{\\exp}{\\log}`): math using it is not read, unless the notation file
+        rewrites it."""
+        for match in _COMMAND.finditer(member.latex):
+            line = self.own_commands.get(match.group(1))
+            if line is not None and not any(match.group(0) in rule.pattern for rule in self.rewrites):
+                raise InputError(str(self.note), member.line, f"{match.group(0)} is defined in the note itself "
+                                 f"(line {line}): what it means there is not read", member.latex, match.start())
 
     # -- definitions ------------------------------------------------------------------
 
@@ -305,7 +321,7 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
     require_utf8(note)
     text = read_notes(note)
     chains = extract_math(text, str(note))
-    reader = _NoteReader(note, _declarations(note, notation_for(note, notation)), settings)
+    reader = _NoteReader(note, _declarations(note, notation_for(note, notation)), settings, defined_commands(text))
     result = reader.check(chains, read_prose(text, str(note)))
     unclosed = _unclosed(note, text)
     if unclosed is not None:
