@@ -47,6 +47,9 @@ PLACES = {
     "a claim after a case and \\text{hence}": f"$$x + x = 2x \\text{{ if }} x = x \\text{{, hence }} {FALSE}$$\n",
     "\\text{and} between equations": f"$$x + x = 2x \\text{{ and }} {FALSE}$$\n",
     "\\quad between equations": f"$$x + x = 2x, \\quad {FALSE}$$\n",
+    "inline math in \\intertext": f"\\begin{{align}} a &= a \\\\\n\\intertext{{and so ${FALSE}$ holds}}\nb &= b \\end{{align}}\n",
+    "inline math in \\text of a display": f"$$\\text{{we have ${FALSE}$}}$$\n",
+    "inline math in \\text after an equation": f"$$x = x \\text{{ and so ${FALSE}$}}$$\n",
     "inline math with spaces inside the dollars": f"We have $ {FALSE} $ here.\n",
     "inline math with a space before the closing dollar": f"We have ${FALSE} $ here.\n",
 }

@@ -55,9 +55,10 @@ import re
 from pathlib import Path
 
 from symcheck.notes.chains import Assembler, MathChain, MathFragment
-from symcheck.notes.regions import MATH_ENVIRONMENTS, find_regions, unclosed_openers
-from symcheck.notes.rows import Lexer
-from symcheck.notes.source import NOTE_SUFFIXES, Positions, masked, note_files, read_notes
+from symcheck.notes.regions import MATH_ENVIRONMENTS, Region, find_regions, unclosed_openers
+from symcheck.notes.rows import TEXT_COMMANDS, Lexer, text_kind
+from symcheck.read.texscan import matching_brace
+from symcheck.notes.source import NOTE_SUFFIXES, Buffer, Positions, masked, note_files, read_notes
 
 __all__ = [
     "MathFragment",
@@ -142,8 +143,19 @@ def extract_math(text: str, path: str) -> list[MathChain]:
     """
     buf = masked(text, path)
     visible = buf.text()
+    regions = find_regions(visible, buf.markdown)
+    chains = _assembled(buf, visible, regions, path, text)
+    inner = [found for region in regions for found in _math_in_text(visible, region)]
+    if not inner:
+        return chains
+    # read apart, with a buffer of their own: the display around them drops their text
+    chains += _assembled(masked(text, path), visible, inner, path, text)
+    return sorted(chains, key=lambda chain: (chain.members[0].line, chain.members[0].col))
+
+
+def _assembled(buf: Buffer, visible: str, regions: list[Region], path: str, text: str) -> list[MathChain]:
     assembler = Assembler(visible, buf)
-    for region in find_regions(visible, buf.markdown):
+    for region in regions:
         lexer = Lexer(visible, region, use_parens=True)
         rows = lexer.rows()
         if any(row.unbalanced for row in rows):
@@ -154,3 +166,22 @@ def extract_math(text: str, path: str) -> list[MathChain]:
             buf.blank(start, end)
         assembler.region(region, rows)
     return assembler.results(path, Positions(text))
+
+
+_TEXT_GROUP = re.compile(r"\\(" + "|".join(sorted(TEXT_COMMANDS | {"intertext", "shortintertext"})) + r")\s*\{")
+_INNER_DOLLARS = re.compile(r"(?<![\\$])\$(?!\$)([^$]+?)(?<![\\$])\$")
+
+
+def _math_in_text(text: str, region: Region) -> list[Region]:
+    """Inline math in the text of a display (`\\text{we have $a = b$}`, `\\intertext{so $c = d$}`):
+    its own regions, read as math is. Not in a qualifier (`\\text{if $i = j$}`), which states a
+    condition."""
+    found = []
+    for match in _TEXT_GROUP.finditer(text, region.content_start, region.content_end):
+        end = matching_brace(text, match.end() - 1, region.content_end)
+        content = text[match.end():end - 1] if end > 0 else ""
+        if match.group(1) in TEXT_COMMANDS and text_kind(content) == "cut":
+            continue
+        found += [Region(match.end() + m.start(), match.end() + m.end(), match.end() + m.start(1),
+                         match.end() + m.end(1), False) for m in _INNER_DOLLARS.finditer(content)]
+    return found

@@ -83,7 +83,7 @@ def _skip_delimiter(text: str, pos: int, limit: int) -> int:
     return min(k + 1, limit)
 
 
-def _text_kind(content: str) -> Optional[str]:
+def text_kind(content: str) -> Optional[str]:
     """How a top-level \\text{...} acts: 'sep' (blank, a connective or a reason), 'consequence'
     (so, hence ...: a separator that also ends a qualifier), 'cut' (a qualifier), or None."""
     plain = re.sub(r"\$[^$]*\$", " x ", content)
@@ -250,7 +250,7 @@ class Lexer:
                 elif name in TEXT_COMMANDS:
                     group = group_after(text, end, limit)
                     if group:
-                        kind = _text_kind(text[group[0] + 1:group[1] - 1]) or _text_column(text, region, k)
+                        kind = text_kind(text[group[0] + 1:group[1] - 1]) or _text_column(text, region, k)
                         if kind in ("sep", "consequence"):
                             emit("sep", "text" if kind == "sep" else kind, k, group[1])
                         elif kind == "cut":
