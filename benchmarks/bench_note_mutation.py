@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_corpus import line_outcomes, steps_from_json  # noqa: E402
-from bench_mutation import equivalent  # noqa: E402
+from bench_mutation import equivalent, print_counts  # noqa: E402
 from latex_mutations import PER_KIND, _brackets, _drops, _each, _exponents, _indices, _limits, _signs  # noqa: E402
 
 from symcheck.engine.settings import Settings  # noqa: E402
@@ -232,18 +232,9 @@ def run_one(mutant: NoteMutant, settings: Settings) -> tuple[str, str, str]:
         return mutant.where, mutant.kind, f"crash: {type(error).__name__}: {error}"[:200]
 
 
-def summarize(results) -> collections.Counter:
-    return collections.Counter("crash" if outcome.startswith("crash") else outcome for _, _, outcome in results)
-
-
 def report(results, mutants: dict, seconds: float) -> None:
-    totals = summarize(results)
     print(f"note mutants: {len(results)}  ({seconds:.0f} s)")
-    print("  " + "  ".join(f"{name}: {totals.get(name, 0)}" for name in OUTCOMES))
-    print(f"{'kind':10}" + "".join(f"{name[:11]:>12}" for name in OUTCOMES))
-    for kind in KINDS:
-        counts = summarize([r for r in results if r[1] == kind])
-        print(f"{kind:10}" + "".join(f"{counts.get(name, 0):>12}" for name in OUTCOMES))
+    print_counts(results, KINDS, OUTCOMES, width=12)
     for result in results:
         where, kind, outcome = result
         if outcome in ("FALSE PROOF", "invisible", "unverified", "silent") or outcome.startswith("crash"):
