@@ -104,6 +104,26 @@ def test_a_command_the_notation_rewrites_is_read(tmp_path):
     assert [step.decision.verdict.holds for step in steps] == [True]
 
 
+@pytest.mark.parametrize("latex", [
+    r"\frac{dy}{dx} = 0", r"\frac{d^2 y}{dx^2} = 0", r"\frac{\partial J}{\partial W} = 0", r"\frac{d}{dx}(a x) = a",
+])
+def test_a_derivative_of_a_name_nothing_declares_is_not_read_as_a_constant(tmp_path, latex):
+    """Read as an independent symbol, y has dy/dx = 0: a wrong proof of what the note means."""
+    steps = [step for chain in check_note(write(tmp_path, f"$${latex}$$\n", notation=None), None, SETTINGS)
+             .result.chains for step in chain.steps]
+    assert steps and not any(step.decision.verdict.holds for step in steps), latex
+    assert any("nothing declares or defines" in step.decision.reason for step in steps)
+
+
+def test_a_derivative_of_a_declared_or_defined_name_is_read(tmp_path):
+    notation = "[symbols]\nx = {}\nC = {}\n"
+    text = ("$$\\frac{d}{dx} C = 0$$\n\n$$y = x^2 \\Rightarrow \\frac{dy}{dx} = 2x$$\n\n"
+            "Let $u := x^3$. Then $$\\frac{du}{dx} = 3x^2$$\n\n$$\\sum_{k=1}^{3} \\frac{d}{dx} (k x) = 6$$\n")
+    steps = [step for chain in check_note(write(tmp_path, text, notation=notation), None, SETTINGS)
+             .result.chains for step in chain.steps]
+    assert [step.decision.verdict.holds for step in steps] == [True] * 4, [s.decision.reason for s in steps]
+
+
 def test_currency_is_not_reported_as_spaced_math(tmp_path):
     text = "It costs $ 5 and $ 10 = ten dollars; $ 3 = 3 $5 is not math either.\n"
     result = check_note(write(tmp_path, text, notation=None), None, SETTINGS).result

@@ -101,13 +101,13 @@ class _NoteReader:
         return ChainResult(f"line {chain.line}", None, (self.unreadable(chain, member, InputError(
             str(self.note), member.line, why, member.latex, 0)),))
 
-    def parse(self, chain: MathChain) -> tuple[list, list[StepResult]]:
+    def parse(self, chain: MathChain, given: list[CompiledDefinition]) -> tuple[list, list[StepResult]]:
         """Each member's expression (None where it cannot be read) and the unreadable ones."""
         members, unread = [], []
         for member in chain.members:
             try:
                 self.refuse_own_commands(member)
-                members.append(self.compiler.expression(member.latex))
+                members.append(self.refuse_unknown_dependence(member, self.compiler.expression(member.latex), given))
             except InputError as error:
                 members.append(None)
                 unread.append(self.unreadable(chain, member, error))
@@ -122,6 +122,26 @@ class _NoteReader:
             if line is not None and not any(match.group(0) in rule.pattern for rule in self.rewrites):
                 raise InputError(str(self.note), member.line, f"{match.group(0)} is defined in the note itself "
                                  f"(line {line}): what it means there is not read", member.latex, match.start())
+
+    def refuse_unknown_dependence(self, member: MathFragment, expression, given: list[CompiledDefinition]):
+        """`expression`, unless it takes a derivative of a name that nothing declares or defines
+        (`\\frac{dy}{dx}`, `\\frac{dJ}{dW}`): such a name may or may not depend on the variable,
+        and read as an independent symbol its derivative would be 0."""
+        table = self.compiler.table
+        known = {*table.scalars.values(), *table.sizes.values(), *table.indices.values()}
+        known |= {base.label for base in table.bases.values()}
+        for definition in (*self.scope.definitions, *given):
+            known |= {definition.target, getattr(definition.target, "label", None)}
+        bound = getattr(expression, "atoms", lambda *_: ())(sympy.Sum, sympy.Product)
+        known |= {limit[0] for big in bound for limit in big.limits}  # a summation index, bound around it
+        for derivative in getattr(expression, "atoms", lambda *_: ())(sympy.Derivative):
+            variables = set().union(*(variable.free_symbols for variable in derivative.variables))
+            names = sorted(str(s) for s in derivative.expr.free_symbols - variables - known if isinstance(s, sympy.Symbol))
+            if names:
+                raise InputError(str(self.note), member.line, (
+                    f"a derivative of {', '.join(names)}, which nothing declares or defines: whether it depends on "
+                    f"{', '.join(map(str, derivative.variables))} is not known (declare it or define it)"), member.latex, 0)
+        return expression
 
     # -- definitions ------------------------------------------------------------------
 
@@ -197,7 +217,7 @@ class _NoteReader:
         for chain in chains:
             if prose.states_case(chain) or prose.is_condition(chain):
                 continue
-            members, unread = self.parse(chain)
+            members, unread = self.parse(chain, given)
             if self.is_condition(members):
                 continue
             if prose.condition_after(chain):
