@@ -328,14 +328,19 @@ def summarize(results) -> collections.Counter:
     return collections.Counter("crash" if outcome.startswith("crash") else outcome for _, _, outcome in results)
 
 
-def report(results, seconds: float) -> None:
+def print_counts(results, kinds: tuple, outcomes: tuple, width: int = 14) -> None:
+    """The totals per outcome, then a table of outcomes per kind of mutant."""
     totals = summarize(results)
-    print(f"mutants: {len(results)}  ({seconds:.0f} s)")
-    print("  " + "  ".join(f"{name}: {totals.get(name, 0)}" for name in OUTCOMES))
-    print(f"{'kind':10}" + "".join(f"{name[:12]:>14}" for name in OUTCOMES))
-    for kind in KINDS:
+    print("  " + "  ".join(f"{name}: {totals.get(name, 0)}" for name in outcomes))
+    print(f"{'kind':10}" + "".join(f"{name[:width - 2]:>{width}}" for name in outcomes))
+    for kind in kinds:
         counts = summarize([r for r in results if r[1] == kind])
-        print(f"{kind:10}" + "".join(f"{counts.get(name, 0):>14}" for name in OUTCOMES))
+        print(f"{kind:10}" + "".join(f"{counts.get(name, 0):>{width}}" for name in outcomes))
+
+
+def report(results, seconds: float) -> None:
+    print(f"mutants: {len(results)}  ({seconds:.0f} s)")
+    print_counts(results, KINDS, OUTCOMES)
     for where, kind, outcome in results:
         if outcome in ("FALSE PROOF", "unverified survivor") or outcome.startswith("crash"):
             print(f"  {outcome}: {where} ({kind})")

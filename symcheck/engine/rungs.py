@@ -523,6 +523,9 @@ def numeric_check(work: Work, sides: Sequence[Expr], condition: Condition) -> Op
                 return refuted(confirmed, "counterexample (random point)", condition, evidence) if confirmed else None
             agreeing = sum(e.agrees for e in evidence)
             if agreeing >= settings.samples:
+                gap = _exact_gap(point, sides)
+                if gap is not None:
+                    return _refuted_below_precision(point, sides, comparison, gap, settings.precision, evidence)
                 return Finding(
                     Verdict.NUMERIC, f"numeric {agreeing} pts @{settings.precision} digits",
                     f"equal at {agreeing} random points inside the domain (evidence, not proof)",
@@ -531,3 +534,21 @@ def numeric_check(work: Work, sides: Sequence[Expr], condition: Condition) -> Op
         return None
 
     return work.guarded("numeric", sample, 0.25)
+
+
+def _exact_gap(point: Point, sides: Sequence[Expr]) -> Optional[Expr]:
+    """lhs - rhs at the (exact) point when SymPy knows it is not 0 and it evaluates to a
+    nonzero number: sides that agree to every compared digit can still differ (x + e^{-10^4} = x)."""
+    gap = point.evaluate(sides[0] - sides[1])
+    if gap.free_symbols or gap.is_zero is not False:
+        return None
+    return gap if sympy.N(gap, 15) != 0 else None
+
+
+def _refuted_below_precision(point: Point, sides: Sequence[Expr], comparison: Comparison, gap: Expr, digits: int,
+                             evidence: Sequence[SamplePoint]) -> Finding:
+    shown = show_value(gap) if len(str(gap)) <= 40 else str(sympy.N(gap, 20))
+    cex = Counterexample(point.describe(sides), show_value(comparison.lhs), show_value(comparison.rhs))
+    return Finding(Verdict.REFUTED, "counterexample (exact difference)",
+                   f"the sides differ by {shown} at a point inside the domain, below the {digits} digits compared",
+                   cex, evidence=tuple(evidence))

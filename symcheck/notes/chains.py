@@ -106,6 +106,28 @@ def _spacing(event: Event) -> bool:
     return (event.kind, event.detail) == ("sep", "quad")
 
 
+_LAYOUT = re.compile(r"\\begin\s*\{(array|[pbBvV]?matrix|smallmatrix)\}(.*?)\\end\s*\{\1\}", re.S)
+_GROUP = re.compile(r"\{[^{}]*\}")
+
+
+def _equation_in_layout(latex: str) -> bool:
+    """An `=` in a cell of an array or matrix, outside braces (not `\\sum_{i=1}`)."""
+    for match in _LAYOUT.finditer(latex):
+        cells, previous = match.group(2), None
+        while previous != cells:
+            previous, cells = cells, _GROUP.sub(" ", cells)
+        if "=" in cells:
+            return True
+    return False
+
+
+def _consequence_after(events: list[Event], cut_at: int) -> Optional[int]:
+    """The first consequence (`\\text{so}`, `\\Rightarrow`) after a qualifier: the qualifier
+    ends there and the row goes on with a claim, which is checked, not dropped with it."""
+    return next((index for index in range(cut_at + 1, len(events))
+                 if (events[index].kind, events[index].detail) in (("sep", "consequence"), ("sep", "implies"))), None)
+
+
 def _relation_beside(events) -> bool:
     """An equation next to a soft separator: a relation before the next separator, looking
     away from it (spacing such as `\\quad` does not separate)."""
@@ -194,15 +216,23 @@ class Assembler:
     def statements(self, row: Row) -> list[_Statement]:
         events, qualifier = self.mid_row_case(row.events)
         row_end = row.end
+        consequence = None  # where a qualifier cut short by `\\text{so}` ends
         cut_at = next((i for i, e in enumerate(events) if e.kind == "cut"), None)
         if cut_at is not None:
-            qualifier = qualifier or self.latex((events[cut_at].start, row.end))
-            row_end = events[cut_at].start
-            events = events[:cut_at]
+            resume = _consequence_after(events, cut_at)
+            qualifier_end = row.end if resume is None else events[resume].start
+            qualifier = qualifier or self.latex((events[cut_at].start, qualifier_end))
+            if resume is None:
+                row_end, events = events[cut_at].start, events[:cut_at]
+            else:
+                self.buf.blank(events[cut_at].start, qualifier_end)
+                consequence, events = events[resume], events[:cut_at] + events[resume:]
         hard = self.arrows_between_equations(events)
         statements = [_Statement(None, [], [])]
         piece_start = row.start
         for event in hard:
+            if event is consequence:
+                statements[-1].qualifier, qualifier = qualifier, None
             if event.kind == "rel":
                 statements[-1].pieces.append((piece_start, event.start))
                 statements[-1].relations.append(event)
@@ -361,9 +391,13 @@ class Assembler:
         return leading and any(event.kind == "rel" and event.detail in ("eq", "def") for event in events)
 
     def hides_relations(self, chain: _OpenChain) -> bool:
-        """A lone member whose braces do not balance (`\\frac{1}{ = 2`): the unclosed group may
-        hold the relation, so it is kept, to be reported as math that cannot be read."""
-        return len(chain.members) == 1 and not braces_balance(self.latex(tuple(chain.members[0])))
+        """A lone member whose braces do not balance (`\\frac{1}{ = 2`: the unclosed group may
+        hold the relation) or that lays out equations in an array or matrix (`\\begin{array}{l}
+        a = b \\end{array}`) is kept, to be reported as math that cannot be read."""
+        if len(chain.members) != 1:
+            return False
+        latex = self.latex(tuple(chain.members[0]))
+        return not braces_balance(latex) or _equation_in_layout(latex)
 
     def results(self, path: str, positions: Positions) -> list[MathChain]:
         chains = []

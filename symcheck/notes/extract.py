@@ -31,7 +31,12 @@ How a display becomes chains
       chain; ``:=``, ``\\coloneqq``, ``\\equiv``, ``\\triangleq``, ``\\stackrel{def}{=}``
       mark the chain as a definition;
     - ``\\forall ...``, ``\\text{if ...}``, ``\\text{for ...}``, ``\\text{when ...}`` ... end
-      the row: the rest is the chain's `qualifier`;
+      the row: the rest is the chain's `qualifier`, up to a consequence (``\\text{so}``,
+      ``\\text{hence}``, ``\\Rightarrow`` ...), after which the row goes on with a claim;
+      ``\\text{since}``/``\\text{because}`` give a reason, a claim: they separate as
+      ``\\because`` does;
+    - a lone member that lays out equations in an ``array`` or a matrix is kept (to be
+      reported unread), as is one whose braces do not balance;
     - ``\\boxed{...}``, ``\\displaystyle``, ``\\label``, ``\\tag``, ``\\nonumber`` are
       dropped; leading arrows/``\\therefore`` and trailing punctuation are trimmed; text
       after ``\\quad`` with no relation (an equation tag such as ``\\text{--- (2)}``) is
@@ -46,12 +51,14 @@ positions, with dropped markup replaced by one space and line breaks normalised 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from symcheck.notes.chains import Assembler, MathChain, MathFragment
-from symcheck.notes.regions import MATH_ENVIRONMENTS, find_regions, unclosed_openers
-from symcheck.notes.rows import Lexer
-from symcheck.notes.source import NOTE_SUFFIXES, Positions, masked, note_files, read_notes
+from symcheck.notes.regions import MATH_ENVIRONMENTS, Region, find_regions, unclosed_openers
+from symcheck.notes.rows import TEXT_COMMANDS, Lexer, text_kind
+from symcheck.read.texscan import matching_brace
+from symcheck.notes.source import NOTE_SUFFIXES, Buffer, Positions, masked, note_files, read_notes
 
 __all__ = [
     "MathFragment",
@@ -62,6 +69,8 @@ __all__ = [
     "note_files",
     "math_lines",
     "unclosed_math",
+    "spaced_math",
+    "defined_commands",
     "NOTE_SUFFIXES",
     "MATH_ENVIRONMENTS",
 ]
@@ -90,6 +99,42 @@ def unclosed_math(text: str, path: str) -> list[tuple[int, int, str]]:
     return [(*positions.at(found.start), found.opener) for found in unclosed_openers(buf.text(), buf.markdown)]
 
 
+# `$ a = b $` on one line: not math by Pandoc's rules (a space inside a dollar), an equation for MathJax
+_INLINE_PAIR = re.compile(r"(?<![\\$])\$(?!\$)([^$\n]*=[^$\n]*)(?<!\\)\$(?![\$\d])")
+_PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")  # `$ 10 = ten dollars; $`: prose between prices
+
+
+def spaced_math(text: str, path: str) -> list[tuple[int, int, str]]:
+    """(line, column, text) of every `$ ... $` holding an `=` that the rules for math do not
+    read (a space after the opening or before the closing `$`), outside code, comments and
+    the math that is read: renderers such as MathJax show it as an equation."""
+    buf = masked(text, path)
+    if not buf.markdown:
+        return []
+    visible, positions = buf.text(), Positions(text)
+    regions = find_regions(visible, buf.markdown)
+    return [(*positions.at(match.start()), match.group(0)) for match in _INLINE_PAIR.finditer(visible)
+            if match.group(1) != match.group(1).strip() and not _PROSE_WORD.search(match.group(1))
+            and not any(region.start <= match.start() < region.end for region in regions)]
+
+
+_COMMAND_DEFINITION = re.compile(
+    r"\\(?:(?:re|provide)?newcommand|DeclareMathOperator|DeclareRobustCommand)\*?\s*\{?\s*\\([A-Za-z]+)"
+    r"|\\(?:[gex]?def|let)\s*\\([A-Za-z]+)"
+)
+
+
+def defined_commands(text: str) -> dict[str, int]:
+    """Commands the note defines or redefines itself (`\\renewcommand{\\exp}{\\log}`,
+    `\\def\\two{3}`, `\\let\\sin\\cos`), anywhere in the text (a preamble too), with the line
+    of their first definition: math using them does not mean what the reader knows."""
+    positions = Positions(text)
+    found: dict[str, int] = {}
+    for match in _COMMAND_DEFINITION.finditer(text):
+        found.setdefault(match.group(1) or match.group(2), positions.at(match.start())[0])
+    return found
+
+
 def extract_math(text: str, path: str) -> list[MathChain]:
     """Every chain of two or more equal members in `text`, in document order.
 
@@ -98,8 +143,19 @@ def extract_math(text: str, path: str) -> list[MathChain]:
     """
     buf = masked(text, path)
     visible = buf.text()
+    regions = find_regions(visible, buf.markdown)
+    chains = _assembled(buf, visible, regions, path, text)
+    inner = [found for region in regions for found in _math_in_text(visible, region)]
+    if not inner:
+        return chains
+    # read apart, with a buffer of their own: the display around them drops their text
+    chains += _assembled(masked(text, path), visible, inner, path, text)
+    return sorted(chains, key=lambda chain: (chain.members[0].line, chain.members[0].col))
+
+
+def _assembled(buf: Buffer, visible: str, regions: list[Region], path: str, text: str) -> list[MathChain]:
     assembler = Assembler(visible, buf)
-    for region in find_regions(visible, buf.markdown):
+    for region in regions:
         lexer = Lexer(visible, region, use_parens=True)
         rows = lexer.rows()
         if any(row.unbalanced for row in rows):
@@ -110,3 +166,22 @@ def extract_math(text: str, path: str) -> list[MathChain]:
             buf.blank(start, end)
         assembler.region(region, rows)
     return assembler.results(path, Positions(text))
+
+
+_TEXT_GROUP = re.compile(r"\\(" + "|".join(sorted(TEXT_COMMANDS | {"intertext", "shortintertext"})) + r")\s*\{")
+_INNER_DOLLARS = re.compile(r"(?<![\\$])\$(?!\$)([^$]+?)(?<![\\$])\$")
+
+
+def _math_in_text(text: str, region: Region) -> list[Region]:
+    """Inline math in the text of a display (`\\text{we have $a = b$}`, `\\intertext{so $c = d$}`):
+    its own regions, read as math is. Not in a qualifier (`\\text{if $i = j$}`), which states a
+    condition."""
+    found = []
+    for match in _TEXT_GROUP.finditer(text, region.content_start, region.content_end):
+        end = matching_brace(text, match.end() - 1, region.content_end)
+        content = text[match.end():end - 1] if end > 0 else ""
+        if match.group(1) in TEXT_COMMANDS and text_kind(content) == "cut":
+            continue
+        found += [Region(match.end() + m.start(), match.end() + m.end(), match.end() + m.start(1),
+                         match.end() + m.end(1), False) for m in _INNER_DOLLARS.finditer(content)]
+    return found

@@ -31,9 +31,13 @@ _SEP_COMMANDS = {
 _SOFT_SEP_COMMANDS = {"rightarrow", "to", "longrightarrow", "mapsto", "longmapsto"}
 TEXT_COMMANDS = {"text", "textrm", "textit", "textbf", "textnormal", "textsf", "mbox", "hbox", "mathrm"}
 _CUT_WORDS = {
-    "if", "for", "when", "whenever", "where", "otherwise", "since", "because", "provided", "given",
+    "if", "for", "when", "whenever", "where", "otherwise", "provided", "given",
     "unless", "assuming", "with", "iff", "wherever", "all", "each", "every",
 }
+# a reason is a claim, as \because is: `a = b \text{ since } c = d` checks c = d too
+_REASON_WORDS = {"since", "because"}
+# a consequence ends a qualifier: in `a = b \text{ for all } x \text{, so } c = d`, c = d is a claim
+CONSEQUENCE_WORDS = {"so", "thus", "hence", "therefore"}
 _SEP_WORDS = {"and", "or", "so", "thus", "hence", "then", "now", "therefore", "i.e.", "ie", "i.e", "e.g.", "which", "gives", "yields"}
 _DROPPED_COMMANDS = {"nonumber", "notag", "displaystyle", "textstyle", "scriptstyle", "limits"}
 _DROPPED_WITH_GROUP = {"label", "tag", "intertext", "shortintertext"}
@@ -79,8 +83,9 @@ def _skip_delimiter(text: str, pos: int, limit: int) -> int:
     return min(k + 1, limit)
 
 
-def _text_kind(content: str) -> Optional[str]:
-    """How a top-level \\text{...} acts: 'sep' (blank or a connective), 'cut' (a qualifier), or None."""
+def text_kind(content: str) -> Optional[str]:
+    """How a top-level \\text{...} acts: 'sep' (blank, a connective or a reason), 'consequence'
+    (so, hence ...: a separator that also ends a qualifier), 'cut' (a qualifier), or None."""
     plain = re.sub(r"\$[^$]*\$", " x ", content)
     stripped = re.sub(r"\\[ ,;!]|~", " ", plain).strip()
     if not stripped:
@@ -89,6 +94,8 @@ def _text_kind(content: str) -> Optional[str]:
     if not words:
         return None
     if all(word in _SEP_WORDS for word in words):
+        return "consequence" if CONSEQUENCE_WORDS & set(words) else "sep"
+    if words[0] in _REASON_WORDS:
         return "sep"
     if words[0] in _CUT_WORDS:
         return "cut"
@@ -243,9 +250,9 @@ class Lexer:
                 elif name in TEXT_COMMANDS:
                     group = group_after(text, end, limit)
                     if group:
-                        kind = _text_kind(text[group[0] + 1:group[1] - 1]) or _text_column(text, region, k)
-                        if kind == "sep":
-                            emit("sep", "text", k, group[1])
+                        kind = text_kind(text[group[0] + 1:group[1] - 1]) or _text_column(text, region, k)
+                        if kind in ("sep", "consequence"):
+                            emit("sep", "text" if kind == "sep" else kind, k, group[1])
                         elif kind == "cut":
                             emit("cut", "text", k, group[1])
                         k = group[1]

@@ -25,6 +25,7 @@ and never passes math it did not check:
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,7 +36,7 @@ import sympy
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
 from symcheck.notes.chains import MathFragment, qualified_case
-from symcheck.notes.extract import MathChain, extract_math, read_notes, unclosed_math
+from symcheck.notes.extract import MathChain, defined_commands, extract_math, read_notes, spaced_math, unclosed_math
 from symcheck.notes.prose import ProseReading, read_prose
 from symcheck.load.derivation import Compiler, InputError, checking_scope, definition_of, read_notation, require_utf8
 from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
@@ -45,6 +46,9 @@ from symcheck.verify.documents import has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.premises import SolvedEquations, is_recurrence, split_assignment, stem_alias, under_premise
 from symcheck.verify.repair import Repairer
+
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+
 
 def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
     if notation is None:
@@ -76,13 +80,14 @@ class _Ended:
 
 
 class _NoteReader:
-    def __init__(self, note: Path, declarations: Derivation, settings: Settings):
+    def __init__(self, note: Path, declarations: Derivation, settings: Settings, own_commands: dict[str, int]):
         self.note, self.settings = note, settings
         self.compiler = Compiler.for_file(declarations)
         self.scope = self.compiler.scope()
         self.defined = {definition.target for definition in self.scope.definitions}
         self.adopted: list[Adoption] = []
         self.repairs = Repairer(self.compiler, settings) if settings.repair_budget > 0 else None
+        self.own_commands, self.rewrites = own_commands, declarations.rewrites
 
     # -- reading members ----------------------------------------------------------
 
@@ -97,16 +102,47 @@ class _NoteReader:
         return ChainResult(f"line {chain.line}", None, (self.unreadable(chain, member, InputError(
             str(self.note), member.line, why, member.latex, 0)),))
 
-    def parse(self, chain: MathChain) -> tuple[list, list[StepResult]]:
+    def parse(self, chain: MathChain, given: list[CompiledDefinition]) -> tuple[list, list[StepResult]]:
         """Each member's expression (None where it cannot be read) and the unreadable ones."""
         members, unread = [], []
         for member in chain.members:
             try:
-                members.append(self.compiler.expression(member.latex))
+                self.refuse_own_commands(member)
+                members.append(self.refuse_unknown_dependence(member, self.compiler.expression(member.latex), given))
             except InputError as error:
                 members.append(None)
                 unread.append(self.unreadable(chain, member, error))
         return members, unread
+
+    def refuse_own_commands(self, member: MathFragment) -> None:
+        """A command the note (re)defines means what the note says, not what the reader knows
+        (`\\renewcommand{\\exp}{\\log}`): math using it is not read, unless the notation file
+        rewrites it."""
+        for match in _COMMAND.finditer(member.latex):
+            line = self.own_commands.get(match.group(1))
+            if line is not None and not any(match.group(0) in rule.pattern for rule in self.rewrites):
+                raise InputError(str(self.note), member.line, f"{match.group(0)} is defined in the note itself "
+                                 f"(line {line}): what it means there is not read", member.latex, match.start())
+
+    def refuse_unknown_dependence(self, member: MathFragment, expression, given: list[CompiledDefinition]):
+        """`expression`, unless it takes a derivative of a name that nothing declares or defines
+        (`\\frac{dy}{dx}`, `\\frac{dJ}{dW}`): such a name may or may not depend on the variable,
+        and read as an independent symbol its derivative would be 0."""
+        table = self.compiler.table
+        known = {*table.scalars.values(), *table.sizes.values(), *table.indices.values()}
+        known |= {base.label for base in table.bases.values()}
+        for definition in (*self.scope.definitions, *given):
+            known |= {definition.target, getattr(definition.target, "label", None)}
+        bound = getattr(expression, "atoms", lambda *_: ())(sympy.Sum, sympy.Product)
+        known |= {limit[0] for big in bound for limit in big.limits}  # a summation index, bound around it
+        for derivative in getattr(expression, "atoms", lambda *_: ())(sympy.Derivative):
+            variables = set().union(*(variable.free_symbols for variable in derivative.variables))
+            names = sorted(str(s) for s in derivative.expr.free_symbols - variables - known if isinstance(s, sympy.Symbol))
+            if names:
+                raise InputError(str(self.note), member.line, (
+                    f"a derivative of {', '.join(names)}, which nothing declares or defines: whether it depends on "
+                    f"{', '.join(map(str, derivative.variables))} is not known (declare it or define it)"), member.latex, 0)
+        return expression
 
     def read_or_none(self, latex: str) -> Optional[object]:
         try:
@@ -197,7 +233,7 @@ class _NoteReader:
             if prose.states_case(chain) or prose.is_condition(chain):
                 continue
             chain = self.after_assignment(chain)
-            members, unread = self.parse(chain)
+            members, unread = self.parse(chain, given)
             if self.is_condition(members):
                 continue
             if prose.condition_after(chain):
@@ -373,7 +409,7 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
     require_utf8(note)
     text = read_notes(note)
     chains = extract_math(text, str(note))
-    reader = _NoteReader(note, _declarations(note, notation_for(note, notation)), settings)
+    reader = _NoteReader(note, _declarations(note, notation_for(note, notation)), settings, defined_commands(text))
     result = reader.check(chains, read_prose(text, str(note)), SolvedEquations(text))
     unclosed = _unclosed(note, text)
     if unclosed is not None:
@@ -382,11 +418,15 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
 
 
 def _unclosed(note: Path, text: str) -> Optional[ChainResult]:
-    """Math openers that nothing closes, as unread members: the math after them is not read."""
+    """Math openers that nothing closes, and `$ a = b $` (not math by Pandoc's rules, an
+    equation for MathJax), as unread members: that math is not read."""
+    found = [(line, col, opener, f"{opener} is never closed: the math after it is not read")
+             for line, col, opener in unclosed_math(text, str(note))]
+    found += [(line, col, spaced, "a space after the opening $ makes this text, not math: the equation is not read")
+              for line, col, spaced in spaced_math(text, str(note))]
     steps = tuple(
-        StepResult("step", f"line {line}", str(note), line, opener,
-                   Decision(Verdict.UNKNOWN, UNPARSABLE, 0.0, reason=f"{opener} is never closed: the math after it is not read"),
-                   False, unread_at=0, column=col)
-        for line, col, opener in unclosed_math(text, str(note))
+        StepResult("step", f"line {line}", str(note), line, latex,
+                   Decision(Verdict.UNKNOWN, UNPARSABLE, 0.0, reason=reason), False, unread_at=0, column=col)
+        for line, col, latex, reason in sorted(found)
     )
     return ChainResult("unclosed math", None, steps) if steps else None
