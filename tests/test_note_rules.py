@@ -204,3 +204,30 @@ def test_a_line_carrying_an_earlier_error_than_the_last_is_a_note(tmp_path):
     assert found[3].decision.verdict is Verdict.REFUTED and not found[3].remarks
     assert [remark.message for remark in found[5].remarks] == [
         "follows from line 1:14 as written; the error there is carried"]
+
+
+# ---------------------------------------------------------------- index ranges
+
+
+def test_a_member_with_an_index_off_its_axis_is_an_error_and_the_chain_goes_on(tmp_path):
+    """A sum from k = 0 over a vector indexed from 1 is read and wrong as written (its first
+    term does not exist); the member after it is compared with the last member that held."""
+    text = "$$ \\sum_{k=1}^N e^{a_k} = \\sum_{k=0}^N e^{a_k} = e^{a_1} + \\sum_{k=2}^N e^{a_k} $$\n"
+    off, after = steps(write(tmp_path, text))
+    assert off.decision.verdict is Verdict.REFUTED and off.column == 27
+    assert off.decision.reason == "index k runs over 0..N, but axis 1 of a runs over 1..N: that entry is undefined"
+    assert off.latex[off.unread_at:].startswith("a_k")
+    assert after.decision.verdict.holds
+    assert after.compared_with == "1:4, the last readable member (an index off its axis: 1:27)"
+
+
+def test_an_index_as_the_upper_limit_of_a_sum_is_bounded_by_its_own_range(tmp_path):
+    """l runs over 1..i with i in 1..N: inside the axis of a, so the sums are read and decided;
+    1..i+1 may leave the axis (i = N) and is an error."""
+    text = ("$$ \\sum_{k=1}^{i} a_k = a_i + \\sum_{k=1}^{i-1} a_k $$\n\n"
+            "$$ \\sum_{k=1}^{i} a_k = \\sum_{k=1}^{N} a_k $$\n\n"
+            "$$ \\sum_{k=1}^{i+1} a_k = a_1 $$\n")
+    found = by_line(write(tmp_path, text))
+    assert found[1].decision.verdict.holds
+    assert found[3].decision.verdict is Verdict.REFUTED and found[3].decision.counterexample is not None
+    assert found[5].decision.reason.startswith("index k runs over 1..N + 1, but axis 1 of a runs over 1..N")

@@ -96,16 +96,31 @@ class _NoteReader:
         return ChainResult(f"line {chain.line}", None, (self.unreadable(chain, member, InputError(
             str(self.note), member.line, why, member.latex, 0)),))
 
+    def off_axis(self, chain: MathChain, member: MathFragment, error: InputError) -> StepResult:
+        """A member with an entry off its declared axis (a sum from k = 0 over classes 1..c):
+        read, and wrong as written, since that entry does not exist."""
+        decision = Decision(Verdict.REFUTED, "index ranges", 0.0, reason=f"{error.message}: that entry is undefined")
+        return StepResult("step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False,
+                          unread_at=error.column, column=member.col)
+
     def parse(self, chain: MathChain) -> tuple[list, list[StepResult]]:
-        """Each member's expression (None where it cannot be read) and the unreadable ones."""
-        members, unread = [], []
+        """Each member's expression (None where it cannot be read, or where an index runs off
+        its axis) and the results of those members: unread, or refuted for the index."""
+        members, skipped = [], []
         for member in chain.members:
             try:
-                members.append(self.compiler.expression(member.latex))
+                expression = self.compiler.checked_names(self.compiler.expression(member.latex, declared_wrong=True),
+                                                         member.latex)
             except InputError as error:
                 members.append(None)
-                unread.append(self.unreadable(chain, member, error))
-        return members, unread
+                skipped.append(self.unreadable(chain, member, error))
+                continue
+            try:
+                members.append(self.compiler.checked_indices(expression, member.latex))
+            except InputError as error:
+                members.append(None)
+                skipped.append(self.off_axis(chain, member, error))
+        return members, skipped
 
     # -- definitions ------------------------------------------------------------------
 
@@ -235,11 +250,11 @@ class _NoteReader:
         steps: list[StepResult] = []
         unread_steps = iter(unread)
         held, wrong = (restated.held, list(restated.wrong)) if restated else (None, [])
-        skipped: list[MathFragment] = []
+        skipped: list[StepResult] = []
         for member, expression in zip(chain.members[bool(restated):], members[bool(restated):]):
             if expression is None:
                 steps.append(next(unread_steps))
-                skipped.append(member)
+                skipped.append(steps[-1])
                 continue
             if held is None:
                 held, skipped = _Anchor(member, expression), []
@@ -275,12 +290,15 @@ class _NoteReader:
                        column=member.col)
 
 
-def _after_unread(step: StepResult, held: _Anchor, skipped: list[MathFragment]) -> StepResult:
-    """A step compared across unreadable members says so."""
+def _after_unread(step: StepResult, held: _Anchor, skipped: list[StepResult]) -> StepResult:
+    """A step compared across members left out (unread, or with an index off its axis) says so."""
     if not skipped:
         return step
-    unread = ", ".join(_at(member) for member in skipped)
-    return replace(step, compared_with=f"{_at(held.member)}, the last readable member (not read: {unread})")
+    groups = {"not read": [s for s in skipped if s.decision.strategy == UNPARSABLE],
+              "an index off its axis": [s for s in skipped if s.decision.strategy != UNPARSABLE]}
+    left_out = "; ".join(f"{why}: {', '.join(f'{s.line}:{s.column}' for s in group)}"
+                         for why, group in groups.items() if group)
+    return replace(step, compared_with=f"{_at(held.member)}, the last readable member ({left_out})")
 
 
 def _with_case_remark(steps: list[StepResult], chain: MathChain, members: list, condition_expr) -> tuple:
