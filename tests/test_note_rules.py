@@ -231,3 +231,37 @@ def test_an_index_as_the_upper_limit_of_a_sum_is_bounded_by_its_own_range(tmp_pa
     assert found[1].decision.verdict.holds
     assert found[3].decision.verdict is Verdict.REFUTED and found[3].decision.counterexample is not None
     assert found[5].decision.reason.startswith("index k runs over 1..N + 1, but axis 1 of a runs over 1..N")
+
+
+# ---------------------------------------------------------------- undefined names
+
+
+def test_a_name_differentiated_but_neither_declared_nor_defined_is_not_a_constant(tmp_path):
+    """Read as a free symbol, du/dw would be 0: `du/dw = 0` proved, `du/dw = w` refuted. The
+    text says that u depends on something, and not on what: both are undecided. Once u is
+    defined, its derivative is checked; so is the derivative of a name by itself."""
+    text = ("$$ \\frac{d u}{d t} = 0 $$\n\n$$ \\frac{d v}{d t} = t $$\n\n$$ \\frac{d t}{d t} = 1 $$\n\n"
+            "Let $$ q := t^2 $$\n\n$$ \\frac{d q}{d t} = 3t $$\n")
+    found = by_line(write(tmp_path, text))
+    for line in (1, 3):
+        assert found[line].decision.verdict is Verdict.UNKNOWN
+        assert "differentiated but neither declared nor defined" in found[line].decision.reason
+    assert found[5].decision.verdict.holds
+    assert found[9].decision.verdict is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------- prose inside \text
+
+
+def test_prose_before_a_name_in_one_text_group_is_dropped():
+    """`\\text{So, total}`: the words up to the comma are prose, the rest is the name."""
+    assert members("$$ \\text{So, total} = a + b $$\n") == [["\\text{ total}", "a + b"]]
+    assert members("$$ \\text{Log-likelihood} = a $$\n") == [["\\text{Log-likelihood}", "a"]]
+    assert members("$$ \\text{So, } L = a $$\n") == [["L", "a"]]
+
+
+def test_a_name_after_prose_in_its_text_group_is_the_declared_name(tmp_path):
+    notation = "[symbols]\nT = { latex = '\\text{total}' }\nt = {}\n"
+    text = "Let $$ \\text{total} := t^2 + 2t $$\n\n$$ \\text{Hence, total} = t(t+1) $$\n"
+    found = by_line(write(tmp_path, text, notation))
+    assert found[3].decision.verdict is Verdict.REFUTED

@@ -285,9 +285,29 @@ class _NoteReader:
             "step", f"line {chain.line}", str(self.note), member.line, member.latex, anchor.expression, expression,
             scope, chain_condition=condition_expr, condition_latex=condition, previous_latex=anchor.member.latex,
         )
+        unknown = self.undefined_derivative(anchor.expression, scope) or self.undefined_derivative(expression, scope)
+        if unknown is not None:
+            decision = Decision(Verdict.UNKNOWN, "undefined name", 0.0, reason=(
+                f"{unknown} is differentiated but neither declared nor defined: what it depends on is unknown"))
+            return StepResult("step", equation.name, equation.source, member.line, member.latex, decision, False,
+                              previous_latex=anchor.member.latex, compared_with=_at(anchor.member), column=member.col)
         repairs = self.repairs and (lambda e, d: self.repairs(e, d, [after]))
         return replace(verify_equation(equation, self.settings, repairs), compared_with=_at(anchor.member),
                        column=member.col)
+
+    def undefined_derivative(self, expression, scope: Scope) -> Optional[str]:
+        """The name of a bare symbol differentiated in `expression` (dJ_i/dw) that the notation
+        does not declare and no definition gives: read as a free symbol its derivative would
+        be 0, but the text, by differentiating it, says that it depends on something."""
+        if not isinstance(expression, sympy.Basic):
+            return None
+        defined = {str(definition.target) for definition in scope.definitions}
+        for derivative in sorted(expression.atoms(sympy.Derivative), key=str):
+            name = str(derivative.expr)
+            if isinstance(derivative.expr, sympy.Symbol) and name not in self.compiler.table.declarations \
+                    and name not in defined and derivative.expr not in derivative.variables:
+                return name
+        return None
 
 
 def _after_unread(step: StepResult, held: _Anchor, skipped: list[StepResult]) -> StepResult:
