@@ -265,3 +265,18 @@ def test_a_name_after_prose_in_its_text_group_is_the_declared_name(tmp_path):
     text = "Let $$ \\text{total} := t^2 + 2t $$\n\n$$ \\text{Hence, total} = t(t+1) $$\n"
     found = by_line(write(tmp_path, text, notation))
     assert found[3].decision.verdict is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------- data in the text
+
+
+def test_a_number_given_inline_to_one_entry_is_data_listed_and_never_unfolded(tmp_path):
+    """`$a_1 = 0.7$` gives data (a has no value): adopted and listed, not refuted. It is no rule
+    for the other entries, nor for a_1 in later math; a scalar given a value stays a claim."""
+    text = ("The model over-estimates the first class: $a_1 = 0.7$.\n\n"
+            "$$ a_1 + a_2 = 0.7 + a_2 $$\n\nHere $t = 2$.\n")
+    result = check_note(write(tmp_path, text), None, SETTINGS).result
+    assert [(a.name, a.line, a.latex) for a in result.adopted] == [("a", 1, "a_1 = 0.7")]
+    found = {step.line: step for chain in result.chains for step in chain.steps}
+    assert found[3].decision.verdict is Verdict.REFUTED
+    assert found[5].decision.verdict is Verdict.REFUTED

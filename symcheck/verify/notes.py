@@ -205,7 +205,8 @@ class _NoteReader:
             if chain.premise and self.fresh(members):
                 given += self.assume(chain, members)
                 continue
-            if (chain.definition or prose.defines(chain) or prose.names(chain)) and self.fresh(members):
+            if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)) \
+                    and self.fresh(members):
                 pending += self.adopt(chain, members)
                 continue
             condition = qualified_case(chain.qualifier) or self.prose_case(prose, chain, members)
@@ -329,6 +330,16 @@ def _with_case_remark(steps: list[StepResult], chain: MathChain, members: list, 
     if remark is None:
         return tuple(steps)
     return (*steps[:-1], replace(steps[-1], remarks=steps[-1].remarks + (remark,)))
+
+
+def _states_a_value(chain: MathChain, members: list) -> bool:
+    """Inline `$s_1 = 0.7$`: a number given to one entry of a vector with no value, as a
+    sentence gives data. It is listed as adopted and never unfolded (one entry is no rule for
+    the others); checked as a claim it could only be refuted, the vector having no value."""
+    if chain.display or len(members) != 2 or not all(isinstance(member, sympy.Basic) for member in members):
+        return False
+    entry, value = members
+    return isinstance(entry, sympy.Indexed) and all(index.is_Integer for index in entry.indices) and value.is_number
 
 
 def _mentions(expression, target) -> bool:
