@@ -280,3 +280,35 @@ def test_a_number_given_inline_to_one_entry_is_data_listed_and_never_unfolded(tm
     found = {step.line: step for chain in result.chains for step in chain.steps}
     assert found[3].decision.verdict is Verdict.REFUTED
     assert found[5].decision.verdict is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------- errors carried through definitions
+
+
+CARRIED_THROUGH_DEFINITIONS = """Let $$ q := 1 + t^2 $$
+
+Let $$ f := 2 q $$
+
+$$ f = \\frac{2}{1 + t^2} $$
+
+$$ \\frac{d f}{d t} = \\frac{-4t}{(1 + t^2)^2} $$
+
+$$ \\frac{d f}{d t} = \\frac{4t}{(1 + t^2)^2} $$
+"""
+
+
+def test_an_error_in_a_definition_is_carried_through_the_names_defined_on_it_and_their_restatements(tmp_path):
+    """q is declared below 1, so its definition (line 1) is wrong; the author means 1/(1+t^2).
+    Line 5 restates f as that meaning gives it (refuted against f = 2q: the error of line 1,
+    carried); line 7 differentiates f as line 5 states it (carried again); line 9 is wrong
+    whatever f is, and is an error of its own."""
+    notation = "[symbols]\nq = { domain = \"unit-interval\" }\nf = {}\nt = {}\n"
+    result = check_note(write(tmp_path, CARRIED_THROUGH_DEFINITIONS, notation), None, SETTINGS).result
+    (definition,) = result.definitions
+    assert definition.line == 1 and definition.decision.verdict is Verdict.REFUTED
+    found = {step.line: step for chain in result.chains for step in chain.steps}
+    assert [remark.message for remark in found[5].remarks] == [
+        "compared with f as defined, which rests on the definition at line 1, wrong as written; the error there is carried"]
+    assert [remark.message for remark in found[7].remarks] == [
+        "follows from line 5:8 as written; the error there is carried"]
+    assert found[9].decision.verdict is Verdict.REFUTED and not found[9].remarks

@@ -81,6 +81,8 @@ class _NoteReader:
         self.scope = self.compiler.scope()
         self.defined = {definition.target for definition in self.scope.definitions}
         self.adopted: list[Adoption] = []
+        self.restated: dict = {}  # (left side, case) of a display -> where its chain ended
+        self.restating: dict = {}  # (line, col) of a member compared with a defined name -> that name
         self.repairs = Repairer(self.compiler, settings) if settings.repair_budget > 0 else None
 
     # -- reading members ----------------------------------------------------------
@@ -192,7 +194,6 @@ class _NoteReader:
         results: list[ChainResult] = []
         given: list[CompiledDefinition] = []
         pending: list[Equation] = []  # checked once every definition of the note is known
-        restated: dict = {}  # (left side, case) of a display -> where its chain ended
         for chain in chains:
             if prose.states_case(chain) or prose.is_condition(chain):
                 continue
@@ -214,16 +215,47 @@ class _NoteReader:
             # a restatement goes on from an earlier chain only in the same scope: not under a premise
             left = (members[0], condition) if chain.display and members[0] is not None and not given else None
             given = []
-            result, ended = self.check_chain(chain, members, unread, scope, condition, restated.get(left))
+            result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
             if left is not None and ended.held is not None:
-                restated[left] = ended
+                self.restated[left] = ended
             results.append(result)
         definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs) for eq in pending)
+        results = self.carried_from_definitions(results, self.wrong_definitions(pending, definitions))
         return DocumentResult(
             path=str(self.note), source=str(self.note), title=self.note.name,
             definitions=definitions, chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
             adopted=tuple(self.adopted),
         )
+
+    def wrong_definitions(self, pending: list[Equation], checked: tuple[StepResult, ...]) -> dict:
+        """Each name whose definition is refuted (its values leave the declared domain), or
+        rests on one that is, with the line of that refuted definition."""
+        wrong = {eq.scope.definitions[-1].target: eq.line
+                 for eq, result in zip(pending, checked) if result.decision.verdict is Verdict.REFUTED}
+        grew = bool(wrong)
+        while grew:
+            grew = False
+            for definition in self.scope.definitions:
+                source = next((line for target, line in wrong.items() if _mentions(definition.body, target)), None)
+                if definition.target not in wrong and source is not None:
+                    wrong[definition.target], grew = source, True
+        return wrong
+
+    def carried_from_definitions(self, results: list[ChainResult], wrong: dict) -> list[ChainResult]:
+        """A value refuted against a name whose definition is wrong (`J = a`, J defined with the
+        L of a refuted definition) is that error carried: one note, not a second error."""
+        if not wrong:
+            return results
+        return [replace(chain, steps=tuple(self.carried_from(step, wrong) for step in chain.steps)) for chain in results]
+
+    def carried_from(self, step: StepResult, wrong: dict) -> StepResult:
+        target = self.restating.get((step.line, step.column))
+        if target not in wrong or step.decision.verdict is not Verdict.REFUTED \
+                or any(remark.instead_of_verdict for remark in step.remarks):
+            return step
+        return replace(step, remarks=step.remarks + (Remark(
+            "note", f"compared with {getattr(target, '__name__', target)} as defined, which rests on the definition "
+                    f"at line {wrong[target]}, wrong as written; the error there is carried", instead_of_verdict=True),))
 
     def prose_case(self, prose: ProseReading, chain: MathChain, members: list) -> Optional[str]:
         """The case stated in prose before `chain`, if the chain uses one of its indices: a
@@ -265,7 +297,8 @@ class _NoteReader:
             source = None
             if step.decision.verdict is Verdict.REFUTED:
                 source = next((anchor for anchor in reversed(wrong[-_CARRIED_LOOKBACK:])
-                               if compare(anchor, member, expression).decision.verdict.holds), None)
+                               if compare(anchor, member, expression).decision.verdict.holds), None) \
+                    or self.through_restated(held, member, expression, condition, compare)
             if source is not None:
                 steps.append(replace(step, remarks=(Remark(
                     "note", f"follows from line {_at(source.member)} as written; the error there is carried",
@@ -278,6 +311,20 @@ class _NoteReader:
                 held, wrong = _Anchor(member, expression), []
         result = ChainResult(f"line {chain.line}", condition, _with_case_remark(steps, chain, members, condition_expr))
         return result, _Ended(held, tuple(wrong))
+
+    def through_restated(self, held: _Anchor, member: MathFragment, expression, condition: Optional[str],
+                         compare) -> Optional[_Anchor]:
+        """The restatement whose value of a name the refuted step follows from: after `J = a`
+        (refuted) and `J = b`, `dJ/dw = c` that holds with J = b as written carries the error
+        of that chain, across displays."""
+        for (name, case), ended in self.restated.items():
+            if case != condition or not ended.wrong or not held.expression.has(name):
+                continue
+            value = ended.wrong[-1]
+            anchor = _Anchor(held.member, held.expression.xreplace({name: value.expression}))
+            if compare(anchor, member, expression).decision.verdict.holds:
+                return value
+        return None
 
     def step(self, chain: MathChain, anchor: _Anchor, member: MathFragment, expression, scope: Scope,
              condition_expr, condition: Optional[str], after: str) -> StepResult:
@@ -292,6 +339,9 @@ class _NoteReader:
                 f"{unknown} is differentiated but neither declared nor defined: what it depends on is unknown"))
             return StepResult("step", equation.name, equation.source, member.line, member.latex, decision, False,
                               previous_latex=anchor.member.latex, compared_with=_at(anchor.member), column=member.col)
+        target = self.target(anchor.expression)
+        if target in self.defined:
+            self.restating[(member.line, member.col)] = target
         repairs = self.repairs and (lambda e, d: self.repairs(e, d, [after]))
         return replace(verify_equation(equation, self.settings, repairs), compared_with=_at(anchor.member),
                        column=member.col)
