@@ -312,3 +312,8 @@ def test_an_error_in_a_definition_is_carried_through_the_names_defined_on_it_and
     assert [remark.message for remark in found[7].remarks] == [
         "follows from line 5:8 as written; the error there is carried"]
     assert found[9].decision.verdict is Verdict.REFUTED and not found[9].remarks
+
+
+def test_text_ending_a_sentence_after_a_relation_is_a_remark_not_a_member():
+    assert members("$$ a + a = 2a = \\text{Easy!} $$\n") == [["a + a", "2a"]]
+    assert members("$$ L = \\text{Likelihood} $$\n") == [["L", "\\text{Likelihood}"]]

@@ -190,6 +190,11 @@ class Assembler:
         if prose is not None:
             self.buf.blank(prose.start(), prose.end())
 
+    def exclamation(self, span: tuple[int, int]) -> bool:
+        """`= \\text{Jacobian!}`: text alone, ending a sentence, after a relation is the
+        author's remark, not a member (a name in \\text, `\\text{Likelihood}`, has no stop)."""
+        return self.text_only(span) and re.search(r"[!?.]\s*\}\s*$", self.latex(span)) is not None
+
     def latex(self, span: Sequence[int]) -> str:
         return self.buf.render(span[0], span[1])
 
@@ -339,7 +344,11 @@ class Assembler:
                     self.expect = True
                 else:
                     self.current, self.expect = None, False
-                self.add(self.trim(*piece, leading=False))
+                member = self.trim(*piece, leading=False)
+                if member is not None and self.exclamation(member):
+                    self.expect = False
+                else:
+                    self.add(member)
             if statement.qualifier is not None and self.current is not None:
                 self.current.qualifier = self.current.qualifier or statement.qualifier
             if implies_next and self.current is not None and (head is not None or statement.relations):
