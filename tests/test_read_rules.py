@@ -85,9 +85,10 @@ def test_engine_euler_identity(nt):
     assert holds(nt, r"i(1 + i) = i - 1")
 
 
-@pytest.mark.xfail(strict=True, reason="engine: I*(1 + I) = 1 + I is left unknown, not refuted (reported)")
 def test_engine_refutes_a_false_complex_identity(nt):
     assert fails(nt, r"i(1 + i) = i + 1")
+    assert fails(nt, r"e^{i\pi / 2} = 1")
+    assert holds(nt, r"e^{i\pi / 2} = i")
 
 
 # ---------------------------------------------------------------- a declared d
@@ -197,9 +198,17 @@ def test_engine_refutes_a_false_product(nt):
     assert fails(nt, r"\prod_{j=1}^{3} j = 3")
 
 
-@pytest.mark.xfail(strict=True, reason="engine: a finite Product is only checked numerically (reported)")
+def test_engine_sees_a_gap_below_every_tolerance(nt):
+    assert fails(nt, r"\exp(10^{-300}) = 1")  # 1e-300 apart: no relative tolerance sees it
+    assert holds(nt, r"\cos^2(\pi/7) + \sin^2(\pi/7) = 1")
+    assert holds(nt, r"\sqrt{5 + 2\sqrt{6}} = \sqrt{2} + \sqrt{3}")
+
+
 def test_engine_proves_a_product(nt):
     assert holds(nt, r"\prod_{j=1}^{3} j = 6")
+    assert holds(nt, r"\prod_{j=1}^{3} (1 + x) = (1 + x)^3")
+    assert holds(nt, r"\prod_{j=1}^{n} 2 x = 2^n x^n")  # n is a declared size, so the range is nonempty
+    assert fails(nt, r"\prod_{j=1}^{n} 2 x = 2^{n+1} x^n")
 
 
 # ---------------------------------------------------------------- messages in the user's words

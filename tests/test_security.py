@@ -302,13 +302,24 @@ def test_mistyped_path_exits_2(tmp_path):
     assert result.exit_code == 2
 
 
+def _children(pid: int) -> list[str]:
+    return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+
+
 def _interrupt(jobs: str) -> tuple[int, float, list[str]]:
+    """Interrupt a run once it is busy (its workers started, or SymPy imported), whatever
+    the machine's speed: a generous repair budget keeps the run going long past that."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "symcheck", "verify", "derivations/", "-j", jobs], cwd=REPO,
+        [sys.executable, "-m", "symcheck", "verify", "derivations/", "-j", jobs, "--repair-budget", "60"], cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    time.sleep(6)
-    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+    busy_by = time.monotonic() + 20
+    time.sleep(3)
+    while jobs != "1" and not _children(process.pid) and time.monotonic() < busy_by:
+        time.sleep(0.2)
+    time.sleep(1)
+    children = _children(process.pid)
+    assert process.poll() is None, "the run ended before it could be interrupted"
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
     code = process.wait(timeout=30)

@@ -20,13 +20,10 @@ import random
 from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
-import sympy
 from sympy import Expr
 
 from symcheck.engine.indexcalc import Condition
-from symcheck.engine.rungs import (
-    DIFFERENT_MARGIN, EQUAL_TOLERANCE, EXTRA_DIGITS, Comparison, Work, compare_at, recheck, refuted, sample_point,
-)
+from symcheck.engine.rungs import EXTRA_DIGITS, Work, compare_at, recheck, refuted, sample_point
 from symcheck.engine.sampling import in_domain, points_at_sizes, satisfies_facts
 from symcheck.model import Decision, SamplePoint, Verdict
 
@@ -51,27 +48,14 @@ def evaluate(work: Work, sides: Sequence[Expr], condition: Condition) -> AuditRe
     digits = settings.precision + EXTRA_DIGITS
     rng = random.Random(settings.seed + AUDIT_SEED_SHIFT)
     evidence: list[SamplePoint] = []
-    closed = not any(side.free_symbols for side in sides)
     for point in points_at_sizes(sides, work.universe, rng, AUDIT_POINTS, condition):
-        comparison = _complex_at(point, sides, digits) if closed else compare_at(point, *sides, digits)
+        comparison = compare_at(point, *sides, digits)
         if comparison is None or not (in_domain(point, work.universe) and satisfies_facts(point, work.universe)):
             continue
         evidence.append(sample_point("audit", point, comparison, sides, digits))
         if comparison.different:
             return AuditResult(tuple(evidence), point, sum(e.agrees for e in evidence))
     return AuditResult(tuple(evidence), None, sum(e.agrees for e in evidence))
-
-
-def _complex_at(point, sides: Sequence[Expr], digits: int) -> Optional[Comparison]:
-    """Two closed numbers (e^{i pi} = -1: nothing is sampled), compared as complex numbers."""
-    values = [point.evaluate(side) for side in sides]
-    numbers = [sympy.N(value, digits) for value in values]
-    if any(n.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not n.is_number for n in numbers):
-        return compare_at(point, *sides, digits)
-    gap = abs(numbers[0] - numbers[1])
-    scale = max(sympy.Float(1), abs(numbers[0]), abs(numbers[1]))
-    return Comparison(bool(gap <= EQUAL_TOLERANCE * scale), bool(gap > DIFFERENT_MARGIN * scale), *values,
-                      numbers=tuple(numbers))
 
 
 def audited(work: Work, sides: Sequence[Expr], condition: Condition, decision: Decision) -> Decision:

@@ -332,19 +332,45 @@ def _normalize(expr: Expr, facts: IndexFacts) -> Expr:
     return rebuild(expr, args)
 
 
-def _normalize_sum(expr: Sum, facts: IndexFacts) -> Expr:
-    """Sum the summand over each limit in turn, innermost first, term by term."""
+def _normalized_limits(expr: Sum | Product, facts: IndexFacts) -> tuple[IndexFacts, list[tuple[Symbol, Expr, Expr]]]:
+    """The limits of a sum or product, normalized, and the facts that hold inside it."""
     inner = facts
     bounds = []
     for variable, lower, upper in expr.limits:
         lower, upper = _normalize(lower, facts), _normalize(upper, facts)
         inner = inner.with_range(variable, lower, upper)
         bounds.append((variable, lower, upper))
+    return inner, bounds
+
+
+def _normalize_sum(expr: Sum, facts: IndexFacts) -> Expr:
+    """Sum the summand over each limit in turn, innermost first, term by term."""
+    inner, bounds = _normalized_limits(expr, facts)
     result = _normalize(expr.function, inner)
     for variable, lower, upper in bounds:
         terms = [t for term in Add.make_args(sympy.expand_mul(result)) for t in Add.make_args(_term_form(term))]
         result = Add(*[_sum_term(term, variable, lower, upper, inner) for term in terms])
     return result
+
+
+def _normalize_product(expr: Product, facts: IndexFacts) -> Expr:
+    """Multiply over each limit in turn, innermost first: a concrete short range is written
+    out, and factors free of the index come out as powers of a range known to be nonempty."""
+    inner, bounds = _normalized_limits(expr, facts)
+    result = _normalize(expr.function, inner)
+    for variable, lower, upper in bounds:
+        result = _product_over(result, variable, lower, upper, inner)
+    return result
+
+
+def _product_over(factor: Expr, k: Symbol, lower: Expr, upper: Expr, facts: IndexFacts) -> Expr:
+    count = upper - lower + 1
+    if lower.is_Integer and count.is_Integer and 0 <= count <= WRITE_OUT_LIMIT:
+        return _normalize(Mul(*[factor.xreplace({k: lower + n}) for n in range(int(count))]), facts)
+    free, bound = factor.as_independent(k, as_Add=False)
+    if free == 1 or sign_of(count, facts) is not True:
+        return Product(factor, (k, lower, upper))
+    return free**count * (Product(bound, (k, lower, upper)) if bound != 1 else 1)
 
 
 def _term_form(term: Expr) -> Expr:
@@ -466,6 +492,7 @@ def _piecewise_as_delta(pieces: list[tuple[Expr, object]], facts: IndexFacts) ->
 
 _HANDLERS: dict[type, Callable[[Expr, IndexFacts], Expr]] = {
     Sum: _normalize_sum,
+    Product: _normalize_product,
     KroneckerDelta: _normalize_delta,
     Pow: _normalize_power,
     Piecewise: _normalize_piecewise,

@@ -243,9 +243,48 @@ def compare_values(left: Expr, right: Expr, digits: int) -> Optional[Comparison]
                       numbers=(left_n, right_n))
 
 
+def compare_complex(left: Expr, right: Expr, digits: int) -> Optional[Comparison]:
+    """Two closed numbers compared as complex numbers (see `compare_at`); `compare_values`
+    decides where either is not a finite number."""
+    numbers = [sympy.N(value, digits) for value in (left, right)]
+    if any(n.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) or not n.is_number for n in numbers):
+        return compare_values(left, right, digits)
+    gap = abs(numbers[0] - numbers[1])
+    scale = max(sympy.Float(1), abs(numbers[0]), abs(numbers[1]))
+    equal, different = bool(gap <= EQUAL_TOLERANCE * scale), bool(gap > DIFFERENT_MARGIN * scale)
+    if equal and left != right:
+        gap = _certified_gap(left - right)
+        if gap:  # numbers with enough digits to show the gap in the evidence
+            digits += int(sympy.ceiling(-sympy.log(gap, 10))) + 5
+            return Comparison(False, True, left, right, numbers=(sympy.N(left, digits), sympy.N(right, digits)))
+    return Comparison(equal, different, left, right, numbers=tuple(numbers))
+
+
+STRICT_DIGITS = 1000  # working precision allowed to show a tiny difference of closed numbers nonzero
+
+
+def _certified_gap(difference: Expr) -> Optional[Expr]:
+    """|difference| when SymPy's adaptive evaluation gives it to 15 correct digits and it is
+    not 0 (exp(10^{-300}) - 1: a gap no relative tolerance sees); a true 0 exhausts the
+    working precision and gives None. Integrals and series are left to the tolerance: their
+    evaluation at such precision costs too much."""
+    if difference.has(sympy.Integral, Sum, Product):
+        return None
+    try:
+        value = difference.evalf(15, strict=True, maxn=STRICT_DIGITS)
+    except ArithmeticError:  # PrecisionExhausted: no digit of the difference could be certified
+        return None
+    return abs(value) if value.is_number and value != 0 else None
+
+
 def compare_at(point: Point, lhs: Expr, rhs: Expr, digits: int, fresh: bool = False) -> Optional[Comparison]:
-    """Both sides at `point` (see `compare_values`)."""
-    return compare_values(point.evaluate(lhs, fresh), point.evaluate(rhs, fresh), digits)
+    """Both sides at `point` (see `compare_values`). Sides with nothing to sample
+    (e^{i pi} = -1) are complex numbers as written, compared as such: a non-real value
+    there is what the author wrote, not a point outside a real domain."""
+    left, right = point.evaluate(lhs, fresh), point.evaluate(rhs, fresh)
+    if not (lhs.free_symbols or rhs.free_symbols):
+        return compare_complex(left, right, digits)
+    return compare_values(left, right, digits)
 
 
 def sample_point(role: str, point: Point, comparison: Comparison, sides: Sequence[Expr], digits: int) -> SamplePoint:
@@ -272,6 +311,17 @@ def show_value(value: Expr) -> str:
     return f"{exact} ≈ {approximate}" if len(exact) <= 40 else approximate
 
 
+def _shown_apart(comparison: Comparison) -> tuple[str, str]:
+    """Both values as shown; when 20 digits show them alike, lhs also shows the gap."""
+    shown = show_value(comparison.lhs), show_value(comparison.rhs)
+    left, right = comparison.numbers
+    if left is None or right is None:
+        return shown
+    if shown[0] == shown[1] or sympy.N(left, 20) == sympy.N(right, 20):
+        return f"{shown[0]} (lhs - rhs = {sympy.N(left - right, 3)})", shown[1]
+    return shown
+
+
 @dataclass(frozen=True)
 class Confirmed:
     """A re-checked counterexample and the evaluation that confirmed it."""
@@ -296,7 +346,7 @@ def recheck(work: Work, point: Point, condition: Condition, sides: Sequence[Expr
         return None
     if not (in_domain(point, work.universe) and satisfies_facts(point, work.universe, work.settings.precision)):
         return None  # values drawn during the evaluation are checked too
-    cex = Counterexample(point.describe([lhs, rhs]), show_value(comparison.lhs), show_value(comparison.rhs))
+    cex = Counterexample(point.describe([lhs, rhs]), *_shown_apart(comparison))
     return Confirmed(cex, sample_point("counterexample", point, comparison, sides, digits))
 
 
