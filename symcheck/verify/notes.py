@@ -321,7 +321,10 @@ class _NoteReader:
             if case != condition or not ended.wrong or not held.expression.has(name):
                 continue
             value = ended.wrong[-1]
-            anchor = _Anchor(held.member, held.expression.xreplace({name: value.expression}))
+            try:
+                anchor = _Anchor(held.member, held.expression.xreplace({name: value.expression}))
+            except (TypeError, ValueError):  # a value that cannot stand where the name does (a scalar for a matrix)
+                continue
             if compare(anchor, member, expression).decision.verdict.holds:
                 return value
         return None
