@@ -111,7 +111,8 @@ def test_a_self_referential_definition_is_refuted_not_adopted(tmp_path):
 def test_adopted_definitions_are_in_the_json_and_in_verbose_text(tmp_path):
     note = write(tmp_path, "where $q = x^2 + 1$\n")
     payload = json.loads(run(str(note), "--format", "json").output)
-    assert payload["documents"][0]["adopted"] == [{"name": "q", "line": 1, "col": 8, "latex": "q = x^2 + 1"}]
+    assert payload["documents"][0]["adopted"] == [{"name": "q", "line": 1, "col": 8, "latex": "q = x^2 + 1",
+                                                     "kind": "definition"}]
     assert f"{note}:1:8: definition adopted: q = x^2 + 1" in run(str(note), "-v").output
     assert "adopted" not in run(str(note)).output
 

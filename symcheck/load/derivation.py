@@ -40,6 +40,7 @@ from symcheck.model import (
 from symcheck.load.fromnote import expand as expand_from_note
 from symcheck.read.notation import Notation, spelling_clash, spelling_problem
 from symcheck.load.names import NAME_RULE, bounded_int, name_problem
+from symcheck.load.values import frozen_values, values_definition, values_problem
 from symcheck.runtime.limits import parse_seconds, run_limited
 from symcheck.model.indexranges import bound_subscript_problem, index_range_problem
 from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
@@ -321,21 +322,31 @@ def _symbols(data: Any, reader: _Reader, sizes: set[str]) -> list[SymbolDecl]:
     found = []
     for name, spec in _named_tables(data, "symbols", reader):
         where = f"symbols.{reader.name(name, 'symbols')}"
-        spec = reader.table(spec, where, ("kind", "domain", "shape", "latex"))
+        spec = reader.table(spec, where, ("kind", "domain", "shape", "latex", "values"))
         kind = reader.enum(SymbolKind, spec.get("kind", "scalar"), where)
         shape = spec.get("shape", [])
         if not isinstance(shape, list) or len(shape) != AXES[kind]:
             raise reader.fail(f"{where}: a {kind.value} needs {SHAPE_HINT[kind]}", name)
         latex, other_latex = _spellings(spec, reader, where)
-        found.append(SymbolDecl(
+        decl = SymbolDecl(
             name=name,
             kind=kind,
             domain=reader.enum(Domain, spec.get("domain", "real"), where),
             shape=tuple(_size_or_int(axis, sizes, reader, f"{where}.shape") for axis in shape),
             latex=latex,
             other_latex=other_latex,
-        ))
+        )
+        found.append(_with_values(decl, spec, reader, where))
     return found
+
+
+def _with_values(decl: SymbolDecl, spec: dict, reader: _Reader, where: str) -> SymbolDecl:
+    if "values" not in spec:
+        return decl
+    problem = values_problem(spec["values"], decl)
+    if problem:
+        raise reader.fail(f"{where}: {problem}", "values")
+    return replace(decl, values=frozen_values(spec["values"], len(decl.shape)))
 
 
 def _spellings(spec: dict, reader: _Reader, where: str) -> tuple[Optional[str], tuple[str, ...]]:
@@ -526,9 +537,15 @@ class Compiler:
             sympy.Ge(self.table.sizes[size.name], size.minimum)
             for size in self.derivation.sizes if size.minimum > 1 and size.alias is None
         ]
-        return Scope(
-            self.table, [self.definition(d.erratum.intended if d.erratum else d.latex) for d in definitions], minimums
-        )
+        given = [self.definition(d.erratum.intended if d.erratum else d.latex) for d in definitions]
+        return Scope(self.table, self.values_definitions() + given, minimums)
+
+    def values_definitions(self) -> list[CompiledDefinition]:
+        """Vectors and matrices whose entries the notation gives by value."""
+        def value_of(entry: Any) -> sympy.Expr:
+            return self.expression(entry) if isinstance(entry, str) else _constant_value(entry, self.reader, "values")
+        return [values_definition(decl, self.table.bases[decl.name], value_of)
+                for decl in self.derivation.symbols if decl.values]
 
     def located(self, latex: str, parse: Callable[[str], Any]) -> Any:
         """`parse(latex)` under the engine's time limit; a LatexError becomes an InputError at the line."""

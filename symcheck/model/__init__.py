@@ -104,6 +104,7 @@ class SymbolDecl:
     shape: tuple[Union[int, str], ...] = ()
     latex: Optional[str] = None
     other_latex: tuple[str, ...] = ()
+    values: tuple = ()  # entries given by value (numbers or LaTeX), nested by axis; see load.values
 
 
 @dataclass(frozen=True)
@@ -339,6 +340,7 @@ class Adoption:
     line: int
     col: int
     latex: str
+    kind: str = "definition"  # "definition" | "recurrence" | "equation solved"
 
 
 @dataclass(frozen=True)

@@ -325,7 +325,7 @@ class TextPrinter(Printer):
             elif self.show_latex and diagnostic.latex:
                 lines.append(f"    {_flat(diagnostic.latex)}")
         if self.verbose:
-            lines += [f"{document.path}:{adopted.line}:{adopted.col}: definition adopted: {_flat(adopted.latex)}"
+            lines += [f"{document.path}:{adopted.line}:{adopted.col}: {adopted.kind} adopted: {_flat(adopted.latex)}"
                       for document in documents for adopted in document.adopted]
         if self.summary:
             lines.append(self._summary(diagnostics, documents))

@@ -64,7 +64,8 @@ class JsonPrinter(Printer):
             "chains": [self.render(chain) for chain in node.chains],
             "claims": [self.render(claim) for claim in node.claims],
             "gradient_checks": [self.render(check) for check in node.gradient_checks],
-            "adopted": [{"name": a.name, "line": a.line, "col": a.col, "latex": a.latex} for a in node.adopted],
+            "adopted": [{"name": a.name, "line": a.line, "col": a.col, "latex": a.latex, "kind": a.kind}
+                        for a in node.adopted],
         }
 
     def _print_ChainResult(self, node: ChainResult) -> dict:

@@ -43,6 +43,7 @@ from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.verify.cases import case_index_remark
 from symcheck.verify.documents import has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
+from symcheck.verify.premises import SolvedEquations, is_recurrence, split_assignment, stem_alias, under_premise
 from symcheck.verify.repair import Repairer
 
 def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
@@ -124,6 +125,12 @@ class _NoteReader:
                 skipped.append(self.off_axis(chain, member, error))
         return members, skipped
 
+    def read_or_none(self, latex: str) -> Optional[object]:
+        try:
+            return self.compiler.expression(latex)
+        except InputError:
+            return None
+
     # -- definitions ------------------------------------------------------------------
 
     def target(self, head) -> Optional[object]:
@@ -176,7 +183,15 @@ class _NoteReader:
         self.adopted.append(Adoption(str(getattr(self.target(members[0]), "name", members[0])), chain.line,
                                      chain.members[0].col, " = ".join(member.latex for member in chain.members)))
         definition = definition_of(members[0], members[-1])
-        return [definition] if definition is not None else []
+        if definition is None:
+            return []
+        alias = stem_alias(definition, self.compiler.table.functions, self.defined)
+        if alias is None:
+            return [definition]
+        self.adopted.append(Adoption(str(alias.target), chain.line, chain.members[0].col,
+                                     f"{alias.target} as {definition.target}, the function the premise defines",
+                                     kind="reading"))
+        return [definition, alias]
 
     def general(self, definition: CompiledDefinition) -> bool:
         """An indexed definition defines every entry only when its indices are declared ones."""
@@ -189,7 +204,7 @@ class _NoteReader:
 
     # -- the note -----------------------------------------------------------------------
 
-    def check(self, chains: list[MathChain], prose: ProseReading) -> DocumentResult:
+    def check(self, chains: list[MathChain], prose: ProseReading, solving: SolvedEquations) -> DocumentResult:
         started = time.perf_counter()
         results: list[ChainResult] = []
         given: list[CompiledDefinition] = []
@@ -197,6 +212,7 @@ class _NoteReader:
         for chain in chains:
             if prose.states_case(chain) or prose.is_condition(chain):
                 continue
+            chain = self.after_assignment(chain)
             members, unread = self.parse(chain)
             if self.is_condition(members):
                 continue
@@ -210,12 +226,24 @@ class _NoteReader:
                     and self.fresh(members):
                 pending += self.adopt(chain, members)
                 continue
+            written = chain
+            chain, members = self.after_recurrence(chain, members)
+            zero_end = solving.zero_end(chain, members)
+            if zero_end is not None:
+                chain, members = self.after_zero(chain, members, zero_end)
+            if len(chain.members) < len(written.members) and len(members) < 2 and not unread:
+                if zero_end is not None:
+                    solving.start(members[0], chain)
+                continue
             condition = qualified_case(chain.qualifier) or self.prose_case(prose, chain, members)
             scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
             # a restatement goes on from an earlier chain only in the same scope: not under a premise
             left = (members[0], condition) if chain.display and members[0] is not None and not given else None
             given = []
             result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
+            result = self.consequence(chain, members, result, scope, solving)
+            if zero_end is not None:
+                solving.start(ended.held.expression if ended.held else members[0], chain)
             if left is not None and ended.held is not None:
                 self.restated[left] = ended
             results.append(result)
@@ -256,6 +284,44 @@ class _NoteReader:
         return replace(step, remarks=step.remarks + (Remark(
             "note", f"compared with {getattr(target, '__name__', target)} as defined, which rests on the definition "
                     f"at line {wrong[target]}, wrong as written; the error there is carried", instead_of_verdict=True),))
+
+    def after_assignment(self, chain: MathChain) -> MathChain:
+        """`w \\leftarrow v = ...`: the update is adopted; `v = ...` is checked."""
+        split = split_assignment(chain)
+        if split is None:
+            return chain
+        name, rest = split
+        self.adopted.append(Adoption(name, chain.line, chain.members[0].col, chain.members[0].latex, kind="update"))
+        return rest
+
+    def after_recurrence(self, chain: MathChain, members: list) -> tuple[MathChain, list]:
+        """A recurrence's first relation defines the new iterate for this chain (adopted, not
+        carried to later chains); the rest of the chain is checked."""
+        if not is_recurrence(chain) or members[0] is None or (members[1] is not None and members[1].has(members[0])):
+            return chain, members
+        self.adopted.append(Adoption(chain.members[0].latex, chain.line, chain.members[0].col,
+                                     f"{chain.members[0].latex} = {chain.members[1].latex}", kind="recurrence"))
+        return replace(chain, members=chain.members[1:]), members[1:]
+
+    def after_zero(self, chain: MathChain, members: list, end: int) -> tuple[MathChain, list]:
+        """The relation with the 0 of an equation being solved is its premise (adopted); the
+        rest of the chain is checked."""
+        zero, neighbour = (chain.members[0], chain.members[1]) if end == 0 else (chain.members[-1], chain.members[-2])
+        self.adopted.append(Adoption("0", zero.line, zero.col, f"{neighbour.latex} = 0", kind="equation solved"))
+        kept = slice(1, None) if end == 0 else slice(None, -1)
+        return replace(chain, members=chain.members[kept]), members[kept]
+
+    def consequence(self, chain: MathChain, members: list, result: ChainResult, scope: Scope,
+                    solving: SolvedEquations) -> ChainResult:
+        """A two-member chain after an equation being solved, checked under it when it is not an identity."""
+        premise = solving.covering(chain)
+        if premise is None or len(members) != 2 or None in members or len(result.steps) != 1:
+            return result
+        prove = lambda lhs, rhs: self.step(  # noqa: E731
+            chain, _Anchor(chain.members[0], lhs), chain.members[1], rhs, scope, None, None, "")
+        step = under_premise(result.steps[0], premise, chain.members[0].latex, members[0], members[1], prove,
+                             self.read_or_none)
+        return replace(result, steps=(step,))
 
     def prose_case(self, prose: ProseReading, chain: MathChain, members: list) -> Optional[str]:
         """The case stated in prose before `chain`, if the chain uses one of its indices: a
@@ -408,7 +474,7 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
     text = read_notes(note)
     chains = extract_math(text, str(note))
     reader = _NoteReader(note, _declarations(note, notation_for(note, notation)), settings)
-    result = reader.check(chains, read_prose(text, str(note)))
+    result = reader.check(chains, read_prose(text, str(note)), SolvedEquations(text))
     unclosed = _unclosed(note, text)
     if unclosed is not None:
         result = replace(result, chains=(*result.chains, unclosed))
