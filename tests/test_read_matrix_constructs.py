@@ -334,7 +334,7 @@ def test_entries_of_diag_and_of_gradients(nt):
 
 
 def test_a_product_with_a_derivative_of_a_matrix_says_what_to_write(nt):
-    message = error_of(nt, r"\frac{\partial}{\partial w_k} \begin{bmatrix} w_1 & \cdots & w_p \end{bmatrix} \mathbf{w}").message
+    message = error_of(nt, r"\frac{\partial \mathbf{w}^\top}{\partial w_k} \mathbf{w}").message
     assert "put what is differentiated in brackets" in message
 
 

@@ -241,3 +241,35 @@ def test_messages_name_the_symbols_and_their_shapes(nt, latex, says):
 def test_shapes_are_read_soundly(nt):
     with pytest.raises(LatexError):
         nt.equation("w w = w^2")  # a vector times itself is not read as a square
+
+
+# ---------------------------------------------------------------- the operand of a derivative operator
+
+
+def test_a_derivative_operator_takes_the_whole_term_that_follows(nt):
+    assert nt.expression(r"\frac{d}{dx} x^2 (1 - x)") == sympy.Derivative(x**2 * (1 - x), x, evaluate=False)
+    assert nt.expression(r"\frac{d}{dx} x^2 (1 - x) + x") == sympy.Derivative(x**2 * (1 - x), x, evaluate=False) + x
+    # brackets and an explicit product sign close the operand
+    assert nt.expression(r"\frac{d}{dx} \left(x^2\right) \cdot (1 - x)") == sympy.Derivative(x**2, x, evaluate=False) * (1 - x)
+
+
+def test_engine_differentiates_the_whole_product(nt):
+    assert holds(nt, r"\frac{d}{dx} x^9 (1-x)^4 = 9x^8(1-x)^4 - 4x^9(1-x)^3")
+    assert fails(nt, r"\frac{d}{dx} x^9 (1-x)^4 = 9x^8(1-x)^4")  # was proved: only x^9 was differentiated
+    assert holds(nt, r"\frac{d}{dx} x^2 + x = 3x")
+    assert holds(nt, r"\frac{d}{dx} (x^2) * (1 - x) = 2x (1 - x)")
+
+
+# ---------------------------------------------------------------- a star
+
+
+def test_a_star_on_a_name_is_a_decoration_not_a_conjugate(nt):
+    starred = nt.expression("x^*")
+    assert starred != x and starred.free_symbols == {sympy.Symbol("x^*", real=True)}
+    assert fails(nt, "x^* = x")  # the optimum x^* is not x: it was 'numeric evidence'
+    assert "declare the starred name" in err(nt, r"\mathbf{w}^*").message
+
+
+def test_a_star_on_a_complex_value_is_its_conjugate(nt):
+    assert holds(nt, r"(1 + i)^* = 1 - i")
+    assert fails(nt, r"(1 + i)^* = 1 + i")

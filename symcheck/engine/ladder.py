@@ -43,6 +43,7 @@ from symcheck.model.indexranges import index_range_problem
 from symcheck.runtime.limits import StepTimeout, time_limit
 from symcheck.engine.matrixcalc import (
     EntryWriter,
+    NeedsConcreteSizes,
     ShapeMismatch,
     Unsupported,
     has_inferred_order,
@@ -74,6 +75,7 @@ from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.engine.settings import Settings
 
 MAX_EXPLICIT_ENTRIES = 64
+SAMPLE_SIZES = (2, 3)  # the sizes at which a construct written only for concrete sizes is decided
 CONDITION_SEARCH_SHARE = 0.4  # of the step's time, for guessing i = j / i != j
 _ENTRY_NAMES = ("i", "j", "k", "l", "m", "n", "r", "c", "s", "t", "u", "v", "w")
 
@@ -368,6 +370,8 @@ def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, 
     rows, cols = (sympy.sympify(n).xreplace(binding) for n in left)
     try:
         entries = _entry_equations(lhs, rhs, scope, rows, cols)
+    except NeedsConcreteSizes as error:
+        return _at_sample_sizes(lhs, rhs, scope, case, settings, free, str(error))
     except Unsupported as error:
         return _decision(Verdict.UNKNOWN, "none", str(error))
     rules = rules_from_scope(scope, free)
@@ -382,6 +386,29 @@ def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, 
                            sizes=tuple(int(v) for v in binding.values()),
                            reason=f"{decision.reason}; only for {fixed}, the size the shapes fix")
     return decision
+
+
+def _at_sample_sizes(lhs, rhs, scope: Scope, case: Condition, settings: Settings, free: frozenset, why: str) -> Decision:
+    """Decided with every size set to each of SAMPLE_SIZES (concrete matrices): refuted if it
+    fails at one; if it holds where it could be decided, only numeric evidence (no proof for a
+    general size)."""
+    written = {s for side in (lhs, rhs) for m in sympy.sympify(side).atoms(sympy.MatrixSymbol) for n in m.shape
+               for s in sympy.sympify(n).free_symbols}
+    sizes = sorted(set(scope.table.sizes.values()) & (written | free_symbols(lhs) | free_symbols(rhs)), key=str)
+    if not sizes:
+        return _decision(Verdict.UNKNOWN, "none", why)
+    minimums, held = size_minimums(scope), []
+    for value in SAMPLE_SIZES:
+        binding = {size: Integer(max(value, minimums.get(size, 1))) for size in sizes}
+        fixed = ", ".join(f"{size} = {number}" for size, number in binding.items())
+        decision = _decide_matrix(lhs.xreplace(binding), rhs.xreplace(binding), _bind_scope(scope, binding), case, settings, free)
+        if decision.verdict.fails:
+            return replace(decision, reason=f"{decision.reason} (at {fixed})")
+        if decision.verdict.holds:
+            held.append(fixed)
+    if not held:
+        return _decision(Verdict.UNKNOWN, "none", f"{why}; undecided at the sizes tried")
+    return _decision(Verdict.NUMERIC, "sampled sizes", f"{why}; holds at {'; '.join(held)} (no proof for a general size)")
 
 
 def _entry_equations(lhs, rhs, scope: Scope, rows: Expr, cols: Expr):

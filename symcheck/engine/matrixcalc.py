@@ -32,6 +32,7 @@ from symcheck.model.symbols import MatrixSum, Row
 
 Shape = tuple[Expr, Expr]
 EXPLICIT_LIMIT = 16  # inner dimensions up to this are written out term by term
+INVERSE_LIMIT = 3  # inverses are written out (adjugate over determinant) up to this size
 
 
 class ShapeMismatch(ValueError):
@@ -40,6 +41,10 @@ class ShapeMismatch(ValueError):
 
 class Unsupported(ValueError):
     """A matrix construct the engine cannot write entry-wise."""
+
+
+class NeedsConcreteSizes(Unsupported):
+    """A construct written entry-wise only once its sizes are numbers (an inverse)."""
 
 
 def show(shape: Shape) -> str:
@@ -277,7 +282,32 @@ def _power_entry(writer: EntryWriter, expr: sympy.MatPow, row: Expr, col: Expr) 
     return _chain_entry(writer, [expr.base] * int(exponent), row, col)
 
 
+def _inverse_entry(writer: EntryWriter, expr: sympy.Inverse, row: Expr, col: Expr) -> Expr:
+    """An entry of the inverse of a matrix of a small whole size: its adjugate over its
+    determinant (a matrix singular at that size has no inverse there)."""
+    size = sympy.sympify(shape_of(expr.arg)[0])
+    if not size.is_Integer:
+        raise NeedsConcreteSizes("the inverse of a matrix of a general size is written at concrete sizes only")
+    if size > INVERSE_LIMIT:
+        raise Unsupported(f"the inverse of a matrix larger than {INVERSE_LIMIT}×{INVERSE_LIMIT}")
+    lower = writer.lower(size)
+    explicit = sympy.Matrix(int(size), int(size), lambda r, c: writer.entry(expr.arg, lower + r, lower + c))
+    determinant = explicit.det(method="berkowitz")
+    if sympy.expand(determinant) == 0:
+        raise Unsupported(f"the inverse of a matrix that is singular at size {size}")
+    adjugate = explicit.adjugate(method="berkowitz")
+    return _entry_at(adjugate, row - lower, col - lower) / determinant
+
+
+def _entry_at(matrix: MatrixBase, row: Expr, col: Expr) -> Expr:
+    """matrix[row, col] at a position that may be symbolic (an index): a sum of Kronecker deltas."""
+    rows = [row] if sympy.sympify(row).is_Integer else range(matrix.rows)
+    cols = [col] if sympy.sympify(col).is_Integer else range(matrix.cols)
+    return sympy.Add(*[KroneckerDelta(row, r) * KroneckerDelta(col, c) * matrix[int(r), int(c)] for r in rows for c in cols])
+
+
 _ENTRIES: dict[type, Callable[[EntryWriter, Expr, Expr, Expr], Expr]] = {
+    sympy.Inverse: _inverse_entry,  # before MatPow: an Inverse is a MatPow
     sympy.MatrixSymbol: EntryWriter.symbol_entry,
     Row: lambda w, e, r, c: w.entry(e.matrix, e.index, r),
     MatrixSum: lambda w, e, r, c: Sum(w.entry(e.function, r, c), *e.limits),

@@ -695,9 +695,11 @@ def _compile_chain(chain: Chain, compiler: Compiler, scope: Scope) -> CompiledCh
     previous_expr = expression(_effective(previous))
     first_expr = previous_expr
     for step in chain.steps[1:]:
+        rhs = compiler.notation.zero_beside(step.latex, expression(step.latex, step.erratum is not None), previous_expr)
+        previous_expr = compiler.notation.zero_beside(_effective(previous), previous_expr, rhs)  # 0 = X^T y - ...
         written = Equation(
             "step", chain.name, step.source or chain.source, step.line, step.latex,
-            previous_expr, expression(step.latex, step.erratum is not None), scope,
+            previous_expr, rhs, scope,
             chain_condition=condition, condition_latex=chain.condition, previous_latex=_effective(previous),
         )
         if step.erratum:

@@ -135,6 +135,8 @@ class Row(sympy.MatrixExpr):
     """Row `index` of the declared matrix `matrix` (n, p), as a column vector of size p: the
     member x_i of a family x_1, ..., x_n in R^p declared as one n x p matrix."""
 
+    _diff_wrt = True  # \frac{\partial L}{\partial \mathbf{x}_i}: the engine writes it by the entries x[i, k]
+
     def __new__(cls, matrix: sympy.MatrixSymbol, index: sympy.Expr):
         return super().__new__(cls, matrix, sympy.sympify(index))
 

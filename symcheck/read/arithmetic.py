@@ -16,7 +16,7 @@ from symcheck.read.nodes import (
 from symcheck.read.values import add, apply_function, divide_values, mismatch, multiply, power, subtract
 
 ErrorAt = Callable[[str, int], Exception]
-VERBS = {add: "add", subtract: "subtract", multiply: "multiply", divide_values: "divide"}
+VERBS = {add: "add", subtract: "subtract", multiply: "multiply", divide_values: "divide", power: "raise"}
 
 class _Decline(Exception):
     """The fast arithmetic leaves this to latex2sympy2 (which reports errors with columns)."""
@@ -97,6 +97,9 @@ class Arithmetic:
         while self.peek() == "!":
             self.k += 1
             value = bounded_factorial(value)
+            if self.peek() == "^":  # x!^{k}: the exponent was read by the factorial's construct
+                value = self.apply(power, value, self.items[self.k + 1].value, self.items[self.k].start)
+                self.k += 2
         return value
 
     def function(self, func: Func) -> object:

@@ -1,4 +1,5 @@
-"""Sums written with an ellipsis: ``a_1 + a_2 + \\dots + a_n``."""
+"""Sums and products written with an ellipsis (``a_1 + a_2 + \\dots + a_n``, ``x_1 x_2 \\cdots x_n``),
+and matrices written with ellipses."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ from typing import Optional
 import sympy
 
 from symcheck.read.arithmetic import terms_of
-from symcheck.read.nodes import Obj, matrix_valued
+from symcheck.read.nodes import MUL_OPS, Obj, leaf_text, matrix_valued
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Leaf
 from symcheck.read.values import ENTRY_POSITION
+
+DIVISION_OPS = frozenset({"/", "\\div"})
+PRODUCT_OPS = MUL_OPS - DIVISION_OPS
+FIRST_INDICES = (1, 0, *range(2, 10))  # the first index of a run: a_1 + ..., a_0 + ..., a_0 - a_2 - ...
 
 
 class EllipsisSums(Construct):
@@ -82,36 +87,78 @@ class EllipsisSums(Construct):
         return length
 
     def ellipsis(self, items: list) -> list:
-        """t_1 + t_2 + \\dots + t_n -> Sum(t(k), (k, 1, n)), found from the first and last terms."""
+        """t_1 + t_2 + \\dots + t_n -> Sum(t(k), (k, 1, n)), found from the first and last terms;
+        also a_0 - a_1 - \\dots - a_n, a_1 + a_2 \\cdots + a_n (the sign of the next term), and
+        the products x_1 x_2 \\cdots x_n, p_1 \\cdot p_2 \\cdots p_n -> Product(x(k), (k, 1, n))."""
         dots = [k for k, item in enumerate(items) if isinstance(item, Leaf) and item.token.kind == "dots"]
         if not dots:
             return items
         terms = terms_of(items)
-        for position, (sign, start, end) in enumerate(terms):
-            if end - start == 1 and start in dots:
-                return self.ellipsis(self.read_ellipsis(items, terms, position))
-        raise self.reader.error("cannot read this ellipsis (only 'a_1 + a_2 + \\dots + a_n' is read)", items[dots[0]].start)
+        position = next(p for p, (_, start, _) in enumerate(terms) if start == dots[0])
+        if 0 < position < len(terms) - 1 and not terms[position][0] and not terms[position + 1][0]:
+            return self.ellipsis(self.read_product(items, terms, position))
+        return self.ellipsis(self.read_ellipsis(items, terms, position))
 
     def read_ellipsis(self, items: list, terms: list, position: int) -> list:
         dots = items[terms[position][1]]
-        if position == 0 or position + 1 >= len(terms) or terms[position][0] != "+" or terms[position + 1][0] != "+":
-            raise self.reader.error("an ellipsis must sit between '+' terms: a_1 + \\dots + a_n", dots.start)
+        sign = terms[position][0] or (terms[position + 1][0] if position + 1 < len(terms) else "")
+        if position == 0 or position + 1 >= len(terms) or not sign or terms[position + 1][0] != sign:
+            raise self.reader.error(
+                "an ellipsis must sit between terms of one sign (a_1 + \\dots + a_n) or between factors "
+                "(x_1 x_2 \\cdots x_n)", dots.start)
         last_sign, last_start, last_end = terms[position + 1]
         last = self.reader.combine(items[last_start:last_end], items[last_start].start)
         before = []
-        for sign, start, end in reversed(terms[:position]):
-            if sign == "-":
+        for term_sign, start, end in reversed(terms[:position]):
+            if term_sign != sign and (term_sign or sign != "+"):
                 break
             before.insert(0, self.reader.combine(items[start:end], items[start].start))
-            if not sign:
+            if not term_sign:
                 break
-        found = ellipsis_sum(last, before)
-        if found is None:
-            raise self.reader.error("cannot find the pattern of this ellipsis sum", dots.start)
-        value, used = found
+        value, used = self.run(last, before, sympy.Sum, dots.start)
         first_start = terms[position - used][1]
         obj = Obj(value, items[first_start].start, items[last_end - 1].end)
         return items[:first_start] + [obj] + items[last_end:]
+
+    def read_product(self, items: list, terms: list, position: int) -> list:
+        """x_1 x_2 \\cdots x_n: the factors of the term before the ellipsis, and the first factor after it."""
+        dots = items[terms[position][1]]
+        _, start, end = terms[position - 1]
+        if any(leaf_text(item) in DIVISION_OPS for item in items[start:end]):
+            raise self.reader.error("a product written with an ellipsis has factors joined by \\cdot or side by side", dots.start)
+        factors, starts = [], []
+        k = start
+        while k < end:
+            if leaf_text(items[k]) in PRODUCT_OPS:
+                k += 1
+                continue
+            starts.append(k)
+            value, k = self.reader.operand(items, k, dots.start)
+            factors.append(value)
+        _, next_start, next_end = terms[position + 1]
+        k = next_start + (leaf_text(items[next_start]) in PRODUCT_OPS)
+        last, after = self.reader.operand(items, k, dots.start)
+        if any(matrix_valued(value) for value in (*factors, last)):
+            raise self.reader.error("a product of vectors or matrices written with an ellipsis is not read", dots.start)
+        value, used = self.run(last, factors, sympy.Product, dots.start)
+        first = starts[len(starts) - used]
+        return items[:first] + [Obj(value, items[first].start, items[after - 1].end)] + items[after:]
+
+    def run(self, last: object, before: list, operator: type, where: int) -> tuple[object, int]:
+        """The Sum or Product of the terms before an ellipsis and the last one, with how many terms
+        before it are in the run; its last index must be a number, a declared size or an index."""
+        found = ellipsis_sum(last, before)
+        if found is None:
+            hint = f": {last} is read as a name of its own; declare the vector it is an entry of" if _plain_subscripted(last) else ""
+            raise self.reader.error("cannot find the pattern of the terms around this ellipsis" + hint, where)
+        total, used = found
+        bound, first, upper = total.limits[0]
+        known = set(self.table.sizes.values()) | set(self.table.indices.values())
+        if not upper.is_Integer and not (upper.free_symbols and upper.free_symbols <= known):
+            raise self.reader.error(
+                f"the last index {upper} of this ellipsis is neither a number nor a declared size or index: "
+                "its range is unclear", where)
+        return operator(total.function, (bound, first, upper)), used
 
 
 def _is_dots(cell: list) -> bool:
@@ -145,10 +192,21 @@ def ellipsis_sum(last: object, before: list) -> Optional[tuple[object, int]]:
             continue
         for used in range(len(before), 0, -1):
             run = before[len(before) - used :]
-            for first in (1, 0):
+            for first in FIRST_INDICES:
                 if all(_same(body.xreplace({bound: first + n}), term) for n, term in enumerate(run)):
+                    if used < len(before) and _of_the_form(body, bound, before[len(before) - used - 1]):
+                        return None  # w_1 w_3 \cdots w_p: a stride, or a broken pattern
                     return sympy.Sum(body, (bound, first, upper)), used
     return None
+
+
+def _plain_subscripted(value: object) -> bool:
+    return isinstance(value, sympy.Symbol) and "_" in value.name
+
+
+def _of_the_form(body: object, bound: sympy.Symbol, term: object) -> bool:
+    """Whether a term is the body at some small index (so a run that leaves it out is unclear)."""
+    return any(_same(body.xreplace({bound: index}), term) for index in range(-1, 12))
 
 
 def _index_as(expr: object, upper: object, bound: sympy.Symbol) -> object:

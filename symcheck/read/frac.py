@@ -35,8 +35,7 @@ class Fractions(Construct):
         items = self.reader.reduce(nodes[j:])
         if not items:
             raise self.reader.error("\\nabla without a function to differentiate", nodes[i].start)
-        end = terms_of(items)[0][2]  # the gradient of the whole term that follows
-        operand = self.reader.combine(items[:end], items[0].start)
+        operand, end = self.whole_term(items, nodes[i].start)
         if matrix_valued(operand) and tuple(getattr(operand, "shape", ())) != (1, 1):
             raise self.reader.error(
                 "\\nabla of a vector or matrix: the gradient is read of a scalar; write the Jacobian as \\frac{\\partial f}{\\partial x}",
@@ -134,8 +133,22 @@ class Fractions(Construct):
             expr = self.reader.value(top, top[0].start)
             return [Obj(self._derivative(expr, counts, start), start, end)], False
         items = self.reader.reduce(rest)
-        operand, k = self.reader.operand(items, 0, start)
+        operand, k = self.whole_term(items, start)
         return [Obj(self._derivative(operand, counts, start), start, items[k - 1].end), *items[k:]], True
+
+    def whole_term(self, items: list, start: int) -> tuple[object, int]:
+        """The operand of d/dx, \\partial_x, \\nabla, and the index of the item after it: the
+        whole term that follows, as for a sum (\\frac{d}{d\\theta} \\theta^9 (1-\\theta)^4 is
+        the derivative of the product), unless brackets close the operand
+        (\\frac{d}{dx}(x^2) y, \\frac{\\partial}{\\partial s} \\left( L \\right) * s)."""
+        if not items:
+            raise self.reader.error("an operator without an operand", start)
+        first, k = self.reader.operand(items, 0, start)
+        end = terms_of(items)[0][2]
+        bracketed = isinstance(items[k - 1], Obj) and items[k - 1].paren
+        if k >= end or bracketed:
+            return first, k
+        return self.reader.combine(items[:end], items[0].start), end
 
     def counts(self, order: int, variables: list, start: int) -> list[tuple[object, int]]:
         """(variable, count) of each differential, their counts adding up to the order."""

@@ -13,6 +13,7 @@ from symcheck.read.values import (
     ELEMENTWISE, MATRIX_FUNCTIONS, TRIGONOMETRY, describe, mismatch, vector_of_entries,
 )
 
+SET_BRACES = frozenset({"\\{", "\\lbrace"})
 FUNCTION_COMMANDS = frozenset({"\\ln", "\\log", "\\exp", *TRIGONOMETRY})
 
 
@@ -34,7 +35,19 @@ class Functions(Construct):
         self.reader.scripts.no_primes(post)
         base = self.reader.value(post.sub, post.sub_start) if post.sub is not None else None
         power = self.reader.value(post.sup, post.sup_start) if post.sup is not None else None
-        return [Func(token.text, token.start, nodes[j - 1].end, base, power)], j
+        func = Func(token.text, token.start, nodes[j - 1].end, base, power)
+        if j < len(nodes) and isinstance(nodes[j], Group) and nodes[j].kind in SET_BRACES:
+            return [func, self.braced_argument(nodes, j)], j + 1
+        return [func], j
+
+    def braced_argument(self, nodes: list, j: int) -> Obj:
+        """\\exp \\left\\{ x \\right\\}: braces after a function group its argument, as parentheses do.
+        A script after them is refused: it could be the function's or the argument's."""
+        group: Group = nodes[j]
+        post, _ = self.reader.scripts.postfix(nodes, j + 1)
+        if post.sub is not None or post.sup is not None or post.primes:
+            raise self.reader.error("a script after the braces of a function's argument: put the whole in brackets", group.end)
+        return Obj(self.reader.value(group.items, group.start), group.start, group.end, paren=True)
 
     def binomial(self, nodes: list, i: int) -> tuple[list, int]:
         """\\binom{n}{k}: n choose k, of scalars."""

@@ -15,9 +15,11 @@ import sympy
 from symcheck.read.backend import LatexError
 from symcheck.read.nodes import Atom, Obj, is_matrix
 from symcheck.read.reader import Construct
+from symcheck.read.tokens import Leaf
 from symcheck.read.values import same_shape, value_shape
 
 BOLD = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\mathbb"})
+ZERO_VECTOR = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\vec"})
 
 
 class IdentityMatrix(Construct):
@@ -51,16 +53,17 @@ class IdentityMatrix(Construct):
     def sides(self, sides: list[tuple[list, int]]) -> list:
         """The sides of an equation: an unsized I takes its size from its own side, else
         from the shape of the other sides (``\\nabla^2 f = 2 I``)."""
-        first = [self.attempt(nodes, start, None) for nodes, start in sides]
+        zeros = [is_zero_side(nodes) for nodes, _ in sides]
+        first = [(sympy.Integer(0), None, False) if zero else self.attempt(nodes, start, None) for zero, (nodes, start) in zip(zeros, sides)]
         shapes = [value_shape(value) for value, _, _ in first if value is not None]
         shape = next((shape for shape in shapes if shape is not None), None)
         values = []
-        for (nodes, start), (value, error, seen) in zip(sides, first):
+        for (nodes, start), (value, error, seen), zero in zip(sides, first, zeros):
             if seen and shape is not None:
                 value, error, _ = self.attempt(nodes, start, shape)
             if error is not None:
                 raise error
-            values.append(value)
+            values.append(sympy.ZeroMatrix(*shape) if zero and shape is not None and not same_shape(shape, (1, 1)) else value)
         return values
 
     def side(self, nodes: list, start: int) -> object:
@@ -107,6 +110,19 @@ class IdentityMatrix(Construct):
         for name in self.table.declarations:
             found.update(dict.fromkeys(sympy.sympify(axis) for axis in self.table.shape(name)))
         return list(found)
+
+
+def is_zero_side(nodes: list) -> bool:
+    """A side written as 0, \\mathbf{0} or \\vec{0}: the zero of the other sides' shape (the zero
+    vector beside a vector, a scalar beside a scalar)."""
+    if len(nodes) != 1 or not isinstance(nodes[0], Leaf):
+        return False
+    token = nodes[0].token
+    return (token.kind == "number" and token.text == "0") or is_bold_zero(token)
+
+
+def is_bold_zero(token: object) -> bool:
+    return token.kind == "word" and token.cmd in ZERO_VECTOR and (token.arg or "").strip() == "0"
 
 
 def _fits(value: object) -> bool:

@@ -12,7 +12,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.model.symbols import Row
-from symcheck.read.identity import BOLD
+from symcheck.read.identity import BOLD, is_bold_zero
 from symcheck.read.nodes import (
     Atom, Obj, Postfix, call_group, leaf_text, matrix_valued, one_by_one_entry, source_text, split_at,
 )
@@ -38,6 +38,7 @@ EXPECTATIONS = frozenset({"E", "\\mathbb{E}", "\\operatorname{E}", "\\mathrm{E}"
 STATISTICS = frozenset({"E", "Var", "Cov", "var", "cov"})
 # separators of an argument list; \mid and ; (P(y \mid x; w)) become part of the function's name
 SEPARATORS = frozenset({",", ";", "\\mid"})
+BOLD_FACES = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\pmb"})
 
 
 class Names(Construct):
@@ -102,6 +103,8 @@ class Names(Construct):
         content = (token.arg or "").strip()
         if token.cmd in ("\\mathbb", "\\mathbf", "\\mathbbm") and content == "1":
             return self.reader.numbers.indicator(nodes, i)
+        if is_bold_zero(token):
+            raise self.reader.error(f"the zero vector {token.text} is read as a whole side of an equation (it takes that side's size)", token.start)
         if token.cmd in BOLD and self.reader.identity.applies(content):
             identity = self.reader.identity.read(nodes, i, Atom("free", "I", token.start, token.end), bold=True)
             if identity is not None:
@@ -118,9 +121,24 @@ class Names(Construct):
             raise self.reader.error(f"a set ({token.text}) is not an expression", token.start)
         if is_prose(token) or (token.cmd not in ACCENTS and not IDENTIFIER.match(content)):
             raise self.reader.error("text that is not math", token.start)
+        declared = self.reader.notation.declared_spelling(content) if token.cmd in BOLD_FACES else None
+        if declared is not None:
+            return self.bold_spelling(nodes, i, declared)
         display = f"{token.cmd}{{{content}}}"
         spelled = token.cmd not in ACCENTS and len(content) > 1
         return self.atom(nodes, i, Atom("free", display, token.start, token.end, spelled))
+
+    def bold_spelling(self, nodes: list, i: int, name: str) -> tuple[list, int]:
+        """\\mathbf{w} written where only w is declared: the same vector or matrix (bold is how
+        vectors are written); a bold spelling of a declared scalar, index or function may be
+        another object, so it is refused with what to declare."""
+        token = nodes[i].token
+        kinds = self.reader.notation.kinds_of(name)
+        if kinds == ("base",):
+            return self.atom(nodes, i, Atom("base", name, token.start, token.end))
+        raise self.reader.error(
+            f"{token.text} is not declared, and {token.arg.strip()} is declared as a {kinds[0]}: add '{token.text}' to "
+            f"its spellings (latex = [...]) if they are the same, or declare {token.text}", token.start)
 
     def atom(self, nodes: list, i: int, atom: Atom) -> tuple[list, int]:
         post, j = self.reader.scripts.postfix(nodes, i + 1)

@@ -40,7 +40,7 @@ An undeclared name followed by a parenthesis is a function call (``f(x)``, ``\\d
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
 
 import sympy
 
@@ -54,7 +54,7 @@ from symcheck.read.ellipses import EllipsisSums
 from symcheck.read.environments import Brackets
 from symcheck.read.frac import Fractions
 from symcheck.read.functions import Functions
-from symcheck.read.identity import IdentityMatrix
+from symcheck.read.identity import IdentityMatrix, is_zero_side
 from symcheck.read.indices import Indices
 from symcheck.read.names import CONSTANT_LETTERS, GREEK, Names
 from symcheck.read.nodes import RELATIONS, leaf_is, leaf_text, split_at
@@ -63,6 +63,7 @@ from symcheck.read.reader import Reader
 from symcheck.read.rules import Rule, apply_rules
 from symcheck.read.scripts import Scripts
 from symcheck.read.tidy import condition_text, function_words, index_letters, tidy_tokens
+from symcheck.read.values import same_shape, value_shape
 from symcheck.read.tokens import Group, Leaf, Token, build_tree, collapse, join, tokenize
 
 __all__ = ["Notation", "LatexError"]
@@ -111,6 +112,8 @@ class Notation:
             for node in nodes:
                 if leaf_text(node) in RELATIONS:
                     raise LatexError("a relation where an expression is expected", latex, node.start)
+            if is_zero_side(nodes):  # 0 or \mathbf{0}: its shape is the one beside it (zero_beside)
+                return sympy.Integer(0)
             return self._final(reader.identity.side(nodes, 0), latex, 0)
 
         return self._guard(latex, read)
@@ -125,6 +128,18 @@ class Notation:
             return [self._final(value, latex, start) for value, (_, start) in zip(reader.identity.sides(sides), sides)]
 
         return self._guard(latex, read)
+
+    def zero_beside(self, latex: str, value: object, other: object) -> object:
+        """A member written 0 or \\mathbf{0} beside a vector or matrix (a chain's next or previous
+        member) is the zero of its shape, as a side of an equation is."""
+        shape = value_shape(other)
+        if value != 0 or shape is None or same_shape(shape, (1, 1)):
+            return value
+        try:
+            nodes = build_tree(self._tokens(latex), latex)
+        except LatexError:
+            return value
+        return sympy.ZeroMatrix(*shape) if is_zero_side(nodes) else value
 
     def condition(self, latex: str) -> sympy.Basic:
         """A case condition: ``i = j``, ``i \\neq j``, conjunctions joined by ',' or 'and'."""
@@ -257,6 +272,11 @@ class Notation:
                 out.append(solid[i])
                 i += 1
         return out
+
+    def declared_spelling(self, latex: str) -> Optional[str]:
+        """The declared name that ``latex`` spells exactly, if any."""
+        key = spelling_key(latex)
+        return next((name for pattern, name in self.names.get(key[0], ()) if pattern == key), None) if key else None
 
     def kinds_of(self, name: str) -> tuple[str, ...]:
         """What a declared name is (a name can be both a function and a symbol: g(x), g_i)."""

@@ -8,7 +8,7 @@ import sympy
 
 from symcheck.read.nodes import RELATIONS, Obj, leaf_is, leaf_text
 from symcheck.read.reader import Construct
-from symcheck.read.tokens import Group, Leaf
+from symcheck.read.tokens import Group, Leaf, Token
 from symcheck.read.values import indicator_of
 
 # what separates groups of three digits: spaces, \, (thin space), ~, \ (a space)
@@ -18,7 +18,19 @@ THOUSANDS_GAP = re.compile(r"(?:\s|\\,|~|\\ |\\thinspace\b)+")
 class Numbers(Construct):
     """Reads a number (with its power) or an indicator written with a 1."""
 
-    HANDLES = {"number": "number"}
+    HANDLES = {"number": "number", "!": "factorial"}
+
+    def factorial(self, nodes: list, i: int) -> tuple[list, int]:
+        """``x!^{k}``: a superscript after ``!`` is a power of the factorial (its argument taken by
+        TeX's rule: one token or a group); the arithmetic applies ``!`` and then ``^``."""
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        if post.sup is None and post.sub is None and not post.primes:
+            return [nodes[i]], i + 1
+        if post.sub is not None:
+            raise self.reader.error("a subscript after a factorial", post.sub_start)
+        self.reader.scripts.no_primes(post)
+        caret = Leaf(Token("char", "^", post.sup_start - 1, post.sup_start))
+        return [nodes[i], caret, Obj(self.reader.value(post.sup, post.sup_start), post.sup_start, nodes[j - 1].end)], j
 
     def number(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token

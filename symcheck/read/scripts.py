@@ -64,7 +64,7 @@ class Scripts(Construct):
         if kind == "transpose":
             return transpose(value)
         if kind == "star":
-            return value if self._declared_real(value) else sympy.conjugate(value)
+            return self.starred(value, post)
         if kind == "label":
             return label()
         if kind == "power":
@@ -75,14 +75,18 @@ class Scripts(Construct):
                 raise self.reader.error(mismatch("raise", value, exponent, error), post.sup_start) from None
         return value
 
-    def _declared_real(self, value: object) -> bool:
-        """Declared symbols are real: their conjugate (y^*) is themselves."""
-        names = {getattr(s, "name", None) for s in getattr(value, "free_symbols", ())}
-        if isinstance(value, sympy.MatrixSymbol):
-            names.add(value.name)
-        if isinstance(value, sympy.Indexed):
-            names.add(value.base.label.name)
-        return bool(names) and all(n in self.table.declarations or n in self.table.indices for n in names if n)
+    def starred(self, value: object, post: Postfix) -> object:
+        """x^*: the conjugate of a value written with the imaginary unit. Names are sampled
+        as reals, where a conjugate is the value itself, so on them the star is a decoration
+        (the optimum w^* of a note), never the value: a scalar name becomes a name of its
+        own, and anything else is refused with what to declare."""
+        if isinstance(value, sympy.Basic) and value.has(sympy.I):
+            return sympy.conjugate(value)
+        if isinstance(value, sympy.Symbol):
+            return sympy.Symbol(f"{value.name}^*", **value.assumptions0)
+        raise self.reader.error(
+            f"{sympy.latex(value)}^* is real, so its star is not a conjugate: declare the starred name as a "
+            "symbol of its own (its spelling in latex = [...])", post.sup_start)
 
     def group_sup(self, value: object, post: Postfix, nodes: list, j: int) -> object:
         if post.sub is not None or post.primes:

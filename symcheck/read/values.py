@@ -167,7 +167,9 @@ def multiply(a: object, b: object) -> object:
     """a b in the order written; matrices must chain (SymPy would square a vector: w w)."""
     left, right = value_shape(a), value_shape(b)
     if left is not None and right is not None and left[1] != right[0]:
-        raise Refused(mismatch("multiply", a, b, TypeError()))
+        if (1, 1) not in (left, right):
+            raise Refused(mismatch("multiply", a, b, TypeError()))
+        a, b = one_by_one_entry(a), one_by_one_entry(b)  # (u^T v) w: the inner product is a scalar
     if matrix_valued(a) != matrix_valued(b) and any(isinstance(v, sympy.Expr) and v.has(MatrixElement) for v in (a, b)):
         return sympy.MatMul(a, b)  # exp(u^T v) u: SymPy's * would expand the inner product 0-based
     return a * b
@@ -195,6 +197,8 @@ def divide_values(a: object, b: object) -> object:
 
 
 def power(base: object, exponent: object) -> object:
+    """A power; of a 1x1 matrix expression (an inner product u^T v), the power of its one entry."""
+    base = one_by_one_entry(base)
     if is_matrix(base):
         rows, cols = base.shape
         if rows != cols:

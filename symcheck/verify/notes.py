@@ -398,9 +398,11 @@ class _NoteReader:
     def step(self, chain: MathChain, anchor: _Anchor, member: MathFragment, expression, scope: Scope,
              condition_expr, condition: Optional[str], after: str) -> StepResult:
         """One member against `anchor`; a repair may take a term or factor from the member `after` it."""
+        zero_beside = self.compiler.notation.zero_beside  # a member written 0 beside a vector: the zero vector
+        expression = zero_beside(member.latex, expression, anchor.expression)
         equation = Equation(
-            "step", f"line {chain.line}", str(self.note), member.line, member.latex, anchor.expression, expression,
-            scope, chain_condition=condition_expr, condition_latex=condition, previous_latex=anchor.member.latex,
+            "step", f"line {chain.line}", str(self.note), member.line, member.latex,
+            zero_beside(anchor.member.latex, anchor.expression, expression), expression, scope, chain_condition=condition_expr, condition_latex=condition, previous_latex=anchor.member.latex,
         )
         unknown = self.undefined_derivative(anchor.expression, scope) or self.undefined_derivative(expression, scope)
         if unknown is not None:
