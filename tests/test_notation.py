@@ -176,8 +176,13 @@ def test_parenthesised_superscript_is_an_index(nt):
     assert nt.expression(r"x^{(j)} + 1") == x[j] + 1
 
 
-def test_star_on_a_real_vector_is_itself(nt):
-    assert nt.expression(r"s - y^*") == TABLE.matrix_symbol("s") - Yv
+def test_star_on_a_real_vector_is_refused_unless_declared_as_its_spelling(nt):
+    with pytest.raises(LatexError, match="declare the starred name"):
+        nt.expression(r"s - y^*")
+    spelled = Derivation(path="", source="", title="", sizes=(SizeDecl("K"),),
+                         symbols=(SymbolDecl("y", SymbolKind.VECTOR, shape=("K",), other_latex=("y^*",)),))
+    table = build_symbol_table(spelled)
+    assert Notation(table).expression(r"y^*") == table.matrix_symbol("y")
 
 
 # ---------------------------------------------------------------- indicators
@@ -302,9 +307,9 @@ def test_derivative_of_a_quotient_written_with_over(nt):
     assert value == sympy.Derivative(sympy.exp(a[i]) / sympy.Sum(sympy.exp(a[k]), (k, 1, N)), a[j])
 
 
-def test_operator_applies_to_the_next_factor_only(nt):
+def test_operator_applies_to_a_bracket_or_to_the_whole_term(nt):
     assert nt.expression(r"\frac{\partial}{\partial s_i} (u) * s_i") == sympy.Derivative(u, s[i]) * s[i]
-    assert nt.expression(r"\frac{d}{du} u^2 S_1") == sympy.Derivative(u**2, u) * S[1]
+    assert nt.expression(r"\frac{d}{du} u^2 S_1") == sympy.Derivative(u**2 * S[1], u)
 
 
 def test_d_is_a_differential_only_in_derivative_shape(nt):

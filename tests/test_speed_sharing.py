@@ -58,3 +58,92 @@ def test_gradient_functions_evaluate_arrays_without_generated_code():
     assert numpy.allclose(function(points, 3.0), numpy.exp(points) * 3.0 + numpy.log(3.0) ** 2)
     with pytest.raises(NumericError):
         numeric_function([v], sympy.gamma(v))  # nothing outside the evaluator's table
+
+
+def _point(sizes, indices, values, functions=None):
+    from symcheck.engine.sampling import Point
+
+    return Point(sizes, indices, functions or {}, dict(values))
+
+
+f = Function("f")
+_WALKED = [
+    Sum(a[k] * b[k], (k, 1, N)) + a[i] ** 2,
+    Product(Sum(b[k] ** l, (k, 1, N)), (l, 1, 2)),
+    Sum(a[i] * Sum(a[i], (i, 1, N)), (k, 1, 2)),  # a summed i shadows the free i inside only
+    Sum(Piecewise((a[k], k < 2), (b[k], True)) * sympy.KroneckerDelta(k, i) * x, (k, 1, N)),
+    sympy.exp(Sum(sympy.log(b[k]), (k, 1, N))) * (1 + Sum(b[k], (k, 2, 1))),  # an empty sum
+    sympy.log(Sum(sympy.exp(a[k] + f(x)), (k, 1, N))) + b[N] / a[i + 1],
+]
+
+
+@pytest.mark.parametrize("expr", _WALKED)
+def test_a_walked_value_equals_sympys_substitution_and_doit(expr):
+    from symcheck.engine.sampling import _direct_atoms, _key
+
+    sizes, indices = {N: 3}, {i: 2}
+    values = {x: sympy.Rational(1, 3), **{a[p]: sympy.Rational(p, 7) - 1 for p in range(1, 4)},
+              **{b[p]: sympy.Rational(p, 5) for p in range(1, 4)},
+              **{a[p, q]: sympy.Rational(p + 2 * q, 3) for p in range(1, 4) for q in range(1, 4)}}
+    functions = {f: sympy.Lambda(x, x**2 + 1)}
+    point = _point(sizes, indices, values, functions)
+    assert _direct_atoms(expr, _key(sizes), _key(indices), _key(functions)) is not None  # the walk, not the fallback
+    plain = expr.subs({N: 3, i: 2}).doit().replace(f, functions[f]).xreplace(values)
+    assert sympy.N(point.evaluate(expr) - plain, 40) == 0
+
+
+def test_walked_inner_bounds_may_depend_on_outer_variables():  # SymPy's doit leaves these unevaluated
+    values = {**{a[p]: Integer(p) for p in range(1, 4)}, **{b[p]: Integer(10 * p) for p in range(1, 4)},
+              **{a[p, q]: Integer(p * 10 ** q) for p in range(1, 4) for q in range(1, 4)}}
+    point = _point({N: 3}, {}, values)
+    assert point.evaluate(Sum(Sum(a[k] * b[l], (l, 1, k)), (k, 1, N))) == sum(
+        p * 10 * q for p in range(1, 4) for q in range(1, p + 1))
+    assert point.evaluate(Sum(a[k, l], (k, 1, l), (l, 1, N))) == sum(
+        p * 10 ** q for q in range(1, 4) for p in range(1, q + 1))
+
+
+def test_the_walk_finds_the_atoms_the_written_out_tree_has():
+    from symcheck.engine.sampling import _direct_atoms, _key, _value_atoms, structure
+
+    expr = Sum(a[k] * b[i] * x, (k, 1, N)) + a[i] ** 2
+    sizes, indices = {N: 3}, {i: 2}
+    walked = _direct_atoms(expr, _key(sizes), _key(indices), ())
+    assert walked == _value_atoms(structure(expr, sizes, indices, {})) == {a[1], a[2], a[3], b[2], x}
+
+
+def test_what_the_walk_cannot_evaluate_takes_the_written_out_path():
+    derivative = sympy.Derivative(Sum(a[k] ** 2, (k, 1, N)), a[1])
+    point = _point({N: 2}, {}, {a[1]: Integer(3), a[2]: Integer(5)})
+    assert point._direct(derivative) is None and point.evaluate(derivative) == 6
+    assert point._direct(Sum(a[k], (k, 1, x))) is None  # a range that is not concrete
+    singular = b[2] * a[i] / a[1]  # written out at i = 1, SymPy cancels a_1 / a_1 before 0 is put in
+    at_zero = _point({}, {i: 1}, {a[1]: Integer(0), b[2]: Integer(3)})
+    assert at_zero._direct(singular) is None and at_zero.evaluate(singular) == 3
+
+
+def test_a_document_decides_each_distinct_equation_once():
+    from types import SimpleNamespace
+
+    from symcheck.engine.settings import Settings
+    from symcheck.verify.documents import once_per_equation
+
+    asked = []
+    decide = once_per_equation(lambda eq, settings: asked.append(eq) or len(asked))
+    scope, other_scope = object(), object()
+    step = lambda lhs, scope=scope, kind="step": SimpleNamespace(kind=kind, lhs=lhs, rhs=x, chain_condition=None, scope=scope)
+    verdicts = [decide(eq, Settings()) for eq in (step(x + 1), step(x + 1), step(x + 2), step(x + 1, other_scope),
+                                                  step(x + 1, kind="claim"), step(sympy.Matrix([x])), step(sympy.Matrix([x])))]
+    assert verdicts == [1, 1, 2, 3, 4, 5, 6]  # the same sides, scope and kind once; a mutable matrix every time
+    assert decide(step(x + 1), Settings(seed=1)) == 7  # other settings: decided again
+
+
+def test_variables_bound_by_other_constructs_are_left_to_the_written_out_path():
+    from symcheck.engine.sampling import Point
+
+    point = Point({N: 2}, {}, {}, {a[1]: Integer(3), a[2]: Integer(5)}, lambda atom: Integer(7))  # draws values
+    assert point._direct(sympy.Limit(sympy.sin(x) / x, x, 0) + a[1]) is None  # x is bound: never given a value
+    assert point._direct(sympy.Integral(x, (x, 0, a[1]))) is None
+    reversed_range = Sum(a[k], (k, 3, 1))  # SymPy's (Karr's) convention: minus the sum over 2..2, by doit
+    assert point._direct(reversed_range) is None and point.evaluate(reversed_range) == -5
+    limit = sympy.Limit(sympy.sin(x) / x, x, 0)
+    assert point.evaluate(limit + a[1]) == limit + 3 and x not in point.values

@@ -6,7 +6,8 @@ zero, or an exhaustive check, proves):
 1. canonicalize: unfold definitions and evaluate derivatives (`canonical.Unfolder`), then
    the index calculus with the declared ranges and vector facts (`indexcalc`);
 2. proved: the canonical lhs - rhs is exactly 0 by cheap tests (`rungs.prove_zero_cheaply`:
-   expand, cancel, expand_log, a case split on Kronecker deltas);
+   expand; then, if the float screen (`screen`) found no re-checked counterexample, cancel,
+   expand_log, a case split on Kronecker deltas);
 3. refuted: an exact counterexample at small points, re-checked (`rungs.find_counterexample`);
 4. proved: SymPy's simplify brings the difference to 0 (`rungs.prove_zero_by_simplify`);
 5. proved-for-sizes: 0 exactly for every size 1..8 and index value (`rungs.prove_for_sizes`);
@@ -64,6 +65,8 @@ from symcheck.engine.rungs import (
     numeric_check,
     prove_for_sizes,
     prove_zero_by_simplify,
+    prove_zero_after_screen,
+    prove_zero_by_expansion,
     prove_zero_cheaply,
     show_value,
 )
@@ -278,8 +281,11 @@ def _unconfirmed_screen(work: Work, sides: Sequence[Expr], case: Condition) -> O
 
 
 _CHEAP_PROOF, _SIMPLIFY_PROOF = _symbolic(prove_zero_cheaply), _symbolic(prove_zero_by_simplify)
-# the float screen before the exact counterexample search (and, for guessed conditions, before any proof)
-_FULL_RUNGS = (_CHEAP_PROOF, screen, find_counterexample, _SIMPLIFY_PROOF, prove_for_sizes, numeric_check)
+_EXPANSION_PROOF, _REST_OF_CHEAP_PROOF = _symbolic(prove_zero_by_expansion), _symbolic(prove_zero_after_screen)
+# the float screen after expand, before the other cheap tests (costly where they fail) and the exact
+# counterexample search (and, for guessed conditions, before any proof)
+_FULL_RUNGS = (_EXPANSION_PROOF, screen, _REST_OF_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, prove_for_sizes,
+               numeric_check)
 _QUICK_RUNGS = (_unconfirmed_screen, _CHEAP_PROOF, _unconfirmed_counterexample)  # guessed conditions: cheap proofs only
 
 

@@ -2,7 +2,9 @@
 
 - `prove_zero_cheaply` / `prove_zero_by_simplify`: canonical lhs - rhs is exactly 0 (sums
   as positive/real atoms; expand, cancel, expand_log, a case split on Kronecker deltas;
-  simplify only after the counterexample search came back empty);
+  simplify only after the counterexample search came back empty); the full ladder splits
+  the cheap tests around the float screen (`prove_zero_by_expansion` before it,
+  `prove_zero_after_screen` after it), so a false step is refuted without them;
 - `find_counterexample`: small exact points inside the domain, re-checked;
 - `prove_for_sizes`: every size 1..8 (and every index value) instantiated, sums
   written out, and the difference shown exactly 0 for each combination;
@@ -141,10 +143,13 @@ def _is_zero(value: object) -> bool:
     return isinstance(value, Expr) and value == 0
 
 
-def _cheap_zero(work: Work, difference: Expr, fraction: float = 0.1) -> Optional[str]:
+_EXPANSION = ("expand",)  # the cheap test tried before the float screen; the others after it
+
+
+def _cheap_zero(work: Work, difference: Expr, fraction: float = 0.1, tests: Sequence[str] = tuple(_CHEAP_TESTS)) -> Optional[str]:
     atoms = atomize(difference, work.facts)
-    for name, test in _CHEAP_TESTS.items():
-        if _is_zero(work.guarded(name, lambda: test(atoms), fraction)):
+    for name in tests:
+        if _is_zero(work.guarded(name, lambda: _CHEAP_TESTS[name](atoms), fraction)):
             return name
     return None
 
@@ -160,16 +165,27 @@ def _split_zero(work: Work, difference: Expr, depth: int = 2) -> bool:
     return False
 
 
-def prove_zero_cheaply(work: Work, difference: Expr) -> Optional[str]:
+def prove_zero_cheaply(work: Work, difference: Expr, tests: Sequence[str] = tuple(_CHEAP_TESTS)) -> Optional[str]:
     """The name of the cheap test that showed `difference` to be exactly 0, or None."""
     if difference == 0:
         return "identical"
-    cheap = _cheap_zero(work, difference)
+    cheap = _cheap_zero(work, difference, tests=tests)
     if cheap:
         return cheap
     if free_deltas(difference) and _split_zero(work, difference):
         return "case split on Kronecker deltas"
     return None
+
+
+def prove_zero_by_expansion(work: Work, difference: Expr) -> Optional[str]:
+    """"identical" or "expand", or None: the cheapest tests, tried before the float screen."""
+    return "identical" if difference == 0 else _cheap_zero(work, difference, tests=_EXPANSION)
+
+
+def prove_zero_after_screen(work: Work, difference: Expr) -> Optional[str]:
+    """The other cheap tests (cancel, expand_log, a case split), once the float screen saw
+    no difference: on a false step they are the costly part of failing."""
+    return prove_zero_cheaply(work, difference, tuple(name for name in _CHEAP_TESTS if name not in _EXPANSION))
 
 
 def prove_zero_by_simplify(work: Work, difference: Expr) -> Optional[str]:

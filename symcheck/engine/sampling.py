@@ -31,6 +31,7 @@ from sympy import Expr, Indexed, Integer, Lambda, Rational, Sum, Symbol
 from sympy.core.function import AppliedUndef, FunctionClass
 
 from symcheck.engine.indexcalc import Condition, Range, rebuild, rename_bound
+from symcheck.engine.walk import COMBINE, NotDirect, Walk
 from symcheck.model import Domain
 from symcheck.model.symbols import Scope, SymbolTable
 
@@ -147,23 +148,50 @@ class Point:
         return self._cache[expr]
 
     def evaluate(self, expr: Expr, fresh: bool = False) -> Expr:
-        """The exact value of `expr` at this point (may still need evalf); `fresh` skips
-        the cache (for re-checks)."""
+        """The exact value of `expr` at this point (may still need evalf): walked directly
+        where it can be (`walk`: nothing is cached but which atoms take values), else from
+        the written-out tree; `fresh` (re-checks) writes that tree out anew."""
+        direct = self._direct(expr)
+        if direct is not None:
+            return direct
         concrete = structure(expr, self.sizes, self.indices, self.functions) if fresh else self.structure(expr)
-        self._complete(concrete)
+        self._complete(_value_atoms(concrete))
         return sympy.sympify(concrete.xreplace(self.values))
 
-    def _complete(self, concrete: Expr) -> None:
+    def _direct(self, expr: Expr) -> Optional[Expr]:
+        """The value by a walk with an environment of index values; None where the walk
+        cannot tell, or the value is undefined (the written-out tree decides those, as it
+        always did: SymPy may cancel a singular factor there before any value is put in)."""
+        atoms = _direct_atoms(expr, _key(self.sizes), _key(self.indices), _key(self.functions))
+        if atoms is None:
+            return None
+        self._complete(atoms)
+        try:
+            value = self._walk().value(sympy.sympify(expr), self.values)
+        except NotDirect:
+            return None
+        return None if value.has(*_NOT_FINITE) else value
+
+    def _walk(self) -> Walk:
+        integers = {symbol: Integer(value) for symbol, value in {**self.sizes, **self.indices}.items()}
+        return Walk(integers, self.functions, MAX_TERMS)
+
+    def used(self, expr: Expr) -> frozenset[Expr]:
+        """The atoms `expr` takes values for at this point."""
+        atoms = _direct_atoms(expr, _key(self.sizes), _key(self.indices), _key(self.functions))
+        return _value_atoms(self.structure(expr)) if atoms is None else atoms
+
+    def _complete(self, atoms: frozenset[Expr]) -> None:
         if self.fill is None:
             return
-        for atom in sorted(_value_atoms(concrete) - set(self.values), key=str):
+        for atom in sorted(atoms - set(self.values), key=name_of):
             self.values[atom] = self.fill(atom)
 
     def describe(self, exprs: Iterable[Expr] = ()) -> dict[str, str]:
         """Names to values, for a report; with `exprs`, only the values they use."""
         used = set(self.values)
         if exprs:
-            used = set().union(*(_value_atoms(self.structure(e)) for e in exprs))
+            used = set().union(*(self.used(e) for e in exprs))
         described = {str(k): str(v) for k, v in sorted({**self.sizes, **self.indices}.items(), key=_by_name)}
         for function, body in sorted(self.functions.items(), key=lambda item: str(item[0])):
             variables = _variables(len(body.variables))
@@ -172,6 +200,20 @@ class Point:
             if key in used:
                 described[str(key)] = str(value)
         return described
+
+
+_NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo, sympy.Piecewise)
+
+
+@functools.lru_cache(maxsize=4096)
+def _direct_atoms(expr: Expr, sizes: tuple, indices: tuple, functions: tuple) -> Optional[frozenset[Expr]]:
+    """What takes a value in `expr` at these sizes, indices and functions, found by a walk
+    (`walk`); None when only the written-out tree can tell (shared by all such points)."""
+    integers = {symbol: Integer(value) for symbol, value in (*sizes, *indices)}
+    try:
+        return Walk(integers, dict(functions), MAX_TERMS).atoms(sympy.sympify(expr))
+    except NotDirect:
+        return None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -191,8 +233,14 @@ def atoms_of(expr: Expr, kind: type) -> frozenset[Expr]:
     return frozenset(expr.atoms(kind))
 
 
+@functools.lru_cache(maxsize=65536)
+def name_of(expr: Expr) -> str:
+    """str(expr), printed once per expression (points sort and look up the same names at every draw)."""
+    return str(expr)
+
+
 def _by_name(item: tuple) -> str:
-    return str(item[0])
+    return name_of(item[0])
 
 
 def _key(mapping: Mapping) -> tuple:
@@ -219,9 +267,6 @@ def structure(expr: Expr, sizes: Mapping, indices: Mapping, functions: Mapping) 
     return expr
 
 
-_COMBINE = {Sum: sympy.Add, sympy.Product: sympy.Mul}
-
-
 def write_out_sums(expr: Expr) -> Expr:
     """Sums and products over concrete ranges (up to MAX_TERMS terms) written out term by
     term, bottom-up; other ranges are left to SymPy's doit."""
@@ -232,7 +277,7 @@ def write_out_sums(expr: Expr) -> Expr:
     if written is not None:
         return written
     expr = rebuild(expr, args)
-    combine = _COMBINE.get(type(expr))
+    combine = COMBINE.get(type(expr))
     if combine is None:
         return expr
     written = _write_out(expr.function, list(expr.limits), combine)
@@ -244,7 +289,7 @@ def _write_out_directly(kind: type, args: list) -> Optional[Expr]:
     it first, or None to build it. Building would only fold a Piecewise or merge a nested
     sum of the same kind into it, so those are built as before; a body left without sums
     needs no second pass over its written-out terms."""
-    combine = _COMBINE.get(kind)
+    combine = COMBINE.get(kind)
     if combine is None:
         return None
     function = args[0]
@@ -509,7 +554,7 @@ def _pin_given_entries(values: dict[Expr, Expr], universe: Universe, concrete: M
 def _fill(atom: Expr, universe: Universe, chooser: _Chooser, ordinal: Iterator[int]) -> Expr:
     """A value for an entry or scalar first needed by an evaluation."""
     if isinstance(atom, Indexed):
-        domain = universe.domain(str(atom.base.label))
+        domain = universe.domain(name_of(atom.base.label))
         return chooser.scalar(_ENTRY_DOMAIN.get(domain, domain), next(ordinal))
     return chooser.scalar(_scalar_domain(atom, universe), next(ordinal))
 
@@ -546,7 +591,7 @@ def needed_sizes(exprs: Sequence[Expr], indices: Sequence[Symbol], universe: Uni
             for size in bound.free_symbols & all_sizes:
                 needed.setdefault(size, universe.minimums.get(size, 1))
     for entry in set().union(*(atoms_of(e, Indexed) for e in exprs)):
-        shape = universe.shape(str(entry.base.label)) or ()
+        shape = universe.shape(name_of(entry.base.label)) or ()
         for axis, index in zip(shape, entry.indices):
             for size in axis.free_symbols & all_sizes:
                 least = needed.get(size, universe.minimums.get(size, 1))
@@ -595,7 +640,7 @@ def _choose_functions(exprs: Sequence[Expr], chooser: _Chooser) -> dict[Function
 
 
 def _scalar_domain(symbol: Symbol, universe: Universe) -> Domain:
-    name = str(symbol)
+    name = name_of(symbol)
     if name in universe.table.declarations:
         return _ENTRY_DOMAIN.get(universe.domain(name), universe.domain(name))
     if symbol.is_positive:
@@ -653,7 +698,7 @@ def in_domain(point: Point, universe: Universe) -> bool:
     """Every value lies in its declared domain and every constrained vector line sums to 1."""
     lines: dict[tuple, Expr] = {}
     for key, value in point.values.items():
-        name = str(key.base.label) if isinstance(key, Indexed) else str(key)
+        name = name_of(key.base.label) if isinstance(key, Indexed) else name_of(key)
         domain = universe.domain(name) if name in universe.table.declarations else _scalar_domain(key, universe)
         if not _entry_ok(domain, value):
             return False
@@ -667,7 +712,7 @@ def _line_complete_ok(line: tuple, total: Expr, point: Point, universe: Universe
     """A constrained line sums to 1 when all its entries are present; never above 1."""
     shape = universe.shape(line[0]) or ()
     length = _concrete(shape[-1], point.sizes) if shape else None
-    present = sum(1 for k in point.values if isinstance(k, Indexed) and (str(k.base.label),) + tuple(k.indices[:-1]) == line)
+    present = sum(1 for k in point.values if isinstance(k, Indexed) and (name_of(k.base.label),) + tuple(k.indices[:-1]) == line)
     if length is not None and present >= length:
         return total == 1
     return total <= 1

@@ -24,7 +24,7 @@ from sympy import Expr
 from symcheck.engine import floats, rungs
 from symcheck.engine.indexcalc import Condition
 from symcheck.engine.rungs import Finding, Work, refuted
-from symcheck.engine.sampling import Point, _Random, _value_atoms, exact_points, resample
+from symcheck.engine.sampling import Point, _Random, _value_atoms, exact_points, name_of, resample
 from symcheck.model import Verdict
 
 SCREEN_POINTS = 32
@@ -60,7 +60,7 @@ def _candidates(template: Point, sides: Sequence[Expr], values: _Random, work: W
     """Points like `template` where the sides differ most in floating point (beyond
     FLOAT_GAP), best first, with their relative float difference."""
     structured = [template.structure(side) for side in sides]
-    atoms = sorted(set().union(*(_value_atoms(s) for s in structured)), key=str)
+    atoms = sorted(set().union(*(_value_atoms(s) for s in structured)), key=name_of)
     points = [resample(template, atoms, work.universe, values) for _ in range(SCREEN_POINTS)]
     columns = {atom: numpy.array([float(point.values[atom]) for point in points]) for atom in atoms}
     try:

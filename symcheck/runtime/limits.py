@@ -41,6 +41,7 @@ from typing import Any, Callable, Optional
 
 _MIN_DELAY = 1e-6
 _RETRY_SECONDS = 0.05
+_BOOKKEEPING_RETRY_SECONDS = 0.001
 _PARSE_SECONDS = [10.0]
 
 
@@ -96,9 +97,11 @@ def _on_alarm(_signum: int, frame: Any) -> None:
         if left != float("inf"):
             signal.setitimer(signal.ITIMER_REAL, left)
         return
-    signal.setitimer(signal.ITIMER_REAL, _RETRY_SECONDS)  # in case Python swallows this one
     if frame is not None and frame.f_globals is globals():
-        return  # mid-bookkeeping of a limit: raising here could leave its state half-updated
+        # mid-bookkeeping of a limit: raising here could leave its state half-updated
+        signal.setitimer(signal.ITIMER_REAL, _BOOKKEEPING_RETRY_SECONDS)
+        return
+    signal.setitimer(signal.ITIMER_REAL, _RETRY_SECONDS)  # in case Python swallows this one
     raise StepTimeout("time limit reached")
 
 
@@ -244,6 +247,8 @@ def run_limited(function: Callable[[], Any], seconds: float) -> tuple[bool, Any]
     """
     if remaining() <= 0:
         raise StepTimeout("time limit reached")
+    if seconds <= 0:
+        return False, None
     try:
         with time_limit(seconds):
             return True, function()

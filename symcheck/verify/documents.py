@@ -40,15 +40,38 @@ def expected(eq: Equation, decision: Decision, intended: Optional[Decision] = No
 
 
 Repairs = Callable[[Equation, Decision], Optional[Repair]]
+Decider = Callable[[Equation, Settings], Decision]
 
 
-def verify_equation(eq: Equation, settings: Settings, repairs: Optional[Repairs] = None) -> StepResult:
-    """The engine's decision on `eq`; with `repairs`, a repair of a refuted step is searched."""
-    decision = cache.decide(eq, settings, decide)
+def once_per_equation(decider: Decider) -> Decider:
+    """`decider`, asked once for each distinct equation of one document: chains repeat
+    members (a = b, then a = c ...), and the same sides in the same scope get the same
+    decision. Scopes are compared by identity (a document's equations share them)."""
+    decided: dict[tuple, Decision] = {}
+
+    def decide_once(eq: Equation, settings: Settings) -> Decision:
+        key = (eq.kind, eq.lhs, eq.rhs, eq.chain_condition, id(eq.scope), settings)
+        try:
+            known = decided.get(key)
+        except TypeError:  # an unhashable side (a mutable matrix): decided every time
+            return decider(eq, settings)
+        if known is None:
+            known = decided[key] = decider(eq, settings)
+        return known
+
+    return decide_once
+
+
+def verify_equation(eq: Equation, settings: Settings, repairs: Optional[Repairs] = None,
+                    decider: Optional[Decider] = None) -> StepResult:
+    """The engine's decision on `eq` (by `decider`, default the engine's); with `repairs`,
+    a repair of a refuted step is searched."""
+    decider = decider or decide  # looked up here, so a test can replace it
+    decision = cache.decide(eq, settings, decider)
     erratum = None
     intended_decision = None
     if eq.intended is not None:
-        intended_decision = cache.decide(eq.intended, settings, decide)
+        intended_decision = cache.decide(eq.intended, settings, decider)
         erratum = ErratumResult(eq.erratum_note or "", eq.intended.latex, intended_decision)
     as_expected = expected(eq, decision, intended_decision)
     return StepResult(
@@ -83,15 +106,16 @@ def verify_steps(document: CompiledDocument, settings: Settings = Settings()) ->
     started = time.perf_counter()
     derivation = document.derivation
     repairs = repairer(document, settings)
+    decider = once_per_equation(decide)
     definitions = tuple(
-        verify_equation(eq, settings, repairs) for eq in document.definitions if worth_checking(eq, document)
+        verify_equation(eq, settings, repairs, decider) for eq in document.definitions if worth_checking(eq, document)
     )
     chains = tuple(
         ChainResult(chain.name, chain.condition_latex,
-                    _with_case_remarks(chain.equations, verify_chain(chain.equations, settings, repairs)))
+                    _with_case_remarks(chain.equations, verify_chain(chain.equations, settings, repairs, decider)))
         for chain in document.chains
     )
-    claims = tuple(verify_equation(eq, settings, repairs) for eq in document.claims)
+    claims = tuple(verify_equation(eq, settings, repairs, decider) for eq in document.claims)
     return DocumentResult(
         path=derivation.path, source=derivation.source, title=derivation.title,
         definitions=definitions, chains=chains, claims=claims, seconds=time.perf_counter() - started,
@@ -111,11 +135,12 @@ def _with_case_remarks(equations: Sequence[Equation], steps: tuple[StepResult, .
     return steps[:last] + (replace(steps[last], remarks=steps[last].remarks + (remark,)),) + steps[last + 1:]
 
 
-def verify_chain(equations: Sequence[Equation], settings: Settings, repairs: Optional[Repairs]) -> tuple[StepResult, ...]:
+def verify_chain(equations: Sequence[Equation], settings: Settings, repairs: Optional[Repairs],
+                 decider: Optional[Decider] = None) -> tuple[StepResult, ...]:
     """Each step; a repair may take a term or factor from the step before or after it."""
     following = [eq.latex for eq in equations[1:]] + [""]
     return tuple(
-        verify_equation(eq, settings, repairs and (lambda e, d, after=after: repairs(e, d, [after])))
+        verify_equation(eq, settings, repairs and (lambda e, d, after=after: repairs(e, d, [after])), decider)
         for eq, after in zip(equations, following)
     )
 

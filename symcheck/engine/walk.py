@@ -1,0 +1,136 @@
+"""An expression's exact value at a point, found by walking its sums with an environment
+of index values instead of first writing them out as a tree.
+
+`sampling.structure` writes every finite sum out symbolically (a new entry a_3 and a new
+product per term, each with its assumptions deduced afresh), and the values are then
+substituted into that tree. Here the same value is computed directly: a sum's variable is
+bound to each of its values in turn and the body is evaluated with numbers, so SymPy only
+ever combines numbers. Nodes are rebuilt with their own constructor, as `xreplace` does.
+
+What the walk does not know raises `NotDirect`, and the caller takes the written-out path:
+derivatives and substitutions (`doit` needs the tree), sums whose range is not concrete or
+longer than `sampling.MAX_TERMS`, an index that is not an integer, an undefined function
+with no stand-in, matrices, a value the point does not have.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable, Mapping
+
+import sympy
+from sympy import Expr, Indexed, Integer, Product, Sum, Symbol
+from sympy.concrete.expr_with_limits import ExprWithLimits
+from sympy.core.function import AppliedUndef
+
+# sums and products, and how their terms combine
+COMBINE: dict[type, Callable[..., Expr]] = {Sum: sympy.Add, Product: sympy.Mul}
+# what binds a variable (other than a sum or product) or is no scalar: the written-out path
+_OPAQUE = (sympy.Derivative, sympy.Subs, ExprWithLimits, sympy.Limit, sympy.Order, sympy.Lambda, sympy.IndexedBase,
+           sympy.MatrixBase, sympy.MatrixExpr)
+
+
+class NotDirect(Exception):
+    """Only the written-out tree can evaluate this expression."""
+
+
+@functools.lru_cache(maxsize=65536)
+def entry(base: sympy.IndexedBase, indices: tuple) -> Indexed:
+    """The entry base[indices], built once (SymPy deduces an entry's assumptions anew each time)."""
+    return base[indices]
+
+
+class Walk:
+    """One walk over an expression at fixed sizes, indices and stand-in functions."""
+
+    def __init__(self, integers: Mapping[Symbol, Integer], functions: Mapping, max_terms: int):
+        self.env = dict(integers)
+        self.functions = functions
+        self.max_terms = max_terms
+
+    def atoms(self, expr: Expr) -> frozenset[Expr]:
+        """What takes a value in `expr` at these sizes and indices: the entries it reads and
+        the symbols that are neither sizes, indices nor summed variables."""
+        found: set[Expr] = set()
+        self._visit(expr, found.add)
+        return frozenset(found)
+
+    def value(self, expr: Expr, values: Mapping[Expr, Expr]) -> Expr:
+        """The exact value of `expr`, every atom taken from `values`."""
+        return self._walk(expr, lambda atom: _given(values, atom))
+
+    # one traversal serves both: `leaf` records an atom, or gives its value
+    def _visit(self, expr: Expr, leaf: Callable[[Expr], object]) -> None:
+        self._walk(expr, leaf, build=False)
+
+    def _walk(self, expr: Expr, leaf: Callable[[Expr], object], build: bool = True):
+        if expr in self.env:
+            return self.env[expr]
+        if isinstance(expr, Symbol):
+            return leaf(expr)
+        if isinstance(expr, Indexed):
+            return leaf(entry(expr.base, tuple(self._index(i) for i in expr.indices)))
+        if not expr.args or isinstance(expr, sympy.NumberSymbol):
+            return expr
+        combine = COMBINE.get(type(expr))
+        if combine is not None:
+            terms = self._terms(expr.function, list(expr.limits), leaf, build)
+            return combine(*terms) if build else None
+        if isinstance(expr, _OPAQUE):
+            raise NotDirect(type(expr).__name__)
+        if isinstance(expr, AppliedUndef):
+            return self._applied(expr, leaf, build)
+        args = [self._walk(arg, leaf, build) for arg in expr.args]
+        return expr.func(*args) if build else None
+
+    def _applied(self, expr: AppliedUndef, leaf: Callable, build: bool):
+        stand_in = self.functions.get(expr.func)
+        if stand_in is None:
+            raise NotDirect(f"no stand-in for {expr.func}")
+        args = [self._walk(arg, leaf, build) for arg in expr.args]
+        return stand_in(*args) if build else None
+
+    def _terms(self, function: Expr, limits: list, leaf: Callable, build: bool) -> list:
+        """The terms of a sum (of all its limits at once), the outermost limit (last) first,
+        so inner bounds may depend on its variable."""
+        if not limits:
+            return [self._walk(function, leaf, build)]
+        *inner, (variable, lower, upper) = limits
+        first, last = self._index(lower), self._index(upper)
+        if not 0 <= last - first + 1 <= self.max_terms:
+            raise NotDirect("a range written out only by doit (reversed, or too long)")
+        outer = self.env.get(variable, _UNBOUND)
+        terms: list = []
+        try:
+            for n in range(first, last + 1):
+                self.env[variable] = Integer(n)
+                terms.extend(self._terms(function, inner, leaf, build))
+        finally:
+            self._restore(variable, outer)
+        return terms
+
+    def _restore(self, variable: Symbol, outer: object) -> None:
+        if outer is _UNBOUND:
+            self.env.pop(variable, None)
+        else:
+            self.env[variable] = outer
+
+    def _index(self, expr: Expr) -> int:
+        value = self._walk(sympy.sympify(expr), _no_atom)
+        if not value.is_Integer:
+            raise NotDirect(f"index {expr} is not an integer here")
+        return int(value)
+
+
+_UNBOUND = object()
+
+
+def _no_atom(atom: Expr) -> Expr:
+    raise NotDirect(f"{atom} in an index or a bound")
+
+
+def _given(values: Mapping[Expr, Expr], atom: Expr) -> Expr:
+    found = values.get(atom)
+    if found is None:
+        raise NotDirect(f"no value for {atom}")
+    return sympy.sympify(found)  # a value may be given as a Python number
