@@ -204,3 +204,116 @@ def test_a_line_carrying_an_earlier_error_than_the_last_is_a_note(tmp_path):
     assert found[3].decision.verdict is Verdict.REFUTED and not found[3].remarks
     assert [remark.message for remark in found[5].remarks] == [
         "follows from line 1:14 as written; the error there is carried"]
+
+
+# ---------------------------------------------------------------- index ranges
+
+
+def test_a_member_with_an_index_off_its_axis_is_an_error_and_the_chain_goes_on(tmp_path):
+    """A sum from k = 0 over a vector indexed from 1 is read and wrong as written (its first
+    term does not exist); the member after it is compared with the last member that held."""
+    text = "$$ \\sum_{k=1}^N e^{a_k} = \\sum_{k=0}^N e^{a_k} = e^{a_1} + \\sum_{k=2}^N e^{a_k} $$\n"
+    off, after = steps(write(tmp_path, text))
+    assert off.decision.verdict is Verdict.REFUTED and off.column == 27
+    assert off.decision.reason == "index k runs over 0..N, but axis 1 of a runs over 1..N: that entry is undefined"
+    assert off.latex[off.unread_at:].startswith("a_k")
+    assert after.decision.verdict.holds
+    assert after.compared_with == "1:4, the last readable member (an index off its axis: 1:27)"
+
+
+def test_an_index_as_the_upper_limit_of_a_sum_is_bounded_by_its_own_range(tmp_path):
+    """l runs over 1..i with i in 1..N: inside the axis of a, so the sums are read and decided;
+    1..i+1 may leave the axis (i = N) and is an error."""
+    text = ("$$ \\sum_{k=1}^{i} a_k = a_i + \\sum_{k=1}^{i-1} a_k $$\n\n"
+            "$$ \\sum_{k=1}^{i} a_k = \\sum_{k=1}^{N} a_k $$\n\n"
+            "$$ \\sum_{k=1}^{i+1} a_k = a_1 $$\n")
+    found = by_line(write(tmp_path, text))
+    assert found[1].decision.verdict.holds
+    assert found[3].decision.verdict is Verdict.REFUTED and found[3].decision.counterexample is not None
+    assert found[5].decision.reason.startswith("index k runs over 1..N + 1, but axis 1 of a runs over 1..N")
+
+
+# ---------------------------------------------------------------- undefined names
+
+
+def test_a_name_differentiated_but_neither_declared_nor_defined_is_not_a_constant(tmp_path):
+    """Read as a free symbol, du/dw would be 0: `du/dw = 0` proved, `du/dw = w` refuted. The
+    text says that u depends on something, and not on what: neither is read as written. Once
+    u is defined, its derivative is checked; so is the derivative of a name by itself."""
+    text = ("$$ \\frac{d u}{d t} = 0 $$\n\n$$ \\frac{d v}{d t} = t $$\n\n$$ \\frac{d t}{d t} = 1 $$\n\n"
+            "Let $$ q := t^2 $$\n\n$$ \\frac{d q}{d t} = 3t $$\n")
+    found = by_line(write(tmp_path, text))
+    for line in (1, 3):
+        assert not found[line].decision.verdict.holds
+        assert "nothing declares or defines" in found[line].decision.reason
+    assert found[5].decision.verdict.holds
+    assert found[9].decision.verdict is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------- prose inside \text
+
+
+def test_prose_before_a_name_in_one_text_group_is_dropped():
+    """`\\text{So, total}`: the words up to the comma are prose, the rest is the name."""
+    assert members("$$ \\text{So, total} = a + b $$\n") == [["\\text{ total}", "a + b"]]
+    assert members("$$ \\text{Log-likelihood} = a $$\n") == [["\\text{Log-likelihood}", "a"]]
+    assert members("$$ \\text{So, } L = a $$\n") == [["L", "a"]]
+
+
+def test_a_name_after_prose_in_its_text_group_is_the_declared_name(tmp_path):
+    notation = "[symbols]\nT = { latex = '\\text{total}' }\nt = {}\n"
+    text = "Let $$ \\text{total} := t^2 + 2t $$\n\n$$ \\text{Hence, total} = t(t+1) $$\n"
+    found = by_line(write(tmp_path, text, notation))
+    assert found[3].decision.verdict is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------- data in the text
+
+
+def test_a_number_given_inline_to_one_entry_is_data_listed_and_never_unfolded(tmp_path):
+    """`$a_1 = 0.7$` gives data (a has no value): adopted and listed, not refuted. It is no rule
+    for the other entries, nor for a_1 in later math; a scalar given a value stays a claim."""
+    text = ("The model over-estimates the first class: $a_1 = 0.7$.\n\n"
+            "$$ a_1 + a_2 = 0.7 + a_2 $$\n\nHere $t = 2$.\n")
+    result = check_note(write(tmp_path, text), None, SETTINGS).result
+    assert [(a.name, a.line, a.latex) for a in result.adopted] == [("a", 1, "a_1 = 0.7")]
+    found = {step.line: step for chain in result.chains for step in chain.steps}
+    assert found[3].decision.verdict is Verdict.REFUTED
+    assert found[5].decision.verdict is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------- errors carried through definitions
+
+
+CARRIED_THROUGH_DEFINITIONS = """Let $$ q := 1 + t^2 $$
+
+Let $$ f := 2 q $$
+
+$$ f = \\frac{2}{1 + t^2} $$
+
+$$ \\frac{d f}{d t} = \\frac{-4t}{(1 + t^2)^2} $$
+
+$$ \\frac{d f}{d t} = \\frac{4t}{(1 + t^2)^2} $$
+"""
+
+
+def test_an_error_in_a_definition_is_carried_through_the_names_defined_on_it_and_their_restatements(tmp_path):
+    """q is declared below 1, so its definition (line 1) is wrong; the author means 1/(1+t^2).
+    Line 5 restates f as that meaning gives it (refuted against f = 2q: the error of line 1,
+    carried); line 7 differentiates f as line 5 states it (carried again); line 9 is wrong
+    whatever f is, and is an error of its own."""
+    notation = "[symbols]\nq = { domain = \"unit-interval\" }\nf = {}\nt = {}\n"
+    result = check_note(write(tmp_path, CARRIED_THROUGH_DEFINITIONS, notation), None, SETTINGS).result
+    (definition,) = result.definitions
+    assert definition.line == 1 and definition.decision.verdict is Verdict.REFUTED
+    found = {step.line: step for chain in result.chains for step in chain.steps}
+    assert [remark.message for remark in found[5].remarks] == [
+        "compared with f as defined, which rests on the definition at line 1, wrong as written; the error there is carried"]
+    assert [remark.message for remark in found[7].remarks] == [
+        "follows from line 5:8 as written; the error there is carried"]
+    assert found[9].decision.verdict is Verdict.REFUTED and not found[9].remarks
+
+
+def test_text_ending_a_sentence_after_a_relation_is_a_remark_not_a_member():
+    assert members("$$ a + a = 2a = \\text{Easy!} $$\n") == [["a + a", "2a"]]
+    assert members("$$ L = \\text{Likelihood} $$\n") == [["L", "\\text{Likelihood}"]]

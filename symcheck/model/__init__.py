@@ -380,7 +380,7 @@ class StepResult:
     previous_latex: Optional[str] = None
     remarks: tuple[Remark, ...] = ()
     compared_with: Optional[str] = None
-    unread_at: Optional[int] = None  # where in `latex` the reader stopped (unreadable math)
+    unread_at: Optional[int] = None  # caret in `latex`: where the reader stopped, or an entry off its axis
     repair: Optional[Repair] = None  # refuted steps only, when a proved repair was found
     column: Optional[int] = None  # where the member starts on its line (notes)
 

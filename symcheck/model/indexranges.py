@@ -88,11 +88,23 @@ def _index_misfit(table: SymbolTable, name: str, size: Any, index: Any,
 def _index_bounds(table: SymbolTable, index: Any, ranges: dict) -> Optional[tuple[Any, Any]]:
     """First and last value of an index: an index variable's range, or a size (a_K)."""
     if isinstance(index, sympy.Symbol) and index in ranges:
-        return tuple(sympy.sympify(bound) for bound in ranges[index])
+        first, last = (sympy.sympify(bound) for bound in ranges[index])
+        return _at_extreme(first, ranges, 0), _at_extreme(last, ranges, 1)
     sizes = {s for s in table.sizes.values() if isinstance(s, sympy.Symbol)}
     if not index.is_Integer and index.free_symbols and index.free_symbols <= sizes:
         return index, index
     return None
+
+
+def _at_extreme(bound: Any, ranges: dict, end: int) -> Any:
+    """A limit written with an index (the n of \\sum_{l=1}^n, n in 1..c) at its least (`end`
+    0) or greatest (1) value over that index's range: an index used as a limit is a bound
+    inside its own range. Only where the limit grows with the index; otherwise it stays."""
+    for variable in sorted(bound.free_symbols & set(ranges), key=str):
+        slope = sympy.diff(bound, variable)
+        if slope.is_number and slope > 0:
+            bound = bound.subs(variable, sympy.sympify(ranges[variable][end]))
+    return bound
 
 
 def _at_least(big: Any, small: Any) -> bool:

@@ -13,6 +13,10 @@ from symcheck.notes.rows import CONTROL_WORD, TEXT_COMMANDS, Event, Row, group_a
 from symcheck.notes.source import Buffer, Positions
 
 
+# words ending with a comma or colon, then a name (letters, digits, hyphens) to the group's end
+_PROSE_BEFORE_NAME = re.compile(r"[A-Za-z][A-Za-z ]*[,:]\s+(?=[A-Za-z][\w\-]*\s*$)")
+
+
 @dataclass(frozen=True)
 class MathFragment:
     """One member of a chain: its LaTeX and where it is in the source file."""
@@ -181,6 +185,8 @@ class Assembler:
                 if prose and self.trim(group[1], end, leading=False) is not None:
                     start = group[1]
                     changed = True
+                elif group is not None:
+                    self.drop_prose_before_name(group)
             if changed:
                 continue
             trailing = re.search(r"(?:\\[,;!: ]|~|(?<![.\\])[.,;:])$", tail)
@@ -198,6 +204,18 @@ class Assembler:
                 end -= len(remark.group(0))
                 changed = True
         return start, end
+
+    def drop_prose_before_name(self, group: tuple[int, int]) -> None:
+        """`\\text{So, likelihood}` opening a member: the words up to the comma (or colon) are
+        prose, the rest of the group is the name."""
+        prose = _PROSE_BEFORE_NAME.match(self.text, group[0] + 1, group[1] - 1)
+        if prose is not None:
+            self.buf.blank(prose.start(), prose.end())
+
+    def exclamation(self, span: tuple[int, int]) -> bool:
+        """`= \\text{Jacobian!}`: text alone, ending a sentence, after a relation is the
+        author's remark, not a member (a name in \\text, `\\text{Likelihood}`, has no stop)."""
+        return self.text_only(span) and re.search(r"[!?.]\s*\}\s*$", self.latex(span)) is not None
 
     def latex(self, span: Sequence[int]) -> str:
         return self.buf.render(span[0], span[1])
@@ -356,7 +374,11 @@ class Assembler:
                     self.expect = True
                 else:
                     self.current, self.expect = None, False
-                self.add(self.trim(*piece, leading=False))
+                member = self.trim(*piece, leading=False)
+                if member is not None and self.exclamation(member):
+                    self.expect = False
+                else:
+                    self.add(member)
             if statement.qualifier is not None and self.current is not None:
                 self.current.qualifier = self.current.qualifier or statement.qualifier
             if implies_next and self.current is not None and (head is not None or statement.relations):

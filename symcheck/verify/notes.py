@@ -86,6 +86,8 @@ class _NoteReader:
         self.scope = self.compiler.scope()
         self.defined = {definition.target for definition in self.scope.definitions}
         self.adopted: list[Adoption] = []
+        self.restated: dict = {}  # (left side, case) of a display -> where its chain ended
+        self.restating: dict = {}  # (line, col) of a member compared with a defined name -> that name
         self.repairs = Repairer(self.compiler, settings) if settings.repair_budget > 0 else None
         self.own_commands, self.rewrites = own_commands, declarations.rewrites
 
@@ -102,17 +104,33 @@ class _NoteReader:
         return ChainResult(f"line {chain.line}", None, (self.unreadable(chain, member, InputError(
             str(self.note), member.line, why, member.latex, 0)),))
 
+    def off_axis(self, chain: MathChain, member: MathFragment, error: InputError) -> StepResult:
+        """A member with an entry off its declared axis (a sum from k = 0 over classes 1..c):
+        read, and wrong as written, since that entry does not exist."""
+        decision = Decision(Verdict.REFUTED, "index ranges", 0.0, reason=f"{error.message}: that entry is undefined")
+        return StepResult("step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False,
+                          unread_at=error.column, column=member.col)
+
     def parse(self, chain: MathChain, given: list[CompiledDefinition]) -> tuple[list, list[StepResult]]:
-        """Each member's expression (None where it cannot be read) and the unreadable ones."""
-        members, unread = [], []
+        """Each member's expression (None where it cannot be read, or where an index runs off
+        its axis) and the results of those members: unread, or refuted for the index."""
+        members, skipped = [], []
         for member in chain.members:
             try:
                 self.refuse_own_commands(member)
-                members.append(self.refuse_unknown_dependence(member, self.compiler.expression(member.latex), given))
+                expression = self.compiler.checked_names(self.compiler.expression(member.latex, declared_wrong=True),
+                                                         member.latex)
+                expression = self.refuse_unknown_dependence(member, expression, given)
             except InputError as error:
                 members.append(None)
-                unread.append(self.unreadable(chain, member, error))
-        return members, unread
+                skipped.append(self.unreadable(chain, member, error))
+                continue
+            try:
+                members.append(self.compiler.checked_indices(expression, member.latex))
+            except InputError as error:
+                members.append(None)
+                skipped.append(self.off_axis(chain, member, error))
+        return members, skipped
 
     def refuse_own_commands(self, member: MathFragment) -> None:
         """A command the note (re)defines means what the note says, not what the reader knows
@@ -228,7 +246,6 @@ class _NoteReader:
         results: list[ChainResult] = []
         given: list[CompiledDefinition] = []
         pending: list[Equation] = []  # checked once every definition of the note is known
-        restated: dict = {}  # (left side, case) of a display -> where its chain ended
         for chain in chains:
             if prose.states_case(chain) or prose.is_condition(chain):
                 continue
@@ -242,7 +259,8 @@ class _NoteReader:
             if chain.premise and self.fresh(members):
                 given += self.assume(chain, members)
                 continue
-            if (chain.definition or prose.defines(chain) or prose.names(chain)) and self.fresh(members):
+            if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)) \
+                    and self.fresh(members):
                 pending += self.adopt(chain, members)
                 continue
             written = chain
@@ -259,19 +277,50 @@ class _NoteReader:
             # a restatement goes on from an earlier chain only in the same scope: not under a premise
             left = (members[0], condition) if chain.display and members[0] is not None and not given else None
             given = []
-            result, ended = self.check_chain(chain, members, unread, scope, condition, restated.get(left))
+            result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
             result = self.consequence(chain, members, result, scope, solving)
             if zero_end is not None:
                 solving.start(ended.held.expression if ended.held else members[0], chain)
             if left is not None and ended.held is not None:
-                restated[left] = ended
+                self.restated[left] = ended
             results.append(result)
         definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs) for eq in pending)
+        results = self.carried_from_definitions(results, self.wrong_definitions(pending, definitions))
         return DocumentResult(
             path=str(self.note), source=str(self.note), title=self.note.name,
             definitions=definitions, chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
             adopted=tuple(self.adopted),
         )
+
+    def wrong_definitions(self, pending: list[Equation], checked: tuple[StepResult, ...]) -> dict:
+        """Each name whose definition is refuted (its values leave the declared domain), or
+        rests on one that is, with the line of that refuted definition."""
+        wrong = {eq.scope.definitions[-1].target: eq.line
+                 for eq, result in zip(pending, checked) if result.decision.verdict is Verdict.REFUTED}
+        grew = bool(wrong)
+        while grew:
+            grew = False
+            for definition in self.scope.definitions:
+                source = next((line for target, line in wrong.items() if _mentions(definition.body, target)), None)
+                if definition.target not in wrong and source is not None:
+                    wrong[definition.target], grew = source, True
+        return wrong
+
+    def carried_from_definitions(self, results: list[ChainResult], wrong: dict) -> list[ChainResult]:
+        """A value refuted against a name whose definition is wrong (`J = a`, J defined with the
+        L of a refuted definition) is that error carried: one note, not a second error."""
+        if not wrong:
+            return results
+        return [replace(chain, steps=tuple(self.carried_from(step, wrong) for step in chain.steps)) for chain in results]
+
+    def carried_from(self, step: StepResult, wrong: dict) -> StepResult:
+        target = self.restating.get((step.line, step.column))
+        if target not in wrong or step.decision.verdict is not Verdict.REFUTED \
+                or any(remark.instead_of_verdict for remark in step.remarks):
+            return step
+        return replace(step, remarks=step.remarks + (Remark(
+            "note", f"compared with {getattr(target, '__name__', target)} as defined, which rests on the definition "
+                    f"at line {wrong[target]}, wrong as written; the error there is carried", instead_of_verdict=True),))
 
     def after_assignment(self, chain: MathChain) -> MathChain:
         """`w \\leftarrow v = ...`: the update is adopted; `v = ...` is checked."""
@@ -337,11 +386,11 @@ class _NoteReader:
         steps: list[StepResult] = []
         unread_steps = iter(unread)
         held, wrong = (restated.held, list(restated.wrong)) if restated else (None, [])
-        skipped: list[MathFragment] = []
+        skipped: list[StepResult] = []
         for member, expression in zip(chain.members[bool(restated):], members[bool(restated):]):
             if expression is None:
                 steps.append(next(unread_steps))
-                skipped.append(member)
+                skipped.append(steps[-1])
                 continue
             if held is None:
                 held, skipped = _Anchor(member, expression), []
@@ -351,7 +400,8 @@ class _NoteReader:
             source = None
             if step.decision.verdict is Verdict.REFUTED:
                 source = next((anchor for anchor in reversed(wrong[-_CARRIED_LOOKBACK:])
-                               if compare(anchor, member, expression).decision.verdict.holds), None)
+                               if compare(anchor, member, expression).decision.verdict.holds), None) \
+                    or self.through_restated(held, member, expression, condition, compare)
             if source is not None:
                 steps.append(replace(step, remarks=(Remark(
                     "note", f"follows from line {_at(source.member)} as written; the error there is carried",
@@ -365,6 +415,23 @@ class _NoteReader:
         result = ChainResult(f"line {chain.line}", condition, _with_case_remark(steps, chain, members, condition_expr))
         return result, _Ended(held, tuple(wrong))
 
+    def through_restated(self, held: _Anchor, member: MathFragment, expression, condition: Optional[str],
+                         compare) -> Optional[_Anchor]:
+        """The restatement whose value of a name the refuted step follows from: after `J = a`
+        (refuted) and `J = b`, `dJ/dw = c` that holds with J = b as written carries the error
+        of that chain, across displays."""
+        for (name, case), ended in self.restated.items():
+            if case != condition or not ended.wrong or not held.expression.has(name):
+                continue
+            value = ended.wrong[-1]
+            try:
+                anchor = _Anchor(held.member, held.expression.xreplace({name: value.expression}))
+            except (TypeError, ValueError):  # a value that cannot stand where the name does (a scalar for a matrix)
+                continue
+            if compare(anchor, member, expression).decision.verdict.holds:
+                return value
+        return None
+
     def step(self, chain: MathChain, anchor: _Anchor, member: MathFragment, expression, scope: Scope,
              condition_expr, condition: Optional[str], after: str) -> StepResult:
         """One member against `anchor`; a repair may take a term or factor from the member `after` it."""
@@ -374,17 +441,24 @@ class _NoteReader:
             "step", f"line {chain.line}", str(self.note), member.line, member.latex,
             zero_beside(anchor.member.latex, anchor.expression, expression), expression, scope, chain_condition=condition_expr, condition_latex=condition, previous_latex=anchor.member.latex,
         )
+        target = self.target(anchor.expression)
+        if target in self.defined:
+            self.restating[(member.line, member.col)] = target
         repairs = self.repairs and (lambda e, d: self.repairs(e, d, [after]))
         return replace(verify_equation(equation, self.settings, repairs), compared_with=_at(anchor.member),
                        column=member.col)
 
 
-def _after_unread(step: StepResult, held: _Anchor, skipped: list[MathFragment]) -> StepResult:
-    """A step compared across unreadable members says so."""
+
+def _after_unread(step: StepResult, held: _Anchor, skipped: list[StepResult]) -> StepResult:
+    """A step compared across members left out (unread, or with an index off its axis) says so."""
     if not skipped:
         return step
-    unread = ", ".join(_at(member) for member in skipped)
-    return replace(step, compared_with=f"{_at(held.member)}, the last readable member (not read: {unread})")
+    groups = {"not read": [s for s in skipped if s.decision.strategy == UNPARSABLE],
+              "an index off its axis": [s for s in skipped if s.decision.strategy != UNPARSABLE]}
+    left_out = "; ".join(f"{why}: {', '.join(f'{s.line}:{s.column}' for s in group)}"
+                         for why, group in groups.items() if group)
+    return replace(step, compared_with=f"{_at(held.member)}, the last readable member ({left_out})")
 
 
 def _with_case_remark(steps: list[StepResult], chain: MathChain, members: list, condition_expr) -> tuple:
@@ -395,6 +469,16 @@ def _with_case_remark(steps: list[StepResult], chain: MathChain, members: list, 
     if remark is None:
         return tuple(steps)
     return (*steps[:-1], replace(steps[-1], remarks=steps[-1].remarks + (remark,)))
+
+
+def _states_a_value(chain: MathChain, members: list) -> bool:
+    """Inline `$s_1 = 0.7$`: a number given to one entry of a vector with no value, as a
+    sentence gives data. It is listed as adopted and never unfolded (one entry is no rule for
+    the others); checked as a claim it could only be refuted, the vector having no value."""
+    if chain.display or len(members) != 2 or not all(isinstance(member, sympy.Basic) for member in members):
+        return False
+    entry, value = members
+    return isinstance(entry, sympy.Indexed) and all(index.is_Integer for index in entry.indices) and value.is_number
 
 
 def _mentions(expression, target) -> bool:
