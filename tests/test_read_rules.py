@@ -253,6 +253,14 @@ def test_a_derivative_operator_takes_the_whole_term_that_follows(nt):
     assert nt.expression(r"\frac{d}{dx} \left(x^2\right) \cdot (1 - x)") == sympy.Derivative(x**2, x, evaluate=False) * (1 - x)
 
 
+def test_a_derivative_operator_reads_back_what_sympy_prints(nt):
+    f, g = sympy.Function("f"), sympy.Function("g")
+    t = sympy.Symbol("t")  # undeclared: no assumptions
+    for expr in (sympy.Derivative(f(t) * g(t), t), sympy.Derivative(f(t), t) * g(t),
+                 sympy.Derivative(f(t), t) * sympy.Derivative(f(t), (t, 3))):
+        assert nt.expression(sympy.latex(expr)) == expr, sympy.latex(expr)
+
+
 def test_engine_differentiates_the_whole_product(nt):
     assert holds(nt, r"\frac{d}{dx} x^9 (1-x)^4 = 9x^8(1-x)^4 - 4x^9(1-x)^3")
     assert fails(nt, r"\frac{d}{dx} x^9 (1-x)^4 = 9x^8(1-x)^4")  # was proved: only x^9 was differentiated

@@ -140,11 +140,13 @@ class Fractions(Construct):
         """The operand of d/dx, \\partial_x, \\nabla, and the index of the item after it: the
         whole term that follows, as for a sum (\\frac{d}{d\\theta} \\theta^9 (1-\\theta)^4 is
         the derivative of the product), unless brackets close the operand
-        (\\frac{d}{dx}(x^2) y, \\frac{\\partial}{\\partial s} \\left( L \\right) * s)."""
+        (\\frac{d}{dx}(x^2) y, \\frac{\\partial}{\\partial s} \\left( L \\right) * s); another
+        derivative ends it (\\frac{d}{dx} f(x) \\frac{d^3}{dx^3} f(x) is a product of two, as
+        SymPy prints one)."""
         if not items:
             raise self.reader.error("an operator without an operand", start)
         first, k = self.reader.operand(items, 0, start)
-        end = terms_of(items)[0][2]
+        end = next((n for n in range(k, terms_of(items)[0][2]) if _is_derivative(items[n])), terms_of(items)[0][2])
         bracketed = isinstance(items[k - 1], Obj) and items[k - 1].paren
         if k >= end or bracketed:
             return first, k
@@ -187,3 +189,7 @@ def is_differential(node: object) -> bool:
         return False
     token = node.token
     return token.is_("\\partial", "\\delta") or (token.kind in ("letter", "name") and token.text == "d")
+
+
+def _is_derivative(item: object) -> bool:
+    return isinstance(item, Obj) and isinstance(item.value, sympy.Derivative)
