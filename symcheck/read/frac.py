@@ -146,7 +146,8 @@ class Fractions(Construct):
         if not items:
             raise self.reader.error("an operator without an operand", start)
         first, k = self.reader.operand(items, 0, start)
-        end = next((n for n in range(k, terms_of(items)[0][2]) if _is_derivative(items[n])), terms_of(items)[0][2])
+        term_end = terms_of(items)[0][2]
+        end = next((n for n in range(k, term_end) if _is_derivative(items[n])), term_end)
         bracketed = isinstance(items[k - 1], Obj) and items[k - 1].paren
         if k >= end or bracketed:
             return first, k
