@@ -47,6 +47,7 @@ class Walk:
         self.env = dict(integers)
         self.functions = functions
         self.max_terms = max_terms
+        self.done: dict[tuple, object] = {}  # a sum's value, by the values of its free symbols
 
     def atoms(self, expr: Expr) -> frozenset[Expr]:
         """What takes a value in `expr` at these sizes and indices: the entries it reads and
@@ -74,14 +75,22 @@ class Walk:
             return expr
         combine = COMBINE.get(type(expr))
         if combine is not None:
-            terms = self._terms(expr.function, list(expr.limits), leaf, build)
-            return combine(*terms) if build else None
+            return self._sum(expr, combine, leaf, build)
         if isinstance(expr, _OPAQUE):
             raise NotDirect(type(expr).__name__)
         if isinstance(expr, AppliedUndef):
             return self._applied(expr, leaf, build)
         args = [self._walk(arg, leaf, build) for arg in expr.args]
         return expr.func(*args) if build else None
+
+    def _sum(self, expr: Expr, combine: Callable, leaf: Callable, build: bool):
+        """A sum once per value of what it depends on: sum_k e^{a_k} inside a sum over j is
+        the same for every j, and is added up once, not once per term."""
+        key = (expr, build, tuple(self.env.get(s) for s in _free(expr)))
+        if key not in self.done:
+            terms = self._terms(expr.function, list(expr.limits), leaf, build)
+            self.done[key] = combine(*terms) if build else None
+        return self.done[key]
 
     def _applied(self, expr: AppliedUndef, leaf: Callable, build: bool):
         stand_in = self.functions.get(expr.func)
@@ -123,6 +132,12 @@ class Walk:
 
 
 _UNBOUND = object()
+
+
+@functools.lru_cache(maxsize=65536)
+def _free(expr: Expr) -> tuple[Symbol, ...]:
+    """The free symbols of a sum, once per sum (SymPy rewrites its body to find them)."""
+    return tuple(sorted(expr.free_symbols, key=str))
 
 
 def _no_atom(atom: Expr) -> Expr:
