@@ -149,3 +149,41 @@ def test_variables_bound_by_other_constructs_are_left_to_the_written_out_path():
     assert point._direct(reversed_range) is None and point.evaluate(reversed_range) == -5
     limit = sympy.Limit(sympy.sin(x) / x, x, 0)
     assert point.evaluate(limit + a[1]) == limit + 3 and x not in point.values
+
+
+@pytest.mark.parametrize("expr", _WALKED[:2] + _WALKED[4:] + [  # a case distinction (_WALKED[3]) is not walked in floats
+    Sum(sympy.KroneckerDelta(k, i) * a[k] * Product(b[l], (l, 1, k)), (k, 1, N)) + Sum(a[k], (k, 3, 2)),
+])
+def test_a_float_walk_equals_sympys_substitution_and_doit(expr):
+    from symcheck.engine import floats
+
+    values = {x: sympy.Rational(1, 3), **{a[p]: sympy.Rational(p, 7) - 1 for p in range(1, 4)},
+              **{b[p]: sympy.Rational(p, 5) for p in range(1, 4)}}
+    functions = {f: sympy.Lambda(x, x**2 + 1)}
+    point = _point({N: 3}, {i: 2}, values, functions)
+    columns = {atom: numpy.array([float(value), float(value)]) for atom, value in values.items()}
+    plain = expr.subs({N: 3, i: 2}).doit().replace(f, functions[f]).xreplace(values)
+    walked = floats.walked(expr, columns, point.walker())
+    assert numpy.allclose(walked, float(plain), rtol=1e-12, atol=0)
+
+
+def test_what_the_float_walk_cannot_evaluate_is_refused():
+    from symcheck.engine import floats
+
+    point = _point({N: 2}, {}, {})
+    columns = {a[1]: 1.0, a[2]: 2.0}
+    for refused in (sympy.Derivative(Sum(a[k] ** 2, (k, 1, N)), a[1]), Sum(a[k], (k, 1, x)), a[3], sympy.gamma(a[1])):
+        with pytest.raises(floats.NotEvaluable):
+            floats.walked(refused, columns, point.walker())
+
+
+def test_an_unfolding_is_shared_by_equal_rules_only():
+    from symcheck.engine.canonical import Unfolder, rules_from_scope
+    from symcheck.model.symbols import CompiledDefinition, Scope, SymbolTable
+
+    p, y = Symbol("p"), Symbol("y")
+    def rules(body):
+        return rules_from_scope(Scope(SymbolTable(), [CompiledDefinition(p, (), body)], []))
+    once = Unfolder(rules(x**2))(p + 1)
+    assert once == x**2 + 1 and Unfolder(rules(x**2))(p + 1) is once
+    assert Unfolder(rules(y))(p + 1) == y + 1
