@@ -320,13 +320,15 @@ def _show_number(number: Optional[Expr], value: Expr) -> str:
 SHOWN_EXACTLY = 40  # characters: a longer exact value is shown by its digits only
 
 
-def show_value(value: Expr) -> str:
+def show_value(value: Expr, number: Optional[Expr] = None) -> str:
+    """`value` as a report shows it: exact if short, with 20 digits (rounded from `number`,
+    the value's number found with more digits, when the caller has it)."""
     exact = _short_text(value)
-    if _numeric(value, 15) is UNDEFINED:
+    if number is None and _numeric(value, 15) is UNDEFINED:
         return f"undefined ({exact})" if exact else "undefined"
     if value.is_Rational:
         return str(value)
-    approximate = str(sympy.N(value, 20))
+    approximate = str(sympy.N(value if number is None else number, 20))
     return f"{exact} ≈ {approximate}" if exact else approximate
 
 
@@ -344,7 +346,7 @@ def _short_text(value: Expr) -> Optional[str]:
 
 def _shown_apart(comparison: Comparison) -> tuple[str, str]:
     """Both values as shown; when 20 digits show them alike, lhs also shows the gap."""
-    shown = show_value(comparison.lhs), show_value(comparison.rhs)
+    shown = tuple(map(show_value, (comparison.lhs, comparison.rhs), comparison.numbers))
     left, right = comparison.numbers
     if left is None or right is None:
         return shown
