@@ -187,3 +187,22 @@ def test_an_unfolding_is_shared_by_equal_rules_only():
     once = Unfolder(rules(x**2))(p + 1)
     assert once == x**2 + 1 and Unfolder(rules(x**2))(p + 1) is once
     assert Unfolder(rules(y))(p + 1) == y + 1
+
+
+@pytest.mark.parametrize("expr", [
+    Sum(a[k] * Sum(a[k] * b[l], (k, 1, N)), (k, 1, m)),  # a summed k shadows the outer k inside only
+    Sum(Sum(a[k, l], (k, 1, l)), (l, 1, N)) + Sum(a[l], (l, 1, k)),  # an inner bound on the outer variable; k free
+    Sum(a[i] * b[k], (k, 1, N), (i, 1, k)) * x,  # two limits of one sum, the second bounded by the first
+    Product(Sum(b[k] ** l, (k, 1, l)), (l, 1, N)) + Sum(b[i], (i, 1, N)) * a[i],  # i bound and free apart
+])
+def test_one_renaming_pass_gives_what_two_give(expr):
+    from symcheck.engine.indexcalc import _renamed_apart_first
+
+    assert rename_bound(expr) == _renamed_apart_first(expr)
+
+
+def test_names_already_canonical_are_renamed_apart_first():
+    outer, inner = Symbol("_k1", integer=True), Symbol("_k0", integer=True)
+    swapped = Sum(b[outer] * Sum(a[inner] * b[outer], (inner, 1, N)), (outer, 1, N))  # _k1 outermost
+    expected = Sum(b[inner] * Sum(a[outer] * b[inner], (outer, 1, N)), (inner, 1, N))
+    assert rename_bound(swapped) == expected

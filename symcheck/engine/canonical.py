@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable, Hashable, Optional
 
@@ -77,7 +78,17 @@ _UNFOLDED, _CANONICAL = _Memo(2048), _Memo(2048)
 
 def _unique_bound(body: Expr, tag: str) -> Expr:
     """Bound variables of a definition body renamed `_<tag>_<n>`, distinct from any
-    symbol an actual argument can contain."""
+    symbol an actual argument can contain (once per body: every decision builds its rules)."""
+    hashable = isinstance(body, sympy.Basic) and body.__hash__
+    return _unique_bound_once(body, tag) if hashable else _renamed_uniquely(body, tag)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unique_bound_once(body: Expr, tag: str) -> Expr:
+    return _renamed_uniquely(body, tag)
+
+
+def _renamed_uniquely(body: Expr, tag: str) -> Expr:
     renamed = rename_bound(body)
     bound = sorted((s for s in renamed.atoms(Symbol) if str(s).startswith("_k")), key=str)
     return renamed.xreplace({s: Symbol(f"_{tag}{s}", integer=True) for s in bound})
