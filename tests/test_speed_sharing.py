@@ -206,3 +206,11 @@ def test_names_already_canonical_are_renamed_apart_first():
     swapped = Sum(b[outer] * Sum(a[inner] * b[outer], (inner, 1, N)), (outer, 1, N))  # _k1 outermost
     expected = Sum(b[inner] * Sum(a[outer] * b[inner], (outer, 1, N)), (inner, 1, N))
     assert rename_bound(swapped) == expected
+
+
+def test_a_rational_as_a_float_is_what_sympy_gives():
+    from symcheck.engine.floats import number
+
+    for value in [sympy.Rational(1, 3), sympy.Rational(-2999, 1000), sympy.Rational(10**30 + 1, 7), Integer(5), sympy.pi,
+                  Integer(10**400), sympy.Rational(-(10**400), 3)]:
+        assert number(value) == float(value)

@@ -300,7 +300,7 @@ def _draw_point(
         # constrained vectors are filled when the point is built, the rest on evaluation
         values = [point.evaluate(o) for o in prep.others]
         if in_domain(point, universe) and all(v.is_number for v in values):
-            return x, [float(v) for v in values]
+            return x, [floats.number(v) for v in values]
     raise NumericError("no point inside the declared domains was found")
 
 

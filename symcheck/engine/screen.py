@@ -61,7 +61,7 @@ def _candidates(template: Point, sides: Sequence[Expr], values: _Random, work: W
     FLOAT_GAP), best first, with their relative float difference."""
     atoms = sorted(set().union(*(template.used(side) for side in sides)), key=name_of)
     points = [resample(template, atoms, work.universe, values) for _ in range(SCREEN_POINTS)]
-    columns = {atom: numpy.array([float(point.values[atom]) for point in points]) for atom in atoms}
+    columns = {atom: numpy.array([floats.number(point.values[atom]) for point in points]) for atom in atoms}
     try:
         with numpy.errstate(all="ignore"):
             left, right = (numpy.broadcast_to(_at_every_point(template, side, columns), (len(points),)) for side in sides)
