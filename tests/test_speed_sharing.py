@@ -214,3 +214,19 @@ def test_a_rational_as_a_float_is_what_sympy_gives():
     for value in [sympy.Rational(1, 3), sympy.Rational(-2999, 1000), sympy.Rational(10**30 + 1, 7), Integer(5), sympy.pi,
                   Integer(10**400), sympy.Rational(-(10**400), 3)]:
         assert number(value) == float(value)
+
+
+def test_a_definitions_checks_stop_at_the_first_refutation(monkeypatch):
+    from symcheck.engine import ladder
+    from symcheck.model import Decision, Domain, SymbolDecl, SymbolKind, Verdict
+    from symcheck.model.symbols import CompiledDefinition, Scope, SymbolTable
+
+    refuted = Decision(Verdict.REFUTED, "counterexample", 0.0, "negative")
+
+    def never(*_):
+        raise AssertionError("a check after a refutation cannot change the verdict")
+
+    monkeypatch.setitem(ladder._DOMAIN_CHECKS, Domain.UNIT_INTERVAL, (lambda *_: refuted, never))
+    table = SymbolTable(declarations={"q": SymbolDecl("q", SymbolKind.SCALAR, domain=Domain.UNIT_INTERVAL)})
+    definition = CompiledDefinition(Symbol("q"), (), x - 2)
+    assert ladder._definition(definition, Scope(table, [definition], []), ladder.Settings()) == refuted
