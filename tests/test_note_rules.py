@@ -233,6 +233,21 @@ def test_an_index_as_the_upper_limit_of_a_sum_is_bounded_by_its_own_range(tmp_pa
     assert found[5].decision.reason.startswith("index k runs over 1..N + 1, but axis 1 of a runs over 1..N")
 
 
+def test_a_matrix_whose_ellipsis_runs_to_an_index_has_its_entries_checked_on_their_axes(tmp_path):
+    """Rows up to an index k (over 1..N) of a vector over 1..N exist, and the claim is decided;
+    rows up to m (over 1..K) may not exist (K > N): an error, the matrix is not cut to fit."""
+    text = ("$$ \\begin{bmatrix} 2 a_1 \\\\ 2 a_2 \\\\ \\vdots \\\\ 2 a_k \\end{bmatrix}"
+            " = 2 \\begin{bmatrix} a_1 \\\\ a_2 \\\\ \\vdots \\\\ a_k \\end{bmatrix} $$\n\n"
+            "$$ \\begin{bmatrix} a_1 \\\\ \\vdots \\\\ a_m \\end{bmatrix} = \\begin{bmatrix} a_1 \\\\ \\vdots \\\\ a_m \\end{bmatrix} $$\n")
+    notation = ("[sizes]\nN = {}\nK = {}\n[indices]\nk = { range = [1, 'N'] }\nm = { range = [1, 'K'] }\n"
+                "[symbols]\na = { kind = 'vector', shape = ['N'] }\n")
+    found = by_line(write(tmp_path, text, notation))
+    assert found[1].decision.verdict.holds
+    assert found[3].decision.verdict is Verdict.REFUTED
+    assert found[3].decision.reason == ("the index of the entries of this matrix runs over 1..K, but axis 1 of a runs "
+                                        "over 1..N: that entry is undefined")
+
+
 # ---------------------------------------------------------------- undefined names
 
 

@@ -209,6 +209,19 @@ def test_ellipsis_matrix_engine(nt):
     assert fails(nt, r"\begin{bmatrix} w_1 & \cdots & w_p \end{bmatrix} \mathbf{w} = \sum_{k=1}^p w_k")
 
 
+def test_a_column_of_rows_written_with_ellipses_is_a_matrix_of_its_declared_size(nt):
+    """Rows y_i w^T for i = 1..n: an n x p matrix (the outer product y w^T), never 3 rows of a
+    block matrix; a row of columns likewise."""
+    rows = r"\begin{bmatrix} y_1 \mathbf{w}^T \\ y_2 \mathbf{w}^T \\ \vdots \\ y_n \mathbf{w}^T \end{bmatrix}"
+    assert nt.expression(rows).shape == (n, p)
+    assert holds(nt, rows + r" = \mathbf{y} \mathbf{w}^T")
+    assert fails(nt, rows + r" = \mathbf{w} \mathbf{y}^T")  # p x n: the shape slip
+    assert fails(nt, rows + r" = 2 \mathbf{y} \mathbf{w}^T")
+    columns = r"\begin{bmatrix} w_1 \mathbf{y} & w_2 \mathbf{y} & \cdots & w_p \mathbf{y} \end{bmatrix}"
+    assert holds(nt, columns + r" = \mathbf{y} \mathbf{w}^T")
+    assert "rows of one length" in error_of(nt, r"\begin{bmatrix} \mathbf{w}^T \\ \vdots \\ y_n \end{bmatrix}").message
+
+
 @pytest.mark.parametrize(
     "latex, words",
     [

@@ -49,16 +49,31 @@ class EllipsisSums(Construct):
         dots = [k for k, cell in enumerate(cells) if _is_dots(cell)]
         if len(dots) != 1 or dots[0] != len(cells) - 2 or dots[0] == 0:
             raise self.reader.error("an ellipsis in a vector sits before its last entry: x_1 & \\cdots & x_n", where)
-        values = [self.cell(cell, where) for k, cell in enumerate(cells) if k != dots[0]]
+        values = [self.reader.value(cell, cell[0].start) for k, cell in enumerate(cells) if k != dots[0]]
+        across = self.block_length(values, column, where)
         run = ellipsis_run(values[-1], values[:-1])
         if run is None:
             raise self.reader.error("cannot find the pattern of the entries around this ellipsis", cells[dots[0]][0].start)
         body, bound, first, upper = run
         length = self.length(first, upper, where)
         row, col = ENTRY_POSITION
-        position = row if column else col
-        shape = (length, sympy.Integer(1)) if column else (sympy.Integer(1), length)
-        return _matrix(shape, sympy.Lambda((row, col), body.xreplace({bound: position + first})))
+        position, other = (row, col) if column else (col, row)
+        entry = body[(0, other) if column else (other, 0)] if across is not None else body
+        shape = (length, across or sympy.Integer(1)) if column else (across or sympy.Integer(1), length)
+        return _matrix(shape, sympy.Lambda((row, col), entry.xreplace({bound: position + first})))
+
+    def block_length(self, values: list, column: bool, where: int) -> object:
+        """None when the entries are scalars; the length of the rows of a column of rows
+        (``a^T b_1 \\ \vdots \\ a^T b_m``), or of the columns of a row of columns."""
+        if not any(matrix_valued(value) for value in values):
+            return None
+        along = 1 if column else 0
+        lengths = {value.shape[along] for value in values if matrix_valued(value) and value.shape[1 - along] == 1}
+        if len(lengths) != 1 or not all(matrix_valued(value) for value in values) or not all(
+                value.shape[1 - along] == 1 for value in values):
+            raise self.reader.error("a matrix written with ellipses holds scalars, or rows of one length in a "
+                                    "column (columns of one length in a row)", where)
+        return lengths.pop()
 
     def grid(self, corners: list, where: int) -> object:
         (first, top_right), (bottom_left, last) = corners
@@ -81,7 +96,7 @@ class EllipsisSums(Construct):
 
     def length(self, first: object, upper: object, where: int) -> object:
         length = sympy.expand(upper - first + 1)
-        sizes = set(self.table.sizes.values())
+        sizes = set(self.table.sizes.values()) | set(self.table.indices.values())
         if not (length.is_Integer and length > 0) and not (length.free_symbols and length.free_symbols <= sizes):
             raise self.reader.error(f"the length {length} of this matrix written with ellipses is not a declared size", where)
         return length
