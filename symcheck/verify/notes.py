@@ -494,7 +494,8 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
     text = read_notes(note)
     chains = extract_math(text, str(note))
     reader = _NoteReader(note, _declarations(note, notation_for(note, notation)), settings, defined_commands(text))
-    result = reader.check(chains, read_prose(text, str(note)), SolvedEquations(text))
+    prose = read_prose(text, str(note))
+    result = reader.check(chains, prose, SolvedEquations(text, prose))
     unclosed = _unclosed(note, text)
     if unclosed is not None:
         result = replace(result, chains=(*result.chains, unclosed))
