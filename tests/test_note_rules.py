@@ -6,7 +6,7 @@ from __future__ import annotations
 from symcheck.model import Verdict
 from symcheck.notes.extract import extract_math
 from symcheck.verify.notes import check_note
-from tests.test_note_reader import SETTINGS, by_line, cases, steps, write
+from tests.test_note_reader import SETTINGS, by_line, cases, run, steps, write
 
 
 def members(text: str, path: str = "n.md") -> list[list[str]]:
@@ -332,3 +332,25 @@ def test_an_error_in_a_definition_is_carried_through_the_names_defined_on_it_and
 def test_text_ending_a_sentence_after_a_relation_is_a_remark_not_a_member():
     assert members("$$ a + a = 2a = \\text{Easy!} $$\n") == [["a + a", "2a"]]
     assert members("$$ L = \\text{Likelihood} $$\n") == [["L", "\\text{Likelihood}"]]
+
+
+# ---------------------------------------------------------------- what is not a claim
+
+
+def test_an_arrow_between_two_values_is_a_mapping_said_and_not_checked(tmp_path):
+    """`F(a) = (a_1, a_2) -> (2a_1, 2a_2)` says what F does: a note on the member with the
+    arrow, nothing refuted, and --strict fails on it; an arrow between equations is still a
+    consequence, checked."""
+    text = ("$$ F(a) = \\begin{pmatrix} a_1 \\\\ a_2 \\end{pmatrix} \\rightarrow "
+            "\\begin{pmatrix} 2 a_1 \\\\ 2 a_2 \\end{pmatrix} $$\n\n"
+            "$$ t = 2 \\to t^2 = 5 $$\n")
+    note = write(tmp_path, text)
+    mapping, arrow = by_line(note)[1], by_line(note)[3]
+    assert mapping.decision.verdict is Verdict.UNKNOWN and mapping.column == 11
+    assert [remark.message for remark in mapping.remarks] == [
+        "a mapping (an arrow from one value to another), not a claim: this chain is not checked"]
+    assert arrow.decision.verdict is Verdict.REFUTED
+    output = run(str(note)).output
+    assert "1:11: note: a mapping" in output and "cannot read" not in output
+    assert run(str(write(tmp_path, text.split("\n\n")[0] + "\n")), "--strict").exit_code == 1
+    assert run(str(write(tmp_path, text.split("\n\n")[0] + "\n"))).exit_code == 0

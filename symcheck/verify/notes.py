@@ -48,6 +48,7 @@ from symcheck.verify.premises import SolvedEquations, is_recurrence, split_assig
 from symcheck.verify.repair import Repairer
 
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
+NOT_A_CLAIM = "not a claim"
 
 
 def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
@@ -103,6 +104,17 @@ class _NoteReader:
         member = chain.members[-1]
         return ChainResult(f"line {chain.line}", None, (self.unreadable(chain, member, InputError(
             str(self.note), member.line, why, member.latex, 0)),))
+
+    def not_a_claim(self, chain: MathChain) -> ChainResult:
+        """A chain that states what a map does (`S(a) = (a_1 ...) \\rightarrow (S_1 ...)`):
+        said, as a note on the member with the arrow, and not checked."""
+        member = chain.members[chain.mapping]
+        decision = Decision(Verdict.UNKNOWN, NOT_A_CLAIM, 0.0, reason="a mapping")
+        remark = Remark("note", "a mapping (an arrow from one value to another), not a claim: this chain is not "
+                                "checked", instead_of_verdict=True)
+        return ChainResult(f"line {chain.line}", None, (StepResult(
+            "step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False,
+            remarks=(remark,), column=member.col),))
 
     def off_axis(self, chain: MathChain, member: MathFragment, error: InputError) -> StepResult:
         """A member with an entry off its declared axis (a sum from k = 0 over classes 1..c):
@@ -248,6 +260,9 @@ class _NoteReader:
         pending: list[Equation] = []  # checked once every definition of the note is known
         for chain in chains:
             if prose.states_case(chain) or prose.is_condition(chain):
+                continue
+            if chain.mapping is not None:
+                results.append(self.not_a_claim(chain))
                 continue
             chain = self.after_assignment(chain)
             members, unread = self.parse(chain, given)
