@@ -354,3 +354,12 @@ def test_an_arrow_between_two_values_is_a_mapping_said_and_not_checked(tmp_path)
     assert "1:11: note: a mapping" in output and "cannot read" not in output
     assert run(str(write(tmp_path, text.split("\n\n")[0] + "\n")), "--strict").exit_code == 1
     assert run(str(write(tmp_path, text.split("\n\n")[0] + "\n"))).exit_code == 0
+
+
+def test_a_phrase_ending_with_a_comma_ends_its_clause_and_the_claim_after_it_is_checked(tmp_path):
+    """`N \\times N \\text{ matrix, } J_{12} = ...`: the words describe what came before; the
+    equation after the comma is a claim of its own."""
+    text = "$$ N \\times N \\text{ matrix, } J_{12} = 2 J_{12} $$\n"
+    assert members(text) == [["J_{12}", "2 J_{12}"]]
+    (step,) = steps(write(tmp_path, text))
+    assert step.decision.verdict is Verdict.REFUTED

@@ -165,6 +165,8 @@ class _NoteReader:
             known |= {definition.target, getattr(definition.target, "label", None)}
         bound = getattr(expression, "atoms", lambda *_: ())(sympy.Sum, sympy.Product)
         known |= {limit[0] for big in bound for limit in big.limits}  # a summation index, bound around it
+        known |= {v for matrix in getattr(expression, "atoms", lambda *_: ())(sympy.FunctionMatrix)
+                  for v in matrix.lamda.variables}  # an entry's position in a matrix written with ellipses
         for derivative in getattr(expression, "atoms", lambda *_: ())(sympy.Derivative):
             variables = set().union(*(variable.free_symbols for variable in derivative.variables))
             names = sorted(str(s) for s in derivative.expr.free_symbols - variables - known if isinstance(s, sympy.Symbol))
