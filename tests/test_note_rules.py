@@ -363,3 +363,15 @@ def test_a_phrase_ending_with_a_comma_ends_its_clause_and_the_claim_after_it_is_
     assert members(text) == [["J_{12}", "2 J_{12}"]]
     (step,) = steps(write(tmp_path, text))
     assert step.decision.verdict is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------- definitions of quantities
+
+
+def test_a_derivative_of_a_name_defined_as_a_quantity_is_the_derivative_of_its_value(tmp_path):
+    """`Let $g = x^3$`, then `dg/dx`: g is x^3, so dg/dx = 3x^2 holds and 2x^2 is refuted
+    (before, g(x) was an unknown function, and the true line was refuted)."""
+    for display, verdict in (("3x^2", Verdict.PROVED), ("2x^2", Verdict.REFUTED)):
+        text = f"Let $g = x^3$. Then\n\n$$ \\frac{{dg}}{{dx}} = {display} $$\n"
+        (step,) = steps(write(tmp_path, text, "[symbols]\nx = {}\n"))
+        assert step.decision.verdict is verdict

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Optional
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
@@ -132,7 +133,7 @@ class _NoteReader:
                 self.refuse_own_commands(member)
                 expression = self.compiler.checked_names(self.compiler.expression(member.latex, declared_wrong=True),
                                                          member.latex)
-                expression = self.refuse_unknown_dependence(member, expression, given)
+                expression = self.as_defined(self.refuse_unknown_dependence(member, expression, given), given)
             except InputError as error:
                 members.append(None)
                 skipped.append(self.unreadable(chain, member, error))
@@ -175,6 +176,21 @@ class _NoteReader:
                     f"a derivative of {', '.join(names)}, which nothing declares or defines: whether it depends on "
                     f"{', '.join(map(str, derivative.variables))} is not known (declare it or define it)"), member.latex, 0)
         return expression
+
+    def as_defined(self, expression, given: list[CompiledDefinition]):
+        """`\\frac{dg}{dx}` after `g = x^3`: the reader writes g(x), g as a function of the
+        variable; g is defined as a quantity of x, so g(x) is that quantity."""
+        values = {definition.target.name: definition.body for definition in (*self.scope.definitions, *given)
+                  if isinstance(definition.target, sympy.Symbol) and not definition.params}
+
+        def of_its_variables(e) -> bool:
+            body = values.get(getattr(e.func, "__name__", None)) if isinstance(e, AppliedUndef) else None
+            return body is not None and all(isinstance(a, sympy.Symbol) for a in e.args) \
+                and set(e.args) <= getattr(body, "free_symbols", set())
+
+        if not values or not isinstance(expression, sympy.Basic):
+            return expression
+        return expression.replace(of_its_variables, lambda e: values[e.func.__name__])
 
     def read_or_none(self, latex: str) -> Optional[object]:
         try:
