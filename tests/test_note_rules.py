@@ -3,6 +3,8 @@ tried on a small note written for it, never on a seed line."""
 
 from __future__ import annotations
 
+import pytest
+
 from symcheck.model import Verdict
 from symcheck.notes.extract import extract_math
 from symcheck.verify.notes import check_note
@@ -375,3 +377,17 @@ def test_a_derivative_of_a_name_defined_as_a_quantity_is_the_derivative_of_its_v
         text = f"Let $g = x^3$. Then\n\n$$ \\frac{{dg}}{{dx}} = {display} $$\n"
         (step,) = steps(write(tmp_path, text, "[symbols]\nx = {}\n"))
         assert step.decision.verdict is verdict
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("We have\n\n$$ z^2 + 1 = 5 $$\n\nwhere $z = 2$.\n", Verdict.PROVED),
+    ("We have $z^2 + y = 5$ where $z = 2$ and $y = 1$.\n", Verdict.PROVED),
+    ("We have $z^2 + y = 6$ where $z = 2$ and $y = 1$.\n", Verdict.REFUTED),
+])
+def test_a_definition_given_by_where_right_after_math_applies_to_that_math(tmp_path, text, verdict):
+    """`$$z^2 + 1 = 5$$ where $z = 2$`: a reader takes z = 2 before the line it explains."""
+    note = write(tmp_path, text, "[symbols]\nx = {}\n")
+    result = check_note(note, None, SETTINGS).result
+    assert [a.name for a in result.adopted] == ["z", "y"][:len(result.adopted)] and result.adopted
+    (step,) = [step for chain in result.chains for step in chain.steps]
+    assert step.decision.verdict is verdict

@@ -276,7 +276,7 @@ class _NoteReader:
         results: list[ChainResult] = []
         given: list[CompiledDefinition] = []
         pending: list[Equation] = []  # checked once every definition of the note is known
-        for chain in chains:
+        for chain in _definitions_first(chains, prose):
             if prose.states_case(chain) or prose.is_condition(chain):
                 continue
             if chain.mapping is not None:
@@ -502,6 +502,21 @@ def _with_case_remark(steps: list[StepResult], chain: MathChain, members: list, 
     if remark is None:
         return tuple(steps)
     return (*steps[:-1], replace(steps[-1], remarks=steps[-1].remarks + (remark,)))
+
+
+def _definitions_first(chains: list[MathChain], prose: ProseReading) -> list[MathChain]:
+    """The chains in the order a reader takes them: a definition given by "where" right after
+    a chain (`$$z^2 = 4$$ where $z = 2$`) before that chain."""
+    ordered: list[MathChain] = []
+    waiting = 0  # how many chains at the end of `ordered` the definitions after them come before
+    for chain in chains:
+        if prose.defines_what_came_before(chain) and ordered:
+            ordered.insert(len(ordered) - max(waiting, 1), chain)
+            waiting = max(waiting, 1)
+        else:
+            ordered.append(chain)
+            waiting = 0
+    return ordered
 
 
 def _states_a_value(chain: MathChain, members: list) -> bool:
