@@ -391,3 +391,15 @@ def test_a_definition_given_by_where_right_after_math_applies_to_that_math(tmp_p
     assert [a.name for a in result.adopted] == ["z", "y"][:len(result.adopted)] and result.adopted
     (step,) = [step for chain in result.chains for step in chain.steps]
     assert step.decision.verdict is verdict
+
+
+def test_a_second_inline_value_for_one_entry_is_checked_against_the_first(tmp_path):
+    notation = "[sizes]\nN = {}\n[symbols]\ns = { kind = 'vector', shape = ['N'] }\n"
+    for second, verdict in (("0.5", Verdict.REFUTED), ("7/10", Verdict.PROVED)):
+        result = check_note(write(tmp_path, f"Here $s_1 = 0.7$ and later $s_1 = {second}$.\n", notation),
+                            None, SETTINGS).result
+        (step,) = [step for chain in result.chains for step in chain.steps]
+        assert step.decision.verdict is verdict and step.compared_with == "1:29"
+        assert [remark.message for remark in step.remarks] == [
+            "s_1 is given the value 7/10 at 1:7; this second value is checked against it"]
+        assert [a.latex for a in result.adopted] == ["s_1 = 0.7"]

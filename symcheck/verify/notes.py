@@ -87,6 +87,7 @@ class _NoteReader:
         self.compiler = Compiler.for_file(declarations)
         self.scope = self.compiler.scope()
         self.defined = {definition.target for definition in self.scope.definitions}
+        self.entry_values: dict = {}  # an entry given a number inline (data) -> that number and where
         self.adopted: list[Adoption] = []
         self.restated: dict = {}  # (left side, case) of a display -> where its chain ended
         self.restating: dict = {}  # (line, col) of a member compared with a defined name -> that name
@@ -106,17 +107,6 @@ class _NoteReader:
         return ChainResult(f"line {chain.line}", None, (self.unreadable(chain, member, InputError(
             str(self.note), member.line, why, member.latex, 0)),))
 
-    def not_a_claim(self, chain: MathChain) -> ChainResult:
-        """A chain that states what a map does (`S(a) = (a_1 ...) \\rightarrow (S_1 ...)`):
-        said, as a note on the member with the arrow, and not checked."""
-        member = chain.members[chain.mapping]
-        decision = Decision(Verdict.UNKNOWN, NOT_A_CLAIM, 0.0, reason="a mapping")
-        remark = Remark("note", "a mapping (an arrow from one value to another), not a claim: this chain is not "
-                                "checked", instead_of_verdict=True)
-        return ChainResult(f"line {chain.line}", None, (StepResult(
-            "step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False,
-            remarks=(remark,), column=member.col),))
-
     def off_axis(self, chain: MathChain, member: MathFragment, error: InputError) -> StepResult:
         """A member with an entry off its declared axis (a sum from k = 0 over classes 1..c):
         read, and wrong as written, since that entry does not exist."""
@@ -133,7 +123,8 @@ class _NoteReader:
                 self.refuse_own_commands(member)
                 expression = self.compiler.checked_names(self.compiler.expression(member.latex, declared_wrong=True),
                                                          member.latex)
-                expression = self.as_defined(self.refuse_unknown_dependence(member, expression, given), given)
+                expression = _as_defined(self.refuse_unknown_dependence(member, expression, given),
+                                         (*self.scope.definitions, *given))
             except InputError as error:
                 members.append(None)
                 skipped.append(self.unreadable(chain, member, error))
@@ -177,21 +168,6 @@ class _NoteReader:
                     f"{', '.join(map(str, derivative.variables))} is not known (declare it or define it)"), member.latex, 0)
         return expression
 
-    def as_defined(self, expression, given: list[CompiledDefinition]):
-        """`\\frac{dg}{dx}` after `g = x^3`: the reader writes g(x), g as a function of the
-        variable; g is defined as a quantity of x, so g(x) is that quantity."""
-        values = {definition.target.name: definition.body for definition in (*self.scope.definitions, *given)
-                  if isinstance(definition.target, sympy.Symbol) and not definition.params}
-
-        def of_its_variables(e) -> bool:
-            body = values.get(getattr(e.func, "__name__", None)) if isinstance(e, AppliedUndef) else None
-            return body is not None and all(isinstance(a, sympy.Symbol) for a in e.args) \
-                and set(e.args) <= getattr(body, "free_symbols", set())
-
-        if not values or not isinstance(expression, sympy.Basic):
-            return expression
-        return expression.replace(of_its_variables, lambda e: values[e.func.__name__])
-
     def read_or_none(self, latex: str) -> Optional[object]:
         try:
             return self.compiler.expression(latex)
@@ -233,6 +209,8 @@ class _NoteReader:
         target = self.target(members[0])
         self.adopted.append(Adoption(str(getattr(target, "name", target)), chain.line, chain.members[0].col,
                                      " = ".join(member.latex for member in chain.members)))
+        if _states_a_value(chain, members):
+            self.entry_values[members[0]] = (members[1], _at(chain.members[0]))
         definition = definition_of(members[0], members[-1])
         if definition is None or not self.general(definition):  # a matrix, or one entry: nothing to unfold
             return []
@@ -260,6 +238,15 @@ class _NoteReader:
                                      kind="reading"))
         return [definition, alias]
 
+    def second_value(self, chain: MathChain, members: list) -> tuple[list, tuple[Remark, ...]]:
+        """`$s_1 = 0.5$` after `$s_1 = 0.7$`: the second value of an entry is checked against
+        the first (the entry stands for it), and the note says where the first was given."""
+        if not _states_a_value(chain, members) or members[0] not in self.entry_values:
+            return members, ()
+        value, where = self.entry_values[members[0]]
+        return [value, *members[1:]], (Remark("note", f"{chain.members[0].latex} is given the value {value} at {where}; "
+                                                      "this second value is checked against it"),)
+
     def general(self, definition: CompiledDefinition) -> bool:
         """An indexed definition defines every entry only when its indices are declared ones."""
         indices = set(self.compiler.table.indices.values())
@@ -280,7 +267,7 @@ class _NoteReader:
             if prose.states_case(chain) or prose.is_condition(chain):
                 continue
             if chain.mapping is not None:
-                results.append(self.not_a_claim(chain))
+                results.append(_not_a_claim(str(self.note), chain))
                 continue
             chain = self.after_assignment(chain)
             members, unread = self.parse(chain, given)
@@ -293,9 +280,10 @@ class _NoteReader:
                 given += self.assume(chain, members)
                 continue
             if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)) \
-                    and self.fresh(members):
+                    and self.fresh(members) and members[0] not in self.entry_values:
                 pending += self.adopt(chain, members)
                 continue
+            members, again = self.second_value(chain, members)
             written = chain
             chain, members = self.after_recurrence(chain, members)
             zero_end = solving.zero_end(chain, members)
@@ -316,7 +304,7 @@ class _NoteReader:
                 solving.start(ended.held.expression if ended.held else members[0], chain)
             if left is not None and ended.held is not None:
                 self.restated[left] = ended
-            results.append(result)
+            results.append(_with_remarks(result, again))
         definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs) for eq in pending)
         results = self.carried_from_definitions(results, self.wrong_definitions(pending, definitions))
         return DocumentResult(
@@ -502,6 +490,42 @@ def _with_case_remark(steps: list[StepResult], chain: MathChain, members: list, 
     if remark is None:
         return tuple(steps)
     return (*steps[:-1], replace(steps[-1], remarks=steps[-1].remarks + (remark,)))
+
+
+def _with_remarks(result: ChainResult, remarks: tuple[Remark, ...]) -> ChainResult:
+    """The chain's first step with `remarks` added."""
+    if not remarks or not result.steps:
+        return result
+    first = result.steps[0]
+    return replace(result, steps=(replace(first, remarks=first.remarks + remarks), *result.steps[1:]))
+
+
+def _not_a_claim(note: str, chain: MathChain) -> ChainResult:
+    """A chain that states what a map does (`S(a) = (a_1 ...) \\rightarrow (S_1 ...)`): said, as
+    a note on the member with the arrow, and not checked."""
+    member = chain.members[chain.mapping]
+    decision = Decision(Verdict.UNKNOWN, NOT_A_CLAIM, 0.0, reason="a mapping")
+    remark = Remark("note", "a mapping (an arrow from one value to another), not a claim: this chain is not "
+                            "checked", instead_of_verdict=True)
+    return ChainResult(f"line {chain.line}", None, (StepResult(
+        "step", f"line {chain.line}", note, member.line, member.latex, decision, False, remarks=(remark,),
+        column=member.col),))
+
+
+def _as_defined(expression, definitions: tuple[CompiledDefinition, ...]):
+    """`\\frac{dg}{dx}` after `g = x^3`: the reader writes g(x), g as a function of the
+    variable; g is defined as a quantity of x, so g(x) is that quantity."""
+    values = {definition.target.name: definition.body for definition in definitions
+              if isinstance(definition.target, sympy.Symbol) and not definition.params}
+
+    def of_its_variables(e) -> bool:
+        body = values.get(getattr(e.func, "__name__", None)) if isinstance(e, AppliedUndef) else None
+        return body is not None and all(isinstance(a, sympy.Symbol) for a in e.args) \
+            and set(e.args) <= getattr(body, "free_symbols", set())
+
+    if not values or not isinstance(expression, sympy.Basic):
+        return expression
+    return expression.replace(of_its_variables, lambda e: values[e.func.__name__])
 
 
 def _definitions_first(chains: list[MathChain], prose: ProseReading) -> list[MathChain]:
