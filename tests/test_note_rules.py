@@ -403,3 +403,11 @@ def test_a_second_inline_value_for_one_entry_is_checked_against_the_first(tmp_pa
         assert [remark.message for remark in step.remarks] == [
             "s_1 is given the value 7/10 at 1:7; this second value is checked against it"]
         assert [a.latex for a in result.adopted] == ["s_1 = 0.7"]
+
+
+def test_displays_whose_left_side_is_a_number_are_claims_of_their_own(tmp_path):
+    """`1 = ...` twice is not a name restated: the second is compared with its own left side."""
+    text = "First\n\n$$ 1 = t + (1 - t) $$\n\nand\n\n$$ 1 = 3 - t - (2 - t) $$\n"
+    found = by_line(write(tmp_path, text))
+    assert [(found[n].decision.verdict, found[n].compared_with) for n in (3, 7)] == [
+        (Verdict.PROVED, "3:4"), (Verdict.PROVED, "7:4")]

@@ -296,7 +296,9 @@ class _NoteReader:
             condition = qualified_case(chain.qualifier) or self.prose_case(prose, chain, members)
             scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
             # a restatement goes on from an earlier chain only in the same scope: not under a premise
-            left = (members[0], condition) if chain.display and members[0] is not None and not given else None
+            # and only a name is restated: two displays starting `1 = ...` are two claims
+            left = (members[0], condition) if chain.display and getattr(members[0], "free_symbols", None) \
+                and not given else None
             given = []
             result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
             result = self.consequence(chain, members, result, scope, solving)
