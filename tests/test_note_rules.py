@@ -350,7 +350,7 @@ def test_an_arrow_between_two_values_is_a_mapping_said_and_not_checked(tmp_path)
     mapping, arrow = by_line(note)[1], by_line(note)[3]
     assert mapping.decision.verdict is Verdict.UNKNOWN and mapping.column == 11
     assert [remark.message for remark in mapping.remarks] == [
-        "a mapping (an arrow from one value to another), not a claim: this chain is not checked"]
+        "a mapping or a limit (an arrow from one value to another), not an equation: this chain is not checked"]
     assert arrow.decision.verdict is Verdict.REFUTED
     output = run(str(note)).output
     assert "1:11: note: a mapping" in output and "cannot read" not in output

@@ -507,8 +507,8 @@ def _not_a_claim(note: str, chain: MathChain) -> ChainResult:
     a note on the member with the arrow, and not checked."""
     member = chain.members[chain.mapping]
     decision = Decision(Verdict.UNKNOWN, NOT_A_CLAIM, 0.0, reason="a mapping")
-    remark = Remark("note", "a mapping (an arrow from one value to another), not a claim: this chain is not "
-                            "checked", instead_of_verdict=True)
+    remark = Remark("note", "a mapping or a limit (an arrow from one value to another), not an equation: this "
+                            "chain is not checked", instead_of_verdict=True)
     return ChainResult(f"line {chain.line}", None, (StepResult(
         "step", f"line {chain.line}", note, member.line, member.latex, decision, False, remarks=(remark,),
         column=member.col),))
