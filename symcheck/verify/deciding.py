@@ -37,8 +37,8 @@ _AHEAD = "not decided yet"  # the first reading's answer: never shown, never sto
 class NoteDecider:
     """The engine's decision on each distinct equation of one note, made once."""
 
-    def __init__(self, decider: Callable[[Equation, Settings], Decision] = decide_equation):
-        self.decider = decider
+    def __init__(self, decider: Optional[Callable[[Equation, Settings], Decision]] = None):
+        self.decider = decider or decide_equation
         self.known: dict[str, Decision] = {}
 
     def __call__(self, eq: Equation, settings: Settings) -> Decision:
