@@ -42,7 +42,7 @@ from symcheck.load.derivation import Compiler, InputError, checking_scope, defin
 from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.verify.cases import case_index_remark
-from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decide_ahead
+from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decided_ahead
 from symcheck.verify.documents import Decider, has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.premises import SolvedEquations, is_recurrence, split_assignment, stem_alias, under_premise
@@ -501,17 +501,24 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
     decider = NoteDecider()
     reader = _NoteReader(note, declarations, settings, defined_commands(text), decider)
     workers = ahead_workers(sum(len(chain.members) - 1 for chain in chains), jobs)
-    if workers > 1:
-        recorder = Recorder()
-        first = _NoteReader(note, declarations, replace(settings, repair_budget=0), defined_commands(text), recorder)
-        first.compiler.notation.readings = reader.compiler.notation.readings  # read once, for both readings
-        first.check(chains, read_prose(text, str(note)), SolvedEquations(text))
-        decide_ahead(decider, recorder.equations, settings, workers)
-    result = reader.check(chains, read_prose(text, str(note)), SolvedEquations(text))
+    asked = _asked(reader, declarations, text, chains) if workers > 1 else []
+    with decided_ahead(decider, asked, settings, workers):
+        result = reader.check(chains, read_prose(text, str(note)), SolvedEquations(text))
     unclosed = _unclosed(note, text)
     if unclosed is not None:
         result = replace(result, chains=(*result.chains, unclosed))
     return NoteCheck(note, result, chains)
+
+
+def _asked(reader: _NoteReader, declarations: Derivation, text: str, chains: list[MathChain]) -> list[Equation]:
+    """The equations a reading of the note asks when every step holds: a first reading,
+    thrown away, that decides nothing (and searches no repair)."""
+    recorder = Recorder()
+    first = _NoteReader(reader.note, declarations, replace(reader.settings, repair_budget=0), reader.own_commands,
+                        recorder)
+    first.compiler.notation.readings = reader.compiler.notation.readings  # each formula read once, for both
+    first.check(chains, read_prose(text, str(reader.note)), SolvedEquations(text))
+    return recorder.equations
 
 
 def _unclosed(note: Path, text: str) -> Optional[ChainResult]:
