@@ -4,38 +4,22 @@ result as a serial run. Tried on small notes written for these tests."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sympy
 
 from symcheck.engine.settings import Settings
-from symcheck.model import Decision, Verdict
+from symcheck.model import Decision, Derivation, Verdict
 from symcheck.model.symbols import build_symbol_table
-from symcheck.model import Derivation
 from symcheck.read.notation import Notation
 from symcheck.verify import cache, deciding
 from symcheck.verify.notes import check_note
 
-SETTINGS = Settings(step_timeout=30.0)
+from .test_note_reader import write
 
-NOTATION = """
-[sizes]
-N = {}
-[indices]
-i = { range = [1, "N"] }
-j = { range = [1, "N"] }
-k = { range = [1, "N"] }
-[symbols]
-a = { kind = "vector", shape = ["N"] }
-S = { kind = "vector", shape = ["N"], domain = "probability" }
-x = {}
-[[definitions]]
-latex = 'S_j = \\frac{e^{a_j}}{\\sum_{k=1}^N e^{a_k}}'
-"""
+SETTINGS = Settings(step_timeout=30.0)
 
 # a definition adopted, a case from prose, a wrong step and one that carries it, a restatement
 # going on from an earlier display, and the same display twice
-NOTE = r"""Let $u := x^2 + 1$.
+NOTE = r"""Let $u := t^2 + 1$.
 
 When $i = j$:
 
@@ -46,32 +30,25 @@ $$
 Then
 
 $$
-(x + 1)^2 = x^2 + 2x + 1 = x^2 + 3x + 1 = (x + 1)^2 + x
+(t + 1)^2 = t^2 + 2t + 1 = t^2 + 3t + 1 = (t + 1)^2 + t
 $$
 
 $$
-u - 1 = x^2 = x \cdot x
+u - 1 = t^2 = t \cdot t
 $$
 
 $$
-u - 1 = x^3
+u - 1 = t^3
 $$
 
 $$
-(x + 2)(x - 2) = x^2 - 4 = (x - 2)(x + 2)
+(t + 2)(t - 2) = t^2 - 4 = (t - 2)(t + 2)
 $$
 
 $$
-(x + 2)(x - 2) = x^2 - 4 = (x - 2)(x + 2)
+(t + 2)(t - 2) = t^2 - 4 = (t - 2)(t + 2)
 $$
 """
-
-
-def write_note(tmp_path: Path, text: str = NOTE) -> Path:
-    note = tmp_path / "note.md"
-    note.write_text(text, encoding="utf-8")
-    note.with_suffix(".toml").write_text(NOTATION, encoding="utf-8")
-    return note
 
 
 def without_times(value: object) -> object:
@@ -83,7 +60,7 @@ def without_times(value: object) -> object:
 
 
 def test_deciding_ahead_in_workers_gives_the_serial_result(tmp_path, monkeypatch):
-    note = write_note(tmp_path)
+    note = write(tmp_path, NOTE)
     serial = check_note(note, None, SETTINGS, jobs=1).result
     ahead: list[tuple[int, int]] = []
     decided_ahead = deciding.decided_ahead
@@ -116,8 +93,8 @@ def test_each_distinct_equation_is_decided_once(tmp_path, monkeypatch):
         return real(eq, settings)
 
     monkeypatch.setattr(deciding, "decide_equation", counting)
-    display = "$$\n(x + 2)(x - 2) = x^2 - 4\n$$\n\n"
-    steps = [s for chain in check_note(write_note(tmp_path, display * 3), None, SETTINGS).result.chains
+    display = "$$\n(t + 2)(t - 2) = t^2 - 4\n$$\n\n"
+    steps = [s for chain in check_note(write(tmp_path, display * 3), None, SETTINGS).result.chains
              for s in chain.steps]
     assert len(steps) == 3 and all(step.decision.verdict is Verdict.PROVED for step in steps)
     # the second display goes on from the first (x^2 - 4 = x^2 - 4); the third asks the same again
