@@ -8,6 +8,10 @@ less the load already on them (the 1-minute load average, or the tasks running r
 if more). On a busy machine that is one process, since extra processes would only
 compete with the others for the same cores; an explicit `jobs` is obeyed.
 
+`parallel_map` returns every result in order; `WorkerPool` takes items one at a time and
+gives each result when it is asked for (`check` decides a note's equations ahead this way,
+while it reads the note).
+
 Workers ignore SIGINT (the parent decides) and run under the memory ceiling. When the
 parent is interrupted, or anything else goes wrong, every worker is terminated at once:
 an interrupt never waits for running work and leaves no process behind.
@@ -16,12 +20,14 @@ an interrupt never waits for running work and leaves no process behind.
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.pool
 import os
 import signal
-from typing import Callable, Optional, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Optional, Sequence, TypeVar
 
 from symcheck.runtime.limits import limit_memory
+
+if TYPE_CHECKING:  # the pool module is imported by the first pool, not by every run
+    from multiprocessing.pool import AsyncResult
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -90,7 +96,7 @@ class WorkerPool:
         context = multiprocessing.get_context("fork")
         self.pool = context.Pool(workers, initializer=_start_worker, initargs=(memory_ceiling(),))
 
-    def submit(self, function: Callable[..., R], item: T, *shared: object) -> "multiprocessing.pool.AsyncResult":
+    def submit(self, function: Callable[..., R], item: T, *shared: object) -> AsyncResult:
         """function(item, *shared) in a worker; `.get()` on the answer waits for its result."""
         return self.pool.apply_async(_call, ((function, item, shared),))
 

@@ -22,8 +22,7 @@ engine either way: the output is the same with any number of workers.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from multiprocessing.pool import AsyncResult
-from typing import Callable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence
 
 from symcheck.engine.ladder import decide_equation
 from symcheck.engine.settings import Settings
@@ -31,6 +30,9 @@ from symcheck.model import Decision, Verdict
 from symcheck.model.compiled import Equation
 from symcheck.runtime.parallel import WorkerPool, worker_count
 from symcheck.verify.cache import equation_key
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 MIN_STEPS_PER_WORKER = 4  # fewer steps than this per extra process: deciding ahead does not pay
 _UNSETTLED = ("time limit", "error")  # decisions that may come out otherwise on a second try
