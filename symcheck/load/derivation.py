@@ -523,6 +523,7 @@ class Compiler:
         self.derivation, self.reader = derivation, reader
         self.table = build_symbol_table(derivation)
         self.notation = Notation(self.table, derivation.rewrites)
+        self._index_problems: dict[Any, Optional[tuple[str, str, str]]] = {}
 
     @classmethod
     def for_file(cls, derivation: Derivation) -> "Compiler":
@@ -581,12 +582,22 @@ class Compiler:
     def checked_indices(self, expr: Any, latex: str) -> Any:
         """A literal index outside its axis' declared range (z_0 where z is indexed from 1)
         is bad input, with a caret."""
-        problem = index_range_problem(expr, self.table)
+        problem = self._index_problem(expr)
         if problem is not None:
             message, name, literal = problem
             raise InputError(self.reader.path, self.reader.line_of(latex), message, latex=latex,
                              column=_entry_column(latex, name, literal))
         return self.checked_names(expr, latex)
+
+    def _index_problem(self, expr: Any) -> Optional[tuple[str, str, str]]:
+        """`index_range_problem`, once per distinct expression (notes repeat members)."""
+        try:
+            return self._index_problems[expr]
+        except KeyError:
+            problem = self._index_problems[expr] = index_range_problem(expr, self.table)
+            return problem
+        except TypeError:  # an unhashable expression (a mutable matrix)
+            return index_range_problem(expr, self.table)
 
     def checked_names(self, expr: Any, latex: str) -> Any:
         """A name read whole whose subscript is the index of the sum around it is bad input."""

@@ -43,7 +43,8 @@ from symcheck.load.derivation import Compiler, InputError, checking_scope, defin
 from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.verify.cases import case_index_remark
-from symcheck.verify.documents import has_constrained_domain, verify_equation
+from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decided_ahead
+from symcheck.verify.documents import Decider, has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.premises import SolvedEquations, is_recurrence, split_assignment, stem_alias, under_premise
 from symcheck.verify.repair import Repairer
@@ -82,8 +83,9 @@ class _Ended:
 
 
 class _NoteReader:
-    def __init__(self, note: Path, declarations: Derivation, settings: Settings, own_commands: dict[str, int]):
-        self.note, self.settings = note, settings
+    def __init__(self, note: Path, declarations: Derivation, settings: Settings, own_commands: dict[str, int],
+                 decider: Optional[Decider] = None):
+        self.note, self.settings, self.decider = note, settings, decider
         self.compiler = Compiler.for_file(declarations)
         self.scope = self.compiler.scope()
         self.defined = {definition.target for definition in self.scope.definitions}
@@ -307,7 +309,8 @@ class _NoteReader:
             if left is not None and ended.held is not None:
                 self.restated[left] = ended
             results.append(_with_remarks(result, again))
-        definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs) for eq in pending)
+        definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs, self.decider)
+                            for eq in pending)
         results = self.carried_from_definitions(results, self.wrong_definitions(pending, definitions))
         return DocumentResult(
             path=str(self.note), source=str(self.note), title=self.note.name,
@@ -468,7 +471,7 @@ class _NoteReader:
         if target in self.defined:
             self.restating[(member.line, member.col)] = target
         repairs = self.repairs and (lambda e, d: self.repairs(e, d, [after]))
-        return replace(verify_equation(equation, self.settings, repairs), compared_with=_at(anchor.member),
+        return replace(verify_equation(equation, self.settings, repairs, self.decider), compared_with=_at(anchor.member),
                        column=member.col)
 
 
@@ -562,18 +565,36 @@ def _mentions(expression, target) -> bool:
     return target in expression.free_symbols or target in expression.atoms(sympy.IndexedBase, sympy.MatrixSymbol)
 
 
-def check_note(note: Path, notation: Optional[Path], settings: Settings = Settings()) -> NoteCheck:
-    """Extract the math of one note and check every chain in it."""
+def check_note(note: Path, notation: Optional[Path], settings: Settings = Settings(), jobs: int = 1) -> NoteCheck:
+    """Extract the math of one note and check every chain in it; with `jobs` other than 1,
+    what the note asks is decided ahead in worker processes (`symcheck.verify.deciding`)."""
     require_utf8(note)
     text = read_notes(note)
     chains = extract_math(text, str(note))
-    reader = _NoteReader(note, _declarations(note, notation_for(note, notation)), settings, defined_commands(text))
-    prose = read_prose(text, str(note))
-    result = reader.check(chains, prose, SolvedEquations(text, prose))
+    declarations = _declarations(note, notation_for(note, notation))
+    decider = NoteDecider()
+    reader = _NoteReader(note, declarations, settings, defined_commands(text), decider)
+    workers = ahead_workers(sum(len(chain.members) - 1 for chain in chains), jobs)
+    asked = _asked(reader, declarations, text, chains) if workers > 1 else []
+    with decided_ahead(decider, asked, settings, workers):
+        prose = read_prose(text, str(note))
+        result = reader.check(chains, prose, SolvedEquations(text, prose))
     unclosed = _unclosed(note, text)
     if unclosed is not None:
         result = replace(result, chains=(*result.chains, unclosed))
     return NoteCheck(note, result, chains)
+
+
+def _asked(reader: _NoteReader, declarations: Derivation, text: str, chains: list[MathChain]) -> list[Equation]:
+    """The equations a reading of the note asks when every step holds: a first reading,
+    thrown away, that decides nothing (and searches no repair)."""
+    recorder = Recorder()
+    first = _NoteReader(reader.note, declarations, replace(reader.settings, repair_budget=0), reader.own_commands,
+                        recorder)
+    first.compiler.notation.readings = reader.compiler.notation.readings  # each formula read once, for both
+    prose = read_prose(text, str(reader.note))
+    first.check(chains, prose, SolvedEquations(text, prose))
+    return recorder.equations
 
 
 def _unclosed(note: Path, text: str) -> Optional[ChainResult]:
