@@ -322,11 +322,14 @@ def _symbols(data: Any, reader: _Reader, sizes: set[str]) -> list[SymbolDecl]:
     found = []
     for name, spec in _named_tables(data, "symbols", reader):
         where = f"symbols.{reader.name(name, 'symbols')}"
-        spec = reader.table(spec, where, ("kind", "domain", "shape", "latex", "values"))
+        spec = reader.table(spec, where, ("kind", "domain", "shape", "latex", "values", "random"))
         kind = reader.enum(SymbolKind, spec.get("kind", "scalar"), where)
         shape = spec.get("shape", [])
         if not isinstance(shape, list) or len(shape) != AXES[kind]:
             raise reader.fail(f"{where}: a {kind.value} needs {SHAPE_HINT[kind]}", name)
+        random = spec.get("random", False)
+        if not isinstance(random, bool) or (random and kind is not SymbolKind.SCALAR):
+            raise reader.fail(f"{where}: 'random' is true or false, and only a scalar is declared random", "random")
         latex, other_latex = _spellings(spec, reader, where)
         decl = SymbolDecl(
             name=name,
@@ -335,6 +338,7 @@ def _symbols(data: Any, reader: _Reader, sizes: set[str]) -> list[SymbolDecl]:
             shape=tuple(_size_or_int(axis, sizes, reader, f"{where}.shape") for axis in shape),
             latex=latex,
             other_latex=other_latex,
+            random=random,
         )
         found.append(_with_values(decl, spec, reader, where))
     return found

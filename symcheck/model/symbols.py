@@ -55,6 +55,7 @@ class SymbolTable:
     declarations: dict[str, SymbolDecl] = field(default_factory=dict)
     constants: dict[str, sympy.Expr] = field(default_factory=dict)
     elementwise: frozenset[str] = frozenset()
+    random: frozenset[str] = frozenset()  # the scalars declared random quantities
     spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its declared LaTeX
     index_sets: dict[str, tuple[Bound, Bound]] = field(default_factory=dict)  # set LaTeX (no spaces) -> range
 
@@ -122,6 +123,7 @@ def build_symbol_table(derivation: Derivation) -> SymbolTable:
     for function in derivation.functions:
         table.functions[function.name] = sympy.Function(function.name)
     table.elementwise = frozenset(f.name for f in derivation.functions if f.elementwise)
+    table.random = frozenset(d.name for d in derivation.symbols if d.random and d.kind is SymbolKind.SCALAR)
     for constant in derivation.constants:
         table.constants[constant.name] = constant.value
     for decl in (*derivation.symbols, *derivation.functions, *derivation.constants):
