@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional, Sequence
 import sympy
 
 from symcheck.model.compiled import CompiledChain, CompiledDocument, CompiledGradientCheck, Equation
-from symcheck.read.backend import LatexError
+from symcheck.read.backend import LatexError, ShapeMismatch
 from symcheck.model import (
     Chain,
     Claim,
@@ -74,6 +74,13 @@ class InputError(Exception):
             if self.column is not None:
                 text += "\n    " + " " * self.column + "^"
         return text
+
+
+class WrongShapes(InputError):
+    """Math read whole whose vectors and matrices do not fit together as written."""
+
+    def __reduce__(self):
+        return WrongShapes, (self.path, self.line, self.message, self.latex, self.column)
 
 
 # ---------------------------------------------------------------- reading TOML
@@ -562,8 +569,9 @@ class Compiler:
             raise InputError(self.reader.path, self.reader.line_of(latex), "too large to read (memory limit reached)",
                              latex=latex) from None
         except LatexError as error:
-            raise InputError(
-                self.reader.path, self.reader.line_of(latex), f"cannot read LaTeX: {error.message}",
+            kind, prefix = (WrongShapes, "") if isinstance(error, ShapeMismatch) else (InputError, "cannot read LaTeX: ")
+            raise kind(
+                self.reader.path, self.reader.line_of(latex), prefix + error.message,
                 latex=error.latex or latex, column=error.column,
             ) from None
 

@@ -9,11 +9,13 @@ from typing import Callable, Optional
 
 import sympy
 
-from symcheck.read.backend import bounded_factorial
+from symcheck.read.backend import ShapeMismatch, bounded_factorial
 from symcheck.read.nodes import (
     ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued, one_by_one_entry,
 )
-from symcheck.read.values import add, apply_function, divide_values, mismatch, multiply, power, subtract
+from symcheck.read.values import (
+    add, apply_function, divide_values, mismatch, multiply, power, shapes_disagree, subtract,
+)
 
 ErrorAt = Callable[[str, int], Exception]
 VERBS = {add: "add", subtract: "subtract", multiply: "multiply", divide_values: "divide", power: "raise"}
@@ -125,7 +127,11 @@ class Arithmetic:
         try:
             return combine(a, b)
         except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
-            raise self.error(mismatch(VERBS.get(combine, "combine"), a, b, error), where) from None
+            verb = VERBS.get(combine, "combine")
+            found = self.error(mismatch(verb, a, b, error), where)
+            if shapes_disagree(verb, a, b):
+                raise ShapeMismatch(found.message, found.latex, found.column) from None
+            raise found from None
 
 
 def product_end(items: list, k: int) -> int:

@@ -158,7 +158,7 @@ class Notation:
         try:
             return work()
         except LatexError as error:
-            raise LatexError(error.message, latex, min(error.column, len(latex))) from None
+            raise type(error)(error.message, latex, min(error.column, len(latex))) from None
         except RecursionError:
             raise LatexError("expression nested too deeply", latex, 0) from None
         except Exception:  # a safety net: callers only ever see LatexError

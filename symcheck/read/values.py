@@ -74,6 +74,19 @@ def mismatch(verb: str, a: object, b: object, error: Exception) -> str:
     return message
 
 
+def shapes_disagree(verb: str, a: object, b: object) -> bool:
+    """Both shapes are known and do not fit: a sum of different shapes, or a product whose
+    inner sizes differ (declared sizes are independent: n columns never meet d rows)."""
+    left, right = value_shape(a), value_shape(b)
+    if left is None or right is None or not matrix_valued(a) or not matrix_valued(b):
+        return False
+    if verb in ("add", "subtract"):
+        return not same_shape(left, right)
+    if verb == "multiply":
+        return not same_shape((left[1],), (right[0],)) and (1, 1) not in (tuple(left), tuple(right))
+    return False
+
+
 def transpose(value: object) -> object:
     if is_matrix(value):
         return value.T
@@ -181,12 +194,20 @@ def _scalars_if_mixed(a: object, b: object) -> tuple[object, object]:
 
 def add(a: object, b: object) -> object:
     a, b = _scalars_if_mixed(a, b)
+    _same_shapes("add", a, b)
     return a + b
 
 
 def subtract(a: object, b: object) -> object:
     a, b = _scalars_if_mixed(a, b)
+    _same_shapes("subtract", a, b)
     return a - b
+
+
+def _same_shapes(verb: str, a: object, b: object) -> None:
+    """SymPy adds an n-vector and a d-vector without a word when n and d are symbols."""
+    if shapes_disagree(verb, a, b):
+        raise Refused(mismatch(verb, a, b, TypeError()))
 
 
 def divide_values(a: object, b: object) -> object:

@@ -38,7 +38,9 @@ from symcheck.engine.settings import Settings
 from symcheck.notes.chains import MathFragment, qualified_case
 from symcheck.notes.extract import MathChain, defined_commands, extract_math, read_notes, spaced_math, unclosed_math
 from symcheck.notes.prose import ProseReading, read_prose
-from symcheck.load.derivation import Compiler, InputError, checking_scope, definition_of, read_notation, require_utf8
+from symcheck.load.derivation import (
+    Compiler, InputError, WrongShapes, checking_scope, definition_of, read_notation, require_utf8,
+)
 from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.verify.cases import case_index_remark
@@ -104,10 +106,12 @@ class _NoteReader:
         return ChainResult(f"line {chain.line}", None, (self.unreadable(chain, member, InputError(
             str(self.note), member.line, why, member.latex, 0)),))
 
-    def off_axis(self, chain: MathChain, member: MathFragment, error: InputError) -> StepResult:
-        """A member with an entry off its declared axis (a sum from k = 0 over classes 1..c):
-        read, and wrong as written, since that entry does not exist."""
-        decision = Decision(Verdict.REFUTED, "index ranges", 0.0, reason=f"{error.message}: that entry is undefined")
+    def off_axis(self, chain: MathChain, member: MathFragment, error: InputError,
+                 why: str = "that entry is undefined") -> StepResult:
+        """A member with an entry off its declared axis (a sum from k = 0 over classes 1..c), or
+        whose declared shapes do not fit together: read, and wrong as written."""
+        strategy = "shapes" if isinstance(error, WrongShapes) else "index ranges"
+        decision = Decision(Verdict.REFUTED, strategy, 0.0, reason=f"{error.message}: {why}")
         return StepResult("step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False,
                           unread_at=error.column, column=member.col)
 
@@ -121,6 +125,10 @@ class _NoteReader:
                 expression = self.compiler.checked_names(self.compiler.expression(member.latex, declared_wrong=True),
                                                          member.latex)
                 expression = self.refuse_unknown_dependence(member, expression, given)
+            except WrongShapes as error:
+                members.append(None)
+                skipped.append(self.off_axis(chain, member, error, "wrong as written"))
+                continue
             except InputError as error:
                 members.append(None)
                 skipped.append(self.unreadable(chain, member, error))
