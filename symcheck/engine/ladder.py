@@ -193,9 +193,10 @@ def _decide_scalar(lhs, rhs, universe: Universe, rules: Rules, case: Condition, 
     sides = work.guarded("unfold", lambda: (unfold(lhs), unfold(rhs)), 0.3)
     if sides is None:
         return _unknown(work, "could not unfold the definitions")
-    if has_operators(sides):  # E[X], Var[X]: over declared random quantities, else undecided
-        decided = None if case else work.guarded("expectation", lambda: decide_expectations(sides, universe), 0.6)
-        return decided or _unknown(work, "an expectation not decided: the notation must declare which scalars are random (random = true), and every name inside")
+    if has_operators(sides) and not case:  # E[X], Var[X] over the quantities declared random
+        decided = work.guarded("expectation", lambda: decide_expectations(sides, universe), 0.6)
+        if decided is not None:
+            return decided
     general = _assess(work, sides, Condition())
     if general is not None and general.verdict.holds:
         return audited(work, sides, Condition(), _from_finding(general))

@@ -166,6 +166,11 @@ class Row(sympy.MatrixExpr):
         return f"{printer._print(self.matrix)}_{printer._print(self.index)}"
 
 
+class EventProbability(sympy.Symbol):
+    """P(X = 1 and Y = 3): the probability of an event written in the note, a number in
+    [0, 1] named by the event; nothing is known of it but what the note states."""
+
+
 class MatrixSum(sympy.MatrixExpr):
     """The sum of a vector- or matrix-valued body over an index, sum_j c_j u_j (SymPy's Sum
     takes scalars only); entry-wise it is the Sum of the body's entries."""

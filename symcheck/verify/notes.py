@@ -42,7 +42,7 @@ from symcheck.load.derivation import (
     Compiler, InputError, WrongShapes, checking_scope, definition_of, read_notation, require_utf8,
 )
 from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
-from symcheck.model.symbols import CompiledDefinition, Scope
+from symcheck.model.symbols import CompiledDefinition, EventProbability, Scope
 from symcheck.verify.cases import case_index_remark
 from symcheck.verify.documents import has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
@@ -267,8 +267,8 @@ class _NoteReader:
             if chain.premise and self.fresh(members):
                 given += self.assume(chain, members)
                 continue
-            if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)) \
-                    and self.fresh(members):
+            if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)
+                    or _gives_a_probability(members)) and self.fresh(members):
                 pending += self.adopt(chain, members)
                 continue
             written = chain
@@ -487,6 +487,12 @@ def _states_a_value(chain: MathChain, members: list) -> bool:
         return False
     entry, value = members
     return isinstance(entry, sympy.Indexed) and all(index.is_Integer for index in entry.indices) and value.is_number
+
+
+def _gives_a_probability(members: list) -> bool:
+    """`P(X = 1 and Y = 3) = p/2`: the probability of an event is known only by what the note
+    states, so stating it gives it (adopted and listed, as a definition is), never a claim."""
+    return len(members) == 2 and isinstance(members[0], EventProbability)
 
 
 def _mentions(expression, target) -> bool:
