@@ -68,3 +68,10 @@ def test_in_a_note_a_mismatch_is_an_error_at_its_caret(tmp_path):
     assert "the left has n columns, the right d rows" in wrong[0].decision.reason
     assert wrong[0].unread_at == len("X X^\\top ")
     assert all(s.decision.verdict.holds for s in steps if s is not wrong[0])
+
+
+def test_a_vector_before_a_bracket_may_be_a_call_so_it_is_left_unread(nt):
+    """S(a) with S and a declared vectors is S applied to a (softmax), not a wrong product."""
+    with pytest.raises(LatexError) as caught:
+        nt.expression(r"w(w)")
+    assert not isinstance(caught.value, ShapeMismatch)

@@ -380,15 +380,16 @@ def _functions(data: Any, reader: _Reader) -> list[FunctionDecl]:
     found = []
     for name, spec in _named_tables(data, "functions", reader):
         where = f"functions.{reader.name(name, 'functions')}"
-        spec = reader.table(spec, where, ("arity", "latex", "elementwise"))
-        elementwise = spec.get("elementwise", False)
-        if not isinstance(elementwise, bool):
-            raise reader.fail(f"{where}: 'elementwise' must be true or false", "elementwise")
+        spec = reader.table(spec, where, ("arity", "latex", "elementwise", "positive"))
+        elementwise, positive = spec.get("elementwise", False), spec.get("positive", False)
+        for key, value in (("elementwise", elementwise), ("positive", positive)):
+            if not isinstance(value, bool):
+                raise reader.fail(f"{where}: '{key}' must be true or false", key)
         arity = reader.integer(spec, "arity", where, 1, 1, MAX_ARITY)
         if elementwise and arity != 1:
             raise reader.fail(f"{where}: an elementwise function has one argument (arity = 1)", "elementwise")
         latex, other_latex = _spellings(spec, reader, where)
-        found.append(FunctionDecl(name, arity, latex, other_latex, elementwise))
+        found.append(FunctionDecl(name, arity, latex, other_latex, elementwise, positive))
     return found
 
 

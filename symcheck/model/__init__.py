@@ -120,6 +120,7 @@ class FunctionDecl:
     latex: Optional[str] = None
     other_latex: tuple[str, ...] = ()
     elementwise: bool = False
+    positive: bool = False  # its values are > 0 (a density, a likelihood): log of it is defined
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ def build_symbol_table(derivation: Derivation) -> SymbolTable:
         else:
             table.bases[decl.name] = sympy.IndexedBase(decl.name, **assumptions)
     for function in derivation.functions:
-        table.functions[function.name] = sympy.Function(function.name)
+        table.functions[function.name] = sympy.Function(function.name, **({"positive": True} if function.positive else {}))
     table.elementwise = frozenset(f.name for f in derivation.functions if f.elementwise)
     table.random = frozenset(d.name for d in derivation.symbols if d.random and d.kind is SymbolKind.SCALAR)
     for constant in derivation.constants:

@@ -250,7 +250,7 @@ class Names(Construct):
         if post.sub is not None and call is None:
             return self.build_free(atom, post, None)  # g_i: a name of its own
         if post.sub is not None:
-            function = sympy.Function(self.display(atom, post))
+            function = same_range(self.display(atom, post), function)
         if call is None:
             raise self.reader.error(f"the function {atom.name} needs an argument", atom.start)
         return self.powered(atom, self.application(function, post.primes, call), post), True
@@ -326,7 +326,7 @@ class Names(Construct):
         semicolon are part of what is applied, so P(y \\mid x) and P(y, x) never meet."""
         marks = "".join(leaf_text(n) for n in call.items if leaf_text(n) in SEPARATORS - {","})
         if marks:
-            function = sympy.Function(f"{function}({marks.replace(chr(92) + 'mid', '|')})")
+            function = same_range(f"{function}({marks.replace(chr(92) + 'mid', '|')})", function)
         args = [one_by_one_entry(arg) for arg in self.reader.indices.arguments(call)]  # sigma(x^T w)
         if str(function) in self.table.elementwise and len(args) == 1 and matrix_valued(args[0]):
             return elementwise(function, args[0], primes)
@@ -365,6 +365,11 @@ def elementwise(function: object, argument: object, primes: int) -> object:
     t = sympy.Symbol("_t")  # a Dummy would differ between two parses
     body = function(t) if not primes else sympy.Derivative(function(t), (t, primes))
     return ElementwiseApplyFunction(sympy.Lambda(t, body), argument)
+
+
+def same_range(name: str, function: object) -> sympy.FunctionClass:
+    """P(.|.) or P_i of a declared function P: a function of its own, with P's values (> 0)."""
+    return sympy.Function(name, **({"positive": True} if getattr(function, "is_positive", False) is True else {}))
 
 
 def event_probability(event: Group) -> sympy.Symbol:
