@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional, Sequence
 import sympy
 
 from symcheck.model.compiled import CompiledChain, CompiledDocument, CompiledGradientCheck, Equation
-from symcheck.read.backend import LatexError, ShapeMismatch
+from symcheck.read.backend import LatexError, ShapeMismatch, SignsDisagree
 from symcheck.model import (
     Chain,
     Claim,
@@ -80,7 +80,16 @@ class WrongShapes(InputError):
     """Math read whole whose vectors and matrices do not fit together as written."""
 
     def __reduce__(self):
-        return WrongShapes, (self.path, self.line, self.message, self.latex, self.column)
+        return type(self), (self.path, self.line, self.message, self.latex, self.column)
+
+
+class AmbiguousMath(WrongShapes):
+    """Math not read because it is ambiguous as written (signs around an ellipsis that
+    disagree): a warning, where other math not read is only unread."""
+
+
+# what the reader's refusals that are findings become
+FINDINGS = ((ShapeMismatch, WrongShapes), (SignsDisagree, AmbiguousMath))
 
 
 # ---------------------------------------------------------------- reading TOML
@@ -570,7 +579,8 @@ class Compiler:
             raise InputError(self.reader.path, self.reader.line_of(latex), "too large to read (memory limit reached)",
                              latex=latex) from None
         except LatexError as error:
-            kind, prefix = (WrongShapes, "") if isinstance(error, ShapeMismatch) else (InputError, "cannot read LaTeX: ")
+            kind = next((found for read, found in FINDINGS if isinstance(error, read)), InputError)
+            prefix = "" if kind is not InputError else "cannot read LaTeX: "
             raise kind(
                 self.reader.path, self.reader.line_of(latex), prefix + error.message,
                 latex=error.latex or latex, column=error.column,

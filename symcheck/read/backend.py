@@ -70,6 +70,11 @@ class LatexError(Exception):
         return f"{line}\n{pad}^"
 
 
+class SignsDisagree(LatexError):
+    """Terms around an ellipsis that follow one pattern but with different signs
+    (-a_1 + a_2 \\cdots - a_n): ambiguous as written, a warning, not merely unread."""
+
+
 class ShapeMismatch(LatexError):
     """Math read whole whose vectors and matrices cannot be combined as written (a product
     of an n x n matrix and a d-vector): wrong as written, not unreadable."""

@@ -8,6 +8,7 @@ from typing import Optional
 import sympy
 
 from symcheck.read.arithmetic import terms_of
+from symcheck.read.backend import SignsDisagree
 from symcheck.read.nodes import MUL_OPS, Obj, leaf_text, matrix_valued
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Leaf
@@ -115,6 +116,8 @@ class EllipsisSums(Construct):
             before.insert(0, self.reader.combine(items[start:end], items[start].start))
             if not term_sign:
                 break
+        if not before:
+            self.refuse_other_sign(items, terms[position - 1], last_sign, last, dots.start)
         value, used = self.run(last, before, sympy.Sum, dots.start)
         first_start = terms[position - used][1]
         obj = Obj(value, items[first_start].start, items[last_end - 1].end)
@@ -143,6 +146,18 @@ class EllipsisSums(Construct):
         value, used = self.run(last, factors, sympy.Product, dots.start)
         first = starts[len(starts) - used]
         return items[:first] + [Obj(value, items[first].start, items[after - 1].end)] + items[after:]
+
+    def refuse_other_sign(self, items: list, term: tuple, last_sign: str, last: object, where: int) -> None:
+        """-log p_1 + log p_2 \\cdots - log p_n: the term before the ellipsis fits the pattern of
+        the last one but with the other sign. Which sign holds for the terms left out?"""
+        term_sign, start, end = term
+        if (term_sign or "+") == (last_sign or "+"):
+            return
+        if ellipsis_sum(last, [self.reader.combine(items[start:end], items[start].start)]) is not None:
+            raise SignsDisagree(
+                f"the terms around this ellipsis follow one pattern, but the term before it has the sign "
+                f"'{term_sign or '+'}' and the term after it '{last_sign or '+'}': which sign do the terms left out have?",
+                self.reader.latex, where)
 
     def run(self, last: object, before: list, operator: type, where: int) -> tuple[object, int]:
         """The Sum or Product of the terms before an ellipsis and the last one, with how many terms

@@ -39,7 +39,7 @@ from symcheck.notes.chains import MathFragment, qualified_case
 from symcheck.notes.extract import MathChain, defined_commands, extract_math, read_notes, spaced_math, unclosed_math
 from symcheck.notes.prose import ProseReading, read_prose
 from symcheck.load.derivation import (
-    Compiler, InputError, WrongShapes, checking_scope, definition_of, read_notation, require_utf8,
+    AmbiguousMath, Compiler, InputError, WrongShapes, checking_scope, definition_of, read_notation, require_utf8,
 )
 from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
 from symcheck.model.symbols import CompiledDefinition, EventProbability, Scope
@@ -100,6 +100,10 @@ class _NoteReader:
         return StepResult("step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False,
                           unread_at=error.column, column=member.col)
 
+    def ambiguous(self, chain: MathChain, member: MathFragment, error: InputError) -> StepResult:
+        """A member not read because it is ambiguous as written: unread, with a warning saying why."""
+        return replace(self.unreadable(chain, member, error), remarks=(Remark("warning", error.message, instead_of_verdict=True),))
+
     def not_checked(self, chain: MathChain, why: str) -> ChainResult:
         """A chain the reader sees but cannot check as written: one unread member, with why."""
         member = chain.members[-1]
@@ -125,6 +129,10 @@ class _NoteReader:
                 expression = self.compiler.checked_names(self.compiler.expression(member.latex, declared_wrong=True),
                                                          member.latex)
                 expression = self.refuse_unknown_dependence(member, expression, given)
+            except AmbiguousMath as error:
+                members.append(None)
+                skipped.append(self.ambiguous(chain, member, error))
+                continue
             except WrongShapes as error:
                 members.append(None)
                 skipped.append(self.off_axis(chain, member, error, "wrong as written"))
