@@ -13,7 +13,7 @@ from typing import Callable, Optional
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from symcheck.read.backend import bounded_power
+from symcheck.read.backend import LatexError, bounded_power
 from symcheck.read.nodes import Func, is_matrix, matrix_valued, one_by_one_entry
 
 
@@ -217,6 +217,30 @@ def divide_values(a: object, b: object) -> object:
     return a / b
 
 
+class HugePower(sympy.Expr):
+    """(1/2)^{1000000000}: a power of a positive rational too large to evaluate, kept as written.
+    Only a logarithm takes it (log of it is exponent * log(base)); anywhere else the reader
+    refuses the formula (`refuse_huge_powers`)."""
+
+    def __new__(cls, base: sympy.Rational, exponent: sympy.Integer):
+        return sympy.Expr.__new__(cls, base, exponent)
+
+    @property
+    def base_and_exponent(self) -> tuple:
+        return self.args
+
+    def _latex(self, printer) -> str:
+        base, exponent = self.args
+        return f"\\left({printer._print(base)}\\right)^{{{printer._print(exponent)}}}"
+
+
+def refuse_huge_powers(value: object) -> None:
+    """Refuses a value that still holds a HugePower (one outside a logarithm)."""
+    if isinstance(value, sympy.Basic) and value.has(HugePower):
+        huge = next(iter(value.atoms(HugePower)))
+        raise Refused(f"cannot evaluate {describe(huge)}: too large (only its logarithm is read)")
+
+
 def power(base: object, exponent: object) -> object:
     """A power; of a 1x1 matrix expression (an inner product u^T v), the power of its one entry."""
     base = one_by_one_entry(base)
@@ -224,7 +248,12 @@ def power(base: object, exponent: object) -> object:
         rows, cols = base.shape
         if rows != cols:
             raise Refused(f"a power of a {rows} x {cols} matrix")
-    return bounded_power(base, exponent)
+    try:
+        return bounded_power(base, exponent)
+    except LatexError:
+        if getattr(base, "is_Rational", False) and base.is_positive and getattr(exponent, "is_Integer", False):
+            return HugePower(base, exponent)
+        raise
 
 
 ELEMENTWISE = {"\\odot": _hadamard, "\\circ": _hadamard, "\\oslash": _divide, "\\otimes": _outer}
@@ -269,7 +298,10 @@ FUNCTION_NAMES = {
 def apply_function(func: Func, argument: object) -> object:
     """\\log is the natural log unless a base is written; \\sin^{-1} is arcsin."""
     argument = one_by_one_entry(argument)
-    if func.name in ("\\ln", "\\log"):
+    if func.name in ("\\ln", "\\log") and isinstance(argument, HugePower) and func.base is None:
+        base, exponent = argument.args
+        value = exponent * sympy.log(base)  # base > 0: log(b^n) = n log(b), without evaluating b^n
+    elif func.name in ("\\ln", "\\log"):
         value = sympy.log(argument) if func.base is None else sympy.log(argument, func.base)
     elif func.name == "\\exp":
         value = sympy.exp(argument)
