@@ -164,6 +164,20 @@ def trace_of(value: object) -> object:
     return sympy.Trace(value)
 
 
+def determinant_of(value: object) -> object:
+    """The determinant of a square matrix (of a scalar: the scalar)."""
+    if not matrix_valued(value):
+        return value
+    rows, cols = value_shape(value) or (None, None)
+    if rows is None or sympy.expand(rows - cols) != 0:
+        raise Refused(f"the determinant of {describe(value)}: a determinant needs a square matrix")
+    if isinstance(value, sympy.MatrixBase):
+        return value.det()
+    if rows.is_Integer and rows <= 3:  # written out: the engine compares scalars
+        return sympy.Matrix(value.as_explicit()).det()
+    return sympy.Determinant(value)
+
+
 def vector_of_entries(entry: object, index: sympy.Symbol, lower: object, upper: object) -> object:
     """The column whose entry at `index` (over lower..upper) is `entry`."""
     row, col = ENTRY_POSITION
@@ -173,7 +187,7 @@ def vector_of_entries(entry: object, index: sympy.Symbol, lower: object, upper: 
 
 # the (bound) position of a matrix given by its entries; not a Dummy: two readings must be equal
 ENTRY_POSITION = (sympy.Symbol("_r", integer=True), sympy.Symbol("_c", integer=True))
-MATRIX_FUNCTIONS = {"diag": diag_of, "tr": trace_of, "Tr": trace_of, "trace": trace_of}
+MATRIX_FUNCTIONS = {"diag": diag_of, "tr": trace_of, "Tr": trace_of, "trace": trace_of, "det": determinant_of}
 
 
 def multiply(a: object, b: object) -> object:
