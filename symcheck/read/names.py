@@ -39,6 +39,12 @@ STATISTICS = frozenset({"E", "Var", "Cov", "var", "cov"})
 # separators of an argument list; \mid and ; (P(y \mid x; w)) become part of the function's name
 SEPARATORS = frozenset({",", ";", "\\mid"})
 BOLD_FACES = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\pmb"})
+# special functions, by the name an undeclared atom has, when a bracket follows: \Gamma(x + 1)
+SPECIAL_FUNCTIONS = {
+    "Gamma": sympy.gamma,
+    **{f"{font}{{{word}}}": function for font in ("\\operatorname", "\\mathrm", "\\text", "\\textrm")
+       for word, function in (("erf", sympy.erf), ("erfc", sympy.erfc), ("Gamma", sympy.gamma))},
+}
 # spellings of a probability: P(X = 1 and Y = 3) is the probability of that event
 PROBABILITIES = frozenset({"P", "Pr", "\\Pr", "\\mathbb{P}", "\\operatorname{P}", "\\operatorname{Pr}", "\\mathrm{P}",
                            "\\mathrm{Pr}", "\\text{P}", "\\text{Pr}"})
@@ -265,6 +271,9 @@ class Names(Construct):
         return applied**power
 
     def build_free(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
+        special = SPECIAL_FUNCTIONS.get(atom.name) if post.sub is None else None
+        if call is not None and special is not None and self.reader.scripts.sup_kind(post.sup) in ("none", "power"):
+            return self.powered(atom, self.application(special, post.primes, call), post), True
         if call is not None and self.reader.scripts.sup_kind(post.sup) in ("none", "power") and self.is_called(atom, post, call):
             function = sympy.Function(self.display(atom, post))
             return self.powered(atom, self.application(function, post.primes, call), post), True
