@@ -30,6 +30,8 @@ def value_shape(value: object) -> Optional[tuple]:
     vectors); None for a scalar or a shape not known here."""
     if is_matrix(value):
         return value.shape
+    if isinstance(value, (sympy.Add, sympy.Mul)) and matrix_valued(value):  # 2 \\nabla_w L - t w
+        return next((shape for shape in map(value_shape, value.args) if shape is not None), None)
     if isinstance(value, sympy.Derivative) and is_matrix(value.expr) and not any(is_matrix(v) for v in value.variables):
         return value.expr.shape  # d/dx of a matrix: entry by entry
     if isinstance(value, sympy.Derivative) and (not is_matrix(value.expr) or same_shape(value.expr.shape, (1, 1))):
@@ -209,13 +211,26 @@ def _scalars_if_mixed(a: object, b: object) -> tuple[object, object]:
 def add(a: object, b: object) -> object:
     a, b = _scalars_if_mixed(a, b)
     _same_shapes("add", a, b)
+    if _gradient_beside_matrix(a, b):
+        return sympy.Add(a, b, evaluate=False)
     return a + b
 
 
 def subtract(a: object, b: object) -> object:
     a, b = _scalars_if_mixed(a, b)
     _same_shapes("subtract", a, b)
+    if _gradient_beside_matrix(a, b):
+        return sympy.Add(a, -b, evaluate=False)
     return a - b
+
+
+def _gradient_beside_matrix(a: object, b: object) -> bool:
+    """\\nabla_w L - 2 t w: SymPy refuses to add a Derivative to a matrix, though both are p x 1;
+    the engine reads such a sum entry by entry."""
+    if is_matrix(a) and is_matrix(b) or not any(isinstance(v, sympy.Basic) and v.has(sympy.Derivative) for v in (a, b)):
+        return False
+    left, right = value_shape(a), value_shape(b)
+    return left is not None and right is not None and matrix_valued(a) and matrix_valued(b) and same_shape(left, right)
 
 
 def _same_shapes(verb: str, a: object, b: object) -> None:
