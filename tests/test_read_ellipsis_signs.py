@@ -50,3 +50,15 @@ def test_in_a_note_it_is_a_warning_at_the_ellipsis(tmp_path):
     result = check_note(note, notation).result
     (step,) = [step for chain in result.chains for step in chain.steps]
     assert [r.severity for r in step.remarks] == ["warning"] and step.unread_at == len("-a_1 + a_2 ")
+
+
+def test_the_summation_variable_of_an_ellipsis_is_named_apart_from_declared_names():
+    table = build_symbol_table(Derivation(
+        path="t.toml", source="t.txt", title="t", sizes=(SizeDecl("n"),),
+        symbols=(SymbolDecl("a", SymbolKind.VECTOR, shape=("n",)), SymbolDecl("t"), SymbolDecl("u")),
+    ))
+    nt = Notation(table)
+    total = nt.expression(r"a_1 + a_2 + \dots + a_n")
+    assert str(total.limits[0][0]) not in {"t", "u", "a", "n"}
+    assert verdict_of(nt, r"t a_1 + t a_2 + \dots + t a_n = t \sum_{k=1}^{n} a_k") == "PROVED"
+    assert verdict_of(nt, r"t a_1 + t a_2 + \dots + t a_n = \sum_{k=1}^{n} a_k") == "REFUTED"
