@@ -85,3 +85,9 @@ def test_only_a_scalar_is_declared_random(tmp_path):
     path.write_text('[sizes]\nn = {}\n[symbols]\nx = { kind = "vector", shape = ["n"], random = true }\n')
     with pytest.raises(InputError, match="random"):
         read_notation(path)
+
+
+def test_var_and_cov_with_parentheses_are_the_operators(nt):
+    assert nt.expression(r"\textrm{Var}(X)") == nt.expression(r"\operatorname{Var}[X]")
+    assert verdict_of(nt, r"\textrm{Cov}(X, 2X + c) = 2\textrm{Var}(X)") == "PROVED"
+    assert verdict_of(nt, r"\textrm{Cov}(X, 2X + c) = 4\textrm{Var}(X)") == "REFUTED"

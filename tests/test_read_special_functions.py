@@ -41,3 +41,10 @@ def test_engine_decides_with_special_functions(nt):
     assert verdict_of(nt, r"\frac{d}{dx} \operatorname{erf}(x) = \frac{1}{\sqrt{\pi}} e^{-x^2}") == "REFUTED"
     assert verdict_of(nt, r"\Gamma(x + 2) = (x + 1) \Gamma(x + 1)") == "PROVED"
     assert verdict_of(nt, r"\Gamma(x + 2) = x \Gamma(x + 1)") == "REFUTED"
+
+
+def test_sign_and_a_power_of_a_square_root(nt):
+    assert nt.expression(r"\textrm{sign}(x)") == sympy.sign(x)
+    assert nt.expression(r"\sqrt{x}^2") == sympy.sqrt(x) ** 2
+    assert verdict_of(nt, r"\frac{x^2}{|x|} = x \, \textrm{sign}(x)").startswith(("PROVED", "NUMERIC"))
+    assert verdict_of(nt, r"\frac{x^2}{|x|} = \textrm{sign}(x)") == "REFUTED"

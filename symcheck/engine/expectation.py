@@ -52,7 +52,8 @@ def has_operators(exprs: Sequence[Expr]) -> bool:
 def decide_expectations(sides: Sequence[Expr], universe: Universe, seed: int = 0) -> Optional[Decision]:
     """The decision on lhs = rhs written with expectations, or None when the step is not one
     this model covers (no random quantity declared, an undeclared name, another function)."""
-    randoms = frozenset(universe.table.scalars[name] for name in universe.table.random)
+    present = set().union(*(side.free_symbols for side in sides))
+    randoms = frozenset(universe.table.scalars[name] for name in universe.table.random) & present
     if not randoms or not all(_covered(side, universe) for side in sides):
         return None
     agreeing = 0

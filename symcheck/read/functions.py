@@ -71,7 +71,9 @@ class Functions(Construct):
         radicand = one_by_one_entry(self.reader.value(self.reader.argument(nodes, j, "argument of \\sqrt"), token.start))
         if matrix_valued(radicand):
             raise self.reader.error("a square root of a matrix", token.start)
-        return [Obj(sympy.root(radicand, degree), token.start, nodes[j].end)], j + 1
+        post, k = self.reader.scripts.postfix(nodes, j + 1)  # \\sqrt{x}^2: a power of the root
+        value = self.reader.scripts.group_sup(sympy.root(radicand, degree), post, nodes, k)
+        return [Obj(value, token.start, nodes[k - 1].end)], k
 
     def determinant(self, nodes: list, i: int) -> tuple[list, int]:
         """\\det(A): the determinant of the bracket after it."""

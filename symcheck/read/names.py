@@ -36,6 +36,8 @@ EXPECTATIONS = frozenset({"E", "\\mathbb{E}", "\\operatorname{E}", "\\mathrm{E}"
 # operators on random variables, applied with brackets (E[X], Var[X], Cov[X, Y]): read as
 # operators the engine knows nothing of (never sampled as an arbitrary function: E is linear)
 STATISTICS = frozenset({"E", "Var", "Cov", "var", "cov"})
+# ... which are operators with parentheses too: Var(X) is no function of X the note may define
+SPELLED_STATISTICS = frozenset({"Var", "Cov", "var", "cov"})
 # separators of an argument list; \mid and ; (P(y \mid x; w)) become part of the function's name
 SEPARATORS = frozenset({",", ";", "\\mid"})
 BOLD_FACES = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\pmb"})
@@ -43,7 +45,8 @@ BOLD_FACES = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\pmb"})
 SPECIAL_FUNCTIONS = {
     "Gamma": sympy.gamma,
     **{f"{font}{{{word}}}": function for font in ("\\operatorname", "\\mathrm", "\\text", "\\textrm")
-       for word, function in (("erf", sympy.erf), ("erfc", sympy.erfc), ("Gamma", sympy.gamma))},
+       for word, function in (("erf", sympy.erf), ("erfc", sympy.erfc), ("Gamma", sympy.gamma), ("sign", sympy.sign),
+                              ("sgn", sympy.sign))},
 }
 # spellings of a probability: P(X = 1 and Y = 3) is the probability of that event
 PROBABILITIES = frozenset({"P", "Pr", "\\Pr", "\\mathbb{P}", "\\operatorname{P}", "\\operatorname{Pr}", "\\mathrm{P}",
@@ -167,7 +170,7 @@ class Names(Construct):
         operator = bare_name(atom.name) if bare_name(atom.name) in STATISTICS else None
         # a declared function may take its argument in brackets, as the operators do: bias[X]
         call = call_group(nodes, j, square=operator is not None or atom.kind == "function")
-        if call is not None and call.kind == "[" and operator is not None:
+        if call is not None and operator is not None and (call.kind == "[" or operator in SPELLED_STATISTICS):
             value, consumed = self.build_operator(operator, post, call), True
         else:
             value, consumed = getattr(self, self.BUILDERS[atom.kind])(atom, post, call)
