@@ -103,10 +103,6 @@ class _NoteReader:
         return StepResult("step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False,
                           unread_at=error.column, column=member.col)
 
-    def ambiguous(self, chain: MathChain, member: MathFragment, error: InputError) -> StepResult:
-        """A member not read because it is ambiguous as written: unread, with a warning saying why."""
-        return replace(self.unreadable(chain, member, error), remarks=(Remark("warning", error.message, instead_of_verdict=True),))
-
     def not_checked(self, chain: MathChain, why: str) -> ChainResult:
         """A chain the reader sees but cannot check as written: one unread member, with why."""
         member = chain.members[-1]
@@ -135,7 +131,7 @@ class _NoteReader:
                                          (*self.scope.definitions, *given))
             except AmbiguousMath as error:
                 members.append(None)
-                skipped.append(self.ambiguous(chain, member, error))
+                skipped.append(_warned(self.unreadable(chain, member, error), error.message))
                 continue
             except WrongShapes as error:
                 members.append(None)
@@ -569,6 +565,11 @@ def _states_a_value(chain: MathChain, members: list) -> bool:
         return False
     entry, value = members
     return isinstance(entry, sympy.Indexed) and all(index.is_Integer for index in entry.indices) and value.is_number
+
+
+def _warned(step: StepResult, why: str) -> StepResult:
+    """A member not read because it is ambiguous as written: unread, with a warning saying why."""
+    return replace(step, remarks=(Remark("warning", why, instead_of_verdict=True),))
 
 
 def _gives_a_probability(members: list) -> bool:
