@@ -63,7 +63,7 @@ from symcheck.read.reader import Reader
 from symcheck.read.rules import Rule, apply_rules
 from symcheck.read.scripts import Scripts
 from symcheck.read.tidy import condition_text, function_words, index_letters, tidy_tokens
-from symcheck.read.values import same_shape, value_shape
+from symcheck.read.values import refuse_huge_powers, same_shape, value_shape
 from symcheck.read.tokens import Group, Leaf, Token, build_tree, collapse, join, tokenize
 
 __all__ = ["Notation", "LatexError"]
@@ -176,7 +176,7 @@ class Notation:
         try:
             return work()
         except LatexError as error:
-            raise LatexError(error.message, latex, min(error.column, len(latex))) from None
+            raise type(error)(error.message, latex, min(error.column, len(latex))) from None
         except RecursionError:
             raise LatexError("expression nested too deeply", latex, 0) from None
         except Exception:  # a safety net: callers only ever see LatexError
@@ -243,6 +243,10 @@ class Notation:
 
     @staticmethod
     def _final(value: object, latex: str, start: int) -> object:
+        try:
+            refuse_huge_powers(value)
+        except ValueError as error:
+            raise LatexError(str(error), latex, start) from None
         if isinstance(value, sympy.MatrixBase):
             return sympy.ImmutableMatrix(value)
         if isinstance(value, (sympy.Expr, sympy.MatrixExpr)):

@@ -39,9 +39,11 @@ from symcheck.engine.settings import Settings
 from symcheck.notes.chains import MathFragment, qualified_case
 from symcheck.notes.extract import MathChain, defined_commands, extract_math, read_notes, spaced_math, unclosed_math
 from symcheck.notes.prose import ProseReading, read_prose
-from symcheck.load.derivation import Compiler, InputError, checking_scope, definition_of, read_notation, require_utf8
+from symcheck.load.derivation import (
+    AmbiguousMath, Compiler, InputError, WrongShapes, checking_scope, definition_of, read_notation, require_utf8,
+)
 from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
-from symcheck.model.symbols import CompiledDefinition, Scope
+from symcheck.model.symbols import CompiledDefinition, EventProbability, Scope
 from symcheck.verify.cases import case_index_remark
 from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decided_ahead
 from symcheck.verify.documents import Decider, has_constrained_domain, verify_equation
@@ -109,10 +111,12 @@ class _NoteReader:
         return ChainResult(f"line {chain.line}", None, (self.unreadable(chain, member, InputError(
             str(self.note), member.line, why, member.latex, 0)),))
 
-    def off_axis(self, chain: MathChain, member: MathFragment, error: InputError) -> StepResult:
-        """A member with an entry off its declared axis (a sum from k = 0 over classes 1..c):
-        read, and wrong as written, since that entry does not exist."""
-        decision = Decision(Verdict.REFUTED, "index ranges", 0.0, reason=f"{error.message}: that entry is undefined")
+    def off_axis(self, chain: MathChain, member: MathFragment, error: InputError,
+                 why: str = "that entry is undefined") -> StepResult:
+        """A member with an entry off its declared axis (a sum from k = 0 over classes 1..c), or
+        whose declared shapes do not fit together: read, and wrong as written."""
+        strategy = "shapes" if isinstance(error, WrongShapes) else "index ranges"
+        decision = Decision(Verdict.REFUTED, strategy, 0.0, reason=f"{error.message}: {why}")
         return StepResult("step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False,
                           unread_at=error.column, column=member.col)
 
@@ -127,6 +131,14 @@ class _NoteReader:
                                                          member.latex)
                 expression = _as_defined(self.refuse_unknown_dependence(member, expression, given),
                                          (*self.scope.definitions, *given))
+            except AmbiguousMath as error:
+                members.append(None)
+                skipped.append(_warned(self.unreadable(chain, member, error), error.message))
+                continue
+            except WrongShapes as error:
+                members.append(None)
+                skipped.append(self.off_axis(chain, member, error, "wrong as written"))
+                continue
             except InputError as error:
                 members.append(None)
                 skipped.append(self.unreadable(chain, member, error))
@@ -281,8 +293,8 @@ class _NoteReader:
             if chain.premise and self.fresh(members):
                 given += self.assume(chain, members)
                 continue
-            if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)) \
-                    and self.fresh(members) and members[0] not in self.entry_values:
+            if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)
+                    or _gives_a_probability(members)) and self.fresh(members) and members[0] not in self.entry_values:
                 pending += self.adopt(chain, members)
                 continue
             members, again = self.second_value(chain, members)
@@ -556,6 +568,17 @@ def _states_a_value(chain: MathChain, members: list) -> bool:
         return False
     entry, value = members
     return isinstance(entry, sympy.Indexed) and all(index.is_Integer for index in entry.indices) and value.is_number
+
+
+def _warned(step: StepResult, why: str) -> StepResult:
+    """A member not read because it is ambiguous as written: unread, with a warning saying why."""
+    return replace(step, remarks=(Remark("warning", why, instead_of_verdict=True),))
+
+
+def _gives_a_probability(members: list) -> bool:
+    """`P(X = 1 and Y = 3) = p/2`: the probability of an event is known only by what the note
+    states, so stating it gives it (adopted and listed, as a definition is), never a claim."""
+    return len(members) == 2 and isinstance(members[0], EventProbability)
 
 
 def _mentions(expression, target) -> bool:
