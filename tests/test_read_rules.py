@@ -257,8 +257,26 @@ def test_a_derivative_operator_reads_back_what_sympy_prints(nt):
     f, g = sympy.Function("f"), sympy.Function("g")
     t = sympy.Symbol("t")  # undeclared: no assumptions
     for expr in (sympy.Derivative(f(t) * g(t), t), sympy.Derivative(f(t), t) * g(t),
-                 sympy.Derivative(f(t), t) * sympy.Derivative(f(t), (t, 3))):
+                 sympy.Derivative(f(t), t) * sympy.Derivative(f(t), (t, 3)),
+                 sympy.Derivative(f(t), (t, 2)) * sympy.Derivative(f(t), (t, 4)) ** 5,
+                 sympy.Derivative(f(t), t) * sympy.root(sympy.Derivative(f(t), (t, 4)), 5)):
         assert nt.expression(sympy.latex(expr)) == expr, sympy.latex(expr)
+
+
+def test_pi_takes_a_power_and_re_im_are_the_real_and_imaginary_parts(nt):
+    t = sympy.Symbol("t")  # undeclared: no assumptions
+    for expr in (sympy.pi ** 5 / 32, sympy.cbrt(2) * sympy.pi ** sympy.Rational(2, 3) / 2,
+                 sympy.exp(sympy.re(t) + 766), sympy.im(t) ** 2):
+        assert nt.expression(sympy.latex(expr)) == expr, sympy.latex(expr)
+    with pytest.raises(LatexError):
+        nt.expression(r"\pi_k")  # a name in some notes: not the constant with a label
+    with pytest.raises(LatexError):
+        nt.expression(r"\infty^2")  # no arithmetic with infinity
+
+
+def test_engine_decides_powers_of_pi(nt):
+    assert holds(nt, r"\pi^2 \cdot \pi^3 = \pi^{5}")
+    assert fails(nt, r"\frac{\pi^{2}}{2} = \pi")
 
 
 def test_engine_differentiates_the_whole_product(nt):

@@ -141,8 +141,8 @@ class Fractions(Construct):
         whole term that follows, as for a sum (\\frac{d}{d\\theta} \\theta^9 (1-\\theta)^4 is
         the derivative of the product), unless brackets close the operand
         (\\frac{d}{dx}(x^2) y, \\frac{\\partial}{\\partial s} \\left( L \\right) * s); another
-        derivative ends it (\\frac{d}{dx} f(x) \\frac{d^3}{dx^3} f(x) is a product of two, as
-        SymPy prints one)."""
+        derivative, or a factor holding one, ends it (\\frac{d}{dx} f(x) \\frac{d^3}{dx^3} f(x) and
+        \\frac{d}{dx} f(x) (\\frac{d^3}{dx^3} f(x))^2 are products, as SymPy prints them)."""
         if not items:
             raise self.reader.error("an operator without an operand", start)
         first, k = self.reader.operand(items, 0, start)
@@ -193,4 +193,6 @@ def is_differential(node: object) -> bool:
 
 
 def _is_derivative(item: object) -> bool:
-    return isinstance(item, Obj) and isinstance(item.value, sympy.Derivative)
+    """A factor that is or holds a derivative: (\\frac{d}{dx} f)^2 and \\sqrt{\\frac{d}{dx} f}
+    end an operand as \\frac{d}{dx} f does."""
+    return isinstance(item, Obj) and isinstance(item.value, sympy.Basic) and item.value.has(sympy.Derivative)

@@ -46,7 +46,7 @@ SPECIAL_FUNCTIONS = {
     "Gamma": sympy.gamma,
     **{f"{font}{{{word}}}": function for font in ("\\operatorname", "\\mathrm", "\\text", "\\textrm")
        for word, function in (("erf", sympy.erf), ("erfc", sympy.erfc), ("Gamma", sympy.gamma), ("sign", sympy.sign),
-                              ("sgn", sympy.sign))},
+                              ("sgn", sympy.sign), ("re", sympy.re), ("im", sympy.im))},
 }
 # spellings of a probability: P(X = 1 and Y = 3) is the probability of that event
 PROBABILITIES = frozenset({"P", "Pr", "\\Pr", "\\mathbb{P}", "\\operatorname{P}", "\\operatorname{Pr}", "\\mathrm{P}",
@@ -102,15 +102,23 @@ class Names(Construct):
 
     def greek(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token
-        constants = {"\\pi": sympy.pi, "\\infty": sympy.oo}
-        if token.text in constants:
-            return [Obj(constants[token.text], token.start, token.end)], i + 1
+        if token.text == "\\pi":
+            return self.power_of_pi(nodes, i)
+        if token.text == "\\infty":  # no arithmetic with infinity: \\infty^2 stays unread
+            return [Obj(sympy.oo, token.start, token.end)], i + 1
         if token.text == "\\delta":
             post, j = self.reader.scripts.postfix(nodes, i + 1)
             pair = self.reader.indices.index_pair(post.sub) if post.sub is not None and post.sup is None else None
             if pair is not None and call_group(nodes, j) is None:
                 return [Obj(sympy.KroneckerDelta(*pair), token.start, nodes[j - 1].end)], j
         return self.atom(nodes, i, Atom("free", token.text[1:], token.start, token.end))
+
+    def power_of_pi(self, nodes: list, i: int) -> tuple[list, int]:
+        """\\pi, or \\pi^{k}; a subscript or a prime is left unread (\\pi_k is a name in some notes)."""
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        if post.sup is None or post.sub is not None or post.primes:
+            return [Obj(sympy.pi, nodes[i].start, nodes[i].end)], i + 1
+        return [Obj(sympy.pi ** self.reader.value(post.sup, post.sup_start), nodes[i].start, nodes[j - 1].end)], j
 
     def probability(self, nodes: list, i: int) -> tuple[list, int]:
         """\\Pr(A): the probability of an event, or a function Pr of what it is applied to."""
