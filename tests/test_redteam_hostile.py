@@ -57,6 +57,7 @@ PLACES = {
     "a math code fence (GitHub, GitLab)": f"Intro.\n\n```math\n{FALSE}\n```\n",
     "a math tilde fence": f"~~~ math\n{FALSE}\n~~~\n",
     "inline math as $`...`$ (GitHub, GitLab)": f"Inline $`{FALSE}`$ here.\n",
+    "a relation spaced as \\mathrel{=}": "$$(q+1)^2 \\mathrel{=} q^2 + 1$$\n",
 }
 
 

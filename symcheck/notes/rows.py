@@ -217,11 +217,11 @@ class Lexer:
                 if not top():
                     k = end
                     continue
-                if name in ("stackrel", "overset"):
+                if name in ("stackrel", "overset", "mathrel"):  # a relation decorated or spaced
                     first = group_after(text, end, limit)
-                    second = group_after(text, first[1], limit) if first else None
+                    second = group_after(text, first[1], limit) if first and name != "mathrel" else first
                     if first and second:
-                        above = text[first[0] + 1:first[1] - 1]
+                        above = text[first[0] + 1:first[1] - 1] if second is not first else ""
                         below = text[second[0] + 1:second[1] - 1].strip()
                         if below == "=" or below.lstrip("\\") in DEF_COMMANDS:
                             definition = "def" in above or below != "=" or "triangle" in above
