@@ -532,9 +532,12 @@ def prove_for_sizes(work: Work, sides: Sequence[Expr], condition: Condition) -> 
 def numeric_check(work: Work, sides: Sequence[Expr], condition: Condition) -> Optional[Finding]:
     """>= `samples` random points agree; a disagreement (or a side undefined where the
     other is defined) is re-checked as a counterexample. Points where a side could not be
-    evaluated are not counted; every evaluated point is kept as evidence."""
+    evaluated are not counted; every evaluated point is kept as evidence. Sides that agree
+    to every compared digit can still differ: the last point is tested for a
+    `certified_gap` (on its own budget: a test that runs out leaves the evidence standing)."""
     settings = work.settings
     rng = random.Random(settings.seed)
+    last: list[tuple[Point, Comparison]] = []
 
     def sample() -> Optional[Finding]:
         evidence: list[SamplePoint] = []
@@ -548,9 +551,7 @@ def numeric_check(work: Work, sides: Sequence[Expr], condition: Condition) -> Op
                 return refuted(confirmed, "counterexample (random point)", condition, evidence) if confirmed else None
             agreeing = sum(e.agrees for e in evidence)
             if agreeing >= settings.samples:
-                confirmed = recheck(work, point, condition, sides, certify=True)
-                if confirmed is not None:  # sides that agree to every compared digit can still differ
-                    return refuted(confirmed, "counterexample (below the compared digits)", condition, evidence)
+                last.append((point, comparison))
                 return Finding(
                     Verdict.NUMERIC, f"numeric {agreeing} pts @{settings.precision} digits",
                     f"equal at {agreeing} random points inside the domain (evidence, not proof)",
@@ -558,4 +559,13 @@ def numeric_check(work: Work, sides: Sequence[Expr], condition: Condition) -> Op
                 )
         return None
 
-    return work.guarded("numeric", sample, 0.25)
+    found = work.guarded("numeric", sample, 0.25)
+    if found is None or not last:
+        return found
+    point, comparison = last[0]
+    if not work.guarded("certified gap", lambda: certified_gap(comparison.lhs, comparison.rhs), 0.1):
+        return found
+    confirmed = work.guarded("re-check", lambda: recheck(work, point, condition, sides, certify=True), 0.1)
+    if confirmed is None:
+        return found
+    return refuted(confirmed, "counterexample (below the compared digits)", condition, found.evidence)
