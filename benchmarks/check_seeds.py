@@ -4,7 +4,9 @@ false alarms and the members it cannot read.
     PYTHONPATH=. python benchmarks/check_seeds.py [SEEDS_DIR]
 
 The errors of a seed are the lines its derivation file marks with an erratum, plus the
-case-index typos its chains carry (seed 004 line 66). A line counts as flagged when `check`
+case-index typos its chains carry (seed 004 line 66). An erratum over several lines (a claim
+whose sizes are stated two lines above it, 003:69-71) is caught, all its lines, when `check`
+flags any of them. A line counts as flagged when `check`
 gives it an error or a warning about math it read. A note that an error is carried ("follows
 from line L as written") catches an error of the seed on its line; on any other line it is
 no alarm (issue 12: a carried error is reported once, as a note) and is listed apart, under
@@ -29,14 +31,15 @@ CASE_INDEX_TYPOS = {"004": {66}}  # S_i(1-S_j) in the case i = j (issue 12)
 DIAGNOSTIC = re.compile(r"^.+?:(\d+):\d+: (error|warning|note): (.*)$")
 
 
-def errata_lines(seed: str) -> set[int]:
+def errata(seed: str) -> list[set[int]]:
+    """The lines of each error of a seed."""
     (path,) = [p for p in derivation_files([ROOT / "derivations"]) if p.stem.startswith(seed)]
-    lines: set[int] = set()
+    found = [{line} for line in CASE_INDEX_TYPOS.get(seed, set())]
     for eq in load_derivation(path).equations():
         if eq.intended is not None:
             first, _, last = str(format_line(eq.line)).partition("-")
-            lines.update(range(int(first), int(last or first) + 1))
-    return lines | CASE_INDEX_TYPOS.get(seed, set())
+            found.append(set(range(int(first), int(last or first) + 1)))
+    return found
 
 
 def measure(note: Path, notation: Path) -> tuple[set[int], set[int], int, int]:
@@ -65,9 +68,11 @@ def main() -> None:
           "missed / false / carried")
     for note in sorted(seeds.glob("*.txt")):
         seed = note.name[:3]
-        errors = errata_lines(seed)
+        ranges = errata(seed)
+        errors = set().union(*ranges)
         flagged, carried, unread, undecided = measure(note, ROOT / "examples" / "notes" / f"{seed}.toml")
-        caught, false = errors & (flagged | carried), flagged - errors
+        caught = set().union(*(lines for lines in ranges if lines & (flagged | carried)))
+        false = flagged - errors
         print(f"{seed:<5} {len(errors):>6} {len(caught):>6} {len(false):>12} {unread:>6} {undecided:>9}  "
               f"{sorted(errors - caught)} / {sorted(false)} / {sorted(carried - errors - flagged)}")
 

@@ -166,3 +166,21 @@ def test_math_the_words_before_call_an_equation_is_solved(tmp_path):
     assert wrong == {2: Verdict.REFUTED}
     _, claim = checked(tmp_path, text.replace("equation", "identity"))
     assert claim[2] is Verdict.REFUTED  # 0 = (2-w)(3-w)-2 as a claim
+
+
+@pytest.mark.parametrize("hidden, name", [
+    ("% setting the derivative to zero\n", "note.tex"),
+    ("<!-- setting the derivative to zero -->\n", "note.md"),
+    ("```\nsetting the derivative to zero\n```\n", "note.md"),
+    ("`the equation`\n", "note.md"),
+])
+def test_words_of_solving_in_comments_or_code_do_not_make_an_equation_solved(tmp_path, hidden, name):
+    """Only prose introduces an equation being solved: the same words in a comment or in code
+    are not read, so the display is a claim (false as written) and nothing is adopted."""
+    text = f"We compute:\n{hidden}\n$$ 0 = \\frac{{d}}{{dw}} (w - 3)^2 = 2(w - 3) $$\n"
+    result = check_note(write(tmp_path, text, SCALARS, name=name), None, SETTINGS).result
+    assert not result.adopted
+    assert [step.decision.verdict for chain in result.chains for step in chain.steps][0] is Verdict.REFUTED
+    shown = text.replace(hidden, hidden.replace("%", "").replace("<!--", "").replace("-->", "").replace("`", ""))
+    solved = check_note(write(tmp_path, shown, SCALARS, name=name), None, SETTINGS).result
+    assert [a.kind for a in solved.adopted] == ["equation solved"]  # the same words as prose do

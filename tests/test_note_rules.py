@@ -3,10 +3,12 @@ tried on a small note written for it, never on a seed line."""
 
 from __future__ import annotations
 
+import pytest
+
 from symcheck.model import Verdict
 from symcheck.notes.extract import extract_math
 from symcheck.verify.notes import check_note
-from tests.test_note_reader import SETTINGS, by_line, cases, steps, write
+from tests.test_note_reader import SETTINGS, by_line, cases, run, steps, write
 
 
 def members(text: str, path: str = "n.md") -> list[list[str]]:
@@ -233,6 +235,21 @@ def test_an_index_as_the_upper_limit_of_a_sum_is_bounded_by_its_own_range(tmp_pa
     assert found[5].decision.reason.startswith("index k runs over 1..N + 1, but axis 1 of a runs over 1..N")
 
 
+def test_a_matrix_whose_ellipsis_runs_to_an_index_has_its_entries_checked_on_their_axes(tmp_path):
+    """Rows up to an index k (over 1..N) of a vector over 1..N exist, and the claim is decided;
+    rows up to m (over 1..K) may not exist (K > N): an error, the matrix is not cut to fit."""
+    text = ("$$ \\begin{bmatrix} 2 a_1 \\\\ 2 a_2 \\\\ \\vdots \\\\ 2 a_k \\end{bmatrix}"
+            " = 2 \\begin{bmatrix} a_1 \\\\ a_2 \\\\ \\vdots \\\\ a_k \\end{bmatrix} $$\n\n"
+            "$$ \\begin{bmatrix} a_1 \\\\ \\vdots \\\\ a_m \\end{bmatrix} = \\begin{bmatrix} a_1 \\\\ \\vdots \\\\ a_m \\end{bmatrix} $$\n")
+    notation = ("[sizes]\nN = {}\nK = {}\n[indices]\nk = { range = [1, 'N'] }\nm = { range = [1, 'K'] }\n"
+                "[symbols]\na = { kind = 'vector', shape = ['N'] }\n")
+    found = by_line(write(tmp_path, text, notation))
+    assert found[1].decision.verdict.holds
+    assert found[3].decision.verdict is Verdict.REFUTED
+    assert found[3].decision.reason == ("the index of the entries of this matrix runs over 1..K, but axis 1 of a runs "
+                                        "over 1..N: that entry is undefined")
+
+
 # ---------------------------------------------------------------- undefined names
 
 
@@ -317,3 +334,80 @@ def test_an_error_in_a_definition_is_carried_through_the_names_defined_on_it_and
 def test_text_ending_a_sentence_after_a_relation_is_a_remark_not_a_member():
     assert members("$$ a + a = 2a = \\text{Easy!} $$\n") == [["a + a", "2a"]]
     assert members("$$ L = \\text{Likelihood} $$\n") == [["L", "\\text{Likelihood}"]]
+
+
+# ---------------------------------------------------------------- what is not a claim
+
+
+def test_an_arrow_between_two_values_is_a_mapping_said_and_not_checked(tmp_path):
+    """`F(a) = (a_1, a_2) -> (2a_1, 2a_2)` says what F does: a note on the member with the
+    arrow, nothing refuted, and --strict fails on it; an arrow between equations is still a
+    consequence, checked."""
+    text = ("$$ F(a) = \\begin{pmatrix} a_1 \\\\ a_2 \\end{pmatrix} \\rightarrow "
+            "\\begin{pmatrix} 2 a_1 \\\\ 2 a_2 \\end{pmatrix} $$\n\n"
+            "$$ t = 2 \\to t^2 = 5 $$\n")
+    note = write(tmp_path, text)
+    mapping, arrow = by_line(note)[1], by_line(note)[3]
+    assert mapping.decision.verdict is Verdict.UNKNOWN and mapping.column == 11
+    assert [remark.message for remark in mapping.remarks] == [
+        "a mapping or a limit (an arrow from one value to another), not an equation: this chain is not checked"]
+    assert arrow.decision.verdict is Verdict.REFUTED
+    output = run(str(note)).output
+    assert "1:11: note: a mapping" in output and "cannot read" not in output
+    assert run(str(write(tmp_path, text.split("\n\n")[0] + "\n")), "--strict").exit_code == 1
+    assert run(str(write(tmp_path, text.split("\n\n")[0] + "\n"))).exit_code == 0
+
+
+def test_a_phrase_ending_with_a_comma_ends_its_clause_and_the_claim_after_it_is_checked(tmp_path):
+    """`N \\times N \\text{ matrix, } J_{12} = ...`: the words describe what came before; the
+    equation after the comma is a claim of its own."""
+    text = "$$ N \\times N \\text{ matrix, } J_{12} = 2 J_{12} $$\n"
+    assert members(text) == [["J_{12}", "2 J_{12}"]]
+    (step,) = steps(write(tmp_path, text))
+    assert step.decision.verdict is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------- definitions of quantities
+
+
+def test_a_derivative_of_a_name_defined_as_a_quantity_is_the_derivative_of_its_value(tmp_path):
+    """`Let $g = x^3$`, then `dg/dx`: g is x^3, so dg/dx = 3x^2 holds and 2x^2 is refuted
+    (before, g(x) was an unknown function, and the true line was refuted)."""
+    for display, verdict in (("3x^2", Verdict.PROVED), ("2x^2", Verdict.REFUTED)):
+        text = f"Let $g = x^3$. Then\n\n$$ \\frac{{dg}}{{dx}} = {display} $$\n"
+        (step,) = steps(write(tmp_path, text, "[symbols]\nx = {}\n"))
+        assert step.decision.verdict is verdict
+
+
+@pytest.mark.parametrize("text, verdict", [
+    ("We have\n\n$$ z^2 + 1 = 5 $$\n\nwhere $z = 2$.\n", Verdict.PROVED),
+    ("We have $z^2 + y = 5$ where $z = 2$ and $y = 1$.\n", Verdict.PROVED),
+    ("We have $z^2 + y = 6$ where $z = 2$ and $y = 1$.\n", Verdict.REFUTED),
+])
+def test_a_definition_given_by_where_right_after_math_applies_to_that_math(tmp_path, text, verdict):
+    """`$$z^2 + 1 = 5$$ where $z = 2$`: a reader takes z = 2 before the line it explains."""
+    note = write(tmp_path, text, "[symbols]\nx = {}\n")
+    result = check_note(note, None, SETTINGS).result
+    assert [a.name for a in result.adopted] == ["z", "y"][:len(result.adopted)] and result.adopted
+    (step,) = [step for chain in result.chains for step in chain.steps]
+    assert step.decision.verdict is verdict
+
+
+def test_a_second_inline_value_for_one_entry_is_checked_against_the_first(tmp_path):
+    notation = "[sizes]\nN = {}\n[symbols]\ns = { kind = 'vector', shape = ['N'] }\n"
+    for second, verdict in (("0.5", Verdict.REFUTED), ("7/10", Verdict.PROVED)):
+        result = check_note(write(tmp_path, f"Here $s_1 = 0.7$ and later $s_1 = {second}$.\n", notation),
+                            None, SETTINGS).result
+        (step,) = [step for chain in result.chains for step in chain.steps]
+        assert step.decision.verdict is verdict and step.compared_with == "1:29"
+        assert [remark.message for remark in step.remarks] == [
+            "s_1 is given the value 7/10 at 1:7; this second value is checked against it"]
+        assert [a.latex for a in result.adopted] == ["s_1 = 0.7"]
+
+
+def test_displays_whose_left_side_is_a_number_are_claims_of_their_own(tmp_path):
+    """`1 = ...` twice is not a name restated: the second is compared with its own left side."""
+    text = "First\n\n$$ 1 = t + (1 - t) $$\n\nand\n\n$$ 1 = 3 - t - (2 - t) $$\n"
+    found = by_line(write(tmp_path, text))
+    assert [(found[n].decision.verdict, found[n].compared_with) for n in (3, 7)] == [
+        (Verdict.PROVED, "3:4"), (Verdict.PROVED, "7:4")]

@@ -209,9 +209,43 @@ def test_ellipsis_matrix_engine(nt):
     assert fails(nt, r"\begin{bmatrix} w_1 & \cdots & w_p \end{bmatrix} \mathbf{w} = \sum_{k=1}^p w_k")
 
 
+def test_a_column_of_rows_written_with_ellipses_is_a_matrix_of_its_declared_size(nt):
+    """Rows y_i w^T for i = 1..n: an n x p matrix (the outer product y w^T), never 3 rows of a
+    block matrix; a row of columns likewise."""
+    rows = r"\begin{bmatrix} y_1 \mathbf{w}^T \\ y_2 \mathbf{w}^T \\ \vdots \\ y_n \mathbf{w}^T \end{bmatrix}"
+    assert nt.expression(rows).shape == (n, p)
+    assert holds(nt, rows + r" = \mathbf{y} \mathbf{w}^T")
+    assert fails(nt, rows + r" = \mathbf{w} \mathbf{y}^T")  # p x n: the shape slip
+    assert fails(nt, rows + r" = 2 \mathbf{y} \mathbf{w}^T")
+    columns = r"\begin{bmatrix} w_1 \mathbf{y} & w_2 \mathbf{y} & \cdots & w_p \mathbf{y} \end{bmatrix}"
+    assert holds(nt, columns + r" = \mathbf{y} \mathbf{w}^T")
+    assert "rows of one length" in error_of(nt, r"\begin{bmatrix} \mathbf{w}^T \\ \vdots \\ y_n \end{bmatrix}").message
+
+
+def test_a_matrix_whose_ellipses_have_no_last_entry_runs_to_the_end_of_its_axes(nt):
+    """`w_1 \\ w_2 \\ \vdots` is all of w; a grid open to the right and below is all of X;
+    a grid whose first row and column end with their last entries may leave cells empty."""
+    column = nt.expression(r"\begin{bmatrix} w_1 \\ w_2 \\ \vdots \end{bmatrix}")
+    assert column.shape == (p, 1) and column.lamda(2, 0) == w[3]
+    assert holds(nt, r"\begin{bmatrix} w_1 \\ w_2 \\ \vdots \end{bmatrix} = \mathbf{w}")
+    open_grid = r"\begin{bmatrix} X_{11} & X_{12} & \dots \\ X_{21} & X_{22} & \dots \\ \vdots & \vdots & \ddots \end{bmatrix}"
+    assert nt.expression(open_grid).shape == (n, p)
+    assert holds(nt, open_grid + r" = \mathbf{X}")
+    gaps = (r"\begin{bmatrix} A_{11} & A_{12} & \dots & A_{1n} \\ \vdots & \vdots & & \vdots \\ "
+            r"A_{n1} & \dots & \dots & A_{nn} \end{bmatrix}")
+    assert holds(nt, gaps + r" = \mathbf{A}")
+    assert fails(nt, gaps + r" = \mathbf{B}")
+
+
 @pytest.mark.parametrize(
     "latex, words",
     [
+        (r"\begin{bmatrix} A_{11} & \cdots & A_{1n} \\ \vdots & \ddots & \vdots \\ A_{n1} & \cdots & B_{nn} \end{bmatrix}",
+         "does not fit"),
+        (r"\begin{bmatrix} A_{11} & \cdots & A_{1n} \\ \vdots & A_{22} & \vdots \\ A_{n1} & \cdots & A_{nn} \end{bmatrix}",
+         "first row and column"),
+        (r"\begin{bmatrix} w_1 \\ t \\ \vdots \end{bmatrix}", "pattern"),
+        (r"\begin{bmatrix} w_1 y_1 & w_2 y_2 & \cdots \end{bmatrix}", "end of"),  # n or p entries?
         (r"\begin{bmatrix} w_1 & w_3 & \cdots & w_p \end{bmatrix}", "pattern"),
         (r"\begin{bmatrix} q_1 & \cdots & q_m \end{bmatrix}", "pattern"),
         (r"\begin{bmatrix} w_1 & \cdots \end{bmatrix}", "last entry"),

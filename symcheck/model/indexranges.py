@@ -68,6 +68,10 @@ def _entries_with_ranges(expr: sympy.Basic, ranges: dict) -> list[tuple[sympy.Ba
             else:
                 inner.pop(variable, None)
         return found + _entries_with_ranges(expr.function, inner)
+    if isinstance(expr, sympy.FunctionMatrix):  # a matrix written with ellipses: entries at every position
+        (row, col), body = expr.lamda.variables, expr.lamda.expr
+        rows, cols = expr.shape
+        return _entries_with_ranges(body, {**ranges, row: (0, rows - 1), col: (0, cols - 1)})
     return [item for arg in expr.args if isinstance(arg, sympy.Basic) for item in _entries_with_ranges(arg, ranges)]
 
 
@@ -80,9 +84,17 @@ def _index_misfit(table: SymbolTable, name: str, size: Any, index: Any,
     if bounds is not None:
         first, last = bounds
         if not (_at_least(first, lower) and _at_least(upper, last)):
-            return (f"index {index} runs over {first}..{last}, but axis {_axis_number(table, name, size)} of {name} "
+            return (f"{_index_words(index)} runs over {first}..{last}, but axis {_axis_number(table, name, size)} of {name} "
                     f"runs over {lower}..{upper}", name, str(index))
     return None
+
+
+def _index_words(index: Any) -> str:
+    """How a message names an index: its own name, or the entries of a matrix written with
+    ellipses (whose positions are not the author's names)."""
+    if any(symbol.name.startswith("_") for symbol in index.free_symbols):
+        return "the index of the entries of this matrix"
+    return f"index {index}"
 
 
 def _index_bounds(table: SymbolTable, index: Any, ranges: dict) -> Optional[tuple[Any, Any]]:
@@ -90,6 +102,8 @@ def _index_bounds(table: SymbolTable, index: Any, ranges: dict) -> Optional[tupl
     if isinstance(index, sympy.Symbol) and index in ranges:
         first, last = (sympy.sympify(bound) for bound in ranges[index])
         return _at_extreme(first, ranges, 0), _at_extreme(last, ranges, 1)
+    if not index.is_Integer and index.free_symbols & set(ranges):  # a position shifted: the row _r + 1
+        return _at_extreme(index, ranges, 0), _at_extreme(index, ranges, 1)
     sizes = {s for s in table.sizes.values() if isinstance(s, sympy.Symbol)}
     if not index.is_Integer and index.free_symbols and index.free_symbols <= sizes:
         return index, index
@@ -100,10 +114,16 @@ def _at_extreme(bound: Any, ranges: dict, end: int) -> Any:
     """A limit written with an index (the n of \\sum_{l=1}^n, n in 1..c) at its least (`end`
     0) or greatest (1) value over that index's range: an index used as a limit is a bound
     inside its own range. Only where the limit grows with the index; otherwise it stays."""
-    for variable in sorted(bound.free_symbols & set(ranges), key=str):
-        slope = sympy.diff(bound, variable)
-        if slope.is_number and slope > 0:
-            bound = bound.subs(variable, sympy.sympify(ranges[variable][end]))
+    for _ in ranges:  # a limit may itself be an index with a range: the row _r < n, n in 1..N
+        variables = sorted(bound.free_symbols & set(ranges), key=str)
+        moved = bound
+        for variable in variables:
+            slope = sympy.diff(moved, variable)
+            if slope.is_number and slope > 0:
+                moved = moved.subs(variable, sympy.sympify(ranges[variable][end]))
+        if moved == bound:
+            return bound
+        bound = moved
     return bound
 
 

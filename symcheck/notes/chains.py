@@ -39,6 +39,9 @@ class MathChain:
     ``\\implies`` (or an arrow ``\\rightarrow``/``\\to`` before another equation) on the same
     row or at the start of the next (``f = g/h \\Rightarrow f' = ...``): callers should
     assume it (e.g. as a given for the next chain) rather than check it as an identity.
+    `mapping` is the index of a member that is an arrow between two values, not between equations
+    (``S(a) = (a_1, ..., a_N) \\rightarrow (S_1, ..., S_N)``): the chain states what a map
+    does, not a claim.
     """
 
     path: str
@@ -47,6 +50,7 @@ class MathChain:
     definition: bool = False
     qualifier: Optional[str] = None
     premise: bool = False
+    mapping: Optional[int] = None
 
     @property
     def line(self) -> int:
@@ -148,6 +152,7 @@ class Assembler:
         self.text, self.buf = text, buf
         self.chains: list[_OpenChain] = []
         self.display_chain: Optional[_OpenChain] = None
+        self.map_arrows: list[int] = []  # where an arrow stands between two values (a map)
 
     # -- trimming pieces ----------------------------------------------------
 
@@ -276,6 +281,8 @@ class Assembler:
                     self.buf.blank(hard[-1].start, hard[-1].end)
                     hard.pop()
                 hard.append(Event("sep", "implies", event.start, event.end))  # `f = 1/x \\to f' = ...`
+            elif not _relation_beside(events[index + 1:]):
+                self.map_arrows.append(event.start)  # a value after it: `(a_1, ..., a_N) \\to (S_1, ..., S_N)`
         for index in range(len(hard) - 1, 0, -1):  # spacing right after such an arrow
             previous, event = hard[index - 1], hard[index]
             if (previous.kind, previous.detail) == ("sep", "implies") and _spacing(event) \
@@ -431,7 +438,9 @@ class Assembler:
                 line, col = positions.at(start)
                 end_line, end_col = positions.at(end)
                 members.append(MathFragment(self.latex((start, end)), line, col, end_line, end_col))
+            mapping = next((k for k, (start, end) in enumerate(chain.members)
+                            if any(start <= arrow < end for arrow in self.map_arrows)), None)
             chains.append(MathChain(path, tuple(members), chain.display, chain.definition, chain.qualifier or None,
-                                    chain.premise))
+                                    chain.premise, mapping))
         return chains
 

@@ -40,6 +40,12 @@ _FORWARD = re.compile(r"\b(?:(?:is|are)\s+(?:defined|given)\s+(?:below|as follow
 _CONDITION_AFTER = re.compile(r"\s*(?:if|when|whenever|provided|unless|only if)\b", re.I)
 _CONDITION_BEFORE = re.compile(r"\b(?:if|when|whenever|provided|unless)\s*$", re.I)  # the math is a condition
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
+_SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
+                            r"critical|vanish\w*)\b", re.I)
+_ZERO_WORD = re.compile(r"\bzero\b", re.I)
+_EQUATION_BEFORE = re.compile(r"\bequations?\s*:?\s*$", re.I)
+_WHERE_AFTER = re.compile(r"[\s,;:]*where\s*$", re.I)  # `$$z^2 = 4$$ where $z = 2$`
+_AND_AFTER = re.compile(r"[\s,;]*(?:and\s*)?$", re.I)  # `... where $z = 2$ and $y = 3$`
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ class ProseReading:
     conditioned: tuple[tuple[Position, Position], ...] = ()  # inline math followed by "if ..."
     conditions: tuple[tuple[Position, Position], ...] = ()  # inline math right after "if", "when" ...
     naming: tuple[tuple[Position, Position, str], ...] = ()  # a display, and the sentence before it naming something
+    solving: tuple[tuple[Position, Position], ...] = ()  # math introduced as an equation being solved
+    where_after: tuple[tuple[Position, Position], ...] = ()  # inline math after "where" right after math
 
     def case_of(self, chain: MathChain) -> Optional[Case]:
         where = (chain.members[0].line, chain.members[0].col)
@@ -84,6 +92,19 @@ class ProseReading:
         named = re.compile(r"(?<![A-Za-z\\])" + re.escape(chain.members[0].latex.strip()) + r"(?![A-Za-z])")
         where = (chain.members[0].line, chain.members[0].col)
         return any(start <= where < end and named.search(sentence) for start, end, sentence in self.naming)
+
+    def solves(self, chain: MathChain) -> bool:
+        """The chain's math is introduced as an equation being solved: the paragraph before it
+        sets or finds a zero ("setting it equal to zero"), or the words right before it call it
+        an equation ("the polynomial equation $0 = ...$", "the normal equations:")."""
+        where = (chain.members[0].line, chain.members[0].col)
+        return any(start <= where < end for start, end in self.solving)
+
+    def defines_what_came_before(self, chain: MathChain) -> bool:
+        """The chain is inline math that "where" right after other math introduces
+        (`$$z^2 = 4$$ where $z = 2$`): a definition for the math before it too."""
+        where = (chain.members[0].line, chain.members[0].col)
+        return any(start <= where < end for start, end in self.where_after)
 
     def is_condition(self, chain: MathChain) -> bool:
         """The chain is inline math right after "if", "when" ...: a condition, not a claim."""
@@ -109,6 +130,8 @@ def read_prose(text: str, path: str) -> ProseReading:
     opened: list[tuple[int, int, str]] = []
     defining = []
     naming: list[tuple[Position, Position, str]] = []
+    solving = [(at(region.start), at(region.end)) for region in regions if _introduces_solving(prose, region.start)]
+    where_after = [(at(region.start), at(region.end)) for region in _where_after(prose, regions)]
     conditioned = [(at(region.start), at(region.end)) for region in regions
                    if not region.display and _CONDITION_AFTER.match(_sentence_after(prose, region.end))]
     conditions = [(at(region.start), at(region.end)) for region in regions
@@ -136,7 +159,8 @@ def read_prose(text: str, path: str) -> ProseReading:
         later = bisect.bisect_right(closers, start)
         end = min(following, closers[later] if later < len(closers) else len(text))
         cases.append(Case(condition, at(start), at(end) if end < len(text) else None, at(statement_end)))
-    return ProseReading(tuple(cases), tuple(defining), tuple(conditioned), tuple(conditions), tuple(naming))
+    return ProseReading(tuple(cases), tuple(defining), tuple(conditioned), tuple(conditions), tuple(naming),
+                        tuple(solving), tuple(where_after))
 
 
 def _prose_only(visible: str, regions: list[Region]) -> str:
@@ -167,6 +191,24 @@ def _paragraph_before(prose: str, offset: int) -> str:
     end = len(prose[:offset].rstrip())
     start = max((m.end() for m in re.finditer(r"\n[ \t]*\n", prose[max(0, end - 2000):end])), default=0)
     return prose[max(0, end - 2000) + start:end]
+
+
+def _where_after(prose: str, regions: list[Region]) -> list[Region]:
+    """Inline math that "where" introduces right after other math, and the inline math joined
+    to it by "and" or a comma."""
+    found: list[Region] = []
+    for before, region in zip(regions, regions[1:]):
+        between = prose[before.end:region.start]
+        joined = found and found[-1] is before and _AND_AFTER.fullmatch(between)
+        if not region.display and (_WHERE_AFTER.fullmatch(between) or joined):
+            found.append(region)
+    return found
+
+
+def _introduces_solving(prose: str, offset: int) -> bool:
+    paragraph = _paragraph_before(prose, offset)
+    return bool(_ZERO_WORD.search(paragraph) and _SOLVING_WORDS.search(paragraph)) \
+        or bool(_EQUATION_BEFORE.search(prose, max(0, offset - 200), offset))
 
 
 def _sentence_after(prose: str, offset: int) -> str:

@@ -99,6 +99,8 @@ def text_kind(content: str) -> Optional[str]:
         return "sep"
     if words[0] in _CUT_WORDS:
         return "cut"
+    if stripped.endswith((",", ";")):
+        return "sep"  # a phrase that ends its clause: `C \\times C \\text{ matrix, } J_{ij} = ...`
     return None
 
 

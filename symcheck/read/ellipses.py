@@ -7,6 +7,7 @@ from typing import Optional
 
 import sympy
 
+from symcheck.model.indexranges import axis_lower
 from symcheck.read.arithmetic import terms_of
 from symcheck.read.nodes import MUL_OPS, Obj, leaf_text, matrix_valued
 from symcheck.read.reader import Construct
@@ -32,12 +33,7 @@ class EllipsisSums(Construct):
             return self.vector(rows[0], where, column=False)
         if all(len(row) == 1 for row in rows):
             return self.vector([row[0] for row in rows], where, column=True)
-        if len(rows) == 3 and all(len(row) == 3 for row in rows) and all(_is_dots(cell) for cell in (*rows[1], rows[0][1], rows[2][1])):
-            corners = [[self.cell(rows[r][c], where) for c in (0, 2)] for r in (0, 2)]
-            return self.grid(corners, where)
-        raise self.reader.error(
-            "a matrix with ellipses is read as x_1 & \\cdots & x_n, a column with \\vdots, or the corners "
-            "a_{11} & \\cdots & a_{1m} \\\\ \\vdots & \\ddots & \\vdots \\\\ a_{n1} & \\cdots & a_{nm}", where)
+        return self.grid(rows, where)
 
     def cell(self, cell: list, where: int) -> object:
         value = self.reader.value(cell, cell[0].start if cell else where)
@@ -47,41 +43,83 @@ class EllipsisSums(Construct):
 
     def vector(self, cells: list, where: int, column: bool) -> object:
         dots = [k for k, cell in enumerate(cells) if _is_dots(cell)]
-        if len(dots) != 1 or dots[0] != len(cells) - 2 or dots[0] == 0:
-            raise self.reader.error("an ellipsis in a vector sits before its last entry: x_1 & \\cdots & x_n", where)
-        values = [self.cell(cell, where) for k, cell in enumerate(cells) if k != dots[0]]
-        run = ellipsis_run(values[-1], values[:-1])
-        if run is None:
-            raise self.reader.error("cannot find the pattern of the entries around this ellipsis", cells[dots[0]][0].start)
-        body, bound, first, upper = run
+        if len(dots) != 1 or dots[0] < len(cells) - 2 or dots[0] < 2 - (dots[0] == len(cells) - 2):
+            raise self.reader.error("an ellipsis in a vector sits before its last entry (x_1 & \\cdots & x_n), or "
+                                    "ends it after two entries (x_1 & x_2 & \\cdots)", where)
+        values = [self.reader.value(cell, cell[0].start) for k, cell in enumerate(cells) if k != dots[0]]
+        across = self.block_length(values, column, where)
+        body, bound, first, upper = self.run_of(values, dots[0] == len(cells) - 1, cells[dots[0]][0].start)
         length = self.length(first, upper, where)
         row, col = ENTRY_POSITION
-        position = row if column else col
-        shape = (length, sympy.Integer(1)) if column else (sympy.Integer(1), length)
-        return _matrix(shape, sympy.Lambda((row, col), body.xreplace({bound: position + first})))
+        position, other = (row, col) if column else (col, row)
+        entry = body[(0, other) if column else (other, 0)] if across is not None else body
+        shape = (length, across or sympy.Integer(1)) if column else (across or sympy.Integer(1), length)
+        return _matrix(shape, sympy.Lambda((row, col), entry.xreplace({bound: position + first})))
 
-    def grid(self, corners: list, where: int) -> object:
-        (first, top_right), (bottom_left, last) = corners
-        across, down = ellipsis_run(top_right, [first]), ellipsis_run(bottom_left, [first])
-        if across is None or down is None:
-            raise self.reader.error("cannot find the pattern of the entries from the corners of this matrix", where)
-        _, _, col_first, col_upper = across
-        _, _, row_first, row_upper = down
+    def block_length(self, values: list, column: bool, where: int) -> object:
+        """None when the entries are scalars; the length of the rows of a column of rows
+        (``a^T b_1 \\ \vdots \\ a^T b_m``), or of the columns of a row of columns."""
+        if not any(matrix_valued(value) for value in values):
+            return None
+        along = 1 if column else 0
+        lengths = {value.shape[along] for value in values if matrix_valued(value) and value.shape[1 - along] == 1}
+        if len(lengths) != 1 or not all(matrix_valued(value) for value in values) or not all(
+                value.shape[1 - along] == 1 for value in values):
+            raise self.reader.error("a matrix written with ellipses holds scalars, or rows of one length in a "
+                                    "column (columns of one length in a row)", where)
+        return lengths.pop()
+
+    def run_of(self, values: list, open_end: bool, where: int) -> tuple:
+        """(body, bound, first, upper) of the entries written around an ellipsis; with no last
+        entry (`x_1 & x_2 & \\cdots`), the run goes to the end of the axis its entries are on."""
+        run = ellipsis_run(values[-1], values[:-1])
+        if run is None:
+            raise self.reader.error("cannot find the pattern of the entries around this ellipsis", where)
+        if not open_end:
+            return run
+        body, bound, first, _ = run
+        ends = {axis_end(self.table, entry, position) for entry in sympy.preorder_traversal(body)
+                if isinstance(entry, sympy.Indexed) for position, index in enumerate(entry.indices) if bound in index.free_symbols}
+        if len(ends) != 1 or None in ends:
+            raise self.reader.error("an ellipsis with no last entry runs to the end of the declared vector its entries "
+                                    "belong to; these entries are not on one such axis", where)
+        return body, bound, first, ends.pop()
+
+    def grid(self, rows: list, where: int) -> object:
+        """An m x n matrix written with ellipses: its first row and first column give the
+        pattern of the entries (each may end with its last entry, or with an ellipsis that runs
+        to the end of the axis), and every entry written must fit it."""
+        placed = _placed_rows(rows)
+        if placed is None or not placed[0][1] or placed[0][0] != 0 or placed[0][1][0][0] != 0:
+            raise self.reader.error(
+                "a matrix with ellipses is read from its first row and column (a_{11} & \\cdots & a_{1m} \\\\ "
+                "\\vdots & \\ddots & \\vdots \\\\ a_{n1} & \\cdots & a_{nm}), each written before or after its dots", where)
+        first_row = placed[0][1]
+        first_column = [(r, cells[0][1]) for r, cells in placed if cells and cells[0][0] == 0]
+        across = self.axis_run([cell for _, cell in first_row], rows[0], where)
+        down = self.axis_run([cell for _, cell in first_column], [row[0] for row in rows], where)
+        (col_body, col_bound, col_first, col_upper), (_, _, row_first, row_upper) = across, down
         row, col = ENTRY_POSITION
-        body = _entry_body(last, row_upper, col_upper, row + row_first, col + col_first)
-        at = lambda r, c: body.xreplace({row: r, col: c})  # noqa: E731
-        corners_agree = body is not None and all(
-            at(r, c) == expected for r, c, expected in ((0, 0, first), (0, col_upper - col_first, top_right),
-                                                        (row_upper - row_first, 0, bottom_left))
-        )
-        if not corners_agree:
-            raise self.reader.error("cannot find the pattern of the entries from the corners of this matrix", where)
-        shape = (self.length(row_first, row_upper, where), self.length(col_first, col_upper, where))
-        return _matrix(shape, sympy.Lambda((row, col), body))
+        body = _index_as(col_body.xreplace({col_bound: col + col_first}), row_first, row + row_first)
+        counts = (self.length(row_first, row_upper, where), self.length(col_first, col_upper, where))
+        for r, cells in placed:
+            for c, cell in cells:
+                at = (r if r >= 0 else counts[0] + r, c if c >= 0 else counts[1] + c)
+                if not _same(body.xreplace({row: at[0], col: at[1]}), self.cell(cell, where)):
+                    raise self.reader.error("this entry does not fit the pattern of the first row and column of "
+                                            "this matrix written with ellipses", cell[0].start)
+        return _matrix(counts, sympy.Lambda((row, col), body))
+
+    def axis_run(self, written: list, line: list, where: int) -> tuple:
+        """The run of the first row (or column): its entries, then an ellipsis and its last entry
+        or an ellipsis alone at its end."""
+        if len(written) < 2:
+            raise self.reader.error("a matrix with ellipses needs two entries in its first row and column", where)
+        return self.run_of([self.cell(cell, where) for cell in written], _is_dots(line[-1]) or not line[-1], where)
 
     def length(self, first: object, upper: object, where: int) -> object:
         length = sympy.expand(upper - first + 1)
-        sizes = set(self.table.sizes.values())
+        sizes = set(self.table.sizes.values()) | set(self.table.indices.values())
         if not (length.is_Integer and length > 0) and not (length.free_symbols and length.free_symbols <= sizes):
             raise self.reader.error(f"the length {length} of this matrix written with ellipses is not a declared size", where)
         return length
@@ -161,6 +199,43 @@ class EllipsisSums(Construct):
         return operator(total.function, (bound, first, upper)), used
 
 
+def _placed_rows(rows: list) -> Optional[list]:
+    """The rows that hold entries, each (row position, [(column position, cell)]): positions
+    before the dots count from 0, after them from the end (-1 is the last). Rows of dots (and
+    empty cells) only are the vertical ellipsis. None when entries sit between two ellipses."""
+    placed, row_position = [], _positions([all(_is_dots(c) or not c for c in row) for row in rows])
+    if row_position is None:
+        return None
+    for row, position in zip(rows, row_position):
+        if position is None:
+            continue
+        columns = _positions([_is_dots(c) or not c for c in row])
+        if columns is None:
+            return None
+        placed.append((position, [(c, cell) for c, cell in zip(columns, row) if c is not None]))
+    return placed
+
+
+def _positions(gaps: list) -> Optional[list]:
+    """Each item's position (None for a gap): from the start before the first gap, from the
+    end after the last; an item between two gaps has none to give."""
+    if True not in gaps:
+        return list(range(len(gaps)))
+    first, last = gaps.index(True), len(gaps) - 1 - gaps[::-1].index(True)
+    if not all(gaps[first:last + 1]):
+        return None
+    return [k if k < first else (k - len(gaps) if k > last else None) for k in range(len(gaps))]
+
+
+def axis_end(table, entry: sympy.Indexed, position: int) -> Optional[object]:
+    """The last index of axis `position` of a declared vector or matrix entry."""
+    name = str(entry.base.label)
+    if name not in table.declarations or len(table.shape(name)) <= position:
+        return None
+    size = sympy.sympify(table.shape(name)[position])
+    return axis_lower(table, size) + size - 1
+
+
 def _is_dots(cell: list) -> bool:
     return len(cell) == 1 and isinstance(cell[0], Leaf) and cell[0].token.kind == "dots"
 
@@ -227,16 +302,6 @@ def _same(a: object, b: object) -> bool:
     except (TypeError, ValueError, sympy.ShapeError):
         return False
 
-
-
-def _entry_body(last: object, row_upper: object, col_upper: object, row: object, col: object) -> Optional[object]:
-    """The last entry with its row and column written as positions: a_{nm} -> a_{row, col}
-    (an entry a_{nn} of a square matrix by the places of its indices)."""
-    if row_upper != col_upper and not (row_upper.is_number or col_upper.is_number):
-        return last.xreplace({row_upper: row, col_upper: col})
-    if isinstance(last, sympy.Indexed) and last.indices == (row_upper, col_upper):
-        return last.base[row, col]
-    return None
 
 
 def _matrix(shape: tuple, entries: sympy.Lambda) -> object:

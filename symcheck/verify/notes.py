@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Optional
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
@@ -48,6 +49,7 @@ from symcheck.verify.premises import SolvedEquations, is_recurrence, split_assig
 from symcheck.verify.repair import Repairer
 
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
+NOT_A_CLAIM = "not a claim"
 
 
 def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
@@ -85,6 +87,7 @@ class _NoteReader:
         self.compiler = Compiler.for_file(declarations)
         self.scope = self.compiler.scope()
         self.defined = {definition.target for definition in self.scope.definitions}
+        self.entry_values: dict = {}  # an entry given a number inline (data) -> that number and where
         self.adopted: list[Adoption] = []
         self.restated: dict = {}  # (left side, case) of a display -> where its chain ended
         self.restating: dict = {}  # (line, col) of a member compared with a defined name -> that name
@@ -120,7 +123,8 @@ class _NoteReader:
                 self.refuse_own_commands(member)
                 expression = self.compiler.checked_names(self.compiler.expression(member.latex, declared_wrong=True),
                                                          member.latex)
-                expression = self.refuse_unknown_dependence(member, expression, given)
+                expression = _as_defined(self.refuse_unknown_dependence(member, expression, given),
+                                         (*self.scope.definitions, *given))
             except InputError as error:
                 members.append(None)
                 skipped.append(self.unreadable(chain, member, error))
@@ -153,6 +157,8 @@ class _NoteReader:
             known |= {definition.target, getattr(definition.target, "label", None)}
         bound = getattr(expression, "atoms", lambda *_: ())(sympy.Sum, sympy.Product)
         known |= {limit[0] for big in bound for limit in big.limits}  # a summation index, bound around it
+        known |= {v for matrix in getattr(expression, "atoms", lambda *_: ())(sympy.FunctionMatrix)
+                  for v in matrix.lamda.variables}  # an entry's position in a matrix written with ellipses
         for derivative in getattr(expression, "atoms", lambda *_: ())(sympy.Derivative):
             variables = set().union(*(variable.free_symbols for variable in derivative.variables))
             names = sorted(str(s) for s in derivative.expr.free_symbols - variables - known if isinstance(s, sympy.Symbol))
@@ -203,6 +209,8 @@ class _NoteReader:
         target = self.target(members[0])
         self.adopted.append(Adoption(str(getattr(target, "name", target)), chain.line, chain.members[0].col,
                                      " = ".join(member.latex for member in chain.members)))
+        if _states_a_value(chain, members):
+            self.entry_values[members[0]] = (members[1], _at(chain.members[0]))
         definition = definition_of(members[0], members[-1])
         if definition is None or not self.general(definition):  # a matrix, or one entry: nothing to unfold
             return []
@@ -230,6 +238,15 @@ class _NoteReader:
                                      kind="reading"))
         return [definition, alias]
 
+    def second_value(self, chain: MathChain, members: list) -> tuple[list, tuple[Remark, ...]]:
+        """`$s_1 = 0.5$` after `$s_1 = 0.7$`: the second value of an entry is checked against
+        the first (the entry stands for it), and the note says where the first was given."""
+        if not _states_a_value(chain, members) or members[0] not in self.entry_values:
+            return members, ()
+        value, where = self.entry_values[members[0]]
+        return [value, *members[1:]], (Remark("note", f"{chain.members[0].latex} is given the value {value} at {where}; "
+                                                      "this second value is checked against it"),)
+
     def general(self, definition: CompiledDefinition) -> bool:
         """An indexed definition defines every entry only when its indices are declared ones."""
         indices = set(self.compiler.table.indices.values())
@@ -246,8 +263,11 @@ class _NoteReader:
         results: list[ChainResult] = []
         given: list[CompiledDefinition] = []
         pending: list[Equation] = []  # checked once every definition of the note is known
-        for chain in chains:
+        for chain in _definitions_first(chains, prose):
             if prose.states_case(chain) or prose.is_condition(chain):
+                continue
+            if chain.mapping is not None:
+                results.append(_not_a_claim(str(self.note), chain))
                 continue
             chain = self.after_assignment(chain)
             members, unread = self.parse(chain, given)
@@ -260,9 +280,10 @@ class _NoteReader:
                 given += self.assume(chain, members)
                 continue
             if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)) \
-                    and self.fresh(members):
+                    and self.fresh(members) and members[0] not in self.entry_values:
                 pending += self.adopt(chain, members)
                 continue
+            members, again = self.second_value(chain, members)
             written = chain
             chain, members = self.after_recurrence(chain, members)
             zero_end = solving.zero_end(chain, members)
@@ -275,7 +296,9 @@ class _NoteReader:
             condition = qualified_case(chain.qualifier) or self.prose_case(prose, chain, members)
             scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
             # a restatement goes on from an earlier chain only in the same scope: not under a premise
-            left = (members[0], condition) if chain.display and members[0] is not None and not given else None
+            # and only a name is restated: two displays starting `1 = ...` are two claims
+            left = (members[0], condition) if chain.display and getattr(members[0], "free_symbols", None) \
+                and not given else None
             given = []
             result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
             result = self.consequence(chain, members, result, scope, solving)
@@ -283,7 +306,7 @@ class _NoteReader:
                 solving.start(ended.held.expression if ended.held else members[0], chain)
             if left is not None and ended.held is not None:
                 self.restated[left] = ended
-            results.append(result)
+            results.append(_with_remarks(result, again))
         definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs) for eq in pending)
         results = self.carried_from_definitions(results, self.wrong_definitions(pending, definitions))
         return DocumentResult(
@@ -471,6 +494,57 @@ def _with_case_remark(steps: list[StepResult], chain: MathChain, members: list, 
     return (*steps[:-1], replace(steps[-1], remarks=steps[-1].remarks + (remark,)))
 
 
+def _with_remarks(result: ChainResult, remarks: tuple[Remark, ...]) -> ChainResult:
+    """The chain's first step with `remarks` added."""
+    if not remarks or not result.steps:
+        return result
+    first = result.steps[0]
+    return replace(result, steps=(replace(first, remarks=first.remarks + remarks), *result.steps[1:]))
+
+
+def _not_a_claim(note: str, chain: MathChain) -> ChainResult:
+    """A chain that states what a map does (`S(a) = (a_1 ...) \\rightarrow (S_1 ...)`): said, as
+    a note on the member with the arrow, and not checked."""
+    member = chain.members[chain.mapping]
+    decision = Decision(Verdict.UNKNOWN, NOT_A_CLAIM, 0.0, reason="a mapping")
+    remark = Remark("note", "a mapping or a limit (an arrow from one value to another), not an equation: this "
+                            "chain is not checked", instead_of_verdict=True)
+    return ChainResult(f"line {chain.line}", None, (StepResult(
+        "step", f"line {chain.line}", note, member.line, member.latex, decision, False, remarks=(remark,),
+        column=member.col),))
+
+
+def _as_defined(expression, definitions: tuple[CompiledDefinition, ...]):
+    """`\\frac{dg}{dx}` after `g = x^3`: the reader writes g(x), g as a function of the
+    variable; g is defined as a quantity of x, so g(x) is that quantity."""
+    values = {definition.target.name: definition.body for definition in definitions
+              if isinstance(definition.target, sympy.Symbol) and not definition.params}
+
+    def of_its_variables(e) -> bool:
+        body = values.get(getattr(e.func, "__name__", None)) if isinstance(e, AppliedUndef) else None
+        return body is not None and all(isinstance(a, sympy.Symbol) for a in e.args) \
+            and set(e.args) <= getattr(body, "free_symbols", set())
+
+    if not values or not isinstance(expression, sympy.Basic):
+        return expression
+    return expression.replace(of_its_variables, lambda e: values[e.func.__name__])
+
+
+def _definitions_first(chains: list[MathChain], prose: ProseReading) -> list[MathChain]:
+    """The chains in the order a reader takes them: a definition given by "where" right after
+    a chain (`$$z^2 = 4$$ where $z = 2$`) before that chain."""
+    ordered: list[MathChain] = []
+    waiting = 0  # how many chains at the end of `ordered` the definitions after them come before
+    for chain in chains:
+        if prose.defines_what_came_before(chain) and ordered:
+            ordered.insert(len(ordered) - max(waiting, 1), chain)
+            waiting = max(waiting, 1)
+        else:
+            ordered.append(chain)
+            waiting = 0
+    return ordered
+
+
 def _states_a_value(chain: MathChain, members: list) -> bool:
     """Inline `$s_1 = 0.7$`: a number given to one entry of a vector with no value, as a
     sentence gives data. It is listed as adopted and never unfolded (one entry is no rule for
@@ -494,7 +568,8 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
     text = read_notes(note)
     chains = extract_math(text, str(note))
     reader = _NoteReader(note, _declarations(note, notation_for(note, notation)), settings, defined_commands(text))
-    result = reader.check(chains, read_prose(text, str(note)), SolvedEquations(text))
+    prose = read_prose(text, str(note))
+    result = reader.check(chains, prose, SolvedEquations(text, prose))
     unclosed = _unclosed(note, text)
     if unclosed is not None:
         result = replace(result, chains=(*result.chains, unclosed))

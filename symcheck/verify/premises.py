@@ -13,7 +13,7 @@
   checked. A later display may state another update of the same name (another algorithm),
   so the definition is not carried to later chains.
 - An *equation being solved* (`0 = \\frac{d}{d\\theta} P`, `2X^\\top(Xw - y) = 0`): the literal 0
-  at either end of a chain, in a display that the paragraph before introduces by setting or
+  at either end of a chain, in math that the prose before (notes/prose.py) introduces by setting or
   finding a zero ("setting it equal to zero", "where the derivative is zero") or whose words
   right before call it an equation ("the polynomial equation $0 = ...$"), or as the
   premise of a `\\Rightarrow`. The relation with 0 is a premise (adopted, listed as an
@@ -35,19 +35,15 @@ import sympy
 from symcheck.model import Remark, StepResult
 from symcheck.model.symbols import CompiledDefinition
 from symcheck.notes.chains import MathChain
+from symcheck.notes.prose import ProseReading
 
 _NAME = r"(\\(?:mathbf|boldsymbol|bm|vec|mathbfit)\s*\{\s*\\?[A-Za-z]+\s*\}|\\[A-Za-z]+|[A-Za-z])"
 _TIME = r"([a-z])\s*(?:([+-])\s*(\d+))?"
 _INDEXED = re.compile(_NAME + r"\s*(?:_\s*(?:\{\s*" + _TIME + r"\s*\}|([a-z]))|\^\s*\{\s*\(\s*" + _TIME + r"\s*\)\s*\})")
 _ZERO = re.compile(r"\s*0\s*")
-_SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
-                            r"critical|vanish\w*)\b", re.I)
-_ZERO_WORD = re.compile(r"\bzero\b", re.I)
-_EQUATION_BEFORE = re.compile(r"\bequations?\s*:?\s*(?:\$\$?|\\\[|\\begin\s*\{[^{}]*\}|\s)*$", re.I)
 _MATH_ONLY = re.compile(r"^\s*(?:\$\$|\\\[|\\\]|\\(?:begin|end)\s*\{[^{}]*\}|\$\$?\\(?:begin|end)\s*\{[^{}]*\})*\s*$")
 _DECORATED = re.compile(r"^\s*(?:\\(?:hat|widehat|bar|tilde)\s*\{?\s*(.+?)\s*\}?|(.+?)\s*\^\s*\{?\s*(?:\*|\\star|\\ast)\s*\}?)\s*$")
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
-_LOOKBACK_LINES = 15  # how far before a display its introducing paragraph is looked for
 
 
 _ASSIGNMENT = re.compile(r"^(.*?)\\(?:leftarrow|gets)(?![A-Za-z])(.*)$", re.S)
@@ -99,36 +95,18 @@ class Premise:
 class SolvedEquations:
     """The equations a note sets to zero, and how far their consequences reach."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, prose: ProseReading):
         self.lines = text.split("\n")
+        self.prose = prose
         self.premise: Optional[Premise] = None
 
     def zero_end(self, chain: MathChain, members: Sequence) -> Optional[int]:
         """Which end of the chain (0 or -1) is the 0 of an equation being solved, if one is."""
         for end, neighbour in ((0, 1), (-1, -2)):
             if (_ZERO.fullmatch(chain.members[end].latex) and members[neighbour] is not None
-                    and (chain.premise or self.introduced_as_solving(chain.line) or self.named_equation(chain))):
+                    and (chain.premise or self.prose.solves(chain))):
                 return end
         return None
-
-    def introduced_as_solving(self, line: int) -> bool:
-        """The paragraph before the display of `line` sets or finds a zero."""
-        paragraph = self.paragraph_before(line)
-        return bool(_ZERO_WORD.search(paragraph) and _SOLVING_WORDS.search(paragraph))
-
-    def named_equation(self, chain: MathChain) -> bool:
-        """The words right before the chain's math call it an equation ("the polynomial
-        equation $0 = ...$", "the normal equations:")."""
-        first = chain.members[0]
-        above = self.lines[max(0, first.line - 3):first.line - 1] + [self.lines[first.line - 1][:first.col - 1]]
-        return bool(_EQUATION_BEFORE.search("\n".join(above)))
-
-    def paragraph_before(self, line: int) -> str:
-        """The last paragraph with words in it, in the lines before `line` (1-based)."""
-        above = self.lines[max(0, line - 1 - _LOOKBACK_LINES):line - 1]
-        chunks = re.split(r"\n[ \t]*\n", "\n".join(above))
-        prose = [chunk for chunk in chunks if any(not _MATH_ONLY.match(row) for row in chunk.split("\n") if row.strip())]
-        return re.sub(r"\$[^$]*\$", " ", prose[-1]) if prose else ""
 
     def start(self, expression, chain: MathChain) -> None:
         """`expression` = 0, the premise of `chain`, holds up to the end of the paragraph after it."""
