@@ -322,7 +322,7 @@ def test_numeric_steps_are_visible_as_notes(tmp_path, monkeypatch):
     from symcheck.model import Decision, StepResult
     from symcheck.verify import notes
 
-    def numeric(eq, settings, repairs=None):
+    def numeric(eq, settings, repairs=None, decider=None):
         decision = Decision(Verdict.NUMERIC, "numeric", 0.0, "agrees at 20 points")
         return StepResult(eq.kind, eq.name, eq.source, eq.line, eq.latex, decision, True)
 

@@ -388,7 +388,8 @@ def test_one_by_one_engine(nt):
 
 def test_ellipses_up_to_a_literal_index_are_written_out(nt):
     assert nt.expression(r"\begin{bmatrix} w_1 & \cdots & w_3 \end{bmatrix}") == sympy.ImmutableMatrix([[w[1], w[2], w[3]]])
-    assert nt.expression(r"w_1^3 + \dots + w_3^3") == sympy.Sum(w[sympy.Symbol("t", integer=True)] ** 3, (sympy.Symbol("t", integer=True), 1, 3))
+    u = sympy.Symbol("u", integer=True)  # t is declared: the summation variable is named apart
+    assert nt.expression(r"w_1^3 + \dots + w_3^3") == sympy.Sum(w[u] ** 3, (u, 1, 3))
     assert holds(nt, r"\begin{bmatrix} w_1 & \cdots & w_3 \end{bmatrix} \begin{bmatrix} w_1 \\ \vdots \\ w_3 \end{bmatrix} = w_1^2 + \dots + w_3^2")
     assert fails(nt, r"\begin{bmatrix} w_1 & \cdots & w_3 \end{bmatrix} \begin{bmatrix} w_1 \\ \vdots \\ w_3 \end{bmatrix} = w_1 + \dots + w_3")
 

@@ -37,6 +37,7 @@ from sympy import Expr, Integer, KroneckerDelta, Sum, Symbol
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.engine.audit import audited
+from symcheck.engine.expectation import decide_expectations, has_operators
 from symcheck.engine.canonical import Rules, Unfolder, given_as_definition, index_facts, is_entry_fact, rules_from_scope
 from symcheck.model.compiled import Equation
 from symcheck.engine.indexcalc import Condition, parse_condition, rename_bound
@@ -192,6 +193,10 @@ def _decide_scalar(lhs, rhs, universe: Universe, rules: Rules, case: Condition, 
     sides = work.guarded("unfold", lambda: (unfold(lhs), unfold(rhs)), 0.3)
     if sides is None:
         return _unknown(work, "could not unfold the definitions")
+    if has_operators(sides) and not case:  # E[X], Var[X] over the quantities declared random
+        decided = work.guarded("expectation", lambda: decide_expectations(sides, universe), 0.6)
+        if decided is not None:
+            return decided
     general = _assess(work, sides, Condition())
     if general is not None and general.verdict.holds:
         return audited(work, sides, Condition(), _from_finding(general))

@@ -636,7 +636,13 @@ def _in_range(value: int, bounds: Range, sizes: Mapping[Symbol, int]) -> bool:
 def _choose_functions(exprs: Sequence[Expr], chooser: _Chooser) -> dict[FunctionClass, Lambda]:
     applied = set().union(*(atoms_of(e, AppliedUndef) for e in exprs))
     arities = {a.func: len(a.args) for a in applied}
-    return {f: chooser.function(n, arities[f]) for n, f in enumerate(sorted(arities, key=str))}
+    chosen = {f: chooser.function(n, arities[f]) for n, f in enumerate(sorted(arities, key=str))}
+    return {f: _positive(g) if getattr(f, "is_positive", False) is True else g for f, g in chosen.items()}
+
+
+def _positive(function: Lambda) -> Lambda:
+    """A function declared positive (a likelihood): its values squared, plus 1/10."""
+    return Lambda(function.variables, function.expr**2 + Rational(1, 10))
 
 
 def _scalar_domain(symbol: Symbol, universe: Universe) -> Domain:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional, Sequence
 import sympy
 
 from symcheck.model.compiled import CompiledChain, CompiledDocument, CompiledGradientCheck, Equation
-from symcheck.read.backend import LatexError
+from symcheck.read.backend import LatexError, ShapeMismatch, SignsDisagree
 from symcheck.model import (
     Chain,
     Claim,
@@ -74,6 +74,22 @@ class InputError(Exception):
             if self.column is not None:
                 text += "\n    " + " " * self.column + "^"
         return text
+
+
+class WrongShapes(InputError):
+    """Math read whole whose vectors and matrices do not fit together as written."""
+
+    def __reduce__(self):
+        return type(self), (self.path, self.line, self.message, self.latex, self.column)
+
+
+class AmbiguousMath(WrongShapes):
+    """Math not read because it is ambiguous as written (signs around an ellipsis that
+    disagree): a warning, where other math not read is only unread."""
+
+
+# what the reader's refusals that are findings become
+FINDINGS = ((ShapeMismatch, WrongShapes), (SignsDisagree, AmbiguousMath))
 
 
 # ---------------------------------------------------------------- reading TOML
@@ -322,11 +338,14 @@ def _symbols(data: Any, reader: _Reader, sizes: set[str]) -> list[SymbolDecl]:
     found = []
     for name, spec in _named_tables(data, "symbols", reader):
         where = f"symbols.{reader.name(name, 'symbols')}"
-        spec = reader.table(spec, where, ("kind", "domain", "shape", "latex", "values"))
+        spec = reader.table(spec, where, ("kind", "domain", "shape", "latex", "values", "random"))
         kind = reader.enum(SymbolKind, spec.get("kind", "scalar"), where)
         shape = spec.get("shape", [])
         if not isinstance(shape, list) or len(shape) != AXES[kind]:
             raise reader.fail(f"{where}: a {kind.value} needs {SHAPE_HINT[kind]}", name)
+        random = spec.get("random", False)
+        if not isinstance(random, bool) or (random and kind is not SymbolKind.SCALAR):
+            raise reader.fail(f"{where}: 'random' is true or false, and only a scalar is declared random", "random")
         latex, other_latex = _spellings(spec, reader, where)
         decl = SymbolDecl(
             name=name,
@@ -335,6 +354,7 @@ def _symbols(data: Any, reader: _Reader, sizes: set[str]) -> list[SymbolDecl]:
             shape=tuple(_size_or_int(axis, sizes, reader, f"{where}.shape") for axis in shape),
             latex=latex,
             other_latex=other_latex,
+            random=random,
         )
         found.append(_with_values(decl, spec, reader, where))
     return found
@@ -369,15 +389,16 @@ def _functions(data: Any, reader: _Reader) -> list[FunctionDecl]:
     found = []
     for name, spec in _named_tables(data, "functions", reader):
         where = f"functions.{reader.name(name, 'functions')}"
-        spec = reader.table(spec, where, ("arity", "latex", "elementwise"))
-        elementwise = spec.get("elementwise", False)
-        if not isinstance(elementwise, bool):
-            raise reader.fail(f"{where}: 'elementwise' must be true or false", "elementwise")
+        spec = reader.table(spec, where, ("arity", "latex", "elementwise", "positive"))
+        elementwise, positive = spec.get("elementwise", False), spec.get("positive", False)
+        for key, value in (("elementwise", elementwise), ("positive", positive)):
+            if not isinstance(value, bool):
+                raise reader.fail(f"{where}: '{key}' must be true or false", key)
         arity = reader.integer(spec, "arity", where, 1, 1, MAX_ARITY)
         if elementwise and arity != 1:
             raise reader.fail(f"{where}: an elementwise function has one argument (arity = 1)", "elementwise")
         latex, other_latex = _spellings(spec, reader, where)
-        found.append(FunctionDecl(name, arity, latex, other_latex, elementwise))
+        found.append(FunctionDecl(name, arity, latex, other_latex, elementwise, positive))
     return found
 
 
@@ -523,6 +544,7 @@ class Compiler:
         self.derivation, self.reader = derivation, reader
         self.table = build_symbol_table(derivation)
         self.notation = Notation(self.table, derivation.rewrites)
+        self._index_problems: dict[Any, Optional[tuple[str, str, str]]] = {}
 
     @classmethod
     def for_file(cls, derivation: Derivation) -> "Compiler":
@@ -572,8 +594,10 @@ class Compiler:
             raise InputError(self.reader.path, self.reader.line_of(latex), "too large to read (memory limit reached)",
                              latex=latex) from None
         except LatexError as error:
-            raise InputError(
-                self.reader.path, self.reader.line_of(latex), f"cannot read LaTeX: {error.message}",
+            kind = next((found for read, found in FINDINGS if isinstance(error, read)), InputError)
+            prefix = "" if kind is not InputError else "cannot read LaTeX: "
+            raise kind(
+                self.reader.path, self.reader.line_of(latex), prefix + error.message,
                 latex=error.latex or latex, column=error.column,
             ) from None
 
@@ -595,12 +619,22 @@ class Compiler:
     def checked_indices(self, expr: Any, latex: str) -> Any:
         """A literal index outside its axis' declared range (z_0 where z is indexed from 1)
         is bad input, with a caret."""
-        problem = index_range_problem(expr, self.table)
+        problem = self._index_problem(expr)
         if problem is not None:
             message, name, literal = problem
             raise InputError(self.reader.path, self.reader.line_of(latex), message, latex=latex,
                              column=_entry_column(latex, name, literal))
         return self.checked_names(expr, latex)
+
+    def _index_problem(self, expr: Any) -> Optional[tuple[str, str, str]]:
+        """`index_range_problem`, once per distinct expression (notes repeat members)."""
+        try:
+            return self._index_problems[expr]
+        except KeyError:
+            problem = self._index_problems[expr] = index_range_problem(expr, self.table)
+            return problem
+        except TypeError:  # an unhashable expression (a mutable matrix)
+            return index_range_problem(expr, self.table)
 
     def checked_names(self, expr: Any, latex: str) -> Any:
         """A name read whole whose subscript is the index of the sum around it is bad input."""

@@ -105,6 +105,7 @@ class SymbolDecl:
     latex: Optional[str] = None
     other_latex: tuple[str, ...] = ()
     values: tuple = ()  # entries given by value (numbers or LaTeX), nested by axis; see load.values
+    random: bool = False  # a random quantity: E[.], Var[.] average over it (see engine.expectation)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class FunctionDecl:
     latex: Optional[str] = None
     other_latex: tuple[str, ...] = ()
     elementwise: bool = False
+    positive: bool = False  # its values are > 0 (a density, a likelihood): log of it is defined
 
 
 @dataclass(frozen=True)

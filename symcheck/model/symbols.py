@@ -55,6 +55,7 @@ class SymbolTable:
     declarations: dict[str, SymbolDecl] = field(default_factory=dict)
     constants: dict[str, sympy.Expr] = field(default_factory=dict)
     elementwise: frozenset[str] = frozenset()
+    random: frozenset[str] = frozenset()  # the scalars declared random quantities
     spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its declared LaTeX
     index_sets: dict[str, tuple[Bound, Bound]] = field(default_factory=dict)  # set LaTeX (no spaces) -> range
 
@@ -120,8 +121,9 @@ def build_symbol_table(derivation: Derivation) -> SymbolTable:
         else:
             table.bases[decl.name] = sympy.IndexedBase(decl.name, **assumptions)
     for function in derivation.functions:
-        table.functions[function.name] = sympy.Function(function.name)
+        table.functions[function.name] = sympy.Function(function.name, **({"positive": True} if function.positive else {}))
     table.elementwise = frozenset(f.name for f in derivation.functions if f.elementwise)
+    table.random = frozenset(d.name for d in derivation.symbols if d.random and d.kind is SymbolKind.SCALAR)
     for constant in derivation.constants:
         table.constants[constant.name] = constant.value
     for decl in (*derivation.symbols, *derivation.functions, *derivation.constants):
@@ -162,6 +164,11 @@ class Row(sympy.MatrixExpr):
 
     def _sympystr(self, printer) -> str:
         return f"{printer._print(self.matrix)}_{printer._print(self.index)}"
+
+
+class EventProbability(sympy.Symbol):
+    """P(X = 1 and Y = 3): the probability of an event written in the note, a number in
+    [0, 1] named by the event; nothing is known of it but what the note states."""
 
 
 class MatrixSum(sympy.MatrixExpr):

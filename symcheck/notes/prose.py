@@ -38,7 +38,9 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")
 _NAMING = re.compile(r"\b(?:use|call|denote|write|name)\b", re.I)  # "we'll use J(W,X) for the loss."
 _FORWARD = re.compile(r"\b(?:(?:is|are)\s+(?:defined|given)\s+(?:below|as follows)|as follows)\b", re.I)
 _CONDITION_AFTER = re.compile(r"\s*(?:if|when|whenever|provided|unless|only if)\b", re.I)
-_CONDITION_BEFORE = re.compile(r"\b(?:if|when|whenever|provided|unless)\s*$", re.I)  # the math is a condition
+# the math is a condition: "if $x > 0$", "if we consider $\det(A - \lambda I) = 0$"
+_CONDITION_BEFORE = re.compile(
+    r"\b(?:if|when|whenever|provided|unless)(?:\s+we\s+(?:consider|take|assume|impose|require|set))?\s*$", re.I)
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
                             r"critical|vanish\w*)\b", re.I)

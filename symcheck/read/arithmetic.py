@@ -9,11 +9,13 @@ from typing import Callable, Optional
 
 import sympy
 
-from symcheck.read.backend import bounded_factorial
+from symcheck.read.backend import ShapeMismatch, bounded_factorial
 from symcheck.read.nodes import (
     ADD_OPS, ELEMENTWISE_OPS, MUL_OPS, Func, Leaf, Obj, leaf_text, matrix_valued, one_by_one_entry,
 )
-from symcheck.read.values import add, apply_function, divide_values, mismatch, multiply, power, subtract
+from symcheck.read.values import (
+    add, apply_function, divide_values, mismatch, multiply, power, shapes_disagree, subtract,
+)
 
 ErrorAt = Callable[[str, int], Exception]
 VERBS = {add: "add", subtract: "subtract", multiply: "multiply", divide_values: "divide", power: "raise"}
@@ -79,8 +81,8 @@ class Arithmetic:
         while self.k < len(self.items) and isinstance(self.items[self.k], (Obj, Func)):
             if self.in_argument and self.function_next(self.k):
                 break
-            where = self.items[self.k].start
-            value = self.apply(multiply, value, self.primary(), where)
+            where, bracketed = self.items[self.k].start, getattr(self.items[self.k], "paren", False)
+            value = self.apply(multiply, value, self.primary(), where, may_be_call=bracketed)
         return value
 
     def primary(self) -> object:
@@ -121,11 +123,17 @@ class Arithmetic:
             raise self.error(f"{func.name} of a matrix", func.start)
         return apply_function(func, argument)
 
-    def apply(self, combine: Callable, a: object, b: object, where: int) -> object:
+    def apply(self, combine: Callable, a: object, b: object, where: int, may_be_call: bool = False) -> object:
+        """combine(a, b); shapes that do not fit are a ShapeMismatch (wrong as written), except
+        before a bracket, which may be a call: S(a) of two vectors is S applied to a."""
         try:
             return combine(a, b)
         except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
-            raise self.error(mismatch(VERBS.get(combine, "combine"), a, b, error), where) from None
+            verb = VERBS.get(combine, "combine")
+            found = self.error(mismatch(verb, a, b, error), where)
+            if shapes_disagree(verb, a, b) and not may_be_call:
+                raise ShapeMismatch(found.message, found.latex, found.column) from None
+            raise found from None
 
 
 def product_end(items: list, k: int) -> int:

@@ -49,6 +49,9 @@ class LatexError(Exception):
         self.latex = latex
         self.column = max(0, int(column))
 
+    def __reduce__(self):
+        return type(self), (self.message, self.latex, self.column)
+
     def __str__(self) -> str:
         if not self.latex:
             return self.message
@@ -65,6 +68,16 @@ class LatexError(Exception):
         line = text[line_start:line_end]
         pad = "".join("\t" if ch == "\t" else " " for ch in line[: column - line_start])
         return f"{line}\n{pad}^"
+
+
+class SignsDisagree(LatexError):
+    """Terms around an ellipsis that follow one pattern but with different signs
+    (-a_1 + a_2 \\cdots - a_n): ambiguous as written, a warning, not merely unread."""
+
+
+class ShapeMismatch(LatexError):
+    """Math read whole whose vectors and matrices cannot be combined as written (a product
+    of an n x n matrix and a d-vector): wrong as written, not unreadable."""
 
 
 # ---------------------------------------------------------------- latex2sympy2, imported once

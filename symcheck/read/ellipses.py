@@ -9,6 +9,7 @@ import sympy
 
 from symcheck.model.indexranges import axis_lower
 from symcheck.read.arithmetic import terms_of
+from symcheck.read.backend import SignsDisagree
 from symcheck.read.nodes import MUL_OPS, Obj, leaf_text, matrix_valued
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Leaf
@@ -153,6 +154,8 @@ class EllipsisSums(Construct):
             before.insert(0, self.reader.combine(items[start:end], items[start].start))
             if not term_sign:
                 break
+        if not before:
+            self.refuse_other_sign(items, terms[position - 1], last_sign, last, dots.start)
         value, used = self.run(last, before, sympy.Sum, dots.start)
         first_start = terms[position - used][1]
         obj = Obj(value, items[first_start].start, items[last_end - 1].end)
@@ -182,10 +185,27 @@ class EllipsisSums(Construct):
         first = starts[len(starts) - used]
         return items[:first] + [Obj(value, items[first].start, items[after - 1].end)] + items[after:]
 
+    def refuse_other_sign(self, items: list, term: tuple, last_sign: str, last: object, where: int) -> None:
+        """-log p_1 + log p_2 \\cdots - log p_n: the term before the ellipsis fits the pattern of
+        the last one but with the other sign. Which sign holds for the terms left out?"""
+        term_sign, start, end = term
+        if (term_sign or "+") == (last_sign or "+"):
+            return
+        if ellipsis_sum(last, [self.reader.combine(items[start:end], items[start].start)]) is not None:
+            raise SignsDisagree(
+                f"the terms around this ellipsis follow one pattern, but the term before it has the sign "
+                f"'{term_sign or '+'}' and the term after it '{last_sign or '+'}': which sign do the terms left out have?",
+                self.reader.latex, where)
+
+    def declared(self) -> frozenset[str]:
+        """Names a summation variable must not print as (a declared scalar t is not the dummy)."""
+        table = self.table
+        return frozenset().union(table.scalars, table.sizes, table.indices, table.bases, table.functions, table.constants)
+
     def run(self, last: object, before: list, operator: type, where: int) -> tuple[object, int]:
         """The Sum or Product of the terms before an ellipsis and the last one, with how many terms
         before it are in the run; its last index must be a number, a declared size or an index."""
-        found = ellipsis_sum(last, before)
+        found = ellipsis_sum(last, before, self.declared())
         if found is None:
             hint = f": {last} is read as a name of its own; declare the vector it is an entry of" if _plain_subscripted(last) else ""
             raise self.reader.error("cannot find the pattern of the terms around this ellipsis" + hint, where)
@@ -197,6 +217,9 @@ class EllipsisSums(Construct):
                 f"the last index {upper} of this ellipsis is neither a number nor a declared size or index: "
                 "its range is unclear", where)
         return operator(total.function, (bound, first, upper)), used
+
+
+DUMMY_NAMES = ("t", "u", "v", "r", "q")
 
 
 def _placed_rows(rows: list) -> Optional[list]:
@@ -250,8 +273,9 @@ def ellipsis_run(last: object, before: list) -> Optional[tuple[object, sympy.Sym
     return total.function, bound, first, upper
 
 
-def ellipsis_sum(last: object, before: list) -> Optional[tuple[object, int]]:
-    """Sum(body, (t, s, upper)) when the terms before the ellipsis are body(s), body(s+1)..."""
+def ellipsis_sum(last: object, before: list, reserved: frozenset[str] = frozenset()) -> Optional[tuple[object, int]]:
+    """Sum(body, (t, s, upper)) when the terms before the ellipsis are body(s), body(s+1)...;
+    the summation variable is named apart from `reserved` names and the names in the terms."""
     candidates: list = []
     numbers: list = []  # x_3: a literal index of an entry (replaced in indices only)
     for indexed in sympy.preorder_traversal(last):
@@ -259,8 +283,9 @@ def ellipsis_sum(last: object, before: list) -> Optional[tuple[object, int]]:
             candidates.extend(i for i in indexed.indices if not i.is_number)
             numbers.extend(i for i in indexed.indices if i.is_Integer)
     candidates.extend(s for s in getattr(last, "free_symbols", ()) if s.is_integer)
-    taken = {s.name for s in getattr(last, "free_symbols", ())}
-    bound = sympy.Symbol(next(n for n in ("t", "u", "v", "r", "q", "t_0") if n not in taken), integer=True)
+    taken = {s.name for s in getattr(last, "free_symbols", ())} | set(reserved)
+    bound = sympy.Symbol(next(n for n in (*DUMMY_NAMES, *(f"t_{k}" for k in range(len(taken) + 1))) if n not in taken),
+                         integer=True)
     for upper in dict.fromkeys(candidates + numbers):
         body = _index_as(last, upper, bound)
         if body == last:

@@ -25,6 +25,7 @@ class Functions(Construct):
         "\\binom": "binomial",
         "\\dbinom": "binomial",
         "\\tbinom": "binomial",
+        "\\det": "determinant",
         **{name: "function_command" for name in FUNCTION_COMMANDS},
     }
 
@@ -70,12 +71,18 @@ class Functions(Construct):
         radicand = one_by_one_entry(self.reader.value(self.reader.argument(nodes, j, "argument of \\sqrt"), token.start))
         if matrix_valued(radicand):
             raise self.reader.error("a square root of a matrix", token.start)
-        return [Obj(sympy.root(radicand, degree), token.start, nodes[j].end)], j + 1
+        post, k = self.reader.scripts.postfix(nodes, j + 1)  # \\sqrt{x}^2: a power of the root
+        value = self.reader.scripts.group_sup(sympy.root(radicand, degree), post, nodes, k)
+        return [Obj(value, token.start, nodes[k - 1].end)], k
 
-    def matrix_function(self, nodes: list, i: int) -> tuple[list, int]:
-        """\\operatorname{diag}(p), \\operatorname{tr}(A): a matrix function of the bracket after it."""
+    def determinant(self, nodes: list, i: int) -> tuple[list, int]:
+        """\\det(A): the determinant of the bracket after it."""
+        return self.matrix_function(nodes, i, "det")
+
+    def matrix_function(self, nodes: list, i: int, word: str = "") -> tuple[list, int]:
+        """\\operatorname{diag}(p), \\operatorname{tr}(A), \\det(A): a matrix function of the bracket after it."""
         token = nodes[i].token
-        word = (token.arg or "").strip()
+        word = word or (token.arg or "").strip()
         j = i + 1
         if j >= len(nodes) or not isinstance(nodes[j], Group) or nodes[j].kind not in ("(", "{", "["):
             raise self.reader.error(f"{word} needs its argument in brackets: {token.text}(A)", token.start)

@@ -11,14 +11,14 @@ import sympy
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from symcheck.model.symbols import Row
+from symcheck.model.symbols import EventProbability, Row
 from symcheck.read.identity import BOLD, is_bold_zero
 from symcheck.read.nodes import (
     Atom, Obj, Postfix, call_group, leaf_text, matrix_valued, one_by_one_entry, source_text, split_at,
 )
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import ACCENTS, Group, Leaf
-from symcheck.read.tidy import IDENTIFIER, TEXT_NUMERAL, is_prose
+from symcheck.read.tidy import DROPPED as SPACING, IDENTIFIER, TEXT_NUMERAL, is_prose
 from symcheck.read.values import MATRIX_FUNCTIONS
 
 GREEK = frozenset(
@@ -36,9 +36,22 @@ EXPECTATIONS = frozenset({"E", "\\mathbb{E}", "\\operatorname{E}", "\\mathrm{E}"
 # operators on random variables, applied with brackets (E[X], Var[X], Cov[X, Y]): read as
 # operators the engine knows nothing of (never sampled as an arbitrary function: E is linear)
 STATISTICS = frozenset({"E", "Var", "Cov", "var", "cov"})
+# ... which are operators with parentheses too: Var(X) is no function of X the note may define
+SPELLED_STATISTICS = frozenset({"Var", "Cov", "var", "cov"})
 # separators of an argument list; \mid and ; (P(y \mid x; w)) become part of the function's name
 SEPARATORS = frozenset({",", ";", "\\mid"})
 BOLD_FACES = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\pmb"})
+# special functions, by the name an undeclared atom has, when a bracket follows: \Gamma(x + 1)
+SPECIAL_FUNCTIONS = {
+    "Gamma": sympy.gamma,
+    **{f"{font}{{{word}}}": function for font in ("\\operatorname", "\\mathrm", "\\text", "\\textrm")
+       for word, function in (("erf", sympy.erf), ("erfc", sympy.erfc), ("Gamma", sympy.gamma), ("sign", sympy.sign),
+                              ("sgn", sympy.sign))},
+}
+# spellings of a probability: P(X = 1 and Y = 3) is the probability of that event
+PROBABILITIES = frozenset({"P", "Pr", "\\Pr", "\\mathbb{P}", "\\operatorname{P}", "\\operatorname{Pr}", "\\mathrm{P}",
+                           "\\mathrm{Pr}", "\\text{P}", "\\text{Pr}"})
+EVENT_RELATIONS = frozenset("= < > \\neq \\ne \\le \\leq \\ge \\geq \\lt \\gt \\leqslant \\geqslant \\in \\notin".split())
 
 
 class Names(Construct):
@@ -51,6 +64,7 @@ class Names(Construct):
         **{"\\" + letter: "greek" for letter in GREEK},
         "\\pi": "greek",
         "\\infty": "greek",
+        "\\Pr": "probability",
     }
     # what a name stands for -> the method that builds its value
     BUILDERS = {
@@ -98,6 +112,11 @@ class Names(Construct):
                 return [Obj(sympy.KroneckerDelta(*pair), token.start, nodes[j - 1].end)], j
         return self.atom(nodes, i, Atom("free", token.text[1:], token.start, token.end))
 
+    def probability(self, nodes: list, i: int) -> tuple[list, int]:
+        """\\Pr(A): the probability of an event, or a function Pr of what it is applied to."""
+        token = nodes[i].token
+        return self.atom(nodes, i, Atom("free", token.text, token.start, token.end, spelled=True))
+
     def word(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token
         content = (token.arg or "").strip()
@@ -117,6 +136,8 @@ class Names(Construct):
             return self.atom(nodes, i, Atom("free", content, token.start, token.end))  # italic: the default
         if f"{token.cmd}{{{content}}}" in EXPECTATIONS:  # \\mathbb{E}: the expectation, as E
             return self.atom(nodes, i, Atom("free", "E", token.start, token.end))
+        if f"{token.cmd}{{{content}}}" in PROBABILITIES:  # \\mathbb{P}(X = 1): a probability
+            return self.atom(nodes, i, Atom("free", f"{token.cmd}{{{content}}}", token.start, token.end, spelled=True))
         if token.cmd == "\\mathbb":
             raise self.reader.error(f"a set ({token.text}) is not an expression", token.start)
         if is_prose(token) or (token.cmd not in ACCENTS and not IDENTIFIER.match(content)):
@@ -142,10 +163,14 @@ class Names(Construct):
 
     def atom(self, nodes: list, i: int, atom: Atom) -> tuple[list, int]:
         post, j = self.reader.scripts.postfix(nodes, i + 1)
+        event = call_group(nodes, j) if atom.name in PROBABILITIES and post.sub is None and not post.primes else None
+        if event is not None and any(leaf_text(node) in EVENT_RELATIONS for node in event.items):
+            value = self.reader.scripts.apply_sup(event_probability(event), post, lambda: self.reader.scripts.label_error(post))
+            return [Obj(value, atom.start, event.end)], j + 1
         operator = bare_name(atom.name) if bare_name(atom.name) in STATISTICS else None
         # a declared function may take its argument in brackets, as the operators do: bias[X]
         call = call_group(nodes, j, square=operator is not None or atom.kind == "function")
-        if call is not None and call.kind == "[" and operator is not None:
+        if call is not None and operator is not None and (call.kind == "[" or operator in SPELLED_STATISTICS):
             value, consumed = self.build_operator(operator, post, call), True
         else:
             value, consumed = getattr(self, self.BUILDERS[atom.kind])(atom, post, call)
@@ -234,7 +259,7 @@ class Names(Construct):
         if post.sub is not None and call is None:
             return self.build_free(atom, post, None)  # g_i: a name of its own
         if post.sub is not None:
-            function = sympy.Function(self.display(atom, post))
+            function = same_range(self.display(atom, post), function)
         if call is None:
             raise self.reader.error(f"the function {atom.name} needs an argument", atom.start)
         return self.powered(atom, self.application(function, post.primes, call), post), True
@@ -249,6 +274,9 @@ class Names(Construct):
         return applied**power
 
     def build_free(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
+        special = SPECIAL_FUNCTIONS.get(atom.name) if post.sub is None else None
+        if call is not None and special is not None and self.reader.scripts.sup_kind(post.sup) in ("none", "power"):
+            return self.powered(atom, self.application(special, post.primes, call), post), True
         if call is not None and self.reader.scripts.sup_kind(post.sup) in ("none", "power") and self.is_called(atom, post, call):
             function = sympy.Function(self.display(atom, post))
             return self.powered(atom, self.application(function, post.primes, call), post), True
@@ -310,7 +338,7 @@ class Names(Construct):
         semicolon are part of what is applied, so P(y \\mid x) and P(y, x) never meet."""
         marks = "".join(leaf_text(n) for n in call.items if leaf_text(n) in SEPARATORS - {","})
         if marks:
-            function = sympy.Function(f"{function}({marks.replace(chr(92) + 'mid', '|')})")
+            function = same_range(f"{function}({marks.replace(chr(92) + 'mid', '|')})", function)
         args = [one_by_one_entry(arg) for arg in self.reader.indices.arguments(call)]  # sigma(x^T w)
         if str(function) in self.table.elementwise and len(args) == 1 and matrix_valued(args[0]):
             return elementwise(function, args[0], primes)
@@ -349,6 +377,28 @@ def elementwise(function: object, argument: object, primes: int) -> object:
     t = sympy.Symbol("_t")  # a Dummy would differ between two parses
     body = function(t) if not primes else sympy.Derivative(function(t), (t, primes))
     return ElementwiseApplyFunction(sympy.Lambda(t, body), argument)
+
+
+def same_range(name: str, function: object) -> sympy.FunctionClass:
+    """P(.|.) or P_i of a declared function P: a function of its own, with P's values (> 0)."""
+    return sympy.Function(name, **({"positive": True} if getattr(function, "is_positive", False) is True else {}))
+
+
+def event_probability(event: Group) -> sympy.Symbol:
+    """P(X = 1 \\; \\text{and} \\; Y = 3): the probability of an event, a number in [0, 1] of its
+    own, named by the event as written (spacing aside). The reader knows nothing of the
+    random variables inside, so two spellings of one event are two numbers: a step can be
+    undecided or refuted for it, never proved by a relation the reader assumed."""
+    words = []
+    for node in event.items:
+        text = leaf_text(node) if isinstance(node, Leaf) else None
+        if text in SPACING:
+            continue
+        words.append(source_text([node]))
+    name = " ".join(" ".join(words).split())
+    for command in ("\\textrm", "\\text", "\\mathrm"):
+        name = name.replace(command + "{and}", "and").replace(command + "{ and }", "and")
+    return EventProbability(f"P({name})", nonnegative=True)
 
 
 def bare_name(name: str) -> str:

@@ -130,6 +130,8 @@ def matrix_valued(value: object) -> bool:
         return True
     if isinstance(value, sympy.Derivative):
         return any(matrix_valued(v) for v in (value.expr, *value.variables))
+    if isinstance(value, (sympy.Add, sympy.Mul)) and value.has(sympy.Derivative):  # 2 \\nabla_w L - t w
+        return any(matrix_valued(arg) for arg in value.args)
     return False
 
 

@@ -63,7 +63,7 @@ from symcheck.read.reader import Reader
 from symcheck.read.rules import Rule, apply_rules
 from symcheck.read.scripts import Scripts
 from symcheck.read.tidy import condition_text, function_words, index_letters, tidy_tokens
-from symcheck.read.values import same_shape, value_shape
+from symcheck.read.values import refuse_huge_powers, same_shape, value_shape
 from symcheck.read.tokens import Group, Leaf, Token, build_tree, collapse, join, tokenize
 
 __all__ = ["Notation", "LatexError"]
@@ -97,6 +97,9 @@ class Notation:
         self.names = self._name_patterns()
         self.defined_functions: set[str] = set()  # f of a line f(x) = ... read so far
         self.defined_names: set[str] = set()  # y of a line y = ... read so far
+        # (kind, LaTeX, names defined so far) -> what it reads as; the reading depends on
+        # nothing else, so Notations of the same declarations may share this
+        self.readings: dict[tuple, object] = {}
 
     # ------------------------------------------------------------ public API
 
@@ -106,7 +109,20 @@ class Notation:
 
     def expression(self, latex: str) -> object:
         """One expression: an Expr, a MatrixExpr or an explicit (immutable) Matrix."""
+        return self._once("expression", latex, self._read_expression)
 
+    def _once(self, kind: str, latex: str, read: Callable[[str], object]) -> object:
+        """`read(latex)`, once per distinct LaTeX of a kind while the names the document
+        defines stay the same (notes repeat members and cases); values only, never errors."""
+        if not isinstance(latex, str):
+            return read(latex)  # refused there
+        key = (kind, latex, frozenset(self.defined_functions), frozenset(self.defined_names))
+        known = self.readings.get(key)
+        if known is None:
+            known = self.readings[key] = read(latex)
+        return known
+
+    def _read_expression(self, latex: str) -> object:
         def read() -> object:
             reader, nodes = self._read(latex)
             for node in nodes:
@@ -143,7 +159,9 @@ class Notation:
 
     def condition(self, latex: str) -> sympy.Basic:
         """A case condition: ``i = j``, ``i \\neq j``, conjunctions joined by ',' or 'and'."""
+        return self._once("condition", latex, self._read_condition)
 
+    def _read_condition(self, latex: str) -> sympy.Basic:
         def read() -> sympy.Basic:
             reader, nodes = self._read(latex, condition=True)
             return reader.conditions.condition(nodes, 0)
@@ -158,7 +176,7 @@ class Notation:
         try:
             return work()
         except LatexError as error:
-            raise LatexError(error.message, latex, min(error.column, len(latex))) from None
+            raise type(error)(error.message, latex, min(error.column, len(latex))) from None
         except RecursionError:
             raise LatexError("expression nested too deeply", latex, 0) from None
         except Exception:  # a safety net: callers only ever see LatexError
@@ -225,6 +243,10 @@ class Notation:
 
     @staticmethod
     def _final(value: object, latex: str, start: int) -> object:
+        try:
+            refuse_huge_powers(value)
+        except ValueError as error:
+            raise LatexError(str(error), latex, start) from None
         if isinstance(value, sympy.MatrixBase):
             return sympy.ImmutableMatrix(value)
         if isinstance(value, (sympy.Expr, sympy.MatrixExpr)):

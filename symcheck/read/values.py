@@ -13,7 +13,7 @@ from typing import Callable, Optional
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from symcheck.read.backend import bounded_power
+from symcheck.read.backend import LatexError, bounded_power
 from symcheck.read.nodes import Func, is_matrix, matrix_valued, one_by_one_entry
 
 
@@ -30,6 +30,8 @@ def value_shape(value: object) -> Optional[tuple]:
     vectors); None for a scalar or a shape not known here."""
     if is_matrix(value):
         return value.shape
+    if isinstance(value, (sympy.Add, sympy.Mul)) and matrix_valued(value):  # 2 \\nabla_w L - t w
+        return next((shape for shape in map(value_shape, value.args) if shape is not None), None)
     if isinstance(value, sympy.Derivative) and is_matrix(value.expr) and not any(is_matrix(v) for v in value.variables):
         return value.expr.shape  # d/dx of a matrix: entry by entry
     if isinstance(value, sympy.Derivative) and (not is_matrix(value.expr) or same_shape(value.expr.shape, (1, 1))):
@@ -72,6 +74,19 @@ def mismatch(verb: str, a: object, b: object, error: Exception) -> str:
     if isinstance(a, sympy.Derivative) or isinstance(b, sympy.Derivative):
         return message + ": a derivative of a vector or matrix times another is not read; put what is differentiated in brackets"
     return message
+
+
+def shapes_disagree(verb: str, a: object, b: object) -> bool:
+    """Both shapes are known and do not fit: a sum of different shapes, or a product whose
+    inner sizes differ (declared sizes are independent: n columns never meet d rows)."""
+    left, right = value_shape(a), value_shape(b)
+    if left is None or right is None or not matrix_valued(a) or not matrix_valued(b):
+        return False
+    if verb in ("add", "subtract"):
+        return not same_shape(left, right)
+    if verb == "multiply":
+        return not same_shape((left[1],), (right[0],)) and (1, 1) not in (tuple(left), tuple(right))
+    return False
 
 
 def transpose(value: object) -> object:
@@ -151,6 +166,20 @@ def trace_of(value: object) -> object:
     return sympy.Trace(value)
 
 
+def determinant_of(value: object) -> object:
+    """The determinant of a square matrix (of a scalar: the scalar)."""
+    if not matrix_valued(value):
+        return value
+    rows, cols = value_shape(value) or (None, None)
+    if rows is None or sympy.expand(rows - cols) != 0:
+        raise Refused(f"the determinant of {describe(value)}: a determinant needs a square matrix")
+    if isinstance(value, sympy.MatrixBase):
+        return value.det()
+    if rows.is_Integer and rows <= 3:  # written out: the engine compares scalars
+        return sympy.Matrix(value.as_explicit()).det()
+    return sympy.Determinant(value)
+
+
 def vector_of_entries(entry: object, index: sympy.Symbol, lower: object, upper: object) -> object:
     """The column whose entry at `index` (over lower..upper) is `entry`."""
     row, col = ENTRY_POSITION
@@ -160,7 +189,7 @@ def vector_of_entries(entry: object, index: sympy.Symbol, lower: object, upper: 
 
 # the (bound) position of a matrix given by its entries; not a Dummy: two readings must be equal
 ENTRY_POSITION = (sympy.Symbol("_r", integer=True), sympy.Symbol("_c", integer=True))
-MATRIX_FUNCTIONS = {"diag": diag_of, "tr": trace_of, "Tr": trace_of, "trace": trace_of}
+MATRIX_FUNCTIONS = {"diag": diag_of, "tr": trace_of, "Tr": trace_of, "trace": trace_of, "det": determinant_of}
 
 
 def multiply(a: object, b: object) -> object:
@@ -181,12 +210,33 @@ def _scalars_if_mixed(a: object, b: object) -> tuple[object, object]:
 
 def add(a: object, b: object) -> object:
     a, b = _scalars_if_mixed(a, b)
+    _same_shapes("add", a, b)
+    if _gradient_beside_matrix(a, b):
+        return sympy.Add(a, b, evaluate=False)
     return a + b
 
 
 def subtract(a: object, b: object) -> object:
     a, b = _scalars_if_mixed(a, b)
+    _same_shapes("subtract", a, b)
+    if _gradient_beside_matrix(a, b):
+        return sympy.Add(a, -b, evaluate=False)
     return a - b
+
+
+def _gradient_beside_matrix(a: object, b: object) -> bool:
+    """\\nabla_w L - 2 t w: SymPy refuses to add a Derivative to a matrix, though both are p x 1;
+    the engine reads such a sum entry by entry."""
+    if is_matrix(a) and is_matrix(b) or not any(isinstance(v, sympy.Basic) and v.has(sympy.Derivative) for v in (a, b)):
+        return False
+    left, right = value_shape(a), value_shape(b)
+    return left is not None and right is not None and matrix_valued(a) and matrix_valued(b) and same_shape(left, right)
+
+
+def _same_shapes(verb: str, a: object, b: object) -> None:
+    """SymPy adds an n-vector and a d-vector without a word when n and d are symbols."""
+    if shapes_disagree(verb, a, b):
+        raise Refused(mismatch(verb, a, b, TypeError()))
 
 
 def divide_values(a: object, b: object) -> object:
@@ -196,6 +246,30 @@ def divide_values(a: object, b: object) -> object:
     return a / b
 
 
+class HugePower(sympy.Expr):
+    """(1/2)^{1000000000}: a power of a positive rational too large to evaluate, kept as written.
+    Only a logarithm takes it (log of it is exponent * log(base)); anywhere else the reader
+    refuses the formula (`refuse_huge_powers`)."""
+
+    def __new__(cls, base: sympy.Rational, exponent: sympy.Integer):
+        return sympy.Expr.__new__(cls, base, exponent)
+
+    @property
+    def base_and_exponent(self) -> tuple:
+        return self.args
+
+    def _latex(self, printer) -> str:
+        base, exponent = self.args
+        return f"\\left({printer._print(base)}\\right)^{{{printer._print(exponent)}}}"
+
+
+def refuse_huge_powers(value: object) -> None:
+    """Refuses a value that still holds a HugePower (one outside a logarithm)."""
+    if isinstance(value, sympy.Basic) and value.has(HugePower):
+        huge = next(iter(value.atoms(HugePower)))
+        raise Refused(f"cannot evaluate {describe(huge)}: too large (only its logarithm is read)")
+
+
 def power(base: object, exponent: object) -> object:
     """A power; of a 1x1 matrix expression (an inner product u^T v), the power of its one entry."""
     base = one_by_one_entry(base)
@@ -203,7 +277,12 @@ def power(base: object, exponent: object) -> object:
         rows, cols = base.shape
         if rows != cols:
             raise Refused(f"a power of a {rows} x {cols} matrix")
-    return bounded_power(base, exponent)
+    try:
+        return bounded_power(base, exponent)
+    except LatexError:
+        if getattr(base, "is_Rational", False) and base.is_positive and getattr(exponent, "is_Integer", False):
+            return HugePower(base, exponent)
+        raise
 
 
 ELEMENTWISE = {"\\odot": _hadamard, "\\circ": _hadamard, "\\oslash": _divide, "\\otimes": _outer}
@@ -248,7 +327,10 @@ FUNCTION_NAMES = {
 def apply_function(func: Func, argument: object) -> object:
     """\\log is the natural log unless a base is written; \\sin^{-1} is arcsin."""
     argument = one_by_one_entry(argument)
-    if func.name in ("\\ln", "\\log"):
+    if func.name in ("\\ln", "\\log") and isinstance(argument, HugePower) and func.base is None:
+        base, exponent = argument.args
+        value = exponent * sympy.log(base)  # base > 0: log(b^n) = n log(b), without evaluating b^n
+    elif func.name in ("\\ln", "\\log"):
         value = sympy.log(argument) if func.base is None else sympy.log(argument, func.base)
     elif func.name == "\\exp":
         value = sympy.exp(argument)

@@ -8,6 +8,10 @@ less the load already on them (the 1-minute load average, or the tasks running r
 if more). On a busy machine that is one process, since extra processes would only
 compete with the others for the same cores; an explicit `jobs` is obeyed.
 
+`parallel_map` returns every result in order; `WorkerPool` takes items one at a time and
+gives each result when it is asked for (`check` decides a note's equations ahead this way,
+while it reads the note).
+
 Workers ignore SIGINT (the parent decides) and run under the memory ceiling. When the
 parent is interrupted, or anything else goes wrong, every worker is terminated at once:
 an interrupt never waits for running work and leaves no process behind.
@@ -18,9 +22,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from typing import Callable, Optional, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Optional, Sequence, TypeVar
 
 from symcheck.runtime.limits import limit_memory
+
+if TYPE_CHECKING:  # the pool module is imported by the first pool, not by every run
+    from multiprocessing.pool import AsyncResult
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -75,17 +82,30 @@ def parallel_map(function: Callable[..., R], items: Sequence[T], jobs: int, *sha
     workers = worker_count(len(items), jobs)
     if workers <= 1:
         return [function(item, *shared) for item in items]
-    context = multiprocessing.get_context("fork")
-    pool = context.Pool(workers, initializer=_start_worker, initargs=(memory_ceiling(),))
-    try:
-        results = pool.map_async(_call, [(function, item, shared) for item in items], chunksize=1).get()
-        pool.close()
-        return results
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
+    with WorkerPool(workers) as pool:
+        return [result.get() for result in [pool.submit(function, item, *shared) for item in items]]
+
+
+class WorkerPool:
+    """`workers` processes forked now (they hold what this process holds at this moment),
+    each item submitted on its own and its result fetched when it is needed. On leaving
+    the block every worker is terminated at once: work nobody asked for yet is dropped,
+    and an interrupt or error never waits for it."""
+
+    def __init__(self, workers: int):
+        context = multiprocessing.get_context("fork")
+        self.pool = context.Pool(workers, initializer=_start_worker, initargs=(memory_ceiling(),))
+
+    def submit(self, function: Callable[..., R], item: T, *shared: object) -> AsyncResult:
+        """function(item, *shared) in a worker; `.get()` on the answer waits for its result."""
+        return self.pool.apply_async(_call, ((function, item, shared),))
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.terminate()
+        self.pool.join()
 
 
 def memory_ceiling() -> Optional[int]:

@@ -245,10 +245,13 @@ class DecisionCache:
         """The entry as a `kind`, or None: missing, unreadable or malformed entries are misses."""
         if self.directory is None:
             return None
+        known = _RECENT.get((self.directory, section, key, kind))
+        if known is not None:
+            return known
         try:
             stored = json.loads(self._path(section, key).read_text(encoding="utf-8"))
             _require(isinstance(stored, dict) and stored.get("key") == key)
-            return decode(kind, stored["value"])
+            return _recall(self.directory, section, key, kind, decode(kind, stored["value"]))
         except (OSError, ValueError, TypeError, KeyError, RecursionError):
             return None
 
@@ -284,7 +287,22 @@ class DecisionCache:
         if not (self.directory / MARKER).is_file():
             raise CacheError(f"{self.directory} is not a symcheck cache (no {MARKER}); not removed")
         shutil.rmtree(self.directory)
+        _RECENT.clear()
         return True
+
+
+# Entries this process has read, by (directory, section, key, type): a run that meets an
+# equation again (notes repeat steps) does not read and decode it again. The values are
+# frozen dataclasses, and a key names its content, so an entry never goes stale.
+_RECENT: dict[tuple, Any] = {}
+_RECENT_LIMIT = 4096
+
+
+def _recall(directory: Path, section: str, key: str, kind: type, value: Any) -> Any:
+    if len(_RECENT) >= _RECENT_LIMIT:
+        _RECENT.clear()
+    _RECENT[(directory, section, key, kind)] = value
+    return value
 
 
 NO_CACHE = DecisionCache(None)

@@ -99,7 +99,10 @@ def check_notes(notes: Sequence[Path], notation: Optional[Path], settings: objec
         from symcheck.runtime.parallel import parallel_map
         from symcheck.verify.notes import check_note
 
-        for note, checked in zip(missing, parallel_map(check_note, missing, jobs, notation, settings)):
+        # one note: its steps decided in parallel; several: one note per process
+        checked_notes = [check_note(missing[0], notation, settings, jobs)] if len(missing) == 1 \
+            else parallel_map(check_note, missing, jobs, notation, settings)
+        for note, checked in zip(missing, checked_notes):
             found[note] = checked
             if store.enabled and _settled(checked.result):
                 store.store("documents", keys[note], checked.result)

@@ -39,11 +39,14 @@ from symcheck.engine.settings import Settings
 from symcheck.notes.chains import MathFragment, qualified_case
 from symcheck.notes.extract import MathChain, defined_commands, extract_math, read_notes, spaced_math, unclosed_math
 from symcheck.notes.prose import ProseReading, read_prose
-from symcheck.load.derivation import Compiler, InputError, checking_scope, definition_of, read_notation, require_utf8
+from symcheck.load.derivation import (
+    AmbiguousMath, Compiler, InputError, WrongShapes, checking_scope, definition_of, read_notation, require_utf8,
+)
 from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
-from symcheck.model.symbols import CompiledDefinition, Scope
+from symcheck.model.symbols import CompiledDefinition, EventProbability, Scope
 from symcheck.verify.cases import case_index_remark
-from symcheck.verify.documents import has_constrained_domain, verify_equation
+from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decided_ahead
+from symcheck.verify.documents import Decider, has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.premises import SolvedEquations, is_recurrence, split_assignment, stem_alias, under_premise
 from symcheck.verify.repair import Repairer
@@ -82,8 +85,9 @@ class _Ended:
 
 
 class _NoteReader:
-    def __init__(self, note: Path, declarations: Derivation, settings: Settings, own_commands: dict[str, int]):
-        self.note, self.settings = note, settings
+    def __init__(self, note: Path, declarations: Derivation, settings: Settings, own_commands: dict[str, int],
+                 decider: Optional[Decider] = None):
+        self.note, self.settings, self.decider = note, settings, decider
         self.compiler = Compiler.for_file(declarations)
         self.scope = self.compiler.scope()
         self.defined = {definition.target for definition in self.scope.definitions}
@@ -107,10 +111,12 @@ class _NoteReader:
         return ChainResult(f"line {chain.line}", None, (self.unreadable(chain, member, InputError(
             str(self.note), member.line, why, member.latex, 0)),))
 
-    def off_axis(self, chain: MathChain, member: MathFragment, error: InputError) -> StepResult:
-        """A member with an entry off its declared axis (a sum from k = 0 over classes 1..c):
-        read, and wrong as written, since that entry does not exist."""
-        decision = Decision(Verdict.REFUTED, "index ranges", 0.0, reason=f"{error.message}: that entry is undefined")
+    def off_axis(self, chain: MathChain, member: MathFragment, error: InputError,
+                 why: str = "that entry is undefined") -> StepResult:
+        """A member with an entry off its declared axis (a sum from k = 0 over classes 1..c), or
+        whose declared shapes do not fit together: read, and wrong as written."""
+        strategy = "shapes" if isinstance(error, WrongShapes) else "index ranges"
+        decision = Decision(Verdict.REFUTED, strategy, 0.0, reason=f"{error.message}: {why}")
         return StepResult("step", f"line {chain.line}", str(self.note), member.line, member.latex, decision, False,
                           unread_at=error.column, column=member.col)
 
@@ -125,6 +131,14 @@ class _NoteReader:
                                                          member.latex)
                 expression = _as_defined(self.refuse_unknown_dependence(member, expression, given),
                                          (*self.scope.definitions, *given))
+            except AmbiguousMath as error:
+                members.append(None)
+                skipped.append(_warned(self.unreadable(chain, member, error), error.message))
+                continue
+            except WrongShapes as error:
+                members.append(None)
+                skipped.append(self.off_axis(chain, member, error, "wrong as written"))
+                continue
             except InputError as error:
                 members.append(None)
                 skipped.append(self.unreadable(chain, member, error))
@@ -279,8 +293,8 @@ class _NoteReader:
             if chain.premise and self.fresh(members):
                 given += self.assume(chain, members)
                 continue
-            if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)) \
-                    and self.fresh(members) and members[0] not in self.entry_values:
+            if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)
+                    or _gives_a_probability(members)) and self.fresh(members) and members[0] not in self.entry_values:
                 pending += self.adopt(chain, members)
                 continue
             members, again = self.second_value(chain, members)
@@ -307,7 +321,8 @@ class _NoteReader:
             if left is not None and ended.held is not None:
                 self.restated[left] = ended
             results.append(_with_remarks(result, again))
-        definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs) for eq in pending)
+        definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs, self.decider)
+                            for eq in pending)
         results = self.carried_from_definitions(results, self.wrong_definitions(pending, definitions))
         return DocumentResult(
             path=str(self.note), source=str(self.note), title=self.note.name,
@@ -468,7 +483,7 @@ class _NoteReader:
         if target in self.defined:
             self.restating[(member.line, member.col)] = target
         repairs = self.repairs and (lambda e, d: self.repairs(e, d, [after]))
-        return replace(verify_equation(equation, self.settings, repairs), compared_with=_at(anchor.member),
+        return replace(verify_equation(equation, self.settings, repairs, self.decider), compared_with=_at(anchor.member),
                        column=member.col)
 
 
@@ -555,6 +570,17 @@ def _states_a_value(chain: MathChain, members: list) -> bool:
     return isinstance(entry, sympy.Indexed) and all(index.is_Integer for index in entry.indices) and value.is_number
 
 
+def _warned(step: StepResult, why: str) -> StepResult:
+    """A member not read because it is ambiguous as written: unread, with a warning saying why."""
+    return replace(step, remarks=(Remark("warning", why, instead_of_verdict=True),))
+
+
+def _gives_a_probability(members: list) -> bool:
+    """`P(X = 1 and Y = 3) = p/2`: the probability of an event is known only by what the note
+    states, so stating it gives it (adopted and listed, as a definition is), never a claim."""
+    return len(members) == 2 and isinstance(members[0], EventProbability)
+
+
 def _mentions(expression, target) -> bool:
     """`target` (a symbol, an indexed base or a function) occurs in `expression`."""
     if isinstance(target, sympy.FunctionClass):
@@ -562,18 +588,36 @@ def _mentions(expression, target) -> bool:
     return target in expression.free_symbols or target in expression.atoms(sympy.IndexedBase, sympy.MatrixSymbol)
 
 
-def check_note(note: Path, notation: Optional[Path], settings: Settings = Settings()) -> NoteCheck:
-    """Extract the math of one note and check every chain in it."""
+def check_note(note: Path, notation: Optional[Path], settings: Settings = Settings(), jobs: int = 1) -> NoteCheck:
+    """Extract the math of one note and check every chain in it; with `jobs` other than 1,
+    what the note asks is decided ahead in worker processes (`symcheck.verify.deciding`)."""
     require_utf8(note)
     text = read_notes(note)
     chains = extract_math(text, str(note))
-    reader = _NoteReader(note, _declarations(note, notation_for(note, notation)), settings, defined_commands(text))
-    prose = read_prose(text, str(note))
-    result = reader.check(chains, prose, SolvedEquations(text, prose))
+    declarations = _declarations(note, notation_for(note, notation))
+    decider = NoteDecider()
+    reader = _NoteReader(note, declarations, settings, defined_commands(text), decider)
+    workers = ahead_workers(sum(len(chain.members) - 1 for chain in chains), jobs)
+    asked = _asked(reader, declarations, text, chains) if workers > 1 else []
+    with decided_ahead(decider, asked, settings, workers):
+        prose = read_prose(text, str(note))
+        result = reader.check(chains, prose, SolvedEquations(text, prose))
     unclosed = _unclosed(note, text)
     if unclosed is not None:
         result = replace(result, chains=(*result.chains, unclosed))
     return NoteCheck(note, result, chains)
+
+
+def _asked(reader: _NoteReader, declarations: Derivation, text: str, chains: list[MathChain]) -> list[Equation]:
+    """The equations a reading of the note asks when every step holds: a first reading,
+    thrown away, that decides nothing (and searches no repair)."""
+    recorder = Recorder()
+    first = _NoteReader(reader.note, declarations, replace(reader.settings, repair_budget=0), reader.own_commands,
+                        recorder)
+    first.compiler.notation.readings = reader.compiler.notation.readings  # each formula read once, for both
+    prose = read_prose(text, str(reader.note))
+    first.check(chains, prose, SolvedEquations(text, prose))
+    return recorder.equations
 
 
 def _unclosed(note: Path, text: str) -> Optional[ChainResult]:
