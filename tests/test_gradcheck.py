@@ -134,3 +134,18 @@ def test_probability_normalisation_in_instantiated_softmax():
     total = instantiate(Sum(p[k], (k, 1, K)), scope, 4)
     values = {v["s"][n]: sympy.Float(np.random.default_rng(n).standard_normal()) for n in range(1, 5)}
     assert abs(float(total.xreplace(values)) - 1.0) < 1e-12
+
+
+@pytest.mark.parametrize("size", [2, 4])
+def test_walked_sums_give_what_the_written_out_sums_give(size):
+    from symcheck.engine.gradcheck import _prepare_walked, _prepare_written_out
+
+    check = gradient_check()
+    walked, written = _prepare_walked(check, size), _prepare_written_out(check, size)
+    assert walked is not None  # the walk, not the fallback
+    assert (walked.variables, walked.others) == (written.variables, written.others)
+    rng = np.random.default_rng(size)
+    columns = [rng.uniform(0.1, 0.9, 3) for _ in [*walked.variables, *walked.others]]
+    assert np.allclose(walked.loss(*columns), written.loss(*columns), rtol=1e-12, atol=0)
+    for mine, plain in zip(walked.gradient, written.gradient, strict=True):
+        assert np.allclose(mine(*columns), plain(*columns), rtol=1e-12, atol=0)

@@ -74,6 +74,8 @@ _WALKED = [
     Sum(Piecewise((a[k], k < 2), (b[k], True)) * sympy.KroneckerDelta(k, i) * x, (k, 1, N)),
     sympy.exp(Sum(sympy.log(b[k]), (k, 1, N))) * (1 + Sum(b[k], (k, 2, 1))),  # an empty sum
     sympy.log(Sum(sympy.exp(a[k] + f(x)), (k, 1, N))) + b[N] / a[i + 1],
+    # an inner sum the same for every outer term (added up once), and one that is not
+    Sum(sympy.exp(a[k]) / Sum(sympy.exp(a[l]), (l, 1, N)), (k, 1, N)) + Sum(a[k] * Sum(a[l] * b[k], (l, 1, N)), (k, 1, N)),
 ]
 
 
@@ -89,7 +91,7 @@ def test_a_walked_value_equals_sympys_substitution_and_doit(expr):
     point = _point(sizes, indices, values, functions)
     assert _direct_atoms(expr, _key(sizes), _key(indices), _key(functions)) is not None  # the walk, not the fallback
     plain = expr.subs({N: 3, i: 2}).doit().replace(f, functions[f]).xreplace(values)
-    assert sympy.N(point.evaluate(expr) - plain, 40) == 0
+    assert abs(sympy.N(point.evaluate(expr) - plain, 40)) < 1e-35
 
 
 def test_walked_inner_bounds_may_depend_on_outer_variables():  # SymPy's doit leaves these unevaluated
@@ -147,3 +149,84 @@ def test_variables_bound_by_other_constructs_are_left_to_the_written_out_path():
     assert point._direct(reversed_range) is None and point.evaluate(reversed_range) == -5
     limit = sympy.Limit(sympy.sin(x) / x, x, 0)
     assert point.evaluate(limit + a[1]) == limit + 3 and x not in point.values
+
+
+@pytest.mark.parametrize("expr", _WALKED[:2] + _WALKED[4:] + [  # a case distinction (_WALKED[3]) is not walked in floats
+    Sum(sympy.KroneckerDelta(k, i) * a[k] * Product(b[l], (l, 1, k)), (k, 1, N)) + Sum(a[k], (k, 3, 2)),
+])
+def test_a_float_walk_equals_sympys_substitution_and_doit(expr):
+    from symcheck.engine import floats
+
+    values = {x: sympy.Rational(1, 3), **{a[p]: sympy.Rational(p, 7) - 1 for p in range(1, 4)},
+              **{b[p]: sympy.Rational(p, 5) for p in range(1, 4)}}
+    functions = {f: sympy.Lambda(x, x**2 + 1)}
+    point = _point({N: 3}, {i: 2}, values, functions)
+    columns = {atom: numpy.array([float(value), float(value)]) for atom, value in values.items()}
+    plain = expr.subs({N: 3, i: 2}).doit().replace(f, functions[f]).xreplace(values)
+    walked = floats.walked(expr, columns, point.walker())
+    assert numpy.allclose(walked, float(plain), rtol=1e-12, atol=0)
+
+
+def test_what_the_float_walk_cannot_evaluate_is_refused():
+    from symcheck.engine import floats
+
+    point = _point({N: 2}, {}, {})
+    columns = {a[1]: 1.0, a[2]: 2.0}
+    for refused in (sympy.Derivative(Sum(a[k] ** 2, (k, 1, N)), a[1]), Sum(a[k], (k, 1, x)), a[3], sympy.gamma(a[1])):
+        with pytest.raises(floats.NotEvaluable):
+            floats.walked(refused, columns, point.walker())
+
+
+def test_an_unfolding_is_shared_by_equal_rules_only():
+    from symcheck.engine.canonical import Unfolder, rules_from_scope
+    from symcheck.model.symbols import CompiledDefinition, Scope, SymbolTable
+
+    p, y = Symbol("p"), Symbol("y")
+    def rules(body):
+        return rules_from_scope(Scope(SymbolTable(), [CompiledDefinition(p, (), body)], []))
+    once = Unfolder(rules(x**2))(p + 1)
+    assert once == x**2 + 1 and Unfolder(rules(x**2))(p + 1) is once
+    assert Unfolder(rules(y))(p + 1) == y + 1
+
+
+@pytest.mark.parametrize("expr", [
+    Sum(a[k] * Sum(a[k] * b[l], (k, 1, N)), (k, 1, m)),  # a summed k shadows the outer k inside only
+    Sum(Sum(a[k, l], (k, 1, l)), (l, 1, N)) + Sum(a[l], (l, 1, k)),  # an inner bound on the outer variable; k free
+    Sum(a[i] * b[k], (k, 1, N), (i, 1, k)) * x,  # two limits of one sum, the second bounded by the first
+    Product(Sum(b[k] ** l, (k, 1, l)), (l, 1, N)) + Sum(b[i], (i, 1, N)) * a[i],  # i bound and free apart
+])
+def test_one_renaming_pass_gives_what_two_give(expr):
+    from symcheck.engine.indexcalc import _renamed_apart_first
+
+    assert rename_bound(expr) == _renamed_apart_first(expr)
+
+
+def test_names_already_canonical_are_renamed_apart_first():
+    outer, inner = Symbol("_k1", integer=True), Symbol("_k0", integer=True)
+    swapped = Sum(b[outer] * Sum(a[inner] * b[outer], (inner, 1, N)), (outer, 1, N))  # _k1 outermost
+    expected = Sum(b[inner] * Sum(a[outer] * b[inner], (outer, 1, N)), (inner, 1, N))
+    assert rename_bound(swapped) == expected
+
+
+def test_a_rational_as_a_float_is_what_sympy_gives():
+    from symcheck.engine.floats import number
+
+    for value in [sympy.Rational(1, 3), sympy.Rational(-2999, 1000), sympy.Rational(10**30 + 1, 7), Integer(5), sympy.pi,
+                  Integer(10**400), sympy.Rational(-(10**400), 3)]:
+        assert number(value) == float(value)
+
+
+def test_a_definitions_checks_stop_at_the_first_refutation(monkeypatch):
+    from symcheck.engine import ladder
+    from symcheck.model import Decision, Domain, SymbolDecl, SymbolKind, Verdict
+    from symcheck.model.symbols import CompiledDefinition, Scope, SymbolTable
+
+    refuted = Decision(Verdict.REFUTED, "counterexample", 0.0, "negative")
+
+    def never(*_):
+        raise AssertionError("a check after a refutation cannot change the verdict")
+
+    monkeypatch.setitem(ladder._DOMAIN_CHECKS, Domain.UNIT_INTERVAL, (lambda *_: refuted, never))
+    table = SymbolTable(declarations={"q": SymbolDecl("q", SymbolKind.SCALAR, domain=Domain.UNIT_INTERVAL)})
+    definition = CompiledDefinition(Symbol("q"), (), x - 2)
+    assert ladder._definition(definition, Scope(table, [definition], []), ladder.Settings()) == refuted

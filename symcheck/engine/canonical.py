@@ -13,8 +13,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Hashable, Optional
 
 import sympy
 from sympy import Derivative, Expr, Indexed, IndexedBase, Subs, Symbol
@@ -46,10 +47,48 @@ class Rules:
     functions: dict[str, Rule] = field(default_factory=dict)
     rewrites: tuple[tuple[Expr, Expr], ...] = ()
 
+    def key(self) -> tuple:
+        """The rules as one hashable value (equal rules, equal keys)."""
+        return tuple(tuple(sorted(table.items())) for table in (self.indexed, self.symbols, self.functions)) + (self.rewrites,)
+
+
+class _Memo:
+    """Results of a pure function of expressions, by key, at most `size` of them (the
+    oldest dropped first): a chain's member is a side of two steps, and each side is
+    unfolded and brought to canonical form under the same rules once, not once per step."""
+
+    def __init__(self, size: int):
+        self.size, self.values = size, {}
+
+    def get(self, key: Hashable, compute: Callable[[], Expr]) -> Expr:
+        try:
+            found = self.values.get(key)
+        except TypeError:  # an unhashable expression (a mutable matrix)
+            return compute()
+        if found is None:
+            found = compute()
+            if len(self.values) >= self.size:
+                del self.values[next(iter(self.values))]
+            self.values[key] = found
+        return found
+
+
+_UNFOLDED, _CANONICAL = _Memo(2048), _Memo(2048)
+
 
 def _unique_bound(body: Expr, tag: str) -> Expr:
     """Bound variables of a definition body renamed `_<tag>_<n>`, distinct from any
-    symbol an actual argument can contain."""
+    symbol an actual argument can contain (once per body: every decision builds its rules)."""
+    hashable = isinstance(body, sympy.Basic) and body.__hash__
+    return _unique_bound_once(body, tag) if hashable else _renamed_uniquely(body, tag)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unique_bound_once(body: Expr, tag: str) -> Expr:
+    return _renamed_uniquely(body, tag)
+
+
+def _renamed_uniquely(body: Expr, tag: str) -> Expr:
     renamed = rename_bound(body)
     bound = sorted((s for s in renamed.atoms(Symbol) if str(s).startswith("_k")), key=str)
     return renamed.xreplace({s: Symbol(f"_{tag}{s}", integer=True) for s in bound})
@@ -141,9 +180,11 @@ class Unfolder:
     def __init__(self, rules: Rules):
         self.rules = rules
         self.tables = {"indexed": rules.indexed, "symbols": rules.symbols, "functions": rules.functions}
+        self.key = rules.key()
 
     def __call__(self, expr: Expr) -> Expr:
-        return rename_bound(self._walk(rename_bound(sympy.sympify(expr)), frozenset(), 0))
+        expr = sympy.sympify(expr)
+        return _UNFOLDED.get((self.key, expr), lambda: rename_bound(self._walk(rename_bound(expr), frozenset(), 0)))
 
     def _walk(self, expr: Expr, protected: frozenset, depth: int) -> Expr:
         if depth > MAX_UNFOLD_DEPTH:
@@ -200,6 +241,12 @@ def index_facts(universe: Universe, condition: Condition) -> IndexFacts:
 def canonical(unfolded: Expr, universe: Universe, rules: Rules, condition: Condition) -> Expr:
     """The condition applied and the index calculus run (bound variables canonical)."""
     facts = index_facts(universe, condition)
+    known = (facts.ranges, facts.minimums, facts.normalized)
+    key = (unfolded, rules.rewrites, condition, facts.distinct, *(frozenset(part.items()) for part in known))
+    return _CANONICAL.get(key, lambda: _canonical(unfolded, facts, rules, condition))
+
+
+def _canonical(unfolded: Expr, facts: IndexFacts, rules: Rules, condition: Condition) -> Expr:
     expr = normalize(condition.apply(unfolded), facts)
     for lhs, rhs in rules.rewrites:
         pattern = normalize(lhs, facts)

@@ -9,9 +9,10 @@ gradient component with free index ``index``. For each size K in ``spec.sizes``:
 2. definitions from ``scope.definitions`` are unfolded by the engine's own unfolder
    (`symcheck.canonical.Unfolder`: capture-free, derivatives by a defined quantity taken
    with that quantity as the variable), with the sizes fixed;
-3. finite sums are written out term by term, and the loss and the K gradient components
-   (the closed form instantiated once, then its index set per component) are evaluated
-   with numpy (float64, `floats`: no generated code) over the entries that remain;
+3. the loss and the K gradient components (the closed form instantiated once, then its
+   index set per component) are evaluated with numpy (float64, `floats`: no generated
+   code) over the entries they read, their finite sums walked with index values
+   (`floats.walked`); where the walk cannot tell, the sums are written out term by term;
 4. ``points`` seeded points are drawn: entries of ``wrt`` standard normal (numpy
    Generator), other vectors and scalars inside their declared domain by the engine's
    sampler `symcheck.sampling.random_points` (probability rows positive and summing
@@ -47,7 +48,8 @@ from symcheck.engine import floats
 from symcheck.engine.canonical import Unfolder, UnfoldError, rules_from_scope
 from symcheck.model.compiled import CompiledGradientCheck
 from symcheck.model import GradientCheckResult
-from symcheck.engine.sampling import Universe, in_domain, random_points, write_out_sums
+from symcheck.engine.sampling import MAX_TERMS, Universe, in_domain, random_points, write_out_sums
+from symcheck.engine.walk import NotDirect, Walk
 from symcheck.model.symbols import CompiledDefinition, Scope, SymbolTable
 
 STEP = 1e-6
@@ -94,6 +96,12 @@ def _sized_unfolder(definitions: tuple, assumptions: tuple, sizes: tuple) -> Unf
 def instantiate(expr, scope: Scope, size: int, extra: Optional[dict] = None,
                 main: Optional[sympy.Symbol] = None) -> sympy.Expr:
     """`expr` with sizes from `size_map`, `extra` substituted, definitions unfolded, sums expanded."""
+    return _evaluate(unfolded(expr, scope, size, extra, main))
+
+
+def unfolded(expr, scope: Scope, size: int, extra: Optional[dict] = None,
+             main: Optional[sympy.Symbol] = None) -> sympy.Expr:
+    """`expr` with sizes from `size_map`, `extra` substituted, definitions unfolded."""
     sizes = size_map(scope, size, main)
     expr = sympy.sympify(expr).xreplace(sizes)
     if extra:
@@ -103,7 +111,7 @@ def instantiate(expr, scope: Scope, size: int, extra: Optional[dict] = None,
         expr = unfolder(expr)
     except UnfoldError as error:
         raise NumericError(str(error)) from None
-    return _evaluate(expr)
+    return expr
 
 
 def _evaluate(expr: sympy.Basic) -> sympy.Basic:
@@ -165,6 +173,38 @@ def _check_evaluable(expr: sympy.Expr, what: str) -> None:
 
 
 def _prepare(check: CompiledGradientCheck, size: int) -> _Prepared:
+    return _prepare_walked(check, size) or _prepare_written_out(check, size)
+
+
+def _prepare_walked(check: CompiledGradientCheck, size: int) -> Optional[_Prepared]:
+    """The loss and the closed form, unfolded but not written out, evaluated by walking
+    their sums (component i: the closed form with its index bound to i); None where the
+    walk cannot tell (a derivative left, an undefined function ...)."""
+    extra = {check.size: sympy.Integer(size)}
+    loss, general = (unfolded(e, check.scope, size, extra, check.size) for e in (check.loss, check.gradient))
+    components = _component_range(check, size)
+    walks = [Walk({}, {}, MAX_TERMS)] + [Walk({check.index: sympy.Integer(i)}, {}, MAX_TERMS) for i in components]
+    try:
+        atoms = walks[0].atoms(loss).union(*(walk.atoms(general) for walk in walks[1:]))
+    except NotDirect:
+        return None
+    variables, others = _variables_and_others(check, components, {a for a in atoms if isinstance(a, Indexed)},
+                                              {a for a in atoms if not isinstance(a, Indexed)})
+    order = [*variables, *others]
+
+    def at(expr: sympy.Expr, walk: Walk) -> Callable:
+        return lambda *values: floats.walked(expr, dict(zip(order, values)), walk)
+
+    functions = [at(loss, walks[0])] + [at(general, walk) for walk in walks[1:]]
+    try:
+        for function in functions:
+            function(*[1.0] * len(order))
+    except floats.NotEvaluable:
+        return None
+    return _Prepared(size, variables, others, functions[0], functions[1:], check.scope)
+
+
+def _prepare_written_out(check: CompiledGradientCheck, size: int) -> _Prepared:
     scope = check.scope
     extra = {check.size: sympy.Integer(size)}
     loss = instantiate(check.loss, scope, size, extra, check.size)
@@ -174,9 +214,21 @@ def _prepare(check: CompiledGradientCheck, size: int) -> _Prepared:
     _check_evaluable(loss, "the loss")
     for g in gradients:
         _check_evaluable(g, "the closed-form gradient")
+    indexed, symbols = _free_entries([loss, *gradients])
+    variables, others = _variables_and_others(check, components, indexed, symbols)
+    placeholders = [sympy.Symbol(f"_v{n}") for n in range(len(variables) + len(others))]
+    mapping = dict(zip([*variables, *others], placeholders))
+    loss_fn = numeric_function(placeholders, loss.xreplace(mapping))
+    grad_fns = [numeric_function(placeholders, g.xreplace(mapping)) for g in gradients]
+    return _Prepared(size, variables, others, loss_fn, grad_fns, scope)
+
+
+def _variables_and_others(check: CompiledGradientCheck, components: list[int], indexed: set,
+                          symbols: set) -> tuple[list[Indexed], list[sympy.Basic]]:
+    """The entries of `wrt` in component order, and every other value the loss and the
+    closed form read (entries, then scalars), in a stable order."""
     wrt_name = str(check.wrt.label)
     variables = [check.wrt[i] for i in components]
-    indexed, symbols = _free_entries([loss, *gradients])
     free_index = {check.index} & symbols
     if free_index:
         raise NumericError(f"index {check.index} is still free after instantiation")
@@ -192,12 +244,7 @@ def _prepare(check: CompiledGradientCheck, size: int) -> _Prepared:
             f"the loss uses {', '.join(map(str, stray))} outside the components of {wrt_name}"
         )
     others_scalars = sorted(symbols, key=lambda s: s.name)
-    others: list[sympy.Basic] = [*others_indexed, *others_scalars]
-    placeholders = [sympy.Symbol(f"_v{n}") for n in range(len(variables) + len(others))]
-    mapping = dict(zip([*variables, *others], placeholders))
-    loss_fn = numeric_function(placeholders, loss.xreplace(mapping))
-    grad_fns = [numeric_function(placeholders, g.xreplace(mapping)) for g in gradients]
-    return _Prepared(size, variables, others, loss_fn, grad_fns, scope)
+    return variables, [*others_indexed, *others_scalars]
 
 
 def numeric_function(placeholders: Sequence[sympy.Symbol], expr: sympy.Expr) -> Callable:
@@ -253,21 +300,30 @@ def _draw_point(
         # constrained vectors are filled when the point is built, the rest on evaluation
         values = [point.evaluate(o) for o in prep.others]
         if in_domain(point, universe) and all(v.is_number for v in values):
-            return x, [float(v) for v in values]
+            return x, [floats.number(v) for v in values]
     raise NumericError("no point inside the declared domains was found")
 
 
-def _errors_at(prep: _Prepared, x: np.ndarray, others: list[float], h: float):
-    """(fd, closed form) per component at x, with step h relative to max(1, |x_i|); the
-    loss at all 2n shifted points in one evaluation (row i of `up`: x with x_i + h_i)."""
-    n = len(x)
-    shifts = np.diag(h * np.maximum(1.0, np.abs(x)))
-    up, down = x + shifts, x - shifts
+def _errors_at(prep: _Prepared, xs: Sequence[np.ndarray], others: Sequence[list[float]], steps: Sequence[float]):
+    """(fd, closed form) per component, for each point xs[p] (with others[p]) and each step
+    h in `steps[p]`: x_i shifted by h_i = h max(1, |x_i|). The loss at all 2n shifted
+    copies of every point in one evaluation, each component at every point in one."""
+    n = len(prep.variables)
+    shifts = [np.diag(h * np.maximum(1.0, np.abs(x))) for x, h in zip(xs, steps)]
+    rows = np.vstack([np.vstack([x + shift, x - shift]) for x, shift in zip(xs, shifts)])
+    repeat = lambda values, count: [np.repeat(np.asarray(column, dtype=float), count) for column in values]  # noqa: E731
+    other_columns = list(zip(*others)) if prep.others else []
     with np.errstate(all="ignore"):
-        values = np.broadcast_to(prep.loss(*np.vstack([up, down]).T, *others), (2 * n,)).astype(float)
-        fds = (values[:n] - values[n:]) / (np.diag(up) - np.diag(down))
-        closed = [float(gradient(*x, *others)) for gradient in prep.gradient]
-    return fds, np.array(closed)
+        values = _at_rows(prep.loss, [*rows.T, *repeat(other_columns, 2 * n)], len(rows)).reshape(len(xs), 2 * n)
+        closed = np.array([_at_rows(g, [*np.array(xs).T, *map(np.asarray, other_columns)], len(xs))
+                           for g in prep.gradient]).reshape(n, len(xs)).T
+        widths = np.array([np.diag(x + shift) - np.diag(x - shift) for x, shift in zip(xs, shifts)])
+        fds = (values[:, :n] - values[:, n:]) / widths
+    return list(zip(fds, closed))
+
+
+def _at_rows(function: Callable, columns: list, count: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(function(*columns), dtype=float), (count,))
 
 
 def run_gradient_check(
@@ -284,9 +340,8 @@ def run_gradient_check(
         rng = _rng(seed, size)
         domain_rng = random.Random(1_000_003 * int(seed) + int(size))
         max_abs = max_rel = max_excess = 0.0
-        for _ in range(points):
-            x, others = _draw_point(prep, rng, domain_rng)
-            fd, closed = _errors_at(prep, x, others, STEP)
+        drawn = [_draw_point(prep, rng, domain_rng) for _ in range(points)]
+        for fd, closed in _errors_at(prep, [x for x, _ in drawn], [o for _, o in drawn], [STEP] * points):
             abs_err = np.abs(fd - closed)
             rel_err = abs_err / np.maximum(1.0, np.maximum(np.abs(fd), np.abs(closed)))
             excess = abs_err / (ATOL + RTOL * np.abs(fd))
@@ -325,8 +380,8 @@ def _sweep(prep: _Prepared, seed: int, size: int) -> list[tuple[float, float]]:
     rng = _rng(seed, size, salt=1)
     x, others = _draw_point(prep, rng, random.Random(1_000_003 * int(seed) + int(size) + 7))
     out = []
-    for h in SWEEP_STEPS:
-        fd, closed = _errors_at(prep, x, others, h)
+    count = len(SWEEP_STEPS)
+    for h, (fd, closed) in zip(SWEEP_STEPS, _errors_at(prep, [x] * count, [others] * count, SWEEP_STEPS)):
         err = np.abs(fd - closed)
         out.append((h, float(err.max(initial=0.0)) if np.all(np.isfinite(err)) else float("inf")))
     return out

@@ -290,6 +290,14 @@ def _rename_bound(expr: Expr) -> Expr:
 def _rename_all(expr: Expr) -> Expr:
     if _is_canonical(expr):
         return expr
+    if not any(symbol.name.startswith(BOUND_PREFIX) for symbol in expr.atoms(Symbol)):
+        return _rename(expr, _canonical_name, 0)  # no canonical name in it to capture: one pass
+    return _renamed_apart_first(expr)
+
+
+def _renamed_apart_first(expr: Expr) -> Expr:
+    """Two passes: unique names first, so that no canonical name already in `expr` (free,
+    or bound by another sum) is captured, then the canonical names."""
     counter = iter(range(10**9))
     unique = _rename(expr, lambda depth: Symbol(f"_u{next(counter)}", integer=True), 0)
     return _rename(unique, _canonical_name, 0)

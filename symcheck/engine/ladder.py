@@ -498,7 +498,11 @@ def _definition(definition: CompiledDefinition, scope: Scope, settings: Settings
     if not checks:
         return _decision(Verdict.UNKNOWN, "none", f"{name} is declared {domain.value}: its values are not checked")
     universe, rules = Universe.from_scope(scope), rules_from_scope(scope)
-    results = [("", check(definition, universe, rules, settings)) for check in checks]
+    results = []
+    for check in checks:
+        results.append(("", check(definition, universe, rules, settings)))
+        if results[-1][1].verdict is Verdict.REFUTED:
+            break  # nothing is weaker: the checks left cannot change the verdict
     decision = _weakest(results)
     if decision.verdict.holds:
         return replace(decision, reason=f"{name} is {domain.value}: " + "; ".join(d.reason for _, d in results))

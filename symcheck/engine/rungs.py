@@ -341,19 +341,36 @@ def _show_number(number: Optional[Expr], value: Expr) -> str:
     return str(number) if number.is_Rational else str(sympy.N(number, 20))
 
 
-def show_value(value: Expr) -> str:
-    if _numeric(value, 15) is UNDEFINED:
-        return f"undefined ({value})" if len(str(value)) <= 40 else "undefined"
+SHOWN_EXACTLY = 40  # characters: a longer exact value is shown by its digits only
+
+
+def show_value(value: Expr, number: Optional[Expr] = None) -> str:
+    """`value` as a report shows it: exact if short, with 20 digits (rounded from `number`,
+    the value's number found with more digits, when the caller has it)."""
+    exact = _short_text(value)
+    if number is None and _numeric(value, 15) is UNDEFINED:
+        return f"undefined ({exact})" if exact else "undefined"
     if value.is_Rational:
         return str(value)
-    exact = str(value)
-    approximate = str(sympy.N(value, 20))
-    return f"{exact} ≈ {approximate}" if len(exact) <= 40 else approximate
+    approximate = str(sympy.N(value if number is None else number, 20))
+    return f"{exact} ≈ {approximate}" if exact else approximate
+
+
+def _short_text(value: Expr) -> Optional[str]:
+    """str(value) when it has at most SHOWN_EXACTLY characters, else None, without printing
+    a long value (every leaf prints at least one character, so many leaves mean long)."""
+    leaves = 0
+    for node in sympy.preorder_traversal(value):
+        leaves += not node.args
+        if leaves > SHOWN_EXACTLY:
+            return None
+    text = str(value)
+    return text if len(text) <= SHOWN_EXACTLY else None
 
 
 def _shown_apart(comparison: Comparison) -> tuple[str, str]:
     """Both values as shown; when 20 digits show them alike, lhs also shows the gap."""
-    shown = show_value(comparison.lhs), show_value(comparison.rhs)
+    shown = tuple(map(show_value, (comparison.lhs, comparison.rhs), comparison.numbers))
     left, right = comparison.numbers
     if left is None or right is None:
         return shown

@@ -167,12 +167,13 @@ class Point:
             return None
         self._complete(atoms)
         try:
-            value = self._walk().value(sympy.sympify(expr), self.values)
+            value = self.walker().value(sympy.sympify(expr), self.values)
         except NotDirect:
             return None
         return None if value.has(*_NOT_FINITE) else value
 
-    def _walk(self) -> Walk:
+    def walker(self) -> Walk:
+        """A walk at this point's sizes, indices and functions (`walk`)."""
         integers = {symbol: Integer(value) for symbol, value in {**self.sizes, **self.indices}.items()}
         return Walk(integers, self.functions, MAX_TERMS)
 

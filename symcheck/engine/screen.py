@@ -3,8 +3,8 @@
 For a few small configurations (sizes, index values and stand-in functions, as the exact
 counterexample search chooses them), `SCREEN_POINTS` points inside the declared domains
 are drawn (`sampling`: exact rationals, probability vectors summing to 1 ...). Both
-sides, with sums written out, are evaluated with numpy at all the points at once (one
-array operation per node of the expression). Only the points where the sides differ
+sides are evaluated with numpy at all the points at once (one array operation per node
+of the expression; sums walked with index values, `floats.walked`, not written out). Only the points where the sides differ
 most are then looked at exactly: a refutation is reported only after `rungs.recheck` confirmed it from
 scratch with more digits. Floats never prove and never refute on their own.
 
@@ -24,7 +24,7 @@ from sympy import Expr
 from symcheck.engine import floats, rungs
 from symcheck.engine.indexcalc import Condition
 from symcheck.engine.rungs import Finding, Work, refuted
-from symcheck.engine.sampling import Point, _Random, _value_atoms, exact_points, name_of, resample
+from symcheck.engine.sampling import Point, _Random, exact_points, name_of, resample
 from symcheck.model import Verdict
 
 SCREEN_POINTS = 32
@@ -59,18 +59,26 @@ def screen(work: Work, sides: Sequence[Expr], condition: Condition, confirm: boo
 def _candidates(template: Point, sides: Sequence[Expr], values: _Random, work: Work) -> list[tuple[Point, float]]:
     """Points like `template` where the sides differ most in floating point (beyond
     FLOAT_GAP), best first, with their relative float difference."""
-    structured = [template.structure(side) for side in sides]
-    atoms = sorted(set().union(*(_value_atoms(s) for s in structured)), key=name_of)
+    atoms = sorted(set().union(*(template.used(side) for side in sides)), key=name_of)
     points = [resample(template, atoms, work.universe, values) for _ in range(SCREEN_POINTS)]
-    columns = {atom: numpy.array([float(point.values[atom]) for point in points]) for atom in atoms}
+    columns = {atom: numpy.array([floats.number(point.values[atom]) for point in points]) for atom in atoms}
     try:
         with numpy.errstate(all="ignore"):
-            left, right = (numpy.broadcast_to(floats.evaluate(s, columns), (len(points),)) for s in structured)
+            left, right = (numpy.broadcast_to(_at_every_point(template, side, columns), (len(points),)) for side in sides)
     except floats.NotEvaluable:
         return []
     gaps = _gaps(left, right)
     order = [n for n in numpy.argsort(-gaps, kind="stable") if gaps[n] > FLOAT_GAP]
     return [(points[n], float(gaps[n])) for n in order[:CANDIDATES_RECHECKED]]
+
+
+def _at_every_point(template: Point, side: Expr, columns: dict):
+    """`side` at every point: its sums walked, else (a derivative left, a case distinction)
+    from the written-out tree."""
+    try:
+        return floats.walked(side, columns, template.walker())
+    except floats.NotEvaluable:
+        return floats.evaluate(template.structure(side), columns)
 
 
 def _gaps(left: numpy.ndarray, right: numpy.ndarray) -> numpy.ndarray:

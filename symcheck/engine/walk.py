@@ -47,6 +47,7 @@ class Walk:
         self.env = dict(integers)
         self.functions = functions
         self.max_terms = max_terms
+        self.done: dict[tuple, object] = {}  # a sum's value, by the values of its free symbols
 
     def atoms(self, expr: Expr) -> frozenset[Expr]:
         """What takes a value in `expr` at these sizes and indices: the entries it reads and
@@ -69,19 +70,35 @@ class Walk:
         if isinstance(expr, Symbol):
             return leaf(expr)
         if isinstance(expr, Indexed):
-            return leaf(entry(expr.base, tuple(self._index(i) for i in expr.indices)))
+            return leaf(self.entry(expr))
         if not expr.args or isinstance(expr, sympy.NumberSymbol):
             return expr
         combine = COMBINE.get(type(expr))
         if combine is not None:
-            terms = self._terms(expr.function, list(expr.limits), leaf, build)
-            return combine(*terms) if build else None
+            return self._sum(expr, combine, leaf, build)
         if isinstance(expr, _OPAQUE):
             raise NotDirect(type(expr).__name__)
         if isinstance(expr, AppliedUndef):
             return self._applied(expr, leaf, build)
         args = [self._walk(arg, leaf, build) for arg in expr.args]
         return expr.func(*args) if build else None
+
+    def _sum(self, expr: Expr, combine: Callable, leaf: Callable, build: bool):
+        """A sum once per value of what it depends on: sum_k e^{a_k} inside a sum over j is
+        the same for every j, and is added up once, not once per term."""
+        key = (expr, build, self.key(expr))
+        if key not in self.done:
+            terms = self.terms(expr.function, list(expr.limits), lambda body: self._walk(body, leaf, build))
+            self.done[key] = combine(*terms) if build else None
+        return self.done[key]
+
+    def key(self, expr: Expr) -> tuple:
+        """The values, here, of what `expr` depends on among sizes, indices and summed variables."""
+        return tuple(self.env.get(s) for s in _free(expr))
+
+    def entry(self, expr: Indexed) -> Indexed:
+        """The entry `expr` reads here (a_{k+1} at k = 2: a_3)."""
+        return entry(expr.base, tuple(self.index(i) for i in expr.indices))
 
     def _applied(self, expr: AppliedUndef, leaf: Callable, build: bool):
         stand_in = self.functions.get(expr.func)
@@ -90,13 +107,14 @@ class Walk:
         args = [self._walk(arg, leaf, build) for arg in expr.args]
         return stand_in(*args) if build else None
 
-    def _terms(self, function: Expr, limits: list, leaf: Callable, build: bool) -> list:
-        """The terms of a sum (of all its limits at once), the outermost limit (last) first,
-        so inner bounds may depend on its variable."""
+    def terms(self, function: Expr, limits: list, each: Callable[[Expr], object]) -> list:
+        """`each(function)` for every term of a sum (of all its limits at once), with the
+        summed variables bound; the outermost limit (last) first, so inner bounds may depend
+        on its variable."""
         if not limits:
-            return [self._walk(function, leaf, build)]
+            return [each(function)]
         *inner, (variable, lower, upper) = limits
-        first, last = self._index(lower), self._index(upper)
+        first, last = self.index(lower), self.index(upper)
         if not 0 <= last - first + 1 <= self.max_terms:
             raise NotDirect("a range written out only by doit (reversed, or too long)")
         outer = self.env.get(variable, _UNBOUND)
@@ -104,7 +122,7 @@ class Walk:
         try:
             for n in range(first, last + 1):
                 self.env[variable] = Integer(n)
-                terms.extend(self._terms(function, inner, leaf, build))
+                terms.extend(self.terms(function, inner, each))
         finally:
             self._restore(variable, outer)
         return terms
@@ -115,7 +133,8 @@ class Walk:
         else:
             self.env[variable] = outer
 
-    def _index(self, expr: Expr) -> int:
+    def index(self, expr: Expr) -> int:
+        """The integer value of an index or bound here (NotDirect if it has none)."""
         value = self._walk(sympy.sympify(expr), _no_atom)
         if not value.is_Integer:
             raise NotDirect(f"index {expr} is not an integer here")
@@ -123,6 +142,12 @@ class Walk:
 
 
 _UNBOUND = object()
+
+
+@functools.lru_cache(maxsize=65536)
+def _free(expr: Expr) -> tuple[Symbol, ...]:
+    """The free symbols of a sum, once per sum (SymPy rewrites its body to find them)."""
+    return tuple(sorted(expr.free_symbols, key=str))
 
 
 def _no_atom(atom: Expr) -> Expr:
