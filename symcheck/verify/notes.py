@@ -84,6 +84,21 @@ class _Ended:
     wrong: tuple[_Anchor, ...]
 
 
+def _wrong_definitions(definitions, pending: list[Equation], checked: tuple[StepResult, ...]) -> dict:
+    """Each name whose definition is refuted (its values leave the declared domain), or rests
+    on one that is, with the line of that refuted definition."""
+    wrong = {eq.scope.definitions[-1].target: eq.line
+             for eq, result in zip(pending, checked) if result.decision.verdict is Verdict.REFUTED}
+    grew = bool(wrong)
+    while grew:
+        grew = False
+        for definition in definitions:
+            source = next((line for target, line in wrong.items() if _mentions(definition.body, target)), None)
+            if definition.target not in wrong and source is not None:
+                wrong[definition.target], grew = source, True
+    return wrong
+
+
 class _NoteReader:
     def __init__(self, note: Path, declarations: Derivation, settings: Settings, own_commands: dict[str, int],
                  decider: Optional[Decider] = None):
@@ -323,26 +338,12 @@ class _NoteReader:
             results.append(_with_remarks(result, again))
         definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs, self.decider)
                             for eq in pending)
-        results = self.carried_from_definitions(results, self.wrong_definitions(pending, definitions))
+        results = self.carried_from_definitions(results, _wrong_definitions(self.scope.definitions, pending, definitions))
         return DocumentResult(
             path=str(self.note), source=str(self.note), title=self.note.name,
             definitions=definitions, chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
             adopted=tuple(self.adopted),
         )
-
-    def wrong_definitions(self, pending: list[Equation], checked: tuple[StepResult, ...]) -> dict:
-        """Each name whose definition is refuted (its values leave the declared domain), or
-        rests on one that is, with the line of that refuted definition."""
-        wrong = {eq.scope.definitions[-1].target: eq.line
-                 for eq, result in zip(pending, checked) if result.decision.verdict is Verdict.REFUTED}
-        grew = bool(wrong)
-        while grew:
-            grew = False
-            for definition in self.scope.definitions:
-                source = next((line for target, line in wrong.items() if _mentions(definition.body, target)), None)
-                if definition.target not in wrong and source is not None:
-                    wrong[definition.target], grew = source, True
-        return wrong
 
     def carried_from_definitions(self, results: list[ChainResult], wrong: dict) -> list[ChainResult]:
         """A value refuted against a name whose definition is wrong (`J = a`, J defined with the
