@@ -231,7 +231,9 @@ def equivalent(eq, seed: int, points: int = 8) -> Optional[bool]:
         return False
     lhs, rhs, extra = sides
     ranges = {**universe.ranges, **extra}
-    free = frozenset(s for s in free_symbols(lhs) | free_symbols(rhs) if s in ranges)
+    condition = eq.chain_condition
+    in_condition = condition.free_symbols if condition is not None else set()  # i != j with j in no side
+    free = frozenset(s for s in free_symbols(lhs) | free_symbols(rhs) | in_condition if s in ranges)
     unfold = Unfolder(rules_from_scope(eq.scope, free))
     lhs, rhs = unfold(lhs), unfold(rhs)
     rng = random.Random(seed)
@@ -244,7 +246,6 @@ def equivalent(eq, seed: int, points: int = 8) -> Optional[bool]:
             if not (lower.is_Integer and upper.is_Integer) or upper < lower:
                 break
             chosen[index] = Integer(rng.randint(int(lower), int(upper)))
-        condition = eq.chain_condition
         if condition is not None and condition.xreplace({**sizes, **chosen}) is not sympy.true:
             continue
         concrete = []

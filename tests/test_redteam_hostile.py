@@ -52,6 +52,15 @@ PLACES = {
     "inline math in \\text after an equation": f"$$x = x \\text{{ and so ${FALSE}$}}$$\n",
     "inline math with spaces inside the dollars": f"We have $ {FALSE} $ here.\n",
     "inline math with a space before the closing dollar": f"We have ${FALSE} $ here.\n",
+    "a display over quoted lines": "> $$(q+1)^2\n> = q^2 + 1$$\n",
+    "a display over quoted lines in a list": "- item\n\n  > $$(q+1)^2\n  > = q^2 + 1$$\n",
+    "a math code fence (GitHub, GitLab)": f"Intro.\n\n```math\n{FALSE}\n```\n",
+    "a math tilde fence": f"~~~ math\n{FALSE}\n~~~\n",
+    "inline math as $`...`$ (GitHub, GitLab)": f"Inline $`{FALSE}`$ here.\n",
+    "a relation spaced as \\mathrel{=}": "$$(q+1)^2 \\mathrel{=} q^2 + 1$$\n",
+    "empheq": f"\\begin{{empheq}}[box=\\fbox]{{align}}\n{FALSE}\n\\end{{empheq}}\n",
+    "IEEEeqnarray": "\\begin{IEEEeqnarray}{rCl}\n(q+1)^2 &=& q^2 + 1\n\\end{IEEEeqnarray}\n",
+    "xalignat": "\\begin{xalignat}{2}\n(q+1)^2 &= q^2 + 1 & x &= x\n\\end{xalignat}\n",
 }
 
 
@@ -136,3 +145,28 @@ def test_conditions_in_qualifiers_stay_conditions(tmp_path):
     result = check_note(write(tmp_path, text, notation=None), None, SETTINGS).result
     verdicts = [step.decision.verdict for chain in result.chains for step in chain.steps]
     assert verdicts and all(verdict.holds for verdict in verdicts)
+
+
+def test_a_quote_marker_inside_a_display_is_not_a_relation(tmp_path):
+    """Read as `q^2 = q^2 > + 1`, the display would prove q^2 = q^2 and drop the rest."""
+    note = write(tmp_path, "> $$q^2 = q^2\n> + 1$$\n", notation=None)
+    steps = [step for chain in check_note(note, None, SETTINGS).result.chains for step in chain.steps]
+    assert [(step.decision.verdict, " ".join(step.latex.split())) for step in steps] == [(Verdict.REFUTED, "q^2 + 1")]
+
+
+def test_code_stays_code_next_to_math(tmp_path):
+    text = "```python\nq = (q+1)**2 == q**2 + 1\n```\n\nCost: $5 and `q = q + 1` then $6.\n\n> ```\n> $q = q + 1$\n> ```\n"
+    note = write(tmp_path, text, notation=None)
+    assert not check_note(note, None, SETTINGS).result.chains
+
+
+@pytest.mark.parametrize("environment", ["align", "align*", "alignat}{2", "flalign"])
+def test_equations_side_by_side_in_an_alignment_are_two_claims(tmp_path, environment):
+    """`q^2 &= q^2 & 1 &= q^2` shows q^2 = q^2 and 1 = q^2; read as one row it was the chain
+    q^2 = q^2 \\cdot 1 = q^2, proved."""
+    end = environment.split("}")[0]
+    text = f"\\begin{{{environment}}}\nq^2 &= q^2 & 1 &= q^2 \\\\\nt &= t && \\text{{(a remark)}}\n\\end{{{end}}}\n"
+    note = write(tmp_path, text, notation=None)
+    steps = [step for chain in check_note(note, None, SETTINGS).result.chains for step in chain.steps]
+    assert sorted((step.decision.verdict.holds, " ".join(step.latex.split())) for step in steps) == [
+        (False, "q^2"), (True, "q^2"), (True, "t")]

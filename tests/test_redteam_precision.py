@@ -36,3 +36,28 @@ def test_a_difference_below_the_precision_is_refuted_with_its_exact_value(tmp_pa
 def test_a_true_identity_decided_numerically_stays_numeric(tmp_path):
     decision = decided(tmp_path, r"\arctan(x) + \arctan(1/x) = \frac{\pi}{2}", "[symbols]\nx = { domain = \"positive\" }\n")
     assert decision.verdict.holds, decision.reason
+
+
+@pytest.mark.parametrize("latex", [
+    r"e^{x + 10^{-2000}} = e^x",  # the gap needs more working precision than the default: the digits written ask for it
+    r"x \exp(10^{-300}) = x",
+])
+def test_a_gap_below_the_tolerance_is_refuted_through_a_rechecked_counterexample(tmp_path, latex):
+    decision = decided(tmp_path, latex)
+    assert decision.verdict is Verdict.REFUTED, (latex, decision.verdict, decision.reason)
+    assert decision.counterexample is not None
+    assert decision.evidence and not decision.evidence[-1].agrees, "the re-check's evaluation is the evidence"
+
+
+@pytest.mark.parametrize("latex", [
+    r"e^{x + 10^{-2000}} = e^{x} e^{10^{-2000}}",
+    r"\exp(10^{-300}) x = x e^{10^{-300}}",
+])
+def test_tiny_constants_in_a_true_identity_are_no_gap(tmp_path, latex):
+    decision = decided(tmp_path, latex)
+    assert decision.verdict.holds, (latex, decision.verdict, decision.reason)
+
+
+def test_numbers_too_long_to_print_end_undecided_not_passed(tmp_path):
+    decision = decided(tmp_path, r"\exp(10^{-5000}) = 1")
+    assert not decision.verdict.holds, decision.reason

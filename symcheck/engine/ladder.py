@@ -493,8 +493,10 @@ def _definition(definition: CompiledDefinition, scope: Scope, settings: Settings
     declaration = scope.table.declarations.get(name)
     domain = declaration.domain if declaration is not None else Domain.REAL
     checks = _DOMAIN_CHECKS.get(domain, ())
-    if not checks:
+    if not checks and domain is Domain.REAL:
         return _decision(Verdict.PROVED, "no constraint", f"{name} is {domain.value}: nothing to check")
+    if not checks:
+        return _decision(Verdict.UNKNOWN, "none", f"{name} is declared {domain.value}: its values are not checked")
     universe, rules = Universe.from_scope(scope), rules_from_scope(scope)
     results = []
     for check in checks:
@@ -535,13 +537,17 @@ def _sums_to_one(definition, universe: Universe, rules: Rules, settings: Setting
     return decision
 
 
-def _idempotent(definition, universe: Universe, rules: Rules, settings: Settings) -> Decision:
-    body = definition.body
-    decision = _decide_scalar(body**2, body, universe, rules, Condition(), settings)
-    if decision.verdict.holds:
-        return replace(decision, reason="entries are 0 or 1")
-    return replace(decision, verdict=Verdict.REFUTED if decision.verdict.fails else decision.verdict,
-                   condition=None, reason="declared one-hot, but an entry is neither 0 nor 1")
+def _two_values(square: Callable[[Expr], Expr], domain: str, values: str) -> Callable:
+    """A check that every entry is one of two values, as the square of the body is
+    `square(body)` (b^2 = b: 0 or 1; s^2 = 1: -1 or +1)."""
+    def check(definition, universe: Universe, rules: Rules, settings: Settings) -> Decision:
+        body = definition.body
+        decision = _decide_scalar(body**2, square(body), universe, rules, Condition(), settings)
+        if decision.verdict.holds:
+            return replace(decision, reason=f"entries are {values}")
+        return replace(decision, verdict=Verdict.REFUTED if decision.verdict.fails else decision.verdict,
+                       condition=None, reason=f"declared {domain}, but an entry is not {values}")
+    return check
 
 
 def _sign(strict: bool, flip: bool = False) -> Callable:
@@ -623,5 +629,7 @@ _DOMAIN_CHECKS: dict[Domain, tuple[Callable, ...]] = {
     Domain.NONNEGATIVE: (_sign(strict=False),),
     Domain.UNIT_INTERVAL: (_sign(strict=True), _sign(strict=True, flip=True)),
     Domain.PROBABILITY: (_sums_to_one, _sign(strict=True)),
-    Domain.ONE_HOT: (_sums_to_one, _idempotent),
+    Domain.ONE_HOT: (_sums_to_one, _two_values(lambda body: body, "one-hot", "0 or 1")),
+    Domain.BINARY: (_two_values(lambda body: body, "binary", "0 or 1"),),
+    Domain.SIGN: (_two_values(lambda body: Integer(1), "sign", "-1 or +1"),),
 }

@@ -267,40 +267,64 @@ def compare_complex(left: Expr, right: Expr, digits: int) -> Optional[Comparison
         return compare_values(left, right, digits)
     gap = abs(numbers[0] - numbers[1])
     scale = max(sympy.Float(1), abs(numbers[0]), abs(numbers[1]))
-    equal, different = bool(gap <= EQUAL_TOLERANCE * scale), bool(gap > DIFFERENT_MARGIN * scale)
-    if equal and left != right:
-        gap = _certified_gap(left - right)
-        if gap:  # numbers with enough digits to show the gap in the evidence
-            digits += int(sympy.ceiling(-sympy.log(gap, 10))) + 5
-            return Comparison(False, True, left, right, numbers=(sympy.N(left, digits), sympy.N(right, digits)))
-    return Comparison(equal, different, left, right, numbers=tuple(numbers))
+    return Comparison(bool(gap <= EQUAL_TOLERANCE * scale), bool(gap > DIFFERENT_MARGIN * scale), left, right,
+                      numbers=tuple(numbers))
 
 
 STRICT_DIGITS = 1000  # working precision allowed to show a tiny difference of closed numbers nonzero
+MAX_STRICT_DIGITS = 4000  # ... however large the numbers written (10^{-2000}) ask for
+CERTIFY_SECONDS = 2.0
 
 
-def _certified_gap(difference: Expr) -> Optional[Expr]:
-    """|difference| when SymPy's adaptive evaluation gives it to 15 correct digits and it is
-    not 0 (exp(10^{-300}) - 1: a gap no relative tolerance sees); a true 0 exhausts the
-    working precision and gives None. Integrals and series are left to the tolerance: their
-    evaluation at such precision costs too much."""
-    if difference.has(sympy.Integral, Sum, Product):
+def _written_digits(difference: Expr) -> int:
+    """Decimal digits of the largest integer written in `difference` (a numerator or a
+    denominator): a gap hidden that deep needs at least that much working precision."""
+    integers = [abs(n) for atom in difference.atoms(sympy.Rational) for n in (atom.p, atom.q)]
+    return int(max(integers, default=1).bit_length() * 0.30103) + 1
+
+
+def certified_gap(left: Expr, right: Expr) -> Optional[Expr]:
+    """|left - right| for two exact values that agree within the tolerance, when SymPy's
+    adaptive evaluation gives it to 15 correct digits and it is not 0 (exp(10^{-300}) - 1,
+    x + e^{-10^4} - x: gaps no relative tolerance sees); a true 0 exhausts the working
+    precision (STRICT_DIGITS beyond the digits written) and gives None, and so does a
+    difference whose evaluation takes over CERTIFY_SECONDS. Integrals and series are left
+    to the tolerance: their evaluation at such precision costs too much."""
+    difference = left - right
+    if left == right or difference.free_symbols or difference.has(sympy.Integral, Sum, Product):
         return None
+    digits = min(STRICT_DIGITS + _written_digits(difference), MAX_STRICT_DIGITS)
     try:
-        value = difference.evalf(15, strict=True, maxn=STRICT_DIGITS)
-    except ArithmeticError:  # PrecisionExhausted: no digit of the difference could be certified
+        finished, value = run_limited(lambda: difference.evalf(15, strict=True, maxn=digits), CERTIFY_SECONDS)
+    except (ArithmeticError, ValueError):  # PrecisionExhausted (its message may not even print): not certified
         return None
-    return abs(value) if value.is_number and value != 0 else None
+    return abs(value) if finished and value.is_number and value != 0 else None
 
 
-def compare_at(point: Point, lhs: Expr, rhs: Expr, digits: int, fresh: bool = False) -> Optional[Comparison]:
+def _apart(comparison: Comparison, digits: int) -> Comparison:
+    """`comparison` of two values equal within the tolerance, or, when `certified_gap` shows
+    them apart, a comparison that says so with enough digits to show the gap."""
+    gap = certified_gap(comparison.lhs, comparison.rhs)
+    if not gap:
+        return comparison
+    digits += int(sympy.ceiling(-sympy.log(gap, 10))) + 5
+    numbers = tuple(sympy.N(value, digits) for value in (comparison.lhs, comparison.rhs))
+    return Comparison(False, True, comparison.lhs, comparison.rhs, numbers=numbers)
+
+
+def compare_at(point: Point, lhs: Expr, rhs: Expr, digits: int, fresh: bool = False,
+               certify: bool = False) -> Optional[Comparison]:
     """Both sides at `point` (see `compare_values`). Sides with nothing to sample
     (e^{i pi} = -1) are complex numbers as written, compared as such: a non-real value
-    there is what the author wrote, not a point outside a real domain."""
+    there is what the author wrote, not a point outside a real domain. Values equal within
+    the tolerance are tested for a `certified_gap` when the sides are closed or when asked
+    (`certify`: the numeric rung asks once, at its last point, as that test costs)."""
     left, right = point.evaluate(lhs, fresh), point.evaluate(rhs, fresh)
-    if not (lhs.free_symbols or rhs.free_symbols):
-        return compare_complex(left, right, digits)
-    return compare_values(left, right, digits)
+    closed = not (lhs.free_symbols or rhs.free_symbols)
+    comparison = compare_complex(left, right, digits) if closed else compare_values(left, right, digits)
+    if comparison is not None and comparison.equal and (closed or certify):
+        return _apart(comparison, digits)
+    return comparison
 
 
 def sample_point(role: str, point: Point, comparison: Comparison, sides: Sequence[Expr], digits: int) -> SamplePoint:
@@ -363,16 +387,17 @@ class Confirmed:
     evidence: SamplePoint
 
 
-def recheck(work: Work, point: Point, condition: Condition, sides: Sequence[Expr]) -> Optional[Confirmed]:
+def recheck(work: Work, point: Point, condition: Condition, sides: Sequence[Expr],
+            certify: bool = False) -> Optional[Confirmed]:
     """Confirm a counterexample independently of the search: the point lies in the domain,
     satisfies the condition and the given facts, and the unfolded sides (before any index
-    calculus), evaluated afresh with more digits, differ with margin (or exactly one of
-    them is undefined there)."""
+    calculus), evaluated afresh with more digits, differ with margin, or by a
+    `certified_gap` (closed sides, or `certify`), or exactly one of them is undefined there."""
     if not (condition.admits(point.indices) and in_domain(point, work.universe)):
         return None
     lhs, rhs = sides
     digits = work.settings.precision + EXTRA_DIGITS
-    comparison = compare_at(point, lhs, rhs, digits, fresh=True)
+    comparison = compare_at(point, lhs, rhs, digits, fresh=True, certify=certify)
     if comparison is None or not comparison.different:
         return None
     if comparison.undefined and isolated_singularity(work, point, sides, digits):
@@ -524,9 +549,12 @@ def prove_for_sizes(work: Work, sides: Sequence[Expr], condition: Condition) -> 
 def numeric_check(work: Work, sides: Sequence[Expr], condition: Condition) -> Optional[Finding]:
     """>= `samples` random points agree; a disagreement (or a side undefined where the
     other is defined) is re-checked as a counterexample. Points where a side could not be
-    evaluated are not counted; every evaluated point is kept as evidence."""
+    evaluated are not counted; every evaluated point is kept as evidence. Sides that agree
+    to every compared digit can still differ: the last point is tested for a
+    `certified_gap` (on its own budget: a test that runs out leaves the evidence standing)."""
     settings = work.settings
     rng = random.Random(settings.seed)
+    last: list[tuple[Point, Comparison]] = []
 
     def sample() -> Optional[Finding]:
         evidence: list[SamplePoint] = []
@@ -540,9 +568,7 @@ def numeric_check(work: Work, sides: Sequence[Expr], condition: Condition) -> Op
                 return refuted(confirmed, "counterexample (random point)", condition, evidence) if confirmed else None
             agreeing = sum(e.agrees for e in evidence)
             if agreeing >= settings.samples:
-                gap = _exact_gap(point, sides)
-                if gap is not None:
-                    return _refuted_below_precision(point, sides, comparison, gap, settings.precision, evidence)
+                last.append((point, comparison))
                 return Finding(
                     Verdict.NUMERIC, f"numeric {agreeing} pts @{settings.precision} digits",
                     f"equal at {agreeing} random points inside the domain (evidence, not proof)",
@@ -550,22 +576,13 @@ def numeric_check(work: Work, sides: Sequence[Expr], condition: Condition) -> Op
                 )
         return None
 
-    return work.guarded("numeric", sample, 0.25)
-
-
-def _exact_gap(point: Point, sides: Sequence[Expr]) -> Optional[Expr]:
-    """lhs - rhs at the (exact) point when SymPy knows it is not 0 and it evaluates to a
-    nonzero number: sides that agree to every compared digit can still differ (x + e^{-10^4} = x)."""
-    gap = point.evaluate(sides[0] - sides[1])
-    if gap.free_symbols or gap.is_zero is not False:
-        return None
-    return gap if sympy.N(gap, 15) != 0 else None
-
-
-def _refuted_below_precision(point: Point, sides: Sequence[Expr], comparison: Comparison, gap: Expr, digits: int,
-                             evidence: Sequence[SamplePoint]) -> Finding:
-    shown = show_value(gap) if len(str(gap)) <= 40 else str(sympy.N(gap, 20))
-    cex = Counterexample(point.describe(sides), show_value(comparison.lhs), show_value(comparison.rhs))
-    return Finding(Verdict.REFUTED, "counterexample (exact difference)",
-                   f"the sides differ by {shown} at a point inside the domain, below the {digits} digits compared",
-                   cex, evidence=tuple(evidence))
+    found = work.guarded("numeric", sample, 0.25)
+    if found is None or not last:
+        return found
+    point, comparison = last[0]
+    if not work.guarded("certified gap", lambda: certified_gap(comparison.lhs, comparison.rhs), 0.1):
+        return found
+    confirmed = work.guarded("re-check", lambda: recheck(work, point, condition, sides, certify=True), 0.1)
+    if confirmed is None:
+        return found
+    return refuted(confirmed, "counterexample (below the compared digits)", condition, found.evidence)

@@ -560,7 +560,21 @@ class Compiler:
             for size in self.derivation.sizes if size.minimum > 1 and size.alias is None
         ]
         given = [self.definition(d.erratum.intended if d.erratum else d.latex) for d in definitions]
-        return Scope(self.table, self.values_definitions() + given, minimums)
+        values = self.values_definitions()
+        self._refuse_redefinition(values + given, [None] * len(values) + [d.latex for d in definitions])
+        return Scope(self.table, values + given, minimums)
+
+    def _refuse_redefinition(self, compiled: list[CompiledDefinition], written: list[Optional[str]]) -> None:
+        """A name has one definition: a second one would silently replace the first for
+        every step (the engine keeps one rule per name)."""
+        seen: dict[str, Optional[str]] = {}
+        for definition, latex in zip(compiled, written):
+            name = str(getattr(definition.target, "label", definition.target))
+            if name in seen:
+                first = "its values in [symbols]" if seen[name] is None else f"line {self.reader.line_of(seen[name])}"
+                raise InputError(self.reader.path, self.reader.line_of(latex), f"{name} is defined twice (first at "
+                                 f"{first}); state the second as a claim or a chain step", latex=latex)
+            seen[name] = latex
 
     def values_definitions(self) -> list[CompiledDefinition]:
         """Vectors and matrices whose entries the notation gives by value."""
@@ -701,13 +715,29 @@ def _definition_equation(definition: Definition, compiler: Compiler, scope: Scop
     return replace(written, intended=build(definition.erratum.intended), erratum_note=definition.erratum.note)
 
 
+def _check_fixed_sizes(compiler: Compiler, sizes: tuple[tuple[str, int], ...], where: str) -> None:
+    """Fixed sizes keep the declarations' contract: declared, at least the declared minimum
+    (an alias has its size's), and a size and its alias not given two values."""
+    def fail(message: str) -> InputError:
+        return InputError(compiler.reader.path, compiler.reader.line_of(where), f"{where}: {message}")
+    declared = {size.name: size for size in compiler.derivation.sizes}
+    unknown = [name for name, _ in sizes if name not in declared]
+    if unknown:
+        raise fail(f"size {unknown[0]!r} is not declared")
+    for name, value in sizes:
+        minimum = declared[declared[name].alias or name].minimum
+        if value < minimum:
+            raise fail(f"size {name} = {value} is below its declared minimum {minimum}")
+    same = {(declared[name].alias or name, value) for name, value in sizes}
+    if len(same) > len({size for size, _ in same}):
+        raise fail("a size and its alias are fixed to different values")
+
+
 def _with_fixed_sizes(scope: Scope, compiler: Compiler, sizes: tuple[tuple[str, int], ...], where: str):
     """The scope of a chain or claim whose sizes are fixed numbers, and the substitution to apply."""
     if not sizes:
         return scope, lambda expr: expr
-    unknown = [name for name, _ in sizes if name not in compiler.table.sizes]
-    if unknown:
-        raise InputError(compiler.reader.path, compiler.reader.line_of(where), f"{where}: size {unknown[0]!r} is not declared")
+    _check_fixed_sizes(compiler, sizes, where)
     values = compiler.table.size_values(dict(sizes))
     fix = lambda expr: expr.xreplace(values)
     definitions = [CompiledDefinition(d.target, d.params, fix(d.body)) for d in scope.definitions]

@@ -143,7 +143,7 @@ def read_prose(text: str, path: str) -> ProseReading:
         condition = _stated_case(visible, region, sentence)
         if condition is not None and not _BOTH_WAYS.search(_sentence_after(prose, region.end)):
             opened.append((region.content_start, region.end, condition))
-            closers.append(_next_list_item(visible, region.start))
+            closers.append(_next_list_item(visible, prose, region.start))
         elif region.display and _ROW_CASE.search(visible, region.content_start, region.content_end):
             closers.append(region.start)  # a display stating its own cases ends the one in force
         elif _DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence):
@@ -219,18 +219,24 @@ def _sentence_after(prose: str, offset: int) -> str:
     return prose[offset:end.start() if end else offset + 400]
 
 
-def _next_list_item(visible: str, offset: int) -> int:
-    """Where the list item holding `offset` ends (the next item as deep or shallower);
-    past the end of the text when `offset` is not in a list item."""
+def _next_list_item(visible: str, prose: str, offset: int) -> int:
+    """Where the list item holding `offset` ends: at the next item as deep or shallower, or
+    at prose after a blank line that is indented no deeper than its marker (the list has
+    ended; math alone there, however indented, is still read as the item's); past the end
+    of the text when `offset` is not in a list item."""
     line_start = visible.rfind("\n", 0, offset) + 1
     item = _LIST_ITEM.match(visible, line_start)
     if item is None:
         return len(visible) + 1
     depth = len(item.group(0)) - len(item.group(0).lstrip(" \t"))
-    for match in re.finditer(r"\n([ \t]*)(?:[-*+•]|\d+[.)])[ \t]", visible[offset:]):
-        if len(match.group(1)) <= depth:
-            return offset + match.start() + 1
+    for match in _ITEM_END.finditer(prose, offset):
+        indent = match.group(1) if match.group(1) is not None else match.group(2)
+        if len(indent) <= depth:
+            return match.end() - len(indent) if match.group(1) is None else match.start() + 1
     return len(visible) + 1
+
+
+_ITEM_END = re.compile(r"\n([ \t]*)(?:[-*+•]|\d+[.)])[ \t]|\n[ \t]*\n(?:[ \t]*\n)*([ \t]*)(?=\S)")
 
 
 def _stated_case(visible: str, region: Region, sentence: str) -> Optional[str]:

@@ -10,11 +10,19 @@ from typing import Iterator, Optional
 # Environments that are math at text level (display unless noted).
 MATH_ENVIRONMENTS = frozenset(
     name + star
-    for name in ("equation", "align", "gather", "multline", "flalign", "alignat", "eqnarray", "displaymath", "dmath")
+    for name in ("equation", "align", "gather", "multline", "flalign", "alignat", "eqnarray", "displaymath", "dmath",
+                 "xalignat", "xxalignat", "IEEEeqnarray", "empheq")
     for star in ("", "*")
 ) | {"math", "aligned", "gathered", "alignedat"}
 _INLINE_ENVIRONMENTS = {"math"}
-_ENV_WITH_COUNT = {"alignat", "alignat*", "alignedat"}
+# a mandatory argument before the math: a column count, a column spec, empheq's inner environment
+_ENV_WITH_COUNT = {"alignat", "alignat*", "alignedat", "xalignat", "xalignat*", "xxalignat", "xxalignat*",
+                   "IEEEeqnarray", "IEEEeqnarray*", "empheq", "empheq*"}
+_ENV_WITH_OPTION = {"aligned", "gathered", "alignedat", "empheq", "empheq*"}
+# alignments whose columns come in pairs: `a &= b & c &= d` is two equations side by side
+PAIRED_COLUMNS = frozenset(
+    name + star for name in ("align", "flalign", "alignat", "xalignat", "xxalignat") for star in ("", "*")
+) | {"aligned", "alignedat"}
 ENV_NAME = re.compile(r"\\(begin|end)\s*\{([^{}]*)\}")
 
 
@@ -26,6 +34,7 @@ class Region:
     content_end: int
     display: bool
     multline: bool = False
+    paired_columns: bool = False  # an environment of PAIRED_COLUMNS
 
 
 def _skip_escaped_until(text: str, token: str, start: int) -> int:
@@ -135,9 +144,10 @@ def _env_end(text: str, name: str, start: int) -> Optional[tuple[int, int]]:
 
 
 def skip_env_arguments(text: str, pos: int, name: str) -> int:
-    """After `\\begin{name}`: skip `[t]` (aligned) and `{n}` (alignat)."""
+    """After `\\begin{name}`: skip `[t]` (aligned, empheq's options) and `{n}` (alignat,
+    IEEEeqnarray's columns, empheq's environment)."""
     match = re.match(r"[ \t]*\[[^\]\n]*\]", text[pos:])
-    if match and name in ("aligned", "gathered", "alignedat"):
+    if match and name in _ENV_WITH_OPTION:
         pos += match.end()
     if name in _ENV_WITH_COUNT:
         match = re.match(r"\s*\{[^{}]*\}", text[pos:])
@@ -217,7 +227,7 @@ def _scan(text: str, kramdown: bool = False) -> tuple[list[Region], list[Unclose
                         content = skip_env_arguments(text, match.end(), name)
                         regions.append(Region(
                             k, ends[1], content, ends[0], name not in _INLINE_ENVIRONMENTS,
-                            multline=name.startswith("multline"),
+                            multline=name.startswith("multline"), paired_columns=name in PAIRED_COLUMNS,
                         ))
                         k = ends[1]
                         continue

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from symcheck.notes.regions import ENV_NAME, Region, skip_env_arguments
+from symcheck.notes.regions import ENV_NAME, PAIRED_COLUMNS, Region, skip_env_arguments
 from symcheck.read.texscan import matching_brace
 
 # Environments whose rows are rows of the chain (the rest are opaque: one member each).
@@ -122,7 +122,7 @@ class Lexer:
         text, region = self.text, self.region
         limit = region.content_end
         rows = [Row(region.content_start, limit)]
-        braces = parens = lefts = 0
+        braces = parens = lefts = ampersands = 0
         opaque: list[str] = []
         transparent: list[str] = [] if not region.multline else ["multline"]
         phantom_closers: set[int] = set()
@@ -155,7 +155,7 @@ class Lexer:
                             rows[-1].end = k
                             rows[-1].unbalanced = parens > 0
                             rows.append(Row(end, limit))
-                            parens = lefts = 0
+                            parens = lefts = ampersands = 0
                     k = end
                     continue
                 word = CONTROL_WORD.match(text, k)
@@ -219,11 +219,11 @@ class Lexer:
                 if not top():
                     k = end
                     continue
-                if name in ("stackrel", "overset"):
+                if name in ("stackrel", "overset", "mathrel"):  # a relation decorated or spaced
                     first = group_after(text, end, limit)
-                    second = group_after(text, first[1], limit) if first else None
+                    second = group_after(text, first[1], limit) if first and name != "mathrel" else first
                     if first and second:
-                        above = text[first[0] + 1:first[1] - 1]
+                        above = text[first[0] + 1:first[1] - 1] if second is not first else ""
                         below = text[second[0] + 1:second[1] - 1].strip()
                         if below == "=" or below.lstrip("\\") in DEF_COMMANDS:
                             definition = "def" in above or below != "=" or "triangle" in above
@@ -271,7 +271,12 @@ class Lexer:
                 elif char in ")]" and self.use_parens:
                     parens = max(0, parens - 1)
                 elif char == "&":
-                    self.blanks.append((k, k + 1))
+                    ampersands += 1
+                    paired = transparent[-1] in PAIRED_COLUMNS if transparent else region.paired_columns
+                    if paired and ampersands % 2 == 0:  # the next equation of the row, set apart as by \qquad
+                        emit("sep", "quad", k, k + 1)
+                    else:
+                        self.blanks.append((k, k + 1))
                 elif top():
                     if char == "=":
                         before = text[k - 1] if k > region.content_start else " "

@@ -1,8 +1,10 @@
 """A notes file as text, and the parts of it that are never math.
 
-`masked(text, path)` blanks Markdown code fences, inline code, HTML comments and front
-matter, or in LaTeX the preamble, ``%`` comments, verbatim-like environments and
-``\\verb``; what remains keeps every offset of the original, so positions stay exact.
+`masked(text, path)` blanks Markdown code fences, inline code, HTML comments, front
+matter and block-quote markers, or in LaTeX the preamble, ``%`` comments, verbatim-like
+environments and ``\\verb``; what remains keeps every offset of the original, so
+positions stay exact. The math that GitHub and GitLab write as code (a ```` ```math ````
+fence, ``$`...`$`` inline) stays, its delimiters rewritten in place as ``$$``/``$``.
 """
 
 from __future__ import annotations
@@ -79,6 +81,10 @@ class Buffer:
                 chars[k] = " "
                 blanked[k] = 1
 
+    def write(self, start: int, replacement: str) -> None:
+        """`replacement` over the characters from `start` (a delimiter rewritten in place)."""
+        self.chars[start:start + len(replacement)] = list(replacement)
+
     def text(self) -> str:
         return "".join(self.chars)
 
@@ -128,22 +134,8 @@ def _mask_markdown(buf: Buffer) -> None:
             if start >= first.end() and line.rstrip() in closers:
                 buf.blank(0, end)
                 break
-    # fenced code blocks
-    text = buf.text()
-    fence: Optional[tuple[str, int, int]] = None  # (char, length, start offset)
-    for start, end, line in text_lines(text):
-        if fence is None:
-            opening = re.match(r"[ \t]*(`{3,}|~{3,})(.*)$", line)
-            if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
-                fence = (opening.group(1)[0], len(opening.group(1)), start)
-        else:
-            char, length, opened = fence
-            closing = re.match(r"[ \t]*(" + re.escape(char) + "{" + str(length) + ",})[ \t]*$", line)
-            if closing:
-                buf.blank(opened, end)
-                fence = None
-    if fence is not None:
-        buf.blank(fence[2], len(text))
+    _mask_quote_markers(buf)
+    _mask_fences(buf)
     # HTML comments
     text = buf.text()
     for match in re.finditer(r"<!--.*?-->", text, re.S):
@@ -160,10 +152,66 @@ def _mask_markdown(buf: Buffer) -> None:
             if re.search(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)", text[end:other_start]):
                 break
             if other_end - other_start == length:
-                buf.blank(start, other_end)
+                _mask_code_span(buf, text, start, end, other_start, other_end)
                 index = later
                 break
         index += 1
+
+
+_QUOTE_MARKERS = re.compile(r"(?:[ ]{0,3}>[ \t]?)+")
+
+
+def _mask_quote_markers(buf: Buffer) -> None:
+    """Blank the `>` that open the lines of a block quote: inside a display that runs over
+    quoted lines (`> $$a` / `> = b$$`) they are not a relation."""
+    for start, _end, line in text_lines(buf.text()):
+        marker = _QUOTE_MARKERS.match(line)
+        if marker and marker.end():
+            buf.blank(start, start + marker.end())
+
+
+def _mask_fences(buf: Buffer) -> None:
+    """Blank fenced code blocks; a closed `math` fence is a display, its fences made `$$`."""
+    text = buf.text()
+    fence: Optional[tuple[str, int, int, bool]] = None  # (char, length, start offset, math)
+    for start, end, line in text_lines(text):
+        if fence is None:
+            opening = re.match(r"[ \t]*(`{3,}|~{3,})(.*)$", line)
+            if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
+                math = opening.group(2).strip() == "math"
+                fence = (opening.group(1)[0], len(opening.group(1)), start + opening.start(1), math)
+        else:
+            char, length, opened, math = fence
+            closing = re.match(r"[ \t]*(" + re.escape(char) + "{" + str(length) + ",})[ \t]*$", line)
+            if closing and math:
+                buf.blank(opened, text_line_end(text, opened))
+                buf.blank(start, end)
+                buf.write(opened, "$$")
+                buf.write(start + closing.start(1), "$$")
+                fence = None
+            elif closing:
+                buf.blank(opened, end)
+                fence = None
+    if fence is not None:
+        buf.blank(fence[2], len(text))
+
+
+def text_line_end(text: str, offset: int) -> int:
+    """The offset of the line break ending the line at `offset` (or the end of the text)."""
+    found = LINE_BREAK.search(text, offset)
+    return found.start() if found else len(text)
+
+
+def _mask_code_span(buf: Buffer, text: str, start: int, end: int, other_start: int, other_end: int) -> None:
+    """Blank inline code; GitHub's and GitLab's inline math, $`...`$, is math: its dollars
+    are moved onto the backticks next to the content."""
+    if not (start > 0 and text[start - 1] == "$" and text[other_end:other_end + 1] == "$"):
+        buf.blank(start, other_end)
+        return
+    buf.blank(start - 1, end)
+    buf.blank(other_start, other_end + 1)
+    buf.write(end - 1, "$")
+    buf.write(other_start, "$")
 
 
 def _mask_tex(buf: Buffer) -> None:
