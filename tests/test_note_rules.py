@@ -411,3 +411,22 @@ def test_displays_whose_left_side_is_a_number_are_claims_of_their_own(tmp_path):
     found = by_line(write(tmp_path, text))
     assert [(found[n].decision.verdict, found[n].compared_with) for n in (3, 7)] == [
         (Verdict.PROVED, "3:4"), (Verdict.PROVED, "7:4")]
+
+
+@pytest.mark.parametrize("hypothesis", ["Suppose $u = 0$.", "Assume that $u = 0$.", "Assuming $u=0$,"])
+def test_a_hypothesis_fixing_a_value_is_not_a_definition_for_the_rest_of_the_note(tmp_path, hypothesis):
+    """`Suppose $u = 0$` was adopted as u's definition for the whole note, so `In general,
+    $$u^2 = 0$$` passed with exit 0. A hypothesis is a condition: nothing is adopted, and
+    the general claim is refuted (the claims under it too, until scalar cases are applied)."""
+    text = f"{hypothesis} Then\n\n$$ u(u + 7) = 0 $$\n\nIn general,\n\n$$ u^2 = 0 $$\n"
+    result = check_note(write(tmp_path, text, "[symbols]\nu = {}\n"), None, SETTINGS).result
+    assert not result.adopted
+    assert {step.line: step.decision.verdict for chain in result.chains for step in chain.steps}[7] is Verdict.REFUTED
+
+
+def test_a_supposed_function_is_still_a_definition(tmp_path):
+    text = "Suppose $f(x) = x^2$. Then\n\n$$ \\frac{d}{dx} f(x) = 2x $$\n"
+    result = check_note(write(tmp_path, text, "[symbols]\nx = {}\n"), None, SETTINGS).result
+    assert [a.latex for a in result.adopted] == ["f(x) = x^2"]
+    (step,) = [step for chain in result.chains for step in chain.steps]
+    assert step.decision.verdict is Verdict.PROVED

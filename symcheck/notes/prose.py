@@ -41,6 +41,10 @@ _CONDITION_AFTER = re.compile(r"\s*(?:if|when|whenever|provided|unless|only if)\
 # the math is a condition: "if $x > 0$", "if we consider $\det(A - \lambda I) = 0$"
 _CONDITION_BEFORE = re.compile(
     r"\b(?:if|when|whenever|provided|unless)(?:\s+we\s+(?:consider|take|assume|impose|require|set))?\s*$", re.I)
+# "Suppose $u = 0$": a hypothesis fixing a name at a particular value is a condition, not a
+# definition for the rest of the note (which "in general, $u^2 = 0$" would then pass under)
+_HYPOTHESIS_BEFORE = re.compile(r"\b(?:suppose|assume|assuming)(?:\s+that)?\s*$", re.I)
+_PARTICULAR_VALUE = re.compile(r"\s*\\?[A-Za-z]+(?:_\{?\w+\}?)?\s*=\s*-?\d+(?:\.\d+)?\s*")
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
                             r"critical|vanish\w*)\b", re.I)
@@ -137,7 +141,8 @@ def read_prose(text: str, path: str) -> ProseReading:
     conditioned = [(at(region.start), at(region.end)) for region in regions
                    if not region.display and _CONDITION_AFTER.match(_sentence_after(prose, region.end))]
     conditions = [(at(region.start), at(region.end)) for region in regions
-                  if not region.display and _CONDITION_BEFORE.search(_sentence_before(prose, region.start))]
+                  if not region.display and (_CONDITION_BEFORE.search(_sentence_before(prose, region.start))
+                                             or _supposes_a_value(visible, prose, region))]
     for region in regions:
         sentence = _sentence_before(prose, region.start)
         condition = _stated_case(visible, region, sentence)
@@ -163,6 +168,11 @@ def read_prose(text: str, path: str) -> ProseReading:
         cases.append(Case(condition, at(start), at(end) if end < len(text) else None, at(statement_end)))
     return ProseReading(tuple(cases), tuple(defining), tuple(conditioned), tuple(conditions), tuple(naming),
                         tuple(solving), tuple(where_after))
+
+
+def _supposes_a_value(visible: str, prose: str, region: Region) -> bool:
+    return bool(_HYPOTHESIS_BEFORE.search(_sentence_before(prose, region.start))
+                and _PARTICULAR_VALUE.fullmatch(visible, region.content_start, region.content_end))
 
 
 def _prose_only(visible: str, regions: list[Region]) -> str:
