@@ -160,6 +160,17 @@ def test_a_display_whose_unclosed_brace_hides_its_equals_sign_is_reported_unread
     assert unread.line == 2 and unread.unread_at is not None and "never closed" in unread.decision.reason
 
 
+@pytest.mark.parametrize("math", ["-\\log\\left(q = -\\log(q) - \\log(r)", "\\left( a = b", "\\left[ (a + b) = b"])
+def test_a_display_whose_unclosed_left_hides_its_equals_sign_is_reported_unread(tmp_path, math):
+    """`\\left(` never closed by `\\right)` hid the `=` as inside a bracket: the display had no
+    relation and was dropped in silence (a note mutation dropping a `\\right)`). It is read
+    apart at its `=`, and the unclosed bracket is reported with its caret."""
+    text = f"Text\n\n$$\n{math}\n$$\n"
+    (chain,) = check_note(write(tmp_path, text), None, SETTINGS).result.chains
+    (unread, *_) = chain.steps
+    assert unread.line == 4 and unread.unread_at is not None and "never closed" in unread.decision.reason
+
+
 def test_a_paragraph_ending_with_a_colon_runs_on_into_the_display_after_it(tmp_path):
     text = "Suppose we have a function made of two terms:\n\n$$ q = t^2 + 1 $$\n\nThen\n\n$$ q - 1 = t^2 $$\n"
     result = check_note(write(tmp_path, text), None, SETTINGS).result

@@ -153,7 +153,7 @@ class Lexer:
                             self.blanks.append((k, end))
                         else:
                             rows[-1].end = k
-                            rows[-1].unbalanced = parens > 0
+                            rows[-1].unbalanced = parens > 0 or lefts > 0
                             rows.append(Row(end, limit))
                             parens = lefts = ampersands = 0
                     k = end
@@ -188,9 +188,9 @@ class Lexer:
                     k = end
                     continue
                 if name in ("left", "right", "middle") or re.fullmatch(r"[bB]ig+[lrm]?", name):
-                    if name == "left":
+                    if name == "left" and self.use_parens:
                         lefts += 1
-                    elif name == "right":
+                    elif name == "right" and self.use_parens:
                         lefts = max(0, lefts - 1)
                     k = _skip_delimiter(text, end, limit) if name in ("left", "right", "middle") else end
                     continue
@@ -304,6 +304,6 @@ class Lexer:
                         continue
             k += 1
         rows[-1].end = limit
-        rows[-1].unbalanced = parens > 0
+        rows[-1].unbalanced = parens > 0 or lefts > 0
         return rows
 
