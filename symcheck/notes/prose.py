@@ -141,8 +141,7 @@ def read_prose(text: str, path: str) -> ProseReading:
     conditioned = [(at(region.start), at(region.end)) for region in regions
                    if not region.display and _CONDITION_AFTER.match(_sentence_after(prose, region.end))]
     conditions = [(at(region.start), at(region.end)) for region in regions
-                  if not region.display and (_CONDITION_BEFORE.search(_sentence_before(prose, region.start))
-                                             or _supposes_a_value(visible, prose, region))]
+                  if not region.display and _states_a_condition(visible, prose, region)]
     for region in regions:
         sentence = _sentence_before(prose, region.start)
         condition = _stated_case(visible, region, sentence)
@@ -170,9 +169,11 @@ def read_prose(text: str, path: str) -> ProseReading:
                         tuple(solving), tuple(where_after))
 
 
-def _supposes_a_value(visible: str, prose: str, region: Region) -> bool:
-    return bool(_HYPOTHESIS_BEFORE.search(_sentence_before(prose, region.start))
-                and _PARTICULAR_VALUE.fullmatch(visible, region.content_start, region.content_end))
+def _states_a_condition(visible: str, prose: str, region: Region) -> bool:
+    """Inline math after "if", "when" ..., or a hypothesis fixing a value ("suppose $u = 0$")."""
+    sentence = _sentence_before(prose, region.start)
+    return bool(_CONDITION_BEFORE.search(sentence) or (
+        _HYPOTHESIS_BEFORE.search(sentence) and _PARTICULAR_VALUE.fullmatch(visible, region.content_start, region.content_end)))
 
 
 def _prose_only(visible: str, regions: list[Region]) -> str:
