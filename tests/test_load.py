@@ -107,6 +107,14 @@ def test_toml_error_has_a_line(tmp_path):
     assert caught.value.line == MINIMAL.splitlines().index("[indices]") + 1
 
 
+def test_a_step_written_as_a_string_is_an_error_at_its_line(tmp_path):
+    text = MINIMAL + "\n[[chains]]\nname = 'strings'\nsteps = ['x + 1', 'y - 1']\n"
+    with pytest.raises(InputError) as caught:
+        read_derivation(write(tmp_path, text))
+    assert "must be a table" in caught.value.message
+    assert caught.value.line == text.splitlines().index("steps = ['x + 1', 'y - 1']") + 1
+
+
 def test_derivation_files_expands_directories_in_order(tmp_path):
     for name in ("b.toml", "a.toml", "notes.md"):
         write(tmp_path, MINIMAL, name)

@@ -107,9 +107,12 @@ class _Reader:
         if not first:
             return None
         spellings = (first, first.replace("\\", "\\\\"))  # as in literal and in basic strings
-        for number, text in enumerate(self.raw.splitlines(), start=1):
-            if any(spelling in text for spelling in spellings):
-                return number
+        quoted = tuple(quote + spelling for spelling in spellings for quote in "'\"")  # a whole value first
+        lines = self.raw.splitlines()
+        for candidates in (quoted, spellings):
+            for number, text in enumerate(lines, start=1):
+                if any(spelling in text for spelling in candidates):
+                    return number
         return None
 
     def fail(self, message: str, near: str = "") -> InputError:
@@ -117,7 +120,7 @@ class _Reader:
 
     def table(self, data: Any, where: str, allowed: Sequence[str], required: Sequence[str] = ()) -> dict:
         if not isinstance(data, dict):
-            raise self.fail(f"{where} must be a table")
+            raise self.fail(f"{where} must be a table", data if isinstance(data, str) else "")
         unknown = sorted(set(data) - set(allowed))
         if unknown:
             raise self.fail(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(allowed)})", unknown[0])
