@@ -136,3 +136,24 @@ def test_random_points_sample_every_equality_pattern_of_three_indices(w, univers
         patterns.add((a == b, b == c, a == c))
     assert {(True, False, False), (False, True, False), (False, False, True), (True, True, True),
             (False, False, False)} <= patterns
+
+
+def test_a_batch_draws_points_inside_the_domain_whose_floats_are_their_exact_values(w):
+    """The float screen's points: probability and one-hot lines, positive and integer-free
+    scalars, an entry a given pins (y_l = 1 moves the one-hot line's 1 there)."""
+    import numpy
+
+    from symcheck.engine import batch
+
+    scope = Scope(w.table, [], [Eq(w.y[w.l], 1)])
+    universe = Universe.from_scope(scope)
+    expr = Sum(w.p[w.k] * w.y[w.k], (w.k, 1, w.K)) + w.u * w.x + w.w[w.l]
+    template = next(exact_points([expr], universe))
+    drawn = batch.draw(template, sorted(template.used(expr), key=str), universe, numpy.random.default_rng(5), 16)
+    columns = drawn.columns()
+    for n in range(16):
+        point = drawn.point(n, universe, random.Random(n), (1, 2))
+        assert in_domain(point, universe) and satisfies_facts(point, universe)
+        assert point.values[w.y[template.indices[w.l]]] == 1
+        assert all(float(value) == columns[atom][n] for atom, value in point.values.items())
+    assert len({columns[w.x][n] for n in range(16)}) > 8  # drawn afresh at every point
