@@ -157,3 +157,21 @@ def test_a_batch_draws_points_inside_the_domain_whose_floats_are_their_exact_val
         assert point.values[w.y[template.indices[w.l]]] == 1
         assert all(float(value) == columns[atom][n] for atom, value in point.values.items())
     assert len({columns[w.x][n] for n in range(16)}) > 8  # drawn afresh at every point
+
+
+def test_free_symbols_found_node_by_node_are_sympys(w):
+    from symcheck.engine.sampling import nominal_free
+
+    n = sympy.Symbol("n", integer=True)
+    exprs = [
+        Sum(w.a[w.k] * w.S[w.j], (w.k, 1, w.N)),
+        Sum(Sum(w.a[w.k], (w.k, 1, n)), (n, 1, w.N)),  # an inner bound bound by the outer sum
+        sympy.Product(w.p[w.l] ** w.y[w.l], (w.l, 1, w.K)) + w.x,
+        sympy.exp(Sum(w.a[w.k], (w.k, w.i, w.N))) * sympy.KroneckerDelta(w.i, w.j),
+        sympy.Derivative(Sum(w.a[w.k] ** 2, (w.k, 1, w.N)), w.a[w.j]),
+        sympy.Piecewise((w.x, Eq(w.i, w.j)), (w.u, True)),
+        sympy.Lambda(w.x, w.x + w.u)(w.k),
+        sympy.Integral(w.x * w.u, (w.x, 0, w.N)),
+    ]
+    for expr in exprs:
+        assert nominal_free(expr) == expr.free_symbols

@@ -555,7 +555,7 @@ def free_symbols(expr: Expr) -> frozenset:
     """Free symbols, including those of derivative variables (SymPy leaves the j of
     d/dz_j out of a Derivative's free symbols, which would leave j unassigned). Once per
     expression (SymPy recomputes a Sum's free symbols by rewriting its body every time)."""
-    found = set(expr.free_symbols)
+    found = set(nominal_free(expr))
     for derivative in atoms_of(expr, sympy.Derivative):
         for variable in derivative.variables:
             found |= variable.free_symbols
@@ -563,6 +563,27 @@ def free_symbols(expr: Expr) -> frozenset:
                 for index in variable.indices:
                     found |= index.free_symbols
     return frozenset(found)
+
+
+@functools.lru_cache(maxsize=65536)
+def nominal_free(expr: Expr) -> frozenset:
+    """`expr.free_symbols`, the same set, found node by node: SymPy finds a sum's by
+    rebuilding its whole body (every entry's assumptions deduced afresh), once per call.
+    A node that keeps SymPy's generic rule is the union of its arguments'; a sum or product
+    over plain variables drops each variable and adds its bounds', limit by limit, as
+    SymPy does; any other node (an entry, a derivative, a matrix ...) asks SymPy."""
+    if isinstance(expr, Symbol) or not expr.args:
+        return frozenset(expr.free_symbols)
+    if type(expr).free_symbols is sympy.Basic.free_symbols:
+        return frozenset().union(*map(nominal_free, expr.args))
+    if isinstance(expr, (Sum, sympy.Product)) and all(len(limit) == 3 and isinstance(limit[0], Symbol)
+                                                      for limit in expr.limits):
+        found = set(nominal_free(expr.function))
+        for variable, *bounds in expr.limits:
+            found.discard(variable)
+            found.update(*map(nominal_free, bounds))
+        return frozenset(found)
+    return frozenset(expr.free_symbols)
 
 
 def free_indices(exprs: Sequence[Expr], universe: Universe, condition: Condition) -> list[Symbol]:
