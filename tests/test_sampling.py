@@ -160,7 +160,7 @@ def test_a_batch_draws_points_inside_the_domain_whose_floats_are_their_exact_val
 
 
 def test_free_symbols_found_node_by_node_are_sympys(w):
-    from symcheck.engine.sampling import nominal_free
+    from symcheck.engine.walk import nominal_free
 
     n = sympy.Symbol("n", integer=True)
     exprs = [

@@ -31,7 +31,7 @@ from sympy import Expr, Indexed, Integer, Lambda, Rational, Sum, Symbol
 from sympy.core.function import AppliedUndef, FunctionClass
 
 from symcheck.engine.indexcalc import Condition, Range, rebuild, rename_bound
-from symcheck.engine.walk import COMBINE, NotDirect, Walk
+from symcheck.engine.walk import COMBINE, NotDirect, Walk, nominal_free
 from symcheck.model import Domain
 from symcheck.model.symbols import Scope, SymbolTable
 
@@ -563,27 +563,6 @@ def free_symbols(expr: Expr) -> frozenset:
                 for index in variable.indices:
                     found |= index.free_symbols
     return frozenset(found)
-
-
-@functools.lru_cache(maxsize=65536)
-def nominal_free(expr: Expr) -> frozenset:
-    """`expr.free_symbols`, the same set, found node by node: SymPy finds a sum's by
-    rebuilding its whole body (every entry's assumptions deduced afresh), once per call.
-    A node that keeps SymPy's generic rule is the union of its arguments'; a sum or product
-    over plain variables drops each variable and adds its bounds', limit by limit, as
-    SymPy does; any other node (an entry, a derivative, a matrix ...) asks SymPy."""
-    if isinstance(expr, Symbol) or not expr.args:
-        return frozenset(expr.free_symbols)
-    if type(expr).free_symbols is sympy.Basic.free_symbols:
-        return frozenset().union(*map(nominal_free, expr.args))
-    if isinstance(expr, (Sum, sympy.Product)) and all(len(limit) == 3 and isinstance(limit[0], Symbol)
-                                                      for limit in expr.limits):
-        found = set(nominal_free(expr.function))
-        for variable, *bounds in expr.limits:
-            found.discard(variable)
-            found.update(*map(nominal_free, bounds))
-        return frozenset(found)
-    return frozenset(expr.free_symbols)
 
 
 def free_indices(exprs: Sequence[Expr], universe: Universe, condition: Condition) -> list[Symbol]:
