@@ -62,8 +62,10 @@ timed(screen, "_candidates", "float screen")
 timed(rungs, "recheck", "exact re-check")
 timed(ladder, "_first_holding_case", "condition search")
 search = timed(ladder, "find_counterexample", "exact search")
-ladder._FULL_RUNGS = tuple(search if getattr(r, "__name__", "") == "find_counterexample" else r
-                           for r in ladder._FULL_RUNGS)
+if search is not None:  # the ladder's rungs are bound as the default of `_assess`
+    ladder._assess.__defaults__ = tuple(
+        tuple(search if getattr(r, "__name__", "") == "find_counterexample" else r for r in default)
+        if isinstance(default, tuple) else default for default in ladder._assess.__defaults__)
 rows, totals = [], {}
 for path in derivation_files([Path("derivations")]):
     for eq in load_derivation(path).equations():
