@@ -150,6 +150,17 @@ def _free(expr: Expr) -> tuple[Symbol, ...]:
     return tuple(sorted(nominal_free(expr), key=str))
 
 
+def _no_atom(atom: Expr) -> Expr:
+    raise NotDirect(f"{atom} in an index or a bound")
+
+
+def _given(values: Mapping[Expr, Expr], atom: Expr) -> Expr:
+    found = values.get(atom)
+    if found is None:
+        raise NotDirect(f"no value for {atom}")
+    return sympy.sympify(found)  # a value may be given as a Python number
+
+
 @functools.lru_cache(maxsize=65536)
 def nominal_free(expr: Expr) -> frozenset:
     """`expr.free_symbols`, the same set, found node by node: SymPy finds a sum's by
@@ -161,22 +172,11 @@ def nominal_free(expr: Expr) -> frozenset:
         return frozenset(expr.free_symbols)
     if type(expr).free_symbols is sympy.Basic.free_symbols:
         return frozenset().union(*map(nominal_free, expr.args))
-    if isinstance(expr, (Sum, Product)) and all(len(limit) == 3 and isinstance(limit[0], Symbol)
-                                                      for limit in expr.limits):
+    plain = all(len(limit) == 3 and isinstance(limit[0], Symbol) for limit in getattr(expr, "limits", ()))
+    if isinstance(expr, (Sum, Product)) and plain:
         found = set(nominal_free(expr.function))
         for variable, *bounds in expr.limits:
             found.discard(variable)
             found.update(*map(nominal_free, bounds))
         return frozenset(found)
     return frozenset(expr.free_symbols)
-
-
-def _no_atom(atom: Expr) -> Expr:
-    raise NotDirect(f"{atom} in an index or a bound")
-
-
-def _given(values: Mapping[Expr, Expr], atom: Expr) -> Expr:
-    found = values.get(atom)
-    if found is None:
-        raise NotDirect(f"no value for {atom}")
-    return sympy.sympify(found)  # a value may be given as a Python number
