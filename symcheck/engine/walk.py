@@ -172,8 +172,8 @@ def nominal_free(expr: Expr) -> frozenset:
         return frozenset(expr.free_symbols)
     if type(expr).free_symbols is sympy.Basic.free_symbols:
         return frozenset().union(*map(nominal_free, expr.args))
-    plain = all(len(limit) == 3 and isinstance(limit[0], Symbol) for limit in getattr(expr, "limits", ()))
-    if isinstance(expr, (Sum, Product)) and plain:
+    if isinstance(expr, (Sum, Product)) and all(len(limit) == 3 and isinstance(limit[0], Symbol)
+                                                for limit in expr.limits):
         found = set(nominal_free(expr.function))
         for variable, *bounds in expr.limits:
             found.discard(variable)
