@@ -35,7 +35,7 @@ _CUT_WORDS = {
     "unless", "assuming", "with", "iff", "wherever", "all", "each", "every",
 }
 # a reason is a claim, as \because is: `a = b \text{ since } c = d` checks c = d too
-_REASON_WORDS = {"since", "because"}
+REASON_WORDS = {"since", "because"}
 # a consequence ends a qualifier: in `a = b \text{ for all } x \text{, so } c = d`, c = d is a claim
 CONSEQUENCE_WORDS = {"so", "thus", "hence", "therefore"}
 _SEP_WORDS = {"and", "or", "so", "thus", "hence", "then", "now", "therefore", "i.e.", "ie", "i.e", "e.g.", "which", "gives", "yields"}
@@ -58,6 +58,7 @@ class Row:
     end: int
     events: list[Event] = field(default_factory=list)
     unbalanced: bool = False
+    align: Optional[int] = None  # the row's first alignment point (`&`)
 
 
 def group_after(text: str, pos: int, limit: int) -> Optional[tuple[int, int]]:
@@ -95,7 +96,7 @@ def text_kind(content: str) -> Optional[str]:
         return None
     if all(word in _SEP_WORDS for word in words):
         return "consequence" if CONSEQUENCE_WORDS & set(words) else "sep"
-    if words[0] in _REASON_WORDS:
+    if words[0] in REASON_WORDS:
         return "sep"
     if words[0] in _CUT_WORDS:
         return "cut"
@@ -272,6 +273,7 @@ class Lexer:
                     parens = max(0, parens - 1)
                 elif char == "&":
                     ampersands += 1
+                    rows[-1].align = k if rows[-1].align is None else rows[-1].align
                     paired = transparent[-1] in PAIRED_COLUMNS if transparent else region.paired_columns
                     if paired and ampersands % 2 == 0:  # the next equation of the row, set apart as by \qquad
                         emit("sep", "quad", k, k + 1)
