@@ -29,6 +29,12 @@ _SEP_COMMANDS = {
     "impliedby": "arrow", "Leftarrow": "arrow", "Longleftarrow": "arrow", "quad": "quad", "qquad": "quad",
 }
 _SOFT_SEP_COMMANDS = {"rightarrow", "to", "longrightarrow", "mapsto", "longmapsto"}
+# \xrightarrow[below]{above}: the arrow it draws; the labels are remarks on it
+_EXTENSIBLE_ARROWS = {
+    "xrightarrow": ("soft", "arrow"), "xlongrightarrow": ("soft", "arrow"), "xmapsto": ("soft", "arrow"),
+    "xRightarrow": ("sep", "implies"), "xLongrightarrow": ("sep", "implies"), "xLeftarrow": ("sep", "arrow"),
+    "xleftarrow": ("sep", "arrow"), "xleftrightarrow": ("sep", "arrow"), "xLeftrightarrow": ("sep", "arrow"),
+}
 TEXT_COMMANDS = {"text", "textrm", "textit", "textbf", "textnormal", "textsf", "mbox", "hbox", "mathrm"}
 _CUT_WORDS = {
     "if", "for", "when", "whenever", "where", "otherwise", "provided", "given",
@@ -110,6 +116,22 @@ def _text_column(text: str, region: Region, start: int) -> Optional[str]:
     the row, never part of a member: 'cut', as a qualifier."""
     before = text[region.content_start:start].rstrip()
     return "cut" if before.endswith("&") else None
+
+
+def _past_arrow_labels(text: str, pos: int, limit: int) -> int:
+    """Past the optional `[below]` and the `{above}` of an extensible arrow."""
+    k = pos
+    while k < limit and text[k] in " \t":
+        k += 1
+    if text[k:k + 1] == "[":
+        depth = 0
+        for index in range(k, limit):
+            depth += {"[": 1, "]": -1}.get(text[index], 0)
+            if depth == 0:
+                k = index + 1
+                break
+    group = group_after(text, k, limit)
+    return group[1] if group else k
 
 
 class Lexer:
@@ -248,10 +270,19 @@ class Lexer:
                     continue
                 elif name in _SOFT_SEP_COMMANDS:
                     emit("soft", "arrow", k, end)
+                elif name in _EXTENSIBLE_ARROWS:
+                    stop = _past_arrow_labels(text, end, limit)
+                    emit(*_EXTENSIBLE_ARROWS[name], k, stop)
+                    k = stop
+                    continue
                 elif name == "forall":
                     emit("cut", "forall", k, end)
                 elif name in TEXT_COMMANDS:
                     group = group_after(text, end, limit)
+                    if group and text[group[0] + 1:group[1] - 1].strip() == "=":  # `a \\text{ = } b`
+                        emit("rel", "eq", k, group[1])
+                        k = group[1]
+                        continue
                     if group:
                         kind = text_kind(text[group[0] + 1:group[1] - 1]) or _text_column(text, region, k)
                         if kind in ("sep", "consequence"):
