@@ -92,6 +92,7 @@ def test_a_false_identity_anywhere_is_refuted_or_reported_unread(tmp_path, place
 @pytest.mark.parametrize("text", [
     "$$x + x \\text{ = } 2x$$\n", "$$\\ensuremath{x^2} = x x$$\n",
     "$$x = 2x - x \\xRightarrow{x = 1} x + 1 = 1 + x$$\n", "$$x + x = 2x \\xrightarrow[a]{b} x x = x^2$$\n",
+    "$$x + x = 2x \\textrm{ or equivalently } x x = x^2$$\n",
 ])
 def test_the_same_places_read_a_true_identity_as_holding(tmp_path, text):
     steps = [step for chain in check_note(write(tmp_path, text, notation=None), None, SETTINGS).result.chains

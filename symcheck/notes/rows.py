@@ -44,7 +44,7 @@ _CUT_WORDS = {
 REASON_WORDS = {"since", "because"}
 # a consequence ends a qualifier: in `a = b \text{ for all } x \text{, so } c = d`, c = d is a claim
 CONSEQUENCE_WORDS = {"so", "thus", "hence", "therefore"}
-_SEP_WORDS = {"and", "or", "so", "thus", "hence", "then", "now", "therefore", "i.e.", "ie", "i.e", "e.g.", "which", "gives", "yields"}
+_SEP_WORDS = {"and", "or", "equivalently", "so", "thus", "hence", "then", "now", "therefore", "i.e.", "ie", "i.e", "e.g.", "which", "gives", "yields"}
 _DROPPED_COMMANDS = {"nonumber", "notag", "displaystyle", "textstyle", "scriptstyle", "limits"}
 _DROPPED_WITH_GROUP = {"label", "tag", "intertext", "shortintertext"}
 CONTROL_WORD = re.compile(r"\\([A-Za-z]+)")
