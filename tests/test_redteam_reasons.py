@@ -1,4 +1,4 @@
-"""Red team, round 3: a reason written beside a step (`&& \\text{since } c = d`) is a claim
+"""Red team, round 3. A reason written beside a step (`&& \\text{since } c = d`) is a claim
 of its own; the next row of the derivation goes on from the step, never from the reason.
 
 Found on a public notebook (Hands-On ML, math_differential_calculus.ipynb): its rows read
@@ -54,3 +54,14 @@ def test_a_true_row_after_a_reason_holds(tmp_path):
     body = "\\begin{align*}\n(x+1)^2 & = x^2 + 2x + 1 && \\text{since } y + y = 2y \\\\\n& = 1 + 2x + x^2\n\\end{align*}\n"
     verdicts = _verdicts(tmp_path, body)
     assert all(v.holds for vs in verdicts.values() for v in vs) and len(verdicts[6]) == 1, verdicts
+
+
+def test_a_rewrite_parameter_in_braces_takes_the_whole_group(tmp_path):
+    """`a_{#1}` -> `A_{#1}` (d2l writes the entries of A as a_{ij}): the pattern matched
+    only a one-token group (`a_{i}`), so `a_{ij}` stayed a name of its own, in silence."""
+    notation = ("[sizes]\nn = {}\n[indices]\ni = { range = [1, \"n\"] }\nj = { range = [1, \"n\"] }\n"
+                "[symbols]\nA = { kind = \"matrix\", shape = [\"n\", \"n\"] }\n"
+                "[[rewrites]]\npattern = 'a_{#1}'\nreplacement = 'A_{#1}'\n")
+    note = write(tmp_path, "$$a_{ij} = A_{ij}$$\n", notation=notation)
+    steps = [step for chain in check_note(note, None, SETTINGS).result.chains for step in chain.steps]
+    assert steps and all(step.decision.verdict.holds for step in steps), [s.decision.reason for s in steps]
