@@ -65,6 +65,8 @@ PLACES = {
     "inside \\ensuremath": "$$\\ensuremath{(q+1)^2} = q^2 + 1$$\n",
     "after \\xRightarrow with a label": f"$$x + x = 2x \\xRightarrow[\\text{{so}}]{{x = 1}} {FALSE}$$\n",
     "after \\xrightarrow with a label": f"$$x + x = 2x \\xrightarrow{{x = 1}} {FALSE}$$\n",
+    "a reason in brackets after \\quad": f"$$x + x = 2x \\quad (\\because {FALSE})$$\n",
+    "a \\text{since} reason in brackets": f"$$x + x = 2x \\qquad (\\text{{since }} {FALSE})$$\n",
 }
 
 

@@ -118,6 +118,25 @@ def _text_column(text: str, region: Region, start: int) -> Optional[str]:
     return "cut" if before.endswith("&") else None
 
 
+_REASON_OPENING = re.compile(r"\s*\\(?:because\b|(?:text|textrm|textit|mbox)\s*\{\s*(?:since|because)\b)")
+
+
+def _reason_in_parentheses(text: str, pos: int, limit: int) -> Optional[int]:
+    """Where the `)` closing a bracket that opens with a reason (`(\\because ...)`,
+    `(\\text{since } ...)`) is, or None."""
+    if not _REASON_OPENING.match(text, pos + 1, limit):
+        return None
+    depth = braces = 0
+    for k in range(pos, limit):
+        char = text[k]
+        braces += {"{": 1, "}": -1}.get(char, 0)
+        if braces == 0 and char in "()":
+            depth += 1 if char == "(" else -1
+            if depth == 0:
+                return k
+    return None
+
+
 def _past_arrow_labels(text: str, pos: int, limit: int) -> int:
     """Past the optional `[below]` and the `{above}` of an extensible arrow."""
     k = pos
@@ -298,7 +317,11 @@ class Lexer:
             elif char == "}":
                 braces = max(0, braces - 1)
             elif braces == 0 and not opaque:
-                if char in "([" and self.use_parens:
+                closer = _reason_in_parentheses(text, k, limit) if char == "(" and top() else None
+                if closer is not None:  # `x^2 = x x \\quad (\\because 1 + 1 = 3)`: the reason is a claim
+                    self.blanks += [(k, k + 1), (closer, closer + 1)]
+                    phantom_closers.add(closer)
+                elif char in "([" and self.use_parens:
                     parens += 1
                 elif char in ")]" and self.use_parens:
                     parens = max(0, parens - 1)
