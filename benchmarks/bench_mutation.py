@@ -33,7 +33,7 @@ from sympy.core.function import AppliedUndef
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from symcheck.engine.canonical import Unfolder, rules_from_scope  # noqa: E402
+from symcheck.engine.canonical import UnfoldError, Unfolder, rules_from_scope  # noqa: E402
 from symcheck.engine.expectation import has_operators, operator_name  # noqa: E402
 from symcheck.engine.ladder import decide_equation  # noqa: E402
 from symcheck.engine.matrixcalc import EntryWriter, is_matrix, shape_of  # noqa: E402
@@ -293,8 +293,9 @@ def _scalar_sides(eq, universe: Universe):
     lhs, rhs = eq.lhs, eq.rhs
     if not (is_matrix(lhs) or is_matrix(rhs)):
         return lhs, rhs, {}
-    left, right = shape_of(lhs), shape_of(rhs)
-    if any(sympy.expand(sympy.sympify(a) - b) != 0 for a, b in zip(left, right)) or is_matrix(lhs) != is_matrix(rhs):
+    # a scalar beside a 1x1 matrix (x^T A x = sum_ij x_i A_ij x_j) is that matrix's entry
+    left, right = (shape_of(side) if is_matrix(side) else (Integer(1), Integer(1)) for side in (lhs, rhs))
+    if any(sympy.expand(sympy.sympify(a) - b) != 0 for a, b in zip(left, right)):
         return None  # shapes differ: never equivalent
     writer, (row, col) = EntryWriter(universe), sympy.symbols("row_ col_", integer=True)
     extra = {row: (universe.axis_lower(left[0]), universe.axis_lower(left[0]) + left[0] - 1),
@@ -324,7 +325,10 @@ def equivalent(eq, seed: int, points: int = 8) -> Optional[bool]:
     in_condition = condition.free_symbols if condition is not None else set()  # i != j with j in no side
     free = frozenset(s for s in free_symbols(lhs) | free_symbols(rhs) | in_condition if s in ranges)
     unfold = Unfolder(rules_from_scope(eq.scope, free))
-    lhs, rhs = unfold(lhs), unfold(rhs)
+    try:
+        lhs, rhs = unfold(lhs), unfold(rhs)
+    except UnfoldError:  # the oracle cannot write this out: nothing evaluated
+        return None
     if universe.table.random and has_operators([lhs, rhs]):
         return _equal_in_distributions(lhs, rhs, universe, seed, points)
     rng = random.Random(seed)

@@ -4,7 +4,8 @@ not as arbitrary functions: a constant has variance 0, and Cov takes two argumen
 
 Before, bench_note_mutation judged 9 true mutants of d2l-bias-variance and
 d2l-correlation-linear "FALSE PROOF" (Var[theta] of the constant theta dropped, E[x^2] for
-E[(x)^2], ...) and crashed on Cov (a one-argument stand-in given two)."""
+E[(x)^2], ...) and crashed on Cov (a one-argument stand-in given two); it also called a
+scalar beside a 1x1 matrix (x_i a_ij x_j = x^T A x) different, whatever its value."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import bench_note_mutation  # noqa: E402
 SETTINGS = Settings(step_timeout=20.0)
 BIAS = "d2l-bias-variance"       # thetahat random, theta a constant
 LINEAR = "d2l-correlation-linear"  # X, Y random; a, b constants
+QUADRATIC = "d2l-quadratic-form-gradient"  # x an n-vector, A n x n, Einstein's convention
 
 
 def _judged(slug: str, latex: str) -> list:
@@ -41,6 +43,7 @@ def _judged(slug: str, latex: str) -> list:
     (BIAS, r"\textrm{Var} [\hat{\theta}_n] = E[\hat{\theta}_n^2] - E[\hat{\theta}_n]^2"),
     (LINEAR, r"\textrm{Cov}(X, aX+b) = a\textrm{Cov}(X, X)"),
     (LINEAR, r"\textrm{Cov}(X, X) = \textrm{Var}(X)"),
+    (QUADRATIC, r"x_ia_{ij}x_j = \mathbf{x}^\top A \mathbf{x}"),  # a scalar beside a 1x1 matrix
 ])
 def test_true_statements_about_expectations_are_equivalent(slug, latex):
     assert _judged(slug, latex) == [True]
@@ -52,6 +55,7 @@ def test_true_statements_about_expectations_are_equivalent(slug, latex):
     (BIAS, r"E[\hat{\theta}_n\hat{\theta}_n] = E[\hat{\theta}_n]E[\hat{\theta}_n]"),
     (LINEAR, r"\textrm{Cov}(X, aX+b) = a^2\textrm{Cov}(X, X)"),
     (LINEAR, r"\textrm{Cov}(X, aX+b) = \textrm{Cov}(aX+b, X) + b"),
+    (QUADRATIC, r"x_ia_{ii}x_j = \mathbf{x}^\top A \mathbf{x}"),
 ])
 def test_false_statements_about_expectations_are_told_apart(slug, latex):
     assert _judged(slug, latex) == [False]
