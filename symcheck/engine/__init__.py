@@ -3,7 +3,9 @@
 - `settings`: what a decision may spend; `ladder`: the ladder and its dispatch;
 - `rungs`: the rungs for one scalar equation; `canonical`: unfolding and canonical forms;
 - `indexcalc`, `matrixcalc`: index and matrix calculus with the declared ranges and shapes;
-- `sampling`: points inside the declared domains; `gradcheck`: finite-difference checks.
+- `sampling`: points inside the declared domains; `gradcheck`: finite-difference checks;
+- `screen`: cheap refutation first, both sides in floats at many points (`floats`), drawn at
+  once (`batch`); only a candidate re-checked exactly (`rungs.recheck`) refutes.
 
 Stage 5: may import `runtime`, `model` and `read` (never `load`: the engine decides
 compiled equations, wherever they came from).
