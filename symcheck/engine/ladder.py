@@ -74,6 +74,7 @@ from symcheck.engine.rungs import (
 from symcheck.engine.sampling import (
     Universe, exact_points, free_symbols, in_domain, random_points, satisfies_facts, size_minimums,
 )
+from symcheck.engine.scalarcase import EMPTY_CASE, ScalarCase, declared_intervals, in_scalar_case, scalar_case, split_case
 from symcheck.engine.screen import screen
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.engine.settings import Settings
@@ -153,20 +154,32 @@ def _timed(run: Callable[[], Decision], settings: Settings) -> Decision:
 
 def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -> Decision:
     try:
-        case = parse_condition(condition)
+        case, scalar = _cases(condition, scope)
     except ValueError as error:
         return _decision(Verdict.UNKNOWN, "none", str(error))
+    if scalar.empty:
+        return _decision(Verdict.UNKNOWN, EMPTY_CASE, f"the stated case is empty: {scalar.empty}; "
+                                                      "nothing holds or fails in it", condition=scalar.text)
     scope = _entries_written_out(scope)
     free = frozenset(s for s in free_symbols(lhs) | free_symbols(rhs) if s in scope.table.index_ranges)
     vacuous = _contradicting_given(scope, free, settings)
     if vacuous is not None:
         return vacuous
     if is_matrix(lhs) or is_matrix(rhs):
-        return _decide_matrix(lhs, rhs, scope, case, settings, free)
+        return _decide_matrix(lhs, rhs, scope, case, settings, free, scalar)
     universe, rules = Universe.from_scope(scope), rules_from_scope(scope, free)
     writer = EntryWriter(universe)
     lhs, rhs = index_elements(lhs, writer), index_elements(rhs, writer)
-    return _decide_scalar(lhs, rhs, universe, rules, case, settings)
+    return _decide_scalar(lhs, rhs, universe, rules, case, settings, scalar)
+
+
+def _cases(condition, scope: Scope) -> tuple[Condition, ScalarCase]:
+    """The stated case's part about indices (the index calculus') and about scalars."""
+    sizes = set(scope.table.sizes.values())
+    about_indices, about_scalars = split_case(
+        condition, lambda symbol: isinstance(symbol, Symbol) and symbol not in scope.table.index_ranges
+        and symbol not in sizes)
+    return parse_condition(about_indices), scalar_case(about_scalars, declared_intervals(Universe.from_scope(scope)))
 
 
 def _entries_written_out(scope: Scope) -> Scope:
@@ -187,14 +200,32 @@ def _work(lhs: Expr, rhs: Expr, universe: Universe, rules: Rules, settings: Sett
     return Work(lhs, rhs, universe, rules, settings, index_facts(universe, Condition()))
 
 
-def _decide_scalar(lhs, rhs, universe: Universe, rules: Rules, case: Condition, settings: Settings) -> Decision:
+def _decide_scalar(lhs, rhs, universe: Universe, rules: Rules, case: Condition, settings: Settings,
+                   scalar: ScalarCase = ScalarCase()) -> Decision:
+    """The ladder for one scalar equation; inside a case on scalars, its verdict carries it."""
+    if not scalar:
+        return _scalar_ladder(lhs, rhs, universe, rules, case, settings, scalar)
+    return in_scalar_case(_scalar_ladder(lhs, rhs, scalar.narrowed(universe), rules, case, settings, scalar), scalar)
+
+
+def _scalar_ladder(lhs, rhs, universe: Universe, rules: Rules, case: Condition, settings: Settings,
+                   scalar: ScalarCase) -> Decision:
     work = _work(lhs, rhs, universe, rules, settings)
     unfold = Unfolder(rules)
-    sides = work.guarded("unfold", lambda: (unfold(lhs), unfold(rhs)), 0.3)
+    unfolded = work.guarded("unfold", lambda: (unfold(lhs), unfold(rhs)), 0.3)
+    sides = unfolded if unfolded is None or not scalar else work.guarded(
+        "case", lambda: tuple(map(scalar.apply, unfolded)), 0.1)
     if sides is None:
         return _unknown(work, "could not unfold the definitions")
-    if has_operators(sides) and not case:  # E[X], Var[X] over the quantities declared random
-        decided = work.guarded("expectation", lambda: decide_expectations(sides, universe), 0.6)
+    decision = _ladder(work, sides, case, scalar)
+    if scalar.pinned() and decision.verdict is not Verdict.CONDITIONAL:  # the sides before the values were put in
+        return audited(work, tuple(map(scalar.renamed_only, unfolded)), case, decision)
+    return decision
+
+
+def _ladder(work: Work, sides, case: Condition, scalar: ScalarCase) -> Decision:
+    if has_operators(sides) and not case and not scalar:  # E[X], Var[X] over the quantities declared random
+        decided = work.guarded("expectation", lambda: decide_expectations(sides, work.universe), 0.6)
         if decided is not None:
             return decided
     general = _assess(work, sides, Condition())
@@ -367,7 +398,8 @@ def _weakest(decisions: Sequence[tuple[str, Decision]]) -> Decision:
     return worst
 
 
-def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, free: frozenset) -> Decision:
+def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, free: frozenset,
+                   scalar: ScalarCase = ScalarCase()) -> Decision:
     try:
         left, right = shape_of(lhs), shape_of(rhs)
         binding = _unify(lhs, rhs, left, right, size_minimums(scope))
@@ -382,11 +414,12 @@ def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, 
     try:
         entries = _entry_equations(lhs, rhs, scope, rows, cols)
     except NeedsConcreteSizes as error:
-        return _at_sample_sizes(lhs, rhs, scope, case, settings, free, str(error))
+        return _at_sample_sizes(lhs, rhs, scope, case, settings, free, str(error), scalar)
     except Unsupported as error:
         return _decision(Verdict.UNKNOWN, "none", str(error))
     rules = rules_from_scope(scope, free)
-    results = [(where, _decide_scalar(l, r, universe, rules, case, settings)) for where, l, r, universe in entries]
+    results = [(where, _decide_scalar(l, r, universe, rules, case, settings, scalar))
+               for where, l, r, universe in entries]
     decision = _weakest(results)
     if has_inferred_order(lhs) or has_inferred_order(rhs):
         decision = replace(decision, reason=f"{decision.reason} (order of a product with a derivative taken from the shapes)")
@@ -399,7 +432,8 @@ def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, 
     return decision
 
 
-def _at_sample_sizes(lhs, rhs, scope: Scope, case: Condition, settings: Settings, free: frozenset, why: str) -> Decision:
+def _at_sample_sizes(lhs, rhs, scope: Scope, case: Condition, settings: Settings, free: frozenset, why: str,
+                     scalar: ScalarCase) -> Decision:
     """Decided with every size set to each of SAMPLE_SIZES (concrete matrices): refuted if it
     fails at one; if it holds where it could be decided, only numeric evidence (no proof for a
     general size)."""
@@ -412,7 +446,8 @@ def _at_sample_sizes(lhs, rhs, scope: Scope, case: Condition, settings: Settings
     for value in SAMPLE_SIZES:
         binding = {size: Integer(max(value, minimums.get(size, 1))) for size in sizes}
         fixed = ", ".join(f"{size} = {number}" for size, number in binding.items())
-        decision = _decide_matrix(lhs.xreplace(binding), rhs.xreplace(binding), _bind_scope(scope, binding), case, settings, free)
+        decision = _decide_matrix(lhs.xreplace(binding), rhs.xreplace(binding), _bind_scope(scope, binding), case, settings,
+                                  free, scalar)
         if decision.verdict.fails:
             return replace(decision, reason=f"{decision.reason} (at {fixed})")
         if decision.verdict.holds:
