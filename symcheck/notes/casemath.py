@@ -22,6 +22,7 @@ _RELATION = (
     rf"|{_NUMBER}\s*(?:{_LESS})\s*{_NAME}(?:\s*(?:{_LESS})\s*{_NUMBER})?)"
 )
 CASE_MATH = re.compile(rf"\s*(?:{_RELATION})\s*[.,:;]?\s*")
+_FIXED_VALUE = re.compile(rf"{_NAME}\s*=\s*{_NUMBER}")
 # `\text{if $u = 0$}` (the math inside the words) or `\text{if } u = 0` (after them)
 _QUALIFIERS = (
     re.compile(rf"\s*\\(?:text|textrm|mbox)\s*\{{\s*(?:if|when|for)\s*\$?\s*(?:{_RELATION})\s*\$?[\s,.;:]*\}}"),
@@ -41,3 +42,9 @@ def case_condition(match: Optional[re.Match]) -> Optional[str]:
     if match["scalar"] is not None:
         return " ".join(match["scalar"].split())
     return f"{match['first']} {match['op']} {match['second']}"
+
+
+def fixes_a_value(condition: str) -> bool:
+    """`u = 0`: a case only where the words make it one ("suppose", "if", "case"), since
+    "with $K = 3$ classes" states a value rather than a case."""
+    return _FIXED_VALUE.fullmatch(condition) is not None
