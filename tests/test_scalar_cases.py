@@ -230,3 +230,41 @@ def test_a_value_is_a_case_only_where_the_words_make_it_one(tmp_path):
     *stated, case = note_steps(tmp_path, text)
     assert all(step.decision.condition is None and step.decision.verdict is Verdict.REFUTED for step in stated)
     assert (case.decision.verdict, case.decision.condition) == (Verdict.PROVED, "u = 0")
+
+
+SIZED = """\
+title = "size cases"
+source = "sizes.md"
+[sizes]
+N = { min = 2 }
+[indices]
+i = { range = [1, "N"] }
+"""
+
+
+def sized(tmp_path: Path, condition: str, rhs: str) -> dict:
+    path = tmp_path / "sizes.toml"
+    path.write_text(SIZED + chain("sum", condition, "\\sum_{i=1}^N i", rhs), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["verify", str(path), "--format", "json"])
+    return json.loads(result.output)["documents"][0]["chains"][0]["steps"][0]
+
+
+def test_a_case_fixing_a_size_fixes_it_as_a_chains_sizes_do(tmp_path):
+    assert (sized(tmp_path, "N = 3", "6")["verdict"], sized(tmp_path, "N = 3", "6")["condition"]) == ("proved", "N = 3")
+    assert sized(tmp_path, "N = 3", "7")["verdict"] == "refuted"
+
+
+def test_a_lower_bound_on_a_size_raises_its_minimum(tmp_path):
+    step = sized(tmp_path, "N > 3", "\\frac{N(N+1)}{2}")
+    assert (step["verdict"], step["condition"]) == ("proved-for-sizes", "N > 3")
+    assert min(step["sizes"]) == 4
+
+
+@pytest.mark.parametrize("condition", ["N = 1", "N < 1"])
+def test_a_size_below_its_minimum_is_an_empty_case(tmp_path, condition):
+    assert sized(tmp_path, condition, "0")["strategy"] == EMPTY_CASE
+
+
+def test_an_upper_bound_on_a_size_is_refused(tmp_path):
+    step = sized(tmp_path, "N < 5", "\\frac{N(N+1)}{2}")
+    assert step["verdict"] == "unknown" and "only from below" in step["reason"]

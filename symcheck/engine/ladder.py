@@ -74,7 +74,9 @@ from symcheck.engine.rungs import (
 from symcheck.engine.sampling import (
     Universe, exact_points, free_symbols, in_domain, random_points, satisfies_facts, size_minimums,
 )
-from symcheck.engine.scalarcase import EMPTY_CASE, ScalarCase, declared_intervals, in_scalar_case, scalar_case, split_case
+from symcheck.engine.scalarcase import (
+    EMPTY_CASE, ScalarCase, declared_intervals, in_scalar_case, scalar_case, split_case, with_sizes,
+)
 from symcheck.engine.screen import screen
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.engine.settings import Settings
@@ -160,7 +162,7 @@ def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -
     if scalar.empty:
         return _decision(Verdict.UNKNOWN, EMPTY_CASE, f"the stated case is empty: {scalar.empty}; "
                                                       "nothing holds or fails in it", condition=scalar.text)
-    scope = _entries_written_out(scope)
+    scope, lhs, rhs = _sized(_entries_written_out(scope), lhs, rhs, scalar)
     free = frozenset(s for s in free_symbols(lhs) | free_symbols(rhs) if s in scope.table.index_ranges)
     vacuous = _contradicting_given(scope, free, settings)
     if vacuous is not None:
@@ -174,12 +176,24 @@ def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -
 
 
 def _cases(condition, scope: Scope) -> tuple[Condition, ScalarCase]:
-    """The stated case's part about indices (the index calculus') and about scalars."""
+    """The stated case's part about indices (the index calculus'), and its part about
+    scalars and sizes (`scalarcase`)."""
     sizes = set(scope.table.sizes.values())
     about_indices, about_scalars = split_case(
         condition, lambda symbol: isinstance(symbol, Symbol) and symbol not in scope.table.index_ranges
         and symbol not in sizes)
-    return parse_condition(about_indices), scalar_case(about_scalars, declared_intervals(Universe.from_scope(scope)))
+    about_indices, about_sizes = split_case(about_indices, lambda symbol: symbol in sizes)
+    scalar = scalar_case(about_scalars, declared_intervals(Universe.from_scope(scope)))
+    return parse_condition(about_indices), with_sizes(scalar, about_sizes, size_minimums(scope))
+
+
+def _sized(scope: Scope, lhs: Expr, rhs: Expr, case: ScalarCase) -> tuple[Scope, Expr, Expr]:
+    """The scope and sides with the sizes the case fixes, and its size facts among the givens."""
+    if not (case.fixed_sizes or case.least_sizes):
+        return scope, lhs, rhs
+    binding = dict(case.fixed_sizes)
+    scope = replace(scope, assumptions=[*scope.assumptions, *case.least_sizes])
+    return _bind_scope(scope, binding), lhs.xreplace(binding), rhs.xreplace(binding)
 
 
 def _entries_written_out(scope: Scope) -> Scope:

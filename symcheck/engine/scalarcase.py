@@ -170,9 +170,11 @@ class ScalarCase:
     intervals: tuple[tuple[Symbol, Interval], ...] = ()
     text: str = ""
     empty: Optional[str] = None  # why the case holds nowhere
+    fixed_sizes: tuple[tuple[Symbol, sympy.Integer], ...] = ()  # N = 3: as a chain's `sizes`
+    least_sizes: tuple[sympy.Basic, ...] = ()  # N > 3, N >= 4: facts raising a size's minimum
 
     def __bool__(self) -> bool:
-        return bool(self.substitution or self.intervals or self.empty)
+        return bool(self.substitution or self.intervals or self.empty or self.fixed_sizes or self.least_sizes)
 
     def renamed(self) -> dict[Symbol, Symbol]:
         """Each bounded scalar as a symbol of the same name with the interval's assumptions."""
@@ -249,6 +251,28 @@ def scalar_case(relations: Sequence, domain_of: Callable[[Symbol], Interval]) ->
             substitution = _added(substitution, symbol, point)
             del intervals[symbol]
     return ScalarCase(tuple(substitution), tuple(sorted(intervals.items(), key=lambda item: item[0].name)), text)
+
+
+def with_sizes(case: ScalarCase, relations: Sequence, minimums: Mapping[Symbol, int]) -> ScalarCase:
+    """`case` and the relations on sizes alone: a size fixed (at least its declared minimum),
+    or a lower bound raising its minimum. Raises `RefusedCase` for an upper bound."""
+    if not relations or case.empty:
+        return case
+    text = " and ".join(filter(None, (case.text, *map(_shown, relations))))
+    fixed, least = [], []
+    for relation in relations:
+        if relation is sympy.false:
+            return replace(case, text=text, empty="it is false for every value the declarations allow")
+        symbol, kind, bound = _bound(relation)
+        if kind is sympy.Eq and bound.is_Integer and bound >= minimums.get(symbol, 1):
+            fixed.append((symbol, bound))
+        elif kind is sympy.Eq:
+            return replace(case, text=text, empty=f"{symbol} is a size of at least {minimums.get(symbol, 1)}")
+        elif kind in _LOWER:
+            least.append(kind(symbol, bound))
+        else:
+            raise RefusedCase(f"cannot apply the case {_shown(relation)}: a size is bounded only from below")
+    return replace(case, text=text, fixed_sizes=tuple(fixed), least_sizes=tuple(least))
 
 
 def _substitutions(relations: list, domain_of: Callable[[Symbol], Interval]) -> tuple[list, list]:
