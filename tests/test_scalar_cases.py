@@ -268,3 +268,17 @@ def test_a_size_below_its_minimum_is_an_empty_case(tmp_path, condition):
 def test_an_upper_bound_on_a_size_is_refused(tmp_path):
     step = sized(tmp_path, "N < 5", "\\frac{N(N+1)}{2}")
     assert step["verdict"] == "unknown" and "only from below" in step["reason"]
+
+
+def test_a_sum_over_a_bounded_name_keeps_its_own_variable():
+    x, y = sympy.symbols("x y", real=True)
+    case = scalar_case([x > 0], lambda s: Interval())
+    total = case.apply(sympy.Sum(sympy.Abs(x), (x, -2, y)) + x)
+    (bound,) = total.atoms(sympy.Sum)
+    assert list(bound.variables) == [x] and bound.variables[0].is_positive is None  # runs over -2..y, whatever x > 0 says
+    assert (total - bound).is_positive
+
+
+def test_a_value_that_is_not_real_everywhere_is_refused(tmp_path):
+    (step, _) = verified(tmp_path, chain("root", "u = \\sqrt{x}", "u^2", "x"))
+    assert step["verdict"] == "unknown" and "not real everywhere" in step["reason"]

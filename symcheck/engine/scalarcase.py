@@ -189,20 +189,21 @@ class ScalarCase:
         return {symbol.name: Interval(value, False, value, False) for symbol, value in self.substitution}
 
     def renamed_only(self, expr: Expr) -> Expr:
-        """`expr` with the bounded scalars renamed, nothing substituted."""
-        return expr.xreplace(self.renamed()) if self.intervals else expr
+        """`expr` with the bounded scalars renamed, nothing substituted. By `subs`, which
+        leaves a bound variable of the same name alone (a sum over x may run over negatives)."""
+        return expr.subs(self.renamed()) if self.intervals else expr
 
     def apply(self, expr: Expr) -> Expr:
         """`expr` (unfolded: derivatives taken) inside the case."""
         if self.substitution:
             expr = expr.subs(dict(self.substitution))
-        return expr.xreplace(self.renamed()) if self.intervals else expr
+        return self.renamed_only(expr)
 
     def narrowed(self, universe: Universe) -> Universe:
         """`universe` with the case's intervals (its givens about renamed scalars renamed too)."""
         renamed = self.renamed()
         intervals = {**universe.intervals, **self.pinned(), **{s.name: interval for s, interval in self.intervals}}
-        return replace(universe, facts=tuple(fact.xreplace(renamed) for fact in universe.facts), intervals=intervals)
+        return replace(universe, facts=tuple(fact.subs(renamed) for fact in universe.facts), intervals=intervals)
 
 
 def declared_intervals(universe: Universe) -> Callable[[Symbol], Interval]:
@@ -293,6 +294,8 @@ def _substitutions(relations: list, domain_of: Callable[[Symbol], Interval]) -> 
             continue
         if domain_of(symbol) != Interval():
             raise RefusedCase(f"cannot apply the case {_shown(relation)}: {symbol} has a restricted domain")
+        if value.is_real is not True:  # u = sqrt(v) holds only where v >= 0: a case this cannot draw in
+            raise RefusedCase(f"cannot apply the case {_shown(relation)}: the value is not real everywhere")
         substitution = _added(substitution, symbol, value)
     return substitution, others
 
