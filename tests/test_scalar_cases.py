@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import sympy
 from click.testing import CliRunner
 
 from symcheck.cli import cli
-from symcheck.engine.scalarcase import EMPTY_CASE, Interval, RefusedCase, scalar_case, split_case
+from symcheck.engine.scalarcase import EMPTY_CASE, Interval, RefusedCase, _branches_zero, scalar_case, split_case
 from symcheck.engine.sampling import _Exact, _Random
 from symcheck.engine.settings import Settings
 from symcheck.model import Domain, Verdict
@@ -77,9 +78,11 @@ def test_an_exclusion_is_a_case(tmp_path):
     assert (step.decision.verdict, step.decision.condition) == (Verdict.PROVED, "x != 0")
 
 
-def test_a_two_sided_bound_holds_inside_it(tmp_path):
-    step = only_step(tmp_path, "For $0 < p < 1$:\n\n$$ |p - 1| = 1 - p $$\n")
-    assert step.decision.verdict.holds and step.decision.condition == "0 < p and p < 1"
+@pytest.mark.parametrize("case, display", [("0 < p < 1", "|p - 1| = 1 - p"), ("p > 2", "|p - 1| = p - 1"),
+                                           ("p \\le -1", "|p + 1| = -1 - p")])
+def test_a_bound_the_assumptions_cannot_say_is_proved_by_writing_the_name_onto_it(tmp_path, case, display):
+    step = only_step(tmp_path, f"For ${case}$:\n\n$$ {display} $$\n")
+    assert step.decision.verdict is Verdict.PROVED and "written onto" in step.decision.strategy
 
 
 @pytest.mark.parametrize("display, verdict", [
@@ -282,3 +285,27 @@ def test_a_sum_over_a_bounded_name_keeps_its_own_variable():
 def test_a_value_that_is_not_real_everywhere_is_refused(tmp_path):
     (step, _) = verified(tmp_path, chain("root", "u = \\sqrt{x}", "u^2", "x"))
     assert step["verdict"] == "unknown" and "not real everywhere" in step["reason"]
+
+
+# ---------------------------------------------------------------- a case split on a piecewise
+
+
+@pytest.mark.parametrize("display, verdict", [
+    ("|x| = \\begin{cases} x & \\text{if } x \\ge 0 \\\\ -x & \\text{otherwise}\\end{cases}", Verdict.PROVED),
+    ("|x - 1| = \\begin{cases} x - 1 & \\text{if } x > 1 \\\\ 0 & \\text{if } x = 1 \\\\ 1 - x & \\text{otherwise}\\end{cases}",
+     Verdict.PROVED),
+    ("|x| = \\begin{cases} x & \\text{if } x > 1 \\\\ -x & \\text{otherwise}\\end{cases}", Verdict.REFUTED),
+])
+def test_a_piecewise_on_a_scalar_is_proved_case_by_case(tmp_path, display, verdict):
+    step = only_step(tmp_path, f"$$ {display} $$\n")
+    assert step.decision.verdict is verdict
+    if verdict is Verdict.PROVED:
+        assert "case split on" in step.decision.strategy
+
+
+def test_a_piecewise_on_a_summation_variable_is_not_split():
+    k, n = sympy.Symbol("k", integer=True), sympy.Symbol("n", integer=True, positive=True)
+    piece = sympy.Piecewise((k, k > 0), (-k, True))
+    total = sympy.Sum(piece, (k, -n, n))  # 2 * (1 + ... + n), though each branch sums to 0
+    work = SimpleNamespace(universe=None, guarded=lambda label, run, share: run())
+    assert _branches_zero(work, total, lambda s: Interval(), 3) is False

@@ -75,7 +75,8 @@ from symcheck.engine.sampling import (
     Universe, exact_points, free_symbols, in_domain, random_points, satisfies_facts, size_minimums,
 )
 from symcheck.engine.scalarcase import (
-    EMPTY_CASE, ScalarCase, declared_intervals, in_scalar_case, scalar_case, split_case, with_sizes,
+    EMPTY_CASE, ScalarCase, declared_intervals, in_scalar_case, prove_by_scalar_cases, prove_inside, scalar_case,
+    split_case, with_sizes,
 )
 from symcheck.engine.screen import screen
 from symcheck.model.symbols import CompiledDefinition, Scope
@@ -232,6 +233,10 @@ def _scalar_ladder(lhs, rhs, universe: Universe, rules: Rules, case: Condition, 
     if sides is None:
         return _unknown(work, "could not unfold the definitions")
     decision = _ladder(work, sides, case, scalar)
+    if scalar.intervals and not case and decision.verdict in (Verdict.NUMERIC, Verdict.UNKNOWN):
+        proof = prove_inside(work, unfolded, scalar)
+        if proof is not None:
+            decision = audited(work, sides, case, _decision(Verdict.PROVED, proof, "exactly 0 everywhere in the case"))
     if scalar.pinned() and decision.verdict is not Verdict.CONDITIONAL:  # the sides before the values were put in
         return audited(work, tuple(map(scalar.renamed_only, unfolded)), case, decision)
     return decision
@@ -334,8 +339,9 @@ _CHEAP_PROOF, _SIMPLIFY_PROOF = _symbolic(prove_zero_cheaply), _symbolic(prove_z
 _EXPANSION_PROOF, _REST_OF_CHEAP_PROOF = _symbolic(prove_zero_by_expansion), _symbolic(prove_zero_after_screen)
 # the float screen after expand, before the other cheap tests (costly where they fail) and the exact
 # counterexample search (and, for guessed conditions, before any proof)
-_FULL_RUNGS = (_EXPANSION_PROOF, screen, _REST_OF_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, prove_for_sizes,
-               numeric_check)
+_CASE_SPLIT_PROOF = _symbolic(prove_by_scalar_cases)
+_FULL_RUNGS = (_EXPANSION_PROOF, screen, _REST_OF_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, _CASE_SPLIT_PROOF,
+               prove_for_sizes, numeric_check)
 _QUICK_RUNGS = (_unconfirmed_screen, _CHEAP_PROOF, _unconfirmed_counterexample)  # guessed conditions: cheap proofs only
 
 

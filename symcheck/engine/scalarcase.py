@@ -28,6 +28,7 @@ import sympy
 from sympy import Expr, Rational, Symbol
 from sympy.logic.boolalg import And
 
+from symcheck.engine.rungs import Work, prove_zero_by_simplify, prove_zero_cheaply
 from symcheck.engine.sampling import DISCRETE, Universe, _scalar_domain
 from symcheck.model import Counterexample, Decision, Domain, Verdict
 
@@ -125,6 +126,20 @@ class Interval:
             found["nonzero"] = True
         return found
 
+    def onto(self, symbol: Symbol) -> Expr:
+        """An expression in a fresh t that takes every value of the interval (and no other),
+        or `symbol` renamed with the interval's assumptions where there is none to write."""
+        if self.values is not None or self.integer or (self.lower is None and self.upper is None):
+            return Symbol(symbol.name, **self.assumptions())
+        if self.lower is not None and self.upper is not None:
+            if not (self.lower_open and self.upper_open):
+                return Symbol(symbol.name, **self.assumptions())
+            t = sympy.Dummy(f"{symbol.name}_t", positive=True)
+            return self.lower + (self.upper - self.lower) * t / (1 + t)
+        t = sympy.Dummy(f"{symbol.name}_t", **({"positive": True} if (self.lower_open if self.upper is None
+                                                                        else self.upper_open) else {"nonnegative": True}))
+        return self.lower + t if self.upper is None else self.upper - t
+
     def draw(self, raw: Callable[[Domain], Rational]) -> Rational:
         """A value inside the interval from `raw`, a chooser's value for a domain (the same
         ordinal, so exact and seeded points stay deterministic)."""
@@ -198,6 +213,14 @@ class ScalarCase:
         if self.substitution:
             expr = expr.subs(dict(self.substitution))
         return self.renamed_only(expr)
+
+    def reparametrized(self, expr: Expr) -> Expr:
+        """`expr` inside the case for a proof: a bounded name written as a map onto its interval
+        from a fresh positive (or nonnegative) t (x > c: c + t; a < x < b: a + (b - a) t/(1 + t)),
+        so that SymPy sees the bound; an identity in t holds on the whole interval."""
+        if self.substitution:
+            expr = expr.subs(dict(self.substitution))
+        return expr.subs({symbol: interval.onto(symbol) for symbol, interval in self.intervals})
 
     def narrowed(self, universe: Universe) -> Universe:
         """`universe` with the case's intervals (its givens about renamed scalars renamed too)."""
@@ -351,3 +374,82 @@ def _with_fixed(counterexample: Optional[Counterexample], case: ScalarCase) -> O
         return None
     fixed = {str(symbol): str(value) for symbol, value in case.substitution if value.is_number}
     return replace(counterexample, point={**fixed, **counterexample.point})
+
+
+def prove_inside(work: Work, unfolded: Sequence[Expr], case: ScalarCase) -> Optional[str]:
+    """A proof of the unfolded sides inside the case, with its bounded names written as maps
+    onto their intervals (x > 2: 2 + t, t > 0): what the assumptions alone cannot say."""
+    if not case.intervals:
+        return None
+    difference = work.guarded("inside the case", lambda: case.reparametrized(unfolded[0] - unfolded[1]), 0.05)
+    if difference is None:
+        return None
+    proof = prove_zero_cheaply(work, difference) or prove_zero_by_simplify(work, difference)
+    names = ", ".join(symbol.name for symbol, _ in case.intervals)
+    return f"symbolic: {names} written onto {case.text}; {proof}" if proof else None
+
+
+# ---------------------------------------------------------------- a case split on a piecewise
+
+_SPLIT_DEPTH = 3
+
+
+def prove_by_scalar_cases(work: Work, difference: Expr) -> Optional[str]:
+    """"case split on <conditions>" when `difference` is exactly 0 in every branch of its
+    piecewise expressions whose conditions are about scalars alone (`|x|` against
+    `x if x >= 0, else -x`): each branch is proved inside its case, as a stated case is
+    (substituted, or under the assumptions its interval implies). A branch whose case is
+    empty is never taken; anything that cannot be split is not proved here."""
+    pieces = sorted(difference.atoms(sympy.Piecewise), key=sympy.default_sort_key)
+    if not pieces:
+        return None
+    domain_of = declared_intervals(work.universe)
+    proved = work.guarded("scalar case split", lambda: _branches_zero(work, difference, domain_of, _SPLIT_DEPTH), 0.15)
+    conditions = ", ".join(_shown(c) for _, c in pieces[0].args if c is not sympy.true)
+    return f"case split on {conditions}" if proved else None
+
+
+def _bound_variables(expr: Expr) -> set:
+    """The variables a sum, product, integral or lambda inside `expr` binds."""
+    binders = expr.atoms(sympy.Sum, sympy.Product, sympy.Integral, sympy.Lambda)
+    return {v for binder in binders for v in getattr(binder, "variables", ())}
+
+
+def _branches_zero(work: Work, difference: Expr, domain_of: Callable[[Symbol], Interval], depth: int) -> bool:
+    pieces = sorted(difference.atoms(sympy.Piecewise), key=sympy.default_sort_key)
+    if not pieces:
+        return bool(prove_zero_cheaply(work, difference) or prove_zero_by_simplify(work, difference))
+    if depth == 0:
+        return False
+    piece = pieces[0]
+    if {s for _, c in piece.args for s in c.free_symbols} & _bound_variables(difference):
+        return False  # a condition on a summation variable holds term by term, not for the whole sum
+    earlier: list = []
+    for branch, condition in piece.args:
+        negated = _negated(earlier)
+        if negated is None:
+            return False
+        relations = negated + ([] if condition is sympy.true else list(condition.args if isinstance(condition, And) else [condition]))
+        if not all(_about_scalars(r, lambda s: isinstance(s, Symbol)) for r in relations):
+            return False
+        try:
+            case = scalar_case(relations, domain_of)
+        except RefusedCase:
+            return False
+        if not case.empty and not _branches_zero(
+                work, case.reparametrized(difference.xreplace({piece: branch})), domain_of, depth - 1):
+            return False
+        if condition is sympy.true:
+            return True
+        earlier.append(condition)
+    return False  # no `otherwise`: the expression is undefined outside its cases
+
+
+def _negated(conditions: list) -> Optional[list]:
+    """The negations of single relations (x >= 0 -> x < 0); None for anything else."""
+    negated = []
+    for condition in conditions:
+        if not isinstance(condition, sympy.core.relational.Relational):
+            return None
+        negated.append(condition.negated)
+    return negated
