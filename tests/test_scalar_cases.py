@@ -309,3 +309,8 @@ def test_a_piecewise_on_a_summation_variable_is_not_split():
     total = sympy.Sum(piece, (k, -n, n))  # 2 * (1 + ... + n), though each branch sums to 0
     work = SimpleNamespace(universe=None, guarded=lambda label, run, share: run())
     assert _branches_zero(work, total, lambda s: Interval(), 3) is False
+
+
+def test_two_names_said_distinct_stay_the_index_calculus_case(tmp_path):
+    text = "When $i \\neq j$:\n\n$$ \\delta_{ij} = 0 $$\n"
+    assert only_step(tmp_path, text).decision.verdict.holds

@@ -15,7 +15,8 @@ zero, or an exhaustive check, proves):
    point (`rungs.numeric_check`);
 7. conditional: not equal in general (a counterexample) but equal under i = j or i != j
    for a pair of free indices that the text does not state. A chain's own stated case is
-   an assumption instead: the ladder runs under it, and its verdict carries the case;
+   an assumption instead: the ladder runs under it, and its verdict carries the case (a
+   case on scalars or sizes is applied first, by `scalarcase`; an empty one decides nothing);
 8. unknown: nothing decided in time.
 
 Matrix equations are compared shape first, then entry-wise (`matrixcalc`). Definitions

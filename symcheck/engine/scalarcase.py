@@ -248,7 +248,11 @@ def split_case(boolean, is_scalar: Callable[[Symbol], bool]) -> tuple[object, li
 
 
 def _about_scalars(relation, is_scalar: Callable[[Symbol], bool]) -> bool:
+    """A relation on scalars alone; `i \\neq j` between two names stays the index calculus'
+    (which remembers them distinct), as it was before scalars had cases."""
     symbols = getattr(relation, "free_symbols", set())
+    if isinstance(relation, sympy.Ne) and all(isinstance(side, Symbol) for side in relation.args):
+        return False
     return isinstance(relation, sympy.core.relational.Relational) and bool(symbols) and all(map(is_scalar, symbols))
 
 
