@@ -125,6 +125,7 @@ source = "cases.md"
 u = {}
 x = {}
 q = { domain = "positive" }
+k = { domain = "integer" }
 """
 
 
@@ -221,6 +222,9 @@ def test_a_relation_between_two_names_is_refused():
 @pytest.mark.parametrize("interval", [
     Interval(sympy.Integer(2), True), Interval(None, True, sympy.Integer(-1), False),
     Interval(sympy.Integer(0), True, sympy.Rational(1, 3), True), Interval(excluded=frozenset({sympy.Integer(0)})),
+    Interval(sympy.Integer(6), True, integer=True), Interval(sympy.Rational(1, 2), False, sympy.Integer(4), True, integer=True),
+    Interval(None, True, sympy.Integer(-7), False, integer=True, excluded=frozenset({sympy.Integer(-7)})),
+    Interval(sympy.Integer(0), True, values=(sympy.Integer(0), sympy.Integer(1))),
 ])
 def test_values_are_drawn_inside_the_interval(interval):
     choosers = [_Random(random.Random(5), ()) for _ in range(40)] + [_Exact(attempt) for attempt in range(12)]
@@ -314,3 +318,9 @@ def test_a_piecewise_on_a_summation_variable_is_not_split():
 def test_two_names_said_distinct_stay_the_index_calculus_case(tmp_path):
     text = "When $i \\neq j$:\n\n$$ \\delta_{ij} = 0 $$\n"
     assert only_step(tmp_path, text).decision.verdict.holds
+
+
+def test_an_integer_is_drawn_among_the_integers_of_its_case(tmp_path):
+    held, _, wrong, _ = verified(tmp_path, chain("held", "k > 5", "|k - 5|", "k - 5"), chain("wrong", "k > 5", "|k - 7|", "k - 7"))
+    assert held["verdict"] in ("proved", "numeric")
+    assert wrong["verdict"] == "refuted" and sympy.Integer(wrong["counterexample"]["point"]["k"]) in (6,)

@@ -147,12 +147,22 @@ class Interval:
             allowed = [v for v in self.values if self.contains(v)] or [Rational(0)]
             first = raw(Domain.INTEGER)
             return first if first in allowed else allowed[int(abs(first)) % len(allowed)]
-        value = self._placed(raw)
-        for nudge in _NUDGES:
-            if self.contains(value):
-                break
-            value = self._placed(raw) + nudge
-        return value
+        placed = self._whole(raw(Domain.INTEGER)) if self.integer else self._placed(raw)
+        nudges = (1, -1, 2) if self.integer else _NUDGES
+        return next((placed + n for n in (0, *nudges) if self.contains(placed + n)), placed)
+
+    def _whole(self, n: Rational) -> Rational:
+        """An integer of the interval from a drawn integer `n`: `n` itself, or as far from the
+        bound as `n` is from 0."""
+        if self.contains(n) or (self.lower is None and self.upper is None):
+            return n
+        least = None if self.lower is None else Rational(math.floor(self.lower) + 1 if self.lower_open
+                                                         else math.ceil(self.lower))
+        most = None if self.upper is None else Rational(math.ceil(self.upper) - 1 if self.upper_open
+                                                        else math.floor(self.upper))
+        if least is not None and most is not None:
+            return least + abs(n) % (most - least + 1)
+        return least + abs(n) if least is not None else most - abs(n)
 
     def _placed(self, raw: Callable[[Domain], Rational]) -> Rational:
         if self.lower is not None and self.upper is not None:
