@@ -324,3 +324,13 @@ def test_an_integer_is_drawn_among_the_integers_of_its_case(tmp_path):
     held, _, wrong, _ = verified(tmp_path, chain("held", "k > 5", "|k - 5|", "k - 5"), chain("wrong", "k > 5", "|k - 7|", "k - 7"))
     assert held["verdict"] in ("proved", "numeric")
     assert wrong["verdict"] == "refuted" and sympy.Integer(wrong["counterexample"]["point"]["k"]) in (6,)
+
+
+def test_an_empty_case_in_a_note_is_a_warning_and_fails_strict(tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text("Suppose $u = 0$. Then $$u^2 = 5$$\n", encoding="utf-8")
+    note.with_suffix(".toml").write_text('[symbols]\nu = { domain = "positive" }\n', encoding="utf-8")
+    result = check(str(note))
+    assert "warning: the stated case is empty: nothing in it is checked" in result.output
+    assert "refuted" not in result.output and "proved" not in result.output
+    assert check(str(note), "--strict").exit_code == 1
