@@ -334,3 +334,17 @@ def test_an_empty_case_in_a_note_is_a_warning_and_fails_strict(tmp_path):
     assert "warning: the stated case is empty: nothing in it is checked" in result.output
     assert "refuted" not in result.output and "proved" not in result.output
     assert check(str(note), "--strict").exit_code == 1
+
+
+@pytest.mark.parametrize("case, display", [("0 \\le p \\le 1", "|p - 1| = 1 - p"), ("p \\ge 1", "|p - 1| = p - 1")])
+def test_a_closed_bound_is_proved_on_the_interior_and_at_each_end(tmp_path, case, display):
+    step = only_step(tmp_path, f"Assume ${case}$. Then $$ {display} $$\n")
+    assert step.decision.verdict is Verdict.PROVED and "written onto" in step.decision.strategy
+
+
+def test_a_covering_takes_the_interval_and_nothing_else():
+    x, p = sympy.Symbol("x", real=True), sympy.Symbol("p", real=True)
+    interior, lower, upper = Interval(sympy.Integer(0), False, sympy.Integer(1), False).covering(p)
+    (t,) = interior.free_symbols
+    assert (lower, upper) == (0, 1) and t.is_positive and sympy.limit(interior, t, sympy.oo) == 1
+    assert Interval(sympy.Integer(2), True, excluded=frozenset({sympy.Integer(3)})).covering(x)[1:] == []

@@ -126,19 +126,21 @@ class Interval:
             found["nonzero"] = True
         return found
 
-    def onto(self, symbol: Symbol) -> Expr:
-        """An expression in a fresh t that takes every value of the interval (and no other),
-        or `symbol` renamed with the interval's assumptions where there is none to write."""
+    def covering(self, symbol: Symbol) -> list[Expr]:
+        """Expressions that together take every value of the interval (and no other): the open
+        interior as a map from a fresh positive t (x > c: c + t; a < x < b: a + (b - a) t/(1 + t)),
+        and each closed end; `symbol` renamed with the interval's assumptions where there is
+        no map to write (an integer, a discrete domain, only exclusions)."""
         if self.values is not None or self.integer or (self.lower is None and self.upper is None):
-            return Symbol(symbol.name, **self.assumptions())
+            return [Symbol(symbol.name, **self.assumptions())]
+        t = sympy.Dummy(f"{symbol.name}_t", positive=True)
         if self.lower is not None and self.upper is not None:
-            if not (self.lower_open and self.upper_open):
-                return Symbol(symbol.name, **self.assumptions())
-            t = sympy.Dummy(f"{symbol.name}_t", positive=True)
-            return self.lower + (self.upper - self.lower) * t / (1 + t)
-        t = sympy.Dummy(f"{symbol.name}_t", **({"positive": True} if (self.lower_open if self.upper is None
-                                                                        else self.upper_open) else {"nonnegative": True}))
-        return self.lower + t if self.upper is None else self.upper - t
+            interior = self.lower + (self.upper - self.lower) * t / (1 + t)
+        else:
+            interior = self.lower + t if self.upper is None else self.upper - t
+        ends = [end for end, is_open in ((self.lower, self.lower_open), (self.upper, self.upper_open))
+                if end is not None and not is_open and self.contains(end)]
+        return [interior, *ends]
 
     def draw(self, raw: Callable[[Domain], Rational]) -> Rational:
         """A value inside the interval from `raw`, a chooser's value for a domain (the same
@@ -224,13 +226,14 @@ class ScalarCase:
             expr = expr.subs(dict(self.substitution))
         return self.renamed_only(expr)
 
-    def reparametrized(self, expr: Expr) -> Expr:
-        """`expr` inside the case for a proof: a bounded name written as a map onto its interval
-        from a fresh positive (or nonnegative) t (x > c: c + t; a < x < b: a + (b - a) t/(1 + t)),
-        so that SymPy sees the bound; an identity in t holds on the whole interval."""
-        if self.substitution:
-            expr = expr.subs(dict(self.substitution))
-        return expr.subs({symbol: interval.onto(symbol) for symbol, interval in self.intervals})
+    def covered(self, expr: Expr) -> list[Expr]:
+        """`expr` inside the case for a proof, as the pieces that together cover it: each
+        bounded name written by its interval's `covering`, so that SymPy sees the bounds
+        (an identity in t holds on the whole interior)."""
+        pieces = [expr.subs(dict(self.substitution)) if self.substitution else expr]
+        for symbol, interval in self.intervals:
+            pieces = [piece.subs(symbol, value) for piece in pieces for value in interval.covering(symbol)]
+        return pieces
 
     def narrowed(self, universe: Universe) -> Universe:
         """`universe` with the case's intervals (its givens about renamed scalars renamed too)."""
@@ -395,12 +398,16 @@ def prove_inside(work: Work, unfolded: Sequence[Expr], case: ScalarCase) -> Opti
     onto their intervals (x > 2: 2 + t, t > 0): what the assumptions alone cannot say."""
     if not case.intervals:
         return None
-    difference = work.guarded("inside the case", lambda: case.reparametrized(unfolded[0] - unfolded[1]), 0.05)
-    if difference is None:
+    pieces = work.guarded("inside the case", lambda: case.covered(unfolded[0] - unfolded[1]), 0.05)
+    proofs = [_proved_zero(work, piece) for piece in pieces or ()]
+    if not proofs or not all(proofs):
         return None
-    proof = prove_zero_cheaply(work, difference) or prove_zero_by_simplify(work, difference)
     names = ", ".join(symbol.name for symbol, _ in case.intervals)
-    return f"symbolic: {names} written onto {case.text}; {proof}" if proof else None
+    return f"symbolic: {names} written onto {case.text}; {', '.join(sorted(set(proofs)))}"
+
+
+def _proved_zero(work: Work, difference: Expr) -> Optional[str]:
+    return prove_zero_cheaply(work, difference) or prove_zero_by_simplify(work, difference)
 
 
 # ---------------------------------------------------------------- a case split on a piecewise
@@ -432,7 +439,7 @@ def _bound_variables(expr: Expr) -> set:
 def _branches_zero(work: Work, difference: Expr, domain_of: Callable[[Symbol], Interval], depth: int) -> bool:
     pieces = sorted(difference.atoms(sympy.Piecewise), key=sympy.default_sort_key)
     if not pieces:
-        return bool(prove_zero_cheaply(work, difference) or prove_zero_by_simplify(work, difference))
+        return bool(_proved_zero(work, difference))
     if depth == 0:
         return False
     piece = pieces[0]
@@ -450,8 +457,8 @@ def _branches_zero(work: Work, difference: Expr, domain_of: Callable[[Symbol], I
             case = scalar_case(relations, domain_of)
         except RefusedCase:
             return False
-        if not case.empty and not _branches_zero(
-                work, case.reparametrized(difference.xreplace({piece: branch})), domain_of, depth - 1):
+        if not case.empty and not all(_branches_zero(work, inside, domain_of, depth - 1)
+                                      for inside in case.covered(difference.xreplace({piece: branch}))):
             return False
         if condition is sympy.true:
             return True
