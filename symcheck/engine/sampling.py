@@ -64,15 +64,25 @@ SMALL_FUNCTIONS: tuple[Callable[[Expr], Expr], ...] = (
 )
 
 
+class ScalarInterval(Protocol):
+    """Where a scalar lies in a stated case (`scalarcase.Interval`)."""
+
+    def contains(self, value: Expr) -> bool: ...
+
+    def draw(self, raw: Callable[[Domain], Rational]) -> Rational: ...
+
+
 @dataclass(frozen=True)
 class Universe:
     """The declared world an expression lives in: domains, index ranges, size minimums,
-    and given facts (equations) every point must satisfy."""
+    given facts (equations) every point must satisfy, and the intervals a stated case
+    puts scalars in (their values are drawn there, and checked exactly)."""
 
     table: SymbolTable
     ranges: Mapping[Symbol, Range]
     minimums: Mapping[Symbol, int] = field(default_factory=dict)
     facts: tuple[sympy.Eq, ...] = ()
+    intervals: Mapping[str, "ScalarInterval"] = field(default_factory=dict)  # a stated case on scalars (`scalarcase`)
 
     @classmethod
     def from_scope(cls, scope: Scope, extra_ranges: Optional[Mapping[Symbol, Range]] = None) -> "Universe":
@@ -547,6 +557,10 @@ def _fill(atom: Expr, universe: Universe, chooser: _Chooser, ordinal: Iterator[i
     if isinstance(atom, Indexed):
         domain = universe.domain(name_of(atom.base.label))
         return chooser.scalar(_ENTRY_DOMAIN.get(domain, domain), next(ordinal))
+    interval = universe.intervals.get(name_of(atom))
+    if interval is not None:
+        at = next(ordinal)
+        return interval.draw(lambda domain: chooser.scalar(domain, at))
     return chooser.scalar(_scalar_domain(atom, universe), next(ordinal))
 
 
@@ -698,6 +712,8 @@ def in_domain(point: Point, universe: Universe) -> bool:
         name = name_of(key.base.label) if isinstance(key, Indexed) else name_of(key)
         domain = universe.domain(name) if name in universe.table.declarations else _scalar_domain(key, universe)
         if not _entry_ok(domain, value):
+            return False
+        if not isinstance(key, Indexed) and name in universe.intervals and not universe.intervals[name].contains(value):
             return False
         if isinstance(key, Indexed) and domain in _ENTRY_DOMAIN:
             line = (name,) + tuple(key.indices[:-1])

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional, Sequence
 
+from symcheck.notes.casemath import qualifier_case
 from symcheck.notes.regions import Region
 from symcheck.read.texscan import braces_balance
 from symcheck.notes.rows import CONTROL_WORD, REASON_WORDS, TEXT_COMMANDS, Event, Row, group_after
@@ -66,18 +67,9 @@ class MathChain:
         return zip(self.members, self.members[1:])
 
 
-CASE_QUALIFIER = re.compile(
-    r"^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\$?\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])\s*\$?[\s,.;:]*\}"
-    r"|^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\}\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])[\s,.;:]*$"
-)
-
-
 def qualified_case(qualifier: Optional[str]) -> Optional[str]:
     """`\\text{if } i = j` trailing a chain (or between its members): the chain's case."""
-    match = CASE_QUALIFIER.match(qualifier or "")
-    if match is None:
-        return None
-    return " ".join(part for part in match.groups() if part is not None)
+    return qualifier_case(qualifier or "")
 
 
 _LEADING_MARKERS = {
