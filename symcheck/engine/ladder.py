@@ -38,6 +38,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.engine.audit import audited
 from symcheck.engine.expectation import decide_expectations, has_operators
+from symcheck.engine.limits import decide_limits, has_limits
 from symcheck.engine.canonical import Rules, Unfolder, given_as_definition, index_facts, is_entry_fact, rules_from_scope
 from symcheck.model.compiled import Equation
 from symcheck.engine.indexcalc import Condition, parse_condition, rename_bound
@@ -193,6 +194,9 @@ def _decide_scalar(lhs, rhs, universe: Universe, rules: Rules, case: Condition, 
     sides = work.guarded("unfold", lambda: (unfold(lhs), unfold(rhs)), 0.3)
     if sides is None:
         return _unknown(work, "could not unfold the definitions")
+    if has_limits(sides):  # lim_{x -> a} f: evaluated, confirmed near a, then this ladder on the values
+        return decide_limits(sides, universe, lambda left, right: _decide_scalar(left, right, universe, rules, case, settings),
+                             lambda evaluate: work.guarded("limit", evaluate, 0.5))
     if has_operators(sides) and not case:  # E[X], Var[X] over the quantities declared random
         decided = work.guarded("expectation", lambda: decide_expectations(sides, universe), 0.6)
         if decided is not None:
