@@ -3,7 +3,8 @@
 - `settings`: what a decision may spend; `ladder`: the ladder and its dispatch;
 - `rungs`: the rungs for one scalar equation; `canonical`: unfolding and canonical forms;
 - `indexcalc`, `matrixcalc`: index and matrix calculus with the declared ranges and shapes;
-- `sampling`: points inside the declared domains; `gradcheck`: finite-difference checks.
+- `sampling`: points inside the declared domains; `gradcheck`: finite-difference checks;
+- `limits`: steps with limits (SymPy's value, confirmed near the point, then the ladder).
 
 Stage 5: may import `runtime`, `model` and `read` (never `load`: the engine decides
 compiled equations, wherever they came from).

@@ -18,6 +18,9 @@ zero, or an exhaustive check, proves):
    an assumption instead: the ladder runs under it, and its verdict carries the case;
 8. unknown: nothing decided in time.
 
+A step with limits is decided by `limits` first: each limit's value, confirmed by
+evaluations near its point, replaces it, and this ladder decides the step on the values.
+
 Matrix equations are compared shape first, then entry-wise (`matrixcalc`). Definitions
 are checked against their target's declared domain.
 Every decision runs under `limits.time_limit(settings.step_timeout)`, each strategy under
