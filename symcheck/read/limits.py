@@ -1,6 +1,6 @@
 """Limits: ``\\lim_{x \\to a} f``, ``\\lim\\limits_{...}``, ``\\underset{x \\to a}{\\lim} f``, read as
-an unevaluated ``sympy.Limit`` (two-sided unless the point says ``0^+``, ``0^-`` or the arrow
-is ``\\downarrow``/``\\uparrow``). The body is the product that follows, as for a sum."""
+an unevaluated ``sympy.Limit`` (two-sided unless the point says ``0^+``, ``0^-``, ``0+`` or the
+arrow is ``\\downarrow``/``\\uparrow``). The body is the product that follows, as for a sum."""
 
 from __future__ import annotations
 
@@ -68,11 +68,11 @@ class Limits(Construct):
         if not isinstance(variable, sympy.Symbol):
             raise self.reader.error("the variable of a limit must be a single name", nodes[0].start)
         point_nodes, side = nodes[arrow + 1:], ARROWS[leaf_text(nodes[arrow])]
-        marked = self.side_mark(point_nodes)
+        marked, taken = self.side_mark(point_nodes)
         if marked is not None:
             if side != "+-":
                 raise self.reader.error("a limit's side is given twice", nodes[arrow].start)
-            point_nodes, side = point_nodes[:-2], marked
+            point_nodes, side = point_nodes[:-taken], marked
         point = self.reader.value(point_nodes, nodes[arrow].end)
         if not isinstance(point, sympy.Expr) or point.has(variable) or point is sympy.zoo:
             raise self.reader.error("a limit's point must be a scalar without its variable", nodes[arrow].end)
@@ -81,11 +81,15 @@ class Limits(Construct):
         return variable, point, side
 
     @staticmethod
-    def side_mark(nodes: list) -> Optional[str]:
-        """'+' or '-' for a point written a^+, a^{-} (None otherwise)."""
+    def side_mark(nodes: list) -> tuple[Optional[str], int]:
+        """'+' or '-' for a point written a^+, a^{-} or a+ (None otherwise), and how many
+        nodes the mark takes."""
+        if len(nodes) >= 2 and leaf_text(nodes[-1]) in SIDES and not leaf_is(nodes[-2], "^"):
+            return SIDES[leaf_text(nodes[-1])], 1
         if len(nodes) < 3 or not leaf_is(nodes[-2], "^"):
-            return None
+            return None, 0
         mark = nodes[-1]
         if isinstance(mark, Group) and mark.kind == "{" and len(mark.items) == 1:
             mark = mark.items[0]
-        return SIDES.get(leaf_text(mark))
+        side = SIDES.get(leaf_text(mark))
+        return side, (2 if side else 0)
