@@ -44,6 +44,7 @@ CONSTRUCTS = [
     ("0^-", "\\lim_{x \\to 0^-} \\frac{|x|}{x} = -1", "\\lim_{x \\to 0^-} \\frac{|x|}{x} = 1"),
     ("\\infty", "\\lim_{x \\to \\infty} \\left(1 + \\frac{1}{x}\\right)^x = e", "\\lim_{x \\to \\infty} \\left(1 + \\frac{1}{x}\\right)^x = 1"),
     ("a free parameter", "\\lim_{h \\to 0} \\frac{(a + h)^2 - a^2}{h} = 2a", "\\lim_{h \\to 0} \\frac{(a + h)^2 - a^2}{h} = a"),
+    ("a point with a free symbol", "\\lim_{x \\to a} \\frac{\\sin(x - a)}{x - a} = 1", "\\lim_{x \\to a} \\frac{\\sin(x - a)}{x - a} = a"),
     ("a product of limits", "\\lim_{x \\to 0} \\frac{\\sin x}{x} \\, \\lim_{x \\to 0} \\cos x = 1",
      "\\lim_{x \\to 0} \\frac{\\sin x}{x} \\, \\lim_{x \\to 0} \\cos x = 0"),
 ]
@@ -76,6 +77,10 @@ def test_limits_that_do_not_exist_on_both_sides_are_unknown(tmp_path):
 
 def test_a_limit_sympy_cannot_evaluate_is_unknown_never_proved(tmp_path):
     assert _verdict(tmp_path, "\\lim_{x \\to 0} \\sin\\left(\\frac{1}{x}\\right) = 0") is Verdict.UNKNOWN
+
+
+def test_a_limit_of_an_undeclared_function_is_unknown(tmp_path):
+    assert _verdict(tmp_path, "\\lim_{h \\to 0} \\frac{g(x + h) - g(x)}{h} = g'(x)") is Verdict.UNKNOWN
 
 
 def test_a_variable_declared_positive_approaches_zero_from_the_right(tmp_path):

@@ -153,13 +153,13 @@ class _Evaluator:
         inner = self.replace(function)
         if inner is None:
             raise LimitUnknown(f"a limit inside {_show(limit)} does not exist as a finite number")
-        self._check_sampled(inner, variable)
+        self._check_sampled(inner, variable, point)
         directions = self._directions(variable, point, str(direction))
         values = {side: self._sympy_value(Limit(inner, variable, point, side), limit) for side in directions}
         for side, value in values.items():
             self._confirm(inner, variable, point, side, value, limit)
         agreed = set(values.values())
-        finite = len(agreed) == 1 and all(v.is_finite for v in agreed)
+        finite = len(agreed) == 1 and not any(v.is_infinite for v in agreed)
         found = Evaluated(limit, agreed.pop() if finite else None, values)
         self.found[limit] = found
         return found
@@ -175,9 +175,13 @@ class _Evaluator:
             return ("+",)  # a variable declared nonnegative approaches 0 from the right only
         return sides
 
-    def _check_sampled(self, function: Expr, variable: Symbol) -> None:
-        others = function.free_symbols - {variable}
-        if not all(isinstance(s, Symbol) for s in others) or function.atoms(sympy.core.function.AppliedUndef) or function.has(sympy.Indexed, sympy.MatrixSymbol):
+    @staticmethod
+    def _check_sampled(function: Expr, variable: Symbol, point: Expr) -> None:
+        """Only limits of expressions in plain scalars are evaluated (they are sampled to confirm)."""
+        others = (function.free_symbols | point.free_symbols) - {variable}
+        written = (function, point)
+        if not all(isinstance(s, Symbol) for s in others) or any(
+                e.has(sympy.Indexed, sympy.MatrixSymbol) or e.atoms(sympy.core.function.AppliedUndef) for e in written):
             raise LimitUnknown("a limit of an expression with entries or undefined functions is not evaluated")
 
     @staticmethod
@@ -198,7 +202,7 @@ class _Evaluator:
 
     def _confirm(self, function: Expr, variable: Symbol, point: Expr, side: str, value: Expr, limit: Limit,
                  samples: Optional[list] = None) -> None:
-        others = frozenset((function.free_symbols | value.free_symbols) - {variable})
+        others = frozenset((function.free_symbols | value.free_symbols | point.free_symbols) - {variable})
         for sample in samples if samples is not None else self.points(others):
             if not _converges(function, variable, point, side, value, sample):
                 raise LimitUnknown(
@@ -209,7 +213,7 @@ class _Evaluator:
         """Every limit with other free symbols confirmed again at a counterexample's point."""
         for found in self.found.values():
             function, variable, point, _ = found.limit.args
-            others = function.free_symbols - {variable}
+            others = found.limit.free_symbols
             if not others:
                 continue
             sample = _point_of(counterexample, others)
