@@ -4,6 +4,8 @@
 - `rungs`: the rungs for one scalar equation; `canonical`: unfolding and canonical forms;
 - `indexcalc`, `matrixcalc`: index and matrix calculus with the declared ranges and shapes;
 - `sampling`: points inside the declared domains; `gradcheck`: finite-difference checks;
+- `screen`: cheap refutation first, both sides in floats at many points (`floats`), drawn at
+  once (`batch`); only a candidate re-checked exactly (`rungs.recheck`) refutes;
 - `limits`: steps with limits (SymPy's value, confirmed near the point, then the ladder).
 
 Stage 5: may import `runtime`, `model` and `read` (never `load`: the engine decides
