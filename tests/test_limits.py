@@ -12,19 +12,13 @@ from symcheck.engine.limits import decide_limits, has_limits
 from symcheck.engine.sampling import Universe
 from symcheck.model import Derivation, SymbolDecl, Verdict
 from symcheck.model.symbols import build_symbol_table
-from symcheck.verify.notes import check_note
-from tests.test_note_reader import SETTINGS, write
+from tests.test_note_reader import verdicts_by_line, write
 
 NOTATION = "[symbols]\nx = {}\na = {}\nh = {}\ntheta = { latex = '\\theta' }\nt = { domain = \"positive\" }\n"
 
 
 def _verdicts(tmp_path, body: str) -> dict[int, list[Verdict]]:
-    note = write(tmp_path, f"Text.\n\n$$\n{body}\n$$\n", notation=NOTATION)
-    found: dict[int, list[Verdict]] = {}
-    for chain in check_note(note, None, SETTINGS).result.chains:
-        for step in chain.steps:
-            found.setdefault(step.line, []).append(step.decision.verdict)
-    return found
+    return verdicts_by_line(write(tmp_path, f"Text.\n\n$$\n{body}\n$$\n", notation=NOTATION))
 
 
 def _verdict(tmp_path, body: str) -> Verdict:

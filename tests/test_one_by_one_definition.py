@@ -10,8 +10,7 @@ import sympy
 
 from symcheck.load.derivation import definition_of
 from symcheck.model import Verdict
-from symcheck.verify.notes import check_note
-from tests.test_note_reader import SETTINGS, write
+from tests.test_note_reader import verdicts_by_line, write
 
 NOTATION = """
 [sizes]
@@ -29,10 +28,9 @@ latex = 'f = \\boldsymbol{\\beta}^\\top\\mathbf{x}'
 
 
 def _verdict(tmp_path, step: str) -> Verdict:
-    note = write(tmp_path, f"Text.\n\n$$\n{step}\n$$\n", notation=NOTATION)
-    (chain,) = check_note(note, None, SETTINGS).result.chains
-    (decided,) = chain.steps
-    return decided.decision.verdict
+    (verdicts,) = verdicts_by_line(write(tmp_path, f"Text.\n\n$$\n{step}\n$$\n", notation=NOTATION)).values()
+    (verdict,) = verdicts
+    return verdict
 
 
 @pytest.mark.parametrize("step, verdict", [
