@@ -48,6 +48,14 @@ def steps(note: Path) -> list:
     return [step for chain in check_note(note, None, SETTINGS).result.chains for step in chain.steps]
 
 
+def verdicts_by_line(note: Path) -> dict[int, list[Verdict]]:
+    """The verdicts of the steps on each line of a note."""
+    found: dict[int, list[Verdict]] = {}
+    for step in steps(note):
+        found.setdefault(step.line, []).append(step.decision.verdict)
+    return found
+
+
 def by_line(note: Path) -> dict:
     return {step.line: step for step in steps(note)}
 

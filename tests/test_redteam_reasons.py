@@ -12,7 +12,7 @@ import pytest
 
 from symcheck.model import Verdict
 from symcheck.verify.notes import check_note
-from tests.test_note_reader import SETTINGS, write
+from tests.test_note_reader import SETTINGS, verdicts_by_line, write
 
 NOTATION = "[symbols]\nx = {}\na = {}\nb = {}\ny = {}\n"
 
@@ -29,12 +29,7 @@ FALSE_CONTINUATIONS = {
 
 
 def _verdicts(tmp_path, body: str) -> dict[int, list[Verdict]]:
-    note = write(tmp_path, f"Text.\n\n$$\n{body}$$\n", notation=NOTATION)
-    found: dict[int, list[Verdict]] = {}
-    for chain in check_note(note, None, SETTINGS).result.chains:
-        for step in chain.steps:
-            found.setdefault(step.line, []).append(step.decision.verdict)
-    return found
+    return verdicts_by_line(write(tmp_path, f"Text.\n\n$$\n{body}$$\n", notation=NOTATION))
 
 
 @pytest.mark.parametrize("place", sorted(FALSE_CONTINUATIONS))

@@ -7,6 +7,7 @@
 - `screen`: cheap refutation first, both sides in floats at many points (`floats`), drawn at
   once (`batch`); only a candidate re-checked exactly (`rungs.recheck`) refutes.
 - `scalarcase`: a stated case on scalars or sizes (u = 0, x > 0) applied to sides and points.
+- `limits`: steps with limits (SymPy's value, confirmed near the point, then the ladder).
 
 Stage 5: may import `runtime`, `model` and `read` (never `load`: the engine decides
 compiled equations, wherever they came from).

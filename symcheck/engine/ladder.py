@@ -19,6 +19,9 @@ zero, or an exhaustive check, proves):
    case on scalars or sizes is applied first, by `scalarcase`; an empty one decides nothing);
 8. unknown: nothing decided in time.
 
+A step with limits is decided by `limits` first: each limit's value, confirmed by
+evaluations near its point, replaces it, and this ladder decides the step on the values.
+
 Matrix equations are compared shape first, then entry-wise (`matrixcalc`). Definitions
 are checked against their target's declared domain.
 Every decision runs under `limits.time_limit(settings.step_timeout)`, each strategy under
@@ -39,6 +42,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.engine.audit import audited
 from symcheck.engine.expectation import decide_expectations, has_operators
+from symcheck.engine.limits import decide_limits, has_limits
 from symcheck.engine.canonical import Rules, Unfolder, given_as_definition, index_facts, is_entry_fact, rules_from_scope
 from symcheck.model.compiled import Equation
 from symcheck.engine.indexcalc import Condition, parse_condition, rename_bound
@@ -233,6 +237,9 @@ def _scalar_ladder(lhs, rhs, universe: Universe, rules: Rules, case: Condition, 
         "case", lambda: tuple(map(scalar.apply, unfolded)), 0.1)
     if sides is None:
         return _unknown(work, "could not unfold the definitions")
+    if has_limits(sides):  # lim_{x -> a} f: evaluated, confirmed near a, then this ladder on the values
+        return decide_limits(sides, universe, lambda left, right: _decide_scalar(left, right, universe, rules, case, settings),
+                             lambda evaluate: work.guarded("limit", evaluate, 0.5))
     decision = _ladder(work, sides, case, scalar)
     if scalar.intervals and not case and decision.verdict in (Verdict.NUMERIC, Verdict.UNKNOWN):
         proof = prove_inside(work, unfolded, scalar)

@@ -38,6 +38,7 @@ from symcheck.model import (
     SymbolKind,
 )
 from symcheck.load.fromnote import expand as expand_from_note
+from symcheck.read.nodes import one_by_one_entry
 from symcheck.read.notation import Notation, spelling_clash, spelling_problem
 from symcheck.load.names import NAME_RULE, bounded_int, name_problem
 from symcheck.load.values import frozen_values, values_definition, values_problem
@@ -675,7 +676,9 @@ class Compiler:
 
 
 def definition_of(lhs: Any, rhs: Any) -> Optional[CompiledDefinition]:
-    """lhs := rhs when lhs is a symbol, an indexed symbol with index variables, or f(x)."""
+    """lhs := rhs when lhs is a symbol, an indexed symbol with index variables, or f(x). Each
+    is a scalar, so a 1x1 matrix body (f = \\beta^\\top x) is its one entry."""
+    rhs = one_by_one_entry(rhs)
     if isinstance(lhs, sympy.Indexed) and all(isinstance(i, sympy.Symbol) for i in lhs.indices):
         return CompiledDefinition(lhs.base, tuple(lhs.indices), rhs)
     if isinstance(lhs, sympy.Symbol):

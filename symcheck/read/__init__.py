@@ -6,7 +6,7 @@
 - `notation`: the document's notation (declared names, rewrites) applied, then read by
   `reader`, which dispatches each node by a table keyed on its construct to one small
   construct reader: `names`, `scripts` (_ ^ '), `indices`, `numerals`, `frac` (fractions
-  and derivatives, gradients, Hessians), `bigops` (sums, products), `ellipses` (sums and
+  and derivatives, gradients, Hessians), `bigops` (sums, products), `limits` (\\lim, read as an unevaluated Limit), `ellipses` (sums and
   matrices written with ellipses), `functions` (also diag, tr), `environments` (brackets and
   their entries, matrices, cases), `conditions`, `identity` (the identity matrix, sized by
   its subscript or its context);

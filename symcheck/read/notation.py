@@ -57,6 +57,7 @@ from symcheck.read.frac import Fractions
 from symcheck.read.functions import Functions
 from symcheck.read.identity import IdentityMatrix, is_zero_side
 from symcheck.read.indices import Indices
+from symcheck.read.limits import Limits
 from symcheck.read.names import CONSTANT_LETTERS, GREEK, Names
 from symcheck.read.nodes import RELATIONS, leaf_is, leaf_text, split_at
 from symcheck.read.numerals import Numbers
@@ -77,6 +78,7 @@ CONSTRUCTS = (
     ("numbers", Numbers),
     ("fractions", Fractions),
     ("bigops", BigOperators),
+    ("limits", Limits),
     ("ellipses", EllipsisSums),
     ("functions", Functions),
     ("environments", Brackets),
