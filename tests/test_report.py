@@ -28,6 +28,7 @@ from symcheck.model import (
     DocumentResult,
     Domain,
     ErratumResult,
+    Repair,
     GradientCheckSpec,
     IndexDecl,
     SizeDecl,
@@ -167,7 +168,9 @@ def build_documents(title: str = EVIL_TITLE):
                                         sample("audit", {"K": "2", "j": "1", "s[1]": "-1", "y[1]": "0"},
                                                "-E/(1 + E)**2 ≈ -0.19661193324148185254",
                                                "-0.19661193324148185254", "0")))),
-                step("step", "dL/ds_j", 52, steps[2].latex, refuted, expected=False),
+                replace(step("step", "dL/ds_j", 52, steps[2].latex, refuted, expected=False), repair=Repair(
+                    latex="= p_j - y_j", kind="sign", description="sign of the difference", written="y_j - p_j",
+                    replacement="p_j - y_j", offset=2, decision=decision("proved", "expand", 0.01))),
             )),
             ChainResult("dp_i/ds_j, i = j", "i = j", (
                 step("step", "dp_i/ds_j, i = j", 30, r"= p_i(1-p_j)",

@@ -58,6 +58,7 @@ def test_pdf_text(built):
         assert "Counterexample at" in text and "first member" in text
         assert "left side" in text and "0.817574476194" in text
         assert "as written" in text and "intended" in text
+        assert "did you mean" in text and "Suggested repair: sign of the difference" in text
         assert "Erratum: index slip:" in text
         assert "sign: the quotient rule subtracts" in text
         assert "General claims" in text and "Gradient checks" in text and "passed" in text

@@ -128,7 +128,7 @@ class CalcBlock:
         repaired_relation = "" if relation == "" else _relation(repair.latex)
         return (
             f" & {repaired_relation} & {self.math.cell(repair.latex)} & "
-            f"{_verdict_cell(repair.decision, True, 'did you mean')} \\\n"
+            f"{_verdict_cell(repair.decision, True, 'did you mean')} \\\\\n"
             + _full_row("\\textbf{Suggested repair:} " + self.math.prose(repair.description))
         )
 
