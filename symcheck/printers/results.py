@@ -85,6 +85,7 @@ class JsonPrinter(Printer):
             "repair": None if node.repair is None else self.render(node.repair),
             "expected": node.expected,
             "compared_with": node.compared_with,
+            "relation": node.relation,
             "remarks": [{"severity": r.severity, "message": r.message} for r in node.remarks],
         }
 
