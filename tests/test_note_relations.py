@@ -12,7 +12,7 @@ from symcheck.model import RELATION_NOT_CHECKED, Verdict
 from symcheck.notes.extract import extract_claims
 from symcheck.verify.notes import check_note
 from symcheck.verify.relations import written_number
-from tests.test_note_reader import SETTINGS, run, write
+from tests.test_note_reader import SETTINGS, VECTORS, run, write
 
 POSITIVE = """
 [symbols]
@@ -99,6 +99,7 @@ def test_json_records_the_relation_of_every_step(tmp_path):
     found = [(step["relation"], step["verdict"]) for document in data["documents"]
              for chain in document["chains"] for step in chain["steps"]]
     assert found == [("eq", "proved"), ("le", "proved"), ("propto", "unknown")]
+    assert data["summary"]["relations_not_checked"] == 1
 
 
 @pytest.mark.parametrize("fmt, expected", [("github", "::error file="), ("junit", "<failure")])
@@ -215,3 +216,8 @@ def test_an_unreadable_side_beside_an_equation_is_reported_once(tmp_path):
     note = write(tmp_path, "$$a = \\frobnicate{b} \\le c$$\n", None)
     messages = [line for line in run(str(note)).output.splitlines() if ": " in line and "symcheck:" not in line]
     assert sum("cannot read the math" in line for line in messages) == 1
+
+
+def test_a_case_stated_in_prose_holds_for_the_relation_after_it(tmp_path):
+    note = write(tmp_path, "When $i \\neq j$:\n\n$$\\delta_{ij} < 1$$\n\n# Later\n\n$$\\delta_{ij} < 1$$\n", VECTORS)
+    assert [step.decision.verdict for step in relation_steps(note)] == [Verdict.NUMERIC, Verdict.REFUTED]

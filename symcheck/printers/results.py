@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from symcheck.model import (
+    RELATION_NOT_CHECKED,
     ChainResult,
     Counterexample,
     Decision,
@@ -279,6 +280,7 @@ def summary_counts(results: Iterable[DocumentResult]) -> dict:
         "verdicts": {verdict.value: counts.get(verdict.value, 0) for verdict in Verdict},
         "errata": sum(1 for step in steps if step.erratum is not None),
         "unexpected": sum(1 for step in steps if not step.expected),
+        "relations_not_checked": sum(1 for step in steps if step.decision.strategy == RELATION_NOT_CHECKED),
         "all_expected": all(result.all_expected for result in results),
     }
 

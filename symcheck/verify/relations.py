@@ -72,8 +72,8 @@ class RelationReader:
         if not isinstance(members, list):
             return members
         condition = self.reader.prose_case(self.prose, _as_chain(relation), members)
-        scope = self.reader.scope
-        decision = decide_relation(relation.relation, *members, scope, condition=condition,
+        case = self.reader.compiler.condition(condition) if condition else None
+        decision = decide_relation(relation.relation, *members, self.reader.scope, condition=case,
                                    settings=self.reader.settings)
         return ChainResult(f"line {relation.line}", condition, (self.step(relation, decision),))
 
