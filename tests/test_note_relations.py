@@ -221,3 +221,13 @@ def test_an_unreadable_side_beside_an_equation_is_reported_once(tmp_path):
 def test_a_case_stated_in_prose_holds_for_the_relation_after_it(tmp_path):
     note = write(tmp_path, "When $i \\neq j$:\n\n$$\\delta_{ij} < 1$$\n\n# Later\n\n$$\\delta_{ij} < 1$$\n", VECTORS)
     assert [step.decision.verdict for step in relation_steps(note)] == [Verdict.NUMERIC, Verdict.REFUTED]
+
+
+@pytest.mark.parametrize("display, verdict", [
+    ("\\log(1000) \\approx 6.9", Verdict.PROVED),
+    ("\\log(1000) \\approx 3", Verdict.UNKNOWN),  # the value of log base 10: which base is meant is not said
+    ("\\ln(1000) \\approx 3", Verdict.REFUTED),
+    ("\\log(1000) \\approx -3", Verdict.REFUTED),
+])
+def test_a_number_that_only_a_logarithm_in_another_base_gives_is_not_an_error(tmp_path, display, verdict):
+    assert verdict_of(tmp_path, display) is verdict

@@ -23,7 +23,7 @@ import operator
 import random
 import time
 from dataclasses import dataclass, replace
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterator, Optional, Sequence
 
 import sympy
 from sympy import Expr
@@ -73,9 +73,35 @@ def decide_relation(relation: str, lhs: Expr, rhs: Expr, scope: Scope, *, condit
                   settings)
 
 
-def decide_approximation(value: Expr, written: WrittenNumber, settings: Settings = Settings()) -> Decision:
-    """A closed `value` against a number written to some digits."""
-    return _timed(lambda: _approximation(sympy.sympify(value), written), settings)
+def decide_approximation(value: Expr, written: WrittenNumber, settings: Settings = Settings(),
+                         log_bases: Sequence[int] = ()) -> Decision:
+    """A closed `value` against a number written to some digits. A value that disagrees but
+    would agree with its logarithms read in one of `log_bases` (the author wrote `\\log`, whose
+    base conventions differ) is undecided, with a note saying so, rather than refuted."""
+    def decide() -> Decision:
+        decision = _approximation(sympy.sympify(value), written)
+        if decision.verdict is not Verdict.REFUTED:
+            return decision
+        base = next((base for base in log_bases if _within(_in_base(value, base), written)), None)
+        if base is None:
+            return decision
+        return _unknown(f"{written.text} is the value only with \\log read in base {base}, and \\log is the natural "
+                        f"logarithm here (write \\log_{{{base}}} or \\ln to say which)")
+    return _timed(decide, settings)
+
+
+def _in_base(value: Expr, base: int) -> Expr:
+    return value.replace(sympy.log, lambda *args: sympy.log(*args) / sympy.log(base))
+
+
+def _within(value: Expr, written: WrittenNumber) -> Optional[bool]:
+    """|value - written| <= the tolerance, certified (a gap that is exactly 0 first: the
+    strict evaluation of a distance that cancels exhausts its precision)."""
+    gap = value - written.value
+    if certified_sign(gap) == 0:
+        return True
+    inside = certified_sign(written.tolerance - sympy.Abs(gap))
+    return None if inside is None else inside >= 0
 
 
 def certified_sign(expr: Expr) -> Optional[int]:
@@ -133,13 +159,12 @@ def _closed(relation: str, lhs: Expr, rhs: Expr) -> Decision:
 def _approximation(value: Expr, written: WrittenNumber) -> Decision:
     if free_symbols(value):
         return _unknown("an approximation of an expression with free symbols is not checked")
-    gap = value - written.value
-    inside = certified_sign(written.tolerance - sympy.Abs(gap))
+    inside = _within(value, written)
     if inside is None:
         return _unknown(f"the value could not be certified near {written.text}")
-    distance = f"|{show_value(value)} - ({written.text})| = {sympy.N(sympy.Abs(gap), 6)}"
+    distance = f"|{show_value(value)} - ({written.text})| = {sympy.N(sympy.Abs(value - written.value), 6)}"
     allowed = f"{float(written.tolerance):g}, {written.allowance}"
-    if inside >= 0:
+    if inside:
         return Decision(Verdict.PROVED, "certified evaluation", 0.0, f"{distance} <= {allowed}")
     return Decision(Verdict.REFUTED, "certified evaluation", 0.0,
                     f"the value does not agree with the digits written: {distance} > {allowed}",

@@ -32,6 +32,7 @@ from symcheck.model import RELATION_NOT_CHECKED, ChainResult, Decision, Remark, 
 from symcheck.notes.chains import MathChain, MathFragment, MathRelation
 from symcheck.notes.prose import ProseReading
 
+LOG_BASES = (10, 2)  # the other bases `\\log` is read in by some authors (numeric illustrations, information)
 _WRITTEN = re.compile(r"^\s*([+-]?)\s*(\d+)(?:\.(\d*))?\s*(\\[lc]?dots|\.\.\.|…)?\s*$")
 
 
@@ -106,7 +107,8 @@ class RelationReader:
         value = members[0]
         if free_symbols(value):
             return self.not_checked(relation, "an approximation of an expression with free symbols")
-        decision = decide_approximation(value, number, self.reader.settings)
+        bases = LOG_BASES if "\\log" in other.latex else ()
+        decision = decide_approximation(value, number, self.reader.settings, bases)
         return ChainResult(f"line {relation.line}", None, (self.step(relation, decision),))
 
     def step(self, relation: MathRelation, decision: Decision, remarks: tuple[Remark, ...] = ()) -> StepResult:
