@@ -202,6 +202,8 @@ class _Sampler:
                             f"false at a point inside the domain{where}", counterexample=found.violation)
         if self.relation == "ne":
             return self.identity(found)
+        if found.unconfirmed:
+            return _unknown(f"false at {found.unconfirmed} points by the first evaluation, not confirmed by the re-check")
         agreeing = found.agreeing
         proof = self.work.guarded("symbolic", self.prove_order, 0.2) if agreeing else None
         if proof is not None:
@@ -244,6 +246,7 @@ class _Sampler:
                 found.violation = self.recheck(point)
                 if found.violation is not None:
                     return found
+                found.unconfirmed += 1
             elif holds:
                 found.agreeing += 1
                 if found.agreeing >= self.settings.samples:
@@ -292,6 +295,7 @@ class _Sampler:
 @dataclass
 class _Sampled:
     agreeing: int = 0
+    unconfirmed: int = 0  # points where an order seemed false but the re-check did not confirm it
     violation: Optional[Counterexample] = None
     equal: Optional[Counterexample] = None
 
