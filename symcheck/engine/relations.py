@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import operator
 import random
-import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Sequence
 
 import sympy
 from sympy import Expr
 
+from symcheck.engine.ladder import timed_decision
 from symcheck.engine.canonical import Unfolder, index_facts, rules_from_scope
 from symcheck.engine.indexcalc import Condition, parse_condition
 from symcheck.engine.matrixcalc import EntryWriter, index_elements, is_matrix
@@ -38,7 +38,7 @@ from symcheck.engine.sampling import (
 from symcheck.engine.settings import Settings
 from symcheck.model import Counterexample, Decision, Domain, Verdict
 from symcheck.model.symbols import Scope
-from symcheck.runtime.limits import StepTimeout, run_limited, time_limit
+from symcheck.runtime.limits import run_limited
 
 CERTIFY_DIGITS = 30
 CERTIFY_SECONDS = 2.0
@@ -69,7 +69,7 @@ class WrittenNumber:
 def decide_relation(relation: str, lhs: Expr, rhs: Expr, scope: Scope, *, condition=None,
                     settings: Settings = Settings()) -> Decision:
     """Decide `lhs <relation> rhs` ("le", "lt", "ge", "gt", "ne") in `scope`."""
-    return _timed(lambda: _decide(relation, sympy.sympify(lhs), sympy.sympify(rhs), scope, condition, settings),
+    return timed_decision(lambda: _decide(relation, sympy.sympify(lhs), sympy.sympify(rhs), scope, condition, settings),
                   settings)
 
 
@@ -87,7 +87,7 @@ def decide_approximation(value: Expr, written: WrittenNumber, settings: Settings
             return decision
         return _unknown(f"{written.text} is the value only with \\log read in base {base}, and \\log is the natural "
                         f"logarithm here (write \\log_{{{base}}} or \\ln to say which)")
-    return _timed(decide, settings)
+    return timed_decision(decide, settings)
 
 
 def _in_base(value: Expr, base: int) -> Expr:
@@ -332,15 +332,3 @@ def _real(value: Expr, digits: int) -> Optional[sympy.Float]:
 
 def _unknown(why: str) -> Decision:
     return Decision(Verdict.UNKNOWN, "none", 0.0, why)
-
-
-def _timed(run: Callable[[], Decision], settings: Settings) -> Decision:
-    started = time.perf_counter()
-    try:
-        with time_limit(settings.step_timeout):
-            decision = run()
-    except StepTimeout:
-        decision = _unknown(f"nothing decided within {settings.step_timeout:g} s")
-    except Exception as error:  # noqa: BLE001 - never a traceback out of the engine
-        decision = _unknown(f"internal error: {type(error).__name__}: {error}"[:300])
-    return replace(decision, seconds=round(time.perf_counter() - started, 4))
