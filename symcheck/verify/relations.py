@@ -21,8 +21,7 @@ when both sides are closed (`$9/13 \\approx 0.7\\ldots$`), and is otherwise not 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from typing import Optional
+from typing import Optional, Union
 
 import sympy
 
@@ -78,7 +77,8 @@ class RelationReader:
                                    settings=self.reader.settings)
         return ChainResult(f"line {relation.line}", condition, (self.step(relation, decision),))
 
-    def members(self, relation: MathRelation, sides: tuple[MathFragment, ...], claimed: bool):
+    def members(self, relation: MathRelation, sides: tuple[MathFragment, ...],
+                claimed: bool) -> Union[list, ChainResult, None]:
         """The sides read (a list), or what to report instead: None for inline math that is no
         claim (a side not read, or free symbols: a condition), else the sides not read, each
         reported once (a member of a chain is reported with its chain)."""
@@ -112,10 +112,10 @@ class RelationReader:
         return ChainResult(f"line {relation.line}", None, (self.step(relation, decision),))
 
     def step(self, relation: MathRelation, decision: Decision, remarks: tuple[Remark, ...] = ()) -> StepResult:
-        first = relation.lhs or relation.rhs
+        """The relation as one step: its LaTeX from the left side on, the caret at the relation."""
         lhs = f"{relation.lhs.latex} " if relation.lhs else ""
         latex = f"{lhs}{relation.symbol}" + (f" {relation.rhs.latex}" if relation.rhs else "")
-        at = (first.line, first.col) if relation.lhs else (relation.line, relation.col)
+        at = (relation.lhs.line, relation.lhs.col) if relation.lhs else (relation.line, relation.col)
         return StepResult("step", f"line {relation.line}", str(self.reader.note), at[0], latex, decision,
                           decision.verdict.holds, remarks=remarks, column=at[1], unread_at=len(lhs),
                           relation=relation.relation)
@@ -123,8 +123,7 @@ class RelationReader:
     def not_checked(self, relation: MathRelation, why: str) -> ChainResult:
         decision = Decision(Verdict.UNKNOWN, RELATION_NOT_CHECKED, 0.0, reason=why)
         remark = Remark("note", f"relation {relation.symbol} is not checked: {why}", instead_of_verdict=True)
-        step = replace(self.step(relation, decision, (remark,)), expected=False)
-        return ChainResult(f"line {relation.line}", None, (step,))
+        return ChainResult(f"line {relation.line}", None, (self.step(relation, decision, (remark,)),))
 
 
 def _as_chain(relation: MathRelation) -> MathChain:
