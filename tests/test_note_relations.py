@@ -126,6 +126,11 @@ def test_closed_sides_are_compared_by_a_certified_evaluation(tmp_path, display, 
     assert verdict_of(tmp_path, display) is verdict
 
 
+@pytest.mark.parametrize("display", ["\\log(0) < 1", "\\frac{1}{0} > 1", "\\sqrt{-1} > 0"])
+def test_a_side_that_is_no_finite_real_number_is_not_ordered(tmp_path, display):
+    assert verdict_of(tmp_path, display) is Verdict.UNKNOWN
+
+
 # ---------------------------------------------------------------- checked: free symbols
 
 

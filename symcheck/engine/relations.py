@@ -106,7 +106,7 @@ def _within(value: Expr, written: WrittenNumber) -> Optional[bool]:
 
 def certified_sign(expr: Expr) -> Optional[int]:
     """-1, 0 or 1: the sign of a closed real `expr`, certified; None when not found in time
-    or when `expr` is not a real number."""
+    or when `expr` is not a (finite) real number."""
     if expr.is_Rational:
         return int(sympy.sign(expr))
     if expr.free_symbols:
@@ -116,10 +116,10 @@ def certified_sign(expr: Expr) -> Optional[int]:
                                       CERTIFY_SECONDS)
     except (ArithmeticError, ValueError, TypeError):  # PrecisionExhausted: 0, or too close to it
         finished, value = False, None
-    if finished and value.is_Number:
+    if finished and value.is_number and not (value.is_Number and value.is_finite):
+        return None  # not a real number: complex, infinite or undefined
+    if finished:
         return int(sympy.sign(value)) if value != 0 else _zero_or_none(expr)
-    if finished and value.is_number:
-        return None  # not real
     return _zero_or_none(expr)
 
 
