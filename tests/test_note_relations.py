@@ -147,6 +147,16 @@ def test_free_symbols_are_sampled_inside_the_declared_domains(tmp_path, display,
     assert verdict_of(tmp_path, display) is verdict
 
 
+RANDOM = """
+[symbols]
+X = { random = true }
+"""
+
+
+def test_an_order_between_expectations_is_left_undecided(tmp_path):
+    assert verdict_of(tmp_path, "\\textrm{Var}[X] \\ge 0", RANDOM) is Verdict.UNKNOWN
+
+
 def test_a_counterexample_to_an_order_lies_inside_the_declared_domain(tmp_path):
     (step,) = relation_steps(write(tmp_path, "$$y^2 \\ge y$$\n", POSITIVE))
     assert step.decision.verdict is Verdict.REFUTED

@@ -29,6 +29,7 @@ from sympy import Expr
 
 from symcheck.engine.ladder import timed_decision
 from symcheck.engine.canonical import Unfolder, index_facts, rules_from_scope
+from symcheck.engine.expectation import has_operators
 from symcheck.engine.indexcalc import Condition, parse_condition
 from symcheck.engine.matrixcalc import EntryWriter, index_elements, is_matrix
 from symcheck.engine.rungs import EXTRA_DIGITS, Work, atomize, prove_zero_cheaply, show_value
@@ -137,6 +138,8 @@ def _zero_or_none(expr: Expr) -> Optional[int]:
 def _decide(relation: str, lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -> Decision:
     if is_matrix(lhs) or is_matrix(rhs):
         return _unknown("a relation between matrices or vectors is not checked")
+    if has_operators((lhs, rhs)):
+        return _unknown("a relation between expectations, variances or covariances is not checked")
     if not (free_symbols(lhs) or free_symbols(rhs)):
         return _closed(relation, lhs, rhs)
     return _Sampler(relation, lhs, rhs, scope, condition, settings).decide()
