@@ -88,7 +88,8 @@ def test_a_relation_that_is_not_checked_is_a_note_with_its_place_and_strict_fail
     relaxed, strict = run(str(note)), run("--strict", str(note))
     assert relaxed.exit_code == 0 and strict.exit_code == 1
     lines = relaxed.output.splitlines()
-    assert lines[0].startswith(f"{note}:3:3: note: relation ") and "is not checked" in lines[0]
+    column = 3 + display.index(display.split()[1])  # where the relation is written
+    assert lines[0].startswith(f"{note}:3:{column}: note: relation ") and "is not checked" in lines[0]
     assert lines[2].strip() == "^" and lines[2].index("^") == lines[1].index(display.split()[1])
     assert lines[-1].endswith("1 relation not checked")
 

@@ -112,12 +112,12 @@ class RelationReader:
         return ChainResult(f"line {relation.line}", None, (self.step(relation, decision),))
 
     def step(self, relation: MathRelation, decision: Decision, remarks: tuple[Remark, ...] = ()) -> StepResult:
-        """The relation as one step: its LaTeX from the left side on, the caret at the relation."""
+        """The relation as one step, placed where the relation is written: its LaTeX from the
+        left side on, the caret at the relation."""
         lhs = f"{relation.lhs.latex} " if relation.lhs else ""
         latex = f"{lhs}{relation.symbol}" + (f" {relation.rhs.latex}" if relation.rhs else "")
-        at = (relation.lhs.line, relation.lhs.col) if relation.lhs else (relation.line, relation.col)
-        return StepResult("step", f"line {relation.line}", str(self.reader.note), at[0], latex, decision,
-                          decision.verdict.holds, remarks=remarks, column=at[1], unread_at=len(lhs),
+        return StepResult("step", f"line {relation.line}", str(self.reader.note), relation.line, latex, decision,
+                          decision.verdict.holds, remarks=remarks, column=relation.col, unread_at=len(lhs),
                           relation=relation.relation)
 
     def not_checked(self, relation: MathRelation, why: str) -> ChainResult:
