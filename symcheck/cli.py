@@ -277,7 +277,8 @@ def coverage(paths: tuple[Path, ...], sources: tuple[Path, ...]) -> None:
               help="Notation file (TOML declarations); default: NOTE.toml beside each note.")
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "junit", "json"]),
               default="text", show_default=True)
-@click.option("--strict", is_flag=True, help="Conditional and undecided steps and unreadable math fail too.")
+@click.option("--strict", is_flag=True,
+              help="Conditional and undecided steps, unreadable math and relations not checked fail too.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the definitions adopted from the notes (text format).")
 @timings_option
 @shard_option

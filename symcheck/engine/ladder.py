@@ -100,7 +100,7 @@ _ENTRY_NAMES = ("i", "j", "k", "l", "m", "n", "r", "c", "s", "t", "u", "v", "w")
 
 def decide(lhs, rhs, scope: Scope, *, condition=None, settings: Settings = Settings()) -> Decision:
     """Decide lhs = rhs in `scope`, optionally in the case `condition` (e.g. Eq(i, j))."""
-    return _timed(lambda: _decide(sympy.sympify(lhs), sympy.sympify(rhs), scope, condition, settings), settings)
+    return timed_decision(lambda: _decide(sympy.sympify(lhs), sympy.sympify(rhs), scope, condition, settings), settings)
 
 
 def decide_equation(eq: Equation, settings: Settings = Settings()) -> Decision:
@@ -117,12 +117,12 @@ def decide_equation(eq: Equation, settings: Settings = Settings()) -> Decision:
 
 def check_shapes(lhs, rhs, scope: Scope) -> Decision:
     """Matrix shapes of both sides: every product and sum fits, and the sides agree."""
-    return _timed(lambda: _shapes(lhs, rhs), Settings())
+    return timed_decision(lambda: _shapes(lhs, rhs), Settings())
 
 
 def check_definition(definition: CompiledDefinition, scope: Scope, settings: Settings = Settings()) -> Decision:
     """The definition's values lie in the domain declared for its target."""
-    return _timed(lambda: _definition(definition, scope, settings), settings)
+    return timed_decision(lambda: _definition(definition, scope, settings), settings)
 
 
 _BY_KIND: dict[str, Callable[[Equation, Settings], Decision]] = {
@@ -148,7 +148,9 @@ def _unknown(work: Optional[Work], what: str = "no rung decided") -> Decision:
     return _decision(Verdict.UNKNOWN, "none", what + notes)
 
 
-def _timed(run: Callable[[], Decision], settings: Settings) -> Decision:
+def timed_decision(run: Callable[[], Decision], settings: Settings) -> Decision:
+    """`run()` under the step's time limit: running out of time or an internal error is
+    `unknown`, never a traceback; the seconds taken are recorded."""
     started = time.perf_counter()
     try:
         with time_limit(settings.step_timeout):

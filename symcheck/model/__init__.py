@@ -24,6 +24,7 @@ def format_line(line: Optional[LineRef]) -> Optional[Union[int, str]]:
 
 
 UNPARSABLE = "unparsable"  # the strategy of a decision on math that could not be read
+RELATION_NOT_CHECKED = "relation not checked"  # the strategy of a relation (\\propto, \\in ...) seen, not checked
 
 
 class Verdict(str, Enum):
@@ -387,6 +388,7 @@ class StepResult:
     unread_at: Optional[int] = None  # caret in `latex`: where the reader stopped, or an entry off its axis
     repair: Optional[Repair] = None  # refuted steps only, when a proved repair was found
     column: Optional[int] = None  # where the member starts on its line (notes)
+    relation: str = "eq"  # what the step claims between the sides: "eq", "le", "approx" ... (notes.rows.RELATION_NAMES)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,28 @@ class MathChain:
         return zip(self.members, self.members[1:])
 
 
+@dataclass(frozen=True)
+class MathRelation:
+    """A relation other than `=` between two members: `lhs \\le rhs`, `lhs \\approx rhs` ...
+
+    `relation` is its name (`symcheck.notes.rows.RELATION_NAMES`: "le", "approx", "in" ...),
+    `symbol` the relation as written, at `line`:`col`. A side is None when nothing stands
+    there (`$\\in [0, 1]$`). `chained` is True when a side is a member of a chain of equal
+    members (`a = b \\le c`); `implication` when the row states an implication or an arrow
+    (`x > 1 \\Rightarrow x^2 > 1`): such a relation is a premise or holds under one."""
+
+    path: str
+    lhs: Optional[MathFragment]
+    rhs: Optional[MathFragment]
+    relation: str
+    symbol: str
+    line: int
+    col: int
+    display: bool
+    chained: bool = False
+    implication: bool = False
+
+
 def qualified_case(qualifier: Optional[str]) -> Optional[str]:
     """`\\text{if } i = j` trailing a chain (or between its members): the chain's case."""
     return qualifier_case(qualifier or "")
@@ -92,6 +114,15 @@ class _OpenChain:
     definition: bool = False
     qualifier: Optional[str] = None
     premise: bool = False
+
+
+@dataclass
+class _OpenRelation:
+    lhs: Optional[list[int]]
+    event: Event
+    display: bool
+    implication: bool
+    rhs: Optional[list[int]] = None
 
 
 @dataclass
@@ -146,6 +177,8 @@ class Assembler:
         self.chains: list[_OpenChain] = []
         self.display_chain: Optional[_OpenChain] = None
         self.map_arrows: list[int] = []  # where an arrow stands between two values (a map)
+        self.relations: list[_OpenRelation] = []
+        self.awaiting: Optional[_OpenRelation] = None  # a relation whose right side is the next member
 
     # -- trimming pieces ----------------------------------------------------
 
@@ -318,6 +351,7 @@ class Assembler:
         opened = len(self.chains)
         for row_index, row in enumerate(rows):
             self.row(row, row_index)
+        self.awaiting = None
         if region.display:
             self.display_chain = self.current
         self.mark_enumeration(self.chains[opened:], self.text[region.content_start:region.content_end])
@@ -345,6 +379,19 @@ class Assembler:
             self.expect = False
         else:
             self.new_chain(span)
+        if self.awaiting is not None:
+            self.awaiting.rhs, self.awaiting = self.current.members[-1], None
+
+    def relate(self, event: Event, row: Row) -> None:
+        """A relation other than `=`: its left side is the member before it, its right side
+        the next member added; the chain ends at it."""
+        lhs = self.current.members[-1] if self.current is not None and self.current.members and not self.expect \
+            else None
+        implication = any(e.kind == "soft" or (e.kind, e.detail) in (("sep", "implies"), ("sep", "arrow"))
+                          for e in row.events)
+        self.awaiting = _OpenRelation(lhs, event, self.display, implication)
+        self.relations.append(self.awaiting)
+        self.current, self.expect = None, False
 
     def row(self, row: Row, row_index: int) -> None:
         statements = self.statements(row)
@@ -353,6 +400,7 @@ class Assembler:
         first = True
         after: list[Optional[_OpenChain]] = []  # the chain open after each statement
         for index, statement in enumerate(statements):
+            self.awaiting = None
             separator = statement.separator
             implies_next = index + 1 < len(statements) and statements[index + 1].separator == "implies"
             head = self.trim(*statement.pieces[0], leading=True)
@@ -380,7 +428,7 @@ class Assembler:
                         self.current.definition = True
                     self.expect = True
                 else:
-                    self.current, self.expect = None, False
+                    self.relate(relation, row)
                 member = self.trim(*piece, leading=False)
                 if member is not None and self.exclamation(member):
                     self.expect = False
@@ -446,14 +494,25 @@ class Assembler:
         for chain in self.chains:
             if len(chain.members) < 2 and not self.hides_relations(chain):
                 continue
-            members = []
-            for start, end in chain.members:
-                line, col = positions.at(start)
-                end_line, end_col = positions.at(end)
-                members.append(MathFragment(self.latex((start, end)), line, col, end_line, end_col))
+            members = [self.fragment(member, positions) for member in chain.members]
             mapping = next((k for k, (start, end) in enumerate(chain.members)
                             if any(start <= arrow < end for arrow in self.map_arrows)), None)
             chains.append(MathChain(path, tuple(members), chain.display, chain.definition, chain.qualifier or None,
                                     chain.premise, mapping))
         return chains
 
+    def relation_results(self, path: str, positions: Positions) -> list[MathRelation]:
+        in_chains = {id(member) for chain in self.chains if len(chain.members) >= 2 for member in chain.members}
+        return [MathRelation(
+            path, self.fragment(relation.lhs, positions), self.fragment(relation.rhs, positions),
+            relation.event.relation, self.text[relation.event.start:relation.event.end].strip(),
+            *positions.at(relation.event.start), relation.display,
+            chained=any(id(side) in in_chains for side in (relation.lhs, relation.rhs) if side is not None),
+            implication=relation.implication,
+        ) for relation in self.relations]
+
+    def fragment(self, span: Optional[list[int]], positions: Positions) -> Optional[MathFragment]:
+        if span is None:
+            return None
+        start, end = span
+        return MathFragment(self.latex((start, end)), *positions.at(start), *positions.at(end))

@@ -27,8 +27,9 @@ How a display becomes chains
       followed by ``\\Rightarrow``/``\\implies`` on its row is marked `premise`;
       ``\\rightarrow``/``\\to`` separate statements only between two equations, and make the
       first the premise of the second, as ``\\Rightarrow`` does (also at the start of a row);
-    - inequalities and other relations (``\\le``, ``\\neq``, ``\\approx``, ``\\in`` ...) end a
-      chain; ``:=``, ``\\coloneqq``, ``\\equiv``, ``\\triangleq``, ``\\stackrel{def}{=}``
+    - inequalities and other relations (``\\le``, ``\\neq``, ``\\approx``, ``\\in``, ``<``,
+      ``≤`` ...) end a chain; each is a `MathRelation` between the members beside it
+      (`extract_claims`), and the chain after it goes on; ``:=``, ``\\coloneqq``, ``\\equiv``, ``\\triangleq``, ``\\stackrel{def}{=}``
       mark the chain as a definition;
     - ``\\forall ...``, ``\\text{if ...}``, ``\\text{for ...}``, ``\\text{when ...}`` ... end
       the row: the rest is the chain's `qualifier`, up to a consequence (``\\text{so}``,
@@ -56,7 +57,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from symcheck.notes.chains import Assembler, MathChain, MathFragment
+from symcheck.notes.chains import Assembler, MathChain, MathFragment, MathRelation
 from symcheck.notes.regions import MATH_ENVIRONMENTS, Region, find_regions, unclosed_openers
 from symcheck.notes.rows import TEXT_COMMANDS, Lexer, text_kind
 from symcheck.read.texscan import matching_brace
@@ -65,7 +66,9 @@ from symcheck.notes.source import NOTE_SUFFIXES, Buffer, Positions, masked, note
 __all__ = [
     "MathFragment",
     "MathChain",
+    "MathRelation",
     "extract_math",
+    "extract_claims",
     "extract_file",
     "read_notes",
     "note_files",
@@ -143,19 +146,26 @@ def extract_math(text: str, path: str) -> list[MathChain]:
     `path` names the file (its suffix chooses Markdown or LaTeX rules) and is copied into
     each chain. Inline math gives chains too (`display=False`); callers may skip them.
     """
+    return extract_claims(text, path)[0]
+
+
+def extract_claims(text: str, path: str) -> tuple[list[MathChain], list[MathRelation]]:
+    """The chains of `extract_math` and the relations other than `=`, each in document order."""
     buf = masked(text, path)
     visible = buf.text()
     regions = find_regions(visible, buf.markdown)
-    chains = _assembled(buf, visible, regions, path, text)
+    chains, relations = _assembled(buf, visible, regions, path, text)
     inner = [found for region in regions for found in _math_in_text(visible, region)]
-    if not inner:
-        return chains
-    # read apart, with a buffer of their own: the display around them drops their text
-    chains += _assembled(masked(text, path), visible, inner, path, text)
-    return sorted(chains, key=lambda chain: (chain.members[0].line, chain.members[0].col))
+    if inner:  # read apart, with a buffer of their own: the display around them drops their text
+        more_chains, more_relations = _assembled(masked(text, path), visible, inner, path, text)
+        chains += more_chains
+        relations += more_relations
+    return (sorted(chains, key=lambda chain: (chain.members[0].line, chain.members[0].col)),
+            sorted(relations, key=lambda relation: (relation.line, relation.col)))
 
 
-def _assembled(buf: Buffer, visible: str, regions: list[Region], path: str, text: str) -> list[MathChain]:
+def _assembled(buf: Buffer, visible: str, regions: list[Region], path: str,
+               text: str) -> tuple[list[MathChain], list[MathRelation]]:
     assembler = Assembler(visible, buf)
     for region in regions:
         lexer = Lexer(visible, region, use_parens=True)
@@ -167,7 +177,8 @@ def _assembled(buf: Buffer, visible: str, regions: list[Region], path: str, text
         for start, end in lexer.blanks:
             buf.blank(start, end)
         assembler.region(region, rows)
-    return assembler.results(path, Positions(text))
+    positions = Positions(text)
+    return assembler.results(path, positions), assembler.relation_results(path, positions)
 
 
 _TEXT_GROUP = re.compile(r"\\(" + "|".join(sorted(TEXT_COMMANDS | {"intertext", "shortintertext"})) + r")\s*\{")

@@ -18,11 +18,22 @@ _TRANSPARENT = frozenset(
     for star in ("", "*")
 ) | {"aligned", "gathered", "alignedat"}
 DEF_COMMANDS = {"coloneqq", "eqqcolon", "equiv", "triangleq", "doteq", "defeq", "Coloneqq"}
-_BREAK_COMMANDS = {
-    "le", "leq", "ge", "geq", "leqslant", "geqslant", "lt", "gt", "ne", "neq", "approx", "approxeq",
-    "simeq", "sim", "cong", "propto", "ll", "gg", "in", "notin", "ni", "subset", "subseteq", "supset",
-    "supseteq", "prec", "succ", "preceq", "succeq", "lesssim", "gtrsim",
+# relations other than `=`, by the name a step records ("le" for \\le, \\leq, <=, ≤ ...)
+RELATION_NAMES = {
+    "le": "le", "leq": "le", "leqslant": "le", "<=": "le", "≤": "le",
+    "ge": "ge", "geq": "ge", "geqslant": "ge", ">=": "ge", "≥": "ge",
+    "lt": "lt", "<": "lt", "gt": "gt", ">": "gt",
+    "ne": "ne", "neq": "ne", "!=": "ne", "≠": "ne",
+    "approx": "approx", "approxeq": "approx", "simeq": "approx", "≈": "approx", "≃": "approx",
+    "sim": "sim", "∼": "sim", "cong": "cong", "≅": "cong", "propto": "propto", "∝": "propto",
+    "ll": "ll", "≪": "ll", "gg": "gg", "≫": "gg", "in": "in", "∈": "in", "notin": "notin", "∉": "notin",
+    "ni": "ni", "subset": "subset", "⊂": "subset", "subseteq": "subseteq", "⊆": "subseteq",
+    "supset": "supset", "supseteq": "supseteq", "prec": "prec", "succ": "succ", "preceq": "preceq",
+    "succeq": "succeq", "lesssim": "lesssim", "gtrsim": "gtrsim",
 }
+_BREAK_COMMANDS = {name for name in RELATION_NAMES if name.isalpha() and name.isascii()}
+_NEGATED = {"=": "ne", "in": "notin"}  # `\\not=`, `\\not\\in`; any other `\\not` relation is a relation unchecked
+_UNICODE_RELATIONS = {char for char in RELATION_NAMES if not char.isascii()}
 _SEP_COMMANDS = {
     "Rightarrow": "implies", "implies": "implies", "Longrightarrow": "implies", "iff": "arrow",
     "Leftrightarrow": "arrow", "Longleftrightarrow": "arrow", "therefore": "arrow", "because": "arrow",
@@ -56,6 +67,7 @@ class Event:
     detail: str  # rel: eq/def/break; sep: arrow/quad/text
     start: int
     end: int
+    relation: str = ""  # a break: the relation's name (`RELATION_NAMES`)
 
 
 @dataclass
@@ -118,6 +130,22 @@ def _text_column(text: str, region: Region, start: int) -> Optional[str]:
     return "cut" if before.endswith("&") else None
 
 
+def _negated(text: str, pos: int, limit: int) -> Optional[tuple[int, str]]:
+    """After `\\not`: (end, relation name) of the relation it negates (`\\not=` is ≠, `\\not\\in`
+    is ∉, any other a relation named "not ..."), or None when no relation follows."""
+    k = pos
+    while k < limit and text[k] in " \t":
+        k += 1
+    if text[k:k + 1] == "=":
+        return k + 1, _NEGATED["="]
+    word = CONTROL_WORD.match(text, k)
+    if word and (word.group(1) in _BREAK_COMMANDS or word.group(1) in DEF_COMMANDS):
+        return word.end(), _NEGATED.get(word.group(1), "not " + word.group(1))
+    if text[k:k + 1] in ("<", ">"):
+        return k + 1, "not " + text[k]
+    return None
+
+
 _REASON_OPENING = re.compile(r"\s*\\(?:because\b|(?:text|textrm|textit|mbox)\s*\{\s*(?:since|because)\b)")
 
 
@@ -173,8 +201,8 @@ class Lexer:
         def top() -> bool:
             return braces == 0 and parens == 0 and lefts == 0 and not opaque
 
-        def emit(kind: str, detail: str, start: int, end: int) -> None:
-            rows[-1].events.append(Event(kind, detail, start, end))
+        def emit(kind: str, detail: str, start: int, end: int, relation: str = "") -> None:
+            rows[-1].events.append(Event(kind, detail, start, end, relation))
 
         while k < limit:
             char = text[k]
@@ -270,14 +298,20 @@ class Lexer:
                         if below == "=" or below.lstrip("\\") in DEF_COMMANDS:
                             definition = "def" in above or below != "=" or "triangle" in above
                             emit("rel", "def" if definition else "eq", k, second[1])
-                        elif below.lstrip("\\") in _BREAK_COMMANDS or below in ("<", ">"):
-                            emit("rel", "break", k, second[1])
+                        elif below.lstrip("\\") in RELATION_NAMES:
+                            emit("rel", "break", k, second[1], RELATION_NAMES[below.lstrip("\\")])
                         k = second[1]
                         continue
                 if name in DEF_COMMANDS:
                     emit("rel", "def", k, end)
                 elif name in _BREAK_COMMANDS:
-                    emit("rel", "break", k, end)
+                    emit("rel", "break", k, end, RELATION_NAMES[name])
+                elif name == "not":
+                    negated = _negated(text, end, limit)
+                    if negated is not None:
+                        emit("rel", "break", k, negated[0], negated[1])
+                        k = negated[0]
+                        continue
                 elif name in _SEP_COMMANDS:
                     emit("sep", _SEP_COMMANDS[name], k, end)
                 elif name == "hspace":  # a wide space between formulas, as \quad
@@ -340,7 +374,7 @@ class Lexer:
                         if before in "<>":
                             pass  # <= and >= were emitted at < and >
                         elif before == "!":
-                            emit("rel", "break", k - 1, k + 1)
+                            emit("rel", "break", k - 1, k + 1, "ne")
                         elif before == ":":
                             emit("rel", "def", k - 1, k + 1)
                         elif after == ":":
@@ -353,9 +387,11 @@ class Lexer:
                             continue
                         else:
                             emit("rel", "eq", k, k + 1)
+                    elif char in _UNICODE_RELATIONS:
+                        emit("rel", "break", k, k + 1, RELATION_NAMES[char])
                     elif char in "<>":
                         end = k + 2 if text[k + 1:k + 2] == "=" else k + 1
-                        emit("rel", "break", k, end)
+                        emit("rel", "break", k, end, RELATION_NAMES[text[k:end]])
                         k = end
                         continue
             k += 1

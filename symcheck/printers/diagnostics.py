@@ -14,6 +14,7 @@ conditional                            warning     step holds only if <condition
 unknown                                note        could not decide step: <reason>
 math that cannot be read               warning     cannot read the math: <reason> (error if strict)
 numeric                                (none)      a note "numeric evidence only" if asked for
+a relation seen, not checked           note        relation \\propto is not checked: <why>
 proved, proved-for-sizes               (none)
 a remark on a step (notes, case index) its own      its message (a carried error, a case-index typo)
 erratum refuted as declared            (none)      it is what the derivation file expects
@@ -22,7 +23,8 @@ intended form of an erratum fails      error       intended form is <verdict>: .
 failed gradient check                  error       gradient check failed: ...
 =====================================  ==========  ===========================================
 
-A message about a step of a note names the member it was compared with (line:col).
+A message about a step of a note names the member it was compared with (line:col); a step
+that claims a relation other than `=` is named by it ("relation ≤ is refuted: ...").
 `exit_code` is 1 when there is an error, or with `strict` any diagnostic at all; else 0.
 """
 
@@ -34,7 +36,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, ClassVar, Iterable, Optional, Sequence, TextIO
 
-from symcheck.model import UNPARSABLE, Counterexample, Decision, DocumentResult, GradientCheckResult, StepResult, Verdict
+from symcheck.model import RELATION_NOT_CHECKED, UNPARSABLE, Counterexample, Decision, DocumentResult, GradientCheckResult, StepResult, Verdict
 
 __all__ = [
     "Diagnostic",
@@ -124,6 +126,16 @@ def _suggestion(step: StepResult) -> str:
     return f"; did you mean: {step.repair.latex} ({step.repair.description}; {step.repair.decision.verdict.value})"
 
 
+RELATION_SYMBOLS = {"le": "≤", "lt": "<", "ge": "≥", "gt": ">", "ne": "≠", "approx": "≈", "sim": "∼",
+                    "cong": "≅", "propto": "∝", "ll": "≪", "gg": "≫", "in": "∈", "notin": "∉", "subset": "⊂",
+                    "subseteq": "⊆"}
+
+
+def _subject(step: StepResult) -> str:
+    """What a message calls the step: "step", or the relation it claims ("relation ≤")."""
+    return "step" if step.relation == "eq" else f"relation {RELATION_SYMBOLS.get(step.relation, step.relation)}"
+
+
 def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = False) -> Optional[tuple[str, str]]:
     """(severity, message) for one step result, or None when there is nothing to say."""
     decision = step.decision
@@ -143,7 +155,7 @@ def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = Fa
             return "error", _refutation(f"intended form of the erratum is {intended.verdict.value}", intended)
         return "error", f"erratum is not as expected: {verdict.value} as written, {intended.verdict.value} as intended"
     if verdict is Verdict.REFUTED:
-        return "error", _refutation("step is refuted", decision) + _suggestion(step)
+        return "error", _refutation(f"{_subject(step)} is refuted", decision) + _suggestion(step)
     if verdict is Verdict.CONDITIONAL:
         if decision.condition:
             return "warning", f"step holds only if {decision.condition}"
@@ -154,7 +166,7 @@ def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = Fa
         if decision.strategy == UNPARSABLE:
             reason = re.sub(r"^cannot read (?:LaTeX|the math):\s*", "", decision.reason)
             return ("error" if strict else "warning"), "cannot read the math" + (f": {reason}" if reason else "")
-        return "note", "could not decide step" + (f": {decision.reason or decision.strategy}" if (decision.reason or decision.strategy) else "")
+        return "note", f"could not decide {_subject(step)}" + (f": {decision.reason or decision.strategy}" if (decision.reason or decision.strategy) else "")
     if verdict is Verdict.NUMERIC and numeric_notes:
         return "note", "numeric evidence only" + (f": {decision.reason}" if decision.reason else "")
     if not step.expected and not verdict.holds:
@@ -259,6 +271,12 @@ def unread_members(documents: Iterable[DocumentResult]) -> int:
                if step.decision.strategy == UNPARSABLE)
 
 
+def unchecked_relations(documents: Iterable[DocumentResult]) -> int:
+    """How many relations other than `=` the documents state and `check` does not check."""
+    return sum(1 for document in documents for step in document.all_results()
+               if step.decision.strategy == RELATION_NOT_CHECKED)
+
+
 def exit_code(diagnostics: Iterable[Diagnostic], strict: bool) -> int:
     """1 when any error (with `strict`: any diagnostic at all), else 0."""
     severities = {diagnostic.severity for diagnostic in diagnostics}
@@ -342,6 +360,8 @@ class TextPrinter(Printer):
             where = f" in {plural(steps, 'step')} of {plural(len(documents), 'file')}"
             unread = unread_members(documents)
             where += f"; {plural(unread, 'member')} not read" if unread else ""
+            unchecked = unchecked_relations(documents)
+            where += f"; {plural(unchecked, 'relation')} not checked" if unchecked else ""
         return f"symcheck: {found}{where}"
 
 

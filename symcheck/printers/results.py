@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from symcheck.model import (
+    RELATION_NOT_CHECKED,
     ChainResult,
     Counterexample,
     Decision,
@@ -85,6 +86,7 @@ class JsonPrinter(Printer):
             "repair": None if node.repair is None else self.render(node.repair),
             "expected": node.expected,
             "compared_with": node.compared_with,
+            "relation": node.relation,
             "remarks": [{"severity": r.severity, "message": r.message} for r in node.remarks],
         }
 
@@ -278,6 +280,7 @@ def summary_counts(results: Iterable[DocumentResult]) -> dict:
         "verdicts": {verdict.value: counts.get(verdict.value, 0) for verdict in Verdict},
         "errata": sum(1 for step in steps if step.erratum is not None),
         "unexpected": sum(1 for step in steps if not step.expected),
+        "relations_not_checked": sum(1 for step in steps if step.decision.strategy == RELATION_NOT_CHECKED),
         "all_expected": all(result.all_expected for result in results),
     }
 

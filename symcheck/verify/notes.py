@@ -29,7 +29,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -37,7 +37,9 @@ from sympy.core.function import AppliedUndef
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
 from symcheck.notes.chains import MathFragment, qualified_case
-from symcheck.notes.extract import MathChain, defined_commands, extract_math, read_notes, spaced_math, unclosed_math
+from symcheck.notes.extract import (
+    MathChain, MathRelation, defined_commands, extract_claims, read_notes, spaced_math, unclosed_math,
+)
 from symcheck.notes.prose import ProseReading, read_prose
 from symcheck.load.derivation import (
     AmbiguousMath, Compiler, InputError, WrongShapes, checking_scope, definition_of, read_notation, require_utf8,
@@ -49,6 +51,7 @@ from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decid
 from symcheck.verify.documents import Decider, has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.premises import SolvedEquations, is_recurrence, split_assignment, stem_alias, under_premise
+from symcheck.verify.relations import RelationReader, merged
 from symcheck.verify.repair import Repairer
 
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
@@ -287,7 +290,8 @@ class _NoteReader:
 
     # -- the note -----------------------------------------------------------------------
 
-    def check(self, chains: list[MathChain], prose: ProseReading, solving: SolvedEquations) -> DocumentResult:
+    def check(self, chains: list[MathChain], prose: ProseReading, solving: SolvedEquations,
+              relations: Sequence[MathRelation] = ()) -> DocumentResult:
         started = time.perf_counter()
         results: list[ChainResult] = []
         given: list[CompiledDefinition] = []
@@ -339,6 +343,9 @@ class _NoteReader:
         definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs, self.decider)
                             for eq in pending)
         results = self.carried_from_definitions(results, _wrong_definitions(self.scope.definitions, pending, definitions))
+        reported = frozenset((step.line, step.column) for result in results for step in result.steps)
+        relation_reader = RelationReader(self, prose, reported)
+        results = merged(results, [found for found in map(relation_reader.result, relations) if found is not None])
         return DocumentResult(
             path=str(self.note), source=str(self.note), title=self.note.name,
             definitions=definitions, chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
@@ -594,7 +601,7 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
     what the note asks is decided ahead in worker processes (`symcheck.verify.deciding`)."""
     require_utf8(note)
     text = read_notes(note)
-    chains = extract_math(text, str(note))
+    chains, relations = extract_claims(text, str(note))
     declarations = _declarations(note, notation_for(note, notation))
     decider = NoteDecider()
     reader = _NoteReader(note, declarations, settings, defined_commands(text), decider)
@@ -602,7 +609,7 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
     asked = _asked(reader, declarations, text, chains) if workers > 1 else []
     with decided_ahead(decider, asked, settings, workers):
         prose = read_prose(text, str(note))
-        result = reader.check(chains, prose, SolvedEquations(text, prose))
+        result = reader.check(chains, prose, SolvedEquations(text, prose), relations)
     unclosed = _unclosed(note, text)
     if unclosed is not None:
         result = replace(result, chains=(*result.chains, unclosed))

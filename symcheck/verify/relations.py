@@ -1,0 +1,149 @@
+"""`symcheck check`: relations other than `=` in notes (`a \\le b`, `x \\approx 0.69`, `y \\propto z`).
+
+None is dropped in silence. In display math, or beside an equation (`a = b \\le c`), each is a
+step of its own, with its relation recorded ("le", "approx" ...):
+- an order (<, <=, >, >=) or `\\ne` is checked (`symcheck.engine.relations`): closed sides by a
+  certified evaluation; with free symbols, a re-checked counterexample refutes, agreement at
+  points drawn inside the declared domains is numeric evidence, and an order is proved only
+  symbolically;
+- `\\approx` (`\\simeq`, `\\approxeq`) between a closed side and a number written on the other
+  holds when the two agree to the digits written (half a unit of the last digit; a whole
+  unit when an ellipsis follows the digits, which are then cut rather than rounded);
+- every other relation (`\\propto`, `\\sim`, `\\in`, `\\subset`, `\\ll` ...), an approximation
+  of an expression with free symbols, and a relation in an implication
+  (`x > 1 \\Rightarrow x^2 > 1`, a premise and what follows from it) are a note "not checked",
+  which `--strict` fails on.
+Inline math in prose (`$x \\in \\mathbb{R}^n$`, `$0 < \\epsilon < 1$`, `$i \\neq j$`) states
+conditions and domains, not claims: an inline relation outside an equation is checked only
+when both sides are closed (`$9/13 \\approx 0.7\\ldots$`), and is otherwise not read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional, Union
+
+import sympy
+
+from symcheck.engine.relations import DECIDED, WrittenNumber, decide_approximation, decide_relation
+from symcheck.engine.sampling import free_symbols
+from symcheck.model import RELATION_NOT_CHECKED, ChainResult, Decision, Remark, StepResult, Verdict
+from symcheck.notes.chains import MathChain, MathFragment, MathRelation
+from symcheck.notes.prose import ProseReading
+
+LOG_BASES = (10, 2)  # the other bases `\\log` is read in by some authors (numeric illustrations, information)
+_WRITTEN = re.compile(r"^\s*([+-]?)\s*(\d+)(?:\.(\d*))?\s*(\\[lc]?dots|\.\.\.|…)?\s*$")
+
+
+def written_number(latex: str) -> Optional[WrittenNumber]:
+    """`0.693`, `-301029995.6\\ldots`: the number and how far from it the digits written allow."""
+    match = _WRITTEN.match(latex)
+    if match is None:
+        return None
+    sign, whole, decimals, ellipsis = match.groups()
+    decimals = decimals or ""
+    unit = sympy.Rational(1, 10 ** len(decimals))
+    value = sympy.Rational(f"{sign}{whole}.{decimals}" if decimals else f"{sign}{whole}")
+    if ellipsis:
+        return WrittenNumber(latex.strip(), value, unit, "a unit of the last digit written: the ellipsis says "
+                                                         "the digits are cut, not rounded")
+    return WrittenNumber(latex.strip(), value, unit / 2)
+
+
+class RelationReader:
+    """Relations of one note, read with the note reader's notation and definitions."""
+
+    def __init__(self, reader, prose: ProseReading, reported: frozenset = frozenset()):
+        self.reader, self.prose = reader, prose
+        self.reported = reported  # (line, column) of members whose results are already given (unread ...)
+
+    def result(self, relation: MathRelation) -> Optional[ChainResult]:
+        """The relation's step, or None for inline math that states a condition or a domain."""
+        claimed = relation.display or relation.chained
+        if relation.lhs is None or relation.rhs is None:
+            return self.not_checked(relation, "one side is missing") if claimed else None
+        if claimed and relation.implication:
+            return self.not_checked(relation, "it is a premise of an implication, or follows from one")
+        if relation.relation not in DECIDED:
+            return self.not_checked(relation, "only <, ≤, >, ≥, ≠ and ≈ are checked") if claimed else None
+        if relation.relation == "approx":
+            return self.approximation(relation, claimed)
+        members = self.members(relation, (relation.lhs, relation.rhs), claimed)
+        if not isinstance(members, list):
+            return members
+        condition = self.reader.prose_case(self.prose, _as_chain(relation), members)
+        case = self.reader.compiler.condition(condition) if condition else None
+        decision = decide_relation(relation.relation, *members, self.reader.scope, condition=case,
+                                   settings=self.reader.settings)
+        return ChainResult(f"line {relation.line}", condition, (self.step(relation, decision),))
+
+    def members(self, relation: MathRelation, sides: tuple[MathFragment, ...],
+                claimed: bool) -> Union[list, ChainResult, None]:
+        """The sides read (a list), or what to report instead: None for inline math that is no
+        claim (a side not read, or free symbols: a condition), else the sides not read, each
+        reported once (a member of a chain is reported with its chain)."""
+        members, unread = self.reader.parse(MathChain(relation.path, sides, relation.display), [])
+        if not claimed and (None in members or any(free_symbols(member) for member in members)):
+            return None
+        if None not in members:
+            return members
+        new = tuple(step for step in unread if (step.line, step.column) not in self.reported)
+        if new:
+            return ChainResult(f"line {relation.line}", None, new)
+        return self.not_checked(relation, "a side is math that could not be read (reported there)")
+
+    def approximation(self, relation: MathRelation, claimed: bool) -> Optional[ChainResult]:
+        """A closed side against the number written on the other (the coarser when both are numbers)."""
+        sides = (relation.lhs, relation.rhs)
+        written = [(written_number(side.latex), other) for side, other in zip(sides, reversed(sides))]
+        written = [(number, other) for number, other in written if number is not None]
+        if not written:
+            return self.not_checked(relation, "an approximation between expressions: its accuracy is not stated") \
+                if claimed else None
+        number, other = max(written, key=lambda pair: pair[0].tolerance)
+        members = self.members(relation, (other,), claimed)
+        if not isinstance(members, list):
+            return members
+        value = members[0]
+        if free_symbols(value):
+            return self.not_checked(relation, "an approximation of an expression with free symbols")
+        bases = LOG_BASES if "\\log" in other.latex else ()
+        decision = decide_approximation(value, number, self.reader.settings, bases)
+        return ChainResult(f"line {relation.line}", None, (self.step(relation, decision),))
+
+    def step(self, relation: MathRelation, decision: Decision, remarks: tuple[Remark, ...] = ()) -> StepResult:
+        """The relation as one step, placed where the relation is written: its LaTeX from the
+        left side on, the caret at the relation."""
+        lhs = f"{relation.lhs.latex} " if relation.lhs else ""
+        latex = f"{lhs}{relation.symbol}" + (f" {relation.rhs.latex}" if relation.rhs else "")
+        return StepResult("step", f"line {relation.line}", str(self.reader.note), relation.line, latex, decision,
+                          decision.verdict.holds, remarks=remarks, column=relation.col, unread_at=len(lhs),
+                          relation=relation.relation)
+
+    def not_checked(self, relation: MathRelation, why: str) -> ChainResult:
+        decision = Decision(Verdict.UNKNOWN, RELATION_NOT_CHECKED, 0.0, reason=why)
+        remark = Remark("note", f"relation {relation.symbol} is not checked: {why}", instead_of_verdict=True)
+        return ChainResult(f"line {relation.line}", None, (self.step(relation, decision, (remark,)),))
+
+
+def _as_chain(relation: MathRelation) -> MathChain:
+    return MathChain(relation.path, (relation.lhs, relation.rhs), relation.display)
+
+
+def merged(results: list[ChainResult], relations: list[ChainResult]) -> list[ChainResult]:
+    """`relations` placed among `results` in document order (each before the first result
+    that starts after it); `results` keep their order."""
+    merged_results = list(results)
+    for relation in relations:
+        where = _start(relation)
+        index = next((k for k, result in enumerate(merged_results) if _start(result) > where), len(merged_results))
+        merged_results.insert(index, relation)
+    return merged_results
+
+
+def _start(result: ChainResult) -> tuple[int, int]:
+    if not result.steps:
+        return (0, 0)
+    step = result.steps[0]
+    line = step.line[0] if isinstance(step.line, tuple) else step.line
+    return (line or 0, step.column or 0)
