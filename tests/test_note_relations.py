@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from sympy import Rational
 
 from symcheck.model import RELATION_NOT_CHECKED, Verdict
 from symcheck.notes.extract import extract_claims
@@ -247,3 +248,26 @@ def test_a_case_stated_in_prose_holds_for_the_relation_after_it(tmp_path):
 ])
 def test_a_number_that_only_a_logarithm_in_another_base_gives_is_not_an_error(tmp_path, display, verdict):
     assert verdict_of(tmp_path, display) is verdict
+
+
+# ---------------------------------------------------------------- under a stated case on scalars
+
+
+@pytest.mark.parametrize("note, verdict, condition", [
+    ("For $x > 1$,\n$$x^2 < x$$\n", Verdict.REFUTED, "x > 1"),
+    ("Suppose $u = 2$. Then $$u^2 \\le 3$$\n", Verdict.REFUTED, "u = 2"),
+    ("Suppose $u = 2$. Then $$u^2 \\le 4$$\n", Verdict.PROVED, "u = 2"),
+    # the value is put in after the derivative is taken: d/dv (v^2 + v) = 1 at v = 0
+    ("Suppose $v = 0$. Then $$\\frac{d}{dv} (v^2 + v) \\le 0$$\n", Verdict.REFUTED, "v = 0"),
+    ("Suppose $v = 0$. Then $$\\frac{d}{dv} v^2 \\ge 0$$\n", Verdict.PROVED, "v = 0"),
+])
+def test_a_relation_is_decided_inside_the_case_stated_before_it(tmp_path, note, verdict, condition):
+    (step,) = relation_steps(write(tmp_path, note, "[symbols]\nx = {}\nu = {}\nv = {}\n"))
+    assert (step.decision.verdict, step.decision.condition) == (verdict, condition)
+
+
+def test_a_counterexample_to_a_relation_respects_its_case(tmp_path):
+    (step,) = relation_steps(write(tmp_path, "For $x > 3$,\n$$x^2 < 9$$\n", "[symbols]\nx = {}\n"))
+    assert step.decision.verdict is Verdict.REFUTED
+    assert Rational(step.decision.counterexample.point["x"]) > 3
+

@@ -164,7 +164,7 @@ def timed_decision(run: Callable[[], Decision], settings: Settings) -> Decision:
 
 def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -> Decision:
     try:
-        case, scalar = _cases(condition, scope)
+        case, scalar = stated_cases(condition, scope)
     except ValueError as error:
         return _decision(Verdict.UNKNOWN, "none", str(error))
     if scalar.empty:
@@ -183,7 +183,7 @@ def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -
     return _decide_scalar(lhs, rhs, universe, rules, case, settings, scalar)
 
 
-def _cases(condition, scope: Scope) -> tuple[Condition, ScalarCase]:
+def stated_cases(condition, scope: Scope) -> tuple[Condition, ScalarCase]:
     """The stated case's part about indices (the index calculus'), and its part about
     scalars and sizes (`scalarcase`)."""
     sizes = set(scope.table.sizes.values())

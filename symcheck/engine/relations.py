@@ -27,11 +27,12 @@ from typing import Callable, Iterator, Optional, Sequence
 import sympy
 from sympy import Expr
 
-from symcheck.engine.ladder import timed_decision
+from symcheck.engine.ladder import stated_cases, timed_decision
 from symcheck.engine.canonical import Unfolder, index_facts, rules_from_scope
 from symcheck.engine.expectation import has_operators
-from symcheck.engine.indexcalc import Condition, parse_condition
+from symcheck.engine.indexcalc import Condition
 from symcheck.engine.matrixcalc import EntryWriter, index_elements, is_matrix
+from symcheck.engine.scalarcase import ScalarCase, in_scalar_case
 from symcheck.engine.rungs import EXTRA_DIGITS, Work, atomize, prove_zero_cheaply, show_value
 from symcheck.engine.sampling import (
     Point, Universe, exact_points, free_symbols, in_domain, name_of, random_points, satisfies_facts,
@@ -140,9 +141,17 @@ def _decide(relation: str, lhs: Expr, rhs: Expr, scope: Scope, condition, settin
         return _unknown("a relation between matrices or vectors is not checked")
     if has_operators((lhs, rhs)):
         return _unknown("a relation between expectations, variances or covariances is not checked")
+    try:
+        case, scalar = stated_cases(condition, scope)
+    except ValueError as error:  # a case the engine cannot apply
+        return _unknown(str(error))
+    if scalar.empty:
+        return _unknown(f"the stated case is empty: {scalar.empty}; nothing holds or fails in it")
     if not (free_symbols(lhs) or free_symbols(rhs)):
-        return _closed(relation, lhs, rhs)
-    return _Sampler(relation, lhs, rhs, scope, condition, settings).decide()
+        decision = _closed(relation, lhs, rhs)
+    else:
+        decision = _Sampler(relation, lhs, rhs, scope, case, scalar, settings).decide()
+    return in_scalar_case(decision, scalar) if scalar else decision
 
 
 def _closed(relation: str, lhs: Expr, rhs: Expr) -> Decision:
@@ -180,10 +189,10 @@ def _approximation(value: Expr, written: WrittenNumber) -> Decision:
 class _Sampler:
     """A relation with free symbols, decided at points inside the declared domains."""
 
-    def __init__(self, relation: str, lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings):
-        self.relation, self.settings = relation, settings
-        self.case = parse_condition(condition)
-        universe = Universe.from_scope(scope)
+    def __init__(self, relation: str, lhs: Expr, rhs: Expr, scope: Scope, case: Condition, scalar: ScalarCase,
+                 settings: Settings):
+        self.relation, self.settings, self.case, self.scalar = relation, settings, case, scalar
+        universe = scalar.narrowed(Universe.from_scope(scope))
         free = frozenset(s for s in free_symbols(lhs) | free_symbols(rhs) if s in scope.table.index_ranges)
         rules = rules_from_scope(scope, free)
         writer = EntryWriter(universe)
@@ -196,6 +205,9 @@ class _Sampler:
         self.sides = self.work.guarded("unfold", lambda: (unfold(self.work.lhs), unfold(self.work.rhs)), 0.3)
         if self.sides is None:
             return _unknown("could not unfold the definitions")
+        self.sides = tuple(map(self.scalar.apply, self.sides))  # values put in after derivatives are taken
+        if not any(map(free_symbols, self.sides)):
+            return _closed(self.relation, *self.sides)
         found = self.work.guarded("sampling", self.sample, 0.5)
         if found is None:
             return _unknown("no point inside the domain could be evaluated")
