@@ -94,7 +94,7 @@ class Walk:
 
     def key(self, expr: Expr) -> tuple:
         """The values, here, of what `expr` depends on among sizes, indices and summed variables."""
-        return tuple(self.env.get(s) for s in _free(expr))
+        return tuple(self.env.get(s) for s in free_of(expr))
 
     def entry(self, expr: Indexed) -> Indexed:
         """The entry `expr` reads here (a_{k+1} at k = 2: a_3)."""
@@ -145,8 +145,8 @@ _UNBOUND = object()
 
 
 @functools.lru_cache(maxsize=65536)
-def _free(expr: Expr) -> tuple[Symbol, ...]:
-    """The free symbols of a sum, once per sum (SymPy rewrites its body to find them)."""
+def free_of(expr: Expr) -> tuple[Symbol, ...]:
+    """The free symbols of an expression, sorted, once per expression (SymPy rewrites a sum's body to find them)."""
     return tuple(sorted(expr.free_symbols, key=str))
 
 
