@@ -112,3 +112,14 @@ def test_the_audit_agrees_where_the_exact_comparison_agrees():
             if certified is not None:
                 assert certified.equal and not certified.different
                 assert abs(certified.numbers[0] - sympy.N(exact.lhs, DIGITS)) < EQUAL_TOLERANCE
+
+
+def test_a_sign_is_certified_only_when_the_whole_enclosure_has_it():
+    from symcheck.engine.enclosure import certainly_signed
+
+    positive = enclose(exp(x) - 1, _walk(), {x: Rational(1, 10**20)}, DIGITS)
+    assert certainly_signed(positive, strict=True)
+    assert certainly_signed(Fraction(0), strict=False) and not certainly_signed(Fraction(0), strict=True)
+    assert not certainly_signed(enclose(exp(x) - 1, _walk(), {x: Rational(-1, 10**20)}, DIGITS), strict=False)
+    assert not certainly_signed(enclose(exp(x) - 1, _walk(), {x: Rational(1, 10**100)}, 30), strict=True)  # too wide
+    assert not certainly_signed(None, strict=False)

@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 
 from sympy import Expr
 
-from symcheck.engine.enclosure import certainly_agree, enclose, midpoint
+from symcheck.engine.enclosure import certainly_agree, enclosed_at, midpoint
 from symcheck.engine.indexcalc import Condition
 from symcheck.engine.rungs import EXTRA_DIGITS, Comparison, Work, compare_at, recheck, refuted, sample_point
 from symcheck.engine.sampling import Point, in_domain, points_at_sizes, satisfies_facts
@@ -68,11 +68,11 @@ def certified_agreement(point: Point, sides: Sequence[Expr], digits: int) -> Opt
     compared exactly can only pass here if they agree to `digits` digits); None otherwise,
     and the exact evaluation decides. Sides with nothing to sample are left to it (it also
     looks for a certified gap there)."""
-    if not any(free_of(side) for side in sides) or not all(point.fill_direct(side) for side in sides):
+    if not any(free_of(side) for side in sides):
         return None
-    walk = point.walker()
-    left, right = (enclose(side, walk, point.values, digits) for side in sides)
-    if left is None or right is None or not certainly_agree(left, right, Fraction(1, 10**digits)):
+    left = enclosed_at(point, sides[0], digits)
+    right = None if left is None else enclosed_at(point, sides[1], digits)
+    if right is None or not certainly_agree(left, right, Fraction(1, 10**digits)):
         return None
     numbers = (midpoint(left, digits), midpoint(right, digits))
     return Comparison(True, False, *numbers, numbers=numbers)

@@ -22,6 +22,7 @@ from mpmath import iv, libmp
 from sympy import Expr, Indexed, KroneckerDelta, Product, Sum, Symbol
 from sympy.core.function import AppliedUndef
 
+from symcheck.engine.sampling import Point
 from symcheck.engine.walk import NotDirect, Walk
 
 Value = Union[Fraction, "iv.mpf"]
@@ -180,6 +181,21 @@ def enclose(expr: Expr, walk: Walk, values: dict[Expr, Expr], digits: int) -> Op
         return None
     finally:
         iv.dps = saved
+
+
+def enclosed_at(point: Point, expr: Expr, digits: int) -> Optional[Value]:
+    """`expr` enclosed at a sampled point, its values drawn as `Point.evaluate` draws them."""
+    if not point.fill_direct(expr):
+        return None
+    return enclose(expr, point.walker(), point.values, digits)
+
+
+def certainly_signed(value: Optional[Value], strict: bool) -> bool:
+    """The value inside the enclosure is certainly > 0 (`strict`) or >= 0."""
+    ends = None if value is None else _ends(value)
+    if ends is None:
+        return False
+    return ends[0] > 0 if strict else ends[0] >= 0
 
 
 def certainly_agree(left: Value, right: Value, tolerance: Fraction) -> bool:
