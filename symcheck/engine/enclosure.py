@@ -14,6 +14,7 @@ evaluates exactly, as it always did.
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 from typing import Callable, Optional, Union
 
@@ -31,8 +32,15 @@ GUARD_DIGITS = 20  # working precision beyond the digits asked for
 
 def _interval(value: Value):
     if isinstance(value, Fraction):
-        return iv.mpf(value.numerator) / value.denominator
+        return _rational_interval(value, iv.prec)
     return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _rational_interval(value: Fraction, precision: int):
+    """An exact rational as an interval, once per value and precision (leaves repeat:
+    the same entry, the same constant, in every term of a sum)."""
+    return iv.mpf(value.numerator) / value.denominator
 
 
 def _exact(values: tuple) -> bool:
