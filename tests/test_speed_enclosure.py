@@ -38,7 +38,7 @@ SOFTMAX = exp(a[i]) / Sum(exp(a[k]), (k, 1, N))
 EXPRESSIONS = [
     SOFTMAX * (KroneckerDelta(i, j) - exp(a[j]) / Sum(exp(a[k]), (k, 1, N))),
     log(Sum(exp(a[k]), (k, 1, N))) - a[i],
-    (x + y) ** 3 - x * y ** Rational(1, 2) + Sum(a[k] ** 2, (k, 1, N)) / y,
+    (x + y) ** 3 - x * y ** Rational(1, 2) + Sum(a[k] ** 2, (k, 1, N)) / y + y ** x,
     f(x) * f(a[j]) - sympy.pi * sympy.E ** x + sympy.Abs(x - 1),
 ]
 
@@ -64,6 +64,7 @@ def test_rational_values_stay_exact():
     assert enclose(x ** 2 - y / 3 + KroneckerDelta(i, j), _walk(i=1, j=1), values, DIGITS) == \
         Fraction(1, 9) - Fraction(2, 21) + 1
     assert enclose(y ** Rational(1, 2), _walk(), {y: Rational(4, 9)}, DIGITS) == Fraction(2, 3)
+    assert enclose((x - 1) ** a[i] * 0 ** a[j], _walk(i=1, j=2), {x: 0, a[1]: Integer(3), a[2]: Integer(0)}, DIGITS) == -1
 
 
 @pytest.mark.parametrize("expr", [
@@ -71,7 +72,7 @@ def test_rational_values_stay_exact():
     log(exp(x, evaluate=False), evaluate=False),                              # at a point: left to it
     log(x - 1),  # not positive here: undefined, for the exact evaluation to say so
     1 / (x - Rational(1, 2)),  # a division by zero here
-    x ** y,  # an exponent that is no rational number as written
+    (x - 1) ** y,  # a power of a negative base, but for an integer exponent
     sympy.floor(x),  # no enclosure for it
     Symbol("z"),  # no rational value
 ])

@@ -85,23 +85,25 @@ def _abs(value: Value) -> Value:
     return abs(value) if isinstance(value, Fraction) else iv.fabs(value)
 
 
-def _power(base: Value, exponent: Expr) -> Value:
-    """base ** exponent, the exponent as written (an integer power of a negative base is
-    defined; any other power needs a certainly positive base)."""
-    if exponent.is_Integer:
+def _power(base: Value, exponent: Value) -> Value:
+    """base ** exponent: an integer power of any base (0 to a negative power is undefined),
+    an exact root kept exact as SymPy keeps it (sqrt(4) = 2), any other power of a
+    certainly positive base."""
+    if isinstance(exponent, Fraction) and exponent.denominator == 1:
         if isinstance(base, Fraction):
             if base == 0 and exponent < 0:
                 raise NotDirect("division by zero")
             return base ** int(exponent)
         return _interval(base) ** int(exponent)
-    if isinstance(base, Fraction) and exponent.is_Rational:
-        power = sympy.Pow(sympy.Rational(base.numerator, base.denominator), exponent)
-        if power.is_Rational:  # SymPy's own exact root (sqrt(4) = 2): kept exact, as it keeps it
+    if isinstance(base, Fraction) and isinstance(exponent, Fraction):
+        power = sympy.Pow(sympy.Rational(base.numerator, base.denominator),
+                          sympy.Rational(exponent.numerator, exponent.denominator))
+        if power.is_Rational:
             return Fraction(int(power.p), int(power.q))
     enclosed = _interval(base)
-    if not (exponent.is_Rational and enclosed.a > 0):
-        raise NotDirect("a power with an exponent not rational, or of a value not certainly positive")
-    return iv.exp(iv.log(enclosed) * _interval(Fraction(int(exponent.p), int(exponent.q))))
+    if not enclosed.a > 0:
+        raise NotDirect("a power of a value not certainly positive")
+    return iv.exp(iv.log(enclosed) * _interval(exponent))
 
 
 OPERATIONS: dict[type, Callable[..., Value]] = {
@@ -152,7 +154,7 @@ class Enclosure:
         if isinstance(expr, KroneckerDelta):
             return Fraction(int(walk.index(expr.args[0]) == walk.index(expr.args[1])))
         if isinstance(expr, sympy.Pow):
-            return _power(self.value(expr.base), expr.exp)
+            return _power(self.value(expr.base), self.value(expr.exp))
         if isinstance(expr, AppliedUndef):
             return self._applied(expr)
         if type(expr) in OPERATIONS and not _collapses(expr):
