@@ -124,3 +124,16 @@ def test_a_sign_is_certified_only_when_the_whole_enclosure_has_it():
     assert not certainly_signed(enclose(exp(x) - 1, _walk(), {x: Rational(-1, 10**20)}, DIGITS), strict=False)
     assert not certainly_signed(enclose(exp(x) - 1, _walk(), {x: Rational(1, 10**100)}, 30), strict=True)  # too wide
     assert not certainly_signed(None, strict=False)
+
+
+@pytest.mark.parametrize("indices, expected", [((1, 1), None), ((1, 2), Fraction(2)), ((2, 1), None)])
+def test_a_case_distinction_takes_the_first_case_that_holds(indices, expected):
+    """Only the case taken is evaluated (1/(x - 1) is undefined here: only when taken is
+    the answer None); no case holding: left to the exact evaluation, as is a condition
+    that depends on digits beyond the enclosure."""
+    cases = sympy.Piecewise((1 / (x - 1), sympy.Eq(i, j)), (x + 1, sympy.And(i < j, x < 3)), (x, sympy.Ne(i, j) & (x > 5)))
+    walk = _walk(i=indices[0], j=indices[1])
+    assert enclose(cases, walk, {x: Integer(1)}, DIGITS) == expected
+    tight = sympy.Piecewise((x, exp(y) > x), (-x, True))
+    assert enclose(tight, walk, {x: Integer(1), y: Rational(1, 10**100)}, 30) is None
+    assert enclose(tight, walk, {x: Integer(1), y: Rational(1, 10**10)}, 30) == 1

@@ -110,6 +110,34 @@ OPERATIONS: dict[type, Callable[..., Value]] = {
     sympy.Add: _add, sympy.Mul: _multiply, sympy.exp: _exp, sympy.log: _log, sympy.Abs: _abs,
 }
 _REDUCE = {Sum: _add, Product: _multiply}
+
+
+def _less(left: tuple, right: tuple) -> Optional[bool]:
+    """left < right for values inside the enclosures with these ends; None if it depends."""
+    if left[1] < right[0]:
+        return True
+    return False if left[0] >= right[1] else None
+
+
+def _equal(left: tuple, right: tuple) -> Optional[bool]:
+    if left[0] == left[1] == right[0] == right[1]:
+        return True
+    return False if left[1] < right[0] or right[1] < left[0] else None
+
+
+def _negation(decided: Optional[bool]) -> Optional[bool]:
+    return None if decided is None else not decided
+
+
+_RELATIONS: dict[type, Callable[[tuple, tuple], Optional[bool]]] = {
+    sympy.StrictLessThan: _less,
+    sympy.StrictGreaterThan: lambda left, right: _less(right, left),
+    sympy.LessThan: lambda left, right: _negation(_less(right, left)),
+    sympy.GreaterThan: lambda left, right: _negation(_less(left, right)),
+    sympy.Equality: _equal,
+    sympy.Unequality: lambda left, right: _negation(_equal(left, right)),
+}
+_CONNECTIVES = {sympy.And: all, sympy.Or: any, sympy.Not: lambda values: not next(iter(values))}
 _CONSTANTS = {sympy.pi: lambda: iv.pi, sympy.E: lambda: iv.e}
 
 
@@ -157,9 +185,35 @@ class Enclosure:
             return _power(self.value(expr.base), self.value(expr.exp))
         if isinstance(expr, AppliedUndef):
             return self._applied(expr)
+        if isinstance(expr, sympy.Piecewise):
+            return self._piecewise(expr)
         if type(expr) in OPERATIONS and not _collapses(expr):
             return OPERATIONS[type(expr)](*map(self.value, expr.args))
         raise NotDirect(f"no enclosure for {type(expr).__name__}")
+
+    def _piecewise(self, expr: sympy.Piecewise) -> Value:
+        """The first case whose condition holds (only that case is evaluated); no case holding,
+        or a condition the enclosures cannot decide, is left to the exact evaluation."""
+        for value, condition in expr.args:
+            if self._holds(condition):
+                return self.value(value)
+        raise NotDirect("no case of the distinction holds")
+
+    def _holds(self, condition: object) -> bool:
+        if condition in (sympy.true, sympy.false):
+            return bool(condition)
+        if isinstance(condition, (sympy.And, sympy.Or, sympy.Not)):
+            return _CONNECTIVES[type(condition)](self._holds(c) for c in condition.args)
+        compare = _RELATIONS.get(type(condition))
+        if compare is None:
+            raise NotDirect(f"a condition {type(condition).__name__}")
+        ends = [_ends(self.value(side)) for side in condition.args]
+        if None in ends:
+            raise NotDirect("a condition on a value not finite")
+        decided = compare(*ends)
+        if decided is None:
+            raise NotDirect("a condition the enclosures cannot decide")
+        return decided
 
     def _given(self, atom: Expr) -> Value:
         found = self.values.get(atom)
