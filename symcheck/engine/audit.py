@@ -5,7 +5,10 @@ reported, both sides are evaluated again from the unfolded original expressions 
 the canonical forms a proof used), with exact rational arithmetic where the values are
 rational and `precision + EXTRA_DIGITS` digits otherwise, at seeded random points of the
 declared domain: every size at its declared minimum and at larger sizes
-(`AUDIT_POINTS`). A point where the sides differ, or where one side is undefined
+(`AUDIT_POINTS`). At each point, enclosures of both values (`enclosure`: exact
+rationals, else intervals with outward rounding) are tried first: when they certify that
+the values agree to every one of those digits, no exact tree is built; anything else is
+evaluated exactly. A point where the sides differ, or where one side is undefined
 and the other defined, overrules the verdict: `refuted` when the point re-checks as a
 counterexample, else `unknown` with "internal inconsistency" in the reason. Every
 evaluated point is kept as evidence (role "audit").

@@ -179,17 +179,18 @@ class Enclosure:
             return Fraction(int(expr.p), int(expr.q))
         if expr in _CONSTANTS:
             return _CONSTANTS[expr]()
-        if isinstance(expr, KroneckerDelta):
-            return Fraction(int(walk.index(expr.args[0]) == walk.index(expr.args[1])))
-        if isinstance(expr, sympy.Pow):
-            return _power(self.value(expr.base), self.value(expr.exp))
-        if isinstance(expr, AppliedUndef):
-            return self._applied(expr)
-        if isinstance(expr, sympy.Piecewise):
-            return self._piecewise(expr)
+        node = _NODES.get(type(expr)) or (Enclosure._applied if isinstance(expr, AppliedUndef) else None)
+        if node is not None:
+            return node(self, expr)
         if type(expr) in OPERATIONS and not _collapses(expr):
             return OPERATIONS[type(expr)](*map(self.value, expr.args))
         raise NotDirect(f"no enclosure for {type(expr).__name__}")
+
+    def _delta(self, expr: KroneckerDelta) -> Value:
+        return Fraction(int(self.walk.index(expr.args[0]) == self.walk.index(expr.args[1])))
+
+    def _power(self, expr: sympy.Pow) -> Value:
+        return _power(self.value(expr.base), self.value(expr.exp))
 
     def _piecewise(self, expr: sympy.Piecewise) -> Value:
         """The first case whose condition holds (only that case is evaluated); no case holding,
@@ -217,9 +218,9 @@ class Enclosure:
 
     def _given(self, atom: Expr) -> Value:
         found = self.values.get(atom)
-        if found is None or not sympy.sympify(found).is_Rational:
+        found = None if found is None else sympy.sympify(found)
+        if found is None or not found.is_Rational:
             raise NotDirect(f"no rational value for {atom}")
-        found = sympy.sympify(found)
         return Fraction(int(found.p), int(found.q))
 
     def _applied(self, expr: AppliedUndef) -> Value:
@@ -301,3 +302,8 @@ def midpoint(value: Value, digits: int) -> Expr:
     low, high = _ends(value)
     middle = (low + high) / 2
     return sympy.Float(sympy.Rational(middle.numerator, middle.denominator), digits)
+
+
+_NODES: dict[type, Callable[[Enclosure, Expr], Value]] = {
+    KroneckerDelta: Enclosure._delta, sympy.Pow: Enclosure._power, sympy.Piecewise: Enclosure._piecewise,
+}
