@@ -6,7 +6,7 @@ import pytest
 import sympy
 from sympy import Function, IndexedBase, Integral, Product, Sum, Symbol
 
-import symcheck.engine  # noqa: F401 - installs the faster property
+import symcheck.engine.walk  # noqa: F401 - installs the faster property
 from symcheck.engine import sums
 from symcheck.engine.sums import _SYMPYS
 

@@ -8,7 +8,3 @@
 Stage 5: may import `runtime`, `model` and `read` (never `load`: the engine decides
 compiled equations, wherever they came from).
 """
-
-from symcheck.engine.sums import install as _install_sum_free_symbols
-
-_install_sum_free_symbols()  # SymPy's free symbols of a sum, without rebuilding its body (`sums`)

@@ -31,6 +31,6 @@ def free_symbols(self: ExprWithLimits) -> set:
 
 
 def install() -> None:
-    """Once per process (idempotent)."""
+    """Once per process (idempotent); `walk` installs it on import, so every decision runs with it."""
     if ExprWithLimits.free_symbols is _SYMPYS:
         ExprWithLimits.free_symbols = property(free_symbols, doc=_SYMPYS.__doc__)

@@ -23,6 +23,10 @@ from sympy import Expr, Indexed, Integer, Product, Sum, Symbol
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
+from symcheck.engine.sums import install as install_sum_free_symbols
+
+install_sum_free_symbols()  # every module that decides imports this one: SymPy's sums answer faster from here on
+
 # sums and products, and how their terms combine
 COMBINE: dict[type, Callable[..., Expr]] = {Sum: sympy.Add, Product: sympy.Mul}
 # what binds a variable (other than a sum or product) or is no scalar: the written-out path
