@@ -61,6 +61,12 @@ PLACES = {
     "empheq": f"\\begin{{empheq}}[box=\\fbox]{{align}}\n{FALSE}\n\\end{{empheq}}\n",
     "IEEEeqnarray": "\\begin{IEEEeqnarray}{rCl}\n(q+1)^2 &=& q^2 + 1\n\\end{IEEEeqnarray}\n",
     "xalignat": "\\begin{xalignat}{2}\n(q+1)^2 &= q^2 + 1 & x &= x\n\\end{xalignat}\n",
+    "the relation written as \\text{ = }": "$$(q+1)^2 \\text{ = } q^2 + 1$$\n",
+    "inside \\ensuremath": "$$\\ensuremath{(q+1)^2} = q^2 + 1$$\n",
+    "after \\xRightarrow with a label": f"$$x + x = 2x \\xRightarrow[\\text{{so}}]{{x = 1}} {FALSE}$$\n",
+    "after \\xrightarrow with a label": f"$$x + x = 2x \\xrightarrow{{x = 1}} {FALSE}$$\n",
+    "a reason in brackets after \\quad": f"$$x + x = 2x \\quad (\\because {FALSE})$$\n",
+    "a \\text{since} reason in brackets": f"$$x + x = 2x \\qquad (\\text{{since }} {FALSE})$$\n",
 }
 
 
@@ -83,6 +89,17 @@ def test_a_false_identity_anywhere_is_refuted_or_reported_unread(tmp_path, place
     note = write(tmp_path, PLACES[place], notation=None)
     lines, flagged = findings_on_q_lines(note)
     assert flagged, f"{place}: the false identity on lines {sorted(lines)} was neither refuted nor reported"
+
+
+@pytest.mark.parametrize("text", [
+    "$$x + x \\text{ = } 2x$$\n", "$$\\ensuremath{x^2} = x x$$\n",
+    "$$x = 2x - x \\xRightarrow{x = 1} x + 1 = 1 + x$$\n", "$$x + x = 2x \\xrightarrow[a]{b} x x = x^2$$\n",
+    "$$x + x = 2x \\textrm{ or equivalently } x x = x^2$$\n",
+])
+def test_the_same_places_read_a_true_identity_as_holding(tmp_path, text):
+    steps = [step for chain in check_note(write(tmp_path, text, notation=None), None, SETTINGS).result.chains
+             for step in chain.steps]
+    assert steps and all(step.decision.verdict.holds for step in steps), [s.decision.reason for s in steps]
 
 
 def test_the_tex_reader_finds_align_inside_itemize(tmp_path):

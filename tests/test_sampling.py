@@ -136,3 +136,42 @@ def test_random_points_sample_every_equality_pattern_of_three_indices(w, univers
         patterns.add((a == b, b == c, a == c))
     assert {(True, False, False), (False, True, False), (False, False, True), (True, True, True),
             (False, False, False)} <= patterns
+
+
+def test_a_batch_draws_points_inside_the_domain_whose_floats_are_their_exact_values(w):
+    """The float screen's points: probability and one-hot lines, positive and integer-free
+    scalars, an entry a given pins (y_l = 1 moves the one-hot line's 1 there)."""
+    import numpy
+
+    from symcheck.engine import batch
+
+    scope = Scope(w.table, [], [Eq(w.y[w.l], 1)])
+    universe = Universe.from_scope(scope)
+    expr = Sum(w.p[w.k] * w.y[w.k], (w.k, 1, w.K)) + w.u * w.x + w.w[w.l]
+    template = next(exact_points([expr], universe))
+    drawn = batch.draw(template, sorted(template.used(expr), key=str), universe, numpy.random.default_rng(5), 16)
+    columns = drawn.columns()
+    for n in range(16):
+        point = drawn.point(n, universe, random.Random(n), (1, 2))
+        assert in_domain(point, universe) and satisfies_facts(point, universe)
+        assert point.values[w.y[template.indices[w.l]]] == 1
+        assert all(float(value) == columns[atom][n] for atom, value in point.values.items())
+    assert len({columns[w.x][n] for n in range(16)}) > 8  # drawn afresh at every point
+
+
+def test_free_symbols_found_node_by_node_are_sympys(w):
+    from symcheck.engine.walk import nominal_free
+
+    n = sympy.Symbol("n", integer=True)
+    exprs = [
+        Sum(w.a[w.k] * w.S[w.j], (w.k, 1, w.N)),
+        Sum(Sum(w.a[w.k], (w.k, 1, n)), (n, 1, w.N)),  # an inner bound bound by the outer sum
+        sympy.Product(w.p[w.l] ** w.y[w.l], (w.l, 1, w.K)) + w.x,
+        sympy.exp(Sum(w.a[w.k], (w.k, w.i, w.N))) * sympy.KroneckerDelta(w.i, w.j),
+        sympy.Derivative(Sum(w.a[w.k] ** 2, (w.k, 1, w.N)), w.a[w.j]),
+        sympy.Piecewise((w.x, Eq(w.i, w.j)), (w.u, True)),
+        sympy.Lambda(w.x, w.x + w.u)(w.k),
+        sympy.Integral(w.x * w.u, (w.x, 0, w.N)),
+    ]
+    for expr in exprs:
+        assert nominal_free(expr) == expr.free_symbols

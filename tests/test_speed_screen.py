@@ -63,3 +63,17 @@ def test_a_guessed_condition_is_ruled_out_by_a_clear_float_difference(w):
     assert screen.screen(work(w, lhs, rhs), (lhs, rhs), equal, confirm=False) is None
     distinct = ladder.parse_condition(sympy.Ne(w.i, w.j))
     assert screen.screen(work(w, lhs, rhs), (lhs, rhs), distinct, confirm=False).verdict is Verdict.REFUTED
+
+
+def test_a_value_sure_to_print_long_is_not_printed_and_a_short_one_is_shown_exactly():
+    """The lower bound on the printed length never exceeds it (a long value is shown by its
+    digits without being printed; a short one still exactly)."""
+    x, y = sympy.symbols("x y", real=True)
+    values = [x - y, -x / 2, sympy.sqrt(x) / 3, sympy.Rational(-477, 200) * sympy.exp(x) + 1, x**-2 * y,
+              sympy.exp(sympy.Rational(1, 1000)) / (sympy.exp(sympy.Rational(-3, 7)) + sympy.exp(sympy.Rational(22, 9)))**2]
+    for value in values:
+        assert rungs._printed_at_least(value, 10**6) <= len(str(value))
+    assert rungs._short_text(sympy.Rational(3, 2) + sympy.exp(sympy.Rational(1, 2))) == "3/2 + exp(1/2)"
+    long = values[-1] - sympy.exp(sympy.Rational(-477, 100)) / (1 + sympy.exp(sympy.Rational(2299, 1000)))
+    assert len(str(long)) > rungs.SHOWN_EXACTLY and rungs._printed_at_least(long, 41) > rungs.SHOWN_EXACTLY
+    assert rungs._short_text(long) is None

@@ -3,7 +3,10 @@
 - `settings`: what a decision may spend; `ladder`: the ladder and its dispatch;
 - `rungs`: the rungs for one scalar equation; `canonical`: unfolding and canonical forms;
 - `indexcalc`, `matrixcalc`: index and matrix calculus with the declared ranges and shapes;
-- `sampling`: points inside the declared domains; `gradcheck`: finite-difference checks.
+- `sampling`: points inside the declared domains; `gradcheck`: finite-difference checks;
+- `screen`: cheap refutation first, both sides in floats at many points (`floats`), drawn at
+  once (`batch`); only a candidate re-checked exactly (`rungs.recheck`) refutes.
+- `scalarcase`: a stated case on scalars or sizes (u = 0, x > 0) applied to sides and points.
 
 Stage 5: may import `runtime`, `model` and `read` (never `load`: the engine decides
 compiled equations, wherever they came from).

@@ -15,7 +15,8 @@ zero, or an exhaustive check, proves):
    point (`rungs.numeric_check`);
 7. conditional: not equal in general (a counterexample) but equal under i = j or i != j
    for a pair of free indices that the text does not state. A chain's own stated case is
-   an assumption instead: the ladder runs under it, and its verdict carries the case;
+   an assumption instead: the ladder runs under it, and its verdict carries the case (a
+   case on scalars or sizes is applied first, by `scalarcase`; an empty one decides nothing);
 8. unknown: nothing decided in time.
 
 Matrix equations are compared shape first, then entry-wise (`matrixcalc`). Definitions
@@ -74,6 +75,10 @@ from symcheck.engine.rungs import (
 )
 from symcheck.engine.sampling import (
     Universe, exact_points, free_symbols, in_domain, random_points, satisfies_facts, size_minimums,
+)
+from symcheck.engine.scalarcase import (
+    EMPTY_CASE, ScalarCase, declared_intervals, in_scalar_case, prove_by_scalar_cases, prove_inside, scalar_case,
+    split_case, with_sizes,
 )
 from symcheck.engine.screen import screen
 from symcheck.engine.walk import free_of
@@ -155,20 +160,44 @@ def _timed(run: Callable[[], Decision], settings: Settings) -> Decision:
 
 def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -> Decision:
     try:
-        case = parse_condition(condition)
+        case, scalar = _cases(condition, scope)
     except ValueError as error:
         return _decision(Verdict.UNKNOWN, "none", str(error))
-    scope = _entries_written_out(scope)
+    if scalar.empty:
+        return _decision(Verdict.UNKNOWN, EMPTY_CASE, f"the stated case is empty: {scalar.empty}; "
+                                                      "nothing holds or fails in it", condition=scalar.text)
+    scope, lhs, rhs = _sized(_entries_written_out(scope), lhs, rhs, scalar)
     free = frozenset(s for s in free_symbols(lhs) | free_symbols(rhs) if s in scope.table.index_ranges)
     vacuous = _contradicting_given(scope, free, settings)
     if vacuous is not None:
         return vacuous
     if is_matrix(lhs) or is_matrix(rhs):
-        return _decide_matrix(lhs, rhs, scope, case, settings, free)
+        return _decide_matrix(lhs, rhs, scope, case, settings, free, scalar)
     universe, rules = Universe.from_scope(scope), rules_from_scope(scope, free)
     writer = EntryWriter(universe)
     lhs, rhs = index_elements(lhs, writer), index_elements(rhs, writer)
-    return _decide_scalar(lhs, rhs, universe, rules, case, settings)
+    return _decide_scalar(lhs, rhs, universe, rules, case, settings, scalar)
+
+
+def _cases(condition, scope: Scope) -> tuple[Condition, ScalarCase]:
+    """The stated case's part about indices (the index calculus'), and its part about
+    scalars and sizes (`scalarcase`)."""
+    sizes = set(scope.table.sizes.values())
+    about_indices, about_scalars = split_case(
+        condition, lambda symbol: isinstance(symbol, Symbol) and symbol not in scope.table.index_ranges
+        and symbol not in sizes)
+    about_indices, about_sizes = split_case(about_indices, lambda symbol: symbol in sizes)
+    scalar = scalar_case(about_scalars, declared_intervals(Universe.from_scope(scope)))
+    return parse_condition(about_indices), with_sizes(scalar, about_sizes, size_minimums(scope))
+
+
+def _sized(scope: Scope, lhs: Expr, rhs: Expr, case: ScalarCase) -> tuple[Scope, Expr, Expr]:
+    """The scope and sides with the sizes the case fixes, and its size facts among the givens."""
+    if not (case.fixed_sizes or case.least_sizes):
+        return scope, lhs, rhs
+    binding = dict(case.fixed_sizes)
+    scope = replace(scope, assumptions=[*scope.assumptions, *case.least_sizes])
+    return _bind_scope(scope, binding), lhs.xreplace(binding), rhs.xreplace(binding)
 
 
 def _entries_written_out(scope: Scope) -> Scope:
@@ -189,14 +218,36 @@ def _work(lhs: Expr, rhs: Expr, universe: Universe, rules: Rules, settings: Sett
     return Work(lhs, rhs, universe, rules, settings, index_facts(universe, Condition()))
 
 
-def _decide_scalar(lhs, rhs, universe: Universe, rules: Rules, case: Condition, settings: Settings) -> Decision:
+def _decide_scalar(lhs, rhs, universe: Universe, rules: Rules, case: Condition, settings: Settings,
+                   scalar: ScalarCase = ScalarCase()) -> Decision:
+    """The ladder for one scalar equation; inside a case on scalars, its verdict carries it."""
+    if not scalar:
+        return _scalar_ladder(lhs, rhs, universe, rules, case, settings, scalar)
+    return in_scalar_case(_scalar_ladder(lhs, rhs, scalar.narrowed(universe), rules, case, settings, scalar), scalar)
+
+
+def _scalar_ladder(lhs, rhs, universe: Universe, rules: Rules, case: Condition, settings: Settings,
+                   scalar: ScalarCase) -> Decision:
     work = _work(lhs, rhs, universe, rules, settings)
     unfold = Unfolder(rules)
-    sides = work.guarded("unfold", lambda: (unfold(lhs), unfold(rhs)), 0.3)
+    unfolded = work.guarded("unfold", lambda: (unfold(lhs), unfold(rhs)), 0.3)
+    sides = unfolded if unfolded is None or not scalar else work.guarded(
+        "case", lambda: tuple(map(scalar.apply, unfolded)), 0.1)
     if sides is None:
         return _unknown(work, "could not unfold the definitions")
-    if has_operators(sides) and not case:  # E[X], Var[X] over the quantities declared random
-        decided = work.guarded("expectation", lambda: decide_expectations(sides, universe), 0.6)
+    decision = _ladder(work, sides, case, scalar)
+    if scalar.intervals and not case and decision.verdict in (Verdict.NUMERIC, Verdict.UNKNOWN):
+        proof = prove_inside(work, unfolded, scalar)
+        if proof is not None:
+            decision = audited(work, sides, case, _decision(Verdict.PROVED, proof, "exactly 0 everywhere in the case"))
+    if scalar.pinned() and decision.verdict is not Verdict.CONDITIONAL:  # the sides before the values were put in
+        return audited(work, tuple(map(scalar.renamed_only, unfolded)), case, decision)
+    return decision
+
+
+def _ladder(work: Work, sides, case: Condition, scalar: ScalarCase) -> Decision:
+    if has_operators(sides) and not case and not scalar:  # E[X], Var[X] over the quantities declared random
+        decided = work.guarded("expectation", lambda: decide_expectations(sides, work.universe), 0.6)
         if decided is not None:
             return decided
     general = _assess(work, sides, Condition())
@@ -291,8 +342,9 @@ _CHEAP_PROOF, _SIMPLIFY_PROOF = _symbolic(prove_zero_cheaply), _symbolic(prove_z
 _EXPANSION_PROOF, _REST_OF_CHEAP_PROOF = _symbolic(prove_zero_by_expansion), _symbolic(prove_zero_after_screen)
 # the float screen after expand, before the other cheap tests (costly where they fail) and the exact
 # counterexample search (and, for guessed conditions, before any proof)
-_FULL_RUNGS = (_EXPANSION_PROOF, screen, _REST_OF_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, prove_for_sizes,
-               numeric_check)
+_CASE_SPLIT_PROOF = _symbolic(prove_by_scalar_cases)
+_FULL_RUNGS = (_EXPANSION_PROOF, screen, _REST_OF_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, _CASE_SPLIT_PROOF,
+               prove_for_sizes, numeric_check)
 _QUICK_RUNGS = (_unconfirmed_screen, _CHEAP_PROOF, _unconfirmed_counterexample)  # guessed conditions: cheap proofs only
 
 
@@ -369,7 +421,8 @@ def _weakest(decisions: Sequence[tuple[str, Decision]]) -> Decision:
     return worst
 
 
-def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, free: frozenset) -> Decision:
+def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, free: frozenset,
+                   scalar: ScalarCase = ScalarCase()) -> Decision:
     try:
         left, right = shape_of(lhs), shape_of(rhs)
         binding = _unify(lhs, rhs, left, right, size_minimums(scope))
@@ -384,11 +437,12 @@ def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, 
     try:
         entries = _entry_equations(lhs, rhs, scope, rows, cols)
     except NeedsConcreteSizes as error:
-        return _at_sample_sizes(lhs, rhs, scope, case, settings, free, str(error))
+        return _at_sample_sizes(lhs, rhs, scope, case, settings, free, str(error), scalar)
     except Unsupported as error:
         return _decision(Verdict.UNKNOWN, "none", str(error))
     rules = rules_from_scope(scope, free)
-    results = [(where, _decide_scalar(l, r, universe, rules, case, settings)) for where, l, r, universe in entries]
+    results = [(where, _decide_scalar(l, r, universe, rules, case, settings, scalar))
+               for where, l, r, universe in entries]
     decision = _weakest(results)
     if has_inferred_order(lhs) or has_inferred_order(rhs):
         decision = replace(decision, reason=f"{decision.reason} (order of a product with a derivative taken from the shapes)")
@@ -401,7 +455,8 @@ def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, 
     return decision
 
 
-def _at_sample_sizes(lhs, rhs, scope: Scope, case: Condition, settings: Settings, free: frozenset, why: str) -> Decision:
+def _at_sample_sizes(lhs, rhs, scope: Scope, case: Condition, settings: Settings, free: frozenset, why: str,
+                     scalar: ScalarCase) -> Decision:
     """Decided with every size set to each of SAMPLE_SIZES (concrete matrices): refuted if it
     fails at one; if it holds where it could be decided, only numeric evidence (no proof for a
     general size)."""
@@ -414,7 +469,8 @@ def _at_sample_sizes(lhs, rhs, scope: Scope, case: Condition, settings: Settings
     for value in SAMPLE_SIZES:
         binding = {size: Integer(max(value, minimums.get(size, 1))) for size in sizes}
         fixed = ", ".join(f"{size} = {number}" for size, number in binding.items())
-        decision = _decide_matrix(lhs.xreplace(binding), rhs.xreplace(binding), _bind_scope(scope, binding), case, settings, free)
+        decision = _decide_matrix(lhs.xreplace(binding), rhs.xreplace(binding), _bind_scope(scope, binding), case, settings,
+                                  free, scalar)
         if decision.verdict.fails:
             return replace(decision, reason=f"{decision.reason} (at {fixed})")
         if decision.verdict.holds:

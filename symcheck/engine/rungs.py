@@ -358,14 +358,31 @@ def show_value(value: Expr, number: Optional[Expr] = None) -> str:
 
 def _short_text(value: Expr) -> Optional[str]:
     """str(value) when it has at most SHOWN_EXACTLY characters, else None, without printing
-    a long value (every leaf prints at least one character, so many leaves mean long)."""
-    leaves = 0
-    for node in sympy.preorder_traversal(value):
-        leaves += not node.args
-        if leaves > SHOWN_EXACTLY:
-            return None
+    a value whose printed length is sure to be longer (`_printed_at_least`)."""
+    if _printed_at_least(value, SHOWN_EXACTLY + 1) > SHOWN_EXACTLY:
+        return None
     text = str(value)
     return text if len(text) <= SHOWN_EXACTLY else None
+
+
+def _printed_at_least(value: Expr, enough: int) -> int:
+    """A lower bound on len(str(value)), counted up to `enough`: every leaf prints at least
+    one character, a rational at least its digits other than a 1 (x/2, sqrt(x) for x^(1/2)),
+    the terms of a sum two spaces each after the first (a " - " carries a term's own
+    sign), a function call its parentheses."""
+    count = 0
+    for node in sympy.preorder_traversal(value):
+        if isinstance(node, sympy.Rational):
+            count += max(1, sum(len(str(abs(n))) for n in (node.p, node.q) if abs(n) != 1))
+        elif not node.args:
+            count += 1
+        elif isinstance(node, sympy.Add):
+            count += 2 * (len(node.args) - 1)
+        elif isinstance(node, sympy.Function):
+            count += 2
+        if count >= enough:
+            break
+    return count
 
 
 def _shown_apart(comparison: Comparison) -> tuple[str, str]:

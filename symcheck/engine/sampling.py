@@ -31,7 +31,7 @@ from sympy import Expr, Indexed, Integer, Lambda, Rational, Sum, Symbol
 from sympy.core.function import AppliedUndef, FunctionClass
 
 from symcheck.engine.indexcalc import Condition, Range, rebuild, rename_bound
-from symcheck.engine.walk import COMBINE, NotDirect, Walk
+from symcheck.engine.walk import COMBINE, NotDirect, Walk, nominal_free
 from symcheck.model import Domain
 from symcheck.model.symbols import Scope, SymbolTable
 
@@ -64,15 +64,25 @@ SMALL_FUNCTIONS: tuple[Callable[[Expr], Expr], ...] = (
 )
 
 
+class ScalarInterval(Protocol):
+    """Where a scalar lies in a stated case (`scalarcase.Interval`)."""
+
+    def contains(self, value: Expr) -> bool: ...
+
+    def draw(self, raw: Callable[[Domain], Rational]) -> Rational: ...
+
+
 @dataclass(frozen=True)
 class Universe:
     """The declared world an expression lives in: domains, index ranges, size minimums,
-    and given facts (equations) every point must satisfy."""
+    given facts (equations) every point must satisfy, and the intervals a stated case
+    puts scalars in (their values are drawn there, and checked exactly)."""
 
     table: SymbolTable
     ranges: Mapping[Symbol, Range]
     minimums: Mapping[Symbol, int] = field(default_factory=dict)
     facts: tuple[sympy.Eq, ...] = ()
+    intervals: Mapping[str, "ScalarInterval"] = field(default_factory=dict)  # a stated case on scalars (`scalarcase`)
 
     @classmethod
     def from_scope(cls, scope: Scope, extra_ranges: Optional[Mapping[Symbol, Range]] = None) -> "Universe":
@@ -527,36 +537,26 @@ def build_point(
     return Point(sizes, index_values, functions, values, lambda atom: _fill(atom, universe, chooser, ordinal))
 
 
-def resample(point: Point, atoms: Iterable[Expr], universe: Universe, chooser: _Chooser) -> Point:
-    """A point with the sizes, indices and functions of `point` (fresh from `build_point`)
-    and new values from `chooser`: its constrained vectors drawn again line by line, and
-    a value for each of `atoms` (the float screen draws many such points at once)."""
-    lines: dict[tuple, list[Indexed]] = {}
-    for entry in point.values:
-        if isinstance(entry, Indexed):
-            lines.setdefault((entry.base, *entry.indices[:-1]), []).append(entry)
-    values: dict[Expr, Expr] = {}
-    for (base, *_), entries in lines.items():
-        values.update(zip(entries, _line(universe.domain(str(base.label)), len(entries), chooser)))
-    ordinal = itertools.count()
-    fill = lambda atom: _fill(atom, universe, chooser, ordinal)  # noqa: E731 - as build_point's
-    _pin_given_entries(values, universe, {**point.sizes, **point.indices})
-    values.update({atom: fill(atom) for atom in atoms if atom not in values})
-    return Point(point.sizes, point.indices, point.functions, values, fill)
-
-
 def _pin_given_entries(values: dict[Expr, Expr], universe: Universe, concrete: Mapping[Symbol, int]) -> None:
     """Entries a given fixes to a number at this point's indices (y_j = 1) take it; a
     one-hot line is moved so that its 1 is there (`satisfies_facts` checks the rest)."""
-    numbers = {symbol: Integer(value) for symbol, value in concrete.items()}
-    for fact in universe.facts:
-        entry, value = fact.lhs.xreplace(numbers), fact.rhs.xreplace(numbers)
-        if not (isinstance(entry, Indexed) and all(i.is_Integer for i in entry.indices) and value.is_Number):
-            continue
-        if universe.domain(str(entry.base.label)) is Domain.ONE_HOT and value == 1:
+    for entry, value, moves_line in given_entries(universe, concrete):
+        if moves_line:
             line = [k for k in values if isinstance(k, Indexed) and k.base == entry.base and k.indices[:-1] == entry.indices[:-1]]
             values.update({k: Integer(0) for k in line})
         values[entry] = value
+
+
+def given_entries(universe: Universe, concrete: Mapping[Symbol, int]) -> list[tuple[Indexed, Expr, bool]]:
+    """(entry, number, whether its one-hot line moves its 1 there) for each given that fixes
+    an entry to a number at these sizes and indices."""
+    numbers = {symbol: Integer(value) for symbol, value in concrete.items()}
+    found = []
+    for fact in universe.facts:
+        entry, value = fact.lhs.xreplace(numbers), fact.rhs.xreplace(numbers)
+        if isinstance(entry, Indexed) and all(i.is_Integer for i in entry.indices) and value.is_Number:
+            found.append((entry, value, universe.domain(str(entry.base.label)) is Domain.ONE_HOT and value == 1))
+    return found
 
 
 def _fill(atom: Expr, universe: Universe, chooser: _Chooser, ordinal: Iterator[int]) -> Expr:
@@ -564,6 +564,10 @@ def _fill(atom: Expr, universe: Universe, chooser: _Chooser, ordinal: Iterator[i
     if isinstance(atom, Indexed):
         domain = universe.domain(name_of(atom.base.label))
         return chooser.scalar(_ENTRY_DOMAIN.get(domain, domain), next(ordinal))
+    interval = universe.intervals.get(name_of(atom))
+    if interval is not None:
+        at = next(ordinal)
+        return interval.draw(lambda domain: chooser.scalar(domain, at))
     return chooser.scalar(_scalar_domain(atom, universe), next(ordinal))
 
 
@@ -572,7 +576,7 @@ def free_symbols(expr: Expr) -> frozenset:
     """Free symbols, including those of derivative variables (SymPy leaves the j of
     d/dz_j out of a Derivative's free symbols, which would leave j unassigned). Once per
     expression (SymPy recomputes a Sum's free symbols by rewriting its body every time)."""
-    found = set(expr.free_symbols)
+    found = set(nominal_free(expr))
     for derivative in atoms_of(expr, sympy.Derivative):
         for variable in derivative.variables:
             found |= variable.free_symbols
@@ -715,6 +719,8 @@ def in_domain(point: Point, universe: Universe) -> bool:
         name = name_of(key.base.label) if isinstance(key, Indexed) else name_of(key)
         domain = universe.domain(name) if name in universe.table.declarations else _scalar_domain(key, universe)
         if not _entry_ok(domain, value):
+            return False
+        if not isinstance(key, Indexed) and name in universe.intervals and not universe.intervals[name].contains(value):
             return False
         if isinstance(key, Indexed) and domain in _ENTRY_DOMAIN:
             line = (name,) + tuple(key.indices[:-1])

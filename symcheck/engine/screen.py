@@ -2,7 +2,7 @@
 
 For a few small configurations (sizes, index values and stand-in functions, as the exact
 counterexample search chooses them), `SCREEN_POINTS` points inside the declared domains
-are drawn (`sampling`: exact rationals, probability vectors summing to 1 ...). Both
+are drawn at once (`batch`: exact rationals, probability vectors summing to 1 ...). Both
 sides are evaluated with numpy at all the points at once (one array operation per node
 of the expression; sums walked with index values, `floats.walked`, not written out). Only the points where the sides differ
 most are then looked at exactly: a refutation is reported only after `rungs.recheck` confirmed it from
@@ -21,10 +21,10 @@ from typing import Optional, Sequence
 import numpy
 from sympy import Expr
 
-from symcheck.engine import floats, rungs
+from symcheck.engine import batch, floats, rungs
 from symcheck.engine.indexcalc import Condition
 from symcheck.engine.rungs import Finding, Work, refuted
-from symcheck.engine.sampling import Point, _Random, exact_points, name_of, resample
+from symcheck.engine.sampling import Point, exact_points, name_of
 from symcheck.model import Verdict
 
 SCREEN_POINTS = 32
@@ -39,13 +39,15 @@ def screen(work: Work, sides: Sequence[Expr], condition: Condition, confirm: boo
     nothing confirmed). Without `confirm` (ruling out a guessed condition, never
     reported) a float difference beyond CLEAR_GAP is enough."""
     rng = random.Random(work.settings.seed)
-    searched = work.canonical_sides(sides, condition) or sides  # cheaper: derivatives done, deltas collapsed
+    # the general canonical forms (derivatives done, deltas kept): equal to the sides at every
+    # index value, so in any case too, and computed once for every case screened (the index
+    # calculus under each guessed case cost more than screening it)
+    searched = work.canonical_sides(sides, Condition()) or sides
 
     def search() -> Optional[Finding]:
         for template in itertools.islice(exact_points([*searched, *sides], work.universe, condition),
                                          SCREEN_CONFIGURATIONS):
-            values = _Random(rng, work.settings.sizes)
-            for point, gap in _candidates(template, searched, values, work):
+            for point, gap in _candidates(template, searched, rng, work):
                 if not confirm and gap > CLEAR_GAP:
                     return Finding(Verdict.REFUTED, "float screen", "unconfirmed")
                 confirmed = rungs.recheck(work, point, condition, sides) if confirm else None  # looked up here, so a test can replace it
@@ -56,20 +58,22 @@ def screen(work: Work, sides: Sequence[Expr], condition: Condition, confirm: boo
     return work.guarded("float screen", search, 0.2)
 
 
-def _candidates(template: Point, sides: Sequence[Expr], values: _Random, work: Work) -> list[tuple[Point, float]]:
+def _candidates(template: Point, sides: Sequence[Expr], rng: random.Random, work: Work) -> list[tuple[Point, float]]:
     """Points like `template` where the sides differ most in floating point (beyond
     FLOAT_GAP), best first, with their relative float difference."""
     atoms = sorted(set().union(*(template.used(side) for side in sides)), key=name_of)
-    points = [resample(template, atoms, work.universe, values) for _ in range(SCREEN_POINTS)]
-    columns = {atom: numpy.array([floats.number(point.values[atom]) for point in points]) for atom in atoms}
+    generator = numpy.random.default_rng(rng.getrandbits(64))
+    drawn = batch.draw(template, atoms, work.universe, generator, SCREEN_POINTS)
+    columns = drawn.columns()
     try:
         with numpy.errstate(all="ignore"):
-            left, right = (numpy.broadcast_to(_at_every_point(template, side, columns), (len(points),)) for side in sides)
+            left, right = (numpy.broadcast_to(_at_every_point(template, side, columns), (SCREEN_POINTS,)) for side in sides)
     except floats.NotEvaluable:
         return []
     gaps = _gaps(left, right)
     order = [n for n in numpy.argsort(-gaps, kind="stable") if gaps[n] > FLOAT_GAP]
-    return [(points[n], float(gaps[n])) for n in order[:CANDIDATES_RECHECKED]]
+    return [(drawn.point(int(n), work.universe, rng, work.settings.sizes), float(gaps[n]))
+            for n in order[:CANDIDATES_RECHECKED]]
 
 
 def _at_every_point(template: Point, side: Expr, columns: dict):

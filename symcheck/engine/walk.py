@@ -150,8 +150,8 @@ _UNBOUND = object()
 
 @functools.lru_cache(maxsize=65536)
 def free_of(expr: Expr) -> tuple[Symbol, ...]:
-    """The free symbols of an expression, sorted, once per expression (SymPy rewrites a sum's body to find them)."""
-    return tuple(sorted(expr.free_symbols, key=str))
+    """The free symbols of an expression, sorted, once per expression (`nominal_free`)."""
+    return tuple(sorted(nominal_free(expr), key=str))
 
 
 def _no_atom(atom: Expr) -> Expr:
@@ -163,3 +163,24 @@ def _given(values: Mapping[Expr, Expr], atom: Expr) -> Expr:
     if found is None:
         raise NotDirect(f"no value for {atom}")
     return sympy.sympify(found)  # a value may be given as a Python number
+
+
+@functools.lru_cache(maxsize=65536)
+def nominal_free(expr: Expr) -> frozenset:
+    """`expr.free_symbols`, the same set, found node by node: SymPy finds a sum's by
+    rebuilding its whole body (every entry's assumptions deduced afresh), once per call.
+    A node that keeps SymPy's generic rule is the union of its arguments'; a sum or product
+    over plain variables drops each variable and adds its bounds', limit by limit, as
+    SymPy does; any other node (an entry, a derivative, a matrix ...) asks SymPy."""
+    if isinstance(expr, Symbol) or not expr.args:
+        return frozenset(expr.free_symbols)
+    if type(expr).free_symbols is sympy.Basic.free_symbols:
+        return frozenset().union(*map(nominal_free, expr.args))
+    if isinstance(expr, (Sum, Product)) and all(len(limit) == 3 and isinstance(limit[0], Symbol)
+                                                for limit in expr.limits):
+        found = set(nominal_free(expr.function))
+        for variable, *bounds in expr.limits:
+            found.discard(variable)
+            found.update(*map(nominal_free, bounds))
+        return frozenset(found)
+    return frozenset(expr.free_symbols)

@@ -314,12 +314,15 @@ def _indices(data: Any, reader: _Reader, sizes: set[str]) -> list[IndexDecl]:
     found = []
     for name, spec in _named_tables(data, "indices", reader):
         where = f"indices.{reader.name(name, 'indices')}"
-        spec = reader.table(spec, where, ("range", "set"), required=("range",))
+        spec = reader.table(spec, where, ("range", "set", "summed"), required=("range",))
         bounds = spec["range"]
         if not (isinstance(bounds, list) and len(bounds) == 2):
             raise reader.fail(f"{where}: 'range' must be [lower, upper]", name)
+        summed = spec.get("summed", False)
+        if not isinstance(summed, bool):
+            raise reader.fail(f"{where}: 'summed' is true or false", "summed")
         found.append(IndexDecl(name, *(_size_or_int(bound, sizes, reader, f"{where}.range") for bound in bounds),
-                               set=reader.string(spec, "set", where)))
+                               set=reader.string(spec, "set", where), summed=summed))
     ranges: dict[str, tuple] = {}
     for index in found:  # one set, one range: \sum_{i \in S} must not depend on which index declared S
         if index.set is not None and ranges.setdefault("".join(index.set.split()), (index.lower, index.upper)) \

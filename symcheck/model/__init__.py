@@ -80,12 +80,14 @@ class IndexDecl:
     """An integer index ranging over lower..upper (upper is a size name or an int).
 
     `set` is the LaTeX of the set it ranges over, when the document names one
-    (\\mathcal{V}, the vocabulary): \\sum_{i \\in \\mathcal{V}} sums over lower..upper."""
+    (\\mathcal{V}, the vocabulary): \\sum_{i \\in \\mathcal{V}} sums over lower..upper.
+    `summed`: the document uses Einstein's convention for it (`x_i a_{ij} x_j` sums over i and j)."""
 
     name: str
     lower: Union[int, str]
     upper: Union[int, str]
     set: Optional[str] = None
+    summed: bool = False  # Einstein's convention: summed over its range where a product repeats it
 
 
 @dataclass(frozen=True)

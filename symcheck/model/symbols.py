@@ -56,6 +56,7 @@ class SymbolTable:
     constants: dict[str, sympy.Expr] = field(default_factory=dict)
     elementwise: frozenset[str] = frozenset()
     random: frozenset[str] = frozenset()  # the scalars declared random quantities
+    summed: frozenset[sympy.Symbol] = frozenset()  # indices summed where a product repeats them (Einstein)
     spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its declared LaTeX
     index_sets: dict[str, tuple[Bound, Bound]] = field(default_factory=dict)  # set LaTeX (no spaces) -> range
 
@@ -113,6 +114,7 @@ def build_symbol_table(derivation: Derivation) -> SymbolTable:
         table.index_ranges[symbol] = (table.bound(index.lower), table.bound(index.upper))
         if index.set:
             table.index_sets["".join(index.set.split())] = table.index_ranges[symbol]
+    table.summed = frozenset(table.indices[index.name] for index in derivation.indices if index.summed)
     for decl in derivation.symbols:
         table.declarations[decl.name] = decl
         assumptions = ASSUMPTIONS_BY_DOMAIN[decl.domain]

@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional, Sequence
 
+from symcheck.notes.casemath import qualifier_case
 from symcheck.notes.regions import Region
 from symcheck.read.texscan import braces_balance
-from symcheck.notes.rows import CONTROL_WORD, TEXT_COMMANDS, Event, Row, group_after
+from symcheck.notes.rows import CONTROL_WORD, REASON_WORDS, TEXT_COMMANDS, Event, Row, group_after
 from symcheck.notes.source import Buffer, Positions
 
 
@@ -66,18 +67,9 @@ class MathChain:
         return zip(self.members, self.members[1:])
 
 
-CASE_QUALIFIER = re.compile(
-    r"^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\$?\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])\s*\$?[\s,.;:]*\}"
-    r"|^\s*\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|for)\s*\}\s*([A-Za-z])\s*(=|\\neq|\\ne)\s*([A-Za-z])[\s,.;:]*$"
-)
-
-
 def qualified_case(qualifier: Optional[str]) -> Optional[str]:
     """`\\text{if } i = j` trailing a chain (or between its members): the chain's case."""
-    match = CASE_QUALIFIER.match(qualifier or "")
-    if match is None:
-        return None
-    return " ".join(part for part in match.groups() if part is not None)
+    return qualifier_case(qualifier or "")
 
 
 _LEADING_MARKERS = {
@@ -108,6 +100,7 @@ class _Statement:
     pieces: list[tuple[int, int]]
     relations: list[Event]
     qualifier: Optional[str] = None
+    reason: bool = False  # introduced by `\\because` or `\\text{since ...}`
 
 
 def _spacing(event: Event) -> bool:
@@ -261,12 +254,17 @@ class Assembler:
                 statements[-1].relations.append(event)
             else:
                 statements[-1].pieces.append((piece_start, event.start))
-                statements.append(_Statement(event.detail, [], []))
+                statements.append(_Statement(event.detail, [], [], reason=self.is_reason(event)))
             piece_start = event.end
         statements[-1].pieces.append((piece_start, row_end))
         if qualifier is not None:
             statements[-1].qualifier = qualifier
         return statements
+
+    def is_reason(self, event: Event) -> bool:
+        words = re.findall(r"[A-Za-z]+", self.text[event.start:event.end])
+        return words[:1] == ["because"] or (
+            len(words) > 1 and words[0] in TEXT_COMMANDS and words[1].lower() in REASON_WORDS)
 
     def arrows_between_equations(self, events: list[Event]) -> list[Event]:
         """Soft separators (`\\rightarrow`, `\\to`) separate only between two equations, and
@@ -353,6 +351,7 @@ class Assembler:
         if row_index > 0 and self.leads_with_arrow(row) and self.current is not None and not self.expect:
             self.current.premise = len(self.current.members) >= 2
         first = True
+        after: list[Optional[_OpenChain]] = []  # the chain open after each statement
         for index, statement in enumerate(statements):
             separator = statement.separator
             implies_next = index + 1 < len(statements) and statements[index + 1].separator == "implies"
@@ -360,6 +359,7 @@ class Assembler:
             if first and head is None and not statement.relations:
                 if statement.qualifier is not None and self.current is not None:
                     self.current.qualifier = self.current.qualifier or statement.qualifier
+                after.append(self.current)
                 continue
             if (
                 first and row_index > 0 and separator in (None, "quad") and head is not None
@@ -391,6 +391,19 @@ class Assembler:
             if implies_next and self.current is not None and (head is not None or statement.relations):
                 self.current.premise = True
             first = False
+            after.append(self.current)
+        if not self.expect:
+            self.current = self.continued(row, statements, after)
+
+    def continued(self, row: Row, statements: list[_Statement], after: list) -> Optional[_OpenChain]:
+        """The chain the next row goes on with: the one of the statement that holds the row's
+        alignment point (`a &= b && \\text{since } c = d`: the next `&= e` goes on from b, not
+        from d), or without one, the last that is not a reason (`\\because`, `\\text{since}`)."""
+        if row.align is not None:
+            held = [chain for statement, chain in zip(statements, after) if statement.pieces[0][0] <= row.align]
+            return held[-1] if held else self.current
+        kept = [chain for statement, chain in zip(statements, after) if not statement.reason]
+        return kept[-1] if kept else self.current
 
     def continues(self, last: list[int], head: tuple[int, int]) -> bool:
         """A row goes on with the last member of the row before when one ends or the other

@@ -34,7 +34,9 @@ How a display becomes chains
       the row: the rest is the chain's `qualifier`, up to a consequence (``\\text{so}``,
       ``\\text{hence}``, ``\\Rightarrow`` ...), after which the row goes on with a claim;
       ``\\text{since}``/``\\text{because}`` give a reason, a claim: they separate as
-      ``\\because`` does;
+      ``\\because`` does, also in a bracket (``\\quad (\\because a = b)``); the next row
+      goes on from the statement that holds the row's alignment point (or, with none, the
+      last that is not a reason), never from the reason;
     - a lone member that lays out equations in an ``array`` or a matrix is kept (to be
       reported unread), as is one whose braces do not balance;
     - ``\\boxed{...}``, ``\\displaystyle``, ``\\label``, ``\\tag``, ``\\nonumber`` are

@@ -15,13 +15,13 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from symcheck.notes.casemath import CASE_MATH, case_condition, fixes_a_value
 from symcheck.notes.chains import MathChain
 from symcheck.notes.regions import Region, find_regions
 from symcheck.notes.source import Positions, masked
 
 Position = tuple[int, int]  # 1-based (line, column)
 
-_CASE_MATH = re.compile(r"\s*([A-Za-z])\s*(=|\\neq|\\ne(?![A-Za-z])|!=)\s*([A-Za-z])\s*[.,:;]?\s*")
 _CASE_WORDS = re.compile(r"\b(?:if|when|whenever|case|cases|suppose|assume|assuming|for|with)\b", re.I)
 _DEFINITION_WORDS = re.compile(
     r"\b(?:let(?!')|define[sd]?|where|denotes?|denoted|consider|suppose"
@@ -44,6 +44,7 @@ _CONDITION_BEFORE = re.compile(
 # "Suppose $u = 0$": a hypothesis fixing a name at a particular value is a condition, not a
 # definition for the rest of the note (which "in general, $u^2 = 0$" would then pass under)
 _HYPOTHESIS_BEFORE = re.compile(r"\b(?:suppose|assume|assuming)(?:\s+that)?\s*$", re.I)
+_CASE_BEFORE = re.compile(r"\b(?:in\s+the\s+)?case\s*:?\s*$", re.I)
 _PARTICULAR_VALUE = re.compile(r"\s*\\?[A-Za-z]+(?:_\{?\w+\}?)?\s*=\s*-?\d+(?:\.\d+)?\s*")
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
@@ -255,13 +256,11 @@ def _stated_case(visible: str, region: Region, sentence: str) -> Optional[str]:
     word, or a display that is only `\\text{if } i = j`."""
     content = visible[region.content_start:region.content_end]
     if not region.display:
-        match = _CASE_MATH.fullmatch(content)
-        return _condition(match) if match and _CASE_WORDS.search(sentence) else None
+        condition = case_condition(CASE_MATH.fullmatch(content))
+        if condition is not None and fixes_a_value(condition):
+            return condition if _CONDITION_BEFORE.search(sentence) or _HYPOTHESIS_BEFORE.search(sentence) \
+                or _CASE_BEFORE.search(sentence) else None
+        return condition if _CASE_WORDS.search(sentence) else None
     words = re.sub(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}", r" \1 ", content).replace("$", " ")
     lead = _DISPLAY_CASE.fullmatch(words)
-    match = _CASE_MATH.fullmatch(lead.group(1)) if lead else None
-    return _condition(match) if match else None
-
-
-def _condition(match: re.Match) -> str:
-    return f"{match[1]} {match[2]} {match[3]}"
+    return case_condition(CASE_MATH.fullmatch(lead.group(1))) if lead else None

@@ -29,16 +29,22 @@ _SEP_COMMANDS = {
     "impliedby": "arrow", "Leftarrow": "arrow", "Longleftarrow": "arrow", "quad": "quad", "qquad": "quad",
 }
 _SOFT_SEP_COMMANDS = {"rightarrow", "to", "longrightarrow", "mapsto", "longmapsto"}
+# \xrightarrow[below]{above}: the arrow it draws; the labels are remarks on it
+_EXTENSIBLE_ARROWS = {
+    "xrightarrow": ("soft", "arrow"), "xlongrightarrow": ("soft", "arrow"), "xmapsto": ("soft", "arrow"),
+    "xRightarrow": ("sep", "implies"), "xLongrightarrow": ("sep", "implies"), "xLeftarrow": ("sep", "arrow"),
+    "xleftarrow": ("sep", "arrow"), "xleftrightarrow": ("sep", "arrow"), "xLeftrightarrow": ("sep", "arrow"),
+}
 TEXT_COMMANDS = {"text", "textrm", "textit", "textbf", "textnormal", "textsf", "mbox", "hbox", "mathrm"}
 _CUT_WORDS = {
     "if", "for", "when", "whenever", "where", "otherwise", "provided", "given",
     "unless", "assuming", "with", "iff", "wherever", "all", "each", "every",
 }
 # a reason is a claim, as \because is: `a = b \text{ since } c = d` checks c = d too
-_REASON_WORDS = {"since", "because"}
+REASON_WORDS = {"since", "because"}
 # a consequence ends a qualifier: in `a = b \text{ for all } x \text{, so } c = d`, c = d is a claim
 CONSEQUENCE_WORDS = {"so", "thus", "hence", "therefore"}
-_SEP_WORDS = {"and", "or", "so", "thus", "hence", "then", "now", "therefore", "i.e.", "ie", "i.e", "e.g.", "which", "gives", "yields"}
+_SEP_WORDS = {"and", "or", "equivalently", "so", "thus", "hence", "then", "now", "therefore", "i.e.", "ie", "i.e", "e.g.", "which", "gives", "yields"}
 _DROPPED_COMMANDS = {"nonumber", "notag", "displaystyle", "textstyle", "scriptstyle", "limits"}
 _DROPPED_WITH_GROUP = {"label", "tag", "intertext", "shortintertext"}
 CONTROL_WORD = re.compile(r"\\([A-Za-z]+)")
@@ -58,6 +64,7 @@ class Row:
     end: int
     events: list[Event] = field(default_factory=list)
     unbalanced: bool = False
+    align: Optional[int] = None  # the row's first alignment point (`&`)
 
 
 def group_after(text: str, pos: int, limit: int) -> Optional[tuple[int, int]]:
@@ -95,7 +102,7 @@ def text_kind(content: str) -> Optional[str]:
         return None
     if all(word in _SEP_WORDS for word in words):
         return "consequence" if CONSEQUENCE_WORDS & set(words) else "sep"
-    if words[0] in _REASON_WORDS:
+    if words[0] in REASON_WORDS:
         return "sep"
     if words[0] in _CUT_WORDS:
         return "cut"
@@ -109,6 +116,41 @@ def _text_column(text: str, region: Region, start: int) -> Optional[str]:
     the row, never part of a member: 'cut', as a qualifier."""
     before = text[region.content_start:start].rstrip()
     return "cut" if before.endswith("&") else None
+
+
+_REASON_OPENING = re.compile(r"\s*\\(?:because\b|(?:text|textrm|textit|mbox)\s*\{\s*(?:since|because)\b)")
+
+
+def _reason_in_parentheses(text: str, pos: int, limit: int) -> Optional[int]:
+    """Where the `)` closing a bracket that opens with a reason (`(\\because ...)`,
+    `(\\text{since } ...)`) is, or None."""
+    if not _REASON_OPENING.match(text, pos + 1, limit):
+        return None
+    depth = braces = 0
+    for k in range(pos, limit):
+        char = text[k]
+        braces += {"{": 1, "}": -1}.get(char, 0)
+        if braces == 0 and char in "()":
+            depth += 1 if char == "(" else -1
+            if depth == 0:
+                return k
+    return None
+
+
+def _past_arrow_labels(text: str, pos: int, limit: int) -> int:
+    """Past the optional `[below]` and the `{above}` of an extensible arrow."""
+    k = pos
+    while k < limit and text[k] in " \t":
+        k += 1
+    if text[k:k + 1] == "[":
+        depth = 0
+        for index in range(k, limit):
+            depth += {"[": 1, "]": -1}.get(text[index], 0)
+            if depth == 0:
+                k = index + 1
+                break
+    group = group_after(text, k, limit)
+    return group[1] if group else k
 
 
 class Lexer:
@@ -247,10 +289,19 @@ class Lexer:
                     continue
                 elif name in _SOFT_SEP_COMMANDS:
                     emit("soft", "arrow", k, end)
+                elif name in _EXTENSIBLE_ARROWS:
+                    stop = _past_arrow_labels(text, end, limit)
+                    emit(*_EXTENSIBLE_ARROWS[name], k, stop)
+                    k = stop
+                    continue
                 elif name == "forall":
                     emit("cut", "forall", k, end)
                 elif name in TEXT_COMMANDS:
                     group = group_after(text, end, limit)
+                    if group and text[group[0] + 1:group[1] - 1].strip() == "=":  # `a \\text{ = } b`
+                        emit("rel", "eq", k, group[1])
+                        k = group[1]
+                        continue
                     if group:
                         kind = text_kind(text[group[0] + 1:group[1] - 1]) or _text_column(text, region, k)
                         if kind in ("sep", "consequence"):
@@ -266,12 +317,17 @@ class Lexer:
             elif char == "}":
                 braces = max(0, braces - 1)
             elif braces == 0 and not opaque:
-                if char in "([" and self.use_parens:
+                closer = _reason_in_parentheses(text, k, limit) if char == "(" and top() else None
+                if closer is not None:  # `x^2 = x x \\quad (\\because 1 + 1 = 3)`: the reason is a claim
+                    self.blanks += [(k, k + 1), (closer, closer + 1)]
+                    phantom_closers.add(closer)
+                elif char in "([" and self.use_parens:
                     parens += 1
                 elif char in ")]" and self.use_parens:
                     parens = max(0, parens - 1)
                 elif char == "&":
                     ampersands += 1
+                    rows[-1].align = k if rows[-1].align is None else rows[-1].align
                     paired = transparent[-1] in PAIRED_COLUMNS if transparent else region.paired_columns
                     if paired and ampersands % 2 == 0:  # the next equation of the row, set apart as by \qquad
                         emit("sep", "quad", k, k + 1)

@@ -50,6 +50,7 @@ from symcheck.read.backend import LatexError
 from symcheck.read.bars import Bars
 from symcheck.read.bigops import BigOperators
 from symcheck.read.conditions import Conditions
+from symcheck.read.einstein import einstein_sums
 from symcheck.read.ellipses import EllipsisSums
 from symcheck.read.environments import Brackets
 from symcheck.read.frac import Fractions
@@ -130,7 +131,7 @@ class Notation:
                     raise LatexError("a relation where an expression is expected", latex, node.start)
             if is_zero_side(nodes):  # 0 or \mathbf{0}: its shape is the one beside it (zero_beside)
                 return sympy.Integer(0)
-            return self._final(reader.identity.side(nodes, 0), latex, 0)
+            return self._final(self._einstein(reader.identity.side(nodes, 0)), latex, 0)
 
         return self._guard(latex, read)
 
@@ -141,7 +142,8 @@ class Notation:
             reader, nodes = self._read(latex)
             sides = self._sides(nodes, latex)
             self._note_definition(sides[0][0], len(sides))
-            return [self._final(value, latex, start) for value, (_, start) in zip(reader.identity.sides(sides), sides)]
+            return [self._final(self._einstein(value), latex, start)
+                    for value, (_, start) in zip(reader.identity.sides(sides), sides)]
 
         return self._guard(latex, read)
 
@@ -240,6 +242,11 @@ class Notation:
             if not side:
                 raise LatexError("empty side of an equation", latex, start)
         return sides
+
+    def _einstein(self, value: object) -> object:
+        if isinstance(value, sympy.Basic) and self.table.summed:
+            return einstein_sums(value, self.table.summed, self.table.index_ranges)
+        return value
 
     @staticmethod
     def _final(value: object, latex: str, start: int) -> object:

@@ -20,7 +20,7 @@ class Rule:
 
     @classmethod
     def compile(cls, rule: RewriteRule) -> "Rule":
-        pattern = tuple(t for t in tokenize(rule.pattern, params=True) if t.kind != "space")
+        pattern = _bare_params(tuple(t for t in tokenize(rule.pattern, params=True) if t.kind != "space"))
         if not pattern:
             raise LatexError("empty rewrite pattern", rule.pattern, 0)
         return cls(pattern, tuple(tokenize(rule.replacement, params=True)))
@@ -57,6 +57,21 @@ class Rule:
             else:
                 out.append(Token(t.kind, t.text, start, end))
         return out
+
+
+def _bare_params(pattern: tuple[Token, ...]) -> tuple[Token, ...]:
+    """`{#1}` in a pattern is `#1`: a parameter takes a whole brace group (`a_{#1}` matches
+    `a_{ij}`, not only `a_{i}`)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(pattern):
+        if pattern[k].is_("{") and k + 2 < len(pattern) and pattern[k + 1].kind == "param" and pattern[k + 2].is_("}"):
+            out.append(pattern[k + 1])
+            k += 3
+        else:
+            out.append(pattern[k])
+            k += 1
+    return tuple(out)
 
 
 def apply_rules(rules: Sequence[Rule], tokens: list[Token]) -> list[Token]:

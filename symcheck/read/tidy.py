@@ -19,7 +19,7 @@ DROPPED = frozenset(
     "\\negthickspace \\displaystyle \\textstyle \\limits \\nolimits \\nonumber \\notag ~ $".split()
     + ["\\ "]
 )
-UNWRAPPED = frozenset({"\\boxed", "\\cancel", "\\bcancel", "\\xcancel", "\\cancelto"})
+UNWRAPPED = frozenset({"\\ensuremath", "\\boxed", "\\cancel", "\\bcancel", "\\xcancel", "\\cancelto"})
 LEADING = frozenset(
     "& = \\Rightarrow \\rightarrow \\therefore \\implies \\Longrightarrow \\longrightarrow \\to "
     "\\hookrightarrow \\leftarrow \\iff \\because → ⇒ ∴ ↳ ⟹".split()

@@ -4,6 +4,9 @@ A case that identifies two indices (``i = j``) makes them one: the chain's concl
 read on its own (quoted in a summary, a matrix, a later line), so a conclusion that still
 uses both indices holds only because of the case. `S_i(1-S_j)` in the case ``i = j`` is
 then a typo for `S_i(1-S_i)`, and the warning shows that canonical form.
+
+A case that holds nowhere (x > 0 and x < 0; u = 0 with u declared positive) decides nothing
+(the engine's verdict is unknown); the reader is warned that the case is empty.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from typing import Optional
 
 import sympy
 
-from symcheck.model import Remark
+from symcheck.engine.scalarcase import EMPTY_CASE
+from symcheck.model import Decision, Remark
 
 
 def rename_index(latex: str, old: str, new: str) -> str:
@@ -34,3 +38,10 @@ def case_index_remark(condition: Optional[sympy.Basic], conclusion: sympy.Basic,
     if canonical == latex:
         return None
     return Remark("warning", f"holds only because {first} = {second}; write {canonical}")
+
+
+def empty_case_remarks(decision: Decision) -> tuple[Remark, ...]:
+    """A warning when the step's stated case is empty: nothing in it was checked."""
+    if decision.strategy != EMPTY_CASE:
+        return ()
+    return (Remark("warning", "the stated case is empty: nothing in it is checked"),)

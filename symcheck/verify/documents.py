@@ -19,7 +19,7 @@ from symcheck.runtime.limits import StepTimeout, time_limit
 from symcheck.load.derivation import Compiler, derivation_files, load_derivation
 from symcheck.runtime.parallel import parallel_map, worker_count
 from symcheck.verify import cache
-from symcheck.verify.cases import case_index_remark
+from symcheck.verify.cases import case_index_remark, empty_case_remarks
 from symcheck.model.indexranges import stray_bound_index
 from symcheck.verify.repair import Repairer
 from symcheck.model.symbols import CompiledDefinition, SymbolTable
@@ -77,7 +77,7 @@ def verify_equation(eq: Equation, settings: Settings, repairs: Optional[Repairs]
     return StepResult(
         kind=eq.kind, name=eq.name, source=eq.source, line=eq.line, latex=eq.latex,
         decision=decision, expected=as_expected,
-        erratum=erratum, previous_latex=eq.previous_latex, remarks=_scope_remarks(eq),
+        erratum=erratum, previous_latex=eq.previous_latex, remarks=_scope_remarks(eq) + empty_case_remarks(decision),
         # a declared erratum already names its intended form: search only what nobody declared
         repair=repairs(eq, decision) if repairs is not None and not as_expected else None,
     )

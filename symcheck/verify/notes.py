@@ -405,9 +405,9 @@ class _NoteReader:
         case = prose.case_of(chain)
         if case is None:
             return None
-        indices = self.compiler.condition(case.condition).free_symbols
+        condition = self.compiler.condition(case.condition)
         used = set().union(*(getattr(member, "free_symbols", set()) for member in members if member is not None))
-        return case.condition if indices & used else None
+        return case.condition if condition.free_symbols & used or condition is sympy.false else None  # false: empty
 
     def check_chain(self, chain: MathChain, members: list, unread: list[StepResult], scope: Scope,
                     condition: Optional[str], restated: Optional[_Ended] = None) -> tuple[ChainResult, _Ended]:
