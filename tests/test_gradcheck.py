@@ -149,3 +149,27 @@ def test_walked_sums_give_what_the_written_out_sums_give(size):
     assert np.allclose(walked.loss(*columns), written.loss(*columns), rtol=1e-12, atol=0)
     for mine, plain in zip(walked.gradient, written.gradient, strict=True):
         assert np.allclose(mine(*columns), plain(*columns), rtol=1e-12, atol=0)
+
+
+def test_the_sweep_evaluated_with_the_points_is_step_sweeps():
+    check = gradient_check()
+    for result in run_gradient_check(check, seed=2):
+        assert list(result.sweep) == step_sweep(check, result.size, seed=2)
+
+
+def test_what_the_walk_cannot_evaluate_is_written_out(monkeypatch):
+    """A function the walk meets but cannot evaluate (found only when it is evaluated):
+    the check runs written out, with the same figures as when the walk is not tried."""
+    from symcheck.engine import floats, gradcheck
+
+    check = gradient_check()
+    plain = run_gradient_check(check, seed=1)
+
+    def refusing(expr, columns, walk):
+        raise floats.NotEvaluable("refused for the test")
+
+    monkeypatch.setattr(floats, "walked", refusing)
+    written = run_gradient_check(check, seed=1)
+    monkeypatch.setattr(gradcheck, "_prepare_walked", lambda check, size: None)
+    assert written == run_gradient_check(check, seed=1)
+    assert [r.passed for r in written] == [r.passed for r in plain]

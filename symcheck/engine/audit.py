@@ -5,7 +5,10 @@ reported, both sides are evaluated again from the unfolded original expressions 
 the canonical forms a proof used), with exact rational arithmetic where the values are
 rational and `precision + EXTRA_DIGITS` digits otherwise, at seeded random points of the
 declared domain: every size at its declared minimum and at larger sizes
-(`AUDIT_POINTS`). A point where the sides differ, or where one side is undefined
+(`AUDIT_POINTS`). At each point, enclosures of both values (`enclosure`: exact
+rationals, else intervals with outward rounding) are tried first: when they certify that
+the values agree to every one of those digits, no exact tree is built; anything else is
+evaluated exactly. A point where the sides differ, or where one side is undefined
 and the other defined, overrules the verdict: `refuted` when the point re-checks as a
 counterexample, else `unknown` with "internal inconsistency" in the reason. Every
 evaluated point is kept as evidence (role "audit").
@@ -18,13 +21,16 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Optional, Sequence
 
 from sympy import Expr
 
+from symcheck.engine.enclosure import certainly_agree, enclosed_at, midpoint
 from symcheck.engine.indexcalc import Condition
-from symcheck.engine.rungs import EXTRA_DIGITS, Work, compare_at, recheck, refuted, sample_point
-from symcheck.engine.sampling import in_domain, points_at_sizes, satisfies_facts
+from symcheck.engine.rungs import EXTRA_DIGITS, Comparison, Work, compare_at, recheck, refuted, sample_point
+from symcheck.engine.sampling import Point, in_domain, points_at_sizes, satisfies_facts
+from symcheck.engine.walk import free_of
 from symcheck.model import Decision, SamplePoint, Verdict
 
 AUDIT_POINTS = ((0, 2), (1, 1))  # (size offset, points): 2 at the minimum sizes, 1 at minimum + 1
@@ -49,13 +55,30 @@ def evaluate(work: Work, sides: Sequence[Expr], condition: Condition) -> AuditRe
     rng = random.Random(settings.seed + AUDIT_SEED_SHIFT)
     evidence: list[SamplePoint] = []
     for point in points_at_sizes(sides, work.universe, rng, AUDIT_POINTS, condition):
-        comparison = compare_at(point, *sides, digits)
+        comparison = certified_agreement(point, sides, digits) or compare_at(point, *sides, digits)
         if comparison is None or not (in_domain(point, work.universe) and satisfies_facts(point, work.universe)):
             continue
         evidence.append(sample_point("audit", point, comparison, sides, digits))
         if comparison.different:
             return AuditResult(tuple(evidence), point, sum(e.agrees for e in evidence))
     return AuditResult(tuple(evidence), None, sum(e.agrees for e in evidence))
+
+
+def certified_agreement(point: Point, sides: Sequence[Expr], digits: int) -> Optional[Comparison]:
+    """The sides' agreement at `point`, when enclosures of their values certify it to every
+    one of `digits` digits (cheap: no exact tree is built; stricter than the tolerance of
+    the exact comparison, so a pair of values SymPy would have made exact rationals and
+    compared exactly can only pass here if they agree to `digits` digits); None otherwise,
+    and the exact evaluation decides. Sides with nothing to sample are left to it (it also
+    looks for a certified gap there)."""
+    if not any(free_of(side) for side in sides):
+        return None
+    left = enclosed_at(point, sides[0], digits)
+    right = None if left is None else enclosed_at(point, sides[1], digits)
+    if right is None or not certainly_agree(left, right, Fraction(1, 10**digits)):
+        return None
+    numbers = (midpoint(left, digits), midpoint(right, digits))
+    return Comparison(True, False, *numbers, numbers=numbers)
 
 
 def audited(work: Work, sides: Sequence[Expr], condition: Condition, decision: Decision) -> Decision:

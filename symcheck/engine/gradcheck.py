@@ -38,7 +38,7 @@ from __future__ import annotations
 import functools
 import random
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, TypeVar
 
 import numpy as np
 import sympy
@@ -56,6 +56,7 @@ STEP = 1e-6
 REL_TOLERANCE = 1e-6
 ATOL = 1e-6  # torch.autograd.gradcheck's criterion |fd - g| <= atol + rtol * |fd|
 RTOL = 1e-6
+T = TypeVar("T")
 SWEEP_STEPS: tuple[float, ...] = tuple(10.0**-e for e in range(1, 13))
 
 
@@ -172,14 +173,23 @@ def _check_evaluable(expr: sympy.Expr, what: str) -> None:
         raise NumericError(f"{what} still holds an unevaluated derivative, sum or integral")
 
 
-def _prepare(check: CompiledGradientCheck, size: int) -> _Prepared:
-    return _prepare_walked(check, size) or _prepare_written_out(check, size)
+def _on_prepared(check: CompiledGradientCheck, size: int, use: Callable[[_Prepared], T]) -> T:
+    """`use` of the check walked at `size`, or written out where the walk cannot tell
+    (which the first evaluation finds: `use` evaluates each function once)."""
+    prep = _prepare_walked(check, size)
+    if prep is not None:
+        try:
+            return use(prep)
+        except floats.NotEvaluable:
+            pass
+    return use(_prepare_written_out(check, size))
 
 
 def _prepare_walked(check: CompiledGradientCheck, size: int) -> Optional[_Prepared]:
     """The loss and the closed form, unfolded but not written out, evaluated by walking
     their sums (component i: the closed form with its index bound to i); None where the
-    walk cannot tell (a derivative left, an undefined function ...)."""
+    walk cannot find what takes a value, and floats.NotEvaluable from a function where it
+    cannot evaluate it (a derivative left, an undefined function ...)."""
     extra = {check.size: sympy.Integer(size)}
     loss, general = (unfolded(e, check.scope, size, extra, check.size) for e in (check.loss, check.gradient))
     components = _component_range(check, size)
@@ -196,11 +206,6 @@ def _prepare_walked(check: CompiledGradientCheck, size: int) -> Optional[_Prepar
         return lambda *values: floats.walked(expr, dict(zip(order, values)), walk)
 
     functions = [at(loss, walks[0])] + [at(general, walk) for walk in walks[1:]]
-    try:
-        for function in functions:
-            function(*[1.0] * len(order))
-    except floats.NotEvaluable:
-        return None
     return _Prepared(size, variables, others, functions[0], functions[1:], check.scope)
 
 
@@ -334,54 +339,65 @@ def run_gradient_check(
 
     Raises `NumericError` when the loss or gradient cannot be evaluated numerically.
     """
-    results = []
-    for size in check.spec.sizes:
-        prep = _prepare(check, size)
-        rng = _rng(seed, size)
-        domain_rng = random.Random(1_000_003 * int(seed) + int(size))
-        max_abs = max_rel = max_excess = 0.0
-        drawn = [_draw_point(prep, rng, domain_rng) for _ in range(points)]
-        for fd, closed in _errors_at(prep, [x for x, _ in drawn], [o for _, o in drawn], [STEP] * points):
-            abs_err = np.abs(fd - closed)
-            rel_err = abs_err / np.maximum(1.0, np.maximum(np.abs(fd), np.abs(closed)))
-            excess = abs_err / (ATOL + RTOL * np.abs(fd))
-            if not all(np.all(np.isfinite(e)) for e in (abs_err, rel_err, excess)):
-                max_abs = max_rel = max_excess = float("inf")
-                continue
-            max_abs = max(max_abs, float(abs_err.max(initial=0.0)))
-            max_rel = max(max_rel, float(rel_err.max(initial=0.0)))
-            max_excess = max(max_excess, float(excess.max(initial=0.0)))
-        results.append(
-            GradientCheckResult(
-                name=check.spec.name,
-                size=size,
-                max_abs_error=max_abs,
-                max_rel_error=max_rel,
-                points=points,
-                passed=bool(max_excess <= 1.0),
-                atol=ATOL,
-                rtol=RTOL,
-                max_excess=max_excess,
-                step=STEP,
-                sweep=tuple(_sweep(prep, seed, size)),
-            )
-        )
-    return results
+    return [_on_prepared(check, size, lambda prep: _result(check, prep, seed, points)) for size in check.spec.sizes]
+
+
+def _result(check: CompiledGradientCheck, prep: _Prepared, seed: int, points: int) -> GradientCheckResult:
+    """The check at one size: the points and the sweep's point in one evaluation per function."""
+    size = prep.size
+    rng = _rng(seed, size)
+    domain_rng = random.Random(1_000_003 * int(seed) + int(size))
+    drawn = [_draw_point(prep, rng, domain_rng) for _ in range(points)]
+    swept = _sweep_point(prep, seed, size)
+    count = len(SWEEP_STEPS)
+    errors = _errors_at(prep, [x for x, _ in drawn] + [swept[0]] * count, [o for _, o in drawn] + [swept[1]] * count,
+                        [STEP] * points + list(SWEEP_STEPS))
+    max_abs = max_rel = max_excess = 0.0
+    for fd, closed in errors[:points]:
+        abs_err = np.abs(fd - closed)
+        rel_err = abs_err / np.maximum(1.0, np.maximum(np.abs(fd), np.abs(closed)))
+        excess = abs_err / (ATOL + RTOL * np.abs(fd))
+        if not all(np.all(np.isfinite(e)) for e in (abs_err, rel_err, excess)):
+            max_abs = max_rel = max_excess = float("inf")
+            continue
+        max_abs = max(max_abs, float(abs_err.max(initial=0.0)))
+        max_rel = max(max_rel, float(rel_err.max(initial=0.0)))
+        max_excess = max(max_excess, float(excess.max(initial=0.0)))
+    return GradientCheckResult(
+        name=check.spec.name,
+        size=size,
+        max_abs_error=max_abs,
+        max_rel_error=max_rel,
+        points=points,
+        passed=bool(max_excess <= 1.0),
+        atol=ATOL,
+        rtol=RTOL,
+        max_excess=max_excess,
+        step=STEP,
+        sweep=tuple(_sweep_errors(errors[points:])),
+    )
 
 
 def step_sweep(
     check: CompiledGradientCheck, size: int, *, seed: int = 0
 ) -> list[tuple[float, float]]:
     """(h, largest absolute error over components) for h = 1e-1 .. 1e-12 at one seeded point."""
-    return _sweep(_prepare(check, size), seed, size)
+    return _on_prepared(check, size, lambda prep: _swept(prep, seed))
 
 
-def _sweep(prep: _Prepared, seed: int, size: int) -> list[tuple[float, float]]:
-    rng = _rng(seed, size, salt=1)
-    x, others = _draw_point(prep, rng, random.Random(1_000_003 * int(seed) + int(size) + 7))
-    out = []
+def _swept(prep: _Prepared, seed: int) -> list[tuple[float, float]]:
+    x, others = _sweep_point(prep, seed, prep.size)
     count = len(SWEEP_STEPS)
-    for h, (fd, closed) in zip(SWEEP_STEPS, _errors_at(prep, [x] * count, [others] * count, SWEEP_STEPS)):
+    return _sweep_errors(_errors_at(prep, [x] * count, [others] * count, SWEEP_STEPS))
+
+
+def _sweep_point(prep: _Prepared, seed: int, size: int) -> tuple[np.ndarray, list[float]]:
+    return _draw_point(prep, _rng(seed, size, salt=1), random.Random(1_000_003 * int(seed) + int(size) + 7))
+
+
+def _sweep_errors(errors: Sequence[tuple]) -> list[tuple[float, float]]:
+    out = []
+    for h, (fd, closed) in zip(SWEEP_STEPS, errors):
         err = np.abs(fd - closed)
         out.append((h, float(err.max(initial=0.0)) if np.all(np.isfinite(err)) else float("inf")))
     return out

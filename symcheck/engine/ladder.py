@@ -41,6 +41,7 @@ from sympy import Expr, Integer, KroneckerDelta, Sum, Symbol
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.engine.audit import audited
+from symcheck.engine.enclosure import certainly_signed, enclosed_at
 from symcheck.engine.expectation import decide_expectations, has_operators
 from symcheck.engine.limits import decide_limits, has_limits
 from symcheck.engine.canonical import Rules, Unfolder, given_as_definition, index_facts, is_entry_fact, rules_from_scope
@@ -84,6 +85,7 @@ from symcheck.engine.scalarcase import (
     split_case, with_sizes,
 )
 from symcheck.engine.screen import screen
+from symcheck.engine.walk import free_of
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.engine.settings import Settings
 
@@ -664,7 +666,8 @@ def _recheck_sign(work: Work, point, unfolded: Expr, strict: bool) -> Optional[C
 
 
 def _sample_sign(work: Work, unfolded: Expr, strict: bool, bound: str) -> Optional[Decision]:
-    """Small exact points, then seeded random ones, until `samples` points have the sign."""
+    """Small exact points, then seeded random ones, until `samples` points have the sign (a
+    sign that an enclosure of the value certifies needs no exact evaluation)."""
     settings = work.settings
     points = itertools.chain(
         exact_points([unfolded], work.universe),
@@ -672,16 +675,18 @@ def _sample_sign(work: Work, unfolded: Expr, strict: bool, bound: str) -> Option
                       attempts=2 * settings.samples),
     )
     checked = 0
+    closed = not free_of(unfolded)
     for point in points:
-        comparison = compare_at(point, unfolded, Integer(0), settings.precision)
-        if comparison is None:
-            continue
-        if _violates(sympy.N(comparison.lhs, settings.precision), strict):
-            cex = _recheck_sign(work, point, unfolded, strict)
-            if cex is not None:
-                return _decision(Verdict.REFUTED, "counterexample",
-                                 f"declared {bound}, but an entry is not", counterexample=cex)
-            continue
+        if closed or not certainly_signed(enclosed_at(point, unfolded, settings.precision), strict):
+            comparison = compare_at(point, unfolded, Integer(0), settings.precision)
+            if comparison is None:
+                continue
+            if _violates(sympy.N(comparison.lhs, settings.precision), strict):
+                cex = _recheck_sign(work, point, unfolded, strict)
+                if cex is not None:
+                    return _decision(Verdict.REFUTED, "counterexample",
+                                     f"declared {bound}, but an entry is not", counterexample=cex)
+                continue
         checked += 1
         if checked >= settings.samples:
             return _decision(Verdict.NUMERIC, f"numeric {checked} pts @{settings.precision} digits",

@@ -172,15 +172,22 @@ class Point:
         """The value by a walk with an environment of index values; None where the walk
         cannot tell, or the value is undefined (the written-out tree decides those, as it
         always did: SymPy may cancel a singular factor there before any value is put in)."""
-        atoms = _direct_atoms(expr, _key(self.sizes), _key(self.indices), _key(self.functions))
-        if atoms is None:
+        if not self.fill_direct(expr):
             return None
-        self._complete(atoms)
         try:
             value = self.walker().value(sympy.sympify(expr), self.values)
         except NotDirect:
             return None
         return None if value.has(*_NOT_FINITE) else value
+
+    def fill_direct(self, expr: Expr) -> bool:
+        """Values drawn for what `expr` reads, as `evaluate` draws them, when a walk can
+        evaluate it; False (nothing drawn) where only the written-out tree can tell."""
+        atoms = _direct_atoms(expr, _key(self.sizes), _key(self.indices), _key(self.functions))
+        if atoms is None:
+            return False
+        self._complete(atoms)
+        return True
 
     def walker(self) -> Walk:
         """A walk at this point's sizes, indices and functions (`walk`)."""

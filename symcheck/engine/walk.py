@@ -23,6 +23,10 @@ from sympy import Expr, Indexed, Integer, Product, Sum, Symbol
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
+from symcheck.engine.sums import install as install_sum_free_symbols
+
+install_sum_free_symbols()  # every module that decides imports this one: SymPy's sums answer faster from here on
+
 # sums and products, and how their terms combine
 COMBINE: dict[type, Callable[..., Expr]] = {Sum: sympy.Add, Product: sympy.Mul}
 # what binds a variable (other than a sum or product) or is no scalar: the written-out path
@@ -94,7 +98,7 @@ class Walk:
 
     def key(self, expr: Expr) -> tuple:
         """The values, here, of what `expr` depends on among sizes, indices and summed variables."""
-        return tuple(self.env.get(s) for s in _free(expr))
+        return tuple(self.env.get(s) for s in free_of(expr))
 
     def entry(self, expr: Indexed) -> Indexed:
         """The entry `expr` reads here (a_{k+1} at k = 2: a_3)."""
@@ -145,8 +149,8 @@ _UNBOUND = object()
 
 
 @functools.lru_cache(maxsize=65536)
-def _free(expr: Expr) -> tuple[Symbol, ...]:
-    """The free symbols of a sum, once per sum (SymPy rewrites its body to find them)."""
+def free_of(expr: Expr) -> tuple[Symbol, ...]:
+    """The free symbols of an expression, sorted, once per expression (`nominal_free`)."""
     return tuple(sorted(nominal_free(expr), key=str))
 
 
