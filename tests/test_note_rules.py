@@ -69,7 +69,16 @@ def test_a_restatement_after_a_step_that_held_is_compared_with_it(tmp_path):
     text = "Let $f = t^2 + 2t$.\n\n$$ f = (t+1)^2 - 1 $$\n\n$$ f = t(t+2) $$\n\n$$ f = t(t+1) $$\n"
     found = by_line(write(tmp_path, text))
     assert [(found[n].decision.verdict, found[n].compared_with) for n in (3, 5, 7)] == [
-        (Verdict.PROVED, "3:4"), (Verdict.PROVED, "3:8"), (Verdict.REFUTED, "5:8")]
+        (Verdict.PROVED, "3:4"), (Verdict.PROVED, "3:8, where the earlier display of f ended"),
+        (Verdict.REFUTED, "5:8, where the earlier display of f ended")]
+
+
+def test_a_restated_left_side_that_is_not_a_name_says_where_the_comparison_comes_from(tmp_path):
+    """`θ+θ = 3θ` after `θ+θ = 2θ` is compared with 2θ: the message says why it points there."""
+    text = "$$\\theta+\\theta = 2\\theta$$\n\n$$\\theta+\\theta = 3\\theta$$\n"
+    found = by_line(write(tmp_path, text))
+    assert found[3].decision.verdict is Verdict.REFUTED
+    assert found[3].compared_with == "1:19, where the earlier display of \\theta+\\theta ended"
 
 
 def test_a_restatement_under_another_case_or_with_another_left_side_is_a_claim_of_its_own(tmp_path):

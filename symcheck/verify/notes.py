@@ -442,6 +442,8 @@ class _NoteReader:
                 held, skipped = _Anchor(member, expression), []
                 continue
             step = _after_unread(compare(held, member, expression), held, skipped)
+            if restated and held is restated.held:
+                step = _after_restated(step, held, chain)
             skipped = []
             source = None
             if step.decision.verdict is Verdict.REFUTED:
@@ -494,6 +496,12 @@ class _NoteReader:
         return replace(verify_equation(equation, self.settings, repairs, self.decider), compared_with=_at(anchor.member),
                        column=member.col)
 
+
+
+def _after_restated(step: StepResult, held: _Anchor, chain: MathChain) -> StepResult:
+    """A display that restates an earlier left side goes on from where that display ended, and says so."""
+    return replace(step, compared_with=f"{step.compared_with}, where the earlier display of "
+                                       f"{chain.members[0].latex} ended")
 
 
 def _after_unread(step: StepResult, held: _Anchor, skipped: list[StepResult]) -> StepResult:
