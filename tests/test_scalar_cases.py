@@ -348,3 +348,18 @@ def test_a_covering_takes_the_interval_and_nothing_else():
     (t,) = interior.free_symbols
     assert (lower, upper) == (0, 1) and t.is_positive and sympy.limit(interior, t, sympy.oo) == 1
     assert Interval(sympy.Integer(2), True, excluded=frozenset({sympy.Integer(3)})).covering(x)[1:] == []
+
+
+@pytest.mark.parametrize("text, verdict, condition", [
+    # the sentence draws its consequence in words and ends: the display after it is general
+    ("If $p = 1/2$, then the four outcomes are equally likely. Let us compute:\n\n$$4p - 2 = 0$$\n",
+     Verdict.REFUTED, None),
+    ("When $x > 0$ the function grows. Now\n$$\\sqrt{x^2} = x$$\n", Verdict.REFUTED, None),
+    # the sentence runs into the display (a blank line between them included): the case holds
+    ("If $p = 1/2$, then\n\n$$4p - 2 = 0$$\n", Verdict.PROVED, "p = 1/2"),
+    # a hypothesis holds on past its sentence
+    ("Suppose $p = 1/2$. Then\n$$4p - 2 = 0$$\n", Verdict.PROVED, "p = 1/2"),
+])
+def test_an_if_case_whose_sentence_ends_in_words_does_not_reach_the_next_display(tmp_path, text, verdict, condition):
+    step = only_step(tmp_path, text)
+    assert (step.decision.verdict, step.decision.condition) == (verdict, condition)

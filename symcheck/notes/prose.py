@@ -32,6 +32,7 @@ _HEADING = re.compile(
     r"|\\(?:part|chapter|section|subsection|subsubsection|paragraph)\*?\s*\{"
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
+_FULL_STOP = re.compile(r"[.!?](?=\s)")
 _BOTH_WAYS = re.compile(r"\b(?:else|otherwise)\b", re.I)  # "1 when $i = j$, else 0": a value, not a case
 _ROW_CASE = re.compile(r"\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|otherwise|for)\b", re.I)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")
@@ -149,6 +150,7 @@ def read_prose(text: str, path: str) -> ProseReading:
         if condition is not None and not _BOTH_WAYS.search(_sentence_after(prose, region.end)):
             opened.append((region.content_start, region.end, condition))
             closers.append(_next_list_item(visible, prose, region.start))
+            closers.append(_conditional_sentence_end(prose, region, regions, sentence))
         elif region.display and _ROW_CASE.search(visible, region.content_start, region.content_end):
             closers.append(region.start)  # a display stating its own cases ends the one in force
         elif _DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence):
@@ -223,6 +225,18 @@ def _introduces_solving(prose: str, offset: int) -> bool:
     paragraph = _paragraph_before(prose, offset)
     return bool(_ZERO_WORD.search(paragraph) and _SOLVING_WORDS.search(paragraph)) \
         or bool(_EQUATION_BEFORE.search(prose, max(0, offset - 200), offset))
+
+
+def _conditional_sentence_end(prose: str, region: Region, regions: list[Region], sentence: str) -> int:
+    """Where a case stated by "if" or "when" inline ends when its sentence draws its consequence
+    in words ("If $p = 1/2$, then the four outcomes are equally likely."): at that sentence's
+    end, before the next display. A hypothesis ("suppose $u = 0$.") and a case whose sentence
+    runs into a display hold on. Past the end of the text otherwise."""
+    if region.display or not _CONDITION_BEFORE.search(sentence):
+        return len(prose) + 1
+    display = next((other.start for other in regions if other.display and other.start >= region.end), len(prose))
+    end = _FULL_STOP.search(prose, region.end, display)  # a blank line before a display does not end it
+    return end.start() if end else len(prose) + 1
 
 
 def _sentence_after(prose: str, offset: int) -> str:
