@@ -363,3 +363,12 @@ def test_a_covering_takes_the_interval_and_nothing_else():
 def test_an_if_case_whose_sentence_ends_in_words_does_not_reach_the_next_display(tmp_path, text, verdict, condition):
     step = only_step(tmp_path, text)
     assert (step.decision.verdict, step.decision.condition) == (verdict, condition)
+
+
+def test_verbose_check_lists_each_step_that_holds_in_a_stated_case(tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text("Suppose $u = 0$. Then $$u(u+7) = 0$$\n\n# Next\n\n$$u + u = 2u$$\n", encoding="utf-8")
+    result = check("-v", str(note))
+    assert result.exit_code == 0, result.output
+    assert f"{note}:1:34: holds in the stated case u = 0" in result.output
+    assert result.output.count("holds in the stated case") == 1

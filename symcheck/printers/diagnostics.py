@@ -345,6 +345,9 @@ class TextPrinter(Printer):
         if self.verbose:
             lines += [f"{document.path}:{adopted.line}:{adopted.col}: {adopted.kind} adopted: {_flat(adopted.latex)}"
                       for document in documents for adopted in document.adopted]
+            lines += [f"{document.path}:{step.line}:{step.column}: holds in the stated case {step.decision.condition}"
+                      for document in documents for step in document.all_results()
+                      if step.decision.verdict.holds and step.decision.condition]
         if self.summary:
             lines.append(self._summary(diagnostics, documents))
         return "\n".join(lines)
