@@ -11,6 +11,9 @@ free symbols directly in that case, giving the same set; any other case is SymPy
 
 from __future__ import annotations
 
+from typing import Callable, Iterable
+
+from sympy import Expr
 from sympy.concrete.expr_with_limits import ExprWithLimits
 
 _SYMPYS = ExprWithLimits.free_symbols
@@ -19,14 +22,20 @@ _SYMPYS = ExprWithLimits.free_symbols
 def free_symbols(self: ExprWithLimits) -> set:
     if not all(limit[0].free_symbols == {limit[0]} for limit in self.limits):
         return _SYMPYS.fget(self)
-    found = set(self.function.free_symbols)
-    for variable, *bounds in self.limits:
-        if not bounds:  # an indefinite limit: the variable stays free
+    return free_over_limits(set(self.function.free_symbols), self.limits, lambda bound: bound.free_symbols)
+
+
+def free_over_limits(found: set, limits, free_of: Callable[[Expr], Iterable]) -> set:
+    """The free symbols of a sum or product over plain variables, from its body's (`found`,
+    updated in place), limit by limit as SymPy does: each variable dropped and its bounds'
+    symbols added; an indefinite limit leaves its variable free."""
+    for variable, *bounds in limits:
+        if not bounds:
             found.add(variable)
             continue
         found.discard(variable)
         for bound in bounds:
-            found.update(bound.free_symbols)
+            found.update(free_of(bound))
     return found
 
 

@@ -23,7 +23,7 @@ from sympy import Expr, Indexed, Integer, Product, Sum, Symbol
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
-from symcheck.engine.sums import install as install_sum_free_symbols
+from symcheck.engine.sums import free_over_limits, install as install_sum_free_symbols
 
 install_sum_free_symbols()  # every module that decides imports this one: SymPy's sums answer faster from here on
 
@@ -178,9 +178,5 @@ def nominal_free(expr: Expr) -> frozenset:
         return frozenset().union(*map(nominal_free, expr.args))
     if isinstance(expr, (Sum, Product)) and all(len(limit) == 3 and isinstance(limit[0], Symbol)
                                                 for limit in expr.limits):
-        found = set(nominal_free(expr.function))
-        for variable, *bounds in expr.limits:
-            found.discard(variable)
-            found.update(*map(nominal_free, bounds))
-        return frozenset(found)
+        return frozenset(free_over_limits(set(nominal_free(expr.function)), expr.limits, nominal_free))
     return frozenset(expr.free_symbols)
