@@ -64,6 +64,12 @@ def test_bad_input_exits_2_without_traceback(tmp_path, content, needle):
     assert str(tmp_path / "doc.toml") in result.output
 
 
+def test_toml_cut_off_at_the_end_points_at_its_last_line(tmp_path):
+    result = CliRunner().invoke(cli, ["verify", str(write(tmp_path, 'source = "doc.txt"\ntitle = [\n'))])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{tmp_path / 'doc.toml'}:2: error: invalid TOML" in result.output
+
+
 def test_missing_file_exits_2(tmp_path):
     result = CliRunner().invoke(cli, ["verify", str(tmp_path / "nope.toml")])
     assert result.exit_code == 2 and "Traceback" not in result.output

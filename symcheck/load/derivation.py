@@ -202,7 +202,8 @@ def _read_toml(path: Path) -> tuple[dict, "_Reader"]:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
-        raise InputError(shown, int(match[1]) if match else None, f"invalid TOML: {error}") from None
+        line = int(match[1]) if match else len(raw.rstrip().splitlines()) or 1  # "at end of document": the last line
+        raise InputError(shown, line, f"invalid TOML: {error}") from None
     return data, _Reader(shown, raw)
 
 
