@@ -68,16 +68,16 @@ def _settled(result: DocumentResult) -> bool:
 
 def verify_files(paths: Sequence[Path], settings: object, jobs: int = 1,
                  part: Optional[tuple[int, int]] = None) -> list[DocumentResult]:
-    """`documents.verify_files`, each unchanged file's result taken from the active cache."""
+    """`runs.verify_files`, each unchanged file's result taken from the active cache."""
     store = cache.active()
     files = shard(derivation_paths(paths), part)
     keys = {path: cache.file_key("verify", [path, _note_of(path)], settings) for path in files} if store.enabled else {}
     found = {path: store.load("documents", keys[path], DocumentResult) for path in keys}
     missing = [path for path in files if found.get(path) is None]
     if missing:
-        from symcheck.verify import documents
+        from symcheck.verify import runs
 
-        for path, result in zip(missing, documents.verify_files(missing, settings, jobs)):
+        for path, result in zip(missing, runs.verify_files(missing, settings, jobs)):
             found[path] = result
             if store.enabled and _settled(result):
                 store.store("documents", keys[path], result)
