@@ -99,10 +99,11 @@ def check_notes(notes: Sequence[Path], notation: Optional[Path], settings: objec
         from symcheck.runtime.parallel import parallel_map
         from symcheck.verify.notes import check_note
 
-        # one note: its steps decided in parallel; several: one note per process
+        # one note: its steps decided in parallel; several: one note per process, the largest first
+        order = sorted(missing, key=lambda note: -note.stat().st_size)
         checked_notes = [check_note(missing[0], notation, settings, jobs)] if len(missing) == 1 \
-            else parallel_map(check_note, missing, jobs, notation, settings)
-        for note, checked in zip(missing, checked_notes):
+            else parallel_map(check_note, order, jobs, notation, settings)
+        for note, checked in zip(order, checked_notes):
             found[note] = checked
             if store.enabled and _settled(checked.result):
                 store.store("documents", keys[note], checked.result)
