@@ -80,17 +80,36 @@ def test_places_asking_the_same_equation_share_one_unit(tmp_path):
     assert (("gradient_checks", 0, 0),) in [unit.places for unit in units]
 
 
-def test_units_go_out_largest_first_in_a_stable_order(tmp_path):
+def _queue(*costs: tuple[int, ...]) -> runs.UnitQueue:
+    return runs.UnitQueue([[runs.Unit(document, (("claims", 0, n),), cost) for n, cost in enumerate(units)]
+                           for document, units in enumerate(costs)])
+
+
+def _take(queue: runs.UnitQueue, current) -> tuple[int, int]:
+    unit = queue.take(current)
+    return unit.document, unit.cost
+
+
+def test_a_worker_keeps_to_its_document_and_starts_the_largest_untouched_one():
+    queue = _queue((5, 50, 5), (40, 40, 40), (30,))  # totals 60, 120, 30
+    assert _take(queue, None) == (1, 40)  # the largest document first
+    assert _take(queue, None) == (0, 50)  # another worker: the largest nobody started, its largest unit first
+    assert _take(queue, 1) == (1, 40) and _take(queue, 1) == (1, 40)  # each keeps to its own
+    assert _take(queue, 1) == (2, 30)  # its document done: the untouched one, before anyone's leftovers
+    assert _take(queue, 2) == (0, 5)  # nothing untouched: the most work left
+    assert _take(queue, 0) == (0, 5)
+    assert queue.taken == [3, 3, 1] and queue.size == 7
+
+
+def test_a_queue_gives_each_unit_once_to_workers_sharing_it(tmp_path):
     works = [DocumentWork(load_derivation(write(tmp_path, text, name)), SETTINGS)
              for text, name in ((REPEATS, "a.toml"), (SMALL, "b.toml"))]
-    units = runs.largest_first(works)
-    costs = [unit.cost for unit in units]
-    assert costs == sorted(costs, reverse=True)
-    assert units[0].places == (("gradient_checks", 0, 0),)  # a gradient check counts as a long step
-    assert units == runs.largest_first(works)
-    for cost in set(costs):  # ties keep the documents' order
-        tied = [(unit.document, unit.places[0]) for unit in units if unit.cost == cost]
-        assert tied == sorted(tied)
+    queue = runs.UnitQueue([runs.units_of(n, work) for n, work in enumerate(works)])
+    queue.share()
+    taken = [queue.take(n % 2) for n in range(queue.size)]
+    assert sorted((unit.document, unit.places) for unit in taken) == sorted(
+        (n, unit.places) for n, work in enumerate(works) for unit in runs.units_of(n, work))
+    assert taken[0].places == (("gradient_checks", 0, 0),)  # a gradient check counts as a long step
 
 
 @pytest.mark.parametrize("jobs", [2, 3])

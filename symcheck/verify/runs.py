@@ -5,11 +5,15 @@ spread over worker processes, and put back in order.
    work is done). `verify_paths` hands the loaded documents on to the report stage.
 2. Each document's work is split into units: the definitions, steps and claims that ask
    one equation (as written or as intended), so that it is still decided once per
-   document, and each gradient check on its own.
+   document, and each gradient check on its own. A unit's cost is estimated by the length
+   of its LaTeX (a gradient check counts as a long step).
 3. With more than one process, the workers are forked after loading and inherit the
-   documents: a unit is sent as its number and only its results come back. Units go out
-   largest first (by the length of their LaTeX; a gradient check counts as a long step),
-   so that a few documents of unequal size balance over the cores.
+   documents and a shared `UnitQueue`: a worker takes its next unit from the document it
+   is working on (units of one document share what SymPy and the engine cache: unfolded
+   definitions, derivatives, index sums), else from the largest document nobody has
+   started, else from the document with the most work left. So a few documents of unequal
+   size balance over the cores, and a document is split only at the end of the run.
+   Only the results come back.
 4. The results are put back in each document's order (`DocumentWork.assemble`): the output
    is the same as a serial run's, which works each document out in order.
 """
@@ -18,9 +22,10 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import ContextManager, Iterator, MutableSequence, Optional, Sequence
 
 from symcheck.engine.settings import Settings
 from symcheck.load.derivation import derivation_files, load_derivation
@@ -47,9 +52,9 @@ def verify_paths(paths: Sequence[Path], settings: Settings = Settings(),
     """(result, compiled document) per derivation file under `paths`, in a stable order;
     in up to `jobs` processes (0: as many as cores are free and the work is worth)."""
     works = [DocumentWork(load_derivation(path), settings) for path in derivation_files(list(paths))]
-    units = largest_first(works)
-    workers = worker_count(len(units), jobs, MIN_UNITS_PER_WORKER)
-    results = [work.verify() for work in works] if workers <= 1 else _in_workers(works, units, workers)
+    queue = UnitQueue([units_of(number, work) for number, work in enumerate(works)])
+    workers = worker_count(queue.size, jobs, MIN_UNITS_PER_WORKER)
+    results = [work.verify() for work in works] if workers <= 1 else _in_workers(works, queue, workers)
     return [(result, work.document) for result, work in zip(results, works)]
 
 
@@ -58,10 +63,46 @@ def verify_files(paths: Sequence[Path], settings: Settings = Settings(), jobs: i
     return [result for result, _ in verify_paths(paths, settings, jobs)]
 
 
-def largest_first(works: Sequence[DocumentWork]) -> list[Unit]:
-    """Every unit of every document, the costliest first (ties in document order)."""
-    units = [unit for number, work in enumerate(works) for unit in units_of(number, work)]
-    return sorted(units, key=lambda unit: -unit.cost)
+class UnitQueue:
+    """Every document's units, each taken once by one of the workers forked after it was made
+    (its state is in shared memory, under a lock): see the module docstring for the order."""
+
+    def __init__(self, units: Sequence[Sequence[Unit]]):
+        self.units = [sorted(document, key=lambda unit: -unit.cost) for document in units]
+        self.left = [_costs_from(document) for document in self.units]  # cost left from each position
+        self.size = sum(len(document) for document in self.units)
+        self.taken: MutableSequence[int] = [0] * len(self.units)  # units taken so far, per document
+        self.lock: ContextManager = nullcontext()
+
+    def share(self) -> None:
+        """Keep the queue's state in shared memory, for the workers forked after this."""
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.taken = context.RawArray("l", self.taken)
+        self.lock = context.Lock()
+
+    def take(self, current: Optional[int]) -> Unit:
+        """The next unit for a worker last working on document `current`."""
+        with self.lock:
+            document = self._choose(current)
+            unit = self.units[document][self.taken[document]]
+            self.taken[document] += 1
+        return unit
+
+    def _choose(self, current: Optional[int]) -> int:
+        if current is not None and self.taken[current] < len(self.units[current]):
+            return current
+        open_documents = [n for n, units in enumerate(self.units) if self.taken[n] < len(units)]
+        untouched = [n for n in open_documents if self.taken[n] == 0]
+        return max(untouched or open_documents, key=lambda n: (self.left[n][self.taken[n]], -n))
+
+
+def _costs_from(units: Sequence[Unit]) -> list[int]:
+    left = [0]
+    for unit in reversed(units):
+        left.append(left[-1] + unit.cost)
+    return left[::-1]
 
 
 def units_of(number: int, work: DocumentWork) -> list[Unit]:
@@ -104,28 +145,32 @@ def _cost(eq: Optional[Equation]) -> int:
     return len(eq.latex) + (len(eq.intended.latex) if eq.intended is not None else 0)
 
 
-_PLAN: list = []  # [works, units]: what the workers work on, inherited when they are forked
+_PLAN: list = []  # [works, queue]: what the workers work on, inherited when they are forked
+_CURRENT: list[Optional[int]] = [None]  # in a worker: the document it is working on
 
 
-def _work_unit(index: int) -> tuple[list, float]:
-    works, units = _PLAN
-    unit = units[index]
+def _work_next(_ticket: int) -> tuple[Unit, list, float]:
+    """One unit, taken from the queue by this worker, and its results."""
+    works, queue = _PLAN
+    unit = queue.take(_CURRENT[0])
+    _CURRENT[0] = unit.document
     started = time.perf_counter()
     results = [works[unit.document].result(place) for place in unit.places]
-    return results, time.perf_counter() - started
+    return unit, results, time.perf_counter() - started
 
 
-def _in_workers(works: Sequence[DocumentWork], units: Sequence[Unit], workers: int) -> list[DocumentResult]:
-    _PLAN[:] = [works, units]
+def _in_workers(works: Sequence[DocumentWork], queue: UnitQueue, workers: int) -> list[DocumentResult]:
+    queue.share()
+    _PLAN[:] = [works, queue]
     try:
         with WorkerPool(workers) as pool:
-            pending = [pool.submit(_work_unit, index) for index in range(len(units))]
+            pending = [pool.submit(_work_next, ticket) for ticket in range(queue.size)]
             done = [answer.get() for answer in pending]
     finally:
         _PLAN.clear()
     placed: list[dict[Place, object]] = [{} for _ in works]
     seconds = [0.0] * len(works)
-    for unit, (results, elapsed) in zip(units, done):
+    for unit, results, elapsed in done:
         placed[unit.document].update(zip(unit.places, results))
         seconds[unit.document] += elapsed
     return [work.assemble(placed[number], seconds[number]) for number, work in enumerate(works)]
