@@ -1,12 +1,12 @@
 """Whole-process speed of `verify` and `check`, beside the import floor, in one run.
 
-    python benchmarks/bench_speed.py [--baseline TREE] [--runs 3] [--skip-loaded]
+    python benchmarks/bench_speed.py [--baseline TREE] [--runs 3] [--skip-loaded] [--idle-wait 10]
 
 Every figure is wall time of a fresh process (median of `--runs`), with the CPU seconds
 (user + system) of that process and its workers beside it, and the cores that other
 processes kept busy meanwhile ("others", from /proc/stat), except the per-step times of
 refuted steps (CPU seconds of each decision, in one process). Before each run without
-hogs, the benchmark waits (up to 30 s) for the other processes to leave the cores idle,
+hogs, the benchmark waits (up to `--idle-wait` seconds) for the other processes to leave the cores idle,
 so that a cold figure measures symcheck, not the neighbours; "others" says how far that
 worked. The floor is
 `python -c "import sympy, latex2sympy2"`. With `--baseline TREE` (a checkout of another
@@ -41,7 +41,6 @@ sys.path.insert(0, str(ROOT))
 
 from symcheck.runtime.parallel import CoreSample, idle_between, usable_cores  # noqa: E402
 
-IDLE_WAIT = 30.0  # seconds to wait, at most, for idle cores before a run without hogs
 IDLE_WINDOW = 0.5  # seconds over which the cores must be idle
 NOTATION = ROOT / "examples" / "notes" / "004.toml"
 
@@ -142,9 +141,9 @@ def others_busy(before: CoreSample, after: CoreSample, own_cpu: float) -> Option
     return max(0.0, usable_cores() - idle - own_cpu / max(after.wall - before.wall, 1e-9))
 
 
-def settle() -> None:
-    """Wait, up to IDLE_WAIT seconds, until other processes leave every core idle for IDLE_WINDOW."""
-    deadline = time.monotonic() + IDLE_WAIT
+def settle(wait: float) -> None:
+    """Wait, up to `wait` seconds, until other processes leave every core idle for IDLE_WINDOW."""
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         start = CoreSample.now()
         time.sleep(IDLE_WINDOW)
@@ -226,7 +225,8 @@ def _loaded(tree: Tree, *options: str) -> float:
         return tree.symcheck("verify", "derivations/", *options)
 
 
-def measure(trees: dict[str, Tree], note: Path, runs: int, loaded: bool) -> dict[str, dict[str, object]]:
+def measure(trees: dict[str, Tree], note: Path, runs: int, loaded: bool,
+            idle_wait: float) -> dict[str, dict[str, object]]:
     """Every metric for every tree, the trees taking turns run by run (so that both see
     the same load on a shared machine); medians of `runs`."""
     results: dict[str, dict[str, object]] = {name: {} for name in trees}
@@ -235,7 +235,7 @@ def measure(trees: dict[str, Tree], note: Path, runs: int, loaded: bool) -> dict
         for _ in range(runs):
             for name, tree in trees.items():
                 if not metric.startswith("loaded"):
-                    settle()
+                    settle(idle_wait)
                 samples[name].append((once(tree), tree.last_cpu, tree.last_others))
         for name, values in samples.items():
             known = [sample for sample in values if sample[0] is not None]
@@ -271,6 +271,8 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another symcheck tree to measure beside this one")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-loaded", action="store_true", help="skip the runs with CPU hogs")
+    parser.add_argument("--idle-wait", type=float, default=10.0,
+                        help="seconds to wait, at most, for idle cores before each run without hogs")
     parser.add_argument("--save", type=Path, help="write the figures as JSON")
     args = parser.parse_args()
     note = fresh_dir() / "note.md"
@@ -278,7 +280,7 @@ def main() -> None:
     trees = {"this tree": Tree(ROOT)}
     if args.baseline:
         trees = {"baseline": Tree(args.baseline.resolve()), **trees}
-    results = measure(trees, note, args.runs, not args.skip_loaded)
+    results = measure(trees, note, args.runs, not args.skip_loaded, args.idle_wait)
     print(f"median of {args.runs} runs each, wall time of a fresh process, its CPU (workers included), and the "
           f"cores other processes kept busy meanwhile (refuted steps: CPU s per decision); "
           f"{usable_cores()} cores, load average now {os.getloadavg()[0]:.1f}\n")

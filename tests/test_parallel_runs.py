@@ -17,7 +17,7 @@ from symcheck.engine.settings import Settings
 from symcheck.load.derivation import load_derivation
 from symcheck.printers.results import JsonPrinter
 from symcheck.runtime.parallel import WorkerDied
-from symcheck.verify import documents, runs
+from symcheck.verify import cache, documents, runs
 from symcheck.verify.documents import DocumentWork
 
 from .test_load import MINIMAL, write
@@ -63,6 +63,12 @@ size = "N"
 """
 
 SMALL = MINIMAL.replace("(x+1)^2", "(x+2)^2").replace("x^2 + 2x + 1", "x^2 + 4x + 4")
+
+
+@pytest.fixture(autouse=True)
+def no_cache(monkeypatch):
+    """Every decision made here, none taken from a cache an earlier test left active."""
+    monkeypatch.setattr(cache, "_active", [cache.DecisionCache(None)])
 
 
 def _json(results) -> dict:

@@ -188,7 +188,8 @@ class Pending:
         try:
             return self.future.result()
         except BrokenProcessPool as error:
-            raise WorkerDied(f"a worker process ended while it held item {self.item!r}; no result for it") from error
+            raise WorkerDied(f"a worker process ended unexpectedly (killed, or out of memory): "
+                             f"no result for item {self.item!r}") from error
 
 
 class WorkerPool:
