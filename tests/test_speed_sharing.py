@@ -12,6 +12,7 @@ from symcheck.engine.sampling import substitute, write_out_sums
 k, l, m, n, N, i = sympy.symbols("k l m n N i", integer=True)
 a, b = IndexedBase("a", real=True), IndexedBase("b", positive=True)
 x = Symbol("x", real=True)
+_k0, _k1 = Symbol("_k0", integer=True), Symbol("_k1", integer=True)
 
 
 @pytest.mark.parametrize("expr", [
@@ -194,6 +195,10 @@ def test_an_unfolding_is_shared_by_equal_rules_only():
     Sum(Sum(a[k, l], (k, 1, l)), (l, 1, N)) + Sum(a[l], (l, 1, k)),  # an inner bound on the outer variable; k free
     Sum(a[i] * b[k], (k, 1, N), (i, 1, k)) * x,  # two limits of one sum, the second bounded by the first
     Product(Sum(b[k] ** l, (k, 1, l)), (l, 1, N)) + Sum(b[i], (i, 1, N)) * a[i],  # i bound and free apart
+    Sum(a[_k0] * Sum(b[k] * a[_k0], (k, 1, N)), (_k0, 1, N)),  # a canonical name bound where it belongs
+    Sum(a[_k1] * Sum(b[_k0] * a[_k1], (_k0, 1, _k1)), (_k1, 1, N)),  # canonical names bound, swapped
+    Sum(a[_k0] * Sum(b[_k0], (_k0, 1, N)), (_k0, 1, N)) * b[k],  # a canonical name shadowed
+    Sum(a[k] * b[_k0], (k, 1, N)) + Sum(b[_k0], (_k0, 1, N)),  # a canonical name free and bound
 ])
 def test_one_renaming_pass_gives_what_two_give(expr):
     from symcheck.engine.indexcalc import _renamed_apart_first

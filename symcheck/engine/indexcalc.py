@@ -43,6 +43,8 @@ from sympy import (
 )
 from sympy.core.relational import Relational
 
+from symcheck.engine.walk import nominal_free
+
 Range = tuple[Expr, Expr]
 Truth = Optional[bool]
 
@@ -290,35 +292,45 @@ def _rename_bound(expr: Expr) -> Expr:
 def _rename_all(expr: Expr) -> Expr:
     if _is_canonical(expr):
         return expr
-    if not any(symbol.name.startswith(BOUND_PREFIX) for symbol in expr.atoms(Symbol)):
-        return _rename(expr, _canonical_name, 0)  # no canonical name in it to capture: one pass
+    if _no_capture(expr):
+        return _rename(expr, _canonical_name, 0)  # no canonical name to capture: one pass
     return _renamed_apart_first(expr)
 
 
+def _no_capture(expr: Expr) -> bool:
+    """Whether the canonical names can be given in one pass: every `_k` name in `expr` is
+    the variable of a sum or product in it, and none is free (a bound one is renamed with
+    its sum, so it cannot capture or be captured)."""
+    named = {s for s in expr.atoms(Symbol) if s.name.startswith(BOUND_PREFIX)}
+    if not named:
+        return True
+    bound = {limit[0] for node in expr.atoms(Sum, Product) for limit in node.limits}
+    return named <= bound and not named & nominal_free(expr)
+
+
 def _renamed_apart_first(expr: Expr) -> Expr:
-    """Two passes: unique names first, so that no canonical name already in `expr` (free,
-    or bound by another sum) is captured, then the canonical names."""
+    """Two passes: unique names first, then the canonical names, so that a canonical name
+    already in `expr` (bound by another sum) is not captured."""
     counter = iter(range(10**9))
     unique = _rename(expr, lambda depth: Symbol(f"_u{next(counter)}", integer=True), 0)
     return _rename(unique, _canonical_name, 0)
 
 
-def _rename(expr: Expr, fresh: Callable[[int], Symbol], depth: int, outer: Mapping = {}) -> Expr:  # noqa: B006 - read only
-    """One pass: `outer` (the renamings of the enclosing sums, composed) is applied on the
-    way down, as if each sum's body had been rewritten with it before being visited."""
-    if expr in outer:
-        return outer[expr]
+def _rename(expr: Expr, fresh: Callable[[int], Symbol], depth: int, scope: Mapping = {}) -> Expr:  # noqa: B006 - read only
+    """One pass: `scope` maps each variable of the enclosing sums, as written, to its new
+    name (an inner sum's variable shadows an outer one of the same name)."""
+    if expr in scope:
+        return scope[expr]
     if not expr.args:
         return expr
     if isinstance(expr, (Sum, Product)):
         limits = expr.limits  # innermost first; the outermost gets the smallest depth
-        variables = [limit[0].xreplace(outer) for limit in limits]
-        mapping = {v: fresh(depth + len(limits) - 1 - n) for n, v in enumerate(variables)}
-        inner = {**{k: mapping.get(v, v) for k, v in outer.items()}, **{k: v for k, v in mapping.items() if k not in outer}}
+        mapping = {limit[0]: fresh(depth + len(limits) - 1 - n) for n, limit in enumerate(limits)}
+        inner = {**scope, **mapping}
         body = _rename(expr.function, fresh, depth + len(limits), inner)
-        renamed = [(mapping[v], lo.xreplace(inner), hi.xreplace(inner)) for v, (_, lo, hi) in zip(variables, limits)]
+        renamed = [(mapping[v], lo.xreplace(inner), hi.xreplace(inner)) for v, lo, hi in limits]
         return expr.func(body, *renamed)
-    args = [_rename(arg, fresh, depth, outer) for arg in expr.args]
+    args = [_rename(arg, fresh, depth, scope) for arg in expr.args]
     return rebuild(expr, args)
 
 
