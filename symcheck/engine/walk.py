@@ -23,9 +23,12 @@ from sympy import Expr, Indexed, Integer, Product, Sum, Symbol
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
+from symcheck.engine.entries import install as install_entry_assumptions
 from symcheck.engine.sums import free_over_limits, install as install_sum_free_symbols
 
-install_sum_free_symbols()  # every module that decides imports this one: SymPy's sums answer faster from here on
+# every module that decides imports this one: from here on SymPy's sums answer faster, and entries are built faster
+install_sum_free_symbols()
+install_entry_assumptions()
 
 # sums and products, and how their terms combine
 COMBINE: dict[type, Callable[..., Expr]] = {Sum: sympy.Add, Product: sympy.Mul}
