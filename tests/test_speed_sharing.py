@@ -235,3 +235,14 @@ def test_a_definitions_checks_stop_at_the_first_refutation(monkeypatch):
     table = SymbolTable(declarations={"q": SymbolDecl("q", SymbolKind.SCALAR, domain=Domain.UNIT_INTERVAL)})
     definition = CompiledDefinition(Symbol("q"), (), x - 2)
     assert ladder._definition(definition, Scope(table, [definition], []), ladder.Settings()) == refuted
+
+
+@pytest.mark.parametrize("expr", [k, 2 * k + 3, 2 * k * N, k**2, sympy.sqrt(2) * k - 3 * k + l, sympy.Abs(k), N - k + 1,
+                                  sympy.KroneckerDelta(k, l) + k, sympy.floor(k / 2), k * x, k / 2 + N], ids=str)
+def test_a_slope_read_off_the_terms_is_the_derivative(expr):
+    from symcheck.engine.indexcalc import _slope
+
+    derivative = sympy.diff(expr, k)
+    slope = _slope(sympy.expand(expr), k)
+    assert (slope is None) == (not derivative.is_number)
+    assert slope is None or sympy.expand(slope - derivative) == 0

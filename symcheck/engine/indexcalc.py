@@ -166,13 +166,27 @@ def _extreme(expr: Expr, facts: IndexFacts, lowest: bool) -> Optional[Expr]:
         if not ranged:
             return expr
         for symbol in ranged:
-            slope = sympy.diff(expr, symbol)
-            if not slope.is_number:
+            slope = _slope(expr, symbol)
+            if slope is None:
                 return None
             lower, upper = facts.ranges[symbol]
             pick_lower = (slope > 0) == lowest
             expr = sympy.expand(expr.xreplace({symbol: lower if pick_lower else upper}))
     return None
+
+
+def _slope(expr: Expr, symbol: Symbol) -> Optional[Expr]:
+    """The derivative of an expanded `expr` by `symbol` if it is a number (`expr` linear in
+    it), else None; read off the terms instead of differentiating."""
+    slope = []
+    for term in Add.make_args(expr):
+        if not term.has(symbol):
+            continue
+        factor, rest = term.as_independent(symbol, as_Add=False)
+        if rest != symbol or not factor.is_number:
+            return None
+        slope.append(factor)
+    return Add(*slope)
 
 
 def sign_of(expr: Expr, facts: IndexFacts) -> Truth:
