@@ -315,10 +315,11 @@ def _no_capture(expr: Expr) -> bool:
     """Whether the canonical names can be given in one pass: every `_k` name in `expr` is
     the variable of a sum or product in it, and none is free (a bound one is renamed with
     its sum, so it cannot capture or be captured)."""
-    named = {s for s in expr.atoms(Symbol) if s.name.startswith(BOUND_PREFIX)}
+    nodes = expr.atoms(Symbol, Sum, Product)
+    named = {s for s in nodes if isinstance(s, Symbol) and s.name.startswith(BOUND_PREFIX)}
     if not named:
         return True
-    bound = {limit[0] for node in expr.atoms(Sum, Product) for limit in node.limits}
+    bound = {limit[0] for node in nodes if not isinstance(node, Symbol) for limit in node.limits}
     return named <= bound and not named & nominal_free(expr)
 
 

@@ -72,8 +72,9 @@ class Walk:
         self._walk(expr, leaf, build=False)
 
     def _walk(self, expr: Expr, leaf: Callable[[Expr], object], build: bool = True):
-        if expr in self.env:
-            return self.env[expr]
+        bound = self.env.get(expr)
+        if bound is not None:
+            return bound
         if isinstance(expr, Symbol):
             return leaf(expr)
         if isinstance(expr, Indexed):
@@ -101,11 +102,11 @@ class Walk:
 
     def key(self, expr: Expr) -> tuple:
         """The values, here, of what `expr` depends on among sizes, indices and summed variables."""
-        return tuple(self.env.get(s) for s in free_of(expr))
+        return tuple(map(self.env.get, free_of(expr)))
 
     def entry(self, expr: Indexed) -> Indexed:
         """The entry `expr` reads here (a_{k+1} at k = 2: a_3)."""
-        return entry(expr.base, tuple(self.index(i) for i in expr.indices))
+        return entry(expr.base, tuple(map(self.index, expr.indices)))
 
     def _applied(self, expr: AppliedUndef, leaf: Callable, build: bool):
         stand_in = self.functions.get(expr.func)
@@ -142,7 +143,9 @@ class Walk:
 
     def index(self, expr: Expr) -> int:
         """The integer value of an index or bound here (NotDirect if it has none)."""
-        value = self._walk(sympy.sympify(expr), _no_atom)
+        value = self.env.get(expr)  # most indices are summed variables
+        if value is None:
+            value = self._walk(sympy.sympify(expr), _no_atom)
         if not value.is_Integer:
             raise NotDirect(f"index {expr} is not an integer here")
         return int(value)
