@@ -446,7 +446,7 @@ def _sum_term(term: Expr, k: Symbol, lower: Expr, upper: Expr, facts: IndexFacts
 def _delta_solution(delta: KroneckerDelta, k: Symbol) -> Optional[Expr]:
     """The value of k at which the delta is 1, if the delta is linear in k with slope +-1."""
     difference = sympy.expand(delta.args[0] - delta.args[1])
-    slope = sympy.diff(difference, k)
+    slope = _slope(difference, k)
     if slope not in (1, -1) or k in (difference - slope * k).free_symbols:
         return None
     return sympy.expand(-(difference - slope * k) / slope)

@@ -23,12 +23,13 @@ from sympy import Expr, Indexed, Integer, Product, Sum, Symbol
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
-from symcheck.engine.entries import install as install_entry_assumptions
+from symcheck.engine.facts import install as install_faster_facts
 from symcheck.engine.sums import free_over_limits, install as install_sum_free_symbols
 
-# every module that decides imports this one: from here on SymPy's sums answer faster, and entries are built faster
+# every module that decides imports this one: from here on SymPy's sums answer faster, entries are built
+# faster, and assumption queries run in a fixed order
 install_sum_free_symbols()
-install_entry_assumptions()
+install_faster_facts()
 
 # sums and products, and how their terms combine
 COMBINE: dict[type, Callable[..., Expr]] = {Sum: sympy.Add, Product: sympy.Mul}

@@ -1,14 +1,16 @@
-"""The assumptions of entries deduced once per set of assumptions are SymPy's own."""
+"""The assumptions of entries deduced once per set of assumptions are SymPy's own; queries run in a fixed order."""
 
 from __future__ import annotations
+
+import sys
 
 import pytest
 import sympy
 from sympy import IndexedBase, Symbol
 
 import symcheck.engine.walk  # noqa: F401 - installs the faster deduction
-from symcheck.engine import entries
-from symcheck.engine.entries import _SYMPYS
+from symcheck.engine import facts
+from symcheck.engine.facts import _SYMPYS
 
 k = Symbol("k", integer=True)
 ASSUMPTIONS = [{}, {"real": True}, {"positive": True}, {"integer": True, "nonnegative": True},
@@ -24,7 +26,7 @@ def _sympys_entry(base: IndexedBase, index) -> sympy.Indexed:
 
 @pytest.mark.parametrize("assumptions", ASSUMPTIONS, ids=str)
 def test_the_same_facts_as_sympy(assumptions):
-    assert IndexedBase.__dict__["_set_assumptions"].__func__ is entries.set_assumptions  # installed
+    assert IndexedBase.__dict__["_set_assumptions"].__func__ is facts.set_assumptions  # installed
     base = IndexedBase("a", **assumptions)
     first, again, sympys = base[k], base[k + 1], _sympys_entry(base, k + 1)
     for entry in (first, again):  # the first deduces the facts, the second copies them
@@ -49,5 +51,13 @@ def test_facts_learned_by_one_entry_stay_with_it():
 
 def test_installing_twice_keeps_one_function():
     installed = IndexedBase.__dict__["_set_assumptions"]
-    entries.install()
+    facts.install()
     assert IndexedBase.__dict__["_set_assumptions"] is installed
+
+
+def test_queries_try_the_deciding_facts_in_sorted_order():
+    queue = ["real", "finite", "commutative", "zero"]
+    sys.modules["sympy.core.assumptions"].shuffle(queue)  # what SymPy's _ask calls
+    assert queue == sorted(queue)
+    x = Symbol("x", positive=True)
+    assert (x - 1 + 1).is_positive and (x**2 + 1).is_nonnegative and (-x).is_negative

@@ -1,6 +1,6 @@
-"""SymPy's assumptions of an entry a_k, deduced once per set of assumptions.
+"""SymPy's assumptions, found with less work and in a fixed order.
 
-Every `Indexed` SymPy builds (`a[k]`, and each rebuild by `xreplace`, `subs` or
+Entries. Every `Indexed` SymPy builds (`a[k]`, and each rebuild by `xreplace`, `subs` or
 `func(*args)` when an index changes) gets a new fact base: its base's assumptions, with
 all their consequences deduced afresh (`IndexedBase._set_assumptions`). The engine builds
 entries by the thousand (a point's values, bound variables renamed, indices substituted),
@@ -8,14 +8,23 @@ always with the same few sets of assumptions, and that deduction was about a twe
 a cold `verify`. `install` replaces it by one that deduces each set once and gives every
 object its own copy of the result: the same facts, in a fact base of its own (SymPy adds
 what it learns later to the object's base, so none is shared).
+
+Queries. To find a fact it does not know, SymPy's `_ask` tries the facts that can decide it,
+shuffled with a random generator of its own (to shake out handlers that contradict the
+inference rules, in SymPy's tests). The shuffle was a twentieth of the unfolding and index
+calculus, and it makes the order of the queries differ from run to run. `install` sorts
+them instead: one of the orders the shuffle could draw, the same in every run.
 """
 
 from __future__ import annotations
+
+import importlib
 
 from sympy import IndexedBase
 from sympy.core.assumptions import StdFactKB
 
 _SYMPYS = IndexedBase._set_assumptions
+_ASK = importlib.import_module("sympy.core.assumptions")  # the module (sympy.core.assumptions is also a function)
 _DEDUCED: dict[tuple, tuple[dict, dict]] = {}  # assumptions -> (all facts, as given)
 
 
@@ -39,3 +48,4 @@ def install() -> None:
     """Once per process (idempotent); `walk` installs it on import, so every decision runs with it."""
     if IndexedBase.__dict__["_set_assumptions"].__func__ is _SYMPYS:
         IndexedBase._set_assumptions = staticmethod(set_assumptions)
+    _ASK.shuffle = list.sort  # the facts to try next, in place: sorted, not shuffled
