@@ -160,11 +160,11 @@ def rules_from_scope(scope: Scope, free_indices: frozenset = frozenset()) -> Rul
 
 def _target_of(expr: Expr) -> Optional[tuple[str, str]]:
     if isinstance(expr, Indexed):
-        return "indexed", str(expr.base.label)
+        return "indexed", expr.base.name  # str(label), kept by the base
     if isinstance(expr, Symbol):
         return "symbols", expr.name
     if isinstance(expr, AppliedUndef):
-        return "functions", str(expr.func)
+        return "functions", expr.func.__name__  # str(func)
     return None
 
 

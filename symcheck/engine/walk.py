@@ -157,8 +157,13 @@ _UNBOUND = object()
 
 @functools.lru_cache(maxsize=65536)
 def free_of(expr: Expr) -> tuple[Symbol, ...]:
-    """The free symbols of an expression, sorted, once per expression (`nominal_free`)."""
-    return tuple(sorted(nominal_free(expr), key=str))
+    """The free symbols of an expression in one order, the same for equal expressions, once
+    per expression (`nominal_free`): by hash, by name where two hashes tie (printing an
+    entry for a sort key cost more than the rest of this)."""
+    free = sorted(nominal_free(expr), key=hash)
+    if any(hash(a) == hash(b) for a, b in zip(free, free[1:])):
+        free.sort(key=str)
+    return tuple(free)
 
 
 def _no_atom(atom: Expr) -> Expr:
