@@ -61,6 +61,11 @@ class IndexFacts:
     distinct: frozenset[frozenset] = frozenset()
     normalized: Mapping[str, Range] = field(default_factory=dict)
 
+    @functools.cached_property
+    def bounds(self) -> tuple[frozenset, frozenset]:
+        """The ranges and size minimums as one hashable value (all that `sign_of` reads)."""
+        return frozenset(self.ranges.items()), frozenset(self.minimums.items())
+
     def with_range(self, symbol: Symbol, lower: Expr, upper: Expr) -> "IndexFacts":
         return replace(self, ranges={**self.ranges, symbol: (lower, upper)})
 
@@ -189,8 +194,27 @@ def _slope(expr: Expr, symbol: Symbol) -> Optional[Expr]:
     return Add(*slope)
 
 
+_SIGNS: dict[tuple, Truth] = {}  # sign_of's answers, by expression and bounds
+_MAX_SIGNS = 8192
+
+
 def sign_of(expr: Expr, facts: IndexFacts) -> Truth:
-    """True if expr >= 0 always, False if expr < 0 always, None if unknown."""
+    """True if expr >= 0 always, False if expr < 0 always, None if unknown (once per
+    expression and bounds: the same sizes and ranges are asked about at every sum)."""
+    key = (expr, facts.bounds)
+    try:
+        return _SIGNS[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable expression
+        return _sign_of(expr, facts)
+    if len(_SIGNS) >= _MAX_SIGNS:
+        _SIGNS.clear()
+    _SIGNS[key] = found = _sign_of(expr, facts)
+    return found
+
+
+def _sign_of(expr: Expr, facts: IndexFacts) -> Truth:
     expr = sympy.expand(expr)
     if expr.is_number:
         return bool(expr >= 0)
@@ -408,6 +432,7 @@ def _product_over(factor: Expr, k: Symbol, lower: Expr, upper: Expr, facts: Inde
     return free**count * (Product(bound, (k, lower, upper)) if bound != 1 else 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def _term_form(term: Expr) -> Expr:
     """One form for a summand's term, so factors free of the summation index can be pulled
     out: exp(-o) exp(o) -> 1, exp(a + b) -> exp(a) exp(b), and logs of positive products
