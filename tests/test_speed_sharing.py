@@ -201,9 +201,18 @@ def test_an_unfolding_is_shared_by_equal_rules_only():
     Sum(a[k] * b[_k0], (k, 1, N)) + Sum(b[_k0], (_k0, 1, N)),  # a canonical name free and bound
 ])
 def test_one_renaming_pass_gives_what_two_give(expr):
-    from symcheck.engine.indexcalc import _renamed_apart_first
+    from symcheck.engine.indexcalc import _canonical_names_but, _renamed_apart_first
 
-    assert rename_bound(expr) == _renamed_apart_first(expr)
+    free = frozenset(s for s in expr.free_symbols if s.name.startswith("_k"))
+    assert rename_bound(expr) == _renamed_apart_first(expr, _canonical_names_but(free))
+
+
+def test_a_free_canonical_name_is_never_captured():
+    for variable in (k, l):
+        renamed = rename_bound(Sum(a[variable] * b[_k0], (variable, 1, N)) + a[_k1])
+        (total,) = renamed.atoms(Sum)
+        assert total.limits[0][0] not in (_k0, _k1) and renamed.free_symbols >= {_k0, _k1, N}
+    assert rename_bound(Sum(a[k] * b[_k0], (k, 1, N))) == rename_bound(Sum(a[l] * b[_k0], (l, 1, N)))
 
 
 def test_names_already_canonical_are_renamed_apart_first():

@@ -330,29 +330,35 @@ def _rename_bound(expr: Expr) -> Expr:
 def _rename_all(expr: Expr) -> Expr:
     if _is_canonical(expr):
         return expr
-    if _no_capture(expr):
-        return _rename(expr, _canonical_name, 0)  # no canonical name to capture: one pass
-    return _renamed_apart_first(expr)
-
-
-def _no_capture(expr: Expr) -> bool:
-    """Whether the canonical names can be given in one pass: every `_k` name in `expr` is
-    the variable of a sum or product in it, and none is free (a bound one is renamed with
-    its sum, so it cannot capture or be captured)."""
     nodes = expr.atoms(Symbol, Sum, Product)
     named = {s for s in nodes if isinstance(s, Symbol) and s.name.startswith(BOUND_PREFIX)}
-    if not named:
-        return True
+    fresh = _canonical_names_but(frozenset(named & nominal_free(expr)) if named else frozenset())
     bound = {limit[0] for node in nodes if not isinstance(node, Symbol) for limit in node.limits}
-    return named <= bound and not named & nominal_free(expr)
+    if named <= bound | fresh.taken:  # every other _k name is renamed with its sum: one pass
+        return _rename(expr, fresh, 0)
+    return _renamed_apart_first(expr, fresh)
 
 
-def _renamed_apart_first(expr: Expr) -> Expr:
+class _canonical_names_but:
+    """`_k<depth>`, or `_k<depth>'` (primes added as needed) where that name is free in the
+    expression renamed: a sum renamed to it would capture it."""
+
+    def __init__(self, taken: frozenset):
+        self.taken = taken
+
+    def __call__(self, depth: int) -> Symbol:
+        symbol = _canonical_name(depth)
+        while symbol in self.taken:
+            symbol = Symbol(symbol.name + "'", integer=True)
+        return symbol
+
+
+def _renamed_apart_first(expr: Expr, fresh: Callable[[int], Symbol]) -> Expr:
     """Two passes: unique names first, then the canonical names, so that a canonical name
-    already in `expr` (bound by another sum) is not captured."""
+    bound by something else than a sum in `expr` is not captured by a sum's renaming."""
     counter = iter(range(10**9))
     unique = _rename(expr, lambda depth: Symbol(f"_u{next(counter)}", integer=True), 0)
-    return _rename(unique, _canonical_name, 0)
+    return _rename(unique, fresh, 0)
 
 
 def _rename(expr: Expr, fresh: Callable[[int], Symbol], depth: int, scope: Mapping = {}) -> Expr:  # noqa: B006 - read only
