@@ -26,7 +26,7 @@ from typing import Optional, Sequence
 
 from sympy import Expr
 
-from symcheck.engine.enclosure import certainly_agree, enclosed_at, midpoint
+from symcheck.engine.enclosure import certainly_agree, enclosed_all_at, midpoint
 from symcheck.engine.indexcalc import Condition
 from symcheck.engine.rungs import EXTRA_DIGITS, Comparison, Work, compare_at, recheck, refuted, sample_point
 from symcheck.engine.sampling import Point, in_domain, points_at_sizes, satisfies_facts
@@ -73,8 +73,7 @@ def certified_agreement(point: Point, sides: Sequence[Expr], digits: int) -> Opt
     looks for a certified gap there)."""
     if not any(free_of(side) for side in sides):
         return None
-    left = enclosed_at(point, sides[0], digits)
-    right = None if left is None else enclosed_at(point, sides[1], digits)
+    left, right = enclosed_all_at(point, sides, digits)
     if right is None or not certainly_agree(left, right, Fraction(1, 10**digits)):
         return None
     numbers = (midpoint(left, digits), midpoint(right, digits))
