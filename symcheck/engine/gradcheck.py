@@ -48,7 +48,7 @@ from symcheck.engine import floats
 from symcheck.engine.canonical import Unfolder, UnfoldError, rules_from_scope
 from symcheck.model.compiled import CompiledGradientCheck
 from symcheck.model import GradientCheckResult
-from symcheck.engine.sampling import MAX_TERMS, Universe, in_domain, random_points, write_out_sums
+from symcheck.engine.sampling import MAX_TERMS, Point, Universe, in_domain, random_points, write_out_sums
 from symcheck.engine.walk import NotDirect, Walk
 from symcheck.model.symbols import CompiledDefinition, Scope, SymbolTable
 
@@ -303,10 +303,16 @@ def _draw_point(
     # the sampler needs only what takes a value, not the (large) loss around it
     for point in random_points(prep.others, universe, domain_rng, (prep.size,)):
         # constrained vectors are filled when the point is built, the rest on evaluation
-        values = [point.evaluate(o) for o in prep.others]
+        values = [_drawn(point, o) for o in prep.others]
         if in_domain(point, universe) and all(v.is_number for v in values):
             return x, [floats.number(v) for v in values]
     raise NumericError("no point inside the declared domains was found")
+
+
+def _drawn(point: Point, atom: sympy.Expr) -> sympy.Expr:
+    """`point.evaluate(atom)` of an entry or a scalar: its value, drawn now if not yet
+    (as `evaluate` draws it), without walking an expression around it."""
+    return sympy.sympify(point.values[atom]) if point.fill_direct(atom) else point.evaluate(atom)
 
 
 def _errors_at(prep: _Prepared, xs: Sequence[np.ndarray], others: Sequence[list[float]], steps: Sequence[float]):
