@@ -102,8 +102,14 @@ def instantiate(expr, scope: Scope, size: int, extra: Optional[dict] = None,
 
 def unfolded(expr, scope: Scope, size: int, extra: Optional[dict] = None,
              main: Optional[sympy.Symbol] = None) -> sympy.Expr:
-    """`expr` with sizes from `size_map`, `extra` substituted, definitions unfolded."""
+    """`expr` with sizes from `size_map`, `extra` substituted, definitions unfolded: the
+    unfolding at any size with the sizes put in afterwards, where it leaves nothing whose
+    value the sizes could change (no derivative, substitution or case distinction left),
+    else unfolded anew with the sizes fixed."""
     sizes = size_map(scope, size, main)
+    general = _unfolded_at_any_size(sympy.sympify(expr), scope)
+    if general is not None:
+        return general.xreplace(sizes).xreplace(extra or {})
     expr = sympy.sympify(expr).xreplace(sizes)
     if extra:
         expr = expr.xreplace(extra)
@@ -113,6 +119,20 @@ def unfolded(expr, scope: Scope, size: int, extra: Optional[dict] = None,
     except UnfoldError as error:
         raise NumericError(str(error)) from None
     return expr
+
+
+_SIZE_DEPENDENT = (sympy.Derivative, sympy.Subs, sympy.Piecewise)
+
+
+def _unfolded_at_any_size(expr: sympy.Expr, scope: Scope) -> Optional[sympy.Expr]:
+    """`expr` unfolded with no size fixed (once for every size of a check: substituting
+    the sizes afterwards gives the same expression as unfolding with them); None where
+    it cannot be, or something is left whose unfolding may depend on the sizes."""
+    try:
+        general = sized_unfolder(scope, {})(expr)
+    except UnfoldError:
+        return None
+    return None if general.has(*_SIZE_DEPENDENT) else general
 
 
 def _evaluate(expr: sympy.Basic) -> sympy.Basic:
@@ -137,6 +157,11 @@ class _Prepared:
     loss: object  # callable(*variables, *others) -> float
     gradient: list  # callables, one per component
     scope: Scope
+
+    @functools.cached_property
+    def universe(self) -> Universe:
+        """The declared domains the points are drawn in (one for all points of a size)."""
+        return Universe.from_scope(self.scope)
 
 
 def _free_entries(exprs: Sequence[sympy.Expr]):
@@ -299,7 +324,7 @@ def _draw_point(
     x = rng.standard_normal(len(prep.variables))
     if not prep.others:
         return x, []
-    universe = Universe.from_scope(prep.scope)
+    universe = prep.universe
     # the sampler needs only what takes a value, not the (large) loss around it
     for point in random_points(prep.others, universe, domain_rng, (prep.size,)):
         # constrained vectors are filled when the point is built, the rest on evaluation

@@ -83,6 +83,7 @@ class Universe:
     minimums: Mapping[Symbol, int] = field(default_factory=dict)
     facts: tuple[sympy.Eq, ...] = ()
     intervals: Mapping[str, "ScalarInterval"] = field(default_factory=dict)  # a stated case on scalars (`scalarcase`)
+    memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # what every point asks again (`needed_sizes`)
 
     @classmethod
     def from_scope(cls, scope: Scope, extra_ranges: Optional[Mapping[Symbol, Range]] = None) -> "Universe":
@@ -216,7 +217,7 @@ class Point:
             described[f"{function}({', '.join(map(str, variables))})"] = str(body(*variables))
         for key, value in sorted(self.values.items(), key=_by_name):
             if key in used:
-                described[str(key)] = str(value)
+                described[name_of(key)] = name_of(value)  # printed once per value: points repeat them
         return described
 
 
@@ -595,7 +596,18 @@ def free_indices(exprs: Sequence[Expr], universe: Universe, condition: Condition
 
 
 def needed_sizes(exprs: Sequence[Expr], indices: Sequence[Symbol], universe: Universe) -> dict[Symbol, int]:
-    """Sizes the expressions depend on, with the least value each may take."""
+    """Sizes the expressions depend on, with the least value each may take (once per
+    expressions and indices in a universe: every point drawn for them asks again)."""
+    try:
+        key = ("needed_sizes", tuple(exprs), tuple(indices))
+        if key not in universe.memo:
+            universe.memo[key] = _needed_sizes(exprs, indices, universe)
+    except TypeError:  # an unhashable expression (a mutable matrix)
+        return _needed_sizes(exprs, indices, universe)
+    return dict(universe.memo[key])
+
+
+def _needed_sizes(exprs: Sequence[Expr], indices: Sequence[Symbol], universe: Universe) -> dict[Symbol, int]:
     all_sizes = universe.sizes()
     needed = {s: universe.minimums.get(s, 1) for s in set().union(*(free_symbols(e) for e in exprs)) & all_sizes}
     for index in indices:
