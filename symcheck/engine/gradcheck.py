@@ -8,7 +8,9 @@ gradient component with free index ``index``. For each size K in ``spec.sizes``:
    already wrong for two, and small sizes keep the expansion small;
 2. definitions from ``scope.definitions`` are unfolded by the engine's own unfolder
    (`symcheck.canonical.Unfolder`: capture-free, derivatives by a defined quantity taken
-   with that quantity as the variable), with the sizes fixed;
+   with that quantity as the variable), once for all sizes with the sizes put in
+   afterwards, or, where a derivative, substitution or case distinction is left, anew
+   with the sizes fixed;
 3. the loss and the K gradient components (the closed form instantiated once, then its
    index set per component) are evaluated with numpy (float64, `floats`: no generated
    code) over the entries they read, their finite sums walked with index values
