@@ -337,9 +337,16 @@ def _draw_point(
 
 
 def _drawn(point: Point, atom: sympy.Expr) -> sympy.Expr:
-    """`point.evaluate(atom)` of an entry or a scalar: its value, drawn now if not yet
-    (as `evaluate` draws it), without walking an expression around it."""
-    return sympy.sympify(point.values[atom]) if point.fill_direct(atom) else point.evaluate(atom)
+    """`point.evaluate(atom)` of an entry with integer indices or of a scalar that is no
+    size or index: its value, drawn now if not yet (as `evaluate` draws it), without
+    walking an expression around it; anything else is evaluated."""
+    entry = isinstance(atom, Indexed) and all(index.is_Integer for index in atom.indices)
+    scalar = isinstance(atom, sympy.Symbol) and atom not in point.sizes and atom not in point.indices
+    if not (entry or scalar):
+        return point.evaluate(atom)
+    if atom not in point.values and point.fill is not None:
+        point.values[atom] = point.fill(atom)
+    return sympy.sympify(point.values[atom]) if atom in point.values else point.evaluate(atom)
 
 
 def _errors_at(prep: _Prepared, xs: Sequence[np.ndarray], others: Sequence[list[float]], steps: Sequence[float]):
