@@ -8,7 +8,9 @@ declared domain: every size at its declared minimum and at larger sizes
 (`AUDIT_POINTS`). At each point, enclosures of both values (`enclosure`: exact
 rationals, else intervals with outward rounding) are tried first: when they certify that
 the values agree to every one of those digits, no exact tree is built; anything else is
-evaluated exactly. A point where the sides differ, or where one side is undefined
+evaluated exactly. An enclosure is kept by the expression and the sizes, indices,
+stand-in functions and values it reads (`enclosure.enclosed_all_at`): a chain's member,
+a side of two steps, is enclosed once at a point both audits draw. A point where the sides differ, or where one side is undefined
 and the other defined, overrules the verdict: `refuted` when the point re-checks as a
 counterexample, else `unknown` with "internal inconsistency" in the reason. Every
 evaluated point is kept as evidence (role "audit").

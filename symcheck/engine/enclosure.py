@@ -297,12 +297,39 @@ def enclosed_at(point: Point, expr: Expr, digits: int) -> Optional[Value]:
     return enclosed_all_at(point, (expr,), digits)[0]
 
 
+AT_POINTS_KEPT = 8192  # enclosures kept, by expression and what it reads at a point
+_AT_POINTS: dict[tuple, Value] = {}
+
+
 def enclosed_all_at(point: Point, exprs: Sequence[Expr], digits: int) -> list[Optional[Value]]:
     """`enclose_all` at a sampled point; None for all when one expression cannot be walked
-    (values are drawn for each in turn, as `Point.evaluate` draws them)."""
+    (values are drawn for each in turn, as `Point.evaluate` draws them), and None from the
+    first that cannot be enclosed on. An expression already enclosed at the same sizes,
+    indices, stand-in functions and values of what it reads is not enclosed again: a
+    chain's member is a side of two steps, whose audits draw the same points when the
+    sides read the same values."""
     if not all(point.fill_direct(expr) for expr in exprs):
         return [None] * len(exprs)
-    return enclose_all(exprs, point.walker(), point.values, digits)
+    keys = [_at_point_key(point, expr, digits) for expr in exprs]
+    missing = [n for n, key in enumerate(keys) if key not in _AT_POINTS]
+    computed = enclose_all([exprs[n] for n in missing], point.walker(), point.values, digits) if missing else []
+    for n, value in zip(missing, computed):
+        if value is not None:
+            _keep(keys[n], value)
+    found = [_AT_POINTS.get(key) for key in keys]
+    return found if None not in found else found[:found.index(None)] + [None] * (len(found) - found.index(None))
+
+
+def _at_point_key(point: Point, expr: Expr, digits: int) -> tuple:
+    read = frozenset((atom, point.values[atom]) for atom in point.used(expr))
+    return (expr, digits, frozenset(point.sizes.items()), frozenset(point.indices.items()),
+            frozenset(point.functions.items()), read)
+
+
+def _keep(key: tuple, value: Value) -> None:
+    if len(_AT_POINTS) >= AT_POINTS_KEPT:
+        del _AT_POINTS[next(iter(_AT_POINTS))]
+    _AT_POINTS[key] = value
 
 
 def certainly_signed(value: Optional[Value], strict: bool) -> bool:
