@@ -27,11 +27,12 @@ from fractions import Fraction
 from typing import Optional, Sequence
 
 from sympy import Expr
+from sympy.core.function import AppliedUndef
 
 from symcheck.engine.enclosure import certainly_agree, enclosed_all_at, midpoint
 from symcheck.engine.indexcalc import Condition
 from symcheck.engine.rungs import EXTRA_DIGITS, Comparison, Work, compare_at, recheck, refuted, sample_point
-from symcheck.engine.sampling import Point, in_domain, points_at_sizes, satisfies_facts
+from symcheck.engine.sampling import Point, atoms_of, in_domain, points_at_sizes, satisfies_facts
 from symcheck.engine.walk import free_of
 from symcheck.model import Decision, SamplePoint, Verdict
 
@@ -56,14 +57,21 @@ def evaluate(work: Work, sides: Sequence[Expr], condition: Condition) -> AuditRe
     digits = settings.precision + EXTRA_DIGITS
     rng = random.Random(settings.seed + AUDIT_SEED_SHIFT)
     evidence: list[SamplePoint] = []
+    settled: Optional[Comparison] = None  # sides that read nothing from a point compare alike at every point
     for point in points_at_sizes(sides, work.universe, rng, AUDIT_POINTS, condition):
-        comparison = certified_agreement(point, sides, digits) or compare_at(point, *sides, digits)
+        comparison = settled or certified_agreement(point, sides, digits) or compare_at(point, *sides, digits)
+        settled = comparison if _pointless(sides) else None
         if comparison is None or not (in_domain(point, work.universe) and satisfies_facts(point, work.universe)):
             continue
         evidence.append(sample_point("audit", point, comparison, sides, digits))
         if comparison.different:
             return AuditResult(tuple(evidence), point, sum(e.agrees for e in evidence))
     return AuditResult(tuple(evidence), None, sum(e.agrees for e in evidence))
+
+
+def _pointless(sides: Sequence[Expr]) -> bool:
+    """No side reads anything a point gives: no free symbol, no function a point stands in for."""
+    return not any(free_of(side) or atoms_of(side, AppliedUndef) for side in sides)
 
 
 def certified_agreement(point: Point, sides: Sequence[Expr], digits: int) -> Optional[Comparison]:
