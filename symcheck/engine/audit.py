@@ -10,7 +10,9 @@ rationals, else intervals with outward rounding) are tried first: when they cert
 the values agree to every one of those digits, no exact tree is built; anything else is
 evaluated exactly. An enclosure is kept by the expression and the sizes, indices,
 stand-in functions and values it reads (`enclosure.enclosed_all_at`): a chain's member,
-a side of two steps, is enclosed once at a point both audits draw. A point where the
+a side of two steps, is enclosed once at a point both audits draw; sides that read
+nothing from a point (no free symbol, no stand-in function) are compared once, and that
+comparison is every point's. A point where the
 sides differ, or where one side is undefined and the other defined, overrules the verdict: `refuted` when the point re-checks as a
 counterexample, else `unknown` with "internal inconsistency" in the reason. Every
 evaluated point is kept as evidence (role "audit").
