@@ -151,11 +151,17 @@ class Point:
     fill: Optional[Callable[[Expr], Expr]] = field(default=None, compare=False, repr=False)
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
+    @functools.cached_property
+    def keys(self) -> tuple[tuple, tuple, tuple]:
+        """Sizes, indices and functions as keys of the caches points share (sorted by their
+        printed form once per point, not at every evaluation)."""
+        return _key(self.sizes), _key(self.indices), _key(self.functions)
+
     def structure(self, expr: Expr) -> Expr:
         """Functions, sizes and indices substituted; sums expanded, derivatives done (cached,
         also across points: points that share sizes, indices and functions share it)."""
         if expr not in self._cache:
-            self._cache[expr] = _shared_structure(expr, _key(self.sizes), _key(self.indices), _key(self.functions))
+            self._cache[expr] = _shared_structure(expr, *self.keys)
         return self._cache[expr]
 
     def evaluate(self, expr: Expr, fresh: bool = False) -> Expr:
@@ -184,7 +190,7 @@ class Point:
     def fill_direct(self, expr: Expr) -> bool:
         """Values drawn for what `expr` reads, as `evaluate` draws them, when a walk can
         evaluate it; False (nothing drawn) where only the written-out tree can tell."""
-        atoms = _direct_atoms(expr, _key(self.sizes), _key(self.indices), _key(self.functions))
+        atoms = _direct_atoms(expr, *self.keys)
         if atoms is None:
             return False
         self._complete(atoms)
@@ -197,7 +203,7 @@ class Point:
 
     def used(self, expr: Expr) -> frozenset[Expr]:
         """The atoms `expr` takes values for at this point."""
-        atoms = _direct_atoms(expr, _key(self.sizes), _key(self.indices), _key(self.functions))
+        atoms = _direct_atoms(expr, *self.keys)
         return _value_atoms(self.structure(expr)) if atoms is None else atoms
 
     def _complete(self, atoms: frozenset[Expr]) -> None:
@@ -214,7 +220,7 @@ class Point:
         described = {str(k): str(v) for k, v in sorted({**self.sizes, **self.indices}.items(), key=_by_name)}
         for function, body in sorted(self.functions.items(), key=lambda item: str(item[0])):
             variables = _variables(len(body.variables))
-            described[f"{function}({', '.join(map(str, variables))})"] = str(body(*variables))
+            described[f"{function}({', '.join(map(str, variables))})"] = name_of(body(*variables))
         for key, value in sorted(self.values.items(), key=_by_name):
             if key in used:
                 described[name_of(key)] = name_of(value)  # printed once per value: points repeat them
