@@ -13,8 +13,9 @@ gradient component with free index ``index``. For each size K in ``spec.sizes``:
    with the sizes fixed;
 3. the loss and the K gradient components (the closed form instantiated once, then its
    index set per component) are evaluated with numpy (float64, `floats`: no generated
-   code) over the entries they read, their finite sums walked with index values
-   (`floats.walked`); where the walk cannot tell, the sums are written out term by term;
+   code) over the entries they read, their finite sums walked with the sizes and index
+   values bound (`floats.walked`; the expression unfolded once serves every size); where
+   the walk cannot tell, the sums are written out term by term;
 4. ``points`` seeded points are drawn: entries of ``wrt`` standard normal (numpy
    Generator), other vectors and scalars inside their declared domain by the engine's
    sampler `symcheck.sampling.random_points` (probability rows positive and summing
@@ -217,10 +218,10 @@ def _prepare_walked(check: CompiledGradientCheck, size: int) -> Optional[_Prepar
     their sums (component i: the closed form with its index bound to i); None where the
     walk cannot find what takes a value, and floats.NotEvaluable from a function where it
     cannot evaluate it (a derivative left, an undefined function ...)."""
-    extra = {check.size: sympy.Integer(size)}
-    loss, general = (unfolded(e, check.scope, size, extra, check.size) for e in (check.loss, check.gradient))
+    loss, general, sizes = _unfolded_for_walks(check, size)
     components = _component_range(check, size)
-    walks = [Walk({}, {}, MAX_TERMS)] + [Walk({check.index: sympy.Integer(i)}, {}, MAX_TERMS) for i in components]
+    walks = [Walk(sizes, {}, MAX_TERMS)] + [Walk({**sizes, check.index: sympy.Integer(i)}, {}, MAX_TERMS)
+                                            for i in components]
     try:
         atoms = walks[0].atoms(loss).union(*(walk.atoms(general) for walk in walks[1:]))
     except NotDirect:
@@ -234,6 +235,18 @@ def _prepare_walked(check: CompiledGradientCheck, size: int) -> Optional[_Prepar
 
     functions = [at(loss, walks[0])] + [at(general, walk) for walk in walks[1:]]
     return _Prepared(size, variables, others, functions[0], functions[1:], check.scope)
+
+
+def _unfolded_for_walks(check: CompiledGradientCheck, size: int) -> tuple[sympy.Expr, sympy.Expr, dict]:
+    """The loss and the closed form unfolded for a walk at `size`, and the sizes the walk
+    binds: unfolded at any size with the sizes bound by the walk (no tree rebuilt per
+    size), else unfolded with the sizes put in (and none left to bind)."""
+    general = [_unfolded_at_any_size(sympy.sympify(e), check.scope) for e in (check.loss, check.gradient)]
+    if None not in general:
+        return general[0], general[1], {**size_map(check.scope, size, check.size), check.size: sympy.Integer(size)}
+    extra = {check.size: sympy.Integer(size)}
+    loss, closed = (unfolded(e, check.scope, size, extra, check.size) for e in (check.loss, check.gradient))
+    return loss, closed, {}
 
 
 def _prepare_written_out(check: CompiledGradientCheck, size: int) -> _Prepared:
