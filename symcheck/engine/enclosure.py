@@ -317,7 +317,8 @@ def enclosed_all_at(point: Point, exprs: Sequence[Expr], digits: int) -> list[Op
         if value is not None:
             _keep(keys[n], value)
     found = [_AT_POINTS.get(key) for key in keys]
-    return found if None not in found else found[:found.index(None)] + [None] * (len(found) - found.index(None))
+    first_none = next((n for n, value in enumerate(found) if value is None), len(found))  # `is`: an interval's == is costly
+    return found[:first_none] + [None] * (len(found) - first_none)
 
 
 def _at_point_key(point: Point, expr: Expr, digits: int) -> tuple:
