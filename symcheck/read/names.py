@@ -85,7 +85,19 @@ class Names(Construct):
         kind = kinds[0]
         if "function" in kinds and (called and post.sub is None or len(kinds) == 1):
             kind = "function"
+        if kind == "base" and post.sub is None and self.plain_beside_bold(token):
+            return self.atom(nodes, i, Atom("free", token.arg, token.start, token.end))
         return self.atom(nodes, i, Atom(kind, token.arg, token.start, token.end))
+
+    def plain_beside_bold(self, token) -> bool:
+        """`x` written plain and bare where the vector or matrix x is declared only in bold
+        (`latex = '\\mathbf{x}'`): another name, a scalar, as bold and plain tell a vector from
+        a scalar (d/dx (bx) = b, "the single variable case"). Its entries `x_i` are still the
+        vector's; a note writing the vector plain too declares that spelling (latex = [.., 'x'])."""
+        spellings = self.table.spellings.get(token.arg, ())
+        written = token.text.strip()
+        return bool(spellings) and written not in spellings and written in (token.arg, "\\" + token.arg) \
+            and all(spelling.lstrip().startswith(tuple(BOLD_FACES)) for spelling in spellings)
 
     def letter(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token
