@@ -55,3 +55,32 @@ def test_entries_of_a_bold_declared_vector_are_still_its_entries(tmp_path):
     notation = VECTOR_X.format(spelling="'\\mathbf{x}'")
     text = "$$\\sum_{i=1}^{n} x_i^2 = \\mathbf{x}^\\top \\mathbf{x}$$\n"
     assert verdicts(tmp_path, text, notation) == [Verdict.PROVED]
+
+
+LEAST_SQUARES = """\
+[sizes]
+n = {}
+d = {}
+[symbols]
+X = { kind = "matrix", shape = ["n", "d"], latex = '\\mathbf{X}' }
+y = { kind = "vector", shape = ["n"], latex = '\\mathbf{y}' }
+w = { kind = "vector", shape = ["d"], latex = '\\mathbf{w}' }
+a = {}
+"""
+
+
+def test_a_starred_scalar_is_a_name_of_its_own_named_by_its_first_value(tmp_path):
+    text = "$$a^* = 2a$$\n\nso $$a^* + a^* = 4a$$ and $$a^* = 3a$$\n"
+    assert verdicts(tmp_path, text, LEAST_SQUARES) == [Verdict.PROVED, Verdict.REFUTED]
+
+
+def test_a_starred_vector_is_named_by_its_first_value_and_stays_unread_elsewhere(tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text("$$\\mathbf{w}^* = (\\mathbf X^\\top \\mathbf X)^{-1}\\mathbf X^\\top \\mathbf{y}$$\n\n"
+                    "so $$\\mathbf{X}\\mathbf{w}^* = \\mathbf{y}$$\n", encoding="utf-8")
+    toml = tmp_path / "note.toml"
+    toml.write_text(LEAST_SQUARES, encoding="utf-8")
+    result = check_note(note, toml, SETTINGS).result
+    assert [adopted.line for adopted in result.adopted] == [1]
+    (step,) = [step for chain in result.chains for step in chain.steps]
+    assert step.decision.verdict is Verdict.UNKNOWN and "declare the starred name" in step.decision.reason

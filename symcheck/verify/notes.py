@@ -76,6 +76,7 @@ class _Anchor:
     expression: object
 
 
+_STARRED = re.compile(r"\s*(.+?)\s*\^\s*(?:\*|\{\s*\*\s*\})\s*")
 _CARRIED_LOOKBACK = 3  # refuted members a later one is compared with, the latest first
 
 
@@ -232,6 +233,21 @@ class _NoteReader:
             return False
         return not _mentions(members[1], target)
 
+    def starred_vector(self, chain: MathChain, members: list, unread: list) -> tuple[list, list]:
+        """`\\mathbf{w}^* = ...` first met: the left side is a vector or matrix of its own, of
+        w's shape (the optimum, the solution), which the display names. Anywhere else a star
+        on a real vector stays refused (`y^*` may be y itself)."""
+        starred = _STARRED.fullmatch(chain.members[0].latex)
+        if len(members) != 2 or members[0] is not None or members[1] is None or not starred:
+            return members, unread
+        base = self.read_or_none(starred[1])
+        if not isinstance(base, sympy.MatrixSymbol):
+            return members, unread
+        name = sympy.MatrixSymbol(f"{base.name}^*", *base.shape)
+        if name in self.defined:
+            return members, unread
+        return [name, members[1]], unread[1:]
+
     def adopt(self, chain: MathChain, members: list) -> list[Equation]:
         """A definition made in the note: later chains may unfold it. One of a symbol with a
         constrained domain comes back as an equation to check against that domain.
@@ -244,6 +260,8 @@ class _NoteReader:
         if _states_a_value(chain, members):
             self.entry_values[members[0]] = (members[1], _at(chain.members[0]))
         definition = definition_of(members[0], members[-1])
+        if definition is None and _names_a_starred(members):
+            self.defined.add(target)  # named once; its star stays refused elsewhere
         if definition is None or not self.general(definition):  # a matrix, or one entry: nothing to unfold
             return []
         self.scope.definitions.append(definition)
@@ -303,7 +321,7 @@ class _NoteReader:
                 results.append(_not_a_claim(str(self.note), chain))
                 continue
             chain = self.after_assignment(chain)
-            members, unread = self.parse(chain, given)
+            members, unread = self.starred_vector(chain, *self.parse(chain, given))
             if self.is_condition(members):
                 continue
             if prose.condition_after(chain):
@@ -313,7 +331,7 @@ class _NoteReader:
                 given += self.assume(chain, members)
                 continue
             if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)
-                    or _gives_a_probability(members)) and self.fresh(members) and members[0] not in self.entry_values:
+                    or _gives_a_probability(members) or _names_a_starred(members)) and self.fresh(members) and members[0] not in self.entry_values:
                 pending += self.adopt(chain, members)
                 continue
             members, again = self.second_value(chain, members)
@@ -589,6 +607,14 @@ def _states_a_value(chain: MathChain, members: list) -> bool:
 def _warned(step: StepResult, why: str) -> StepResult:
     """A member not read because it is ambiguous as written: unread, with a warning saying why."""
     return replace(step, remarks=(Remark("warning", why, instead_of_verdict=True),))
+
+
+def _names_a_starred(members: list) -> bool:
+    """`\\mathbf{w}^* = (X^T X)^{-1} X^T y`: a starred name (the optimum, the solution) first
+    met with a value is named by it, as "let" names: adopted and listed, never a claim (the
+    star is a decoration on a real name, `symcheck.read.scripts`, so w^* is a name of its own)."""
+    return len(members) == 2 and isinstance(members[0], (sympy.Symbol, sympy.MatrixSymbol)) \
+        and members[0].name.endswith("^*")
 
 
 def _gives_a_probability(members: list) -> bool:
