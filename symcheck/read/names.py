@@ -90,14 +90,11 @@ class Names(Construct):
         return self.atom(nodes, i, Atom(kind, token.arg, token.start, token.end))
 
     def plain_beside_bold(self, token) -> bool:
-        """`x` written plain and bare where the vector or matrix x is declared only in bold
-        (`latex = '\\mathbf{x}'`): another name, a scalar, as bold and plain tell a vector from
-        a scalar (d/dx (bx) = b, "the single variable case"). Its entries `x_i` are still the
-        vector's; a note writing the vector plain too declares that spelling (latex = [.., 'x'])."""
-        spellings = self.table.spellings.get(token.arg, ())
-        written = token.text.strip()
-        return bool(spellings) and written not in spellings and written in (token.arg, "\\" + token.arg) \
-            and all(spelling.lstrip().startswith(tuple(BOLD_FACES)) for spelling in spellings)
+        """`x` written plain and bare where the vector or matrix x, spelled `\\mathbf{x}`, is
+        declared `plain_scalar = true`: another name, a scalar, as a note that tells a vector
+        from a scalar by its face writes it (d2l: d/dx (bx) = b, "the single variable case").
+        Its entries `x_i` are still the vector's. Without the key, plain x is the vector."""
+        return token.arg in self.table.plain_scalars and token.text.strip() in (token.arg, "\\" + token.arg)
 
     def letter(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token
