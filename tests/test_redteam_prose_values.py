@@ -51,3 +51,17 @@ def test_an_error_inside_the_sentence_is_refuted_in_the_case(tmp_path):
 def test_the_first_value_of_a_range_is_neither_a_claim_nor_a_case(tmp_path):
     text = "Summing for $i = 1$ to $n$ gives the total, and $$i^2 = i \\cdot i$$ for $i = 1, \\ldots, n$.\n"
     assert verdicts(tmp_path, text) == [(1, Verdict.PROVED, None)]
+
+
+@pytest.mark.parametrize("text", [
+    "The slope of the $f(x) = x^2$ curve at a point is $f'(x) = 2x$.\n",
+    "Take the line $f(x) = 2x + 1$ and differentiate: $f'(x) = 2$.\n",
+    "The $y = x^3$ graph is steep: $$\\frac{dy}{dx} = 3x^2$$\n",
+])
+def test_inline_math_naming_a_curve_or_a_line_defines_it(tmp_path, text):
+    assert [verdict for _, verdict, _ in verdicts(tmp_path, text)] == [Verdict.PROVED]
+
+
+def test_a_curve_named_twice_is_checked_against_its_first_naming(tmp_path):
+    text = "The slope of the $y = x^2$ curve is $2x$, so the slope of $y = x^3$ is not.\n"
+    assert [verdict for _, verdict, _ in verdicts(tmp_path, text)] == [Verdict.REFUTED]

@@ -56,6 +56,10 @@ _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating
                             r"critical|vanish\w*)\b", re.I)
 _ZERO_WORD = re.compile(r"\bzero\b", re.I)
 _EQUATION_BEFORE = re.compile(r"\bequations?\s*:?\s*$", re.I)
+# "the $y = x^2$ curve", "the line $y = 2x + 1$": inline math naming a curve, a line or a function
+_OBJECT = r"(?:curve|line|graph|parabola|plane|hyperplane|surface|function)s?"
+_OBJECT_AFTER = re.compile(rf"\s*{_OBJECT}\b", re.I)
+_OBJECT_BEFORE = re.compile(rf"\b(?:the|a|an)\s+{_OBJECT}\s*$", re.I)
 _WHERE_AFTER = re.compile(r"[\s,;:]*where\s*$", re.I)  # `$$z^2 = 4$$ where $z = 2$`
 _AND_AFTER = re.compile(r"[\s,;]*(?:and\s*)?$", re.I)  # `... where $z = 2$ and $y = 3$`
 
@@ -159,7 +163,8 @@ def read_prose(text: str, path: str) -> ProseReading:
                 closers.append(_value_sentence_end(prose, region, regions))
         elif region.display and _ROW_CASE.search(visible, region.content_start, region.content_end):
             closers.append(region.start)  # a display stating its own cases ends the one in force
-        elif _DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence):
+        elif _DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence) \
+                or not region.display and _names_an_object(prose, region):
             defining.append((at(region.start), at(region.end)))
         elif region.display and not sentence.strip() and _FORWARD.search(_paragraph_before(prose, region.start)):
             defining.append((at(region.start), at(region.end)))  # "... is defined below." then the display
@@ -185,6 +190,13 @@ def _states_a_condition(visible: str, prose: str, region: Region) -> bool:
         return True
     return bool(_CONDITION_BEFORE.search(sentence) or (
         _HYPOTHESIS_BEFORE.search(sentence) and _PARTICULAR_VALUE.fullmatch(visible, region.content_start, region.content_end)))
+
+
+def _names_an_object(prose: str, region: Region) -> bool:
+    """Inline math that names a curve, a line or a function (`the $y = x^2$ curve`, `the line
+    $y = 2x + 1$`): a definition of its left side, not a claim."""
+    return bool(_OBJECT_AFTER.match(prose, region.end) or _OBJECT_BEFORE.search(prose, max(0, region.start - 40),
+                                                                                 region.start))
 
 
 def _a_range(visible: str, prose: str, region: Region, sentence: str) -> bool:
