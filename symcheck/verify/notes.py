@@ -450,6 +450,7 @@ class _NoteReader:
         steps: list[StepResult] = []
         unread_steps = iter(unread)
         held, wrong = (restated.held, list(restated.wrong)) if restated else (None, [])
+        decided = held  # the last member that held by a decision (not undecided)
         skipped: list[StepResult] = []
         for member, expression in zip(chain.members[bool(restated):], members[bool(restated):]):
             if expression is None:
@@ -457,9 +458,10 @@ class _NoteReader:
                 skipped.append(steps[-1])
                 continue
             if held is None:
-                held, skipped = _Anchor(member, expression), []
+                held, decided, skipped = _Anchor(member, expression), _Anchor(member, expression), []
                 continue
             step = _after_unread(compare(held, member, expression), held, skipped)
+            step = _past_undecided(step, held, decided, lambda: compare(decided, member, expression))
             if restated and held is restated.held:
                 step = _after_restated(step, held, chain)
             skipped = []
@@ -478,6 +480,7 @@ class _NoteReader:
                 wrong.append(_Anchor(member, expression))
             else:
                 held, wrong = _Anchor(member, expression), []
+                decided = held if step.decision.verdict.holds else decided
         result = ChainResult(f"line {chain.line}", condition, _with_case_remark(steps, chain, members, condition_expr))
         return result, _Ended(held, tuple(wrong))
 
@@ -520,6 +523,22 @@ def _after_restated(step: StepResult, held: _Anchor, chain: MathChain) -> StepRe
     """A display that restates an earlier left side goes on from where that display ended, and says so."""
     return replace(step, compared_with=f"{step.compared_with}, where the earlier display of "
                                        f"{chain.members[0].latex} ended")
+
+
+def _past_undecided(step: StepResult, held: _Anchor, decided: Optional[_Anchor], again) -> StepResult:
+    """A step undecided against a member that was itself undecided is compared with the last
+    member that held by a decision (`again()`), and takes that verdict when it holds or is
+    refuted at a point: an error after an undecided step (a limit SymPy cannot confirm) is
+    still found, and a correct step after it still holds."""
+    if step.decision.verdict is not Verdict.UNKNOWN or step.decision.strategy == UNPARSABLE \
+            or decided is None or decided is held:
+        return step
+    other = again()
+    if other.decision.verdict is Verdict.UNKNOWN or (other.decision.verdict is Verdict.REFUTED
+                                                     and other.decision.counterexample is None):
+        return step  # refuted by shapes alone: the undecided member may be the author's change of notation
+    return replace(other, compared_with=f"{_at(decided.member)}, the last member that held "
+                                        f"(the one after it, {_at(held.member)}, is undecided)")
 
 
 def _after_unread(step: StepResult, held: _Anchor, skipped: list[StepResult]) -> StepResult:
