@@ -49,7 +49,7 @@ _CASE_BEFORE = re.compile(r"\b(?:in\s+the\s+)?case\s*:?\s*$", re.I)
 # "for $n = 3$ we get ...", "with $x = 2$ the value is ...": a value taken for one sentence
 _VALUE_BEFORE = re.compile(r"\b(?:for|with)\s*$", re.I)
 _RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]+")
-_RANGE_AFTER = re.compile(r"\s*(?:to|through|until|up\s+to|,\s*\\[lc]?dots|,\s*\.\.\.)\b", re.I)  # "for $i = 1$ to $n$"
+_RANGE_AFTER = re.compile(r"\s*(?:(?:to|through|until|up\s+to)\b|,\s*(?:\\[lc]?dots|\.\.\.))", re.I)  # "for $i = 1$ to $n$"
 _PARTICULAR_VALUE = re.compile(r"\s*\\?[A-Za-z]+(?:_\{?\w+\}?)?\s*=\s*-?\d+(?:\.\d+)?\s*")
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
