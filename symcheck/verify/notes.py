@@ -233,21 +233,6 @@ class _NoteReader:
             return False
         return not _mentions(members[1], target)
 
-    def starred_vector(self, chain: MathChain, members: list, unread: list) -> tuple[list, list]:
-        """`\\mathbf{w}^* = ...` first met: the left side is a vector or matrix of its own, of
-        w's shape (the optimum, the solution), which the display names. Anywhere else a star
-        on a real vector stays refused (`y^*` may be y itself)."""
-        starred = _STARRED.fullmatch(chain.members[0].latex)
-        if len(members) != 2 or members[0] is not None or members[1] is None or not starred:
-            return members, unread
-        base = self.read_or_none(starred[1])
-        if not isinstance(base, sympy.MatrixSymbol):
-            return members, unread
-        name = sympy.MatrixSymbol(f"{base.name}^*", *base.shape)
-        if name in self.defined:
-            return members, unread
-        return [name, members[1]], unread[1:]
-
     def adopt(self, chain: MathChain, members: list) -> list[Equation]:
         """A definition made in the note: later chains may unfold it. One of a symbol with a
         constrained domain comes back as an equation to check against that domain.
@@ -321,7 +306,7 @@ class _NoteReader:
                 results.append(_not_a_claim(str(self.note), chain))
                 continue
             chain = self.after_assignment(chain)
-            members, unread = self.starred_vector(chain, *self.parse(chain, given))
+            members, unread = _starred_vector(chain, *self.parse(chain, given), self.read_or_none, self.defined)
             if self.is_condition(members):
                 continue
             if prose.condition_after(chain):
@@ -626,6 +611,22 @@ def _states_a_value(chain: MathChain, members: list) -> bool:
 def _warned(step: StepResult, why: str) -> StepResult:
     """A member not read because it is ambiguous as written: unread, with a warning saying why."""
     return replace(step, remarks=(Remark("warning", why, instead_of_verdict=True),))
+
+
+def _starred_vector(chain: MathChain, members: list, unread: list, read, defined: set) -> tuple[list, list]:
+    """`\\mathbf{w}^* = ...` first met: the left side is a vector or matrix of its own, of
+    w's shape (the optimum, the solution), which the display names (`read` reads w). Anywhere
+    else a star on a real vector stays refused (`y^*` may be y itself)."""
+    starred = _STARRED.fullmatch(chain.members[0].latex)
+    if len(members) != 2 or members[0] is not None or members[1] is None or not starred:
+        return members, unread
+    base = read(starred[1])
+    if not isinstance(base, sympy.MatrixSymbol):
+        return members, unread
+    name = sympy.MatrixSymbol(f"{base.name}^*", *base.shape)
+    if name in defined:
+        return members, unread
+    return [name, members[1]], unread[1:]
 
 
 def _names_a_starred(members: list) -> bool:
