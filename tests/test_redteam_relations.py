@@ -56,7 +56,7 @@ def test_a_relation_on_the_row_before_a_row_without_an_arrow_is_still_a_claim(tm
 
 @pytest.mark.parametrize("last, verdict", [("1", Verdict.PROVED), ("2", Verdict.REFUTED)])
 def test_a_step_after_an_undecided_one_is_compared_with_the_last_member_that_held(tmp_path, last, verdict):
-    text = f"$$\\lim_{{t \\to 0}} \\frac{{\\sin(t)}}{{t}} = \\lim_{{t \\to 0}} \\frac{{x + t}}{{t}} = {last}$$\n"
+    text = f"$$\\lim_{{t \\to 0}} \\frac{{\\sin(t)}}{{t}} = \\lim_{{t \\to 0}} g(t) = {last}$$\n"  # g undefined: undecided
     undecided, after = steps(tmp_path, text)
     assert undecided.decision.verdict is Verdict.UNKNOWN
     assert after.decision.verdict is verdict and after.compared_with.startswith("1:3, the last member that held")

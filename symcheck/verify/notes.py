@@ -443,7 +443,8 @@ class _NoteReader:
                 skipped.append(steps[-1])
                 continue
             if held is None:
-                held, decided, skipped = _Anchor(member, expression), _Anchor(member, expression), []
+                held, skipped = _Anchor(member, expression), []
+                decided = held
                 continue
             step = _after_unread(compare(held, member, expression), held, skipped)
             step = _past_undecided(step, held, decided, lambda: compare(decided, member, expression))
