@@ -1,10 +1,14 @@
 """Whole-process speed of `verify` and `check`, beside the import floor, in one run.
 
-    python benchmarks/bench_speed.py [--baseline TREE] [--runs 3] [--skip-loaded]
+    python benchmarks/bench_speed.py [--baseline TREE] [--runs 3] [--skip-loaded] [--idle-wait 10]
 
 Every figure is wall time of a fresh process (median of `--runs`), with the CPU seconds
-(user + system) of that process beside it, except the per-step times of refuted steps
-(CPU seconds of each decision, in one process). The floor is
+(user + system) of that process and its workers beside it, and the cores that other
+processes kept busy meanwhile ("others", from /proc/stat), except the per-step times of
+refuted steps (CPU seconds of each decision, in one process). Before each run without
+hogs, the benchmark waits (up to `--idle-wait` seconds) for the other processes to leave the cores idle,
+so that a cold figure measures symcheck, not the neighbours; "others" says how far that
+worked. The floor is
 `python -c "import sympy, latex2sympy2"`. With `--baseline TREE` (a checkout of another
 commit, e.g. `git archive main | tar -x -C /tmp/base`) every figure is measured for both
 trees in the same run, the trees taking turns run by run, and printed side by side.
@@ -33,6 +37,11 @@ from pathlib import Path
 from typing import Callable, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from symcheck.runtime.parallel import CoreSample, idle_between, usable_cores  # noqa: E402
+
+IDLE_WINDOW = 0.5  # seconds over which the cores must be idle
 NOTATION = ROOT / "examples" / "notes" / "004.toml"
 
 BLOCK = r"""## Block {n}
@@ -98,14 +107,16 @@ class Tree:
         self.env = {**os.environ, "PYTHONPATH": str(root)}
         self.env.pop("SYMCHECK_CACHE_DIR", None)
         self.has_cache = (root / "symcheck" / "verify" / "cache.py").is_file()
-        self.last_cpu = 0.0  # CPU seconds of the last process run
+        self.last_cpu = 0.0  # CPU seconds of the last process run (and its workers)
+        self.last_others: Optional[float] = None  # cores other processes kept busy meanwhile
 
     def run(self, *args: str, cwd: Optional[Path] = None) -> float:
-        before = _children_cpu()
+        before, cores = _children_cpu(), CoreSample.now()
         started = time.perf_counter()
         subprocess.run([sys.executable, *args], cwd=cwd or self.root, env=self.env, capture_output=True, check=False)
         elapsed = time.perf_counter() - started
         self.last_cpu = _children_cpu() - before
+        self.last_others = others_busy(cores, CoreSample.now(), self.last_cpu)
         return elapsed
 
     def symcheck(self, *args: str, cache: Optional[Path] = None) -> float:
@@ -120,6 +131,25 @@ class Tree:
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def others_busy(before: CoreSample, after: CoreSample, own_cpu: float) -> Optional[float]:
+    """Cores kept busy between two readings by processes other than the ones we ran (`own_cpu`)."""
+    idle = idle_between(before, after, usable_cores())
+    if idle is None:
+        return None
+    return max(0.0, usable_cores() - idle - own_cpu / max(after.wall - before.wall, 1e-9))
+
+
+def settle(wait: float) -> None:
+    """Wait, up to `wait` seconds, until other processes leave every core idle for IDLE_WINDOW."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        start = CoreSample.now()
+        time.sleep(IDLE_WINDOW)
+        idle = idle_between(start, CoreSample.now(), usable_cores())
+        if idle is None or idle >= usable_cores() - 0.25:
+            return
 
 
 def median(measure: Callable[[], float], runs: int) -> float:
@@ -179,6 +209,8 @@ def metrics(note: Path, loaded: bool) -> dict[str, Callable[[Tree], object]]:
         "start-up": lambda tree: tree.run("-c", "import symcheck.cli, symcheck.verify.documents, "
                                                 "symcheck.verify.notes, symcheck.printers.results"),
         "cold verify": lambda tree: tree.symcheck("verify", "derivations/"),
+        "cold verify -j 1": lambda tree: tree.symcheck("verify", "derivations/", "-j", "1"),
+        "cold verify -j 2": lambda tree: tree.symcheck("verify", "derivations/", "-j", "2"),
         "warm verify": lambda tree: warm(tree, 1),
         "cold check 1000 lines": lambda tree: cold_check(tree, note, 1),
     }
@@ -193,21 +225,23 @@ def _loaded(tree: Tree, *options: str) -> float:
         return tree.symcheck("verify", "derivations/", *options)
 
 
-def measure(trees: dict[str, Tree], note: Path, runs: int, loaded: bool) -> dict[str, dict[str, object]]:
+def measure(trees: dict[str, Tree], note: Path, runs: int, loaded: bool,
+            idle_wait: float) -> dict[str, dict[str, object]]:
     """Every metric for every tree, the trees taking turns run by run (so that both see
     the same load on a shared machine); medians of `runs`."""
     results: dict[str, dict[str, object]] = {name: {} for name in trees}
     for metric, once in metrics(note, loaded).items():
         samples: dict[str, list] = {name: [] for name in trees}
-        cpu: dict[str, list] = {name: [] for name in trees}
         for _ in range(runs):
             for name, tree in trees.items():
-                samples[name].append(once(tree))
-                cpu[name].append(tree.last_cpu)
+                if not metric.startswith("loaded"):
+                    settle(idle_wait)
+                samples[name].append((once(tree), tree.last_cpu, tree.last_others))
         for name, values in samples.items():
-            known = [(v, c) for v, c in zip(values, cpu[name]) if v is not None]
-            results[name][metric] = statistics.median(v for v, _ in known) if known else None
-            results[name][f"{metric} CPU"] = statistics.median(c for _, c in known) if known else None
+            known = [sample for sample in values if sample[0] is not None]
+            for position, suffix in enumerate(("", " CPU", " others")):
+                figures = [sample[position] for sample in known if sample[position] is not None]
+                results[name][f"{metric}{suffix}"] = statistics.median(figures) if figures else None
     for name, tree in trees.items():
         results[name]["refuted steps"] = refuted_steps(tree)
     return results
@@ -225,9 +259,11 @@ def show(value: object, floor: float) -> str:
 
 
 def show_row(key: str, figures: dict) -> str:
-    cpu = figures.get(f"{key} CPU")
+    cpu, others = figures.get(f"{key} CPU"), figures.get(f"{key} others")
     wall = show(figures.get(key), figures["floor"])
-    return wall if cpu is None or figures.get(key) is None else f"{wall} cpu {cpu:6.2f}"
+    if cpu is None or figures.get(key) is None:
+        return wall
+    return f"{wall} cpu {cpu:6.2f}" + ("" if others is None else f" others {others:3.1f}")
 
 
 def main() -> None:
@@ -235,6 +271,8 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another symcheck tree to measure beside this one")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-loaded", action="store_true", help="skip the runs with CPU hogs")
+    parser.add_argument("--idle-wait", type=float, default=10.0,
+                        help="seconds to wait, at most, for idle cores before each run without hogs")
     parser.add_argument("--save", type=Path, help="write the figures as JSON")
     args = parser.parse_args()
     note = fresh_dir() / "note.md"
@@ -242,12 +280,13 @@ def main() -> None:
     trees = {"this tree": Tree(ROOT)}
     if args.baseline:
         trees = {"baseline": Tree(args.baseline.resolve()), **trees}
-    results = measure(trees, note, args.runs, not args.skip_loaded)
-    print(f"median of {args.runs} runs each, wall time of a fresh process (refuted steps: CPU s per decision);"
-          f" load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
-    print(f"{'':28}" + "".join(f"{name:>34}" for name in results))
-    for key in (k for k in next(iter(results.values())) if not k.endswith(" CPU")):
-        print(f"{key:28}" + "".join(f"{show_row(key, figures):>34}" for figures in results.values()))
+    results = measure(trees, note, args.runs, not args.skip_loaded, args.idle_wait)
+    print(f"median of {args.runs} runs each, wall time of a fresh process, its CPU (workers included), and the "
+          f"cores other processes kept busy meanwhile (refuted steps: CPU s per decision); "
+          f"{usable_cores()} cores, load average now {os.getloadavg()[0]:.1f}\n")
+    print(f"{'':28}" + "".join(f"{name:>45}" for name in results))
+    for key in (k for k in next(iter(results.values())) if not k.endswith((" CPU", " others"))):
+        print(f"{key:28}" + "".join(f"{show_row(key, figures):>45}" for figures in results.values()))
     print("\ntargets: cold verify <= 4x, warm <= 1.5x, start-up <= 1.2x the floor; check < 3 s; "
           "refuted steps <= 0.1 s; loaded default <= loaded -j 1")
     if args.save:

@@ -229,7 +229,7 @@ def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timings: b
     """Typeset LaTeX/PDF reports with verdicts, counterexamples and numeric tables."""
     from symcheck.load.derivation import derivation_files
     from symcheck.report.write import write_reports
-    from symcheck.verify.documents import verify_paths
+    from symcheck.verify.runs import verify_paths
 
     files = found(derivation_files(list(paths)), paths, "derivation files")
     writable_directory(out_dir)

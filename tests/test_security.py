@@ -280,9 +280,9 @@ def test_output_into_a_read_only_directory_exits_2_before_work(tmp_path):
 
 
 def test_output_under_a_file_exits_2_before_work(tmp_path, monkeypatch):
-    import symcheck.verify.documents as documents
+    import symcheck.verify.runs as runs
 
-    monkeypatch.setattr(documents, "verify_paths", lambda *a, **k: pytest.fail("work started"))
+    monkeypatch.setattr(runs, "verify_paths", lambda *a, **k: pytest.fail("work started"))
     blocker = tmp_path / "file"
     blocker.write_text("x")
     result = CliRunner().invoke(cli, ["report", str(write(tmp_path, MINIMAL)), "-o", str(blocker / "out")])

@@ -22,17 +22,14 @@ engine either way: the output is the same with any number of workers.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 from symcheck.engine.ladder import decide_equation
 from symcheck.engine.settings import Settings
 from symcheck.model import Decision, Verdict
 from symcheck.model.compiled import Equation
-from symcheck.runtime.parallel import WorkerPool, worker_count
+from symcheck.runtime.parallel import Pending, WorkerPool, worker_count
 from symcheck.verify.cache import equation_key
-
-if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
 
 MIN_STEPS_PER_WORKER = 4  # fewer steps than this per extra process: deciding ahead does not pay
 _UNSETTLED = ("time limit", "error")  # decisions that may come out otherwise on a second try
@@ -46,7 +43,7 @@ class NoteDecider:
     def __init__(self, decider: Optional[Callable[[Equation, Settings], Decision]] = None):
         self.decider = decider or decide_equation
         self.known: dict[str, Decision] = {}
-        self.pending: dict[str, AsyncResult] = {}  # decided ahead, in a worker
+        self.pending: dict[str, Pending] = {}  # decided ahead, in a worker
 
     def __call__(self, eq: Equation, settings: Settings) -> Decision:
         key = equation_key(eq, settings)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Optional, Sequence, TypeVar
+from typing import Callable, Optional, Sequence
 
 from symcheck.model.compiled import CompiledDocument, Equation
 from symcheck.engine.settings import Settings
@@ -16,15 +17,13 @@ from symcheck.model import (
     ChainResult, Decision, DocumentResult, Domain, ErratumResult, GradientCheckResult, Remark, Repair, StepResult,
 )
 from symcheck.runtime.limits import StepTimeout, time_limit
-from symcheck.load.derivation import Compiler, derivation_files, load_derivation
-from symcheck.runtime.parallel import parallel_map, worker_count
+from symcheck.load.derivation import Compiler, load_derivation
 from symcheck.verify import cache
 from symcheck.verify.cases import case_index_remark, empty_case_remarks
 from symcheck.model.indexranges import stray_bound_index
 from symcheck.verify.repair import Repairer
 from symcheck.model.symbols import CompiledDefinition, SymbolTable
 
-T = TypeVar("T")
 
 def holds(eq: Equation, decision: Decision) -> bool:
     """True when the decision supports the equation as the file states it (under its chain's
@@ -50,7 +49,7 @@ def once_per_equation(decider: Decider) -> Decider:
     decided: dict[tuple, Decision] = {}
 
     def decide_once(eq: Equation, settings: Settings) -> Decision:
-        key = (eq.kind, eq.lhs, eq.rhs, eq.chain_condition, id(eq.scope), settings)
+        key = (*equation_identity(eq), settings)
         try:
             known = decided.get(key)
         except TypeError:  # an unhashable side (a mutable matrix): decided every time
@@ -60,6 +59,12 @@ def once_per_equation(decider: Decider) -> Decider:
         return known
 
     return decide_once
+
+
+def equation_identity(eq: Equation) -> tuple:
+    """What makes two equations of one document the same question (hashable unless a side is
+    a mutable matrix)."""
+    return eq.kind, eq.lhs, eq.rhs, eq.chain_condition, id(eq.scope)
 
 
 def verify_equation(eq: Equation, settings: Settings, repairs: Optional[Repairs] = None,
@@ -96,30 +101,83 @@ def _scope_remarks(eq: Equation) -> tuple[Remark, ...]:
 
 
 def verify_document(document: CompiledDocument, settings: Settings = Settings()) -> DocumentResult:
-    steps = verify_steps(document, settings)
-    checks, seconds = _timed(lambda: gradient_checks(document, settings))
-    return replace(steps, gradient_checks=checks, seconds=steps.seconds + seconds)
+    return DocumentWork(document, settings).verify()
 
 
 def verify_steps(document: CompiledDocument, settings: Settings = Settings()) -> DocumentResult:
     """Every definition, chain step and claim decided (no gradient checks)."""
-    started = time.perf_counter()
-    derivation = document.derivation
-    repairs = repairer(document, settings)
-    decider = once_per_equation(decide)
-    definitions = tuple(
-        verify_equation(eq, settings, repairs, decider) for eq in document.definitions if worth_checking(eq, document)
-    )
-    chains = tuple(
-        ChainResult(chain.name, chain.condition_latex,
-                    _with_case_remarks(chain.equations, verify_chain(chain.equations, settings, repairs, decider)))
-        for chain in document.chains
-    )
-    claims = tuple(verify_equation(eq, settings, repairs, decider) for eq in document.claims)
-    return DocumentResult(
-        path=derivation.path, source=derivation.source, title=derivation.title,
-        definitions=definitions, chains=chains, claims=claims, seconds=time.perf_counter() - started,
-    )
+    return DocumentWork(document, settings).verify(parts=STEP_PARTS)
+
+
+Place = tuple[str, int, int]  # (part, chain, position): where one result goes in a document's result
+STEP_PARTS = ("definitions", "chains", "claims")
+PARTS = STEP_PARTS + ("gradient_checks",)
+
+
+class DocumentWork:
+    """One document's work as places, each with one result (a step, a claim, a gradient check),
+    that can be worked out in any order and process and put back together: the same result
+    as working them out in order. Steps with the same equation get one decision."""
+
+    def __init__(self, document: CompiledDocument, settings: Settings):
+        self.document, self.settings = document, settings
+        self.decider = once_per_equation(decide)
+        self.repairs = repairer(document, settings)
+
+    def places(self, parts: Sequence[str] = PARTS) -> list[Place]:
+        """Every place of `parts`, in the document's order."""
+        document = self.document
+        found: dict[str, list[Place]] = {
+            "definitions": [("definitions", 0, n) for n, eq in enumerate(document.definitions)
+                            if worth_checking(eq, document)],
+            "chains": [("chains", c, n) for c, chain in enumerate(document.chains) for n in range(len(chain.equations))],
+            "claims": [("claims", 0, n) for n in range(len(document.claims))],
+            "gradient_checks": [("gradient_checks", 0, n) for n in range(len(document.gradient_checks))],
+        }
+        return [place for part in parts for place in found[part]]
+
+    def equation(self, place: Place) -> Optional[Equation]:
+        """The equation decided at `place` (None for a gradient check)."""
+        part, chain, position = place
+        if part == "chains":
+            return self.document.chains[chain].equations[position]
+        return None if part == "gradient_checks" else getattr(self.document, part)[position]
+
+    def result(self, place: Place):
+        """The step result at `place`, or the gradient check's results (a tuple)."""
+        part, chain, position = place
+        if part == "gradient_checks":
+            return tuple(gradient_check(self.document.gradient_checks[position], self.settings))
+        repairs = self.repairs
+        if part == "chains" and repairs is not None:  # a repair may take a term from the step after it
+            following = self.document.chains[chain].equations[position + 1:position + 2]
+            after = following[0].latex if following else ""
+            repairs = lambda e, d, after=after: self.repairs(e, d, [after])  # noqa: E731
+        return verify_equation(self.equation(place), self.settings, repairs, self.decider)
+
+    def verify(self, parts: Sequence[str] = PARTS) -> DocumentResult:
+        """Every place of `parts` worked out here, in order."""
+        started = time.perf_counter()
+        results = {place: self.result(place) for place in self.places(parts)}
+        return self.assemble(results, time.perf_counter() - started)
+
+    def assemble(self, results: dict[Place, object], seconds: float) -> DocumentResult:
+        """The document's result from the result at each of its places."""
+        document, derivation = self.document, self.document.derivation
+        placed: dict[tuple[str, int], list] = defaultdict(list)
+        for place in sorted(results):
+            placed[place[:2]].append(results[place])
+        chains = tuple(
+            ChainResult(chain.name, chain.condition_latex,
+                        _with_case_remarks(chain.equations, tuple(placed[("chains", c)])))
+            for c, chain in enumerate(document.chains)
+        )
+        return DocumentResult(
+            path=derivation.path, source=derivation.source, title=derivation.title,
+            definitions=tuple(placed[("definitions", 0)]), chains=chains, claims=tuple(placed[("claims", 0)]),
+            gradient_checks=tuple(check for checks in placed[("gradient_checks", 0)] for check in checks),
+            seconds=seconds,
+        )
 
 
 def _with_case_remarks(equations: Sequence[Equation], steps: tuple[StepResult, ...]) -> tuple[StepResult, ...]:
@@ -135,30 +193,11 @@ def _with_case_remarks(equations: Sequence[Equation], steps: tuple[StepResult, .
     return steps[:last] + (replace(steps[last], remarks=steps[last].remarks + (remark,)),) + steps[last + 1:]
 
 
-def verify_chain(equations: Sequence[Equation], settings: Settings, repairs: Optional[Repairs],
-                 decider: Optional[Decider] = None) -> tuple[StepResult, ...]:
-    """Each step; a repair may take a term or factor from the step before or after it."""
-    following = [eq.latex for eq in equations[1:]] + [""]
-    return tuple(
-        verify_equation(eq, settings, repairs and (lambda e, d, after=after: repairs(e, d, [after])), decider)
-        for eq, after in zip(equations, following)
-    )
-
-
 def repairer(document: CompiledDocument, settings: Settings) -> Optional[Repairs]:
     """The repair search for a document's refuted steps, or None when it is off."""
     if settings.repair_budget <= 0:
         return None
     return Repairer(Compiler.for_file(document.derivation), settings)
-
-
-def gradient_checks(document: CompiledDocument, settings: Settings = Settings()) -> tuple[GradientCheckResult, ...]:
-    return tuple(result for check in document.gradient_checks for result in gradient_check(check, settings))
-
-
-def _timed(work: Callable[[], T]) -> tuple[T, float]:
-    started = time.perf_counter()
-    return work(), time.perf_counter() - started
 
 
 def gradient_check(check: CompiledGradientCheck, settings: Settings) -> list[GradientCheckResult]:
@@ -188,33 +227,3 @@ def has_constrained_domain(definition: CompiledDefinition, table: SymbolTable) -
 
 def verify_file(path: Path, settings: Settings = Settings()) -> DocumentResult:
     return verify_document(load_derivation(path), settings)
-
-
-_PARTS = {"steps": verify_steps, "gradients": gradient_checks}
-
-
-def _verify_part(task: tuple[Path, str], settings: Settings):
-    path, part = task
-    return _timed(lambda: _PARTS[part](load_derivation(path), settings))
-
-
-def verify_files(paths: Sequence[Path], settings: Settings = Settings(), jobs: int = 1) -> list[DocumentResult]:
-    """Every derivation file under `paths`, in a stable order. Documents, and within one
-    document its steps and its gradient checks, are independent: with jobs > 1 they run in
-    that many processes, the largest files first."""
-    files = derivation_files(list(paths))
-    tasks = [(path, part) for path in sorted(files, key=lambda p: -p.stat().st_size) for part in _PARTS]
-    if worker_count(len(tasks), jobs) <= 1:
-        return [verify_file(path, settings) for path in files]
-    done = dict(zip(tasks, parallel_map(_verify_part, tasks, jobs, settings)))
-    results = []
-    for path in files:
-        (steps, _), (checks, seconds) = done[(path, "steps")], done[(path, "gradients")]
-        results.append(replace(steps, gradient_checks=checks, seconds=steps.seconds + seconds))
-    return results
-
-
-def verify_paths(paths: Sequence[Path], settings: Settings = Settings(), jobs: int = 1):
-    """(result, compiled document) per derivation file: what the report stage needs."""
-    results = verify_files(paths, settings, jobs)
-    return [(result, load_derivation(Path(result.path))) for result in results]

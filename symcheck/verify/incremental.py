@@ -68,16 +68,16 @@ def _settled(result: DocumentResult) -> bool:
 
 def verify_files(paths: Sequence[Path], settings: object, jobs: int = 1,
                  part: Optional[tuple[int, int]] = None) -> list[DocumentResult]:
-    """`documents.verify_files`, each unchanged file's result taken from the active cache."""
+    """`runs.verify_files`, each unchanged file's result taken from the active cache."""
     store = cache.active()
     files = shard(derivation_paths(paths), part)
     keys = {path: cache.file_key("verify", [path, _note_of(path)], settings) for path in files} if store.enabled else {}
     found = {path: store.load("documents", keys[path], DocumentResult) for path in keys}
     missing = [path for path in files if found.get(path) is None]
     if missing:
-        from symcheck.verify import documents
+        from symcheck.verify import runs
 
-        for path, result in zip(missing, documents.verify_files(missing, settings, jobs)):
+        for path, result in zip(missing, runs.verify_files(missing, settings, jobs)):
             found[path] = result
             if store.enabled and _settled(result):
                 store.store("documents", keys[path], result)
@@ -99,10 +99,11 @@ def check_notes(notes: Sequence[Path], notation: Optional[Path], settings: objec
         from symcheck.runtime.parallel import parallel_map
         from symcheck.verify.notes import check_note
 
-        # one note: its steps decided in parallel; several: one note per process
+        # one note: its steps decided in parallel; several: one note per process, the largest first
+        order = sorted(missing, key=lambda note: -note.stat().st_size)
         checked_notes = [check_note(missing[0], notation, settings, jobs)] if len(missing) == 1 \
-            else parallel_map(check_note, missing, jobs, notation, settings)
-        for note, checked in zip(missing, checked_notes):
+            else parallel_map(check_note, order, jobs, notation, settings)
+        for note, checked in zip(order, checked_notes):
             found[note] = checked
             if store.enabled and _settled(checked.result):
                 store.store("documents", keys[note], checked.result)
