@@ -106,6 +106,10 @@ class Tree:
         self.root = root
         self.env = {**os.environ, "PYTHONPATH": str(root)}
         self.env.pop("SYMCHECK_CACHE_DIR", None)
+        # measured as an installed package runs, with its modules' bytecode written (the
+        # floor's packages have theirs): without it every process compiles symcheck again
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "symcheck")], env=self.env, check=False)
         self.has_cache = (root / "symcheck" / "verify" / "cache.py").is_file()
         self.last_cpu = 0.0  # CPU seconds of the last process run (and its workers)
         self.last_others: Optional[float] = None  # cores other processes kept busy meanwhile
