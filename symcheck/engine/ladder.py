@@ -84,7 +84,7 @@ from symcheck.engine.scalarcase import (
     EMPTY_CASE, ScalarCase, declared_intervals, in_scalar_case, prove_by_scalar_cases, prove_inside, scalar_case,
     split_case, with_sizes,
 )
-from symcheck.engine.screen import screen
+from symcheck.engine.screen import screen, screen_as_unfolded
 from symcheck.engine.walk import free_of
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.engine.settings import Settings
@@ -303,7 +303,7 @@ def _first_holding_case(work: Work, sides) -> Optional[tuple[Condition, Finding]
 def _candidate_conditions(work: Work, sides: Sequence[Expr]) -> list[Condition]:
     """i = j for free indices both in the difference; i != j only where a delta or a
     case distinction mentions both (nothing else can depend on it)."""
-    canon = work.canonical_sides(sides, Condition()) or sides
+    canon = work.known_canonical(sides, Condition()) or sides  # the unfolded sides after a refutation by `screen_as_unfolded`
     difference = canon[0] - canon[1]
     indices = sorted((s for s in difference.free_symbols if s in work.universe.ranges), key=str)
     cases = [c.free_symbols for c in difference.atoms(KroneckerDelta, sympy.Piecewise)]
@@ -344,7 +344,7 @@ def _unconfirmed_counterexample(work: Work, sides: Sequence[Expr], case: Conditi
 
 
 def _unconfirmed_screen(work: Work, sides: Sequence[Expr], case: Condition) -> Optional[Finding]:
-    return screen(work, sides, case, confirm=False)
+    return screen_as_unfolded(work, sides, case, confirm=False)
 
 
 _CHEAP_PROOF, _SIMPLIFY_PROOF = _symbolic(prove_zero_cheaply), _symbolic(prove_zero_by_simplify)
@@ -352,7 +352,7 @@ _EXPANSION_PROOF, _REST_OF_CHEAP_PROOF = _symbolic(prove_zero_by_expansion), _sy
 # the float screen after expand, before the other cheap tests (costly where they fail) and the exact
 # counterexample search (and, for guessed conditions, before any proof)
 _CASE_SPLIT_PROOF = _symbolic(prove_by_scalar_cases)
-_FULL_RUNGS = (_EXPANSION_PROOF, screen, _REST_OF_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, _CASE_SPLIT_PROOF,
+_FULL_RUNGS = (screen_as_unfolded, _EXPANSION_PROOF, screen, _REST_OF_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, _CASE_SPLIT_PROOF,
                prove_for_sizes, numeric_check)
 _QUICK_RUNGS = (_unconfirmed_screen, _CHEAP_PROOF, _unconfirmed_counterexample)  # guessed conditions: cheap proofs only
 

@@ -90,6 +90,10 @@ class Work:
             )
         return self.cache[key]
 
+    def known_canonical(self, sides: Sequence[Expr], case: Condition) -> Optional[tuple[Expr, ...]]:
+        """The canonical forms under `case` if `canonical_sides` computed them already, else None."""
+        return self.cache.get(("canonical", tuple(sides), case))
+
     def guarded(self, label: str, function: Callable[[], object], fraction: float) -> Optional[object]:
         """`function()` within its budget; None (noted) on timeout or SymPy error."""
         seconds = self.budget(fraction)

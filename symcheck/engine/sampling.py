@@ -154,7 +154,7 @@ class Point:
         """Functions, sizes and indices substituted; sums expanded, derivatives done (cached,
         also across points: points that share sizes, indices and functions share it)."""
         if expr not in self._cache:
-            self._cache[expr] = _shared_structure(expr, _key(self.sizes), _key(self.indices), _key(self.functions))
+            self._cache[expr] = _shared_structure(expr, *self._keys)
         return self._cache[expr]
 
     def evaluate(self, expr: Expr, fresh: bool = False) -> Expr:
@@ -183,11 +183,16 @@ class Point:
     def fill_direct(self, expr: Expr) -> bool:
         """Values drawn for what `expr` reads, as `evaluate` draws them, when a walk can
         evaluate it; False (nothing drawn) where only the written-out tree can tell."""
-        atoms = _direct_atoms(expr, _key(self.sizes), _key(self.indices), _key(self.functions))
+        atoms = _direct_atoms(expr, *self._keys)
         if atoms is None:
             return False
         self._complete(atoms)
         return True
+
+    @functools.cached_property
+    def _keys(self) -> tuple[tuple, tuple, tuple]:
+        """Sizes, indices and functions as the shared caches' keys, once per point."""
+        return _key(self.sizes), _key(self.indices), _key(self.functions)
 
     def walker(self) -> Walk:
         """A walk at this point's sizes, indices and functions (`walk`)."""
@@ -196,7 +201,7 @@ class Point:
 
     def used(self, expr: Expr) -> frozenset[Expr]:
         """The atoms `expr` takes values for at this point."""
-        atoms = _direct_atoms(expr, _key(self.sizes), _key(self.indices), _key(self.functions))
+        atoms = _direct_atoms(expr, *self._keys)
         return _value_atoms(self.structure(expr)) if atoms is None else atoms
 
     def _complete(self, atoms: frozenset[Expr]) -> None:
@@ -262,7 +267,7 @@ def _by_name(item: tuple) -> str:
 
 
 def _key(mapping: Mapping) -> tuple:
-    return tuple(sorted(mapping.items(), key=str))
+    return tuple(sorted(mapping.items(), key=_by_name))
 
 
 @functools.lru_cache(maxsize=2048)

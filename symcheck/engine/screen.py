@@ -24,7 +24,7 @@ from sympy import Expr
 from symcheck.engine import batch, floats, rungs
 from symcheck.engine.indexcalc import Condition
 from symcheck.engine.rungs import Finding, Work, refuted
-from symcheck.engine.sampling import Point, exact_points, name_of
+from symcheck.engine.sampling import Point, exact_points, free_symbols, name_of
 from symcheck.model import Verdict
 
 SCREEN_POINTS = 32
@@ -38,11 +38,33 @@ def screen(work: Work, sides: Sequence[Expr], condition: Condition, confirm: boo
     """A re-checked counterexample found by float screening, or None (nothing seen, or
     nothing confirmed). Without `confirm` (ruling out a guessed condition, never
     reported) a float difference beyond CLEAR_GAP is enough."""
-    rng = random.Random(work.settings.seed)
     # the general canonical forms (derivatives done, deltas kept): equal to the sides at every
     # index value, so in any case too, and computed once for every case screened (the index
     # calculus under each guessed case cost more than screening it)
-    searched = work.canonical_sides(sides, Condition()) or sides
+    return _screened(work, sides, work.canonical_sides(sides, Condition()) or sides, condition, confirm)
+
+
+def screen_as_unfolded(work: Work, sides: Sequence[Expr], condition: Condition, confirm: bool = True) -> Optional[Finding]:
+    """`screen` on the unfolded sides themselves, before any index calculus: for a step
+    whose sides have different free indices (a free index left outside its sum, the commonest
+    slip), which is almost never an identity, so the index calculus (the costly part of such a
+    refutation) only runs if the screen confirms nothing. Without `confirm` (ruling out a
+    guessed condition), the general canonical forms are used if they were computed already."""
+    if confirm and not different_free_indices(work, sides):
+        return None
+    return _screened(work, sides, work.known_canonical(sides, Condition()) or sides, condition, confirm)
+
+
+def different_free_indices(work: Work, sides: Sequence[Expr]) -> bool:
+    """Some declared index is free on one side only."""
+    left, right = (free_symbols(side) & work.universe.ranges.keys() for side in sides)
+    return left != right
+
+
+def _screened(work: Work, sides: Sequence[Expr], searched: Sequence[Expr], condition: Condition,
+              confirm: bool) -> Optional[Finding]:
+    """`searched` (equal to `sides`) screened; candidates re-checked on `sides`."""
+    rng = random.Random(work.settings.seed)
 
     def search() -> Optional[Finding]:
         for template in itertools.islice(exact_points([*searched, *sides], work.universe, condition),
