@@ -20,12 +20,14 @@ import itertools
 import random
 import time
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import Callable, Iterable, Optional, Sequence
 
 import sympy
 from sympy import Expr, Product, Sum, Symbol
 
 from symcheck.engine.canonical import Rules, canonical
+from symcheck.engine.enclosure import certainly_apart, enclosed_at, midpoint
 from symcheck.engine.indexcalc import Condition, IndexFacts, delta_cases, eliminate_normalized, free_deltas, sign_of
 from symcheck.runtime.limits import remaining, run_limited
 from symcheck.engine.settings import Settings
@@ -41,6 +43,7 @@ from symcheck.engine.sampling import (
     satisfies_facts,
     structure,
 )
+from symcheck.engine.walk import free_of
 
 EQUAL_TOLERANCE = sympy.Float("1e-30")  # relative: equal at `precision` digits
 DIFFERENT_MARGIN = sympy.Float("1e-20")  # relative: certainly different
@@ -418,7 +421,8 @@ def recheck(work: Work, point: Point, condition: Condition, sides: Sequence[Expr
         return None
     lhs, rhs = sides
     digits = work.settings.precision + EXTRA_DIGITS
-    comparison = compare_at(point, lhs, rhs, digits, fresh=True, certify=certify)
+    comparison = certified_difference(point, sides, digits) or compare_at(point, lhs, rhs, digits, fresh=True,
+                                                                          certify=certify)
     if comparison is None or not comparison.different:
         return None
     if comparison.undefined and isolated_singularity(work, point, sides, digits):
@@ -427,6 +431,24 @@ def recheck(work: Work, point: Point, condition: Condition, sides: Sequence[Expr
         return None  # values drawn during the evaluation are checked too
     cex = Counterexample(point.describe([lhs, rhs]), *_shown_apart(comparison))
     return Confirmed(cex, sample_point("counterexample", point, comparison, sides, digits))
+
+
+def certified_difference(point: Point, sides: Sequence[Expr], digits: int) -> Optional[Comparison]:
+    """The sides at `point`, when enclosures of their values (`enclosure`: exact fractions or
+    outward-rounded intervals, no exact tree built) certify them apart by more than
+    DIFFERENT_MARGIN, as `compare_values` judges; None otherwise (closed sides, a side
+    undefined or not enclosed, enclosures too close), and the exact evaluation decides."""
+    if not any(free_of(side) for side in sides):
+        return None
+    left = enclosed_at(point, sides[0], digits)
+    right = None if left is None else enclosed_at(point, sides[1], digits)
+    if right is None or not certainly_apart(left, right, _MARGIN):
+        return None
+    numbers = (midpoint(left, digits), midpoint(right, digits))
+    return Comparison(False, True, *numbers, numbers=numbers)
+
+
+_MARGIN = Fraction(str(DIFFERENT_MARGIN))
 
 
 NUDGES = (sympy.Rational(1, 97), sympy.Rational(-1, 89))
