@@ -107,8 +107,11 @@ class _Walked:
         return self.done[key]
 
     def _entry(self, expr: Indexed):
-        found = self.entries.get(_entry_key(expr.base, tuple(map(self.walk.index, expr.indices))))
-        return self._column(self.walk.entry(expr)) if found is None else found
+        key = _entry_key(expr.base, tuple(map(self.walk.index, expr.indices)))
+        found = self.entries.get(key)
+        if found is None:
+            found = self.entries[key] = self._column(self.walk.entry(expr))
+        return found
 
     def _value(self, expr: Expr):
         walk = self.walk

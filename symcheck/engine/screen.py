@@ -83,10 +83,9 @@ def _screened(work: Work, sides: Sequence[Expr], searched: Sequence[Expr], condi
 def _candidates(template: Point, sides: Sequence[Expr], rng: random.Random, work: Work) -> list[tuple[Point, float]]:
     """Points like `template` where the sides differ most in floating point (beyond
     FLOAT_GAP), best first, with their relative float difference."""
-    atoms = sorted(set().union(*(template.used(side) for side in sides)), key=name_of)
     generator = numpy.random.default_rng(rng.getrandbits(64))
-    drawn = batch.draw(template, atoms, work.universe, generator, SCREEN_POINTS)
-    columns = drawn.columns()
+    drawn = batch.draw(template, (), work.universe, generator, SCREEN_POINTS)
+    columns = drawn.drawing(work.universe, generator)  # the values each side reads, drawn as it reads them
     try:
         with numpy.errstate(all="ignore"):
             left, right = (numpy.broadcast_to(_at_every_point(template, side, columns), (SCREEN_POINTS,)) for side in sides)
