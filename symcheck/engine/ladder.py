@@ -84,7 +84,7 @@ from symcheck.engine.scalarcase import (
     EMPTY_CASE, ScalarCase, declared_intervals, in_scalar_case, prove_by_scalar_cases, prove_inside, scalar_case,
     split_case, with_sizes,
 )
-from symcheck.engine.screen import screen, screen_as_unfolded
+from symcheck.engine.screen import conditions_as_written, screen, screen_as_unfolded, screen_as_written
 from symcheck.engine.walk import free_of
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.engine.settings import Settings
@@ -235,6 +235,9 @@ def _decide_scalar(lhs, rhs, universe: Universe, rules: Rules, case: Condition, 
 def _scalar_ladder(lhs, rhs, universe: Universe, rules: Rules, case: Condition, settings: Settings,
                    scalar: ScalarCase) -> Decision:
     work = _work(lhs, rhs, universe, rules, settings)
+    refuted = None if scalar or case else _refuted_as_written(work, (lhs, rhs))
+    if refuted is not None:
+        return refuted
     unfold = Unfolder(rules)
     unfolded = work.guarded("unfold", lambda: (unfold(lhs), unfold(rhs)), 0.3)
     sides = unfolded if unfolded is None or not scalar else work.guarded(
@@ -252,6 +255,18 @@ def _scalar_ladder(lhs, rhs, universe: Universe, rules: Rules, case: Condition, 
     if scalar.pinned() and decision.verdict is not Verdict.CONDITIONAL:  # the sides before the values were put in
         return audited(work, tuple(map(scalar.renamed_only, unfolded)), case, decision)
     return decision
+
+
+def _refuted_as_written(work: Work, sides) -> Optional[Decision]:
+    """Refuted before anything is unfolded (`screen_as_written`), when no i = j or i != j
+    could make the step hold (each ruled out by a clear float difference); else None, and
+    the ladder decides as usual."""
+    found = screen_as_written(work, sides)
+    if found is None:
+        return None
+    if any(screen_as_written(work, sides, candidate, confirm=False) is None for candidate in conditions_as_written(work, sides)):
+        return None
+    return _from_finding(found)
 
 
 def _ladder(work: Work, sides, case: Condition, scalar: ScalarCase) -> Decision:

@@ -24,10 +24,12 @@ from fractions import Fraction
 from typing import Callable, Iterable, Optional, Sequence
 
 import sympy
+from mpmath import iv
 from sympy import Expr, Product, Sum, Symbol
 
 from symcheck.engine.canonical import Rules, canonical
-from symcheck.engine.enclosure import certainly_apart, enclosed_at, midpoint
+from symcheck.engine.atpoint import INTERVALS, AtPoint
+from symcheck.engine.enclosure import GUARD_DIGITS, certainly_apart, enclosed_at, midpoint
 from symcheck.engine.indexcalc import Condition, IndexFacts, delta_cases, eliminate_normalized, free_deltas, sign_of
 from symcheck.runtime.limits import remaining, run_limited
 from symcheck.engine.settings import Settings
@@ -43,7 +45,7 @@ from symcheck.engine.sampling import (
     satisfies_facts,
     structure,
 )
-from symcheck.engine.walk import free_of
+from symcheck.engine.walk import NotDirect, free_of
 
 EQUAL_TOLERANCE = sympy.Float("1e-30")  # relative: equal at `precision` digits
 DIFFERENT_MARGIN = sympy.Float("1e-20")  # relative: certainly different
@@ -334,12 +336,13 @@ def compare_at(point: Point, lhs: Expr, rhs: Expr, digits: int, fresh: bool = Fa
     return comparison
 
 
-def sample_point(role: str, point: Point, comparison: Comparison, sides: Sequence[Expr], digits: int) -> SamplePoint:
+def sample_point(role: str, point: Point, comparison: Comparison, sides: Sequence[Expr], digits: int,
+                 described: Optional[dict[str, str]] = None) -> SamplePoint:
     """The evidence of one evaluation, as the report prints it (the compared numbers)."""
     shown = [_show_number(n, value) for n, value in zip(comparison.numbers, (comparison.lhs, comparison.rhs))]
     error = comparison.error
-    return SamplePoint(role, point.describe(sides), *shown, None if error is None else _show_number(error, error),
-                       digits, comparison.equal)
+    where = point.describe(sides) if described is None else described
+    return SamplePoint(role, where, *shown, None if error is None else _show_number(error, error), digits, comparison.equal)
 
 
 def _show_number(number: Optional[Expr], value: Expr) -> str:
@@ -353,8 +356,9 @@ SHOWN_EXACTLY = 40  # characters: a longer exact value is shown by its digits on
 
 def show_value(value: Expr, number: Optional[Expr] = None) -> str:
     """`value` as a report shows it: exact if short, with 20 digits (rounded from `number`,
-    the value's number found with more digits, when the caller has it)."""
-    exact = _short_text(value)
+    the value's number found with more digits, when the caller has it); a value known only
+    by its digits (an enclosure's midpoint) by its digits."""
+    exact = None if value.is_Float else _short_text(value)
     if number is None and _numeric(value, 15) is UNDEFINED:
         return f"undefined ({exact})" if exact else "undefined"
     if value.is_Rational:
@@ -449,6 +453,34 @@ def certified_difference(point: Point, sides: Sequence[Expr], digits: int) -> Op
 
 
 _MARGIN = Fraction(str(DIFFERENT_MARGIN))
+
+
+def recheck_as_written(work: Work, point: Point, condition: Condition, sides: Sequence[Expr]) -> Optional[Confirmed]:
+    """`recheck` for sides not unfolded: enclosures of both sides' values, definitions and
+    derivatives evaluated at the point (`atpoint`, intervals: the true values are inside),
+    certified apart beyond DIFFERENT_MARGIN, at a point inside the domain that satisfies the
+    condition and the given facts. None where anything is not enclosed (then the step is
+    unfolded and decided as usual)."""
+    if not condition.admits(point.indices):
+        return None
+    digits = work.settings.precision + EXTRA_DIGITS
+    saved, iv.dps = iv.dps, digits + GUARD_DIGITS
+    try:
+        left, right = (AtPoint(INTERVALS, work.rules, point.walker(), lambda atom: INTERVALS.number(point.value_of(atom)))
+                       .value(side) for side in sides)
+    except (NotDirect, KeyError, ArithmeticError, ValueError, TypeError):
+        return None
+    finally:
+        iv.dps = saved
+    if not certainly_apart(left, right, _MARGIN):
+        return None
+    if not (in_domain(point, work.universe) and satisfies_facts(point, work.universe, work.settings.precision)):
+        return None
+    numbers = (midpoint(left, digits), midpoint(right, digits))
+    comparison = Comparison(False, True, *numbers, numbers=numbers)
+    described = point.describe()
+    cex = Counterexample(described, *_shown_apart(comparison))
+    return Confirmed(cex, sample_point("counterexample", point, comparison, sides, digits, described))
 
 
 NUDGES = (sympy.Rational(1, 97), sympy.Rational(-1, 89))

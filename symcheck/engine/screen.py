@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import itertools
 import random
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy
+import sympy
 from sympy import Expr
 
 from symcheck.engine import batch, floats, rungs
-from symcheck.engine.indexcalc import Condition
+from symcheck.engine.atpoint import FLOATS, AtPoint, reachable_rules, written_free
+from symcheck.engine.indexcalc import Condition, parse_condition
 from symcheck.engine.rungs import Finding, Work, refuted
 from symcheck.engine.sampling import Point, exact_points, free_symbols, name_of
+from symcheck.engine.walk import NotDirect
 from symcheck.model import Verdict
 
 SCREEN_POINTS = 32
@@ -55,9 +58,53 @@ def screen_as_unfolded(work: Work, sides: Sequence[Expr], condition: Condition, 
     return _screened(work, sides, work.known_canonical(sides, Condition()) or sides, condition, confirm)
 
 
-def different_free_indices(work: Work, sides: Sequence[Expr]) -> bool:
+def screen_as_written(work: Work, sides: Sequence[Expr], condition: Condition = Condition(),
+                      confirm: bool = True) -> Optional[Finding]:
+    """`screen_as_unfolded` before any unfolding: the sides as written, evaluated at the
+    points with their definitions and derivatives (`atpoint`), for sides with different
+    free indices; a candidate counts only when `rungs.recheck_as_written` certifies it with
+    intervals. Without `confirm` (ruling out a guessed condition), a float difference beyond
+    CLEAR_GAP is enough."""
+    if not different_free_indices(work, sides, written_free):
+        return None
+    rules = reachable_rules(sides, work.rules)
+    rng = random.Random(work.settings.seed)
+
+    def evaluate(template: Point, side: Expr, columns) -> object:
+        try:
+            return AtPoint(FLOATS, work.rules, template.walker(), columns.__getitem__).value(side)
+        except (NotDirect, KeyError) as error:
+            raise floats.NotEvaluable(str(error)) from None
+
+    def search() -> Optional[Finding]:
+        for template in itertools.islice(exact_points(sides, work.universe, condition, context=[r.body for r in rules]),
+                                         SCREEN_CONFIGURATIONS):
+            for point, gap in _candidates(template, sides, rng, work, evaluate):
+                if not confirm:
+                    return Finding(Verdict.REFUTED, "float screen", "unconfirmed") if gap > CLEAR_GAP else None
+                confirmed = rungs.recheck_as_written(work, point, condition, sides)
+                if confirmed is not None:
+                    return refuted(confirmed, "counterexample (random point, float screen)", condition)
+        return None
+
+    return work.guarded("float screen as written", search, 0.2)
+
+
+def conditions_as_written(work: Work, sides: Sequence[Expr]) -> list[Condition]:
+    """i = j and i != j for every pair of free indices of the sides and of the definitions they
+    use (more than the ladder guesses after unfolding: a case that makes the step hold is
+    never missed)."""
+    free = set().union(*(written_free(side) for side in sides))
+    for rule in reachable_rules(sides, work.rules):
+        free |= written_free(rule.body) - set(rule.params)
+    indices = sorted((s for s in free if s in work.universe.ranges), key=name_of)
+    return [parse_condition(relation(first, second)) for n, first in enumerate(indices) for second in indices[n + 1:]
+            for relation in (sympy.Eq, sympy.Ne)]
+
+
+def different_free_indices(work: Work, sides: Sequence[Expr], free: Callable = free_symbols) -> bool:
     """Some declared index is free on one side only."""
-    left, right = (free_symbols(side) & work.universe.ranges.keys() for side in sides)
+    left, right = (free(side) & work.universe.ranges.keys() for side in sides)
     return left != right
 
 
@@ -80,15 +127,18 @@ def _screened(work: Work, sides: Sequence[Expr], searched: Sequence[Expr], condi
     return work.guarded("float screen", search, 0.2)
 
 
-def _candidates(template: Point, sides: Sequence[Expr], rng: random.Random, work: Work) -> list[tuple[Point, float]]:
+def _candidates(template: Point, sides: Sequence[Expr], rng: random.Random, work: Work,
+                evaluate: Callable = None) -> list[tuple[Point, float]]:
     """Points like `template` where the sides differ most in floating point (beyond
-    FLOAT_GAP), best first, with their relative float difference."""
+    FLOAT_GAP), best first, with their relative float difference; each side evaluated at
+    every point by `evaluate` (template, side, columns), or walked."""
+    evaluate = evaluate or _at_every_point
     generator = numpy.random.default_rng(rng.getrandbits(64))
     drawn = batch.draw(template, (), work.universe, generator, SCREEN_POINTS)
     columns = drawn.drawing(work.universe, generator)  # the values each side reads, drawn as it reads them
     try:
         with numpy.errstate(all="ignore"):
-            left, right = (numpy.broadcast_to(_at_every_point(template, side, columns), (SCREEN_POINTS,)) for side in sides)
+            left, right = (numpy.broadcast_to(evaluate(template, side, columns), (SCREEN_POINTS,)) for side in sides)
     except floats.NotEvaluable:
         return []
     gaps = _gaps(left, right)
