@@ -112,3 +112,20 @@ def test_nothing_is_refuted_before_unfolding_without_the_certified_recheck(w, mo
     work = ladder._work(lhs, rhs, Universe.from_scope(w.defined), rules_from_scope(w.defined), ladder.Settings())
     monkeypatch.setattr(rungs, "recheck_as_written", lambda *args: None)
     assert screen.screen_as_written(work, (lhs, rhs), Condition()) is None
+
+
+def test_a_sum_is_reused_only_at_the_same_values_of_what_it_reads(w):
+    """R_i = sum_k dJ/da_k a_k b_i ... read at i = 1 and i = 2 in one evaluation: the sum
+    inside depends on i only through the derivative's variable a_i, which SymPy's free
+    symbols leave out; each value of i has its own value."""
+    R = sympy.IndexedBase("R")
+    body = Sum(Derivative(w.loss, w.a[w.i]) * w.a[w.k], (w.k, 1, w.N))
+    scope = Scope(w.table, [*w.defined.definitions, CompiledDefinition(R, (w.i,), body)])
+    universe, rules = Universe.from_scope(scope), rules_from_scope(scope)
+    expr = R[1] - R[2]
+    unfolded = Unfolder(rules)(expr)
+    bodies = [rule.body for rule in reachable_rules([expr], rules)]
+    for point in points_at_sizes([expr, unfolded, *bodies], universe, random.Random(2), ((1, 3),)):
+        near = AtPoint(FLOATS, rules, point.walker(), lambda atom: FLOATS.number(point.value_of(atom))).value(expr)
+        exact = float(sympy.N(point.evaluate(unfolded, fresh=True), 30))
+        assert abs(near - exact) <= 1e-9 * max(1.0, abs(exact)) and abs(exact) > 1e-6

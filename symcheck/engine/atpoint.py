@@ -114,6 +114,8 @@ class AtPoint:
             return self.locals[expr]
         walk = self.walk
         if expr in walk.env:
+            if isinstance(expr, Symbol) and expr.name in self.tables[Symbol]:
+                raise NotDirect(f"{expr} is both a size or index and defined")  # the Unfolder would put its body in
             return self.math.number(walk.env[expr]), None
         if isinstance(expr, (Symbol, Indexed, AppliedUndef)):
             return self._name(expr, seed)
@@ -193,14 +195,21 @@ class AtPoint:
         return (self.math.number(sympy.Integer(0)) if derivative is None else derivative), None
 
     def _sum(self, expr: Sum, seed: Optional[tuple]) -> tuple:
-        key = (expr, seed, self.walk.key(expr))
+        """A sum once per value of what it reads (its free symbols as written, with the indices
+        of the variables of derivatives inside); inside a function's body, every time."""
+        if self.locals:
+            return self._terms(expr, seed)
+        key = (expr, seed, tuple(self.walk.env.get(symbol) for symbol in _sorted_free(expr)))
         if key not in self.done:
-            terms = self.walk.terms(expr.function, list(expr.limits), lambda body: self.dual(body, seed))
-            value, derivative = self.math.number(sympy.Integer(0)), None
-            for term_value, term_derivative in terms:
-                value, derivative = value + term_value, _plus(derivative, term_derivative)
-            self.done[key] = value, derivative
+            self.done[key] = self._terms(expr, seed)
         return self.done[key]
+
+    def _terms(self, expr: Sum, seed: Optional[tuple]) -> tuple:
+        terms = self.walk.terms(expr.function, list(expr.limits), lambda body: self.dual(body, seed))
+        value, derivative = self.math.number(sympy.Integer(0)), None
+        for term_value, term_derivative in terms:
+            value, derivative = value + term_value, _plus(derivative, term_derivative)
+        return value, derivative
 
     def _add(self, expr: sympy.Add, seed: Optional[tuple]) -> tuple:
         value, derivative = self.dual(expr.args[0], seed)
@@ -297,3 +306,8 @@ def written_free(expr: Expr) -> frozenset:
     if isinstance(expr, Symbol) or not expr.args:
         return frozenset(expr.free_symbols)
     return frozenset().union(*map(written_free, expr.args))
+
+
+@functools.lru_cache(maxsize=4096)
+def _sorted_free(expr: Expr) -> tuple[Symbol, ...]:
+    return tuple(sorted(written_free(expr), key=name_of))
