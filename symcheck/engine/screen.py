@@ -10,13 +10,18 @@ scratch with more digits. Floats never prove and never refute on their own.
 
 No code is generated (`floats`: a table maps each SymPy node type to its numpy function);
 an expression holding anything the table does not know is not screened at all.
+
+Sides whose free indices differ (a free index left outside its sum) are screened first on
+their unfolded sides (`screen_as_unfolded`, before the index calculus) or, before anything
+is unfolded, as written (`screen_as_written`: definitions and derivatives evaluated at the
+points, `atpoint`, and candidates re-checked with intervals, `rungs.recheck_as_written`).
 """
 
 from __future__ import annotations
 
 import itertools
 import random
-from typing import Callable, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 import numpy
 import sympy
@@ -60,15 +65,13 @@ def screen_as_unfolded(work: Work, sides: Sequence[Expr], condition: Condition, 
 
 def screen_as_written(work: Work, sides: Sequence[Expr], condition: Condition = Condition(),
                       confirm: bool = True) -> Optional[Finding]:
-    """`screen_as_unfolded` before any unfolding: the sides as written, evaluated at the
-    points with their definitions and derivatives (`atpoint`), for sides with different
-    free indices; a candidate counts only when `rungs.recheck_as_written` certifies it with
-    intervals. Without `confirm` (ruling out a guessed condition), a float difference beyond
-    CLEAR_GAP is enough."""
+    """`screen_as_unfolded` before any unfolding, for sides with different free indices: the
+    sides as written, evaluated at the points with their definitions and derivatives
+    (`atpoint`); a candidate counts only when `rungs.recheck_as_written` certifies it with
+    intervals."""
     if not different_free_indices(work, sides, written_free):
         return None
-    rules = reachable_rules(sides, work.rules)
-    rng = random.Random(work.settings.seed)
+    bodies = [rule.body for rule in reachable_rules(sides, work.rules)]
 
     def evaluate(template: Point, side: Expr, columns) -> object:
         try:
@@ -76,18 +79,9 @@ def screen_as_written(work: Work, sides: Sequence[Expr], condition: Condition = 
         except (NotDirect, KeyError) as error:
             raise floats.NotEvaluable(str(error)) from None
 
-    def search() -> Optional[Finding]:
-        for template in itertools.islice(exact_points(sides, work.universe, condition, context=[r.body for r in rules]),
-                                         SCREEN_CONFIGURATIONS):
-            for point, gap in _candidates(template, sides, rng, work, evaluate):
-                if not confirm:
-                    return Finding(Verdict.REFUTED, "float screen", "unconfirmed") if gap > CLEAR_GAP else None
-                confirmed = rungs.recheck_as_written(work, point, condition, sides)
-                if confirmed is not None:
-                    return refuted(confirmed, "counterexample (random point, float screen)", condition)
-        return None
-
-    return work.guarded("float screen as written", search, 0.2)
+    templates = exact_points(sides, work.universe, condition, context=bodies)
+    return _search(work, sides, condition, confirm, templates, evaluate,
+                   lambda point: rungs.recheck_as_written(work, point, condition, sides))
 
 
 def conditions_as_written(work: Work, sides: Sequence[Expr]) -> list[Condition]:
@@ -111,15 +105,23 @@ def different_free_indices(work: Work, sides: Sequence[Expr], free: Callable = f
 def _screened(work: Work, sides: Sequence[Expr], searched: Sequence[Expr], condition: Condition,
               confirm: bool) -> Optional[Finding]:
     """`searched` (equal to `sides`) screened; candidates re-checked on `sides`."""
+    templates = exact_points([*searched, *sides], work.universe, condition)
+    return _search(work, searched, condition, confirm, templates, _at_every_point,
+                   lambda point: rungs.recheck(work, point, condition, sides))  # looked up here, so a test can replace it
+
+
+def _search(work: Work, searched: Sequence[Expr], condition: Condition, confirm: bool, templates: Iterator[Point],
+            evaluate: Callable, recheck: Callable[[Point], Optional[rungs.Confirmed]]) -> Optional[Finding]:
+    """The candidates at the first SCREEN_CONFIGURATIONS templates, best first, until one is
+    confirmed by `recheck` (or, without `confirm`, differs beyond CLEAR_GAP)."""
     rng = random.Random(work.settings.seed)
 
     def search() -> Optional[Finding]:
-        for template in itertools.islice(exact_points([*searched, *sides], work.universe, condition),
-                                         SCREEN_CONFIGURATIONS):
-            for point, gap in _candidates(template, searched, rng, work):
+        for template in itertools.islice(templates, SCREEN_CONFIGURATIONS):
+            for point, gap in _candidates(template, searched, rng, work, evaluate):
                 if not confirm and gap > CLEAR_GAP:
                     return Finding(Verdict.REFUTED, "float screen", "unconfirmed")
-                confirmed = rungs.recheck(work, point, condition, sides) if confirm else None  # looked up here, so a test can replace it
+                confirmed = recheck(point) if confirm else None
                 if confirmed is not None:
                     return refuted(confirmed, "counterexample (random point, float screen)", condition)
         return None
@@ -128,11 +130,10 @@ def _screened(work: Work, sides: Sequence[Expr], searched: Sequence[Expr], condi
 
 
 def _candidates(template: Point, sides: Sequence[Expr], rng: random.Random, work: Work,
-                evaluate: Callable = None) -> list[tuple[Point, float]]:
+                evaluate: Callable) -> list[tuple[Point, float]]:
     """Points like `template` where the sides differ most in floating point (beyond
     FLOAT_GAP), best first, with their relative float difference; each side evaluated at
-    every point by `evaluate` (template, side, columns), or walked."""
-    evaluate = evaluate or _at_every_point
+    every point by `evaluate` (template, side, columns)."""
     generator = numpy.random.default_rng(rng.getrandbits(64))
     drawn = batch.draw(template, (), work.universe, generator, SCREEN_POINTS)
     columns = drawn.drawing(work.universe, generator)  # the values each side reads, drawn as it reads them
