@@ -40,6 +40,7 @@ SCREEN_CONFIGURATIONS = 3
 CANDIDATES_RECHECKED = 3
 FLOAT_GAP = 1e-6  # relative: a float difference worth an exact look
 CLEAR_GAP = 1e-3  # relative: enough, unconfirmed, to rule out a guessed condition (never reported)
+WRITTEN_CONFIGURATIONS = 1  # as written: a first look (a step it does not refute is unfolded and screened again)
 
 
 def screen(work: Work, sides: Sequence[Expr], condition: Condition, confirm: bool = True) -> Optional[Finding]:
@@ -80,6 +81,8 @@ def screen_as_written(work: Work, sides: Sequence[Expr], condition: Condition = 
             raise floats.NotEvaluable(str(error)) from None
 
     templates = exact_points(sides, work.universe, condition, context=bodies)
+    if confirm:  # a first look (ruling out a guessed condition, after a refutation, looks further)
+        templates = itertools.islice(templates, WRITTEN_CONFIGURATIONS)
     return _search(work, sides, condition, confirm, templates, evaluate,
                    lambda point: rungs.recheck_as_written(work, point, condition, sides))
 
