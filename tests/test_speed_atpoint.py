@@ -69,10 +69,13 @@ def test_values_at_a_point_are_the_unfolded_sides_values(w):
     lambda w: sympy.Piecewise((w.x, sympy.Eq(w.i, w.j)), (w.u, True)),
     lambda w: Product(w.a[w.k], (w.k, 1, w.N)),
     lambda w: Function("q")(w.x),  # no stand-in at this point
+    lambda w: w.g(w.a[w.i]),  # g(t) = d/dt t^2: SymPy differentiates by the argument put in
 ])
 def test_what_it_cannot_evaluate_raises(w, expr):
     expr = expr(w)
-    universe, rules = Universe.from_scope(w.scope), rules_from_scope(w.scope)
+    t = sympy.Symbol("t", real=True)
+    scope = Scope(w.table, [*w.scope.definitions, CompiledDefinition(w.g, (t,), Derivative(t**2, t))])
+    universe, rules = Universe.from_scope(scope), rules_from_scope(scope)
     point = next(exact_points([expr], universe))
     walk = point.walker()
     if isinstance(expr, sympy.core.function.AppliedUndef):

@@ -188,6 +188,8 @@ class AtPoint:
     def _derivative(self, expr: Derivative, seed: Optional[tuple]) -> tuple:
         if seed is not None or len(expr.variable_count) != 1 or expr.variable_count[0][1] != 1:
             raise NotDirect("only first derivatives by one variable, not nested")
+        if self.locals:  # the Unfolder puts the arguments in first: a derivative by an expression
+            raise NotDirect("a derivative inside a function's body")
         variable = expr.variable_count[0][0]
         if not isinstance(variable, (Symbol, Indexed)) or variable in self.walk.env:
             raise NotDirect(f"a derivative by {variable}")
