@@ -19,6 +19,11 @@ zero, or an exhaustive check, proves):
    case on scalars or sizes is applied first, by `scalarcase`; an empty one decides nothing);
 8. unknown: nothing decided in time.
 
+Sides whose free indices differ (a free index left outside its sum) are first screened as
+written, before anything is unfolded (`screen.screen_as_written`): refuted there only at an
+interval-certified point and when no i = j / i != j can make the step hold; else the ladder
+above runs as usual.
+
 A step with limits is decided by `limits` first: each limit's value, confirmed by
 evaluations near its point, replaces it, and this ladder decides the step on the values.
 
