@@ -207,16 +207,14 @@ class AtPoint:
         return self.done[key]
 
     def _terms(self, expr: Sum, seed: Optional[tuple]) -> tuple:
-        terms = self.walk.terms(expr.function, list(expr.limits), lambda body: self.dual(body, seed))
-        value, derivative = self.math.number(sympy.Integer(0)), None
-        for term_value, term_derivative in terms:
-            value, derivative = value + term_value, _plus(derivative, term_derivative)
-        return value, derivative
+        return self._total(self.walk.terms(expr.function, list(expr.limits), lambda body: self.dual(body, seed)))
 
     def _add(self, expr: sympy.Add, seed: Optional[tuple]) -> tuple:
-        value, derivative = self.dual(expr.args[0], seed)
-        for argument in expr.args[1:]:
-            term_value, term_derivative = self.dual(argument, seed)
+        return self._total(self.dual(argument, seed) for argument in expr.args)
+
+    def _total(self, terms) -> tuple:
+        value, derivative = self.math.number(sympy.Integer(0)), None
+        for term_value, term_derivative in terms:
             value, derivative = value + term_value, _plus(derivative, term_derivative)
         return value, derivative
 
