@@ -448,11 +448,18 @@ def certified_difference(point: Point, sides: Sequence[Expr], digits: int) -> Op
     right = None if left is None else enclosed_at(point, sides[1], digits)
     if right is None or not certainly_apart(left, right, _MARGIN):
         return None
-    numbers = (midpoint(left, digits), midpoint(right, digits))
+    numbers = (_enclosed_number(left, digits), _enclosed_number(right, digits))
     return Comparison(False, True, *numbers, numbers=numbers)
 
 
 _MARGIN = Fraction(str(DIFFERENT_MARGIN))
+
+
+def _enclosed_number(value, digits: int) -> Expr:
+    """An enclosure's value as shown: exact when the enclosure is one number (1, not
+    1.0000...), else its midpoint to `digits` digits."""
+    middle = midpoint(value, digits)
+    return sympy.Rational(middle) if not isinstance(value, Fraction) and value.a == value.b else middle
 
 
 def recheck_as_written(work: Work, point: Point, condition: Condition, sides: Sequence[Expr]) -> Optional[Confirmed]:
@@ -476,7 +483,7 @@ def recheck_as_written(work: Work, point: Point, condition: Condition, sides: Se
         return None
     if not (in_domain(point, work.universe) and satisfies_facts(point, work.universe, work.settings.precision)):
         return None
-    numbers = (midpoint(left, digits), midpoint(right, digits))
+    numbers = (_enclosed_number(left, digits), _enclosed_number(right, digits))
     comparison = Comparison(False, True, *numbers, numbers=numbers)
     described = point.describe()
     cex = Counterexample(described, *_shown_apart(comparison))
