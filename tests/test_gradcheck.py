@@ -173,3 +173,17 @@ def test_what_the_walk_cannot_evaluate_is_written_out(monkeypatch):
     monkeypatch.setattr(gradcheck, "_prepare_walked", lambda check, size: None)
     assert written == run_gradient_check(check, seed=1)
     assert [r.passed for r in written] == [r.passed for r in plain]
+
+
+@pytest.mark.parametrize("size", [2, 3])
+def test_unfolding_once_for_every_size_is_the_unfolding_at_each_size(size):
+    """The loss, the closed form and a derivative of the loss, unfolded with no size fixed
+    and the sizes put in afterwards: the same expressions as unfolded with the sizes fixed."""
+    from symcheck.engine.gradcheck import size_map, unfolded
+
+    check = gradient_check()
+    sizes = size_map(check.scope, size, check.size)
+    derivative = sympy.Derivative(check.loss, check.wrt[check.index])
+    for expr in (check.loss, check.gradient, derivative):
+        fixed = sized_unfolder(check.scope, sizes)(sympy.sympify(expr).xreplace(sizes))
+        assert unfolded(expr, check.scope, size, None, check.size) == fixed

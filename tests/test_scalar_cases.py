@@ -233,7 +233,7 @@ def test_values_are_drawn_inside_the_interval(interval):
 
 
 def test_a_value_is_a_case_only_where_the_words_make_it_one(tmp_path):
-    text = "With $u = 0$ we get $$u(u+7) = 0$$\n\nCase $u = 0$: $$u(u+7) = 0$$\n"
+    text = "We have $u = 0$, so $$u(u+7) = 0$$\n\nCase $u = 0$: $$u(u+7) = 0$$\n"
     *stated, case = note_steps(tmp_path, text)
     assert all(step.decision.condition is None and step.decision.verdict is Verdict.REFUTED for step in stated)
     assert (case.decision.verdict, case.decision.condition) == (Verdict.PROVED, "u = 0")

@@ -89,3 +89,23 @@ def test_a_given_name_is_unfolded_not_required_of_the_audit_points(w):
     decision = decide(Q * w.a[w.i], w.a[w.i], scope, settings=FAST)
     assert decision.verdict.holds
     assert any(e.role == "audit" for e in decision.evidence)
+
+
+def test_sides_that_read_nothing_from_a_point_are_compared_once(w, monkeypatch):
+    """Closed sides compare alike at every audit point: evaluated once, evidence at each;
+    a function a point stands in for (f(1)) is read from the point: evaluated at each."""
+    import sympy
+
+    calls = []
+    compare = audit.compare_at
+    monkeypatch.setattr(audit, "compare_at", lambda *args, **kw: calls.append(args[1:3]) or compare(*args, **kw))
+    closed = decide(log(exp(sympy.Integer(2))) + 1, sympy.Integer(3), w.bare, settings=FAST)
+    assert closed.verdict.holds
+    audited = [e for e in closed.evidence if e.role == "audit"]
+    assert len(audited) >= 2 and all(e.agrees for e in audited)
+    assert len([c for c in calls if c[1] == 3]) == 1
+    f = sympy.Function("f")
+    standing = decide(f(sympy.Integer(1)) + f(sympy.Integer(1)), 2 * f(sympy.Integer(1)), w.bare, settings=FAST)
+    assert standing.verdict.holds
+    assert not audit._pointless((f(sympy.Integer(1)), 2 * f(sympy.Integer(1))))
+    assert audit._pointless((sympy.Integer(2), sympy.Rational(4, 2)))

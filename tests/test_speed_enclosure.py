@@ -137,3 +137,38 @@ def test_a_case_distinction_takes_the_first_case_that_holds(indices, expected):
     tight = sympy.Piecewise((x, exp(y) > x), (-x, True))
     assert enclose(tight, walk, {x: Integer(1), y: Rational(1, 10**100)}, 30) is None
     assert enclose(tight, walk, {x: Integer(1), y: Rational(1, 10**10)}, 30) == 1
+
+
+def test_an_expression_enclosed_again_reads_what_it_read_or_is_enclosed_anew():
+    """A side enclosed at a point is kept by the values it reads there: the same values
+    give the same enclosure (a chain's member audited for its two steps); a different
+    value of one entry it reads, or other indices, give the enclosure at those."""
+    from symcheck.engine.enclosure import enclosed_all_at
+    from symcheck.engine.sampling import Point
+
+    values = {a[n]: Rational(n, 7) for n in range(1, 4)}
+    expr, other = EXPRESSIONS[0], EXPRESSIONS[1]
+
+    def at(point_values, i_value=1):
+        point = Point({N: 3}, {i: i_value, j: 2}, {}, dict(point_values))
+        return enclosed_all_at(point, (expr, other), DIGITS)
+
+    def fresh(point_values, i_value=1):
+        walk = Walk({N: Integer(3), i: Integer(i_value), j: Integer(2)}, {}, 1000)
+        return [enclose(e, walk, point_values, DIGITS) for e in (expr, other)]
+
+    first = at(values)
+    assert first == fresh(values)
+    assert at(values)[0] is first[0]  # kept
+    moved = {**values, a[3]: Rational(5, 7)}
+    assert at(moved) == fresh(moved) and at(moved)[0] != first[0]
+    assert at(values, i_value=3) == fresh(values, i_value=3) and at(values, i_value=3)[0] != first[0]
+
+
+def test_after_a_side_that_cannot_be_enclosed_none_is_enclosed():
+    from symcheck.engine.enclosure import enclosed_all_at
+    from symcheck.engine.sampling import Point
+
+    point = Point({N: 3}, {i: 1, j: 2}, {}, {x: Rational(1, 2), **{a[n]: Rational(n, 7) for n in range(1, 4)}})
+    assert enclosed_all_at(point, (EXPRESSIONS[1],), DIGITS)[0] is not None  # kept alone
+    assert enclosed_all_at(point, (log(x - 1), EXPRESSIONS[1]), DIGITS) == [None, None]

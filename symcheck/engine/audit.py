@@ -8,8 +8,12 @@ declared domain: every size at its declared minimum and at larger sizes
 (`AUDIT_POINTS`). At each point, enclosures of both values (`enclosure`: exact
 rationals, else intervals with outward rounding) are tried first: when they certify that
 the values agree to every one of those digits, no exact tree is built; anything else is
-evaluated exactly. A point where the sides differ, or where one side is undefined
-and the other defined, overrules the verdict: `refuted` when the point re-checks as a
+evaluated exactly. An enclosure is kept by the expression and the sizes, indices,
+stand-in functions and values it reads (`enclosure.enclosed_all_at`): a chain's member,
+a side of two steps, is enclosed once at a point both audits draw; sides that read
+nothing from a point (no free symbol, no stand-in function) are compared once, and that
+comparison is every point's. A point where the
+sides differ, or where one side is undefined and the other defined, overrules the verdict: `refuted` when the point re-checks as a
 counterexample, else `unknown` with "internal inconsistency" in the reason. Every
 evaluated point is kept as evidence (role "audit").
 
@@ -25,11 +29,12 @@ from fractions import Fraction
 from typing import Optional, Sequence
 
 from sympy import Expr
+from sympy.core.function import AppliedUndef
 
-from symcheck.engine.enclosure import certainly_agree, enclosed_at, midpoint
+from symcheck.engine.enclosure import certainly_agree, enclosed_all_at, midpoint
 from symcheck.engine.indexcalc import Condition
 from symcheck.engine.rungs import EXTRA_DIGITS, Comparison, Work, compare_at, recheck, refuted, sample_point
-from symcheck.engine.sampling import Point, in_domain, points_at_sizes, satisfies_facts
+from symcheck.engine.sampling import Point, atoms_of, in_domain, points_at_sizes, satisfies_facts
 from symcheck.engine.walk import free_of
 from symcheck.model import Decision, SamplePoint, Verdict
 
@@ -54,14 +59,21 @@ def evaluate(work: Work, sides: Sequence[Expr], condition: Condition) -> AuditRe
     digits = settings.precision + EXTRA_DIGITS
     rng = random.Random(settings.seed + AUDIT_SEED_SHIFT)
     evidence: list[SamplePoint] = []
+    settled: Optional[Comparison] = None  # sides that read nothing from a point compare alike at every point
     for point in points_at_sizes(sides, work.universe, rng, AUDIT_POINTS, condition):
-        comparison = certified_agreement(point, sides, digits) or compare_at(point, *sides, digits)
+        comparison = settled or certified_agreement(point, sides, digits) or compare_at(point, *sides, digits)
+        settled = comparison if _pointless(sides) else None
         if comparison is None or not (in_domain(point, work.universe) and satisfies_facts(point, work.universe)):
             continue
         evidence.append(sample_point("audit", point, comparison, sides, digits))
         if comparison.different:
             return AuditResult(tuple(evidence), point, sum(e.agrees for e in evidence))
     return AuditResult(tuple(evidence), None, sum(e.agrees for e in evidence))
+
+
+def _pointless(sides: Sequence[Expr]) -> bool:
+    """No side reads anything a point gives: no free symbol, no function a point stands in for."""
+    return not any(free_of(side) or atoms_of(side, AppliedUndef) for side in sides)
 
 
 def certified_agreement(point: Point, sides: Sequence[Expr], digits: int) -> Optional[Comparison]:
@@ -73,8 +85,7 @@ def certified_agreement(point: Point, sides: Sequence[Expr], digits: int) -> Opt
     looks for a certified gap there)."""
     if not any(free_of(side) for side in sides):
         return None
-    left = enclosed_at(point, sides[0], digits)
-    right = None if left is None else enclosed_at(point, sides[1], digits)
+    left, right = enclosed_all_at(point, sides, digits)
     if right is None or not certainly_agree(left, right, Fraction(1, 10**digits)):
         return None
     numbers = (midpoint(left, digits), midpoint(right, digits))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from fractions import Fraction
-from typing import Callable, Optional, Union
+from typing import Callable, Optional, Sequence, Union
 
 import sympy
 from mpmath import iv, libmp
@@ -24,7 +24,7 @@ from sympy import Expr, Indexed, KroneckerDelta, Product, Sum, Symbol
 from sympy.core.function import AppliedUndef
 
 from symcheck.engine.sampling import Point
-from symcheck.engine.walk import NotDirect, Walk
+from symcheck.engine.walk import NotDirect, Walk, entry
 
 Value = Union[Fraction, "iv.mpf"]
 GUARD_DIGITS = 20  # working precision beyond the digits asked for
@@ -69,7 +69,15 @@ def _multiply(*values: Value) -> Value:
 
 
 def _exp(value: Value) -> Value:
-    return Fraction(1) if isinstance(value, Fraction) and value == 0 else iv.exp(_interval(value))
+    if isinstance(value, Fraction):
+        return Fraction(1) if value == 0 else _exp_of_rational(value, iv.prec)
+    return iv.exp(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _exp_of_rational(value: Fraction, precision: int):
+    """exp of an exact rational, once per value and precision (e^{a_k} is in every sum over k)."""
+    return iv.exp(_rational_interval(value, precision))
 
 
 def _log(value: Value) -> Value:
@@ -141,6 +149,7 @@ _CONNECTIVES = {sympy.And: all, sympy.Or: any, sympy.Not: lambda values: not nex
 _CONSTANTS = {sympy.pi: lambda: iv.pi, sympy.E: lambda: iv.e}
 
 
+@functools.lru_cache(maxsize=65536)
 def _collapses(expr: Expr) -> bool:
     """exp(log x), exp(a log x + b), log(exp x): SymPy simplifies these at a point, possibly
     to an exact rational that an interval can only enclose."""
@@ -158,23 +167,31 @@ class Enclosure:
         self.walk, self.values = walk, values
         self.locals: dict[Expr, Value] = {}  # a stand-in function's variables, while its body is evaluated
         self.done: dict[tuple, Value] = {}
+        self.given: dict[Expr, Fraction] = {}  # the point's values read so far, as fractions
 
     def value(self, expr: Expr) -> Value:
         if expr in self.locals:
             return self.locals[expr]
         if type(expr) not in _REDUCE:
             return self._value(expr)
-        key = (expr, self.walk.key(expr))  # a sum once per value of what it depends on
+        if self.locals:  # inside a stand-in's body: the sum depends on its arguments too
+            return self._reduced(expr)
+        key = (expr, self.walk.key(expr))  # a sum once per value of what it depends on (both sides share it)
         if key not in self.done:
-            self.done[key] = _REDUCE[type(expr)](*self.walk.terms(expr.function, list(expr.limits), self.value))
+            self.done[key] = self._reduced(expr)
         return self.done[key]
+
+    def _reduced(self, expr: Expr) -> Value:
+        return _REDUCE[type(expr)](*self.walk.terms(expr.function, list(expr.limits), self.value))
 
     def _value(self, expr: Expr) -> Value:
         walk = self.walk
         if expr in walk.env:
             return Fraction(int(walk.env[expr]))
-        if isinstance(expr, (Symbol, Indexed)):
-            return self._given(walk.entry(expr) if isinstance(expr, Indexed) else expr)
+        if isinstance(expr, Indexed):
+            return self._given(self._entry(expr))
+        if isinstance(expr, Symbol):
+            return self._given(expr)
         if expr.is_Rational:
             return Fraction(int(expr.p), int(expr.q))
         if expr in _CONSTANTS:
@@ -185,6 +202,18 @@ class Enclosure:
         if type(expr) in OPERATIONS and not _collapses(expr):
             return OPERATIONS[type(expr)](*map(self.value, expr.args))
         raise NotDirect(f"no enclosure for {type(expr).__name__}")
+
+    def _entry(self, expr: Indexed) -> Indexed:
+        """The entry `expr` reads here; indices that are bound symbols or integers are read
+        off directly (the common case: a_k inside a sum over k), anything else by the walk."""
+        env = self.walk.env
+        indices = []
+        for index in expr.indices:
+            value = env.get(index, index)
+            if not value.is_Integer:
+                return self.walk.entry(expr)
+            indices.append(int(value))
+        return entry(expr.base, tuple(indices))
 
     def _delta(self, expr: KroneckerDelta) -> Value:
         return Fraction(int(self.walk.index(expr.args[0]) == self.walk.index(expr.args[1])))
@@ -217,11 +246,9 @@ class Enclosure:
         return decided
 
     def _given(self, atom: Expr) -> Value:
-        found = self.values.get(atom)
-        found = None if found is None else sympy.sympify(found)
-        if found is None or not found.is_Rational:
-            raise NotDirect(f"no rational value for {atom}")
-        return Fraction(int(found.p), int(found.q))
+        if atom not in self.given:
+            self.given[atom] = _rational(atom, self.values.get(atom))
+        return self.given[atom]
 
     def _applied(self, expr: AppliedUndef) -> Value:
         stand_in = self.walk.functions.get(expr.func)
@@ -235,24 +262,75 @@ class Enclosure:
             self.locals = outer
 
 
+def _rational(atom: Expr, found: object) -> Fraction:
+    found = None if found is None else sympy.sympify(found)
+    if found is None or not found.is_Rational:
+        raise NotDirect(f"no rational value for {atom}")
+    return Fraction(int(found.p), int(found.q))
+
+
 def enclose(expr: Expr, walk: Walk, values: dict[Expr, Expr], digits: int) -> Optional[Value]:
     """`expr`'s value at the point of `walk` and `values`: exact, or an interval at
     `digits + GUARD_DIGITS` digits; None where it cannot be enclosed."""
+    return enclose_all((expr,), walk, values, digits)[0]
+
+
+def enclose_all(exprs: Sequence[Expr], walk: Walk, values: dict[Expr, Expr], digits: int) -> list[Optional[Value]]:
+    """`enclose` of each expression, in one enclosure: what they share (a sum, an entry's
+    value) is computed once. Stops at the first that cannot be enclosed (None from there on)."""
     saved = iv.dps
     iv.dps = digits + GUARD_DIGITS
+    enclosure = Enclosure(walk, values)
+    found: list[Optional[Value]] = []
     try:
-        return Enclosure(walk, values).value(sympy.sympify(expr))
+        for expr in exprs:
+            found.append(enclosure.value(sympy.sympify(expr)))
     except (NotDirect, ZeroDivisionError, ValueError, TypeError, OverflowError):
-        return None
+        pass
     finally:
         iv.dps = saved
+    return found + [None] * (len(exprs) - len(found))
 
 
 def enclosed_at(point: Point, expr: Expr, digits: int) -> Optional[Value]:
     """`expr` enclosed at a sampled point, its values drawn as `Point.evaluate` draws them."""
-    if not point.fill_direct(expr):
-        return None
-    return enclose(expr, point.walker(), point.values, digits)
+    return enclosed_all_at(point, (expr,), digits)[0]
+
+
+AT_POINTS_KEPT = 8192  # enclosures kept, by expression and what it reads at a point
+_AT_POINTS: dict[tuple, Value] = {}
+
+
+def enclosed_all_at(point: Point, exprs: Sequence[Expr], digits: int) -> list[Optional[Value]]:
+    """`enclose_all` at a sampled point; None for all when one expression cannot be walked
+    (values are drawn for each in turn, as `Point.evaluate` draws them), and None from the
+    first that cannot be enclosed on. An expression already enclosed at the same sizes,
+    indices, stand-in functions and values of what it reads is not enclosed again: a
+    chain's member is a side of two steps, whose audits draw the same points when the
+    sides read the same values."""
+    if not all(point.fill_direct(expr) for expr in exprs):
+        return [None] * len(exprs)
+    keys = [_at_point_key(point, expr, digits) for expr in exprs]
+    missing = [n for n, key in enumerate(keys) if key not in _AT_POINTS]
+    computed = enclose_all([exprs[n] for n in missing], point.walker(), point.values, digits) if missing else []
+    for n, value in zip(missing, computed):
+        if value is not None:
+            _keep(keys[n], value)
+    found = [_AT_POINTS.get(key) for key in keys]
+    first_none = next((n for n, value in enumerate(found) if value is None), len(found))  # `is`: an interval's == is costly
+    return found[:first_none] + [None] * (len(found) - first_none)
+
+
+def _at_point_key(point: Point, expr: Expr, digits: int) -> tuple:
+    read = frozenset((atom, point.values[atom]) for atom in point.used(expr))
+    return (expr, digits, frozenset(point.sizes.items()), frozenset(point.indices.items()),
+            frozenset(point.functions.items()), read)
+
+
+def _keep(key: tuple, value: Value) -> None:
+    if len(_AT_POINTS) >= AT_POINTS_KEPT:
+        del _AT_POINTS[next(iter(_AT_POINTS))]
+    _AT_POINTS[key] = value
 
 
 def certainly_signed(value: Optional[Value], strict: bool) -> bool:

@@ -8,11 +8,14 @@ gradient component with free index ``index``. For each size K in ``spec.sizes``:
    already wrong for two, and small sizes keep the expansion small;
 2. definitions from ``scope.definitions`` are unfolded by the engine's own unfolder
    (`symcheck.canonical.Unfolder`: capture-free, derivatives by a defined quantity taken
-   with that quantity as the variable), with the sizes fixed;
+   with that quantity as the variable), once for all sizes with the sizes put in
+   afterwards, or, where a derivative, substitution or case distinction is left, anew
+   with the sizes fixed;
 3. the loss and the K gradient components (the closed form instantiated once, then its
    index set per component) are evaluated with numpy (float64, `floats`: no generated
-   code) over the entries they read, their finite sums walked with index values
-   (`floats.walked`); where the walk cannot tell, the sums are written out term by term;
+   code) over the entries they read, their finite sums walked with the sizes and index
+   values bound (`floats.walked`; the expression unfolded once serves every size); where
+   the walk cannot tell, the sums are written out term by term;
 4. ``points`` seeded points are drawn: entries of ``wrt`` standard normal (numpy
    Generator), other vectors and scalars inside their declared domain by the engine's
    sampler `symcheck.sampling.random_points` (probability rows positive and summing
@@ -48,7 +51,7 @@ from symcheck.engine import floats
 from symcheck.engine.canonical import Unfolder, UnfoldError, rules_from_scope
 from symcheck.model.compiled import CompiledGradientCheck
 from symcheck.model import GradientCheckResult
-from symcheck.engine.sampling import MAX_TERMS, Universe, in_domain, random_points, write_out_sums
+from symcheck.engine.sampling import MAX_TERMS, Point, Universe, in_domain, random_points, write_out_sums
 from symcheck.engine.walk import NotDirect, Walk
 from symcheck.model.symbols import CompiledDefinition, Scope, SymbolTable
 
@@ -102,8 +105,14 @@ def instantiate(expr, scope: Scope, size: int, extra: Optional[dict] = None,
 
 def unfolded(expr, scope: Scope, size: int, extra: Optional[dict] = None,
              main: Optional[sympy.Symbol] = None) -> sympy.Expr:
-    """`expr` with sizes from `size_map`, `extra` substituted, definitions unfolded."""
+    """`expr` with sizes from `size_map`, `extra` substituted, definitions unfolded: the
+    unfolding at any size with the sizes put in afterwards, where it leaves nothing whose
+    value the sizes could change (no derivative, substitution or case distinction left),
+    else unfolded anew with the sizes fixed."""
     sizes = size_map(scope, size, main)
+    general = _unfolded_at_any_size(sympy.sympify(expr), scope)
+    if general is not None:
+        return general.xreplace(sizes).xreplace(extra or {})
     expr = sympy.sympify(expr).xreplace(sizes)
     if extra:
         expr = expr.xreplace(extra)
@@ -113,6 +122,20 @@ def unfolded(expr, scope: Scope, size: int, extra: Optional[dict] = None,
     except UnfoldError as error:
         raise NumericError(str(error)) from None
     return expr
+
+
+_SIZE_DEPENDENT = (sympy.Derivative, sympy.Subs, sympy.Piecewise)
+
+
+def _unfolded_at_any_size(expr: sympy.Expr, scope: Scope) -> Optional[sympy.Expr]:
+    """`expr` unfolded with no size fixed (once for every size of a check: substituting
+    the sizes afterwards gives the same expression as unfolding with them); None where
+    it cannot be, or something is left whose unfolding may depend on the sizes."""
+    try:
+        general = sized_unfolder(scope, {})(expr)
+    except UnfoldError:
+        return None
+    return None if general.has(*_SIZE_DEPENDENT) else general
 
 
 def _evaluate(expr: sympy.Basic) -> sympy.Basic:
@@ -137,6 +160,11 @@ class _Prepared:
     loss: object  # callable(*variables, *others) -> float
     gradient: list  # callables, one per component
     scope: Scope
+
+    @functools.cached_property
+    def universe(self) -> Universe:
+        """The declared domains the points are drawn in (one for all points of a size)."""
+        return Universe.from_scope(self.scope)
 
 
 def _free_entries(exprs: Sequence[sympy.Expr]):
@@ -190,10 +218,10 @@ def _prepare_walked(check: CompiledGradientCheck, size: int) -> Optional[_Prepar
     their sums (component i: the closed form with its index bound to i); None where the
     walk cannot find what takes a value, and floats.NotEvaluable from a function where it
     cannot evaluate it (a derivative left, an undefined function ...)."""
-    extra = {check.size: sympy.Integer(size)}
-    loss, general = (unfolded(e, check.scope, size, extra, check.size) for e in (check.loss, check.gradient))
+    loss, general, sizes = _unfolded_for_walks(check, size)
     components = _component_range(check, size)
-    walks = [Walk({}, {}, MAX_TERMS)] + [Walk({check.index: sympy.Integer(i)}, {}, MAX_TERMS) for i in components]
+    walks = [Walk(sizes, {}, MAX_TERMS)] + [Walk({**sizes, check.index: sympy.Integer(i)}, {}, MAX_TERMS)
+                                            for i in components]
     try:
         atoms = walks[0].atoms(loss).union(*(walk.atoms(general) for walk in walks[1:]))
     except NotDirect:
@@ -207,6 +235,18 @@ def _prepare_walked(check: CompiledGradientCheck, size: int) -> Optional[_Prepar
 
     functions = [at(loss, walks[0])] + [at(general, walk) for walk in walks[1:]]
     return _Prepared(size, variables, others, functions[0], functions[1:], check.scope)
+
+
+def _unfolded_for_walks(check: CompiledGradientCheck, size: int) -> tuple[sympy.Expr, sympy.Expr, dict]:
+    """The loss and the closed form unfolded for a walk at `size`, and the sizes the walk
+    binds: unfolded at any size with the sizes bound by the walk (no tree rebuilt per
+    size), else unfolded with the sizes put in (and none left to bind)."""
+    general = [_unfolded_at_any_size(sympy.sympify(e), check.scope) for e in (check.loss, check.gradient)]
+    if None not in general:
+        return general[0], general[1], {**size_map(check.scope, size, check.size), check.size: sympy.Integer(size)}
+    extra = {check.size: sympy.Integer(size)}
+    loss, closed = (unfolded(e, check.scope, size, extra, check.size) for e in (check.loss, check.gradient))
+    return loss, closed, {}
 
 
 def _prepare_written_out(check: CompiledGradientCheck, size: int) -> _Prepared:
@@ -299,14 +339,27 @@ def _draw_point(
     x = rng.standard_normal(len(prep.variables))
     if not prep.others:
         return x, []
-    universe = Universe.from_scope(prep.scope)
+    universe = prep.universe
     # the sampler needs only what takes a value, not the (large) loss around it
     for point in random_points(prep.others, universe, domain_rng, (prep.size,)):
         # constrained vectors are filled when the point is built, the rest on evaluation
-        values = [point.evaluate(o) for o in prep.others]
+        values = [_drawn(point, o) for o in prep.others]
         if in_domain(point, universe) and all(v.is_number for v in values):
             return x, [floats.number(v) for v in values]
     raise NumericError("no point inside the declared domains was found")
+
+
+def _drawn(point: Point, atom: sympy.Expr) -> sympy.Expr:
+    """`point.evaluate(atom)` of an entry with integer indices or of a scalar that is no
+    size or index: its value, drawn now if not yet (as `evaluate` draws it), without
+    walking an expression around it; anything else is evaluated."""
+    entry = isinstance(atom, Indexed) and all(index.is_Integer for index in atom.indices)
+    scalar = isinstance(atom, sympy.Symbol) and atom not in point.sizes and atom not in point.indices
+    if not (entry or scalar):
+        return point.evaluate(atom)
+    if atom not in point.values and point.fill is not None:
+        point.values[atom] = point.fill(atom)
+    return sympy.sympify(point.values[atom]) if atom in point.values else point.evaluate(atom)
 
 
 def _errors_at(prep: _Prepared, xs: Sequence[np.ndarray], others: Sequence[list[float]], steps: Sequence[float]):

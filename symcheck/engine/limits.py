@@ -11,8 +11,10 @@ symbols is confirmed at seeded sample points of them, inside their domains. Then
   replaced by their values (its proof is audited as always); a refutation is re-confirmed:
   the limits with other free symbols are confirmed again at the counterexample's point;
 - a side that is one limit which does not exist (sides with different confirmed values, or
-  a confirmed infinite value), beside a side whose limits are all confirmed finite values and
-  which evaluates to finite numbers: refuted (the limit exists on one side, not the other);
+  a confirmed infinite value, also one whose sign depends on other free symbols, confirmed
+  at their sample points), beside a side whose limits are all confirmed finite values and
+  which evaluates to finite numbers: refuted (the limit exists on one side, not the other),
+  at the first sample point when there are free symbols;
 - anything else (SymPy cannot evaluate a limit, a value not confirmed, a limit that does not
   exist on both sides): unknown, with the reason. Never proved without a confirmed value.
 """
@@ -93,20 +95,44 @@ def _decided(decision: Decision, evaluator: "_Evaluator") -> Decision:
 def _one_side_diverges(sides: Sequence[Expr], replaced: list, evaluator: "_Evaluator") -> Optional[Decision]:
     """One side a single closed limit that does not exist, the other finite: refuted."""
     for diverging, other in ((0, 1), (1, 0)):
-        limit = sides[diverging]
-        if replaced[other] is None or not isinstance(limit, Limit) or limit.free_symbols:
+        limit = _one_diverging_term(sides[diverging], evaluator)
+        if replaced[other] is None or limit is None:
             continue
         if evaluator.finite_everywhere(replaced[other]):
             others = "; ".join(found.describe() for found in evaluator.found.values() if found.limit != limit)
+            point = evaluator.points(frozenset(limit.free_symbols | replaced[other].free_symbols))[0]
+            texts = [_side_text(side, value, point, limit) for side, value in zip(sides, replaced)]
+            counterexample = Counterexample({str(s): str(v) for s, v in point.items()}, *texts)
+            value = _number(replaced[other], point)
+            if not (value.is_number and value.is_real and value.is_finite and evaluator.confirmed_at(counterexample)):
+                continue  # every limit confirmed again at the point the refutation names
             return Decision(Verdict.REFUTED, "limit", 0.0, (
                 f"{evaluator.found[limit].describe()} (confirmed near its point), while the other side is finite"
-                + (f" ({others})" if others else "")),
-                counterexample=Counterexample({}, _side_text(sides[0], replaced[0]), _side_text(sides[1], replaced[1])))
+                + (f" ({others})" if others else "")), counterexample=counterexample)
     return None
 
 
-def _side_text(side: Expr, value: Optional[Expr]) -> str:
-    return sympy.sstr(value) if value is not None else f"{_show(side)} (does not exist as a finite number)"
+def _one_diverging_term(side: Expr, evaluator: "_Evaluator") -> Optional[Limit]:
+    """The limit a side does not exist by: the side is that limit, or a sum of it and terms
+    whose limits all have finite values (a finite number plus one that does not exist)."""
+    terms = sympy.Add.make_args(side)
+    diverging = [t for t in terms if isinstance(t, Limit) and t in evaluator.found and evaluator.found[t].value is None]
+    if len(diverging) != 1:
+        return None
+    rest = [t for t in terms if t is not diverging[0]]
+    try:
+        finite = all(evaluator.replace(t) is not None for t in rest)
+    except LimitUnknown:
+        return None
+    return diverging[0] if finite else None
+
+
+def _side_text(side: Expr, value: Optional[Expr], point: dict, limit: Limit) -> str:
+    """A side's value at `point` (the sample its limits were confirmed at), or the limit that has none."""
+    if value is not None:
+        return sympy.sstr(value.subs(point))
+    term = "" if side == limit else ", a term of this side"
+    return f"{_show(limit.subs(point))} (does not exist as a finite number{term})"
 
 
 def _unknown(reason: str, evaluator: "_Evaluator") -> Decision:
@@ -159,7 +185,7 @@ class _Evaluator:
         for side, value in values.items():
             self._confirm(inner, variable, point, side, value, limit)
         agreed = set(values.values())
-        finite = len(agreed) == 1 and not any(v.is_infinite for v in agreed)
+        finite = len(agreed) == 1 and not any(v.is_infinite or v.has(sympy.oo, -sympy.oo) for v in agreed)
         found = Evaluated(limit, agreed.pop() if finite else None, values)
         self.found[limit] = found
         return found
@@ -268,6 +294,7 @@ def _converges(function: Expr, variable: Symbol, point: Expr, side: str, value: 
     numbers = [_number(function, {**sample, variable: _approach(point, side, k)}) for k in STEPS]
     if not all(n.is_number and n.is_real and n.is_finite for n in numbers):
         return False
+    value = value.subs(sample) if sample else value  # oo*sign(sin(x)) at a sample of x: oo or -oo
     if value.is_infinite:
         sign = 1 if value is sympy.oo else -1
         growing = all(sign * b >= sign * a for a, b in zip(numbers, numbers[1:]))

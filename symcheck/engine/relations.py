@@ -211,6 +211,9 @@ class _Sampler:
         found = self.work.guarded("sampling", self.sample, 0.5)
         if found is None:
             return _unknown("no point inside the domain could be evaluated")
+        if found.violation is not None and _undefined_functions(self.sides):
+            return _unknown(f"false for some functions {_undefined_functions(self.sides)}, which have no definition here "
+                            "and are sampled as arbitrary functions; an order depends on what they are: define them")
         if found.violation is not None:
             where = f" with {self.case.text}" if self.case else ""
             return Decision(Verdict.REFUTED, "counterexample", 0.0,
@@ -322,6 +325,12 @@ _ASSUMED = {
     Domain.ONE_HOT: {"nonnegative": True, "integer": True}, Domain.BINARY: {"nonnegative": True, "integer": True},
     Domain.SIGN: {"integer": True, "nonzero": True}, Domain.INTEGER: {"integer": True},
 }
+
+
+def _undefined_functions(sides: Sequence[Expr]) -> str:
+    """The functions applied in `sides` that no definition unfolded (`\\sigma` undeclared), by name."""
+    applied = set().union(*(side.atoms(sympy.core.function.AppliedUndef) for side in sides))
+    return ", ".join(sorted({str(f.func) for f in applied}))
 
 
 def _as_declared(expr: Expr, universe: Universe) -> Expr:

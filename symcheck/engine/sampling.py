@@ -31,7 +31,7 @@ from sympy import Expr, Indexed, Integer, Lambda, Rational, Sum, Symbol
 from sympy.core.function import AppliedUndef, FunctionClass
 
 from symcheck.engine.indexcalc import Condition, Range, rebuild, rename_bound
-from symcheck.engine.walk import COMBINE, NotDirect, Walk, nominal_free
+from symcheck.engine.walk import COMBINE, NotDirect, Walk, entry, nominal_free
 from symcheck.model import Domain
 from symcheck.model.symbols import Scope, SymbolTable
 
@@ -83,6 +83,7 @@ class Universe:
     minimums: Mapping[Symbol, int] = field(default_factory=dict)
     facts: tuple[sympy.Eq, ...] = ()
     intervals: Mapping[str, "ScalarInterval"] = field(default_factory=dict)  # a stated case on scalars (`scalarcase`)
+    memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # what every point asks again (`needed_sizes`)
 
     @classmethod
     def from_scope(cls, scope: Scope, extra_ranges: Optional[Mapping[Symbol, Range]] = None) -> "Universe":
@@ -150,11 +151,17 @@ class Point:
     fill: Optional[Callable[[Expr], Expr]] = field(default=None, compare=False, repr=False)
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
+    @functools.cached_property
+    def keys(self) -> tuple[tuple, tuple, tuple]:
+        """Sizes, indices and functions as keys of the caches points share (sorted by their
+        printed form once per point, not at every evaluation)."""
+        return _key(self.sizes), _key(self.indices), _key(self.functions)
+
     def structure(self, expr: Expr) -> Expr:
         """Functions, sizes and indices substituted; sums expanded, derivatives done (cached,
         also across points: points that share sizes, indices and functions share it)."""
         if expr not in self._cache:
-            self._cache[expr] = _shared_structure(expr, *self._keys)
+            self._cache[expr] = _shared_structure(expr, *self.keys)
         return self._cache[expr]
 
     def evaluate(self, expr: Expr, fresh: bool = False) -> Expr:
@@ -183,16 +190,11 @@ class Point:
     def fill_direct(self, expr: Expr) -> bool:
         """Values drawn for what `expr` reads, as `evaluate` draws them, when a walk can
         evaluate it; False (nothing drawn) where only the written-out tree can tell."""
-        atoms = _direct_atoms(expr, *self._keys)
+        atoms = _direct_atoms(expr, *self.keys)
         if atoms is None:
             return False
         self._complete(atoms)
         return True
-
-    @functools.cached_property
-    def _keys(self) -> tuple[tuple, tuple, tuple]:
-        """Sizes, indices and functions as the shared caches' keys, once per point."""
-        return _key(self.sizes), _key(self.indices), _key(self.functions)
 
     def value_of(self, atom: Expr) -> Expr:
         """The value of a scalar or a concrete entry, drawn as `evaluate` draws it if it has none yet."""
@@ -206,7 +208,7 @@ class Point:
 
     def used(self, expr: Expr) -> frozenset[Expr]:
         """The atoms `expr` takes values for at this point."""
-        atoms = _direct_atoms(expr, *self._keys)
+        atoms = _direct_atoms(expr, *self.keys)
         return _value_atoms(self.structure(expr)) if atoms is None else atoms
 
     def _complete(self, atoms: frozenset[Expr]) -> None:
@@ -223,10 +225,10 @@ class Point:
         described = {str(k): str(v) for k, v in sorted({**self.sizes, **self.indices}.items(), key=_by_name)}
         for function, body in sorted(self.functions.items(), key=lambda item: str(item[0])):
             variables = _variables(len(body.variables))
-            described[f"{function}({', '.join(map(str, variables))})"] = str(body(*variables))
+            described[f"{function}({', '.join(map(str, variables))})"] = name_of(body(*variables))
         for key, value in sorted(self.values.items(), key=_by_name):
             if key in used:
-                described[str(key)] = str(value)
+                described[name_of(key)] = name_of(value)  # printed once per value: points repeat them
         return described
 
 
@@ -608,7 +610,18 @@ def free_indices(exprs: Sequence[Expr], universe: Universe, condition: Condition
 
 
 def needed_sizes(exprs: Sequence[Expr], indices: Sequence[Symbol], universe: Universe) -> dict[Symbol, int]:
-    """Sizes the expressions depend on, with the least value each may take."""
+    """Sizes the expressions depend on, with the least value each may take (once per
+    expressions and indices in a universe: every point drawn for them asks again)."""
+    try:
+        key = ("needed_sizes", tuple(exprs), tuple(indices))
+        if key not in universe.memo:
+            universe.memo[key] = _needed_sizes(exprs, indices, universe)
+    except TypeError:  # an unhashable expression (a mutable matrix)
+        return _needed_sizes(exprs, indices, universe)
+    return dict(universe.memo[key])
+
+
+def _needed_sizes(exprs: Sequence[Expr], indices: Sequence[Symbol], universe: Universe) -> dict[Symbol, int]:
     all_sizes = universe.sizes()
     needed = {s: universe.minimums.get(s, 1) for s in set().union(*(free_symbols(e) for e in exprs)) & all_sizes}
     for index in indices:
@@ -693,7 +706,7 @@ def _vector(base: sympy.IndexedBase, sizes, universe: Universe, chooser: _Choose
     outer_axes = [range(lo, lo + d) for lo, d in zip(lowers[:-1], dims[:-1])]
     for outer in itertools.product(*outer_axes):
         for offset, value in enumerate(_line(domain, dims[-1], chooser)):
-            filled[base[outer + (lowers[-1] + offset,)]] = value
+            filled[entry(base, outer + (lowers[-1] + offset,))] = value  # built once, not per point
     return filled
 
 

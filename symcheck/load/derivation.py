@@ -346,7 +346,7 @@ def _symbols(data: Any, reader: _Reader, sizes: set[str]) -> list[SymbolDecl]:
     found = []
     for name, spec in _named_tables(data, "symbols", reader):
         where = f"symbols.{reader.name(name, 'symbols')}"
-        spec = reader.table(spec, where, ("kind", "domain", "shape", "latex", "values", "random"))
+        spec = reader.table(spec, where, ("kind", "domain", "shape", "latex", "values", "random", "plain_scalar"))
         kind = reader.enum(SymbolKind, spec.get("kind", "scalar"), where)
         shape = spec.get("shape", [])
         if not isinstance(shape, list) or len(shape) != AXES[kind]:
@@ -355,6 +355,12 @@ def _symbols(data: Any, reader: _Reader, sizes: set[str]) -> list[SymbolDecl]:
         if not isinstance(random, bool) or (random and kind is not SymbolKind.SCALAR):
             raise reader.fail(f"{where}: 'random' is true or false, and only a scalar is declared random", "random")
         latex, other_latex = _spellings(spec, reader, where)
+        plain_scalar = spec.get("plain_scalar", False)
+        if not isinstance(plain_scalar, bool) or plain_scalar and (kind is SymbolKind.SCALAR or latex is None
+                                                                   or name in (latex, *other_latex)):
+            raise reader.fail(f"{where}: 'plain_scalar' is true or false, and only a vector or matrix spelled "
+                              "otherwise than its plain name (latex = '\\mathbf{x}') leaves that name to a scalar",
+                              "plain_scalar")
         decl = SymbolDecl(
             name=name,
             kind=kind,
@@ -363,6 +369,7 @@ def _symbols(data: Any, reader: _Reader, sizes: set[str]) -> list[SymbolDecl]:
             latex=latex,
             other_latex=other_latex,
             random=random,
+            plain_scalar=plain_scalar,
         )
         found.append(_with_values(decl, spec, reader, where))
     return found

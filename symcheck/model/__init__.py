@@ -109,6 +109,7 @@ class SymbolDecl:
     other_latex: tuple[str, ...] = ()
     values: tuple = ()  # entries given by value (numbers or LaTeX), nested by axis; see load.values
     random: bool = False  # a random quantity: E[.], Var[.] average over it (see engine.expectation)
+    plain_scalar: bool = False  # a vector/matrix spelled bold whose plain bare letter is a scalar of its own
 
 
 @dataclass(frozen=True)

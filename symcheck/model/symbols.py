@@ -56,6 +56,7 @@ class SymbolTable:
     constants: dict[str, sympy.Expr] = field(default_factory=dict)
     elementwise: frozenset[str] = frozenset()
     random: frozenset[str] = frozenset()  # the scalars declared random quantities
+    plain_scalars: frozenset[str] = frozenset()  # vectors/matrices whose plain bare name is a scalar of its own
     summed: frozenset[sympy.Symbol] = frozenset()  # indices summed where a product repeats them (Einstein)
     spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its declared LaTeX
     index_sets: dict[str, tuple[Bound, Bound]] = field(default_factory=dict)  # set LaTeX (no spaces) -> range
@@ -126,6 +127,7 @@ def build_symbol_table(derivation: Derivation) -> SymbolTable:
         table.functions[function.name] = sympy.Function(function.name, **({"positive": True} if function.positive else {}))
     table.elementwise = frozenset(f.name for f in derivation.functions if f.elementwise)
     table.random = frozenset(d.name for d in derivation.symbols if d.random and d.kind is SymbolKind.SCALAR)
+    table.plain_scalars = frozenset(d.name for d in derivation.symbols if d.plain_scalar)
     for constant in derivation.constants:
         table.constants[constant.name] = constant.value
     for decl in (*derivation.symbols, *derivation.functions, *derivation.constants):

@@ -179,6 +179,7 @@ class Assembler:
         self.map_arrows: list[int] = []  # where an arrow stands between two values (a map)
         self.relations: list[_OpenRelation] = []
         self.awaiting: Optional[_OpenRelation] = None  # a relation whose right side is the next member
+        self.row_relations: list[_OpenRelation] = []  # the relations of the row before, in this region
 
     # -- trimming pieces ----------------------------------------------------
 
@@ -349,6 +350,7 @@ class Assembler:
         self.expect = False
         self.display = region.display
         opened = len(self.chains)
+        self.row_relations = []
         for row_index, row in enumerate(rows):
             self.row(row, row_index)
         self.awaiting = None
@@ -397,6 +399,10 @@ class Assembler:
         statements = self.statements(row)
         if row_index > 0 and self.leads_with_arrow(row) and self.current is not None and not self.expect:
             self.current.premise = len(self.current.members) >= 2
+        if row_index > 0 and self.leads_with_arrow(row, any_relation=True):
+            for relation in self.row_relations:  # `x \le 1 \\ \Rightarrow x^2 \le 1`: the premise
+                relation.implication = True
+        before = len(self.relations)
         first = True
         after: list[Optional[_OpenChain]] = []  # the chain open after each statement
         for index, statement in enumerate(statements):
@@ -442,6 +448,7 @@ class Assembler:
             after.append(self.current)
         if not self.expect:
             self.current = self.continued(row, statements, after)
+        self.row_relations = self.relations[before:]
 
     def continued(self, row: Row, statements: list[_Statement], after: list) -> Optional[_OpenChain]:
         """The chain the next row goes on with: the one of the statement that holds the row's
@@ -470,15 +477,16 @@ class Assembler:
         self.buf.blank(last[1], head[0])
         last[1] = head[1]
 
-    def leads_with_arrow(self, row: Row) -> bool:
+    def leads_with_arrow(self, row: Row, any_relation: bool = False) -> bool:
         """The row goes on from the previous one with an arrow (`\\rightarrow`, `\\Rightarrow`)
-        before an equation of its own: the equation of the row before is its premise."""
+        before an equation of its own (or, with `any_relation`, any relation of its own): the
+        equation (relation) of the row before is its premise."""
         events = row.events
         if not events or self.text[row.start:events[0].start].strip():
             return False
         first = events[0]
         leading = first.kind == "soft" or (first.kind, first.detail) == ("sep", "implies")
-        return leading and any(event.kind == "rel" and event.detail in ("eq", "def") for event in events)
+        return leading and any(event.kind == "rel" and (any_relation or event.detail in ("eq", "def")) for event in events)
 
     def hides_relations(self, chain: _OpenChain) -> bool:
         """A lone member whose braces do not balance (`\\frac{1}{ = 2`: the unclosed group may

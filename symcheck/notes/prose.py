@@ -46,12 +46,20 @@ _CONDITION_BEFORE = re.compile(
 # definition for the rest of the note (which "in general, $u^2 = 0$" would then pass under)
 _HYPOTHESIS_BEFORE = re.compile(r"\b(?:suppose|assume|assuming)(?:\s+that)?\s*$", re.I)
 _CASE_BEFORE = re.compile(r"\b(?:in\s+the\s+)?case\s*:?\s*$", re.I)
+# "for $n = 3$ we get ...", "with $x = 2$ the value is ...": a value taken for one sentence
+_VALUE_BEFORE = re.compile(r"\b(?:for|with)\s*$", re.I)
+_RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]+")
+_RANGE_AFTER = re.compile(r"\s*(?:(?:to|through|until|up\s+to)\b|,\s*(?:\\[lc]?dots|\.\.\.))", re.I)  # "for $i = 1$ to $n$"
 _PARTICULAR_VALUE = re.compile(r"\s*\\?[A-Za-z]+(?:_\{?\w+\}?)?\s*=\s*-?\d+(?:\.\d+)?\s*")
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
                             r"critical|vanish\w*)\b", re.I)
 _ZERO_WORD = re.compile(r"\bzero\b", re.I)
 _EQUATION_BEFORE = re.compile(r"\bequations?\s*:?\s*$", re.I)
+# "the $y = x^2$ curve", "the line $y = 2x + 1$": inline math naming a curve, a line or a function
+_OBJECT = r"(?:curve|line|graph|parabola|plane|hyperplane|surface|function)s?"
+_OBJECT_AFTER = re.compile(rf"\s*{_OBJECT}\b", re.I)
+_OBJECT_BEFORE = re.compile(rf"\b(?:the|a|an)\s+{_OBJECT}\s*$", re.I)
 _WHERE_AFTER = re.compile(r"[\s,;:]*where\s*$", re.I)  # `$$z^2 = 4$$ where $z = 2$`
 _AND_AFTER = re.compile(r"[\s,;]*(?:and\s*)?$", re.I)  # `... where $z = 2$ and $y = 3$`
 
@@ -146,14 +154,17 @@ def read_prose(text: str, path: str) -> ProseReading:
                   if not region.display and _states_a_condition(visible, prose, region)]
     for region in regions:
         sentence = _sentence_before(prose, region.start)
-        condition = _stated_case(visible, region, sentence)
+        condition = None if _a_range(visible, prose, region, sentence) else _stated_case(visible, region, sentence)
         if condition is not None and not _BOTH_WAYS.search(_sentence_after(prose, region.end)):
             opened.append((region.content_start, region.end, condition))
             closers.append(_next_list_item(visible, prose, region.start))
             closers.append(_conditional_sentence_end(prose, region, regions, sentence))
+            if _VALUE_BEFORE.search(sentence) and fixes_a_value(condition):
+                closers.append(_value_sentence_end(prose, region, regions))
         elif region.display and _ROW_CASE.search(visible, region.content_start, region.content_end):
             closers.append(region.start)  # a display stating its own cases ends the one in force
-        elif _DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence):
+        elif _DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence) \
+                or not region.display and _names_an_object(prose, region):
             defining.append((at(region.start), at(region.end)))
         elif region.display and not sentence.strip() and _FORWARD.search(_paragraph_before(prose, region.start)):
             defining.append((at(region.start), at(region.end)))  # "... is defined below." then the display
@@ -175,8 +186,23 @@ def read_prose(text: str, path: str) -> ProseReading:
 def _states_a_condition(visible: str, prose: str, region: Region) -> bool:
     """Inline math after "if", "when" ..., or a hypothesis fixing a value ("suppose $u = 0$")."""
     sentence = _sentence_before(prose, region.start)
+    if _a_range(visible, prose, region, sentence):
+        return True
     return bool(_CONDITION_BEFORE.search(sentence) or (
         _HYPOTHESIS_BEFORE.search(sentence) and _PARTICULAR_VALUE.fullmatch(visible, region.content_start, region.content_end)))
+
+
+def _names_an_object(prose: str, region: Region) -> bool:
+    """Inline math that names a curve, a line or a function (`the $y = x^2$ curve`, `the line
+    $y = 2x + 1$`): a definition of its left side, not a claim."""
+    return bool(_OBJECT_AFTER.match(prose, region.end) or _OBJECT_BEFORE.search(prose, max(0, region.start - 40),
+                                                                                 region.start))
+
+
+def _a_range(visible: str, prose: str, region: Region, sentence: str) -> bool:
+    """`for $i = 1$ to $n$`, `$i = 1, \\ldots, n$`: a range of values, neither a case nor a claim."""
+    return not region.display and bool(_VALUE_BEFORE.search(sentence) and _RANGE_AFTER.match(prose, region.end)
+                                       or _RANGE.fullmatch(visible, region.content_start, region.content_end))
 
 
 def _prose_only(visible: str, regions: list[Region]) -> str:
@@ -239,6 +265,18 @@ def _conditional_sentence_end(prose: str, region: Region, regions: list[Region],
     return end.start() if end else len(prose) + 1
 
 
+def _value_sentence_end(prose: str, region: Region, regions: list[Region]) -> int:
+    """Where a value taken by "for" or "with" ("for $n = 3$ we get", "with $x = 2$ the value
+    is") ends: at the end of its sentence, which takes in a display it runs into (a blank line
+    before that display does not end it; one after it does)."""
+    display = next((other for other in regions if other.display and other.start >= region.end), None)
+    stop = _FULL_STOP.search(prose, region.end, display.start if display else len(prose))
+    if stop is not None or display is None:
+        return stop.start() if stop else len(prose)
+    after = _SENTENCE_END.search(prose, display.end)
+    return after.start() if after else len(prose)
+
+
 def _sentence_after(prose: str, offset: int) -> str:
     """The prose after `offset` up to the end of its sentence."""
     end = _SENTENCE_END.search(prose, offset, offset + 400)
@@ -273,7 +311,7 @@ def _stated_case(visible: str, region: Region, sentence: str) -> Optional[str]:
         condition = case_condition(CASE_MATH.fullmatch(content))
         if condition is not None and fixes_a_value(condition):
             return condition if _CONDITION_BEFORE.search(sentence) or _HYPOTHESIS_BEFORE.search(sentence) \
-                or _CASE_BEFORE.search(sentence) else None
+                or _CASE_BEFORE.search(sentence) or _VALUE_BEFORE.search(sentence) else None
         return condition if _CASE_WORDS.search(sentence) else None
     words = re.sub(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}", r" \1 ", content).replace("$", " ")
     lead = _DISPLAY_CASE.fullmatch(words)

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.model.indexranges import axis_lower
-from symcheck.read.nodes import Obj, is_matrix, leaf_is, matrix_valued
+from symcheck.read.nodes import Obj, Postfix, is_matrix, leaf_is, matrix_valued, source_text
 from symcheck.read.reader import Construct
 
 # opening bar -> its closing bar
@@ -28,8 +30,20 @@ class Bars(Construct):
         value = self.reader.value(nodes[i + 1 : close], opening.start)
         value = self.norm(value, opening.start) if opening.text in NORM_BARS else self.absolute(value, opening.start)
         post, j = self.reader.scripts.postfix(nodes, close + 1)
+        if opening.text in NORM_BARS:
+            post = self.euclidean(post)
         value = self.reader.scripts.group_sup(value, post, nodes, j)
         return [Obj(value, opening.start, nodes[j - 1].end)], j
+
+    def euclidean(self, post: Postfix) -> Postfix:
+        """`\\|w\\|_2`: the subscript 2 names the Euclidean norm, the one read; any other
+        (`\\|w\\|_1`, `\\|A\\|_F`, `\\|w\\|_\\infty`) is another norm, refused."""
+        if post.sub is None:
+            return post
+        if source_text(post.sub).strip(" {}") != "2":
+            raise self.reader.error(f"the norm \\|..\\|_{{{source_text(post.sub)}}} is not read: only the Euclidean norm "
+                                    "(\\|..\\| or \\|..\\|_2)", post.sub_start)
+        return replace(post, sub=None)
 
     def absolute(self, value: object, where: int) -> object:
         if matrix_valued(value):

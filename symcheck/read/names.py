@@ -85,7 +85,16 @@ class Names(Construct):
         kind = kinds[0]
         if "function" in kinds and (called and post.sub is None or len(kinds) == 1):
             kind = "function"
+        if kind == "base" and post.sub is None and self.plain_beside_bold(token):
+            return self.atom(nodes, i, Atom("free", token.arg, token.start, token.end))
         return self.atom(nodes, i, Atom(kind, token.arg, token.start, token.end))
+
+    def plain_beside_bold(self, token) -> bool:
+        """`x` written plain and bare where the vector or matrix x, spelled `\\mathbf{x}`, is
+        declared `plain_scalar = true`: another name, a scalar, as a note that tells a vector
+        from a scalar by its face writes it (d2l: d/dx (bx) = b, "the single variable case").
+        Its entries `x_i` are still the vector's. Without the key, plain x is the vector."""
+        return token.arg in self.table.plain_scalars and token.text.strip() in (token.arg, "\\" + token.arg)
 
     def letter(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token

@@ -18,6 +18,12 @@ class Rule:
     pattern: tuple[Token, ...]
     replacement: tuple[Token, ...]
 
+    @property
+    def opening(self) -> Optional[tuple[str, str]]:
+        """The (kind, text) every match starts with; None when the pattern opens with a parameter."""
+        first = self.pattern[0]
+        return None if first.kind == "param" else (first.kind, first.text)
+
     @classmethod
     def compile(cls, rule: RewriteRule) -> "Rule":
         pattern = _bare_params(tuple(t for t in tokenize(rule.pattern, params=True) if t.kind != "space"))
@@ -75,9 +81,11 @@ def _bare_params(pattern: tuple[Token, ...]) -> tuple[Token, ...]:
 
 
 def apply_rules(rules: Sequence[Rule], tokens: list[Token]) -> list[Token]:
+    """The first rule (in order) that matches anywhere, at its first match, until none does."""
     for _ in range(MAX_REWRITES):
+        starts = _starts_by_token(tokens)
         for rule in rules:
-            found = _first_match(rule, tokens)
+            found = _first_match(rule, tokens, starts)
             if found is not None:
                 i, binds, k = found
                 tokens = tokens[:i] + rule.expand(binds, tokens[i].start, tokens[k - 1].end) + tokens[k:]
@@ -87,10 +95,20 @@ def apply_rules(rules: Sequence[Rule], tokens: list[Token]) -> list[Token]:
     raise LatexError("rewrite rules keep applying", "", tokens[0].start if tokens else 0)
 
 
-def _first_match(rule: Rule, tokens: list[Token]) -> Optional[tuple[int, dict, int]]:
+def _starts_by_token(tokens: list[Token]) -> dict[Optional[tuple[str, str]], list[int]]:
+    """Where a match may start, by the (kind, text) of the token there; under None, every
+    non-space token (a pattern opening with a parameter may start at any of them)."""
+    starts: dict[Optional[tuple[str, str]], list[int]] = {None: []}
     for i, t in enumerate(tokens):
-        if t.kind == "space":
-            continue
+        if t.kind != "space":
+            starts.setdefault((t.kind, t.text), []).append(i)
+            starts[None].append(i)
+    return starts
+
+
+def _first_match(rule: Rule, tokens: list[Token], starts: dict) -> Optional[tuple[int, dict, int]]:
+    """The rule's first match, trying only the positions whose token its pattern opens with."""
+    for i in starts.get(rule.opening, ()):
         found = rule.match(tokens, i)
         if found is not None:
             return i, found[0], found[1]

@@ -76,6 +76,7 @@ class _Anchor:
     expression: object
 
 
+_STARRED = re.compile(r"\s*(.+?)\s*\^\s*(?:\*|\{\s*\*\s*\})\s*")
 _CARRIED_LOOKBACK = 3  # refuted members a later one is compared with, the latest first
 
 
@@ -244,6 +245,8 @@ class _NoteReader:
         if _states_a_value(chain, members):
             self.entry_values[members[0]] = (members[1], _at(chain.members[0]))
         definition = definition_of(members[0], members[-1])
+        if definition is None and _names_a_starred(members):
+            self.defined.add(target)  # named once; its star stays refused elsewhere
         if definition is None or not self.general(definition):  # a matrix, or one entry: nothing to unfold
             return []
         self.scope.definitions.append(definition)
@@ -303,7 +306,7 @@ class _NoteReader:
                 results.append(_not_a_claim(str(self.note), chain))
                 continue
             chain = self.after_assignment(chain)
-            members, unread = self.parse(chain, given)
+            members, unread = _starred_vector(chain, *self.parse(chain, given), self.read_or_none, self.defined)
             if self.is_condition(members):
                 continue
             if prose.condition_after(chain):
@@ -313,7 +316,7 @@ class _NoteReader:
                 given += self.assume(chain, members)
                 continue
             if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)
-                    or _gives_a_probability(members)) and self.fresh(members) and members[0] not in self.entry_values:
+                    or _gives_a_probability(members) or _names_a_starred(members)) and self.fresh(members) and members[0] not in self.entry_values:
                 pending += self.adopt(chain, members)
                 continue
             members, again = self.second_value(chain, members)
@@ -432,6 +435,7 @@ class _NoteReader:
         steps: list[StepResult] = []
         unread_steps = iter(unread)
         held, wrong = (restated.held, list(restated.wrong)) if restated else (None, [])
+        decided = held  # the last member that held by a decision (not undecided)
         skipped: list[StepResult] = []
         for member, expression in zip(chain.members[bool(restated):], members[bool(restated):]):
             if expression is None:
@@ -440,8 +444,10 @@ class _NoteReader:
                 continue
             if held is None:
                 held, skipped = _Anchor(member, expression), []
+                decided = held
                 continue
             step = _after_unread(compare(held, member, expression), held, skipped)
+            step = _past_undecided(step, held, decided, lambda: compare(decided, member, expression))
             if restated and held is restated.held:
                 step = _after_restated(step, held, chain)
             skipped = []
@@ -460,6 +466,7 @@ class _NoteReader:
                 wrong.append(_Anchor(member, expression))
             else:
                 held, wrong = _Anchor(member, expression), []
+                decided = held if step.decision.verdict.holds else decided
         result = ChainResult(f"line {chain.line}", condition, _with_case_remark(steps, chain, members, condition_expr))
         return result, _Ended(held, tuple(wrong))
 
@@ -502,6 +509,22 @@ def _after_restated(step: StepResult, held: _Anchor, chain: MathChain) -> StepRe
     """A display that restates an earlier left side goes on from where that display ended, and says so."""
     return replace(step, compared_with=f"{step.compared_with}, where the earlier display of "
                                        f"{chain.members[0].latex} ended")
+
+
+def _past_undecided(step: StepResult, held: _Anchor, decided: Optional[_Anchor], again) -> StepResult:
+    """A step undecided against a member that was itself undecided is compared with the last
+    member that held by a decision (`again()`), and takes that verdict when it holds or is
+    refuted at a point: an error after an undecided step (a limit SymPy cannot confirm) is
+    still found, and a correct step after it still holds."""
+    if step.decision.verdict is not Verdict.UNKNOWN or step.decision.strategy == UNPARSABLE \
+            or decided is None or decided is held:
+        return step
+    other = again()
+    if other.decision.verdict is Verdict.UNKNOWN or (other.decision.verdict is Verdict.REFUTED
+                                                     and other.decision.counterexample is None):
+        return step  # refuted by shapes alone: the undecided member may be the author's change of notation
+    return replace(other, compared_with=f"{_at(decided.member)}, the last member that held "
+                                        f"(the one after it, {_at(held.member)}, is undecided)")
 
 
 def _after_unread(step: StepResult, held: _Anchor, skipped: list[StepResult]) -> StepResult:
@@ -589,6 +612,30 @@ def _states_a_value(chain: MathChain, members: list) -> bool:
 def _warned(step: StepResult, why: str) -> StepResult:
     """A member not read because it is ambiguous as written: unread, with a warning saying why."""
     return replace(step, remarks=(Remark("warning", why, instead_of_verdict=True),))
+
+
+def _starred_vector(chain: MathChain, members: list, unread: list, read, defined: set) -> tuple[list, list]:
+    """`\\mathbf{w}^* = ...` first met: the left side is a vector or matrix of its own, of
+    w's shape (the optimum, the solution), which the display names (`read` reads w). Anywhere
+    else a star on a real vector stays refused (`y^*` may be y itself)."""
+    starred = _STARRED.fullmatch(chain.members[0].latex)
+    if len(members) != 2 or members[0] is not None or members[1] is None or not starred:
+        return members, unread
+    base = read(starred[1])
+    if not isinstance(base, sympy.MatrixSymbol):
+        return members, unread
+    name = sympy.MatrixSymbol(f"{base.name}^*", *base.shape)
+    if name in defined:
+        return members, unread
+    return [name, members[1]], unread[1:]
+
+
+def _names_a_starred(members: list) -> bool:
+    """`\\mathbf{w}^* = (X^T X)^{-1} X^T y`: a starred name (the optimum, the solution) first
+    met with a value is named by it, as "let" names: adopted and listed, never a claim (the
+    star is a decoration on a real name, `symcheck.read.scripts`, so w^* is a name of its own)."""
+    return len(members) == 2 and isinstance(members[0], (sympy.Symbol, sympy.MatrixSymbol)) \
+        and members[0].name.endswith("^*")
 
 
 def _gives_a_probability(members: list) -> bool:
