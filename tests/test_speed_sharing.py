@@ -12,6 +12,7 @@ from symcheck.engine.sampling import substitute, write_out_sums
 k, l, m, n, N, i = sympy.symbols("k l m n N i", integer=True)
 a, b = IndexedBase("a", real=True), IndexedBase("b", positive=True)
 x = Symbol("x", real=True)
+_k0, _k1 = Symbol("_k0", integer=True), Symbol("_k1", integer=True)
 
 
 @pytest.mark.parametrize("expr", [
@@ -194,11 +195,24 @@ def test_an_unfolding_is_shared_by_equal_rules_only():
     Sum(Sum(a[k, l], (k, 1, l)), (l, 1, N)) + Sum(a[l], (l, 1, k)),  # an inner bound on the outer variable; k free
     Sum(a[i] * b[k], (k, 1, N), (i, 1, k)) * x,  # two limits of one sum, the second bounded by the first
     Product(Sum(b[k] ** l, (k, 1, l)), (l, 1, N)) + Sum(b[i], (i, 1, N)) * a[i],  # i bound and free apart
+    Sum(a[_k0] * Sum(b[k] * a[_k0], (k, 1, N)), (_k0, 1, N)),  # a canonical name bound where it belongs
+    Sum(a[_k1] * Sum(b[_k0] * a[_k1], (_k0, 1, _k1)), (_k1, 1, N)),  # canonical names bound, swapped
+    Sum(a[_k0] * Sum(b[_k0], (_k0, 1, N)), (_k0, 1, N)) * b[k],  # a canonical name shadowed
+    Sum(a[k] * b[_k0], (k, 1, N)) + Sum(b[_k0], (_k0, 1, N)),  # a canonical name free and bound
 ])
 def test_one_renaming_pass_gives_what_two_give(expr):
-    from symcheck.engine.indexcalc import _renamed_apart_first
+    from symcheck.engine.indexcalc import _canonical_names_but, _renamed_apart_first
 
-    assert rename_bound(expr) == _renamed_apart_first(expr)
+    free = frozenset(s for s in expr.free_symbols if s.name.startswith("_k"))
+    assert rename_bound(expr) == _renamed_apart_first(expr, _canonical_names_but(free))
+
+
+def test_a_free_canonical_name_is_never_captured():
+    for variable in (k, l):
+        renamed = rename_bound(Sum(a[variable] * b[_k0], (variable, 1, N)) + a[_k1])
+        (total,) = renamed.atoms(Sum)
+        assert total.limits[0][0] not in (_k0, _k1) and renamed.free_symbols >= {_k0, _k1, N}
+    assert rename_bound(Sum(a[k] * b[_k0], (k, 1, N))) == rename_bound(Sum(a[l] * b[_k0], (l, 1, N)))
 
 
 def test_names_already_canonical_are_renamed_apart_first():
@@ -230,3 +244,14 @@ def test_a_definitions_checks_stop_at_the_first_refutation(monkeypatch):
     table = SymbolTable(declarations={"q": SymbolDecl("q", SymbolKind.SCALAR, domain=Domain.UNIT_INTERVAL)})
     definition = CompiledDefinition(Symbol("q"), (), x - 2)
     assert ladder._definition(definition, Scope(table, [definition], []), ladder.Settings()) == refuted
+
+
+@pytest.mark.parametrize("expr", [k, 2 * k + 3, 2 * k * N, k**2, sympy.sqrt(2) * k - 3 * k + l, sympy.Abs(k), N - k + 1,
+                                  sympy.KroneckerDelta(k, l) + k, sympy.floor(k / 2), k * x, k / 2 + N], ids=str)
+def test_a_slope_read_off_the_terms_is_the_derivative(expr):
+    from symcheck.engine.indexcalc import _slope
+
+    derivative = sympy.diff(expr, k)
+    slope = _slope(sympy.expand(expr), k)
+    assert (slope is None) == (not derivative.is_number)
+    assert slope is None or sympy.expand(slope - derivative) == 0

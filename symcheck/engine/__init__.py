@@ -10,6 +10,8 @@
   that a free index left outside its sum is refuted before anything is unfolded.
 - `scalarcase`: a stated case on scalars or sizes (u = 0, x > 0) applied to sides and points.
 - `limits`: steps with limits (SymPy's value, confirmed near the point, then the ladder).
+- `walk`, `sums`, `facts`: SymPy's answers with less work (a sum's value walked, not written
+  out; free symbols of sums; entries' facts deduced once; assumption queries in a fixed order).
 
 Stage 5: may import `runtime`, `model` and `read` (never `load`: the engine decides
 compiled equations, wherever they came from).

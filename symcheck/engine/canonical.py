@@ -73,7 +73,7 @@ class _Memo:
         return found
 
 
-_UNFOLDED, _CANONICAL = _Memo(2048), _Memo(2048)
+_UNFOLDED, _CANONICAL, _DERIVATIVES = _Memo(2048), _Memo(2048), _Memo(2048)
 
 
 def _unique_bound(body: Expr, tag: str) -> Expr:
@@ -160,11 +160,11 @@ def rules_from_scope(scope: Scope, free_indices: frozenset = frozenset()) -> Rul
 
 def _target_of(expr: Expr) -> Optional[tuple[str, str]]:
     if isinstance(expr, Indexed):
-        return "indexed", str(expr.base.label)
+        return "indexed", expr.base.name  # str(label), kept by the base
     if isinstance(expr, Symbol):
         return "symbols", expr.name
     if isinstance(expr, AppliedUndef):
-        return "functions", str(expr.func)
+        return "functions", expr.func.__name__  # str(func)
     return None
 
 
@@ -215,8 +215,14 @@ class Unfolder:
         variables = {_target_of(v) for v in expr.variables} - {None}
         inner = self._walk(expr.expr, protected | variables, depth)
         _refuse_whole_vector(inner, expr.variables)
-        done = Derivative(inner, *expr.variable_count).doit(deep=False)
+        done = _derivative_done(inner, expr.variable_count)
         return self._walk(done, protected, depth) if done != expr else done
+
+
+def _derivative_done(inner: Expr, variable_count: tuple) -> Expr:
+    """SymPy's derivative of `inner`, once per derivative: the same one recurs in the sides of
+    several steps (a chain's members, an erratum and its intended form)."""
+    return _DERIVATIVES.get((inner, variable_count), lambda: Derivative(inner, *variable_count).doit(deep=False))
 
 
 def _refuse_whole_vector(expr: Expr, variables: tuple) -> None:

@@ -43,6 +43,8 @@ from sympy import (
 )
 from sympy.core.relational import Relational
 
+from symcheck.engine.walk import nominal_free
+
 Range = tuple[Expr, Expr]
 Truth = Optional[bool]
 
@@ -58,6 +60,11 @@ class IndexFacts:
     minimums: Mapping[Symbol, int] = field(default_factory=dict)
     distinct: frozenset[frozenset] = frozenset()
     normalized: Mapping[str, Range] = field(default_factory=dict)
+
+    @functools.cached_property
+    def bounds(self) -> tuple[frozenset, frozenset]:
+        """The ranges and size minimums as one hashable value (all that `sign_of` reads)."""
+        return frozenset(self.ranges.items()), frozenset(self.minimums.items())
 
     def with_range(self, symbol: Symbol, lower: Expr, upper: Expr) -> "IndexFacts":
         return replace(self, ranges={**self.ranges, symbol: (lower, upper)})
@@ -164,8 +171,8 @@ def _extreme(expr: Expr, facts: IndexFacts, lowest: bool) -> Optional[Expr]:
         if not ranged:
             return expr
         for symbol in ranged:
-            slope = sympy.diff(expr, symbol)
-            if not slope.is_number:
+            slope = _slope(expr, symbol)
+            if slope is None:
                 return None
             lower, upper = facts.ranges[symbol]
             pick_lower = (slope > 0) == lowest
@@ -173,8 +180,41 @@ def _extreme(expr: Expr, facts: IndexFacts, lowest: bool) -> Optional[Expr]:
     return None
 
 
+def _slope(expr: Expr, symbol: Symbol) -> Optional[Expr]:
+    """The derivative of an expanded `expr` by `symbol` if it is a number (`expr` linear in
+    it), else None; read off the terms instead of differentiating."""
+    slope = []
+    for term in Add.make_args(expr):
+        if not term.has(symbol):
+            continue
+        factor, rest = term.as_independent(symbol, as_Add=False)
+        if rest != symbol or not factor.is_number:
+            return None
+        slope.append(factor)
+    return Add(*slope)
+
+
+_SIGNS: dict[tuple, Truth] = {}  # sign_of's answers, by expression and bounds
+_MAX_SIGNS = 8192
+
+
 def sign_of(expr: Expr, facts: IndexFacts) -> Truth:
-    """True if expr >= 0 always, False if expr < 0 always, None if unknown."""
+    """True if expr >= 0 always, False if expr < 0 always, None if unknown (once per
+    expression and bounds: the same sizes and ranges are asked about at every sum)."""
+    key = (expr, facts.bounds)
+    try:
+        return _SIGNS[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable expression
+        return _sign_of(expr, facts)
+    if len(_SIGNS) >= _MAX_SIGNS:
+        _SIGNS.clear()
+    _SIGNS[key] = found = _sign_of(expr, facts)
+    return found
+
+
+def _sign_of(expr: Expr, facts: IndexFacts) -> Truth:
     expr = sympy.expand(expr)
     if expr.is_number:
         return bool(expr >= 0)
@@ -290,35 +330,52 @@ def _rename_bound(expr: Expr) -> Expr:
 def _rename_all(expr: Expr) -> Expr:
     if _is_canonical(expr):
         return expr
-    if not any(symbol.name.startswith(BOUND_PREFIX) for symbol in expr.atoms(Symbol)):
-        return _rename(expr, _canonical_name, 0)  # no canonical name in it to capture: one pass
-    return _renamed_apart_first(expr)
+    nodes = expr.atoms(Symbol, Sum, Product)
+    named = {s for s in nodes if isinstance(s, Symbol) and s.name.startswith(BOUND_PREFIX)}
+    fresh = _canonical_names_but(frozenset(named & nominal_free(expr)) if named else frozenset())
+    bound = {limit[0] for node in nodes if not isinstance(node, Symbol) for limit in node.limits}
+    if named <= bound | fresh.taken:  # every other _k name is renamed with its sum: one pass
+        return _rename(expr, fresh, 0)
+    return _renamed_apart_first(expr, fresh)
 
 
-def _renamed_apart_first(expr: Expr) -> Expr:
-    """Two passes: unique names first, so that no canonical name already in `expr` (free,
-    or bound by another sum) is captured, then the canonical names."""
+class _canonical_names_but:
+    """`_k<depth>`, or `_k<depth>'` (primes added as needed) where that name is free in the
+    expression renamed: a sum renamed to it would capture it."""
+
+    def __init__(self, taken: frozenset):
+        self.taken = taken
+
+    def __call__(self, depth: int) -> Symbol:
+        symbol = _canonical_name(depth)
+        while symbol in self.taken:
+            symbol = Symbol(symbol.name + "'", integer=True)
+        return symbol
+
+
+def _renamed_apart_first(expr: Expr, fresh: Callable[[int], Symbol]) -> Expr:
+    """Two passes: unique names first, then the canonical names, so that a canonical name
+    bound by something else than a sum in `expr` is not captured by a sum's renaming."""
     counter = iter(range(10**9))
     unique = _rename(expr, lambda depth: Symbol(f"_u{next(counter)}", integer=True), 0)
-    return _rename(unique, _canonical_name, 0)
+    return _rename(unique, fresh, 0)
 
 
-def _rename(expr: Expr, fresh: Callable[[int], Symbol], depth: int, outer: Mapping = {}) -> Expr:  # noqa: B006 - read only
-    """One pass: `outer` (the renamings of the enclosing sums, composed) is applied on the
-    way down, as if each sum's body had been rewritten with it before being visited."""
-    if expr in outer:
-        return outer[expr]
+def _rename(expr: Expr, fresh: Callable[[int], Symbol], depth: int, scope: Mapping = {}) -> Expr:  # noqa: B006 - read only
+    """One pass: `scope` maps each variable of the enclosing sums, as written, to its new
+    name (an inner sum's variable shadows an outer one of the same name)."""
+    if expr in scope:
+        return scope[expr]
     if not expr.args:
         return expr
     if isinstance(expr, (Sum, Product)):
         limits = expr.limits  # innermost first; the outermost gets the smallest depth
-        variables = [limit[0].xreplace(outer) for limit in limits]
-        mapping = {v: fresh(depth + len(limits) - 1 - n) for n, v in enumerate(variables)}
-        inner = {**{k: mapping.get(v, v) for k, v in outer.items()}, **{k: v for k, v in mapping.items() if k not in outer}}
+        mapping = {limit[0]: fresh(depth + len(limits) - 1 - n) for n, limit in enumerate(limits)}
+        inner = {**scope, **mapping}
         body = _rename(expr.function, fresh, depth + len(limits), inner)
-        renamed = [(mapping[v], lo.xreplace(inner), hi.xreplace(inner)) for v, (_, lo, hi) in zip(variables, limits)]
+        renamed = [(mapping[v], lo.xreplace(inner), hi.xreplace(inner)) for v, lo, hi in limits]
         return expr.func(body, *renamed)
-    args = [_rename(arg, fresh, depth, outer) for arg in expr.args]
+    args = [_rename(arg, fresh, depth, scope) for arg in expr.args]
     return rebuild(expr, args)
 
 
@@ -381,6 +438,7 @@ def _product_over(factor: Expr, k: Symbol, lower: Expr, upper: Expr, facts: Inde
     return free**count * (Product(bound, (k, lower, upper)) if bound != 1 else 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def _term_form(term: Expr) -> Expr:
     """One form for a summand's term, so factors free of the summation index can be pulled
     out: exp(-o) exp(o) -> 1, exp(a + b) -> exp(a) exp(b), and logs of positive products
@@ -419,7 +477,7 @@ def _sum_term(term: Expr, k: Symbol, lower: Expr, upper: Expr, facts: IndexFacts
 def _delta_solution(delta: KroneckerDelta, k: Symbol) -> Optional[Expr]:
     """The value of k at which the delta is 1, if the delta is linear in k with slope +-1."""
     difference = sympy.expand(delta.args[0] - delta.args[1])
-    slope = sympy.diff(difference, k)
+    slope = _slope(difference, k)
     if slope not in (1, -1) or k in (difference - slope * k).free_symbols:
         return None
     return sympy.expand(-(difference - slope * k) / slope)

@@ -23,9 +23,13 @@ from sympy import Expr, Indexed, Integer, Product, Sum, Symbol
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
+from symcheck.engine.facts import install as install_faster_facts
 from symcheck.engine.sums import free_over_limits, install as install_sum_free_symbols
 
-install_sum_free_symbols()  # every module that decides imports this one: SymPy's sums answer faster from here on
+# every module that decides imports this one: from here on SymPy's sums answer faster, entries are built
+# faster, and assumption queries run in a fixed order
+install_sum_free_symbols()
+install_faster_facts()
 
 # sums and products, and how their terms combine
 COMBINE: dict[type, Callable[..., Expr]] = {Sum: sympy.Add, Product: sympy.Mul}
@@ -69,8 +73,9 @@ class Walk:
         self._walk(expr, leaf, build=False)
 
     def _walk(self, expr: Expr, leaf: Callable[[Expr], object], build: bool = True):
-        if expr in self.env:
-            return self.env[expr]
+        bound = self.env.get(expr)
+        if bound is not None:
+            return bound
         if isinstance(expr, Symbol):
             return leaf(expr)
         if isinstance(expr, Indexed):
@@ -98,11 +103,11 @@ class Walk:
 
     def key(self, expr: Expr) -> tuple:
         """The values, here, of what `expr` depends on among sizes, indices and summed variables."""
-        return tuple(self.env.get(s) for s in free_of(expr))
+        return tuple(map(self.env.get, free_of(expr)))
 
     def entry(self, expr: Indexed) -> Indexed:
         """The entry `expr` reads here (a_{k+1} at k = 2: a_3)."""
-        return entry(expr.base, tuple(self.index(i) for i in expr.indices))
+        return entry(expr.base, tuple(map(self.index, expr.indices)))
 
     def _applied(self, expr: AppliedUndef, leaf: Callable, build: bool):
         stand_in = self.functions.get(expr.func)
@@ -139,7 +144,9 @@ class Walk:
 
     def index(self, expr: Expr) -> int:
         """The integer value of an index or bound here (NotDirect if it has none)."""
-        value = self._walk(sympy.sympify(expr), _no_atom)
+        value = self.env.get(expr)  # most indices are summed variables
+        if value is None:
+            value = self._walk(sympy.sympify(expr), _no_atom)
         if not value.is_Integer:
             raise NotDirect(f"index {expr} is not an integer here")
         return int(value)
@@ -150,8 +157,13 @@ _UNBOUND = object()
 
 @functools.lru_cache(maxsize=65536)
 def free_of(expr: Expr) -> tuple[Symbol, ...]:
-    """The free symbols of an expression, sorted, once per expression (`nominal_free`)."""
-    return tuple(sorted(nominal_free(expr), key=str))
+    """The free symbols of an expression in one order, the same for equal expressions, once
+    per expression (`nominal_free`): by hash, by name where two hashes tie (printing an
+    entry for a sort key cost more than the rest of this)."""
+    free = sorted(nominal_free(expr), key=hash)
+    if any(hash(a) == hash(b) for a, b in zip(free, free[1:])):
+        free.sort(key=str)
+    return tuple(free)
 
 
 def _no_atom(atom: Expr) -> Expr:
