@@ -175,3 +175,29 @@ def test_free_symbols_found_node_by_node_are_sympys(w):
     ]
     for expr in exprs:
         assert nominal_free(expr) == expr.free_symbols
+
+
+def test_a_batch_draws_what_an_evaluation_reads_when_it_reads_it(w):
+    """Columns drawn on first reading (batch.Columns) are values in their domains, the same
+    at every later reading, and the points built from them carry them exactly; what is no
+    value (a sum, an entry at a symbolic index) is not drawn."""
+    import numpy
+
+    from symcheck.engine import batch, floats
+
+    universe = Universe.from_scope(w.bare)
+    expr = Sum(w.S[w.k] * w.a[w.k], (w.k, 1, w.N)) + w.u * w.x
+    template = next(exact_points([expr], universe))
+    drawn = batch.draw(template, (), universe, numpy.random.default_rng(5), 16)
+    columns = drawn.drawing(universe, numpy.random.default_rng(6))
+    values = floats.walked(expr, columns, template.walker())
+    assert set(columns) == set(template.used(expr))
+    assert all(columns[w.u] > 0) and columns[w.x] is columns[w.x]
+    for missing in (expr, w.a[w.k]):
+        with pytest.raises(KeyError):
+            columns[missing]
+    for n in range(16):
+        point = drawn.point(n, universe, random.Random(n), (1, 2))
+        assert in_domain(point, universe)
+        assert all(float(value) == columns[atom][n] for atom, value in point.values.items())
+        assert abs(float(point.evaluate(expr)) - values[n]) < 1e-9 * max(1, abs(values[n]))

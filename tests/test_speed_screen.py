@@ -77,3 +77,29 @@ def test_a_value_sure_to_print_long_is_not_printed_and_a_short_one_is_shown_exac
     long = values[-1] - sympy.exp(sympy.Rational(-477, 100)) / (1 + sympy.exp(sympy.Rational(2299, 1000)))
     assert len(str(long)) > rungs.SHOWN_EXACTLY and rungs._printed_at_least(long, 41) > rungs.SHOWN_EXACTLY
     assert rungs._short_text(long) is None
+
+
+def test_a_free_index_left_outside_its_sum_is_refuted_before_any_index_calculus(w):
+    """d/da_i of sum_j S_j^2 written with a free j: the sides' free indices differ, so the
+    unfolded sides are screened as they are; the index calculus never runs, and the
+    counterexample is still re-checked (with the re-check replaced, nothing is refuted)."""
+    lhs = sympy.Derivative(Sum(w.S[w.k] ** 2, (w.k, 1, w.N)), w.a[w.i])
+    rhs = 2 * w.S[w.j] * (w.S[w.i] * sympy.KroneckerDelta(w.i, w.j) - w.S[w.i] * w.S[w.j])
+    decided = work(w, lhs, rhs, w.scope)
+    sides = ladder.Unfolder(decided.rules)(lhs), ladder.Unfolder(decided.rules)(rhs)
+    assert screen.different_free_indices(decided, sides)
+    finding = screen.screen_as_unfolded(decided, sides, Condition())
+    assert finding.verdict is Verdict.REFUTED and decided.known_canonical(sides, Condition()) is None
+    assert ladder.decide(lhs, rhs, w.scope).verdict is Verdict.REFUTED
+
+
+def test_the_early_screen_waits_for_sides_with_the_same_free_indices(w, monkeypatch):
+    lhs, rhs = w.a[w.i] * 2, w.a[w.i] + 1
+    monkeypatch.setattr(screen, "_screened", lambda *args: pytest.fail("screened before the index calculus"))
+    assert screen.screen_as_unfolded(work(w, lhs, rhs), (lhs, rhs), Condition()) is None
+
+
+def test_the_early_screen_refutes_nothing_without_the_recheck(w, monkeypatch):
+    lhs, rhs = w.a[w.i], w.a[w.j]
+    monkeypatch.setattr(rungs, "recheck", lambda *args, **kwargs: None)
+    assert screen.screen_as_unfolded(work(w, lhs, rhs), (lhs, rhs), Condition()) is None

@@ -5,7 +5,9 @@
 - `indexcalc`, `matrixcalc`: index and matrix calculus with the declared ranges and shapes;
 - `sampling`: points inside the declared domains; `gradcheck`: finite-difference checks;
 - `screen`: cheap refutation first, both sides in floats at many points (`floats`), drawn at
-  once (`batch`); only a candidate re-checked exactly (`rungs.recheck`) refutes.
+  once (`batch`); only a candidate re-checked exactly (`rungs.recheck`) refutes; `atpoint`:
+  sides evaluated at points as written (definitions where used, derivatives forward), so
+  that a free index left outside its sum is refuted before anything is unfolded.
 - `scalarcase`: a stated case on scalars or sizes (u = 0, x > 0) applied to sides and points.
 - `limits`: steps with limits (SymPy's value, confirmed near the point, then the ladder).
 - `walk`, `sums`, `facts`: SymPy's answers with less work (a sum's value walked, not written

@@ -14,10 +14,11 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Mapping
+from typing import Iterable, Iterator
 
 import numpy
-from sympy import Expr, Indexed, Integer, Rational
+from sympy import Expr, Indexed, Integer, Rational, Symbol
 
 from symcheck.engine.sampling import (
     _ENTRY_DOMAIN, DISCRETE, Point, Universe, _fill, _Random, _scalar_domain, given_entries, name_of,
@@ -34,10 +35,15 @@ class Batch:
     template: Point
     numerators: dict[Expr, numpy.ndarray]
     denominators: dict[Expr, numpy.ndarray]
+    count: int
 
     def columns(self) -> dict[Expr, numpy.ndarray]:
         """Every value at every point, as floats."""
         return {atom: self.numerators[atom] / self.denominators[atom] for atom in self.numerators}
+
+    def drawing(self, universe: Universe, generator: numpy.random.Generator) -> "Columns":
+        """Every value at every point, as floats, the values not drawn yet drawn when first read."""
+        return Columns(self, universe, generator)
 
     def point(self, n: int, universe: Universe, rng: random.Random, sizes: Iterable[int]) -> Point:
         """Point `n` with exact values; what an evaluation needs beyond them is drawn from `rng`."""
@@ -48,6 +54,31 @@ class Batch:
         template = self.template
         return Point(template.sizes, template.indices, template.functions, values,
                      lambda atom: _fill(atom, universe, chooser, ordinal))
+
+
+class Columns(Mapping):
+    """The float columns of a batch, drawn as an evaluation reads them (a scalar or an entry
+    at concrete indices): the evaluation finds what it needs as it goes, in one walk,
+    instead of a walk to list it first. Drawn in the order read: deterministic."""
+
+    def __init__(self, drawn: Batch, universe: Universe, generator: numpy.random.Generator):
+        self.drawn, self.universe, self.generator = drawn, universe, generator
+        self.floats = drawn.columns()
+
+    def __getitem__(self, atom: Expr) -> numpy.ndarray:
+        found = self.floats.get(atom)
+        if found is None:
+            if not _drawable(atom):
+                raise KeyError(atom)
+            _draw_scalar(atom, self.universe, self.generator, self.drawn)
+            found = self.floats[atom] = self.drawn.numerators[atom] / self.drawn.denominators[atom]
+        return found
+
+    def __iter__(self) -> Iterator[Expr]:
+        return iter(self.floats)
+
+    def __len__(self) -> int:
+        return len(self.floats)
 
 
 def draw(template: Point, atoms: Iterable[Expr], universe: Universe, generator: numpy.random.Generator,
@@ -69,11 +100,22 @@ def draw(template: Point, atoms: Iterable[Expr], universe: Universe, generator: 
             for other in _same_line(entry, numerators):
                 numerators[other], denominators[other] = 0 * ones, ones
         numerators[entry], denominators[entry] = int(value.p) * ones, int(value.q) * ones
+    drawn = Batch(template, numerators, denominators, count)
     for atom in atoms:
         if atom not in numerators:
-            numerators[atom] = _scalars(_atom_domain(atom, universe), generator, count)
-            denominators[atom] = ones if _atom_domain(atom, universe) in DISCRETE else DENOMINATOR * ones
-    return Batch(template, numerators, denominators)
+            _draw_scalar(atom, universe, generator, drawn)
+    return drawn
+
+
+def _drawable(atom: Expr) -> bool:
+    return isinstance(atom, Symbol) or (isinstance(atom, Indexed) and all(i.is_Integer for i in atom.indices))
+
+
+def _draw_scalar(atom: Expr, universe: Universe, generator: numpy.random.Generator, drawn: Batch) -> None:
+    """A column for one value that no line or given fixes, in its domain."""
+    domain = _atom_domain(atom, universe)
+    drawn.numerators[atom] = _scalars(domain, generator, drawn.count)
+    drawn.denominators[atom] = numpy.ones(drawn.count, dtype=numpy.int64) * (1 if domain in DISCRETE else DENOMINATOR)
 
 
 def _lines(template: Point) -> dict[tuple, list[Indexed]]:

@@ -357,6 +357,19 @@ def certainly_agree(left: Value, right: Value, tolerance: Fraction) -> bool:
     return widest <= tolerance * scale
 
 
+def certainly_apart(left: Value, right: Value, margin: Fraction) -> bool:
+    """The exact values inside `left` and `right` differ by more than `margin` times the
+    larger of 1 and their magnitudes (`rungs.compare_values`' test for different), whatever
+    they are inside their enclosures (exact, as `certainly_agree`)."""
+    ends = [_ends(left), _ends(right)]
+    if None in ends:
+        return False
+    (left_low, left_high), (right_low, right_high) = ends
+    gap = max(right_low - left_high, left_low - right_high)
+    scale = max(Fraction(1), *(abs(end) for end in (left_low, left_high, right_low, right_high)))
+    return gap > margin * scale
+
+
 def _ends(value: Value) -> Optional[tuple[Fraction, Fraction]]:
     """The ends of an enclosure as exact fractions; None when one is not finite."""
     if isinstance(value, Fraction):

@@ -93,19 +93,32 @@ def walked(expr: Expr, columns: Mapping, walk: Walk):
 class _Walked:
     def __init__(self, columns: Mapping, walk: Walk):
         self.columns, self.walk, self.done = columns, walk, {}
+        # entries by their base and index values: a dict of SymPy entries compares each
+        # entry found by its contents (its assumptions rebuilt), at every term of every sum
+        self.entries = {_entry_key(atom.base, tuple(map(int, atom.indices))): column
+                        for atom, column in columns.items() if isinstance(atom, Indexed) and _concrete(atom)}
 
     def value(self, expr: Expr):
+        if isinstance(expr, Indexed):  # a leaf: looked up directly, cheaper than a cache
+            return self._entry(expr)
         key = (expr, self.walk.key(expr))  # a node once per value of the summed variables it reads
         if key not in self.done:
             self.done[key] = self._value(expr)
         return self.done[key]
 
+    def _entry(self, expr: Indexed):
+        key = _entry_key(expr.base, tuple(map(self.walk.index, expr.indices)))
+        found = self.entries.get(key)
+        if found is None:
+            found = self.entries[key] = self._column(self.walk.entry(expr))
+        return found
+
     def _value(self, expr: Expr):
         walk = self.walk
         if expr in walk.env:
             return float(walk.env[expr])
-        if isinstance(expr, (Symbol, Indexed)):
-            return self._column(walk.entry(expr) if isinstance(expr, Indexed) else expr)
+        if isinstance(expr, Symbol):
+            return self._column(expr)
         if type(expr) in _REDUCE:
             combine, empty = _REDUCE[type(expr)]
             terms = walk.terms(expr.function, list(expr.limits), self.value)
@@ -123,3 +136,11 @@ class _Walked:
         if atom not in self.columns:
             raise NotEvaluable(f"no value for {atom}")
         return self.columns[atom]
+
+
+def _concrete(entry: Indexed) -> bool:
+    return all(index.is_Integer for index in entry.indices)
+
+
+def _entry_key(base: sympy.IndexedBase, indices: tuple[int, ...]) -> tuple[sympy.IndexedBase, tuple[int, ...]]:
+    return base, indices

@@ -19,6 +19,11 @@ zero, or an exhaustive check, proves):
    case on scalars or sizes is applied first, by `scalarcase`; an empty one decides nothing);
 8. unknown: nothing decided in time.
 
+Sides whose free indices differ (a free index left outside its sum) are first screened as
+written, before anything is unfolded (`screen.screen_as_written`): refuted there only at an
+interval-certified point and when no i = j / i != j can make the step hold; else the ladder
+above runs as usual.
+
 A step with limits is decided by `limits` first: each limit's value, confirmed by
 evaluations near its point, replaces it, and this ladder decides the step on the values.
 
@@ -84,7 +89,7 @@ from symcheck.engine.scalarcase import (
     EMPTY_CASE, ScalarCase, declared_intervals, in_scalar_case, prove_by_scalar_cases, prove_inside, scalar_case,
     split_case, with_sizes,
 )
-from symcheck.engine.screen import screen
+from symcheck.engine.screen import conditions_as_written, screen, screen_as_unfolded, screen_as_written
 from symcheck.engine.walk import free_of
 from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.engine.settings import Settings
@@ -235,6 +240,9 @@ def _decide_scalar(lhs, rhs, universe: Universe, rules: Rules, case: Condition, 
 def _scalar_ladder(lhs, rhs, universe: Universe, rules: Rules, case: Condition, settings: Settings,
                    scalar: ScalarCase) -> Decision:
     work = _work(lhs, rhs, universe, rules, settings)
+    refuted = None if scalar or case else _refuted_as_written(work, (lhs, rhs))
+    if refuted is not None:
+        return refuted
     unfold = Unfolder(rules)
     unfolded = work.guarded("unfold", lambda: (unfold(lhs), unfold(rhs)), 0.3)
     sides = unfolded if unfolded is None or not scalar else work.guarded(
@@ -252,6 +260,18 @@ def _scalar_ladder(lhs, rhs, universe: Universe, rules: Rules, case: Condition, 
     if scalar.pinned() and decision.verdict is not Verdict.CONDITIONAL:  # the sides before the values were put in
         return audited(work, tuple(map(scalar.renamed_only, unfolded)), case, decision)
     return decision
+
+
+def _refuted_as_written(work: Work, sides) -> Optional[Decision]:
+    """Refuted before anything is unfolded (`screen_as_written`), when no i = j or i != j
+    could make the step hold (each ruled out by a clear float difference); else None, and
+    the ladder decides as usual."""
+    found = screen_as_written(work, sides)
+    if found is None:
+        return None
+    if any(screen_as_written(work, sides, candidate, confirm=False) is None for candidate in conditions_as_written(work, sides)):
+        return None
+    return _from_finding(found)
 
 
 def _ladder(work: Work, sides, case: Condition, scalar: ScalarCase) -> Decision:
@@ -303,7 +323,7 @@ def _first_holding_case(work: Work, sides) -> Optional[tuple[Condition, Finding]
 def _candidate_conditions(work: Work, sides: Sequence[Expr]) -> list[Condition]:
     """i = j for free indices both in the difference; i != j only where a delta or a
     case distinction mentions both (nothing else can depend on it)."""
-    canon = work.canonical_sides(sides, Condition()) or sides
+    canon = work.known_canonical(sides, Condition()) or sides  # the unfolded sides after a refutation by `screen_as_unfolded`
     difference = canon[0] - canon[1]
     indices = sorted((s for s in difference.free_symbols if s in work.universe.ranges), key=str)
     cases = [c.free_symbols for c in difference.atoms(KroneckerDelta, sympy.Piecewise)]
@@ -344,7 +364,7 @@ def _unconfirmed_counterexample(work: Work, sides: Sequence[Expr], case: Conditi
 
 
 def _unconfirmed_screen(work: Work, sides: Sequence[Expr], case: Condition) -> Optional[Finding]:
-    return screen(work, sides, case, confirm=False)
+    return screen_as_unfolded(work, sides, case, confirm=False)
 
 
 _CHEAP_PROOF, _SIMPLIFY_PROOF = _symbolic(prove_zero_cheaply), _symbolic(prove_zero_by_simplify)
@@ -352,7 +372,7 @@ _EXPANSION_PROOF, _REST_OF_CHEAP_PROOF = _symbolic(prove_zero_by_expansion), _sy
 # the float screen after expand, before the other cheap tests (costly where they fail) and the exact
 # counterexample search (and, for guessed conditions, before any proof)
 _CASE_SPLIT_PROOF = _symbolic(prove_by_scalar_cases)
-_FULL_RUNGS = (_EXPANSION_PROOF, screen, _REST_OF_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, _CASE_SPLIT_PROOF,
+_FULL_RUNGS = (screen_as_unfolded, _EXPANSION_PROOF, screen, _REST_OF_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, _CASE_SPLIT_PROOF,
                prove_for_sizes, numeric_check)
 _QUICK_RUNGS = (_unconfirmed_screen, _CHEAP_PROOF, _unconfirmed_counterexample)  # guessed conditions: cheap proofs only
 

@@ -20,12 +20,16 @@ import itertools
 import random
 import time
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import Callable, Iterable, Optional, Sequence
 
 import sympy
+from mpmath import iv
 from sympy import Expr, Product, Sum, Symbol
 
 from symcheck.engine.canonical import Rules, canonical
+from symcheck.engine.atpoint import INTERVALS, AtPoint
+from symcheck.engine.enclosure import GUARD_DIGITS, certainly_apart, enclosed_at, midpoint
 from symcheck.engine.indexcalc import Condition, IndexFacts, delta_cases, eliminate_normalized, free_deltas, sign_of
 from symcheck.runtime.limits import remaining, run_limited
 from symcheck.engine.settings import Settings
@@ -41,6 +45,7 @@ from symcheck.engine.sampling import (
     satisfies_facts,
     structure,
 )
+from symcheck.engine.walk import NotDirect, free_of
 
 EQUAL_TOLERANCE = sympy.Float("1e-30")  # relative: equal at `precision` digits
 DIFFERENT_MARGIN = sympy.Float("1e-20")  # relative: certainly different
@@ -89,6 +94,10 @@ class Work:
                 "index calculus", lambda: tuple(canonical(s, self.universe, self.rules, case) for s in start), 0.2
             )
         return self.cache[key]
+
+    def known_canonical(self, sides: Sequence[Expr], case: Condition) -> Optional[tuple[Expr, ...]]:
+        """The canonical forms under `case` if `canonical_sides` computed them already, else None."""
+        return self.cache.get(("canonical", tuple(sides), case))
 
     def guarded(self, label: str, function: Callable[[], object], fraction: float) -> Optional[object]:
         """`function()` within its budget; None (noted) on timeout or SymPy error."""
@@ -328,12 +337,13 @@ def compare_at(point: Point, lhs: Expr, rhs: Expr, digits: int, fresh: bool = Fa
     return comparison
 
 
-def sample_point(role: str, point: Point, comparison: Comparison, sides: Sequence[Expr], digits: int) -> SamplePoint:
+def sample_point(role: str, point: Point, comparison: Comparison, sides: Sequence[Expr], digits: int,
+                 described: Optional[dict[str, str]] = None) -> SamplePoint:
     """The evidence of one evaluation, as the report prints it (the compared numbers)."""
     shown = [_show_number(n, value) for n, value in zip(comparison.numbers, (comparison.lhs, comparison.rhs))]
     error = comparison.error
-    return SamplePoint(role, point.describe(sides), *shown, None if error is None else _show_number(error, error),
-                       digits, comparison.equal)
+    where = point.describe(sides) if described is None else described
+    return SamplePoint(role, where, *shown, None if error is None else _show_number(error, error), digits, comparison.equal)
 
 
 def _show_number(number: Optional[Expr], value: Expr) -> str:
@@ -347,8 +357,9 @@ SHOWN_EXACTLY = 40  # characters: a longer exact value is shown by its digits on
 
 def show_value(value: Expr, number: Optional[Expr] = None) -> str:
     """`value` as a report shows it: exact if short, with 20 digits (rounded from `number`,
-    the value's number found with more digits, when the caller has it)."""
-    exact = _short_text(value)
+    the value's number found with more digits, when the caller has it); a value known only
+    by its digits (an enclosure's midpoint) by its digits."""
+    exact = None if value.is_Float else _short_text(value)
     if number is None and _numeric(value, 15) is UNDEFINED:
         return f"undefined ({exact})" if exact else "undefined"
     if value.is_Rational:
@@ -415,7 +426,8 @@ def recheck(work: Work, point: Point, condition: Condition, sides: Sequence[Expr
         return None
     lhs, rhs = sides
     digits = work.settings.precision + EXTRA_DIGITS
-    comparison = compare_at(point, lhs, rhs, digits, fresh=True, certify=certify)
+    comparison = certified_difference(point, sides, digits) or compare_at(point, lhs, rhs, digits, fresh=True,
+                                                                          certify=certify)
     if comparison is None or not comparison.different:
         return None
     if comparison.undefined and isolated_singularity(work, point, sides, digits):
@@ -424,6 +436,59 @@ def recheck(work: Work, point: Point, condition: Condition, sides: Sequence[Expr
         return None  # values drawn during the evaluation are checked too
     cex = Counterexample(point.describe([lhs, rhs]), *_shown_apart(comparison))
     return Confirmed(cex, sample_point("counterexample", point, comparison, sides, digits))
+
+
+def certified_difference(point: Point, sides: Sequence[Expr], digits: int) -> Optional[Comparison]:
+    """The sides at `point`, when enclosures of their values (`enclosure`: exact fractions or
+    outward-rounded intervals, no exact tree built) certify them apart by more than
+    DIFFERENT_MARGIN, as `compare_values` judges; None otherwise (closed sides, a side
+    undefined or not enclosed, enclosures too close), and the exact evaluation decides."""
+    if not any(free_of(side) for side in sides):
+        return None
+    left = enclosed_at(point, sides[0], digits)
+    right = None if left is None else enclosed_at(point, sides[1], digits)
+    if right is None or not certainly_apart(left, right, _MARGIN):
+        return None
+    numbers = (_enclosed_number(left, digits), _enclosed_number(right, digits))
+    return Comparison(False, True, *numbers, numbers=numbers)
+
+
+_MARGIN = Fraction(str(DIFFERENT_MARGIN))
+
+
+def _enclosed_number(value, digits: int) -> Expr:
+    """An enclosure's value as shown: exact when the enclosure is one number (1, not
+    1.0000...), else its midpoint to `digits` digits."""
+    middle = midpoint(value, digits)
+    return sympy.Rational(middle) if not isinstance(value, Fraction) and value.a == value.b else middle
+
+
+def recheck_as_written(work: Work, point: Point, condition: Condition, sides: Sequence[Expr]) -> Optional[Confirmed]:
+    """`recheck` for sides not unfolded: enclosures of both sides' values, definitions and
+    derivatives evaluated at the point (`atpoint`, intervals: the true values are inside),
+    certified apart beyond DIFFERENT_MARGIN, at a point inside the domain that satisfies the
+    condition and the given facts. None where anything is not enclosed (then the step is
+    unfolded and decided as usual)."""
+    if not condition.admits(point.indices):
+        return None
+    digits = work.settings.precision + EXTRA_DIGITS
+    saved, iv.dps = iv.dps, digits + GUARD_DIGITS
+    try:
+        left, right = (AtPoint(INTERVALS, work.rules, point.walker(), lambda atom: INTERVALS.number(point.value_of(atom)))
+                       .value(side) for side in sides)
+    except (NotDirect, KeyError, ArithmeticError, ValueError, TypeError):
+        return None
+    finally:
+        iv.dps = saved
+    if not certainly_apart(left, right, _MARGIN):
+        return None
+    if not (in_domain(point, work.universe) and satisfies_facts(point, work.universe, work.settings.precision)):
+        return None
+    numbers = (_enclosed_number(left, digits), _enclosed_number(right, digits))
+    comparison = Comparison(False, True, *numbers, numbers=numbers)
+    described = point.describe()
+    cex = Counterexample(described, *_shown_apart(comparison))
+    return Confirmed(cex, sample_point("counterexample", point, comparison, sides, digits, described))
 
 
 NUDGES = (sympy.Rational(1, 97), sympy.Rational(-1, 89))

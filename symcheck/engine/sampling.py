@@ -196,6 +196,11 @@ class Point:
         self._complete(atoms)
         return True
 
+    def value_of(self, atom: Expr) -> Expr:
+        """The value of a scalar or a concrete entry, drawn as `evaluate` draws it if it has none yet."""
+        self._complete(frozenset((atom,)))
+        return self.values[atom]
+
     def walker(self) -> Walk:
         """A walk at this point's sizes, indices and functions (`walk`)."""
         integers = {symbol: Integer(value) for symbol, value in {**self.sizes, **self.indices}.items()}
@@ -269,7 +274,7 @@ def _by_name(item: tuple) -> str:
 
 
 def _key(mapping: Mapping) -> tuple:
-    return tuple(sorted(mapping.items(), key=str))
+    return tuple(sorted(mapping.items(), key=_by_name))
 
 
 @functools.lru_cache(maxsize=2048)
@@ -481,11 +486,13 @@ def _variables(arity: int) -> tuple[Symbol, ...]:
 
 
 def exact_points(
-    exprs: Sequence[Expr], universe: Universe, condition: Condition = Condition(), attempts: int = 12
+    exprs: Sequence[Expr], universe: Universe, condition: Condition = Condition(), attempts: int = 12,
+    context: Sequence[Expr] = (),
 ) -> Iterator[Point]:
-    """Small exact points (distinct indices first), skipping those outside the domain."""
+    """Small exact points (distinct indices first), skipping those outside the domain; the
+    sizes and constrained vectors of `context` (definitions' bodies) are chosen too."""
     for attempt in range(attempts):
-        point = build_point(exprs, universe, condition, _Exact(attempt))
+        point = build_point(exprs, universe, condition, _Exact(attempt), context)
         if point is not None:
             yield point
 
@@ -523,22 +530,23 @@ def points_at_sizes(
 
 
 def build_point(
-    exprs: Sequence[Expr], universe: Universe, condition: Condition, chooser: _Chooser
+    exprs: Sequence[Expr], universe: Universe, condition: Condition, chooser: _Chooser, context: Sequence[Expr] = ()
 ) -> Optional[Point]:
     """A point for `exprs`, or None when the choices violate the domain or condition.
     What the expressions need is read from them symbolically (nothing is expanded). None
-    too for an operator the reader could not model (E[X]: no function stands in for it)."""
-    if any(getattr(applied.func, "operator", False) for e in exprs for applied in atoms_of(e, AppliedUndef)):
+    too for an operator the reader could not model (E[X]: no function stands in for it).
+    `context` (the bodies of definitions used) adds sizes, functions and constrained vectors, no free index."""
+    if any(getattr(applied.func, "operator", False) for e in (*exprs, *context) for applied in atoms_of(e, AppliedUndef)):
         return None
     indices = free_indices(exprs, universe, condition)
-    sizes = _choose_sizes(exprs, indices, universe, chooser)
+    sizes = _choose_sizes([*exprs, *context], indices, universe, chooser)
     index_values = _choose_indices(indices, sizes, universe, condition, chooser)
     if index_values is None:
         return None
-    functions = _choose_functions(exprs, chooser)
+    functions = _choose_functions([*exprs, *context], chooser)
     ordinal = itertools.count()
     values: dict[Expr, Expr] = {}
-    for base in sorted({entry.base for e in exprs for entry in atoms_of(e, Indexed)}, key=str):
+    for base in sorted({entry.base for e in (*exprs, *context) for entry in atoms_of(e, Indexed)}, key=str):
         values.update(_vector(base, sizes, universe, chooser))
     _pin_given_entries(values, universe, {**sizes, **index_values})
     return Point(sizes, index_values, functions, values, lambda atom: _fill(atom, universe, chooser, ordinal))
