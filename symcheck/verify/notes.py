@@ -449,7 +449,7 @@ class _NoteReader:
             step = _after_unread(compare(held, member, expression), held, skipped)
             step = _past_undecided(step, held, decided, lambda: compare(decided, member, expression))
             if restated and held is restated.held:
-                step = _after_restated(step, held, chain)
+                step = _after_restated(step, chain)
             skipped = []
             source = None
             if step.decision.verdict is Verdict.REFUTED:
@@ -505,7 +505,7 @@ class _NoteReader:
 
 
 
-def _after_restated(step: StepResult, held: _Anchor, chain: MathChain) -> StepResult:
+def _after_restated(step: StepResult, chain: MathChain) -> StepResult:
     """A display that restates an earlier left side goes on from where that display ended, and says so."""
     return replace(step, compared_with=f"{step.compared_with}, where the earlier display of "
                                        f"{chain.members[0].latex} ended")
