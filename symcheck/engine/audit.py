@@ -60,9 +60,10 @@ def evaluate(work: Work, sides: Sequence[Expr], condition: Condition) -> AuditRe
     rng = random.Random(settings.seed + AUDIT_SEED_SHIFT)
     evidence: list[SamplePoint] = []
     settled: Optional[Comparison] = None  # sides that read nothing from a point compare alike at every point
+    pointless = _pointless(sides)
     for point in points_at_sizes(sides, work.universe, rng, AUDIT_POINTS, condition):
         comparison = settled or certified_agreement(point, sides, digits) or compare_at(point, *sides, digits)
-        settled = comparison if _pointless(sides) else None
+        settled = comparison if pointless else None
         if comparison is None or not (in_domain(point, work.universe) and satisfies_facts(point, work.universe)):
             continue
         evidence.append(sample_point("audit", point, comparison, sides, digits))
