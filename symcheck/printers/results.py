@@ -15,7 +15,6 @@ from rich.table import Table
 from rich.text import Text
 
 from symcheck.model import (
-    RELATION_NOT_CHECKED,
     ChainResult,
     Counterexample,
     Decision,
@@ -28,6 +27,7 @@ from symcheck.model import (
     Verdict,
     format_line,
 )
+from symcheck.printers.diagnostics import unchecked_relations
 
 if TYPE_CHECKING:
     from symcheck.load.coverage import CoverageReport
@@ -280,7 +280,7 @@ def summary_counts(results: Iterable[DocumentResult]) -> dict:
         "verdicts": {verdict.value: counts.get(verdict.value, 0) for verdict in Verdict},
         "errata": sum(1 for step in steps if step.erratum is not None),
         "unexpected": sum(1 for step in steps if not step.expected),
-        "relations_not_checked": sum(1 for step in steps if step.decision.strategy == RELATION_NOT_CHECKED),
+        "relations_not_checked": unchecked_relations(results),
         "all_expected": all(result.all_expected for result in results),
     }
 
