@@ -29,6 +29,7 @@ from sympy import Derivative, Expr, Indexed, KroneckerDelta, Sum, Symbol
 from sympy.core.function import AppliedUndef
 
 from symcheck.engine.canonical import Rule, Rules
+from symcheck.engine.enclosure import INTERVAL_CONSTANTS
 from symcheck.engine.sampling import name_of
 from symcheck.engine.sums import free_over_limits
 from symcheck.engine.walk import NotDirect, Walk
@@ -57,8 +58,8 @@ class Intervals:
     def number(value: Expr):
         if value.is_Rational:
             return iv.mpf(int(value.p)) / int(value.q)
-        if value in _CONSTANTS:
-            return _CONSTANTS[value]()
+        if value in INTERVAL_CONSTANTS:
+            return INTERVAL_CONSTANTS[value]()
         raise NotDirect(f"no interval for {value}")
 
     @staticmethod
@@ -82,7 +83,6 @@ class Intervals:
         return iv.exp(iv.log(base) * exponent)
 
 
-_CONSTANTS = {sympy.pi: lambda: iv.pi, sympy.E: lambda: iv.e}
 FLOATS, INTERVALS = Floats(), Intervals()
 
 
@@ -100,7 +100,7 @@ class AtPoint:
 
     def __init__(self, arithmetic, rules: Rules, walk: Walk, leaf: Callable[[Expr], object]):
         self.math, self.walk, self.leaf = arithmetic, walk, leaf
-        self.tables = {Indexed: rules.indexed, Symbol: rules.symbols, AppliedUndef: rules.functions}
+        self.tables = _tables(rules)
         self.locals: dict[Expr, tuple] = {}  # a function's variables, while its body is evaluated
         self.done: dict[tuple, tuple] = {}
         self.depth = 0
@@ -133,7 +133,8 @@ class AtPoint:
             return self.dual(expr, None)[0], (1 if self._concrete(expr) == seed[1] else None)
         if isinstance(expr, AppliedUndef):
             return self._applied(expr, seed)
-        rule = self.tables[_kind(expr)].get(_target(expr)[1])
+        kind, name = _target(expr)
+        rule = self.tables[kind].get(name)
         arguments = expr.indices if isinstance(expr, Indexed) else ()
         if rule is None or len(rule.params) != len(arguments):
             return self.leaf(self.walk.entry(expr) if isinstance(expr, Indexed) else expr), None
@@ -264,10 +265,6 @@ _NODES: dict[type, Callable[[AtPoint, Expr, Optional[tuple]], tuple]] = {
 }
 
 
-def _kind(expr: Expr) -> type:
-    return Indexed if isinstance(expr, Indexed) else AppliedUndef if isinstance(expr, AppliedUndef) else Symbol
-
-
 @functools.lru_cache(maxsize=65536)
 def _target(expr: Expr) -> tuple[type, str]:
     """What a definition or a derivative names: (kind, name), as `canonical` keys them."""
@@ -278,9 +275,14 @@ def _target(expr: Expr) -> tuple[type, str]:
     return Symbol, name_of(expr)
 
 
+def _tables(rules: Rules) -> dict[type, dict]:
+    """The definitions by the kind of name they define (see `_target`)."""
+    return {Indexed: rules.indexed, Symbol: rules.symbols, AppliedUndef: rules.functions}
+
+
 def reachable_rules(exprs, rules: Rules) -> list[Rule]:
     """The definitions `exprs` use, and those their bodies use."""
-    tables = {Indexed: rules.indexed, Symbol: rules.symbols, AppliedUndef: rules.functions}
+    tables = _tables(rules)
     found: dict[tuple, Rule] = {}
     pending = list(exprs)
     while pending:

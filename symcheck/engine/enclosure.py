@@ -146,7 +146,7 @@ _RELATIONS: dict[type, Callable[[tuple, tuple], Optional[bool]]] = {
     sympy.Unequality: lambda left, right: _negation(_equal(left, right)),
 }
 _CONNECTIVES = {sympy.And: all, sympy.Or: any, sympy.Not: lambda values: not next(iter(values))}
-_CONSTANTS = {sympy.pi: lambda: iv.pi, sympy.E: lambda: iv.e}
+INTERVAL_CONSTANTS = {sympy.pi: lambda: iv.pi, sympy.E: lambda: iv.e}  # also used by `atpoint`
 
 
 @functools.lru_cache(maxsize=65536)
@@ -194,8 +194,8 @@ class Enclosure:
             return self._given(expr)
         if expr.is_Rational:
             return Fraction(int(expr.p), int(expr.q))
-        if expr in _CONSTANTS:
-            return _CONSTANTS[expr]()
+        if expr in INTERVAL_CONSTANTS:
+            return INTERVAL_CONSTANTS[expr]()
         node = _NODES.get(type(expr)) or (Enclosure._applied if isinstance(expr, AppliedUndef) else None)
         if node is not None:
             return node(self, expr)
