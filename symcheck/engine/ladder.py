@@ -171,13 +171,12 @@ def timed_decision(run: Callable[[], Decision], settings: Settings) -> Decision:
 
 def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -> Decision:
     try:
-        case, scalar = stated_cases(condition, scope)
+        case, scalar, scope, lhs, rhs = in_stated_case(lhs, rhs, scope, condition)
     except ValueError as error:
         return _decision(Verdict.UNKNOWN, "none", str(error))
     if scalar.empty:
         return _decision(Verdict.UNKNOWN, EMPTY_CASE, f"the stated case is empty: {scalar.empty}; "
                                                       "nothing holds or fails in it", condition=scalar.text)
-    scope, lhs, rhs = _sized(_entries_written_out(scope), lhs, rhs, scalar)
     free = frozenset(s for s in free_symbols(lhs) | free_symbols(rhs) if s in scope.table.index_ranges)
     vacuous = _contradicting_given(scope, free, settings)
     if vacuous is not None:
@@ -188,6 +187,15 @@ def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -
     writer = EntryWriter(universe)
     lhs, rhs = index_elements(lhs, writer), index_elements(rhs, writer)
     return _decide_scalar(lhs, rhs, universe, rules, case, settings, scalar)
+
+
+def in_stated_case(lhs: Expr, rhs: Expr, scope: Scope, condition) -> tuple[Condition, ScalarCase, Scope, Expr, Expr]:
+    """The stated case (`stated_cases`; ValueError when the engine cannot apply it), and the
+    scope and sides with the sizes it fixes (`_sized`): what every claim in a case is decided on."""
+    case, scalar = stated_cases(condition, scope)
+    if scalar.empty:
+        return case, scalar, scope, lhs, rhs
+    return (case, scalar, *_sized(_entries_written_out(scope), lhs, rhs, scalar))
 
 
 def stated_cases(condition, scope: Scope) -> tuple[Condition, ScalarCase]:

@@ -27,7 +27,7 @@ from typing import Callable, Iterator, Optional, Sequence
 import sympy
 from sympy import Expr
 
-from symcheck.engine.ladder import stated_cases, timed_decision
+from symcheck.engine.ladder import in_stated_case, timed_decision
 from symcheck.engine.canonical import Unfolder, index_facts, rules_from_scope
 from symcheck.engine.expectation import has_operators
 from symcheck.engine.indexcalc import Condition
@@ -142,7 +142,7 @@ def _decide(relation: str, lhs: Expr, rhs: Expr, scope: Scope, condition, settin
     if has_operators((lhs, rhs)):
         return _unknown("a relation between expectations, variances or covariances is not checked")
     try:
-        case, scalar = stated_cases(condition, scope)
+        case, scalar, scope, lhs, rhs = in_stated_case(lhs, rhs, scope, condition)
     except ValueError as error:  # a case the engine cannot apply
         return _unknown(str(error))
     if scalar.empty:
