@@ -38,8 +38,8 @@ from symcheck.engine.sampling import (
     Point, Universe, exact_points, free_symbols, in_domain, name_of, random_points, satisfies_facts,
 )
 from symcheck.engine.settings import Settings
-from symcheck.model import Counterexample, Decision, Domain, Verdict
-from symcheck.model.symbols import Scope
+from symcheck.model import Counterexample, Decision, Verdict
+from symcheck.model.symbols import ASSUMPTIONS_BY_DOMAIN, Scope
 from symcheck.runtime.limits import run_limited
 
 CERTIFY_DIGITS = 30
@@ -318,15 +318,6 @@ class _Sampled:
     equal: Optional[Counterexample] = None
 
 
-# what SymPy may assume of a value declared in a domain (no more than the domain guarantees)
-_ASSUMED = {
-    Domain.REAL: {"real": True}, Domain.POSITIVE: {"positive": True}, Domain.NONNEGATIVE: {"nonnegative": True},
-    Domain.PROBABILITY: {"positive": True}, Domain.UNIT_INTERVAL: {"positive": True},
-    Domain.ONE_HOT: {"nonnegative": True, "integer": True}, Domain.BINARY: {"nonnegative": True, "integer": True},
-    Domain.SIGN: {"integer": True, "nonzero": True}, Domain.INTEGER: {"integer": True},
-}
-
-
 def _undefined_functions(sides: Sequence[Expr]) -> str:
     """The functions applied in `sides` that no definition unfolded (`\\sigma` undeclared), by name."""
     applied = set().union(*(side.atoms(sympy.core.function.AppliedUndef) for side in sides))
@@ -340,7 +331,7 @@ def _as_declared(expr: Expr, universe: Universe) -> Expr:
     values = [atom for atom in expr.atoms(sympy.Symbol, sympy.Indexed)
               if isinstance(atom, sympy.Indexed) or (atom not in fixed and not atom.name.startswith("_sum"))]
     names = {atom: name_of(atom.base.label if isinstance(atom, sympy.Indexed) else atom) for atom in values}
-    return expr.xreplace({atom: sympy.Dummy(names[atom], **_ASSUMED.get(universe.domain(names[atom]), {}))
+    return expr.xreplace({atom: sympy.Dummy(names[atom], **ASSUMPTIONS_BY_DOMAIN.get(universe.domain(names[atom]), {}))
                           for atom in values})
 
 
