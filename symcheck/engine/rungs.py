@@ -447,13 +447,19 @@ def certified_difference(point: Point, sides: Sequence[Expr], digits: int) -> Op
         return None
     left = enclosed_at(point, sides[0], digits)
     right = None if left is None else enclosed_at(point, sides[1], digits)
-    if right is None or not certainly_apart(left, right, _MARGIN):
-        return None
-    numbers = (_enclosed_number(left, digits), _enclosed_number(right, digits))
-    return Comparison(False, True, *numbers, numbers=numbers)
+    return None if right is None else _certified_apart(left, right, digits)
 
 
 _MARGIN = Fraction(str(DIFFERENT_MARGIN))
+
+
+def _certified_apart(left, right, digits: int) -> Optional[Comparison]:
+    """Two enclosed values as a comparison that found them different, when the enclosures are
+    apart by more than DIFFERENT_MARGIN; else None."""
+    if not certainly_apart(left, right, _MARGIN):
+        return None
+    numbers = (_enclosed_number(left, digits), _enclosed_number(right, digits))
+    return Comparison(False, True, *numbers, numbers=numbers)
 
 
 def _enclosed_number(value, digits: int) -> Expr:
@@ -480,12 +486,11 @@ def recheck_as_written(work: Work, point: Point, condition: Condition, sides: Se
         return None
     finally:
         iv.dps = saved
-    if not certainly_apart(left, right, _MARGIN):
+    comparison = _certified_apart(left, right, digits)
+    if comparison is None:
         return None
     if not (in_domain(point, work.universe) and satisfies_facts(point, work.universe, work.settings.precision)):
         return None
-    numbers = (_enclosed_number(left, digits), _enclosed_number(right, digits))
-    comparison = Comparison(False, True, *numbers, numbers=numbers)
     described = point.describe()
     cex = Counterexample(described, *_shown_apart(comparison))
     return Confirmed(cex, sample_point("counterexample", point, comparison, sides, digits, described))
