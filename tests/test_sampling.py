@@ -149,7 +149,11 @@ def test_a_batch_draws_points_inside_the_domain_whose_floats_are_their_exact_val
     universe = Universe.from_scope(scope)
     expr = Sum(w.p[w.k] * w.y[w.k], (w.k, 1, w.K)) + w.u * w.x + w.w[w.l]
     template = next(exact_points([expr], universe))
-    drawn = batch.draw(template, sorted(template.used(expr), key=str), universe, numpy.random.default_rng(5), 16)
+    generator = numpy.random.default_rng(5)
+    drawn = batch.draw(template, universe, generator, 16)
+    reading = drawn.drawing(universe, generator)
+    for atom in sorted(template.used(expr), key=str):
+        reading[atom]
     columns = drawn.columns()
     for n in range(16):
         point = drawn.point(n, universe, random.Random(n), (1, 2))
@@ -188,7 +192,7 @@ def test_a_batch_draws_what_an_evaluation_reads_when_it_reads_it(w):
     universe = Universe.from_scope(w.bare)
     expr = Sum(w.S[w.k] * w.a[w.k], (w.k, 1, w.N)) + w.u * w.x
     template = next(exact_points([expr], universe))
-    drawn = batch.draw(template, (), universe, numpy.random.default_rng(5), 16)
+    drawn = batch.draw(template, universe, numpy.random.default_rng(5), 16)
     columns = drawn.drawing(universe, numpy.random.default_rng(6))
     values = floats.walked(expr, columns, template.walker())
     assert set(columns) == set(template.used(expr))

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Iterable, Iterator
 
 import numpy
-from sympy import Expr, Indexed, Integer, Rational, Symbol
+from sympy import Expr, Indexed, Rational, Symbol
 
 from symcheck.engine.sampling import (
     _ENTRY_DOMAIN, DISCRETE, Point, Universe, _fill, _Random, _scalar_domain, given_entries, name_of,
@@ -81,11 +81,10 @@ class Columns(Mapping):
         return len(self.floats)
 
 
-def draw(template: Point, atoms: Iterable[Expr], universe: Universe, generator: numpy.random.Generator,
-         count: int) -> Batch:
+def draw(template: Point, universe: Universe, generator: numpy.random.Generator, count: int) -> Batch:
     """`count` points with the sizes, indices and functions of `template` (fresh from
-    `build_point`): its constrained vectors drawn again line by line, the entries a given
-    fixes pinned, and a value for each of `atoms`."""
+    `build_point`): its constrained vectors drawn again line by line, and the entries a given
+    fixes pinned; other values are drawn as they are read (`Batch.drawing`)."""
     numerators: dict[Expr, numpy.ndarray] = {}
     denominators: dict[Expr, numpy.ndarray] = {}
     ones = numpy.ones(count, dtype=numpy.int64)
@@ -100,11 +99,7 @@ def draw(template: Point, atoms: Iterable[Expr], universe: Universe, generator: 
             for other in _same_line(entry, numerators):
                 numerators[other], denominators[other] = 0 * ones, ones
         numerators[entry], denominators[entry] = int(value.p) * ones, int(value.q) * ones
-    drawn = Batch(template, numerators, denominators, count)
-    for atom in atoms:
-        if atom not in numerators:
-            _draw_scalar(atom, universe, generator, drawn)
-    return drawn
+    return Batch(template, numerators, denominators, count)
 
 
 def _drawable(atom: Expr) -> bool:

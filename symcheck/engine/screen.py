@@ -138,7 +138,7 @@ def _candidates(template: Point, sides: Sequence[Expr], rng: random.Random, work
     FLOAT_GAP), best first, with their relative float difference; each side evaluated at
     every point by `evaluate` (template, side, columns)."""
     generator = numpy.random.default_rng(rng.getrandbits(64))
-    drawn = batch.draw(template, (), work.universe, generator, SCREEN_POINTS)
+    drawn = batch.draw(template, work.universe, generator, SCREEN_POINTS)
     columns = drawn.drawing(work.universe, generator)  # the values each side reads, drawn as it reads them
     try:
         with numpy.errstate(all="ignore"):
