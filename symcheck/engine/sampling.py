@@ -31,7 +31,8 @@ from sympy import Expr, Indexed, Integer, Lambda, Rational, Sum, Symbol
 from sympy.core.function import AppliedUndef, FunctionClass
 
 from symcheck.engine.indexcalc import Condition, Range, rebuild, rename_bound
-from symcheck.engine.walk import COMBINE, NotDirect, Walk, entry, nominal_free
+from symcheck.engine.walk import COMBINE, NotDirect, Walk, nominal_free
+from symcheck.engine.walk import entry as indexed_entry  # `entry` names an entry in the loops here
 from symcheck.model import Domain
 from symcheck.model.symbols import Scope, SymbolTable
 
@@ -706,7 +707,7 @@ def _vector(base: sympy.IndexedBase, sizes, universe: Universe, chooser: _Choose
     outer_axes = [range(lo, lo + d) for lo, d in zip(lowers[:-1], dims[:-1])]
     for outer in itertools.product(*outer_axes):
         for offset, value in enumerate(_line(domain, dims[-1], chooser)):
-            filled[entry(base, outer + (lowers[-1] + offset,))] = value  # built once, not per point
+            filled[indexed_entry(base, outer + (lowers[-1] + offset,))] = value  # built once, not per point
     return filled
 
 
