@@ -323,8 +323,7 @@ def enclosed_all_at(point: Point, exprs: Sequence[Expr], digits: int) -> list[Op
 
 def _at_point_key(point: Point, expr: Expr, digits: int) -> tuple:
     read = frozenset((atom, point.values[atom]) for atom in point.used(expr))
-    return (expr, digits, frozenset(point.sizes.items()), frozenset(point.indices.items()),
-            frozenset(point.functions.items()), read)
+    return (expr, digits, *point.keys, read)
 
 
 def _keep(key: tuple, value: Value) -> None:
