@@ -30,9 +30,10 @@ _QUALIFIERS = (
 )
 
 
-def qualifier_case(qualifier: str) -> Optional[str]:
-    """The case a `\\text{if } ...` after a display's math states, if it states one."""
-    return next((case_condition(m) for m in (q.match(qualifier) for q in _QUALIFIERS) if m), None)
+def qualifier_case(qualifier: Optional[str]) -> Optional[str]:
+    """The case a `\\text{if } ...` after a display's math (or between a chain's members)
+    states, if it states one."""
+    return next((case_condition(m) for m in (q.match(qualifier or "") for q in _QUALIFIERS) if m), None)
 
 
 def case_condition(match: Optional[re.Match]) -> Optional[str]:

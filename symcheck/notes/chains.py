@@ -89,11 +89,6 @@ class MathRelation:
     implication: bool = False
 
 
-def qualified_case(qualifier: Optional[str]) -> Optional[str]:
-    """`\\text{if } i = j` trailing a chain (or between its members): the chain's case."""
-    return qualifier_case(qualifier or "")
-
-
 _LEADING_MARKERS = {
     "rightarrow", "Rightarrow", "to", "hookrightarrow", "leftarrow", "longrightarrow", "Longrightarrow",
     "implies", "therefore", "because", "displaystyle", "quad", "qquad", "hookleftarrow", "mapsto",
@@ -334,7 +329,7 @@ class Assembler:
             if event.kind != "rel":
                 break
             span = (events[cut_at].start, event.start)
-            if event.detail == "eq" and qualified_case(self.latex(span)) is not None:
+            if event.detail == "eq" and qualifier_case(self.latex(span)) is not None:
                 qualifier = self.latex(span)
                 self.buf.blank(*span)
                 return events[:cut_at] + events[index:], qualifier

@@ -36,7 +36,8 @@ from sympy.core.function import AppliedUndef
 
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
-from symcheck.notes.chains import MathFragment, qualified_case
+from symcheck.notes.casemath import qualifier_case
+from symcheck.notes.chains import MathFragment
 from symcheck.notes.extract import (
     MathChain, MathRelation, defined_commands, extract_claims, read_notes, spaced_math, unclosed_math,
 )
@@ -329,7 +330,7 @@ class _NoteReader:
                 if zero_end is not None:
                     solving.start(members[0], chain)
                 continue
-            condition = qualified_case(chain.qualifier) or self.prose_case(prose, chain, members)
+            condition = qualifier_case(chain.qualifier) or self.prose_case(prose, chain, members)
             scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
             # a restatement goes on from an earlier chain only in the same scope: not under a premise
             # and only a name is restated: two displays starting `1 = ...` are two claims
