@@ -260,8 +260,7 @@ def _conditional_sentence_end(prose: str, region: Region, regions: list[Region],
     runs into a display hold on. Past the end of the text otherwise."""
     if region.display or not _CONDITION_BEFORE.search(sentence):
         return len(prose) + 1
-    display = next((other.start for other in regions if other.display and other.start >= region.end), len(prose))
-    end = _FULL_STOP.search(prose, region.end, display)  # a blank line before a display does not end it
+    end, _display = _stop_before_display(prose, region, regions)
     return end.start() if end else len(prose) + 1
 
 
@@ -269,12 +268,18 @@ def _value_sentence_end(prose: str, region: Region, regions: list[Region]) -> in
     """Where a value taken by "for" or "with" ("for $n = 3$ we get", "with $x = 2$ the value
     is") ends: at the end of its sentence, which takes in a display it runs into (a blank line
     before that display does not end it; one after it does)."""
-    display = next((other for other in regions if other.display and other.start >= region.end), None)
-    stop = _FULL_STOP.search(prose, region.end, display.start if display else len(prose))
+    stop, display = _stop_before_display(prose, region, regions)
     if stop is not None or display is None:
         return stop.start() if stop else len(prose)
     after = _SENTENCE_END.search(prose, display.end)
     return after.start() if after else len(prose)
+
+
+def _stop_before_display(prose: str, region: Region, regions: list[Region]) -> tuple[Optional[re.Match], Optional[Region]]:
+    """The first full stop after `region` before the next display (a blank line before a
+    display does not end a sentence), and that display (None: none follows)."""
+    display = next((other for other in regions if other.display and other.start >= region.end), None)
+    return _FULL_STOP.search(prose, region.end, display.start if display else len(prose)), display
 
 
 def _sentence_after(prose: str, offset: int) -> str:
