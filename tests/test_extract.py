@@ -359,7 +359,7 @@ def test_note_files_expands_directories(tmp_path):
 
 @pytest.mark.parametrize(
     "unit, count",
-    [("{ $$ a", 3000), ("\\[ a ", 20000),
+    [("{ $$ a", 3000), ("\\[ a ", 60000),
      ("\\begin{align} ", 12000), ("$a{ ", 1500), ("x $$ a", 12000)],
     ids=["unbalanced-displays", "unclosed-brackets", "unclosed-envs", "unclosed-inline", "odd-dollars"],
 )
