@@ -8,7 +8,7 @@ import sympy
 from sympy import Derivative, Matrix, MatrixSymbol, Symbol, exp
 
 from symcheck.engine.canonical import _derivative_done, _general_entries
-from symcheck.engine.ladder import decide
+from symcheck.engine.ladder import _bind_scope, decide
 from symcheck.model import Verdict
 from symcheck.model.symbols import Scope
 
@@ -61,3 +61,49 @@ def test_explicit_jacobian_with_one_wrong_entry_is_refuted_at_that_entry(w):
     wrong[2, 1] = w.S[3] * w.S[2]
     decision = decide(Derivative(S, a), wrong, w.scope, settings=UNHURRIED)
     assert decision.verdict is Verdict.REFUTED and decision.counterexample.point["entry"] == "(3, 2)"
+
+
+def _at_three(w) -> Scope:
+    """The softmax world with N = 3, as a chain's `sizes` fixes it."""
+    return _bind_scope(w.scope, {w.N: sympy.Integer(3)})
+
+
+def test_at_an_explicit_size_one_general_entry_proves_every_entry(w, monkeypatch):
+    from symcheck.engine import ladder
+
+    decided = []
+    scalar = ladder._decide_scalar
+    monkeypatch.setattr(ladder, "_decide_scalar", lambda *args: decided.append(args) or scalar(*args))
+    S = MatrixSymbol("S", 3, 1)
+    jacobian = sympy.DiagMatrix(S) - S * S.T
+    decision = decide(jacobian.T, jacobian, _at_three(w), settings=UNHURRIED)
+    assert decision.verdict is Verdict.PROVED and len(decided) == 1
+
+
+def test_a_general_entry_refuted_names_the_position_at_its_point(w):
+    S, a = MatrixSymbol("S", 3, 1), MatrixSymbol("a", 3, 1)
+    decision = decide(Derivative(S, a), sympy.DiagMatrix(S) + S * S.T, _at_three(w), settings=UNHURRIED)
+    assert decision.verdict is Verdict.REFUTED
+    row, col = decision.counterexample.point["entry"].strip("()").split(", ")
+    assert {row, col} <= set(decision.counterexample.point)  # the position's values are in the point
+
+
+def test_a_general_entry_not_proved_nor_refuted_is_decided_entry_by_entry(w, monkeypatch):
+    from symcheck.engine import ladder
+
+    monkeypatch.setattr(ladder, "_GENERAL_ENOUGH", ())  # as if the general entry were undecided
+    a = MatrixSymbol("a", 3, 1)
+    decision = decide(a * a.T, sympy.DiagMatrix(a) * sympy.DiagMatrix(a), _at_three(w), settings=UNHURRIED)
+    assert decision.verdict is Verdict.REFUTED and decision.counterexample.point["entry"] == "(1, 2)"
+
+
+def test_a_written_out_side_is_decided_entry_by_entry(w, monkeypatch):
+    from symcheck.engine import ladder
+
+    decided = []
+    scalar = ladder._decide_scalar
+    monkeypatch.setattr(ladder, "_decide_scalar", lambda *args: decided.append(args) or scalar(*args))
+    a = MatrixSymbol("a", 3, 1)
+    written = Matrix([w.a[1], w.a[2], w.a[3]])
+    assert decide(2 * a, written + written, _at_three(w), settings=UNHURRIED).verdict is Verdict.PROVED
+    assert len(decided) == 3
