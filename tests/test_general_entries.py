@@ -107,3 +107,15 @@ def test_a_written_out_side_is_decided_entry_by_entry(w, monkeypatch):
     written = Matrix([w.a[1], w.a[2], w.a[3]])
     assert decide(2 * a, written + written, _at_three(w), settings=UNHURRIED).verdict is Verdict.PROVED
     assert len(decided) == 3
+
+
+def test_entries_after_the_first_refuted_one_are_not_decided(w, monkeypatch):
+    from symcheck.engine import ladder
+
+    decided = []
+    scalar = ladder._decide_scalar
+    monkeypatch.setattr(ladder, "_decide_scalar", lambda *args: decided.append(args) or scalar(*args))
+    a = MatrixSymbol("a", 3, 1)
+    decision = decide(a, Matrix([w.a[1], w.a[2] + 1, w.a[3] + 1]), _at_three(w), settings=UNHURRIED)
+    assert decision.verdict is Verdict.REFUTED and decision.counterexample.point["entry"] == "(2, 1)"
+    assert len(decided) == 2

@@ -530,7 +530,12 @@ def _decided_entries(lhs, rhs, scope: Scope, rows: Expr, cols: Expr,
     general = _general_decision(lhs, rhs, scope, rows, cols, decide_entry)
     if general is not None:
         return [general]
-    return [(where, decide_entry(l, r, universe)) for where, l, r, universe in _each_entry(lhs, rhs, scope, rows, cols)]
+    decided = []
+    for where, left, right, universe in _each_entry(lhs, rhs, scope, rows, cols):
+        decided.append((where, decide_entry(left, right, universe)))
+        if decided[-1][1].verdict is Verdict.REFUTED:
+            break  # nothing is weaker, and `_weakest` keeps the first refuted entry
+    return decided
 
 
 _GENERAL_ENOUGH = (Verdict.PROVED, Verdict.REFUTED)  # a weaker verdict may be stronger entry by entry
