@@ -324,9 +324,13 @@ class Names(Construct):
 
     def primed(self, value: object, post: Postfix, atom: Atom) -> object:
         """b' (a name that is not a function): a name of its own, b-prime; y' of a y the note
-        gives by an equation (y = f(x)) is refused: its derivative, but in which variable?"""
+        defines as an expression of one variable x is dy/dx; y' of another y the note gives
+        by an equation (y = f(x)) is refused: its derivative, but in which variable?"""
         if not post.primes:
             return value
+        variable = self.reader.notation.prime_variables.get(atom.name) if post.sub is None else None
+        if variable is not None:
+            return sympy.Derivative(value, (variable, post.primes), evaluate=False)
         if atom.name in self.reader.notation.defined_names:
             raise self.reader.error(
                 f"{atom.name}' where {atom.name} is given by an equation: write \\frac{{d{atom.name}}}{{dx}}, or declare {atom.name}' as a name",

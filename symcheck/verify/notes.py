@@ -117,6 +117,7 @@ class _NoteReader:
         self.restating: dict = {}  # (line, col) of a member compared with a defined name -> that name
         self.repairs = Repairer(self.compiler, settings) if settings.repair_budget > 0 else None
         self.own_commands, self.rewrites = own_commands, declarations.rewrites
+        self.primes_listed: set[str] = set()  # names whose y' reading is listed
 
     # -- reading members ----------------------------------------------------------
 
@@ -151,6 +152,7 @@ class _NoteReader:
                                                          member.latex)
                 expression = _as_defined(self.refuse_unknown_dependence(member, expression, given),
                                          (*self.scope.definitions, *given))
+                self.list_prime_readings(member)
             except AmbiguousMath as error:
                 members.append(None)
                 skipped.append(_warned(self.unreadable(chain, member, error), error.message))
@@ -252,11 +254,35 @@ class _NoteReader:
             return []
         self.scope.definitions.append(definition)
         self.defined.add(definition.target)
+        self.read_primes_of(chain, definition)
         if not has_constrained_domain(definition, self.compiler.table):
             return []
         member = chain.members[-1]
         return [Equation("definition", f"line {chain.line}", str(self.note), chain.line, member.latex,
                          members[0], members[-1], Scope(self.scope.table, [definition]))]
+
+    def read_primes_of(self, chain: MathChain, definition: CompiledDefinition) -> None:
+        """After `y = x^2`, y' is dy/dx (listed as a reading): y is a scalar name whose body has
+        one variable. After `y = a x^2` (two variables), y' is refused: in which variable?"""
+        target = definition.target
+        if not isinstance(target, sympy.Symbol) or definition.params:
+            return
+        table = self.compiler.table
+        fixed = {*table.sizes.values(), *table.indices.values()}
+        variables = sorted(definition.body.free_symbols - fixed, key=str)
+        if len(variables) != 1 or not isinstance(variables[0], sympy.Symbol):
+            self.compiler.notation.defined_names.add(target.name)
+            return
+        self.compiler.notation.prime_variables[target.name] = variables[0]
+
+    def list_prime_readings(self, member: MathFragment) -> None:
+        """The first member that writes y' for a y read as dy/dx lists that reading."""
+        for name, variable in self.compiler.notation.prime_variables.items():
+            if name not in self.primes_listed and re.search(rf"(?<![\\A-Za-z]){re.escape(name)}'", member.latex):
+                self.primes_listed.add(name)
+                self.adopted.append(Adoption(f"{name}'", member.line, member.col,
+                                             f"{name}' as d{name}/d{variable}, the derivative of {name} in its "
+                                             "one variable", kind="reading"))
 
     def assume(self, chain: MathChain, members: list) -> list[CompiledDefinition]:
         """The premise of an arrow (`f(x) = 1/x \\rightarrow f'(x) = ...`) defines its name for the
