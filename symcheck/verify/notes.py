@@ -117,7 +117,6 @@ class _NoteReader:
         self.restating: dict = {}  # (line, col) of a member compared with a defined name -> that name
         self.repairs = Repairer(self.compiler, settings) if settings.repair_budget > 0 else None
         self.own_commands, self.rewrites = own_commands, declarations.rewrites
-        self.primes_listed: set[str] = set()  # names whose y' reading is listed
 
     # -- reading members ----------------------------------------------------------
 
@@ -152,7 +151,7 @@ class _NoteReader:
                                                          member.latex)
                 expression = _as_defined(self.refuse_unknown_dependence(member, expression, given),
                                          (*self.scope.definitions, *given))
-                self.list_prime_readings(member)
+                self.adopted += _prime_readings(member, self.compiler.notation.prime_variables, self.adopted)
             except AmbiguousMath as error:
                 members.append(None)
                 skipped.append(_warned(self.unreadable(chain, member, error), error.message))
@@ -254,35 +253,12 @@ class _NoteReader:
             return []
         self.scope.definitions.append(definition)
         self.defined.add(definition.target)
-        self.read_primes_of(chain, definition)
+        _read_primes_of(definition, self.compiler)
         if not has_constrained_domain(definition, self.compiler.table):
             return []
         member = chain.members[-1]
         return [Equation("definition", f"line {chain.line}", str(self.note), chain.line, member.latex,
                          members[0], members[-1], Scope(self.scope.table, [definition]))]
-
-    def read_primes_of(self, chain: MathChain, definition: CompiledDefinition) -> None:
-        """After `y = x^2`, y' is dy/dx (listed as a reading): y is a scalar name whose body has
-        one variable. After `y = a x^2` (two variables), y' is refused: in which variable?"""
-        target = definition.target
-        if not isinstance(target, sympy.Symbol) or definition.params:
-            return
-        table = self.compiler.table
-        fixed = {*table.sizes.values(), *table.indices.values()}
-        variables = sorted(definition.body.free_symbols - fixed, key=str)
-        if len(variables) != 1 or not isinstance(variables[0], sympy.Symbol):
-            self.compiler.notation.defined_names.add(target.name)
-            return
-        self.compiler.notation.prime_variables[target.name] = variables[0]
-
-    def list_prime_readings(self, member: MathFragment) -> None:
-        """The first member that writes y' for a y read as dy/dx lists that reading."""
-        for name, variable in self.compiler.notation.prime_variables.items():
-            if name not in self.primes_listed and re.search(rf"(?<![\\A-Za-z]){re.escape(name)}'", member.latex):
-                self.primes_listed.add(name)
-                self.adopted.append(Adoption(f"{name}'", member.line, member.col,
-                                             f"{name}' as d{name}/d{variable}, the derivative of {name} in its "
-                                             "one variable", kind="reading"))
 
     def assume(self, chain: MathChain, members: list) -> list[CompiledDefinition]:
         """The premise of an arrow (`f(x) = 1/x \\rightarrow f'(x) = ...`) defines its name for the
@@ -313,10 +289,6 @@ class _NoteReader:
         """An indexed definition defines every entry only when its indices are declared ones."""
         indices = set(self.compiler.table.indices.values())
         return not isinstance(definition.target, sympy.IndexedBase) or set(definition.params) <= indices
-
-    def in_final_scope(self, eq: Equation) -> Equation:
-        """A note's definition checked with every definition the note makes, wherever it makes it."""
-        return replace(eq, scope=checking_scope(self.scope, eq.scope.definitions[-1]))
 
     # -- the note -----------------------------------------------------------------------
 
@@ -370,7 +342,7 @@ class _NoteReader:
             if left is not None and ended.held is not None:
                 self.restated[left] = ended
             results.append(_with_remarks(result, again))
-        definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs, self.decider)
+        definitions = tuple(verify_equation(_in_final_scope(eq, self.scope), self.settings, self.repairs, self.decider)
                             for eq in pending)
         results = self.carried_from_definitions(results, _wrong_definitions(self.scope.definitions, pending, definitions))
         reported = frozenset((step.line, step.column) for result in results for step in result.steps)
@@ -581,6 +553,36 @@ def _with_remarks(result: ChainResult, remarks: tuple[Remark, ...]) -> ChainResu
         return result
     first = result.steps[0]
     return replace(result, steps=(replace(first, remarks=first.remarks + remarks), *result.steps[1:]))
+
+
+def _in_final_scope(eq: Equation, scope: Scope) -> Equation:
+    """A note's definition checked with every definition the note makes, wherever it makes it."""
+    return replace(eq, scope=checking_scope(scope, eq.scope.definitions[-1]))
+
+
+def _read_primes_of(definition: CompiledDefinition, compiler: Compiler) -> None:
+    """After `y = x^2`, y' is dy/dx: y is a scalar name whose body has one variable. After
+    `y = a x^2` (two variables), y' is refused: in which variable?"""
+    target = definition.target
+    if not isinstance(target, sympy.Symbol) or definition.params:
+        return
+    fixed = {*compiler.table.sizes.values(), *compiler.table.indices.values()}
+    variables = sorted(definition.body.free_symbols - fixed, key=str)
+    if len(variables) == 1 and isinstance(variables[0], sympy.Symbol):
+        compiler.notation.prime_variables[target.name] = variables[0]
+    else:
+        compiler.notation.defined_names.add(target.name)
+
+
+def _prime_readings(member: MathFragment, variables: dict, adopted: list[Adoption]) -> list[Adoption]:
+    """The first member that writes y' for a y read as dy/dx lists that reading (once)."""
+    readings: list[Adoption] = []
+    for name, variable in variables.items():
+        listed = any(a.kind == "reading" and a.name == f"{name}'" for a in (*adopted, *readings))
+        if not listed and re.search(rf"(?<![\\A-Za-z]){re.escape(name)}'", member.latex):
+            readings.append(Adoption(f"{name}'", member.line, member.col, f"{name}' as d{name}/d{variable}, "
+                                     f"the derivative of {name} in its one variable", kind="reading"))
+    return readings
 
 
 def _not_a_claim(note: str, chain: MathChain) -> ChainResult:
