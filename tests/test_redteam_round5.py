@@ -7,9 +7,15 @@ import random
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+import sympy
+
+from symcheck.engine.sampling import free_symbols
 from symcheck.engine.settings import Settings
+from symcheck.load.derivation import load_derivation
 from symcheck.model import UNPARSABLE, Verdict
 from symcheck.verify import relations as relations_module
+from symcheck.verify.documents import verify_document
 from symcheck.verify.notes import check_note
 
 SETTINGS = Settings(step_timeout=30.0)
@@ -92,3 +98,50 @@ def test_relations_of_a_long_note_merge_in_linear_work(monkeypatch):
     out = relations_module.merged(results, relations)
     assert [r.name for r in out[:4]] == ["0:0", "1:0", "2:0", "3:0"] and len(out) == 4000
     assert len(calls) <= 3 * (len(results) + len(relations))  # the insertion rule made ~4 million
+
+
+# -- a derivative's variable bound by a sum around it is not free ------------------------
+
+BOUND_DERIVATIVE = """\
+source = "written for tests/test_redteam_round5.py"
+title = "a derivative under a sum"
+
+[sizes]
+n = { min = 2 }
+
+[indices]
+k = { range = [1, "n"] }
+
+[symbols]
+x = { kind = "vector", shape = ["n"] }
+a = { kind = "vector", shape = ["n"] }
+
+[[claims]]
+name = "the claim"
+line = 1
+given = ['a_k = 1']
+latex = 'LATEX'
+"""
+
+
+@pytest.mark.parametrize("latex, verdict", [
+    # the given fixes every a_k: k is the sum's, not a free index of the claim (was refuted)
+    (r"\sum_{k=1}^{n} \frac{\partial}{\partial x_k} (a_k x_k^2) = 2 \sum_{k=1}^{n} x_k", Verdict.PROVED),
+    (r"\sum_{k=1}^{n} \frac{\partial}{\partial x_k} (a_k x_k^2) = 3 \sum_{k=1}^{n} x_k", Verdict.REFUTED),
+])
+def test_a_given_entry_rule_applies_under_a_sum_that_binds_a_derivatives_variable(tmp_path, latex, verdict):
+    path = tmp_path / "bound.toml"
+    path.write_text(BOUND_DERIVATIVE.replace("LATEX", latex), encoding="utf-8")
+    (result,) = verify_document(load_derivation(path), SETTINGS).all_results()
+    assert result.decision.verdict is verdict
+
+
+def test_free_symbols_leave_out_a_derivative_variable_bound_around_it():
+    x, k, j, n = sympy.IndexedBase("x"), *sympy.symbols("k j n", integer=True)
+    under_sum = sympy.Sum(sympy.Derivative(x[k] ** 2, x[k]), (k, 1, n))
+    assert k not in free_symbols(under_sum) and n in free_symbols(under_sum)
+    outside = sympy.Derivative(sympy.Sum(x[k] * x[j], (k, 1, n)), x[j])
+    assert j in free_symbols(outside) and k not in free_symbols(outside)
+    t = sympy.Symbol("_t")
+    substituted = sympy.Subs(sympy.Derivative(sympy.Function("f")(t), t), t, x[j])
+    assert t not in free_symbols(substituted) and j in free_symbols(substituted)
