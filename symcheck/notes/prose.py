@@ -50,7 +50,6 @@ _CASE_BEFORE = re.compile(r"\b(?:in\s+the\s+)?case\s*:?\s*$", re.I)
 _VALUE_BEFORE = re.compile(r"\b(?:for|with)\s*$", re.I)
 _RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]+")
 _RANGE_AFTER = re.compile(r"\s*(?:(?:to|through|until|up\s+to)\b|,\s*(?:\\[lc]?dots|\.\.\.))", re.I)  # "for $i = 1$ to $n$"
-_PARTICULAR_VALUE = re.compile(r"\s*\\?[A-Za-z]+(?:_\{?\w+\}?)?\s*=\s*-?\d+(?:\.\d+)?\s*")
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
                             r"critical|vanish\w*)\b", re.I)
@@ -189,7 +188,7 @@ def _states_a_condition(visible: str, prose: str, region: Region) -> bool:
     if _a_range(visible, prose, region, sentence):
         return True
     return bool(_CONDITION_BEFORE.search(sentence) or (
-        _HYPOTHESIS_BEFORE.search(sentence) and _PARTICULAR_VALUE.fullmatch(visible, region.content_start, region.content_end)))
+        _HYPOTHESIS_BEFORE.search(sentence) and fixes_a_value(visible[region.content_start:region.content_end].strip())))
 
 
 def _names_an_object(prose: str, region: Region) -> bool:
