@@ -145,3 +145,50 @@ def test_free_symbols_leave_out_a_derivative_variable_bound_around_it():
     t = sympy.Symbol("_t")
     substituted = sympy.Subs(sympy.Derivative(sympy.Function("f")(t), t), t, x[j])
     assert t not in free_symbols(substituted) and j in free_symbols(substituted)
+
+
+# -- the vector of ones -----------------------------------------------------------------
+
+ONES = """\
+[sizes]
+n = {}
+m = {}
+[indices]
+i = { range = [1, "n"] }
+j = { range = [1, "n"] }
+[symbols]
+x = { kind = "vector", shape = ["n"], latex = '\\mathbf{x}' }
+z = { kind = "vector", shape = ["m"], latex = '\\mathbf{z}' }
+"""
+
+
+@pytest.mark.parametrize("latex, verdict", [
+    (r"\mathbf{1}^\top \mathbf{x} = \sum_{i=1}^{n} x_i", Verdict.PROVED),
+    (r"\mathbf{1}^\top \mathbf{x} = \sum_{i=1}^{n} x_i + 1", Verdict.REFUTED),
+    (r"\mathbf{x}^\top \mathbb{1} = \mathbf{1}^\top \mathbf{x}", Verdict.PROVED),
+    (r"\mathbf{1}_n^\top \mathbf{1}_n = n", Verdict.PROVED),
+    (r"\mathbf{1}_m^\top \mathbf{1}_m = n", Verdict.REFUTED),
+    (r"(\mathbf{1}\mathbf{1}^\top \mathbf{x})_i = \sum_{j=1}^{n} x_j", Verdict.PROVED),
+    (r"\mathbf{1}^\top \mathbf{z} = \sum_{i=1}^{n} x_i", Verdict.REFUTED),  # sized m by z, not n
+])
+def test_a_bold_one_without_a_condition_is_a_vector_of_ones_sized_by_its_context(tmp_path, latex, verdict):
+    assert verdicts(tmp_path, f"$${latex}$$\n", ONES) == [verdict]
+
+
+@pytest.mark.parametrize("latex, verdict", [
+    (r"\frac{\partial}{\partial \mathbf{x}} \mathbf{1}^\top \mathbf{x} = \mathbf{1}", Verdict.PROVED),
+    (r"\frac{\partial}{\partial \mathbf{x}} \mathbf{1}^\top \mathbf{x} = 2 \cdot \mathbf{1}", Verdict.REFUTED),
+])
+def test_a_lone_vector_of_ones_takes_the_one_declared_size(tmp_path, latex, verdict):
+    one_size = "\n".join(line for line in ONES.splitlines() if not line.startswith(("m =", "z =")))
+    assert verdicts(tmp_path, f"$${latex}$$\n", one_size) == [verdict]
+
+
+def test_a_vector_of_ones_whose_size_the_context_leaves_open_is_not_read(tmp_path):
+    (step,) = steps(checked(tmp_path, "$$\\mathbf{1}^\\top \\mathbf{1} = n$$\n", ONES))
+    assert step.decision.strategy == UNPARSABLE and "not clear" in step.decision.reason
+
+
+def test_a_bold_one_with_a_condition_is_still_an_indicator(tmp_path):
+    text = "$$\\mathbb{1}_{\\{i = j\\}} x_i = \\mathbf{1}_{i = j} x_j$$\n"
+    assert verdicts(tmp_path, text, ONES) == [Verdict.PROVED]
