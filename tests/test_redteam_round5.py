@@ -192,3 +192,49 @@ def test_a_vector_of_ones_whose_size_the_context_leaves_open_is_not_read(tmp_pat
 def test_a_bold_one_with_a_condition_is_still_an_indicator(tmp_path):
     text = "$$\\mathbb{1}_{\\{i = j\\}} x_i = \\mathbf{1}_{i = j} x_j$$\n"
     assert verdicts(tmp_path, text, ONES) == [Verdict.PROVED]
+
+
+# -- derivatives of a function the note defines, read as the author means them -----------
+
+XY = "[symbols]\nx = {}\ny = {}\n[functions]\nf = {}\n"
+
+
+def test_a_bare_function_in_a_partial_is_applied_to_the_parameters_it_was_defined_with(tmp_path):
+    text = ("$$f(x,y) = x y \\hspace{0.5in} \\rightarrow \\hspace{0.5in} \\frac{\\partial f}{\\partial x} = y "
+            "\\hspace{0.5in} \\frac{\\partial f}{\\partial y} = x$$\n\n"
+            "$$f(x,y) = x + y \\rightarrow \\frac{\\partial f}{\\partial x} = 1 \\hspace{0.5in} "
+            "\\frac{\\partial f}{\\partial y} = y$$\n")
+    # every consequence on the premise's row holds under it; a wrong one is still refuted
+    assert verdicts(tmp_path, text, XY) == [Verdict.PROVED, Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED]
+
+
+def test_a_premise_does_not_reach_past_its_row(tmp_path):
+    text = "$$f(x,y) = x y \\rightarrow \\frac{\\partial f}{\\partial x} = y$$\n\n$$\\frac{\\partial f}{\\partial x} = y$$\n"
+    assert verdicts(tmp_path, text, XY)[0] is Verdict.PROVED
+    assert verdicts(tmp_path, text, XY)[1] is not Verdict.PROVED  # f is no longer the product there
+
+
+@pytest.mark.parametrize("latex, verdict", [
+    (r"\nabla g(x) = 3x^2", Verdict.PROVED),
+    (r"\nabla g(x) = 2x^2", Verdict.REFUTED),
+])
+def test_nabla_without_a_subscript_differentiates_in_the_one_argument_of_its_function(tmp_path, latex, verdict):
+    assert verdicts(tmp_path, f"Let $g(x) = x^3$. Then $${latex}$$\n", "[symbols]\nx = {}\n") == [verdict]
+
+
+def test_nabla_of_an_expression_without_a_subscript_is_still_not_read(tmp_path):
+    (step,) = steps(checked(tmp_path, "$$\\nabla (x^2 y) = 2xy$$\n", "[symbols]\nx = {}\ny = {}\n"))
+    assert step.decision.strategy == UNPARSABLE and "needs the variable" in step.decision.reason
+
+
+def test_a_function_named_with_an_adjective_before_it_is_defined_not_claimed(tmp_path):
+    result = checked(tmp_path, "We construct an objective function $f(x)=x^2+2$ here. Then $$f(x) - 2 = x^2$$\n")
+    assert [step.decision.verdict for step in steps(result)] == [Verdict.PROVED]
+    assert [a.name for a in result.adopted] == ["f"]
+
+
+def test_a_stated_definition_the_reader_cannot_adopt_is_not_refuted(tmp_path):
+    notation = '[sizes]\nd = { min = 2 }\n[symbols]\nx = { kind = "vector", shape = ["d"], latex = "\\\\mathbf{x}" }\n'
+    text = "Let us construct an objective function $f(\\mathbf{x})=x_1^2+2x_2^2$ for the example.\n"
+    (step,) = steps(checked(tmp_path, text, notation))
+    assert step.decision.verdict is Verdict.UNKNOWN and "cannot adopt" in step.decision.reason

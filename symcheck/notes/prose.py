@@ -58,7 +58,7 @@ _EQUATION_BEFORE = re.compile(r"\bequations?\s*:?\s*$", re.I)
 # "the $y = x^2$ curve", "the line $y = 2x + 1$": inline math naming a curve, a line or a function
 _OBJECT = r"(?:curve|line|graph|parabola|plane|hyperplane|surface|function)s?"
 _OBJECT_AFTER = re.compile(rf"\s*{_OBJECT}\b", re.I)
-_OBJECT_BEFORE = re.compile(rf"\b(?:the|a|an)\s+{_OBJECT}\s*$", re.I)
+_OBJECT_BEFORE = re.compile(rf"\b(?:the|a|an)\s+(?:[a-z]+\s+){{0,2}}{_OBJECT}\s*$", re.I)  # "an objective function $f(x) = ...$"
 _WHERE_AFTER = re.compile(r"[\s,;:]*where\s*$", re.I)  # `$$z^2 = 4$$ where $z = 2$`
 _AND_AFTER = re.compile(r"[\s,;]*(?:and\s*)?$", re.I)  # `... where $z = 2$ and $y = 3$`
 

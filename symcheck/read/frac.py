@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Optional
 
 import sympy
+from sympy.core.function import AppliedUndef
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.read.arithmetic import terms_of
 from symcheck.read.nodes import Obj, call_group, leaf_is, matrix_valued
@@ -26,22 +28,32 @@ class Fractions(Construct):
         \\frac{\\partial L}{\\partial \\mathbf{w}}); \\nabla^2_{\\mathbf w} L: its Hessian."""
         post, j = self.reader.scripts.postfix(nodes, i + 1)
         self.reader.scripts.no_primes(post)
-        if post.sub is None:
-            raise self.reader.error("\\nabla needs the variable it differentiates by: \\nabla_{\\mathbf{w}} L", nodes[i].start)
         order = self.order_of(post.sup, post.sup_start) if post.sup is not None else 1
         if order > 2:
             raise self.reader.error("\\nabla^k is read for k = 1 (gradient) and 2 (Hessian)", post.sup_start)
-        counts = self.counts(order, [(post.sub, order, post.sub_start)], nodes[i].start)
         items = self.reader.reduce(nodes[j:])
         if not items:
             raise self.reader.error("\\nabla without a function to differentiate", nodes[i].start)
         operand, end = self.whole_term(items, nodes[i].start)
+        if post.sub is None:
+            counts = [(self.argument_of(operand, nodes[i].start), order)]
+        else:
+            counts = self.counts(order, [(post.sub, order, post.sub_start)], nodes[i].start)
         if matrix_valued(operand) and tuple(getattr(operand, "shape", ())) != (1, 1):
             raise self.reader.error(
                 "\\nabla of a vector or matrix: the gradient is read of a scalar; write the Jacobian as \\frac{\\partial f}{\\partial x}",
                 nodes[i].start,
             )
         return [Obj(self._derivative(operand, counts, nodes[i].start), nodes[i].start, items[end - 1].end), *items[end:]], len(nodes)
+
+    def argument_of(self, operand: object, where: int) -> object:
+        """The variable of \\nabla f(\\mathbf{x}) written without a subscript: the one argument of
+        the function it is applied to, when that argument is a variable; otherwise refused."""
+        arguments = getattr(operand, "args", ()) if isinstance(operand, AppliedUndef) else ()
+        if len(arguments) == 1 and getattr(arguments[0], "_diff_wrt", False) and not isinstance(arguments[0], MatrixElement):
+            return arguments[0]
+        raise self.reader.error("\\nabla needs the variable it differentiates by: \\nabla_{\\mathbf{w}} L "
+                                "(or a function of one variable after it, \\nabla f(\\mathbf{x}))", where)
 
     def partial(self, nodes: list, i: int) -> tuple[list, int]:
         """\\partial_{x} f, \\partial_x^2 f: the partial derivative of the operand that follows
@@ -168,11 +180,14 @@ class Fractions(Construct):
         return counts
 
     def function_derivative(self, function: object, count: tuple, start: int, end: int, rest: list) -> tuple[list, bool]:
-        """\\frac{dg}{dx} with g a function: g's derivative in x; \\frac{dg}{dx}(a) is it at a."""
+        """\\frac{dg}{dx} with g a function: g's derivative in x (g of the parameters the document
+        defines it with, when x is one: \\frac{\\partial f}{\\partial x} after f(x, y) = xy); \\frac{dg}{dx}(a) is it at a."""
         variable, order = count
         call = call_group(rest, 0)
         if call is None:
-            value = sympy.Derivative(function(variable), (variable, order), evaluate=False)
+            parameters = self.reader.notation.function_parameters.get(str(function), ())
+            arguments = parameters if variable in parameters else (variable,)  # \\partial f of f(x, y): f(x, y)
+            value = sympy.Derivative(function(*arguments), (variable, order), evaluate=False)
             return [Obj(value, start, end)], False
         value = self.reader.names.application(function, order, call)
         return [Obj(value, start, rest[0].end), *self.reader.reduce(rest[1:])], True

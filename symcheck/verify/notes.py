@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 import sympy
-from sympy.core.function import AppliedUndef
+from sympy.core.function import AppliedUndef, FunctionClass
 
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
@@ -220,11 +220,6 @@ class _NoteReader:
         definition = definition_of(head, sympy.Integer(0))
         return None if definition is None else definition.target
 
-    def is_condition(self, members: list) -> bool:
-        """`i = j` between two declared indices is a condition, never a claim."""
-        indices = set(self.compiler.table.indices.values())
-        return len(members) == 2 and all(member in indices for member in members)
-
     def fresh(self, members: list) -> bool:
         """A two-member chain whose left side is a name with no definition yet, not an
         index, and not on its own right side."""
@@ -249,11 +244,12 @@ class _NoteReader:
         definition = definition_of(members[0], members[-1])
         if definition is None and _names_a_starred(members):
             self.defined.add(target)  # named once; its star stays refused elsewhere
-        if definition is None or not self.general(definition):  # a matrix, or one entry: nothing to unfold
+        if definition is None or not _general(definition, self.compiler.table):  # a matrix, or one entry: nothing to unfold
             return []
         self.scope.definitions.append(definition)
         self.defined.add(definition.target)
         _read_primes_of(definition, self.compiler)
+        _note_parameters(definition, self.compiler)
         if not has_constrained_domain(definition, self.compiler.table):
             return []
         member = chain.members[-1]
@@ -268,6 +264,7 @@ class _NoteReader:
         definition = definition_of(members[0], members[-1])
         if definition is None:
             return []
+        _note_parameters(definition, self.compiler)
         alias = stem_alias(definition, self.compiler.table.functions, self.defined)
         if alias is None:
             return [definition]
@@ -285,11 +282,6 @@ class _NoteReader:
         return [value, *members[1:]], (Remark("note", f"{chain.members[0].latex} is given the value {value} at {where}; "
                                                       "this second value is checked against it"),)
 
-    def general(self, definition: CompiledDefinition) -> bool:
-        """An indexed definition defines every entry only when its indices are declared ones."""
-        indices = set(self.compiler.table.indices.values())
-        return not isinstance(definition.target, sympy.IndexedBase) or set(definition.params) <= indices
-
     # -- the note -----------------------------------------------------------------------
 
     def check(self, chains: list[MathChain], prose: ProseReading, solving: SolvedEquations,
@@ -297,8 +289,10 @@ class _NoteReader:
         started = time.perf_counter()
         results: list[ChainResult] = []
         given: list[CompiledDefinition] = []
+        given_row = None  # the line of a premise's first consequence: it also holds for the rest of that line
         pending: list[Equation] = []  # checked once every definition of the note is known
         for chain in _definitions_first(chains, prose):
+            given, given_row = (given, given_row) if given_row in (None, chain.line) else ([], None)
             if prose.states_case(chain) or prose.is_condition(chain):
                 continue
             if chain.mapping is not None:
@@ -306,17 +300,20 @@ class _NoteReader:
                 continue
             chain = self.after_assignment(chain)
             members, unread = _starred_vector(chain, *self.parse(chain, given), self.read_or_none, self.defined)
-            if self.is_condition(members):
+            if _is_condition(members, self.compiler.table):
                 continue
             if prose.condition_after(chain):
                 results.append(self.not_checked(chain, "it holds under a condition stated in the words after it, not read"))
                 continue
             if chain.premise and self.fresh(members):
-                given += self.assume(chain, members)
+                given, given_row = (given if given_row is None else []) + self.assume(chain, members), None
                 continue
             if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)
                     or _gives_a_probability(members) or _names_a_starred(members)) and self.fresh(members) and members[0] not in self.entry_values:
                 pending += self.adopt(chain, members)
+                continue
+            if (chain.definition or prose.defines(chain)) and _an_unadoptable_function(members, self.target):
+                results.append(self.not_checked(chain, "it defines a function the reader cannot adopt (of a vector?)"))
                 continue
             members, again = self.second_value(chain, members)
             written = chain
@@ -334,7 +331,7 @@ class _NoteReader:
             # and only a name is restated: two displays starting `1 = ...` are two claims
             left = (members[0], condition) if chain.display and getattr(members[0], "free_symbols", None) \
                 and not given else None
-            given = []
+            given_row = chain.members[-1].line if given else None
             result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
             result = self.consequence(chain, members, result, scope, solving)
             if zero_end is not None:
@@ -572,6 +569,30 @@ def _read_primes_of(definition: CompiledDefinition, compiler: Compiler) -> None:
         compiler.notation.prime_variables[target.name] = variables[0]
     else:
         compiler.notation.defined_names.add(target.name)
+
+
+def _is_condition(members: list, table) -> bool:
+    """`i = j` between two declared indices is a condition, never a claim."""
+    indices = set(table.indices.values())
+    return len(members) == 2 and all(member in indices for member in members)
+
+
+def _general(definition: CompiledDefinition, table) -> bool:
+    """An indexed definition defines every entry only when its indices are declared ones."""
+    indices = set(table.indices.values())
+    return not isinstance(definition.target, sympy.IndexedBase) or set(definition.params) <= indices
+
+
+def _an_unadoptable_function(members: list, target) -> bool:
+    """`f(\\mathbf{x}) = x_1^2 + 2x_2^2` said to define f: a definition, though not one the
+    reader can unfold; never a claim to refute."""
+    return len(members) == 2 and isinstance(members[0], AppliedUndef) and target(members[0]) is None
+
+
+def _note_parameters(definition: CompiledDefinition, compiler: Compiler) -> None:
+    """After `f(x, y) = ...`, the bare f of a derivative in x or y is f(x, y)."""
+    if isinstance(definition.target, FunctionClass) and len(definition.params) > 1:
+        compiler.notation.function_parameters[str(definition.target)] = tuple(definition.params)
 
 
 def _prime_readings(member: MathFragment, variables: dict, adopted: list[Adoption]) -> list[Adoption]:
