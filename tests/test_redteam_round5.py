@@ -14,6 +14,7 @@ from symcheck.engine.sampling import free_symbols
 from symcheck.engine.settings import Settings
 from symcheck.load.derivation import load_derivation
 from symcheck.model import UNPARSABLE, Verdict
+from symcheck.notes.casemath import fixed_values
 from symcheck.verify import relations as relations_module
 from symcheck.verify.documents import verify_document
 from symcheck.verify.notes import check_note
@@ -238,3 +239,24 @@ def test_a_stated_definition_the_reader_cannot_adopt_is_not_refuted(tmp_path):
     text = "Let us construct an objective function $f(\\mathbf{x})=x_1^2+2x_2^2$ for the example.\n"
     (step,) = steps(checked(tmp_path, text, notation))
     assert step.decision.verdict is Verdict.UNKNOWN and "cannot adopt" in step.decision.reason
+
+
+# -- several values given at once --------------------------------------------------------
+
+def test_a_case_of_several_values_holds_for_the_rest_of_its_sentence(tmp_path):
+    text = "Let $f(x,y) = xy$. For example, if $x = 4, y = -3$ then $f(x,y) = -12$ and $f(x, y) = 12$.\n"
+    result = checked(tmp_path, text)
+    assert [step.decision.verdict for step in steps(result)] == [Verdict.PROVED, Verdict.REFUTED]
+    assert all(chain.condition == "x = 4, y = -3" for chain in result.chains)
+
+
+def test_a_list_of_values_in_prose_is_not_a_chain(tmp_path):
+    # `x = 4,y = 2` split at its '=' would be the chain x = (4, y) = 2: a false alarm
+    assert verdicts(tmp_path, "If the inputs are $x = 4,y = 2$, then the max is 4.\n") == []
+
+
+def test_a_list_of_expressions_is_not_a_list_of_values(tmp_path):
+    # only names given numbers make a case; `x = y + 1, y = 2` stays a claim (not read whole)
+    assert verdicts(tmp_path, "If $x = 4$ then $2x = 8$.\n") == [Verdict.PROVED]
+    assert fixed_values("x = 4, y = -3") == "x = 4, y = -3"
+    assert fixed_values("x = y + 1, y = 2") is None and fixed_values("x = 4") is None

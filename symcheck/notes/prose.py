@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from symcheck.notes.casemath import CASE_MATH, case_condition, fixes_a_value
+from symcheck.notes.casemath import CASE_MATH, case_condition, fixed_values, fixes_a_value
 from symcheck.notes.chains import MathChain
 from symcheck.notes.regions import Region, find_regions
 from symcheck.notes.source import Positions, masked
@@ -187,6 +187,8 @@ def _states_a_condition(visible: str, prose: str, region: Region) -> bool:
     sentence = _sentence_before(prose, region.start)
     if _a_range(visible, prose, region, sentence):
         return True
+    if not region.display and fixed_values(visible[region.content_start:region.content_end]):
+        return True  # "the inputs are $x = 4, y = 2$": values given, never the chain x = (4, y) = 2
     return bool(_CONDITION_BEFORE.search(sentence) or (
         _HYPOTHESIS_BEFORE.search(sentence) and fixes_a_value(visible[region.content_start:region.content_end].strip())))
 
@@ -312,7 +314,7 @@ def _stated_case(visible: str, region: Region, sentence: str) -> Optional[str]:
     word, or a display that is only `\\text{if } i = j`."""
     content = visible[region.content_start:region.content_end]
     if not region.display:
-        condition = case_condition(CASE_MATH.fullmatch(content))
+        condition = case_condition(CASE_MATH.fullmatch(content)) or fixed_values(content)
         if condition is not None and fixes_a_value(condition):
             return condition if _CONDITION_BEFORE.search(sentence) or _HYPOTHESIS_BEFORE.search(sentence) \
                 or _CASE_BEFORE.search(sentence) or _VALUE_BEFORE.search(sentence) else None
