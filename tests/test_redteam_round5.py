@@ -12,7 +12,7 @@ import sympy
 
 from symcheck.engine.sampling import free_symbols
 from symcheck.engine.settings import Settings
-from symcheck.load.derivation import load_derivation
+from symcheck.load.derivation import Compiler, load_derivation, read_notation
 from symcheck.model import UNPARSABLE, Verdict
 from symcheck.notes.casemath import fixed_values
 from symcheck.verify import relations as relations_module
@@ -260,3 +260,29 @@ def test_a_list_of_expressions_is_not_a_list_of_values(tmp_path):
     assert verdicts(tmp_path, "If $x = 4$ then $2x = 8$.\n") == [Verdict.PROVED]
     assert fixed_values("x = 4, y = -3") == "x = 4, y = -3"
     assert fixed_values("x = y + 1, y = 2") is None and fixed_values("x = 4") is None
+
+
+# -- the chain rule's notation, and a function named by what is done to it -----------------
+
+GH = "[symbols]\nx = {}\n[functions]\ng = {}\nh = {}\n"
+
+
+def test_dg_dh_at_a_point_is_g_differentiated_in_its_argument_there(tmp_path):
+    toml = tmp_path / "note.toml"
+    toml.write_text(GH, encoding="utf-8")
+    compiler = Compiler.for_file(read_notation(toml))
+    read = compiler.expression("\\frac{dg}{dh}(h(x))")
+    assert read == compiler.expression("g'(h(x))")
+    assert isinstance(read, sympy.Derivative) and str(read.expr) == "g(h(x))" and str(read.variables) == "(h(x),)"
+
+
+def test_dg_dh_without_a_point_is_still_not_read(tmp_path):
+    (step,) = steps(checked(tmp_path, "$$\\frac{dg}{dh} = 1$$\n", GH))
+    assert step.decision.strategy == UNPARSABLE
+
+
+def test_the_function_whose_derivative_is_found_is_defined_not_claimed(tmp_path):
+    text = "We compute the derivative of $f(x) = \\log(1 + x^2)$ below. $$f(0) = 0$$\n"
+    result = checked(tmp_path, text, "[symbols]\nx = {}\n")
+    assert [a.name for a in result.adopted] == ["f"]
+    assert [step.decision.verdict for step in steps(result)] == [Verdict.PROVED]

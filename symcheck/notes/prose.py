@@ -59,6 +59,9 @@ _EQUATION_BEFORE = re.compile(r"\bequations?\s*:?\s*$", re.I)
 _OBJECT = r"(?:curve|line|graph|parabola|plane|hyperplane|surface|function)s?"
 _OBJECT_AFTER = re.compile(rf"\s*{_OBJECT}\b", re.I)
 _OBJECT_BEFORE = re.compile(rf"\b(?:the|a|an)\s+(?:[a-z]+\s+){{0,2}}{_OBJECT}\s*$", re.I)  # "an objective function $f(x) = ...$"
+# "finding the derivative of $f(x) = \\log(1 + x)$": the math names what is differentiated
+_OF_OBJECT_BEFORE = re.compile(r"\b(?:derivatives?|gradients?|graphs?|integrals?|minimum|maximum|minimizers?|roots?|"
+                               r"zeros?)\s+of\s*$", re.I)
 _WHERE_AFTER = re.compile(r"[\s,;:]*where\s*$", re.I)  # `$$z^2 = 4$$ where $z = 2$`
 _AND_AFTER = re.compile(r"[\s,;]*(?:and\s*)?$", re.I)  # `... where $z = 2$ and $y = 3$`
 
@@ -195,9 +198,10 @@ def _states_a_condition(visible: str, prose: str, region: Region) -> bool:
 
 def _names_an_object(prose: str, region: Region) -> bool:
     """Inline math that names a curve, a line or a function (`the $y = x^2$ curve`, `the line
-    $y = 2x + 1$`): a definition of its left side, not a claim."""
-    return bool(_OBJECT_AFTER.match(prose, region.end) or _OBJECT_BEFORE.search(prose, max(0, region.start - 40),
-                                                                                 region.start))
+    $y = 2x + 1$`, `the derivative of $f(x) = ...$`): a definition of its left side, not a claim."""
+    before = (max(0, region.start - 40), region.start)
+    return bool(_OBJECT_AFTER.match(prose, region.end) or _OBJECT_BEFORE.search(prose, *before)
+                or _OF_OBJECT_BEFORE.search(prose, *before))
 
 
 def _a_range(visible: str, prose: str, region: Region, sentence: str) -> bool:

@@ -137,6 +137,10 @@ class Fractions(Construct):
 
     def derivative(self, order: int, top: list, variables: list, start: int, end: int, rest: list) -> tuple[list, bool]:
         """The derivative, and whether it took its operand (or its point) from ``rest``."""
+        inner = self.by_a_function(top, variables, rest)
+        if inner is not None:  # \\frac{dg}{dh}(h(x)): g' at h(x)
+            value = self.reader.names.application(inner, order, call_group(rest, 0))
+            return [Obj(value, start, rest[0].end), *self.reader.reduce(rest[1:])], True
         counts = self.counts(order, variables, start)
         function = self.reader.names.function_of(top) if len(counts) == 1 else None
         if function is not None:
@@ -147,6 +151,14 @@ class Fractions(Construct):
         items = self.reader.reduce(rest)
         operand, k = self.whole_term(items, start)
         return [Obj(self._derivative(operand, counts, start), start, items[k - 1].end), *items[k:]], True
+
+    def by_a_function(self, top: list, variables: list, rest: list) -> Optional[object]:
+        """g of ``\\frac{dg}{dh}(h(x))`` (the chain rule's notation: g differentiated in its
+        argument, named by the function h it is applied to, at the point in brackets); else None."""
+        if len(variables) != 1 or variables[0][1] != 1 or call_group(rest, 0) is None:
+            return None
+        function = self.reader.names.function_of(top)
+        return function if function is not None and self.reader.names.function_of(variables[0][0]) is not None else None
 
     def whole_term(self, items: list, start: int) -> tuple[object, int]:
         """The operand of d/dx, \\partial_x, \\nabla, and the index of the item after it: the
