@@ -276,8 +276,9 @@ def test_dg_dh_at_a_point_is_g_differentiated_in_its_argument_there(tmp_path):
     assert isinstance(read, sympy.Derivative) and str(read.expr) == "g(h(x))" and str(read.variables) == "(h(x),)"
 
 
-def test_dg_dh_without_a_point_is_still_not_read(tmp_path):
-    (step,) = steps(checked(tmp_path, "$$\\frac{dg}{dh} = 1$$\n", GH))
+@pytest.mark.parametrize("latex", [r"\frac{dg}{dh} = 1", r"\frac{dg}{dh}(x) = 1"])
+def test_dg_dh_without_a_value_of_h_is_still_not_read(tmp_path, latex):
+    (step,) = steps(checked(tmp_path, f"$${latex}$$\n", GH))  # at x, or at h(x)?
     assert step.decision.strategy == UNPARSABLE
 
 

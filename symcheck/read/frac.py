@@ -154,11 +154,17 @@ class Fractions(Construct):
 
     def by_a_function(self, top: list, variables: list, rest: list) -> Optional[object]:
         """g of ``\\frac{dg}{dh}(h(x))`` (the chain rule's notation: g differentiated in its
-        argument, named by the function h it is applied to, at the point in brackets); else None."""
-        if len(variables) != 1 or variables[0][1] != 1 or call_group(rest, 0) is None:
+        argument, named by the function h, at a value of h written in the brackets); else None.
+        ``\\frac{dg}{dh}(x)`` is left as it was: g' at x, or at h(x)?"""
+        call = call_group(rest, 0)
+        if len(variables) != 1 or variables[0][1] != 1 or call is None:
             return None
-        function = self.reader.names.function_of(top)
-        return function if function is not None and self.reader.names.function_of(variables[0][0]) is not None else None
+        function, inner = self.reader.names.function_of(top), self.reader.names.function_of(variables[0][0])
+        if function is None or inner is None:
+            return None
+        arguments = self.reader.indices.arguments(call)
+        at_inner = len(arguments) == 1 and isinstance(arguments[0], AppliedUndef) and arguments[0].func == inner
+        return function if at_inner else None
 
     def whole_term(self, items: list, start: int) -> tuple[object, int]:
         """The operand of d/dx, \\partial_x, \\nabla, and the index of the item after it: the
