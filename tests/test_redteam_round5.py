@@ -11,33 +11,13 @@ import pytest
 import sympy
 
 from symcheck.engine.sampling import free_symbols
-from symcheck.engine.settings import Settings
 from symcheck.load.derivation import Compiler, load_derivation, read_notation
 from symcheck.model import UNPARSABLE, Verdict
 from symcheck.notes.casemath import fixed_values
 from symcheck.verify import relations as relations_module
 from symcheck.verify.documents import verify_document
-from symcheck.verify.notes import check_note
 
-SETTINGS = Settings(step_timeout=30.0)
-
-
-def checked(tmp_path: Path, text: str, notation: str = ""):
-    note = tmp_path / "note.md"
-    note.write_text(text, encoding="utf-8")
-    toml = None
-    if notation:
-        toml = tmp_path / "note.toml"
-        toml.write_text(notation, encoding="utf-8")
-    return check_note(note, toml, SETTINGS).result
-
-
-def steps(result) -> list:
-    return [step for chain in result.chains for step in chain.steps]
-
-
-def verdicts(tmp_path: Path, text: str, notation: str = "") -> list[Verdict]:
-    return [step.decision.verdict for step in steps(checked(tmp_path, text, notation))]
+from .note_fixtures import SETTINGS, checked, steps, verdicts
 
 
 # -- y' of a name defined as an expression of one variable -----------------------------
