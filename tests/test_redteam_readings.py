@@ -4,7 +4,6 @@ misread shows as a refutation or a wrong value, never as a pass."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
