@@ -4,7 +4,6 @@ each on a small note written for it; each test fails on the code before its fix.
 from __future__ import annotations
 
 import random
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
