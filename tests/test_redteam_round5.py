@@ -266,3 +266,21 @@ def test_the_function_whose_derivative_is_found_is_defined_not_claimed(tmp_path)
     result = checked(tmp_path, text, "[symbols]\nx = {}\n")
     assert [a.name for a in result.adopted] == ["f"]
     assert [step.decision.verdict for step in steps(result)] == [Verdict.PROVED]
+
+
+def test_a_function_used_after_the_premise_that_defined_it_is_undecided_not_refuted(tmp_path):
+    text = ("$$f(x,y) = x y \\rightarrow \\frac{\\partial f}{\\partial x} = y$$\n\n"
+            "so that $\\frac{\\partial f}{\\partial y} = x$ as well.\n")
+    first, after = steps(checked(tmp_path, text, XY))
+    assert first.decision.verdict is Verdict.PROVED
+    assert after.decision.verdict is Verdict.UNKNOWN and "only under the premise at line 1" in after.decision.reason
+
+
+def test_an_arbitrary_function_no_premise_defined_is_still_refuted(tmp_path):
+    assert verdicts(tmp_path, "$$\\frac{\\partial f}{\\partial x} = y$$\n", XY) == [Verdict.REFUTED]
+
+
+def test_a_step_false_for_the_premises_function_too_stays_refuted(tmp_path):
+    text = ("$$f(x,y) = x y \\rightarrow \\frac{\\partial f}{\\partial x} = y$$\n\n"
+            "so that $\\frac{\\partial f}{\\partial y} = y$ as well.\n")
+    assert verdicts(tmp_path, text, XY) == [Verdict.PROVED, Verdict.REFUTED]

@@ -29,7 +29,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import sympy
 from sympy.core.function import AppliedUndef, FunctionClass
@@ -117,6 +117,7 @@ class _NoteReader:
         self.restating: dict = {}  # (line, col) of a member compared with a defined name -> that name
         self.repairs = Repairer(self.compiler, settings) if settings.repair_budget > 0 else None
         self.own_commands, self.rewrites = own_commands, declarations.rewrites
+        self.premised: dict = {}  # a name some premise defined, for the statement after its arrow -> its line
 
     # -- reading members ----------------------------------------------------------
 
@@ -307,6 +308,7 @@ class _NoteReader:
                 continue
             if chain.premise and self.fresh(members):
                 given, given_row = (given if given_row is None else []) + self.assume(chain, members), None
+                self.premised.update((definition.target, (chain.line, definition)) for definition in given)
                 continue
             if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)
                     or _gives_a_probability(members) or _names_a_starred(members)) and self.fresh(members) and members[0] not in self.entry_values:
@@ -333,7 +335,8 @@ class _NoteReader:
                 and not given else None
             given_row = chain.members[-1].line if given else None
             result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
-            result = self.consequence(chain, members, result, scope, solving)
+            result = _outside_its_premise(self.consequence(chain, members, result, scope, solving), members, self.premised,
+                                          scope, lambda extra: self.check_chain(chain, members, unread, extra, condition)[0])
             if zero_end is not None:
                 solving.start(ended.held.expression if ended.held else members[0], chain)
             if left is not None and ended.held is not None:
@@ -550,6 +553,28 @@ def _with_remarks(result: ChainResult, remarks: tuple[Remark, ...]) -> ChainResu
         return result
     first = result.steps[0]
     return replace(result, steps=(replace(first, remarks=first.remarks + remarks), *result.steps[1:]))
+
+
+def _outside_its_premise(result: ChainResult, members: list, premised: dict, scope: Scope,
+                         recheck: Callable[[Scope], ChainResult]) -> ChainResult:
+    """Steps refuted through a function that a premise defined only for the statement after its
+    arrow (`f(x,y) = xy \\rightarrow ...`, then `\\frac{\\partial f}{\\partial x} = y` in the prose
+    below), which hold for the premise's f: the author likely means that f, so they are undecided,
+    with why. A step false for the premise's f as well stays refuted."""
+    defined = {definition.target for definition in scope.definitions}
+    used = {applied.func for member in members if isinstance(member, sympy.Basic) for applied in member.atoms(AppliedUndef)}
+    ended = sorted((premised[f][0], str(f), premised[f][1]) for f in used if f in premised and f not in defined)
+    if not ended or not any(step.decision.verdict is Verdict.REFUTED for step in result.steps):
+        return result
+    again = recheck(replace(scope, definitions=scope.definitions + [definition for _, _, definition in ended]))
+    line, name, _ = ended[0]
+    why = (f"{name} is defined only under the premise at line {line}, for the statement after its arrow; this holds "
+           f"for that {name}, but here {name} is an arbitrary function (define {name} where it is used)")
+    undecided = Decision(Verdict.UNKNOWN, "premise ended", 0.0, reason=why)
+    return replace(result, steps=tuple(
+        replace(step, decision=undecided, expected=False, repair=None)
+        if step.decision.verdict is Verdict.REFUTED and other.decision.verdict.holds else step
+        for step, other in zip(result.steps, again.steps)))
 
 
 def _in_final_scope(eq: Equation, scope: Scope) -> Equation:
