@@ -33,7 +33,6 @@ RELATION_NAMES = {
 }
 
 
-
 def _symbol_of(name: str) -> str:
     """How a message writes a relation: its Unicode sign, else a one-character ASCII one, else its name."""
     spellings = [spelling for spelling, named in RELATION_NAMES.items() if named == name]
