@@ -590,16 +590,26 @@ def _fill(atom: Expr, universe: Universe, chooser: _Chooser, ordinal: Iterator[i
 @functools.lru_cache(maxsize=4096)
 def free_symbols(expr: Expr) -> frozenset:
     """Free symbols, including those of derivative variables (SymPy leaves the j of
-    d/dz_j out of a Derivative's free symbols, which would leave j unassigned). Once per
-    expression (SymPy recomputes a Sum's free symbols by rewriting its body every time)."""
-    found = set(nominal_free(expr))
-    for derivative in atoms_of(expr, sympy.Derivative):
-        for variable in derivative.variables:
+    d/dz_j out of a Derivative's free symbols, which would leave j unassigned), except
+    those a sum, product or substitution around the derivative binds. Once per expression
+    (SymPy recomputes a Sum's free symbols by rewriting its body every time)."""
+    return frozenset(nominal_free(expr) | _derivative_variables(expr))
+
+
+def _derivative_variables(expr: Expr) -> frozenset:
+    """The symbols of the variables of the derivatives in `expr` (an entry's indices too),
+    less those bound around the derivative: in sum_k d/dx_k (...), k is the sum's."""
+    if not isinstance(expr, sympy.Basic) or not atoms_of(expr, sympy.Derivative):
+        return frozenset()
+    found = set().union(*(_derivative_variables(arg) for arg in expr.args))
+    if isinstance(expr, sympy.Derivative):
+        for variable in expr.variables:
             found |= variable.free_symbols
             if isinstance(variable, Indexed):
                 for index in variable.indices:
                     found |= index.free_symbols
-    return frozenset(found)
+        return frozenset(found)
+    return frozenset(found - set(getattr(expr, "bound_symbols", ())))
 
 
 def free_indices(exprs: Sequence[Expr], universe: Universe, condition: Condition) -> list[Symbol]:
