@@ -741,7 +741,7 @@ def _entry_ok(domain: Domain, value: Expr) -> bool:
 
 def in_domain(point: Point, universe: Universe) -> bool:
     """Every value lies in its declared domain and every constrained vector line sums to 1."""
-    lines: dict[tuple, Expr] = {}
+    lines: dict[tuple, list] = {}  # a line: [its constrained entries' total, its entries present, constrained?]
     for key, value in point.values.items():
         name = name_of(key.base.label) if isinstance(key, Indexed) else name_of(key)
         domain = universe.domain(name) if name in universe.table.declarations else _scalar_domain(key, universe)
@@ -749,17 +749,20 @@ def in_domain(point: Point, universe: Universe) -> bool:
             return False
         if not isinstance(key, Indexed) and name in universe.intervals and not universe.intervals[name].contains(value):
             return False
-        if isinstance(key, Indexed) and domain in _ENTRY_DOMAIN:
-            line = (name,) + tuple(key.indices[:-1])
-            lines[line] = lines.get(line, 0) + value
-    return all(_line_complete_ok(line, total, point, universe) for line, total in lines.items())
+        if isinstance(key, Indexed):
+            line = lines.setdefault((name,) + tuple(key.indices[:-1]), [0, 0, False])
+            line[1] += 1
+            if domain in _ENTRY_DOMAIN:
+                line[0] += value
+                line[2] = True
+    return all(_line_complete_ok(line, total, present, point, universe)
+               for line, (total, present, constrained) in lines.items() if constrained)
 
 
-def _line_complete_ok(line: tuple, total: Expr, point: Point, universe: Universe) -> bool:
+def _line_complete_ok(line: tuple, total: Expr, present: int, point: Point, universe: Universe) -> bool:
     """A constrained line sums to 1 when all its entries are present; never above 1."""
     shape = universe.shape(line[0]) or ()
     length = _concrete(shape[-1], point.sizes) if shape else None
-    present = sum(1 for k in point.values if isinstance(k, Indexed) and (name_of(k.base.label),) + tuple(k.indices[:-1]) == line)
     if length is not None and present >= length:
         return total == 1
     return total <= 1
