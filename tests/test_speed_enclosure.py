@@ -192,3 +192,9 @@ def test_after_a_side_that_cannot_be_enclosed_none_is_enclosed():
     point = Point({N: 3}, {i: 1, j: 2}, {}, {x: Rational(1, 2), **{a[n]: Rational(n, 7) for n in range(1, 4)}})
     assert enclosed_all_at(point, (EXPRESSIONS[1],), DIGITS)[0] is not None  # kept alone
     assert enclosed_all_at(point, (log(x - 1), EXPRESSIONS[1]), DIGITS) == [None, None]
+
+
+@pytest.mark.parametrize("number", [Rational(-3, 4), Integer(0), Integer(1), Integer(-1), Rational(1, 2),
+                                    Integer(-12345678901234567890), Rational(10**30 + 1, 7)])
+def test_a_rational_in_the_evidence_is_shown_as_sympy_prints_it(number):
+    assert rungs._show_number(number, number) == str(number)

@@ -349,7 +349,9 @@ def sample_point(role: str, point: Point, comparison: Comparison, sides: Sequenc
 def _show_number(number: Optional[Expr], value: Expr) -> str:
     if number is None:
         return "undefined"
-    return str(number) if number.is_Rational else str(sympy.N(number, 20))
+    if number.is_Rational:  # as SymPy prints it (p, or p/q), without a printer built for each value
+        return str(number.p) if number.q == 1 else f"{number.p}/{number.q}"
+    return str(sympy.N(number, 20))
 
 
 SHOWN_EXACTLY = 40  # characters: a longer exact value is shown by its digits only
