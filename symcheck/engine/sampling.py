@@ -547,7 +547,7 @@ def build_point(
     functions = _choose_functions([*exprs, *context], chooser)
     ordinal = itertools.count()
     values: dict[Expr, Expr] = {}
-    for base in sorted({entry.base for e in (*exprs, *context) for entry in atoms_of(e, Indexed)}, key=str):
+    for base in sorted({entry.base for e in (*exprs, *context) for entry in atoms_of(e, Indexed)}, key=name_of):
         values.update(_vector(base, sizes, universe, chooser))
     _pin_given_entries(values, universe, {**sizes, **index_values})
     return Point(sizes, index_values, functions, values, lambda atom: _fill(atom, universe, chooser, ordinal))
@@ -571,7 +571,7 @@ def given_entries(universe: Universe, concrete: Mapping[Symbol, int]) -> list[tu
     for fact in universe.facts:
         entry, value = fact.lhs.xreplace(numbers), fact.rhs.xreplace(numbers)
         if isinstance(entry, Indexed) and all(i.is_Integer for i in entry.indices) and value.is_Number:
-            found.append((entry, value, universe.domain(str(entry.base.label)) is Domain.ONE_HOT and value == 1))
+            found.append((entry, value, universe.domain(name_of(entry.base.label)) is Domain.ONE_HOT and value == 1))
     return found
 
 
@@ -607,7 +607,7 @@ def free_indices(exprs: Sequence[Expr], universe: Universe, condition: Condition
     for pair in condition.equal + condition.distinct:
         for side in pair:
             found |= sympy.sympify(side).free_symbols
-    return sorted((s for s in found if s in universe.ranges), key=str)
+    return sorted((s for s in found if s in universe.ranges), key=name_of)
 
 
 def needed_sizes(exprs: Sequence[Expr], indices: Sequence[Symbol], universe: Universe) -> dict[Symbol, int]:
@@ -642,7 +642,7 @@ def _needed_sizes(exprs: Sequence[Expr], indices: Sequence[Symbol], universe: Un
 
 def _choose_sizes(exprs, indices, universe: Universe, chooser: _Chooser) -> dict[Symbol, int]:
     needed = needed_sizes(exprs, indices, universe)
-    return {size: chooser.size(n, needed[size]) for n, size in enumerate(sorted(needed, key=str))}
+    return {size: chooser.size(n, needed[size]) for n, size in enumerate(sorted(needed, key=name_of))}
 
 
 def _concrete(bound: Expr, sizes: Mapping[Symbol, int]) -> Optional[int]:
@@ -675,7 +675,7 @@ def _in_range(value: int, bounds: Range, sizes: Mapping[Symbol, int]) -> bool:
 def _choose_functions(exprs: Sequence[Expr], chooser: _Chooser) -> dict[FunctionClass, Lambda]:
     applied = set().union(*(atoms_of(e, AppliedUndef) for e in exprs))
     arities = {a.func: len(a.args) for a in applied}
-    chosen = {f: chooser.function(n, arities[f]) for n, f in enumerate(sorted(arities, key=str))}
+    chosen = {f: chooser.function(n, arities[f]) for n, f in enumerate(sorted(arities, key=name_of))}
     return {f: _positive(g) if getattr(f, "is_positive", False) is True else g for f, g in chosen.items()}
 
 
@@ -695,7 +695,7 @@ def _scalar_domain(symbol: Symbol, universe: Universe) -> Domain:
 
 def _vector(base: sympy.IndexedBase, sizes, universe: Universe, chooser: _Chooser) -> dict[Expr, Expr]:
     """All entries of a declared vector/matrix in a constrained domain (each line sums to 1)."""
-    name = str(base.label)
+    name = name_of(base.label)
     domain, shape = universe.domain(name), universe.shape(name)
     if domain not in _ENTRY_DOMAIN or not shape:
         return {}
