@@ -98,7 +98,10 @@ class AtPoint:
 
     def dual(self, expr: Expr, seed: Optional[tuple]) -> tuple:
         """(value, derivative by the seed's variable; None for 0) of `expr`."""
-        if expr in self.locals:
+        node = _NODES.get(type(expr))  # an operation: never a variable, a size or an index
+        if node is not None:
+            return node(self, expr, seed)
+        if self.locals and expr in self.locals:
             return self.locals[expr]
         walk = self.walk
         if expr in walk.env:
@@ -109,10 +112,7 @@ class AtPoint:
             return self._name(expr, seed)
         if expr.is_Number or isinstance(expr, sympy.NumberSymbol):
             return self.math.number(expr), None
-        node = _NODES.get(type(expr))
-        if node is None:
-            raise NotDirect(f"not evaluated at a point: {type(expr).__name__}")
-        return node(self, expr, seed)
+        raise NotDirect(f"not evaluated at a point: {type(expr).__name__}")
 
     # ------------------------------------------------------------ names
 

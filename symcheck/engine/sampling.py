@@ -215,7 +215,7 @@ class Point:
     def _complete(self, atoms: frozenset[Expr]) -> None:
         if self.fill is None:
             return
-        for atom in sorted(atoms - set(self.values), key=name_of):
+        for atom in sorted((atom for atom in atoms if atom not in self.values), key=name_of):
             self.values[atom] = self.fill(atom)
 
     def describe(self, exprs: Iterable[Expr] = ()) -> dict[str, str]:
