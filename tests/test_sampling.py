@@ -220,17 +220,3 @@ def test_a_batch_draws_what_an_evaluation_reads_when_it_reads_it(w):
         assert in_domain(point, universe)
         assert all(float(value) == columns[atom][n] for atom, value in point.values.items())
         assert abs(float(point.evaluate(expr)) - values[n]) < 1e-9 * max(1, abs(values[n]))
-
-
-def test_atoms_found_node_by_node_are_sympys_atoms():
-    from sympy import Derivative, Function, IndexedBase, Indexed, KroneckerDelta, Piecewise, exp, log
-    from sympy.core.function import AppliedUndef
-    from symcheck.engine.sampling import atoms_of
-
-    a, f, x = IndexedBase("a"), Function("f"), sympy.Symbol("x")
-    i, j, k, n = sympy.symbols("i j k n", integer=True)
-    exprs = [exp(a[i]) / Sum(exp(a[k]), (k, 1, n)), Derivative(f(x) * a[a[i]], x), KroneckerDelta(i, j) * log(a[j] + x),
-             Piecewise((x, x > 0), (a[1], True)), sympy.Integer(3), x, a[i]]
-    for expr in exprs:
-        for kind in (Indexed, AppliedUndef, sympy.Symbol, Derivative, IndexedBase, sympy.Basic):
-            assert atoms_of(expr, kind) == expr.atoms(kind)

@@ -257,14 +257,11 @@ def _value_atoms(concrete: Expr) -> frozenset[Expr]:
     return frozenset(entries | {s for s in concrete.free_symbols if not isinstance(s, Indexed)} - labels)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def atoms_of(expr: Expr, kind: type) -> frozenset[Expr]:
     """`expr.atoms(kind)`, once per expression: the sampler asks the same expressions
-    the same questions at every point (expressions are immutable, so this is exact).
-    Found node by node, as `atoms` traverses (the node, then its arguments), so that the
-    sides of a chain's steps, which share most of their subexpressions, share the work."""
-    found = frozenset((expr,)) if isinstance(expr, kind) else frozenset()
-    return found.union(*(atoms_of(argument, kind) for argument in expr.args)) if expr.args else found
+    the same questions at every point (expressions are immutable, so this is exact)."""
+    return frozenset(expr.atoms(kind))
 
 
 @functools.lru_cache(maxsize=65536)
