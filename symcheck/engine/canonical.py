@@ -221,8 +221,33 @@ class Unfolder:
 
 def _derivative_done(inner: Expr, variable_count: tuple) -> Expr:
     """SymPy's derivative of `inner`, once per derivative: the same one recurs in the sides of
-    several steps (a chain's members, an erratum and its intended form)."""
-    return _DERIVATIVES.get((inner, variable_count), lambda: Derivative(inner, *variable_count).doit(deep=False))
+    several steps (a chain's members, an erratum and its intended form), and, with entries
+    numbered (ds_2/dz_3), in every entry of a matrix of known size: it is taken once with
+    a symbol for each number (`_general_entries`) and the numbers are put back."""
+    general, numbers = _general_entries(inner, variable_count)
+    done = _DERIVATIVES.get(general, lambda: Derivative(general[0], *general[1]).doit(deep=False))
+    return done.xreplace(numbers) if numbers else done
+
+
+GENERAL_ENTRY_PREFIX = "_entry"
+
+
+def _general_entries(inner: Expr, variable_count: tuple) -> tuple[tuple[Expr, tuple], dict[Symbol, Expr]]:
+    """(inner, variable_count) with each number used as an entry's index (s[2]) replaced by
+    an integer symbol, numbered in the order met (so ds_2/dz_3 and ds_1/dz_4 share one
+    form), and the symbols' numbers. The derivative holds for every value of the symbols
+    (distinct or equal: SymPy writes KroneckerDelta for the difference), so the numbers may
+    be put back in it. Nothing is replaced where a name could clash."""
+    parts = (*(v for v, _ in variable_count), inner)
+    entries = [e for part in parts for e in sympy.preorder_traversal(part)
+               if isinstance(e, Indexed) and any(i.is_Integer for i in e.indices)]
+    numbers = dict.fromkeys(i for e in entries for i in e.indices if i.is_Integer)
+    symbols = {n: Symbol(f"{GENERAL_ENTRY_PREFIX}{k}", integer=True) for k, n in enumerate(numbers)}
+    if not symbols or any(str(s).startswith(GENERAL_ENTRY_PREFIX) for p in parts for s in p.free_symbols):
+        return (inner, variable_count), {}
+    general = {e: e.func(e.base, *(symbols.get(i, i) for i in e.indices)) for e in entries}
+    variables = tuple((v.xreplace(general), count) for v, count in variable_count)
+    return (inner.xreplace(general), variables), {s: n for n, s in symbols.items()}
 
 
 def _refuse_whole_vector(expr: Expr, variables: tuple) -> None:

@@ -23,7 +23,7 @@ import sympy
 from sympy import Expr, Rational, Symbol
 from sympy.core.function import AppliedUndef
 
-from symcheck.engine.sampling import Universe, _Random, _scalar_domain
+from symcheck.engine.sampling import Universe, _Random, _scalar_domain, atoms_of
 from symcheck.model import Counterexample, Decision, Verdict
 
 VARIANCES = frozenset({"Var", "var"})
@@ -46,7 +46,14 @@ def operator_name(applied: Expr) -> Optional[str]:
 
 
 def has_operators(exprs: Sequence[Expr]) -> bool:
-    return any(operator_name(a) for e in exprs for a in getattr(e, "atoms", lambda *_: ())(AppliedUndef))
+    return any(operator_name(a) for e in exprs for a in _applied(e))
+
+
+def _applied(expr: object) -> frozenset:
+    """The applied functions in `expr` (asked of every step's sides: once per expression)."""
+    if isinstance(expr, sympy.Basic) and expr.__hash__:
+        return atoms_of(expr, AppliedUndef)
+    return frozenset(getattr(expr, "atoms", lambda *_: ())(AppliedUndef))  # a mutable matrix, or no expression
 
 
 def decide_expectations(sides: Sequence[Expr], universe: Universe, seed: int = 0) -> Optional[Decision]:

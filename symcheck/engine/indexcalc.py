@@ -569,10 +569,13 @@ _HANDLERS: dict[type, Callable[[Expr, IndexFacts], Expr]] = {
 def eliminate_normalized(expr: Expr, normalized: Mapping[str, Range], limit: int = 16) -> Expr:
     """For a vector summing to 1 over a concrete range lo..hi, its last entry y[..., hi]
     replaced by 1 - y[..., lo] - ... - y[..., hi - 1] (so y_1 + y_2 + y_3 = 1 for K = 3)."""
+    concrete = {name: line for name, line in normalized.items() if line[0].is_Integer and line[1].is_Integer}
+    if not concrete:  # a general size: nothing to replace, and no need to look
+        return expr
     mapping = {}
     for entry in expr.atoms(Indexed):
-        line = normalized.get(str(entry.base.label))
-        if line is None or not (line[0].is_Integer and line[1].is_Integer):
+        line = concrete.get(str(entry.base.label))
+        if line is None:
             continue
         lower, upper = int(line[0]), int(line[1])
         if entry.indices[-1] == upper and 0 < upper - lower + 1 <= limit:

@@ -27,7 +27,9 @@ above runs as usual.
 A step with limits is decided by `limits` first: each limit's value, confirmed by
 evaluations near its point, replaces it, and this ladder decides the step on the values.
 
-Matrix equations are compared shape first, then entry-wise (`matrixcalc`). Definitions
+Matrix equations are compared shape first, then entry-wise (`matrixcalc`): one general
+entry over the declared ranges of its row and column; at an explicit size, each entry on
+its own where the general one is neither proved nor refuted. Definitions
 are checked against their target's declared domain.
 Every decision runs under `limits.time_limit(settings.step_timeout)`, each strategy under
 a share of it; SymPy errors end a strategy, never the decision.
@@ -471,15 +473,14 @@ def _decide_matrix(lhs, rhs, scope: Scope, case: Condition, settings: Settings, 
         scope = _bind_scope(scope, binding)
         lhs, rhs = sympy.sympify(lhs).xreplace(binding), sympy.sympify(rhs).xreplace(binding)
     rows, cols = (sympy.sympify(n).xreplace(binding) for n in left)
+    rules = rules_from_scope(scope, free)
     try:
-        entries = _entry_equations(lhs, rhs, scope, rows, cols)
+        results = _decided_entries(lhs, rhs, scope, rows, cols,
+                                   lambda l, r, universe: _decide_scalar(l, r, universe, rules, case, settings, scalar))
     except NeedsConcreteSizes as error:
         return _at_sample_sizes(lhs, rhs, scope, case, settings, free, str(error), scalar)
     except Unsupported as error:
         return _decision(Verdict.UNKNOWN, "none", str(error))
-    rules = rules_from_scope(scope, free)
-    results = [(where, _decide_scalar(l, r, universe, rules, case, settings, scalar))
-               for where, l, r, universe in entries]
     decision = _weakest(results)
     if has_inferred_order(lhs) or has_inferred_order(rhs):
         decision = replace(decision, reason=f"{decision.reason} (order of a product with a derivative taken from the shapes)")
@@ -517,15 +518,58 @@ def _at_sample_sizes(lhs, rhs, scope: Scope, case: Condition, settings: Settings
     return _decision(Verdict.NUMERIC, "sampled sizes", f"{why}; holds at {'; '.join(held)} (no proof for a general size)")
 
 
-def _entry_equations(lhs, rhs, scope: Scope, rows: Expr, cols: Expr):
-    """(position, lhs entry, rhs entry, universe) for every entry, or a generic entry."""
+def _decided_entries(lhs, rhs, scope: Scope, rows: Expr, cols: Expr,
+                     decide_entry: Callable[[Expr, Expr, Universe], Decision]) -> list[tuple[str, Decision]]:
+    """(position, decision) of the entries. A general entry (a row and a column symbol over
+    their declared ranges) decides for every position; at an explicit size it is tried first,
+    and kept only when proved or refuted (a refutation is re-checked at a point, which names
+    the position); else, or where a side is written out entry by entry, each entry is
+    decided on its own."""
+    if not _explicit_size(rows, cols):
+        return [(where, decide_entry(l, r, universe)) for where, l, r, universe in _general_entry(lhs, rhs, scope, rows, cols)]
+    general = _general_decision(lhs, rhs, scope, rows, cols, decide_entry)
+    if general is not None:
+        return [general]
+    decided = []
+    for where, left, right, universe in _each_entry(lhs, rhs, scope, rows, cols):
+        decided.append((where, decide_entry(left, right, universe)))
+        if decided[-1][1].verdict is Verdict.REFUTED:
+            break  # nothing is weaker, and `_weakest` keeps the first refuted entry
+    return decided
+
+
+_GENERAL_ENOUGH = (Verdict.PROVED, Verdict.REFUTED)  # a weaker verdict may be stronger entry by entry
+
+
+def _general_decision(lhs, rhs, scope: Scope, rows: Expr, cols: Expr,
+                      decide_entry: Callable[[Expr, Expr, Universe], Decision]) -> Optional[tuple[str, Decision]]:
+    try:
+        ((where, left, right, universe),) = _general_entry(lhs, rhs, scope, rows, cols)
+    except (NeedsConcreteSizes, Unsupported):  # an explicit matrix has no general entry
+        return None
+    decision = decide_entry(left, right, universe)
+    return (where, decision) if decision.verdict in _GENERAL_ENOUGH else None
+
+
+def _explicit_size(rows: Expr, cols: Expr) -> bool:
+    return bool(rows.is_Integer and cols.is_Integer and rows * cols <= MAX_EXPLICIT_ENTRIES)
+
+
+def _each_entry(lhs, rhs, scope: Scope, rows: Expr, cols: Expr):
+    """(position, lhs entry, rhs entry, universe) for every entry of an explicit size."""
     base = Universe.from_scope(scope)
     first_row, first_col = base.axis_lower(rows), base.axis_lower(cols)
-    if rows.is_Integer and cols.is_Integer and rows * cols <= MAX_EXPLICIT_ENTRIES:
-        writer = EntryWriter(base)
-        return [(f"({r}, {c})", _written(writer, lhs, r, c), _written(writer, rhs, r, c), base)
-                for r in range(int(first_row), int(first_row + rows))
-                for c in range(int(first_col), int(first_col + cols))]
+    writer = EntryWriter(base)
+    return [(f"({r}, {c})", _written(writer, lhs, r, c), _written(writer, rhs, r, c), base)
+            for r in range(int(first_row), int(first_row + rows))
+            for c in range(int(first_col), int(first_col + cols))]
+
+
+def _general_entry(lhs, rhs, scope: Scope, rows: Expr, cols: Expr):
+    """[(position, lhs entry, rhs entry, universe)] for one entry at a symbolic row (and
+    column, unless there is one), with its range."""
+    base = Universe.from_scope(scope)
+    first_row, first_col = base.axis_lower(rows), base.axis_lower(cols)
     names = _fresh_names([lhs, rhs], scope, 2)
     row = Symbol(names[0], integer=True)
     extra = {row: (first_row, first_row + rows - 1)}

@@ -40,6 +40,7 @@ from symcheck.engine.sampling import (
     exact_points,
     free_indices,
     in_domain,
+    name_of,
     needed_sizes,
     random_points,
     satisfies_facts,
@@ -137,7 +138,7 @@ def _sum_assumptions(total: Expr, facts: IndexFacts) -> dict[str, bool]:
 def atomize(expr: Expr, facts: IndexFacts) -> Expr:
     """Outermost sums and products as symbols carrying their sign (sound for a zero test)."""
     sums = _outermost_sums(expr)
-    sums = sorted(sums, key=str) if len(sums) > 1 else list(sums)  # printing a lone sum to sort it is wasted
+    sums = sorted(sums, key=name_of) if len(sums) > 1 else list(sums)  # printing a lone sum to sort it is wasted
     mapping = {s: Symbol(f"_sum{n}", **_sum_assumptions(s, facts)) for n, s in enumerate(sums)}
     return expr.xreplace(mapping)
 

@@ -113,7 +113,13 @@ class Universe:
         return lowers.pop() if len(lowers) == 1 else Integer(1)
 
     def normalized(self) -> dict[str, Range]:
-        """Vectors whose entries sum to 1 along their last axis, with that axis' range."""
+        """Vectors whose entries sum to 1 along their last axis, with that axis' range (found
+        once per universe: every canonical form asks for them)."""
+        if "normalized" not in self.memo:
+            self.memo["normalized"] = self._normalized()
+        return dict(self.memo["normalized"])
+
+    def _normalized(self) -> dict[str, Range]:
         found = {}
         for name, declaration in self.table.declarations.items():
             shape = self.shape(name)

@@ -34,15 +34,21 @@ def index_range_problem(expr: Any, table: SymbolTable) -> Optional[tuple[str, st
     an axis of examples)."""
     if not isinstance(expr, sympy.Basic):
         return None
-    for entry, ranges in sorted(_entries_with_ranges(expr, dict(table.index_ranges)), key=lambda e: str(e[0])):
-        name, indices = _indices_of(entry)
-        if name not in table.declarations or len(table.declarations[name].shape) < len(indices) \
-                or (isinstance(entry, sympy.Indexed) and len(table.declarations[name].shape) != len(indices)):
-            continue
-        for size, index in zip(table.shape(name), indices):  # a row x_i: its one index is on the first axis
-            found = _index_misfit(table, name, sympy.sympify(size), index, ranges)
-            if found is not None:
-                return found
+    misfits = [(entry, found) for entry, ranges in _entries_with_ranges(expr, dict(table.index_ranges))
+               if (found := _entry_misfit(table, entry, ranges)) is not None]
+    # the first by name (only entries that misfit are printed to find it)
+    return min(misfits, key=lambda item: str(item[0]))[1] if misfits else None
+
+
+def _entry_misfit(table: SymbolTable, entry: sympy.Basic, ranges: dict) -> Optional[tuple[str, str, str]]:
+    name, indices = _indices_of(entry)
+    if name not in table.declarations or len(table.declarations[name].shape) < len(indices) \
+            or (isinstance(entry, sympy.Indexed) and len(table.declarations[name].shape) != len(indices)):
+        return None
+    for size, index in zip(table.shape(name), indices):  # a row x_i: its one index is on the first axis
+        found = _index_misfit(table, name, sympy.sympify(size), index, ranges)
+        if found is not None:
+            return found
     return None
 
 
