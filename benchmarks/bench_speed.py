@@ -96,7 +96,8 @@ def timed_exit(pool, *exc):
     phase["cpu"] = usage.ru_utime + usage.ru_stime
 parallel.WorkerPool.__enter__, parallel.WorkerPool.__exit__ = timed_enter, timed_exit
 import atexit
-atexit.register(lambda: sys.stderr.write("PHASE %s %s %s\n" % (phase.get("wall", 0.0), phase.get("workers", 0), phase.get("cpu", 0.0))))
+figures = lambda: (phase.get("wall", 0.0), phase.get("workers", 0), phase.get("cpu", 0.0))
+atexit.register(lambda: sys.stderr.write("PHASE %s %s %s\n" % figures()))
 from symcheck.cli import main
 sys.argv = ["symcheck", *sys.argv[1:]]
 main()

@@ -183,7 +183,8 @@ def test_workers_sharing_a_queue_take_each_unit_once_and_agree_on_the_units(tmp_
     expected = runs.Documents(paths, SETTINGS)
     assert sorted((unit.document, unit.places) for unit in taken) == sorted(
         (n, unit.places) for n in range(2) for unit in expected.units_of(n))
-    assert taken[0].places == (("gradient_checks", 0, 0),)  # the largest unit first: a gradient check counts as a step of average length
+    # the largest unit first: a gradient check counts as a step of average length
+    assert taken[0].places == (("gradient_checks", 0, 0),)
     assert set(queue.documents.works) & set(other.documents.works)  # a document split between the two
 
 
