@@ -250,12 +250,21 @@ def test_several_notes_come_back_in_the_order_named(tmp_path):
     assert [step.decision.verdict.value for step in parallel[1].result.all_results()][:2] == ["proved", "refuted"]
 
 
-def test_files_that_cannot_be_read_stop_a_parallel_run_as_they_stop_a_serial_one(tmp_path):
+def _fails(eq, settings):
+    raise RuntimeError("a bug in deciding")
+
+
+@pytest.mark.parametrize("deciding", ["works", "fails"])
+def test_files_that_cannot_be_read_stop_a_parallel_run_as_they_stop_a_serial_one(tmp_path, monkeypatch, deciding):
     """The workers load the largest files first (b and c: a is never started); the run still
-    names the first bad file in order, with the serial run's message and exit code, and nothing else."""
+    names the first bad file in order, with the serial run's message and exit code, and nothing
+    else, even when a worker fails first on something else (a serial run loads every file first)."""
     write(tmp_path, MINIMAL.replace("x^2 + 2x + 1", "x^2 + 2x + )"), "a.toml")
-    write(tmp_path, REPEATS.replace("x^2 - x + 1", "x^2 - x + }"), "b.toml")
+    write(tmp_path, REPEATS.replace("x^2 - x + 1", "x^2 - x + }"), "b.toml")  # a worker finds it first
     write(tmp_path, REPEATS, "c.toml")
+    if deciding == "fails":
+        monkeypatch.setattr(documents, "decide", _fails)
+        write(tmp_path, REPEATS.replace("x^2 - x + 1", "x^2 - x + 2"), "b.toml")  # readable: both workers fail
     runner = CliRunner()
     serial = runner.invoke(cli, ["verify", str(tmp_path), "-j", "1", "--no-cache"])
     parallel = runner.invoke(cli, ["verify", str(tmp_path), "-j", "2", "--no-cache"])

@@ -17,8 +17,9 @@ worker processes, and put back in order.
    deterministic, so every process that loads a document gets the same units (checked).
    So a few documents of unequal size balance over the cores, and a document is split
    only at the end of the run. Only the results come back, with each document's `Layout`.
-   A file that cannot be read stops the workers, and this process loads the files in order
-   to stop the run with the same error as a serial run.
+   When a worker fails (a file that cannot be read, or anything else), the workers are
+   stopped, and this process loads the files in order: a file that cannot be read stops
+   the run with the same error as a serial run, which loads every file first.
 4. The results are put back in each document's order (`Layout.assemble`): the output is
    the same as a serial run's, which works each document out in order.
 
@@ -38,7 +39,7 @@ from pathlib import Path
 from typing import ContextManager, Iterator, MutableSequence, Optional, Sequence
 
 from symcheck.engine.settings import Settings
-from symcheck.load.derivation import InputError, derivation_files, load_derivation
+from symcheck.load.derivation import derivation_files, load_derivation
 from symcheck.model import DocumentResult
 from symcheck.model.compiled import CompiledDocument, Equation
 from symcheck.runtime.parallel import WorkerPool, gather, worker_count
@@ -297,8 +298,8 @@ def _in_workers(documents: Documents, workers: int) -> list[DocumentResult]:
     try:
         with WorkerPool(workers) as pool:
             shares = gather([pool.submit(_work_share, worker) for worker in range(workers)])
-    except InputError:
-        documents.load_all()  # in order, as a serial run: the first file that cannot be read
+    except Exception:  # a serial run loads every file first: a file that cannot be read is the error
+        documents.load_all()  # in order: the first such file raises here, as in a serial run
         raise
     finally:
         _QUEUE.clear()
