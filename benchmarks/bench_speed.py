@@ -19,8 +19,9 @@ The cold verify rows also give the worst run beside the median (this machine's C
 speed varies by +/-20% from run to run: "reliably" is the worst run), and two figures of
 the default run that do not depend on how fast the engine decides: the parent's serial
 time (wall time outside the workers' phase: start-up, what is done before the workers
-start and after they end) and the workers' idle time (workers x the phase's wall time,
-less their CPU: time lost to imbalance at the end, to starting them, and to neighbours).
+start and after they end) and its CPU (all of it serial but the little it spends waiting),
+and the workers' idle time (workers x the phase's wall time, less their CPU: time lost to
+imbalance at the end, to starting them, and to neighbours).
 
 Targets (issue 14): cold `verify derivations/` <= 4x the floor; warm (cache filled)
 <= 1.5x; start-up (importing what `verify` and `check` need) <= 1.2x; cold `check` of a
@@ -80,7 +81,8 @@ $$
 """
 
 # `symcheck ARGS`, with the wall time of the workers' phase (from the pool's start to its
-# end), the workers and the CPU they used (measured after they were joined) on stderr
+# end), the workers, the CPU they used (measured after they were joined) and this process's
+# own CPU on stderr
 PHASED = r"""
 import resource, sys, time
 from symcheck.runtime import parallel
@@ -96,8 +98,10 @@ def timed_exit(pool, *exc):
     phase["cpu"] = usage.ru_utime + usage.ru_stime
 parallel.WorkerPool.__enter__, parallel.WorkerPool.__exit__ = timed_enter, timed_exit
 import atexit
-figures = lambda: (phase.get("wall", 0.0), phase.get("workers", 0), phase.get("cpu", 0.0))
-atexit.register(lambda: sys.stderr.write("PHASE %s %s %s\n" % figures()))
+def figures():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return phase.get("wall", 0.0), phase.get("workers", 0), phase.get("cpu", 0.0), usage.ru_utime + usage.ru_stime
+atexit.register(lambda: sys.stderr.write("PHASE %s %s %s %s\n" % figures()))
 from symcheck.cli import main
 sys.argv = ["symcheck", *sys.argv[1:]]
 main()
@@ -145,7 +149,7 @@ class Tree:
         self.last_cpu = 0.0  # CPU seconds of the last process run (and its workers)
         self.last_others: Optional[float] = None  # cores other processes kept busy meanwhile
         self.last_stderr = ""
-        self.last_phase: Optional[tuple] = None  # of the last `phased` run: (wall, workers, their CPU)
+        self.last_phase: Optional[tuple] = None  # of the last `phased` run
 
     def run(self, *args: str, cwd: Optional[Path] = None) -> float:
         before, cores = _children_cpu(), CoreSample.now()
@@ -163,10 +167,11 @@ class Tree:
         return self.run("-m", "symcheck", *args, *options)
 
     def phased(self, *args: str) -> float:
-        """A cold `symcheck ARGS`, its workers' phase kept in `last_phase` (wall, workers, CPU)."""
+        """A cold `symcheck ARGS`, its workers' phase kept in `last_phase` (wall, workers, their
+        CPU, the parent's CPU)."""
         elapsed = self.run("-c", PHASED, *args, *(["--no-cache"] if self.has_cache else []))
         lines = [line.split() for line in self.last_stderr.splitlines() if line.startswith("PHASE ")]
-        self.last_phase = tuple(float(figure) for figure in lines[-1][1:]) if lines else (0.0, 0.0, 0.0)
+        self.last_phase = tuple(float(figure) for figure in lines[-1][1:]) if lines else None
         return elapsed
 
     def output(self, code: str) -> str:
@@ -284,7 +289,7 @@ def measure(trees: dict[str, Tree], note: Path, runs: int, loaded: bool,
                     settle(idle_wait)
                 tree.last_phase = None
                 wall = once(tree)
-                samples[name].append((wall, tree.last_cpu, tree.last_others, *_serial_and_idle(wall, tree.last_phase)))
+                samples[name].append((wall, tree.last_cpu, tree.last_others, *_phase_figures(wall, tree.last_phase)))
         for name, values in samples.items():
             known = [sample for sample in values if sample[0] is not None]
             for position, suffix in enumerate(SUFFIXES):
@@ -297,15 +302,15 @@ def measure(trees: dict[str, Tree], note: Path, runs: int, loaded: bool,
     return results
 
 
-SUFFIXES = ("", " CPU", " others", " serial", " idle")
+SUFFIXES = ("", " CPU", " others", " serial", " parent CPU", " idle")
 
 
-def _serial_and_idle(wall: Optional[float], phase: Optional[tuple]) -> tuple[Optional[float], Optional[float]]:
-    """The parent's serial wall time, and the workers' idle time, of a run measured with `phased`."""
+def _phase_figures(wall: Optional[float], phase: Optional[tuple]) -> tuple[Optional[float], ...]:
+    """The parent's serial wall time and CPU, and the workers' idle time, of a run measured with `phased`."""
     if wall is None or phase is None:
-        return None, None
-    phase_wall, workers, workers_cpu = phase
-    return wall - phase_wall, (workers * phase_wall - workers_cpu) if workers else None
+        return None, None, None
+    phase_wall, workers, workers_cpu, parent_cpu = phase
+    return wall - phase_wall, parent_cpu, (workers * phase_wall - workers_cpu) if workers else None
 
 
 def show(value: object, floor: float) -> str:
@@ -332,7 +337,7 @@ def detail_rows(key: str, figures: dict) -> list[tuple[str, str]]:
     rows = []
     if figures.get(f"{key} worst") is not None:
         rows.append(("  worst run", show(figures[f"{key} worst"], figures["floor"])))
-    for suffix, label in ((" serial", "  parent serial"), (" idle", "  workers idle")):
+    for suffix, label in ((" serial", "  parent serial"), (" parent CPU", "  parent CPU"), (" idle", "  workers idle")):
         if figures.get(f"{key}{suffix}") is not None:
             rows.append((label, f"{figures[f'{key}{suffix}']:6.2f} s"))
     return rows
