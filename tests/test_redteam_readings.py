@@ -4,15 +4,13 @@ misread shows as a refutation or a wrong value, never as a pass."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from symcheck.engine.settings import Settings
 from symcheck.model import Verdict
 from symcheck.verify.notes import check_note
 
-SETTINGS = Settings(step_timeout=30.0)
+from .note_fixtures import SETTINGS, verdicts
 
 VECTOR_X = """\
 [sizes]
@@ -23,17 +21,6 @@ i = {{ range = [1, "n"] }}
 x = {{ kind = "vector", shape = ["n"], {spelling} }}
 b = {{}}
 """
-
-
-def verdicts(tmp_path: Path, text: str, notation: str = "") -> list[Verdict]:
-    note = tmp_path / "note.md"
-    note.write_text(text, encoding="utf-8")
-    toml = None
-    if notation:
-        toml = tmp_path / "note.toml"
-        toml.write_text(notation, encoding="utf-8")
-    chains = check_note(note, toml, SETTINGS).result.chains
-    return [step.decision.verdict for chain in chains for step in chain.steps]
 
 
 @pytest.mark.parametrize("declaration, verdict", [

@@ -98,6 +98,21 @@ def test_points_outside_the_domain_or_facts_are_rejected(w, universe):
     assert in_domain(good, universe)
     negative = Point({}, {}, {}, {w.u: -1})
     assert not in_domain(negative, universe)
+
+
+def test_a_probability_line_sums_to_1_when_complete_and_never_above_1(w, universe):
+    """p has K entries: with all of them present the line sums to exactly 1; with some
+    missing (drawn later) the present ones sum to at most 1."""
+    half, third = sympy.Rational(1, 2), sympy.Rational(1, 3)
+    cases = {
+        (half,): True, (half, half): True, (half, third): False,  # K = 2: the second entry completes the line
+        (half, half, half): False, (third, third, third): True,  # K = 3, also complete
+    }
+    for values, expected in cases.items():
+        point = Point({w.K: len(values) if len(values) > 1 else 2}, {}, {}, {w.p[n + 1]: v for n, v in enumerate(values)})
+        assert in_domain(point, universe) is expected, values
+    over = Point({w.K: 3}, {}, {}, {w.p[1]: half, w.p[2]: half + third})
+    assert not in_domain(over, universe)  # incomplete, but above 1 already
     facts = Universe.from_scope(Scope(w.table, [], [sympy.Eq(Sum(w.w[w.l], (w.l, 1, w.K)), 1)]))
     assert not satisfies_facts(Point({w.K: 2}, {}, {}, {w.w[1]: 1, w.w[2]: 1}), facts)
     assert satisfies_facts(Point({w.K: 2}, {}, {}, {w.w[1]: 0, w.w[2]: 1}), facts)

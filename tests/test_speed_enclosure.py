@@ -10,7 +10,7 @@ import pytest
 import sympy
 from sympy import Function, IndexedBase, Integer, KroneckerDelta, Lambda, Rational, Sum, Symbol, exp, log
 
-from symcheck.engine import audit
+from symcheck.engine import rungs
 from symcheck.engine.enclosure import _ends, certainly_agree, enclose
 from symcheck.engine.rungs import EQUAL_TOLERANCE, compare_at
 from symcheck.engine.walk import Walk
@@ -106,13 +106,33 @@ def test_the_audit_agrees_where_the_exact_comparison_agrees():
     false = (unfolded[0], unfolded[0] * (1 + Rational(1, 10**25)))
     for sides, expected in ((unfolded, True), (false, False)):
         for point in points_at_sizes(sides, universe, random.Random(5), ((0, 3), (2, 3))):
-            certified = audit.certified_agreement(point, sides, DIGITS)
+            certified = rungs.certified_agreement(point, sides, DIGITS)
             exact = compare_at(point, *sides, DIGITS)
             assert exact.equal is expected
             assert (certified is not None) is expected or certified is None
             if certified is not None:
                 assert certified.equal and not certified.different
                 assert abs(certified.numbers[0] - sympy.N(exact.lhs, DIGITS)) < EQUAL_TOLERANCE
+
+
+def test_a_certified_value_that_is_one_number_is_shown_exactly():
+    """An enclosure that is one number ((e^{a_i} + 1)^k at k = 0: the interval [1, 1]) is shown as
+    that number, 1, not 1.000...: in an agreement the audit certifies as in a certified
+    difference (one place builds both)."""
+    from .engine_fixtures import softmax_world
+    from symcheck.engine.sampling import Universe, points_at_sizes
+
+    w = softmax_world()
+    universe = Universe.from_scope(w.scope)
+    one = Sum((exp(w.a[w.i]) + 1) ** k, (k, 0, 0))
+    for sides in ((one, Integer(1)), (one, one + 1)):
+        point = next(points_at_sizes(sides, universe, random.Random(5), ((0, 1),)))
+        agreement, difference = rungs.certified_agreement(point, sides, DIGITS), rungs.certified_difference(point, sides, DIGITS)
+        certified = agreement or difference
+        assert (agreement is None) != (difference is None)
+        assert certified.numbers[0] == 1 and certified.numbers[0].is_Rational
+        shown = rungs.sample_point("audit", point, certified, sides, DIGITS)
+        assert shown.lhs == "1"
 
 
 def test_a_sign_is_certified_only_when_the_whole_enclosure_has_it():
@@ -172,3 +192,9 @@ def test_after_a_side_that_cannot_be_enclosed_none_is_enclosed():
     point = Point({N: 3}, {i: 1, j: 2}, {}, {x: Rational(1, 2), **{a[n]: Rational(n, 7) for n in range(1, 4)}})
     assert enclosed_all_at(point, (EXPRESSIONS[1],), DIGITS)[0] is not None  # kept alone
     assert enclosed_all_at(point, (log(x - 1), EXPRESSIONS[1]), DIGITS) == [None, None]
+
+
+@pytest.mark.parametrize("number", [Rational(-3, 4), Integer(0), Integer(1), Integer(-1), Rational(1, 2),
+                                    Integer(-12345678901234567890), Rational(10**30 + 1, 7)])
+def test_a_rational_in_the_evidence_is_shown_as_sympy_prints_it(number):
+    assert rungs._show_number(number, number) == str(number)

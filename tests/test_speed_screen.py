@@ -103,3 +103,18 @@ def test_the_early_screen_refutes_nothing_without_the_recheck(w, monkeypatch):
     lhs, rhs = w.a[w.i], w.a[w.j]
     monkeypatch.setattr(rungs, "recheck", lambda *args, **kwargs: None)
     assert screen.screen_as_unfolded(work(w, lhs, rhs), (lhs, rhs), Condition()) is None
+
+
+def test_the_definitions_a_step_uses_are_found_once_for_it_and_its_guessed_cases(w, monkeypatch):
+    """d/da_i of sum_k S_k^2 against a side with a free j (written, not unfolded): the
+    screen as written and every i = j / i != j case it rules out use the same definitions,
+    found once for the equation."""
+    found = []
+    monkeypatch.setattr(screen, "reachable_rules", lambda sides, rules: found.append(sides) or [])
+    lhs = sympy.Derivative(Sum(w.S[w.k] ** 2, (w.k, 1, w.N)), w.a[w.i])
+    rhs = 2 * w.S[w.j] * w.S[w.i]
+    decided = work(w, lhs, rhs, w.scope)
+    cases = screen.conditions_as_written(decided, (lhs, rhs))
+    for case in cases:
+        screen.screen_as_written(decided, (lhs, rhs), case, confirm=False)
+    assert cases and len(found) == 1

@@ -24,12 +24,11 @@ from typing import Callable, Optional
 
 import numpy
 import sympy
-from mpmath import iv
 from sympy import Derivative, Expr, Indexed, KroneckerDelta, Sum, Symbol
 from sympy.core.function import AppliedUndef
 
 from symcheck.engine.canonical import Rule, Rules
-from symcheck.engine.enclosure import INTERVAL_CONSTANTS
+from symcheck.engine.enclosure import INTERVAL_CONSTANTS, interval_exp, interval_log, interval_power, rational_interval
 from symcheck.engine.sampling import name_of
 from symcheck.engine.sums import free_over_limits
 from symcheck.engine.walk import NotDirect, Walk
@@ -52,35 +51,24 @@ class Floats:
 
 
 class Intervals:
-    """mpmath intervals with outward rounding: an operation never leaves out the true value."""
+    """mpmath intervals with outward rounding: an operation never leaves out the true value
+    (the arithmetic of `enclosure`)."""
+
+    exp, log = staticmethod(interval_exp), staticmethod(interval_log)
 
     @staticmethod
     def number(value: Expr):
         if value.is_Rational:
-            return iv.mpf(int(value.p)) / int(value.q)
+            return rational_interval(value)
         if value in INTERVAL_CONSTANTS:
             return INTERVAL_CONSTANTS[value]()
         raise NotDirect(f"no interval for {value}")
 
     @staticmethod
-    def exp(value):
-        return iv.exp(value)
-
-    @staticmethod
-    def log(value):
-        if not value.a > 0:
-            raise NotDirect("log of a value not certainly positive")
-        return iv.log(value)
-
-    @staticmethod
     def power(base, exponent):
-        if isinstance(exponent, int):
-            if exponent < 0 and not (base.a > 0 or base.b < 0):
-                raise NotDirect("a negative power of a value that may be 0")
-            return base**exponent
-        if not base.a > 0:
-            raise NotDirect("a power of a value not certainly positive")
-        return iv.exp(iv.log(base) * exponent)
+        if isinstance(exponent, int) and exponent < 0 and not (base.a > 0 or base.b < 0):
+            raise NotDirect("a negative power of a value that may be 0")
+        return interval_power(base, exponent)
 
 
 FLOATS, INTERVALS = Floats(), Intervals()
@@ -110,7 +98,10 @@ class AtPoint:
 
     def dual(self, expr: Expr, seed: Optional[tuple]) -> tuple:
         """(value, derivative by the seed's variable; None for 0) of `expr`."""
-        if expr in self.locals:
+        node = _NODES.get(type(expr))  # an operation: never a variable, a size or an index
+        if node is not None:
+            return node(self, expr, seed)
+        if self.locals and expr in self.locals:
             return self.locals[expr]
         walk = self.walk
         if expr in walk.env:
@@ -121,10 +112,7 @@ class AtPoint:
             return self._name(expr, seed)
         if expr.is_Number or isinstance(expr, sympy.NumberSymbol):
             return self.math.number(expr), None
-        node = _NODES.get(type(expr))
-        if node is None:
-            raise NotDirect(f"not evaluated at a point: {type(expr).__name__}")
-        return node(self, expr, seed)
+        raise NotDirect(f"not evaluated at a point: {type(expr).__name__}")
 
     # ------------------------------------------------------------ names
 

@@ -25,16 +25,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from typing import Optional, Sequence
 
 from sympy import Expr
 from sympy.core.function import AppliedUndef
 
-from symcheck.engine.enclosure import certainly_agree, enclosed_all_at, midpoint
 from symcheck.engine.indexcalc import Condition
-from symcheck.engine.rungs import EXTRA_DIGITS, Comparison, Work, compare_at, recheck, refuted, sample_point
-from symcheck.engine.sampling import Point, atoms_of, in_domain, points_at_sizes, satisfies_facts
+from symcheck.engine.rungs import (EXTRA_DIGITS, Comparison, Work, certified_agreement, compare_at, recheck, refuted,
+                                   sample_point)
+from symcheck.engine.sampling import atoms_of, in_domain, points_at_sizes, satisfies_facts
 from symcheck.engine.walk import free_of
 from symcheck.model import Decision, SamplePoint, Verdict
 
@@ -75,22 +74,6 @@ def evaluate(work: Work, sides: Sequence[Expr], condition: Condition) -> AuditRe
 def _pointless(sides: Sequence[Expr]) -> bool:
     """No side reads anything a point gives: no free symbol, no function a point stands in for."""
     return not any(free_of(side) or atoms_of(side, AppliedUndef) for side in sides)
-
-
-def certified_agreement(point: Point, sides: Sequence[Expr], digits: int) -> Optional[Comparison]:
-    """The sides' agreement at `point`, when enclosures of their values certify it to every
-    one of `digits` digits (cheap: no exact tree is built; stricter than the tolerance of
-    the exact comparison, so a pair of values SymPy would have made exact rationals and
-    compared exactly can only pass here if they agree to `digits` digits); None otherwise,
-    and the exact evaluation decides. Sides with nothing to sample are left to it (it also
-    looks for a certified gap there)."""
-    if not any(free_of(side) for side in sides):
-        return None
-    left, right = enclosed_all_at(point, sides, digits)
-    if right is None or not certainly_agree(left, right, Fraction(1, 10**digits)):
-        return None
-    numbers = (midpoint(left, digits), midpoint(right, digits))
-    return Comparison(True, False, *numbers, numbers=numbers)
 
 
 def audited(work: Work, sides: Sequence[Expr], condition: Condition, decision: Decision) -> Decision:

@@ -20,6 +20,7 @@ from typing import Callable, Optional, Sequence, Union
 
 import sympy
 from mpmath import iv, libmp
+from mpmath.libmp import libmpi
 from sympy import Expr, Indexed, KroneckerDelta, Product, Sum, Symbol
 from sympy.core.function import AppliedUndef
 
@@ -43,17 +44,29 @@ def _rational_interval(value: Fraction, precision: int):
     return iv.mpf(value.numerator) / value.denominator
 
 
+def rational_interval(value: Expr):
+    """A SymPy rational as an interval at the working precision (also `atpoint`'s)."""
+    return _rational_interval(Fraction(int(value.p), int(value.q)), iv.prec)
+
+
 def _exact(values: tuple) -> bool:
     return all(isinstance(v, Fraction) for v in values)
+
+
+# Interval operations call mpmath's own interval functions (`libmpi`) on the ends, at iv's
+# working precision: the results are bit for bit those of iv's operators, without the
+# conversions and checks each operator makes of its operands (most of what they cost here).
+_ZERO = (libmp.fzero, libmp.fzero)
+_ONE = (libmp.fone, libmp.fone)
 
 
 def _add(*values: Value) -> Value:
     if _exact(values):
         return sum(values, Fraction(0))
-    total = iv.mpf(0)
+    precision, total = iv.prec, _ZERO
     for value in values:
-        total += _interval(value)
-    return total
+        total = libmpi.mpi_add(total, _interval(value)._mpi_, precision)
+    return iv.make_mpf(total)
 
 
 def _multiply(*values: Value) -> Value:
@@ -62,31 +75,52 @@ def _multiply(*values: Value) -> Value:
         for value in values:
             product *= value
         return product
-    product = iv.mpf(1)
+    precision, product = iv.prec, _ONE
     for value in values:
-        product *= _interval(value)
-    return product
+        product = libmpi.mpi_mul(product, _interval(value)._mpi_, precision)
+    return iv.make_mpf(product)
 
 
 def _exp(value: Value) -> Value:
     if isinstance(value, Fraction):
         return Fraction(1) if value == 0 else _exp_of_rational(value, iv.prec)
-    return iv.exp(value)
+    return interval_exp(value)
 
 
 @functools.lru_cache(maxsize=4096)
 def _exp_of_rational(value: Fraction, precision: int):
     """exp of an exact rational, once per value and precision (e^{a_k} is in every sum over k)."""
-    return iv.exp(_rational_interval(value, precision))
+    return interval_exp(_rational_interval(value, precision))
+
+
+def interval_exp(value):
+    """exp of an interval (also `atpoint`'s)."""
+    return iv.make_mpf(libmpi.mpi_exp(value._mpi_, iv.prec))
+
+
+def interval_log(value):
+    """log of an interval (also `atpoint`'s): NotDirect unless it is certainly positive."""
+    if not value.a > 0:
+        raise NotDirect("log of a value not certainly positive")
+    return iv.make_mpf(libmpi.mpi_log(value._mpi_, iv.prec))
+
+
+def interval_power(base, exponent):
+    """base ** exponent of an interval (also `atpoint`'s): an int exponent as iv's `**`
+    takes it, any other only of a certainly positive base, as exp(exponent log base)."""
+    precision = iv.prec
+    if isinstance(exponent, int):
+        return iv.make_mpf(libmpi.mpi_pow_int(base._mpi_, exponent, precision))
+    if not base.a > 0:
+        raise NotDirect("a power of a value not certainly positive")
+    logarithm = libmpi.mpi_log(base._mpi_, precision)
+    return iv.make_mpf(libmpi.mpi_exp(libmpi.mpi_mul(logarithm, _interval(exponent)._mpi_, precision), precision))
 
 
 def _log(value: Value) -> Value:
     if isinstance(value, Fraction) and value == 1:
         return Fraction(0)
-    enclosed = _interval(value)
-    if not enclosed.a > 0:
-        raise NotDirect("log of a value not certainly positive")
-    return iv.log(enclosed)
+    return interval_log(_interval(value))
 
 
 def _abs(value: Value) -> Value:
@@ -102,16 +136,13 @@ def _power(base: Value, exponent: Value) -> Value:
             if base == 0 and exponent < 0:
                 raise NotDirect("division by zero")
             return base ** int(exponent)
-        return _interval(base) ** int(exponent)
+        return interval_power(base, int(exponent))
     if isinstance(base, Fraction) and isinstance(exponent, Fraction):
         power = sympy.Pow(sympy.Rational(base.numerator, base.denominator),
                           sympy.Rational(exponent.numerator, exponent.denominator))
         if power.is_Rational:
             return Fraction(int(power.p), int(power.q))
-    enclosed = _interval(base)
-    if not enclosed.a > 0:
-        raise NotDirect("a power of a value not certainly positive")
-    return iv.exp(iv.log(enclosed) * _interval(exponent))
+    return interval_power(_interval(base), exponent)
 
 
 OPERATIONS: dict[type, Callable[..., Value]] = {
@@ -168,9 +199,10 @@ class Enclosure:
         self.locals: dict[Expr, Value] = {}  # a stand-in function's variables, while its body is evaluated
         self.done: dict[tuple, Value] = {}
         self.given: dict[Expr, Fraction] = {}  # the point's values read so far, as fractions
+        self.read: dict[tuple, Value] = {}  # an entry's value by its node and its indices' values
 
     def value(self, expr: Expr) -> Value:
-        if expr in self.locals:
+        if self.locals and expr in self.locals:
             return self.locals[expr]
         if type(expr) not in _REDUCE:
             return self._value(expr)
@@ -185,35 +217,61 @@ class Enclosure:
         return _REDUCE[type(expr)](*self.walk.terms(expr.function, list(expr.limits), self.value))
 
     def _value(self, expr: Expr) -> Value:
-        walk = self.walk
-        if expr in walk.env:
-            return Fraction(int(walk.env[expr]))
+        """By the node's type (`_BY_TYPE`: the common nodes, one lookup), else `_other`."""
+        node = _BY_TYPE.get(type(expr))
+        return self._other(expr) if node is None else node(self, expr)
+
+    def _other(self, expr: Expr) -> Value:
+        if expr in self.walk.env:
+            return Fraction(int(self.walk.env[expr]))
         if isinstance(expr, Indexed):
-            return self._given(self._entry(expr))
+            return self._indexed(expr)
         if isinstance(expr, Symbol):
             return self._given(expr)
         if expr.is_Rational:
-            return Fraction(int(expr.p), int(expr.q))
+            return _fraction(expr)
         if expr in INTERVAL_CONSTANTS:
             return INTERVAL_CONSTANTS[expr]()
-        node = _NODES.get(type(expr)) or (Enclosure._applied if isinstance(expr, AppliedUndef) else None)
-        if node is not None:
-            return node(self, expr)
-        if type(expr) in OPERATIONS and not _collapses(expr):
-            return OPERATIONS[type(expr)](*map(self.value, expr.args))
+        if isinstance(expr, AppliedUndef):
+            return self._applied(expr)
         raise NotDirect(f"no enclosure for {type(expr).__name__}")
 
-    def _entry(self, expr: Indexed) -> Indexed:
-        """The entry `expr` reads here; indices that are bound symbols or integers are read
-        off directly (the common case: a_k inside a sum over k), anything else by the walk."""
+    def _symbol(self, expr: Symbol) -> Value:
+        bound = self.walk.env.get(expr)
+        return self._given(expr) if bound is None else Fraction(int(bound))
+
+    def _indexed(self, expr: Indexed) -> Value:
+        """The value of the entry `expr` reads here, kept by the node and its indices' values
+        (the same node in every term of a sum: no entry looked up by its equal IndexedBase)."""
+        indices = self._indices(expr)
+        if indices is None:
+            return self._given(self.walk.entry(expr))
+        key = (expr, indices)
+        found = self.read.get(key)
+        if found is None:
+            found = self.read[key] = self._given(entry(expr.base, indices))
+        return found
+
+    def _operation(self, expr: Expr) -> Value:
+        return OPERATIONS[type(expr)](*[self.value(argument) for argument in expr.args])
+
+    def _inverting(self, expr: Expr) -> Value:
+        """exp or log, unless it meets its inverse (`_collapses`)."""
+        if _collapses(expr):
+            raise NotDirect(f"no enclosure for {type(expr).__name__} of its inverse")
+        return self._operation(expr)
+
+    def _indices(self, expr: Indexed) -> Optional[tuple[int, ...]]:
+        """The entry's indices, when they are bound symbols or integers (the common case: a_k
+        inside a sum over k); None when only the walk can tell."""
         env = self.walk.env
         indices = []
         for index in expr.indices:
             value = env.get(index, index)
             if not value.is_Integer:
-                return self.walk.entry(expr)
+                return None
             indices.append(int(value))
-        return entry(expr.base, tuple(indices))
+        return tuple(indices)
 
     def _delta(self, expr: KroneckerDelta) -> Value:
         return Fraction(int(self.walk.index(expr.args[0]) == self.walk.index(expr.args[1])))
@@ -394,6 +452,16 @@ def midpoint(value: Value, digits: int) -> Expr:
     return sympy.Float(sympy.Rational(middle.numerator, middle.denominator), digits)
 
 
-_NODES: dict[type, Callable[[Enclosure, Expr], Value]] = {
-    KroneckerDelta: Enclosure._delta, sympy.Pow: Enclosure._power, sympy.Piecewise: Enclosure._piecewise,
+def _fraction(number: Expr) -> Fraction:
+    return Fraction(int(number.p), int(number.q))
+
+
+_BY_TYPE: dict[type, Callable[[Enclosure, Expr], Value]] = {
+    Symbol: Enclosure._symbol, Indexed: Enclosure._indexed, KroneckerDelta: Enclosure._delta,
+    sympy.Pow: Enclosure._power, sympy.Piecewise: Enclosure._piecewise,
+    sympy.Add: Enclosure._operation, sympy.Mul: Enclosure._operation, sympy.Abs: Enclosure._operation,
+    sympy.exp: Enclosure._inverting, sympy.log: Enclosure._inverting,
+    **dict.fromkeys((sympy.Integer, sympy.Rational, sympy.core.numbers.One, sympy.core.numbers.Zero,
+                     sympy.core.numbers.NegativeOne, sympy.core.numbers.Half),
+                    lambda enclosure, number: _fraction(number)),
 }

@@ -148,7 +148,9 @@ def _evaluate(expr: sympy.Basic) -> sympy.Basic:
 # ---------------------------------------------------------------- the check
 
 
+@functools.lru_cache(maxsize=4096)
 def _sort_key(obj) -> str:
+    """srepr, once per entry (every size of every check sorts the same entries again)."""
     return sympy.srepr(obj)
 
 

@@ -29,7 +29,7 @@ from sympy import Expr, Product, Sum, Symbol
 
 from symcheck.engine.canonical import Rules, canonical
 from symcheck.engine.atpoint import INTERVALS, AtPoint
-from symcheck.engine.enclosure import GUARD_DIGITS, certainly_apart, enclosed_at, midpoint
+from symcheck.engine.enclosure import GUARD_DIGITS, certainly_agree, certainly_apart, enclosed_all_at, midpoint
 from symcheck.engine.indexcalc import Condition, IndexFacts, delta_cases, eliminate_normalized, free_deltas, sign_of
 from symcheck.runtime.limits import remaining, run_limited
 from symcheck.engine.settings import Settings
@@ -349,7 +349,9 @@ def sample_point(role: str, point: Point, comparison: Comparison, sides: Sequenc
 def _show_number(number: Optional[Expr], value: Expr) -> str:
     if number is None:
         return "undefined"
-    return str(number) if number.is_Rational else str(sympy.N(number, 20))
+    if number.is_Rational:  # as SymPy prints it (p, or p/q), without a printer built for each value
+        return str(number.p) if number.q == 1 else f"{number.p}/{number.q}"
+    return str(sympy.N(number, 20))
 
 
 SHOWN_EXACTLY = 40  # characters: a longer exact value is shown by its digits only
@@ -443,23 +445,36 @@ def certified_difference(point: Point, sides: Sequence[Expr], digits: int) -> Op
     outward-rounded intervals, no exact tree built) certify them apart by more than
     DIFFERENT_MARGIN, as `compare_values` judges; None otherwise (closed sides, a side
     undefined or not enclosed, enclosures too close), and the exact evaluation decides."""
+    return _certified_at(point, sides, digits, agree=False)
+
+
+def certified_agreement(point: Point, sides: Sequence[Expr], digits: int) -> Optional[Comparison]:
+    """The sides' agreement at `point`, when enclosures of their values certify it to every
+    one of `digits` digits (cheap: no exact tree is built; stricter than the tolerance of
+    the exact comparison, so a pair of values SymPy would have made exact rationals and
+    compared exactly can only pass here if they agree to `digits` digits); None otherwise,
+    and the exact evaluation decides. Sides with nothing to sample are left to it (it also
+    looks for a certified gap there)."""
+    return _certified_at(point, sides, digits, agree=True)
+
+
+def _certified_at(point: Point, sides: Sequence[Expr], digits: int, agree: bool) -> Optional[Comparison]:
     if not any(free_of(side) for side in sides):
         return None
-    left = enclosed_at(point, sides[0], digits)
-    right = None if left is None else enclosed_at(point, sides[1], digits)
-    return None if right is None else _certified_apart(left, right, digits)
+    left, right = enclosed_all_at(point, sides, digits)
+    return None if right is None else _certified(left, right, digits, agree)
 
 
 _MARGIN = Fraction(str(DIFFERENT_MARGIN))
 
 
-def _certified_apart(left, right, digits: int) -> Optional[Comparison]:
-    """Two enclosed values as a comparison that found them different, when the enclosures are
-    apart by more than DIFFERENT_MARGIN; else None."""
-    if not certainly_apart(left, right, _MARGIN):
+def _certified(left, right, digits: int, agree: bool) -> Optional[Comparison]:
+    """Two enclosed values as a comparison that found them equal to `digits` digits
+    (`agree`) or apart by more than DIFFERENT_MARGIN, when the enclosures certify it; else None."""
+    if not (certainly_agree(left, right, Fraction(1, 10**digits)) if agree else certainly_apart(left, right, _MARGIN)):
         return None
     numbers = (_enclosed_number(left, digits), _enclosed_number(right, digits))
-    return Comparison(False, True, *numbers, numbers=numbers)
+    return Comparison(agree, not agree, *numbers, numbers=numbers)
 
 
 def _enclosed_number(value, digits: int) -> Expr:
@@ -486,7 +501,7 @@ def recheck_as_written(work: Work, point: Point, condition: Condition, sides: Se
         return None
     finally:
         iv.dps = saved
-    comparison = _certified_apart(left, right, digits)
+    comparison = _certified(left, right, digits, agree=False)
     if comparison is None:
         return None
     if not (in_domain(point, work.universe) and satisfies_facts(point, work.universe, work.settings.precision)):

@@ -215,7 +215,7 @@ class Point:
     def _complete(self, atoms: frozenset[Expr]) -> None:
         if self.fill is None:
             return
-        for atom in sorted(atoms - set(self.values), key=name_of):
+        for atom in sorted((atom for atom in atoms if atom not in self.values), key=name_of):
             self.values[atom] = self.fill(atom)
 
     def describe(self, exprs: Iterable[Expr] = ()) -> dict[str, str]:
@@ -547,7 +547,7 @@ def build_point(
     functions = _choose_functions([*exprs, *context], chooser)
     ordinal = itertools.count()
     values: dict[Expr, Expr] = {}
-    for base in sorted({entry.base for e in (*exprs, *context) for entry in atoms_of(e, Indexed)}, key=str):
+    for base in sorted({entry.base for e in (*exprs, *context) for entry in atoms_of(e, Indexed)}, key=name_of):
         values.update(_vector(base, sizes, universe, chooser))
     _pin_given_entries(values, universe, {**sizes, **index_values})
     return Point(sizes, index_values, functions, values, lambda atom: _fill(atom, universe, chooser, ordinal))
@@ -571,7 +571,7 @@ def given_entries(universe: Universe, concrete: Mapping[Symbol, int]) -> list[tu
     for fact in universe.facts:
         entry, value = fact.lhs.xreplace(numbers), fact.rhs.xreplace(numbers)
         if isinstance(entry, Indexed) and all(i.is_Integer for i in entry.indices) and value.is_Number:
-            found.append((entry, value, universe.domain(str(entry.base.label)) is Domain.ONE_HOT and value == 1))
+            found.append((entry, value, universe.domain(name_of(entry.base.label)) is Domain.ONE_HOT and value == 1))
     return found
 
 
@@ -590,16 +590,26 @@ def _fill(atom: Expr, universe: Universe, chooser: _Chooser, ordinal: Iterator[i
 @functools.lru_cache(maxsize=4096)
 def free_symbols(expr: Expr) -> frozenset:
     """Free symbols, including those of derivative variables (SymPy leaves the j of
-    d/dz_j out of a Derivative's free symbols, which would leave j unassigned). Once per
-    expression (SymPy recomputes a Sum's free symbols by rewriting its body every time)."""
-    found = set(nominal_free(expr))
-    for derivative in atoms_of(expr, sympy.Derivative):
-        for variable in derivative.variables:
+    d/dz_j out of a Derivative's free symbols, which would leave j unassigned), except
+    those a sum, product or substitution around the derivative binds. Once per expression
+    (SymPy recomputes a Sum's free symbols by rewriting its body every time)."""
+    return frozenset(nominal_free(expr) | _derivative_variables(expr))
+
+
+def _derivative_variables(expr: Expr) -> frozenset:
+    """The symbols of the variables of the derivatives in `expr` (an entry's indices too),
+    less those bound around the derivative: in sum_k d/dx_k (...), k is the sum's."""
+    if not isinstance(expr, sympy.Basic) or not atoms_of(expr, sympy.Derivative):
+        return frozenset()
+    found = set().union(*(_derivative_variables(arg) for arg in expr.args))
+    if isinstance(expr, sympy.Derivative):
+        for variable in expr.variables:
             found |= variable.free_symbols
             if isinstance(variable, Indexed):
                 for index in variable.indices:
                     found |= index.free_symbols
-    return frozenset(found)
+        return frozenset(found)
+    return frozenset(found - set(getattr(expr, "bound_symbols", ())))
 
 
 def free_indices(exprs: Sequence[Expr], universe: Universe, condition: Condition) -> list[Symbol]:
@@ -607,7 +617,7 @@ def free_indices(exprs: Sequence[Expr], universe: Universe, condition: Condition
     for pair in condition.equal + condition.distinct:
         for side in pair:
             found |= sympy.sympify(side).free_symbols
-    return sorted((s for s in found if s in universe.ranges), key=str)
+    return sorted((s for s in found if s in universe.ranges), key=name_of)
 
 
 def needed_sizes(exprs: Sequence[Expr], indices: Sequence[Symbol], universe: Universe) -> dict[Symbol, int]:
@@ -642,7 +652,7 @@ def _needed_sizes(exprs: Sequence[Expr], indices: Sequence[Symbol], universe: Un
 
 def _choose_sizes(exprs, indices, universe: Universe, chooser: _Chooser) -> dict[Symbol, int]:
     needed = needed_sizes(exprs, indices, universe)
-    return {size: chooser.size(n, needed[size]) for n, size in enumerate(sorted(needed, key=str))}
+    return {size: chooser.size(n, needed[size]) for n, size in enumerate(sorted(needed, key=name_of))}
 
 
 def _concrete(bound: Expr, sizes: Mapping[Symbol, int]) -> Optional[int]:
@@ -675,7 +685,7 @@ def _in_range(value: int, bounds: Range, sizes: Mapping[Symbol, int]) -> bool:
 def _choose_functions(exprs: Sequence[Expr], chooser: _Chooser) -> dict[FunctionClass, Lambda]:
     applied = set().union(*(atoms_of(e, AppliedUndef) for e in exprs))
     arities = {a.func: len(a.args) for a in applied}
-    chosen = {f: chooser.function(n, arities[f]) for n, f in enumerate(sorted(arities, key=str))}
+    chosen = {f: chooser.function(n, arities[f]) for n, f in enumerate(sorted(arities, key=name_of))}
     return {f: _positive(g) if getattr(f, "is_positive", False) is True else g for f, g in chosen.items()}
 
 
@@ -695,7 +705,7 @@ def _scalar_domain(symbol: Symbol, universe: Universe) -> Domain:
 
 def _vector(base: sympy.IndexedBase, sizes, universe: Universe, chooser: _Chooser) -> dict[Expr, Expr]:
     """All entries of a declared vector/matrix in a constrained domain (each line sums to 1)."""
-    name = str(base.label)
+    name = name_of(base.label)
     domain, shape = universe.domain(name), universe.shape(name)
     if domain not in _ENTRY_DOMAIN or not shape:
         return {}
@@ -741,7 +751,7 @@ def _entry_ok(domain: Domain, value: Expr) -> bool:
 
 def in_domain(point: Point, universe: Universe) -> bool:
     """Every value lies in its declared domain and every constrained vector line sums to 1."""
-    lines: dict[tuple, Expr] = {}
+    lines: dict[tuple, list] = {}  # a line: [its constrained entries' total, its entries present, constrained?]
     for key, value in point.values.items():
         name = name_of(key.base.label) if isinstance(key, Indexed) else name_of(key)
         domain = universe.domain(name) if name in universe.table.declarations else _scalar_domain(key, universe)
@@ -749,17 +759,20 @@ def in_domain(point: Point, universe: Universe) -> bool:
             return False
         if not isinstance(key, Indexed) and name in universe.intervals and not universe.intervals[name].contains(value):
             return False
-        if isinstance(key, Indexed) and domain in _ENTRY_DOMAIN:
-            line = (name,) + tuple(key.indices[:-1])
-            lines[line] = lines.get(line, 0) + value
-    return all(_line_complete_ok(line, total, point, universe) for line, total in lines.items())
+        if isinstance(key, Indexed):
+            line = lines.setdefault((name,) + tuple(key.indices[:-1]), [0, 0, False])
+            line[1] += 1
+            if domain in _ENTRY_DOMAIN:
+                line[0] += value
+                line[2] = True
+    return all(_line_complete_ok(line, total, present, point, universe)
+               for line, (total, present, constrained) in lines.items() if constrained)
 
 
-def _line_complete_ok(line: tuple, total: Expr, point: Point, universe: Universe) -> bool:
+def _line_complete_ok(line: tuple, total: Expr, present: int, point: Point, universe: Universe) -> bool:
     """A constrained line sums to 1 when all its entries are present; never above 1."""
     shape = universe.shape(line[0]) or ()
     length = _concrete(shape[-1], point.sizes) if shape else None
-    present = sum(1 for k in point.values if isinstance(k, Indexed) and (name_of(k.base.label),) + tuple(k.indices[:-1]) == line)
     if length is not None and present >= length:
         return total == 1
     return total <= 1

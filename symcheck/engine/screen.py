@@ -29,6 +29,7 @@ from sympy import Expr
 
 from symcheck.engine import batch, floats, rungs
 from symcheck.engine.atpoint import FLOATS, AtPoint, reachable_rules, written_free
+from symcheck.engine.canonical import Rule
 from symcheck.engine.indexcalc import Condition, parse_condition
 from symcheck.engine.rungs import Finding, Work, refuted
 from symcheck.engine.sampling import Point, exact_points, free_symbols, name_of
@@ -72,7 +73,7 @@ def screen_as_written(work: Work, sides: Sequence[Expr], condition: Condition = 
     intervals."""
     if not different_free_indices(work, sides, written_free):
         return None
-    bodies = [rule.body for rule in reachable_rules(sides, work.rules)]
+    bodies = [rule.body for rule in _reachable(work, sides)]
 
     def evaluate(template: Point, side: Expr, columns) -> object:
         try:
@@ -92,11 +93,19 @@ def conditions_as_written(work: Work, sides: Sequence[Expr]) -> list[Condition]:
     use (more than the ladder guesses after unfolding: a case that makes the step hold is
     never missed)."""
     free = set().union(*(written_free(side) for side in sides))
-    for rule in reachable_rules(sides, work.rules):
+    for rule in _reachable(work, sides):
         free |= written_free(rule.body) - set(rule.params)
     indices = sorted((s for s in free if s in work.universe.ranges), key=name_of)
     return [parse_condition(relation(first, second)) for n, first in enumerate(indices) for second in indices[n + 1:]
             for relation in (sympy.Eq, sympy.Ne)]
+
+
+def _reachable(work: Work, sides: Sequence[Expr]) -> list[Rule]:
+    """`reachable_rules` of the sides, once per equation (its guessed cases ask alike)."""
+    key = ("reachable rules", tuple(sides))
+    if key not in work.cache:
+        work.cache[key] = reachable_rules(sides, work.rules)
+    return work.cache[key]
 
 
 def different_free_indices(work: Work, sides: Sequence[Expr], free: Callable = free_symbols) -> bool:

@@ -46,6 +46,15 @@ def case_condition(match: Optional[re.Match]) -> Optional[str]:
 
 
 def fixes_a_value(condition: str) -> bool:
-    """`u = 0`: a case only where the words make it one ("suppose", "if", "case"), since
-    "with $K = 3$ classes" states a value rather than a case."""
-    return _FIXED_VALUE.fullmatch(condition) is not None
+    """`u = 0` (or `x = 4, y = -3`): a case only where the words make it one ("suppose", "if",
+    "case"), since "with $K = 3$ classes" states a value rather than a case."""
+    return all(_FIXED_VALUE.fullmatch(part.strip()) for part in condition.split(","))
+
+
+def fixed_values(content: str) -> Optional[str]:
+    """`x = 4, y = -3`: several names each given a number, one case (their conjunction)."""
+    parts = content.strip().rstrip(".,;:").split(",")
+    conditions = [case_condition(CASE_MATH.fullmatch(part)) for part in parts]
+    if len(parts) < 2 or any(c is None or not fixes_a_value(c) for c in conditions):
+        return None
+    return ", ".join(conditions)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from symcheck.notes.casemath import CASE_MATH, case_condition, fixes_a_value
+from symcheck.notes.casemath import CASE_MATH, case_condition, fixed_values, fixes_a_value
 from symcheck.notes.chains import MathChain
 from symcheck.notes.regions import Region, find_regions
 from symcheck.notes.source import Positions, masked
@@ -50,7 +50,6 @@ _CASE_BEFORE = re.compile(r"\b(?:in\s+the\s+)?case\s*:?\s*$", re.I)
 _VALUE_BEFORE = re.compile(r"\b(?:for|with)\s*$", re.I)
 _RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]+")
 _RANGE_AFTER = re.compile(r"\s*(?:(?:to|through|until|up\s+to)\b|,\s*(?:\\[lc]?dots|\.\.\.))", re.I)  # "for $i = 1$ to $n$"
-_PARTICULAR_VALUE = re.compile(r"\s*\\?[A-Za-z]+(?:_\{?\w+\}?)?\s*=\s*-?\d+(?:\.\d+)?\s*")
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
                             r"critical|vanish\w*)\b", re.I)
@@ -59,7 +58,10 @@ _EQUATION_BEFORE = re.compile(r"\bequations?\s*:?\s*$", re.I)
 # "the $y = x^2$ curve", "the line $y = 2x + 1$": inline math naming a curve, a line or a function
 _OBJECT = r"(?:curve|line|graph|parabola|plane|hyperplane|surface|function)s?"
 _OBJECT_AFTER = re.compile(rf"\s*{_OBJECT}\b", re.I)
-_OBJECT_BEFORE = re.compile(rf"\b(?:the|a|an)\s+{_OBJECT}\s*$", re.I)
+_OBJECT_BEFORE = re.compile(rf"\b(?:the|a|an)\s+(?:[a-z]+\s+){{0,2}}{_OBJECT}\s*$", re.I)  # "an objective function $f(x) = ...$"
+# "finding the derivative of $f(x) = \\log(1 + x)$": the math names what is differentiated
+_OF_OBJECT_BEFORE = re.compile(r"\b(?:derivatives?|gradients?|graphs?|integrals?|minimum|maximum|minimizers?|roots?|"
+                               r"zeros?)\s+of\s*$", re.I)
 _WHERE_AFTER = re.compile(r"[\s,;:]*where\s*$", re.I)  # `$$z^2 = 4$$ where $z = 2$`
 _AND_AFTER = re.compile(r"[\s,;]*(?:and\s*)?$", re.I)  # `... where $z = 2$ and $y = 3$`
 
@@ -188,15 +190,18 @@ def _states_a_condition(visible: str, prose: str, region: Region) -> bool:
     sentence = _sentence_before(prose, region.start)
     if _a_range(visible, prose, region, sentence):
         return True
+    if not region.display and fixed_values(visible[region.content_start:region.content_end]):
+        return True  # "the inputs are $x = 4, y = 2$": values given, never the chain x = (4, y) = 2
     return bool(_CONDITION_BEFORE.search(sentence) or (
-        _HYPOTHESIS_BEFORE.search(sentence) and _PARTICULAR_VALUE.fullmatch(visible, region.content_start, region.content_end)))
+        _HYPOTHESIS_BEFORE.search(sentence) and fixes_a_value(visible[region.content_start:region.content_end].strip())))
 
 
 def _names_an_object(prose: str, region: Region) -> bool:
     """Inline math that names a curve, a line or a function (`the $y = x^2$ curve`, `the line
-    $y = 2x + 1$`): a definition of its left side, not a claim."""
-    return bool(_OBJECT_AFTER.match(prose, region.end) or _OBJECT_BEFORE.search(prose, max(0, region.start - 40),
-                                                                                 region.start))
+    $y = 2x + 1$`, `the derivative of $f(x) = ...$`): a definition of its left side, not a claim."""
+    before = (max(0, region.start - 40), region.start)
+    return bool(_OBJECT_AFTER.match(prose, region.end) or _OBJECT_BEFORE.search(prose, *before)
+                or _OF_OBJECT_BEFORE.search(prose, *before))
 
 
 def _a_range(visible: str, prose: str, region: Region, sentence: str) -> bool:
@@ -313,7 +318,7 @@ def _stated_case(visible: str, region: Region, sentence: str) -> Optional[str]:
     word, or a display that is only `\\text{if } i = j`."""
     content = visible[region.content_start:region.content_end]
     if not region.display:
-        condition = case_condition(CASE_MATH.fullmatch(content))
+        condition = case_condition(CASE_MATH.fullmatch(content)) or fixed_values(content)
         if condition is not None and fixes_a_value(condition):
             return condition if _CONDITION_BEFORE.search(sentence) or _HYPOTHESIS_BEFORE.search(sentence) \
                 or _CASE_BEFORE.search(sentence) or _VALUE_BEFORE.search(sentence) else None

@@ -31,6 +31,16 @@ RELATION_NAMES = {
     "supset": "supset", "supseteq": "supseteq", "prec": "prec", "succ": "succ", "preceq": "preceq",
     "succeq": "succeq", "lesssim": "lesssim", "gtrsim": "gtrsim",
 }
+
+
+def _symbol_of(name: str) -> str:
+    """How a message writes a relation: its Unicode sign, else a one-character ASCII one, else its name."""
+    spellings = [spelling for spelling, named in RELATION_NAMES.items() if named == name]
+    signs = [s for s in spellings if not s.isascii()] + [s for s in spellings if len(s) == 1]
+    return signs[0] if signs else name
+
+
+RELATION_SYMBOLS = {name: _symbol_of(name) for name in dict.fromkeys(RELATION_NAMES.values())}  # "le" -> "≤"
 _BREAK_COMMANDS = {name for name in RELATION_NAMES if name.isalpha() and name.isascii()}
 _NEGATED = {"=": "ne", "in": "notin"}  # `\\not=`, `\\not\\in`; any other `\\not` relation is a relation unchecked
 _UNICODE_RELATIONS = {char for char in RELATION_NAMES if not char.isascii()}

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Callable, ClassVar, Iterable, Optional, Sequence, TextIO
 
 from symcheck.model import RELATION_NOT_CHECKED, UNPARSABLE, Counterexample, Decision, DocumentResult, GradientCheckResult, StepResult, Verdict
+from symcheck.notes.rows import RELATION_SYMBOLS
 
 __all__ = [
     "Diagnostic",
@@ -124,11 +125,6 @@ def _suggestion(step: StepResult) -> str:
     if step.repair is None:
         return ""
     return f"; did you mean: {step.repair.latex} ({step.repair.description}; {step.repair.decision.verdict.value})"
-
-
-RELATION_SYMBOLS = {"le": "≤", "lt": "<", "ge": "≥", "gt": ">", "ne": "≠", "approx": "≈", "sim": "∼",
-                    "cong": "≅", "propto": "∝", "ll": "≪", "gg": "≫", "in": "∈", "notin": "∉", "subset": "⊂",
-                    "subseteq": "⊆"}
 
 
 def _subject(step: StepResult) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Optional
 
 import sympy
+from sympy.core.function import AppliedUndef
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.read.arithmetic import terms_of
 from symcheck.read.nodes import Obj, call_group, leaf_is, matrix_valued
@@ -26,22 +28,32 @@ class Fractions(Construct):
         \\frac{\\partial L}{\\partial \\mathbf{w}}); \\nabla^2_{\\mathbf w} L: its Hessian."""
         post, j = self.reader.scripts.postfix(nodes, i + 1)
         self.reader.scripts.no_primes(post)
-        if post.sub is None:
-            raise self.reader.error("\\nabla needs the variable it differentiates by: \\nabla_{\\mathbf{w}} L", nodes[i].start)
         order = self.order_of(post.sup, post.sup_start) if post.sup is not None else 1
         if order > 2:
             raise self.reader.error("\\nabla^k is read for k = 1 (gradient) and 2 (Hessian)", post.sup_start)
-        counts = self.counts(order, [(post.sub, order, post.sub_start)], nodes[i].start)
         items = self.reader.reduce(nodes[j:])
         if not items:
             raise self.reader.error("\\nabla without a function to differentiate", nodes[i].start)
         operand, end = self.whole_term(items, nodes[i].start)
+        if post.sub is None:
+            counts = [(self.argument_of(operand, nodes[i].start), order)]
+        else:
+            counts = self.counts(order, [(post.sub, order, post.sub_start)], nodes[i].start)
         if matrix_valued(operand) and tuple(getattr(operand, "shape", ())) != (1, 1):
             raise self.reader.error(
                 "\\nabla of a vector or matrix: the gradient is read of a scalar; write the Jacobian as \\frac{\\partial f}{\\partial x}",
                 nodes[i].start,
             )
         return [Obj(self._derivative(operand, counts, nodes[i].start), nodes[i].start, items[end - 1].end), *items[end:]], len(nodes)
+
+    def argument_of(self, operand: object, where: int) -> object:
+        """The variable of \\nabla f(\\mathbf{x}) written without a subscript: the one argument of
+        the function it is applied to, when that argument is a variable; otherwise refused."""
+        arguments = getattr(operand, "args", ()) if isinstance(operand, AppliedUndef) else ()
+        if len(arguments) == 1 and getattr(arguments[0], "_diff_wrt", False) and not isinstance(arguments[0], MatrixElement):
+            return arguments[0]
+        raise self.reader.error("\\nabla needs the variable it differentiates by: \\nabla_{\\mathbf{w}} L "
+                                "(or a function of one variable after it, \\nabla f(\\mathbf{x}))", where)
 
     def partial(self, nodes: list, i: int) -> tuple[list, int]:
         """\\partial_{x} f, \\partial_x^2 f: the partial derivative of the operand that follows
@@ -125,6 +137,10 @@ class Fractions(Construct):
 
     def derivative(self, order: int, top: list, variables: list, start: int, end: int, rest: list) -> tuple[list, bool]:
         """The derivative, and whether it took its operand (or its point) from ``rest``."""
+        inner = self.by_a_function(top, variables, rest)
+        if inner is not None:  # \\frac{dg}{dh}(h(x)): g' at h(x)
+            value = self.reader.names.application(inner, order, call_group(rest, 0))
+            return [Obj(value, start, rest[0].end), *self.reader.reduce(rest[1:])], True
         counts = self.counts(order, variables, start)
         function = self.reader.names.function_of(top) if len(counts) == 1 else None
         if function is not None:
@@ -135,6 +151,20 @@ class Fractions(Construct):
         items = self.reader.reduce(rest)
         operand, k = self.whole_term(items, start)
         return [Obj(self._derivative(operand, counts, start), start, items[k - 1].end), *items[k:]], True
+
+    def by_a_function(self, top: list, variables: list, rest: list) -> Optional[object]:
+        """g of ``\\frac{dg}{dh}(h(x))`` (the chain rule's notation: g differentiated in its
+        argument, named by the function h, at a value of h written in the brackets); else None.
+        ``\\frac{dg}{dh}(x)`` is left as it was: g' at x, or at h(x)?"""
+        call = call_group(rest, 0)
+        if len(variables) != 1 or variables[0][1] != 1 or call is None:
+            return None
+        function, inner = self.reader.names.function_of(top), self.reader.names.function_of(variables[0][0])
+        if function is None or inner is None:
+            return None
+        arguments = self.reader.indices.arguments(call)
+        at_inner = len(arguments) == 1 and isinstance(arguments[0], AppliedUndef) and arguments[0].func == inner
+        return function if at_inner else None
 
     def whole_term(self, items: list, start: int) -> tuple[object, int]:
         """The operand of d/dx, \\partial_x, \\nabla, and the index of the item after it: the
@@ -168,11 +198,14 @@ class Fractions(Construct):
         return counts
 
     def function_derivative(self, function: object, count: tuple, start: int, end: int, rest: list) -> tuple[list, bool]:
-        """\\frac{dg}{dx} with g a function: g's derivative in x; \\frac{dg}{dx}(a) is it at a."""
+        """\\frac{dg}{dx} with g a function: g's derivative in x (g of the parameters the document
+        defines it with, when x is one: \\frac{\\partial f}{\\partial x} after f(x, y) = xy); \\frac{dg}{dx}(a) is it at a."""
         variable, order = count
         call = call_group(rest, 0)
         if call is None:
-            value = sympy.Derivative(function(variable), (variable, order), evaluate=False)
+            parameters = self.reader.notation.function_parameters.get(str(function), ())
+            arguments = parameters if variable in parameters else (variable,)  # \\partial f of f(x, y): f(x, y)
+            value = sympy.Derivative(function(*arguments), (variable, order), evaluate=False)
             return [Obj(value, start, end)], False
         value = self.reader.names.application(function, order, call)
         return [Obj(value, start, rest[0].end), *self.reader.reduce(rest[1:])], True

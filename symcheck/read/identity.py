@@ -1,9 +1,10 @@
-"""The identity matrix: ``I``, ``\\mathbf{I}`` (when the notation does not declare I), sized
-by a subscript (``I_n``, ``\\mathbf{I}_3``) or by the context it is written in.
+"""The identity matrix: ``I``, ``\\mathbf{I}`` (when the notation does not declare I), and the
+vector of ones ``\\mathbf{1}`` (``\\mathbb{1}`` without a condition after it), sized by a
+subscript (``I_n``, ``\\mathbf{I}_3``, ``\\mathbf{1}_n``) or by the context it is written in.
 
 Sized by context: a side is read once with I as a name; a bold I, or a plain I in a side that
 is a vector or matrix (or that cannot be read with I as a number), is read again with I the
-identity of each declared size. The one size that fits is I's size; none or several is an
+identity of each declared size (and every unsized ones vector a column of ones of that size). The one size that fits is I's size; none or several is an
 error asking for ``I_n``. A plain I among scalars stays a name (an integral, a current)."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from symcheck.read.values import same_shape, value_shape
 
 BOLD = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\mathbb"})
 ZERO_VECTOR = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\vec"})
+ONES = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\mathbb", "\\mathbbm"})  # \\mathbf{1}; with a condition, an indicator
 
 
 class IdentityMatrix(Construct):
@@ -28,7 +30,7 @@ class IdentityMatrix(Construct):
     def __init__(self, reader) -> None:
         super().__init__(reader)
         self.size: Optional[object] = None  # the size tried for unsized I's (None: I is a name)
-        self.seen: set[str] = set()  # "plain" / "bold": unsized I's read in this side
+        self.seen: set[str] = set()  # "plain" / "bold" / "ones": unsized I's and ones read in this side
 
     def applies(self, name: str) -> bool:
         return name == "I" and self.reader.notation.kinds_of("I") == ("free",) and "I" not in self.reader.index_letters
@@ -49,6 +51,24 @@ class IdentityMatrix(Construct):
             size = self.size
         value = self.reader.scripts.apply_sup(sympy.Identity(size), post, lambda: self.reader.scripts.label_error(post))
         return [Obj(value, atom.start, nodes[j - 1].end)], j
+
+    def ones(self, nodes: list, i: int) -> tuple[list, int]:
+        """The column of ones at nodes[i] (``\\mathbf{1}``, ``\\mathbf{1}_n``), its size from its
+        subscript or, unsized, from the context (the first reading, without a size, fails)."""
+        start = nodes[i].start
+        post, j = self.reader.scripts.postfix(nodes, i + 1)
+        self.reader.scripts.no_primes(post)
+        if post.sub is not None:
+            size = self.reader.value(post.sub, post.sub_start)
+            if not (size in self.table.sizes.values() or (isinstance(size, sympy.Integer) and size > 0)):
+                raise self.reader.error("the vector of ones takes a declared size or a number as its subscript", post.sub_start)
+        elif self.size is None:
+            self.seen.update({"bold", "ones"})
+            raise self.reader.error("the size of the vector of ones is not clear here: write \\mathbf{1}_n", start)
+        else:
+            size = self.size
+        value = self.reader.scripts.apply_sup(sympy.OneMatrix(size, 1), post, lambda: self.reader.scripts.label_error(post))
+        return [Obj(value, start, nodes[j - 1].end)], j
 
     def sides(self, sides: list[tuple[list, int]]) -> list:
         """The sides of an equation: an unsized I takes its size from its own side, else
@@ -97,12 +117,14 @@ class IdentityMatrix(Construct):
                 fits[size] = candidate
         if len(fits) == 1:
             return next(iter(fits.values())), None, seen
+        what = "the vector of ones" if "ones" in self.seen else "the identity matrix I"
+        written = "\\mathbf{1}_n" if "ones" in self.seen else "I_n"
         if fits:
             sizes = ", ".join(map(str, fits))
-            return None, self.reader.error(f"the size of the identity matrix I is not clear here ({sizes} all fit): write I_n", start), seen
+            return None, self.reader.error(f"the size of {what} is not clear here ({sizes} all fit): write {written}", start), seen
         if scalar_name or (error is not None and "bold" not in self.seen):
             return value, error, seen
-        return None, self.reader.error("the identity matrix I fits none of the declared sizes here: write I_n, or declare I", start), seen
+        return None, self.reader.error(f"{what} fits none of the declared sizes here: write {written}", start), seen
 
     def candidates(self) -> list:
         """Declared sizes, and the literal sizes in declared shapes."""

@@ -12,9 +12,9 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.model.symbols import EventProbability, Row
-from symcheck.read.identity import BOLD, is_bold_zero
+from symcheck.read.identity import BOLD, ONES, is_bold_zero
 from symcheck.read.nodes import (
-    Atom, Obj, Postfix, call_group, leaf_text, matrix_valued, one_by_one_entry, source_text, split_at,
+    RELATIONS, Atom, Obj, Postfix, call_group, leaf_is, leaf_text, matrix_valued, one_by_one_entry, source_text, split_at,
 )
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import ACCENTS, Group, Leaf
@@ -137,8 +137,10 @@ class Names(Construct):
     def word(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token
         content = (token.arg or "").strip()
-        if token.cmd in ("\\mathbb", "\\mathbf", "\\mathbbm") and content == "1":
-            return self.reader.numbers.indicator(nodes, i)
+        if token.cmd in ONES and content == "1":
+            if self.reader.numbers.indicator_follows(nodes, i + 1) and not _sized_by_subscript(nodes, i + 1):
+                return self.reader.numbers.indicator(nodes, i)
+            return self.reader.identity.ones(nodes, i)
         if is_bold_zero(token):
             raise self.reader.error(f"the zero vector {token.text} is read as a whole side of an equation (it takes that side's size)", token.start)
         if token.cmd in BOLD and self.reader.identity.applies(content):
@@ -324,9 +326,13 @@ class Names(Construct):
 
     def primed(self, value: object, post: Postfix, atom: Atom) -> object:
         """b' (a name that is not a function): a name of its own, b-prime; y' of a y the note
-        gives by an equation (y = f(x)) is refused: its derivative, but in which variable?"""
+        defines as an expression of one variable x is dy/dx; y' of another y the note gives
+        by an equation (y = f(x)) is refused: its derivative, but in which variable?"""
         if not post.primes:
             return value
+        variable = self.reader.notation.prime_variables.get(atom.name) if post.sub is None else None
+        if variable is not None:
+            return sympy.Derivative(value, (variable, post.primes), evaluate=False)
         if atom.name in self.reader.notation.defined_names:
             raise self.reader.error(
                 f"{atom.name}' where {atom.name} is given by an equation: write \\frac{{d{atom.name}}}{{dx}}, or declare {atom.name}' as a name",
@@ -387,6 +393,20 @@ class Names(Construct):
         """L(y, p): a declared symbol followed by its argument list (it names the symbol)."""
         return len(split_at(call.items, frozenset({","}))) > 1
 
+
+
+def _sized_by_subscript(nodes: list, j: int) -> bool:
+    """`\\mathbf{1}_n`: a subscript that holds no relation sizes the vector of ones
+    (`\\mathbb{1}_{i=j}`, `\\mathbf{1}_{\\{y = k\\}}` hold one: an indicator)."""
+    if not (leaf_is(nodes[j], "_") and j + 1 < len(nodes)):
+        return False
+    return not _holds_a_relation(nodes[j + 1])
+
+
+def _holds_a_relation(node: object) -> bool:
+    if isinstance(node, Group):
+        return any(_holds_a_relation(item) for item in node.items)
+    return leaf_text(node) in RELATIONS
 
 
 def elementwise(function: object, argument: object, primes: int) -> object:

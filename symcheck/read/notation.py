@@ -100,6 +100,10 @@ class Notation:
         self.names = self._name_patterns()
         self.defined_functions: set[str] = set()  # f of a line f(x) = ... read so far
         self.defined_names: set[str] = set()  # y of a line y = ... read so far
+        # y of a definition y = (an expression of one variable x) -> x: y' is dy/dx
+        self.prime_variables: dict[str, sympy.Symbol] = {}
+        # f of a definition f(x, y) = ... -> (x, y): the bare f of \\frac{\\partial f}{\\partial x} is f(x, y)
+        self.function_parameters: dict[str, tuple] = {}
         # (kind, LaTeX, names defined so far) -> what it reads as; the reading depends on
         # nothing else, so Notations of the same declarations may share this
         self.readings: dict[tuple, object] = {}
@@ -119,7 +123,8 @@ class Notation:
         defines stay the same (notes repeat members and cases); values only, never errors."""
         if not isinstance(latex, str):
             return read(latex)  # refused there
-        key = (kind, latex, frozenset(self.defined_functions), frozenset(self.defined_names))
+        key = (kind, latex, frozenset(self.defined_functions), frozenset(self.defined_names),
+               frozenset(self.prime_variables.items()), frozenset(self.function_parameters.items()))
         known = self.readings.get(key)
         if known is None:
             known = self.readings[key] = read(latex)

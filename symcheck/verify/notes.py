@@ -29,10 +29,10 @@ import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import sympy
-from sympy.core.function import AppliedUndef
+from sympy.core.function import AppliedUndef, FunctionClass
 
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
@@ -117,6 +117,7 @@ class _NoteReader:
         self.restating: dict = {}  # (line, col) of a member compared with a defined name -> that name
         self.repairs = Repairer(self.compiler, settings) if settings.repair_budget > 0 else None
         self.own_commands, self.rewrites = own_commands, declarations.rewrites
+        self.premised: dict = {}  # a name some premise defined, for the statement after its arrow -> its line
 
     # -- reading members ----------------------------------------------------------
 
@@ -151,6 +152,7 @@ class _NoteReader:
                                                          member.latex)
                 expression = _as_defined(self.refuse_unknown_dependence(member, expression, given),
                                          (*self.scope.definitions, *given))
+                self.adopted += _prime_readings(member, self.compiler.notation.prime_variables, self.adopted)
             except AmbiguousMath as error:
                 members.append(None)
                 skipped.append(_warned(self.unreadable(chain, member, error), error.message))
@@ -219,11 +221,6 @@ class _NoteReader:
         definition = definition_of(head, sympy.Integer(0))
         return None if definition is None else definition.target
 
-    def is_condition(self, members: list) -> bool:
-        """`i = j` between two declared indices is a condition, never a claim."""
-        indices = set(self.compiler.table.indices.values())
-        return len(members) == 2 and all(member in indices for member in members)
-
     def fresh(self, members: list) -> bool:
         """A two-member chain whose left side is a name with no definition yet, not an
         index, and not on its own right side."""
@@ -248,10 +245,12 @@ class _NoteReader:
         definition = definition_of(members[0], members[-1])
         if definition is None and _names_a_starred(members):
             self.defined.add(target)  # named once; its star stays refused elsewhere
-        if definition is None or not self.general(definition):  # a matrix, or one entry: nothing to unfold
+        if definition is None or not _general(definition, self.compiler.table):  # a matrix, or one entry: nothing to unfold
             return []
         self.scope.definitions.append(definition)
         self.defined.add(definition.target)
+        _read_primes_of(definition, self.compiler)
+        _note_parameters(definition, self.compiler)
         if not has_constrained_domain(definition, self.compiler.table):
             return []
         member = chain.members[-1]
@@ -266,6 +265,7 @@ class _NoteReader:
         definition = definition_of(members[0], members[-1])
         if definition is None:
             return []
+        _note_parameters(definition, self.compiler)
         alias = stem_alias(definition, self.compiler.table.functions, self.defined)
         if alias is None:
             return [definition]
@@ -283,15 +283,6 @@ class _NoteReader:
         return [value, *members[1:]], (Remark("note", f"{chain.members[0].latex} is given the value {value} at {where}; "
                                                       "this second value is checked against it"),)
 
-    def general(self, definition: CompiledDefinition) -> bool:
-        """An indexed definition defines every entry only when its indices are declared ones."""
-        indices = set(self.compiler.table.indices.values())
-        return not isinstance(definition.target, sympy.IndexedBase) or set(definition.params) <= indices
-
-    def in_final_scope(self, eq: Equation) -> Equation:
-        """A note's definition checked with every definition the note makes, wherever it makes it."""
-        return replace(eq, scope=checking_scope(self.scope, eq.scope.definitions[-1]))
-
     # -- the note -----------------------------------------------------------------------
 
     def check(self, chains: list[MathChain], prose: ProseReading, solving: SolvedEquations,
@@ -299,8 +290,10 @@ class _NoteReader:
         started = time.perf_counter()
         results: list[ChainResult] = []
         given: list[CompiledDefinition] = []
+        given_row = None  # the line of a premise's first consequence: it also holds for the rest of that line
         pending: list[Equation] = []  # checked once every definition of the note is known
         for chain in _definitions_first(chains, prose):
+            given, given_row = (given, given_row) if given_row in (None, chain.line) else ([], None)
             if prose.states_case(chain) or prose.is_condition(chain):
                 continue
             if chain.mapping is not None:
@@ -308,17 +301,21 @@ class _NoteReader:
                 continue
             chain = self.after_assignment(chain)
             members, unread = _starred_vector(chain, *self.parse(chain, given), self.read_or_none, self.defined)
-            if self.is_condition(members):
+            if _is_condition(members, self.compiler.table):
                 continue
             if prose.condition_after(chain):
                 results.append(self.not_checked(chain, "it holds under a condition stated in the words after it, not read"))
                 continue
             if chain.premise and self.fresh(members):
-                given += self.assume(chain, members)
+                given, given_row = (given if given_row is None else []) + self.assume(chain, members), None
+                self.premised.update((definition.target, (chain.line, definition)) for definition in given)
                 continue
             if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)
                     or _gives_a_probability(members) or _names_a_starred(members)) and self.fresh(members) and members[0] not in self.entry_values:
                 pending += self.adopt(chain, members)
+                continue
+            if (chain.definition or prose.defines(chain)) and _an_unadoptable_function(members, self.target):
+                results.append(self.not_checked(chain, "it defines a function the reader cannot adopt (of a vector?)"))
                 continue
             members, again = self.second_value(chain, members)
             written = chain
@@ -336,15 +333,16 @@ class _NoteReader:
             # and only a name is restated: two displays starting `1 = ...` are two claims
             left = (members[0], condition) if chain.display and getattr(members[0], "free_symbols", None) \
                 and not given else None
-            given = []
+            given_row = chain.members[-1].line if given else None
             result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
-            result = self.consequence(chain, members, result, scope, solving)
+            result = _outside_its_premise(self.consequence(chain, members, result, scope, solving), members, self.premised,
+                                          scope, lambda extra: self.check_chain(chain, members, unread, extra, condition)[0])
             if zero_end is not None:
                 solving.start(ended.held.expression if ended.held else members[0], chain)
             if left is not None and ended.held is not None:
                 self.restated[left] = ended
             results.append(_with_remarks(result, again))
-        definitions = tuple(verify_equation(self.in_final_scope(eq), self.settings, self.repairs, self.decider)
+        definitions = tuple(verify_equation(_in_final_scope(eq, self.scope), self.settings, self.repairs, self.decider)
                             for eq in pending)
         results = self.carried_from_definitions(results, _wrong_definitions(self.scope.definitions, pending, definitions))
         reported = frozenset((step.line, step.column) for result in results for step in result.steps)
@@ -555,6 +553,82 @@ def _with_remarks(result: ChainResult, remarks: tuple[Remark, ...]) -> ChainResu
         return result
     first = result.steps[0]
     return replace(result, steps=(replace(first, remarks=first.remarks + remarks), *result.steps[1:]))
+
+
+def _outside_its_premise(result: ChainResult, members: list, premised: dict, scope: Scope,
+                         recheck: Callable[[Scope], ChainResult]) -> ChainResult:
+    """Steps refuted through a function that a premise defined only for the statement after its
+    arrow (`f(x,y) = xy \\rightarrow ...`, then `\\frac{\\partial f}{\\partial x} = y` in the prose
+    below), which hold for the premise's f: the author likely means that f, so they are undecided,
+    with why. A step false for the premise's f as well stays refuted."""
+    defined = {definition.target for definition in scope.definitions}
+    used = {applied.func for member in members if isinstance(member, sympy.Basic) for applied in member.atoms(AppliedUndef)}
+    ended = sorted((premised[f][0], str(f), premised[f][1]) for f in used if f in premised and f not in defined)
+    if not ended or not any(step.decision.verdict is Verdict.REFUTED for step in result.steps):
+        return result
+    again = recheck(replace(scope, definitions=scope.definitions + [definition for _, _, definition in ended]))
+    line, name, _ = ended[0]
+    why = (f"{name} is defined only under the premise at line {line}, for the statement after its arrow; this holds "
+           f"for that {name}, but here {name} is an arbitrary function (define {name} where it is used)")
+    undecided = Decision(Verdict.UNKNOWN, "premise ended", 0.0, reason=why)
+    return replace(result, steps=tuple(
+        replace(step, decision=undecided, expected=False, repair=None)
+        if step.decision.verdict is Verdict.REFUTED and other.decision.verdict.holds else step
+        for step, other in zip(result.steps, again.steps)))
+
+
+def _in_final_scope(eq: Equation, scope: Scope) -> Equation:
+    """A note's definition checked with every definition the note makes, wherever it makes it."""
+    return replace(eq, scope=checking_scope(scope, eq.scope.definitions[-1]))
+
+
+def _read_primes_of(definition: CompiledDefinition, compiler: Compiler) -> None:
+    """After `y = x^2`, y' is dy/dx: y is a scalar name whose body has one variable. After
+    `y = a x^2` (two variables), y' is refused: in which variable?"""
+    target = definition.target
+    if not isinstance(target, sympy.Symbol) or definition.params:
+        return
+    fixed = {*compiler.table.sizes.values(), *compiler.table.indices.values()}
+    variables = sorted(definition.body.free_symbols - fixed, key=str)
+    if len(variables) == 1 and isinstance(variables[0], sympy.Symbol):
+        compiler.notation.prime_variables[target.name] = variables[0]
+    else:
+        compiler.notation.defined_names.add(target.name)
+
+
+def _is_condition(members: list, table) -> bool:
+    """`i = j` between two declared indices is a condition, never a claim."""
+    indices = set(table.indices.values())
+    return len(members) == 2 and all(member in indices for member in members)
+
+
+def _general(definition: CompiledDefinition, table) -> bool:
+    """An indexed definition defines every entry only when its indices are declared ones."""
+    indices = set(table.indices.values())
+    return not isinstance(definition.target, sympy.IndexedBase) or set(definition.params) <= indices
+
+
+def _an_unadoptable_function(members: list, target) -> bool:
+    """`f(\\mathbf{x}) = x_1^2 + 2x_2^2` said to define f: a definition, though not one the
+    reader can unfold; never a claim to refute."""
+    return len(members) == 2 and isinstance(members[0], AppliedUndef) and target(members[0]) is None
+
+
+def _note_parameters(definition: CompiledDefinition, compiler: Compiler) -> None:
+    """After `f(x, y) = ...`, the bare f of a derivative in x or y is f(x, y)."""
+    if isinstance(definition.target, FunctionClass) and len(definition.params) > 1:
+        compiler.notation.function_parameters[str(definition.target)] = tuple(definition.params)
+
+
+def _prime_readings(member: MathFragment, variables: dict, adopted: list[Adoption]) -> list[Adoption]:
+    """The first member that writes y' for a y read as dy/dx lists that reading (once)."""
+    readings: list[Adoption] = []
+    for name, variable in variables.items():
+        listed = any(a.kind == "reading" and a.name == f"{name}'" for a in (*adopted, *readings))
+        if not listed and re.search(rf"(?<![\\A-Za-z]){re.escape(name)}'", member.latex):
+            readings.append(Adoption(f"{name}'", member.line, member.col, f"{name}' as d{name}/d{variable}, "
+                                     f"the derivative of {name} in its one variable", kind="reading"))
+    return readings
 
 
 def _not_a_claim(note: str, chain: MathChain) -> ChainResult:

@@ -132,13 +132,18 @@ def _as_chain(relation: MathRelation) -> MathChain:
 
 def merged(results: list[ChainResult], relations: list[ChainResult]) -> list[ChainResult]:
     """`relations` placed among `results` in document order (each before the first result
-    that starts after it); `results` keep their order."""
-    merged_results = list(results)
-    for relation in relations:
+    that starts after it); `results` keep their order. One pass: the first result starting
+    after a relation never moves back for a relation that starts later."""
+    starts = [_start(result) for result in results]
+    merged_results: list[ChainResult] = []
+    taken = 0
+    for relation in sorted(relations, key=_start):
         where = _start(relation)
-        index = next((k for k, result in enumerate(merged_results) if _start(result) > where), len(merged_results))
-        merged_results.insert(index, relation)
-    return merged_results
+        while taken < len(results) and not starts[taken] > where:
+            merged_results.append(results[taken])
+            taken += 1
+        merged_results.append(relation)
+    return merged_results + results[taken:]
 
 
 def _start(result: ChainResult) -> tuple[int, int]:
