@@ -15,6 +15,14 @@ trees in the same run, the trees taking turns run by run, and printed side by si
 Timings on a shared machine are noisy: compare the columns of one run, not runs made at
 different times.
 
+The cold verify rows also give the worst run beside the median (this machine's CPU
+speed varies by +/-20% from run to run: "reliably" is the worst run), and two figures of
+the default run that do not depend on how fast the engine decides: the parent's serial
+time (wall time outside the workers' phase: start-up, what is done before the workers
+start and after they end) and its CPU (all of it serial but the little it spends waiting),
+and the workers' idle time (workers x the phase's wall time, less their CPU: time lost to
+imbalance at the end, to starting them, and to neighbours).
+
 Targets (issue 14): cold `verify derivations/` <= 4x the floor; warm (cache filled)
 <= 1.5x; start-up (importing what `verify` and `check` need) <= 1.2x; cold `check` of a
 1,000-line note < 3 s; no refuted step of the seeds above 0.1 s; on a loaded machine
@@ -72,6 +80,33 @@ $$
 
 """
 
+# `symcheck ARGS`, with the wall time of the workers' phase (from the pool's start to its
+# end), the workers, the CPU they used (measured after they were joined) and this process's
+# own CPU on stderr
+PHASED = r"""
+import resource, sys, time
+from symcheck.runtime import parallel
+phase = {}
+enter, leave = parallel.WorkerPool.__enter__, parallel.WorkerPool.__exit__
+def timed_enter(pool):
+    phase["start"], phase["workers"] = time.perf_counter(), pool.executor._max_workers
+    return enter(pool)
+def timed_exit(pool, *exc):
+    phase["wall"] = time.perf_counter() - phase["start"]
+    leave(pool, *exc)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    phase["cpu"] = usage.ru_utime + usage.ru_stime
+parallel.WorkerPool.__enter__, parallel.WorkerPool.__exit__ = timed_enter, timed_exit
+import atexit
+def figures():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return phase.get("wall", 0.0), phase.get("workers", 0), phase.get("cpu", 0.0), usage.ru_utime + usage.ru_stime
+atexit.register(lambda: sys.stderr.write("PHASE %s %s %s %s\n" % figures()))
+from symcheck.cli import main
+sys.argv = ["symcheck", *sys.argv[1:]]
+main()
+"""
+
 STEP_TIMES = r"""
 import json, sys, time
 from pathlib import Path
@@ -113,12 +148,16 @@ class Tree:
         self.has_cache = (root / "symcheck" / "verify" / "cache.py").is_file()
         self.last_cpu = 0.0  # CPU seconds of the last process run (and its workers)
         self.last_others: Optional[float] = None  # cores other processes kept busy meanwhile
+        self.last_stderr = ""
+        self.last_phase: Optional[tuple] = None  # of the last `phased` run
 
     def run(self, *args: str, cwd: Optional[Path] = None) -> float:
         before, cores = _children_cpu(), CoreSample.now()
         started = time.perf_counter()
-        subprocess.run([sys.executable, *args], cwd=cwd or self.root, env=self.env, capture_output=True, check=False)
+        done = subprocess.run([sys.executable, *args], cwd=cwd or self.root, env=self.env, capture_output=True,
+                              check=False, text=True)
         elapsed = time.perf_counter() - started
+        self.last_stderr = done.stderr
         self.last_cpu = _children_cpu() - before
         self.last_others = others_busy(cores, CoreSample.now(), self.last_cpu)
         return elapsed
@@ -126,6 +165,14 @@ class Tree:
     def symcheck(self, *args: str, cache: Optional[Path] = None) -> float:
         options = (["--cache-dir", str(cache)] if cache else ["--no-cache"]) if self.has_cache else []
         return self.run("-m", "symcheck", *args, *options)
+
+    def phased(self, *args: str) -> float:
+        """A cold `symcheck ARGS`, its workers' phase kept in `last_phase` (wall, workers, their
+        CPU, the parent's CPU)."""
+        elapsed = self.run("-c", PHASED, *args, *(["--no-cache"] if self.has_cache else []))
+        lines = [line.split() for line in self.last_stderr.splitlines() if line.startswith("PHASE ")]
+        self.last_phase = tuple(float(figure) for figure in lines[-1][1:]) if lines else None
+        return elapsed
 
     def output(self, code: str) -> str:
         done = subprocess.run([sys.executable, "-c", code], cwd=self.root, env=self.env, capture_output=True, text=True)
@@ -212,9 +259,9 @@ def metrics(note: Path, loaded: bool) -> dict[str, Callable[[Tree], object]]:
         "floor": lambda tree: tree.run("-c", "import sympy, latex2sympy2"),
         "start-up": lambda tree: tree.run("-c", "import symcheck.cli, symcheck.verify.documents, "
                                                 "symcheck.verify.notes, symcheck.printers.results"),
-        "cold verify": lambda tree: tree.symcheck("verify", "derivations/"),
-        "cold verify -j 1": lambda tree: tree.symcheck("verify", "derivations/", "-j", "1"),
-        "cold verify -j 2": lambda tree: tree.symcheck("verify", "derivations/", "-j", "2"),
+        "cold verify": lambda tree: tree.phased("verify", "derivations/"),
+        "cold verify -j 1": lambda tree: tree.phased("verify", "derivations/", "-j", "1"),
+        "cold verify -j 2": lambda tree: tree.phased("verify", "derivations/", "-j", "2"),
         "warm verify": lambda tree: warm(tree, 1),
         "cold check 1000 lines": lambda tree: cold_check(tree, note, 1),
     }
@@ -240,15 +287,30 @@ def measure(trees: dict[str, Tree], note: Path, runs: int, loaded: bool,
             for name, tree in trees.items():
                 if not metric.startswith("loaded"):
                     settle(idle_wait)
-                samples[name].append((once(tree), tree.last_cpu, tree.last_others))
+                tree.last_phase = None
+                wall = once(tree)
+                samples[name].append((wall, tree.last_cpu, tree.last_others, *_phase_figures(wall, tree.last_phase)))
         for name, values in samples.items():
             known = [sample for sample in values if sample[0] is not None]
-            for position, suffix in enumerate(("", " CPU", " others")):
+            for position, suffix in enumerate(SUFFIXES):
                 figures = [sample[position] for sample in known if sample[position] is not None]
                 results[name][f"{metric}{suffix}"] = statistics.median(figures) if figures else None
+            if metric.startswith("cold verify") and known:
+                results[name][f"{metric} worst"] = max(sample[0] for sample in known)
     for name, tree in trees.items():
         results[name]["refuted steps"] = refuted_steps(tree)
     return results
+
+
+SUFFIXES = ("", " CPU", " others", " serial", " parent CPU", " idle")
+
+
+def _phase_figures(wall: Optional[float], phase: Optional[tuple]) -> tuple[Optional[float], ...]:
+    """The parent's serial wall time and CPU, and the workers' idle time, of a run measured with `phased`."""
+    if wall is None or phase is None:
+        return None, None, None
+    phase_wall, workers, workers_cpu, parent_cpu = phase
+    return wall - phase_wall, parent_cpu, (workers * phase_wall - workers_cpu) if workers else None
 
 
 def show(value: object, floor: float) -> str:
@@ -270,6 +332,17 @@ def show_row(key: str, figures: dict) -> str:
     return f"{wall} cpu {cpu:6.2f}" + ("" if others is None else f" others {others:3.1f}")
 
 
+def detail_rows(key: str, figures: dict) -> list[tuple[str, str]]:
+    """The worst run, the parent's serial time and the workers' idle time of a cold verify row."""
+    rows = []
+    if figures.get(f"{key} worst") is not None:
+        rows.append(("  worst run", show(figures[f"{key} worst"], figures["floor"])))
+    for suffix, label in ((" serial", "  parent serial"), (" parent CPU", "  parent CPU"), (" idle", "  workers idle")):
+        if figures.get(f"{key}{suffix}") is not None:
+            rows.append((label, f"{figures[f'{key}{suffix}']:6.2f} s"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", type=Path, help="another symcheck tree to measure beside this one")
@@ -289,8 +362,11 @@ def main() -> None:
           f"cores other processes kept busy meanwhile (refuted steps: CPU s per decision); "
           f"{usable_cores()} cores, load average now {os.getloadavg()[0]:.1f}\n")
     print(f"{'':28}" + "".join(f"{name:>45}" for name in results))
-    for key in (k for k in next(iter(results.values())) if not k.endswith((" CPU", " others"))):
+    for key in (k for k in next(iter(results.values())) if not k.endswith((*SUFFIXES[1:], " worst"))):
         print(f"{key:28}" + "".join(f"{show_row(key, figures):>45}" for figures in results.values()))
+        details = [dict(detail_rows(key, figures)) for figures in results.values()]
+        for label in dict.fromkeys(label for rows in details for label in rows):
+            print(f"{label:28}" + "".join(f"{rows.get(label, 'n/a'):>45}" for rows in details))
     print("\ntargets: cold verify <= 4x, warm <= 1.5x, start-up <= 1.2x the floor; check < 3 s; "
           "refuted steps <= 0.1 s; loaded default <= loaded -j 1")
     if args.save:

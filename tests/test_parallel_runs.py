@@ -4,10 +4,15 @@ as a serial run. Tried on small derivation files written for these tests."""
 
 from __future__ import annotations
 
+import copy
+import itertools
 import json
 import os
 import re
 import signal
+import subprocess
+import sys
+from typing import Sequence
 
 import pytest
 from click.testing import CliRunner
@@ -86,9 +91,32 @@ def test_places_asking_the_same_equation_share_one_unit(tmp_path):
     assert (("gradient_checks", 0, 0),) in [unit.places for unit in units]
 
 
-def _queue(*costs: tuple[int, ...]) -> runs.UnitQueue:
-    return runs.UnitQueue([[runs.Unit(document, (("claims", 0, n),), cost) for n, cost in enumerate(units)]
-                           for document, units in enumerate(costs)])
+class Stub:
+    """Documents whose units are given: each is 'loaded' on first use (loads counted), its
+    cost before that estimated as given."""
+
+    def __init__(self, costs: Sequence[tuple[int, ...]], estimates: Sequence[int], load_cost: int = 10):
+        self.costs, self.estimates, self.load = costs, estimates, load_cost
+        self.paths = [f"{n}.toml" for n in range(len(costs))]
+        self.loads: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.costs)
+
+    def loaded(self, number: int) -> bool:
+        return number in self.loads
+
+    def units_of(self, number: int) -> list[runs.Unit]:
+        if number not in self.loads:
+            self.loads.append(number)
+        units = [runs.Unit(number, (("claims", 0, n),), cost) for n, cost in enumerate(self.costs[number])]
+        return sorted(units, key=lambda unit: -unit.cost)
+
+    def cost(self, number: int) -> int:
+        return sum(self.costs[number]) if self.loaded(number) else self.estimates[number]
+
+    def load_cost(self, number: int) -> int:
+        return self.load
 
 
 def _take(queue: runs.UnitQueue, current) -> tuple[int, int]:
@@ -97,25 +125,67 @@ def _take(queue: runs.UnitQueue, current) -> tuple[int, int]:
 
 
 def test_a_worker_keeps_to_its_document_and_starts_the_largest_untouched_one():
-    queue = _queue((5, 50, 5), (40, 40, 40), (30,))  # totals 60, 120, 30
+    # sizes say 100, 120, 30 before loading; loaded, the documents hold 60, 120, 30
+    queue = runs.UnitQueue(Stub([(5, 50, 5), (40, 40, 40), (30,)], [100, 120, 30]))
+    assert queue.count == [runs.UNKNOWN] * 3  # nothing loaded before the workers start
     assert _take(queue, None) == (1, 40)  # the largest document first
     assert _take(queue, None) == (0, 50)  # another worker: the largest nobody started, its largest unit first
+    assert queue.count == [3, 3, runs.UNKNOWN] and queue.left == [10, 80, 30]  # loaded: the real costs
     assert _take(queue, 1) == (1, 40) and _take(queue, 1) == (1, 40)  # each keeps to its own
     assert _take(queue, 1) == (2, 30)  # its document done: the untouched one, before anyone's leftovers
     assert _take(queue, 2) == (0, 5)  # nothing untouched: the most work left
     assert _take(queue, 0) == (0, 5)
-    assert queue.taken == [3, 3, 1] and queue.size == 7
+    assert list(queue.taken) == [3, 3, 1] and queue.take(0) is None
 
 
-def test_a_queue_gives_each_unit_once_to_workers_sharing_it(tmp_path):
-    works = [DocumentWork(load_derivation(write(tmp_path, text, name)), SETTINGS)
-             for text, name in ((REPEATS, "a.toml"), (SMALL, "b.toml"))]
-    queue = runs.UnitQueue([runs.units_of(n, work) for n, work in enumerate(works)])
+def test_a_worker_helps_with_another_document_only_where_loading_it_pays():
+    def queue_after_a_start(load_cost: int) -> tuple[runs.UnitQueue, Stub]:
+        first, second = Stub([(50, 40, 30)], [100], load_cost), Stub([(50, 40, 30)], [100], load_cost)
+        queue = runs.UnitQueue(first)
+        queue.share()
+        assert _take(queue, None) == (0, 50)  # the first worker starts the document (70 left)
+        helper = copy.copy(queue)
+        helper.documents = second  # another process: it has not loaded the document
+        return helper, second
+
+    helper, second = queue_after_a_start(load_cost=40)
+    assert helper.take(None) is None and second.loads == []  # 70 left: not worth loading it twice
+    helper, second = queue_after_a_start(load_cost=30)
+    assert _take(helper, None) == (0, 40) and second.loads == [0]  # worth it: loaded here too, the same units
+
+
+def test_two_processes_that_split_a_document_differently_stop_the_run():
+    queue = runs.UnitQueue(Stub([(50, 40)], [100]))
     queue.share()
-    taken = [queue.take(n % 2) for n in range(queue.size)]
+    assert _take(queue, None) == (0, 50)
+    helper = copy.copy(queue)
+    helper.documents = Stub([(50, 30)], [100], load_cost=0)
+    with pytest.raises(RuntimeError, match="different units"):
+        helper.take(None)
+
+
+def test_workers_sharing_a_queue_take_each_unit_once_and_agree_on_the_units(tmp_path, monkeypatch):
+    monkeypatch.setattr(runs, "LOAD_COST_PER_BYTE", 0)  # helping always pays: both load both documents
+    paths = [write(tmp_path, REPEATS, "a.toml"), write(tmp_path, SMALL, "b.toml")]
+    queue = runs.UnitQueue(runs.Documents(paths, SETTINGS))
+    queue.share()
+    other = copy.copy(queue)
+    other.documents = runs.Documents(paths, SETTINGS)  # as a second process holds its own
+    taken, current, working = [], [None, None], [True, True]
+    for turn in itertools.cycle((0, 1)):
+        if not any(working):
+            break
+        unit = (queue, other)[turn].take(current[turn]) if working[turn] else None
+        working[turn] = unit is not None  # a worker that gets nothing ends
+        if unit is not None:
+            taken.append(unit)
+            current[turn] = unit.document
+    expected = runs.Documents(paths, SETTINGS)
     assert sorted((unit.document, unit.places) for unit in taken) == sorted(
-        (n, unit.places) for n, work in enumerate(works) for unit in runs.units_of(n, work))
-    assert taken[0].places == (("gradient_checks", 0, 0),)  # a gradient check counts as a long step
+        (n, unit.places) for n in range(2) for unit in expected.units_of(n))
+    # the largest unit first: a gradient check counts as a step of average length
+    assert taken[0].places == (("gradient_checks", 0, 0),)
+    assert set(queue.documents.works) & set(other.documents.works)  # a document split between the two
 
 
 @pytest.mark.parametrize("jobs", [2, 3])
@@ -178,3 +248,37 @@ def test_several_notes_come_back_in_the_order_named(tmp_path):
     assert [checked.path for checked in parallel] == [small, large]
     assert _json([c.result for c in parallel]) == _json([c.result for c in serial])
     assert [step.decision.verdict.value for step in parallel[1].result.all_results()][:2] == ["proved", "refuted"]
+
+
+def _fails(eq, settings):
+    raise RuntimeError("a bug in deciding")
+
+
+@pytest.mark.parametrize("deciding", ["works", "fails"])
+def test_files_that_cannot_be_read_stop_a_parallel_run_as_they_stop_a_serial_one(tmp_path, monkeypatch, deciding):
+    """The workers load the largest files first (b and c: a is never started); the run still
+    names the first bad file in order, with the serial run's message and exit code, and nothing
+    else, even when a worker fails first on something else (a serial run loads every file first)."""
+    write(tmp_path, MINIMAL.replace("x^2 + 2x + 1", "x^2 + 2x + )"), "a.toml")
+    write(tmp_path, REPEATS.replace("x^2 - x + 1", "x^2 - x + }"), "b.toml")  # a worker finds it first
+    write(tmp_path, REPEATS, "c.toml")
+    if deciding == "fails":
+        monkeypatch.setattr(documents, "decide", _fails)
+        write(tmp_path, REPEATS.replace("x^2 - x + 1", "x^2 - x + 2"), "b.toml")  # readable: both workers fail
+    runner = CliRunner()
+    serial = runner.invoke(cli, ["verify", str(tmp_path), "-j", "1", "--no-cache"])
+    parallel = runner.invoke(cli, ["verify", str(tmp_path), "-j", "2", "--no-cache"])
+    assert serial.exit_code == parallel.exit_code == 2
+    assert parallel.output == serial.output and serial.output.startswith(f"{tmp_path / 'a.toml'}:")
+
+
+def test_what_is_imported_before_the_workers_start_every_worker_imports_anyway(tmp_path):
+    """FIRST_USE_IMPORTS are imported in the parent only because loading and deciding a
+    small document (steps, a claim, a gradient check) would import each of them in every worker."""
+    path = write(tmp_path, REPEATS)
+    code = (f"import sys; from symcheck.verify import runs; "
+            f"runs.verify_files([runs.Path({str(path)!r})], runs.Settings(step_timeout=30.0), 1); "
+            f"print([m for m in runs.FIRST_USE_IMPORTS if m not in sys.modules])")
+    environment = {**os.environ, "SYMCHECK_NO_CACHE": "1"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, timeout=120)
+    assert done.stdout.strip() == "[]", done.stderr[-2000:]

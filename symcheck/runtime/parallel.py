@@ -1,6 +1,6 @@
 """Independent work items in worker processes (forked from a process that has already
-imported SymPy, the reader and the engine, and loaded the documents: each worker starts
-warm and holds the work already, so only item numbers and results cross).
+imported SymPy, the reader and the engine: each worker starts warm, and holds what the
+parent held, so only small items and results cross).
 
 How many: `jobs=0` (the default of every command) chooses from the amount of work and
 the cores actually free. Free cores are measured: the idle time of the cores this process
@@ -13,7 +13,7 @@ would only compete with the others for the same cores; an explicit `jobs` is obe
 
 `parallel_map` returns every result in order; `WorkerPool` takes items one at a time and
 gives each result when it is asked for, in the order the items were submitted to idle
-workers (submit the largest first).
+workers (submit the largest first); `gather` waits for all of them, or for the first to fail.
 
 Workers ignore SIGINT (the parent decides) and run under the memory ceiling. When the
 parent is interrupted, or anything else goes wrong, every worker is terminated at once:
@@ -190,6 +190,18 @@ class Pending:
         except BrokenProcessPool as error:
             raise WorkerDied(f"a worker process ended unexpectedly (killed, or out of memory): "
                              f"no result for item {self.item!r}") from error
+
+
+def gather(pending: Sequence[Pending]) -> list:
+    """Every pending result, in order; the first item to fail (whichever ends first) raises
+    at once, without waiting for the others."""
+    from concurrent.futures import FIRST_EXCEPTION, wait
+
+    wait([answer.future for answer in pending], return_when=FIRST_EXCEPTION)
+    for answer in pending:
+        if answer.future.done() and answer.future.exception() is not None:
+            answer.get()
+    return [answer.get() for answer in pending]
 
 
 class WorkerPool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
@@ -163,34 +163,65 @@ class DocumentWork:
 
     def assemble(self, results: dict[Place, object], seconds: float) -> DocumentResult:
         """The document's result from the result at each of its places."""
-        document, derivation = self.document, self.document.derivation
+        return self.layout().assemble(results, seconds)
+
+    def layout(self) -> "Layout":
+        document = self.document
+        derivation = document.derivation
+        chains = tuple(ChainLayout(chain.name, chain.condition_latex, *_case_remark(chain.equations))
+                       for chain in document.chains)
+        return Layout(derivation.path, derivation.source, derivation.title, chains)
+
+
+@dataclass(frozen=True)
+class ChainLayout:
+    name: str
+    condition_latex: Optional[str]
+    conclusion: Optional[int]  # the position of the chain's last written step, if it takes `remark`
+    remark: Optional[Remark]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a document's result holds besides its places' results: small and picklable, so
+    that a process which never loaded the document can assemble its result."""
+
+    path: str
+    source: str
+    title: str
+    chains: tuple[ChainLayout, ...]
+
+    def assemble(self, results: dict[Place, object], seconds: float) -> DocumentResult:
+        """The document's result from the result at each of its places."""
         placed: dict[tuple[str, int], list] = defaultdict(list)
         for place in sorted(results):
             placed[place[:2]].append(results[place])
-        chains = tuple(
-            ChainResult(chain.name, chain.condition_latex,
-                        _with_case_remarks(chain.equations, tuple(placed[("chains", c)])))
-            for c, chain in enumerate(document.chains)
-        )
+        chains = tuple(ChainResult(chain.name, chain.condition_latex, _with_remark(chain, tuple(placed[("chains", c)])))
+                       for c, chain in enumerate(self.chains))
         return DocumentResult(
-            path=derivation.path, source=derivation.source, title=derivation.title,
+            path=self.path, source=self.source, title=self.title,
             definitions=tuple(placed[("definitions", 0)]), chains=chains, claims=tuple(placed[("claims", 0)]),
             gradient_checks=tuple(check for checks in placed[("gradient_checks", 0)] for check in checks),
             seconds=seconds,
         )
 
 
-def _with_case_remarks(equations: Sequence[Equation], steps: tuple[StepResult, ...]) -> tuple[StepResult, ...]:
-    """The chain's conclusion (its last written step) with the case-index warning, if any."""
+def _case_remark(equations: Sequence[Equation]) -> tuple[Optional[int], Optional[Remark]]:
+    """The chain's conclusion (its last written step) and the case-index warning it takes, if any."""
     written = [n for n, eq in enumerate(equations) if eq.kind == "step"]
     if not written:
-        return steps
+        return None, None
     last = written[-1]
     eq = equations[last].intended or equations[last]
     remark = case_index_remark(eq.chain_condition, eq.rhs, eq.latex)
-    if remark is None:
+    return (None, None) if remark is None else (last, remark)
+
+
+def _with_remark(chain: ChainLayout, steps: tuple[StepResult, ...]) -> tuple[StepResult, ...]:
+    if chain.remark is None:
         return steps
-    return steps[:last] + (replace(steps[last], remarks=steps[last].remarks + (remark,)),) + steps[last + 1:]
+    last = chain.conclusion
+    return steps[:last] + (replace(steps[last], remarks=steps[last].remarks + (chain.remark,)),) + steps[last + 1:]
 
 
 def repairer(document: CompiledDocument, settings: Settings) -> Optional[Repairs]:

@@ -1,26 +1,37 @@
-"""Many derivation files in one run: each loaded once, its work split into small units,
-spread over worker processes, and put back in order.
+"""Many derivation files in one run: each file's work split into small units, spread over
+worker processes, and put back in order.
 
-1. Every file is loaded here, once (a file that cannot be read stops the run before any
-   work is done). `verify_paths` hands the loaded documents on to the report stage.
-2. Each document's work is split into units: the definitions, steps and claims that ask
+1. Each document's work is split into units: the definitions, steps and claims that ask
    one equation (as written or as intended), so that it is still decided once per
    document, and each gradient check on its own. A unit's cost is estimated by the length
-   of its LaTeX (a gradient check counts as a long step).
-3. With more than one process, the workers are forked after loading and inherit the
-   documents and a shared `UnitQueue`: a worker takes its next unit from the document it
-   is working on (units of one document share what SymPy and the engine cache: unfolded
-   definitions, derivatives, index sums), else from the largest document nobody has
-   started, else from the document with the most work left. So a few documents of unequal
-   size balance over the cores, and a document is split only at the end of the run.
-   Only the results come back.
-4. The results are put back in each document's order (`DocumentWork.assemble`): the output
-   is the same as a serial run's, which works each document out in order.
+   of its LaTeX (a gradient check counts as a step of average length); a file's, before
+   it is loaded, by its size.
+2. One process: every file is loaded first, in order (a file that cannot be read stops the
+   run before any work is done), then worked out in order.
+3. More than one: the workers are forked right after the imports and share a `UnitQueue`;
+   each loads the documents it works on, so loading is split over the cores too. A worker
+   takes its next unit from the document it is working on (units of one document share
+   what SymPy and the engine cache: unfolded definitions, derivatives, index sums), else
+   starts the largest document nobody has started, else helps with the document with the
+   most work left: one it has loaded already, or one worth loading again. Loading is
+   deterministic, so every process that loads a document gets the same units (checked).
+   So a few documents of unequal size balance over the cores, and a document is split
+   only at the end of the run. Only the results come back, with each document's `Layout`.
+   When a worker fails (a file that cannot be read, or anything else), the workers are
+   stopped, and this process loads the files in order: a file that cannot be read stops
+   the run with the same error as a serial run, which loads every file first.
+4. The results are put back in each document's order (`Layout.assemble`): the output is
+   the same as a serial run's, which works each document out in order.
+
+`verify_paths` (for `report`, which needs the compiled documents here) loads every file
+here first, and the workers forked after it inherit them.
 """
 
 from __future__ import annotations
 
+import importlib
 import time
+import zlib
 from collections import defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -31,11 +42,23 @@ from symcheck.engine.settings import Settings
 from symcheck.load.derivation import derivation_files, load_derivation
 from symcheck.model import DocumentResult
 from symcheck.model.compiled import CompiledDocument, Equation
-from symcheck.runtime.parallel import WorkerPool, worker_count
-from symcheck.verify.documents import DocumentWork, Place, equation_identity
+from symcheck.runtime.parallel import WorkerPool, gather, worker_count
+from symcheck.verify.documents import DocumentWork, Layout, Place, equation_identity
 
-GRADIENT_COST = 600  # a gradient check costs about as much as a step of this many LaTeX characters
+# A unit's cost is in LaTeX characters of a step: measured on the seeds (CPU of each unit
+# in a serial run), a step costs about 2.7 ms + 0.26 ms per character, and a gradient
+# check about as much as a step of 220 characters.
+UNIT_COST = 10
+GRADIENT_COST = 220
+COST_PER_BYTE = 0.25  # a file's cost before it is loaded (LaTeX characters per byte of the file)
+LOAD_COST_PER_BYTE = 0.05  # loading a file costs about as much as this much LaTeX per byte
+BYTES_PER_UNIT = 400  # a file's units before it is loaded
 MIN_UNITS_PER_WORKER = 4  # less work than this per extra process: starting it does not pay
+UNKNOWN = -1  # a document's unit count before anyone has loaded it
+# imported before the workers are forked: what loading any document and deciding its steps
+# imports on first use, so every worker would import it (tests/test_parallel_runs.py checks
+# it); not what only some documents need (SymPy's satask, for a matrix claim)
+FIRST_USE_IMPORTS = ("sympy.tensor.tensor", "sympy.sets.setexpr", "sympy.assumptions.wrapper", "numpy.random")
 
 
 @dataclass(frozen=True)
@@ -51,27 +74,96 @@ def verify_paths(paths: Sequence[Path], settings: Settings = Settings(),
                  jobs: int = 1) -> list[tuple[DocumentResult, CompiledDocument]]:
     """(result, compiled document) per derivation file under `paths`, in a stable order;
     in up to `jobs` processes (0: as many as cores are free and the work is worth)."""
-    works = [DocumentWork(load_derivation(path), settings) for path in derivation_files(list(paths))]
-    queue = UnitQueue([units_of(number, work) for number, work in enumerate(works)])
-    workers = worker_count(queue.size, jobs, MIN_UNITS_PER_WORKER)
-    results = [work.verify() for work in works] if workers <= 1 else _in_workers(works, queue, workers)
-    return [(result, work.document) for result, work in zip(results, works)]
+    documents = Documents(derivation_files(list(paths)), settings)
+    documents.load_all()  # the documents are wanted here: the workers inherit them
+    results = _verify(documents, jobs)
+    return [(result, documents.work(number).document) for number, result in enumerate(results)]
 
 
 def verify_files(paths: Sequence[Path], settings: Settings = Settings(), jobs: int = 1) -> list[DocumentResult]:
-    """The result of every derivation file under `paths` (see `verify_paths`)."""
-    return [result for result, _ in verify_paths(paths, settings, jobs)]
+    """The result of every derivation file under `paths` (see `verify_paths`), each file
+    loaded by the process that works on it."""
+    return _verify(Documents(derivation_files(list(paths)), settings), jobs)
+
+
+def _verify(documents: "Documents", jobs: int) -> list[DocumentResult]:
+    workers = worker_count(documents.unit_estimate(), jobs, MIN_UNITS_PER_WORKER)
+    if workers > 1:
+        return _in_workers(documents, workers)
+    documents.load_all()
+    return [documents.work(number).verify() for number in range(len(documents))]
+
+
+class Documents:
+    """The run's derivation files, each loaded and split into units on first use in this
+    process (a worker loads only what it works on)."""
+
+    def __init__(self, paths: Sequence[Path], settings: Settings):
+        self.paths, self.settings = list(paths), settings
+        self.works: dict[int, DocumentWork] = {}
+        self.units: dict[int, list[Unit]] = {}
+        self.sizes = [_size(path) for path in self.paths]
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def load_all(self) -> None:
+        """Every file loaded, in order: the first that cannot be read raises its InputError."""
+        for number in range(len(self)):
+            self.work(number)
+
+    def loaded(self, number: int) -> bool:
+        return number in self.works
+
+    def work(self, number: int) -> DocumentWork:
+        if number not in self.works:
+            self.works[number] = DocumentWork(load_derivation(self.paths[number]), self.settings)
+        return self.works[number]
+
+    def units_of(self, number: int) -> list[Unit]:
+        """The document's units, the largest first."""
+        if number not in self.units:
+            self.units[number] = sorted(units_of(number, self.work(number)), key=lambda unit: -unit.cost)
+        return self.units[number]
+
+    def cost(self, number: int) -> int:
+        """The document's cost: its units' if it is loaded here, else estimated by its size."""
+        if self.loaded(number):
+            return sum(unit.cost for unit in self.units_of(number))
+        return int(self.sizes[number] * COST_PER_BYTE)
+
+    def load_cost(self, number: int) -> int:
+        return int(self.sizes[number] * LOAD_COST_PER_BYTE)
+
+    def unit_estimate(self) -> int:
+        """Units in all: counted where a document is loaded, else estimated by its size."""
+        return sum(len(self.units_of(number)) if self.loaded(number) else max(1, size // BYTES_PER_UNIT)
+                   for number, size in enumerate(self.sizes))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the loader says why it cannot be read
 
 
 class UnitQueue:
     """Every document's units, each taken once by one of the workers forked after it was made
-    (its state is in shared memory, under a lock): see the module docstring for the order."""
+    (its state is in shared memory, under a lock): see the module docstring for the order.
+    A document's units are known once a process has loaded it: until then its cost is
+    estimated and its count UNKNOWN."""
 
-    def __init__(self, units: Sequence[Sequence[Unit]]):
-        self.units = [sorted(document, key=lambda unit: -unit.cost) for document in units]
-        self.left = [_costs_from(document) for document in self.units]  # cost left from each position
-        self.size = sum(len(document) for document in self.units)
-        self.taken: MutableSequence[int] = [0] * len(self.units)  # units taken so far, per document
+    def __init__(self, documents: Documents):
+        self.documents = documents
+        count = len(documents)
+        self.count: MutableSequence[int] = [len(documents.units_of(n)) if documents.loaded(n) else UNKNOWN
+                                            for n in range(count)]
+        self.left: MutableSequence[int] = [documents.cost(n) for n in range(count)]  # cost not yet taken
+        self.taken: MutableSequence[int] = [0] * count  # units taken so far
+        self.started: MutableSequence[int] = [0] * count  # 1 once a worker chose it
+        self.fingerprint: MutableSequence[int] = [_fingerprint(documents.units_of(n)) if documents.loaded(n) else 0
+                                                  for n in range(count)]
         self.lock: ContextManager = nullcontext()
 
     def share(self) -> None:
@@ -79,30 +171,57 @@ class UnitQueue:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        self.taken = context.RawArray("l", self.taken)
+        for name in ("count", "left", "taken", "started", "fingerprint"):
+            setattr(self, name, context.RawArray("q", getattr(self, name)))
         self.lock = context.Lock()
 
-    def take(self, current: Optional[int]) -> Unit:
-        """The next unit for a worker last working on document `current`."""
-        with self.lock:
-            document = self._choose(current)
-            unit = self.units[document][self.taken[document]]
-            self.taken[document] += 1
-        return unit
+    def take(self, current: Optional[int]) -> Optional[Unit]:
+        """The next unit for a worker last working on document `current`; None when no work is
+        left that this worker should do."""
+        while True:
+            with self.lock:
+                document = self._choose(current)
+            if document is None:
+                return None
+            units = self.documents.units_of(document)  # loaded here if it is not yet: outside the lock
+            with self.lock:
+                self._publish(document, units)
+                position = self.taken[document]
+                if position < len(units):
+                    self.taken[document] = position + 1
+                    self.left[document] -= units[position].cost
+                    return units[position]
+            current = document  # others took its last units meanwhile
 
-    def _choose(self, current: Optional[int]) -> int:
-        if current is not None and self.taken[current] < len(self.units[current]):
+    def _open(self, document: int) -> bool:
+        return self.count[document] == UNKNOWN or self.taken[document] < self.count[document]
+
+    def _choose(self, current: Optional[int]) -> Optional[int]:
+        if current is not None and self._open(current):
             return current
-        open_documents = [n for n, units in enumerate(self.units) if self.taken[n] < len(units)]
-        untouched = [n for n in open_documents if self.taken[n] == 0]
-        return max(untouched or open_documents, key=lambda n: (self.left[n][self.taken[n]], -n))
+        untouched = [n for n in range(len(self.count)) if not self.started[n]]
+        if untouched:
+            chosen = max(untouched, key=lambda n: (self.left[n], -n))
+            self.started[chosen] = 1
+            return chosen
+        worth = [n for n in range(len(self.count)) if self._open(n) and (
+            self.documents.loaded(n) or self.left[n] > 2 * self.documents.load_cost(n))]
+        return max(worth, key=lambda n: (self.left[n], -n)) if worth else None
+
+    def _publish(self, document: int, units: Sequence[Unit]) -> None:
+        """The document's units as this process found them: the first to load it sets the
+        shared state; every other must have found the same units."""
+        fingerprint = _fingerprint(units)
+        if self.count[document] == UNKNOWN:
+            self.count[document], self.left[document] = len(units), sum(unit.cost for unit in units)
+            self.fingerprint[document] = fingerprint
+        elif self.fingerprint[document] != fingerprint:
+            raise RuntimeError(f"{self.documents.paths[document]} was split into different units "
+                               f"by two processes: loading it is not deterministic")
 
 
-def _costs_from(units: Sequence[Unit]) -> list[int]:
-    left = [0]
-    for unit in reversed(units):
-        left.append(left[-1] + unit.cost)
-    return left[::-1]
+def _fingerprint(units: Sequence[Unit]) -> int:
+    return zlib.crc32(repr([(unit.places, unit.cost) for unit in units]).encode())
 
 
 def units_of(number: int, work: DocumentWork) -> list[Unit]:
@@ -142,35 +261,58 @@ def _identities(eq: Optional[Equation]) -> Iterator[tuple]:
 def _cost(eq: Optional[Equation]) -> int:
     if eq is None:
         return GRADIENT_COST
-    return len(eq.latex) + (len(eq.intended.latex) if eq.intended is not None else 0)
+    return UNIT_COST + len(eq.latex) + (len(eq.intended.latex) if eq.intended is not None else 0)
 
 
-_PLAN: list = []  # [works, queue]: what the workers work on, inherited when they are forked
-_CURRENT: list[Optional[int]] = [None]  # in a worker: the document it is working on
+@dataclass
+class Share:
+    """What one worker did: the results of the units it took, and the layout of each
+    document it holds (a document without units has a result too)."""
+
+    results: list[tuple[Unit, list, float]]
+    layouts: dict[int, Layout]
 
 
-def _work_next(_ticket: int) -> tuple[Unit, list, float]:
-    """One unit, taken from the queue by this worker, and its results."""
-    works, queue = _PLAN
-    unit = queue.take(_CURRENT[0])
-    _CURRENT[0] = unit.document
-    started = time.perf_counter()
-    results = [works[unit.document].result(place) for place in unit.places]
-    return unit, results, time.perf_counter() - started
+_QUEUE: list[UnitQueue] = []  # what the workers work on, inherited when they are forked
 
 
-def _in_workers(works: Sequence[DocumentWork], queue: UnitQueue, workers: int) -> list[DocumentResult]:
+def _work_share(_worker: int) -> Share:
+    """Units taken from the queue, one after another, until none is left for this worker."""
+    queue = _QUEUE[0]
+    done: list[tuple[Unit, list, float]] = []
+    unit = queue.take(None)
+    while unit is not None:
+        work = queue.documents.work(unit.document)
+        started = time.perf_counter()
+        done.append((unit, [work.result(place) for place in unit.places], time.perf_counter() - started))
+        unit = queue.take(unit.document)
+    return Share(done, {number: work.layout() for number, work in queue.documents.works.items()})
+
+
+def _in_workers(documents: Documents, workers: int) -> list[DocumentResult]:
+    for module in FIRST_USE_IMPORTS:
+        importlib.import_module(module)
+    queue = UnitQueue(documents)
     queue.share()
-    _PLAN[:] = [works, queue]
+    _QUEUE[:] = [queue]
     try:
         with WorkerPool(workers) as pool:
-            pending = [pool.submit(_work_next, ticket) for ticket in range(queue.size)]
-            done = [answer.get() for answer in pending]
+            shares = gather([pool.submit(_work_share, worker) for worker in range(workers)])
+    except Exception:  # a serial run loads every file first: a file that cannot be read is the error
+        documents.load_all()  # in order: the first such file raises here, as in a serial run
+        raise
     finally:
-        _PLAN.clear()
-    placed: list[dict[Place, object]] = [{} for _ in works]
-    seconds = [0.0] * len(works)
-    for unit, results, elapsed in done:
-        placed[unit.document].update(zip(unit.places, results))
-        seconds[unit.document] += elapsed
-    return [work.assemble(placed[number], seconds[number]) for number, work in enumerate(works)]
+        _QUEUE.clear()
+    return _assembled(len(documents), shares)
+
+
+def _assembled(count: int, shares: Sequence[Share]) -> list[DocumentResult]:
+    placed: list[dict[Place, object]] = [{} for _ in range(count)]
+    seconds = [0.0] * count
+    layouts: dict[int, Layout] = {}
+    for share in shares:
+        layouts.update(share.layouts)
+        for unit, results, elapsed in share.results:
+            placed[unit.document].update(zip(unit.places, results))
+            seconds[unit.document] += elapsed
+    return [layouts[number].assemble(placed[number], seconds[number]) for number in range(count)]
