@@ -205,9 +205,10 @@ def verify(paths: tuple[Path, ...], output_format: str, timings: bool, shard: Op
            timeout: float, sizes: tuple[int, ...], seed: int, jobs: int, repair_budget: float) -> None:
     """Check derivation files (a directory means every .toml file under it)."""
     from symcheck.printers.results import JsonPrinter, TerminalPrinter
-    from symcheck.verify.incremental import derivation_paths, verify_files
+    from symcheck.load.files import named_files
+    from symcheck.verify.incremental import verify_files
 
-    files = found(derivation_paths(list(paths)), paths, "derivation files")
+    files = found(named_files(list(paths)), paths, "derivation files")
     results = verify_files(files, settings_from(timeout, sizes, seed, repair_budget), jobs, shard)
     if output_format == "json":
         click.echo(JsonPrinter().document(results if timings else [without_timings(r) for r in results]))

@@ -37,6 +37,7 @@ from symcheck.model import (
     SymbolDecl,
     SymbolKind,
 )
+from symcheck.load.files import named_files
 from symcheck.load.fromnote import expand as expand_from_note
 from symcheck.read.nodes import one_by_one_entry
 from symcheck.read.notation import Notation, spelling_clash, spelling_problem
@@ -46,7 +47,6 @@ from symcheck.runtime.limits import parse_seconds, run_limited
 from symcheck.model.indexranges import bound_subscript_problem, index_range_problem
 from symcheck.model.symbols import CompiledDefinition, Scope, build_symbol_table
 
-DERIVATION_SUFFIX = ".toml"
 MAX_LINE = 10**6  # line numbers in files
 MAX_SIZE = 64  # a size fixed to a number in a file, and a minimum
 MAX_SIZE_LIST = 16  # sizes listed for one gradient check
@@ -845,12 +845,8 @@ def _compile_gradient_check(spec: GradientCheckSpec, compiler: Compiler, scope: 
 
 def derivation_files(paths: Sequence[Path]) -> list[Path]:
     """The derivation files named, directories expanded, in a stable order."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob(f"*{DERIVATION_SUFFIX}") if p.is_file()))
-        elif path.exists():
-            found.append(path)
-        else:
+    found = named_files(paths)
+    for path in found:
+        if not path.exists():
             raise InputError(str(path), None, "no such file or directory")
     return found

@@ -17,14 +17,12 @@ import tomllib
 from pathlib import Path
 from typing import Optional, Sequence
 
+from symcheck.load.files import named_files
 from symcheck.load.fromnote import note_path
 from symcheck.model import DocumentResult, Verdict
 from symcheck.notes.extract import extract_math, read_notes
 from symcheck.verify import cache
 from symcheck.verify.notecheck import NoteCheck, notation_for
-
-DERIVATION_SUFFIX = ".toml"
-
 
 def shard(paths: Sequence[Path], part: Optional[tuple[int, int]]) -> list[Path]:
     """The files of shard `part` = (K, N), 1 <= K <= N; all files when `part` is None."""
@@ -37,17 +35,6 @@ def shard(paths: Sequence[Path], part: Optional[tuple[int, int]]) -> list[Path]:
 def _shard_of(path: Path, count: int) -> int:
     name = os.path.relpath(path.resolve(), Path.cwd().resolve()) if path.is_absolute() else os.path.normpath(path)
     return 1 + int(hashlib.sha256(Path(name).as_posix().encode()).hexdigest(), 16) % count
-
-
-def derivation_paths(paths: Sequence[Path]) -> list[Path]:
-    """The derivation files named, directories expanded, in a stable order (as the loader lists them)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob(f"*{DERIVATION_SUFFIX}") if p.is_file()))
-        else:
-            found.append(path)
-    return found
 
 
 def _note_of(path: Path) -> Optional[Path]:
@@ -70,7 +57,7 @@ def verify_files(paths: Sequence[Path], settings: object, jobs: int = 1,
                  part: Optional[tuple[int, int]] = None) -> list[DocumentResult]:
     """`runs.verify_files`, each unchanged file's result taken from the active cache."""
     store = cache.active()
-    files = shard(derivation_paths(paths), part)
+    files = shard(named_files(paths), part)
     keys = {path: cache.file_key("verify", [path, _note_of(path)], settings) for path in files} if store.enabled else {}
     found = {path: store.load("documents", keys[path], DocumentResult) for path in keys}
     missing = [path for path in files if found.get(path) is None]
