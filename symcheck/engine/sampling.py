@@ -293,7 +293,6 @@ def structure(expr: Expr, sizes: Mapping, indices: Mapping, functions: Mapping) 
     """Functions, sizes and indices substituted; finite sums written out; derivatives done."""
     expr = rename_bound(sympy.sympify(expr))  # no bound variable shares a name with a free one
     if functions:
-        expr = at_points(expr)
         expr = expr.replace(
             lambda e: isinstance(e, AppliedUndef) and e.func in functions,
             lambda e: functions[e.func](*e.args),
@@ -303,25 +302,6 @@ def structure(expr: Expr, sizes: Mapping, indices: Mapping, functions: Mapping) 
     if expr.has(sympy.Derivative, sympy.Subs):
         expr = expr.doit()
     return expr
-
-
-def at_points(expr: Expr) -> Expr:
-    """Derivatives with respect to an expression (SymPy's chain rule leaves
-    d g(h(x)) / d h(x)) written as a derivative at a point, Subs(dg(u)/du, u, h(x)), which
-    stays one once g and h are replaced by the sampled functions (the derivative itself
-    would then be with respect to sin(x), which SymPy refuses)."""
-    return expr.replace(lambda e: isinstance(e, sympy.Derivative) and not all(v.is_Symbol for v in e.variables),
-                        _at_point)
-
-
-def _at_point(derivative: sympy.Derivative) -> Expr:
-    body, points = derivative.expr, {}
-    for variable in dict.fromkeys(derivative.variables):
-        if not variable.is_Symbol:
-            points[variable] = sympy.Dummy("u")
-    body = body.xreplace(points)
-    variables = [(points.get(v, v), n) for v, n in derivative.variable_count]
-    return sympy.Subs(sympy.Derivative(body, *variables), list(points.values()), list(points))
 
 
 def write_out_sums(expr: Expr) -> Expr:
