@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
+import mpmath
 import pytest
 import sympy
 from sympy import Function, IndexedBase, Integer, KroneckerDelta, Lambda, Rational, Sum, Symbol, exp, log
@@ -198,3 +199,17 @@ def test_after_a_side_that_cannot_be_enclosed_none_is_enclosed():
                                     Integer(-12345678901234567890), Rational(10**30 + 1, 7)])
 def test_a_rational_in_the_evidence_is_shown_as_sympy_prints_it(number):
     assert rungs._show_number(number, number) == str(number)
+
+
+def test_a_negative_power_of_a_value_that_may_be_0_is_not_enclosed():
+    """log 6 - log 2 - log 3 is 0: its -2nd power is undefined, so exp(-that) must not get
+    a finite enclosure that certifies agreement with 0."""
+    zero_in_disguise = log(6) - log(2) - log(3)
+    undefined = exp(-x * zero_in_disguise ** -2)
+    assert enclose(undefined, _walk(), {x: Integer(1)}, DIGITS) is None
+    assert enclose(exp(-x * (log(6) - log(2)) ** -2), _walk(), {x: Integer(1)}, DIGITS) is not None
+
+
+def test_an_end_too_large_for_a_fraction_is_not_finite():
+    huge = mpmath.iv.mpf([mpmath.mpf("1e1000000000000000000"), mpmath.mpf("2e1000000000000000000")])
+    assert _ends(huge) is None

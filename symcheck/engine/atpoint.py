@@ -64,11 +64,7 @@ class Intervals:
             return INTERVAL_CONSTANTS[value]()
         raise NotDirect(f"no interval for {value}")
 
-    @staticmethod
-    def power(base, exponent):
-        if isinstance(exponent, int) and exponent < 0 and not (base.a > 0 or base.b < 0):
-            raise NotDirect("a negative power of a value that may be 0")
-        return interval_power(base, exponent)
+    power = staticmethod(interval_power)
 
 
 FLOATS, INTERVALS = Floats(), Intervals()

@@ -107,9 +107,13 @@ def interval_log(value):
 
 def interval_power(base, exponent):
     """base ** exponent of an interval (also `atpoint`'s): an int exponent as iv's `**`
-    takes it, any other only of a certainly positive base, as exp(exponent log base)."""
+    takes it (a negative one only of a base certainly not 0: iv would give an unbounded
+    interval whose exp or reciprocal can look finite, though the value is undefined), any
+    other only of a certainly positive base, as exp(exponent log base)."""
     precision = iv.prec
     if isinstance(exponent, int):
+        if exponent < 0 and not (base.a > 0 or base.b < 0):
+            raise NotDirect("a negative power of a value that may be 0")
         return iv.make_mpf(libmpi.mpi_pow_int(base._mpi_, exponent, precision))
     if not base.a > 0:
         raise NotDirect("a power of a value not certainly positive")
@@ -435,7 +439,10 @@ def _ends(value: Value) -> Optional[tuple[Fraction, Fraction]]:
     for end in value._mpi_:
         if end in (libmp.finf, libmp.fninf, libmp.fnan):
             return None
-        ends.append(Fraction(*libmp.to_rational(end)))
+        try:
+            ends.append(Fraction(*libmp.to_rational(end)))
+        except (OverflowError, MemoryError):  # an end too large to write as a fraction
+            return None
     return ends[0], ends[1]
 
 
