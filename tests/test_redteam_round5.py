@@ -234,6 +234,14 @@ def test_a_list_of_values_in_prose_is_not_a_chain(tmp_path):
     assert verdicts(tmp_path, "If the inputs are $x = 4,y = 2$, then the max is 4.\n") == []
 
 
+def test_a_list_of_values_stated_as_a_result_is_checked(tmp_path):
+    # values given need a word that gives them; "then $a = 2, b = 4$" states results, and a
+    # wrong one must not vanish as if it were a case
+    for text in ("Let $a = 2$ and $b = 3$. Then $a = 2, b = 4$.\n", "We find $a = 2, b = 4$.\n",
+                 "Let $p = 1/2$. Solving gives $p = 1/3, q = 2$.\n"):
+        assert Verdict.REFUTED in verdicts(tmp_path, text), text
+
+
 def test_a_list_of_expressions_is_not_a_list_of_values(tmp_path):
     # only names given numbers make a case; `x = y + 1, y = 2` stays a claim (not read whole)
     assert verdicts(tmp_path, "If $x = 4$ then $2x = 8$.\n") == [Verdict.PROVED]

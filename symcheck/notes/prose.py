@@ -48,6 +48,8 @@ _HYPOTHESIS_BEFORE = re.compile(r"\b(?:suppose|assume|assuming)(?:\s+that)?\s*$"
 _CASE_BEFORE = re.compile(r"\b(?:in\s+the\s+)?case\s*:?\s*$", re.I)
 # "for $n = 3$ we get ...", "with $x = 2$ the value is ...": a value taken for one sentence
 _VALUE_BEFORE = re.compile(r"\b(?:for|with)\s*$", re.I)
+# a sentence giving values ("if the inputs are $x = 4, y = 2$"), not stating results ("then $a = 2, b = 4$")
+_GIVING = re.compile(r"\b(?:if|when|whenever|suppose|assume|assuming|for|with|let|given|take|taking|set|setting|plugging|substituting)\b", re.I)
 _RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]+")
 _RANGE_AFTER = re.compile(r"\s*(?:(?:to|through|until|up\s+to)\b|,\s*(?:\\[lc]?dots|\.\.\.))", re.I)  # "for $i = 1$ to $n$"
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
@@ -190,8 +192,8 @@ def _states_a_condition(visible: str, prose: str, region: Region) -> bool:
     sentence = _sentence_before(prose, region.start)
     if _a_range(visible, prose, region, sentence):
         return True
-    if not region.display and fixed_values(visible[region.content_start:region.content_end]):
-        return True  # "the inputs are $x = 4, y = 2$": values given, never the chain x = (4, y) = 2
+    if not region.display and _GIVING.search(sentence) and fixed_values(visible[region.content_start:region.content_end]):
+        return True  # "if the inputs are $x = 4, y = 2$": values given, never the chain x = (4, y) = 2
     return bool(_CONDITION_BEFORE.search(sentence) or (
         _HYPOTHESIS_BEFORE.search(sentence) and fixes_a_value(visible[region.content_start:region.content_end].strip())))
 
