@@ -137,10 +137,6 @@ class Fractions(Construct):
 
     def derivative(self, order: int, top: list, variables: list, start: int, end: int, rest: list) -> tuple[list, bool]:
         """The derivative, and whether it took its operand (or its point) from ``rest``."""
-        inner = self.by_a_function(top, variables, rest)
-        if inner is not None:  # \\frac{dg}{dh}(h(x)): g' at h(x)
-            value = self.reader.names.application(inner, order, call_group(rest, 0))
-            return [Obj(value, start, rest[0].end), *self.reader.reduce(rest[1:])], True
         counts = self.counts(order, variables, start)
         function = self.reader.names.function_of(top) if len(counts) == 1 else None
         if function is not None:
@@ -151,20 +147,6 @@ class Fractions(Construct):
         items = self.reader.reduce(rest)
         operand, k = self.whole_term(items, start)
         return [Obj(self._derivative(operand, counts, start), start, items[k - 1].end), *items[k:]], True
-
-    def by_a_function(self, top: list, variables: list, rest: list) -> Optional[object]:
-        """g of ``\\frac{dg}{dh}(h(x))`` (the chain rule's notation: g differentiated in its
-        argument, named by the function h, at a value of h written in the brackets); else None.
-        ``\\frac{dg}{dh}(x)`` is left as it was: g' at x, or at h(x)?"""
-        call = call_group(rest, 0)
-        if len(variables) != 1 or variables[0][1] != 1 or call is None:
-            return None
-        function, inner = self.reader.names.function_of(top), self.reader.names.function_of(variables[0][0])
-        if function is None or inner is None:
-            return None
-        arguments = self.reader.indices.arguments(call)
-        at_inner = len(arguments) == 1 and isinstance(arguments[0], AppliedUndef) and arguments[0].func == inner
-        return function if at_inner else None
 
     def whole_term(self, items: list, start: int) -> tuple[object, int]:
         """The operand of d/dx, \\partial_x, \\nabla, and the index of the item after it: the
