@@ -285,3 +285,12 @@ def test_a_step_false_for_the_premises_function_too_stays_refuted(tmp_path):
     text = ("$$f(x,y) = x y \\rightarrow \\frac{\\partial f}{\\partial x} = y$$\n\n"
             "so that $\\frac{\\partial f}{\\partial y} = y$ as well.\n")
     assert verdicts(tmp_path, text, XY) == [Verdict.PROVED, Verdict.REFUTED]
+
+
+@pytest.mark.parametrize("text", [
+    "Let $a$ and $b$ be real numbers. Trivially $a = 0 \\Rightarrow a b = 0$; for any $a$ we also have $(a+1)^2 = a^2 + 1$.\n",
+    "Let $a$ and $b$ be real numbers.\n$$a = 0 \\Rightarrow a b = 0 \\qquad (a+1)^2 = a^2 + 1$$\n",
+])
+def test_a_premise_fixing_a_value_holds_for_its_own_consequence_only(tmp_path, text):
+    # under a = 0 the false (a+1)^2 = a^2 + 1 holds: it must not pass under the premise unseen
+    assert verdicts(tmp_path, text) == [Verdict.PROVED, Verdict.REFUTED]

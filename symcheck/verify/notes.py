@@ -333,7 +333,8 @@ class _NoteReader:
             # and only a name is restated: two displays starting `1 = ...` are two claims
             left = (members[0], condition) if chain.display and getattr(members[0], "free_symbols", None) \
                 and not given else None
-            given_row = chain.members[-1].line if given else None
+            given_row = chain.members[-1].line if given and _reaches_its_row(chain, given) else None
+            given = given if given_row is not None else []
             result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
             result = _outside_its_premise(self.consequence(chain, members, result, scope, solving), members, self.premised,
                                           scope, lambda extra: self.check_chain(chain, members, unread, extra, condition)[0])
@@ -553,6 +554,14 @@ def _with_remarks(result: ChainResult, remarks: tuple[Remark, ...]) -> ChainResu
         return result
     first = result.steps[0]
     return replace(result, steps=(replace(first, remarks=first.remarks + remarks), *result.steps[1:]))
+
+
+def _reaches_its_row(chain: MathChain, given: Sequence[CompiledDefinition]) -> bool:
+    """A premise holds for the other consequences on its row (`f(x,y) = xy \\rightarrow
+    df/dx = y \\quad df/dy = x`) only in a display and only when it defines functions: a value
+    (`$a = 0 \\Rightarrow ab = 0$; for any $a$, ...`) holds for its own consequence alone,
+    else a later claim would pass under it unseen."""
+    return chain.display and all(definition.params for definition in given)
 
 
 def _outside_its_premise(result: ChainResult, members: list, premised: dict, scope: Scope,
