@@ -159,11 +159,7 @@ class DocumentWork:
         """Every place of `parts` worked out here, in order."""
         started = time.perf_counter()
         results = {place: self.result(place) for place in self.places(parts)}
-        return self.assemble(results, time.perf_counter() - started)
-
-    def assemble(self, results: dict[Place, object], seconds: float) -> DocumentResult:
-        """The document's result from the result at each of its places."""
-        return self.layout().assemble(results, seconds)
+        return self.layout().assemble(results, time.perf_counter() - started)
 
     def layout(self) -> "Layout":
         document = self.document

@@ -267,7 +267,8 @@ def _cost(eq: Optional[Equation]) -> int:
 @dataclass
 class Share:
     """What one worker did: the results of the units it took, and the layout of each
-    document it holds (a document without units has a result too)."""
+    document it loaded itself (a document without units has a result too; the layouts of
+    documents loaded before the fork are the parent's own)."""
 
     results: list[tuple[Unit, list, float]]
     layouts: dict[int, Layout]
@@ -279,6 +280,7 @@ _QUEUE: list[UnitQueue] = []  # what the workers work on, inherited when they ar
 def _work_share(_worker: int) -> Share:
     """Units taken from the queue, one after another, until none is left for this worker."""
     queue = _QUEUE[0]
+    inherited = set(queue.documents.works)
     done: list[tuple[Unit, list, float]] = []
     unit = queue.take(None)
     while unit is not None:
@@ -286,7 +288,8 @@ def _work_share(_worker: int) -> Share:
         started = time.perf_counter()
         done.append((unit, [work.result(place) for place in unit.places], time.perf_counter() - started))
         unit = queue.take(unit.document)
-    return Share(done, {number: work.layout() for number, work in queue.documents.works.items()})
+    return Share(done, {number: work.layout() for number, work in queue.documents.works.items()
+                        if number not in inherited})
 
 
 def _in_workers(documents: Documents, workers: int) -> list[DocumentResult]:
@@ -299,17 +302,25 @@ def _in_workers(documents: Documents, workers: int) -> list[DocumentResult]:
         with WorkerPool(workers) as pool:
             shares = gather([pool.submit(_work_share, worker) for worker in range(workers)])
     except Exception:  # a serial run loads every file first: a file that cannot be read is the error
-        documents.load_all()  # in order: the first such file raises here, as in a serial run
+        _load_unpublished(documents, queue)  # in order: the first such file raises here, as in a serial run
         raise
     finally:
         _QUEUE.clear()
-    return _assembled(len(documents), shares)
+    inherited = {number: work.layout() for number, work in documents.works.items()}
+    return _assembled(len(documents), shares, inherited)
 
 
-def _assembled(count: int, shares: Sequence[Share]) -> list[DocumentResult]:
+def _load_unpublished(documents: Documents, queue: UnitQueue) -> None:
+    """The files no worker loaded, in order (a published document was read without error)."""
+    for number in range(len(documents)):
+        if queue.count[number] == UNKNOWN:
+            documents.work(number)
+
+
+def _assembled(count: int, shares: Sequence[Share], inherited: dict[int, Layout]) -> list[DocumentResult]:
     placed: list[dict[Place, object]] = [{} for _ in range(count)]
     seconds = [0.0] * count
-    layouts: dict[int, Layout] = {}
+    layouts = dict(inherited)
     for share in shares:
         layouts.update(share.layouts)
         for unit, results, elapsed in share.results:
