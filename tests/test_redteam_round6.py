@@ -1,0 +1,73 @@
+"""Round 6 of the red team: false alarms found on new public material (tests/corpus, round 6),
+each on a small note written for it; each test fails on the code before its fix."""
+
+from __future__ import annotations
+
+from symcheck.model import Verdict
+from symcheck.notes.casemath import fixed_values
+
+from .note_fixtures import checked, steps, verdicts
+
+
+# -- `given $n_h = n_w = 16$`: names given one value ----------------------------------
+
+def test_names_given_one_value_in_a_chain_are_one_case():
+    assert fixed_values("n_h = n_w = 16") == "n_h = 16, n_w = 16"
+    assert fixed_values("a = b = c = -2") == "a = -2, b = -2, c = -2"
+    assert fixed_values("a = b + 1 = 2") is None
+
+
+def test_a_chain_of_names_given_a_value_is_a_case_not_a_claim(tmp_path):
+    note = "For example, given $a = b = 4$, we have\n\n$$a + b = 8$$\n"
+    assert verdicts(tmp_path, note) == [Verdict.PROVED]
+
+
+def test_a_chain_of_names_stated_as_a_result_is_still_checked(tmp_path):
+    # no word gives the values: `then $a = b = 4$` states a result, and a = b is not true in general
+    assert Verdict.REFUTED in verdicts(tmp_path, "Then $a = b = 4$.\n")
+
+
+# -- "by defining $\epsilon = 1/n$", "an arbitrary vector $v = ...$" ---------------------
+
+def test_math_after_defining_is_a_definition(tmp_path):
+    note = "By defining $\\epsilon = \\frac{1}{n}$, we get\n\n$$n \\epsilon = 1$$\n"
+    assert verdicts(tmp_path, note) == [Verdict.PROVED]
+
+
+def test_an_arbitrary_vector_named_in_prose_is_a_definition(tmp_path):
+    note = "We apply this to an arbitrary vector $w = 2 u$ and see that\n\n$$w - u = u$$\n"
+    assert verdicts(tmp_path, note) == [Verdict.PROVED]
+
+
+# -- a limit's variable is bound: a definition of the same name stays out ---------------
+
+def test_a_definition_does_not_reach_a_limit_variable(tmp_path):
+    note = ("By defining $\\epsilon = \\frac{1}{n}$, the limit is\n\n"
+            "$$\\lim_{\\epsilon \\to 0} \\frac{\\sin(\\epsilon)}{\\epsilon} = 1$$\n")
+    assert verdicts(tmp_path, note) == [Verdict.PROVED]
+
+
+def test_a_wrong_limit_beside_such_a_definition_is_refuted(tmp_path):
+    note = ("By defining $\\epsilon = \\frac{1}{n}$, the limit is\n\n"
+            "$$\\lim_{\\epsilon \\to 0} \\frac{\\sin(2\\epsilon)}{\\epsilon} = 1$$\n")
+    assert verdicts(tmp_path, note) == [Verdict.REFUTED]
+
+
+# -- `\text{defining } u = ... \text{ and thus } ...`: a premise and its consequence -----
+
+_ROW = "$$\n\\begin{aligned}\n\\frac{1}{x u} & = \\frac{1}{u x} && \\quad \\text{defining }u=\\frac{e}{x} \\text{ and thus } e={}\n\\end{aligned}\n$$\n"
+
+
+def test_a_consequence_of_a_definition_in_a_row_holds_under_it(tmp_path):
+    result = checked(tmp_path, _ROW.replace("{}", "xu"))
+    assert [step.decision.verdict for step in steps(result)] == [Verdict.PROVED, Verdict.PROVED]
+
+
+def test_a_wrong_consequence_of_a_definition_in_a_row_is_refuted(tmp_path):
+    result = checked(tmp_path, _ROW.replace("{}", "2xu"))
+    assert Verdict.REFUTED in [step.decision.verdict for step in steps(result)]
+
+
+def test_a_definition_in_a_row_without_consequence_is_a_qualifier_not_a_claim(tmp_path):
+    note = "$$\n\\begin{aligned}\n2 h & = h + h && \\quad \\text{defining } h = 3\n\\end{aligned}\n$$\n"
+    assert verdicts(tmp_path, note) == [Verdict.PROVED]
