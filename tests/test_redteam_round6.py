@@ -71,3 +71,36 @@ def test_a_wrong_consequence_of_a_definition_in_a_row_is_refuted(tmp_path):
 def test_a_definition_in_a_row_without_consequence_is_a_qualifier_not_a_claim(tmp_path):
     note = "$$\n\\begin{aligned}\n2 h & = h + h && \\quad \\text{defining } h = 3\n\\end{aligned}\n$$\n"
     assert verdicts(tmp_path, note) == [Verdict.PROVED]
+
+
+# -- \lfloor x \rfloor and \lceil x \rceil ------------------------------------------------
+
+def test_floor_and_ceiling_are_read_and_decided(tmp_path):
+    note = ("$$\\lfloor 7/2 \\rfloor = 3$$\n\n$$\\lceil 7/2 \\rceil = 4$$\n\n$$\\lfloor 7/2 \\rfloor = 4$$\n\n"
+            "$$\\lfloor x + 1 \\rfloor = \\lfloor x \\rfloor + 2$$\n")
+    assert verdicts(tmp_path, note) == [Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED, Verdict.REFUTED]
+
+
+def test_floor_round_trips_through_sympy_latex():
+    import sympy
+
+    from symcheck.model.symbols import SymbolTable
+    from symcheck.read.notation import Notation
+
+    notation = Notation(SymbolTable())
+    x = sympy.Symbol("x")
+    for expr in (sympy.floor(x / 2) + 1, sympy.ceiling(x) - sympy.floor(x)):
+        assert sympy.simplify(notation.expression(sympy.latex(expr)) - expr.subs(x, notation.expression("x"))) == 0
+
+
+def test_an_unclosed_floor_is_an_error_not_a_reading(tmp_path):
+    (step,) = [s for s in steps(checked(tmp_path, "$$\\lfloor x = 1$$\n\n$$a = a$$\n")) if s.line == 1] or [None]
+    assert step is None or step.decision.verdict is not Verdict.PROVED
+
+
+# -- several values in one sentence hold together ------------------------------------------
+
+def test_values_given_in_one_sentence_hold_together(tmp_path):
+    note = ("For example, given a width $n = 16$, with a kernel $k = 4$ and a stride $s = 2$, the output is:\n\n"
+            "$$\n\\begin{aligned}\n(n - k + s)/s &= (16 - 4 + 2)/2 \\\\\n&= 7\n\\end{aligned}\n$$\n")
+    assert verdicts(tmp_path, note) == [Verdict.PROVED, Verdict.PROVED]

@@ -165,6 +165,7 @@ def read_prose(text: str, path: str) -> ProseReading:
         sentence = _sentence_before(prose, region.start)
         condition = None if _a_range(visible, prose, region, sentence) else _stated_case(visible, region, sentence)
         if condition is not None and not _BOTH_WAYS.search(_sentence_after(prose, region.end)):
+            condition = _with_values_before(opened, region.start - len(sentence), condition)
             opened.append((region.content_start, region.end, condition))
             closers.append(_next_list_item(visible, prose, region.start))
             closers.append(_conditional_sentence_end(prose, region, regions, sentence))
@@ -318,6 +319,21 @@ def _next_list_item(visible: str, prose: str, offset: int) -> int:
 
 
 _ITEM_END = re.compile(r"\n([ \t]*)(?:[-*+•]|\d+[.)])[ \t]|\n[ \t]*\n(?:[ \t]*\n)*([ \t]*)(?=\S)")
+
+
+def _with_values_before(opened: list[tuple[int, int, str]], sentence_start: int, condition: str) -> str:
+    """Values given one after another in a sentence ("given $n = 16$, with $k = 4$ and $p = 1$")
+    hold together: the case of each takes in the values given before it in that sentence."""
+    if not opened or opened[-1][0] < sentence_start or not fixes_a_value(condition):
+        return condition
+    before = opened[-1][2]
+    if not fixes_a_value(before) or _named(before) & _named(condition):
+        return condition
+    return f"{before}, {condition}"
+
+
+def _named(condition: str) -> set[str]:
+    return {part.split("=")[0].strip() for part in condition.split(",")}
 
 
 def _gives_a_value(sentence: str) -> bool:

@@ -1,5 +1,6 @@
 """Bars: ``|x|`` (absolute value) and ``\\|w\\|`` (Euclidean norm), in every spelling
-(``\\lvert``, ``\\vert``, ``\\lVert``, ``\\Vert``; ``\\left|`` once sizing is dropped)."""
+(``\\lvert``, ``\\vert``, ``\\lVert``, ``\\Vert``; ``\\left|`` once sizing is dropped); and
+the rounding brackets ``\\lfloor x \\rfloor`` (floor) and ``\\lceil x \\rceil`` (ceiling)."""
 
 from __future__ import annotations
 
@@ -73,3 +74,32 @@ class Bars(Construct):
         raise self.reader.error(
             f"the norm of this {shape} matrix is not read (which norm?): write it with indices", where
         )
+
+
+# opening rounding bracket -> (its closing bracket, the function)
+ROUNDING = {"\\lfloor": ("\\rfloor", sympy.floor), "\\lceil": ("\\rceil", sympy.ceiling)}
+
+
+class Rounding(Construct):
+    """Reads the bracket between ``\\lfloor`` and ``\\rfloor`` (or ``\\lceil``, ``\\rceil``) of a
+    scalar, then its floor (ceiling)."""
+
+    HANDLES = {bracket: "rounding" for bracket in ROUNDING}
+
+    def rounding(self, nodes: list, i: int) -> tuple[list, int]:
+        opening = nodes[i].token
+        closing, function = ROUNDING[opening.text]
+        depth, close = 0, None
+        for k in range(i, len(nodes)):
+            depth += leaf_is(nodes[k], opening.text) - leaf_is(nodes[k], closing)
+            if depth == 0:
+                close = k
+                break
+        if close is None:
+            raise self.reader.error(f"'{opening.text}' is never closed", opening.start)
+        value = self.reader.value(nodes[i + 1 : close], opening.start)
+        if matrix_valued(value):
+            raise self.reader.error(f"{opening.text}..{closing} of a matrix: rounding needs a scalar", opening.start)
+        post, j = self.reader.scripts.postfix(nodes, close + 1)
+        value = self.reader.scripts.group_sup(function(value), post, nodes, j)
+        return [Obj(value, opening.start, nodes[j - 1].end)], j
