@@ -104,3 +104,37 @@ def test_values_given_in_one_sentence_hold_together(tmp_path):
     note = ("For example, given a width $n = 16$, with a kernel $k = 4$ and a stride $s = 2$, the output is:\n\n"
             "$$\n\\begin{aligned}\n(n - k + s)/s &= (16 - 4 + 2)/2 \\\\\n&= 7\n\\end{aligned}\n$$\n")
     assert verdicts(tmp_path, note) == [Verdict.PROVED, Verdict.PROVED]
+
+
+# -- a declared matrix or vector written out in a note is defined entry by entry ------------
+
+_MATRIX_NOTATION = ('[symbols]\nA = { kind = "matrix", shape = [2, 2], latex = \'\\mathbf{A}\' }\n'
+                    'v = { kind = "vector", shape = [2], latex = \'\\mathbf{v}\' }\n'
+                    'a = {}\nb = {}\nc = {}\nd = {}\nx = {}\ny = {}\n')
+_MATRIX_NOTE = ("Suppose that we have some matrix:\n\n$$\n\\mathbf{A} = \\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}.\n$$\n\n"
+                "We apply this to an arbitrary vector $\\mathbf{v} = [x, y]^\\top$ and see that\n\n"
+                "$$\n\\mathbf{A}\\mathbf{v} = {}\n$$\n")
+
+
+def test_a_written_out_matrix_and_vector_are_definitions_the_engine_unfolds(tmp_path):
+    note = _MATRIX_NOTE.replace("{}", "\\begin{bmatrix}ax+by\\\\ cx+dy\\end{bmatrix}")
+    assert verdicts(tmp_path, note, _MATRIX_NOTATION) == [Verdict.PROVED]
+
+
+def test_a_wrong_product_with_a_written_out_matrix_is_refuted(tmp_path):
+    note = _MATRIX_NOTE.replace("{}", "\\begin{bmatrix}ax+cy\\\\ bx+dy\\end{bmatrix}")
+    assert verdicts(tmp_path, note, _MATRIX_NOTATION) == [Verdict.REFUTED]
+
+
+# -- braces around a vector group it; around a scalar they stay unread ----------------------
+
+def test_braces_around_a_matrix_product_group_it(tmp_path):
+    right = "x\\left\\{\\mathbf{A}\\begin{bmatrix}1\\\\0\\end{bmatrix}\\right\\} + y\\left\\{\\mathbf{A}\\begin{bmatrix}0\\\\1\\end{bmatrix}\\right\\}"
+    assert verdicts(tmp_path, _MATRIX_NOTE.replace("{}", right), _MATRIX_NOTATION) == [Verdict.PROVED]
+    wrong = right.replace("{bmatrix}1\\\\0", "{bmatrix}2\\\\0")
+    assert verdicts(tmp_path, _MATRIX_NOTE.replace("{}", wrong), _MATRIX_NOTATION) == [Verdict.REFUTED]
+
+
+def test_braces_around_a_scalar_stay_unread(tmp_path):
+    # {x} may be a fractional part: {x} + {y} = {x + y} is false for it, so it is not read as brackets
+    assert Verdict.PROVED not in verdicts(tmp_path, "$$\\{x\\} + \\{y\\} = \\{x + y\\}$$\n")

@@ -42,6 +42,7 @@ from symcheck.notes.extract import (
     MathChain, MathRelation, defined_commands, extract_claims, read_notes, spaced_math, unclosed_math,
 )
 from symcheck.notes.prose import ProseReading, read_prose
+from symcheck.load.values import written_out_definition
 from symcheck.load.derivation import (
     AmbiguousMath, Compiler, InputError, WrongShapes, checking_scope, definition_of, read_notation, require_utf8,
 )
@@ -243,10 +244,13 @@ class _NoteReader:
         if _states_a_value(chain, members):
             self.entry_values[members[0]] = (members[1], _at(chain.members[0]))
         definition = definition_of(members[0], members[-1])
+        written_out = None if definition is not None else written_out_definition(members[0], members[-1],
+                                                                                  self.compiler.table)
+        definition = definition or written_out
         if definition is None and _names_a_starred(members):
             self.defined.add(target)  # named once; its star stays refused elsewhere
-        if definition is None or not _general(definition, self.compiler.table):  # a matrix, or one entry: nothing to unfold
-            return []
+        if definition is None or written_out is None and not _general(definition, self.compiler.table):
+            return []  # a matrix not written out, or one entry: nothing to unfold
         self.scope.definitions.append(definition)
         self.defined.add(definition.target)
         _read_primes_of(definition, self.compiler)
