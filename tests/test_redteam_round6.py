@@ -138,3 +138,25 @@ def test_braces_around_a_matrix_product_group_it(tmp_path):
 def test_braces_around_a_scalar_stay_unread(tmp_path):
     # {x} may be a fractional part: {x} + {y} = {x + y} is false for it, so it is not read as brackets
     assert Verdict.PROVED not in verdicts(tmp_path, "$$\\{x\\} + \\{y\\} = \\{x + y\\}$$\n")
+
+
+# -- \max(x, y), \min(...), and the ASCII relations >= and <= in a condition ---------------
+
+def test_max_and_min_of_scalars_are_read(tmp_path):
+    note = ("$$\\max(3, 5) = 5$$\n\n$$\\min(3, 5, -1) = -1$$\n\n$$\\max(x, y) = x$$\n\n"
+            "$$\\mathbb{1}(x >= y) + \\mathbb{1}(x < y) = 1$$\n\n$$\\mathbb{1}(x <= y) = 1$$\n")
+    assert verdicts(tmp_path, note) == [Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED, Verdict.PROVED, Verdict.REFUTED]
+
+
+def test_the_derivative_of_a_max_is_an_indicator_and_a_swapped_one_is_refuted(tmp_path):
+    notation = "[symbols]\nx = {}\ny = {}\n\n[functions]\nf = {}\n"
+    right = ("$$f(x,y) = \\max(x, y) \\hspace{0.5in} \\rightarrow \\hspace{0.5in} "
+             "\\frac{\\partial f}{\\partial x} = \\mathbb{1}(x >= y)$$\n")
+    (verdict,) = verdicts(tmp_path, right, notation)
+    assert verdict in (Verdict.PROVED, Verdict.NUMERIC)
+    assert verdicts(tmp_path, right.replace("(x >= y)", "(y >= x)"), notation) == [Verdict.REFUTED]
+
+
+def test_a_max_over_an_index_stays_unread_and_says_why(tmp_path):
+    (step,) = steps(checked(tmp_path, "$$\\max_k o_k = 1$$\n"))
+    assert step.decision.verdict is Verdict.UNKNOWN and "over an index" in step.decision.reason
