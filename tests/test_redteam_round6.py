@@ -160,3 +160,19 @@ def test_the_derivative_of_a_max_is_an_indicator_and_a_swapped_one_is_refuted(tm
 def test_a_max_over_an_index_stays_unread_and_says_why(tmp_path):
     (step,) = steps(checked(tmp_path, "$$\\max_k o_k = 1$$\n"))
     assert step.decision.verdict is Verdict.UNKNOWN and "over an index" in step.decision.reason
+
+
+# -- \langle a, b \rangle of two vectors -----------------------------------------------------
+
+_VECTORS = '[sizes]\nn = {}\n\n[symbols]\nu = { kind = "vector", shape = ["n"] }\nw = { kind = "vector", shape = ["n"] }\n'
+
+
+def test_the_inner_product_of_two_vectors_is_read(tmp_path):
+    note = ("$$\\langle u, w \\rangle = u^\\top w$$\n\n$$\\langle u, w \\rangle = \\langle w, u \\rangle$$\n\n"
+            "$$\\langle [1, 2]^\\top, [3, 4]^\\top \\rangle = 11$$\n\n$$\\langle u, u \\rangle = u^\\top w$$\n")
+    assert verdicts(tmp_path, note, _VECTORS) == [Verdict.PROVED, Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED]
+
+
+def test_an_inner_product_of_scalars_stays_unread_and_says_why(tmp_path):
+    (step,) = steps(checked(tmp_path, "$$\\langle a, b \\rangle = a b$$\n"))
+    assert step.decision.verdict is Verdict.UNKNOWN and "two vectors" in step.decision.reason
