@@ -176,3 +176,9 @@ def test_the_inner_product_of_two_vectors_is_read(tmp_path):
 def test_an_inner_product_of_scalars_stays_unread_and_says_why(tmp_path):
     (step,) = steps(checked(tmp_path, "$$\\langle a, b \\rangle = a b$$\n"))
     assert step.decision.verdict is Verdict.UNKNOWN and "two vectors" in step.decision.reason
+
+
+def test_a_second_value_of_a_written_out_vector_is_checked_against_the_first(tmp_path):
+    note = ("Let $\\mathbf{v} = [1, 2]^\\top$. Then we take the vector $\\mathbf{v} = [1, 3]^\\top$.\n\n"
+            "$$\\mathbf{v} = \\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix}$$\n")
+    assert verdicts(tmp_path, note, _MATRIX_NOTATION) == [Verdict.REFUTED, Verdict.PROVED]

@@ -253,6 +253,8 @@ class _NoteReader:
             return []  # a matrix not written out, or one entry: nothing to unfold
         self.scope.definitions.append(definition)
         self.defined.add(definition.target)
+        if written_out is not None:
+            self.defined.add(target)  # the matrix as written (a MatrixSymbol) is defined too: a second value is checked
         _read_primes_of(definition, self.compiler)
         _note_parameters(definition, self.compiler)
         if not has_constrained_domain(definition, self.compiler.table):
