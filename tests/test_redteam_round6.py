@@ -81,7 +81,7 @@ def test_floor_and_ceiling_are_read_and_decided(tmp_path):
     assert verdicts(tmp_path, note) == [Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED, Verdict.REFUTED]
 
 
-def test_floor_round_trips_through_sympy_latex():
+def test_floor_ceiling_max_and_min_round_trip_through_sympy_latex():
     import sympy
 
     from symcheck.model.symbols import SymbolTable
@@ -89,8 +89,10 @@ def test_floor_round_trips_through_sympy_latex():
 
     notation = Notation(SymbolTable())
     x = sympy.Symbol("x")
-    for expr in (sympy.floor(x / 2) + 1, sympy.ceiling(x) - sympy.floor(x)):
-        assert sympy.simplify(notation.expression(sympy.latex(expr)) - expr.subs(x, notation.expression("x"))) == 0
+    y = sympy.Symbol("y")
+    for expr in (sympy.floor(x / 2) + 1, sympy.ceiling(x) - sympy.floor(x), sympy.Max(x, y ** 2) - sympy.Min(x, 3, y)):
+        names = {x: notation.expression("x"), y: notation.expression("y")}
+        assert sympy.simplify(notation.expression(sympy.latex(expr)) - expr.xreplace(names)) == 0
 
 
 def test_an_unclosed_floor_is_an_error_not_a_reading(tmp_path):
