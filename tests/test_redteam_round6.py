@@ -184,3 +184,8 @@ def test_a_second_value_of_a_written_out_vector_is_checked_against_the_first(tmp
     note = ("Let $\\mathbf{v} = [1, 2]^\\top$. Then we take the vector $\\mathbf{v} = [1, 3]^\\top$.\n\n"
             "$$\\mathbf{v} = \\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix}$$\n")
     assert verdicts(tmp_path, note, _MATRIX_NOTATION) == [Verdict.REFUTED, Verdict.PROVED]
+
+
+def test_a_prime_inside_a_superscript_stays_unread_and_says_why(tmp_path):
+    (step,) = steps(checked(tmp_path, "$$n^{'} \\times m^{'} = 8 \\times 8$$\n"))
+    assert step.decision.verdict is Verdict.UNKNOWN and "prime inside a superscript" in step.decision.reason
