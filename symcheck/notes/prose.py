@@ -63,9 +63,12 @@ _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating
 _ZERO_WORD = re.compile(r"\bzero\b", re.I)
 _EQUATION_BEFORE = re.compile(r"\bequations?\s*:?\s*$", re.I)
 # "the $y = x^2$ curve", "the line $y = 2x + 1$": inline math naming a curve, a line or a function
-_OBJECT = r"(?:curve|line|graph|parabola|plane|hyperplane|surface|function|vector|matrix)s?"
+_OBJECT = r"(?:curve|line|graph|parabola|plane|hyperplane|surface|function)s?"
 _OBJECT_AFTER = re.compile(rf"\s*{_OBJECT}\b", re.I)
-_OBJECT_BEFORE = re.compile(rf"\b(?:the|a|an)\s+(?:[a-z]+\s+){{0,2}}{_OBJECT}\s*$", re.I)  # "an objective function $f(x) = ...$"
+# "an objective function $f(x) = ...$"; a vector or a matrix only when the words make it any one
+# ("an arbitrary vector $w = 2u$"): "the matrix $A = I$" (for instance) is an example, not a definition
+_OBJECT_BEFORE = re.compile(rf"\b(?:the|a|an)\s+(?:[a-z]+\s+){{0,2}}{_OBJECT}\s*$"
+                            r"|\b(?:an?|any|some|the)\s+(?:arbitrary|general|generic)\s+(?:[a-z-]+\s+)?(?:vector|matrix)\s*$", re.I)
 # "finding the derivative of $f(x) = \\log(1 + x)$": the math names what is differentiated
 _OF_OBJECT_BEFORE = re.compile(r"\b(?:derivatives?|gradients?|graphs?|integrals?|minimum|maximum|minimizers?|roots?|"
                                r"zeros?)\s+of\s*$", re.I)

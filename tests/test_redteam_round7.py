@@ -1,0 +1,34 @@
+"""Round 7 of the red team: what review of round 6 found (a wrong `proved` or math dropped in
+silence), each on a small note written for it; each test fails on the code before its fix."""
+
+from __future__ import annotations
+
+from symcheck.model import Verdict
+
+from .note_fixtures import checked, steps, verdicts
+
+_PLANE = ('[symbols]\nA = { kind = "matrix", shape = [2, 2], latex = \'\\mathbf{A}\' }\n'
+          'v = { kind = "vector", shape = [2], latex = \'\\mathbf{v}\' }\n'
+          'w = { kind = "vector", shape = [2], latex = \'\\mathbf{w}\' }\n'
+          'a = {}\nb = {}\nc = {}\nd = {}\nx = {}\ny = {}\n')
+
+
+# -- an example is not a definition: "for instance, the matrix $A = ...$" ----------------
+
+def test_a_matrix_given_as_an_example_does_not_define_it_for_the_note(tmp_path):
+    note = ("For instance, the matrix $\\mathbf{A} = \\begin{bmatrix} 1 & 0 \\\\ 0 & 1 \\end{bmatrix}$ is its own square.\n\n"
+            "Every matrix satisfies $$ \\mathbf{A}\\mathbf{A} = \\mathbf{A} $$\n")
+    found = verdicts(tmp_path, note, _PLANE)
+    assert Verdict.PROVED not in found and Verdict.REFUTED in found
+
+
+def test_a_vector_such_as_one_written_out_does_not_define_it_for_the_note(tmp_path):
+    note = ("A unit vector such as the vector $\\mathbf{v} = [1, 0]^\\top$ has length one.\n\n"
+            "For every vector we have $$ v_1^2 + v_2^2 = 1 $$\n")
+    found = verdicts(tmp_path, note, _PLANE)
+    assert Verdict.PROVED not in found and Verdict.REFUTED in found
+
+
+def test_an_arbitrary_vector_written_out_is_still_a_definition(tmp_path):
+    note = "Take an arbitrary vector $\\mathbf{v} = [x, y]^\\top$. Then $$ v_1 + v_2 = x + y $$\n"
+    assert verdicts(tmp_path, note, _PLANE) == [Verdict.PROVED]
