@@ -32,3 +32,23 @@ def test_a_vector_such_as_one_written_out_does_not_define_it_for_the_note(tmp_pa
 def test_an_arbitrary_vector_written_out_is_still_a_definition(tmp_path):
     note = "Take an arbitrary vector $\\mathbf{v} = [x, y]^\\top$. Then $$ v_1 + v_2 = x + y $$\n"
     assert verdicts(tmp_path, note, _PLANE) == [Verdict.PROVED]
+
+
+# -- braces after a name may hold its argument: `\mathrm{softmax}\{2v\}` is not softmax * 2v ---
+
+_SPACE = ('[symbols]\nv = { kind = "vector", shape = [3], latex = \'\\mathbf{v}\' }\n'
+          'W = { kind = "matrix", shape = [3, 3], latex = \'\\mathbf{W}\' }\nx = {}\n')
+
+
+def test_braces_after_a_function_name_are_not_a_product(tmp_path):
+    for line in ("\\mathrm{softmax}\\{2\\mathbf{v}\\} = 2\\,\\mathrm{softmax}\\{\\mathbf{v}\\}",
+                 "\\sigma\\{\\mathbf{W}\\mathbf{v}\\} = \\sigma \\mathbf{W}\\mathbf{v}",
+                 "\\mathbb{E}\\{\\mathbf{v}\\} = \\mathbb{E} \\mathbf{v}",
+                 "\\mathrm{span}\\{\\mathbf{W}\\} = \\mathrm{span}\\{2 \\mathbf{W}\\}",
+                 "\\{\\mathbf{v}\\} = \\mathbf{v}"):
+        assert Verdict.PROVED not in verdicts(tmp_path, f"$$ {line} $$\n", _SPACE), line
+
+
+def test_braces_after_a_declared_scalar_or_a_number_still_group_a_vector(tmp_path):
+    note = "$$ x\\left\\{\\mathbf{W}\\mathbf{v}\\right\\} + 2\\{\\mathbf{W}\\mathbf{v}\\} = (x + 2) \\mathbf{W}\\mathbf{v} $$\n"
+    assert verdicts(tmp_path, note, _SPACE) == [Verdict.PROVED]
