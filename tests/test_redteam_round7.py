@@ -52,3 +52,23 @@ def test_braces_after_a_function_name_are_not_a_product(tmp_path):
 def test_braces_after_a_declared_scalar_or_a_number_still_group_a_vector(tmp_path):
     note = "$$ x\\left\\{\\mathbf{W}\\mathbf{v}\\right\\} + 2\\{\\mathbf{W}\\mathbf{v}\\} = (x + 2) \\mathbf{W}\\mathbf{v} $$\n"
     assert verdicts(tmp_path, note, _SPACE) == [Verdict.PROVED]
+
+
+# -- a value given before a claim, or before "any other", does not join a later case -------
+
+_INTEGERS = '[symbols]\nn = { domain = "integer" }\nk = { domain = "integer" }\n'
+
+
+def test_a_value_before_any_other_does_not_join_a_later_value(tmp_path):
+    note = "For $n = 2$ we get $n^2 = 4$, while for any other $n$, with $k = 3$, $k + n = 5$.\n"
+    assert verdicts(tmp_path, note, _INTEGERS) == [Verdict.PROVED, Verdict.REFUTED]
+
+
+def test_a_value_before_in_general_does_not_join_a_later_value(tmp_path):
+    note = "For $n = 2$ we have $n^2 = 4$; in general, with $k = 3$, we have $k n = 6$.\n"
+    assert verdicts(tmp_path, note, _INTEGERS) == [Verdict.PROVED, Verdict.REFUTED]
+
+
+def test_values_given_one_after_another_still_hold_together(tmp_path):
+    note = "Given $n = 2$, with $k = 3$, we have $k n = 6$.\n"
+    assert verdicts(tmp_path, note, _INTEGERS) == [Verdict.PROVED]

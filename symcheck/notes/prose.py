@@ -26,6 +26,8 @@ _CASE_WORDS = re.compile(r"\b(?:if|when|whenever|case|cases|suppose|assume|assum
 _DEFINITION_WORDS = re.compile(
     r"\b(?:let(?!')|define[sd]?|defining|where|denotes?|denoted|consider|suppose"
     r"|for\s+(?:an?\s+|the\s+)?[\w-]*\s*(?:function|vector|matrix|map))\b", re.I)
+_GENERALISING = re.compile(r"\b(?:in general|for (?:all|any|every)|any other|otherwise|else|in all cases|in every case"
+                           r"|in both cases|generally)\b", re.I)
 _CLOSERS = re.compile(r"\b(?:in general|for all|for any|for every|in all cases|in every case|in both cases)\b", re.I)
 _HEADING = re.compile(
     r"(?m)^[ \t]{0,3}#{1,6}[ \t]|^[^\n]*\n[ \t]*(?:=+|-{2,})[ \t]*$"
@@ -168,7 +170,7 @@ def read_prose(text: str, path: str) -> ProseReading:
         sentence = _sentence_before(prose, region.start)
         condition = None if _a_range(visible, prose, region, sentence) else _stated_case(visible, region, sentence)
         if condition is not None and not _BOTH_WAYS.search(_sentence_after(prose, region.end)):
-            condition = _with_values_before(opened, region.start - len(sentence), condition)
+            condition = _with_values_before(opened, region, region.start - len(sentence), condition, prose, regions)
             opened.append((region.content_start, region.end, condition))
             closers.append(_next_list_item(visible, prose, region.start))
             closers.append(_conditional_sentence_end(prose, region, regions, sentence))
@@ -324,10 +326,16 @@ def _next_list_item(visible: str, prose: str, offset: int) -> int:
 _ITEM_END = re.compile(r"\n([ \t]*)(?:[-*+•]|\d+[.)])[ \t]|\n[ \t]*\n(?:[ \t]*\n)*([ \t]*)(?=\S)")
 
 
-def _with_values_before(opened: list[tuple[int, int, str]], sentence_start: int, condition: str) -> str:
+def _with_values_before(opened: list[tuple[int, int, str]], region: Region, sentence_start: int, condition: str,
+                        prose: str, regions: list[Region]) -> str:
     """Values given one after another in a sentence ("given $n = 16$, with $k = 4$ and $p = 1$")
-    hold together: the case of each takes in the values given before it in that sentence."""
+    hold together: the case of each takes in the values given before it in that sentence, when
+    nothing stands between them: no other math (a claim made under the earlier value ends it)
+    and no words that generalise ("for any other $n$", "in general", "otherwise")."""
     if not opened or opened[-1][0] < sentence_start or not fixes_a_value(condition):
+        return condition
+    between = (opened[-1][1], region.start)
+    if any(between[0] <= other.start < between[1] for other in regions) or _GENERALISING.search(prose, *between):
         return condition
     before = opened[-1][2]
     if not fixes_a_value(before) or _named(before) & _named(condition):
