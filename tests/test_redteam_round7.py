@@ -72,3 +72,15 @@ def test_a_value_before_in_general_does_not_join_a_later_value(tmp_path):
 def test_values_given_one_after_another_still_hold_together(tmp_path):
     note = "Given $n = 2$, with $k = 3$, we have $k n = 6$.\n"
     assert verdicts(tmp_path, note, _INTEGERS) == [Verdict.PROVED]
+
+
+# -- a stated result is not a case: "we end up with the value $S = 7$" ---------------------
+
+def test_a_value_stated_for_a_defined_name_is_checked_not_assumed(tmp_path):
+    for words in ("we end up with the value", "we end with a total", "for the value", "with"):
+        note = f"Let $S = \\sum_{{k=1}}^{{3}} k$. Adding up, {words} $S = 7$.\n"
+        assert verdicts(tmp_path, note, _INTEGERS) == [Verdict.REFUTED], words
+
+
+def test_a_result_after_end_up_with_is_a_claim(tmp_path):
+    assert verdicts(tmp_path, "Adding up, we end up with the value $n = 7$.\n", _INTEGERS) == [Verdict.REFUTED]

@@ -55,6 +55,8 @@ _VALUE_BEFORE = re.compile(r"\b(?:for|with|given)\s*$", re.I)
 _PHRASE = r"(?:an?|the)\s+(?:[a-z-]+\s+){0,2}"
 _VALUE_PHRASE_BEFORE = re.compile(
     rf"\b(?:for|with|given)\s+{_PHRASE}(?:\s*(?:,\s*(?:and\s+)?|\band\s+)(?:(?:for|with|given)\s+)?{_PHRASE})*$", re.I)
+# "we end up with the value $S = 7$", "ending with a total $S = 7$": a result, not a value given
+_RESULT_BEFORE = re.compile(rf"\b(?:end(?:s|ed|ing)?(?:\s+up)?|c[oa]mes?\s+(?:up|out)|left)\s+with\s+(?:{_PHRASE})?$", re.I)
 # a sentence giving values ("if the inputs are $x = 4, y = 2$"), not stating results ("then $a = 2, b = 4$")
 _GIVING = re.compile(r"\b(?:if|when|whenever|suppose|assume|assuming|for|with|let|given|take|taking|set|setting|plugging|substituting)\b", re.I)
 _RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]+")
@@ -348,8 +350,10 @@ def _named(condition: str) -> set[str]:
 
 
 def _gives_a_value(sentence: str) -> bool:
-    """"for $n = 3$", "with a kernel shape $k = 4$": the words before the math give it a value."""
-    return bool(_VALUE_BEFORE.search(sentence) or _VALUE_PHRASE_BEFORE.search(sentence))
+    """"for $n = 3$", "with a kernel shape $k = 4$": the words before the math give it a value;
+    "we end up with the value $S = 7$" states a result instead."""
+    return bool(_VALUE_BEFORE.search(sentence) or _VALUE_PHRASE_BEFORE.search(sentence)) \
+        and not _RESULT_BEFORE.search(sentence)
 
 
 def _stated_case(visible: str, region: Region, sentence: str) -> Optional[str]:

@@ -222,6 +222,12 @@ class _NoteReader:
         definition = definition_of(head, sympy.Integer(0))
         return None if definition is None else definition.target
 
+    def gives_a_defined_name(self, chain: MathChain) -> bool:
+        """A case or a condition (`$S = 7$` after "with the value") whose left side is a name
+        the note (or its notation) defines: a value stated for it, to check, not a case."""
+        left = self.read_or_none(chain.members[0].latex) if len(chain.members) == 2 else None
+        return left is not None and self.target(left) in self.defined
+
     def fresh(self, members: list) -> bool:
         """A two-member chain whose left side is a name with no definition yet, not an
         index, and not on its own right side."""
@@ -295,7 +301,7 @@ class _NoteReader:
         pending: list[Equation] = []  # checked once every definition of the note is known
         for chain in _definitions_first(chains, prose):
             given, given_row = (given, given_row) if given_row in (None, chain.line) else ([], None)
-            if prose.states_case(chain) or prose.is_condition(chain):
+            if (prose.states_case(chain) or prose.is_condition(chain)) and not self.gives_a_defined_name(chain):
                 continue
             if chain.mapping is not None:
                 results.append(_not_a_claim(str(self.note), chain))
