@@ -84,3 +84,27 @@ def test_a_value_stated_for_a_defined_name_is_checked_not_assumed(tmp_path):
 
 def test_a_result_after_end_up_with_is_a_claim(tmp_path):
     assert verdicts(tmp_path, "Adding up, we end up with the value $n = 7$.\n", _INTEGERS) == [Verdict.REFUTED]
+
+
+# -- math after "let" or a qualifier in a row is never dropped in silence --------------------
+
+_EPSILON = "[symbols]\nx = {}\nu = {}\nepsilon = { latex = '\\epsilon' }\n"
+
+
+def test_a_consequence_after_let_and_a_separator_is_checked_under_it(tmp_path):
+    for separator in (", \\quad", "\\text{ gives }"):
+        for word, verdict in (("2 x u", Verdict.REFUTED), ("x u", Verdict.PROVED)):
+            note = f"$$ \\text{{let }} u = \\epsilon/x {separator} \\epsilon = {word} $$\n"
+            assert verdicts(tmp_path, note, _EPSILON) == [verdict], (separator, word)
+
+
+def test_math_run_on_after_let_or_for_is_read_not_dropped(tmp_path):
+    for words in ("\\text{let } u = \\epsilon/x \\text{, we have }", "\\text{define } u = \\epsilon/x \\text{ and get }",
+                  "\\text{for } u = \\epsilon/x \\text{, we have }"):
+        result = checked(tmp_path, f"$$ {words} \\epsilon = 2 x u $$\n", _EPSILON)
+        assert steps(result) and Verdict.PROVED not in [step.decision.verdict for step in steps(result)], words
+
+
+def test_dollar_math_in_the_words_after_let_is_read(tmp_path):
+    found = verdicts(tmp_path, "$$ x = x \\quad \\text{let $u = 2$, so $u^2 = 5$} $$\n", _EPSILON)
+    assert len(found) == 3 and Verdict.REFUTED in found
