@@ -108,3 +108,16 @@ def test_math_run_on_after_let_or_for_is_read_not_dropped(tmp_path):
 def test_dollar_math_in_the_words_after_let_is_read(tmp_path):
     found = verdicts(tmp_path, "$$ x = x \\quad \\text{let $u = 2$, so $u^2 = 5$} $$\n", _EPSILON)
     assert len(found) == 3 and Verdict.REFUTED in found
+
+
+# -- a name once given a value is never given a second one in silence ------------------------
+
+def test_a_second_value_for_a_vector_whose_definition_is_not_unfolded_is_checked(tmp_path):
+    result = checked(tmp_path, "Let $\\mathbf{w} = 2\\mathbf{v}$. Later let $\\mathbf{w} = [x, y]^\\top$.\n", _PLANE)
+    assert Verdict.REFUTED in [step.decision.verdict for step in steps(result)]
+    assert [adopted.name for adopted in result.adopted] == ["w"]
+
+
+def test_a_definition_not_unfolded_says_so(tmp_path):
+    result = checked(tmp_path, "Let $\\mathbf{w} = 2\\mathbf{v}$.\n", _PLANE)
+    assert [adopted.kind for adopted in result.adopted] == ["name (its definition not unfolded: it stays a symbol)"]

@@ -58,6 +58,7 @@ from symcheck.verify.repair import Repairer
 
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 NOT_A_CLAIM = "not a claim"
+NOT_UNFOLDED = "name (its definition not unfolded: it stays a symbol)"
 
 
 def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
@@ -245,13 +246,14 @@ class _NoteReader:
         An indexed definition counts only over declared indices (`a_k = ...` with k declared);
         `a_n = w_n^T x` with an undeclared n is a single entry, not a rule for all of `a`."""
         target = self.target(members[0])
+        definition, written_out = _note_definition(members, self.compiler.table)
         self.adopted.append(Adoption(str(getattr(target, "name", target)), chain.line, chain.members[0].col,
-                                     " = ".join(member.latex for member in chain.members)))
+                                     " = ".join(member.latex for member in chain.members),
+                                     kind="definition" if definition is not None else NOT_UNFOLDED))
         if _states_a_value(chain, members):
             self.entry_values[members[0]] = (members[1], _at(chain.members[0]))
-        definition, written_out = _note_definition(members, self.compiler.table)
-        if definition is None and _names_a_starred(members):
-            self.defined.add(target)  # named once; its star stays refused elsewhere
+        if definition is None and not isinstance(members[0], sympy.Indexed):
+            self.defined.add(target)  # named once, though not unfolded: a second value is checked, never adopted
         if definition is None or not written_out and not _general(definition, self.compiler.table):
             return []  # a matrix not written out, or one entry: nothing to unfold
         self.scope.definitions.append(definition)
