@@ -121,3 +121,10 @@ def test_a_second_value_for_a_vector_whose_definition_is_not_unfolded_is_checked
 def test_a_definition_not_unfolded_says_so(tmp_path):
     result = checked(tmp_path, "Let $\\mathbf{w} = 2\\mathbf{v}$.\n", _PLANE)
     assert [adopted.kind for adopted in result.adopted] == ["name (its definition not unfolded: it stays a symbol)"]
+
+
+# -- `>=` and `<=` in a case, as `\ge` and `\le` -------------------------------------------------
+
+def test_ascii_order_in_a_case_is_read_as_ge_and_le(tmp_path):
+    note = "$$ |x| = x \\text{ if } x >= 0 $$\n\n$$ |x| = -x \\text{ if } x <= 0 $$\n\n$$ |x| = x \\text{ if } x >= -1 $$\n"
+    assert verdicts(tmp_path, note, "[symbols]\nx = {}\n") == [Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED]
