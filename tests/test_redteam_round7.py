@@ -128,3 +128,10 @@ def test_a_definition_not_unfolded_says_so(tmp_path):
 def test_ascii_order_in_a_case_is_read_as_ge_and_le(tmp_path):
     note = "$$ |x| = x \\text{ if } x >= 0 $$\n\n$$ |x| = -x \\text{ if } x <= 0 $$\n\n$$ |x| = x \\text{ if } x >= -1 $$\n"
     assert verdicts(tmp_path, note, "[symbols]\nx = {}\n") == [Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED]
+
+
+def test_a_premise_in_a_row_is_listed_as_a_premise_not_a_definition(tmp_path):
+    note = "$$ \\text{defining } u = 2 \\text{ thus } u^2 = 4 $$\n\n$$ u = 5 $$\n"
+    result = checked(tmp_path, note, _EPSILON)
+    assert [adopted.kind for adopted in result.adopted] == ["premise (for the statement after it only)"]
+    assert [step.decision.verdict for step in steps(result)] == [Verdict.PROVED, Verdict.REFUTED]

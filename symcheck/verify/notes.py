@@ -58,6 +58,7 @@ from symcheck.verify.repair import Repairer
 
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 NOT_A_CLAIM = "not a claim"
+PREMISE = "premise (for the statement after it only)"
 NOT_UNFOLDED = "name (its definition not unfolded: it stays a symbol)"
 
 
@@ -270,7 +271,8 @@ class _NoteReader:
         """The premise of an arrow (`f(x) = 1/x \\rightarrow f'(x) = ...`) defines its name for the
         statement after it only; it is listed with the adopted definitions."""
         self.adopted.append(Adoption(str(getattr(self.target(members[0]), "name", members[0])), chain.line,
-                                     chain.members[0].col, " = ".join(member.latex for member in chain.members)))
+                                     chain.members[0].col, " = ".join(member.latex for member in chain.members),
+                                     kind=PREMISE))
         definition = definition_of(members[0], members[-1])
         if definition is None:
             return []
