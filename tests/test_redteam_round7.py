@@ -135,3 +135,20 @@ def test_a_premise_in_a_row_is_listed_as_a_premise_not_a_definition(tmp_path):
     result = checked(tmp_path, note, _EPSILON)
     assert [adopted.kind for adopted in result.adopted] == ["premise (for the statement after it only)"]
     assert [step.decision.verdict for step in steps(result)] == [Verdict.PROVED, Verdict.REFUTED]
+
+
+# -- the conv output shape's "given ..., with ..., and ..." read end to end (its corpus line is unread) --
+
+_SHAPES = ("For example, given a input shape $n_h = n_w = 16$, with a kernel shape $k_h = k_w = 4$, a stride shape "
+           "$s_h = s_w = 2$, and a padding shape $p_h = p_w = 1$, the output shape will be:\n\n$$\n\\begin{aligned}\n"
+           "\\lfloor(n_h-k_h+2p_h+s_h)/s_h\\rfloor \\times \\lfloor(n_w-k_w+2p_w+s_w)/s_w\\rfloor\\\\\n"
+           "  &= {} .\n\\end{aligned}\n$$\n")
+_SHAPE_NOTATION = "[symbols]\n" + "".join(f"{name}_{axis} = {{ domain = \"integer\" }}\n"
+                                                  for name in "nksp" for axis in "hw")
+
+
+def test_values_given_in_a_list_of_phrases_are_one_case_end_to_end(tmp_path):
+    result = checked(tmp_path, _SHAPES.replace("{}", "8 \\times 8"), _SHAPE_NOTATION)
+    assert [step.decision.verdict for step in steps(result)] == [Verdict.PROVED]
+    assert "n_h = 16" in steps(result)[0].decision.condition and "p_w = 1" in steps(result)[0].decision.condition
+    assert verdicts(tmp_path, _SHAPES.replace("{}", "8 \\times 9"), _SHAPE_NOTATION) == [Verdict.REFUTED]
