@@ -224,12 +224,6 @@ class _NoteReader:
         definition = definition_of(head, sympy.Integer(0))
         return None if definition is None else definition.target
 
-    def gives_a_defined_name(self, chain: MathChain) -> bool:
-        """A case or a condition (`$S = 7$` after "with the value") whose left side is a name
-        the note (or its notation) defines: a value stated for it, to check, not a case."""
-        left = self.read_or_none(chain.members[0].latex) if len(chain.members) == 2 else None
-        return left is not None and self.target(left) in self.defined
-
     def fresh(self, members: list) -> bool:
         """A two-member chain whose left side is a name with no definition yet, not an
         index, and not on its own right side."""
@@ -305,7 +299,7 @@ class _NoteReader:
         pending: list[Equation] = []  # checked once every definition of the note is known
         for chain in _definitions_first(chains, prose):
             given, given_row = (given, given_row) if given_row in (None, chain.line) else ([], None)
-            if (prose.states_case(chain) or prose.is_condition(chain)) and not self.gives_a_defined_name(chain):
+            if (prose.states_case(chain) or prose.is_condition(chain)) and not _gives_a_defined_name(self, chain):
                 continue
             if chain.mapping is not None:
                 results.append(_not_a_claim(str(self.note), chain))
@@ -687,6 +681,13 @@ def _as_defined(expression, definitions: tuple[CompiledDefinition, ...]):
     if not values or not isinstance(expression, sympy.Basic):
         return expression
     return expression.replace(of_its_variables, lambda e: values[e.func.__name__])
+
+
+def _gives_a_defined_name(reader: _NoteReader, chain: MathChain) -> bool:
+    """A case or a condition (`$S = 7$` after "with the value") whose left side is a name
+    the note (or its notation) defines: a value stated for it, to check, not a case."""
+    left = reader.read_or_none(chain.members[0].latex) if len(chain.members) == 2 else None
+    return left is not None and reader.target(left) in reader.defined
 
 
 def _definitions_first(chains: list[MathChain], prose: ProseReading) -> list[MathChain]:
