@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Optional
+from typing import Optional
 
 import sympy
 from sympy import Derivative, Expr, Indexed, IndexedBase, Subs, Symbol
 from sympy.core.function import AppliedUndef, FunctionClass
 
+from symcheck.engine.memo import Memo
 from symcheck.engine.indexcalc import Condition, IndexFacts, eliminate_normalized, normalize, rebuild, rename_bound
 from symcheck.engine.sampling import Universe
 from symcheck.model.symbols import CompiledDefinition, Scope
@@ -52,28 +53,9 @@ class Rules:
         return tuple(tuple(sorted(table.items())) for table in (self.indexed, self.symbols, self.functions)) + (self.rewrites,)
 
 
-class _Memo:
-    """Results of a pure function of expressions, by key, at most `size` of them (the
-    oldest dropped first): a chain's member is a side of two steps, and each side is
-    unfolded and brought to canonical form under the same rules once, not once per step."""
-
-    def __init__(self, size: int):
-        self.size, self.values = size, {}
-
-    def get(self, key: Hashable, compute: Callable[[], Expr]) -> Expr:
-        try:
-            found = self.values.get(key)
-        except TypeError:  # an unhashable expression (a mutable matrix)
-            return compute()
-        if found is None:
-            found = compute()
-            if len(self.values) >= self.size:
-                del self.values[next(iter(self.values))]
-            self.values[key] = found
-        return found
-
-
-_UNFOLDED, _CANONICAL, _DERIVATIVES = _Memo(2048), _Memo(2048), _Memo(2048)
+# a chain's member is a side of two steps: each side is unfolded and brought to canonical form
+# under the same rules once, not once per step
+_UNFOLDED, _CANONICAL, _DERIVATIVES = Memo(2048), Memo(2048), Memo(2048)
 
 
 def _unique_bound(body: Expr, tag: str) -> Expr:

@@ -43,6 +43,7 @@ from sympy import (
 )
 from sympy.core.relational import Relational
 
+from symcheck.engine.memo import Memo
 from symcheck.engine.walk import nominal_free
 
 Range = tuple[Expr, Expr]
@@ -194,24 +195,13 @@ def _slope(expr: Expr, symbol: Symbol) -> Optional[Expr]:
     return Add(*slope)
 
 
-_SIGNS: dict[tuple, Truth] = {}  # sign_of's answers, by expression and bounds
-_MAX_SIGNS = 8192
+_SIGNS = Memo(8192)  # sign_of's answers, by expression and bounds
 
 
 def sign_of(expr: Expr, facts: IndexFacts) -> Truth:
     """True if expr >= 0 always, False if expr < 0 always, None if unknown (once per
     expression and bounds: the same sizes and ranges are asked about at every sum)."""
-    key = (expr, facts.bounds)
-    try:
-        return _SIGNS[key]
-    except KeyError:
-        pass
-    except TypeError:  # an unhashable expression
-        return _sign_of(expr, facts)
-    if len(_SIGNS) >= _MAX_SIGNS:
-        _SIGNS.clear()
-    _SIGNS[key] = found = _sign_of(expr, facts)
-    return found
+    return _SIGNS.get((expr, facts.bounds), lambda: _sign_of(expr, facts))
 
 
 def _sign_of(expr: Expr, facts: IndexFacts) -> Truth:
