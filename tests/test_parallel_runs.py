@@ -95,8 +95,10 @@ class Stub:
     """Documents whose units are given: each is 'loaded' on first use (loads counted), its
     cost before that estimated as given."""
 
-    def __init__(self, costs: Sequence[tuple[int, ...]], estimates: Sequence[int], load_cost: int = 10):
+    def __init__(self, costs: Sequence[tuple[int, ...]], estimates: Sequence[int], load_cost: int = 10,
+                 unit_estimates: Sequence[int] = ()):
         self.costs, self.estimates, self.load = costs, estimates, load_cost
+        self.unit_estimates = list(unit_estimates) or [len(c) for c in costs]
         self.paths = [f"{n}.toml" for n in range(len(costs))]
         self.loads: list[int] = []
 
@@ -117,6 +119,9 @@ class Stub:
 
     def load_cost(self, number: int) -> int:
         return self.load
+
+    def estimated_units(self, number: int) -> int:
+        return self.unit_estimates[number]
 
 
 def _take(queue: runs.UnitQueue, current) -> tuple[int, int]:
@@ -152,6 +157,22 @@ def test_a_worker_helps_with_another_document_only_where_loading_it_pays():
     assert helper.take(None) is None and second.loads == []  # 70 left: not worth loading it twice
     helper, second = queue_after_a_start(load_cost=30)
     assert _take(helper, None) == (0, 40) and second.loads == [0]  # worth it: loaded here too, the same units
+
+
+def test_a_worker_joins_a_document_nobody_has_published_only_if_it_may_hold_two_units():
+    def helper_after_a_start(estimated_units: int) -> tuple[runs.UnitQueue, Stub]:
+        first, second = (Stub([(50, 40)], [100], 10, [estimated_units]) for _ in range(2))
+        queue = runs.UnitQueue(first)
+        queue.share()
+        assert queue._choose(None) == 0  # a worker started it and is loading it: nothing published yet
+        helper = copy.copy(queue)
+        helper.documents = second  # another process
+        return helper, second
+
+    helper, second = helper_after_a_start(1)
+    assert helper.take(None) is None and second.loads == []  # the one who started it takes its one unit
+    helper, second = helper_after_a_start(2)
+    assert _take(helper, None) == (0, 50) and second.loads == [0]
 
 
 def test_two_processes_that_split_a_document_differently_stop_the_run():

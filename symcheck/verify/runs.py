@@ -137,8 +137,12 @@ class Documents:
 
     def unit_estimate(self) -> int:
         """Units in all: counted where a document is loaded, else estimated by its size."""
-        return sum(len(self.units_of(number)) if self.loaded(number) else max(1, size // BYTES_PER_UNIT)
-                   for number, size in enumerate(self.sizes))
+        return sum(len(self.units_of(number)) if self.loaded(number) else self.estimated_units(number)
+                   for number in range(len(self)))
+
+    def estimated_units(self, number: int) -> int:
+        """The document's units before it is loaded, by its size."""
+        return max(1, self.sizes[number] // BYTES_PER_UNIT)
 
 
 def _size(path: Path) -> int:
@@ -204,9 +208,18 @@ class UnitQueue:
             chosen = max(untouched, key=lambda n: (self.left[n], -n))
             self.started[chosen] = 1
             return chosen
-        worth = [n for n in range(len(self.count)) if self._open(n) and (
-            self.documents.loaded(n) or self.left[n] > 2 * self.documents.load_cost(n))]
+        worth = [n for n in range(len(self.count)) if self._open(n) and self._worth_joining(n)]
         return max(worth, key=lambda n: (self.left[n], -n)) if worth else None
+
+    def _worth_joining(self, document: int) -> bool:
+        """Work on a document another worker started: at once if it is loaded here, else if the
+        work left outweighs loading it again, and, while nobody has published its units, if
+        it is estimated to hold two units at least (the one who started it takes one)."""
+        if self.documents.loaded(document):
+            return True
+        if self.count[document] == UNKNOWN and self.documents.estimated_units(document) < 2:
+            return False
+        return self.left[document] > 2 * self.documents.load_cost(document)
 
     def _publish(self, document: int, units: Sequence[Unit]) -> None:
         """The document's units as this process found them: the first to load it sets the
