@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from typing import Sequence
 
 import pytest
@@ -111,7 +112,7 @@ class Stub:
     def units_of(self, number: int) -> list[runs.Unit]:
         if number not in self.loads:
             self.loads.append(number)
-        units = [runs.Unit(number, (("claims", 0, n),), cost) for n, cost in enumerate(self.costs[number])]
+        units = [runs.Unit(number, (("claims", 0, n),), cost, n) for n, cost in enumerate(self.costs[number])]
         return sorted(units, key=lambda unit: -unit.cost)
 
     def cost(self, number: int) -> int:
@@ -291,6 +292,33 @@ def test_files_that_cannot_be_read_stop_a_parallel_run_as_they_stop_a_serial_one
     parallel = runner.invoke(cli, ["verify", str(tmp_path), "-j", "2", "--no-cache"])
     assert serial.exit_code == parallel.exit_code == 2
     assert parallel.output == serial.output and serial.output.startswith(f"{tmp_path / 'a.toml'}:")
+
+
+def _fails_in_both(eq, settings):
+    if "x^2 - x + 1" in eq.latex:  # in b, met first: its worker starts the larger file
+        raise RuntimeError("deciding failed in b")
+    if "x^2 + 2x + 1" in eq.latex:  # in a, met after a while
+        time.sleep(0.3)
+        raise RuntimeError("deciding failed in a")
+    return REAL_DECIDE(eq, settings)
+
+
+def test_when_two_files_fail_to_be_decided_the_first_in_file_order_is_the_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(documents, "decide", _fails_in_both)
+    paths = [write(tmp_path, MINIMAL, "a.toml"), write(tmp_path, REPEATS, "b.toml")]
+    for jobs in (1, 2):
+        with pytest.raises(RuntimeError, match="failed in a"):
+            runs.verify_files(paths, SETTINGS, jobs)
+
+
+def test_a_failure_stops_the_units_after_it_in_file_order_only():
+    queue = runs.UnitQueue(Stub([(50, 40), (30,)], [100, 90]))
+    first = queue.take(None)
+    assert (first.document, first.cost) == (0, 50)
+    queue.fail(first)
+    assert queue.take(0) is None  # the rest of document 0 is after it, and so is document 1
+    queue.fail(runs.Unit(1, (("claims", 0, 0),), 30, 0))  # later in file order: changes nothing
+    assert list(queue.failed) == [0, 0]
 
 
 def test_what_is_imported_before_the_workers_start_every_worker_imports_anyway(tmp_path):
