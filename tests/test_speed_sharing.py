@@ -190,6 +190,31 @@ def test_an_unfolding_is_shared_by_equal_rules_only():
     assert Unfolder(rules(y))(p + 1) == y + 1
 
 
+def test_two_sides_sharing_a_term_unfold_and_normalize_it_once(monkeypatch):
+    """Neighbouring members of a chain share most of their terms: a term is unfolded (under
+    the same rules, at the same depth) and normalized (under the same facts) once."""
+    from symcheck.engine import canonical, indexcalc
+    from symcheck.model.symbols import CompiledDefinition, Scope, SymbolTable
+
+    q, y = Symbol("q"), Symbol("y")
+    shared = Sum(a[k] * q, (k, 1, N))
+    rules = canonical.rules_from_scope(Scope(SymbolTable(), [CompiledDefinition(q, (), x**2)], []))
+    unfolded, normalized = [], []
+    real_unfold, real_normalize = canonical.Unfolder._unfolded, indexcalc._normalized
+    monkeypatch.setattr(canonical.Unfolder, "_unfolded",
+                        lambda self, e, *rest: unfolded.append(e) or real_unfold(self, e, *rest))
+    monkeypatch.setattr(indexcalc, "_normalized", lambda e, facts: normalized.append(e) or real_normalize(e, facts))
+    for other in (y, y**3):
+        indexcalc.normalize(canonical.Unfolder(rules)(shared + other), indexcalc.IndexFacts())
+    assert sum(isinstance(e, Sum) for e in unfolded) == 1 and sum(isinstance(e, Sum) for e in normalized) == 1
+    # other facts, other rules: not shared
+    indexcalc.normalize(canonical.Unfolder(rules)(shared + y), indexcalc.IndexFacts(minimums={N: 2}))
+    assert sum(isinstance(e, Sum) for e in normalized) == 2
+    other_rules = canonical.rules_from_scope(Scope(SymbolTable(), [CompiledDefinition(q, (), y)], []))
+    assert canonical.Unfolder(other_rules)(shared + y) != canonical.Unfolder(rules)(shared + y)
+    assert sum(isinstance(e, Sum) for e in unfolded) == 2
+
+
 @pytest.mark.parametrize("expr", [
     Sum(a[k] * Sum(a[k] * b[l], (k, 1, N)), (k, 1, m)),  # a summed k shadows the outer k inside only
     Sum(Sum(a[k, l], (k, 1, l)), (l, 1, N)) + Sum(a[l], (l, 1, k)),  # an inner bound on the outer variable; k free

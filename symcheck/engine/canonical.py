@@ -56,6 +56,9 @@ class Rules:
 # a chain's member is a side of two steps: each side is unfolded and brought to canonical form
 # under the same rules once, not once per step
 _UNFOLDED, _CANONICAL, _DERIVATIVES = Memo(2048), Memo(2048), Memo(2048)
+# and neighbouring members share most of their terms: each term is unfolded once too
+_WALKED = Memo(16384)
+_RULE_SETS = Memo(1024)  # a token per set of rules, hashed once (its key is a long tuple)
 
 
 def _unique_bound(body: Expr, tag: str) -> Expr:
@@ -163,14 +166,20 @@ class Unfolder:
         self.rules = rules
         self.tables = {"indexed": rules.indexed, "symbols": rules.symbols, "functions": rules.functions}
         self.key = rules.key()
+        self.rule_set = _RULE_SETS.get(self.key, object)
 
     def __call__(self, expr: Expr) -> Expr:
         expr = sympy.sympify(expr)
-        return _UNFOLDED.get((self.key, expr), lambda: rename_bound(self._walk(rename_bound(expr), frozenset(), 0)))
+        return _UNFOLDED.get((self.rule_set, expr), lambda: rename_bound(self._walk(rename_bound(expr), frozenset(), 0)))
 
     def _walk(self, expr: Expr, protected: frozenset, depth: int) -> Expr:
         if depth > MAX_UNFOLD_DEPTH:
             raise UnfoldError("definitions unfold without end")
+        if not expr.args:
+            return self._unfolded(expr, protected, depth)
+        return _WALKED.get((self.rule_set, expr, protected, depth), lambda: self._unfolded(expr, protected, depth))
+
+    def _unfolded(self, expr: Expr, protected: frozenset, depth: int) -> Expr:
         if isinstance(expr, Derivative):
             return self._derivative(expr, protected, depth)
         if isinstance(expr, Indexed):  # the base is a name, not something to unfold

@@ -67,6 +67,11 @@ class IndexFacts:
         """The ranges and size minimums as one hashable value (all that `sign_of` reads)."""
         return frozenset(self.ranges.items()), frozenset(self.minimums.items())
 
+    @functools.cached_property
+    def key(self) -> tuple:
+        """All the facts as one hashable value."""
+        return self.bounds, self.distinct, frozenset(self.normalized.items())
+
     def with_range(self, symbol: Symbol, lower: Expr, upper: Expr) -> "IndexFacts":
         return replace(self, ranges={**self.ranges, symbol: (lower, upper)})
 
@@ -377,9 +382,16 @@ def normalize(expr: Expr, facts: IndexFacts) -> Expr:
     return rename_bound(_normalize(rename_bound(expr), facts))
 
 
+_NORMALIZED = Memo(16384)  # neighbouring members of a chain share most of their terms: each is normalized once
+
+
 def _normalize(expr: Expr, facts: IndexFacts) -> Expr:
     if not expr.args:
         return expr
+    return _NORMALIZED.get((expr, facts.key), lambda: _normalized(expr, facts))
+
+
+def _normalized(expr: Expr, facts: IndexFacts) -> Expr:
     handler = _HANDLERS.get(type(expr))
     if handler is not None:
         return handler(expr, facts)
