@@ -50,6 +50,10 @@ class Rules:
 
     def key(self) -> tuple:
         """The rules as one hashable value (equal rules, equal keys)."""
+        return self._key
+
+    @functools.cached_property
+    def _key(self) -> tuple:
         return tuple(tuple(sorted(table.items())) for table in (self.indexed, self.symbols, self.functions)) + (self.rewrites,)
 
 
@@ -121,9 +125,18 @@ def is_entry_fact(fact: object, free_indices: frozenset) -> bool:
             and all(index in free_indices for index in fact.lhs.indices))
 
 
+_RULES = Memo(256)  # the steps of a document share its definitions and givens
+
+
 def rules_from_scope(scope: Scope, free_indices: frozenset = frozenset()) -> Rules:
     """Definitions and given equations as rules; a given about the entry of the equation's
-    free indices (`is_entry_fact`) rewrites that entry only."""
+    free indices (`is_entry_fact`) rewrites that entry only. Once per definitions, givens
+    and free indices."""
+    key = (tuple(scope.definitions), tuple(scope.assumptions), free_indices)
+    return _RULES.get(key, lambda: _rules_from_scope(scope, free_indices))
+
+
+def _rules_from_scope(scope: Scope, free_indices: frozenset) -> Rules:
     tables: dict[str, dict[str, Rule]] = {"indexed": {}, "symbols": {}, "functions": {}}
     rewrites = []
     definitions = list(scope.definitions)
