@@ -133,7 +133,7 @@ def rules_from_scope(scope: Scope, free_indices: frozenset = frozenset()) -> Rul
     free indices (`is_entry_fact`) rewrites that entry only. Once per definitions, givens
     and free indices."""
     key = (tuple(scope.definitions), tuple(scope.assumptions), free_indices)
-    return _RULES.get(key, lambda: _rules_from_scope(scope, free_indices))
+    return _RULES.get(key, _rules_from_scope, scope, free_indices)
 
 
 def _rules_from_scope(scope: Scope, free_indices: frozenset) -> Rules:
@@ -190,7 +190,7 @@ class Unfolder:
             raise UnfoldError("definitions unfold without end")
         if not expr.args:
             return self._unfolded(expr, protected, depth)
-        return _WALKED.get((self.rule_set, expr, protected, depth), lambda: self._unfolded(expr, protected, depth))
+        return _WALKED.get((self.rule_set, expr, protected, depth), self._unfolded, expr, protected, depth)
 
     def _unfolded(self, expr: Expr, protected: frozenset, depth: int) -> Expr:
         if isinstance(expr, Derivative):
@@ -278,7 +278,7 @@ def canonical(unfolded: Expr, universe: Universe, rules: Rules, condition: Condi
     facts = index_facts(universe, condition)
     known = (facts.ranges, facts.minimums, facts.normalized)
     key = (unfolded, rules.rewrites, condition, facts.distinct, *(frozenset(part.items()) for part in known))
-    return _CANONICAL.get(key, lambda: _canonical(unfolded, facts, rules, condition))
+    return _CANONICAL.get(key, _canonical, unfolded, facts, rules, condition)
 
 
 def _canonical(unfolded: Expr, facts: IndexFacts, rules: Rules, condition: Condition) -> Expr:

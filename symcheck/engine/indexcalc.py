@@ -206,7 +206,7 @@ _SIGNS = Memo(8192)  # sign_of's answers, by expression and bounds
 def sign_of(expr: Expr, facts: IndexFacts) -> Truth:
     """True if expr >= 0 always, False if expr < 0 always, None if unknown (once per
     expression and bounds: the same sizes and ranges are asked about at every sum)."""
-    return _SIGNS.get((expr, facts.bounds), lambda: _sign_of(expr, facts))
+    return _SIGNS.get((expr, facts.bounds), _sign_of, expr, facts)
 
 
 def _sign_of(expr: Expr, facts: IndexFacts) -> Truth:
@@ -388,7 +388,7 @@ _NORMALIZED = Memo(16384)  # neighbouring members of a chain share most of their
 def _normalize(expr: Expr, facts: IndexFacts) -> Expr:
     if not expr.args:
         return expr
-    return _NORMALIZED.get((expr, facts.key), lambda: _normalized(expr, facts))
+    return _NORMALIZED.get((expr, facts.key), _normalized, expr, facts)
 
 
 def _normalized(expr: Expr, facts: IndexFacts) -> Expr:

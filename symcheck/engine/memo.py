@@ -19,13 +19,15 @@ class Memo:
     def __init__(self, size: int):
         self.size, self.values = size, {}
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def get(self, key: Hashable, compute: Callable[..., T], *arguments: object) -> T:
+        """The answer kept for `key`, else `compute(*arguments)`, kept (the arguments are
+        passed, not closed over: the memo sits on hot paths, where a closure per call costs)."""
         try:
             found = self.values.get(key, _MISSING)
         except TypeError:  # an unhashable key (a mutable matrix in it): computed every time
-            return compute()
+            return compute(*arguments)
         if found is _MISSING:
-            found = compute()
+            found = compute(*arguments)
             if len(self.values) >= self.size:
                 del self.values[next(iter(self.values))]
             self.values[key] = found

@@ -50,7 +50,7 @@ def entry(base: sympy.IndexedBase, indices: tuple) -> Indexed:
     """The entry base[indices], built once (SymPy deduces an entry's assumptions anew each time).
     Kept by the base's identity, not its equality (comparing equal bases compares their
     assumptions each time); the kept entry holds its base, so no other object takes its id."""
-    return _ENTRIES.get((id(base), indices), lambda: base[indices])
+    return _ENTRIES.get((id(base), indices), base.__getitem__, indices)
 
 
 class Walk:
