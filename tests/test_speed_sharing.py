@@ -8,6 +8,7 @@ from sympy import Function, IndexedBase, Integer, Piecewise, Product, Sum, Symbo
 from symcheck.engine.gradcheck import NumericError, numeric_function
 from symcheck.engine.indexcalc import rename_bound
 from symcheck.engine.sampling import substitute, write_out_sums
+from symcheck.engine.walk import Walk
 
 k, l, m, n, N, i = sympy.symbols("k l m n N i", integer=True)
 a, b = IndexedBase("a", real=True), IndexedBase("b", positive=True)
@@ -112,6 +113,14 @@ def test_the_walk_finds_the_atoms_the_written_out_tree_has():
     sizes, indices = {N: 3}, {i: 2}
     walked = _direct_atoms(expr, _key(sizes), _key(indices), ())
     assert walked == _value_atoms(structure(expr, sizes, indices, {})) == {a[1], a[2], a[3], b[2], x}
+
+
+def test_one_walk_finds_the_atoms_of_two_expressions_sharing_a_sum():
+    walk = Walk({N: Integer(2)}, {}, 100)
+    total = Sum(a[k], (k, 1, N))
+    assert walk.atoms(total + x) == {x, a[1], a[2]}
+    assert walk.atoms(2 * total) == {a[1], a[2]}  # the sum was visited before, for the other expression
+    assert walk.value(total, {a[1]: Integer(1), a[2]: Integer(2)}) == 3
 
 
 def test_what_the_walk_cannot_evaluate_takes_the_written_out_path():

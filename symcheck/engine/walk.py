@@ -66,6 +66,8 @@ class Walk:
         """What takes a value in `expr` at these sizes and indices: the entries it reads and
         the symbols that are neither sizes, indices nor summed variables."""
         found: set[Expr] = set()
+        # a sum visited for another expression's atoms is visited again: its atoms go to this set
+        self.done = {key: value for key, value in self.done.items() if key[1]}
         self._visit(expr, found.add)
         return frozenset(found)
 
