@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from typing import Sequence
 
 import pytest
@@ -95,8 +96,10 @@ class Stub:
     """Documents whose units are given: each is 'loaded' on first use (loads counted), its
     cost before that estimated as given."""
 
-    def __init__(self, costs: Sequence[tuple[int, ...]], estimates: Sequence[int], load_cost: int = 10):
+    def __init__(self, costs: Sequence[tuple[int, ...]], estimates: Sequence[int], load_cost: int = 10,
+                 unit_estimates: Sequence[int] = ()):
         self.costs, self.estimates, self.load = costs, estimates, load_cost
+        self.unit_estimates = list(unit_estimates) or [len(c) for c in costs]
         self.paths = [f"{n}.toml" for n in range(len(costs))]
         self.loads: list[int] = []
 
@@ -109,7 +112,7 @@ class Stub:
     def units_of(self, number: int) -> list[runs.Unit]:
         if number not in self.loads:
             self.loads.append(number)
-        units = [runs.Unit(number, (("claims", 0, n),), cost) for n, cost in enumerate(self.costs[number])]
+        units = [runs.Unit(number, (("claims", 0, n),), cost, n) for n, cost in enumerate(self.costs[number])]
         return sorted(units, key=lambda unit: -unit.cost)
 
     def cost(self, number: int) -> int:
@@ -117,6 +120,9 @@ class Stub:
 
     def load_cost(self, number: int) -> int:
         return self.load
+
+    def estimated_units(self, number: int) -> int:
+        return self.unit_estimates[number]
 
 
 def _take(queue: runs.UnitQueue, current) -> tuple[int, int]:
@@ -152,6 +158,22 @@ def test_a_worker_helps_with_another_document_only_where_loading_it_pays():
     assert helper.take(None) is None and second.loads == []  # 70 left: not worth loading it twice
     helper, second = queue_after_a_start(load_cost=30)
     assert _take(helper, None) == (0, 40) and second.loads == [0]  # worth it: loaded here too, the same units
+
+
+def test_a_worker_joins_a_document_nobody_has_published_only_if_it_may_hold_two_units():
+    def helper_after_a_start(estimated_units: int) -> tuple[runs.UnitQueue, Stub]:
+        first, second = (Stub([(50, 40)], [100], 10, [estimated_units]) for _ in range(2))
+        queue = runs.UnitQueue(first)
+        queue.share()
+        assert queue._choose(None) == 0  # a worker started it and is loading it: nothing published yet
+        helper = copy.copy(queue)
+        helper.documents = second  # another process
+        return helper, second
+
+    helper, second = helper_after_a_start(1)
+    assert helper.take(None) is None and second.loads == []  # the one who started it takes its one unit
+    helper, second = helper_after_a_start(2)
+    assert _take(helper, None) == (0, 50) and second.loads == [0]
 
 
 def test_two_processes_that_split_a_document_differently_stop_the_run():
@@ -270,6 +292,33 @@ def test_files_that_cannot_be_read_stop_a_parallel_run_as_they_stop_a_serial_one
     parallel = runner.invoke(cli, ["verify", str(tmp_path), "-j", "2", "--no-cache"])
     assert serial.exit_code == parallel.exit_code == 2
     assert parallel.output == serial.output and serial.output.startswith(f"{tmp_path / 'a.toml'}:")
+
+
+def _fails_in_both(eq, settings):
+    if "x^2 - x + 1" in eq.latex:  # in b, met first: its worker starts the larger file
+        raise RuntimeError("deciding failed in b")
+    if "x^2 + 2x + 1" in eq.latex:  # in a, met after a while
+        time.sleep(0.3)
+        raise RuntimeError("deciding failed in a")
+    return REAL_DECIDE(eq, settings)
+
+
+def test_when_two_files_fail_to_be_decided_the_first_in_file_order_is_the_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(documents, "decide", _fails_in_both)
+    paths = [write(tmp_path, MINIMAL, "a.toml"), write(tmp_path, REPEATS, "b.toml")]
+    for jobs in (1, 2):
+        with pytest.raises(RuntimeError, match="failed in a"):
+            runs.verify_files(paths, SETTINGS, jobs)
+
+
+def test_a_failure_stops_the_units_after_it_in_file_order_only():
+    queue = runs.UnitQueue(Stub([(50, 40), (30,)], [100, 90]))
+    first = queue.take(None)
+    assert (first.document, first.cost) == (0, 50)
+    queue.fail(first)
+    assert queue.take(0) is None  # the rest of document 0 is after it, and so is document 1
+    queue.fail(runs.Unit(1, (("claims", 0, 0),), 30, 0))  # later in file order: changes nothing
+    assert list(queue.failed) == [0, 0]
 
 
 def test_what_is_imported_before_the_workers_start_every_worker_imports_anyway(tmp_path):

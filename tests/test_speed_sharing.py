@@ -8,6 +8,7 @@ from sympy import Function, IndexedBase, Integer, Piecewise, Product, Sum, Symbo
 from symcheck.engine.gradcheck import NumericError, numeric_function
 from symcheck.engine.indexcalc import rename_bound
 from symcheck.engine.sampling import substitute, write_out_sums
+from symcheck.engine.walk import Walk
 
 k, l, m, n, N, i = sympy.symbols("k l m n N i", integer=True)
 a, b = IndexedBase("a", real=True), IndexedBase("b", positive=True)
@@ -114,6 +115,14 @@ def test_the_walk_finds_the_atoms_the_written_out_tree_has():
     assert walked == _value_atoms(structure(expr, sizes, indices, {})) == {a[1], a[2], a[3], b[2], x}
 
 
+def test_one_walk_finds_the_atoms_of_two_expressions_sharing_a_sum():
+    walk = Walk({N: Integer(2)}, {}, 100)
+    total = Sum(a[k], (k, 1, N))
+    assert walk.atoms(total + x) == {x, a[1], a[2]}
+    assert walk.atoms(2 * total) == {a[1], a[2]}  # the sum was visited before, for the other expression
+    assert walk.value(total, {a[1]: Integer(1), a[2]: Integer(2)}) == 3
+
+
 def test_what_the_walk_cannot_evaluate_takes_the_written_out_path():
     derivative = sympy.Derivative(Sum(a[k] ** 2, (k, 1, N)), a[1])
     point = _point({N: 2}, {}, {a[1]: Integer(3), a[2]: Integer(5)})
@@ -188,6 +197,31 @@ def test_an_unfolding_is_shared_by_equal_rules_only():
     once = Unfolder(rules(x**2))(p + 1)
     assert once == x**2 + 1 and Unfolder(rules(x**2))(p + 1) is once
     assert Unfolder(rules(y))(p + 1) == y + 1
+
+
+def test_two_sides_sharing_a_term_unfold_and_normalize_it_once(monkeypatch):
+    """Neighbouring members of a chain share most of their terms: a term is unfolded (under
+    the same rules, at the same depth) and normalized (under the same facts) once."""
+    from symcheck.engine import canonical, indexcalc
+    from symcheck.model.symbols import CompiledDefinition, Scope, SymbolTable
+
+    q, y = Symbol("q"), Symbol("y")
+    shared = Sum(a[k] * q, (k, 1, N))
+    rules = canonical.rules_from_scope(Scope(SymbolTable(), [CompiledDefinition(q, (), x**2)], []))
+    unfolded, normalized = [], []
+    real_unfold, real_normalize = canonical.Unfolder._unfolded, indexcalc._normalized
+    monkeypatch.setattr(canonical.Unfolder, "_unfolded",
+                        lambda self, e, *rest: unfolded.append(e) or real_unfold(self, e, *rest))
+    monkeypatch.setattr(indexcalc, "_normalized", lambda e, facts: normalized.append(e) or real_normalize(e, facts))
+    for other in (y, y**3):
+        indexcalc.normalize(canonical.Unfolder(rules)(shared + other), indexcalc.IndexFacts())
+    assert sum(isinstance(e, Sum) for e in unfolded) == 1 and sum(isinstance(e, Sum) for e in normalized) == 1
+    # other facts, other rules: not shared
+    indexcalc.normalize(canonical.Unfolder(rules)(shared + y), indexcalc.IndexFacts(minimums={N: 2}))
+    assert sum(isinstance(e, Sum) for e in normalized) == 2
+    other_rules = canonical.rules_from_scope(Scope(SymbolTable(), [CompiledDefinition(q, (), y)], []))
+    assert canonical.Unfolder(other_rules)(shared + y) != canonical.Unfolder(rules)(shared + y)
+    assert sum(isinstance(e, Sum) for e in unfolded) == 2
 
 
 @pytest.mark.parametrize("expr", [

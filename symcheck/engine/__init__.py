@@ -12,6 +12,8 @@
 - `limits`: steps with limits (SymPy's value, confirmed near the point, then the ladder).
 - `walk`, `sums`, `facts`: SymPy's answers with less work (a sum's value walked, not written
   out; free symbols of sums; entries' facts deduced once; assumption queries in a fixed order).
+- `memo`: a bounded memo of a pure function's answers, by key (unfolded and canonical sides,
+  derivatives, signs, entries).
 
 Stage 5: may import `runtime`, `model` and `read` (never `load`: the engine decides
 compiled equations, wherever they came from).

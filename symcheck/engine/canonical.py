@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Optional
+from typing import Optional
 
 import sympy
 from sympy import Derivative, Expr, Indexed, IndexedBase, Subs, Symbol
 from sympy.core.function import AppliedUndef, FunctionClass
 
+from symcheck.engine.memo import Memo
 from symcheck.engine.indexcalc import Condition, IndexFacts, eliminate_normalized, normalize, rebuild, rename_bound
 from symcheck.engine.sampling import Universe
 from symcheck.model.symbols import CompiledDefinition, Scope
@@ -49,31 +50,19 @@ class Rules:
 
     def key(self) -> tuple:
         """The rules as one hashable value (equal rules, equal keys)."""
+        return self._key
+
+    @functools.cached_property
+    def _key(self) -> tuple:
         return tuple(tuple(sorted(table.items())) for table in (self.indexed, self.symbols, self.functions)) + (self.rewrites,)
 
 
-class _Memo:
-    """Results of a pure function of expressions, by key, at most `size` of them (the
-    oldest dropped first): a chain's member is a side of two steps, and each side is
-    unfolded and brought to canonical form under the same rules once, not once per step."""
-
-    def __init__(self, size: int):
-        self.size, self.values = size, {}
-
-    def get(self, key: Hashable, compute: Callable[[], Expr]) -> Expr:
-        try:
-            found = self.values.get(key)
-        except TypeError:  # an unhashable expression (a mutable matrix)
-            return compute()
-        if found is None:
-            found = compute()
-            if len(self.values) >= self.size:
-                del self.values[next(iter(self.values))]
-            self.values[key] = found
-        return found
-
-
-_UNFOLDED, _CANONICAL, _DERIVATIVES = _Memo(2048), _Memo(2048), _Memo(2048)
+# a chain's member is a side of two steps: each side is unfolded and brought to canonical form
+# under the same rules once, not once per step
+_UNFOLDED, _CANONICAL, _DERIVATIVES = Memo(2048), Memo(2048), Memo(2048)
+# and neighbouring members share most of their terms: each term is unfolded once too
+_WALKED = Memo(16384)
+_RULE_SETS = Memo(1024)  # a token per set of rules, hashed once (its key is a long tuple)
 
 
 def _unique_bound(body: Expr, tag: str) -> Expr:
@@ -136,9 +125,18 @@ def is_entry_fact(fact: object, free_indices: frozenset) -> bool:
             and all(index in free_indices for index in fact.lhs.indices))
 
 
+_RULES = Memo(256)  # the steps of a document share its definitions and givens
+
+
 def rules_from_scope(scope: Scope, free_indices: frozenset = frozenset()) -> Rules:
     """Definitions and given equations as rules; a given about the entry of the equation's
-    free indices (`is_entry_fact`) rewrites that entry only."""
+    free indices (`is_entry_fact`) rewrites that entry only. Once per definitions, givens
+    and free indices."""
+    key = (tuple(scope.definitions), tuple(scope.assumptions), free_indices)
+    return _RULES.get(key, _rules_from_scope, scope, free_indices)
+
+
+def _rules_from_scope(scope: Scope, free_indices: frozenset) -> Rules:
     tables: dict[str, dict[str, Rule]] = {"indexed": {}, "symbols": {}, "functions": {}}
     rewrites = []
     definitions = list(scope.definitions)
@@ -181,14 +179,20 @@ class Unfolder:
         self.rules = rules
         self.tables = {"indexed": rules.indexed, "symbols": rules.symbols, "functions": rules.functions}
         self.key = rules.key()
+        self.rule_set = _RULE_SETS.get(self.key, object)
 
     def __call__(self, expr: Expr) -> Expr:
         expr = sympy.sympify(expr)
-        return _UNFOLDED.get((self.key, expr), lambda: rename_bound(self._walk(rename_bound(expr), frozenset(), 0)))
+        return _UNFOLDED.get((self.rule_set, expr), lambda: rename_bound(self._walk(rename_bound(expr), frozenset(), 0)))
 
     def _walk(self, expr: Expr, protected: frozenset, depth: int) -> Expr:
         if depth > MAX_UNFOLD_DEPTH:
             raise UnfoldError("definitions unfold without end")
+        if not expr.args:
+            return self._unfolded(expr, protected, depth)
+        return _WALKED.get((self.rule_set, expr, protected, depth), self._unfolded, expr, protected, depth)
+
+    def _unfolded(self, expr: Expr, protected: frozenset, depth: int) -> Expr:
         if isinstance(expr, Derivative):
             return self._derivative(expr, protected, depth)
         if isinstance(expr, sympy.Limit):  # the limit's variable is bound: a definition of that name stays out
@@ -278,7 +282,7 @@ def canonical(unfolded: Expr, universe: Universe, rules: Rules, condition: Condi
     facts = index_facts(universe, condition)
     known = (facts.ranges, facts.minimums, facts.normalized)
     key = (unfolded, rules.rewrites, condition, facts.distinct, *(frozenset(part.items()) for part in known))
-    return _CANONICAL.get(key, lambda: _canonical(unfolded, facts, rules, condition))
+    return _CANONICAL.get(key, _canonical, unfolded, facts, rules, condition)
 
 
 def _canonical(unfolded: Expr, facts: IndexFacts, rules: Rules, condition: Condition) -> Expr:

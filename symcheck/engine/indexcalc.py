@@ -43,6 +43,7 @@ from sympy import (
 )
 from sympy.core.relational import Relational
 
+from symcheck.engine.memo import Memo
 from symcheck.engine.walk import nominal_free
 
 Range = tuple[Expr, Expr]
@@ -65,6 +66,11 @@ class IndexFacts:
     def bounds(self) -> tuple[frozenset, frozenset]:
         """The ranges and size minimums as one hashable value (all that `sign_of` reads)."""
         return frozenset(self.ranges.items()), frozenset(self.minimums.items())
+
+    @functools.cached_property
+    def key(self) -> tuple:
+        """All the facts as one hashable value."""
+        return self.bounds, self.distinct, frozenset(self.normalized.items())
 
     def with_range(self, symbol: Symbol, lower: Expr, upper: Expr) -> "IndexFacts":
         return replace(self, ranges={**self.ranges, symbol: (lower, upper)})
@@ -194,24 +200,13 @@ def _slope(expr: Expr, symbol: Symbol) -> Optional[Expr]:
     return Add(*slope)
 
 
-_SIGNS: dict[tuple, Truth] = {}  # sign_of's answers, by expression and bounds
-_MAX_SIGNS = 8192
+_SIGNS = Memo(8192)  # sign_of's answers, by expression and bounds
 
 
 def sign_of(expr: Expr, facts: IndexFacts) -> Truth:
     """True if expr >= 0 always, False if expr < 0 always, None if unknown (once per
     expression and bounds: the same sizes and ranges are asked about at every sum)."""
-    key = (expr, facts.bounds)
-    try:
-        return _SIGNS[key]
-    except KeyError:
-        pass
-    except TypeError:  # an unhashable expression
-        return _sign_of(expr, facts)
-    if len(_SIGNS) >= _MAX_SIGNS:
-        _SIGNS.clear()
-    _SIGNS[key] = found = _sign_of(expr, facts)
-    return found
+    return _SIGNS.get((expr, facts.bounds), _sign_of, expr, facts)
 
 
 def _sign_of(expr: Expr, facts: IndexFacts) -> Truth:
@@ -387,9 +382,16 @@ def normalize(expr: Expr, facts: IndexFacts) -> Expr:
     return rename_bound(_normalize(rename_bound(expr), facts))
 
 
+_NORMALIZED = Memo(16384)  # neighbouring members of a chain share most of their terms: each is normalized once
+
+
 def _normalize(expr: Expr, facts: IndexFacts) -> Expr:
     if not expr.args:
         return expr
+    return _NORMALIZED.get((expr, facts.key), _normalized, expr, facts)
+
+
+def _normalized(expr: Expr, facts: IndexFacts) -> Expr:
     handler = _HANDLERS.get(type(expr))
     if handler is not None:
         return handler(expr, facts)

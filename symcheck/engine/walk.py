@@ -24,6 +24,7 @@ from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
 from symcheck.engine.facts import install as install_faster_facts
+from symcheck.engine.memo import Memo
 from symcheck.engine.sums import free_over_limits, install as install_sum_free_symbols
 
 # every module that decides imports this one: from here on SymPy's sums answer faster, entries are built
@@ -42,10 +43,14 @@ class NotDirect(Exception):
     """Only the written-out tree can evaluate this expression."""
 
 
-@functools.lru_cache(maxsize=65536)
+_ENTRIES = Memo(65536)
+
+
 def entry(base: sympy.IndexedBase, indices: tuple) -> Indexed:
-    """The entry base[indices], built once (SymPy deduces an entry's assumptions anew each time)."""
-    return base[indices]
+    """The entry base[indices], built once (SymPy deduces an entry's assumptions anew each time).
+    Kept by the base's identity, not its equality (comparing equal bases compares their
+    assumptions each time); the kept entry holds its base, so no other object takes its id."""
+    return _ENTRIES.get((id(base), indices), base.__getitem__, indices)
 
 
 class Walk:
@@ -61,6 +66,8 @@ class Walk:
         """What takes a value in `expr` at these sizes and indices: the entries it reads and
         the symbols that are neither sizes, indices nor summed variables."""
         found: set[Expr] = set()
+        # a sum visited for another expression's atoms is visited again: its atoms go to this set
+        self.done = {key: value for key, value in self.done.items() if key[1]}
         self._visit(expr, found.add)
         return frozenset(found)
 

@@ -17,9 +17,11 @@ worker processes, and put back in order.
    deterministic, so every process that loads a document gets the same units (checked).
    So a few documents of unequal size balance over the cores, and a document is split
    only at the end of the run. Only the results come back, with each document's `Layout`.
-   When a worker fails (a file that cannot be read, or anything else), the workers are
-   stopped, and this process loads the files in order: a file that cannot be read stops
-   the run with the same error as a serial run, which loads every file first.
+   When a file cannot be read (or a worker dies), the workers are stopped, and this process
+   loads the files in order: a file that cannot be read stops the run with the same error
+   as a serial run, which loads every file first. A unit that fails to be worked out stops
+   the workers from taking units after it in file order, but not before it: the run raises
+   the first failure in file order, as a serial run does (after any file that cannot be read).
 4. The results are put back in each document's order (`Layout.assemble`): the output is
    the same as a serial run's, which works each document out in order.
 
@@ -63,11 +65,13 @@ FIRST_USE_IMPORTS = ("sympy.tensor.tensor", "sympy.sets.setexpr", "sympy.assumpt
 
 @dataclass(frozen=True)
 class Unit:
-    """Places of one document worked out together in one process."""
+    """Places of one document worked out together in one process; `first` is the position of
+    its first place in the document's order (a serial run's)."""
 
     document: int
     places: tuple[Place, ...]
     cost: int
+    first: int = 0
 
 
 def verify_paths(paths: Sequence[Path], settings: Settings = Settings(),
@@ -137,8 +141,12 @@ class Documents:
 
     def unit_estimate(self) -> int:
         """Units in all: counted where a document is loaded, else estimated by its size."""
-        return sum(len(self.units_of(number)) if self.loaded(number) else max(1, size // BYTES_PER_UNIT)
-                   for number, size in enumerate(self.sizes))
+        return sum(len(self.units_of(number)) if self.loaded(number) else self.estimated_units(number)
+                   for number in range(len(self)))
+
+    def estimated_units(self, number: int) -> int:
+        """The document's units before it is loaded, by its size."""
+        return max(1, self.sizes[number] // BYTES_PER_UNIT)
 
 
 def _size(path: Path) -> int:
@@ -164,6 +172,7 @@ class UnitQueue:
         self.started: MutableSequence[int] = [0] * count  # 1 once a worker chose it
         self.fingerprint: MutableSequence[int] = [_fingerprint(documents.units_of(n)) if documents.loaded(n) else 0
                                                   for n in range(count)]
+        self.failed: MutableSequence[int] = [count, 0]  # (document, first) of the earliest unit that failed
         self.lock: ContextManager = nullcontext()
 
     def share(self) -> None:
@@ -171,7 +180,7 @@ class UnitQueue:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
-        for name in ("count", "left", "taken", "started", "fingerprint"):
+        for name in ("count", "left", "taken", "started", "fingerprint", "failed"):
             setattr(self, name, context.RawArray("q", getattr(self, name)))
         self.lock = context.Lock()
 
@@ -186,27 +195,55 @@ class UnitQueue:
             units = self.documents.units_of(document)  # loaded here if it is not yet: outside the lock
             with self.lock:
                 self._publish(document, units)
-                position = self.taken[document]
-                if position < len(units):
-                    self.taken[document] = position + 1
-                    self.left[document] -= units[position].cost
-                    return units[position]
+                unit = self._next(document, units)
+            if unit is not None:
+                return unit
             current = document  # others took its last units meanwhile
 
+    def _next(self, document: int, units: Sequence[Unit]) -> Optional[Unit]:
+        """The document's next unit not taken (those after a failure are passed over)."""
+        while self.taken[document] < len(units):
+            unit = units[self.taken[document]]
+            self.taken[document] += 1
+            self.left[document] -= unit.cost
+            if self._before_failure(unit.document, unit.first):
+                return unit
+        return None
+
+    def fail(self, unit: Unit) -> None:
+        """`unit` failed: from now on, only units before it in file order are worth working
+        out (a serial run raises the first failure in that order)."""
+        with self.lock:
+            if self._before_failure(unit.document, unit.first):
+                self.failed[0], self.failed[1] = unit.document, unit.first
+
+    def _before_failure(self, document: int, first: int) -> bool:
+        return (document, first) < (self.failed[0], self.failed[1])
+
     def _open(self, document: int) -> bool:
-        return self.count[document] == UNKNOWN or self.taken[document] < self.count[document]
+        return document <= self.failed[0] and (
+            self.count[document] == UNKNOWN or self.taken[document] < self.count[document])
 
     def _choose(self, current: Optional[int]) -> Optional[int]:
         if current is not None and self._open(current):
             return current
-        untouched = [n for n in range(len(self.count)) if not self.started[n]]
+        untouched = [n for n in range(len(self.count)) if not self.started[n] and self._open(n)]
         if untouched:
             chosen = max(untouched, key=lambda n: (self.left[n], -n))
             self.started[chosen] = 1
             return chosen
-        worth = [n for n in range(len(self.count)) if self._open(n) and (
-            self.documents.loaded(n) or self.left[n] > 2 * self.documents.load_cost(n))]
+        worth = [n for n in range(len(self.count)) if self._open(n) and self._worth_joining(n)]
         return max(worth, key=lambda n: (self.left[n], -n)) if worth else None
+
+    def _worth_joining(self, document: int) -> bool:
+        """Work on a document another worker started: at once if it is loaded here, else if the
+        work left outweighs loading it again, and, while nobody has published its units, if
+        it is estimated to hold two units at least (the one who started it takes one)."""
+        if self.documents.loaded(document):
+            return True
+        if self.count[document] == UNKNOWN and self.documents.estimated_units(document) < 2:
+            return False
+        return self.left[document] > 2 * self.documents.load_cost(document)
 
     def _publish(self, document: int, units: Sequence[Unit]) -> None:
         """The document's units as this process found them: the first to load it sets the
@@ -238,10 +275,10 @@ def units_of(number: int, work: DocumentWork) -> list[Unit]:
     for n, place in enumerate(places):
         for identity in _identities(work.equation(place)):
             parent[root(n)] = root(first.setdefault(identity, n))
-    grouped: dict[int, list[Place]] = defaultdict(list)
-    for n, place in enumerate(places):
-        grouped[root(n)].append(place)
-    return [Unit(number, tuple(group), max(_cost(work.equation(place)) for place in group))
+    grouped: dict[int, list[int]] = defaultdict(list)  # positions, in order
+    for n in range(len(places)):
+        grouped[root(n)].append(n)
+    return [Unit(number, tuple(places[n] for n in group), max(_cost(work.equation(places[n])) for n in group), group[0])
             for group in grouped.values()]
 
 
@@ -266,12 +303,13 @@ def _cost(eq: Optional[Equation]) -> int:
 
 @dataclass
 class Share:
-    """What one worker did: the results of the units it took, and the layout of each
-    document it loaded itself (a document without units has a result too; the layouts of
-    documents loaded before the fork are the parent's own)."""
+    """What one worker did: the results of the units it took, the layout of each document it
+    loaded itself (a document without units has a result too; the layouts of documents
+    loaded before the fork are the parent's own), and the units that failed, with the error."""
 
     results: list[tuple[Unit, list, float]]
     layouts: dict[int, Layout]
+    failures: list[tuple[Unit, Exception]]
 
 
 _QUEUE: list[UnitQueue] = []  # what the workers work on, inherited when they are forked
@@ -282,14 +320,19 @@ def _work_share(_worker: int) -> Share:
     queue = _QUEUE[0]
     inherited = set(queue.documents.works)
     done: list[tuple[Unit, list, float]] = []
+    failures: list[tuple[Unit, Exception]] = []
     unit = queue.take(None)
     while unit is not None:
         work = queue.documents.work(unit.document)
         started = time.perf_counter()
-        done.append((unit, [work.result(place) for place in unit.places], time.perf_counter() - started))
+        try:
+            done.append((unit, [work.result(place) for place in unit.places], time.perf_counter() - started))
+        except Exception as error:  # noqa: BLE001 - raised in the parent, if no earlier unit fails
+            queue.fail(unit)
+            failures.append((unit, error))
         unit = queue.take(unit.document)
     return Share(done, {number: work.layout() for number, work in queue.documents.works.items()
-                        if number not in inherited})
+                        if number not in inherited}, failures)
 
 
 def _in_workers(documents: Documents, workers: int) -> list[DocumentResult]:
@@ -306,6 +349,10 @@ def _in_workers(documents: Documents, workers: int) -> list[DocumentResult]:
         raise
     finally:
         _QUEUE.clear()
+    failures = [failure for share in shares for failure in share.failures]
+    if failures:  # as in a serial run: a file that cannot be read first, else the first failure in file order
+        _load_unpublished(documents, queue)
+        raise min(failures, key=lambda failure: (failure[0].document, failure[0].first))[1]
     inherited = {number: work.layout() for number, work in documents.works.items()}
     return _assembled(len(documents), shares, inherited)
 
