@@ -29,6 +29,14 @@ def test_a_vector_such_as_one_written_out_does_not_define_it_for_the_note(tmp_pa
     assert Verdict.PROVED not in found and Verdict.REFUTED in found
 
 
+def test_a_definition_word_in_an_example_defines_for_that_sentence_only(tmp_path):
+    note = "For example, let $x = 2$, so that $x^2 = 4$.\n\nIn general $$ x^2 = 4 $$\n"
+    assert verdicts(tmp_path, note, "[symbols]\nx = {}\n") == [Verdict.PROVED, Verdict.REFUTED]
+    note = ("For instance, consider the matrix $\\mathbf{A} = \\begin{bmatrix} 1 & 0 \\\\ 0 & 1 \\end{bmatrix}$.\n\n"
+            "Every matrix satisfies $$ \\mathbf{A}\\mathbf{A} = \\mathbf{A} $$\n")
+    assert Verdict.PROVED not in verdicts(tmp_path, note, _PLANE)
+
+
 def test_an_arbitrary_vector_written_out_is_still_a_definition(tmp_path):
     note = "Take an arbitrary vector $\\mathbf{v} = [x, y]^\\top$. Then $$ v_1 + v_2 = x + y $$\n"
     assert verdicts(tmp_path, note, _PLANE) == [Verdict.PROVED]

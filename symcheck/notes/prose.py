@@ -57,6 +57,8 @@ _VALUE_PHRASE_BEFORE = re.compile(
     rf"\b(?:for|with|given)\s+{_PHRASE}(?:\s*(?:,\s*(?:and\s+)?|\band\s+)(?:(?:for|with|given)\s+)?{_PHRASE})*$", re.I)
 # "we end up with the value $S = 7$", "ending with a total $S = 7$": a result, not a value given
 _RESULT_BEFORE = re.compile(rf"\b(?:end(?:s|ed|ing)?(?:\s+up)?|c[oa]mes?\s+(?:up|out)|left)\s+with\s+(?:{_PHRASE})?$", re.I)
+# "for instance, let $x = 2$": an example holds for its sentence, never a definition for the note
+_EXAMPLE = re.compile(r"\b(?:for (?:example|instance)|e\.\s?g\.|such as|as an example)", re.I)
 # a sentence giving values ("if the inputs are $x = 4, y = 2$"), not stating results ("then $a = 2, b = 4$")
 _GIVING = re.compile(r"\b(?:if|when|whenever|suppose|assume|assuming|for|with|let|given|take|taking|set|setting|plugging|substituting)\b", re.I)
 _RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]+")
@@ -180,8 +182,8 @@ def read_prose(text: str, path: str) -> ProseReading:
                 closers.append(_value_sentence_end(prose, region, regions))
         elif region.display and _ROW_CASE.search(visible, region.content_start, region.content_end):
             closers.append(region.start)  # a display stating its own cases ends the one in force
-        elif _DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence) \
-                or not region.display and _names_an_object(prose, region):
+        elif (_DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence)
+              or not region.display and _names_an_object(prose, region)) and not _EXAMPLE.search(sentence):
             defining.append((at(region.start), at(region.end)))
         elif region.display and not sentence.strip() and _FORWARD.search(_paragraph_before(prose, region.start)):
             defining.append((at(region.start), at(region.end)))  # "... is defined below." then the display
@@ -352,8 +354,8 @@ def _named(condition: str) -> set[str]:
 def _gives_a_value(sentence: str) -> bool:
     """"for $n = 3$", "with a kernel shape $k = 4$": the words before the math give it a value;
     "we end up with the value $S = 7$" states a result instead."""
-    return bool(_VALUE_BEFORE.search(sentence) or _VALUE_PHRASE_BEFORE.search(sentence)) \
-        and not _RESULT_BEFORE.search(sentence)
+    return bool(_VALUE_BEFORE.search(sentence) or _VALUE_PHRASE_BEFORE.search(sentence)
+                or _EXAMPLE.search(sentence) and _DEFINITION_WORDS.search(sentence)) and not _RESULT_BEFORE.search(sentence)
 
 
 def _stated_case(visible: str, region: Region, sentence: str) -> Optional[str]:
