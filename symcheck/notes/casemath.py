@@ -25,8 +25,8 @@ CASE_MATH = re.compile(rf"\s*(?:{_RELATION})\s*[.,:;]?\s*")
 _FIXED_VALUE = re.compile(rf"{_NAME}\s*=\s*{_NUMBER}")
 # `\text{if $u = 0$}` (the math inside the words) or `\text{if } u = 0` (after them)
 _QUALIFIERS = (
-    re.compile(rf"\s*\\(?:text|textrm|mbox)\s*\{{\s*(?:if|when|for)\s*\$?\s*(?:{_RELATION})\s*\$?[\s,.;:]*\}}"),
-    re.compile(rf"\s*\\(?:text|textrm|mbox)\s*\{{\s*(?:if|when|for)\s*\}}\s*(?:{_RELATION})[\s,.;:]*$"),
+    re.compile(rf"\s*\\(?:text|textrm|mbox)\s*\{{\s*(?:if|when|for)\s*\$?\s*(?:{_RELATION})\s*\$?[\s,.;:]*\}}", re.I),
+    re.compile(rf"\s*\\(?:text|textrm|mbox)\s*\{{\s*(?:if|when|for)\s*\}}\s*(?:{_RELATION})[\s,.;:]*$", re.I),
 )
 
 

@@ -263,8 +263,15 @@ class Assembler:
         row_end = row.end
         consequence = None  # where a qualifier cut short by `\\text{so}` ends
         cut_at = next((i for i, e in enumerate(events) if e.kind == "cut"), None)
+        leading = cut_at is not None and not self.text[row.start:events[cut_at].start].strip()
         if cut_at is not None:
             resume = _consequence_after(events, cut_at)
+            if resume is None:
+                resume = self.after_stated_case(events, cut_at)
+            if leading and resume is None and any(e.detail in ("eq", "def") for e in events[cut_at + 1:]) \
+                    and qualifier_case(self.latex((events[cut_at].start, row.end))) is None:
+                cut_at = None  # it qualifies nothing before it: its equations are read, never dropped with it
+        if cut_at is not None:
             qualifier_end = row.end if resume is None else events[resume].start
             qualifier = qualifier or self.latex((events[cut_at].start, qualifier_end))
             if resume is None:
@@ -275,8 +282,9 @@ class Assembler:
         hard = self.arrows_between_equations(events)
         statements = [_Statement(None, [], [])]
         piece_start = row.start
+        qualified = 0  # the first statement the qualifier holds for
         for event in hard:
-            if event is consequence:
+            if event is consequence and not leading:
                 statements[-1].qualifier, qualifier = qualifier, None
             if event.kind == "rel":
                 statements[-1].pieces.append((piece_start, event.start))
@@ -284,11 +292,26 @@ class Assembler:
             else:
                 statements[-1].pieces.append((piece_start, event.start))
                 statements.append(_Statement(event.detail, [], [], reason=self.is_reason(event)))
+            if event is consequence and leading:  # a leading case holds for all that follows it
+                qualified = len(statements) - 1
             piece_start = event.end
         statements[-1].pieces.append((piece_start, row_end))
-        if qualifier is not None:
-            statements[-1].qualifier = qualifier
+        for statement in statements[qualified if leading else -1:] if qualifier is not None else ():
+            statement.qualifier = qualifier
         return statements
+
+    def after_stated_case(self, events: list[Event], cut_at: int) -> Optional[int]:
+        """`\\text{if } z = 2: \\quad z^3 = 9`, `\\text{if } z = 2, \\text{ then } ...`: a qualifier
+        that states a case and goes on, after spacing or "then", with more math ends there; that
+        math is a claim, checked, never dropped with the qualifier."""
+        for index in range(cut_at + 2, len(events) - 1):
+            event = events[index]
+            spacing = (event.kind, event.detail) == ("sep", "quad")
+            then = event.kind == "sep" and "then" in re.findall(r"[a-z]+", self.text[event.start:event.end].lower())
+            if (spacing or then) and any(e.kind == "rel" for e in events[index + 1:]) \
+                    and qualifier_case(self.latex((events[cut_at].start, event.start))) is not None:
+                return index
+        return None
 
     def is_reason(self, event: Event) -> bool:
         words = re.findall(r"[A-Za-z]+", self.text[event.start:event.end])
