@@ -37,6 +37,81 @@ def test_equations_after_a_leading_qualifier_that_is_no_case_are_read(tmp_path):
     assert [step.decision.verdict for step in found] == [Verdict.REFUTED, Verdict.REFUTED]
 
 
+@pytest.mark.parametrize("display", [
+    r"x^2 \ge 0 \text{ for all } x \quad x^3 = 9",
+    r"a + a = 2a \quad \text{where } b = 2: \quad b^2 = 5",
+    r"c + c = 2c \quad \text{for each } c, \text{ and } c^2 = 5",
+    r"q(q-1) = q^2 - q \text{ if } q > 0, \text{ and } q = 7",
+])
+def test_an_equation_after_a_qualifier_is_a_claim_not_part_of_it(tmp_path, display):
+    """A qualifier ran to the end of its row and took every equation after it with it: the
+    false one at the end was never checked (all steps proved, exit 0 under --strict)."""
+    found = steps(checked(tmp_path, f"# t\n\n$${display}$$\n"))
+    assert any(step.decision.verdict is Verdict.REFUTED for step in found)
+
+
 def test_a_display_that_is_only_a_case_still_states_it(tmp_path):
     found = steps(checked(tmp_path, "# t\n\n$$\\text{If } z = 2:$$\n\n$$z^3 = 8$$\n"))
     assert [(step.decision.verdict, step.decision.condition) for step in found] == [(Verdict.PROVED, "z = 2")]
+
+
+# ---------------------------------------------------------------- the chain rule over stand-in functions
+
+GH = "[symbols]\nx = {}\n[functions]\ng = {}\nh = {}\nf = { arity = 2 }\n"
+VECTOR = "[sizes]\nN = {}\n[symbols]\nv = { kind = \"vector\", shape = [\"N\"] }\n[functions]\ng = {}\nh = {}\n"
+
+
+def _verdict(tmp_path, display: str, notation: str = GH, before: str = "") -> Verdict:
+    (step,) = steps(checked(tmp_path, f"{before}$${display}$$\n", notation))
+    return step.decision
+
+
+@pytest.mark.parametrize("rhs", [r"g'(h(x)) h'(x)", r"h'(x) g'(h(x))"])
+def test_the_chain_rule_is_proved_and_the_audit_confirms_it(tmp_path, rhs):
+    decision = _verdict(tmp_path, rf"\frac{{d}}{{dx}} g(h(x)) = {rhs}")
+    assert decision.verdict is Verdict.PROVED, decision.reason
+    assert any(e.role == "audit" and e.agrees for e in decision.evidence)
+
+
+@pytest.mark.parametrize("wrong", [r"g'(x) h'(x)", r"g'(h(x))", r"g'(h(x)) h(x)", r"g'(h(x)) h'(h(x))"])
+def test_a_wrong_chain_rule_is_refuted_with_a_counterexample(tmp_path, wrong):
+    decision = _verdict(tmp_path, rf"\frac{{d}}{{dx}} g(h(x)) = {wrong}")
+    assert decision.verdict is Verdict.REFUTED and decision.counterexample is not None, decision.reason
+
+
+@pytest.mark.parametrize("display, holds", [
+    (r"\frac{d^2}{dx^2} g(h(x)) = g''(h(x)) h'(x)^2 + g'(h(x)) h''(x)", True),
+    (r"\frac{d^2}{dx^2} g(h(x)) = g''(h(x)) h'(x)^2 + g'(h(x)) h'(x)", False),
+    (r"\frac{d}{dx} g(g(x)) = g'(g(x)) g'(x)", True),
+    (r"\frac{d}{dx} g(g(x)) = g'(x)^2", False),
+    (r"\frac{d}{dx} h(x) g(h(x)) = h'(x) g(h(x)) + h(x) g'(h(x)) h'(x)", True),
+])
+def test_repeated_and_nested_chain_rules(tmp_path, display, holds):
+    assert _verdict(tmp_path, display).verdict is (Verdict.PROVED if holds else Verdict.REFUTED)
+
+
+def test_a_derivative_by_an_entry_is_not_taken_for_one_by_a_function_value(tmp_path):
+    """(review of the reverted attempt: d/dv_1 was rewritten too, and evaluated to 0)"""
+    assert _verdict(tmp_path, r"\frac{\partial}{\partial v_1} (v_1^2) = 2 v_1", VECTOR).verdict is Verdict.PROVED
+    assert _verdict(tmp_path, r"\frac{\partial}{\partial v_1} (v_1^2) = 0", VECTOR).verdict is Verdict.REFUTED
+    chained = r"\frac{\partial}{\partial v_1} g(h(v_1)) = g'(h(v_1)) h'(v_1)"
+    assert _verdict(tmp_path, chained, VECTOR).verdict is Verdict.PROVED
+
+
+def test_mixed_orders_by_a_function_value_and_a_variable_stay_undecided(tmp_path):
+    """d^2/dx^2 f(h(x), x) has d/dh(x) d/dx terms: never rewritten (a wrong order would prove
+    what is false), so neither a proof nor a false alarm."""
+    for rhs in ("0", r"\frac{d}{dx}\frac{d}{dx} f(h(x), x)"):
+        assert _verdict(tmp_path, rf"\frac{{d^2}}{{dx^2}} f(h(x), x) = {rhs}").verdict is Verdict.UNKNOWN
+
+
+@pytest.mark.parametrize("rhs, holds", [
+    (r"g'(h(x)) h'(x)", True), (r"2x g'(x^2)", True), (r"2x g'(h(x))", True),
+    (r"x g'(x^2)", False), (r"g'(h(x))", False),
+])
+def test_the_chain_rule_with_a_defined_inner_function(tmp_path, rhs, holds):
+    """h defined (h(x) = x^2) and left inside g'(h(x)): its point is unfolded as every value is
+    (review of the reverted attempt: a true step was refuted, h sampled as an arbitrary function)."""
+    decision = _verdict(tmp_path, rf"\frac{{d}}{{dx}} g(h(x)) = {rhs}", "[symbols]\nx = {}\n[functions]\ng = {}\n",
+                        "Let $h(x) = x^2$.\n\n")
+    assert decision.verdict is (Verdict.PROVED if holds else Verdict.REFUTED), decision.reason

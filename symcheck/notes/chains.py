@@ -267,7 +267,7 @@ class Assembler:
         if cut_at is not None:
             resume = _consequence_after(events, cut_at)
             if resume is None:
-                resume = self.after_stated_case(events, cut_at)
+                resume = self.claims_after_qualifier(events, cut_at, leading)
             if leading and resume is None and any(e.detail in ("eq", "def") for e in events[cut_at + 1:]) \
                     and qualifier_case(self.latex((events[cut_at].start, row.end))) is None:
                 cut_at = None  # it qualifies nothing before it: its equations are read, never dropped with it
@@ -300,16 +300,15 @@ class Assembler:
             statement.qualifier = qualifier
         return statements
 
-    def after_stated_case(self, events: list[Event], cut_at: int) -> Optional[int]:
-        """`\\text{if } z = 2: \\quad z^3 = 9`, `\\text{if } z = 2, \\text{ then } ...`: a qualifier
-        that states a case and goes on, after spacing or "then", with more math ends there; that
-        math is a claim, checked, never dropped with the qualifier."""
-        for index in range(cut_at + 2, len(events) - 1):
-            event = events[index]
-            spacing = (event.kind, event.detail) == ("sep", "quad")
-            then = event.kind == "sep" and "then" in re.findall(r"[a-z]+", self.text[event.start:event.end].lower())
-            if (spacing or then) and any(e.kind == "rel" for e in events[index + 1:]) \
-                    and qualifier_case(self.latex((events[cut_at].start, event.start))) is not None:
+    def claims_after_qualifier(self, events: list[Event], cut_at: int, leading: bool) -> Optional[int]:
+        """Where a qualifier without a consequence word ends because an equation follows it after
+        a separator (`a = b \\text{ for all } x \\quad c = d`, `... \\text{ if } q > 0, \\text{ and } q = 7`,
+        `\\text{If } z = 2: \\quad z^3 = 9`): that equation is a claim, checked, never dropped with
+        the qualifier. A qualifier opening its row ends so only where it states a case, which
+        then holds for what follows it."""
+        for index in range(cut_at + 1, len(events) - 1):
+            if events[index].kind == "sep" and any(e.detail in ("eq", "def") for e in events[index + 1:]) \
+                    and (not leading or qualifier_case(self.latex((events[cut_at].start, events[index].start)))):
                 return index
         return None
 
