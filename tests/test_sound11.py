@@ -115,3 +115,34 @@ def test_the_chain_rule_with_a_defined_inner_function(tmp_path, rhs, holds):
     decision = _verdict(tmp_path, rf"\frac{{d}}{{dx}} g(h(x)) = {rhs}", "[symbols]\nx = {}\n[functions]\ng = {}\n",
                         "Let $h(x) = x^2$.\n\n")
     assert decision.verdict is (Verdict.PROVED if holds else Verdict.REFUTED), decision.reason
+
+
+# ---------------------------------------------------------------- the audit's values as shown
+
+
+def test_a_certified_value_that_is_one_number_is_shown_with_the_digits_that_tell_it_from_another():
+    """An enclosure that is one number, 1 + 2^-250 (the interval [1, 1] of a sum at k = 0, plus an
+    exact 2^-250), agrees with 1 to the audit's digits; it was shown as its midpoint rounded to
+    them, 1, so the evidence showed 1 = 1 for two different numbers."""
+    import random
+
+    import sympy
+    from sympy import Integer, Rational, Sum, Symbol, exp
+
+    from symcheck.engine import rungs
+    from symcheck.engine.audit import AUDIT_POINTS  # noqa: F401 - the audit's digits below are its own
+    from symcheck.engine.sampling import Universe, points_at_sizes
+    from symcheck.engine.settings import Settings
+
+    from .engine_fixtures import softmax_world
+
+    w = softmax_world()
+    k = Symbol("k", integer=True)
+    digits = Settings().precision + rungs.EXTRA_DIGITS
+    near_one = Sum((exp(w.a[w.i]) + 1) ** k, (k, 0, 0)) + Rational(1, 2**250)
+    sides = (near_one, Integer(1))
+    point = next(points_at_sizes(sides, Universe.from_scope(w.scope), random.Random(5), ((0, 1),)))
+    agreement = rungs.certified_agreement(point, sides, digits)
+    assert agreement is not None and agreement.numbers[0] == 1 + Rational(1, 2**250)
+    shown = rungs.sample_point("audit", point, agreement, sides, digits)
+    assert shown.lhs != shown.rhs and sympy.Rational(shown.lhs) == 1 + Rational(1, 2**250)

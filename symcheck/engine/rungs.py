@@ -474,15 +474,10 @@ def _certified(left, right, digits: int, agree: bool) -> Optional[Comparison]:
     (`agree`) or apart by more than DIFFERENT_MARGIN, when the enclosures certify it; else None."""
     if not (certainly_agree(left, right, Fraction(1, 10**digits)) if agree else certainly_apart(left, right, _MARGIN)):
         return None
-    numbers = (_enclosed_number(left, digits), _enclosed_number(right, digits))
+    numbers = (midpoint(left, digits), midpoint(right, digits))
     return Comparison(agree, not agree, *numbers, numbers=numbers)
 
 
-def _enclosed_number(value, digits: int) -> Expr:
-    """An enclosure's value as shown: exact when the enclosure is one number (1, not
-    1.0000...), else its midpoint to `digits` digits."""
-    middle = midpoint(value, digits)
-    return sympy.Rational(middle) if not isinstance(value, Fraction) and value.a == value.b else middle
 
 
 def recheck_as_written(work: Work, point: Point, condition: Condition, sides: Sequence[Expr]) -> Optional[Confirmed]:
