@@ -146,3 +146,25 @@ def test_a_certified_value_that_is_one_number_is_shown_with_the_digits_that_tell
     assert agreement is not None and agreement.numbers[0] == 1 + Rational(1, 2**250)
     shown = rungs.sample_point("audit", point, agreement, sides, digits)
     assert shown.lhs != shown.rhs and sympy.Rational(shown.lhs) == 1 + Rational(1, 2**250)
+
+
+@pytest.mark.parametrize("digits", [12, 25, 40, 70])
+def test_the_certified_agreement_is_never_looser_than_the_exact_comparison(digits):
+    """At fewer digits than the exact comparison's tolerance (1e-30) asks, the audit's certified
+    agreement (to `digits` digits) would pass values the exact comparison finds unequal."""
+    import random
+
+    from sympy import Integer, Rational, Sum, Symbol, exp
+
+    from symcheck.engine import rungs
+    from symcheck.engine.sampling import Universe, points_at_sizes
+
+    from .engine_fixtures import softmax_world
+
+    w = softmax_world()
+    k = Symbol("k", integer=True)
+    one = Sum((exp(w.a[w.i]) + 1) ** k, (k, 0, 0))  # the interval [1, 1]
+    sides = (one + Rational(1, 10**27), Integer(1))  # apart by more than EQUAL_TOLERANCE
+    point = next(points_at_sizes(sides, Universe.from_scope(w.scope), random.Random(5), ((0, 1),)))
+    assert rungs.certified_agreement(point, sides, digits) is None
+    assert not rungs.compare_at(point, *sides, max(digits, 50)).equal
