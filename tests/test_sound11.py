@@ -50,6 +50,41 @@ def test_an_equation_after_a_qualifier_is_a_claim_not_part_of_it(tmp_path, displ
     assert any(step.decision.verdict is Verdict.REFUTED for step in found)
 
 
+_WORDS = (r"\text{if } c = 2", r"\text{for all } c", r"\text{when } c > 0", r"\text{where } c = 1",
+          r"\text{since } c = c", r"\text{because } c \ge 0", r"\text{for } c = 1, \dots, n", r"\text{and}",
+          r"\text{so}", r"\text{then}", r"\text{with } c = 3", r"\text{given } c", r"\text{provided } c \neq 0",
+          r"\text{unless } c = 0", r"\text{i.e.}", r"\text{hence}", r"\forall c", r"\quad", ",", ":", ";")
+_SEPARATORS = (r" \quad ", ", ", r" \qquad ", ": ")
+_ENVIRONMENTS = ("$${}$$", "$$\\begin{{aligned}} {} \\end{{aligned}}$$", "\\[{}\\]")
+
+
+def _displays_around_a_false_equation(rng, count: int):
+    for _ in range(count):
+        pieces = rng.sample(["a + a = 2a", "b(b-1) = b^2 - b"], rng.randint(0, 2)) + ["z^3 = 9"]
+        rng.shuffle(pieces)
+        parts = [part for piece in pieces for part in ([rng.choice(_WORDS)] if rng.random() < 0.7 else []) + [piece]]
+        if rng.random() < 0.5:
+            parts.append(rng.choice(_WORDS))
+        yield rng.choice(_ENVIRONMENTS).format("".join(part + rng.choice(_SEPARATORS) for part in parts).strip())
+
+
+def test_a_false_equation_among_words_and_true_ones_never_passes_strict(tmp_path):
+    """Seeded displays: z^3 = 9 (false for a free z, whatever case the words state) between
+    qualifiers, reasons, connectives and true equations, in three environments. Each must
+    give a diagnostic under --strict (refuted, unread or not checked); on main at 9fc4bfd about
+    a third passed in silence (a qualifier took the equation with it: 51 of 150, another seed)."""
+    import random
+
+    from symcheck.printers.diagnostics import diagnostics_from, exit_code
+
+    silent = []
+    for display in _displays_around_a_false_equation(random.Random(11), 120):
+        result = checked(tmp_path, f"# t\n\n{display}\n")
+        if exit_code(diagnostics_from(result, strict=True), True) == 0:
+            silent.append(display)
+    assert not silent
+
+
 def test_a_display_that_is_only_a_case_still_states_it(tmp_path):
     found = steps(checked(tmp_path, "# t\n\n$$\\text{If } z = 2:$$\n\n$$z^3 = 8$$\n"))
     assert [(step.decision.verdict, step.decision.condition) for step in found] == [(Verdict.PROVED, "z = 2")]
