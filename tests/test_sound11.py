@@ -203,3 +203,62 @@ def test_the_certified_agreement_is_never_looser_than_the_exact_comparison(digit
     point = next(points_at_sizes(sides, Universe.from_scope(w.scope), random.Random(5), ((0, 1),)))
     assert rungs.certified_agreement(point, sides, digits) is None
     assert not rungs.compare_at(point, *sides, max(digits, 50)).equal
+
+
+# ---------------------------------------------------------------- one general entry for a matrix of explicit size
+
+
+def _matrix_pairs():
+    from sympy import DiagMatrix, Identity, MatrixSymbol, OneMatrix, ZeroMatrix
+
+    n = 3
+    a, S, one, identity = MatrixSymbol("a", n, 1), MatrixSymbol("S", n, 1), OneMatrix(n, 1), Identity(n)
+    jacobian = DiagMatrix(S) - S * S.T
+    return [
+        (jacobian * one, ZeroMatrix(n, 1)), (one.T * jacobian, ZeroMatrix(1, n)), (jacobian.T, jacobian),
+        (DiagMatrix(a) * jacobian, jacobian * DiagMatrix(a)), (DiagMatrix(S) * one, S),
+        (DiagMatrix(a) * DiagMatrix(S), DiagMatrix(S) * DiagMatrix(a)),
+        (DiagMatrix(a) * S * S.T, S * S.T * DiagMatrix(a)), ((identity - one * S.T) * S, ZeroMatrix(n, 1)),
+        ((identity - S * one.T) * S, ZeroMatrix(n, 1)), (S * one.T * S, S),
+        (jacobian, DiagMatrix(S) * (identity - one * S.T)), (jacobian, DiagMatrix(S) * (identity - S * one.T)),
+        (jacobian + DiagMatrix(a), jacobian + a * one.T),
+    ]
+
+
+def _holds_numerically(lhs, rhs, rng) -> bool:
+    """The oracle: both sides as explicit matrices at exact random points (S positive, summing to 1)."""
+    import sympy
+
+    S, a = sympy.MatrixSymbol("S", 3, 1), sympy.MatrixSymbol("a", 3, 1)
+    for _ in range(4):
+        weights = [sympy.Integer(rng.randint(1, 9)) for _ in range(3)]
+        values = {S: sympy.Matrix(weights) / sum(weights), a: sympy.Matrix([sympy.Rational(rng.randint(-9, 9), 7)
+                                                                             for _ in range(3)])}
+        if sympy.Matrix((lhs - rhs).subs(values).doit()) != sympy.zeros(*lhs.shape):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("index", range(13))
+def test_the_general_entry_decides_as_every_entry_and_the_oracle_do(index, monkeypatch):
+    """At N = 3, one general entry (row and column symbols) proves or refutes; deciding each
+    entry on its own must agree, and so must an oracle that writes both sides out at exact
+    points: diagonal against off-diagonal, the first and the last row, S summing to 1."""
+    import random
+
+    import sympy
+
+    from symcheck.engine import ladder
+    from symcheck.engine.ladder import _bind_scope, decide
+
+    from .engine_fixtures import UNHURRIED, softmax_world
+
+    w = softmax_world()
+    lhs, rhs = _matrix_pairs()[index]
+    truth = _holds_numerically(lhs, rhs, random.Random(index))
+    scope = _bind_scope(w.scope, {w.N: sympy.Integer(3)})
+    general = decide(lhs, rhs, scope, settings=UNHURRIED).verdict
+    monkeypatch.setattr(ladder, "_GENERAL_ENOUGH", ())
+    each = decide(lhs, rhs, scope, settings=UNHURRIED).verdict
+    expected = Verdict.PROVED if truth else Verdict.REFUTED
+    assert (general, each) == (expected, expected)
