@@ -125,6 +125,44 @@ def test_repeated_and_nested_chain_rules(tmp_path, display, holds):
     assert _verdict(tmp_path, display).verdict is (Verdict.PROVED if holds else Verdict.REFUTED)
 
 
+def _composition(rng, w, depth: int):
+    """A random expression in x built from the stand-in functions f, g, h and elementary ones."""
+    from sympy import exp, sin
+
+    if depth == 0:
+        return rng.choice([w.x, w.x ** 2, w.h(w.x), w.g(w.x), 2 * w.x + 1])
+    inner = _composition(rng, w, depth - 1)
+    build = rng.choice([w.f, w.g, w.h, exp, sin, lambda e: e ** 2, lambda e: e * _composition(rng, w, depth - 1),
+                        lambda e: e + _composition(rng, w, depth - 1)])
+    return build(inner)
+
+
+def test_random_chain_rules_are_proved_and_their_mutants_refuted():
+    """Seeded compositions E of f, g, h, exp, sin, powers: d/dx E against SymPy's own derivative
+    (its d g(h(x))/d h(x) and Subs forms) is proved; twice it, or it plus h'(x), is refuted."""
+    import random
+
+    import sympy
+    from sympy import Derivative
+
+    from symcheck.engine.ladder import decide
+
+    from .engine_fixtures import UNHURRIED, softmax_world
+
+    w = softmax_world()
+    rng = random.Random(7)
+    tried = 0
+    while tried < 16:
+        composed = _composition(rng, w, rng.randint(1, 3))
+        if not composed.has(w.f, w.g, w.h):
+            continue
+        tried += 1
+        right = sympy.diff(composed, w.x)
+        assert decide(Derivative(composed, w.x), right, w.bare, settings=UNHURRIED).verdict is Verdict.PROVED, composed
+        for wrong in (2 * right, right + Derivative(w.h(w.x), w.x)):
+            assert decide(Derivative(composed, w.x), wrong, w.bare, settings=UNHURRIED).verdict is Verdict.REFUTED
+
+
 def test_a_derivative_by_an_entry_is_not_taken_for_one_by_a_function_value(tmp_path):
     """(review of the reverted attempt: d/dv_1 was rewritten too, and evaluated to 0)"""
     assert _verdict(tmp_path, r"\frac{\partial}{\partial v_1} (v_1^2) = 2 v_1", VECTOR).verdict is Verdict.PROVED
