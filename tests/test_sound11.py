@@ -90,6 +90,40 @@ def test_a_display_that_is_only_a_case_still_states_it(tmp_path):
     assert [(step.decision.verdict, step.decision.condition) for step in found] == [(Verdict.PROVED, "z = 2")]
 
 
+# ---------------------------------------------------------------- cases given as alternatives
+
+
+@pytest.mark.parametrize("sentence, holds", [
+    ("If $n = 2$ or if $n = 1$, then $n^2 = n$.", False),
+    ("If $n = 1$ or if $n = 2$, then $n^2 = n$.", False),
+    ("When $n = 1$, or when $n = 2$, we have $n^2 = n$.", False),
+    ("If $n = 0$ or if $n = 1$, then $n^2 = n$.", True),
+])
+def test_a_claim_after_two_alternative_cases_holds_only_if_it_holds_in_each(tmp_path, sentence, holds):
+    """The second case of "if $n = 2$ or if $n = 1$" replaced the first: n^2 = n was proved under
+    n = 1 alone, exit 0 under --strict, though false for n = 2."""
+    (step,) = steps(checked(tmp_path, sentence + "\n"))
+    assert step.decision.verdict is (Verdict.PROVED if holds else Verdict.REFUTED), step.decision.reason
+    if holds:
+        assert step.decision.condition == "n = 0 or n = 1"
+    else:
+        assert step.decision.counterexample.point["n"] == "2"
+
+
+def test_either_case_is_decided_in_each():
+    import sympy
+
+    from symcheck.engine.ladder import decide
+
+    from .engine_fixtures import UNHURRIED, softmax_world
+
+    w = softmax_world()
+    either = sympy.Or(sympy.Eq(w.x, 0), sympy.Eq(w.x, 1))
+    assert decide(w.x ** 2, w.x, w.bare, condition=either, settings=UNHURRIED).verdict is Verdict.PROVED
+    for wrong in (w.x ** 3 + 1, 2 * w.x):
+        assert decide(wrong, w.x, w.bare, condition=either, settings=UNHURRIED).verdict is Verdict.REFUTED
+
+
 # ---------------------------------------------------------------- the chain rule over stand-in functions
 
 GH = "[symbols]\nx = {}\n[functions]\ng = {}\nh = {}\nf = { arity = 2 }\n"

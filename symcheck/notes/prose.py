@@ -52,6 +52,8 @@ _VALUE_BEFORE = re.compile(r"\b(?:for|with)\s*$", re.I)
 _GIVING = re.compile(r"\b(?:if|when|whenever|suppose|assume|assuming|for|with|let|given|take|taking|set|setting|plugging|substituting)\b", re.I)
 _RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]+")
 _RANGE_AFTER = re.compile(r"\s*(?:(?:to|through|until|up\s+to)\b|,\s*(?:\\[lc]?dots|\.\.\.))", re.I)  # "for $i = 1$ to $n$"
+# between two cases of one sentence, alternatives: "if $n = 2$ or if $n = 1$" (a claim then holds in each)
+_EITHER = re.compile(r"[\s,]*or(?:\s+(?:if|when|whenever|for|suppose|assuming|in\s+case))?\s*", re.I)
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
                             r"critical|vanish\w*)\b", re.I)
@@ -160,7 +162,11 @@ def read_prose(text: str, path: str) -> ProseReading:
         sentence = _sentence_before(prose, region.start)
         condition = None if _a_range(visible, prose, region, sentence) else _stated_case(visible, region, sentence)
         if condition is not None and not _BOTH_WAYS.search(_sentence_after(prose, region.end)):
-            opened.append((region.content_start, region.end, condition))
+            if opened and _EITHER.fullmatch(prose[opened[-1][1]:region.start]):  # "if $n = 2$ or if $n = 1$"
+                start, _, first = opened.pop()
+                opened.append((start, region.end, f"{first} \\lor {condition}"))
+            else:
+                opened.append((region.content_start, region.end, condition))
             closers.append(_next_list_item(visible, prose, region.start))
             closers.append(_conditional_sentence_end(prose, region, regions, sentence))
             if _VALUE_BEFORE.search(sentence) and fixes_a_value(condition):
