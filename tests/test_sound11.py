@@ -110,6 +110,15 @@ def test_a_claim_after_two_alternative_cases_holds_only_if_it_holds_in_each(tmp_
         assert step.decision.counterexample.point["n"] == "2"
 
 
+@pytest.mark.parametrize("sentence", [
+    "Unless $n = 1$, we have $n^2 = 1$.", "Except when $n = 1$, $n^2 = 1$.", "Unless $i = j$, $i^2 = j^2$.",
+])
+def test_a_case_after_unless_is_never_assumed(tmp_path, sentence):
+    """"Unless $n = 1$, $n^2 = 1$" was proved in the case n = 1, the one case the sentence leaves out."""
+    (step,) = steps(checked(tmp_path, sentence + "\n"))
+    assert step.decision.verdict is Verdict.REFUTED and step.decision.condition is None
+
+
 def test_either_case_is_decided_in_each():
     import sympy
 
