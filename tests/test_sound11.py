@@ -119,6 +119,16 @@ def test_a_case_after_unless_is_never_assumed(tmp_path, sentence):
     assert step.decision.verdict is Verdict.REFUTED and step.decision.condition is None
 
 
+@pytest.mark.parametrize("display, holds", [
+    (r"n^2 = 1 \quad \text{when } n = 1 \text{ or } n = -1", True),
+    (r"n^2 = 1 \quad \text{when } n = 1 \text{ or } n = 2", False),
+    (r"\text{If } n = 1 \text{ or } n = 2: \quad n^2 = 1", False),
+])
+def test_a_qualifier_with_alternative_cases_holds_for_each(tmp_path, display, holds):
+    (step,) = steps(checked(tmp_path, f"$${display}$$\n"))
+    assert step.decision.verdict is (Verdict.PROVED if holds else Verdict.REFUTED), step.decision.reason
+
+
 def test_either_case_is_decided_in_each():
     import sympy
 

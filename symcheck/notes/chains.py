@@ -155,6 +155,9 @@ def _consequence_after(events: list[Event], cut_at: int) -> Optional[int]:
                  if (events[index].kind, events[index].detail) in (("sep", "consequence"), ("sep", "implies"))), None)
 
 
+_OR_TEXT = re.compile(r"\\(?:text|textrm|mbox)\s*\{\s*or\s*\}", re.I)
+
+
 def _top_level(latex: str, character: str) -> Optional[int]:
     """Where `character` first stands outside braces (and outside `\\{ ... \\}`) in `latex`."""
     depth = 0
@@ -279,7 +282,7 @@ class Assembler:
         leading = cut_at is not None and not self.latex((row.start, events[cut_at].start)).strip()
         if cut_at is not None:
             events = self.with_separators(events, cut_at)
-            ends = (_consequence_after(events, cut_at), self.claims_after_qualifier(events, cut_at, leading))
+            ends = (_consequence_after(events, cut_at), self.claims_after_qualifier(events, cut_at, leading, row.end))
             resume = min((end for end in ends if end is not None), default=None)
             qualifier_end = row.end if resume is None else events[resume].start
             if self.holds_claims(events[:resume], cut_at, leading) \
@@ -313,14 +316,19 @@ class Assembler:
             statement.qualifier = qualifier
         return statements
 
-    def claims_after_qualifier(self, events: list[Event], cut_at: int, leading: bool) -> Optional[int]:
+    def claims_after_qualifier(self, events: list[Event], cut_at: int, leading: bool, row_end: int) -> Optional[int]:
         """Where a qualifier without a consequence word ends because an equation follows it after
         a separator (`a = b \\text{ for all } x \\quad c = d`, `... \\text{ if } q > 0, \\text{ and } q = 7`,
         `\\text{If } z = 2: \\quad z^3 = 9`): that equation is a claim, checked, never dropped with
         the qualifier. A qualifier opening its row ends so only where it states a case, which
-        then holds for what follows it."""
-        for index in range(cut_at + 1, len(events) - 1):
-            if events[index].kind == "sep" and any(e.detail in ("eq", "def") for e in events[index + 1:]) \
+        then holds for what follows it; one going on with "or" and a case (`\\text{when } n = 1
+        \\text{ or } n = -1`) goes on: either case."""
+        separators = [index for index in range(cut_at + 1, len(events)) if events[index].kind == "sep"]
+        for index, following in zip(separators, separators[1:] + [None]):
+            alternative = self.latex((events[cut_at].start, row_end if following is None else events[following].start))
+            if _OR_TEXT.fullmatch(self.text[events[index].start:events[index].end]) and qualifier_case(alternative):
+                continue
+            if any(e.detail in ("eq", "def") for e in events[index + 1:]) \
                     and (not leading or qualifier_case(self.latex((events[cut_at].start, events[index].start)))):
                 return index
         return None
