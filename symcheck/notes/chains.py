@@ -155,16 +155,38 @@ def _consequence_after(events: list[Event], cut_at: int) -> Optional[int]:
                  if (events[index].kind, events[index].detail) in (("sep", "consequence"), ("sep", "implies"))), None)
 
 
+def _holds_claims(events: list[Event], cut_at: int, leading: bool) -> bool:
+    """A qualifier to the end of its row that is no case holds a claim: an equation, when
+    it qualifies nothing before it, or an equation after another relation (`\\text{for }
+    c = 1, \\dots, n, z^3 = 9`) where it qualifies the math before it."""
+    relations = [event for event in events[cut_at + 1:] if event.kind == "rel"]
+    return any(event.detail in ("eq", "def") for event in relations[0 if leading else 1:])
+
+
+def _with_separators(text: str, events: list[Event], cut_at: int) -> list[Event]:
+    """`events` with a separator where a qualifier's words end before an equation: at a colon
+    outside braces (`\\text{where } c = 1: z^3 = 9`, `\\text{for all } x: x^2 = 1`), or at a
+    comma after words with no relation (`\\text{for all } c, z^3 = 9`)."""
+    found = []
+    for before, after in zip(events[cut_at:], events[cut_at + 1:]):
+        if after.detail in ("eq", "def"):
+            between = text[before.end:after.start]
+            at = _top_level(between, ":")
+            if at is None and before is events[cut_at]:
+                at = _top_level(between, ",")
+            if at is not None:
+                found.append(Event("sep", "colon", before.end + at, before.end + at + 1))
+    return sorted(events + found, key=lambda event: event.start) if found else events
+
+
 _OR_TEXT = re.compile(r"\\(?:text|textrm|mbox)\s*\{\s*or\s*\}", re.I)
 
 
 def _top_level(latex: str, character: str) -> Optional[int]:
-    """Where `character` first stands outside braces (and outside `\\{ ... \\}`) in `latex`."""
+    """Where `character` first stands outside braces (`{...}`, and so `\\{ ... \\}`) in `latex`."""
     depth = 0
     for index, char in enumerate(latex):
-        if char in "{}" and index and latex[index - 1] == "\\":
-            depth += 1 if char == "{" else -1
-        elif char in "{}":
+        if char in "{}":
             depth += 1 if char == "{" else -1
         elif char == character and depth == 0:
             return index
@@ -281,11 +303,11 @@ class Assembler:
         cut_at = next((i for i, e in enumerate(events) if e.kind == "cut"), None)
         leading = cut_at is not None and not self.latex((row.start, events[cut_at].start)).strip()
         if cut_at is not None:
-            events = self.with_separators(events, cut_at)
+            events = _with_separators(self.text, events, cut_at)
             ends = (_consequence_after(events, cut_at), self.claims_after_qualifier(events, cut_at, leading, row.end))
             resume = min((end for end in ends if end is not None), default=None)
             qualifier_end = row.end if resume is None else events[resume].start
-            if self.holds_claims(events[:resume], cut_at, leading) \
+            if _holds_claims(events[:resume], cut_at, leading) \
                     and qualifier_case(self.latex((events[cut_at].start, qualifier_end))) is None:
                 cut_at = None  # its equations are read, never dropped with it
         if cut_at is not None:
@@ -332,29 +354,6 @@ class Assembler:
                     and (not leading or qualifier_case(self.latex((events[cut_at].start, events[index].start)))):
                 return index
         return None
-
-    @staticmethod
-    def holds_claims(events: list[Event], cut_at: int, leading: bool) -> bool:
-        """A qualifier to the end of its row that is no case holds a claim: an equation, when
-        it qualifies nothing before it, or an equation after another relation (`\\text{for }
-        c = 1, \\dots, n, z^3 = 9`) where it qualifies the math before it."""
-        relations = [event for event in events[cut_at + 1:] if event.kind == "rel"]
-        return any(event.detail in ("eq", "def") for event in relations[0 if leading else 1:])
-
-    def with_separators(self, events: list[Event], cut_at: int) -> list[Event]:
-        """`events` with a separator where a qualifier's words end before an equation: at a colon
-        outside braces (`\\text{where } c = 1: z^3 = 9`, `\\text{for all } x: x^2 = 1`), or at a
-        comma after words with no relation (`\\text{for all } c, z^3 = 9`)."""
-        found = []
-        for before, after in zip(events[cut_at:], events[cut_at + 1:]):
-            if after.detail in ("eq", "def"):
-                between = self.text[before.end:after.start]
-                at = _top_level(between, ":")
-                if at is None and before is events[cut_at]:
-                    at = _top_level(between, ",")
-                if at is not None:
-                    found.append(Event("sep", "colon", before.end + at, before.end + at + 1))
-        return sorted(events + found, key=lambda event: event.start) if found else events
 
     def is_reason(self, event: Event) -> bool:
         words = re.findall(r"[A-Za-z]+", self.text[event.start:event.end])
