@@ -198,7 +198,7 @@ class Unfolder:
 
     def _at_point(self, derivative: Derivative) -> Expr:
         values = tuple(dict.fromkeys(derivative.variables))
-        points = {value: Symbol(f"_at{n}") for n, value in enumerate(values)}
+        points = {value: sympy.Dummy("at") for value in values}  # bound by the Subs: nothing captured
         body = self._at_points(derivative.expr).xreplace(points)
         variables = [(points[v], count) for v, count in derivative.variable_count]
         return Subs(Derivative(body, *variables), tuple(points.values()),
