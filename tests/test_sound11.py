@@ -17,8 +17,7 @@ from .note_fixtures import checked, steps
     (r"\text{If } z = 2: \quad z^3 = 9", False),
     (r"\text{If } z = 2: \quad z^3 = 8", True),
     (r"\text{when } z = 2, \text{ then } z^3 = 9", False),
-    (r"\text{for } z = 2: \quad z^2 = 4, \quad z^3 = 9", False),
-    (r"\text{For } z = 2: \quad z^2 = 4, \quad z^3 = 8", True),
+    (r"\text{For } z = 2, \text{ then } z^2 = 4", True),
 ])
 def test_math_after_a_leading_case_is_checked_under_it(tmp_path, display, holds):
     """A display opening with `\\text{If } z = 2:` and going on with math: the math is a claim
@@ -28,6 +27,19 @@ def test_math_after_a_leading_case_is_checked_under_it(tmp_path, display, holds)
     assert all(step.decision.condition == "z = 2" for step in found)
     assert all(step.decision.verdict is Verdict.PROVED for step in found) is holds
     assert any(step.decision.verdict is Verdict.REFUTED for step in found) is not holds
+
+
+@pytest.mark.parametrize("display", [
+    r"\text{If } z = 2: \quad z^2 = 4 \quad \text{and for all } z, \quad z^3 = 8",
+    r"\text{If } z = 2: \quad z^2 = 4, \quad \text{in general } z^3 = 8",
+    r"\text{If } z = 2: \quad z^2 = 4 \qquad \text{Otherwise: } z^3 = 8",
+])
+def test_a_leading_case_holds_for_the_statement_after_it_and_no_further(tmp_path, display):
+    """(review of this branch: the case was given to every statement after it, so 'in general
+    z^3 = 8' and 'Otherwise: z^3 = 8' were proved in the case z = 2)"""
+    first, later = steps(checked(tmp_path, f"# t\n\n$${display}$$\n"))
+    assert (first.decision.verdict, first.decision.condition) == (Verdict.PROVED, "z = 2")
+    assert later.decision.verdict is Verdict.REFUTED and later.decision.condition is None
 
 
 def test_equations_after_a_leading_qualifier_that_is_no_case_are_read(tmp_path):

@@ -320,7 +320,7 @@ class Assembler:
         hard = self.arrows_between_equations(events)
         statements = [_Statement(None, [], [])]
         piece_start = row.start
-        qualified = 0  # the first statement the qualifier holds for
+        qualified = 0  # the statement a leading qualifier holds for
         for event in hard:
             if event is consequence and not leading:
                 statements[-1].qualifier, qualifier = qualifier, None
@@ -330,12 +330,12 @@ class Assembler:
             else:
                 statements[-1].pieces.append((piece_start, event.start))
                 statements.append(_Statement(event.detail, [], [], reason=self.is_reason(event)))
-            if event is consequence and leading:  # a leading case holds for all that follows it
+            if event is consequence and leading:  # a leading case holds for the statement after it, no further
                 qualified = len(statements) - 1
             piece_start = event.end
         statements[-1].pieces.append((piece_start, row_end))
-        for statement in statements[qualified if leading else -1:] if qualifier is not None else ():
-            statement.qualifier = qualifier
+        if qualifier is not None:
+            statements[qualified if leading else -1].qualifier = qualifier
         return statements
 
     def claims_after_qualifier(self, events: list[Event], cut_at: int, leading: bool, row_end: int) -> Optional[int]:
