@@ -40,7 +40,12 @@ def _code(marker: Path) -> list[str]:
 
 
 HUGE = ["(10^{12})!", "10^{10^9}", "2^{2^{40}}", "9^{9^{9}}", "\\prod_{k=1}^{10^{9}} k",
-        "1" * 5000, "\\binom{10^{8}}{10^{7}}", "x^{10^{9}}", "\\sum_{k=1}^{10^{12}} k"]
+        "1" * 5000, "\\binom{10^{8}}{10^{7}}", "x^{10^{9}}", "\\sum_{k=1}^{10^{12}} k",
+        "2^{2^{2^{100}}}", "10^{10^{10}}!", "\\lfloor 10^{10^{10}} / 3 \\rfloor", "\\max(10^{10^{10}}, 2^{2^{2^{100}}})"]
+# math as people type it: unicode symbols, and constructs read only in some forms
+UNICODE_MATH = ["α² + β = ∑ x", "x ≤ ∞", "√x = x^{1/2}", "x·y = y×x", "∂f/∂x = 2x", "∇f", "x ∈ ℝⁿ",
+                "\\lfloor x", "\\lceil x \\rfloor", "\\max_k o_k", "\\max(x, )", "\\langle a, b \\rangle",
+                "\\left\\{ x \\right\\}", "x >= y", "\\mathbb{1}(x >= y)"]
 CONFUSABLES = ["ａ", "а", "х", "ｘ", "ⅹ", "𝑥", "ᵢ", "\u200b", "\u202e", "ℓ", "＾", "＼", "｛", "＄", "\x00", "\ufeff"]
 LATEX_PIECES = ["x", "y", "a_i", "p_j", "\\frac{1}{2}", "\\sum_{k=1}^{N}", "e^{", "}", "{", "(", ")", "+", "-",
                 "=", "\\cdot", "\\partial", "\\log", "!", "^", "_", "\\left(", "\\right)", "&", "\\\\", "$", "$$",
@@ -54,6 +59,11 @@ def hostile_strings(marker: Path) -> st.SearchStrategy[str]:
         st.lists(st.sampled_from(LATEX_PIECES + CONFUSABLES + HUGE), min_size=1, max_size=12).map("".join),
         st.integers(1, 60).map(lambda depth: "{" * depth + "x" + "}" * depth),
         st.integers(1, 300).map(lambda depth: "(" * depth + "x" + ")" * depth),
+        st.sampled_from(UNICODE_MATH),
+        st.integers(60, 2000).map(lambda depth: "{" * depth + "x" + "}" * depth),  # deeper than any reader recursion
+        st.integers(1, 200).map(lambda depth: "\\left(" * depth + "x" + "\\right)" * depth),
+        st.integers(1, 50).map(lambda depth: "\\left(" * depth + "x" + "\\right]" * depth),  # mismatched sizing
+        st.integers(100, 600).map(lambda n: "+".join(f"x_{{{k}}}" for k in range(n)) + " = 0"),  # a very long line
     )
 
 

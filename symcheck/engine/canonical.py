@@ -209,6 +209,10 @@ class Unfolder:
             raise UnfoldError("definitions unfold without end")
         if isinstance(expr, Derivative):
             return self._derivative(expr, protected, depth)
+        if isinstance(expr, sympy.Limit):  # the limit's variable is bound: a definition of that name stays out
+            inner, variable, point, direction = expr.args
+            bound = protected | ({_target_of(variable)} - {None})
+            return rebuild(expr, [self._walk(inner, bound, depth), variable, self._walk(point, protected, depth), direction])
         if isinstance(expr, Indexed):  # the base is a name, not something to unfold
             expr = rebuild(expr, [expr.base] + [self._walk(i, protected, depth) for i in expr.indices])
         elif expr.args:

@@ -10,11 +10,13 @@ so the engine unfolds x_1 to 1 and a sum over the entries to its terms.
 from __future__ import annotations
 
 from itertools import product
-from typing import Any, Callable
+from math import prod
+from typing import Any, Callable, Optional
 
 import sympy
 
 from symcheck.model import SymbolDecl, SymbolKind
+from symcheck.model.indexranges import axis_lower
 from symcheck.model.symbols import CompiledDefinition
 
 MAX_VALUES = 64  # entries of one symbol given by value
@@ -50,6 +52,29 @@ def values_definition(decl: SymbolDecl, base: sympy.IndexedBase, value_of: Calla
     body = sympy.Add(*(value_of(entry) * sympy.Mul(*(sympy.KroneckerDelta(param, at) for param, at in zip(params, where)))
                        for entry, where in zip(entries, positions)))
     return CompiledDefinition(base, params, body)
+
+
+def written_out_definition(target: Any, body: Any, table: Any) -> Optional[CompiledDefinition]:
+    """`A = \\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}`, `v = [x, y]^\\top` in a note: a declared
+    matrix or vector of whole-number shape written out entry by entry is defined entry by
+    entry, as `values` in a notation file defines it. None when the shapes differ or the
+    entries mention the name itself."""
+    name = getattr(target, "name", None)
+    if not isinstance(target, sympy.MatrixSymbol) or name not in table.bases or not isinstance(body, sympy.MatrixBase):
+        return None
+    shape = table.shape(name)
+    if not all(sympy.sympify(axis).is_Integer for axis in shape):
+        return None
+    entries = list(body) if len(shape) == 1 and 1 in body.shape else list(body) if body.shape == tuple(shape) else None
+    if entries is None or len(entries) != prod(int(axis) for axis in shape) or any(
+            e.has(target) or e.has(table.bases[name]) for e in entries):
+        return None
+    params = tuple(sympy.Symbol(f"_entry{axis}", integer=True) for axis in range(len(shape)))
+    lowers = [axis_lower(table, axis) for axis in shape]
+    positions = product(*(range(int(lower), int(lower) + int(axis)) for lower, axis in zip(lowers, shape)))
+    body = sympy.Add(*(entry * sympy.Mul(*(sympy.KroneckerDelta(param, at) for param, at in zip(params, where)))
+                       for entry, where in zip(entries, positions)))
+    return CompiledDefinition(table.bases[name], params, body)
 
 
 def frozen_values(values: Any, axes: int) -> tuple:

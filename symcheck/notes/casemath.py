@@ -23,6 +23,9 @@ _RELATION = (
 )
 CASE_MATH = re.compile(rf"\s*(?:{_RELATION})\s*[.,:;]?\s*")
 _FIXED_VALUE = re.compile(rf"{_NAME}\s*=\s*{_NUMBER}")
+# `n_h = n_w = 16`: several names given one number
+_EQUAL_NAMES = re.compile(rf"\s*(?P<names>(?:{_NAME}\s*=\s*){{2,}})(?P<value>{_NUMBER})\s*[.,;:]?\s*")
+_NAME_BEFORE_EQUALS = re.compile(rf"({_NAME})\s*=")
 # `\text{if $u = 0$}` (the math inside the words) or `\text{if } u = 0` (after them)
 _QUALIFIERS = (
     re.compile(rf"\s*\\(?:text|textrm|mbox)\s*\{{\s*(?:if|when|for)\s*\$?\s*(?:{_RELATION})\s*\$?[\s,.;:]*\}}", re.I),
@@ -60,7 +63,12 @@ def fixes_a_value(condition: str) -> bool:
 
 
 def fixed_values(content: str) -> Optional[str]:
-    """`x = 4, y = -3`: several names each given a number, one case (their conjunction)."""
+    """`x = 4, y = -3`, `n_h = n_w = 16`: several names each given a number, one case (their
+    conjunction)."""
+    chained = _EQUAL_NAMES.fullmatch(content)
+    if chained:
+        value = " ".join(chained["value"].split())
+        return ", ".join(f"{name} = {value}" for name in _NAME_BEFORE_EQUALS.findall(chained["names"]))
     parts = content.strip().rstrip(".,;:").split(",")
     conditions = [case_condition(CASE_MATH.fullmatch(part)) for part in parts]
     if len(parts) < 2 or any(c is None or not fixes_a_value(c) for c in conditions):

@@ -4,7 +4,7 @@ source positions."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Optional, Sequence
 
 from symcheck.notes.casemath import qualifier_case
@@ -146,6 +146,21 @@ def _equation_in_layout(latex: str) -> bool:
         if "=" in cells:
             return True
     return False
+
+
+def _defining_premises(events: list[Event]) -> list[Event]:
+    """`\\text{defining } u = \\epsilon/x \\text{ and thus } \\epsilon = xu`: the definition is the
+    premise of the consequence after it (as before `\\Rightarrow`), not a claim. A definition
+    that no consequence follows stays a qualifier."""
+    events = list(events)
+    for index, event in enumerate(events):
+        if (event.kind, event.detail) != ("cut", "define"):
+            continue
+        resume = _consequence_after(events, index)
+        if resume is not None and not any(e.kind == "cut" for e in events[index + 1:resume]):
+            events[index] = replace(event, kind="sep", detail="text")
+            events[resume] = replace(events[resume], kind="sep", detail="implies")
+    return events
 
 
 def _consequence_after(events: list[Event], cut_at: int) -> Optional[int]:
@@ -297,7 +312,7 @@ class Assembler:
     # -- statements -----------------------------------------------------------
 
     def statements(self, row: Row) -> list[_Statement]:
-        events, qualifier = self.mid_row_case(row.events)
+        events, qualifier = self.mid_row_case(_defining_premises(row.events))
         row_end = row.end
         consequence = None  # where a qualifier cut short by `\\text{so}` ends
         cut_at = next((i for i, e in enumerate(events) if e.kind == "cut"), None)

@@ -193,7 +193,7 @@ def _math_in_text(text: str, region: Region) -> list[Region]:
     for match in _TEXT_GROUP.finditer(text, region.content_start, region.content_end):
         end = matching_brace(text, match.end() - 1, region.content_end)
         content = text[match.end():end - 1] if end > 0 else ""
-        if match.group(1) in TEXT_COMMANDS and text_kind(content) == "cut":
+        if match.group(1) in TEXT_COMMANDS and text_kind(content) in ("cut", "define"):
             continue
         found += [Region(match.end() + m.start(), match.end() + m.end(), match.end() + m.start(1),
                          match.end() + m.end(1), False) for m in _INNER_DOLLARS.finditer(content)]

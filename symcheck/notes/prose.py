@@ -24,7 +24,7 @@ Position = tuple[int, int]  # 1-based (line, column)
 
 _CASE_WORDS = re.compile(r"\b(?:if|when|whenever|case|cases|suppose|assume|assuming|for|with)\b", re.I)
 _DEFINITION_WORDS = re.compile(
-    r"\b(?:let(?!')|define[sd]?|where|denotes?|denoted|consider|suppose"
+    r"\b(?:let(?!')|define[sd]?|defining|where|denotes?|denoted|consider|suppose"
     r"|for\s+(?:an?\s+|the\s+)?[\w-]*\s*(?:function|vector|matrix|map))\b", re.I)
 _CLOSERS = re.compile(r"\b(?:in general|for all|for any|for every|in all cases|in every case|in both cases)\b", re.I)
 _HEADING = re.compile(
@@ -47,7 +47,12 @@ _CONDITION_BEFORE = re.compile(
 _HYPOTHESIS_BEFORE = re.compile(r"\b(?:suppose|assume|assuming)(?:\s+that)?\s*$", re.I)
 _CASE_BEFORE = re.compile(r"\b(?:in\s+the\s+)?case\s*:?\s*$", re.I)
 # "for $n = 3$ we get ...", "with $x = 2$ the value is ...": a value taken for one sentence
-_VALUE_BEFORE = re.compile(r"\b(?:for|with)\s*$", re.I)
+_VALUE_BEFORE = re.compile(r"\b(?:for|with|given)\s*$", re.I)
+# "given a input shape $n = 16$, with a kernel shape $k = 4$, and a padding shape $p = 1$":
+# values named by a short phrase after "given", "for" or "with", and the list that goes on
+_PHRASE = r"(?:an?|the)\s+(?:[a-z-]+\s+){0,2}"
+_VALUE_PHRASE_BEFORE = re.compile(
+    rf"\b(?:for|with|given)\s+{_PHRASE}(?:\s*(?:,\s*(?:and\s+)?|\band\s+)(?:(?:for|with|given)\s+)?{_PHRASE})*$", re.I)
 # a sentence giving values ("if the inputs are $x = 4, y = 2$"), not stating results ("then $a = 2, b = 4$")
 _GIVING = re.compile(r"\b(?:if|when|whenever|suppose|assume|assuming|for|with|let|given|take|taking|set|setting|plugging|substituting)\b", re.I)
 _RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]+")
@@ -63,7 +68,7 @@ _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating
 _ZERO_WORD = re.compile(r"\bzero\b", re.I)
 _EQUATION_BEFORE = re.compile(r"\bequations?\s*:?\s*$", re.I)
 # "the $y = x^2$ curve", "the line $y = 2x + 1$": inline math naming a curve, a line or a function
-_OBJECT = r"(?:curve|line|graph|parabola|plane|hyperplane|surface|function)s?"
+_OBJECT = r"(?:curve|line|graph|parabola|plane|hyperplane|surface|function|vector|matrix)s?"
 _OBJECT_AFTER = re.compile(rf"\s*{_OBJECT}\b", re.I)
 _OBJECT_BEFORE = re.compile(rf"\b(?:the|a|an)\s+(?:[a-z]+\s+){{0,2}}{_OBJECT}\s*$", re.I)  # "an objective function $f(x) = ...$"
 # "finding the derivative of $f(x) = \\log(1 + x)$": the math names what is differentiated
@@ -169,10 +174,11 @@ def read_prose(text: str, path: str) -> ProseReading:
                 start, _, first = opened.pop()
                 opened.append((start, region.end, f"{first} \\lor {condition}"))
             else:
+                condition = _with_values_before(opened, region.start - len(sentence), condition)
                 opened.append((region.content_start, region.end, condition))
             closers.append(_next_list_item(visible, prose, region.start))
             closers.append(_conditional_sentence_end(prose, region, regions, sentence))
-            if _VALUE_BEFORE.search(sentence) and fixes_a_value(condition):
+            if _gives_a_value(sentence) and fixes_a_value(condition):
                 closers.append(_value_sentence_end(prose, region, regions))
         elif region.display and _ROW_CASE.search(visible, region.content_start, region.content_end):
             closers.append(region.start)  # a display stating its own cases ends the one in force
@@ -324,6 +330,26 @@ def _next_list_item(visible: str, prose: str, offset: int) -> int:
 _ITEM_END = re.compile(r"\n([ \t]*)(?:[-*+•]|\d+[.)])[ \t]|\n[ \t]*\n(?:[ \t]*\n)*([ \t]*)(?=\S)")
 
 
+def _with_values_before(opened: list[tuple[int, int, str]], sentence_start: int, condition: str) -> str:
+    """Values given one after another in a sentence ("given $n = 16$, with $k = 4$ and $p = 1$")
+    hold together: the case of each takes in the values given before it in that sentence."""
+    if not opened or opened[-1][0] < sentence_start or not fixes_a_value(condition):
+        return condition
+    before = opened[-1][2]
+    if not fixes_a_value(before) or _named(before) & _named(condition):
+        return condition
+    return f"{before}, {condition}"
+
+
+def _named(condition: str) -> set[str]:
+    return {part.split("=")[0].strip() for part in condition.split(",")}
+
+
+def _gives_a_value(sentence: str) -> bool:
+    """"for $n = 3$", "with a kernel shape $k = 4$": the words before the math give it a value."""
+    return bool(_VALUE_BEFORE.search(sentence) or _VALUE_PHRASE_BEFORE.search(sentence))
+
+
 def _stated_case(visible: str, region: Region, sentence: str) -> Optional[str]:
     """The condition a region states as a case, if it does: inline `i = j` after a case
     word, or a display that is only `\\text{if } i = j`."""
@@ -334,7 +360,7 @@ def _stated_case(visible: str, region: Region, sentence: str) -> Optional[str]:
         condition = case_condition(CASE_MATH.fullmatch(content)) or fixed_values(content)
         if condition is not None and fixes_a_value(condition):
             return condition if _CONDITION_BEFORE.search(sentence) or _HYPOTHESIS_BEFORE.search(sentence) \
-                or _CASE_BEFORE.search(sentence) or _VALUE_BEFORE.search(sentence) else None
+                or _CASE_BEFORE.search(sentence) or _gives_a_value(sentence) else None
         return condition if _CASE_WORDS.search(sentence) else None
     words = re.sub(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}", r" \1 ", content).replace("$", " ")
     lead = _DISPLAY_CASE.fullmatch(words)

@@ -63,6 +63,9 @@ _CUT_WORDS = {
 }
 # a reason is a claim, as \because is: `a = b \text{ since } c = d` checks c = d too
 REASON_WORDS = {"since", "because"}
+# a definition in a row's text: `\text{defining } u = \epsilon/x \text{ and thus } \epsilon = xu`
+# (a premise when a consequence follows it, else a qualifier)
+DEFINING_WORDS = {"defining", "define", "let", "letting"}
 # a consequence ends a qualifier: in `a = b \text{ for all } x \text{, so } c = d`, c = d is a claim
 CONSEQUENCE_WORDS = {"so", "thus", "hence", "therefore"}
 _SEP_WORDS = {"and", "or", "equivalently", "so", "thus", "hence", "then", "now", "therefore", "i.e.", "ie", "i.e", "e.g.", "which", "gives", "yields"}
@@ -126,6 +129,8 @@ def text_kind(content: str) -> Optional[str]:
         return "consequence" if CONSEQUENCE_WORDS & set(words) else "sep"
     if words[0] in REASON_WORDS:
         return "sep"
+    if words[0] in DEFINING_WORDS:
+        return "define"
     if words[0] in _CUT_WORDS:
         return "cut"
     if stripped.endswith((",", ";")):
@@ -350,8 +355,8 @@ class Lexer:
                         kind = text_kind(text[group[0] + 1:group[1] - 1]) or _text_column(text, region, k)
                         if kind in ("sep", "consequence"):
                             emit("sep", "text" if kind == "sep" else kind, k, group[1])
-                        elif kind == "cut":
-                            emit("cut", "text", k, group[1])
+                        elif kind in ("cut", "define"):
+                            emit("cut", "text" if kind == "cut" else kind, k, group[1])
                         k = group[1]
                         continue
                 k = end

@@ -1,5 +1,7 @@
 """Bars: ``|x|`` (absolute value) and ``\\|w\\|`` (Euclidean norm), in every spelling
-(``\\lvert``, ``\\vert``, ``\\lVert``, ``\\Vert``; ``\\left|`` once sizing is dropped)."""
+(``\\lvert``, ``\\vert``, ``\\lVert``, ``\\Vert``; ``\\left|`` once sizing is dropped); and
+the rounding brackets ``\\lfloor x \\rfloor`` (floor) and ``\\lceil x \\rceil`` (ceiling); and the inner
+product ``\\langle a, b \\rangle`` of two vectors."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.model.indexranges import axis_lower
-from symcheck.read.nodes import Obj, Postfix, is_matrix, leaf_is, matrix_valued, source_text
+from symcheck.read.nodes import Obj, Postfix, is_matrix, leaf_is, matrix_valued, source_text, split_at
 from symcheck.read.reader import Construct
 
 # opening bar -> its closing bar
@@ -73,3 +75,68 @@ class Bars(Construct):
         raise self.reader.error(
             f"the norm of this {shape} matrix is not read (which norm?): write it with indices", where
         )
+
+
+# opening rounding bracket -> (its closing bracket, the function)
+ROUNDING = {"\\lfloor": ("\\rfloor", sympy.floor), "\\lceil": ("\\rceil", sympy.ceiling)}
+
+
+class Rounding(Construct):
+    """Reads the bracket between ``\\lfloor`` and ``\\rfloor`` (or ``\\lceil``, ``\\rceil``) of a
+    scalar, then its floor (ceiling)."""
+
+    HANDLES = {bracket: "rounding" for bracket in ROUNDING}
+
+    def rounding(self, nodes: list, i: int) -> tuple[list, int]:
+        opening = nodes[i].token
+        closing, function = ROUNDING[opening.text]
+        depth, close = 0, None
+        for k in range(i, len(nodes)):
+            depth += leaf_is(nodes[k], opening.text) - leaf_is(nodes[k], closing)
+            if depth == 0:
+                close = k
+                break
+        if close is None:
+            raise self.reader.error(f"'{opening.text}' is never closed", opening.start)
+        value = self.reader.value(nodes[i + 1 : close], opening.start)
+        if matrix_valued(value):
+            raise self.reader.error(f"{opening.text}..{closing} of a matrix: rounding needs a scalar", opening.start)
+        post, j = self.reader.scripts.postfix(nodes, close + 1)
+        value = self.reader.scripts.group_sup(function(value), post, nodes, j)
+        return [Obj(value, opening.start, nodes[j - 1].end)], j
+
+
+class InnerProduct(Construct):
+    """Reads ``\\langle a, b \\rangle``: the dot product of two vectors of one size (a^T b).
+    Anything else between the angles (scalars, matrices, one value) is not read."""
+
+    HANDLES = {"\\langle": "inner_product"}
+
+    def inner_product(self, nodes: list, i: int) -> tuple[list, int]:
+        opening = nodes[i].token
+        depth, close = 0, None
+        for k in range(i, len(nodes)):
+            depth += leaf_is(nodes[k], "\\langle") - leaf_is(nodes[k], "\\rangle")
+            if depth == 0:
+                close = k
+                break
+        if close is None:
+            raise self.reader.error("'\\langle' is never closed", opening.start)
+        parts = split_at(nodes[i + 1 : close], frozenset({","}))
+        if len(parts) != 2 or not all(parts):
+            raise self.reader.error("\\langle a, b \\rangle needs two vectors", opening.start)
+        left, right = (self.column(self.reader.value(part, opening.start), opening.start) for part in parts)
+        if left.shape != right.shape:
+            raise self.reader.error(f"\\langle a, b \\rangle of vectors of sizes {left.shape[0]} and {right.shape[0]}",
+                                    opening.start)
+        value = MatrixElement(left.T * right, 0, 0)
+        post, j = self.reader.scripts.postfix(nodes, close + 1)
+        value = self.reader.scripts.group_sup(value, post, nodes, j)
+        return [Obj(value, opening.start, nodes[j - 1].end)], j
+
+    def column(self, value: object, where: int) -> object:
+        """The value as a column vector; a scalar or a matrix is refused."""
+        if not is_matrix(value) or 1 not in value.shape:
+            raise self.reader.error("\\langle a, b \\rangle is read only of two vectors (here: "
+                                    f"{'a scalar' if not is_matrix(value) else 'a matrix'})", where)
+        return value if value.shape[1] == 1 else value.T

@@ -57,6 +57,9 @@ class Conditions(Construct):
             if text in RELATION_BUILDERS:
                 if text == "=" and ops and not sides[-1] and ops[-1] == "=":
                     continue  # '==' is '='
+                if text == "=" and ops and not sides[-1] and ops[-1] in (">", "<"):
+                    ops[-1] = "\\ge" if ops[-1] == ">" else "\\le"  # '>=' is \ge, '<=' is \le
+                    continue
                 if text == "=" and sides[-1] and leaf_is(sides[-1][-1], "!"):
                     sides[-1].pop()
                     text = "\\neq"  # '!='

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import sympy
 
+from symcheck.read.backend import LatexError
 from symcheck.read.nodes import Obj, is_matrix, leaf_is, leaf_text, matrix_valued, split_at
 from symcheck.read.reader import ENVIRONMENT, GROUP, Construct
 from symcheck.read.tokens import Env, Group, Leaf
 from symcheck.read.values import indicator_of
 
+_SET_MARKS = frozenset({",", "|", "\\mid", ":", "=", "<", ">", "\\in", "\\le", "\\leq", "\\ge", "\\geq", "\\neq"})
 MATRIX_ENVIRONMENTS = frozenset({"matrix", "pmatrix", "bmatrix", "Bmatrix", "smallmatrix"})
 
 
@@ -30,8 +32,9 @@ class Brackets(Construct):
             value: object = self.row_vector(group)
             post, j = self.reader.scripts.postfix(nodes, i + 1)
             return [Obj(self.reader.scripts.group_sup(value, post, nodes, j), group.start, nodes[j - 1].end)], j
-        if group.kind in ("\\{", "\\lbrace"):
-            raise self.reader.error("set braces \\{...\\} are only read in an indicator 1_{\\{i=j\\}}", group.start)
+        if group.kind in ("\\{", "\\lbrace") and not self.braces_grouping_a_matrix(group):
+            raise self.reader.error("set braces \\{...\\} are only read in an indicator 1_{\\{i=j\\}} or around a "
+                                    "vector or matrix (x\\left\\{A b\\right\\})", group.start)
         if group.kind == "(" and any(leaf_is(n, ",") for n in group.items):
             raise self.reader.error("a tuple is not an expression", group.start)
         post, j = self.reader.scripts.postfix(nodes, i + 1)
@@ -50,6 +53,17 @@ class Brackets(Construct):
             return [Obj(value, group.start, group.end, paren=True)], j
         raise_to = lambda inner: self.reader.scripts.apply_sup(inner, post, lambda: None)  # noqa: E731
         return [Obj(raise_to(value), group.start, nodes[j - 1].end, inner=value, raise_to=raise_to)], j
+
+    def braces_grouping_a_matrix(self, group: Group) -> bool:
+        """`x\\left\\{\\mathbf{A}\\begin{bmatrix}1\\\\0\\end{bmatrix}\\right\\}`: braces around a vector or a
+        matrix group it (a set or a fractional part {x} of a matrix means nothing); around a
+        scalar they stay unread, since {x} may be a fractional part or a set."""
+        if any(leaf_text(n) in _SET_MARKS for n in group.items):
+            return False
+        try:
+            return matrix_valued(self.reader.value(group.items, group.start))
+        except LatexError:
+            return False
 
     def iverson(self, nodes: list, i: int) -> tuple[list, int]:
         """[i = j], [i \\neq j]: Iverson's bracket, 1 when the condition holds, else 0."""

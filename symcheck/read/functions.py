@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sympy
 
-from symcheck.read.nodes import Func, Obj, leaf_text, matrix_valued, one_by_one_entry
+from symcheck.read.nodes import Func, Obj, leaf_text, matrix_valued, one_by_one_entry, split_at
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Group
 from symcheck.read.values import (
@@ -26,6 +26,8 @@ class Functions(Construct):
         "\\dbinom": "binomial",
         "\\tbinom": "binomial",
         "\\det": "determinant",
+        "\\max": "extremum",
+        "\\min": "extremum",
         **{name: "function_command" for name in FUNCTION_COMMANDS},
     }
 
@@ -49,6 +51,25 @@ class Functions(Construct):
         if post.sub is not None or post.sup is not None or post.primes:
             raise self.reader.error("a script after the braces of a function's argument: put the whole in brackets", group.end)
         return Obj(self.reader.value(group.items, group.start), group.start, group.end, paren=True)
+
+    def extremum(self, nodes: list, i: int) -> tuple[list, int]:
+        """\\max(x, y), \\min(a, b, c): the largest (smallest) of two or more scalars. A maximum
+        over an index (\\max_k o_k) is not read: its range and terms are not written."""
+        token = nodes[i].token
+        j = i + 1
+        if j >= len(nodes) or not isinstance(nodes[j], Group) or nodes[j].kind not in ("(", "\\{", "\\lbrace"):
+            raise self.reader.error(f"{token.text} is read only of a list in brackets ({token.text}(x, y)); "
+                                    "over an index its range and terms are not written", token.start)
+        parts = split_at(nodes[j].items, frozenset({","}))
+        if len(parts) < 2 or any(not part for part in parts):
+            raise self.reader.error(f"{token.text} needs two or more values: {token.text}(x, y)", nodes[j].start)
+        values = [one_by_one_entry(self.reader.value(part, nodes[j].start)) for part in parts]
+        if any(matrix_valued(value) for value in values):
+            raise self.reader.error(f"{token.text} of a vector or matrix: it is read of scalars only", nodes[j].start)
+        function = sympy.Max if token.text == "\\max" else sympy.Min
+        post, k = self.reader.scripts.postfix(nodes, j + 1)
+        value = self.reader.scripts.group_sup(function(*values), post, nodes, k)
+        return [Obj(value, token.start, nodes[k - 1].end)], k
 
     def binomial(self, nodes: list, i: int) -> tuple[list, int]:
         """\\binom{n}{k}: n choose k, of scalars."""

@@ -47,7 +47,7 @@ import sympy
 from symcheck.model import RewriteRule
 from symcheck.model.symbols import SymbolTable
 from symcheck.read.backend import LatexError
-from symcheck.read.bars import Bars
+from symcheck.read.bars import Bars, InnerProduct, Rounding
 from symcheck.read.bigops import BigOperators
 from symcheck.read.conditions import Conditions
 from symcheck.read.einstein import einstein_sums
@@ -84,6 +84,8 @@ CONSTRUCTS = (
     ("environments", Brackets),
     ("conditions", Conditions),
     ("bars", Bars),
+    ("rounding", Rounding),
+    ("inner_product", InnerProduct),
     ("identity", IdentityMatrix),
 )
 

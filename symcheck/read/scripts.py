@@ -32,6 +32,9 @@ class Scripts(Construct):
                 sup = self.reader.argument(nodes, j + 1, "superscript")
                 if len(sup) == 1 and leaf_is(sup[0], "\\prime"):
                     post.primes += 1
+                elif len(sup) == 1 and leaf_is(sup[0], "'"):
+                    raise self.reader.error("a prime inside a superscript (n^{'}) is not read: a derivative, or a name "
+                                            "of its own (n', a new value)?", node.start)
                 elif post.sup is not None:
                     raise self.reader.error("double superscript", node.start)
                 else:

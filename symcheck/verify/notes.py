@@ -45,6 +45,7 @@ from symcheck.notes.prose import ProseReading, read_prose
 from symcheck.load.derivation import (
     AmbiguousMath, Compiler, InputError, WrongShapes, checking_scope, definition_of, read_notation, require_utf8,
 )
+from symcheck.load.values import written_out_definition
 from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
 from symcheck.model.symbols import CompiledDefinition, EventProbability, Scope
 from symcheck.verify.cases import case_index_remark
@@ -242,13 +243,13 @@ class _NoteReader:
                                      " = ".join(member.latex for member in chain.members)))
         if _states_a_value(chain, members):
             self.entry_values[members[0]] = (members[1], _at(chain.members[0]))
-        definition = definition_of(members[0], members[-1])
+        definition, written_out = _note_definition(members, self.compiler.table)
         if definition is None and _names_a_starred(members):
             self.defined.add(target)  # named once; its star stays refused elsewhere
-        if definition is None or not _general(definition, self.compiler.table):  # a matrix, or one entry: nothing to unfold
-            return []
+        if definition is None or not written_out and not _general(definition, self.compiler.table):
+            return []  # a matrix not written out, or one entry: nothing to unfold
         self.scope.definitions.append(definition)
-        self.defined.add(definition.target)
+        self.defined.update((definition.target, target) if written_out else (definition.target,))
         _read_primes_of(definition, self.compiler)
         _note_parameters(definition, self.compiler)
         if not has_constrained_domain(definition, self.compiler.table):
@@ -609,6 +610,16 @@ def _is_condition(members: list, table) -> bool:
     """`i = j` between two declared indices is a condition, never a claim."""
     indices = set(table.indices.values())
     return len(members) == 2 and all(member in indices for member in members)
+
+
+def _note_definition(members: list, table) -> tuple[Optional[CompiledDefinition], bool]:
+    """The definition a chain `lhs = rhs` makes, and whether it is a matrix or vector written
+    out entry by entry (then its name as written is defined too, so a second value is checked)."""
+    definition = definition_of(members[0], members[-1])
+    if definition is not None:
+        return definition, False
+    written_out = written_out_definition(members[0], members[-1], table)
+    return written_out, written_out is not None
 
 
 def _general(definition: CompiledDefinition, table) -> bool:
