@@ -194,6 +194,7 @@ def _with_separators(text: str, events: list[Event], cut_at: int) -> list[Event]
     return sorted(events + found, key=lambda event: event.start) if found else events
 
 
+_CASE_SPAN = 400  # characters: a case (`\\text{if } n = 1 \\text{ or } n = 2`) is never longer
 _OR_TEXT = re.compile(r"\\(?:text|textrm|mbox)\s*\{\s*or\s*\}", re.I)
 
 
@@ -360,13 +361,17 @@ class Assembler:
         the qualifier. A qualifier opening its row ends so only where it states a case, which
         then holds for what follows it; one going on with "or" and a case (`\\text{when } n = 1
         \\text{ or } n = -1`) goes on: either case."""
-        separators = [index for index in range(cut_at + 1, len(events)) if events[index].kind == "sep"]
+        last = max((index for index, event in enumerate(events) if event.detail in ("eq", "def")), default=-1)
+        separators = [index for index in range(cut_at + 1, last) if events[index].kind == "sep"]
+        start = events[cut_at].start
         for index, following in zip(separators, separators[1:] + [None]):
-            alternative = self.latex((events[cut_at].start, row_end if following is None else events[following].start))
-            if _OR_TEXT.fullmatch(self.text[events[index].start:events[index].end]) and qualifier_case(alternative):
+            if leading and events[index].start - start > _CASE_SPAN:
+                return None
+            end = row_end if following is None else events[following].start
+            if _OR_TEXT.fullmatch(self.text[events[index].start:events[index].end]) and end - start <= _CASE_SPAN \
+                    and qualifier_case(self.latex((start, end))):
                 continue
-            if any(e.detail in ("eq", "def") for e in events[index + 1:]) \
-                    and (not leading or qualifier_case(self.latex((events[cut_at].start, events[index].start)))):
+            if not leading or qualifier_case(self.latex((start, events[index].start))):
                 return index
         return None
 
