@@ -371,17 +371,9 @@ def test_the_general_entry_decides_as_every_entry_and_the_oracle_do(index, monke
 def test_a_qualifier_followed_by_many_separators_is_read_in_linear_time(row):
     """Four times the separators cost at most about four times the CPU (the qualifier rule of this
     branch first tried a case on every prefix of the row: 2.6 s for 2,000 of them)."""
-    import time
-
-    from symcheck.notes.extract import extract_math
+    from .test_extract import extraction_cpu
 
     def cost(count: int) -> float:
-        text = "$$" + row.replace("@@", r" \quad c" * count) + " \\text{ or } n = 2 = d$$\n"
-        times = []
-        for _ in range(3):
-            started = time.process_time()
-            extract_math(text, "big.md")
-            times.append(time.process_time() - started)
-        return min(times)
+        return extraction_cpu("$$" + row.replace("@@", r" \quad c" * count) + " \\text{ or } n = 2 = d$$\n")
 
     assert cost(4000) < 8 * max(cost(1000), 0.05)
