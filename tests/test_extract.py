@@ -357,6 +357,19 @@ def test_note_files_expands_directories(tmp_path):
     assert note_files([tmp_path]) == [tmp_path / "a.md", tmp_path / "sub" / "b.tex"]
 
 
+def extraction_cpu(text: str) -> float:
+    """CPU seconds of extracting `text`, the best of three runs: a collection or a cache miss
+    can slow any single one."""
+    import time
+
+    times = []
+    for _ in range(3):
+        started = time.process_time()
+        extract_math(text, "big.md")
+        times.append(time.process_time() - started)
+    return min(times)
+
+
 @pytest.mark.parametrize(
     "unit, count",
     [("{ $$ a", 3000), ("\\[ a ", 60000),
@@ -366,16 +379,5 @@ def test_note_files_expands_directories(tmp_path):
 def test_unclosed_openers_take_linear_time(unit, count):
     """Four times the input costs at most about four times the CPU (quadratic would be 16x).
     CPU time of this process, so other work on the machine does not count."""
-    import time
-
-    def cost(text: str) -> float:
-        """The best of three runs: a collection or a cache miss can slow any single one."""
-        times = []
-        for _ in range(3):
-            started = time.process_time()
-            extract_math(text, "big.md")
-            times.append(time.process_time() - started)
-        return min(times)
-
-    small, large = cost(unit * count), cost(unit * 4 * count)
+    small, large = extraction_cpu(unit * count), extraction_cpu(unit * 4 * count)
     assert large < 8 * max(small, 0.05)

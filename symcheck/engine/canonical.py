@@ -183,7 +183,25 @@ class Unfolder:
 
     def __call__(self, expr: Expr) -> Expr:
         expr = sympy.sympify(expr)
-        return _UNFOLDED.get((self.rule_set, expr), lambda: rename_bound(self._walk(rename_bound(expr), frozenset(), 0)))
+        return _UNFOLDED.get((self.rule_set, expr), lambda: rename_bound(self._at_points(self._walk(rename_bound(expr), frozenset(), 0))))
+
+    def _at_points(self, expr: Expr) -> Expr:
+        """The chain rule's d g(h(x)) / d h(x) (what SymPy leaves of d/dx g(h(x)), g and h stand-in
+        functions) as g' at a point, Subs(dg(u)/du, u, h(x)): one form for g'(h(x)) whatever h is,
+        which stays a derivative once g and h are sampled. Its point is unfolded (h defined: x^2),
+        as every other value is. Only derivatives by function values alone (not by an entry
+        x_1, not mixed with a variable x, not where the value is inside a derivative) are rewritten."""
+        if not expr.has(Derivative):
+            return expr
+        return expr.replace(_by_function_values, lambda derivative: self._at_point(derivative))
+
+    def _at_point(self, derivative: Derivative) -> Expr:
+        values = tuple(dict.fromkeys(derivative.variables))
+        points = {value: sympy.Dummy("at") for value in values}  # bound by the Subs: nothing captured
+        body = self._at_points(derivative.expr).xreplace(points)
+        variables = [(points[v], count) for v, count in derivative.variable_count]
+        return Subs(Derivative(body, *variables), tuple(points.values()),
+                    tuple(self._walk(value, frozenset(), 0) for value in values))
 
     def _walk(self, expr: Expr, protected: frozenset, depth: int) -> Expr:
         if depth > MAX_UNFOLD_DEPTH:
@@ -225,6 +243,15 @@ class Unfolder:
         _refuse_whole_vector(inner, expr.variables)
         done = _derivative_done(inner, expr.variable_count)
         return self._walk(done, protected, depth) if done != expr else done
+
+
+def _by_function_values(expr: Expr) -> bool:
+    """A derivative by values of stand-in functions only (h(x)), none of which is inside a
+    derivative or substitution in its body, where replacing it by a symbol would change it."""
+    if not isinstance(expr, Derivative) or not all(isinstance(v, AppliedUndef) for v in expr.variables):
+        return False
+    inner = [node for node in expr.expr.atoms(Derivative, Subs)]
+    return not any(node.has(v) for node in inner for v in expr.variables)
 
 
 def _derivative_done(inner: Expr, variable_count: tuple) -> Expr:

@@ -451,10 +451,11 @@ def _smallest_magnitude(low: Fraction, high: Fraction) -> Fraction:
 
 
 def midpoint(value: Value, digits: int) -> Expr:
-    """The value as the report shows it: exact, or the enclosure's midpoint to `digits` digits."""
-    if isinstance(value, Fraction):
-        return sympy.Rational(value.numerator, value.denominator)
+    """The value as the report shows it: exact (also an interval that is one number: 1, not
+    1.000..., and 1 + 2^-250, not 1), or the enclosure's midpoint to `digits` digits."""
     low, high = _ends(value)
+    if low == high:
+        return sympy.Rational(low.numerator, low.denominator)
     middle = (low + high) / 2
     return sympy.Float(sympy.Rational(middle.numerator, middle.denominator), digits)
 

@@ -172,6 +172,8 @@ def timed_decision(run: Callable[[], Decision], settings: Settings) -> Decision:
 
 
 def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -> Decision:
+    if isinstance(condition, sympy.Or):
+        return _in_either_case(lhs, rhs, scope, condition, settings)
     try:
         case, scalar, scope, lhs, rhs = in_stated_case(lhs, rhs, scope, condition)
     except ValueError as error:
@@ -189,6 +191,16 @@ def _decide(lhs: Expr, rhs: Expr, scope: Scope, condition, settings: Settings) -
     writer = EntryWriter(universe)
     lhs, rhs = index_elements(lhs, writer), index_elements(rhs, writer)
     return _decide_scalar(lhs, rhs, universe, rules, case, settings, scalar)
+
+
+def _in_either_case(lhs: Expr, rhs: Expr, scope: Scope, condition: sympy.Or, settings: Settings) -> Decision:
+    """Either of the stated cases (`n = 2 \\lor n = 1`): the weakest of the decisions in each, so
+    a step holds only if it holds in every one; when it holds, under all of them."""
+    decisions = [_decide(lhs, rhs, scope, case, settings) for case in condition.args]
+    weakest = _weakest([("", decision) for decision in decisions])
+    if not weakest.verdict.holds:
+        return weakest
+    return replace(weakest, condition=" or ".join(decision.condition or "" for decision in decisions))
 
 
 def in_stated_case(lhs: Expr, rhs: Expr, scope: Scope, condition) -> tuple[Condition, ScalarCase, Scope, Expr, Expr]:

@@ -467,22 +467,20 @@ def _certified_at(point: Point, sides: Sequence[Expr], digits: int, agree: bool)
 
 
 _MARGIN = Fraction(str(DIFFERENT_MARGIN))
+_EQUAL = Fraction(str(EQUAL_TOLERANCE))
 
 
 def _certified(left, right, digits: int, agree: bool) -> Optional[Comparison]:
     """Two enclosed values as a comparison that found them equal to `digits` digits
-    (`agree`) or apart by more than DIFFERENT_MARGIN, when the enclosures certify it; else None."""
-    if not (certainly_agree(left, right, Fraction(1, 10**digits)) if agree else certainly_apart(left, right, _MARGIN)):
+    (`agree`; never looser than EQUAL_TOLERANCE, the exact comparison's, at any `digits`) or
+    apart by more than DIFFERENT_MARGIN, when the enclosures certify it; else None."""
+    agreeing = min(Fraction(1, 10**digits), _EQUAL)
+    if not (certainly_agree(left, right, agreeing) if agree else certainly_apart(left, right, _MARGIN)):
         return None
-    numbers = (_enclosed_number(left, digits), _enclosed_number(right, digits))
+    numbers = (midpoint(left, digits), midpoint(right, digits))
     return Comparison(agree, not agree, *numbers, numbers=numbers)
 
 
-def _enclosed_number(value, digits: int) -> Expr:
-    """An enclosure's value as shown: exact when the enclosure is one number (1, not
-    1.0000...), else its midpoint to `digits` digits."""
-    middle = midpoint(value, digits)
-    return sympy.Rational(middle) if not isinstance(value, Fraction) and value.a == value.b else middle
 
 
 def recheck_as_written(work: Work, point: Point, condition: Condition, sides: Sequence[Expr]) -> Optional[Confirmed]:

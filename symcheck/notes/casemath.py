@@ -28,15 +28,23 @@ _EQUAL_NAMES = re.compile(rf"\s*(?P<names>(?:{_NAME}\s*=\s*){{2,}})(?P<value>{_N
 _NAME_BEFORE_EQUALS = re.compile(rf"({_NAME})\s*=")
 # `\text{if $u = 0$}` (the math inside the words) or `\text{if } u = 0` (after them)
 _QUALIFIERS = (
-    re.compile(rf"\s*\\(?:text|textrm|mbox)\s*\{{\s*(?:if|when|for)\s*\$?\s*(?:{_RELATION})\s*\$?[\s,.;:]*\}}"),
-    re.compile(rf"\s*\\(?:text|textrm|mbox)\s*\{{\s*(?:if|when|for)\s*\}}\s*(?:{_RELATION})[\s,.;:]*$"),
+    re.compile(rf"\s*\\(?:text|textrm|mbox)\s*\{{\s*(?:if|when|for)\s*\$?\s*(?:{_RELATION})\s*\$?[\s,.;:]*\}}", re.I),
+    re.compile(rf"\s*\\(?:text|textrm|mbox)\s*\{{\s*(?:if|when|for)\s*\}}\s*(?:{_RELATION})[\s,.;:]*$", re.I),
 )
+
+
+_OR = re.compile(r"\\(?:text|textrm|mbox)\s*\{\s*or\s*\}", re.I)
 
 
 def qualifier_case(qualifier: Optional[str]) -> Optional[str]:
     """The case a `\\text{if } ...` after a display's math (or between a chain's members)
-    states, if it states one."""
-    return next((case_condition(m) for m in (q.match(qualifier or "") for q in _QUALIFIERS) if m), None)
+    states, if it states one; `\\text{when } n = 1 \\text{ or } n = -1` states either."""
+    first, *others = _OR.split(qualifier or "")
+    case = next((case_condition(m) for m in (q.match(first) for q in _QUALIFIERS) if m), None)
+    alternatives = [case_condition(CASE_MATH.fullmatch(other)) for other in others]
+    if case is None or None in alternatives:
+        return None
+    return " \\lor ".join([case, *alternatives])
 
 
 def case_condition(match: Optional[re.Match]) -> Optional[str]:

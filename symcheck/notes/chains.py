@@ -212,6 +212,45 @@ def _consequence_after(events: list[Event], cut_at: int) -> Optional[int]:
                  if (events[index].kind, events[index].detail) in (("sep", "consequence"), ("sep", "implies"))), None)
 
 
+def _holds_claims(events: list[Event], cut_at: int, leading: bool) -> bool:
+    """A qualifier to the end of its row that is no case holds a claim: an equation, when
+    it qualifies nothing before it, or an equation after another relation (`\\text{for }
+    c = 1, \\dots, n, z^3 = 9`) where it qualifies the math before it."""
+    relations = [event for event in events[cut_at + 1:] if event.kind == "rel"]
+    return any(event.detail in ("eq", "def") for event in relations[0 if leading else 1:])
+
+
+def _with_separators(text: str, events: list[Event], cut_at: int) -> list[Event]:
+    """`events` with a separator where a qualifier's words end before an equation: at a colon
+    outside braces (`\\text{where } c = 1: z^3 = 9`, `\\text{for all } x: x^2 = 1`), or at a
+    comma after words with no relation (`\\text{for all } c, z^3 = 9`)."""
+    found = []
+    for before, after in zip(events[cut_at:], events[cut_at + 1:]):
+        if after.detail in ("eq", "def"):
+            between = text[before.end:after.start]
+            at = _top_level(between, ":")
+            if at is None and before is events[cut_at]:
+                at = _top_level(between, ",")
+            if at is not None:
+                found.append(Event("sep", "colon", before.end + at, before.end + at + 1))
+    return sorted(events + found, key=lambda event: event.start) if found else events
+
+
+_CASE_SPAN = 400  # characters: a case (`\\text{if } n = 1 \\text{ or } n = 2`) is never longer
+_OR_TEXT = re.compile(r"\\(?:text|textrm|mbox)\s*\{\s*or\s*\}", re.I)
+
+
+def _top_level(latex: str, character: str) -> Optional[int]:
+    """Where `character` first stands outside braces (`{...}`, and so `\\{ ... \\}`) in `latex`."""
+    depth = 0
+    for index, char in enumerate(latex):
+        if char in "{}":
+            depth += 1 if char == "{" else -1
+        elif char == character and depth == 0:
+            return index
+    return None
+
+
 def _relation_beside(events) -> bool:
     """An equation next to a soft separator: a relation before the next separator, looking
     away from it (spacing such as `\\quad` does not separate)."""
@@ -321,9 +360,16 @@ class Assembler:
         row_end = row.end
         consequence = None  # where a qualifier cut short by `\\text{so}` ends
         cut_at = next((i for i, e in enumerate(events) if e.kind == "cut"), None)
+        leading = cut_at is not None and not self.latex((row.start, events[cut_at].start)).strip()
         if cut_at is not None:
-            resume = _consequence_after(events, cut_at)
+            events = _with_separators(self.text, events, cut_at)
+            ends = (_consequence_after(events, cut_at), self.claims_after_qualifier(events, cut_at, leading, row.end))
+            resume = min((end for end in ends if end is not None), default=None)
             qualifier_end = row.end if resume is None else events[resume].start
+            if _holds_claims(events[:resume], cut_at, leading) \
+                    and qualifier_case(self.latex((events[cut_at].start, qualifier_end))) is None:
+                cut_at = None  # its equations are read, never dropped with it
+        if cut_at is not None:
             qualifier = qualifier or self.latex((events[cut_at].start, qualifier_end))
             if resume is None:
                 row_end, events = events[cut_at].start, events[:cut_at]
@@ -333,8 +379,9 @@ class Assembler:
         hard = self.arrows_between_equations(events)
         statements = [_Statement(None, [], [])]
         piece_start = row.start
+        qualified = 0  # the statement a leading qualifier holds for
         for event in hard:
-            if event is consequence:
+            if event is consequence and not leading:
                 statements[-1].qualifier, qualifier = qualifier, None
             if event.kind == "rel":
                 statements[-1].pieces.append((piece_start, event.start))
@@ -342,11 +389,34 @@ class Assembler:
             else:
                 statements[-1].pieces.append((piece_start, event.start))
                 statements.append(_Statement(event.detail, [], [], reason=self.is_reason(event)))
+            if event is consequence and leading:  # a leading case holds for the statement after it, no further
+                qualified = len(statements) - 1
             piece_start = event.end
         statements[-1].pieces.append((piece_start, row_end))
         if qualifier is not None:
-            statements[-1].qualifier = qualifier
+            statements[qualified if leading else -1].qualifier = qualifier
         return statements
+
+    def claims_after_qualifier(self, events: list[Event], cut_at: int, leading: bool, row_end: int) -> Optional[int]:
+        """Where a qualifier without a consequence word ends because an equation follows it after
+        a separator (`a = b \\text{ for all } x \\quad c = d`, `... \\text{ if } q > 0, \\text{ and } q = 7`,
+        `\\text{If } z = 2: \\quad z^3 = 9`): that equation is a claim, checked, never dropped with
+        the qualifier. A qualifier opening its row ends so only where it states a case, which
+        then holds for what follows it; one going on with "or" and a case (`\\text{when } n = 1
+        \\text{ or } n = -1`) goes on: either case."""
+        last = max((index for index, event in enumerate(events) if event.detail in ("eq", "def")), default=-1)
+        separators = [index for index in range(cut_at + 1, last) if events[index].kind == "sep"]
+        start = events[cut_at].start
+        for index, following in zip(separators, separators[1:] + [None]):
+            if leading and events[index].start - start > _CASE_SPAN:
+                return None
+            end = row_end if following is None else events[following].start
+            if _OR_TEXT.fullmatch(self.text[events[index].start:events[index].end]) and end - start <= _CASE_SPAN \
+                    and qualifier_case(self.latex((start, end))):
+                continue
+            if not leading or qualifier_case(self.latex((start, events[index].start))):
+                return index
+        return None
 
     def is_reason(self, event: Event) -> bool:
         words = re.findall(r"[A-Za-z]+", self.text[event.start:event.end])

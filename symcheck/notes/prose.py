@@ -63,6 +63,11 @@ _EXAMPLE = re.compile(r"\b(?:for (?:example|instance)|e\.\s?g\.|such as|as an ex
 _GIVING = re.compile(r"\b(?:if|when|whenever|suppose|assume|assuming|for|with|let|given|take|taking|set|setting|plugging|substituting)\b", re.I)
 _RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]+")
 _RANGE_AFTER = re.compile(r"\s*(?:(?:to|through|until|up\s+to)\b|,\s*(?:\\[lc]?dots|\.\.\.))", re.I)  # "for $i = 1$ to $n$"
+# "unless $n = 1$", "except when $i = j$": the math states where what follows does not hold
+_NEGATED_BEFORE = re.compile(r"\b(?:unless|except(?:\s+(?:when|if|where|for|in\s+case))?|other\s+than|apart\s+from"
+                             r"|but\s+not(?:\s+(?:when|if|for))?|not\s+(?:when|if|for))\s*$", re.I)
+# between two cases of one sentence, alternatives: "if $n = 2$ or if $n = 1$" (a claim then holds in each)
+_EITHER = re.compile(r"[\s,]*or(?:\s+(?:if|when|whenever|for|suppose|assuming|in\s+case))?\s*", re.I)
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
                             r"critical|vanish\w*)\b", re.I)
@@ -174,8 +179,12 @@ def read_prose(text: str, path: str) -> ProseReading:
         sentence = _sentence_before(prose, region.start)
         condition = None if _a_range(visible, prose, region, sentence) else _stated_case(visible, region, sentence)
         if condition is not None and not _BOTH_WAYS.search(_sentence_after(prose, region.end)):
-            condition = _with_values_before(opened, region, region.start - len(sentence), condition, prose, regions)
-            opened.append((region.content_start, region.end, condition))
+            if opened and _EITHER.fullmatch(prose[opened[-1][1]:region.start]):  # "if $n = 2$ or if $n = 1$"
+                start, _, first = opened.pop()
+                opened.append((start, region.end, f"{first} \\lor {condition}"))
+            else:
+                condition = _with_values_before(opened, region, region.start - len(sentence), condition, prose, regions)
+                opened.append((region.content_start, region.end, condition))
             closers.append(_next_list_item(visible, prose, region.start))
             closers.append(_conditional_sentence_end(prose, region, regions, sentence))
             if _gives_a_value(sentence) and fixes_a_value(condition):
@@ -362,6 +371,8 @@ def _stated_case(visible: str, region: Region, sentence: str) -> Optional[str]:
     """The condition a region states as a case, if it does: inline `i = j` after a case
     word, or a display that is only `\\text{if } i = j`."""
     content = visible[region.content_start:region.content_end]
+    if not region.display and _NEGATED_BEFORE.search(sentence):
+        return None  # "unless $n = 1$": the case is where it does not hold, never the one written
     if not region.display:
         condition = case_condition(CASE_MATH.fullmatch(content)) or fixed_values(content)
         if condition is not None and fixes_a_value(condition):

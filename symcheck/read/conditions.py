@@ -40,6 +40,9 @@ class Conditions(Construct):
                 return sympy.true
         if any(isinstance(n, Leaf) and n.token.kind == "word" and "otherwise" in (n.token.arg or "") for n in nodes):
             return sympy.true
+        alternatives = split_at(nodes, frozenset({"\\lor"}))
+        if len(alternatives) > 1:  # `n = 2 \lor n = 1`: either case
+            return sympy.Or(*[self.condition(alternative, start) for alternative in alternatives])
         clauses = [part for part in split_at(nodes, frozenset({",", ";"})) if part]
         if not clauses:
             raise self.reader.error("empty condition", start)
