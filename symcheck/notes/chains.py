@@ -152,9 +152,9 @@ def _defining_premises(events: list[Event]) -> list[Event]:
     """`\\text{defining } u = \\epsilon/x \\text{ and thus } \\epsilon = xu`: the definition is the
     premise of the consequence after it (as before `\\Rightarrow`), not a claim; so is it before
     any separator followed by more math (`\\text{let } u = ... \\text{. Then } ...`, `\\quad`,
-    `\\text{ gives }`). A definition that nothing follows stays a qualifier. Math after it that no
-    separator parts from it (`\\text{let } u = a \\text{, we have } b = c`) is read, as claims or
-    unread: never dropped with the qualifier."""
+    `\\text{ gives }`). A definition that nothing follows stays a qualifier; math run on after it
+    with no separator (`\\text{let } u = a \\text{, we have } b = c`) is a qualifier holding claims,
+    which are read (`Assembler.statements`), never dropped."""
     events = list(events)
     for index, event in enumerate(events):
         if (event.kind, event.detail) != ("cut", "define"):
@@ -163,10 +163,10 @@ def _defining_premises(events: list[Event]) -> list[Event]:
         if resume is not None and not any(e.kind == "cut" for e in events[index + 1:resume]):
             events[index] = replace(event, kind="sep", detail="text")
             events[resume] = replace(events[resume], kind="sep", detail="implies")
-        elif resume is None and _more_math_after_definition(events, index):
+        elif resume is None and len(_later_relations(events, index)) > 1:
             separator = _separator_after_definition(events, index)
-            events[index] = replace(event, kind="sep", detail="text")
             if separator is not None:
+                events[index] = replace(event, kind="sep", detail="text")
                 events[separator] = replace(events[separator], kind="sep", detail="implies")
     return events
 
@@ -182,27 +182,10 @@ def _later_relations(events: list[Event], cut_at: int) -> list[int]:
     return later
 
 
-def _more_math_after_definition(events: list[Event], cut_at: int) -> bool:
-    return len(_later_relations(events, cut_at)) > 1
-
-
 def _separator_after_definition(events: list[Event], cut_at: int) -> Optional[int]:
     """The first separator between the definition's relation and the next relation."""
     first, second = _later_relations(events, cut_at)[:2]
     return next((index for index in range(first + 1, second) if events[index].kind in ("sep", "soft")), None)
-
-
-def _qualifiers_holding_chains(events: list[Event]) -> list[Event]:
-    """A qualifier (`\\text{for } u = a \\text{, we have } b = c`) whose math runs on into a second
-    relation with nothing parting them is not one condition: its math is read (as claims, or
-    unread), not dropped with it."""
-    for index, event in enumerate(events):
-        if event.kind != "cut" or _consequence_after(events, index) is not None:
-            continue
-        later = _later_relations(events, index)
-        if len(later) > 1 and not any(events[k].kind in ("sep", "soft") for k in range(later[0] + 1, later[1])):
-            events[index] = replace(event, kind="sep", detail="text")
-    return events
 
 
 def _consequence_after(events: list[Event], cut_at: int) -> Optional[int]:
@@ -356,7 +339,6 @@ class Assembler:
 
     def statements(self, row: Row) -> list[_Statement]:
         events, qualifier = self.mid_row_case(_defining_premises(row.events))
-        events = _qualifiers_holding_chains(events)
         row_end = row.end
         consequence = None  # where a qualifier cut short by `\\text{so}` ends
         cut_at = next((i for i, e in enumerate(events) if e.kind == "cut"), None)
