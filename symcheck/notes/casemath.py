@@ -14,8 +14,8 @@ from typing import Optional
 _LETTERS_OP = r"=|\\neq|\\ne(?![A-Za-z])|!="
 _NAME = r"(?:\\[A-Za-z]+|[A-Za-z])(?:_\{?[A-Za-z0-9]+\}?)?"
 _NUMBER = r"-?\s*(?:\d+(?:\.\d+)?|\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}|\d+\s*/\s*\d+)"
-_ORDER = r"<|>|\\[lg][et](?:q|qslant)?(?![A-Za-z])"
-_LESS = r"<|\\l[et](?:q|qslant)?(?![A-Za-z])"
+_ORDER = r"[<>]=?|\\[lg][et](?:q|qslant)?(?![A-Za-z])"  # `x >= 0` as `x \ge 0`
+_LESS = r"<=?|\\l[et](?:q|qslant)?(?![A-Za-z])"
 _RELATION = (
     rf"(?P<first>[A-Za-z])\s*(?P<op>{_LETTERS_OP})\s*(?P<second>[A-Za-z])"
     rf"|(?P<scalar>{_NAME}\s*(?:{_LETTERS_OP}|{_ORDER})\s*{_NUMBER}"

@@ -150,8 +150,11 @@ def _equation_in_layout(latex: str) -> bool:
 
 def _defining_premises(events: list[Event]) -> list[Event]:
     """`\\text{defining } u = \\epsilon/x \\text{ and thus } \\epsilon = xu`: the definition is the
-    premise of the consequence after it (as before `\\Rightarrow`), not a claim. A definition
-    that no consequence follows stays a qualifier."""
+    premise of the consequence after it (as before `\\Rightarrow`), not a claim; so is it before
+    any separator followed by more math (`\\text{let } u = ... \\text{. Then } ...`, `\\quad`,
+    `\\text{ gives }`). A definition that nothing follows stays a qualifier; math run on after it
+    with no separator (`\\text{let } u = a \\text{, we have } b = c`) is a qualifier holding claims,
+    which are read (`Assembler.statements`), never dropped."""
     events = list(events)
     for index, event in enumerate(events):
         if (event.kind, event.detail) != ("cut", "define"):
@@ -160,7 +163,29 @@ def _defining_premises(events: list[Event]) -> list[Event]:
         if resume is not None and not any(e.kind == "cut" for e in events[index + 1:resume]):
             events[index] = replace(event, kind="sep", detail="text")
             events[resume] = replace(events[resume], kind="sep", detail="implies")
+        elif resume is None and len(_later_relations(events, index)) > 1:
+            separator = _separator_after_definition(events, index)
+            if separator is not None:
+                events[index] = replace(event, kind="sep", detail="text")
+                events[separator] = replace(events[separator], kind="sep", detail="implies")
     return events
+
+
+def _later_relations(events: list[Event], cut_at: int) -> list[int]:
+    """The relations after a qualifier at `cut_at`, up to the next qualifier."""
+    later = []
+    for index in range(cut_at + 1, len(events)):
+        if events[index].kind == "cut":
+            break
+        if events[index].kind == "rel":
+            later.append(index)
+    return later
+
+
+def _separator_after_definition(events: list[Event], cut_at: int) -> Optional[int]:
+    """The first separator between the definition's relation and the next relation."""
+    first, second = _later_relations(events, cut_at)[:2]
+    return next((index for index in range(first + 1, second) if events[index].kind in ("sep", "soft")), None)
 
 
 def _consequence_after(events: list[Event], cut_at: int) -> Optional[int]:

@@ -187,14 +187,16 @@ _INNER_DOLLARS = re.compile(r"(?<![\\$])\$(?!\$)([^$]+?)(?<![\\$])\$")
 
 def _math_in_text(text: str, region: Region) -> list[Region]:
     """Inline math in the text of a display (`\\text{we have $a = b$}`, `\\intertext{so $c = d$}`):
-    its own regions, read as math is. Not in a qualifier (`\\text{if $i = j$}`), which states a
-    condition."""
+    its own regions, read as math is. Not in a qualifier holding one piece of math
+    (`\\text{if $i = j$}`), which states a condition; after "let" (`\\text{let $u = 2$, so $u^2 = 5$}`)
+    or in a qualifier holding more math, it is read, never dropped."""
     found = []
     for match in _TEXT_GROUP.finditer(text, region.content_start, region.content_end):
         end = matching_brace(text, match.end() - 1, region.content_end)
         content = text[match.end():end - 1] if end > 0 else ""
-        if match.group(1) in TEXT_COMMANDS and text_kind(content) in ("cut", "define"):
+        inner = list(_INNER_DOLLARS.finditer(content))
+        if match.group(1) in TEXT_COMMANDS and text_kind(content) == "cut" and len(inner) <= 1:
             continue
         found += [Region(match.end() + m.start(), match.end() + m.end(), match.end() + m.start(1),
-                         match.end() + m.end(1), False) for m in _INNER_DOLLARS.finditer(content)]
+                         match.end() + m.end(1), False) for m in inner]
     return found

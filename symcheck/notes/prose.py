@@ -26,6 +26,8 @@ _CASE_WORDS = re.compile(r"\b(?:if|when|whenever|case|cases|suppose|assume|assum
 _DEFINITION_WORDS = re.compile(
     r"\b(?:let(?!')|define[sd]?|defining|where|denotes?|denoted|consider|suppose"
     r"|for\s+(?:an?\s+|the\s+)?[\w-]*\s*(?:function|vector|matrix|map))\b", re.I)
+_GENERALISING = re.compile(r"\b(?:in general|for (?:all|any|every)|any other|otherwise|else|in all cases|in every case"
+                           r"|in both cases|generally)\b", re.I)
 _CLOSERS = re.compile(r"\b(?:in general|for all|for any|for every|in all cases|in every case|in both cases)\b", re.I)
 _HEADING = re.compile(
     r"(?m)^[ \t]{0,3}#{1,6}[ \t]|^[^\n]*\n[ \t]*(?:=+|-{2,})[ \t]*$"
@@ -53,6 +55,10 @@ _VALUE_BEFORE = re.compile(r"\b(?:for|with|given)\s*$", re.I)
 _PHRASE = r"(?:an?|the)\s+(?:[a-z-]+\s+){0,2}"
 _VALUE_PHRASE_BEFORE = re.compile(
     rf"\b(?:for|with|given)\s+{_PHRASE}(?:\s*(?:,\s*(?:and\s+)?|\band\s+)(?:(?:for|with|given)\s+)?{_PHRASE})*$", re.I)
+# "we end up with the value $S = 7$", "ending with a total $S = 7$": a result, not a value given
+_RESULT_BEFORE = re.compile(rf"\b(?:end(?:s|ed|ing)?(?:\s+up)?|c[oa]mes?\s+(?:up|out)|left)\s+with\s+(?:{_PHRASE})?$", re.I)
+# "for instance, let $x = 2$": an example holds for its sentence, never a definition for the note
+_EXAMPLE = re.compile(r"\b(?:for (?:example|instance)|e\.\s?g\.|such as|as an example)", re.I)
 # a sentence giving values ("if the inputs are $x = 4, y = 2$"), not stating results ("then $a = 2, b = 4$")
 _GIVING = re.compile(r"\b(?:if|when|whenever|suppose|assume|assuming|for|with|let|given|take|taking|set|setting|plugging|substituting)\b", re.I)
 _RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]+")
@@ -68,9 +74,12 @@ _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating
 _ZERO_WORD = re.compile(r"\bzero\b", re.I)
 _EQUATION_BEFORE = re.compile(r"\bequations?\s*:?\s*$", re.I)
 # "the $y = x^2$ curve", "the line $y = 2x + 1$": inline math naming a curve, a line or a function
-_OBJECT = r"(?:curve|line|graph|parabola|plane|hyperplane|surface|function|vector|matrix)s?"
+_OBJECT = r"(?:curve|line|graph|parabola|plane|hyperplane|surface|function)s?"
 _OBJECT_AFTER = re.compile(rf"\s*{_OBJECT}\b", re.I)
-_OBJECT_BEFORE = re.compile(rf"\b(?:the|a|an)\s+(?:[a-z]+\s+){{0,2}}{_OBJECT}\s*$", re.I)  # "an objective function $f(x) = ...$"
+# "an objective function $f(x) = ...$"; a vector or a matrix only when the words make it any one
+# ("an arbitrary vector $w = 2u$"): "the matrix $A = I$" (for instance) is an example, not a definition
+_OBJECT_BEFORE = re.compile(rf"\b(?:the|a|an)\s+(?:[a-z]+\s+){{0,2}}{_OBJECT}\s*$"
+                            r"|\b(?:an?|any|some|the)\s+(?:arbitrary|general|generic)\s+(?:[a-z-]+\s+)?(?:vector|matrix)\s*$", re.I)
 # "finding the derivative of $f(x) = \\log(1 + x)$": the math names what is differentiated
 _OF_OBJECT_BEFORE = re.compile(r"\b(?:derivatives?|gradients?|graphs?|integrals?|minimum|maximum|minimizers?|roots?|"
                                r"zeros?)\s+of\s*$", re.I)
@@ -174,7 +183,7 @@ def read_prose(text: str, path: str) -> ProseReading:
                 start, _, first = opened.pop()
                 opened.append((start, region.end, f"{first} \\lor {condition}"))
             else:
-                condition = _with_values_before(opened, region.start - len(sentence), condition)
+                condition = _with_values_before(opened, region, region.start - len(sentence), condition, prose, regions)
                 opened.append((region.content_start, region.end, condition))
             closers.append(_next_list_item(visible, prose, region.start))
             closers.append(_conditional_sentence_end(prose, region, regions, sentence))
@@ -182,8 +191,8 @@ def read_prose(text: str, path: str) -> ProseReading:
                 closers.append(_value_sentence_end(prose, region, regions))
         elif region.display and _ROW_CASE.search(visible, region.content_start, region.content_end):
             closers.append(region.start)  # a display stating its own cases ends the one in force
-        elif _DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence) \
-                or not region.display and _names_an_object(prose, region):
+        elif (_DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence)
+              or not region.display and _names_an_object(prose, region)) and not _EXAMPLE.search(sentence):
             defining.append((at(region.start), at(region.end)))
         elif region.display and not sentence.strip() and _FORWARD.search(_paragraph_before(prose, region.start)):
             defining.append((at(region.start), at(region.end)))  # "... is defined below." then the display
@@ -330,10 +339,16 @@ def _next_list_item(visible: str, prose: str, offset: int) -> int:
 _ITEM_END = re.compile(r"\n([ \t]*)(?:[-*+•]|\d+[.)])[ \t]|\n[ \t]*\n(?:[ \t]*\n)*([ \t]*)(?=\S)")
 
 
-def _with_values_before(opened: list[tuple[int, int, str]], sentence_start: int, condition: str) -> str:
+def _with_values_before(opened: list[tuple[int, int, str]], region: Region, sentence_start: int, condition: str,
+                        prose: str, regions: list[Region]) -> str:
     """Values given one after another in a sentence ("given $n = 16$, with $k = 4$ and $p = 1$")
-    hold together: the case of each takes in the values given before it in that sentence."""
+    hold together: the case of each takes in the values given before it in that sentence, when
+    nothing stands between them: no other math (a claim made under the earlier value ends it)
+    and no words that generalise ("for any other $n$", "in general", "otherwise")."""
     if not opened or opened[-1][0] < sentence_start or not fixes_a_value(condition):
+        return condition
+    between = (opened[-1][1], region.start)
+    if any(between[0] <= other.start < between[1] for other in regions) or _GENERALISING.search(prose, *between):
         return condition
     before = opened[-1][2]
     if not fixes_a_value(before) or _named(before) & _named(condition):
@@ -346,8 +361,10 @@ def _named(condition: str) -> set[str]:
 
 
 def _gives_a_value(sentence: str) -> bool:
-    """"for $n = 3$", "with a kernel shape $k = 4$": the words before the math give it a value."""
-    return bool(_VALUE_BEFORE.search(sentence) or _VALUE_PHRASE_BEFORE.search(sentence))
+    """"for $n = 3$", "with a kernel shape $k = 4$": the words before the math give it a value;
+    "we end up with the value $S = 7$" states a result instead."""
+    return bool(_VALUE_BEFORE.search(sentence) or _VALUE_PHRASE_BEFORE.search(sentence)
+                or _EXAMPLE.search(sentence) and _DEFINITION_WORDS.search(sentence)) and not _RESULT_BEFORE.search(sentence)
 
 
 def _stated_case(visible: str, region: Region, sentence: str) -> Optional[str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sympy
 
-from symcheck.read.backend import LatexError
 from symcheck.read.nodes import Obj, is_matrix, leaf_is, leaf_text, matrix_valued, split_at
 from symcheck.read.reader import ENVIRONMENT, GROUP, Construct
 from symcheck.read.tokens import Env, Group, Leaf
@@ -32,9 +31,9 @@ class Brackets(Construct):
             value: object = self.row_vector(group)
             post, j = self.reader.scripts.postfix(nodes, i + 1)
             return [Obj(self.reader.scripts.group_sup(value, post, nodes, j), group.start, nodes[j - 1].end)], j
-        if group.kind in ("\\{", "\\lbrace") and not self.braces_grouping_a_matrix(group):
+        if group.kind in ("\\{", "\\lbrace") and not self.braces_grouping_a_matrix(nodes, i):
             raise self.reader.error("set braces \\{...\\} are only read in an indicator 1_{\\{i=j\\}} or around a "
-                                    "vector or matrix (x\\left\\{A b\\right\\})", group.start)
+                                    "vector or matrix after a number or a declared scalar (x\\left\\{A b\\right\\})", group.start)
         if group.kind == "(" and any(leaf_is(n, ",") for n in group.items):
             raise self.reader.error("a tuple is not an expression", group.start)
         post, j = self.reader.scripts.postfix(nodes, i + 1)
@@ -54,16 +53,25 @@ class Brackets(Construct):
         raise_to = lambda inner: self.reader.scripts.apply_sup(inner, post, lambda: None)  # noqa: E731
         return [Obj(raise_to(value), group.start, nodes[j - 1].end, inner=value, raise_to=raise_to)], j
 
-    def braces_grouping_a_matrix(self, group: Group) -> bool:
+    def braces_grouping_a_matrix(self, nodes: list, i: int) -> bool:
         """`x\\left\\{\\mathbf{A}\\begin{bmatrix}1\\\\0\\end{bmatrix}\\right\\}`: braces around a vector or a
-        matrix group it (a set or a fractional part {x} of a matrix means nothing); around a
-        scalar they stay unread, since {x} may be a fractional part or a set."""
-        if any(leaf_text(n) in _SET_MARKS for n in group.items):
+        matrix right after a number or a declared scalar (a coefficient, which cannot apply to
+        them) group it. Anywhere else they stay unread: after a name (`\\mathrm{span}\\{v\\}`,
+        `\\mathbb{E}\\{v\\}`, `\\sigma\\{Wv\\}`) they may hold a function's argument, alone a set,
+        and around a scalar a fractional part {x}. A shape error inside is the reader's to report."""
+        group: Group = nodes[i]
+        if not self.coefficient_before(nodes, i) or any(leaf_text(n) in _SET_MARKS for n in group.items):
             return False
-        try:
-            return matrix_valued(self.reader.value(group.items, group.start))
-        except LatexError:
+        return matrix_valued(self.reader.value(group.items, group.start))
+
+    def coefficient_before(self, nodes: list, i: int) -> bool:
+        """The node before `nodes[i]` is a number or a scalar the notation declares."""
+        before = nodes[i - 1] if i > 0 else None
+        if not isinstance(before, Leaf):
             return False
+        token = before.token
+        name = token.arg if token.kind == "name" else token.text if token.kind == "letter" else None
+        return token.kind == "number" or name in self.table.scalars
 
     def iverson(self, nodes: list, i: int) -> tuple[list, int]:
         """[i = j], [i \\neq j]: Iverson's bracket, 1 when the condition holds, else 0."""

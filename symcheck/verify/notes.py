@@ -58,6 +58,8 @@ from symcheck.verify.repair import Repairer
 
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 NOT_A_CLAIM = "not a claim"
+PREMISE = "premise (for the statement after it only)"
+NOT_UNFOLDED = "name (its definition not unfolded: it stays a symbol)"
 
 
 def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
@@ -239,13 +241,14 @@ class _NoteReader:
         An indexed definition counts only over declared indices (`a_k = ...` with k declared);
         `a_n = w_n^T x` with an undeclared n is a single entry, not a rule for all of `a`."""
         target = self.target(members[0])
+        definition, written_out = _note_definition(members, self.compiler.table)
         self.adopted.append(Adoption(str(getattr(target, "name", target)), chain.line, chain.members[0].col,
-                                     " = ".join(member.latex for member in chain.members)))
+                                     " = ".join(member.latex for member in chain.members),
+                                     kind="definition" if definition is not None else NOT_UNFOLDED))
         if _states_a_value(chain, members):
             self.entry_values[members[0]] = (members[1], _at(chain.members[0]))
-        definition, written_out = _note_definition(members, self.compiler.table)
-        if definition is None and _names_a_starred(members):
-            self.defined.add(target)  # named once; its star stays refused elsewhere
+        if definition is None and not isinstance(members[0], sympy.Indexed):
+            self.defined.add(target)  # named once, though not unfolded: a second value is checked, never adopted
         if definition is None or not written_out and not _general(definition, self.compiler.table):
             return []  # a matrix not written out, or one entry: nothing to unfold
         self.scope.definitions.append(definition)
@@ -262,7 +265,8 @@ class _NoteReader:
         """The premise of an arrow (`f(x) = 1/x \\rightarrow f'(x) = ...`) defines its name for the
         statement after it only; it is listed with the adopted definitions."""
         self.adopted.append(Adoption(str(getattr(self.target(members[0]), "name", members[0])), chain.line,
-                                     chain.members[0].col, " = ".join(member.latex for member in chain.members)))
+                                     chain.members[0].col, " = ".join(member.latex for member in chain.members),
+                                     kind=PREMISE))
         definition = definition_of(members[0], members[-1])
         if definition is None:
             return []
@@ -295,7 +299,7 @@ class _NoteReader:
         pending: list[Equation] = []  # checked once every definition of the note is known
         for chain in _definitions_first(chains, prose):
             given, given_row = (given, given_row) if given_row in (None, chain.line) else ([], None)
-            if prose.states_case(chain) or prose.is_condition(chain):
+            if (prose.states_case(chain) or prose.is_condition(chain)) and not _gives_a_defined_name(self, chain):
                 continue
             if chain.mapping is not None:
                 results.append(_not_a_claim(str(self.note), chain))
@@ -677,6 +681,13 @@ def _as_defined(expression, definitions: tuple[CompiledDefinition, ...]):
     if not values or not isinstance(expression, sympy.Basic):
         return expression
     return expression.replace(of_its_variables, lambda e: values[e.func.__name__])
+
+
+def _gives_a_defined_name(reader: _NoteReader, chain: MathChain) -> bool:
+    """A case or a condition (`$S = 7$` after "with the value") whose left side is a name
+    the note (or its notation) defines: a value stated for it, to check, not a case."""
+    left = reader.read_or_none(chain.members[0].latex) if len(chain.members) == 2 else None
+    return left is not None and reader.target(left) in reader.defined
 
 
 def _definitions_first(chains: list[MathChain], prose: ProseReading) -> list[MathChain]:
