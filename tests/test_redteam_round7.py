@@ -160,3 +160,29 @@ def test_values_given_in_a_list_of_phrases_are_one_case_end_to_end(tmp_path):
     assert [step.decision.verdict for step in steps(result)] == [Verdict.PROVED]
     assert "n_h = 16" in steps(result)[0].decision.condition and "p_w = 1" in steps(result)[0].decision.condition
     assert verdicts(tmp_path, _SHAPES.replace("{}", "8 \\times 9"), _SHAPE_NOTATION) == [Verdict.REFUTED]
+
+
+# -- a name a premise defines, used on a later row --------------------------------------
+
+_DEFINING_U = ("$$\n\\begin{aligned}\n"
+               "(x + 1)^2 & = x^2 + 2 x + 1 && \\quad \\text{defining } u = \\frac{\\epsilon}{x} \\text{ and thus } \\epsilon = x u \\\\\n"
+               "& = x^2 + 2 x + 1 && \\quad \\text{since } \\lim_{\\epsilon \\to 0} u = CLAIM\n"
+               "\\end{aligned}\n$$\n")
+_NAMES = "[symbols]\nx = {}\nu = {}\n"
+
+
+def _the_limit(tmp_path, claim: str):
+    found = steps(checked(tmp_path, _DEFINING_U.replace("CLAIM", claim), _NAMES))
+    assert all(s.decision.verdict is Verdict.PROVED for s in found if "\\lim" not in (s.previous_latex or ""))
+    return [s.decision for s in found if "\\lim" in (s.previous_latex or "")]
+
+
+def test_a_name_a_premise_defined_is_undecided_not_refuted_where_it_holds_for_that_name(tmp_path):
+    """(corpus handson-log-derivative line 20, after the premise of line 19): with u free,
+    lim u = 0 is false; for the premise's u = epsilon/x it holds: undecided, with why."""
+    [limit] = _the_limit(tmp_path, "0")
+    assert limit.verdict is Verdict.UNKNOWN and "u is defined only under the premise at line 3" in limit.reason
+
+
+def test_a_name_a_premise_defined_stays_refuted_where_it_is_false_for_that_name_too(tmp_path):
+    assert [d.verdict for d in _the_limit(tmp_path, "1")] == [Verdict.REFUTED]

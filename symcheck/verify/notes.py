@@ -571,24 +571,38 @@ def _reaches_its_row(chain: MathChain, given: Sequence[CompiledDefinition]) -> b
 
 def _outside_its_premise(result: ChainResult, members: list, premised: dict, scope: Scope,
                          recheck: Callable[[Scope], ChainResult]) -> ChainResult:
-    """Steps refuted through a function that a premise defined only for the statement after its
-    arrow (`f(x,y) = xy \\rightarrow ...`, then `\\frac{\\partial f}{\\partial x} = y` in the prose
-    below), which hold for the premise's f: the author likely means that f, so they are undecided,
-    with why. A step false for the premise's f as well stays refuted."""
+    """Steps refuted through a function or a name given by other names that a premise defined
+    only for the statement after its arrow (`f(x,y) = xy \\rightarrow ...`, then `\\frac{\\partial f}{\\partial x} = y` in the
+    prose below; `\\text{defining } u = \\epsilon/x \\text{ and thus } ...`, then u on the next row),
+    which hold for the premise's f or u: the author likely means that one, so they are undecided,
+    with why. A step false for the premise's definition as well stays refuted."""
     defined = {definition.target for definition in scope.definitions}
-    used = {applied.func for member in members if isinstance(member, sympy.Basic) for applied in member.atoms(AppliedUndef)}
+    used = {name for member in members if isinstance(member, sympy.Basic) for name in _names_used(member)
+            if name in premised and _defines_through_others(premised[name][1])}
     ended = sorted((premised[f][0], str(f), premised[f][1]) for f in used if f in premised and f not in defined)
     if not ended or not any(step.decision.verdict is Verdict.REFUTED for step in result.steps):
         return result
     again = recheck(replace(scope, definitions=scope.definitions + [definition for _, _, definition in ended]))
     line, name, _ = ended[0]
-    why = (f"{name} is defined only under the premise at line {line}, for the statement after its arrow; this holds "
-           f"for that {name}, but here {name} is an arbitrary function (define {name} where it is used)")
+    kind = "name" if isinstance(ended[0][2].target, sympy.Symbol) else "function"
+    why = (f"{name} is defined only under the premise at line {line}, for the statement it leads to; this holds "
+           f"for that {name}, but here {name} is an arbitrary {kind} (define {name} where it is used)")
     undecided = Decision(Verdict.UNKNOWN, "premise ended", 0.0, reason=why)
     return replace(result, steps=tuple(
         replace(step, decision=undecided, expected=False, repair=None)
         if step.decision.verdict is Verdict.REFUTED and other.decision.verdict.holds else step
         for step, other in zip(result.steps, again.steps)))
+
+
+def _defines_through_others(definition: CompiledDefinition) -> bool:
+    """A function, or a name given by other names (u = epsilon/x), not a value fixed for a case
+    (a = 0 => ab = 0: a later 'for any a' is not under it)."""
+    return bool(definition.params) or bool(getattr(definition.body, "free_symbols", None))
+
+
+def _names_used(member: sympy.Basic) -> set:
+    """The stand-in functions and the free names in `member`, as a definition's target is written."""
+    return {applied.func for applied in member.atoms(AppliedUndef)} | member.free_symbols
 
 
 def _in_final_scope(eq: Equation, scope: Scope) -> Equation:
