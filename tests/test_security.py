@@ -307,17 +307,17 @@ def _children(pid: int) -> list[str]:
 
 
 def _interrupt(jobs: str) -> tuple[int, float, list[str]]:
-    """Interrupt a run once it is busy (its workers started, or SymPy imported), whatever
-    the machine's speed: a generous repair budget keeps the run going long past that."""
+    """Interrupt a cold run once it is busy: its workers started (they are forked once the
+    imports are done, and decide for ~2 s more), or, in one process, 2 s in (it runs ~5 s).
+    Cold: a cache a test left in the repository would end the run in half a second."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "symcheck", "verify", "derivations/", "-j", jobs, "--repair-budget", "60"], cwd=REPO,
+        [sys.executable, "-m", "symcheck", "verify", "derivations/", "-j", jobs, "--no-cache"], cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     busy_by = time.monotonic() + 20
-    time.sleep(3)
     while jobs != "1" and not _children(process.pid) and time.monotonic() < busy_by:
-        time.sleep(0.2)
-    time.sleep(1)
+        time.sleep(0.05)
+    time.sleep(2.0 if jobs == "1" else 0.3)
     children = _children(process.pid)
     assert process.poll() is None, "the run ended before it could be interrupted"
     started = time.monotonic()
