@@ -203,6 +203,14 @@ def _holds_claims(events: list[Event], cut_at: int, leading: bool) -> bool:
     return any(event.detail in ("eq", "def") for event in relations[0 if leading else 1:])
 
 
+def _checked_not_adopted(events: list[Event], cut_at: int, resume: Optional[int]) -> list[Event]:
+    """A qualifier read as math: what it states with `:=` is checked as a claim, never adopted as a
+    definition for the note (`\\text{If } z := 2: \\quad z^3 = 8` is no definition of z)."""
+    end = len(events) if resume is None else resume
+    return [replace(event, detail="eq") if cut_at < index < end and (event.kind, event.detail) == ("rel", "def") else event
+            for index, event in enumerate(events)]
+
+
 def _with_separators(text: str, events: list[Event], cut_at: int) -> list[Event]:
     """`events` with a separator where a qualifier's words end before an equation: at a colon
     outside braces (`\\text{where } c = 1: z^3 = 9`, `\\text{for all } x: x^2 = 1`), or at a
@@ -350,6 +358,7 @@ class Assembler:
             qualifier_end = row.end if resume is None else events[resume].start
             if _holds_claims(events[:resume], cut_at, leading) \
                     and qualifier_case(self.latex((events[cut_at].start, qualifier_end))) is None:
+                events = _checked_not_adopted(events, cut_at, resume)
                 cut_at = None  # its equations are read, never dropped with it
         if cut_at is not None:
             qualifier = qualifier or self.latex((events[cut_at].start, qualifier_end))

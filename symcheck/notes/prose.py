@@ -64,9 +64,10 @@ _GIVING = re.compile(r"\b(?:if|when|whenever|suppose|assume|assuming|for|with|le
 _RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]+")
 _RANGE_AFTER = re.compile(r"\s*(?:(?:to|through|until|up\s+to)\b|,\s*(?:\\[lc]?dots|\.\.\.))", re.I)  # "for $i = 1$ to $n$"
 # "unless $n = 1$", "except when $i = j$": the math states where what follows does not hold
-_NEGATED_BEFORE = re.compile(r"\b(?:unless|except(?:\s+(?:when|if|where|for|in\s+case))?|other\s+than|apart\s+from"
-                             r"|but\s+not(?:\s+(?:when|if|for))?|not\s+(?:when|if|for))\s*$", re.I)
+# anywhere in the sentence before the value: "unless we take $n = 5$", "except possibly when $n = 5$"
+_NEGATED_BEFORE = re.compile(r"\b(?:unless|except|other\s+than|apart\s+from|but\s+not|not\s+(?:when|if|for|in))\b", re.I)
 # between two cases of one sentence, alternatives: "if $n = 2$ or if $n = 1$" (a claim then holds in each)
+_OR_AFTER = re.compile(r"[\s,(]*or\b", re.I)  # a case with another alternative after it, not read as one
 _EITHER = re.compile(r"[\s,]*or(?:\s+(?:if|when|whenever|for|suppose|assuming|in\s+case))?\s*", re.I)
 _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
@@ -111,6 +112,7 @@ class ProseReading:
     naming: tuple[tuple[Position, Position, str], ...] = ()  # a display, and the sentence before it naming something
     solving: tuple[tuple[Position, Position], ...] = ()  # math introduced as an equation being solved
     where_after: tuple[tuple[Position, Position], ...] = ()  # inline math after "where" right after math
+    quantified: tuple[tuple[Position, Position, frozenset[str]], ...] = ()  # "for every $x$": x's names, to the sentence's end
 
     def case_of(self, chain: MathChain) -> Optional[Case]:
         where = (chain.members[0].line, chain.members[0].col)
@@ -145,6 +147,12 @@ class ProseReading:
         where = (chain.members[0].line, chain.members[0].col)
         return any(start <= where < end for start, end in self.where_after)
 
+    def quantified_names(self, chain: MathChain) -> frozenset[str]:
+        """Names the prose quantifies where the chain stands ("for every $x$ we have $$x^2 = ...$$"):
+        any value, so a definition of the name made earlier does not hold there."""
+        where = (chain.members[0].line, chain.members[0].col)
+        return frozenset().union(*(names for start, end, names in self.quantified if start <= where < end))
+
     def is_condition(self, chain: MathChain) -> bool:
         """The chain is inline math right after "if", "when" ...: a condition, not a claim."""
         where = (chain.members[0].line, chain.members[0].col)
@@ -171,6 +179,9 @@ def read_prose(text: str, path: str) -> ProseReading:
     naming: list[tuple[Position, Position, str]] = []
     solving = [(at(region.start), at(region.end)) for region in regions if _introduces_solving(prose, region.start)]
     where_after = [(at(region.start), at(region.end)) for region in _where_after(prose, regions)]
+    any_value = [(region, names) for region in regions for names in [_quantified_names(visible, prose, region)] if names]
+    quantified = [(at(region.end), at(_quantified_until(prose, region, regions)), names) for region, names in any_value]
+    closers += [region.start for region, _ in any_value]  # "now take any $z$" ends the case in force
     conditioned = [(at(region.start), at(region.end)) for region in regions
                    if not region.display and _CONDITION_AFTER.match(_sentence_after(prose, region.end))]
     conditions = [(at(region.start), at(region.end)) for region in regions
@@ -201,6 +212,7 @@ def read_prose(text: str, path: str) -> ProseReading:
             if _NAMING.search(previous):
                 naming.append((at(region.start), at(region.end), previous.replace("$", "")))
     closers.sort()
+    opened = [case for case in opened if not _OR_AFTER.match(prose, case[1])]  # "if $n = 2$ or $3$": not n = 2 alone
     cases = []
     for index, (start, statement_end, condition) in enumerate(opened):
         following = opened[index + 1][0] if index + 1 < len(opened) else len(text)
@@ -208,7 +220,29 @@ def read_prose(text: str, path: str) -> ProseReading:
         end = min(following, closers[later] if later < len(closers) else len(text))
         cases.append(Case(condition, at(start), at(end) if end < len(text) else None, at(statement_end)))
     return ProseReading(tuple(cases), tuple(defining), tuple(conditioned), tuple(conditions), tuple(naming),
-                        tuple(solving), tuple(where_after))
+                        tuple(solving), tuple(where_after), tuple(quantified))
+
+
+_QUANTIFIER_BEFORE = re.compile(r"\b(?P<verb>for|over|take|consider)\s+(?:all|any|every|each|an?\s+arbitrary|arbitrary)\s*(?:\w+\s+)?$",
+                                re.I)
+_NAME_LIST = re.compile(r"\s*(\\?[A-Za-z]+)\s*(?:,\s*(\\?[A-Za-z]+)\s*)*")
+
+
+def _quantified_names(visible: str, prose: str, region: Region) -> frozenset[str]:
+    """The names of inline math that is only names, right after "for every", "for all real" ...
+    (nothing when the math is more than names: "for all $x > 0$" states a range)."""
+    if region.display or not _QUANTIFIER_BEFORE.search(prose, max(0, region.start - 40), region.start):
+        return frozenset()
+    content = visible[region.content_start:region.content_end]
+    if not _NAME_LIST.fullmatch(content):
+        return frozenset()
+    return frozenset(name.strip().lstrip("\\") for name in content.split(","))
+
+
+def _quantified_until(prose: str, region: Region, regions: list[Region]) -> int:
+    """"for every $x$ ...": to the end of its sentence; "take any $x$": x is arbitrary from there on."""
+    before = _QUANTIFIER_BEFORE.search(prose, max(0, region.start - 40), region.start)
+    return len(prose) if before.group("verb").lower() in ("take", "consider") else _value_sentence_end(prose, region, regions)
 
 
 def _states_a_condition(visible: str, prose: str, region: Region) -> bool:

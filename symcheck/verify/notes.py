@@ -333,7 +333,7 @@ class _NoteReader:
                     solving.start(members[0], chain)
                 continue
             condition = qualifier_case(chain.qualifier) or self.prose_case(prose, chain, members)
-            scope = Scope(self.scope.table, self.scope.definitions + given, self.scope.assumptions)
+            scope = _chain_scope(self.scope, prose.quantified_names(chain), given)
             # a restatement goes on from an earlier chain only in the same scope: not under a premise
             # and only a name is restated: two displays starting `1 = ...` are two claims
             left = (members[0], condition) if chain.display and getattr(members[0], "free_symbols", None) \
@@ -592,6 +592,14 @@ def _outside_its_premise(result: ChainResult, members: list, premised: dict, sco
         replace(step, decision=undecided, expected=False, repair=None)
         if step.decision.verdict is Verdict.REFUTED and other.decision.verdict.holds else step
         for step, other in zip(result.steps, again.steps)))
+
+
+def _chain_scope(scope: Scope, quantified: frozenset[str], given: list) -> Scope:
+    """The note's scope for one chain, with the premises given to it, less the definitions of
+    names the prose quantifies there ("Let $x = 1$." ... "For every $x$ we have $$x^2 = x$$":
+    that x is any value, not the one defined)."""
+    kept = [d for d in scope.definitions if not (isinstance(d.target, sympy.Symbol) and d.target.name in quantified)]
+    return Scope(scope.table, kept + given, scope.assumptions)
 
 
 def _defines_through_others(definition: CompiledDefinition) -> bool:
