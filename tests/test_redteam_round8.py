@@ -70,3 +70,13 @@ def test_a_case_written_with_a_definition_sign_defines_nothing(tmp_path, qualifi
     result = checked(tmp_path, f"Let $z$ be real.\n\n$${qualifier}$$\n\n$$z^2 = 4$$\n")
     assert not result.adopted
     assert not all(step.decision.verdict.holds for step in steps(result))
+
+
+# -- a case not taken still ends the one in force (review of the rules above) ----------------
+
+@pytest.mark.parametrize("later", ["If $n = 3$ or $4$, then\n$$n^2 = 4$$\n",
+                                   "Unless told otherwise, from now on suppose $n = 3$. Then $$n^2 = 4$$\n"])
+def test_a_later_case_not_taken_or_negated_elsewhere_ends_the_earlier_case(tmp_path, later):
+    """Was: the claim after it held "in the stated case n = 2", the case before it."""
+    note = f"Let $n$ be an integer. If $n = 2$, then\n$$n^2 = 4$$\n\n{later}"
+    assert not _passes(tmp_path, note)

@@ -65,7 +65,8 @@ _RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?d
 _RANGE_AFTER = re.compile(r"\s*(?:(?:to|through|until|up\s+to)\b|,\s*(?:\\[lc]?dots|\.\.\.))", re.I)  # "for $i = 1$ to $n$"
 # "unless $n = 1$", "except when $i = j$": the math states where what follows does not hold
 # anywhere in the sentence before the value: "unless we take $n = 5$", "except possibly when $n = 5$"
-_NEGATED_BEFORE = re.compile(r"\b(?:unless|except|other\s+than|apart\s+from|but\s+not|not\s+(?:when|if|for|in))\b", re.I)
+_NEGATED_BEFORE = re.compile(r"\b(?:unless|except|other\s+than|apart\s+from|but\s+not|not\s+(?:when|if|for|in))"
+                             r"(?:\s+[A-Za-z]+){0,3}\s*$", re.I)  # in the clause of the value, not a clause before
 # between two cases of one sentence, alternatives: "if $n = 2$ or if $n = 1$" (a claim then holds in each)
 _OR_AFTER = re.compile(r"[\s,(]*or\b", re.I)  # a case with another alternative after it, not read as one
 _EITHER = re.compile(r"[\s,]*or(?:\s+(?:if|when|whenever|for|suppose|assuming|in\s+case))?\s*", re.I)
@@ -200,6 +201,8 @@ def read_prose(text: str, path: str) -> ProseReading:
             closers.append(_conditional_sentence_end(prose, region, regions, sentence))
             if _gives_a_value(sentence) and fixes_a_value(condition):
                 closers.append(_value_sentence_end(prose, region, regions))
+        elif not region.display and _NEGATED_BEFORE.search(sentence):
+            closers.append(region.start)  # "unless $n = 1$": no case, and the one in force ends
         elif region.display and _ROW_CASE.search(visible, region.content_start, region.content_end):
             closers.append(region.start)  # a display stating its own cases ends the one in force
         elif (_DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence)
@@ -211,8 +214,10 @@ def read_prose(text: str, path: str) -> ProseReading:
             previous = _sentence_before(prose, len(prose[:region.start].rstrip()) - 1)
             if _NAMING.search(previous):
                 naming.append((at(region.start), at(region.end), previous.replace("$", "")))
+    alone = [case for case in opened if _OR_AFTER.match(prose, case[1])]  # "if $n = 2$ or $3$": not n = 2 alone
+    closers += [start for start, _, _ in alone]  # ... and the case before it ends there
+    opened = [case for case in opened if case not in alone]
     closers.sort()
-    opened = [case for case in opened if not _OR_AFTER.match(prose, case[1])]  # "if $n = 2$ or $3$": not n = 2 alone
     cases = []
     for index, (start, statement_end, condition) in enumerate(opened):
         following = opened[index + 1][0] if index + 1 < len(opened) else len(text)
