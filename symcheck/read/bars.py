@@ -90,20 +90,11 @@ class Rounding(Construct):
     def rounding(self, nodes: list, i: int) -> tuple[list, int]:
         opening = nodes[i].token
         closing, function = ROUNDING[opening.text]
-        depth, close = 0, None
-        for k in range(i, len(nodes)):
-            depth += leaf_is(nodes[k], opening.text) - leaf_is(nodes[k], closing)
-            if depth == 0:
-                close = k
-                break
-        if close is None:
-            raise self.reader.error(f"'{opening.text}' is never closed", opening.start)
+        close = _nested_close(self, nodes, i, closing)
         value = self.reader.value(nodes[i + 1 : close], opening.start)
         if matrix_valued(value):
             raise self.reader.error(f"{opening.text}..{closing} of a matrix: rounding needs a scalar", opening.start)
-        post, j = self.reader.scripts.postfix(nodes, close + 1)
-        value = self.reader.scripts.group_sup(function(value), post, nodes, j)
-        return [Obj(value, opening.start, nodes[j - 1].end)], j
+        return _with_postfix(self, function(value), nodes, close, opening.start)
 
 
 class InnerProduct(Construct):
@@ -114,14 +105,7 @@ class InnerProduct(Construct):
 
     def inner_product(self, nodes: list, i: int) -> tuple[list, int]:
         opening = nodes[i].token
-        depth, close = 0, None
-        for k in range(i, len(nodes)):
-            depth += leaf_is(nodes[k], "\\langle") - leaf_is(nodes[k], "\\rangle")
-            if depth == 0:
-                close = k
-                break
-        if close is None:
-            raise self.reader.error("'\\langle' is never closed", opening.start)
+        close = _nested_close(self, nodes, i, "\\rangle")
         parts = split_at(nodes[i + 1 : close], frozenset({","}))
         if len(parts) != 2 or not all(parts):
             raise self.reader.error("\\langle a, b \\rangle needs two vectors", opening.start)
@@ -129,10 +113,7 @@ class InnerProduct(Construct):
         if left.shape != right.shape:
             raise self.reader.error(f"\\langle a, b \\rangle of vectors of sizes {left.shape[0]} and {right.shape[0]}",
                                     opening.start)
-        value = MatrixElement(left.T * right, 0, 0)
-        post, j = self.reader.scripts.postfix(nodes, close + 1)
-        value = self.reader.scripts.group_sup(value, post, nodes, j)
-        return [Obj(value, opening.start, nodes[j - 1].end)], j
+        return _with_postfix(self, MatrixElement(left.T * right, 0, 0), nodes, close, opening.start)
 
     def column(self, value: object, where: int) -> object:
         """The value as a column vector; a scalar or a matrix is refused."""
@@ -140,3 +121,21 @@ class InnerProduct(Construct):
             raise self.reader.error("\\langle a, b \\rangle is read only of two vectors (here: "
                                     f"{'a scalar' if not is_matrix(value) else 'a matrix'})", where)
         return value if value.shape[1] == 1 else value.T
+
+
+def _nested_close(construct: Construct, nodes: list, i: int, closing: str) -> int:
+    """Where the bracket opened at `nodes[i]` closes, brackets of its kind nested inside it
+    counted (`\\lfloor \\lfloor x \\rfloor / 2 \\rfloor`)."""
+    opening = nodes[i].token
+    depth = 0
+    for k in range(i, len(nodes)):
+        depth += leaf_is(nodes[k], opening.text) - leaf_is(nodes[k], closing)
+        if depth == 0:
+            return k
+    raise construct.reader.error(f"'{opening.text}' is never closed", opening.start)
+
+
+def _with_postfix(construct: Construct, value: object, nodes: list, close: int, start: int) -> tuple[list, int]:
+    """`value`, read from a bracket closing at `nodes[close]`, with the scripts written after it."""
+    post, j = construct.reader.scripts.postfix(nodes, close + 1)
+    return [Obj(construct.reader.scripts.group_sup(value, post, nodes, j), start, nodes[j - 1].end)], j
