@@ -26,9 +26,9 @@ _CASE_WORDS = re.compile(r"\b(?:if|when|whenever|case|cases|suppose|assume|assum
 _DEFINITION_WORDS = re.compile(
     r"\b(?:let(?!')|define[sd]?|defining|where|denotes?|denoted|consider|suppose"
     r"|for\s+(?:an?\s+|the\s+)?[\w-]*\s*(?:function|vector|matrix|map))\b", re.I)
-_GENERALISING = re.compile(r"\b(?:in general|for (?:all|any|every)|any other|otherwise|else|in all cases|in every case"
-                           r"|in both cases|generally)\b", re.I)
-_CLOSERS = re.compile(r"\b(?:in general|for all|for any|for every|in all cases|in every case|in both cases)\b", re.I)
+_CLOSING = r"in general|for (?:all|any|every)|in all cases|in every case|in both cases"  # a case in force ends
+_CLOSERS = re.compile(rf"\b(?:{_CLOSING})\b", re.I)
+_GENERALISING = re.compile(rf"\b(?:{_CLOSING}|any other|otherwise|else|generally)\b", re.I)
 _HEADING = re.compile(
     r"(?m)^[ \t]{0,3}#{1,6}[ \t]|^[^\n]*\n[ \t]*(?:=+|-{2,})[ \t]*$"
     r"|\\(?:part|chapter|section|subsection|subsubsection|paragraph)\*?\s*\{"
@@ -63,8 +63,8 @@ _EXAMPLE = re.compile(r"\b(?:for (?:example|instance)|e\.\s?g\.|such as|as an ex
 _GIVING = re.compile(r"\b(?:if|when|whenever|suppose|assume|assuming|for|with|let|given|take|taking|set|setting|plugging|substituting)\b", re.I)
 _RANGE = re.compile(r"\s*\\?[A-Za-z]+\s*=\s*[^,=]+,\s*(?:[^,=]+,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]+")
 _RANGE_AFTER = re.compile(r"\s*(?:(?:to|through|until|up\s+to)\b|,\s*(?:\\[lc]?dots|\.\.\.))", re.I)  # "for $i = 1$ to $n$"
-# "unless $n = 1$", "except when $i = j$": the math states where what follows does not hold
-# anywhere in the sentence before the value: "unless we take $n = 5$", "except possibly when $n = 5$"
+# "unless $n = 1$", "except when $i = j$", "unless we take $n = 5$": the math states where what
+# follows does not hold (the words in the value's own clause, a few words before it)
 _NEGATED_BEFORE = re.compile(r"\b(?:unless|except|other\s+than|apart\s+from|but\s+not|not\s+(?:when|if|for|in))"
                              r"(?:\s+[A-Za-z]+){0,3}\s*$", re.I)  # in the clause of the value, not a clause before
 # between two cases of one sentence, alternatives: "if $n = 2$ or if $n = 1$" (a claim then holds in each)
@@ -113,7 +113,7 @@ class ProseReading:
     naming: tuple[tuple[Position, Position, str], ...] = ()  # a display, and the sentence before it naming something
     solving: tuple[tuple[Position, Position], ...] = ()  # math introduced as an equation being solved
     where_after: tuple[tuple[Position, Position], ...] = ()  # inline math after "where" right after math
-    quantified: tuple[tuple[Position, Position, frozenset[str]], ...] = ()  # "for every $x$": x's names, to the sentence's end
+    quantified: tuple[tuple[Position, Position, frozenset[str]], ...] = ()  # "for every $x$": its names, where they are any value
 
     def case_of(self, chain: MathChain) -> Optional[Case]:
         where = (chain.members[0].line, chain.members[0].col)
@@ -180,8 +180,8 @@ def read_prose(text: str, path: str) -> ProseReading:
     naming: list[tuple[Position, Position, str]] = []
     solving = [(at(region.start), at(region.end)) for region in regions if _introduces_solving(prose, region.start)]
     where_after = [(at(region.start), at(region.end)) for region in _where_after(prose, regions)]
-    any_value = [(region, names) for region in regions for names in [_quantified_names(visible, prose, region)] if names]
-    quantified = [(at(region.end), at(_quantified_until(prose, region, regions)), names) for region, names in any_value]
+    any_value = [(region, found) for region in regions for found in [_quantified(visible, prose, region, regions)] if found]
+    quantified = [(at(region.end), at(until), names) for region, (names, until) in any_value]
     closers += [region.start for region, _ in any_value]  # "now take any $z$" ends the case in force
     conditioned = [(at(region.start), at(region.end)) for region in regions
                    if not region.display and _CONDITION_AFTER.match(_sentence_after(prose, region.end))]
@@ -233,21 +233,18 @@ _QUANTIFIER_BEFORE = re.compile(r"\b(?P<verb>for|over|take|consider)\s+(?:all|an
 _NAME_LIST = re.compile(r"\s*(\\?[A-Za-z]+)\s*(?:,\s*(\\?[A-Za-z]+)\s*)*")
 
 
-def _quantified_names(visible: str, prose: str, region: Region) -> frozenset[str]:
-    """The names of inline math that is only names, right after "for every", "for all real" ...
-    (nothing when the math is more than names: "for all $x > 0$" states a range)."""
-    if region.display or not _QUANTIFIER_BEFORE.search(prose, max(0, region.start - 40), region.start):
-        return frozenset()
+def _quantified(visible: str, prose: str, region: Region, regions: list[Region]) -> Optional[tuple[frozenset[str], int]]:
+    """The names of inline math that is only names, right after "for every", "for all real",
+    "take any" ..., and where they stay any value: to the end of the sentence ("for every $x$
+    ..."), or on from there ("take any $x$"). None when the math is more than names ("for all
+    $x > 0$" states a range)."""
+    before = None if region.display else _QUANTIFIER_BEFORE.search(prose, max(0, region.start - 40), region.start)
     content = visible[region.content_start:region.content_end]
-    if not _NAME_LIST.fullmatch(content):
-        return frozenset()
-    return frozenset(name.strip().lstrip("\\") for name in content.split(","))
-
-
-def _quantified_until(prose: str, region: Region, regions: list[Region]) -> int:
-    """"for every $x$ ...": to the end of its sentence; "take any $x$": x is arbitrary from there on."""
-    before = _QUANTIFIER_BEFORE.search(prose, max(0, region.start - 40), region.start)
-    return len(prose) if before.group("verb").lower() in ("take", "consider") else _value_sentence_end(prose, region, regions)
+    if before is None or not _NAME_LIST.fullmatch(content):
+        return None
+    names = frozenset(name.strip().lstrip("\\") for name in content.split(","))
+    on = before.group("verb").lower() in ("take", "consider")
+    return names, len(prose) if on else _value_sentence_end(prose, region, regions)
 
 
 def _states_a_condition(visible: str, prose: str, region: Region) -> bool:
