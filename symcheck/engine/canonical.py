@@ -178,8 +178,7 @@ class Unfolder:
     def __init__(self, rules: Rules):
         self.rules = rules
         self.tables = {"indexed": rules.indexed, "symbols": rules.symbols, "functions": rules.functions}
-        self.key = rules.key()
-        self.rule_set = _RULE_SETS.get(self.key, object)
+        self.rule_set = _RULE_SETS.get(rules.key(), object)
 
     def __call__(self, expr: Expr) -> Expr:
         expr = sympy.sympify(expr)
@@ -250,8 +249,7 @@ def _by_function_values(expr: Expr) -> bool:
     derivative or substitution in its body, where replacing it by a symbol would change it."""
     if not isinstance(expr, Derivative) or not all(isinstance(v, AppliedUndef) for v in expr.variables):
         return False
-    inner = [node for node in expr.expr.atoms(Derivative, Subs)]
-    return not any(node.has(v) for node in inner for v in expr.variables)
+    return not any(node.has(v) for node in expr.expr.atoms(Derivative, Subs) for v in expr.variables)
 
 
 def _derivative_done(inner: Expr, variable_count: tuple) -> Expr:

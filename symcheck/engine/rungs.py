@@ -481,8 +481,6 @@ def _certified(left, right, digits: int, agree: bool) -> Optional[Comparison]:
     return Comparison(agree, not agree, *numbers, numbers=numbers)
 
 
-
-
 def recheck_as_written(work: Work, point: Point, condition: Condition, sides: Sequence[Expr]) -> Optional[Confirmed]:
     """`recheck` for sides not unfolded: enclosures of both sides' values, definitions and
     derivatives evaluated at the point (`atpoint`, intervals: the true values are inside),

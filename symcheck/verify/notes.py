@@ -579,7 +579,7 @@ def _outside_its_premise(result: ChainResult, members: list, premised: dict, sco
     defined = {definition.target for definition in scope.definitions}
     used = {name for member in members if isinstance(member, sympy.Basic) for name in _names_used(member)
             if name in premised and _defines_through_others(premised[name][1])}
-    ended = sorted((premised[f][0], str(f), premised[f][1]) for f in used if f in premised and f not in defined)
+    ended = sorted((premised[f][0], str(f), premised[f][1]) for f in used if f not in defined)
     if not ended or not any(step.decision.verdict is Verdict.REFUTED for step in result.steps):
         return result
     again = recheck(replace(scope, definitions=scope.definitions + [definition for _, _, definition in ended]))
