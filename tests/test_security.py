@@ -306,6 +306,12 @@ def _children(pid: int) -> list[str]:
     return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
 
 
+def _interruptible() -> None:
+    """Ctrl-C as at a terminal: a suite started in the background (`cmd &` in a script) ignores
+    SIGINT, and a child inherits that, so the run would not be interrupted at all."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt(jobs: str) -> tuple[int, float, list[str]]:
     """Interrupt a cold run once it is busy: its workers started (they are forked once the
     imports are done, and decide for ~2 s more), or, in one process, 2 s in (it runs ~5 s).
@@ -313,6 +319,7 @@ def _interrupt(jobs: str) -> tuple[int, float, list[str]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "symcheck", "verify", "derivations/", "-j", jobs, "--no-cache"], cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=_interruptible,
     )
     busy_by = time.monotonic() + 20
     while jobs != "1" and not _children(process.pid) and time.monotonic() < busy_by:
