@@ -101,7 +101,15 @@ import atexit
 def figures():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return phase.get("wall", 0.0), phase.get("workers", 0), phase.get("cpu", 0.0), usage.ru_utime + usage.ru_stime
-atexit.register(lambda: sys.stderr.write("PHASE %s %s %s %s\n" % figures()))
+def report():
+    if not phase.get("reported"):
+        phase["reported"] = True
+        sys.stderr.write("PHASE %s %s %s %s\n" % figures())
+atexit.register(report)
+from symcheck import cli
+if hasattr(cli, "_leave_now"):  # a tree that ends without the interpreter's teardown runs no atexit
+    leave_now = cli._leave_now
+    cli._leave_now = lambda code: (report(), leave_now(code))
 from symcheck.cli import main
 sys.argv = ["symcheck", *sys.argv[1:]]
 main()
