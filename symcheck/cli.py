@@ -228,12 +228,13 @@ def verify(paths: tuple[Path, ...], output_format: str, timings: bool, shard: Op
 def report(paths: tuple[Path, ...], out_dir: Path, require_pdf: bool, timings: bool, timeout: float,
            sizes: tuple[int, ...], seed: int, jobs: int, repair_budget: float) -> None:
     """Typeset LaTeX/PDF reports with verdicts, counterexamples and numeric tables."""
-    from symcheck.load.derivation import derivation_files
-    from symcheck.report.write import write_reports
-    from symcheck.verify.runs import verify_paths
-    from symcheck.runtime.startup import engine_imported
+    from symcheck.runtime.startup import engine_import
 
-    engine_imported()
+    with engine_import():
+        from symcheck.load.derivation import derivation_files
+        from symcheck.report.write import write_reports
+        from symcheck.verify.runs import verify_paths
+
     files = found(derivation_files(list(paths)), paths, "derivation files")
     writable_directory(out_dir)
     verified = verify_paths(files, settings_from(timeout, sizes, seed, repair_budget), jobs)
@@ -354,9 +355,7 @@ def cache_clear(cache_dir: Path) -> None:
 def main() -> None:
     """The `symcheck` executable: the whole run (workers and TeX included) under the memory ceiling."""
     from symcheck.runtime.limits import default_memory_bytes, limit_memory
-    from symcheck.runtime.startup import pause_collection
 
-    pause_collection()
     limit_memory(default_memory_bytes())
     try:
         cli(prog_name="symcheck")

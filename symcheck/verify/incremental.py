@@ -21,7 +21,7 @@ from symcheck.load.files import named_files
 from symcheck.load.fromnote import note_path
 from symcheck.model import DocumentResult, Verdict
 from symcheck.notes.extract import extract_math, read_notes
-from symcheck.runtime.startup import engine_imported
+from symcheck.runtime.startup import engine_import
 from symcheck.verify import cache
 from symcheck.verify.notecheck import NoteCheck, notation_for
 
@@ -63,9 +63,9 @@ def verify_files(paths: Sequence[Path], settings: object, jobs: int = 1,
     found = {path: store.load("documents", keys[path], DocumentResult) for path in keys}
     missing = [path for path in files if found.get(path) is None]
     if missing:
-        from symcheck.verify import runs
+        with engine_import():
+            from symcheck.verify import runs
 
-        engine_imported()
         for path, result in zip(missing, runs.verify_files(missing, settings, jobs)):
             found[path] = result
             if store.enabled and _settled(result):
@@ -86,9 +86,10 @@ def check_notes(notes: Sequence[Path], notation: Optional[Path], settings: objec
     missing = [note for note in notes if note not in found]
     if missing:
         from symcheck.runtime.parallel import parallel_map
-        from symcheck.verify.notes import check_note
 
-        engine_imported()
+        with engine_import():
+            from symcheck.verify.notes import check_note
+
         # one note: its steps decided in parallel; several: one note per process, the largest first
         order = sorted(missing, key=lambda note: -note.stat().st_size)
         checked_notes = [check_note(missing[0], notation, settings, jobs)] if len(missing) == 1 \
