@@ -115,6 +115,16 @@ sys.argv = ["symcheck", *sys.argv[1:]]
 main()
 """
 
+START_UP = r"""
+import contextlib
+try:
+    from symcheck.runtime.startup import engine_import  # as the command imports the engine
+except ImportError:
+    engine_import = contextlib.nullcontext
+with engine_import():
+    import symcheck.cli, symcheck.verify.documents, symcheck.verify.notes, symcheck.printers.results
+"""
+
 STEP_TIMES = r"""
 import json, sys, time
 from pathlib import Path
@@ -265,8 +275,7 @@ def metrics(note: Path, loaded: bool) -> dict[str, Callable[[Tree], object]]:
     """What is measured: a name and one measurement of it for a tree."""
     found: dict[str, Callable[[Tree], object]] = {
         "floor": lambda tree: tree.run("-c", "import sympy, latex2sympy2"),
-        "start-up": lambda tree: tree.run("-c", "import symcheck.cli, symcheck.verify.documents, "
-                                                "symcheck.verify.notes, symcheck.printers.results"),
+        "start-up": lambda tree: tree.run("-c", START_UP),
         "cold verify": lambda tree: tree.phased("verify", "derivations/"),
         "cold verify -j 1": lambda tree: tree.phased("verify", "derivations/", "-j", "1"),
         "cold verify -j 2": lambda tree: tree.phased("verify", "derivations/", "-j", "2"),
