@@ -148,3 +148,13 @@ def test_undeclared_error_gets_the_repair_a_declared_erratum_names(tmp_path):
     assert found.repair is not None and found.repair.latex == intended
     assert verify_file(declared, Settings(repair_budget=5.0)).claims[0].repair is None
     assert verify_file(undeclared, Settings()).claims[0].repair is None
+
+
+def test_a_factor_that_is_zero_is_no_repair(tmp_path):
+    """d a_i / d x is 0 here (a does not depend on x): a step times it holds whatever it says,
+    so adding it as a factor is not a repair of anything."""
+    note = write_note(tmp_path, "$$\\frac{\\partial a_i}{\\partial x} = a_i(1 - a_j)$$\n")
+    step = json.loads(check(str(note), "--format", "json").output)["documents"][0]["chains"][0]["steps"][0]
+    assert step["verdict"] == "refuted"
+    repair = step["repair"]
+    assert repair is None or repair["edit"]["kind"] != "add factor", repair

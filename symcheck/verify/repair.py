@@ -88,10 +88,17 @@ class Repairer:
             if candidate is None:
                 continue
             decision = decide_equation(candidate, replace(self.settings, step_timeout=min(self.settings.step_timeout, left)))
-            if proves(candidate, decision):
+            if proves(candidate, decision) and not self._annihilates(eq, edit):
                 return Repair(text, edit.kind, edit.description, eq.latex[edit.start:edit.end], edit.replacement,
                               edit.start, decision, tried)
         return None
+
+    def _annihilates(self, eq: Equation, edit: Edit) -> bool:
+        """An added factor that is 0 under the notation makes any equation hold: it repairs nothing."""
+        if edit.kind != "add factor":
+            return False
+        zero = self.read(replace(eq, kind="claim"), f"{edit.replacement.strip()} = 0")
+        return zero is not None and decide_equation(zero, self.settings).verdict is Verdict.PROVED
 
     def read(self, eq: Equation, text: str) -> Optional[Equation]:
         """`eq` with `text` in place of its LaTeX, re-read; None when it cannot be read."""
