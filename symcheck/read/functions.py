@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sympy
 
+from symcheck.read.guards import note
 from symcheck.read.nodes import Func, Obj, leaf_text, matrix_valued, one_by_one_entry, split_at
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Group
@@ -93,7 +94,7 @@ class Functions(Construct):
         if matrix_valued(radicand):
             raise self.reader.error("a square root of a matrix", token.start)
         post, k = self.reader.scripts.postfix(nodes, j + 1)  # \\sqrt{x}^2: a power of the root
-        value = self.reader.scripts.group_sup(sympy.root(radicand, degree), post, nodes, k)
+        value = self.reader.scripts.group_sup(note(sympy.root(radicand, degree)), post, nodes, k)
         return [Obj(value, token.start, nodes[k - 1].end)], k
 
     def determinant(self, nodes: list, i: int) -> tuple[list, int]:

@@ -13,6 +13,7 @@ from typing import Optional
 
 import sympy
 
+from symcheck.read import guards
 from symcheck.read.backend import LatexError
 from symcheck.read.nodes import Atom, Obj, is_matrix
 from symcheck.read.reader import Construct
@@ -97,7 +98,7 @@ class IdentityMatrix(Construct):
         """(value, error, whether an unsized I was seen); ``shape``: the shape the value must have."""
         self.size, self.seen = None, set()
         try:
-            value, error = self.reader.value(nodes, start), None
+            value, error = self.defined_value(nodes, start), None
         except LatexError as caught:
             value, error = None, caught
         seen = bool(self.seen)
@@ -108,7 +109,7 @@ class IdentityMatrix(Construct):
         for size in self.candidates():
             self.size = size
             try:
-                candidate = self.reader.value(nodes, start)
+                candidate = self.defined_value(nodes, start)
             except LatexError:
                 continue
             finally:
@@ -125,6 +126,20 @@ class IdentityMatrix(Construct):
         if scalar_name or (error is not None and "bold" not in self.seen):
             return value, error, seen
         return None, self.reader.error(f"{what} fits none of the declared sizes here: write {written}", start), seen
+
+    def defined_value(self, nodes: list, start: int) -> object:
+        """The side's value, refused when SymPy simplified away a part that is not defined
+        everywhere (`symcheck.read.guards`): the value would be defined where the side is not."""
+        with guards.collecting() as noted:
+            value = self.reader.value(nodes, start)
+        lost = guards.vanished(value, noted)
+        if lost:
+            part = lost[0]
+            raise self.reader.error(
+                f"SymPy simplifies {sympy.latex(part)} away here, and with it the condition "
+                f"{guards.condition(part)} that the side needs: declare what it is of as positive "
+                f"(domain = \"positive\"), or write the step without it", start)
+        return value
 
     def candidates(self) -> list:
         """Declared sizes, and the literal sizes in declared shapes."""

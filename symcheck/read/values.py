@@ -14,6 +14,7 @@ import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from symcheck.read.backend import LatexError, bounded_power
+from symcheck.read.guards import note
 from symcheck.read.nodes import Func, is_matrix, matrix_valued, one_by_one_entry
 
 
@@ -278,7 +279,7 @@ def power(base: object, exponent: object) -> object:
         if rows != cols:
             raise Refused(f"a power of a {rows} x {cols} matrix")
     try:
-        return bounded_power(base, exponent)
+        return note(bounded_power(base, exponent))
     except LatexError:
         if getattr(base, "is_Rational", False) and base.is_positive and getattr(exponent, "is_Integer", False):
             return HugePower(base, exponent)
@@ -339,5 +340,6 @@ def apply_function(func: Func, argument: object) -> object:
         if func.power == -1 and inverse is not None:
             return inverse(argument)
         value = direct(argument)
+    note(value)
     return value if func.power is None else value**func.power
 
