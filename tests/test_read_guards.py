@@ -23,7 +23,9 @@ COLLAPSING = [
     r"e^{2 \ln (x + y)}",
     r"\left(\sqrt[4]{x + y}\right)^4",
 ]
-KEPT = [r"\ln(e^{x})", r"\sqrt{x^2}", r"e^{y \ln x}", r"\ln x + 1", r"\sqrt{x} + \ln x"]
+OUT_OF_RANGE_EVEN_IF_POSITIVE = [r"\sin(\arcsin x)", r"\cos(\cos^{-1} (2 x))", r"e^{2 \ln (x - 1)}"]
+KEPT = [r"\ln(e^{x})", r"\sqrt{x^2}", r"e^{y \ln x}", r"\ln x + 1", r"\sqrt{x} + \ln x",
+        r"\frac{1}{2 \sqrt{x}}", r"\frac{1}{\sqrt{1 - x^2}}", r"\sqrt{4 x} \cdot x", r"\frac{\ln x}{2}"]
 
 
 def notation(domain: Domain = Domain.REAL) -> Notation:
@@ -31,10 +33,16 @@ def notation(domain: Domain = Domain.REAL) -> Notation:
     return Notation(build_symbol_table(Derivation(path="t.toml", source="t.txt", title="t", symbols=symbols)))
 
 
-@pytest.mark.parametrize("latex", COLLAPSING)
+@pytest.mark.parametrize("latex", COLLAPSING + OUT_OF_RANGE_EVEN_IF_POSITIVE)
 def test_a_simplified_away_log_or_root_of_a_variable_is_refused(latex):
     with pytest.raises(LatexError, match="SymPy simplifies .* away here"):
         notation().expression(latex)
+
+
+@pytest.mark.parametrize("latex", OUT_OF_RANGE_EVEN_IF_POSITIVE)
+def test_positive_is_not_enough_where_the_range_is_narrower(latex):
+    with pytest.raises(LatexError, match="SymPy simplifies .* away here"):
+        notation(Domain.POSITIVE).expression(latex)
 
 
 @pytest.mark.parametrize("latex", COLLAPSING)

@@ -1,32 +1,64 @@
 """What SymPy simplifies away while a formula is read, and with it where the formula is defined.
 
-A logarithm is defined (as a real number) for a positive argument only, a root or a
-non-integer power for a nonnegative base only. SymPy simplifies such a value away as soon
-as it is combined: e^{\\ln x} is x, (\\sqrt{x})^2 is x, \\ln x - \\ln x is 0. The engine
-then sees a side defined everywhere where the author's is defined for x > 0 only, and
-would prove `e^{\\ln x} = x` of a real x, which fails (is undefined) for every x < 0.
+A logarithm is defined (as a real number) for a positive argument only, a root or another
+non-integer power for a nonnegative base only, \\arcsin and \\arccos between -1 and 1.
+SymPy simplifies such a value away as soon as it is combined: e^{\\ln x} is x,
+(\\sqrt{x})^2 is x, \\ln x - \\ln x is 0, \\sin(\\arcsin x) is x. The engine then sees a side
+defined everywhere where the author's is not, and would prove `e^{\\ln x} = x` of a real x,
+which fails (is undefined) for every x < 0.
 
-While one side is read (`collecting`), every logarithm and root built of an argument not
-known to be positive, an arithmetic expression of variables, is noted (`note`); `vanished`
-lists those the value no longer holds.
-The reader refuses such a side (see `identity.attempt`): declaring the quantity positive,
-or writing the step without the simplified part, reads it.
+While one side is read (`collecting`), every such value built of an argument that is an
+arithmetic expression of variables, not known to be in its range, is noted (`note`) as a
+`Guard`; `vanished` lists those no longer in the value (a logarithm of the same argument,
+a power of the same base with a non-integer exponent: 1/\\sqrt{x} keeps \\sqrt{x}'s).
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Iterator
+from typing import Callable, Iterator, NamedTuple, Optional
 
 import sympy
 
 _LOCAL = threading.local()
 
 
+class Guard(NamedTuple):
+    """A value that needs a condition on its argument: (what it is, the argument)."""
+
+    what: str
+    argument: sympy.Basic
+
+    def condition(self) -> str:
+        """What the argument needs, in LaTeX."""
+        return _CONDITIONS[self.what](sympy.latex(self.argument))
+
+    def shown(self) -> str:
+        """The value, in LaTeX (a root as a square root: what matters is its argument)."""
+        argument = sympy.latex(self.argument)
+        return {"logarithm": f"\\ln({argument})", "root": f"\\sqrt{{{argument}}}"}.get(self.what, f"{self.what}({argument})")
+
+    def remedy(self) -> str:
+        declare = 'declare what it is of as positive (domain = "positive"), or ' if self.what in ("logarithm", "root") else ""
+        return f"{declare}write the step without it"
+
+
+_CONDITIONS: dict[str, Callable[[str], str]] = {
+    "logarithm": lambda a: f"{a} > 0",
+    "root": lambda a: f"{a} \\geq 0",
+    "\\arcsin": lambda a: f"-1 \\leq {a} \\leq 1",
+    "\\arccos": lambda a: f"-1 \\leq {a} \\leq 1",
+    "\\artanh": lambda a: f"-1 < {a} < 1",
+    "\\arcosh": lambda a: f"{a} \\geq 1",
+}
+_INVERSES = {sympy.asin: "\\arcsin", sympy.acos: "\\arccos", sympy.atanh: "\\artanh", sympy.acosh: "\\arcosh"}
+_ARITHMETIC = (sympy.Add, sympy.Mul, sympy.Pow)
+
+
 @contextlib.contextmanager
 def collecting() -> Iterator[list]:
-    """The values noted while the block reads one side (nested blocks note into their own)."""
+    """The guards noted while the block reads one side (nested blocks note into their own)."""
     stack = _stack()
     noted: list = []
     stack.append(noted)
@@ -43,33 +75,31 @@ def _stack() -> list:
 
 
 def note(value: object) -> object:
-    """`value`, just built, noted when it may be undefined for real arguments; returned as it is."""
+    """`value`, just built, returned as it is; its guards (its own, or its factors': 2\\sqrt{x})
+    noted when their arguments may be out of range."""
     stack = _stack()
     if stack and isinstance(value, sympy.Basic):
-        stack[-1].extend(part for part in _restricted_parts(value))
+        parts = [value, *value.args] if isinstance(value, sympy.Mul) else [value]
+        stack[-1].extend(guard for guard in map(guard_of, parts) if guard is not None and _may_be_undefined(guard))
     return value
 
 
-def _restricted_parts(value: sympy.Basic) -> list:
-    """The logarithm or root `value` is (a base-10 log is a quotient of two: both), when
-    its argument is not known to be positive (nonnegative for a root)."""
-    parts = [value] if isinstance(value, (sympy.log, sympy.Pow)) else list(value.atoms(sympy.log))
-    return [part for part in parts if _may_be_undefined(part)]
+def guard_of(node: sympy.Basic) -> Optional[Guard]:
+    if isinstance(node, sympy.log):
+        return Guard("logarithm", node.args[0])
+    if isinstance(node, sympy.Pow) and node.exp.is_integer is not True and not isinstance(node.exp, sympy.Symbol):
+        return Guard("root", node.base)
+    what = _INVERSES.get(type(node))
+    return None if what is None else Guard(what, node.args[0])
 
 
-def _may_be_undefined(part: sympy.Basic) -> bool:
-    """Of an argument built of variables and numbers by arithmetic only, that SymPy does not
-    know to be positive (nonnegative for a root). The sign of a function's value (a density,
-    a variance, an expectation) is what the author knows by its meaning, not a slip: it is
-    left to the engine's sampling of the function."""
-    if isinstance(part, sympy.log):
-        argument, sign = part.args[0], part.args[0].is_positive
-    else:
-        argument, exponent = part.as_base_exp()
-        if exponent.is_integer is True:
-            return False
-        sign = argument.is_nonnegative
-    return sign is not True and _arithmetic_of_variables(argument)
+def _may_be_undefined(guard: Guard) -> bool:
+    """Of an argument built of variables and numbers by arithmetic only, not known to be in
+    range. The sign of a function's value (a density, a variance, an expectation) is what
+    the author knows by its meaning, not a slip: it is left to the engine's sampling."""
+    argument = guard.argument
+    known = {"logarithm": argument.is_positive, "root": argument.is_nonnegative}.get(guard.what)
+    return known is not True and _arithmetic_of_variables(argument)
 
 
 def _arithmetic_of_variables(expr: sympy.Basic) -> bool:
@@ -77,17 +107,9 @@ def _arithmetic_of_variables(expr: sympy.Basic) -> bool:
                for node in sympy.preorder_traversal(expr))
 
 
-_ARITHMETIC = (sympy.Add, sympy.Mul, sympy.Pow)
-
-
-def vanished(value: object, noted: list) -> list:
-    """The noted values `value` no longer holds, in the order they were built."""
-    holds = getattr(value, "has", None)
-    return [part for part in dict.fromkeys(noted) if holds is None or not holds(part)]
-
-
-def condition(part: sympy.Basic) -> str:
-    """What `part` needs to be defined, in words."""
-    if isinstance(part, sympy.log):
-        return f"{sympy.latex(part.args[0])} > 0"
-    return f"{sympy.latex(part.as_base_exp()[0])} \\geq 0"
+def vanished(value: object, noted: list) -> list[Guard]:
+    """The noted guards `value` no longer holds, in the order they were noted."""
+    if not noted:
+        return []
+    kept = {guard_of(node) for node in sympy.preorder_traversal(value)} if isinstance(value, sympy.Basic) else set()
+    return [guard for guard in dict.fromkeys(noted) if guard not in kept]

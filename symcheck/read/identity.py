@@ -134,11 +134,10 @@ class IdentityMatrix(Construct):
             value = self.reader.value(nodes, start)
         lost = guards.vanished(value, noted)
         if lost:
-            part = lost[0]
+            guard = lost[0]
             raise self.reader.error(
-                f"SymPy simplifies {sympy.latex(part)} away here, and with it the condition "
-                f"{guards.condition(part)} that the side needs: declare what it is of as positive "
-                f"(domain = \"positive\"), or write the step without it", start)
+                f"SymPy simplifies {guard.shown()} away here, and with it "
+                f"the condition {guard.condition()} that the side needs: {guard.remedy()}", start)
         return value
 
     def candidates(self) -> list:

@@ -338,7 +338,7 @@ def apply_function(func: Func, argument: object) -> object:
     else:
         direct, inverse = TRIGONOMETRY[func.name]
         if func.power == -1 and inverse is not None:
-            return inverse(argument)
+            return note(inverse(argument))
         value = direct(argument)
     note(value)
     return value if func.power is None else value**func.power
