@@ -69,3 +69,4 @@ def test_a_note_does_not_prove_what_is_undefined_for_negative_values(tmp_path):
     assert [step["verdict"] for step in steps] == ["unknown", "refuted"]
     assert "SymPy simplifies" in steps[0]["reason"]
     assert result.exit_code == 1
+

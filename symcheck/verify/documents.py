@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+import sympy
+
 from symcheck.model.compiled import CompiledDocument, Equation
 from symcheck.engine.settings import Settings
 from symcheck.engine.ladder import decide_equation as decide  # shape claims and definitions included
@@ -89,15 +91,29 @@ def verify_equation(eq: Equation, settings: Settings, repairs: Optional[Repairs]
 
 
 def _scope_remarks(eq: Equation) -> tuple[Remark, ...]:
+    """What the step's reading chose, said whatever the verdict (see each remark)."""
+    return tuple(remark for remark in (_stray_index_remark(eq), _imaginary_unit_remark(eq)) if remark is not None)
+
+
+def _stray_index_remark(eq: Equation) -> Optional[Remark]:
     """A sum that may have lost its brackets (\\sum_k a_k + b_k, k no free index of the
-    other side) is a finding whatever the verdict: the line is ambiguous as written. Either
-    side: the verdict of a step depends on how its left side (a chain's first member too) is read."""
+    other side) is a finding: the line is ambiguous as written. Either side: the verdict
+    of a step depends on how its left side (a chain's first member too) is read."""
     for side, other in ((eq.rhs, eq.lhs), (eq.lhs, eq.rhs)):
         index = stray_bound_index(side, other)
         if index is not None:
-            return (Remark("warning", f"{index} is used outside its sum (missing brackets?): read as written, "
-                                      f"the sum over {index} ends before the term that uses {index}"),)
-    return ()
+            return Remark("warning", f"{index} is used outside its sum (missing brackets?): read as written, "
+                                     f"the sum over {index} ends before the term that uses {index}")
+    return None
+
+
+def _imaginary_unit_remark(eq: Equation) -> Optional[Remark]:
+    """An undeclared i, never an index in its formula, is the imaginary unit: the verdict
+    rests on that reading, so it is said (a name or an index is declared)."""
+    if not any(isinstance(side, sympy.Basic) and side.has(sympy.I) for side in (eq.lhs, eq.rhs)):
+        return None
+    return Remark("note", "the step holds the imaginary unit: an undeclared i is read as it "
+                          "(declare i in the notation to read it as a name or an index)")
 
 
 def verify_document(document: CompiledDocument, settings: Settings = Settings()) -> DocumentResult:
