@@ -44,9 +44,11 @@ _CONDITION_AFTER = re.compile(r"\s*(?:if|when|whenever|provided|unless|only if)\
 # the math is a condition: "if $x > 0$", "if we consider $\det(A - \lambda I) = 0$"
 _CONDITION_BEFORE = re.compile(
     r"\b(?:if|when|whenever|provided|unless)(?:\s+we\s+(?:consider|take|assume|impose|require|set))?\s*$", re.I)
-# "Suppose $u = 0$": a hypothesis fixing a name at a particular value is a condition, not a
-# definition for the rest of the note (which "in general, $u^2 = 0$" would then pass under)
-_HYPOTHESIS_BEFORE = re.compile(r"\b(?:suppose|assume|assuming)(?:\s+that)?\s*$", re.I)
+# "Suppose $u = 0$", "take $n = 3$": a hypothesis fixing a name at a particular value is a
+# condition, not a definition for the rest of the note (which "in general, $u^2 = 0$" would
+# then pass under), nor a claim
+_HYPOTHESIS_BEFORE = re.compile(r"\b(?:suppose|assume|assuming|take|taking|choose|choosing|pick|picking)"
+                                r"(?:\s+that)?\s*$", re.I)
 _CASE_BEFORE = re.compile(r"\b(?:in\s+the\s+)?case\s*:?\s*$", re.I)
 # "for $n = 3$ we get ...", "with $x = 2$ the value is ...": a value taken for one sentence
 _VALUE_BEFORE = re.compile(r"\b(?:for|with|given)\s*$", re.I)
@@ -208,6 +210,8 @@ def read_prose(text: str, path: str) -> ProseReading:
         elif (_DEFINITION_WORDS.search(sentence) and not _CONDITION_BEFORE.search(sentence)
               or not region.display and _names_an_object(prose, region)) and not _EXAMPLE.search(sentence):
             defining.append((at(region.start), at(region.end)))
+            if _redefines(visible[region.content_start:region.content_end], opened):
+                closers.append(region.start)  # "Suppose $n = 2$ ... Let $n = 3$": the case n = 2 ends
         elif region.display and not sentence.strip() and _FORWARD.search(_paragraph_before(prose, region.start)):
             defining.append((at(region.start), at(region.end)))  # "... is defined below." then the display
         if region.display and not sentence.strip():
@@ -390,6 +394,12 @@ def _with_values_before(opened: list[tuple[int, int, str]], region: Region, sent
     if not fixes_a_value(before) or _named(before) & _named(condition):
         return condition
     return f"{before}, {condition}"
+
+
+def _redefines(content: str, opened: list[tuple[int, int, str]]) -> bool:
+    """A definition giving a value to a name an earlier case fixes."""
+    values = case_condition(CASE_MATH.fullmatch(content.strip())) or fixed_values(content)
+    return values is not None and fixes_a_value(values) and any(_named(values) & _named(case) for _, _, case in opened)
 
 
 def _named(condition: str) -> set[str]:

@@ -1,0 +1,46 @@
+"""A value taken after a case ("Suppose $n = 2$ ... take $n = 3$", "... Let $n = 3$") is where
+the earlier case ends: the steps after it are checked with the new value, never in the
+earlier case (where a false step could hold, and a true one be refuted), and the value
+itself is no claim. Each rule on a small note written for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from symcheck.engine.settings import Settings
+from symcheck.model import Verdict
+from symcheck.verify.notes import check_note
+
+SETTINGS = Settings(step_timeout=30.0)
+CASE = "Suppose $n = 2$. Then $n^2 = 4$. "
+
+
+def steps(tmp_path: Path, text: str) -> list[tuple[str, Verdict, object]]:
+    note = tmp_path / "note.md"
+    note.write_text(text, encoding="utf-8")
+    chains = check_note(note, None, SETTINGS).result.chains
+    return [(step.latex, step.decision.verdict, step.decision.condition) for chain in chains for step in chain.steps]
+
+
+@pytest.mark.parametrize("taking", ["For example, take $n = 3$.", "Now take $n = 3$.", "Take $n = 3$.",
+                                    "Now choose $n = 3$.", "Next, pick $n = 3$."])
+def test_a_value_taken_is_a_new_case(tmp_path, taking):
+    found = steps(tmp_path, CASE + taking + " Then $n + 1 = 3$ and $n^2 = 9$.\n")
+    assert found[0] == ("4", Verdict.PROVED, "n = 2")
+    assert ("3", Verdict.REFUTED, "n = 3") in found  # n + 1 = 3 is false for n = 3
+    assert ("9", Verdict.PROVED, "n = 3") in found
+    assert len(found) == 3  # n = 3 is the value taken, not a claim refuted in the case n = 2
+
+
+def test_a_definition_of_the_name_a_case_fixes_ends_the_case(tmp_path):
+    found = steps(tmp_path, CASE + "Let $n = 3$. Then $n + 1 = 4$ and $n + 1 = 3$.\n")
+    assert found[0] == ("4", Verdict.PROVED, "n = 2")
+    assert [(latex, verdict) for latex, verdict, _ in found[1:]] == [("4", Verdict.PROVED), ("3", Verdict.REFUTED)]
+    assert all(condition != "n = 2" for _, _, condition in found[1:])
+
+
+def test_a_definition_of_another_name_leaves_the_case_in_force(tmp_path):
+    found = steps(tmp_path, CASE + "Let $m = 3$. Then $n + m = 5$.\n")
+    assert found[-1] == ("5", Verdict.PROVED, "n = 2")
