@@ -44,3 +44,19 @@ def test_a_definition_of_the_name_a_case_fixes_ends_the_case(tmp_path):
 def test_a_definition_of_another_name_leaves_the_case_in_force(tmp_path):
     found = steps(tmp_path, CASE + "Let $m = 3$. Then $n + m = 5$.\n")
     assert found[-1] == ("5", Verdict.PROVED, "n = 2")
+
+
+def test_a_name_taken_as_any_value_is_bound_again_by_a_later_definition(tmp_path):
+    """"Take any $x$" holds until x is given a value again ("Now let $x = 1$"), not to the end."""
+    found = steps(tmp_path, "Take any $x$. Then $$x - x = 0$$\n\nNow let $x = 1$. Then $$x + 1 = 2$$\n\n"
+                            "And $$x + 1 = 3$$\n")
+    assert [(latex, verdict) for latex, verdict, _ in found] == [
+        ("0", Verdict.PROVED), ("2", Verdict.PROVED), ("3", Verdict.REFUTED)]
+
+
+
+def test_a_value_taken_for_a_sentence_does_not_end_any_value(tmp_path):
+    """"Take any $x$. For the value $x = 1$ we get ...": after that sentence x is any value again."""
+    found = steps(tmp_path, "Let $x = 1$. Take any $x$. For the value $x = 1$ we get $$x^2 = 1.$$\n\n"
+                            "Then $$x + 1 = 2$$\n")
+    assert found[-1][1:] == (Verdict.REFUTED, None)

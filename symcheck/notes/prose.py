@@ -183,7 +183,6 @@ def read_prose(text: str, path: str) -> ProseReading:
     solving = [(at(region.start), at(region.end)) for region in regions if _introduces_solving(prose, region.start)]
     where_after = [(at(region.start), at(region.end)) for region in _where_after(prose, regions)]
     any_value = [(region, found) for region in regions for found in [_quantified(visible, prose, region, regions)] if found]
-    quantified = [(at(region.end), at(until), names) for region, (names, until) in any_value]
     closers += [region.start for region, _ in any_value]  # "now take any $z$" ends the case in force
     conditioned = [(at(region.start), at(region.end)) for region in regions
                    if not region.display and _CONDITION_AFTER.match(_sentence_after(prose, region.end))]
@@ -218,6 +217,9 @@ def read_prose(text: str, path: str) -> ProseReading:
             previous = _sentence_before(prose, len(prose[:region.start].rstrip()) - 1)
             if _NAMING.search(previous):
                 naming.append((at(region.start), at(region.end), previous.replace("$", "")))
+    definitions = [region for region in regions if (at(region.start), at(region.end)) in defining]
+    quantified = [(at(region.end), at(min(until, _bound_again(names, region, definitions, visible))), names)
+                  for region, (names, until) in any_value]
     alone = [case for case in opened if _OR_AFTER.match(prose, case[1])]  # "if $n = 2$ or $3$": not n = 2 alone
     closers += [start for start, _, _ in alone]  # ... and the case before it ends there
     opened = [case for case in opened if case not in alone]
@@ -398,8 +400,21 @@ def _with_values_before(opened: list[tuple[int, int, str]], region: Region, sent
 
 def _redefines(content: str, opened: list[tuple[int, int, str]]) -> bool:
     """A definition giving a value to a name an earlier case fixes."""
+    return any(_values_named(content) & _named(case) for _, _, case in opened)
+
+
+def _values_named(content: str) -> set[str]:
+    """The names math that is only values given (`n = 3`, `x = 4, y = 2`) gives a value to."""
     values = case_condition(CASE_MATH.fullmatch(content.strip())) or fixed_values(content)
-    return values is not None and fixes_a_value(values) and any(_named(values) & _named(case) for _, _, case in opened)
+    return _named(values) if values is not None and fixes_a_value(values) else set()
+
+
+def _bound_again(names: frozenset[str], region: Region, definitions: list[Region], visible: str) -> int:
+    """Where a name quantified at `region` ("take any $x$") is defined again ("now let $x = 1$"):
+    it is any value no more (the end of the text when it never is). A value taken for a
+    sentence ("for the value $x = 1$ we get") is a case inside the quantified span, not its end."""
+    return next((other.start for other in definitions if other.start >= region.end
+                 and _values_named(visible[other.content_start:other.content_end]) & names), len(visible))
 
 
 def _named(condition: str) -> set[str]:
