@@ -60,3 +60,15 @@ def test_a_value_taken_for_a_sentence_does_not_end_any_value(tmp_path):
     found = steps(tmp_path, "Let $x = 1$. Take any $x$. For the value $x = 1$ we get $$x^2 = 1.$$\n\n"
                             "Then $$x + 1 = 2$$\n")
     assert found[-1][1:] == (Verdict.REFUTED, None)
+
+
+@pytest.mark.parametrize("words", ["except that for", "other than for", "except for"])
+def test_a_value_excluded_is_neither_a_case_nor_a_claim(tmp_path, words):
+    """"..., except that for $n = 2$ we round": the value is excluded, never refuted as a claim."""
+    found = steps(tmp_path, f"For every $n$ we have $$n^2 \\geq 0,$$ {words} $n = 2$ we round. Also $$n + n = 2n$$\n")
+    assert [verdict for _, verdict, _ in found] == [Verdict.PROVED, Verdict.PROVED]
+
+
+def test_a_value_stated_after_except_is_still_a_claim(tmp_path):
+    """"All entries vanish except $J_{11} = 2$" states a value: checked (refuted here, J is any)."""
+    assert [verdict for _, verdict, _ in steps(tmp_path, "All entries vanish except $J_{11} = 2$.\n")] == [Verdict.REFUTED]

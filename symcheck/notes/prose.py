@@ -260,6 +260,9 @@ def _states_a_condition(visible: str, prose: str, region: Region) -> bool:
         return True
     if not region.display and _GIVING.search(sentence) and fixed_values(visible[region.content_start:region.content_end]):
         return True  # "if the inputs are $x = 4, y = 2$": values given, never the chain x = (4, y) = 2
+    if (not region.display and _NEGATED_BEFORE.search(sentence) and _VALUE_BEFORE.search(sentence)
+            and _values_named(visible[region.content_start:region.content_end])):
+        return True  # "except that for $n = 2$ we round": a value excluded, not a claim ("except $J_{11} = 2$" is one)
     return bool(_CONDITION_BEFORE.search(sentence) or (
         _HYPOTHESIS_BEFORE.search(sentence) and fixes_a_value(visible[region.content_start:region.content_end].strip())))
 
