@@ -195,12 +195,16 @@ def _consequence_after(events: list[Event], cut_at: int) -> Optional[int]:
                  if (events[index].kind, events[index].detail) in (("sep", "consequence"), ("sep", "implies"))), None)
 
 
-def _holds_claims(events: list[Event], cut_at: int, leading: bool) -> bool:
+def _holds_claims(events: list[Event], cut_at: int, leading: bool, complete: bool) -> bool:
     """A qualifier to the end of its row that is no case holds a claim: an equation, when
-    it qualifies nothing before it, or an equation after another relation (`\\text{for }
-    c = 1, \\dots, n, z^3 = 9`) where it qualifies the math before it."""
+    it qualifies nothing before it or is complete without one (`\\text{otherwise} z^3 = 9`),
+    or an equation after another relation (`\\text{for } c = 1, \\dots, n, z^3 = 9`) where it
+    qualifies the math before it."""
     relations = [event for event in events[cut_at + 1:] if event.kind == "rel"]
-    return any(event.detail in ("eq", "def") for event in relations[0 if leading else 1:])
+    return any(event.detail in ("eq", "def") for event in relations[0 if leading or complete else 1:])
+
+
+_COMPLETE_QUALIFIER = re.compile(r"\b(?:otherwise|else)\b", re.I)  # states no condition of its own
 
 
 def _checked_not_adopted(events: list[Event], cut_at: int, resume: Optional[int]) -> list[Event]:
@@ -356,7 +360,8 @@ class Assembler:
             ends = (_consequence_after(events, cut_at), self.claims_after_qualifier(events, cut_at, leading, row.end))
             resume = min((end for end in ends if end is not None), default=None)
             qualifier_end = row.end if resume is None else events[resume].start
-            if _holds_claims(events[:resume], cut_at, leading) \
+            complete = bool(_COMPLETE_QUALIFIER.search(self.latex((events[cut_at].start, events[cut_at].end))))
+            if _holds_claims(events[:resume], cut_at, leading, complete) \
                     and qualifier_case(self.latex((events[cut_at].start, qualifier_end))) is None:
                 events = _checked_not_adopted(events, cut_at, resume)
                 cut_at = None  # its equations are read, never dropped with it
