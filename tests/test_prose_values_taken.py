@@ -72,3 +72,16 @@ def test_a_value_excluded_is_neither_a_case_nor_a_claim(tmp_path, words):
 def test_a_value_stated_after_except_is_still_a_claim(tmp_path):
     """"All entries vanish except $J_{11} = 2$" states a value: checked (refuted here, J is any)."""
     assert [verdict for _, verdict, _ in steps(tmp_path, "All entries vanish except $J_{11} = 2$.\n")] == [Verdict.REFUTED]
+
+
+@pytest.mark.parametrize("release", ["Next we let $n$ vary.", "Now let $n$ be arbitrary.", "Let $n$ be any."])
+def test_letting_a_name_vary_ends_the_case_on_it(tmp_path, release):
+    """"Suppose $n = 2$ ... Next we let $n$ vary. Then $$n^2 = 4$$": false for a general n."""
+    found = steps(tmp_path, f"{CASE}\n\n{release} Then $$n^2 = 4$$\n")
+    assert found[0] == ("4", Verdict.PROVED, "n = 2")
+    assert found[-1] == ("4", Verdict.REFUTED, None)
+
+
+def test_letting_a_name_vary_keeps_a_definition_made_after(tmp_path):
+    found = steps(tmp_path, "Let $n$ vary. Then $$n - n = 0$$\n\nNow let $n = 5$. Then $$n + 1 = 6$$\n")
+    assert [verdict for _, verdict, _ in found] == [Verdict.PROVED, Verdict.PROVED]

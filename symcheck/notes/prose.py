@@ -241,16 +241,24 @@ _NAME_LIST = re.compile(r"\s*(\\?[A-Za-z]+)\s*(?:,\s*(\\?[A-Za-z]+)\s*)*")
 
 def _quantified(visible: str, prose: str, region: Region, regions: list[Region]) -> Optional[tuple[frozenset[str], int]]:
     """The names of inline math that is only names, right after "for every", "for all real",
-    "take any" ..., and where they stay any value: to the end of the sentence ("for every $x$
-    ..."), or on from there ("take any $x$"). None when the math is more than names ("for all
+    "take any" ..., or between "let" and "vary" ("let $z$ vary", "let $z$ be arbitrary"), and
+    where they stay any value: to the end of the sentence ("for every $x$ ..."), or on from
+    there ("take any $x$", "let $z$ vary"). None when the math is more than names ("for all
     $x > 0$" states a range)."""
-    before = None if region.display else _QUANTIFIER_BEFORE.search(prose, max(0, region.start - 40), region.start)
     content = visible[region.content_start:region.content_end]
-    if before is None or not _NAME_LIST.fullmatch(content):
+    if region.display or not _NAME_LIST.fullmatch(content):
         return None
     names = frozenset(name.strip().lstrip("\\") for name in content.split(","))
+    before = _QUANTIFIER_BEFORE.search(prose, max(0, region.start - 40), region.start)
+    if before is None:
+        released = _LET_BEFORE.search(prose, max(0, region.start - 10), region.start) and _VARY_AFTER.match(prose, region.end)
+        return (names, len(prose)) if released else None
     on = before.group("verb").lower() in ("take", "consider")
     return names, len(prose) if on else _value_sentence_end(prose, region, regions)
+
+
+_LET_BEFORE = re.compile(r"\blet\s*$", re.I)
+_VARY_AFTER = re.compile(r"\s*(?:vary|varies|range\s+freely|be\s+(?:arbitrary|any(?:thing)?|free)|run\s+free)\b", re.I)
 
 
 def _states_a_condition(visible: str, prose: str, region: Region) -> bool:
