@@ -85,3 +85,17 @@ def test_letting_a_name_vary_ends_the_case_on_it(tmp_path, release):
 def test_letting_a_name_vary_keeps_a_definition_made_after(tmp_path):
     found = steps(tmp_path, "Let $n$ vary. Then $$n - n = 0$$\n\nNow let $n = 5$. Then $$n + 1 = 6$$\n")
     assert [verdict for _, verdict, _ in found] == [Verdict.PROVED, Verdict.PROVED]
+
+
+@pytest.mark.parametrize("words", ["If instead $n = 3$, then", "Setting $n = 3$ gives", "Plugging in $n = 3$ gives"])
+def test_math_giving_another_value_ends_the_case(tmp_path, words):
+    """"Suppose $n = 2$ ... Setting $n = 3$ gives $n^2 = 4$": never checked in the case n = 2."""
+    found = steps(tmp_path, f"{CASE}{words} $n^2 = 4$.\n")
+    assert found[0] == ("4", Verdict.PROVED, "n = 2")
+    assert all(condition != "n = 2" for _, _, condition in found[1:])
+    assert found[-1][1] is Verdict.REFUTED
+
+
+def test_math_restating_the_value_keeps_the_case(tmp_path):
+    found = steps(tmp_path, f"{CASE}Since $n = 2$, we have $n + 1 = 3$.\n")
+    assert found[-1] == ("3", Verdict.PROVED, "n = 2")

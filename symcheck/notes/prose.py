@@ -213,6 +213,8 @@ def read_prose(text: str, path: str) -> ProseReading:
                 closers.append(region.start)  # "Suppose $n = 2$ ... Let $n = 3$": the case n = 2 ends
         elif region.display and not sentence.strip() and _FORWARD.search(_paragraph_before(prose, region.start)):
             defining.append((at(region.start), at(region.end)))  # "... is defined below." then the display
+        elif not region.display and _contradicts(visible[region.content_start:region.content_end], opened):
+            closers.append(region.start)  # "Suppose $n = 2$ ... If instead $n = 3$": the case n = 2 ends
         if region.display and not sentence.strip():
             previous = _sentence_before(prose, len(prose[:region.start].rstrip()) - 1)
             if _NAMING.search(previous):
@@ -412,6 +414,20 @@ def _with_values_before(opened: list[tuple[int, int, str]], region: Region, sent
 def _redefines(content: str, opened: list[tuple[int, int, str]]) -> bool:
     """A definition giving a value to a name an earlier case fixes."""
     return any(_values_named(content) & _named(case) for _, _, case in opened)
+
+
+def _contradicts(content: str, opened: list[tuple[int, int, str]]) -> bool:
+    """Math giving a name another value than an earlier case fixes (`n = 3` under `n = 2`):
+    that case is over, whatever the math is (a new case, a claim)."""
+    given = _values_given(content)
+    return any(given.get(name, value) != value for _, _, case in opened for name, value in _values_given(case).items())
+
+
+def _values_given(content: str) -> dict[str, str]:
+    values = case_condition(CASE_MATH.fullmatch(content.strip())) or fixed_values(content)
+    if values is None or not fixes_a_value(values):
+        return {}
+    return {name.strip(): " ".join(value.split()) for name, value in (part.split("=", 1) for part in values.split(","))}
 
 
 def _values_named(content: str) -> set[str]:
