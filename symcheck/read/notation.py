@@ -156,6 +156,15 @@ class Notation:
 
         return self._guard(latex, read)
 
+    def note_function_definition(self, lhs: str) -> None:
+        """The left side of a definition read member by member (a note's `Let $p(x) = x^2$`):
+        `p(x)` names a function from here on, as in a line `p(x) = ...` read whole."""
+        try:
+            nodes = build_tree(self._tokens(lhs), lhs)
+        except LatexError:
+            return
+        self._note_function(nodes)
+
     def zero_beside(self, latex: str, value: object, other: object) -> object:
         """A member written 0 or \\mathbf{0} beside a vector or matrix (a chain's next or previous
         member) is the zero of its shape, as a side of an equation is."""
@@ -222,7 +231,11 @@ class Notation:
         y is given by an equation (so y' is ambiguous: its derivative, in which variable?)."""
         if sides == 2 and len(lhs) == 1 and isinstance(lhs[0], Leaf) and lhs[0].token.kind in ("letter", "name"):
             self.defined_names.add(lhs[0].token.arg if lhs[0].token.kind == "name" else lhs[0].token.text)
-        if sides != 2 or len(lhs) != 2 or not isinstance(lhs[1], Group) or lhs[1].kind != "(":
+        if sides == 2:
+            self._note_function(lhs)
+
+    def _note_function(self, lhs: list) -> None:
+        if len(lhs) != 2 or not isinstance(lhs[1], Group) or lhs[1].kind != "(":
             return
         head = lhs[0]
         if not isinstance(head, Leaf) or not (head.token.kind == "letter" or head.token.text[1:] in GREEK):

@@ -299,7 +299,13 @@ class _NoteReader:
         pending: list[Equation] = []  # checked once every definition of the note is known
         for chain in _definitions_first(chains, prose):
             given, given_row = (given, given_row) if given_row in (None, chain.line) else ([], None)
-            if (prose.states_case(chain) or prose.is_condition(chain)) and not _gives_a_defined_name(self, chain):
+            supposed = prose.states_case(chain) or prose.is_condition(chain)
+            if len(chain.members) == 2 and (supposed or chain.definition or chain.premise or prose.defines(chain)):
+                self.compiler.notation.note_function_definition(chain.members[0].latex)
+            if supposed and not _gives_a_defined_name(self, chain):
+                members = _supposed_function(self, chain)
+                if members is not None:  # "if $u(x) = \sin x$ then $u'(x) = \cos x$"
+                    given, given_row = (given if given_row is None else []) + self.assume(chain, members), None
                 continue
             if chain.mapping is not None:
                 results.append(_not_a_claim(str(self.note), chain))
@@ -319,7 +325,7 @@ class _NoteReader:
                     or _gives_a_probability(members) or _names_a_starred(members)) and self.fresh(members) and members[0] not in self.entry_values:
                 pending += self.adopt(chain, members)
                 continue
-            if (chain.definition or prose.defines(chain)) and _an_unadoptable_function(members, self.target):
+            if (chain.definition or prose.defines(chain)) and _an_unadoptable_function(members, self.target, self.defined):
                 results.append(self.not_checked(chain, "it defines a function the reader cannot adopt (of a vector?)"))
                 continue
             members, again = self.second_value(chain, members)
@@ -350,7 +356,8 @@ class _NoteReader:
             results.append(_with_remarks(result, again))
         definitions = tuple(verify_equation(_in_final_scope(eq, self.scope), self.settings, self.repairs, self.decider)
                             for eq in pending)
-        results = self.carried_from_definitions(results, _wrong_definitions(self.scope.definitions, pending, definitions))
+        results = _carried_from_definitions(results, _wrong_definitions(self.scope.definitions, pending, definitions),
+                                            self.restating)
         reported = frozenset((step.line, step.column) for result in results for step in result.steps)
         relation_reader = RelationReader(self, prose, reported)
         results = merged(results, [found for found in map(relation_reader.result, relations) if found is not None])
@@ -359,22 +366,6 @@ class _NoteReader:
             definitions=definitions, chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
             adopted=tuple(self.adopted),
         )
-
-    def carried_from_definitions(self, results: list[ChainResult], wrong: dict) -> list[ChainResult]:
-        """A value refuted against a name whose definition is wrong (`J = a`, J defined with the
-        L of a refuted definition) is that error carried: one note, not a second error."""
-        if not wrong:
-            return results
-        return [replace(chain, steps=tuple(self.carried_from(step, wrong) for step in chain.steps)) for chain in results]
-
-    def carried_from(self, step: StepResult, wrong: dict) -> StepResult:
-        target = self.restating.get((step.line, step.column))
-        if target not in wrong or step.decision.verdict is not Verdict.REFUTED \
-                or any(remark.instead_of_verdict for remark in step.remarks):
-            return step
-        return replace(step, remarks=step.remarks + (Remark(
-            "note", f"compared with {getattr(target, '__name__', target)} as defined, which rests on the definition "
-                    f"at line {wrong[target]}, wrong as written; the error there is carried", instead_of_verdict=True),))
 
     def after_assignment(self, chain: MathChain) -> MathChain:
         """`w \\leftarrow v = ...`: the update is adopted; `v = ...` is checked."""
@@ -654,10 +645,12 @@ def _general(definition: CompiledDefinition, table) -> bool:
     return not isinstance(definition.target, sympy.IndexedBase) or set(definition.params) <= indices
 
 
-def _an_unadoptable_function(members: list, target) -> bool:
+def _an_unadoptable_function(members: list, target, defined: set) -> bool:
     """`f(\\mathbf{x}) = x_1^2 + 2x_2^2` said to define f: a definition, though not one the
-    reader can unfold; never a claim to refute."""
-    return len(members) == 2 and isinstance(members[0], AppliedUndef) and target(members[0]) is None
+    reader can unfold; never a claim to refute. A value of a function defined already
+    (`r(2) = 4` after `r(x) = x + 1`) is a claim."""
+    return (len(members) == 2 and isinstance(members[0], AppliedUndef) and target(members[0]) is None
+            and members[0].func not in defined)
 
 
 def _note_parameters(definition: CompiledDefinition, compiler: Compiler) -> None:
@@ -703,6 +696,34 @@ def _as_defined(expression, definitions: tuple[CompiledDefinition, ...]):
     if not values or not isinstance(expression, sympy.Basic):
         return expression
     return expression.replace(of_its_variables, lambda e: values[e.func.__name__])
+
+
+def _carried_from_definitions(results: list[ChainResult], wrong: dict, restating: dict) -> list[ChainResult]:
+    """A value refuted against a name whose definition is wrong (`J = a`, J defined with the
+    L of a refuted definition) is that error carried: one note, not a second error."""
+    if not wrong:
+        return results
+    return [replace(chain, steps=tuple(_carried_from(step, wrong, restating) for step in chain.steps))
+            for chain in results]
+
+
+def _carried_from(step: StepResult, wrong: dict, restating: dict) -> StepResult:
+    target = restating.get((step.line, step.column))
+    if target not in wrong or step.decision.verdict is not Verdict.REFUTED \
+            or any(remark.instead_of_verdict for remark in step.remarks):
+        return step
+    return replace(step, remarks=step.remarks + (Remark(
+        "note", f"compared with {getattr(target, '__name__', target)} as defined, which rests on the definition "
+                f"at line {wrong[target]}, wrong as written; the error there is carried", instead_of_verdict=True),))
+
+
+def _supposed_function(reader: _NoteReader, chain: MathChain) -> Optional[list]:
+    """The sides of a condition that defines a function of its own ("if $u(x) = \\sin x$"),
+    a premise for what follows it; None for any other condition (`i = j`, `f(x) = 0`)."""
+    members = [reader.read_or_none(member.latex) for member in chain.members]
+    if len(members) != 2 or not isinstance(members[0], AppliedUndef) or not reader.fresh(members):
+        return None
+    return members if set(members[0].args) & getattr(members[1], "free_symbols", set()) else None
 
 
 def _gives_a_defined_name(reader: _NoteReader, chain: MathChain) -> bool:

@@ -1,0 +1,62 @@
+"""A note that defines a function of its own name (`Let $p(x) = x^2$`, `If $u(x) = \\sin x$
+then ...`) is read as defining it, whatever letter it uses: `p(3)` is the function at 3,
+never p times 3, and a condition defining a function is a premise for what follows it. Each
+rule on a small note written for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from symcheck.engine.settings import Settings
+from symcheck.model import Verdict
+from symcheck.verify.notes import check_note
+
+SETTINGS = Settings(step_timeout=30.0)
+
+
+def checked(tmp_path: Path, text: str):
+    note = tmp_path / "note.md"
+    note.write_text(text, encoding="utf-8")
+    return check_note(note, None, SETTINGS).result
+
+
+def steps(tmp_path: Path, text: str) -> list[tuple[str, Verdict]]:
+    return [(step.latex, step.decision.verdict) for chain in checked(tmp_path, text).chains for step in chain.steps]
+
+
+@pytest.mark.parametrize("name", ["p", "q", "k", "u", "\\theta"])
+def test_a_function_defined_with_any_letter_is_a_function(tmp_path, name):
+    found = steps(tmp_path, f"Let ${name}(x) = x^2 + 1$. Then ${name}(3) = 10$ and ${name}(2) = 6$.\n")
+    assert found == [("10", Verdict.PROVED), ("6", Verdict.REFUTED)]
+
+
+def test_the_definition_is_adopted_not_checked_as_a_product(tmp_path):
+    result = checked(tmp_path, "Let $p(x) = x^2$. Then $p(3) = 9$.\n")
+    assert [(a.name, a.kind) for a in result.adopted] == [("p", "definition")]
+    assert [step.decision.verdict for chain in result.chains for step in chain.steps] == [Verdict.PROVED]
+
+
+@pytest.mark.parametrize("lead", ["If", "When", "Suppose that"])
+def test_a_condition_defining_a_function_is_a_premise_for_what_follows(tmp_path, lead):
+    right = steps(tmp_path, f"{lead} $u(x) = \\sin x$ then $u'(x) = \\cos x$.\n")
+    wrong = steps(tmp_path, f"{lead} $u(x) = \\sin x$ then $u'(x) = -\\cos x$.\n")
+    assert right == [("\\cos x", Verdict.PROVED)]
+    assert wrong == [("-\\cos x", Verdict.REFUTED)]
+
+
+def test_the_premise_is_listed_as_adopted(tmp_path):
+    result = checked(tmp_path, "If $u(x) = \\sin x$ then $u'(x) = \\cos x$.\n")
+    assert [(a.name, a.kind.split()[0]) for a in result.adopted] == [("u", "premise")]
+
+
+def test_a_condition_on_a_function_value_defines_nothing(tmp_path):
+    """`f(x) = 0` after "if" states where f vanishes: no premise f = 0 under which f(2) = 0 holds."""
+    found = steps(tmp_path, "If $f(x) = 0$ then $f(2) = 0$.\n")
+    assert Verdict.PROVED not in {verdict for _, verdict in found}
+
+
+def test_a_value_of_a_function_defined_already_is_a_claim(tmp_path):
+    """`r(2) = 4` said in the sentence that defines r is checked, never skipped as a definition."""
+    assert steps(tmp_path, "Suppose $r(x) = x + 1$ and $r(2) = 4$.\n") == [("4", Verdict.REFUTED)]
