@@ -301,3 +301,23 @@ def write_draft(note: Path, force: bool = False) -> bool:
         return False
     target.write_text(draft_notation(read_notes(note), str(note), note.name), encoding="utf-8")
     return True
+
+
+# `\sum_{k=1}^{n}`, `\prod_{i=0}^{N-1}`, `\sum_{j=1}^n`: the index, and the letter its upper limit counts with
+_UPPER_LIMIT = re.compile(r"\\(?:sum|prod)\s*_\s*\{\s*([A-Za-z])\s*=[^{}]*\}\s*\^\s*"
+                          r"(?:\{\s*([A-Za-z])\s*(?:[-+]\s*\d+\s*)?\}|([A-Za-z])(?![A-Za-z_^']))")
+
+
+def sum_limit_sizes(latexes: list[str]) -> dict[str, tuple[int, str]]:
+    """The letters that a sum or product counts up to and that never run as an index
+    themselves: sizes, whatever the note does not say of them. Each with the number of the
+    first LaTeX that counts up to it and the index counting."""
+    found: dict[str, tuple[int, str]] = {}
+    running: set[str] = set()
+    for number, latex in enumerate(latexes):
+        running.update(match.group(1) or match.group(2) for match in SUM_BARE.finditer(latex))
+        for match in _UPPER_LIMIT.finditer(latex):
+            index, upper = match.group(1), match.group(2) or match.group(3)
+            running.add(index)
+            found.setdefault(upper, (number, index))
+    return {name: where for name, where in found.items() if name not in running and name not in NOT_SYMBOLS}

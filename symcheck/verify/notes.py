@@ -38,6 +38,7 @@ from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
 from symcheck.notes.casemath import qualifier_case
 from symcheck.notes.chains import MathFragment
+from symcheck.notes.draft import sum_limit_sizes
 from symcheck.notes.extract import (
     MathChain, MathRelation, defined_commands, extract_claims, read_notes, spaced_math, unclosed_math,
 )
@@ -46,7 +47,9 @@ from symcheck.load.derivation import (
     AmbiguousMath, Compiler, InputError, WrongShapes, checking_scope, definition_of, read_notation, require_utf8,
 )
 from symcheck.load.values import written_out_definition
-from symcheck.model import UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict
+from symcheck.model import (
+    UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, SizeDecl, StepResult, Verdict,
+)
 from symcheck.model.symbols import CompiledDefinition, EventProbability, Scope
 from symcheck.verify.cases import case_index_remark
 from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decided_ahead
@@ -66,6 +69,24 @@ def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
     if notation is None:
         return Derivation(path=str(note), source=note.name, title=note.name)
     return read_notation(notation)
+
+
+def _with_counted_sizes(declarations: Derivation, chains: list[MathChain]) -> tuple[Derivation, list[Adoption]]:
+    """A letter a sum or product counts up to (`\\sum_{k=1}^{n}`) that the notation leaves
+    undeclared is a size: an integer, at least 1, never a real to sample at 134/125. Each such
+    reading is listed with the adopted definitions."""
+    declared = {d.name for table in (declarations.sizes, declarations.indices, declarations.symbols,
+                                     declarations.functions, declarations.constants) for d in table}
+    members = [member for chain in chains for member in chain.members]
+    counted = {name: where for name, where in sum_limit_sizes([m.latex for m in members]).items()
+               if name not in declared}
+    if not counted:
+        return declarations, []
+    sizes = tuple(SizeDecl(name) for name in sorted(counted))
+    readings = [Adoption(name, members[number].line, members[number].col,
+                         f"{name} as a size (an integer, at least 1): a sum over {index} counts up to it", kind="reading")
+                for name, (number, index) in sorted(counted.items())]
+    return replace(declarations, sizes=declarations.sizes + sizes), readings
 
 
 def _at(member: MathFragment) -> str:
@@ -806,9 +827,10 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
     require_utf8(note)
     text = read_notes(note)
     chains, relations = extract_claims(text, str(note))
-    declarations = _declarations(note, notation_for(note, notation))
+    declarations, counted = _with_counted_sizes(_declarations(note, notation_for(note, notation)), chains)
     decider = NoteDecider()
     reader = _NoteReader(note, declarations, settings, defined_commands(text), decider)
+    reader.adopted += counted
     workers = ahead_workers(sum(len(chain.members) - 1 for chain in chains), jobs)
     asked = _asked(reader, declarations, text, chains) if workers > 1 else []
     with decided_ahead(decider, asked, settings, workers):
