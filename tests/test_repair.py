@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from symcheck.cli import cli
@@ -158,3 +159,14 @@ def test_a_factor_that_is_zero_is_no_repair(tmp_path):
     assert step["verdict"] == "refuted"
     repair = step["repair"]
     assert repair is None or repair["edit"]["kind"] != "add factor", repair
+
+
+@pytest.mark.parametrize("text", ["$$\\binom{5}{2} = 20$$\n", "$$\\lim_{x \\to 0} \\frac{\\sin x}{x} = 0$$\n"])
+def test_a_term_or_factor_that_writes_the_other_side_again_is_no_repair(tmp_path, text):
+    """`20 - \\binom{5}{2}` under `\\binom{5}{2}`: the edit makes the step hold by copying the
+    other side into it, whatever the step said."""
+    note = write_note(tmp_path, text)
+    step = json.loads(check(str(note), "--format", "json").output)["documents"][0]["chains"][0]["steps"][0]
+    assert step["verdict"] == "refuted"
+    repair = step["repair"]
+    assert repair is None or step["previous"].replace(" ", "") not in repair["latex"].replace(" ", ""), repair

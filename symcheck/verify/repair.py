@@ -54,6 +54,28 @@ def proves(eq: Equation, decision: Decision) -> bool:
     return decision.condition == own and decision.strategy.startswith(PROOF_STRATEGIES)
 
 
+def _restates(eq: Equation, edit: Edit) -> bool:
+    """An added term or factor that holds the whole other side (`1` -> `\\sum_k y_k 1` under
+    `\\sum_k y_k`, `20` -> `20 - \\binom{5}{2}` under `\\binom{5}{2}`) makes the step hold by
+    writing that side again: it repairs nothing."""
+    added = "".join(edit.replacement.split())
+    if not added:
+        return False
+    others = [eq.previous_latex] if eq.previous_latex else _sides_outside(eq.latex, edit)
+    return any(side and "".join(side.split()) in added for side in others)
+
+
+def _sides_outside(latex: str, edit: Edit) -> list[str]:
+    """The sides of `a = b` (split at each '=') that the edit does not touch."""
+    sides, start = [], 0
+    for part in latex.split("="):
+        end = start + len(part)
+        if end < edit.start or start > edit.end:
+            sides.append(part)
+        start = end + 1
+    return sides
+
+
 class Repairer:
     """Searches repairs of one document's refuted equations, with its reader."""
 
@@ -88,7 +110,7 @@ class Repairer:
             if candidate is None:
                 continue
             decision = decide_equation(candidate, replace(self.settings, step_timeout=min(self.settings.step_timeout, left)))
-            if proves(candidate, decision) and not self._annihilates(eq, edit):
+            if proves(candidate, decision) and not _restates(eq, edit) and not self._annihilates(eq, edit):
                 return Repair(text, edit.kind, edit.description, eq.latex[edit.start:edit.end], edit.replacement,
                               edit.start, decision, tried)
         return None
