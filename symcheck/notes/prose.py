@@ -116,6 +116,7 @@ class ProseReading:
     solving: tuple[tuple[Position, Position], ...] = ()  # math introduced as an equation being solved
     where_after: tuple[tuple[Position, Position], ...] = ()  # inline math after "where" right after math
     quantified: tuple[tuple[Position, Position, frozenset[str]], ...] = ()  # "for every $x$": its names, where they are any value
+    hypotheses: tuple[tuple[Position, Position, Position], ...] = ()  # "given $x + y = 1$": the math, and how far it holds
 
     def case_of(self, chain: MathChain) -> Optional[Case]:
         where = (chain.members[0].line, chain.members[0].col)
@@ -156,6 +157,12 @@ class ProseReading:
         where = (chain.members[0].line, chain.members[0].col)
         return frozenset().union(*(names for start, end, names in self.quantified if start <= where < end))
 
+    def hypothesis_reach(self, chain: MathChain) -> Optional[Position]:
+        """Where the hypothesis the chain states ends ("given $x + y = 1$, we get ..."): the end
+        of its paragraph, or of the display the paragraph runs into. None: the chain states none."""
+        where = (chain.members[0].line, chain.members[0].col)
+        return next((reach for start, end, reach in self.hypotheses if start <= where < end), None)
+
     def is_condition(self, chain: MathChain) -> bool:
         """The chain is inline math right after "if", "when" ...: a condition, not a claim."""
         where = (chain.members[0].line, chain.members[0].col)
@@ -188,6 +195,8 @@ def read_prose(text: str, path: str) -> ProseReading:
                    if not region.display and _CONDITION_AFTER.match(_sentence_after(prose, region.end))]
     conditions = [(at(region.start), at(region.end)) for region in regions
                   if not region.display and _states_a_condition(visible, prose, region)]
+    hypotheses = [(at(region.start), at(region.end), at(_paragraph_reach(prose, region, regions))) for region in regions
+                  if not region.display and _states_a_hypothesis(visible, prose, region)]
     for region in regions:
         sentence = _sentence_before(prose, region.start)
         condition = None if _a_range(visible, prose, region, sentence) else _stated_case(visible, region, sentence)
@@ -233,7 +242,37 @@ def read_prose(text: str, path: str) -> ProseReading:
         end = min(following, closers[later] if later < len(closers) else len(text))
         cases.append(Case(condition, at(start), at(end) if end < len(text) else None, at(statement_end)))
     return ProseReading(tuple(cases), tuple(defining), tuple(conditioned), tuple(conditions), tuple(naming),
-                        tuple(solving), tuple(where_after), tuple(quantified))
+                        tuple(solving), tuple(where_after), tuple(quantified), tuple(hypotheses))
+
+
+# "given $x + y = 1$", "assuming that $uv = 1$", "if $a = 2b$": the words right before the math
+_HYPOTHESIS_BEFORE_MATH = re.compile(r"\b(?:if|when|whenever|provided|given|assuming|assume|suppose|with)(?:\s+that)?\s*$", re.I)
+_ONE_EQUATION = re.compile(r"[^=<>]*[^=<>:!\\]=[^=<>]*")
+_OTHER_RELATION = re.compile(r"\\(?:n?eq|ne|le|ge|leq|geq|lt|gt|approx|sim|equiv|in|coloneqq)(?![A-Za-z])|:=")
+
+
+def _states_a_hypothesis(visible: str, prose: str, region: Region) -> bool:
+    """Inline math right after "given", "assuming", "if", "with" ... that is one equation
+    between expressions (`x + y = 1`, `\\sum_k y_k = 1`), not a value fixed for a case (`n = 2`,
+    `i = j`), a range (`i = 1, \\ldots, n`) or a list of values: a hypothesis for what follows."""
+    content = visible[region.content_start:region.content_end].strip().rstrip(".,;:").strip()
+    if not _HYPOTHESIS_BEFORE_MATH.search(prose, max(0, region.start - 40), region.start):
+        return False
+    if not _ONE_EQUATION.fullmatch(content) or _OTHER_RELATION.search(content) or "," in content:
+        return False
+    return case_condition(CASE_MATH.fullmatch(content)) is None and not fixes_a_value(content)
+
+
+def _paragraph_reach(prose: str, region: Region, regions: list[Region]) -> int:
+    """The end of the paragraph `region` is in; when that paragraph ends without a full stop
+    ("given $x + y = 1$, we get" and a display after a blank line), the end of that display."""
+    blank = re.compile(r"\n[ \t]*\n").search(prose, region.end)
+    end = blank.start() if blank else len(prose)
+    display = next((other for other in regions if other.display and other.start >= end), None)
+    if display is not None and not _FULL_STOP.search(prose[:end].rstrip() + " ", max(0, len(prose[:end].rstrip()) - 1)) \
+            and not prose[end:display.start].strip():
+        return display.end
+    return end
 
 
 _QUANTIFIER_BEFORE = re.compile(r"\b(?P<verb>for|over|take|consider)\s+(?:all|any|every|each|an?\s+arbitrary|arbitrary)\s*(?:\w+\s+)?$",

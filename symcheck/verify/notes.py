@@ -53,6 +53,7 @@ from symcheck.model import (
 from symcheck.model.symbols import CompiledDefinition, EventProbability, Scope
 from symcheck.verify.cases import case_index_remark
 from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decided_ahead
+from symcheck.verify.hypotheses import Hypothesis, hypothesis, solved_in_force, unsolved_in_force
 from symcheck.verify.documents import Decider, has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.premises import SolvedEquations, is_recurrence, split_assignment, stem_alias, under_premise
@@ -142,6 +143,7 @@ class _NoteReader:
         self.repairs = Repairer(self.compiler, settings) if settings.repair_budget > 0 else None
         self.own_commands, self.rewrites = own_commands, declarations.rewrites
         self.premised: dict = {}  # a name some premise defined, for the statement after its arrow -> its line
+        self.hypotheses: list[Hypothesis] = []  # stated in words ("given $x + y = 1$"), each with its reach
 
     # -- reading members ----------------------------------------------------------
 
@@ -323,6 +325,10 @@ class _NoteReader:
             supposed = prose.states_case(chain) or prose.is_condition(chain)
             if len(chain.members) == 2 and (supposed or chain.definition or chain.premise or prose.defines(chain)):
                 self.compiler.notation.note_function_definition(chain.members[0].latex)
+            reach = prose.hypothesis_reach(chain)
+            if reach is not None and len(chain.members) == 2 and _supposed_function(self, chain) is None:
+                self.hypotheses.append(_stated_hypothesis(self, chain, reach))
+                continue
             if supposed and not _gives_a_defined_name(self, chain):
                 members = _supposed_function(self, chain)
                 if members is not None:  # "if $u(x) = \sin x$ then $u'(x) = \cos x$"
@@ -360,16 +366,18 @@ class _NoteReader:
                     solving.start(members[0], chain)
                 continue
             condition = qualifier_case(chain.qualifier) or self.prose_case(prose, chain, members)
-            scope = _chain_scope(self.scope, prose.quantified_names(chain), given)
-            # a restatement goes on from an earlier chain only in the same scope: not under a premise
+            where = (chain.members[0].line, chain.members[0].col)
+            scope = _chain_scope(self.scope, prose.quantified_names(chain), given + solved_in_force(self.hypotheses, where))
+            # a restatement goes on from an earlier chain only in the same scope: not under a premise or hypothesis
             # and only a name is restated: two displays starting `1 = ...` are two claims
             left = (members[0], condition) if chain.display and getattr(members[0], "free_symbols", None) \
-                and not given else None
+                and not given and not any(h.covers(where) for h in self.hypotheses) else None
             given_row = chain.members[-1].line if given and _reaches_its_row(chain, given) else None
             given = given if given_row is not None else []
             result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
             result = _outside_its_premise(self.consequence(chain, members, result, scope, solving), members, self.premised,
                                           scope, lambda extra: self.check_chain(chain, members, unread, extra, condition)[0])
+            result = unsolved_in_force(result, self.hypotheses, where, _free_names(members))
             if zero_end is not None:
                 solving.start(ended.held.expression if ended.held else members[0], chain)
             if left is not None and ended.held is not None:
@@ -745,6 +753,23 @@ def _supposed_function(reader: _NoteReader, chain: MathChain) -> Optional[list]:
     if len(members) != 2 or not isinstance(members[0], AppliedUndef) or not reader.fresh(members):
         return None
     return members if set(members[0].args) & getattr(members[1], "free_symbols", set()) else None
+
+
+def _stated_hypothesis(reader: _NoteReader, chain: MathChain, reach: tuple[int, int]) -> Hypothesis:
+    """The hypothesis a chain states ("given $x + y = 1$"), listed with the adopted."""
+    first, last = chain.members[0], chain.members[-1]
+    latex = " = ".join(member.latex for member in chain.members)
+    found = hypothesis(latex, chain.line, (last.end_line, last.end_col), reach,
+                       [reader.read_or_none(member.latex) for member in chain.members], reader.compiler.table,
+                       reader.defined)
+    solved = f"; {found.solved.target} = {found.solved.body} there" if found.solved else ""
+    reader.adopted.append(Adoption(str(found.solved.target) if found.solved else latex, chain.line, first.col,
+                                   latex, kind=f"hypothesis (up to line {reach[0]}{solved})"))
+    return found
+
+
+def _free_names(members: list) -> set:
+    return set().union(*(member.free_symbols for member in members if isinstance(member, sympy.Basic)))
 
 
 def _gives_a_defined_name(reader: _NoteReader, chain: MathChain) -> bool:

@@ -1,0 +1,92 @@
+"""Hypotheses stated in words: "given $x + y = 1$, we get $$x^2 - y^2 = x - y$$".
+
+The equation after "given", "assuming", "if", "with" ... (`notes/prose.py`) is neither a
+claim nor an identity the steps after it must satisfy alone: the steps of its paragraph hold
+*under* it. When it is linear in a free real name with a numeric coefficient (`x + y = 1` in
+y), that name is given by the others there (`y = 1 - x`), so a step decided with that
+definition is decided exactly on the points where the hypothesis holds: proved there, or
+refuted by a point that satisfies it. Any other hypothesis (`uv = 1`, `\\sum_k y_k = 1`)
+cannot be applied, so a step refuted without it is undecided, saying why: its counterexample
+may break the hypothesis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Optional
+
+import sympy
+
+from symcheck.model import ChainResult, Decision, Domain, Verdict
+from symcheck.model.symbols import CompiledDefinition, SymbolTable
+
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """`latex`, stated at `line`, in force from `start` up to `reach`; `solved` gives one of
+    its names by the others, when it can."""
+
+    latex: str
+    line: int
+    start: Position
+    reach: Position
+    names: frozenset
+    solved: Optional[CompiledDefinition]
+
+    def covers(self, where: Position) -> bool:
+        return self.start <= where < self.reach
+
+
+def hypothesis(latex: str, line: int, start: Position, reach: Position, sides: list, table: SymbolTable,
+               defined: set) -> Hypothesis:
+    """The hypothesis `lhs = rhs`, solved for a name when it is linear in one with a numeric
+    coefficient; a side that could not be read leaves nothing to solve."""
+    lhs, rhs = sides
+    if not all(isinstance(side, sympy.Expr) for side in sides):
+        return Hypothesis(latex, line, start, reach, frozenset(), None)
+    expression = lhs - rhs
+    return Hypothesis(latex, line, start, reach, frozenset(expression.free_symbols),
+                      _solved(expression, _free_reals(expression, table, defined)))
+
+
+def _free_reals(expression: sympy.Expr, table: SymbolTable, defined: set) -> list[sympy.Symbol]:
+    """The names the hypothesis may give a value: plain names with no definition, no size or
+    index, and no declared domain but the reals (a value solved for a positive name need not be)."""
+    fixed = {*table.sizes.values(), *table.indices.values()}
+    return sorted((symbol for symbol in expression.free_symbols
+                   if isinstance(symbol, sympy.Symbol) and symbol not in fixed and symbol not in defined
+                   and (symbol.name not in table.declarations or table.domain_of(symbol.name) is Domain.REAL)),
+                  key=lambda symbol: symbol.name, reverse=True)
+
+
+def _solved(expression: sympy.Expr, names: list[sympy.Symbol]) -> Optional[CompiledDefinition]:
+    for name in names:
+        coefficient = sympy.diff(expression, name)
+        if coefficient.is_number and coefficient != 0:
+            value = sympy.expand(name - expression / coefficient)
+            if name not in value.free_symbols:
+                return CompiledDefinition(name, (), value)
+    return None
+
+
+def solved_in_force(hypotheses: list[Hypothesis], where: Position) -> list[CompiledDefinition]:
+    """The definitions the solved hypotheses in force at `where` give."""
+    return [h.solved for h in hypotheses if h.solved is not None and h.covers(where)]
+
+
+def unsolved_in_force(result: ChainResult, hypotheses: list[Hypothesis], where: Position,
+                      used: set) -> ChainResult:
+    """A step refuted under a hypothesis in force that could not be applied, on names the
+    chain uses, is undecided: the counterexample may break the hypothesis."""
+    found = next((h for h in hypotheses if h.solved is None and h.covers(where) and (not h.names or h.names & used)),
+                 None)
+    if found is None:
+        return result
+    why = (f"refuted only without the hypothesis {found.latex} stated at line {found.line}, which could not be "
+           "applied here: its counterexample may break it (not decided under it)")
+    undecided = Decision(Verdict.UNKNOWN, "under a hypothesis", 0.0, reason=why)
+    return replace(result, steps=tuple(
+        replace(step, decision=undecided, expected=False, repair=None) if step.decision.verdict is Verdict.REFUTED
+        else step for step in result.steps))

@@ -1,0 +1,78 @@
+"""A hypothesis stated in words ("given $x + y = 1$, we get $$x^2 - y^2 = x - y$$") is neither a
+claim nor ignored: the steps of its paragraph are decided under it. Before, the hypothesis
+was refuted as a claim and every true step after it was refuted as an identity. Each rule on
+a small note written for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sympy
+
+from symcheck.engine.settings import Settings
+from symcheck.model import Verdict
+from symcheck.verify.notes import check_note
+
+SETTINGS = Settings(step_timeout=30.0)
+
+
+def checked(tmp_path: Path, text: str):
+    note = tmp_path / "note.md"
+    note.write_text(text, encoding="utf-8")
+    return check_note(note, None, SETTINGS).result
+
+
+def steps(tmp_path: Path, text: str) -> list[tuple[str, Verdict]]:
+    return [(step.latex, step.decision.verdict) for chain in checked(tmp_path, text).chains for step in chain.steps]
+
+
+@pytest.mark.parametrize("lead", ["Given", "Assuming", "Assuming that", "If", "With", "Suppose that"])
+def test_a_true_consequence_holds_under_the_hypothesis(tmp_path, lead):
+    found = steps(tmp_path, f"{lead} $x + y = 1$, we get $$x^2 - y^2 = x - y$$\n")
+    assert found == [("x - y", Verdict.PROVED)]  # the hypothesis itself is no claim
+
+
+def test_a_false_consequence_is_refuted_at_a_point_where_the_hypothesis_holds(tmp_path):
+    result = checked(tmp_path, "Given $x + y = 1$, we get $$x^2 - y^2 = x + y$$\n")
+    [step] = [step for chain in result.chains for step in chain.steps]
+    assert step.decision.verdict is Verdict.REFUTED
+    x = sympy.Rational(step.decision.counterexample.point["x"])
+    lhs, rhs = x**2 - (1 - x)**2, sympy.Integer(1)  # y = 1 - x: the hypothesis holds at the point
+    assert lhs != rhs
+
+
+def test_the_hypothesis_holds_for_its_paragraph_only(tmp_path):
+    found = steps(tmp_path, "Given $x + y = 1$, we get $$x^2 - y^2 = x - y$$\n\n"
+                            "In another paragraph $$x^2 - y^2 = x - y$$ holds no more.\n")
+    assert found == [("x - y", Verdict.PROVED), ("x - y", Verdict.REFUTED)]
+
+
+def test_a_hypothesis_that_cannot_be_applied_leaves_refuted_steps_undecided(tmp_path):
+    """uv = 1 gives neither name by the other with a numeric coefficient: a step refuted
+    without it is undecided, never refuted by a point that may break it, nor proved."""
+    result = checked(tmp_path, "Assuming $uv = 1$, $$\\frac{1}{u} = v$$\n")
+    [step] = [step for chain in result.chains for step in chain.steps]
+    assert step.decision.verdict is Verdict.UNKNOWN
+    assert "hypothesis" in step.decision.reason
+
+
+def test_the_hypothesis_is_listed_with_the_adopted(tmp_path):
+    result = checked(tmp_path, "Given $x + y = 1$, we get $$x^2 - y^2 = x - y$$\n")
+    assert [(a.latex, a.kind.split()[0]) for a in result.adopted] == [("x + y = 1", "hypothesis")]
+
+
+@pytest.mark.parametrize("text", ["If $n = 2$ then $$n^2 = 4$$\n", "When $i = j$: $$i - j = 0$$\n",
+                                  "For $i = 1, \\ldots, n$ we have $$i + 0 = i$$\n"])
+def test_a_value_a_case_or_a_range_is_no_hypothesis(tmp_path, text):
+    assert not [a for a in checked(tmp_path, text).adopted if a.kind.startswith("hypothesis")]
+
+
+def test_a_declared_positive_name_is_never_solved_for(tmp_path):
+    """y = 1 - x need not be positive: solving for a positive y would sample it outside its domain."""
+    note = tmp_path / "note.md"
+    note.write_text("Given $x + y = 1$, we get $$x^2 - y^2 = x - y$$\n", encoding="utf-8")
+    (tmp_path / "note.toml").write_text("[symbols]\nx = { domain = 'positive' }\ny = { domain = 'positive' }\n",
+                                        encoding="utf-8")
+    [step] = [step for chain in check_note(note, None, SETTINGS).result.chains for step in chain.steps]
+    assert step.decision.verdict is Verdict.UNKNOWN
