@@ -170,3 +170,12 @@ def test_a_term_or_factor_that_writes_the_other_side_again_is_no_repair(tmp_path
     assert step["verdict"] == "refuted"
     repair = step["repair"]
     assert repair is None or step["previous"].replace(" ", "") not in repair["latex"].replace(" ", ""), repair
+
+
+def test_a_number_added_to_an_equation_between_numbers_is_no_repair(tmp_path):
+    """`\\binom{4}{2} = 8` 'repaired' to `8 - 2`: any equation between numbers holds after some
+    term is added, so such an edit repairs nothing."""
+    note = write_note(tmp_path, "$$\\binom{4}{2} = 8$$\n")
+    step = json.loads(check(str(note), "--format", "json").output)["documents"][0]["chains"][0]["steps"][0]
+    assert step["verdict"] == "refuted"
+    assert step["repair"] is None or step["repair"]["edit"]["kind"] not in ("add term", "add factor"), step["repair"]

@@ -65,6 +65,13 @@ def _restates(eq: Equation, edit: Edit) -> bool:
     return any(side and "".join(side.split()) in added for side in others)
 
 
+def _adjusts_a_number(eq: Equation, edit: Edit) -> bool:
+    """A term or factor added to an equation between numbers (`\\binom{4}{2} = 8` -> `8 - 2`)
+    makes any such equation hold: it repairs nothing."""
+    return edit.kind in ("add term", "add factor") and not any(
+        getattr(side, "free_symbols", True) for side in (eq.lhs, eq.rhs))
+
+
 def _sides_outside(latex: str, edit: Edit) -> list[str]:
     """The sides of `a = b` (split at each '=') that the edit does not touch."""
     sides, start = [], 0
@@ -110,7 +117,8 @@ class Repairer:
             if candidate is None:
                 continue
             decision = decide_equation(candidate, replace(self.settings, step_timeout=min(self.settings.step_timeout, left)))
-            if proves(candidate, decision) and not _restates(eq, edit) and not self._annihilates(eq, edit):
+            if proves(candidate, decision) and not _restates(eq, edit) and not _adjusts_a_number(eq, edit) \
+                    and not self._annihilates(eq, edit):
                 return Repair(text, edit.kind, edit.description, eq.latex[edit.start:edit.end], edit.replacement,
                               edit.start, decision, tried)
         return None
