@@ -32,13 +32,12 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 import sympy
-from sympy.core.function import AppliedUndef, FunctionClass
+from sympy.core.function import AppliedUndef
 
 from symcheck.model.compiled import Equation
 from symcheck.engine.settings import Settings
 from symcheck.notes.casemath import qualifier_case
 from symcheck.notes.chains import MathFragment
-from symcheck.notes.draft import sum_limit_sizes
 from symcheck.notes.extract import (
     MathChain, MathRelation, defined_commands, extract_claims, read_notes, spaced_math, unclosed_math,
 )
@@ -46,13 +45,17 @@ from symcheck.notes.prose import ProseReading, read_prose
 from symcheck.load.derivation import (
     AmbiguousMath, Compiler, InputError, WrongShapes, checking_scope, definition_of, read_notation, require_utf8,
 )
-from symcheck.load.values import written_out_definition
 from symcheck.model import (
-    UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, SizeDecl, StepResult, Verdict,
+    UNPARSABLE, Adoption, ChainResult, Decision, Derivation, DocumentResult, Remark, StepResult, Verdict,
 )
-from symcheck.model.symbols import CompiledDefinition, EventProbability, Scope
+from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.verify.cases import case_index_remark
 from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decided_ahead
+from symcheck.verify.notedefs import (
+    an_unadoptable_function, as_defined, carried_from_definitions, defines_every_entry, free_names, gives_a_probability,
+    mentions, names_a_starred, note_definition, note_parameters, prime_readings, read_primes_of, states_a_value,
+    with_counted_sizes,
+)
 from symcheck.verify.hypotheses import Hypothesis, hypothesis, solved_in_force, unsolved_in_force
 from symcheck.verify.documents import Decider, has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
@@ -70,24 +73,6 @@ def _declarations(note: Path, notation: Optional[Path]) -> Derivation:
     if notation is None:
         return Derivation(path=str(note), source=note.name, title=note.name)
     return read_notation(notation)
-
-
-def _with_counted_sizes(declarations: Derivation, chains: list[MathChain]) -> tuple[Derivation, list[Adoption]]:
-    """A letter a sum or product counts up to (`\\sum_{k=1}^{n}`) that the notation leaves
-    undeclared is a size: an integer, at least 1, never a real to sample at 134/125. Each such
-    reading is listed with the adopted definitions."""
-    declared = {d.name for table in (declarations.sizes, declarations.indices, declarations.symbols,
-                                     declarations.functions, declarations.constants) for d in table}
-    members = [member for chain in chains for member in chain.members]
-    counted = {name: where for name, where in sum_limit_sizes([m.latex for m in members]).items()
-               if name not in declared}
-    if not counted:
-        return declarations, []
-    sizes = tuple(SizeDecl(name) for name in sorted(counted))
-    readings = [Adoption(name, members[number].line, members[number].col,
-                         f"{name} as a size (an integer, at least 1): a sum over {index} counts up to it", kind="reading")
-                for name, (number, index) in sorted(counted.items())]
-    return replace(declarations, sizes=declarations.sizes + sizes), readings
 
 
 def _at(member: MathFragment) -> str:
@@ -123,7 +108,7 @@ def _wrong_definitions(definitions, pending: list[Equation], checked: tuple[Step
     while grew:
         grew = False
         for definition in definitions:
-            source = next((line for target, line in wrong.items() if _mentions(definition.body, target)), None)
+            source = next((line for target, line in wrong.items() if mentions(definition.body, target)), None)
             if definition.target not in wrong and source is not None:
                 wrong[definition.target], grew = source, True
     return wrong
@@ -176,9 +161,9 @@ class _NoteReader:
                 self.refuse_own_commands(member)
                 expression = self.compiler.checked_names(self.compiler.expression(member.latex, declared_wrong=True),
                                                          member.latex)
-                expression = _as_defined(self.refuse_unknown_dependence(member, expression, given),
+                expression = as_defined(self.refuse_unknown_dependence(member, expression, given),
                                          (*self.scope.definitions, *given))
-                self.adopted += _prime_readings(member, self.compiler.notation.prime_variables, self.adopted)
+                self.adopted += prime_readings(member, self.compiler.notation.prime_variables, self.adopted)
             except AmbiguousMath as error:
                 members.append(None)
                 skipped.append(_warned(self.unreadable(chain, member, error), error.message))
@@ -255,7 +240,7 @@ class _NoteReader:
         target = self.target(members[0])
         if target is None or target in self.defined or target in self.compiler.table.indices.values():
             return False
-        return not _mentions(members[1], target)
+        return not mentions(members[1], target)
 
     def adopt(self, chain: MathChain, members: list) -> list[Equation]:
         """A definition made in the note: later chains may unfold it. One of a symbol with a
@@ -264,20 +249,20 @@ class _NoteReader:
         An indexed definition counts only over declared indices (`a_k = ...` with k declared);
         `a_n = w_n^T x` with an undeclared n is a single entry, not a rule for all of `a`."""
         target = self.target(members[0])
-        definition, written_out = _note_definition(members, self.compiler.table)
+        definition, written_out = note_definition(members, self.compiler.table)
         self.adopted.append(Adoption(str(getattr(target, "name", target)), chain.line, chain.members[0].col,
                                      " = ".join(member.latex for member in chain.members),
                                      kind="definition" if definition is not None else NOT_UNFOLDED))
-        if _states_a_value(chain, members):
+        if states_a_value(chain, members):
             self.entry_values[members[0]] = (members[1], _at(chain.members[0]))
         if definition is None and not isinstance(members[0], sympy.Indexed):
             self.defined.add(target)  # named once, though not unfolded: a second value is checked, never adopted
-        if definition is None or not written_out and not _general(definition, self.compiler.table):
+        if definition is None or not written_out and not defines_every_entry(definition, self.compiler.table):
             return []  # a matrix not written out, or one entry: nothing to unfold
         self.scope.definitions.append(definition)
         self.defined.update((definition.target, target) if written_out else (definition.target,))
-        _read_primes_of(definition, self.compiler)
-        _note_parameters(definition, self.compiler)
+        read_primes_of(definition, self.compiler)
+        note_parameters(definition, self.compiler)
         if not has_constrained_domain(definition, self.compiler.table):
             return []
         member = chain.members[-1]
@@ -293,7 +278,7 @@ class _NoteReader:
         definition = definition_of(members[0], members[-1])
         if definition is None:
             return []
-        _note_parameters(definition, self.compiler)
+        note_parameters(definition, self.compiler)
         alias = stem_alias(definition, self.compiler.table.functions, self.defined)
         if alias is None:
             return [definition]
@@ -305,7 +290,7 @@ class _NoteReader:
     def second_value(self, chain: MathChain, members: list) -> tuple[list, tuple[Remark, ...]]:
         """`$s_1 = 0.5$` after `$s_1 = 0.7$`: the second value of an entry is checked against
         the first (the entry stands for it), and the note says where the first was given."""
-        if not _states_a_value(chain, members) or members[0] not in self.entry_values:
+        if not states_a_value(chain, members) or members[0] not in self.entry_values:
             return members, ()
         value, where = self.entry_values[members[0]]
         return [value, *members[1:]], (Remark("note", f"{chain.members[0].latex} is given the value {value} at {where}; "
@@ -348,11 +333,11 @@ class _NoteReader:
                 given, given_row = (given if given_row is None else []) + self.assume(chain, members), None
                 self.premised.update((definition.target, (chain.line, definition)) for definition in given)
                 continue
-            if (chain.definition or prose.defines(chain) or prose.names(chain) or _states_a_value(chain, members)
-                    or _gives_a_probability(members) or _names_a_starred(members)) and self.fresh(members) and members[0] not in self.entry_values:
+            if (chain.definition or prose.defines(chain) or prose.names(chain) or states_a_value(chain, members)
+                    or gives_a_probability(members) or names_a_starred(members)) and self.fresh(members) and members[0] not in self.entry_values:
                 pending += self.adopt(chain, members)
                 continue
-            if (chain.definition or prose.defines(chain)) and _an_unadoptable_function(members, self.target, self.defined):
+            if (chain.definition or prose.defines(chain)) and an_unadoptable_function(members, self.target, self.defined):
                 results.append(self.not_checked(chain, "it defines a function the reader cannot adopt (of a vector?)"))
                 continue
             members, again = self.second_value(chain, members)
@@ -377,7 +362,7 @@ class _NoteReader:
             result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
             result = _outside_its_premise(self.consequence(chain, members, result, scope, solving), members, self.premised,
                                           scope, lambda extra: self.check_chain(chain, members, unread, extra, condition)[0])
-            result = unsolved_in_force(result, self.hypotheses, where, _free_names(members))
+            result = unsolved_in_force(result, self.hypotheses, where, free_names(members))
             if zero_end is not None:
                 solving.start(ended.held.expression if ended.held else members[0], chain)
             if left is not None and ended.held is not None:
@@ -385,7 +370,7 @@ class _NoteReader:
             results.append(_with_remarks(result, again))
         definitions = tuple(verify_equation(_in_final_scope(eq, self.scope), self.settings, self.repairs, self.decider)
                             for eq in pending)
-        results = _carried_from_definitions(results, _wrong_definitions(self.scope.definitions, pending, definitions),
+        results = carried_from_definitions(results, _wrong_definitions(self.scope.definitions, pending, definitions),
                                             self.restating)
         reported = frozenset((step.line, step.column) for result in results for step in result.steps)
         relation_reader = RelationReader(self, prose, reported)
@@ -638,65 +623,10 @@ def _in_final_scope(eq: Equation, scope: Scope) -> Equation:
     return replace(eq, scope=checking_scope(scope, eq.scope.definitions[-1]))
 
 
-def _read_primes_of(definition: CompiledDefinition, compiler: Compiler) -> None:
-    """After `y = x^2`, y' is dy/dx: y is a scalar name whose body has one variable. After
-    `y = a x^2` (two variables), y' is refused: in which variable?"""
-    target = definition.target
-    if not isinstance(target, sympy.Symbol) or definition.params:
-        return
-    fixed = {*compiler.table.sizes.values(), *compiler.table.indices.values()}
-    variables = sorted(definition.body.free_symbols - fixed, key=str)
-    if len(variables) == 1 and isinstance(variables[0], sympy.Symbol):
-        compiler.notation.prime_variables[target.name] = variables[0]
-    else:
-        compiler.notation.defined_names.add(target.name)
-
-
 def _is_condition(members: list, table) -> bool:
     """`i = j` between two declared indices is a condition, never a claim."""
     indices = set(table.indices.values())
     return len(members) == 2 and all(member in indices for member in members)
-
-
-def _note_definition(members: list, table) -> tuple[Optional[CompiledDefinition], bool]:
-    """The definition a chain `lhs = rhs` makes, and whether it is a matrix or vector written
-    out entry by entry (then its name as written is defined too, so a second value is checked)."""
-    definition = definition_of(members[0], members[-1])
-    if definition is not None:
-        return definition, False
-    written_out = written_out_definition(members[0], members[-1], table)
-    return written_out, written_out is not None
-
-
-def _general(definition: CompiledDefinition, table) -> bool:
-    """An indexed definition defines every entry only when its indices are declared ones."""
-    indices = set(table.indices.values())
-    return not isinstance(definition.target, sympy.IndexedBase) or set(definition.params) <= indices
-
-
-def _an_unadoptable_function(members: list, target, defined: set) -> bool:
-    """`f(\\mathbf{x}) = x_1^2 + 2x_2^2` said to define f: a definition, though not one the
-    reader can unfold; never a claim to refute. A value of a function defined already
-    (`r(2) = 4` after `r(x) = x + 1`) is a claim."""
-    return (len(members) == 2 and isinstance(members[0], AppliedUndef) and target(members[0]) is None
-            and members[0].func not in defined)
-
-
-def _note_parameters(definition: CompiledDefinition, compiler: Compiler) -> None:
-    """After `f(x, y) = ...`, the bare f of a derivative in x or y is f(x, y)."""
-    if isinstance(definition.target, FunctionClass) and len(definition.params) > 1:
-        compiler.notation.function_parameters[str(definition.target)] = tuple(definition.params)
-
-
-def _prime_readings(member: MathFragment, variables: dict, adopted: list[Adoption]) -> list[Adoption]:
-    """The first member that writes y' for a y read as dy/dx lists that reading (once)."""
-    readings: list[Adoption] = []
-    for name, variable in variables.items():
-        listed = any(a.kind == "reading" and a.name == f"{name}'" for a in (*adopted, *readings))
-        if not listed and re.search(rf"(?<![\\A-Za-z]){re.escape(name)}'", member.latex):
-            readings.append(Adoption(f"{name}'", member.line, member.col, f"{name}' as d{name}/d{variable}, "
-                                     f"the derivative of {name} in its one variable", kind="reading"))
-    return readings
 
 
 def _not_a_claim(note: str, chain: MathChain) -> ChainResult:
@@ -709,41 +639,6 @@ def _not_a_claim(note: str, chain: MathChain) -> ChainResult:
     return ChainResult(f"line {chain.line}", None, (StepResult(
         "step", f"line {chain.line}", note, member.line, member.latex, decision, False, remarks=(remark,),
         column=member.col),))
-
-
-def _as_defined(expression, definitions: tuple[CompiledDefinition, ...]):
-    """`\\frac{dg}{dx}` after `g = x^3`: the reader writes g(x), g as a function of the
-    variable; g is defined as a quantity of x, so g(x) is that quantity."""
-    values = {definition.target.name: definition.body for definition in definitions
-              if isinstance(definition.target, sympy.Symbol) and not definition.params}
-
-    def of_its_variables(e) -> bool:
-        body = values.get(getattr(e.func, "__name__", None)) if isinstance(e, AppliedUndef) else None
-        return body is not None and all(isinstance(a, sympy.Symbol) for a in e.args) \
-            and set(e.args) <= getattr(body, "free_symbols", set())
-
-    if not values or not isinstance(expression, sympy.Basic):
-        return expression
-    return expression.replace(of_its_variables, lambda e: values[e.func.__name__])
-
-
-def _carried_from_definitions(results: list[ChainResult], wrong: dict, restating: dict) -> list[ChainResult]:
-    """A value refuted against a name whose definition is wrong (`J = a`, J defined with the
-    L of a refuted definition) is that error carried: one note, not a second error."""
-    if not wrong:
-        return results
-    return [replace(chain, steps=tuple(_carried_from(step, wrong, restating) for step in chain.steps))
-            for chain in results]
-
-
-def _carried_from(step: StepResult, wrong: dict, restating: dict) -> StepResult:
-    target = restating.get((step.line, step.column))
-    if target not in wrong or step.decision.verdict is not Verdict.REFUTED \
-            or any(remark.instead_of_verdict for remark in step.remarks):
-        return step
-    return replace(step, remarks=step.remarks + (Remark(
-        "note", f"compared with {getattr(target, '__name__', target)} as defined, which rests on the definition "
-                f"at line {wrong[target]}, wrong as written; the error there is carried", instead_of_verdict=True),))
 
 
 def _supposed_function(reader: _NoteReader, chain: MathChain) -> Optional[list]:
@@ -768,10 +663,6 @@ def _stated_hypothesis(reader: _NoteReader, chain: MathChain, reach: tuple[int, 
     return found
 
 
-def _free_names(members: list) -> set:
-    return set().union(*(member.free_symbols for member in members if isinstance(member, sympy.Basic)))
-
-
 def _gives_a_defined_name(reader: _NoteReader, chain: MathChain) -> bool:
     """A case or a condition (`$S = 7$` after "with the value") whose left side is a name
     the note (or its notation) defines: a value stated for it, to check, not a case."""
@@ -792,16 +683,6 @@ def _definitions_first(chains: list[MathChain], prose: ProseReading) -> list[Mat
             ordered.append(chain)
             waiting = 0
     return ordered
-
-
-def _states_a_value(chain: MathChain, members: list) -> bool:
-    """Inline `$s_1 = 0.7$`: a number given to one entry of a vector with no value, as a
-    sentence gives data. It is listed as adopted and never unfolded (one entry is no rule for
-    the others); checked as a claim it could only be refuted, the vector having no value."""
-    if chain.display or len(members) != 2 or not all(isinstance(member, sympy.Basic) for member in members):
-        return False
-    entry, value = members
-    return isinstance(entry, sympy.Indexed) and all(index.is_Integer for index in entry.indices) and value.is_number
 
 
 def _warned(step: StepResult, why: str) -> StepResult:
@@ -825,34 +706,13 @@ def _starred_vector(chain: MathChain, members: list, unread: list, read, defined
     return [name, members[1]], unread[1:]
 
 
-def _names_a_starred(members: list) -> bool:
-    """`\\mathbf{w}^* = (X^T X)^{-1} X^T y`: a starred name (the optimum, the solution) first
-    met with a value is named by it, as "let" names: adopted and listed, never a claim (the
-    star is a decoration on a real name, `symcheck.read.scripts`, so w^* is a name of its own)."""
-    return len(members) == 2 and isinstance(members[0], (sympy.Symbol, sympy.MatrixSymbol)) \
-        and members[0].name.endswith("^*")
-
-
-def _gives_a_probability(members: list) -> bool:
-    """`P(X = 1 and Y = 3) = p/2`: the probability of an event is known only by what the note
-    states, so stating it gives it (adopted and listed, as a definition is), never a claim."""
-    return len(members) == 2 and isinstance(members[0], EventProbability)
-
-
-def _mentions(expression, target) -> bool:
-    """`target` (a symbol, an indexed base or a function) occurs in `expression`."""
-    if isinstance(target, sympy.FunctionClass):
-        return any(applied.func == target for applied in expression.atoms(sympy.core.function.AppliedUndef))
-    return target in expression.free_symbols or target in expression.atoms(sympy.IndexedBase, sympy.MatrixSymbol)
-
-
 def check_note(note: Path, notation: Optional[Path], settings: Settings = Settings(), jobs: int = 1) -> NoteCheck:
     """Extract the math of one note and check every chain in it; with `jobs` other than 1,
     what the note asks is decided ahead in worker processes (`symcheck.verify.deciding`)."""
     require_utf8(note)
     text = read_notes(note)
     chains, relations = extract_claims(text, str(note))
-    declarations, counted = _with_counted_sizes(_declarations(note, notation_for(note, notation)), chains)
+    declarations, counted = with_counted_sizes(_declarations(note, notation_for(note, notation)), chains)
     decider = NoteDecider()
     reader = _NoteReader(note, declarations, settings, defined_commands(text), decider)
     reader.adopted += counted

@@ -1,0 +1,165 @@
+"""How a note's math defines names: what a chain `lhs = rhs` defines, the readings that follow
+from a definition (y' as dy/dx, f(x, y) for a bare f), the sizes a sum counts up to, values
+given to entries, and an error carried from a definition that is wrong as written. Pure
+functions of read expressions, used by the note reader (`symcheck.verify.notes`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Optional
+
+import sympy
+from sympy.core.function import AppliedUndef, FunctionClass
+
+from symcheck.load.derivation import Compiler, definition_of
+from symcheck.load.values import written_out_definition
+from symcheck.model import Adoption, ChainResult, Derivation, Remark, SizeDecl, StepResult, Verdict
+from symcheck.model.symbols import CompiledDefinition, EventProbability
+from symcheck.notes.chains import MathFragment
+from symcheck.notes.draft import sum_limit_sizes
+from symcheck.notes.extract import MathChain
+
+
+def with_counted_sizes(declarations: Derivation, chains: list[MathChain]) -> tuple[Derivation, list[Adoption]]:
+    """A letter a sum or product counts up to (`\\sum_{k=1}^{n}`) that the notation leaves
+    undeclared is a size: an integer, at least 1, never a real to sample at 134/125. Each such
+    reading is listed with the adopted definitions."""
+    declared = {d.name for table in (declarations.sizes, declarations.indices, declarations.symbols,
+                                     declarations.functions, declarations.constants) for d in table}
+    members = [member for chain in chains for member in chain.members]
+    counted = {name: where for name, where in sum_limit_sizes([m.latex for m in members]).items()
+               if name not in declared}
+    if not counted:
+        return declarations, []
+    sizes = tuple(SizeDecl(name) for name in sorted(counted))
+    readings = [Adoption(name, members[number].line, members[number].col,
+                         f"{name} as a size (an integer, at least 1): a sum over {index} counts up to it", kind="reading")
+                for name, (number, index) in sorted(counted.items())]
+    return replace(declarations, sizes=declarations.sizes + sizes), readings
+
+
+def read_primes_of(definition: CompiledDefinition, compiler: Compiler) -> None:
+    """After `y = x^2`, y' is dy/dx: y is a scalar name whose body has one variable. After
+    `y = a x^2` (two variables), y' is refused: in which variable?"""
+    target = definition.target
+    if not isinstance(target, sympy.Symbol) or definition.params:
+        return
+    fixed = {*compiler.table.sizes.values(), *compiler.table.indices.values()}
+    variables = sorted(definition.body.free_symbols - fixed, key=str)
+    if len(variables) == 1 and isinstance(variables[0], sympy.Symbol):
+        compiler.notation.prime_variables[target.name] = variables[0]
+    else:
+        compiler.notation.defined_names.add(target.name)
+
+
+def note_definition(members: list, table) -> tuple[Optional[CompiledDefinition], bool]:
+    """The definition a chain `lhs = rhs` makes, and whether it is a matrix or vector written
+    out entry by entry (then its name as written is defined too, so a second value is checked)."""
+    definition = definition_of(members[0], members[-1])
+    if definition is not None:
+        return definition, False
+    written_out = written_out_definition(members[0], members[-1], table)
+    return written_out, written_out is not None
+
+
+def defines_every_entry(definition: CompiledDefinition, table) -> bool:
+    """An indexed definition defines every entry only when its indices are declared ones."""
+    indices = set(table.indices.values())
+    return not isinstance(definition.target, sympy.IndexedBase) or set(definition.params) <= indices
+
+
+def an_unadoptable_function(members: list, target, defined: set) -> bool:
+    """`f(\\mathbf{x}) = x_1^2 + 2x_2^2` said to define f: a definition, though not one the
+    reader can unfold; never a claim to refute. A value of a function defined already
+    (`r(2) = 4` after `r(x) = x + 1`) is a claim."""
+    return (len(members) == 2 and isinstance(members[0], AppliedUndef) and target(members[0]) is None
+            and members[0].func not in defined)
+
+
+def note_parameters(definition: CompiledDefinition, compiler: Compiler) -> None:
+    """After `f(x, y) = ...`, the bare f of a derivative in x or y is f(x, y)."""
+    if isinstance(definition.target, FunctionClass) and len(definition.params) > 1:
+        compiler.notation.function_parameters[str(definition.target)] = tuple(definition.params)
+
+
+def prime_readings(member: MathFragment, variables: dict, adopted: list[Adoption]) -> list[Adoption]:
+    """The first member that writes y' for a y read as dy/dx lists that reading (once)."""
+    readings: list[Adoption] = []
+    for name, variable in variables.items():
+        listed = any(a.kind == "reading" and a.name == f"{name}'" for a in (*adopted, *readings))
+        if not listed and re.search(rf"(?<![\\A-Za-z]){re.escape(name)}'", member.latex):
+            readings.append(Adoption(f"{name}'", member.line, member.col, f"{name}' as d{name}/d{variable}, "
+                                     f"the derivative of {name} in its one variable", kind="reading"))
+    return readings
+
+
+def as_defined(expression, definitions: tuple[CompiledDefinition, ...]):
+    """`\\frac{dg}{dx}` after `g = x^3`: the reader writes g(x), g as a function of the
+    variable; g is defined as a quantity of x, so g(x) is that quantity."""
+    values = {definition.target.name: definition.body for definition in definitions
+              if isinstance(definition.target, sympy.Symbol) and not definition.params}
+
+    def of_its_variables(e) -> bool:
+        body = values.get(getattr(e.func, "__name__", None)) if isinstance(e, AppliedUndef) else None
+        return body is not None and all(isinstance(a, sympy.Symbol) for a in e.args) \
+            and set(e.args) <= getattr(body, "free_symbols", set())
+
+    if not values or not isinstance(expression, sympy.Basic):
+        return expression
+    return expression.replace(of_its_variables, lambda e: values[e.func.__name__])
+
+
+def carried_from_definitions(results: list[ChainResult], wrong: dict, restating: dict) -> list[ChainResult]:
+    """A value refuted against a name whose definition is wrong (`J = a`, J defined with the
+    L of a refuted definition) is that error carried: one note, not a second error."""
+    if not wrong:
+        return results
+    return [replace(chain, steps=tuple(carried_from(step, wrong, restating) for step in chain.steps))
+            for chain in results]
+
+
+def carried_from(step: StepResult, wrong: dict, restating: dict) -> StepResult:
+    target = restating.get((step.line, step.column))
+    if target not in wrong or step.decision.verdict is not Verdict.REFUTED \
+            or any(remark.instead_of_verdict for remark in step.remarks):
+        return step
+    return replace(step, remarks=step.remarks + (Remark(
+        "note", f"compared with {getattr(target, '__name__', target)} as defined, which rests on the definition "
+                f"at line {wrong[target]}, wrong as written; the error there is carried", instead_of_verdict=True),))
+
+
+def free_names(members: list) -> set:
+    return set().union(*(member.free_symbols for member in members if isinstance(member, sympy.Basic)))
+
+
+def states_a_value(chain: MathChain, members: list) -> bool:
+    """Inline `$s_1 = 0.7$`: a number given to one entry of a vector with no value, as a
+    sentence gives data. It is listed as adopted and never unfolded (one entry is no rule for
+    the others); checked as a claim it could only be refuted, the vector having no value."""
+    if chain.display or len(members) != 2 or not all(isinstance(member, sympy.Basic) for member in members):
+        return False
+    entry, value = members
+    return isinstance(entry, sympy.Indexed) and all(index.is_Integer for index in entry.indices) and value.is_number
+
+
+def names_a_starred(members: list) -> bool:
+    """`\\mathbf{w}^* = (X^T X)^{-1} X^T y`: a starred name (the optimum, the solution) first
+    met with a value is named by it, as "let" names: adopted and listed, never a claim (the
+    star is a decoration on a real name, `symcheck.read.scripts`, so w^* is a name of its own)."""
+    return len(members) == 2 and isinstance(members[0], (sympy.Symbol, sympy.MatrixSymbol)) \
+        and members[0].name.endswith("^*")
+
+
+def gives_a_probability(members: list) -> bool:
+    """`P(X = 1 and Y = 3) = p/2`: the probability of an event is known only by what the note
+    states, so stating it gives it (adopted and listed, as a definition is), never a claim."""
+    return len(members) == 2 and isinstance(members[0], EventProbability)
+
+
+def mentions(expression, target) -> bool:
+    """`target` (a symbol, an indexed base or a function) occurs in `expression`."""
+    if isinstance(target, sympy.FunctionClass):
+        return any(applied.func == target for applied in expression.atoms(sympy.core.function.AppliedUndef))
+    return target in expression.free_symbols or target in expression.atoms(sympy.IndexedBase, sympy.MatrixSymbol)
+
