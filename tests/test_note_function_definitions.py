@@ -60,3 +60,21 @@ def test_a_condition_on_a_function_value_defines_nothing(tmp_path):
 def test_a_value_of_a_function_defined_already_is_a_claim(tmp_path):
     """`r(2) = 4` said in the sentence that defines r is checked, never skipped as a definition."""
     assert steps(tmp_path, "Suppose $r(x) = x + 1$ and $r(2) = 4$.\n") == [("4", Verdict.REFUTED)]
+
+
+def test_a_display_introducing_a_function_defines_it_with_a_note(tmp_path):
+    """"The cost is $$c(w) = w^2 + 1.$$": c appears there first, so c(w) is no product c·w (a
+    claim about a name with no value, refuted at c = 2.3); it is adopted, and a note says so."""
+    result = checked(tmp_path, "The cost is\n$$c(w) = w^2 + 1.$$\nIts derivative is $$c'(w) = 2w$$\n"
+                               "and wrongly $$c'(w) = w$$\n")
+    verdicts = [(step.latex, step.decision.verdict) for chain in result.chains for step in chain.steps]
+    assert verdicts == [("w^2 + 1", Verdict.UNKNOWN), ("2w", Verdict.PROVED), ("w", Verdict.REFUTED)]
+    note = result.chains[0].steps[0].remarks[0].message
+    assert "taken as the definition of c(w)" in note
+    assert [(a.name, a.kind) for a in result.adopted] == [("c", "definition")]
+
+
+@pytest.mark.parametrize("text", ["Let $c$ be a constant.\n$$c(w) = cw$$\n", "$$c(w + 1) = cw + c$$\n",
+                                  "$$L = w^2$$\n"])
+def test_a_name_seen_before_or_not_a_function_form_is_no_definition(tmp_path, text):
+    assert checked(tmp_path, text).adopted == ()

@@ -117,6 +117,7 @@ class ProseReading:
     where_after: tuple[tuple[Position, Position], ...] = ()  # inline math after "where" right after math
     quantified: tuple[tuple[Position, Position, frozenset[str]], ...] = ()  # "for every $x$": its names, where they are any value
     hypotheses: tuple[tuple[Position, Position, Position], ...] = ()  # "given $x + y = 1$": the math, and how far it holds
+    first_uses: Optional[dict[str, Position]] = None  # each letter or command: where the note's math first has it
 
     def case_of(self, chain: MathChain) -> Optional[Case]:
         where = (chain.members[0].line, chain.members[0].col)
@@ -242,7 +243,21 @@ def read_prose(text: str, path: str) -> ProseReading:
         end = min(following, closers[later] if later < len(closers) else len(text))
         cases.append(Case(condition, at(start), at(end) if end < len(text) else None, at(statement_end)))
     return ProseReading(tuple(cases), tuple(defining), tuple(conditioned), tuple(conditions), tuple(naming),
-                        tuple(solving), tuple(where_after), tuple(quantified), tuple(hypotheses))
+                        tuple(solving), tuple(where_after), tuple(quantified), tuple(hypotheses),
+                        _first_uses(visible, regions, at))
+
+
+_MATH_NAME = re.compile(r"\\[A-Za-z]+|[A-Za-z]")
+
+
+def _first_uses(visible: str, regions: list[Region], at) -> dict[str, Position]:
+    """Where each letter or command first appears in the math (inline math too: `Let $z$ be real`)."""
+    first: dict[str, Position] = {}
+    for region in regions:
+        for match in _MATH_NAME.finditer(visible, region.content_start, region.content_end):
+            if match.group(0) not in first:
+                first[match.group(0)] = at(match.start())
+    return first
 
 
 # "given $x + y = 1$", "assuming that $uv = 1$", "if $a = 2b$": the words right before the math

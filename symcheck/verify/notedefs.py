@@ -14,7 +14,7 @@ from sympy.core.function import AppliedUndef, FunctionClass
 
 from symcheck.load.derivation import Compiler, definition_of
 from symcheck.load.values import written_out_definition
-from symcheck.model import Adoption, ChainResult, Derivation, Remark, SizeDecl, StepResult, Verdict
+from symcheck.model import Adoption, ChainResult, Decision, Derivation, Remark, SizeDecl, StepResult, Verdict
 from symcheck.model.symbols import CompiledDefinition, EventProbability
 from symcheck.notes.chains import MathFragment
 from symcheck.notes.draft import sum_limit_sizes
@@ -163,3 +163,47 @@ def mentions(expression, target) -> bool:
         return any(applied.func == target for applied in expression.atoms(sympy.core.function.AppliedUndef))
     return target in expression.free_symbols or target in expression.atoms(sympy.IndexedBase, sympy.MatrixSymbol)
 
+
+
+def second_value(entry_values: dict, chain: MathChain, members: list) -> tuple[list, tuple[Remark, ...]]:
+    """`$s_1 = 0.5$` after `$s_1 = 0.7$`: the second value of an entry is checked against
+    the first (the entry stands for it), and the note says where the first was given."""
+    if not states_a_value(chain, members) or members[0] not in entry_values:
+        return members, ()
+    value, where = entry_values[members[0]]
+    return [value, *members[1:]], (Remark("note", f"{chain.members[0].latex} is given the value {value} at {where}; "
+                                                  "this second value is checked against it"),)
+
+
+# a left side that is a name applied to names: `\\ell(w)`, `c(w, b)`
+_LEFT_SIDE = re.compile(r"\s*(?P<head>\\[A-Za-z]+|[A-Za-z])\s*\(\s*(?:\\?[A-Za-z]+\s*,\s*)*\\?[A-Za-z]+\s*\)\s*")
+
+
+def introduces_its_left_side(chain: MathChain, first: dict[str, tuple[int, int]]) -> bool:
+    """A display `\\ell(w) = ...` where the name ℓ appears for the first time in the note, and not
+    on its own right side ("The loss is $$\\ell(w) = w^2 + 1.$$"): the definition of a function
+    by its form, as a line `f(x) = ...` of a derivation file is; never ℓ times w, a claim about
+    a name with no value that could only be refuted. (A bare `L = ...` stays a claim: it
+    defines only where the words say so.)"""
+    if not chain.display or len(chain.members) != 2 or chain.definition:
+        return False
+    left = _LEFT_SIDE.fullmatch(chain.members[0].latex)
+    if left is None:
+        return False
+    head, member = left.group("head"), chain.members[0]
+    where = first.get(head)
+    on_the_right = re.search(rf"(?<![A-Za-z\\]){re.escape(head)}(?![A-Za-z])", chain.members[1].latex)
+    return where is not None and (member.line, member.col) <= where < (member.end_line, member.end_col) \
+        and not on_the_right
+
+
+def taken_as_definition(note: str, chain: MathChain) -> ChainResult:
+    """A display adopted as the definition of its left side though no word says so: said, as a
+    note on its right side, so that `--strict` asks for the word ("let", `:=`)."""
+    member = chain.members[-1]
+    decision = Decision(Verdict.UNKNOWN, "definition", 0.0, reason="taken as a definition")
+    remark = Remark("note", f"taken as the definition of {chain.members[0].latex}, which appears here first; no word "
+                            "says so (write 'let' or ':=' to make it one, or give it a value before)", instead_of_verdict=True)
+    return ChainResult(f"line {chain.line}", None, (StepResult(
+        "step", f"line {chain.line}", note, member.line, member.latex, decision, False, remarks=(remark,),
+        column=member.col),))

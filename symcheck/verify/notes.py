@@ -53,8 +53,8 @@ from symcheck.verify.cases import case_index_remark
 from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decided_ahead
 from symcheck.verify.notedefs import (
     an_unadoptable_function, as_defined, carried_from_definitions, defines_every_entry, free_names, gives_a_probability,
-    mentions, names_a_starred, note_definition, note_parameters, prime_readings, read_primes_of, states_a_value,
-    with_counted_sizes,
+    introduces_its_left_side, mentions, names_a_starred, note_definition, note_parameters,
+    prime_readings, read_primes_of, second_value, states_a_value, taken_as_definition, with_counted_sizes,
 )
 from symcheck.verify.hypotheses import Hypothesis, hypothesis, solved_in_force, unsolved_in_force
 from symcheck.verify.documents import Decider, has_constrained_domain, verify_equation
@@ -287,15 +287,6 @@ class _NoteReader:
                                      kind="reading"))
         return [definition, alias]
 
-    def second_value(self, chain: MathChain, members: list) -> tuple[list, tuple[Remark, ...]]:
-        """`$s_1 = 0.5$` after `$s_1 = 0.7$`: the second value of an entry is checked against
-        the first (the entry stands for it), and the note says where the first was given."""
-        if not states_a_value(chain, members) or members[0] not in self.entry_values:
-            return members, ()
-        value, where = self.entry_values[members[0]]
-        return [value, *members[1:]], (Remark("note", f"{chain.members[0].latex} is given the value {value} at {where}; "
-                                                      "this second value is checked against it"),)
-
     # -- the note -----------------------------------------------------------------------
 
     def check(self, chains: list[MathChain], prose: ProseReading, solving: SolvedEquations,
@@ -308,7 +299,8 @@ class _NoteReader:
         for chain in _definitions_first(chains, prose):
             given, given_row = (given, given_row) if given_row in (None, chain.line) else ([], None)
             supposed = prose.states_case(chain) or prose.is_condition(chain)
-            if len(chain.members) == 2 and (supposed or chain.definition or chain.premise or prose.defines(chain)):
+            introduces = introduces_its_left_side(chain, prose.first_uses or {})
+            if len(chain.members) == 2 and (supposed or introduces or chain.definition or chain.premise or prose.defines(chain)):
                 self.compiler.notation.note_function_definition(chain.members[0].latex)
             reach = prose.hypothesis_reach(chain)
             if reach is not None and len(chain.members) == 2 and _supposed_function(self, chain) is None:
@@ -337,10 +329,14 @@ class _NoteReader:
                     or gives_a_probability(members) or names_a_starred(members)) and self.fresh(members) and members[0] not in self.entry_values:
                 pending += self.adopt(chain, members)
                 continue
+            if introduces and not chain.premise and self.fresh(members) and members[0] not in self.entry_values:
+                pending += self.adopt(chain, members)  # "The loss is $$L = ...$$": L's first appearance
+                results.append(taken_as_definition(str(self.note), chain))
+                continue
             if (chain.definition or prose.defines(chain)) and an_unadoptable_function(members, self.target, self.defined):
                 results.append(self.not_checked(chain, "it defines a function the reader cannot adopt (of a vector?)"))
                 continue
-            members, again = self.second_value(chain, members)
+            members, again = second_value(self.entry_values, chain, members)
             written = chain
             chain, members = self.after_recurrence(chain, members)
             zero_end = solving.zero_end(chain, members)
