@@ -76,3 +76,13 @@ def test_a_declared_positive_name_is_never_solved_for(tmp_path):
                                         encoding="utf-8")
     [step] = [step for chain in check_note(note, None, SETTINGS).result.chains for step in chain.steps]
     assert step.decision.verdict is Verdict.UNKNOWN
+
+
+@pytest.mark.parametrize("given", ["2 = 2", "1 = 2", "x = x + 1"])
+def test_an_equation_that_constrains_no_name_is_no_hypothesis(tmp_path, given):
+    """`given $2 = 2$` would otherwise shield every refuted step of its paragraph; `1 = 2` and
+    `x = x + 1` hold for no value at all: each is a claim, checked, and the step after it too."""
+    result = checked(tmp_path, f"Given ${given}$, we get $$x^2 = x$$\n")
+    assert not [a for a in result.adopted if a.kind.startswith("hypothesis")]
+    verdicts = {step.latex: step.decision.verdict for chain in result.chains for step in chain.steps}
+    assert verdicts["x"] is Verdict.REFUTED

@@ -303,8 +303,9 @@ class _NoteReader:
             if len(chain.members) == 2 and (supposed or introduces or chain.definition or chain.premise or prose.defines(chain)):
                 self.compiler.notation.note_function_definition(chain.members[0].latex)
             reach = prose.hypothesis_reach(chain)
-            if reach is not None and len(chain.members) == 2 and _supposed_function(self, chain) is None:
-                self.hypotheses.append(_stated_hypothesis(self, chain, reach))
+            stated = _stated_hypothesis(self, chain, reach) if reach is not None and len(chain.members) == 2 else None
+            if stated is not None:
+                self.hypotheses.append(stated)
                 continue
             if supposed and not _gives_a_defined_name(self, chain):
                 members = _supposed_function(self, chain)
@@ -646,12 +647,18 @@ def _supposed_function(reader: _NoteReader, chain: MathChain) -> Optional[list]:
     return members if set(members[0].args) & getattr(members[1], "free_symbols", set()) else None
 
 
-def _stated_hypothesis(reader: _NoteReader, chain: MathChain, reach: tuple[int, int]) -> Hypothesis:
-    """The hypothesis a chain states ("given $x + y = 1$"), listed with the adopted."""
+def _stated_hypothesis(reader: _NoteReader, chain: MathChain, reach: tuple[int, int]) -> Optional[Hypothesis]:
+    """The hypothesis a chain states ("given $x + y = 1$"), listed with the adopted; None for a
+    function it defines (a premise) and for one that constrains no name (`1 = 2`, `x = x + 1`:
+    a claim, checked)."""
+    if _supposed_function(reader, chain) is not None:
+        return None
     first, last = chain.members[0], chain.members[-1]
     latex = " = ".join(member.latex for member in chain.members)
-    found = hypothesis(latex, chain.line, (last.end_line, last.end_col), reach,
-                       [reader.read_or_none(member.latex) for member in chain.members], reader.compiler.table,
+    sides = [reader.read_or_none(member.latex) for member in chain.members]
+    if all(isinstance(side, sympy.Expr) for side in sides) and not sympy.expand(sides[0] - sides[1]).free_symbols:
+        return None
+    found = hypothesis(latex, chain.line, (last.end_line, last.end_col), reach, sides, reader.compiler.table,
                        reader.defined)
     solved = f"; {found.solved.target} = {found.solved.body} there" if found.solved else ""
     reader.adopted.append(Adoption(str(found.solved.target) if found.solved else latex, chain.line, first.col,
