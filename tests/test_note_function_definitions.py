@@ -78,3 +78,28 @@ def test_a_display_introducing_a_function_defines_it_with_a_note(tmp_path):
                                   "$$L = w^2$$\n"])
 def test_a_name_seen_before_or_not_a_function_form_is_no_definition(tmp_path, text):
     assert checked(tmp_path, text).adopted == ()
+
+
+@pytest.mark.parametrize("text, wrong", [("We start with $f(x) = x^2 + 1$. Then $f'(x) = 2x$.\n", "3x"),
+                                         ("We work with $g(t) = \\sin t$, whose derivative is $g'(t) = \\cos t$.\n",
+                                          "-\\cos t")])
+def test_inline_math_introducing_a_function_defines_it(tmp_path, text, wrong):
+    right = [(step.decision.verdict) for chain in checked(tmp_path, text).chains for step in chain.steps]
+    assert right == [Verdict.UNKNOWN, Verdict.PROVED]  # the definition (a note), then the derivative
+    mutated = text.replace("2x$", f"{wrong}$").replace("\\cos t$", f"{wrong}$")
+    assert steps(tmp_path, mutated)[-1] == (wrong, Verdict.REFUTED)
+
+
+@pytest.mark.parametrize("name", ["f", "p"])
+def test_an_equation_in_a_new_function_is_no_definition(tmp_path, name):
+    """"the roots of $f(x) = 0$": an equation being solved, never f = 0 for all x (which proved
+    f(2) = 0 and f(3) = 0)."""
+    result = checked(tmp_path, f"We look for the roots of ${name}(x) = 0$. Then ${name}(2) = 0$ and ${name}(3) = 0$.\n")
+    assert [a.kind for a in result.adopted] == ["equation solved"]
+    assert [step.decision.verdict for chain in result.chains for step in chain.steps] == [Verdict.REFUTED] * 2
+
+
+def test_a_name_a_hypothesis_gives_may_be_differentiated(tmp_path):
+    found = steps(tmp_path, "Consider the model with $y = wx + b$. The gradient is "
+                            "$\\frac{\\partial y}{\\partial w} = x$, not $\\frac{\\partial y}{\\partial w} = b$.\n")
+    assert found == [("x", Verdict.PROVED), ("b", Verdict.REFUTED)]

@@ -76,7 +76,7 @@ _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
                             r"critical|vanish\w*)\b", re.I)
 _ZERO_WORD = re.compile(r"\bzero\b", re.I)
-_EQUATION_BEFORE = re.compile(r"\bequations?\s*:?\s*$", re.I)
+_EQUATION_BEFORE = re.compile(r"\b(?:equations?|(?:roots?|zeros?|solutions?)\s+of)\s*:?\s*$", re.I)
 # "the $y = x^2$ curve", "the line $y = 2x + 1$": inline math naming a curve, a line or a function
 _OBJECT = r"(?:curve|line|graph|parabola|plane|hyperplane|surface|function)s?"
 _OBJECT_AFTER = re.compile(rf"\s*{_OBJECT}\b", re.I)
@@ -335,6 +335,8 @@ def _names_an_object(prose: str, region: Region) -> bool:
     """Inline math that names a curve, a line or a function (`the $y = x^2$ curve`, `the line
     $y = 2x + 1$`, `the derivative of $f(x) = ...$`): a definition of its left side, not a claim."""
     before = (max(0, region.start - 40), region.start)
+    if _EQUATION_BEFORE.search(prose, *before):
+        return False  # "the roots of $f(x) = 0$": an equation being solved, never f = 0
     return bool(_OBJECT_AFTER.match(prose, region.end) or _OBJECT_BEFORE.search(prose, *before)
                 or _OF_OBJECT_BEFORE.search(prose, *before))
 

@@ -180,21 +180,26 @@ _LEFT_SIDE = re.compile(r"\s*(?P<head>\\[A-Za-z]+|[A-Za-z])\s*\(\s*(?:\\?[A-Za-z
 
 
 def introduces_its_left_side(chain: MathChain, first: dict[str, tuple[int, int]]) -> bool:
-    """A display `\\ell(w) = ...` where the name ℓ appears for the first time in the note, and not
-    on its own right side ("The loss is $$\\ell(w) = w^2 + 1.$$"): the definition of a function
+    """`\\ell(w) = ...` (a display or inline) where the name ℓ appears for the first time in the
+    note, not on its own right side, and its right side uses w ("The loss is $$\\ell(w) = w^2 +
+    1.$$", "we start with $f(x) = x^2$"; not `f(x) = 0`, an equation): the definition of a function
     by its form, as a line `f(x) = ...` of a derivation file is; never ℓ times w, a claim about
     a name with no value that could only be refuted. (A bare `L = ...` stays a claim: it
     defines only where the words say so.)"""
-    if not chain.display or len(chain.members) != 2 or chain.definition:
+    if len(chain.members) != 2 or chain.definition:
         return False
     left = _LEFT_SIDE.fullmatch(chain.members[0].latex)
     if left is None:
         return False
-    head, member = left.group("head"), chain.members[0]
+    head, member, right = left.group("head"), chain.members[0], chain.members[1].latex
     where = first.get(head)
-    on_the_right = re.search(rf"(?<![A-Za-z\\]){re.escape(head)}(?![A-Za-z])", chain.members[1].latex)
+    parameters = re.findall(r"\\?[A-Za-z]+", chain.members[0].latex[left.end("head"):])
     return where is not None and (member.line, member.col) <= where < (member.end_line, member.end_col) \
-        and not on_the_right
+        and not _mentions_name(right, head) and any(_mentions_name(right, name) for name in parameters)
+
+
+def _mentions_name(latex: str, name: str) -> bool:
+    return re.search(rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])", latex) is not None
 
 
 def taken_as_definition(note: str, chain: MathChain) -> ChainResult:

@@ -316,7 +316,9 @@ class _NoteReader:
                 results.append(_not_a_claim(str(self.note), chain))
                 continue
             chain = self.after_assignment(chain)
-            members, unread = _starred_vector(chain, *self.parse(chain, given), self.read_or_none, self.defined)
+            where = (chain.members[0].line, chain.members[0].col)
+            supposing = solved_in_force(self.hypotheses, where)
+            members, unread = _starred_vector(chain, *self.parse(chain, given + supposing), self.read_or_none, self.defined)
             if _is_condition(members, self.compiler.table):
                 continue
             if prose.condition_after(chain):
@@ -348,8 +350,7 @@ class _NoteReader:
                     solving.start(members[0], chain)
                 continue
             condition = qualifier_case(chain.qualifier) or self.prose_case(prose, chain, members)
-            where = (chain.members[0].line, chain.members[0].col)
-            scope = _chain_scope(self.scope, prose.quantified_names(chain), given + solved_in_force(self.hypotheses, where))
+            scope = _chain_scope(self.scope, prose.quantified_names(chain), given + supposing)
             # a restatement goes on from an earlier chain only in the same scope: not under a premise or hypothesis
             # and only a name is restated: two displays starting `1 = ...` are two claims
             left = (members[0], condition) if chain.display and getattr(members[0], "free_symbols", None) \
