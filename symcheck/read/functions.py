@@ -18,6 +18,9 @@ SET_BRACES = frozenset({"\\{", "\\lbrace"})
 FUNCTION_COMMANDS = frozenset({"\\ln", "\\log", "\\exp", *TRIGONOMETRY})
 
 
+_MATRIX_WORDS = {"det": "determinant", "tr": "trace", "Tr": "trace"}
+
+
 class Functions(Construct):
     """Reads function commands, \\sqrt, diag, and the element-wise operators."""
 
@@ -109,6 +112,8 @@ class Functions(Construct):
         if j >= len(nodes) or not isinstance(nodes[j], Group) or nodes[j].kind not in ("(", "{", "["):
             raise self.reader.error(f"{word} needs its argument in brackets: {token.text}(A)", token.start)
         argument_value = self.reader.value(nodes[j].items, nodes[j].start)
+        if word != "diag" and not matrix_valued(argument_value):
+            self.reader.refuse_as_number(argument_value, f"the {_MATRIX_WORDS.get(word, word)}", token.start)
         try:
             value = MATRIX_FUNCTIONS[word](self.along_index(argument_value, word, token.start))
         except ValueError as error:

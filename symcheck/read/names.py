@@ -41,6 +41,8 @@ SPELLED_STATISTICS = frozenset({"Var", "Cov", "var", "cov"})
 # separators of an argument list; \mid and ; (P(y \mid x; w)) become part of the function's name
 SEPARATORS = frozenset({",", ";", "\\mid"})
 BOLD_FACES = frozenset({"\\mathbf", "\\boldsymbol", "\\bm", "\\pmb"})
+# faces that make a name a vector or a matrix: never read as a number when undeclared
+VECTOR_FACES = BOLD_FACES | {"\\vec"}
 # special functions, by the name an undeclared atom has, when a bracket follows: \Gamma(x + 1)
 SPECIAL_FUNCTIONS = {
     "Gamma": sympy.gamma,
@@ -165,6 +167,11 @@ class Names(Construct):
         if declared is not None:
             return self.bold_spelling(nodes, i, declared)
         display = f"{token.cmd}{{{content}}}"
+        if token.cmd in VECTOR_FACES:
+            raise self.reader.error(
+                f"{display}, which nothing declares, is written as a vector or a matrix: read as a number, its products "
+                "would commute and a cross product would be one (declare its kind and shape in a notation file)",
+                token.start)
         spelled = token.cmd not in ACCENTS and len(content) > 1
         return self.atom(nodes, i, Atom("free", display, token.start, token.end, spelled))
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Callable, Optional, Sequence
 
+import sympy
+
 from symcheck.read.arithmetic import Arithmetic, rebuild
 from symcheck.read.backend import LatexError, parse_latex
 from symcheck.read.emit import Emitter
@@ -57,6 +59,20 @@ class Reader:
 
     def error(self, message: str, where: int) -> LatexError:
         return LatexError(message, self.latex, where)
+
+    def refuse_as_number(self, value: object, what: str, where: int) -> None:
+        """`what` (a transpose, a determinant, a trace) of a number written with names nothing
+        declares says those names are vectors or matrices: read as numbers, `(AB)^T = A^T B^T` and
+        `\\det(A + B) = \\det A + \\det B` would be proved. Refused, saying what to declare."""
+        if not isinstance(value, sympy.Basic) or getattr(value, "is_Matrix", False):
+            return
+        known = {*self.table.declarations, *self.table.sizes, *self.table.indices, *self.table.constants,
+                 *self.notation.defined_names}
+        names = sorted({s.name for s in value.free_symbols if isinstance(s, sympy.Symbol)} - known)
+        if names:
+            raise self.error(f"{what} of {', '.join(names)}, which nothing declares: a vector or a matrix? Read as "
+                             "a number, it would be the number itself (declare its kind and shape in a notation file)",
+                             where)
 
     def value(self, nodes: list, start: int) -> object:
         """Read nodes as one expression."""

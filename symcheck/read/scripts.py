@@ -65,7 +65,9 @@ class Scripts(Construct):
     def apply_sup(self, value: object, post: Postfix, label: Callable[[], object]) -> object:
         kind = self.sup_kind(post.sup)
         if kind == "transpose":
-            return transpose(self.transposable(value, post))
+            if not is_matrix(value) and not matrix_valued(value):
+                self.reader.refuse_as_number(value, "a transpose", post.sup_start)
+            return transpose(value)
         if kind == "star":
             return self.starred(value, post)
         if kind == "label":
@@ -76,21 +78,6 @@ class Scripts(Construct):
                 return power(value, exponent)
             except Exception as error:  # SymPy: TypeError, ShapeError, NotImplementedError ...
                 raise self.reader.error(mismatch("raise", value, exponent, error), post.sup_start) from None
-        return value
-
-    def transposable(self, value: object, post: Postfix) -> object:
-        """A number is its own transpose, but `A^T` of an A that nothing declares says A is a
-        vector or a matrix: read as a number, `(AB)^T = A^T B^T` would be proved. Refused,
-        saying what to declare."""
-        if is_matrix(value) or matrix_valued(value) or not isinstance(value, sympy.Basic):
-            return value
-        table, notation = self.reader.table, self.reader.notation
-        known = {*table.declarations, *table.sizes, *table.indices, *table.constants, *notation.defined_names}
-        names = sorted({s.name for s in value.free_symbols if isinstance(s, sympy.Symbol)} - known)
-        if names:
-            raise self.reader.error(
-                f"a transpose of {', '.join(names)}, which nothing declares: a vector or a matrix? Read as a number, "
-                "it would be its own transpose (declare its kind and shape in a notation file)", post.sup_start)
         return value
 
     def starred(self, value: object, post: Postfix) -> object:

@@ -9,6 +9,7 @@ time budget (`Settings.repair_budget`), apart from the step's.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 from typing import Callable, Optional, Sequence
@@ -54,15 +55,20 @@ def proves(eq: Equation, decision: Decision) -> bool:
     return decision.condition == own and decision.strategy.startswith(PROOF_STRATEGIES)
 
 
-def _restates(eq: Equation, edit: Edit) -> bool:
-    """An added term or factor that holds the whole other side (`1` -> `\\sum_k y_k 1` under
-    `\\sum_k y_k`, `20` -> `20 - \\binom{5}{2}` under `\\binom{5}{2}`) makes the step hold by
-    writing that side again: it repairs nothing."""
-    added = "".join(edit.replacement.split())
-    if not added:
-        return False
-    others = [eq.previous_latex] if eq.previous_latex else _sides_outside(eq.latex, edit)
-    return any(side and "".join(side.split()) in added for side in others)
+def _restates(eq: Equation, edit: Edit, text: str) -> bool:
+    """A repair that writes the other side again makes the step hold whatever it said: an added
+    term or factor holding that side (`1` -> `\\sum_k y_k 1` under `\\sum_k y_k`, `20` -> `20 -
+    \\binom{5}{2}` under `\\binom{5}{2}`), or an edited side that is that side as written
+    (`x` -> `\\hat x` under `\\hat{x}`)."""
+    others = [_bare(side) for side in ([eq.previous_latex] if eq.previous_latex else _sides_outside(eq.latex, edit))]
+    added = _bare(edit.replacement)
+    edited = _bare(text) if eq.previous_latex else None
+    return any(side and (added and side in added or side == edited) for side in others)
+
+
+def _bare(latex: str) -> str:
+    """LaTeX without spaces and braces: `\\hat{x}` and `\\hat x` alike."""
+    return re.sub(r"[\s{}]", "", latex)
 
 
 def _adjusts_a_number(eq: Equation, edit: Edit) -> bool:
@@ -117,7 +123,7 @@ class Repairer:
             if candidate is None:
                 continue
             decision = decide_equation(candidate, replace(self.settings, step_timeout=min(self.settings.step_timeout, left)))
-            if proves(candidate, decision) and not _restates(eq, edit) and not _adjusts_a_number(eq, edit) \
+            if proves(candidate, decision) and not _restates(eq, edit, text) and not _adjusts_a_number(eq, edit) \
                     and not self._annihilates(eq, edit):
                 return Repair(text, edit.kind, edit.description, eq.latex[edit.start:edit.end], edit.replacement,
                               edit.start, decision, tried)

@@ -1,6 +1,9 @@
-"""`A^T` of a name nothing declares says the name is a vector or a matrix. Read as a number it
-was its own transpose, and `(AB)^T = A^T B^T` was proved. Such math is now left unread,
-saying what to declare; declared, it reads and is decided. Each case on a note written for it."""
+"""Notation that only vectors and matrices have, on names nothing declares: a transpose (`A^T`),
+a determinant or a trace (`\\det(A + B)`), a bold or arrowed name (`\\mathbf{A}`, `\\vec{a}`).
+Read as numbers, `(AB)^T = A^T B^T`, `\\det(A + B) = \\det A + \\det B`, `\\mathbf{A}\\mathbf{B} =
+\\mathbf{B}\\mathbf{A}` and `\\vec a \\times \\vec b = \\vec b \\times \\vec a` were proved. Such math is
+now left unread, saying what to declare; declared, it reads and is decided. Each case on a
+note written for it."""
 
 from __future__ import annotations
 
@@ -31,6 +34,24 @@ def test_a_transpose_of_undeclared_names_is_not_read(tmp_path, step):
     found = verdicts(tmp_path, f"$${step}$$\n")
     assert found and all(verdict is Verdict.UNKNOWN for verdict, _ in found)
     assert all("a transpose of" in reason for _, reason in found)
+
+
+@pytest.mark.parametrize("step, why", [
+    ("\\det(A + B) = \\det(A) + \\det(B)", "the determinant of"),
+    ("\\det(AB) = \\det(A)\\det(B)", "the determinant of"),
+    ("\\operatorname{tr}(AB) = \\operatorname{tr}(A)\\operatorname{tr}(B)", "the trace of"),
+    ("\\mathbf{A}\\mathbf{B} = \\mathbf{B}\\mathbf{A}", "written as a vector or a matrix"),
+    ("\\vec{a} \\times \\vec{b} = \\vec{b} \\times \\vec{a}", "written as a vector or a matrix"),
+    ("(\\boldsymbol{w} \\cdot \\boldsymbol{x})^2 = \\boldsymbol{w}^2 \\boldsymbol{x}^2", "written as a vector or a matrix"),
+])
+def test_matrix_notation_on_undeclared_names_is_not_read(tmp_path, step, why):
+    found = verdicts(tmp_path, f"$${step}$$\n")
+    assert found and all(verdict is Verdict.UNKNOWN and why in reason for verdict, reason in found)
+
+
+def test_a_determinant_of_declared_matrices_is_decided(tmp_path):
+    assert [v for v, _ in verdicts(tmp_path, "$$\\det(A + B) = \\det(A) + \\det(B)$$\n",
+                                   MATRICES.replace("'n', 'n'", "2, 2"))] == [Verdict.REFUTED]
 
 
 def test_declared_matrices_are_read_and_decided(tmp_path):
