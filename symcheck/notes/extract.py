@@ -104,6 +104,19 @@ def unclosed_math(text: str, path: str) -> list[tuple[int, int, str]]:
     return [(*positions.at(found.start), found.opener) for found in unclosed_openers(buf.text(), buf.markdown)]
 
 
+_INCLUDED = re.compile(r"\\(?:input|include|subfile)\s*\{[^{}\n]*\}")
+
+
+def included_files(text: str, path: str) -> list[tuple[int, int, str]]:
+    """(line, column, command) of every `\\input{...}`, `\\include{...}` of a LaTeX note, outside
+    comments: the math of that file is not read with this one."""
+    buf = masked(text, path)
+    if buf.markdown:
+        return []
+    positions = Positions(text)
+    return [(*positions.at(match.start()), match.group(0)) for match in _INCLUDED.finditer(buf.text())]
+
+
 # `$ a = b $` on one line: not math by Pandoc's rules (a space inside a dollar), an equation for MathJax
 _INLINE_PAIR = re.compile(r"(?<![\\$])\$(?!\$)([^$\n]*=[^$\n]*)(?<!\\)\$(?![\$\d])")
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")  # `$ 10 = ten dollars; $`: prose between prices

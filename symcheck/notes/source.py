@@ -228,6 +228,9 @@ def _mask_tex(buf: Buffer) -> None:
     ):
         buf.blank(match.start(), match.end())
     text = buf.text()
+    for match in re.finditer(r"\\iffalse(?![A-Za-z]).*?\\fi(?![A-Za-z])", text, re.S):  # commented out
+        buf.blank(match.start(), match.end())
+    text = buf.text()
     for match in re.finditer(r"\\verb\*?([^A-Za-z\s*]).*?\1", text):
         buf.blank(match.start(), match.end())
     text = buf.text()

@@ -39,7 +39,7 @@ from symcheck.engine.settings import Settings
 from symcheck.notes.casemath import qualifier_case
 from symcheck.notes.chains import MathFragment
 from symcheck.notes.extract import (
-    MathChain, MathRelation, defined_commands, extract_claims, read_notes, spaced_math, unclosed_math,
+    MathChain, MathRelation, defined_commands, extract_claims, included_files, read_notes, spaced_math, unclosed_math,
 )
 from symcheck.notes.prose import ProseReading, read_prose
 from symcheck.load.derivation import (
@@ -750,6 +750,8 @@ def _unclosed(note: Path, text: str) -> Optional[ChainResult]:
              for line, col, opener in unclosed_math(text, str(note))]
     found += [(line, col, spaced, "a space after the opening $ makes this text, not math: the equation is not read")
               for line, col, spaced in spaced_math(text, str(note))]
+    found += [(line, col, command, "the file it includes is not read with this one (check that file too)")
+              for line, col, command in included_files(text, str(note))]
     steps = tuple(
         StepResult("step", f"line {line}", str(note), line, latex,
                    Decision(Verdict.UNKNOWN, UNPARSABLE, 0.0, reason=reason), False, unread_at=0, column=col)
