@@ -61,3 +61,12 @@ def test_declared_matrices_are_read_and_decided(tmp_path):
 
 def test_a_declared_scalar_is_its_own_transpose(tmp_path):
     assert [v for v, _ in verdicts(tmp_path, "$$a^T b = a b$$\n", "[symbols]\na = {}\nb = {}\n")] == [Verdict.PROVED]
+
+
+@pytest.mark.parametrize("written", ["\\det\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}",
+                                     "\\det\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}",
+                                     "\\begin{vmatrix} a & b \\\\ c & d \\end{vmatrix}"])
+def test_a_determinant_of_a_matrix_written_out_is_read(tmp_path, written):
+    """The usual way to write a 2 x 2 determinant was unread ("det needs its argument in brackets")."""
+    assert [v for v, _ in verdicts(tmp_path, f"$${written} = ad - bc$$\n")] == [Verdict.PROVED]
+    assert [v for v, _ in verdicts(tmp_path, f"$${written} = ad + bc$$\n")] == [Verdict.REFUTED]

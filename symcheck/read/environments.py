@@ -10,7 +10,7 @@ import sympy
 from symcheck.read.nodes import Obj, is_matrix, leaf_is, leaf_text, matrix_valued, split_at
 from symcheck.read.reader import ENVIRONMENT, GROUP, Construct
 from symcheck.read.tokens import Env, Group, Leaf
-from symcheck.read.values import indicator_of
+from symcheck.read.values import determinant_of, indicator_of
 
 _SET_MARKS = frozenset({",", "|", "\\mid", ":", "=", "<", ">", "\\in", "\\le", "\\leq", "\\ge", "\\geq", "\\neq"})
 MATRIX_ENVIRONMENTS = frozenset({"matrix", "pmatrix", "bmatrix", "Bmatrix", "smallmatrix"})
@@ -93,6 +93,8 @@ class Brackets(Construct):
         env: Env = nodes[i]
         if env.name in MATRIX_ENVIRONMENTS:
             value: object = self.matrix(env)
+        elif env.name == "vmatrix":  # |a b; c d|: the determinant of the matrix written out
+            value = determinant_of(self.matrix(env))
         elif env.name == "cases":
             value = self.cases(env)
         else:

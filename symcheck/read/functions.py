@@ -9,7 +9,8 @@ import sympy
 from symcheck.read.guards import note
 from symcheck.read.nodes import Func, Obj, leaf_text, matrix_valued, one_by_one_entry, split_at
 from symcheck.read.reader import Construct
-from symcheck.read.tokens import Group
+from symcheck.read.environments import MATRIX_ENVIRONMENTS
+from symcheck.read.tokens import Env, Group
 from symcheck.read.values import (
     ELEMENTWISE, MATRIX_FUNCTIONS, TRIGONOMETRY, describe, mismatch, vector_of_entries,
 )
@@ -109,9 +110,12 @@ class Functions(Construct):
         token = nodes[i].token
         word = word or (token.arg or "").strip()
         j = i + 1
-        if j >= len(nodes) or not isinstance(nodes[j], Group) or nodes[j].kind not in ("(", "{", "["):
+        if j < len(nodes) and isinstance(nodes[j], Env) and nodes[j].name in MATRIX_ENVIRONMENTS:
+            argument_value = self.reader.environments.matrix(nodes[j])  # \det\begin{pmatrix} ... \end{pmatrix}
+        elif j >= len(nodes) or not isinstance(nodes[j], Group) or nodes[j].kind not in ("(", "{", "["):
             raise self.reader.error(f"{word} needs its argument in brackets: {token.text}(A)", token.start)
-        argument_value = self.reader.value(nodes[j].items, nodes[j].start)
+        else:
+            argument_value = self.reader.value(nodes[j].items, nodes[j].start)
         if word != "diag" and not matrix_valued(argument_value):
             self.reader.refuse_as_number(argument_value, f"the {_MATRIX_WORDS.get(word, word)}", token.start)
         try:
