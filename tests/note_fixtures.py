@@ -28,3 +28,8 @@ def steps(result: DocumentResult) -> list[StepResult]:
 
 def verdicts(tmp_path: Path, text: str, notation: str = "") -> list[Verdict]:
     return [step.decision.verdict for step in steps(checked(tmp_path, text, notation))]
+
+
+def written_verdicts(tmp_path: Path, text: str, notation: str = "") -> list[tuple[str, Verdict]]:
+    """Each step of the note as (its LaTeX, its verdict)."""
+    return [(step.latex, step.decision.verdict) for step in steps(checked(tmp_path, text, notation))]

@@ -5,25 +5,13 @@ Each rule on a small note written for it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sympy
 
-from symcheck.engine.settings import Settings
 from symcheck.model import Verdict
 from symcheck.notes.draft import sum_limit_sizes
-from symcheck.verify.notes import check_note
 
-SETTINGS = Settings(step_timeout=30.0)
-
-
-def checked(tmp_path: Path, text: str, notation: str = ""):
-    note = tmp_path / "note.md"
-    note.write_text(text, encoding="utf-8")
-    if notation:
-        (tmp_path / "note.toml").write_text(notation, encoding="utf-8")
-    return check_note(note, None, SETTINGS).result
+from .note_fixtures import checked
 
 
 def decided(result) -> list:

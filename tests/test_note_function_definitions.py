@@ -5,25 +5,11 @@ rule on a small note written for it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from symcheck.engine.settings import Settings
 from symcheck.model import Verdict
-from symcheck.verify.notes import check_note
 
-SETTINGS = Settings(step_timeout=30.0)
-
-
-def checked(tmp_path: Path, text: str):
-    note = tmp_path / "note.md"
-    note.write_text(text, encoding="utf-8")
-    return check_note(note, None, SETTINGS).result
-
-
-def steps(tmp_path: Path, text: str) -> list[tuple[str, Verdict]]:
-    return [(step.latex, step.decision.verdict) for chain in checked(tmp_path, text).chains for step in chain.steps]
+from .note_fixtures import checked, written_verdicts as steps
 
 
 @pytest.mark.parametrize("name", ["p", "q", "k", "u", "\\theta"])

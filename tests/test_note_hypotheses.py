@@ -5,26 +5,12 @@ a small note written for it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sympy
 
-from symcheck.engine.settings import Settings
 from symcheck.model import Verdict
-from symcheck.verify.notes import check_note
 
-SETTINGS = Settings(step_timeout=30.0)
-
-
-def checked(tmp_path: Path, text: str):
-    note = tmp_path / "note.md"
-    note.write_text(text, encoding="utf-8")
-    return check_note(note, None, SETTINGS).result
-
-
-def steps(tmp_path: Path, text: str) -> list[tuple[str, Verdict]]:
-    return [(step.latex, step.decision.verdict) for chain in checked(tmp_path, text).chains for step in chain.steps]
+from .note_fixtures import checked, written_verdicts as steps
 
 
 @pytest.mark.parametrize("lead", ["Given", "Assuming", "Assuming that", "If", "With", "Suppose that"])
@@ -70,11 +56,9 @@ def test_a_value_a_case_or_a_range_is_no_hypothesis(tmp_path, text):
 
 def test_a_declared_positive_name_is_never_solved_for(tmp_path):
     """y = 1 - x need not be positive: solving for a positive y would sample it outside its domain."""
-    note = tmp_path / "note.md"
-    note.write_text("Given $x + y = 1$, we get $$x^2 - y^2 = x - y$$\n", encoding="utf-8")
-    (tmp_path / "note.toml").write_text("[symbols]\nx = { domain = 'positive' }\ny = { domain = 'positive' }\n",
-                                        encoding="utf-8")
-    [step] = [step for chain in check_note(note, None, SETTINGS).result.chains for step in chain.steps]
+    result = checked(tmp_path, "Given $x + y = 1$, we get $$x^2 - y^2 = x - y$$\n",
+                     "[symbols]\nx = { domain = 'positive' }\ny = { domain = 'positive' }\n")
+    [step] = [step for chain in result.chains for step in chain.steps]
     assert step.decision.verdict is Verdict.UNKNOWN
 
 

@@ -11,21 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from symcheck.engine.settings import Settings
 from symcheck.model import Verdict
-from symcheck.verify.notes import check_note
 
-SETTINGS = Settings(step_timeout=30.0)
+from .note_fixtures import checked, steps
 MATRICES = "[sizes]\nn = {}\n[symbols]\nA = { kind = 'matrix', shape = ['n', 'n'] }\nB = { kind = 'matrix', shape = ['n', 'n'] }\n"
 
 
 def verdicts(tmp_path: Path, text: str, notation: str = "") -> list[tuple[Verdict, str]]:
-    note = tmp_path / "note.md"
-    note.write_text(text, encoding="utf-8")
-    if notation:
-        (tmp_path / "note.toml").write_text(notation, encoding="utf-8")
-    chains = check_note(note, None, SETTINGS).result.chains
-    return [(step.decision.verdict, step.decision.reason) for chain in chains for step in chain.steps]
+    return [(step.decision.verdict, step.decision.reason) for step in steps(checked(tmp_path, text, notation))]
 
 
 @pytest.mark.parametrize("step", ["(AB)^T = A^T B^T", "(AB)^\\top = B^\\top A^\\top", "(x^T y)^T = y^T x",
