@@ -32,9 +32,16 @@ def test_a_condition_defining_a_function_is_a_premise_for_what_follows(tmp_path,
     assert wrong == [("-\\cos x", Verdict.REFUTED)]
 
 
-def test_the_premise_is_listed_as_adopted(tmp_path):
+def test_the_hypothesis_is_listed_as_adopted(tmp_path):
     result = checked(tmp_path, "If $u(x) = \\sin x$ then $u'(x) = \\cos x$.\n")
-    assert [(a.name, a.kind.split()[0]) for a in result.adopted] == [("u", "premise")]
+    assert [(a.name, a.kind.split()[0]) for a in result.adopted] == [("u", "hypothesis")]
+
+
+def test_a_function_a_condition_defines_holds_for_its_paragraph_only(tmp_path):
+    """Was: the premise reached the next chain wherever it stood, and `u(3) = 9` in a later
+    section was proved with the u of "If $u(x) = x^2$, the curve is smooth."."""
+    found = steps(tmp_path, "If $u(x) = x^2$, the curve is smooth.\n\n# Later\n\n$$u(3) = 9$$\n")
+    assert found == [("9", Verdict.REFUTED)]
 
 
 def test_a_condition_on_a_function_value_defines_nothing(tmp_path):

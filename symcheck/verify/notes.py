@@ -300,10 +300,12 @@ class _NoteReader:
             given, given_row = (given, given_row) if given_row in (None, chain.line) else ([], None)
             supposed = prose.states_case(chain) or prose.is_condition(chain)
             introduces = introduces_its_left_side(chain, prose.first_uses or {})
-            if len(chain.members) == 2 and (supposed or introduces or chain.definition or chain.premise or prose.defines(chain)):
-                self.compiler.notation.note_function_definition(chain.members[0].latex)
             reach = prose.hypothesis_reach(chain)
-            stated = _stated_hypothesis(self, chain, reach) if reach is not None and len(chain.members) == 2 else None
+            if len(chain.members) == 2 and (supposed or introduces or reach or chain.definition or chain.premise
+                                            or prose.defines(chain)):
+                self.compiler.notation.note_function_definition(chain.members[0].latex)
+            stated = _stated_hypothesis(self, chain, reach, introduces and not supposed or prose.defines(chain)) \
+                if reach is not None and len(chain.members) == 2 else None
             if stated is not None:
                 self.hypotheses.append(stated)
                 continue
@@ -648,19 +650,25 @@ def _supposed_function(reader: _NoteReader, chain: MathChain) -> Optional[list]:
     return members if set(members[0].args) & getattr(members[1], "free_symbols", set()) else None
 
 
-def _stated_hypothesis(reader: _NoteReader, chain: MathChain, reach: tuple[int, int]) -> Optional[Hypothesis]:
-    """The hypothesis a chain states ("given $x + y = 1$"), listed with the adopted; None for a
-    function it defines (a premise) and for one that constrains no name (`1 = 2`, `x = x + 1`:
-    a claim, checked)."""
-    if _supposed_function(reader, chain) is not None:
-        return None
+def _stated_hypothesis(reader: _NoteReader, chain: MathChain, reach: tuple[int, int],
+                       defining: bool) -> Optional[Hypothesis]:
+    """The hypothesis a chain states ("given $x + y = 1$", "if $u(x) = \\sin x$": u is that function
+    there), listed with the adopted; None for one that constrains no name (`1 = 2`, `x = x + 1`:
+    a claim, checked), and for a function the words or its first use make a `defining` of
+    the note ("suppose $r(x) = x + 1$", "we start with $f(x) = ...$")."""
     first, last = chain.members[0], chain.members[-1]
     latex = " = ".join(member.latex for member in chain.members)
-    sides = [reader.read_or_none(member.latex) for member in chain.members]
-    if all(isinstance(side, sympy.Expr) for side in sides) and not sympy.expand(sides[0] - sides[1]).free_symbols:
+    start = (last.end_line, last.end_col)
+    function = _supposed_function(reader, chain)
+    sides = function or [reader.read_or_none(member.latex) for member in chain.members]
+    if function is not None and defining:
         return None
-    found = hypothesis(latex, chain.line, (last.end_line, last.end_col), reach, sides, reader.compiler.table,
-                       reader.defined)
+    if function is not None:
+        found = Hypothesis(latex, chain.line, start, reach, frozenset(), definition_of(*function))
+    elif all(isinstance(side, sympy.Expr) for side in sides) and not sympy.expand(sides[0] - sides[1]).free_symbols:
+        return None
+    else:
+        found = hypothesis(latex, chain.line, start, reach, sides, reader.compiler.table, reader.defined)
     solved = f"; {found.solved.target} = {found.solved.body} there" if found.solved else ""
     reader.adopted.append(Adoption(str(found.solved.target) if found.solved else latex, chain.line, first.col,
                                    latex, kind=f"hypothesis (up to line {reach[0]}{solved})"))
