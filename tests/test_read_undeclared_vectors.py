@@ -63,3 +63,9 @@ def test_a_determinant_of_a_matrix_written_out_is_read(tmp_path, written):
     """The usual way to write a 2 x 2 determinant was unread ("det needs its argument in brackets")."""
     assert [v for v, _ in verdicts(tmp_path, f"$${written} = ad - bc$$\n")] == [Verdict.PROVED]
     assert [v for v, _ in verdicts(tmp_path, f"$${written} = ad + bc$$\n")] == [Verdict.REFUTED]
+
+
+def test_a_subscripted_name_of_a_declared_scalar_is_its_own_transpose(tmp_path):
+    """`w_1^\\intercal x` where the notation declares w and x scalars: read as the notation says."""
+    assert [v for v, _ in verdicts(tmp_path, "$$w_1^\\intercal x = x w_1$$\n", "[symbols]\nw = {}\nx = {}\n")] == [
+        Verdict.PROVED]

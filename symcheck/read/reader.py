@@ -68,7 +68,8 @@ class Reader:
             return
         known = {*self.table.declarations, *self.table.sizes, *self.table.indices, *self.table.constants,
                  *self.notation.defined_names}
-        names = sorted({s.name for s in value.free_symbols if isinstance(s, sympy.Symbol)} - known)
+        names = sorted(name for name in {s.name for s in value.free_symbols if isinstance(s, sympy.Symbol)}
+                       if name not in known and name.split("_")[0] not in known)  # w_1 of a declared scalar w
         if names:
             raise self.error(f"{what} of {', '.join(names)}, which nothing declares: a vector or a matrix? Read as "
                              "a number, it would be the number itself (declare its kind and shape in a notation file)",
