@@ -70,3 +70,12 @@ def test_an_equation_that_constrains_no_name_is_no_hypothesis(tmp_path, given):
     assert not [a for a in result.adopted if a.kind.startswith("hypothesis")]
     verdicts = {step.latex: step.decision.verdict for chain in result.chains for step in chain.steps}
     assert verdicts["x"] is Verdict.REFUTED
+
+
+def test_a_condition_of_the_math_before_it_is_no_hypothesis_for_what_follows(tmp_path):
+    """`$\\delta = 1$ if $a + b = c$`: the 'if' qualifies δ = 1. As a hypothesis for the rest of
+    the paragraph it proved `c^2 = (a + b)^2` there."""
+    found = steps(tmp_path, "Here $\\delta = 1$ if $a + b = c$, and also $$c^2 = (a+b)^2$$\n")
+    assert found[-1] == ("(a+b)^2", Verdict.REFUTED)
+    result = checked(tmp_path, "Let $L = p + q$ with $p + q = 1$. Then $$L = 1$$\n")
+    assert [a.kind.split()[0] for a in result.adopted] == ["definition", "hypothesis"]  # 'with' still states one

@@ -197,7 +197,8 @@ def read_prose(text: str, path: str) -> ProseReading:
     conditions = [(at(region.start), at(region.end)) for region in regions
                   if not region.display and _states_a_condition(visible, prose, region)]
     hypotheses = [(at(region.start), at(region.end), at(_paragraph_reach(prose, region, regions))) for region in regions
-                  if not region.display and _states_a_hypothesis(visible, prose, region)]
+                  if not region.display and _states_a_hypothesis(visible, prose, region)
+                  and not _math_before_in_sentence(prose, region, regions)]
     for region in regions:
         sentence = _sentence_before(prose, region.start)
         condition = None if _a_range(visible, prose, region, sentence) else _stated_case(visible, region, sentence)
@@ -276,6 +277,18 @@ def _states_a_hypothesis(visible: str, prose: str, region: Region) -> bool:
     if not _ONE_EQUATION.fullmatch(content) or _OTHER_RELATION.search(content) or "," in content:
         return False
     return case_condition(CASE_MATH.fullmatch(content)) is None and not fixes_a_value(content)
+
+
+def _math_before_in_sentence(prose: str, region: Region, regions: list[Region]) -> bool:
+    """Other math earlier in the sentence, then "if" (`$\\delta = 1$ if $i + j = n$`): the region is
+    the condition of that math, not a hypothesis for what follows."""
+    if not _CONDITION_WORD_BEFORE.search(prose, max(0, region.start - 40), region.start):
+        return False  # "let $\\ell = ...$ with $\\sum_k y_k = 1$": a hypothesis still
+    start = region.start - len(_sentence_before(prose, region.start))
+    return any(start <= other.start < region.start for other in regions if other is not region)
+
+
+_CONDITION_WORD_BEFORE = re.compile(r"\b(?:if|when|whenever|provided|unless)(?:\s+that)?\s*$", re.I)
 
 
 def _paragraph_reach(prose: str, region: Region, regions: list[Region]) -> int:
