@@ -79,3 +79,12 @@ def test_a_condition_of_the_math_before_it_is_no_hypothesis_for_what_follows(tmp
     assert found[-1] == ("(a+b)^2", Verdict.REFUTED)
     result = checked(tmp_path, "Let $L = p + q$ with $p + q = 1$. Then $$L = 1$$\n")
     assert [a.kind.split()[0] for a in result.adopted] == ["definition", "hypothesis"]  # 'with' still states one
+
+
+@pytest.mark.parametrize("after", ["In general, $$x^2 - y^2 = x - y$$\n",
+                                   "Now suppose instead $x + y = 2$. Then $$x^2 - y^2 = x - y$$\n"])
+def test_a_hypothesis_ends_where_the_words_generalise_or_suppose_anew(tmp_path, after):
+    """Was: the step after "In general" or after a new supposition was proved under x + y = 1."""
+    found = steps(tmp_path, f"Given $x + y = 1$, we get $x^2 - y^2 = x - y$. {after}")
+    assert found[0] == ("x - y", Verdict.PROVED)
+    assert found[-1] == ("x - y", Verdict.REFUTED)

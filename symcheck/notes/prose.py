@@ -196,7 +196,7 @@ def read_prose(text: str, path: str) -> ProseReading:
                    if not region.display and _CONDITION_AFTER.match(_sentence_after(prose, region.end))]
     conditions = [(at(region.start), at(region.end)) for region in regions
                   if not region.display and _states_a_condition(visible, prose, region)]
-    hypotheses = [(at(region.start), at(region.end), at(_paragraph_reach(prose, region, regions))) for region in regions
+    hypotheses = [(at(region.start), at(region.end), at(_hypothesis_reach(prose, region, regions))) for region in regions
                   if not region.display and _states_a_hypothesis(visible, prose, region)
                   and not _math_before_in_sentence(prose, region, regions)]
     for region in regions:
@@ -289,6 +289,19 @@ def _math_before_in_sentence(prose: str, region: Region, regions: list[Region]) 
 
 
 _CONDITION_WORD_BEFORE = re.compile(r"\b(?:if|when|whenever|provided|unless)(?:\s+that)?\s*$", re.I)
+
+
+def _hypothesis_reach(prose: str, region: Region, regions: list[Region]) -> int:
+    """Where a hypothesis stops holding: the end of its paragraph (`_paragraph_reach`), or
+    before, at words that generalise ("in general", "for all") or at math that words after it
+    suppose, give or define anew ("Now suppose instead $a + b = 2$")."""
+    end = _paragraph_reach(prose, region, regions)
+    closer = _CLOSERS.search(prose, region.end, end)
+    end = closer.start() if closer else end
+    anew = next((other.start for other in regions if region.end <= other.start < end
+                 and (_GIVING.search(prose, region.end, other.start) or _DEFINITION_WORDS.search(prose, region.end, other.start))),
+                None)
+    return anew if anew is not None else end
 
 
 def _paragraph_reach(prose: str, region: Region, regions: list[Region]) -> int:
