@@ -88,3 +88,14 @@ def test_a_hypothesis_ends_where_the_words_generalise_or_suppose_anew(tmp_path, 
     found = steps(tmp_path, f"Given $x + y = 1$, we get $x^2 - y^2 = x - y$. {after}")
     assert found[0] == ("x - y", Verdict.PROVED)
     assert found[-1] == ("x - y", Verdict.REFUTED)
+
+
+@pytest.mark.parametrize("text", [
+    "- Given $x + y = 1$, we get $x^2 - y^2 = x - y$.\n- Second case: $$x^2 - y^2 = x - y$$\n",
+    "Given $x + y = 1$, we get $x^2 - y^2 = x - y$.\n# New section\n$$x^2 - y^2 = x - y$$\n",
+    "Given $x + y = 1$, we get $x^2 - y^2 = x - y$, and otherwise $$x^2 - y^2 = x - y$$\n",
+])
+def test_a_hypothesis_ends_with_its_list_item_at_a_heading_and_at_otherwise(tmp_path, text):
+    found = steps(tmp_path, text)
+    assert found[0] == ("x - y", Verdict.PROVED)
+    assert found[-1] == ("x - y", Verdict.REFUTED)

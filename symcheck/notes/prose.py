@@ -196,7 +196,8 @@ def read_prose(text: str, path: str) -> ProseReading:
                    if not region.display and _CONDITION_AFTER.match(_sentence_after(prose, region.end))]
     conditions = [(at(region.start), at(region.end)) for region in regions
                   if not region.display and _states_a_condition(visible, prose, region)]
-    hypotheses = [(at(region.start), at(region.end), at(_hypothesis_reach(prose, region, regions))) for region in regions
+    hypotheses = [(at(region.start), at(region.end), at(_hypothesis_reach(visible, prose, region, regions)))
+                  for region in regions
                   if not region.display and _states_a_hypothesis(visible, prose, region)
                   and not _math_before_in_sentence(prose, region, regions)]
     for region in regions:
@@ -291,13 +292,15 @@ def _math_before_in_sentence(prose: str, region: Region, regions: list[Region]) 
 _CONDITION_WORD_BEFORE = re.compile(r"\b(?:if|when|whenever|provided|unless)(?:\s+that)?\s*$", re.I)
 
 
-def _hypothesis_reach(prose: str, region: Region, regions: list[Region]) -> int:
-    """Where a hypothesis stops holding: the end of its paragraph (`_paragraph_reach`), or
-    before, at words that generalise ("in general", "for all") or at math that words after it
-    suppose, give or define anew ("Now suppose instead $a + b = 2$")."""
-    end = _paragraph_reach(prose, region, regions)
-    closer = _CLOSERS.search(prose, region.end, end)
-    end = closer.start() if closer else end
+def _hypothesis_reach(visible: str, prose: str, region: Region, regions: list[Region]) -> int:
+    """Where a hypothesis stops holding: the end of its paragraph (`_paragraph_reach`) or of
+    its list item, or before, at a heading, at words that generalise ("in general", "for all",
+    "otherwise") or at math that words after it suppose, give or define anew ("Now suppose
+    instead $a + b = 2$")."""
+    end = min(_paragraph_reach(prose, region, regions), _next_list_item(visible, prose, region.start))
+    closer = min((m.start() for pattern in (_GENERALISING, _HEADING) for m in [pattern.search(prose, region.end, end)] if m),
+                 default=end)
+    end = min(end, closer)
     anew = next((other.start for other in regions if region.end <= other.start < end
                  and (_GIVING.search(prose, region.end, other.start) or _DEFINITION_WORDS.search(prose, region.end, other.start))),
                 None)
