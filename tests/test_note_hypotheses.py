@@ -99,3 +99,16 @@ def test_a_hypothesis_ends_with_its_list_item_at_a_heading_and_at_otherwise(tmp_
     found = steps(tmp_path, text)
     assert found[0] == ("x - y", Verdict.PROVED)
     assert found[-1] == ("x - y", Verdict.REFUTED)
+
+
+@pytest.mark.parametrize("derivative", ["\\frac{d}{dx}(x y) = y", "\\frac{d}{dx}(x y) = 1 - 2x"])
+def test_a_derivative_under_a_constraint_on_its_names_is_undecided(tmp_path, derivative):
+    """Under x + y = 1, d(xy)/dx is y if y does not depend on x and y - x if it does: neither
+    reading is proved, or refuted, for the author."""
+    found = steps(tmp_path, f"Given $x + y = 1$, we get $${derivative}$$\n")
+    assert [verdict for _, verdict in found] == [Verdict.UNKNOWN]
+
+
+def test_a_derivative_of_the_name_a_hypothesis_gives_is_decided(tmp_path):
+    found = steps(tmp_path, "With $y = wx + b$, $$\\frac{\\partial y}{\\partial w} = x$$ and $$\\frac{\\partial y}{\\partial w} = b$$\n")
+    assert [verdict for _, verdict in found] == [Verdict.PROVED, Verdict.REFUTED]

@@ -34,9 +34,19 @@ class Hypothesis:
     reach: Position
     names: frozenset
     solved: Optional[CompiledDefinition]
+    gives_its_left: bool = False  # `y = wx + b`: the name solved for is the left side as written
 
     def covers(self, where: Position) -> bool:
         return self.start <= where < self.reach
+
+    def applies(self, differentiated: set) -> bool:
+        """Solved, and its substitution means one thing where the step differentiates: a left
+        side it gives (`y = wx + b`, then dy/dw) and never a variable of a derivative. In
+        `x + y = 1`, which name depends on which is the reader's choice, and d(xy)/dx would
+        differ by it."""
+        if self.solved is None:
+            return False
+        return not differentiated or (self.gives_its_left and self.solved.target not in differentiated)
 
 
 def hypothesis(latex: str, line: int, start: Position, reach: Position, sides: list, table: SymbolTable,
@@ -47,8 +57,9 @@ def hypothesis(latex: str, line: int, start: Position, reach: Position, sides: l
     if not all(isinstance(side, sympy.Expr) for side in sides):
         return Hypothesis(latex, line, start, reach, frozenset(), None)
     expression = lhs - rhs
-    return Hypothesis(latex, line, start, reach, frozenset(expression.free_symbols),
-                      _solved(expression, _free_reals(expression, table, defined)))
+    solved = _solved(expression, _free_reals(expression, table, defined))
+    return Hypothesis(latex, line, start, reach, frozenset(expression.free_symbols), solved,
+                      solved is not None and solved.target == lhs)
 
 
 def _free_reals(expression: sympy.Expr, table: SymbolTable, defined: set) -> list[sympy.Symbol]:
@@ -71,22 +82,31 @@ def _solved(expression: sympy.Expr, names: list[sympy.Symbol]) -> Optional[Compi
     return None
 
 
-def solved_in_force(hypotheses: list[Hypothesis], where: Position) -> list[CompiledDefinition]:
-    """The definitions the solved hypotheses in force at `where` give."""
-    return [h.solved for h in hypotheses if h.solved is not None and h.covers(where)]
+def in_force(hypotheses: list[Hypothesis], where: Position) -> list[Hypothesis]:
+    return [h for h in hypotheses if h.covers(where)]
 
 
-def unsolved_in_force(result: ChainResult, hypotheses: list[Hypothesis], where: Position,
-                      used: set) -> ChainResult:
-    """A step refuted under a hypothesis in force that could not be applied, on names the
-    chain uses, is undecided: the counterexample may break the hypothesis."""
-    found = next((h for h in hypotheses if h.solved is None and h.covers(where) and (not h.names or h.names & used)),
-                 None)
+def differentiated(members: list) -> set:
+    """The variables the members differentiate by (empty: no derivative)."""
+    return {variable for member in members if isinstance(member, sympy.Basic)
+            for derivative in member.atoms(sympy.Derivative) for variable in derivative.variables}
+
+
+def unsolved(result: ChainResult, hypotheses: list[Hypothesis], used: set, differentiating: bool) -> ChainResult:
+    """A step refuted under a hypothesis in force that could not be applied, on names the chain
+    uses, is undecided: the counterexample may break the hypothesis. Where the step
+    differentiates, a step proved is undecided too: with names tied by the hypothesis, which
+    depends on which decides the derivative."""
+    found = next((h for h in hypotheses if not h.names or h.names & used), None)
     if found is None:
         return result
     why = (f"refuted only without the hypothesis {found.latex} stated at line {found.line}, which could not be "
            "applied here: its counterexample may break it (not decided under it)")
+    if differentiating:
+        why = (f"under the hypothesis {found.latex} stated at line {found.line}, which ties the names it holds: "
+               "which of them depends on which decides this derivative (not decided)")
     undecided = Decision(Verdict.UNKNOWN, "under a hypothesis", 0.0, reason=why)
+    changed = {Verdict.REFUTED} if not differentiating else {v for v in Verdict if v is not Verdict.UNKNOWN}
     return replace(result, steps=tuple(
-        replace(step, decision=undecided, expected=False, repair=None) if step.decision.verdict is Verdict.REFUTED
+        replace(step, decision=undecided, expected=False, repair=None) if step.decision.verdict in changed
         else step for step in result.steps))

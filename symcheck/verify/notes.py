@@ -56,7 +56,7 @@ from symcheck.verify.notedefs import (
     introduces_its_left_side, mentions, names_a_starred, note_definition, note_parameters,
     prime_readings, read_primes_of, second_value, states_a_value, taken_as_definition, with_counted_sizes,
 )
-from symcheck.verify.hypotheses import Hypothesis, hypothesis, solved_in_force, unsolved_in_force
+from symcheck.verify.hypotheses import Hypothesis, differentiated, hypothesis, in_force, unsolved
 from symcheck.verify.documents import Decider, has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.premises import SolvedEquations, is_recurrence, split_assignment, stem_alias, under_premise
@@ -304,8 +304,7 @@ class _NoteReader:
             if len(chain.members) == 2 and (supposed or introduces or reach or chain.definition or chain.premise
                                             or prose.defines(chain)):
                 self.compiler.notation.note_function_definition(chain.members[0].latex)
-            stated = _stated_hypothesis(self, chain, reach, introduces and not supposed or prose.defines(chain)) \
-                if reach is not None and len(chain.members) == 2 else None
+            stated = _stated_hypothesis(self, chain, reach, introduces and not supposed or prose.defines(chain))
             if stated is not None:
                 self.hypotheses.append(stated)
                 continue
@@ -319,8 +318,10 @@ class _NoteReader:
                 continue
             chain = self.after_assignment(chain)
             where = (chain.members[0].line, chain.members[0].col)
-            supposing = solved_in_force(self.hypotheses, where)
-            members, unread = _starred_vector(chain, *self.parse(chain, given + supposing), self.read_or_none, self.defined)
+            supposed_here = in_force(self.hypotheses, where)
+            solved = [h.solved for h in supposed_here if h.solved is not None]
+            members, unread = _starred_vector(chain, *self.parse(chain, given + solved), self.read_or_none, self.defined)
+            applied = [h for h in supposed_here if h.applies(differentiated(members))]
             if _is_condition(members, self.compiler.table):
                 continue
             if prose.condition_after(chain):
@@ -352,7 +353,7 @@ class _NoteReader:
                     solving.start(members[0], chain)
                 continue
             condition = qualifier_case(chain.qualifier) or self.prose_case(prose, chain, members)
-            scope = _chain_scope(self.scope, prose.quantified_names(chain), given + supposing)
+            scope = _chain_scope(self.scope, prose.quantified_names(chain), given + [h.solved for h in applied])
             # a restatement goes on from an earlier chain only in the same scope: not under a premise or hypothesis
             # and only a name is restated: two displays starting `1 = ...` are two claims
             left = (members[0], condition) if chain.display and getattr(members[0], "free_symbols", None) \
@@ -362,7 +363,8 @@ class _NoteReader:
             result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
             result = _outside_its_premise(self.consequence(chain, members, result, scope, solving), members, self.premised,
                                           scope, lambda extra: self.check_chain(chain, members, unread, extra, condition)[0])
-            result = unsolved_in_force(result, self.hypotheses, where, free_names(members))
+            result = unsolved(result, [h for h in supposed_here if h not in applied], free_names(members),
+                              bool(differentiated(members)))
             if zero_end is not None:
                 solving.start(ended.held.expression if ended.held else members[0], chain)
             if left is not None and ended.held is not None:
@@ -650,12 +652,14 @@ def _supposed_function(reader: _NoteReader, chain: MathChain) -> Optional[list]:
     return members if set(members[0].args) & getattr(members[1], "free_symbols", set()) else None
 
 
-def _stated_hypothesis(reader: _NoteReader, chain: MathChain, reach: tuple[int, int],
+def _stated_hypothesis(reader: _NoteReader, chain: MathChain, reach: Optional[tuple[int, int]],
                        defining: bool) -> Optional[Hypothesis]:
     """The hypothesis a chain states ("given $x + y = 1$", "if $u(x) = \\sin x$": u is that function
     there), listed with the adopted; None for one that constrains no name (`1 = 2`, `x = x + 1`:
     a claim, checked), and for a function the words or its first use make a `defining` of
     the note ("suppose $r(x) = x + 1$", "we start with $f(x) = ...$")."""
+    if reach is None or len(chain.members) != 2:
+        return None
     first, last = chain.members[0], chain.members[-1]
     latex = " = ".join(member.latex for member in chain.members)
     start = (last.end_line, last.end_col)
@@ -664,7 +668,7 @@ def _stated_hypothesis(reader: _NoteReader, chain: MathChain, reach: tuple[int, 
     if function is not None and defining:
         return None
     if function is not None:
-        found = Hypothesis(latex, chain.line, start, reach, frozenset(), definition_of(*function))
+        found = Hypothesis(latex, chain.line, start, reach, frozenset(), definition_of(*function), gives_its_left=True)
     elif all(isinstance(side, sympy.Expr) for side in sides) and not sympy.expand(sides[0] - sides[1]).free_symbols:
         return None
     else:
