@@ -112,3 +112,12 @@ def test_a_derivative_under_a_constraint_on_its_names_is_undecided(tmp_path, der
 def test_a_derivative_of_the_name_a_hypothesis_gives_is_decided(tmp_path):
     found = steps(tmp_path, "With $y = wx + b$, $$\\frac{\\partial y}{\\partial w} = x$$ and $$\\frac{\\partial y}{\\partial w} = b$$\n")
     assert [verdict for _, verdict in found] == [Verdict.PROVED, Verdict.REFUTED]
+
+
+def test_a_hypothesis_supposed_instead_replaces_the_earlier_one(tmp_path):
+    """"Now suppose instead $x + y = 2$" was a claim refuted under x + y = 1."""
+    result = checked(tmp_path, "Given $x + y = 1$, we get $x^2 - y^2 = x - y$. Now suppose instead $x + y = 2$. "
+                               "Then $$x^2 - y^2 = 2(x - y)$$\n")
+    assert [(step.latex, step.decision.verdict) for chain in result.chains for step in chain.steps] == [
+        ("x - y", Verdict.PROVED), ("2(x - y)", Verdict.PROVED)]
+    assert [a.latex for a in result.adopted] == ["x + y = 1", "x + y = 2"]

@@ -263,7 +263,8 @@ def _first_uses(visible: str, regions: list[Region], at) -> dict[str, Position]:
 
 
 # "given $x + y = 1$", "assuming that $uv = 1$", "if $a = 2b$": the words right before the math
-_HYPOTHESIS_BEFORE_MATH = re.compile(r"\b(?:if|when|whenever|provided|given|assuming|assume|suppose|with)(?:\s+that)?\s*$", re.I)
+_HYPOTHESIS_BEFORE_MATH = re.compile(r"\b(?:if|when|whenever|provided|given|assuming|assume|suppose|with)"
+                                     r"(?:\s+(?:instead|now|again))?(?:\s+that)?\s*$", re.I)
 _ONE_EQUATION = re.compile(r"[^=<>]*[^=<>:!\\]=[^=<>]*")
 _OTHER_RELATION = re.compile(r"\\(?:n?eq|ne|le|ge|leq|geq|lt|gt|approx|sim|equiv|in|coloneqq)(?![A-Za-z])|:=")
 
