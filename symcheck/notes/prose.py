@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from symcheck.notes.casemath import CASE_MATH, case_condition, fixed_values, fixes_a_value
@@ -35,6 +35,7 @@ _HEADING = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
 _FULL_STOP = re.compile(r"[.!?](?=\s)")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _BOTH_WAYS = re.compile(r"\b(?:else|otherwise)\b", re.I)  # "1 when $i = j$, else 0": a value, not a case
 _ROW_CASE = re.compile(r"\\(?:text|textrm|mbox)\s*\{\s*(?:if|when|otherwise|for)\b", re.I)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")
@@ -117,7 +118,7 @@ class ProseReading:
     where_after: tuple[tuple[Position, Position], ...] = ()  # inline math after "where" right after math
     quantified: tuple[tuple[Position, Position, frozenset[str]], ...] = ()  # "for every $x$": its names, where they are any value
     hypotheses: tuple[tuple[Position, Position, Position], ...] = ()  # "given $x + y = 1$": the math, and how far it holds
-    first_uses: Optional[dict[str, Position]] = None  # each letter or command: where the note's math first has it
+    first_uses: dict[str, Position] = field(default_factory=dict)  # each letter or command: where the note's math first has it
 
     def case_of(self, chain: MathChain) -> Optional[Case]:
         where = (chain.members[0].line, chain.members[0].col)
@@ -159,8 +160,8 @@ class ProseReading:
         return frozenset().union(*(names for start, end, names in self.quantified if start <= where < end))
 
     def hypothesis_reach(self, chain: MathChain) -> Optional[Position]:
-        """Where the hypothesis the chain states ends ("given $x + y = 1$, we get ..."): the end
-        of its paragraph, or of the display the paragraph runs into. None: the chain states none."""
+        """Where the hypothesis the chain states ("given $x + y = 1$, we get ...") stops holding
+        (`_hypothesis_reach`). None: the chain states none."""
         where = (chain.members[0].line, chain.members[0].col)
         return next((reach for start, end, reach in self.hypotheses if start <= where < end), None)
 
@@ -311,7 +312,7 @@ def _hypothesis_reach(visible: str, prose: str, region: Region, regions: list[Re
 def _paragraph_reach(prose: str, region: Region, regions: list[Region]) -> int:
     """The end of the paragraph `region` is in; when that paragraph ends without a full stop
     ("given $x + y = 1$, we get" and a display after a blank line), the end of that display."""
-    blank = re.compile(r"\n[ \t]*\n").search(prose, region.end)
+    blank = _BLANK_LINE.search(prose, region.end)
     end = blank.start() if blank else len(prose)
     display = next((other for other in regions if other.display and other.start >= end), None)
     if display is not None and not _FULL_STOP.search(prose[:end].rstrip() + " ", max(0, len(prose[:end].rstrip()) - 1)) \
@@ -403,7 +404,7 @@ def _sentence_before(prose: str, offset: int) -> str:
 def _paragraph_before(prose: str, offset: int) -> str:
     """The paragraph that ends just before `offset` (up to 2000 characters of it)."""
     end = len(prose[:offset].rstrip())
-    start = max((m.end() for m in re.finditer(r"\n[ \t]*\n", prose[max(0, end - 2000):end])), default=0)
+    start = max((m.end() for m in _BLANK_LINE.finditer(prose[max(0, end - 2000):end])), default=0)
     return prose[max(0, end - 2000) + start:end]
 
 

@@ -116,7 +116,7 @@ class Functions(Construct):
             raise self.reader.error(f"{word} needs its argument in brackets: {token.text}(A)", token.start)
         else:
             argument_value = self.reader.value(nodes[j].items, nodes[j].start)
-        if word != "diag" and not matrix_valued(argument_value):
+        if word != "diag":
             self.reader.refuse_as_number(argument_value, f"the {_MATRIX_WORDS.get(word, word)}", token.start)
         try:
             value = MATRIX_FUNCTIONS[word](self.along_index(argument_value, word, token.start))

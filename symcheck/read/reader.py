@@ -18,7 +18,7 @@ import sympy
 from symcheck.read.arithmetic import Arithmetic, rebuild
 from symcheck.read.backend import LatexError, parse_latex
 from symcheck.read.emit import Emitter
-from symcheck.read.nodes import ADD_OPS, Func, Obj, leaf_text
+from symcheck.read.nodes import ADD_OPS, Func, Obj, leaf_text, matrix_valued
 from symcheck.read.tokens import Env, Group
 
 GROUP = "(group)"
@@ -64,7 +64,7 @@ class Reader:
         """`what` (a transpose, a determinant, a trace) of a number written with names nothing
         declares says those names are vectors or matrices: read as numbers, `(AB)^T = A^T B^T` and
         `\\det(A + B) = \\det A + \\det B` would be proved. Refused, saying what to declare."""
-        if not isinstance(value, sympy.Basic) or getattr(value, "is_Matrix", False):
+        if not isinstance(value, sympy.Basic) or matrix_valued(value):
             return
         known = {*self.table.declarations, *self.table.sizes, *self.table.indices, *self.table.constants,
                  *self.notation.defined_names}

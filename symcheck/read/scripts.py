@@ -7,7 +7,7 @@ from typing import Callable, Optional
 
 import sympy
 
-from symcheck.read.nodes import Postfix, is_matrix, leaf_is, matrix_valued
+from symcheck.read.nodes import Postfix, leaf_is
 from symcheck.read.reader import Construct
 from symcheck.read.tokens import Group, Leaf
 from symcheck.read.values import mismatch, power, transpose
@@ -65,8 +65,7 @@ class Scripts(Construct):
     def apply_sup(self, value: object, post: Postfix, label: Callable[[], object]) -> object:
         kind = self.sup_kind(post.sup)
         if kind == "transpose":
-            if not is_matrix(value) and not matrix_valued(value):
-                self.reader.refuse_as_number(value, "a transpose", post.sup_start)
+            self.reader.refuse_as_number(value, "a transpose", post.sup_start)
             return transpose(value)
         if kind == "star":
             return self.starred(value, post)

@@ -92,11 +92,11 @@ def differentiated(members: list) -> set:
             for derivative in member.atoms(sympy.Derivative) for variable in derivative.variables}
 
 
-def unsolved(result: ChainResult, hypotheses: list[Hypothesis], used: set, differentiating: bool) -> ChainResult:
+def unsolved(result: ChainResult, hypotheses: list[Hypothesis], used: set, differentiating: set) -> ChainResult:
     """A step refuted under a hypothesis in force that could not be applied, on names the chain
     uses, is undecided: the counterexample may break the hypothesis. Where the step
     differentiates, a step proved is undecided too: with names tied by the hypothesis, which
-    depends on which decides the derivative."""
+    depends on which decides the derivative (`differentiating`: the variables it differentiates by)."""
     found = next((h for h in hypotheses if not h.names or h.names & used), None)
     if found is None:
         return result

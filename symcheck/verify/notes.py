@@ -299,7 +299,7 @@ class _NoteReader:
         for chain in _definitions_first(chains, prose):
             given, given_row = (given, given_row) if given_row in (None, chain.line) else ([], None)
             supposed = prose.states_case(chain) or prose.is_condition(chain)
-            introduces = introduces_its_left_side(chain, prose.first_uses or {})
+            introduces = introduces_its_left_side(chain, prose.first_uses)
             reach = prose.hypothesis_reach(chain)
             if len(chain.members) == 2 and (supposed or introduces or reach or chain.definition or chain.premise
                                             or prose.defines(chain)):
@@ -321,7 +321,8 @@ class _NoteReader:
             supposed_here = in_force(self.hypotheses, where)
             solved = [h.solved for h in supposed_here if h.solved is not None]
             members, unread = _starred_vector(chain, *self.parse(chain, given + solved), self.read_or_none, self.defined)
-            applied = [h for h in supposed_here if h.applies(differentiated(members))]
+            differentiating = differentiated(members)
+            applied = [h for h in supposed_here if h.applies(differentiating)]
             if _is_condition(members, self.compiler.table):
                 continue
             if prose.condition_after(chain):
@@ -336,7 +337,7 @@ class _NoteReader:
                 pending += self.adopt(chain, members)
                 continue
             if introduces and not chain.premise and self.fresh(members) and members[0] not in self.entry_values:
-                pending += self.adopt(chain, members)  # "The loss is $$L = ...$$": L's first appearance
+                pending += self.adopt(chain, members)  # "The loss is $$\ell(w) = ...$$": its first appearance
                 results.append(taken_as_definition(str(self.note), chain))
                 continue
             if (chain.definition or prose.defines(chain)) and an_unadoptable_function(members, self.target, self.defined):
@@ -363,8 +364,7 @@ class _NoteReader:
             result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
             result = _outside_its_premise(self.consequence(chain, members, result, scope, solving), members, self.premised,
                                           scope, lambda extra: self.check_chain(chain, members, unread, extra, condition)[0])
-            result = unsolved(result, [h for h in supposed_here if h not in applied], free_names(members),
-                              bool(differentiated(members)))
+            result = unsolved(result, [h for h in supposed_here if h not in applied], free_names(members), differentiating)
             if zero_end is not None:
                 solving.start(ended.held.expression if ended.held else members[0], chain)
             if left is not None and ended.held is not None:
