@@ -118,6 +118,9 @@ class ProseReading:
     where_after: tuple[tuple[Position, Position], ...] = ()  # inline math after "where" right after math
     quantified: tuple[tuple[Position, Position, frozenset[str]], ...] = ()  # "for every $x$": its names, where they are any value
     hypotheses: tuple[tuple[Position, Position, Position], ...] = ()  # "given $x + y = 1$": the math, and how far it holds
+    # inline math stating a condition, a domain or a goal ("for $x > 0$", "$\\epsilon > 0$"): the math, how far it
+    # holds, and its LaTeX
+    stated_conditions: tuple[tuple[Position, Position, Position, str], ...] = ()
     first_uses: dict[str, Position] = field(default_factory=dict)  # each letter or command: where the note's math first has it
 
     def case_of(self, chain: MathChain) -> Optional[Case]:
@@ -170,6 +173,17 @@ class ProseReading:
         where = (chain.members[0].line, chain.members[0].col)
         return any(start <= where < end for start, end in self.conditions)
 
+    def stated_as_condition(self, where: Position) -> bool:
+        """The inline math at `where` states a condition, a domain or a goal, not a claim
+        (`_states_a_domain`)."""
+        return any(start <= where < end for start, end, _, _ in self.stated_conditions)
+
+    def conditions_in_force(self, where: Position) -> list[str]:
+        """The conditions stated in words before `where` that still hold there (`$latex$ at
+        line:col` each): what a relation claimed there may rely on."""
+        return [f"${latex}$ at line {start[0]}:{start[1]}"
+                for start, end, reach, latex in self.stated_conditions if end <= where < reach]
+
     def condition_after(self, chain: MathChain) -> bool:
         """The chain is inline math that the prose after it qualifies (`$d = 1$ if $y = n$`):
         it holds only under a condition stated in words."""
@@ -201,6 +215,9 @@ def read_prose(text: str, path: str) -> ProseReading:
                   for region in regions
                   if not region.display and _states_a_hypothesis(visible, prose, region)
                   and not _math_before_in_sentence(prose, region, regions)]
+    stated_conditions = [(at(region.start), at(region.end), at(_hypothesis_reach(visible, prose, region, regions)),
+                          visible[region.content_start:region.content_end].strip())
+                         for region in regions if not region.display and _states_a_domain(visible, prose, region)]
     for region in regions:
         sentence = _sentence_before(prose, region.start)
         condition = None if _a_range(visible, prose, region, sentence) else _stated_case(visible, region, sentence)
@@ -247,7 +264,7 @@ def read_prose(text: str, path: str) -> ProseReading:
         cases.append(Case(condition, at(start), at(end) if end < len(text) else None, at(statement_end)))
     return ProseReading(tuple(cases), tuple(defining), tuple(conditioned), tuple(conditions), tuple(naming),
                         tuple(solving), tuple(where_after), tuple(quantified), tuple(hypotheses),
-                        _first_uses(visible, regions, at))
+                        tuple(stated_conditions), _first_uses(visible, regions, at))
 
 
 _MATH_NAME = re.compile(r"\\[A-Za-z]+|[A-Za-z]")
@@ -360,6 +377,31 @@ def _states_a_condition(visible: str, prose: str, region: Region) -> bool:
         return True  # "except that for $n = 2$ we round": a value excluded, not a claim ("except $J_{11} = 2$" is one)
     return bool(_CONDITION_BEFORE.search(sentence) or (
         _HYPOTHESIS_BEFORE.search(sentence) and fixes_a_value(visible[region.content_start:region.content_end].strip())))
+
+
+# words right before inline math that make it a condition, a domain or a goal rather than a
+# claim: "for all real $x > 0$", "whenever $|x - a| < \\delta$", "such that $x + y \\le 1$",
+# "we want $|f(x) - L| < \\epsilon$"
+_DOMAIN_BEFORE = re.compile(
+    r"\b(?:if|when|whenever|provided|unless|for|with|given|assum(?:e|es|ed|ing)|suppos(?:e|ing)|let|take|taking|"
+    r"choose|choosing|pick|where|such\s+that|so\s+that|subject\s+to|on|over|in|within|want|wants|need|needs|"
+    r"requir(?:e|es|ed|ing)|must|ensur(?:e|es|ing)|guarantee)"
+    r"(?:\s+(?:that|all|any|every|each|some|real|small|large|positive|negative|fixed|arbitrary|sufficiently|an?|the))*"
+    r"[\s,:]*$", re.I)
+# a bound on one name (`x > 0`, `0 < \epsilon < 1`, `n \ge 1`, `i \neq j`): its domain, not a claim
+_NAME = r"\\?[A-Za-z]+(?:_\{?[\w\\]+\}?)?"
+_ORDER = r"(?:<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|leqslant|geqslant)(?![A-Za-z]))"
+_BOUND = r"[^<>=]*?"
+_NAME_BOUND = re.compile(rf"\s*(?:{_BOUND}{_ORDER}=?\s*)?{_NAME}\s*{_ORDER}=?{_BOUND}\s*[.,;]?\s*")
+_QUANTIFIED_MATH = re.compile(r"\s*\\(?:forall|exists)(?![A-Za-z])")
+
+
+def _states_a_domain(visible: str, prose: str, region: Region) -> bool:
+    """Inline math that states a condition, a domain or a goal: after the words of
+    `_DOMAIN_BEFORE` in its sentence, a bound on one name, or a quantified statement."""
+    content = visible[region.content_start:region.content_end]
+    return bool(_DOMAIN_BEFORE.search(_sentence_before(prose, region.start)) or _NAME_BOUND.fullmatch(content)
+                or _QUANTIFIED_MATH.match(content))
 
 
 def _names_an_object(prose: str, region: Region) -> bool:

@@ -13,14 +13,19 @@ step of its own, with its relation recorded ("le", "approx" ...):
   of an expression with free symbols, and a relation in an implication
   (`x > 1 \\Rightarrow x^2 > 1`, a premise and what follows from it) are a note "not checked",
   which `--strict` fails on.
-Inline math in prose (`$x \\in \\mathbb{R}^n$`, `$0 < \\epsilon < 1$`, `$i \\neq j$`) states
-conditions and domains, not claims: an inline relation outside an equation is checked only
-when both sides are closed (`$9/13 \\approx 0.7\\ldots$`), and is otherwise not read.
+Inline math in prose is a claim (`we have $x^2 + 1 > 0$`) unless it states a condition, a
+domain or a goal (`symcheck.notes.prose`: `for $x > 0$`, `$0 < \\epsilon < 1$`, `$i \\neq j$`,
+`such that $x + y \\le 1$`, `we want $|f(x) - L| < \\epsilon$`), which is not read. An inline
+order claimed where such a condition (or a hypothesis) stated before it in its paragraph still
+holds is decided without it, so a refutation there is undecided: its counterexample may break
+the condition. Other inline relations (`$x \\in \\mathbb{R}^n$`, `\\propto`) and inline
+approximations with free symbols are not read.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Optional, Union
 
 import sympy
@@ -30,6 +35,7 @@ from symcheck.engine.sampling import free_symbols
 from symcheck.model import RELATION_NOT_CHECKED, ChainResult, Decision, Remark, StepResult, Verdict
 from symcheck.notes.chains import MathChain, MathFragment, MathRelation
 from symcheck.notes.prose import ProseReading
+from symcheck.verify.hypotheses import in_force
 
 LOG_BASES = (10, 2)  # the other bases `\\log` is read in by some authors (numeric illustrations, information)
 _WRITTEN = re.compile(r"^\s*([+-]?)\s*(\d+)(?:\.(\d*))?\s*(\\[lc]?dots|\.\.\.|…)?\s*$")
@@ -60,6 +66,8 @@ class RelationReader:
     def result(self, relation: MathRelation) -> Optional[ChainResult]:
         """The relation's step, or None for inline math that states a condition or a domain."""
         claimed = relation.display or relation.chained
+        if not claimed and relation.relation in DECIDED and relation.relation != "approx":
+            return self.inline_order(relation)
         if relation.lhs is None or relation.rhs is None:
             return self.not_checked(relation, "one side is missing") if claimed else None
         if claimed and relation.implication:
@@ -68,6 +76,9 @@ class RelationReader:
             return self.not_checked(relation, "only <, ≤, >, ≥, ≠ and ≈ are checked") if claimed else None
         if relation.relation == "approx":
             return self.approximation(relation, claimed)
+        return self.order(relation, claimed)
+
+    def order(self, relation: MathRelation, claimed: bool = True) -> Optional[ChainResult]:
         members = self.members(relation, (relation.lhs, relation.rhs), claimed)
         if not isinstance(members, list):
             return members
@@ -76,6 +87,26 @@ class RelationReader:
         decision = decide_relation(relation.relation, *members, self.reader.scope, condition=case,
                                    settings=self.reader.settings)
         return ChainResult(f"line {relation.line}", condition, (self.step(relation, decision),))
+
+    def inline_order(self, relation: MathRelation) -> Optional[ChainResult]:
+        """An order (or `\\ne`) in inline prose math: None where the math states a condition
+        or a domain, else a claim, undecided where refuted only without a condition in force."""
+        where = (relation.lhs.line, relation.lhs.col) if relation.lhs else (relation.line, relation.col)
+        if self.prose.stated_as_condition(where):
+            return None
+        if relation.lhs is None or relation.rhs is None:
+            return self.not_checked(relation, "one side is missing")
+        if _bounds_a_name(self.reader.parse(_as_chain(relation), [])[0]):
+            return None  # `$x > 0$` said of its own: the domain of x
+        result = self.order(relation)
+        relied_on = self.prose.conditions_in_force(where) + [
+            f"${h.latex}$ at line {h.line}" for h in in_force(self.reader.hypotheses, where)]
+        if result is None or not relied_on or result.steps[0].decision.verdict is not Verdict.REFUTED:
+            return result
+        why = (f"refuted only without {'; '.join(relied_on)}, stated before it in its paragraph: its counterexample "
+               "may break that (not decided under it)")
+        undecided = Decision(Verdict.UNKNOWN, "under a condition", 0.0, reason=why)
+        return replace(result, steps=(replace(result.steps[0], decision=undecided, expected=False, repair=None),))
 
     def members(self, relation: MathRelation, sides: tuple[MathFragment, ...],
                 claimed: bool) -> Union[list, ChainResult, None]:
@@ -124,6 +155,19 @@ class RelationReader:
         decision = Decision(Verdict.UNKNOWN, RELATION_NOT_CHECKED, 0.0, reason=why)
         remark = Remark("note", f"relation {relation.symbol} is not checked: {why}", instead_of_verdict=True)
         return ChainResult(f"line {relation.line}", None, (self.step(relation, decision, (remark,)),))
+
+
+def _bounds_a_name(members: list) -> bool:
+    """A name on the left that the right side does not hold (`x > 0`, `\\delta < \\epsilon`), or
+    a number on the left of a name (`0 < x`, of `0 < x < 1`): the name's domain, not a claim."""
+    if None in members:
+        return False
+    lhs, rhs = members
+    return _a_name(lhs) and lhs not in free_symbols(rhs) or _a_name(rhs) and not free_symbols(lhs)
+
+
+def _a_name(expr) -> bool:
+    return isinstance(expr, (sympy.Symbol, sympy.Indexed))
 
 
 def _as_chain(relation: MathRelation) -> MathChain:
