@@ -212,3 +212,29 @@ def taken_as_definition(note: str, chain: MathChain) -> ChainResult:
     return ChainResult(f"line {chain.line}", None, (StepResult(
         "step", f"line {chain.line}", note, member.line, member.latex, decision, False, remarks=(remark,),
         column=member.col),))
+
+
+def defined_unread(members: list) -> Optional[sympy.Symbol]:
+    """The name a definition gives when what it gives it was not read (`\\bar o = \\max_k o_k`)."""
+    name = members[0] if members else None
+    return name if isinstance(name, sympy.Symbol) and None in members[1:] else None
+
+
+def undecided_by_unread_definitions(results: list[ChainResult], unread: dict) -> list[ChainResult]:
+    """A step refuted at a point that gives a value to a name whose definition was not read
+    (`unread`: the name -> the line of its definition) is undecided: the definition may not
+    allow that value (`o_j - \\bar o \\le 0` with `\\bar o` the maximum)."""
+    by_text = {str(name): line for name, line in unread.items()}
+    return [replace(result, steps=tuple(_without_unread(step, by_text) for step in result.steps))
+            for result in results] if unread else results
+
+
+def _without_unread(step: StepResult, unread: dict[str, int]) -> StepResult:
+    point = step.decision.counterexample.point if step.decision.counterexample else {}
+    name = next((name for name in sorted(unread) if name in point), None)
+    if step.decision.verdict is not Verdict.REFUTED or name is None:
+        return step
+    why = (f"refuted only where {name} = {point[name]}, and the definition of {name} at line {unread[name]} was not "
+           "read: it may not allow that value (not decided)")
+    return replace(step, decision=Decision(Verdict.UNKNOWN, "definition not read", 0.0, reason=why),
+                   expected=False, repair=None)

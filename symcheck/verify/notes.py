@@ -52,7 +52,8 @@ from symcheck.model.symbols import CompiledDefinition, Scope
 from symcheck.verify.cases import case_index_remark
 from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decided_ahead
 from symcheck.verify.notedefs import (
-    an_unadoptable_function, as_defined, carried_from_definitions, defines_every_entry, free_names, gives_a_probability,
+    an_unadoptable_function, as_defined, carried_from_definitions, defined_unread, defines_every_entry, free_names,
+    gives_a_probability, undecided_by_unread_definitions,
     introduces_its_left_side, mentions, names_a_starred, note_definition, note_parameters,
     prime_readings, read_primes_of, second_value, states_a_value, taken_as_definition, with_counted_sizes,
 )
@@ -296,6 +297,7 @@ class _NoteReader:
         given: list[CompiledDefinition] = []
         given_row = None  # the line of a premise's first consequence: it also holds for the rest of that line
         pending: list[Equation] = []  # checked once every definition of the note is known
+        unread_definitions: dict = {}  # a name whose definition was not read -> its line
         for chain in _definitions_first(chains, prose):
             given, given_row = (given, given_row) if given_row in (None, chain.line) else ([], None)
             supposed = prose.states_case(chain) or prose.is_condition(chain)
@@ -321,6 +323,8 @@ class _NoteReader:
             supposed_here = in_force(self.hypotheses, where)
             solved = [h.solved for h in supposed_here if h.solved is not None]
             members, unread = _starred_vector(chain, *self.parse(chain, given + solved), self.read_or_none, self.defined)
+            if chain.definition or prose.defines(chain):
+                unread_definitions.update({name: chain.line for name in [defined_unread(members)] if name is not None})
             differentiating = differentiated(members)
             applied = [h for h in supposed_here if h.applies(differentiating)]
             if _is_condition(members, self.compiler.table):
@@ -377,6 +381,7 @@ class _NoteReader:
         reported = frozenset((step.line, step.column) for result in results for step in result.steps)
         relation_reader = RelationReader(self, prose, reported)
         results = merged(results, [found for found in map(relation_reader.result, relations) if found is not None])
+        results = undecided_by_unread_definitions(results, unread_definitions)
         return DocumentResult(
             path=str(self.note), source=str(self.note), title=self.note.name,
             definitions=definitions, chains=tuple(results), claims=(), seconds=time.perf_counter() - started,
@@ -467,7 +472,7 @@ class _NoteReader:
             if step.decision.verdict is Verdict.REFUTED:
                 source = next((anchor for anchor in reversed(wrong[-_CARRIED_LOOKBACK:])
                                if compare(anchor, member, expression).decision.verdict.holds), None) \
-                    or self.through_restated(held, member, expression, condition, compare)
+                    or _through_restated(self.restated, held, member, expression, condition, compare)
             if source is not None:
                 steps.append(replace(step, remarks=(Remark(
                     "note", f"follows from line {_at(source.member)} as written; the error there is carried",
@@ -481,23 +486,6 @@ class _NoteReader:
                 decided = held if step.decision.verdict.holds else decided
         result = ChainResult(f"line {chain.line}", condition, _with_case_remark(steps, chain, members, condition_expr))
         return result, _Ended(held, tuple(wrong))
-
-    def through_restated(self, held: _Anchor, member: MathFragment, expression, condition: Optional[str],
-                         compare) -> Optional[_Anchor]:
-        """The restatement whose value of a name the refuted step follows from: after `J = a`
-        (refuted) and `J = b`, `dJ/dw = c` that holds with J = b as written carries the error
-        of that chain, across displays."""
-        for (name, case), ended in self.restated.items():
-            if case != condition or not ended.wrong or not held.expression.has(name):
-                continue
-            value = ended.wrong[-1]
-            try:
-                anchor = _Anchor(held.member, held.expression.xreplace({name: value.expression}))
-            except (TypeError, ValueError):  # a value that cannot stand where the name does (a scalar for a matrix)
-                continue
-            if compare(anchor, member, expression).decision.verdict.holds:
-                return value
-        return None
 
     def step(self, chain: MathChain, anchor: _Anchor, member: MathFragment, expression, scope: Scope,
              condition_expr, condition: Optional[str], after: str) -> StepResult:
@@ -548,6 +536,24 @@ def _after_unread(step: StepResult, held: _Anchor, skipped: list[StepResult]) ->
     left_out = "; ".join(f"{why}: {', '.join(f'{s.line}:{s.column}' for s in group)}"
                          for why, group in groups.items() if group)
     return replace(step, compared_with=f"{_at(held.member)}, the last readable member ({left_out})")
+
+
+def _through_restated(restated: dict, held: _Anchor, member: MathFragment, expression, condition: Optional[str],
+                       compare) -> Optional[_Anchor]:
+    """The restatement whose value of a name the refuted step follows from: after `J = a`
+    (refuted) and `J = b`, `dJ/dw = c` that holds with J = b as written carries the error
+    of that chain, across displays."""
+    for (name, case), ended in restated.items():
+        if case != condition or not ended.wrong or not held.expression.has(name):
+            continue
+        value = ended.wrong[-1]
+        try:
+            anchor = _Anchor(held.member, held.expression.xreplace({name: value.expression}))
+        except (TypeError, ValueError):  # a value that cannot stand where the name does (a scalar for a matrix)
+            continue
+        if compare(anchor, member, expression).decision.verdict.holds:
+            return value
+    return None
 
 
 def _with_case_remark(steps: list[StepResult], chain: MathChain, members: list, condition_expr) -> tuple:
