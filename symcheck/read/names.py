@@ -31,6 +31,9 @@ GREEK = frozenset(
 CONSTANT_LETTERS = {"e": sympy.E, "i": sympy.I}
 # undeclared names that are functions by convention when a parenthesis follows
 WELL_KNOWN_FUNCTIONS = frozenset({"f", "g", "h", "sigma", "phi", "varphi", "psi"})
+# Landau symbols: `e^x = 1 + x + O(x^2)` is no equation of numbers, and read as O times x^2
+# `O(x^2) - O(x^2) = 0` would be proved
+ASYMPTOTIC = frozenset({"O", "o", "\\mathcal{O}", "\\mathcal{o}"})
 # spellings of the expectation: E[X] applies E, never E times a bracket
 EXPECTATIONS = frozenset({"E", "\\mathbb{E}", "\\operatorname{E}", "\\mathrm{E}"})
 # operators on random variables, applied with brackets (E[X], Var[X], Cov[X, Y]): read as
@@ -300,6 +303,10 @@ class Names(Construct):
         return applied**power
 
     def build_free(self, atom: Atom, post: Postfix, call: Optional[Group]) -> tuple[object, bool]:
+        if call is not None and atom.name in ASYMPTOTIC and post.sub is None and post.sup is None \
+                and atom.name not in self.reader.notation.defined_functions:
+            raise self.reader.error(f"{atom.name}(...) is asymptotic notation (a set of functions, not a number): an "
+                                    "equation with it is not checked", atom.start)
         special = SPECIAL_FUNCTIONS.get(atom.name) if post.sub is None else None
         if call is not None and special is not None and self.reader.scripts.sup_kind(post.sup) in ("none", "power"):
             return self.powered(atom, self.application(special, post.primes, call), post), True

@@ -221,9 +221,12 @@ def defined_unread(members: list) -> Optional[sympy.Symbol]:
 
 
 def undecided_by_unread_definitions(results: list[ChainResult], unread: dict) -> list[ChainResult]:
-    """A step refuted at a point that gives a value to a name whose definition was not read
-    (`unread`: the name -> the line of its definition) is undecided: the definition may not
-    allow that value (`o_j - \\bar o \\le 0` with `\\bar o` the maximum)."""
+    """An order refuted at a point that gives a value to a name whose definition was not read
+    (`unread`: the name -> the line of its definition) is undecided: the definition may bound
+    the name so as not to allow that value (`o_j - \\bar o \\le 0` with `\\bar o` the maximum).
+    An equation refuted there stays refuted: a manipulation that carries the name along fails
+    at a generic value of it (`\\exp(o_j - \\bar o) \\exp \\bar o = \\exp o_j` with the last
+    factor dropped), and the definition is reported unread."""
     by_text = {str(name): line for name, line in unread.items()}
     return [replace(result, steps=tuple(_without_unread(step, by_text) for step in result.steps))
             for result in results] if unread else results
@@ -232,7 +235,7 @@ def undecided_by_unread_definitions(results: list[ChainResult], unread: dict) ->
 def _without_unread(step: StepResult, unread: dict[str, int]) -> StepResult:
     point = step.decision.counterexample.point if step.decision.counterexample else {}
     name = next((name for name in sorted(unread) if name in point), None)
-    if step.decision.verdict is not Verdict.REFUTED or name is None:
+    if step.decision.verdict is not Verdict.REFUTED or step.relation == "eq" or name is None:
         return step
     why = (f"refuted only where {name} = {point[name]}, and the definition of {name} at line {unread[name]} was not "
            "read: it may not allow that value (not decided)")
