@@ -138,9 +138,9 @@ class Fractions(Construct):
     def derivative(self, order: int, top: list, variables: list, start: int, end: int, rest: list) -> tuple[list, bool]:
         """The derivative, and whether it took its operand (or its point) from ``rest``."""
         counts = self.counts(order, variables, start)
-        function = self.reader.names.function_of(top) if len(counts) == 1 else None
-        if function is not None:
-            return self.function_derivative(function, counts[0], start, end, rest)
+        function = self.reader.names.function_of(top)
+        if function is not None and (len(counts) == 1 or self.mixed_partial(function, counts, rest)):
+            return self.function_derivative(function, counts, start, end, rest)
         if top:
             expr = self.reader.value(top, top[0].start)
             return [Obj(self._derivative(expr, counts, start), start, end)], False
@@ -179,18 +179,25 @@ class Fractions(Construct):
             )
         return counts
 
-    def function_derivative(self, function: object, count: tuple, start: int, end: int, rest: list) -> tuple[list, bool]:
+    def function_derivative(self, function: object, counts: list, start: int, end: int, rest: list) -> tuple[list, bool]:
         """\\frac{dg}{dx} with g a function: g's derivative in x (g of the parameters the document
-        defines it with, when x is one: \\frac{\\partial f}{\\partial x} after f(x, y) = xy); \\frac{dg}{dx}(a) is it at a."""
-        variable, order = count
+        defines it with, when x is one: \\frac{\\partial f}{\\partial x} after f(x, y) = xy, and
+        \\frac{\\partial^2 f}{\\partial x \\partial y} too); \\frac{dg}{dx}(a) is it at a."""
         call = call_group(rest, 0)
         if call is None:
             parameters = self.reader.notation.function_parameters.get(str(function), ())
-            arguments = parameters if variable in parameters else (variable,)  # \\partial f of f(x, y): f(x, y)
-            value = sympy.Derivative(function(*arguments), (variable, order), evaluate=False)
+            variables = tuple(variable for variable, _ in counts)
+            arguments = parameters if set(variables) <= set(parameters) else variables  # \\partial f of f(x, y): f(x, y)
+            value = sympy.Derivative(function(*arguments), *counts, evaluate=False)
             return [Obj(value, start, end)], False
-        value = self.reader.names.application(function, order, call)
+        value = self.reader.names.application(function, counts[0][1], call)
         return [Obj(value, start, rest[0].end), *self.reader.reduce(rest[1:])], True
+
+    def mixed_partial(self, function: object, counts: list, rest: list) -> bool:
+        """A derivative in several variables, all parameters the document defines the function
+        with, and no point after it."""
+        parameters = self.reader.notation.function_parameters.get(str(function), ())
+        return call_group(rest, 0) is None and all(variable in parameters for variable, _ in counts)
 
     def _derivative(self, expr: object, counts: list, where: int) -> object:
         try:

@@ -241,3 +241,11 @@ def _without_unread(step: StepResult, unread: dict[str, int]) -> StepResult:
            "read: it may not allow that value (not decided)")
     return replace(step, decision=Decision(Verdict.UNKNOWN, "definition not read", 0.0, reason=why),
                    expected=False, repair=None)
+
+
+def held_fixed(variables: set, definitions) -> set:
+    """The other parameters of a function whose parameters include every variable of a partial
+    derivative (`\\partial f / \\partial x` of `f(x, y) = ...`): held fixed by what a partial
+    derivative is, so y does not depend on x there."""
+    return {param for definition in definitions if isinstance(definition.target, FunctionClass)
+            and variables <= set(definition.params) for param in definition.params} - variables

@@ -53,7 +53,7 @@ from symcheck.verify.cases import case_index_remark
 from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decided_ahead
 from symcheck.verify.notedefs import (
     an_unadoptable_function, as_defined, carried_from_definitions, defined_unread, defines_every_entry, free_names,
-    gives_a_probability, undecided_by_unread_definitions,
+    gives_a_probability, held_fixed, undecided_by_unread_definitions,
     introduces_its_left_side, mentions, names_a_starred, note_definition, note_parameters,
     prime_readings, read_primes_of, second_value, states_a_value, taken_as_definition, with_counted_sizes,
 )
@@ -209,7 +209,9 @@ class _NoteReader:
                   for v in matrix.lamda.variables}  # an entry's position in a matrix written with ellipses
         for derivative in getattr(expression, "atoms", lambda *_: ())(sympy.Derivative):
             variables = set().union(*(variable.free_symbols for variable in derivative.variables))
-            names = sorted(str(s) for s in derivative.expr.free_symbols - variables - known if isinstance(s, sympy.Symbol))
+            held = held_fixed(variables, (*self.scope.definitions, *given)) if "\\partial" in member.latex else set()
+            names = sorted(str(s) for s in derivative.expr.free_symbols - variables - known - held
+                           if isinstance(s, sympy.Symbol))
             if names:
                 raise InputError(str(self.note), member.line, (
                     f"a derivative of {', '.join(names)}, which nothing declares or defines: whether it depends on "
