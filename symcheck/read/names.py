@@ -4,6 +4,8 @@ undeclared letters, Greek letters, words (``\\text{..}``, ``\\mathcal{L}``), ``e
 
 from __future__ import annotations
 
+import re
+
 from typing import Optional
 
 import sympy
@@ -31,6 +33,7 @@ GREEK = frozenset(
 CONSTANT_LETTERS = {"e": sympy.E, "i": sympy.I}
 # undeclared names that are functions by convention when a parenthesis follows
 WELL_KNOWN_FUNCTIONS = frozenset({"f", "g", "h", "sigma", "phi", "varphi", "psi"})
+_NEWTON_DOTS = re.compile(r"\\(d?d)ot\{?([A-Za-z])\}?")  # \dot{h}, \ddot h: the d's count the order
 # Landau symbols: `e^x = 1 + x + O(x^2)` is no equation of numbers, and read as O times x^2
 # `O(x^2) - O(x^2) = 0` would be proved
 ASYMPTOTIC = frozenset({"O", "o", "\\mathcal{O}", "\\mathcal{o}"})
@@ -313,7 +316,7 @@ class Names(Construct):
         if call is not None and self.reader.scripts.sup_kind(post.sup) in ("none", "power") and self.is_called(atom, post, call):
             function = sympy.Function(self.display(atom, post))
             return self.powered(atom, self.application(function, post.primes, call), post), True
-        value = self.subscripted_free(atom, post) if post.sub is not None else sympy.Symbol(atom.name)
+        value = self.subscripted_free(atom, post) if post.sub is not None else self.bare(atom)
         value = self.primed(value, post, atom)
         label = lambda: sympy.Symbol(f"{self.display(atom, post)}^{source_text(post.sup)}")  # noqa: E731
         return self.reader.scripts.apply_sup(value, post, label), False
@@ -355,6 +358,18 @@ class Names(Construct):
         if not isinstance(value, sympy.Symbol):
             raise self.reader.error("a prime (') on this name: only on functions and scalar names", post.sub_start or post.sup_start)
         return sympy.Symbol(value.name + "'" * post.primes, **value.assumptions0)
+
+    def bare(self, atom: Atom) -> object:
+        """A name alone; a function the note defines, h(t) = ..., alone is that function of
+        its parameters (`\\frac{dh}{dt} = 2h`), as its derivative's bare h is, and with Newton's
+        dots (`\\dot h`, `\\ddot h`) its derivative, when it has one parameter."""
+        dotted = _NEWTON_DOTS.fullmatch(atom.name)
+        name, order = (dotted.group(2), len(dotted.group(1))) if dotted else (atom.name, 0)
+        parameters = self.reader.notation.function_parameters.get(name, ())
+        if not parameters or name not in self.reader.notation.defined_functions or order and len(parameters) != 1:
+            return sympy.Symbol(atom.name)
+        applied = sympy.Function(name)(*parameters)
+        return sympy.Derivative(applied, (parameters[0], order), evaluate=False) if order else applied
 
     def subscripted_free(self, atom: Atom, post: Postfix) -> object:
         shape = self.reader.indices.shape_annotation(post.sub)

@@ -78,8 +78,9 @@ def an_unadoptable_function(members: list, target, defined: set) -> bool:
 
 
 def note_parameters(definition: CompiledDefinition, compiler: Compiler) -> None:
-    """After `f(x, y) = ...`, the bare f of a derivative in x or y is f(x, y)."""
-    if isinstance(definition.target, FunctionClass) and len(definition.params) > 1:
+    """After `f(x, y) = ...`, the bare f of a derivative in x or y is f(x, y); after `h(t) = ...`
+    a bare h is h(t)."""
+    if isinstance(definition.target, FunctionClass) and definition.params:
         compiler.notation.function_parameters[str(definition.target)] = tuple(definition.params)
 
 
