@@ -121,6 +121,7 @@ class ProseReading:
     # inline math stating a condition, a domain or a goal ("for $x > 0$", "$\\epsilon > 0$"): the math, how far it
     # holds, and its LaTeX
     stated_conditions: tuple[tuple[Position, Position, Position, str], ...] = ()
+    headings: tuple[Position, ...] = ()  # where each heading starts
     first_uses: dict[str, Position] = field(default_factory=dict)  # each letter or command: where the note's math first has it
 
     def case_of(self, chain: MathChain) -> Optional[Case]:
@@ -172,6 +173,10 @@ class ProseReading:
         """The chain is inline math right after "if", "when" ...: a condition, not a claim."""
         where = (chain.members[0].line, chain.members[0].col)
         return any(start <= where < end for start, end in self.conditions)
+
+    def section(self, where: Position) -> int:
+        """How many headings come before `where`."""
+        return bisect.bisect_right(self.headings, where)
 
     def stated_as_condition(self, where: Position) -> bool:
         """The inline math at `where` states a condition, a domain or a goal, not a claim
@@ -264,7 +269,8 @@ def read_prose(text: str, path: str) -> ProseReading:
         cases.append(Case(condition, at(start), at(end) if end < len(text) else None, at(statement_end)))
     return ProseReading(tuple(cases), tuple(defining), tuple(conditioned), tuple(conditions), tuple(naming),
                         tuple(solving), tuple(where_after), tuple(quantified), tuple(hypotheses),
-                        tuple(stated_conditions), _first_uses(visible, regions, at))
+                        tuple(stated_conditions), tuple(at(m.start()) for m in _HEADING.finditer(prose)),
+                        _first_uses(visible, regions, at))
 
 
 _MATH_NAME = re.compile(r"\\[A-Za-z]+|[A-Za-z]")

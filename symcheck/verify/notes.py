@@ -41,7 +41,7 @@ from symcheck.notes.chains import MathFragment
 from symcheck.notes.extract import (
     MathChain, MathRelation, defined_commands, extract_claims, included_files, read_notes, spaced_math, unclosed_math,
 )
-from symcheck.notes.prose import ProseReading, read_prose
+from symcheck.notes.prose import Position, ProseReading, read_prose
 from symcheck.load.derivation import (
     AmbiguousMath, Compiler, InputError, WrongShapes, checking_scope, definition_of, read_notation, require_utf8,
 )
@@ -327,6 +327,8 @@ class _NoteReader:
             members, unread = _starred_vector(chain, *self.parse(chain, given + solved), self.read_or_none, self.defined)
             if chain.definition or prose.defines(chain):
                 unread_definitions.update({name: chain.line for name in [defined_unread(members)] if name is not None})
+                self.adopted += _defined_anew(self.scope, self.defined, self.adopted, self.target(members[0])
+                                              if members and members[0] is not None else None, prose, where)
             differentiating = differentiated(members)
             applied = [h for h in supposed_here if h.applies(differentiating)]
             if _is_condition(members, self.compiler.table):
@@ -538,6 +540,22 @@ def _after_unread(step: StepResult, held: _Anchor, skipped: list[StepResult]) ->
     left_out = "; ".join(f"{why}: {', '.join(f'{s.line}:{s.column}' for s in group)}"
                          for why, group in groups.items() if group)
     return replace(step, compared_with=f"{_at(held.member)}, the last readable member ({left_out})")
+
+
+def _defined_anew(scope: Scope, defined: set, adopted: list[Adoption], target, prose: ProseReading,
+                  where: Position) -> list[Adoption]:
+    """A name a definition under an earlier heading gave a value, defined again under a later
+    one ("Example 2: let $f(x) = x^3$"): the earlier definition is forgotten here, so the new one
+    is adopted and holds from here on; said as a reading. In one section a second value is
+    still a claim (a slip, or a result), never a definition."""
+    name = str(getattr(target, "name", target))
+    earlier = [a for a in adopted if a.name == name and a.kind == "definition"]
+    if target is None or not earlier or prose.section((earlier[-1].line, earlier[-1].col)) >= prose.section(where):
+        return []
+    scope.definitions[:] = [d for d in scope.definitions if d.target != target]
+    defined.discard(target)
+    return [Adoption(name, where[0], where[1], f"{name} defined anew under a later heading: its definition at line "
+                                               f"{earlier[-1].line} holds before it", kind="reading")]
 
 
 def _through_restated(restated: dict, held: _Anchor, member: MathFragment, expression, condition: Optional[str],
