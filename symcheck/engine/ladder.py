@@ -47,6 +47,7 @@ import sympy
 from sympy import Expr, Integer, KroneckerDelta, Sum, Symbol
 from sympy.matrices.expressions.matexpr import MatrixElement
 
+from symcheck.engine.antiderivatives import as_antiderivatives, differentiated, integration_variable
 from symcheck.engine.audit import audited
 from symcheck.engine.enclosure import certainly_signed, enclosed_at
 from symcheck.engine.expectation import decide_expectations, has_operators
@@ -108,8 +109,17 @@ _ENTRY_NAMES = ("i", "j", "k", "l", "m", "n", "r", "c", "s", "t", "u", "v", "w")
 
 
 def decide(lhs, rhs, scope: Scope, *, condition=None, settings: Settings = Settings()) -> Decision:
-    """Decide lhs = rhs in `scope`, optionally in the case `condition` (e.g. Eq(i, j))."""
-    return timed_decision(lambda: _decide(sympy.sympify(lhs), sympy.sympify(rhs), scope, condition, settings), settings)
+    """Decide lhs = rhs in `scope`, optionally in the case `condition` (e.g. Eq(i, j)); with
+    indefinite integrals, as antiderivatives (`symcheck.engine.antiderivatives`)."""
+    lhs, rhs = sympy.sympify(lhs), sympy.sympify(rhs)
+    variable = None if is_matrix(lhs) or is_matrix(rhs) else integration_variable(lhs, rhs)
+    if variable is None:
+        return timed_decision(lambda: _decide(lhs, rhs, scope, condition, settings), settings)
+
+    def up_to_a_constant() -> Decision:
+        decision = _decide(*differentiated(lhs, rhs, variable), scope, condition, settings)
+        return replace(decision, reason=as_antiderivatives(decision.reason, variable))
+    return timed_decision(up_to_a_constant, settings)
 
 
 def decide_equation(eq: Equation, settings: Settings = Settings()) -> Decision:

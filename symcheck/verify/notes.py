@@ -35,6 +35,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from symcheck.model.compiled import Equation
+from symcheck.engine.antiderivatives import integration_variable
 from symcheck.engine.settings import Settings
 from symcheck.notes.casemath import qualifier_case
 from symcheck.notes.chains import MathFragment
@@ -364,9 +365,11 @@ class _NoteReader:
             condition = qualifier_case(chain.qualifier) or self.prose_case(prose, chain, members)
             scope = _chain_scope(self.scope, prose.quantified_names(chain), given + [h.solved for h in applied])
             # a restatement goes on from an earlier chain only in the same scope: not under a premise or hypothesis
-            # and only a name is restated: two displays starting `1 = ...` are two claims
+            # and only a name is restated: two displays starting `1 = ...` are two claims; two antiderivatives
+            # of one integrand differ by a constant, so `\int f dx = G` is never compared with an earlier F
             left = (members[0], condition) if chain.display and getattr(members[0], "free_symbols", None) \
-                and not given and not any(h.covers(where) for h in self.hypotheses) else None
+                and not given and not any(h.covers(where) for h in self.hypotheses) \
+                and integration_variable(members[0], members[0]) is None else None
             given_row = chain.members[-1].line if given and _reaches_its_row(chain, given) else None
             given = given if given_row is not None else []
             result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
