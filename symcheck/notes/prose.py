@@ -77,7 +77,7 @@ _DISPLAY_CASE = re.compile(r"\s*(?:if|when|for|case)\s+(.*?)\s*$", re.I | re.S)
 _SOLVING_WORDS = re.compile(r"\b(?:set|sets|setting|equal|equals|equate|equating|solv\w*|find\w*|where|stationary|"
                             r"critical|vanish\w*)\b", re.I)
 _ZERO_WORD = re.compile(r"\bzero\b", re.I)
-_EQUATION_BEFORE = re.compile(r"\b(?:equations?|(?:roots?|zeros?|solutions?)\s+of)\s*:?\s*$", re.I)
+_EQUATION_BEFORE = re.compile(r"\b(?:equations?|(?:roots?|zeros?|solutions?)\s+of|solv(?:e|es|ed|ing))\s*:?\s*$", re.I)
 # "the $y = x^2$ curve", "the line $y = 2x + 1$": inline math naming a curve, a line or a function
 _OBJECT = r"(?:curve|line|graph|parabola|plane|hyperplane|surface|function)s?"
 _OBJECT_AFTER = re.compile(rf"\s*{_OBJECT}\b", re.I)
