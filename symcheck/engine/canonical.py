@@ -258,8 +258,21 @@ def _derivative_done(inner: Expr, variable_count: tuple) -> Expr:
     numbered (ds_2/dz_3), in every entry of a matrix of known size: it is taken once with
     a symbol for each number (`_general_entries`) and the numbers are put back."""
     general, numbers = _general_entries(inner, variable_count)
-    done = _DERIVATIVES.get(general, lambda: Derivative(general[0], *general[1]).doit(deep=False))
+    done = _DERIVATIVES.get(general, lambda: _real_derivative(*general))
     return done.xreplace(numbers) if numbers else done
+
+
+def _real_derivative(expr: Expr, variable_count: tuple) -> Expr:
+    """SymPy's derivative with every name of no stated kind taken as real, as the engine takes
+    them everywhere: for a complex x, d|x|/dx is written with the derivatives of re(x) and
+    im(x), which no point can be put into."""
+    reals = {s: sympy.Dummy(s.name, real=True) for s in expr.free_symbols
+             if isinstance(s, Symbol) and s.is_real is None}
+    if not reals:
+        return Derivative(expr, *variable_count).doit(deep=False)
+    counts = tuple((variable.xreplace(reals), count) for variable, count in variable_count)
+    done = Derivative(expr.xreplace(reals), *counts).doit(deep=False)
+    return done.xreplace({real: name for name, real in reals.items()})
 
 
 GENERAL_ENTRY_PREFIX = "_entry"
