@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional, Sequence
 
+from symcheck.read.backend import LatexError
 from symcheck.read.values import FUNCTION_NAMES
 from symcheck.read.tokens import ACCENTS, Token, argument, brace_group_end, join, next_solid, tokenize
 
@@ -20,6 +21,10 @@ DROPPED = frozenset(
     + ["\\ "]
 )
 UNWRAPPED = frozenset({"\\ensuremath", "\\boxed", "\\cancel", "\\bcancel", "\\xcancel", "\\cancelto"})
+# \underbrace{a + b}_{\text{squares}}: the braced math is kept (a group), its label dropped
+BRACED = {"\\underbrace": "_", "\\overbrace": "^"}
+# \color{red}{x}, \textcolor{red}{x}, \colorbox{red}{x}: the colour is no math
+COLOURS = frozenset({"\\color", "\\textcolor", "\\colorbox"})
 LEADING = frozenset(
     "& = \\Rightarrow \\rightarrow \\therefore \\implies \\Longrightarrow \\longrightarrow \\to "
     "\\hookrightarrow \\leftarrow \\iff \\because → ⇒ ∴ ↳ ⟹".split()
@@ -44,6 +49,13 @@ def _unwrap(tokens: list[Token]) -> list[Token]:
                 continue
             i += 1
             continue
+        if t.kind == "cmd" and t.text in BRACED:
+            tokens = _without_label(tokens, i, BRACED[t.text])
+            continue
+        if t.kind == "cmd" and t.text in COLOURS:
+            _, after = argument(tokens, i + 1)
+            tokens = tokens[:i] + tokens[after:]
+            continue
         if t.kind == "cmd" and t.text in SIZING:
             k = next_solid(tokens, i + 1)
             i = k + 1 if k < len(tokens) and tokens[k].is_(".") else i + 1
@@ -61,6 +73,23 @@ def _unwrap(tokens: list[Token]) -> list[Token]:
         out.append(t)
         i += 1
     return out
+
+
+def _without_label(tokens: list[Token], i: int, script: str) -> list[Token]:
+    """The tokens with the brace command at tokens[i] dropped and, after its braced group, the
+    label in `script` (`_` under, `^` over); the group stays, so what it holds stays together."""
+    k = next_solid(tokens, i + 1)
+    if k >= len(tokens) or not tokens[k].is_("{"):
+        return tokens[:i] + tokens[i + 1:]
+    end = brace_group_end(tokens, k)
+    label = next_solid(tokens, end)
+    if label >= len(tokens) or not tokens[label].is_(script):
+        return tokens[:i] + tokens[k:end] + tokens[end:]
+    written, after = argument(tokens, label + 1)
+    if any(token.is_("=") for token in written):  # `_{= c}` claims something of the group: never dropped unread
+        raise LatexError(f"the label of {tokens[i].text} holds an equation, which is not read: write it as a step "
+                         "of its own", "", tokens[label].start)
+    return tokens[:i] + tokens[k:end] + tokens[after:]
 
 
 def _depths(tokens: Sequence[Token]) -> list[int]:
