@@ -42,6 +42,7 @@ from symcheck.engine.sampling import (
     in_domain,
     name_of,
     needed_sizes,
+    points_at_sizes,
     random_points,
     satisfies_facts,
     structure,
@@ -53,6 +54,10 @@ DIFFERENT_MARGIN = sympy.Float("1e-20")  # relative: certainly different
 EXTRA_DIGITS = 20  # re-checks evaluate with this many more digits
 MAX_COMBINATIONS_PER_LEVEL = 400
 MIN_SIZE_LEVELS = 2
+# before `proved-for-sizes`, sizes past the largest asked for are tried for a counterexample (as
+# multiples of it and the next few): a sum's closed form wrong only from n = 9 on was proved for 1..8
+BEYOND_NEXT, BEYOND_MULTIPLES = 5, (2, 3, 4)
+BEYOND_SEED_SHIFT = 104729
 
 
 @dataclass(frozen=True)
@@ -635,12 +640,37 @@ def prove_for_sizes(work: Work, sides: Sequence[Expr], condition: Condition) -> 
             done.append(level)
     if len(done) < min(MIN_SIZE_LEVELS, len(levels)):
         return None
+    beyond = refuted_beyond(work, sides, condition, needed, max(levels))
+    if beyond is not None:
+        return beyond
     names = ", ".join(sorted(map(str, needed)))
     span = f"{done[0]}..{done[-1]}" if len(done) > 1 else str(done[0])
     return Finding(
         Verdict.PROVED_FOR_SIZES, f"sizes {span}",
         f"exactly 0 with every index value for {names} = {span} (no general proof)", sizes=tuple(done),
     )
+
+
+def refuted_beyond(work: Work, sides: Sequence[Expr], condition: Condition, needed: dict, largest: int
+                   ) -> Optional[Finding]:
+    """A re-checked counterexample with the sizes past `largest` (the next few, and a few
+    multiples of it), else None: what holds for every size asked for may still fail after."""
+    least = min(needed.values())
+    beyond = sorted({largest + step for step in range(1, BEYOND_NEXT + 1)} | {largest * k for k in BEYOND_MULTIPLES})
+    plan = [(size - least, 1) for size in beyond]
+
+    def search() -> Optional[Finding]:
+        rng = random.Random(work.settings.seed + BEYOND_SEED_SHIFT)
+        for point in points_at_sizes(sides, work.universe, rng, plan, condition):
+            comparison = compare_at(point, *sides, work.settings.precision)
+            if comparison is None or not comparison.different:
+                continue
+            confirmed = recheck(work, point, condition, sides)
+            if confirmed is not None:
+                return refuted(confirmed, "counterexample past the sizes asked for", condition)
+        return None
+
+    return work.guarded("larger sizes", search, 0.25)
 
 
 # ---------------------------------------------------------------- numeric
