@@ -14,8 +14,9 @@ conditional                            warning     step holds only if <condition
 unknown                                note        could not decide step: <reason>
 math that cannot be read               warning     cannot read the math: <reason> (error if strict)
 numeric                                (none)      a note "numeric evidence only" if asked for
+proved-for-sizes                       (none)      a note "proved only for the sizes checked" if asked for
 a relation seen, not checked           note        relation \\propto is not checked: <why>
-proved, proved-for-sizes               (none)
+proved                                 (none)
 a remark on a step (notes, case index) its own      its message (a carried error, a case-index typo)
 erratum refuted as declared            (none)      it is what the derivation file expects
 erratum no longer refuted              error       erratum not found: ...
@@ -165,6 +166,8 @@ def classify(step: StepResult, *, strict: bool = False, numeric_notes: bool = Fa
         return "note", f"could not decide {_subject(step)}" + (f": {decision.reason or decision.strategy}" if (decision.reason or decision.strategy) else "")
     if verdict is Verdict.NUMERIC and numeric_notes:
         return "note", "numeric evidence only" + (f": {decision.reason}" if decision.reason else "")
+    if verdict is Verdict.PROVED_FOR_SIZES and numeric_notes:
+        return "note", "proved only for the sizes checked" + (f": {decision.reason}" if decision.reason else "")
     if not step.expected and not verdict.holds:
         return "error", f"unexpected verdict {verdict.value}"
     return None
