@@ -27,3 +27,16 @@ def test_a_closed_form_wrong_only_past_the_sizes_asked_for_is_refuted(tmp_path, 
 def test_a_true_closed_form_is_not_refuted(tmp_path):
     [step] = steps(checked(tmp_path, "$$\\sum_{k=1}^{n} k^3 = \\frac{n^2(n+1)^2}{4}$$\n"))
     assert step.decision.verdict.holds
+
+
+def test_proved_for_sizes_is_a_note_in_checks_output(tmp_path):
+    """Not a general proof: said, as numeric evidence is, so that --strict fails on it."""
+    from dataclasses import replace
+
+    from symcheck.printers.diagnostics import classify
+
+    [step] = steps(checked(tmp_path, "$$\\sum_{k=1}^{n} k^3 = \\frac{n^2(n+1)^2}{4}$$\n"))
+    for_sizes = replace(step, decision=replace(step.decision, verdict=Verdict.PROVED_FOR_SIZES, reason="for n = 1..8"))
+    severity, message = classify(for_sizes, numeric_notes=True)
+    assert severity == "note" and "only for the sizes checked: for n = 1..8" in message
+    assert classify(for_sizes) is None  # verify's printers: a verdict of its own
