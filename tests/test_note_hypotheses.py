@@ -121,3 +121,11 @@ def test_a_hypothesis_supposed_instead_replaces_the_earlier_one(tmp_path):
     assert [(step.latex, step.decision.verdict) for chain in result.chains for step in chain.steps] == [
         ("x - y", Verdict.PROVED), ("2(x - y)", Verdict.PROVED)]
     assert [a.latex for a in result.adopted] == ["x + y = 1", "x + y = 2"]
+
+
+def test_the_counterexample_gives_the_name_the_hypothesis_solves_for(tmp_path):
+    """x + y = 1 gives y = 1 - x: the point shows y too, and the hypothesis holds there."""
+    result = checked(tmp_path, "Given $x + y = 1$, we get $$x^2 - y^2 = x + y$$\n")
+    [step] = [step for chain in result.chains for step in chain.steps]
+    point = step.decision.counterexample.point
+    assert sympy.Rational(point["x"]) + sympy.Rational(point["y"]) == 1

@@ -12,12 +12,13 @@ may break the hypothesis.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Optional
 
 import sympy
 
-from symcheck.model import ChainResult, Decision, Domain, Verdict
+from symcheck.model import ChainResult, Counterexample, Decision, Domain, StepResult, Verdict
 from symcheck.model.symbols import CompiledDefinition, SymbolTable
 
 Position = tuple[int, int]
@@ -110,3 +111,32 @@ def unsolved(result: ChainResult, hypotheses: list[Hypothesis], used: set, diffe
     return replace(result, steps=tuple(
         replace(step, decision=undecided, expected=False, repair=None) if step.decision.verdict in changed
         else step for step in result.steps))
+
+
+def with_solved_values(result: ChainResult, applied: list[Hypothesis]) -> ChainResult:
+    """Each counterexample with the value of every name a hypothesis gave by the others
+    (`y = 1 - x` of `x + y = 1`): the point the step was refuted at, whole."""
+    solved = [h.solved for h in applied if h.solved is not None and not h.solved.params]
+    if not solved:
+        return result
+    return replace(result, steps=tuple(_with_values(step, solved) for step in result.steps))
+
+
+def _with_values(step: StepResult, solved: list) -> StepResult:
+    found = step.decision.counterexample
+    if found is None:
+        return step
+    given = {name: sympy.Rational(value) for name, value in found.point.items() if _RATIONAL.fullmatch(value)}
+    added = {}
+    for definition in solved:
+        body = sympy.sympify(definition.body)
+        value = body.xreplace({s: given[s.name] for s in body.free_symbols if getattr(s, "name", None) in given})
+        if str(definition.target) not in found.point and value.is_Rational:
+            added[str(definition.target)] = str(value)
+    if not added:
+        return step
+    whole = Counterexample({**found.point, **added}, found.lhs, found.rhs)
+    return replace(step, decision=replace(step.decision, counterexample=whole))
+
+
+_RATIONAL = re.compile(r"-?\d+(?:/\d+)?")

@@ -58,7 +58,7 @@ from symcheck.verify.notedefs import (
     introduces_its_left_side, mentions, names_a_starred, note_definition, note_parameters,
     prime_readings, read_primes_of, second_value, states_a_value, taken_as_definition, with_counted_sizes,
 )
-from symcheck.verify.hypotheses import Hypothesis, differentiated, hypothesis, in_force, unsolved
+from symcheck.verify.hypotheses import Hypothesis, differentiated, hypothesis, in_force, unsolved, with_solved_values
 from symcheck.verify.documents import Decider, has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.premises import SolvedEquations, is_recurrence, split_assignment, stem_alias, under_premise
@@ -375,7 +375,8 @@ class _NoteReader:
             result, ended = self.check_chain(chain, members, unread, scope, condition, self.restated.get(left))
             result = _outside_its_premise(self.consequence(chain, members, result, scope, solving), members, self.premised,
                                           scope, lambda extra: self.check_chain(chain, members, unread, extra, condition)[0])
-            result = unsolved(result, [h for h in supposed_here if h not in applied], free_names(members), differentiating)
+            result = unsolved(with_solved_values(result, applied), [h for h in supposed_here if h not in applied],
+                              free_names(members), differentiating)
             if zero_end is not None:
                 solving.start(ended.held.expression if ended.held else members[0], chain)
             if left is not None and ended.held is not None:
