@@ -78,3 +78,15 @@ def test_the_false_inline_order_fails_the_run(tmp_path):
     note.write_text("We have $x^2 - 1 > 0$.\n", encoding="utf-8")
     outcome = CliRunner().invoke(cli, ["check", str(note), "--no-cache"])
     assert outcome.exit_code == 1 and "x^2 - 1 > 0" in outcome.output
+
+
+@pytest.mark.parametrize("after", ["for $x \\ge 0$", "if $x > 0$", "when $x \\geq 0$", "for all $x > 0$"])
+def test_an_order_qualified_by_math_after_it_is_undecided_where_refuted(tmp_path, after):
+    [step] = steps(checked(tmp_path, f"Thus $e^{{-x}} \\le 1$ {after}.\n"))
+    assert step.decision.verdict is Verdict.UNKNOWN
+    assert "condition stated in the words after it" in step.decision.reason
+
+
+def test_a_qualified_order_that_fails_everywhere_never_holds(tmp_path):
+    [step] = steps(checked(tmp_path, "Thus $e^{-x} + x^2 < 0$ for $x \\ge 0$.\n"))
+    assert not step.decision.verdict.holds

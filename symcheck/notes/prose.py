@@ -42,6 +42,9 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")
 _NAMING = re.compile(r"\b(?:use|call|denote|write|name)\b", re.I)  # "we'll use J(W,X) for the loss."
 _FORWARD = re.compile(r"\b(?:(?:is|are)\s+(?:defined|given)\s+(?:below|as follows)|as follows)\b", re.I)
 _CONDITION_AFTER = re.compile(r"\s*(?:if|when|whenever|provided|unless|only if)\b", re.I)
+# an order qualified by math after it in its sentence: "$e^{-x} \\le 1$ for $x \\ge 0$"
+_QUALIFIED_AFTER = re.compile(r"[\s,]*(?:for|if|when|whenever|provided|unless|on|as\s+long\s+as)\b"
+                              r"(?:\s+(?:all|any|every|each|some|real|positive|negative))*\s*\$", re.I)
 # the math is a condition: "if $x > 0$", "if we consider $\det(A - \lambda I) = 0$"
 _CONDITION_BEFORE = re.compile(
     r"\b(?:if|when|whenever|provided|unless)(?:\s+we\s+(?:consider|take|assume|impose|require|set))?\s*$", re.I)
@@ -122,6 +125,7 @@ class ProseReading:
     # holds, and its LaTeX
     stated_conditions: tuple[tuple[Position, Position, Position, str], ...] = ()
     headings: tuple[Position, ...] = ()  # where each heading starts
+    qualified: tuple[tuple[Position, Position], ...] = ()  # inline math followed by "for $...$", "if $...$" ...
     first_uses: dict[str, Position] = field(default_factory=dict)  # each letter or command: where the note's math first has it
 
     def case_of(self, chain: MathChain) -> Optional[Case]:
@@ -173,6 +177,11 @@ class ProseReading:
         """The chain is inline math right after "if", "when" ...: a condition, not a claim."""
         where = (chain.members[0].line, chain.members[0].col)
         return any(start <= where < end for start, end in self.conditions)
+
+    def qualified_after(self, where: Position) -> bool:
+        """The inline math at `where` is followed in its sentence by a condition on math ("for
+        $x \\ge 0$"): what it states may hold only there."""
+        return any(start <= where < end for start, end in self.qualified)
 
     def section(self, where: Position) -> int:
         """How many headings come before `where`."""
@@ -270,6 +279,8 @@ def read_prose(text: str, path: str) -> ProseReading:
     return ProseReading(tuple(cases), tuple(defining), tuple(conditioned), tuple(conditions), tuple(naming),
                         tuple(solving), tuple(where_after), tuple(quantified), tuple(hypotheses),
                         tuple(stated_conditions), tuple(at(m.start()) for m in _HEADING.finditer(prose)),
+                        tuple((at(region.start), at(region.end)) for region in regions
+                              if not region.display and _QUALIFIED_AFTER.match(visible, region.end)),
                         _first_uses(visible, regions, at))
 
 

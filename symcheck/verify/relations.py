@@ -101,10 +101,10 @@ class RelationReader:
         result = self.order(relation)
         relied_on = self.prose.conditions_in_force(where) + [
             f"${h.latex}$ at line {h.line}" for h in in_force(self.reader.hypotheses, where)]
+        relied_on += ["the condition stated in the words after it"] if self.prose.qualified_after(where) else []
         if result is None or not relied_on or result.steps[0].decision.verdict is not Verdict.REFUTED:
             return result
-        why = (f"refuted only without {'; '.join(relied_on)}, stated before it in its paragraph: its counterexample "
-               "may break that (not decided under it)")
+        why = f"refuted only without {'; '.join(relied_on)}: its counterexample may break that (not decided under it)"
         undecided = Decision(Verdict.UNKNOWN, "under a condition", 0.0, reason=why)
         return replace(result, steps=(replace(result.steps[0], decision=undecided, expected=False, repair=None),))
 
