@@ -61,7 +61,9 @@ from symcheck.verify.notedefs import (
 from symcheck.verify.hypotheses import Hypothesis, differentiated, hypothesis, in_force, unsolved, with_solved_values
 from symcheck.verify.documents import Decider, has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
-from symcheck.verify.premises import SolvedEquations, is_recurrence, split_assignment, stem_alias, under_premise
+from symcheck.verify.premises import (
+    SolvedEquations, is_recurrence, solved_for, split_assignment, stem_alias, taken_as_solved, under_premise,
+)
 from symcheck.verify.relations import RelationReader, merged
 from symcheck.verify.repair import Repairer
 
@@ -379,6 +381,11 @@ class _NoteReader:
                               free_names(members), differentiating)
             if zero_end is not None:
                 solving.start(ended.held.expression if ended.held else members[0], chain)
+            unknown = solved_for(members, result) if chain.premise and solving.covering(chain) is None else None
+            if unknown is not None:  # `2x + 3 = 7 \Rightarrow x = 2`: solved, not an identity
+                solving.start(members[0] - members[1], chain)
+                results.append(taken_as_solved(str(self.note), chain, unknown))
+                continue
             if left is not None and ended.held is not None:
                 self.restated[left] = ended
             results.append(_with_remarks(result, again))

@@ -32,10 +32,11 @@ from typing import Callable, Optional, Sequence
 
 import sympy
 
-from symcheck.model import Remark, StepResult
+from symcheck.model import ChainResult, Decision, Remark, StepResult, Verdict
 from symcheck.model.symbols import CompiledDefinition
 from symcheck.notes.chains import MathChain
 from symcheck.notes.prose import ProseReading
+from symcheck.runtime.limits import run_limited
 
 _NAME = r"(\\(?:mathbf|boldsymbol|bm|vec|mathbfit)\s*\{\s*\\?[A-Za-z]+\s*\}|\\[A-Za-z]+|[A-Za-z])"
 _TIME = r"([a-z])\s*(?:([+-])\s*(\d+))?"
@@ -204,3 +205,36 @@ def stem_alias(definition: CompiledDefinition, functions: dict, defined: set) ->
     stem = name.split("_", 1)[0]
     function = functions.get(stem, sympy.Function(stem))
     return None if function in defined else CompiledDefinition(function, definition.params, definition.body)
+
+
+SOLVE_SECONDS = 1.0
+
+
+def solved_for(members: Sequence, result: ChainResult) -> Optional[sympy.Symbol]:
+    """The unknown of a premise of an arrow that is no identity (`2x + 3 = 7 \\Rightarrow x = 2`):
+    refuted as one, in one name, with one side free of it and finitely many real solutions.
+    That is an equation being solved; a false identity in more names, or one with no or
+    infinitely many solutions, stays a claim."""
+    if len(members) != 2 or None in members or len(result.steps) != 1 \
+            or result.steps[0].decision.verdict is not Verdict.REFUTED:
+        return None
+    lhs, rhs = (sympy.sympify(member) for member in members)
+    names = [s for s in (lhs - rhs).free_symbols if isinstance(s, sympy.Symbol)]
+    if len(names) != 1 or not any(names[0] not in side.free_symbols for side in (lhs, rhs)):
+        return None
+    finished, solutions = run_limited(lambda: sympy.solveset(lhs - rhs, names[0], sympy.S.Reals), SOLVE_SECONDS)
+    found = finished and isinstance(solutions, sympy.FiniteSet) and len(solutions) > 0
+    return names[0] if found else None
+
+
+def taken_as_solved(note: str, chain: MathChain, unknown) -> ChainResult:
+    """The premise of an arrow taken as an equation being solved: said, as a note on its right
+    side, so that `--strict` asks for the word ("solve", "setting")."""
+    member = chain.members[-1]
+    decision = Decision(Verdict.UNKNOWN, "equation solved", 0.0, reason="taken as an equation being solved")
+    remark = Remark("note", f"taken as an equation being solved for {unknown}, the premise of the arrow after it: "
+                            "no identity, so not checked as one; what follows it is checked under it",
+                    instead_of_verdict=True)
+    return ChainResult(f"line {chain.line}", None, (StepResult(
+        "step", f"line {chain.line}", note, member.line, member.latex, decision, False, remarks=(remark,),
+        column=member.col),))
