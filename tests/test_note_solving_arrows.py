@@ -35,6 +35,8 @@ def test_the_equation_solved_is_said(tmp_path):
     "x^2 = x^2 + 1",           # no solution: a false identity
     "\\sin^2 x - \\cos^2 x = 1",  # infinitely many solutions
     "(x + 1)^2 = x^2 + 1",     # the unknown on both sides
+    "\\frac{d}{dx} x^2 = 2",    # a derivative is claimed, never solved for
+    "\\sum_{k=1}^{3} k x = 6",  # so is a sum
 ])
 def test_a_false_identity_before_an_arrow_stays_a_claim(tmp_path, premise):
     found = written_verdicts(tmp_path, f"$${premise} \\Rightarrow y = 1$$\n")

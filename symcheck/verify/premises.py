@@ -208,6 +208,8 @@ def stem_alias(definition: CompiledDefinition, functions: dict, defined: set) ->
 
 
 SOLVE_SECONDS = 1.0
+_CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit, sympy.Sum, sympy.Product, sympy.Subs,
+             sympy.core.function.AppliedUndef)
 
 
 def solved_for(members: Sequence, result: ChainResult) -> Optional[sympy.Symbol]:
@@ -219,6 +221,8 @@ def solved_for(members: Sequence, result: ChainResult) -> Optional[sympy.Symbol]
             or result.steps[0].decision.verdict is not Verdict.REFUTED:
         return None
     lhs, rhs = (sympy.sympify(member) for member in members)
+    if any(side.has(*_CALCULUS) for side in (lhs, rhs)):
+        return None  # `\\frac{d}{dx} x^2 = 2`: a derivative, a sum ... is claimed, never solved for
     names = [s for s in (lhs - rhs).free_symbols if isinstance(s, sympy.Symbol)]
     if len(names) != 1 or not any(names[0] not in side.free_symbols for side in (lhs, rhs)):
         return None
