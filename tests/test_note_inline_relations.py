@@ -1,7 +1,9 @@
-"""An order in inline prose math (`we have $x^2 - 1 > 0$`) is a claim, checked like one in a
-display, unless its words or its form make it a condition, a domain or a goal. Before, every
-inline order with a free symbol was dropped in silence: a note whose only claim was a false
-inline inequality passed, with `--strict` too. Each rule on a small note written for it."""
+"""An order in inline prose math that the words before it claim (`we have $x^2 - 1 > 0$`, `so`,
+`clearly`, `note that`) is a claim, checked like one in a display, unless its words or its
+form make it a condition, a domain or a goal. Before, every inline order with a free symbol
+was dropped in silence: a note whose only claim was a false inline inequality passed, with
+`--strict` too. Without such words an inline order is a case, a heading, a label or a region,
+and is not read. Each rule on a small note written for it."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from symcheck.model import Verdict
 from .note_fixtures import checked, steps, written_verdicts
 
 
-@pytest.mark.parametrize("lead", ["We have", "Inequalities:", "Clearly", "Hence", "Note that", "Since"])
+@pytest.mark.parametrize("lead", ["We have", "So", "Clearly", "Hence", "Note that", "Since", "It follows that"])
 def test_a_false_inline_order_is_refuted(tmp_path, lead):
     found = written_verdicts(tmp_path, f"{lead} $x^2 - 1 > 0$ for every real x.\n")
     assert found == [("x^2 - 1 > 0", Verdict.REFUTED)]
@@ -32,6 +34,13 @@ def test_the_refutation_is_a_point_where_the_order_fails(tmp_path):
 
 @pytest.mark.parametrize("text", [
     "For all real $x^2 + x > 0$ the logarithm is defined.\n",
+    "## Case $x^2 > 1$\n\nThen more.\n",
+    "Case 2: $x^2 \\le 1$.\n",
+    "- $a + b > 0$: both are large.\n",
+    "| region | value |\n|---|---|\n| $x + y > 1$ | 2 |\n",
+    "In the region $x y > 1$ the function grows.\n",
+    "Assume throughout that $a b > 0$.\n",
+    "Inequalities: $x^2 - 1 > 0$.\n",
     "for $|t - 1| < 1$ the series converges.\n",
     "Whenever $|x - a| < 3$ it is near.\n",
     "We want $|g(x) - L| < 1$ here.\n",
@@ -65,7 +74,7 @@ def test_a_refutation_under_a_condition_in_force_is_undecided(tmp_path):
 
 
 def test_a_condition_holds_for_its_paragraph_only(tmp_path):
-    found = written_verdicts(tmp_path, "Whenever $x y > 1$ we have $x^2 y > 1$.\n\nLater $x^2 y > 1$ again.\n")
+    found = written_verdicts(tmp_path, "Whenever $x y > 1$ we have $x^2 y > 1$.\n\nLater we have $x^2 y > 1$ again.\n")
     assert [verdict for _, verdict in found] == [Verdict.UNKNOWN, Verdict.REFUTED]
 
 

@@ -126,6 +126,7 @@ class ProseReading:
     stated_conditions: tuple[tuple[Position, Position, Position, str], ...] = ()
     headings: tuple[Position, ...] = ()  # where each heading starts
     qualified: tuple[tuple[Position, Position], ...] = ()  # inline math followed by "for $...$", "if $...$" ...
+    asserted: tuple[tuple[Position, Position], ...] = ()  # inline math the words before it claim ("we have", "so")
     first_uses: dict[str, Position] = field(default_factory=dict)  # each letter or command: where the note's math first has it
 
     def case_of(self, chain: MathChain) -> Optional[Case]:
@@ -177,6 +178,11 @@ class ProseReading:
         """The chain is inline math right after "if", "when" ...: a condition, not a claim."""
         where = (chain.members[0].line, chain.members[0].col)
         return any(start <= where < end for start, end in self.conditions)
+
+    def asserts(self, where: Position) -> bool:
+        """Words before the inline math at `where` in its sentence claim it ("we have", "so",
+        "clearly", "note that" ...): `_CLAIM_BEFORE`."""
+        return any(start <= where < end for start, end in self.asserted)
 
     def qualified_after(self, where: Position) -> bool:
         """The inline math at `where` is followed in its sentence by a condition on math ("for
@@ -281,6 +287,8 @@ def read_prose(text: str, path: str) -> ProseReading:
                         tuple(stated_conditions), tuple(at(m.start()) for m in _HEADING.finditer(prose)),
                         tuple((at(region.start), at(region.end)) for region in regions
                               if not region.display and _QUALIFIED_AFTER.match(visible, region.end)),
+                        tuple((at(region.start), at(region.end)) for region in regions
+                              if not region.display and _CLAIM_BEFORE.search(_sentence_before(prose, region.start))),
                         _first_uses(visible, regions, at))
 
 
@@ -405,6 +413,13 @@ _DOMAIN_BEFORE = re.compile(
     r"requir(?:e|es|ed|ing)|must|ensur(?:e|es|ing)|guarantee)"
     r"(?:\s+(?:that|all|any|every|each|some|real|small|large|positive|negative|fixed|arbitrary|sufficiently|an?|the))*"
     r"[\s,:]*$", re.I)
+# words that claim the inline math after them in their sentence: "we have $x^2 + 1 > 0$", "so
+# $f(x) \\le 1$", "note that", "it follows that"; without them an inline order is a case, a
+# heading, a label or a region ("Case 2: $x^2 \\le 1$", "in the region $xy > 1$"), not read
+_CLAIM_BEFORE = re.compile(
+    r"\b(?:we\s+(?:have|get|obtain|find|see|know|conclude|deduce|note)|one\s+(?:has|gets|obtains|sees)|so|thus|"
+    r"hence|therefore|then|clearly|obviously|(?:note|notice|recall)\s+that|it\s+follows\s+that|(?:this|which)\s+"
+    r"(?:gives|yields|shows|implies|means)|since|because|i\.\s?e\.|that\s+is)\b", re.I)
 # a bound on one name (`x > 0`, `0 < \epsilon < 1`, `n \ge 1`, `i \neq j`): its domain, not a claim
 _NAME = r"\\?[A-Za-z]+(?:_\{?[\w\\]+\}?)?"
 _ORDER = r"(?:<|>|\\(?:le|ge|leq|geq|lt|gt|ne|neq|leqslant|geqslant)(?![A-Za-z]))"

@@ -13,9 +13,11 @@ step of its own, with its relation recorded ("le", "approx" ...):
   of an expression with free symbols, and a relation in an implication
   (`x > 1 \\Rightarrow x^2 > 1`, a premise and what follows from it) are a note "not checked",
   which `--strict` fails on.
-Inline math in prose is a claim (`we have $x^2 + 1 > 0$`) unless it states a condition, a
-domain or a goal (`symcheck.notes.prose`: `for $x > 0$`, `$0 < \\epsilon < 1$`, `$i \\neq j$`,
-`such that $x + y \\le 1$`, `we want $|f(x) - L| < \\epsilon$`), which is not read. An inline
+An order in inline prose math is a claim when words before it in its sentence claim it (`we
+have $x^2 + 1 > 0$`, `so`, `clearly`, `note that`: `symcheck.notes.prose`), unless it states a
+condition, a domain or a goal (`for $x > 0$`, `$0 < \\epsilon < 1$`, `$i \\neq j$`, `such that
+$x + y \\le 1$`, `we want $|f(x) - L| < \\epsilon$`); without such words it is a case, a heading,
+a label or a region (`Case 2: $x^2 \\le 1$`, `in the region $xy > 1$`), not read. An inline
 order claimed where such a condition (or a hypothesis) stated before it in its paragraph still
 holds is decided without it, so a refutation there is undecided: its counterexample may break
 the condition. Other inline relations (`$x \\in \\mathbb{R}^n$`, `\\propto`) and inline
@@ -92,10 +94,11 @@ class RelationReader:
         """An order (or `\\ne`) in inline prose math: None where the math states a condition
         or a domain, else a claim, undecided where refuted only without a condition in force."""
         where = (relation.lhs.line, relation.lhs.col) if relation.lhs else (relation.line, relation.col)
-        if self.prose.stated_as_condition(where):
-            return None
+        claimed = self.prose.asserts(where) and not self.prose.stated_as_condition(where)
         if relation.lhs is None or relation.rhs is None:
-            return self.not_checked(relation, "one side is missing")
+            return self.not_checked(relation, "one side is missing") if claimed else None
+        if not claimed:
+            return self.order(relation, claimed=False)  # checked only between closed sides (`$2 > 3$`)
         if _bounds_a_name(self.reader.parse(_as_chain(relation), [])[0]):
             return None  # `$x > 0$` said of its own: the domain of x
         result = self.order(relation)
