@@ -41,3 +41,15 @@ def test_the_equation_solved_is_said(tmp_path):
 def test_a_false_identity_before_an_arrow_stays_a_claim(tmp_path, premise):
     found = written_verdicts(tmp_path, f"$${premise} \\Rightarrow y = 1$$\n")
     assert found[0][1] is Verdict.REFUTED
+
+
+def test_a_value_that_is_one_of_several_solutions_is_not_proved(tmp_path):
+    """x^2 = 4 => x = 2: x = -2 solves it too, and the arrow says 2 is the only solution."""
+    [_, step] = steps(checked(tmp_path, "$$x^2 = 4 \\Rightarrow x = 2$$\n"))
+    assert step.decision.verdict is Verdict.UNKNOWN
+    assert "but so does -2" in step.decision.reason
+
+
+def test_the_only_solution_is_proved(tmp_path):
+    found = written_verdicts(tmp_path, "$$x^3 = 8 \\Rightarrow x = 2$$\n")
+    assert found[-1] == ("2", Verdict.PROVED)

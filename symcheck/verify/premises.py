@@ -91,6 +91,7 @@ class Premise:
     line: int
     end: tuple[int, int]
     reach: int
+    solutions: Optional[tuple] = None  # (the unknown, its real solutions), when an arrow's premise was solved
 
 
 class SolvedEquations:
@@ -109,10 +110,10 @@ class SolvedEquations:
                 return end
         return None
 
-    def start(self, expression, chain: MathChain) -> None:
+    def start(self, expression, chain: MathChain, solutions: Optional[tuple] = None) -> None:
         """`expression` = 0, the premise of `chain`, holds up to the end of the paragraph after it."""
         last = chain.members[-1]
-        self.premise = Premise(expression, chain.line, (last.end_line, last.end_col), self.reach(last.end_line))
+        self.premise = Premise(expression, chain.line, (last.end_line, last.end_col), self.reach(last.end_line), solutions)
 
     def reach(self, end_line: int) -> int:
         """The last line of the paragraph after the display ending at `end_line`; when that
@@ -180,6 +181,12 @@ def under_premise(step: StepResult, premise: Premise, left_latex: str, left, rig
     variable = solved_variable(left_latex, left, premise.expression, read)
     if variable is not None and variable not in getattr(right, "free_symbols", {variable}):
         substituted = prove(premise.expression.subs(variable, right), sympy.Integer(0))  # a derivative in it: Subs
+        others = _other_solutions(premise, variable, right)
+        if others and substituted.decision.verdict.holds:  # `x^2 = 4 \\Rightarrow x = 2`: x = -2 solves it too
+            return replace(substituted, decision=Decision(
+                Verdict.UNKNOWN, "equation solved", 0.0,
+                reason=f"{left_latex} = {right} solves the equation at line {premise.line}, but so does "
+                       f"{', '.join(map(str, others))}: the arrow says it is the only solution"), expected=False)
         return _noted(substituted, f"checked by substituting {left_latex} into the equation being solved at line "
                                    f"{premise.line}")
     difference = left - right
@@ -189,6 +196,13 @@ def under_premise(step: StepResult, premise: Premise, left_latex: str, left, rig
             return _noted(attempt, f"holds under the equation being solved at line {premise.line} "
                                    f"(the difference of its sides is {factor} times it)")
     return step
+
+
+def _other_solutions(premise: Premise, variable, value) -> list:
+    """The real solutions of an arrow's premise other than `value`, when it was solved for `variable`."""
+    if premise.solutions is None or premise.solutions[0] != variable:
+        return []
+    return [s for s in premise.solutions[1] if sympy.simplify(s - value) != 0]
 
 
 def _noted(step: StepResult, message: str) -> StepResult:
@@ -212,8 +226,8 @@ _CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit, sympy.Sum, sympy.Pro
              sympy.core.function.AppliedUndef)
 
 
-def solved_for(members: Sequence, result: ChainResult) -> Optional[sympy.Symbol]:
-    """The unknown of a premise of an arrow that is no identity (`2x + 3 = 7 \\Rightarrow x = 2`):
+def solved_for(members: Sequence, result: ChainResult) -> Optional[tuple]:
+    """(the unknown, its real solutions) of a premise of an arrow that is no identity (`2x + 3 = 7 \\Rightarrow x = 2`):
     refuted as one, in one name, with one side free of it and finitely many real solutions.
     That is an equation being solved; a false identity in more names, or one with no or
     infinitely many solutions, stays a claim."""
@@ -228,7 +242,7 @@ def solved_for(members: Sequence, result: ChainResult) -> Optional[sympy.Symbol]
         return None
     finished, solutions = run_limited(lambda: sympy.solveset(lhs - rhs, names[0], sympy.S.Reals), SOLVE_SECONDS)
     found = finished and isinstance(solutions, sympy.FiniteSet) and len(solutions) > 0
-    return names[0] if found else None
+    return (names[0], tuple(sorted(solutions, key=sympy.default_sort_key))) if found else None
 
 
 def taken_as_solved(note: str, chain: MathChain, unknown) -> ChainResult:
