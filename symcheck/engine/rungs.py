@@ -548,21 +548,25 @@ def find_counterexample(
     """Small exact points (distinct indices unless the condition says otherwise), searched
     on the canonical forms (cheaper: deltas collapsed) and re-checked from scratch."""
     searched = work.canonical_sides(sides, condition) or sides
+    needed = [*searched, *sides] if confirm else searched  # the re-check evaluates the sides
+    return work.guarded("counterexample search", lambda: _first_refutation(
+        work, exact_points(needed, work.universe, condition), searched, sides, condition, "counterexample", confirm), 0.2)
 
-    def search() -> Optional[Finding]:
-        needed = [*searched, *sides] if confirm else searched  # the re-check evaluates the sides
-        for point in exact_points(needed, work.universe, condition):
-            comparison = compare_at(point, *searched, work.settings.precision)
-            if comparison is None or not comparison.different:
-                continue
-            if not confirm:
-                return Finding(Verdict.REFUTED, "counterexample", "unconfirmed")
-            confirmed = recheck(work, point, condition, sides)
-            if confirmed is not None:
-                return refuted(confirmed, "counterexample", condition)
-        return None
 
-    return work.guarded("counterexample search", search, 0.2)
+def _first_refutation(work: Work, points: Iterable[Point], searched: Sequence[Expr], sides: Sequence[Expr],
+                      condition: Condition, strategy: str, confirm: bool = True) -> Optional[Finding]:
+    """The first of `points` where the `searched` forms differ, re-checked from scratch on the
+    `sides` (without `confirm`: unconfirmed), else None."""
+    for point in points:
+        comparison = compare_at(point, *searched, work.settings.precision)
+        if comparison is None or not comparison.different:
+            continue
+        if not confirm:
+            return Finding(Verdict.REFUTED, strategy, "unconfirmed")
+        confirmed = recheck(work, point, condition, sides)
+        if confirmed is not None:
+            return refuted(confirmed, strategy, condition)
+    return None
 
 
 # ---------------------------------------------------------------- sizes
@@ -658,19 +662,10 @@ def refuted_beyond(work: Work, sides: Sequence[Expr], condition: Condition, need
     least = min(needed.values())
     beyond = sorted({largest + step for step in range(1, BEYOND_NEXT + 1)} | {largest * k for k in BEYOND_MULTIPLES})
     plan = [(size - least, 1) for size in beyond]
-
-    def search() -> Optional[Finding]:
-        rng = random.Random(work.settings.seed + BEYOND_SEED_SHIFT)
-        for point in points_at_sizes(sides, work.universe, rng, plan, condition):
-            comparison = compare_at(point, *sides, work.settings.precision)
-            if comparison is None or not comparison.different:
-                continue
-            confirmed = recheck(work, point, condition, sides)
-            if confirmed is not None:
-                return refuted(confirmed, "counterexample past the sizes asked for", condition)
-        return None
-
-    return work.guarded("larger sizes", search, 0.25)
+    rng = random.Random(work.settings.seed + BEYOND_SEED_SHIFT)
+    return work.guarded("larger sizes", lambda: _first_refutation(
+        work, points_at_sizes(sides, work.universe, rng, plan, condition), sides, sides, condition,
+        "counterexample past the sizes asked for"), 0.25)
 
 
 # ---------------------------------------------------------------- numeric

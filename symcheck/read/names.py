@@ -5,7 +5,6 @@ undeclared letters, Greek letters, words (``\\text{..}``, ``\\mathcal{L}``), ``e
 from __future__ import annotations
 
 import re
-
 from typing import Optional
 
 import sympy

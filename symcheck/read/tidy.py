@@ -84,7 +84,7 @@ def _without_label(tokens: list[Token], i: int, script: str) -> list[Token]:
     end = brace_group_end(tokens, k)
     label = next_solid(tokens, end)
     if label >= len(tokens) or not tokens[label].is_(script):
-        return tokens[:i] + tokens[k:end] + tokens[end:]
+        return tokens[:i] + tokens[k:]
     written, after = argument(tokens, label + 1)
     if any(token.is_("=") for token in written):  # `_{= c}` claims something of the group: never dropped unread
         raise LatexError(f"the label of {tokens[i].text} holds an equation, which is not read: write it as a step "

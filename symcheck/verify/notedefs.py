@@ -206,13 +206,20 @@ def _mentions_name(latex: str, name: str) -> bool:
 def taken_as_definition(note: str, chain: MathChain) -> ChainResult:
     """A display adopted as the definition of its left side though no word says so: said, as a
     note on its right side, so that `--strict` asks for the word ("let", `:=`)."""
+    return taken_as(note, chain, "definition", "taken as a definition",
+                    f"taken as the definition of {chain.members[0].latex}, which appears here first; no word says so "
+                    "(write 'let' or ':=' to make it one, or give it a value before)")
+
+
+def taken_as(note: str, chain: MathChain, strategy: str, reason: str, message: str) -> ChainResult:
+    """A chain taken as something (a definition, an equation being solved) rather than checked
+    as a claim, though no word says so: one undecided step on its right side with `message` as
+    a note in place of its verdict."""
     member = chain.members[-1]
-    decision = Decision(Verdict.UNKNOWN, "definition", 0.0, reason="taken as a definition")
-    remark = Remark("note", f"taken as the definition of {chain.members[0].latex}, which appears here first; no word "
-                            "says so (write 'let' or ':=' to make it one, or give it a value before)", instead_of_verdict=True)
+    decision = Decision(Verdict.UNKNOWN, strategy, 0.0, reason=reason)
     return ChainResult(f"line {chain.line}", None, (StepResult(
-        "step", f"line {chain.line}", note, member.line, member.latex, decision, False, remarks=(remark,),
-        column=member.col),))
+        "step", f"line {chain.line}", note, member.line, member.latex, decision, False,
+        remarks=(Remark("note", message, instead_of_verdict=True),), column=member.col),))
 
 
 def defined_unread(members: list) -> Optional[sympy.Symbol]:

@@ -37,6 +37,7 @@ from symcheck.model.symbols import CompiledDefinition
 from symcheck.notes.chains import MathChain
 from symcheck.notes.prose import ProseReading
 from symcheck.runtime.limits import run_limited
+from symcheck.verify.notedefs import taken_as
 
 _NAME = r"(\\(?:mathbf|boldsymbol|bm|vec|mathbfit)\s*\{\s*\\?[A-Za-z]+\s*\}|\\[A-Za-z]+|[A-Za-z])"
 _TIME = r"([a-z])\s*(?:([+-])\s*(\d+))?"
@@ -248,11 +249,6 @@ def solved_for(members: Sequence, result: ChainResult) -> Optional[tuple]:
 def taken_as_solved(note: str, chain: MathChain, unknown) -> ChainResult:
     """The premise of an arrow taken as an equation being solved: said, as a note on its right
     side, so that `--strict` asks for the word ("solve", "setting")."""
-    member = chain.members[-1]
-    decision = Decision(Verdict.UNKNOWN, "equation solved", 0.0, reason="taken as an equation being solved")
-    remark = Remark("note", f"taken as an equation being solved for {unknown}, the premise of the arrow after it: "
-                            "no identity, so not checked as one; what follows it is checked under it",
-                    instead_of_verdict=True)
-    return ChainResult(f"line {chain.line}", None, (StepResult(
-        "step", f"line {chain.line}", note, member.line, member.latex, decision, False, remarks=(remark,),
-        column=member.col),))
+    return taken_as(note, chain, "equation solved", "taken as an equation being solved",
+                    f"taken as an equation being solved for {unknown}, the premise of the arrow after it: no identity, "
+                    "so not checked as one; what follows it is checked under it")

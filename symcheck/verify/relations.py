@@ -82,8 +82,9 @@ class RelationReader:
 
     def order(self, relation: MathRelation, claimed: bool = True) -> Optional[ChainResult]:
         members = self.members(relation, (relation.lhs, relation.rhs), claimed)
-        if not isinstance(members, list):
-            return members
+        return self.decided_order(relation, members) if isinstance(members, list) else members
+
+    def decided_order(self, relation: MathRelation, members: list) -> ChainResult:
         condition = self.reader.prose_case(self.prose, _as_chain(relation), members)
         case = self.reader.compiler.condition(condition) if condition else None
         decision = decide_relation(relation.relation, *members, self.reader.scope, condition=case,
@@ -99,13 +100,16 @@ class RelationReader:
             return self.not_checked(relation, "one side is missing") if claimed else None
         if not claimed:
             return self.order(relation, claimed=False)  # checked only between closed sides (`$2 > 3$`)
-        if _bounds_a_name(self.reader.parse(_as_chain(relation), [])[0]):
+        members = self.members(relation, (relation.lhs, relation.rhs), claimed)
+        if not isinstance(members, list):
+            return members
+        if _bounds_a_name(members):
             return None  # `$x > 0$` said of its own: the domain of x
-        result = self.order(relation)
+        result = self.decided_order(relation, members)
         relied_on = self.prose.conditions_in_force(where) + [
             f"${h.latex}$ at line {h.line}" for h in in_force(self.reader.hypotheses, where)]
         relied_on += ["the condition stated in the words after it"] if self.prose.qualified_after(where) else []
-        if result is None or not relied_on or result.steps[0].decision.verdict is not Verdict.REFUTED:
+        if not relied_on or result.steps[0].decision.verdict is not Verdict.REFUTED:
             return result
         why = f"refuted only without {'; '.join(relied_on)}: its counterexample may break that (not decided under it)"
         undecided = Decision(Verdict.UNKNOWN, "under a condition", 0.0, reason=why)
@@ -163,8 +167,6 @@ class RelationReader:
 def _bounds_a_name(members: list) -> bool:
     """A name on the left that the right side does not hold (`x > 0`, `\\delta < \\epsilon`), or
     a number on the left of a name (`0 < x`, of `0 < x < 1`): the name's domain, not a claim."""
-    if None in members:
-        return False
     lhs, rhs = members
     return _a_name(lhs) and lhs not in free_symbols(rhs) or _a_name(rhs) and not free_symbols(lhs)
 
