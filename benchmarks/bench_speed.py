@@ -128,9 +128,11 @@ with engine_import():
 STEP_TIMES = r"""
 import json, sys, time
 from pathlib import Path
-from symcheck.engine.ladder import decide_equation
-from symcheck.engine.settings import Settings
-from symcheck.load.derivation import derivation_files, load_derivation
+from symcheck.runtime.startup import engine_import
+with engine_import():  # as the CLI imports: what the import made is never scanned again
+    from symcheck.engine.ladder import decide_equation
+    from symcheck.engine.settings import Settings
+    from symcheck.load.derivation import derivation_files, load_derivation
 rows = []
 for path in derivation_files([Path("derivations")]):
     for eq in load_derivation(path).equations():
