@@ -37,6 +37,9 @@ class Numbers(Construct):
         if token.text == "1" and self.indicator_follows(nodes, i + 1):
             return self.indicator(nodes, i)
         text, i = self.grouped(nodes, i)
+        if self.exponent_follows(nodes, i):
+            raise self.reader.error("a number in programming notation (1e-3): write 1 \\times 10^{-3}, "
+                                    "or e times a number with a space or \\cdot", nodes[i + 1].start)
         if i + 1 < len(nodes) and isinstance(nodes[i + 1], Leaf) and nodes[i + 1].token.kind == "number":
             raise self.reader.error(
                 "two numbers side by side: write \\cdot for a product, or group digits by three (1\\,000)", nodes[i + 1].start
@@ -49,6 +52,19 @@ class Numbers(Construct):
             raise self.reader.error("this superscript on a number", post.sup_start)
         value = self.reader.scripts.apply_sup(sympy.Rational(text), post, lambda: None)
         return [Obj(value, token.start, nodes[j - 1].end)], j
+
+    def exponent_follows(self, nodes: list, i: int) -> bool:
+        """1e-3, 2.5E4: the numeral at `i` runs into an e, an optional sign and digits with
+        nothing between them, as programs write 10^{-3}. Read as written it is 1 \\cdot e - 3,
+        which nobody means; neither reading is taken."""
+        run = [node.token for node in nodes[i : i + 4] if isinstance(node, Leaf)]
+        if len(run) > 2 and run[2].text in ("+", "-"):
+            run = run[:4]
+        else:
+            run = run[:3]
+        touching = all(a.end == b.start for a, b in zip(run, run[1:]))
+        return (len(run) >= 3 and touching and run[1].kind == "letter" and run[1].text in ("e", "E")
+                and run[-1].kind == "number")
 
     def text_numeral(self, nodes: list, i: int, content: str) -> tuple[list, int]:
         """\\text{1 000}: a numeral written in text."""
