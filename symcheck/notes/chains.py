@@ -231,6 +231,46 @@ def _with_separators(text: str, events: list[Event], cut_at: int) -> list[Event]
     return sorted(events + found, key=lambda event: event.start) if found else events
 
 
+def _commas_between_equations(text: str, events: list[Event]) -> list[Event]:
+    """`x = a + 1, y = b - 1`: a comma at top level between two equations with nothing between
+    them separates them as `\\quad` does (read as one chain, `a + 1, y` was a member that
+    could not be read, and x was compared with b - 1). Before the row's first qualifier only
+    (`\\text{for } c = 1, \\dots, n` is its own); never a comma between digits (1,000; 1,5)."""
+    found = []
+    for before, after in zip(events, events[1:]):
+        if before.kind == "cut" or after.kind == "cut":
+            break
+        if before.kind == after.kind == "rel" and before.detail in ("eq", "def") and after.detail in ("eq", "def"):
+            found += [Event("sep", "quad", before.end + at, before.end + at + 1)
+                      for at in _separating_commas(text[before.end:after.start])]
+    return sorted(events + found, key=lambda event: event.start) if found else events
+
+
+_OPENERS = re.compile(r"\\begin\s*\{[^{}]*\}|\\langle(?![A-Za-z])|\\\{|[{(\[]")
+_CLOSERS = re.compile(r"\\end\s*\{[^{}]*\}|\\rangle(?![A-Za-z])|\\\}|[})\]]")
+
+
+def _separating_commas(latex: str) -> list[int]:
+    """Where commas stand outside every bracket and environment (`(a, b)`, `\\langle a, b \\rangle`,
+    `[0, 1)`, `cases`),
+    neither a thin space (`\\,`) nor between digits."""
+    found, depth, index = [], 0, 0
+    while index < len(latex):
+        opener, closer = _OPENERS.match(latex, index), _CLOSERS.match(latex, index)
+        if opener or closer:
+            depth += 1 if opener else -1
+            index = (opener or closer).end()
+            continue
+        if latex[index] == "\\":
+            index += 2
+            continue
+        between_digits = latex[index - 1:index].isdigit() and latex[index + 1:index + 2].isdigit()
+        if latex[index] == "," and depth == 0 and not between_digits:
+            found.append(index)
+        index += 1
+    return found
+
+
 _CASE_SPAN = 400  # characters: a case (`\\text{if } n = 1 \\text{ or } n = 2`) is never longer
 _OR_TEXT = re.compile(r"\\(?:text|textrm|mbox)\s*\{\s*or\s*\}", re.I)
 
@@ -350,7 +390,7 @@ class Assembler:
     # -- statements -----------------------------------------------------------
 
     def statements(self, row: Row) -> list[_Statement]:
-        events, qualifier = self.mid_row_case(_defining_premises(row.events))
+        events, qualifier = self.mid_row_case(_defining_premises(_commas_between_equations(self.text, row.events)))
         row_end = row.end
         consequence = None  # where a qualifier cut short by `\\text{so}` ends
         cut_at = next((i for i, e in enumerate(events) if e.kind == "cut"), None)
