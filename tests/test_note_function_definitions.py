@@ -83,12 +83,12 @@ def test_inline_math_introducing_a_function_defines_it(tmp_path, text, wrong):
     assert steps(tmp_path, mutated)[-1] == (wrong, Verdict.REFUTED)
 
 
-@pytest.mark.parametrize("name", ["f", "p"])
-def test_an_equation_in_a_new_function_is_no_definition(tmp_path, name):
+@pytest.mark.parametrize("name, readings", [("f", []), ("p", ["reading"])])
+def test_an_equation_in_a_new_function_is_no_definition(tmp_path, name, readings):
     """"the roots of $f(x) = 0$": an equation being solved, never f = 0 for all x (which proved
-    f(2) = 0 and f(3) = 0)."""
+    f(2) = 0 and f(3) = 0). p, no function by convention, is one as it is written applied to x."""
     result = checked(tmp_path, f"We look for the roots of ${name}(x) = 0$. Then ${name}(2) = 0$ and ${name}(3) = 0$.\n")
-    assert [a.kind for a in result.adopted] == ["equation solved"]
+    assert [a.kind for a in result.adopted] == readings + ["equation solved"]
     assert [step.decision.verdict for chain in result.chains for step in chain.steps] == [Verdict.REFUTED] * 2
 
 

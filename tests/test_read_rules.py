@@ -51,7 +51,8 @@ def test_functions_by_declaration_convention_definition_or_spelling(nt):
     assert nt.expression(r"\sigma(x)") == sympy.Function("sigma")(x)
     assert nt.expression(r"\operatorname{softmax}(x)") == sympy.Function(r"\operatorname{softmax}")(x)
     assert nt.expression("L(a, b)") == sympy.Function("L")(a, b)  # a list cannot be a factor
-    assert nt.expression("L(x)") == sympy.Symbol("L") * x
+    with pytest.raises(LatexError, match="the function L at x, or L times x"):  # nobody brackets such a factor
+        nt.expression("L(x)")
     nt.equation("L(x) = x^2")  # the note defines L
     assert nt.expression("L(x)") == sympy.Function("L")(x)
 

@@ -308,6 +308,22 @@ _UPPER_LIMIT = re.compile(r"\\(?:sum|prod)\s*_\s*\{\s*([A-Za-z])\s*=[^{}]*\}\s*\
                           r"(?:\{\s*([A-Za-z])\s*(?:[-+]\s*\d+\s*)?\}|([A-Za-z])(?![A-Za-z_^']))")
 
 
+# `p(x)`, `u(t_0)`, `\\ell(\\theta)`, `y\\left(0\\right)`: a name applied to one name or number (not in a
+# subscript, a superscript or a command's name)
+_APPLIED = re.compile(r"(?<![\\A-Za-z_^])(\\?[A-Za-z]+)\s*(?:\\left\s*)?\(\s*(?:\\?[A-Za-z]+(?:_\{?\w+\}?)?|\d+(?:\.\d+)?)"
+                      r"\s*(?:\\right\s*)?\)")
+
+
+def applied_names(latexes: list[str]) -> dict[str, int]:
+    """The names written applied to one name or number (`p(x)`, `u(0)`), each with the number of
+    the first LaTeX that applies it: functions, as nobody brackets such a factor."""
+    found: dict[str, int] = {}
+    for number, latex in enumerate(latexes):
+        for match in _APPLIED.finditer(latex):
+            found.setdefault(match.group(1), number)
+    return found
+
+
 def sum_limit_sizes(latexes: list[str]) -> dict[str, tuple[int, str]]:
     """The letters that a sum or product counts up to and that never run as an index
     themselves: sizes, whatever the note does not say of them. Each with the number of the

@@ -177,7 +177,7 @@ class Names(Construct):
                 f"{display}, which nothing declares, is written as a vector or a matrix: read as a number, its products "
                 "would commute and a cross product would be one (declare its kind and shape in a notation file)",
                 token.start)
-        spelled = token.cmd not in ACCENTS and len(content) > 1
+        spelled = token.cmd not in ACCENTS and (len(content) > 1 or token.cmd == "\\operatorname")
         return self.atom(nodes, i, Atom("free", display, token.start, token.end, spelled))
 
     def bold_spelling(self, nodes: list, i: int, name: str) -> tuple[list, int]:
@@ -315,6 +315,12 @@ class Names(Construct):
         if call is not None and self.reader.scripts.sup_kind(post.sup) in ("none", "power") and self.is_called(atom, post, call):
             function = sympy.Function(self.display(atom, post))
             return self.powered(atom, self.application(function, post.primes, call), post), True
+        if call is not None and holds_one_name_or_number(call):
+            written, argument = self.reader.latex[atom.start:call.start].strip(), source_text(call.items)
+            raise self.reader.error(
+                f"{written}({argument}): the function {written} at {argument}, or {written} times {argument}? Declare "
+                f"{written} (as a function or a scalar), define it ({written}(x) = ...), or write {written} \\cdot {argument}",
+                atom.start)
         value = self.subscripted_free(atom, post) if post.sub is not None else self.bare(atom)
         value = self.primed(value, post, atom)
         label = lambda: sympy.Symbol(f"{self.display(atom, post)}^{source_text(post.sup)}")  # noqa: E731
@@ -421,6 +427,15 @@ class Names(Construct):
         """L(y, p): a declared symbol followed by its argument list (it names the symbol)."""
         return len(split_at(call.items, frozenset({","}))) > 1
 
+
+
+def holds_one_name_or_number(call: Group) -> bool:
+    """(x), (t_0), (\\theta), (0): what a function is applied to; nobody brackets such a factor
+    (a product is written a(b + c), n(n + 1))."""
+    items = call.items
+    if not items or not isinstance(items[0], Leaf) or items[0].token.kind not in ("letter", "number", "name", "word", "cmd"):
+        return False
+    return len(items) == 1 or (len(items) == 3 and leaf_is(items[1], "_"))
 
 
 def _sized_by_subscript(nodes: list, j: int) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Optional
+from typing import Optional, Sequence
 
 import sympy
 from sympy.core.function import AppliedUndef, FunctionClass
@@ -17,8 +17,13 @@ from symcheck.load.values import written_out_definition
 from symcheck.model import Adoption, ChainResult, Decision, Derivation, Remark, SizeDecl, StepResult, Verdict
 from symcheck.model.symbols import CompiledDefinition, EventProbability
 from symcheck.notes.chains import MathFragment
-from symcheck.notes.draft import sum_limit_sizes
+from symcheck.notes.draft import applied_names, sum_limit_sizes
 from symcheck.notes.extract import MathChain
+from symcheck.read.names import ASYMPTOTIC, CONSTANT_LETTERS, GREEK, PROBABILITIES, STATISTICS, WELL_KNOWN_FUNCTIONS
+
+
+# names read apart when applied: conventions (f), constants (e), Landau symbols, expectations, probabilities
+NOT_APPLIED = WELL_KNOWN_FUNCTIONS | set(CONSTANT_LETTERS) | ASYMPTOTIC | STATISTICS | PROBABILITIES | {"d", "pi"}
 
 
 def with_counted_sizes(declarations: Derivation, chains: list[MathChain]) -> tuple[Derivation, list[Adoption]]:
@@ -37,6 +42,48 @@ def with_counted_sizes(declarations: Derivation, chains: list[MathChain]) -> tup
                          f"{name} as a size (an integer, at least 1): a sum over {index} counts up to it", kind="reading")
                 for name, (number, index) in sorted(counted.items())]
     return replace(declarations, sizes=declarations.sizes + sizes), readings
+
+
+def applied_functions(declarations: Derivation, chains: list[MathChain], first_uses: dict[str, tuple[int, int]],
+                      lines: Sequence[str]) -> tuple[set[str], list[Adoption]]:
+    """A name the notation leaves undeclared that the note first writes applied to one name or
+    number (`p(x)`, `u(0)`) is a function wherever it is applied, `p(x + 1)` too: read as a
+    factor, `F(x + y) = F(x) + F(y)` was proved. A name seen before (`Let $c$ be a constant`)
+    is not. Each such reading is listed with the adopted definitions."""
+    declared = {d.name for table in (declarations.sizes, declarations.indices, declarations.symbols,
+                                     declarations.functions, declarations.constants) for d in table}
+    members = [member for chain in chains for member in chain.members]
+    found: set[str] = set()
+    readings = []
+    for written, number in applied_names([member.latex for member in members]).items():
+        name, member = written.lstrip("\\"), members[number]
+        if written.startswith("\\") and name not in GREEK or name in declared or name in NOT_APPLIED:
+            continue
+        if not _applied_at(lines, first_uses.get(written), written):
+            continue
+        found.add(name)
+        readings.append(Adoption(name, member.line, member.col, f"{written} as a function: it is written applied to "
+                                 "one name or number", kind="reading"))
+    return found, readings
+
+
+_OPENING = re.compile(r"\s*(?:\\left\s*)?\(")
+
+
+def _applied_at(lines: Sequence[str], where: Optional[tuple[int, int]], written: str) -> bool:
+    """A parenthesis follows the name where the note first has it (`lines`: the note's lines,
+    `where`: 1-based line and column)."""
+    if where is None or where[0] > len(lines):
+        return False
+    line, col = where
+    return _OPENING.match(lines[line - 1], col - 1 + len(written)) is not None
+
+
+def explained_readings(adopted: Sequence[Adoption], readings: Sequence[Adoption]) -> tuple[Adoption, ...]:
+    """`adopted` without the readings of names another adoption gives (`Let $p(x) = x^2$` says
+    p is a function)."""
+    explained = {a.name for a in adopted if a.kind != "reading"}
+    return tuple(a for a in adopted if not (a in readings and a.name in explained))
 
 
 def read_primes_of(definition: CompiledDefinition, compiler: Compiler) -> None:

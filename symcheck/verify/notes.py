@@ -43,6 +43,7 @@ from symcheck.notes.extract import (
     MathChain, MathRelation, defined_commands, extract_claims, included_files, read_notes, spaced_math, unclosed_math,
 )
 from symcheck.notes.prose import Position, ProseReading, read_prose
+from symcheck.notes.source import LINE_BREAK
 from symcheck.load.derivation import (
     AmbiguousMath, Compiler, InputError, WrongShapes, checking_scope, definition_of, read_notation, require_utf8,
 )
@@ -56,7 +57,7 @@ from symcheck.verify.notedefs import (
     an_unadoptable_function, as_defined, carried_from_definitions, defined_unread, defines_every_entry, free_names,
     gives_a_probability, held_fixed, undecided_by_unread_definitions,
     introduces_its_left_side, mentions, names_a_starred, note_definition, note_parameters,
-    prime_readings, read_primes_of, second_value, states_a_value, taken_as_definition, with_counted_sizes,
+    applied_functions, explained_readings, prime_readings, read_primes_of, second_value, states_a_value, taken_as_definition, with_counted_sizes,
 )
 from symcheck.verify.hypotheses import Hypothesis, differentiated, hypothesis, in_force, unsolved, with_solved_values
 from symcheck.verify.documents import Decider, has_constrained_domain, verify_equation
@@ -767,13 +768,16 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
     chains, relations = extract_claims(text, str(note))
     declarations, counted = with_counted_sizes(_declarations(note, notation_for(note, notation)), chains)
     decider = NoteDecider()
+    prose = read_prose(text, str(note))
+    applied, readings = applied_functions(declarations, chains, prose.first_uses, LINE_BREAK.split(text))
     reader = _NoteReader(note, declarations, settings, defined_commands(text), decider)
-    reader.adopted += counted
+    reader.compiler.notation.defined_functions |= applied
+    reader.adopted += counted + readings
     workers = ahead_workers(sum(len(chain.members) - 1 for chain in chains), jobs)
     asked = _asked(reader, declarations, text, chains) if workers > 1 else []
     with decided_ahead(decider, asked, settings, workers):
-        prose = read_prose(text, str(note))
         result = reader.check(chains, prose, SolvedEquations(text, prose), relations)
+    result = replace(result, adopted=explained_readings(result.adopted, readings))
     unclosed = _unclosed(note, text)
     if unclosed is not None:
         result = replace(result, chains=(*result.chains, unclosed))
@@ -787,6 +791,7 @@ def _asked(reader: _NoteReader, declarations: Derivation, text: str, chains: lis
     first = _NoteReader(reader.note, declarations, replace(reader.settings, repair_budget=0), reader.own_commands,
                         recorder)
     first.compiler.notation.readings = reader.compiler.notation.readings  # each formula read once, for both
+    first.compiler.notation.defined_functions |= reader.compiler.notation.defined_functions
     prose = read_prose(text, str(reader.note))
     first.check(chains, prose, SolvedEquations(text, prose))
     return recorder.equations
