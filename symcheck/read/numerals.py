@@ -22,7 +22,11 @@ class Numbers(Construct):
 
     def factorial(self, nodes: list, i: int) -> tuple[list, int]:
         """``x!^{k}``: a superscript after ``!`` is a power of the factorial (its argument taken by
-        TeX's rule: one token or a group); the arithmetic applies ``!`` and then ``^``."""
+        TeX's rule: one token or a group); the arithmetic applies ``!`` and then ``^``. ``n!!``
+        is left unread: it is the double factorial, never (n!)!, which it was read as."""
+        if i + 1 < len(nodes) and isinstance(nodes[i + 1], Leaf) and nodes[i + 1].token.text == "!":
+            raise self.reader.error("a double factorial (n!! = n(n-2)(n-4)...) is not read; for the factorial of "
+                                    "a factorial write (n!)!", nodes[i].start)
         post, j = self.reader.scripts.postfix(nodes, i + 1)
         if post.sup is None and post.sub is None and not post.primes:
             return [nodes[i]], i + 1
