@@ -89,6 +89,8 @@ class MathRelation:
     implication: bool = False
 
 
+# separators whose statement before them is a premise of the one after: ⟹, and ⟺ read as ⟹
+_IMPLYING = ("implies", "iff")
 _LEADING_MARKERS = {
     "rightarrow", "Rightarrow", "to", "hookrightarrow", "leftarrow", "longrightarrow", "Longrightarrow",
     "implies", "therefore", "because", "displaystyle", "quad", "qquad", "hookleftarrow", "mapsto",
@@ -127,6 +129,7 @@ class _Statement:
     relations: list[Event]
     qualifier: Optional[str] = None
     reason: bool = False  # introduced by `\\because` or `\\text{since ...}`
+    opened_by: Optional[Event] = None
 
 
 def _spacing(event: Event) -> bool:
@@ -424,7 +427,7 @@ class Assembler:
                 statements[-1].relations.append(event)
             else:
                 statements[-1].pieces.append((piece_start, event.start))
-                statements.append(_Statement(event.detail, [], [], reason=self.is_reason(event)))
+                statements.append(_Statement(event.detail, [], [], reason=self.is_reason(event), opened_by=event))
             if event is consequence and leading:  # a leading case holds for the statement after it, no further
                 qualified = len(statements) - 1
             piece_start = event.end
@@ -548,11 +551,19 @@ class Assembler:
         the next member added; the chain ends at it."""
         lhs = self.current.members[-1] if self.current is not None and self.current.members and not self.expect \
             else None
-        implication = any(e.kind == "soft" or (e.kind, e.detail) in (("sep", "implies"), ("sep", "arrow"))
+        implication = any(e.kind == "soft" or e.kind == "sep" and e.detail in ("arrow", *_IMPLYING)
                           for e in row.events)
         self.awaiting = _OpenRelation(lhs, event, self.display, implication)
         self.relations.append(self.awaiting)
         self.current, self.expect = None, False
+
+    def converse_of(self, arrow: Event) -> None:
+        """`A \\iff B` is read as `A \\Rightarrow B`: B is checked under A. The converse, B
+        gives A, is recorded as a relation between A's last member and B's first, not checked."""
+        if arrow.detail != "iff" or self.current is None or not self.current.members or self.expect:
+            return
+        self.awaiting = _OpenRelation(self.current.members[-1], replace(arrow, relation="iff"), self.display, True)
+        self.relations.append(self.awaiting)
 
     def row(self, row: Row, row_index: int) -> None:
         statements = self.statements(row)
@@ -567,7 +578,9 @@ class Assembler:
         for index, statement in enumerate(statements):
             self.awaiting = None
             separator = statement.separator
-            implies_next = index + 1 < len(statements) and statements[index + 1].separator == "implies"
+            implies_next = index + 1 < len(statements) and statements[index + 1].separator in _IMPLYING
+            if separator == "iff" and index > 0:
+                self.converse_of(statement.opened_by)
             head = self.trim(*statement.pieces[0], leading=True)
             if first and head is None and not statement.relations:
                 if statement.qualifier is not None and self.current is not None:
@@ -644,7 +657,7 @@ class Assembler:
         if not events or self.text[row.start:events[0].start].strip():
             return False
         first = events[0]
-        leading = first.kind == "soft" or (first.kind, first.detail) == ("sep", "implies")
+        leading = first.kind == "soft" or first.kind == "sep" and first.detail in _IMPLYING
         return leading and any(event.kind == "rel" and (any_relation or event.detail in ("eq", "def")) for event in events)
 
     def hides_relations(self, chain: _OpenChain) -> bool:

@@ -45,8 +45,8 @@ _BREAK_COMMANDS = {name for name in RELATION_NAMES if name.isalpha() and name.is
 _NEGATED = {"=": "ne", "in": "notin"}  # `\\not=`, `\\not\\in`; any other `\\not` relation is a relation unchecked
 _UNICODE_RELATIONS = {char for char in RELATION_NAMES if not char.isascii()}
 _SEP_COMMANDS = {
-    "Rightarrow": "implies", "implies": "implies", "Longrightarrow": "implies", "iff": "arrow",
-    "Leftrightarrow": "arrow", "Longleftrightarrow": "arrow", "therefore": "arrow", "because": "arrow",
+    "Rightarrow": "implies", "implies": "implies", "Longrightarrow": "implies", "iff": "iff",
+    "Leftrightarrow": "iff", "Longleftrightarrow": "iff", "therefore": "arrow", "because": "arrow",
     "impliedby": "arrow", "Leftarrow": "arrow", "Longleftarrow": "arrow", "quad": "quad", "qquad": "quad",
 }
 _SOFT_SEP_COMMANDS = {"rightarrow", "to", "longrightarrow", "mapsto", "longmapsto"}
@@ -54,7 +54,7 @@ _SOFT_SEP_COMMANDS = {"rightarrow", "to", "longrightarrow", "mapsto", "longmapst
 _EXTENSIBLE_ARROWS = {
     "xrightarrow": ("soft", "arrow"), "xlongrightarrow": ("soft", "arrow"), "xmapsto": ("soft", "arrow"),
     "xRightarrow": ("sep", "implies"), "xLongrightarrow": ("sep", "implies"), "xLeftarrow": ("sep", "arrow"),
-    "xleftarrow": ("sep", "arrow"), "xleftrightarrow": ("sep", "arrow"), "xLeftrightarrow": ("sep", "arrow"),
+    "xleftarrow": ("sep", "arrow"), "xleftrightarrow": ("sep", "iff"), "xLeftrightarrow": ("sep", "iff"),
 }
 TEXT_COMMANDS = {"text", "textrm", "textit", "textbf", "textnormal", "textsf", "mbox", "hbox", "mathrm"}
 _CUT_WORDS = {

@@ -382,7 +382,7 @@ class _NoteReader:
                               free_names(members), differentiating)
             if zero_end is not None:
                 solving.start(ended.held.expression if ended.held else members[0], chain)
-            solved = solved_for(members, result) if chain.premise and solving.covering(chain) is None else None
+            solved = solved_for(members, result) if chain.premise and not solving.solving_on(chain, members) else None
             if solved is not None:  # `2x + 3 = 7 \Rightarrow x = 2`: solved, not an identity
                 solving.start(members[0] - members[1], chain, solved)
                 results.append(taken_as_solved(str(self.note), chain, solved[0]))

@@ -139,6 +139,14 @@ class SolvedEquations:
         where = (chain.line, chain.members[0].col)
         return premise if premise is not None and premise.end <= where and chain.line <= premise.reach else None
 
+    def solving_on(self, chain: MathChain, members: Sequence) -> bool:
+        """`chain` is a step in solving the equation in force: it is covered by it and shares a
+        name with it. One without (`z^2 = 4` displayed after `2y + 1 = 5 \\Rightarrow y = 2`)
+        is an equation of its own."""
+        premise = self.covering(chain)
+        names = set().union(*(getattr(member, "free_symbols", set()) for member in members))
+        return premise is not None and bool(names & getattr(premise.expression, "free_symbols", set()))
+
 
 def solved_variable(left_latex: str, left, expression, read: Callable[[str], object]) -> Optional[object]:
     """The variable a consequence `s = V` gives a value: s itself, or the s of `\\hat s`/`s^*`

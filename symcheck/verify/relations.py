@@ -67,6 +67,9 @@ class RelationReader:
 
     def result(self, relation: MathRelation) -> Optional[ChainResult]:
         """The relation's step, or None for inline math that states a condition or a domain."""
+        if relation.relation == "iff":
+            return self.not_checked(relation, "its converse, from right to left; from left to right the statement "
+                                    "after it is checked under the one before, as after ⟹")
         claimed = relation.display or relation.chained
         if not claimed and relation.relation in DECIDED and relation.relation != "approx":
             return self.inline_order(relation)
