@@ -212,6 +212,22 @@ def mentions(expression, target) -> bool:
     return target in expression.free_symbols or target in expression.atoms(sympy.IndexedBase, sympy.MatrixSymbol)
 
 
+def reaches(expression, target, definitions: list[CompiledDefinition]) -> bool:
+    """`target` occurs in `expression` or in the body of a definition it mentions, however
+    deep: a definition whose right side reaches its own name is circular."""
+    seen: set[int] = set()
+    pending = [expression]
+    while pending:
+        current = pending.pop()
+        if mentions(current, target):
+            return True
+        for index, definition in enumerate(definitions):
+            if index not in seen and mentions(current, definition.target):
+                seen.add(index)
+                pending.append(definition.body)
+    return False
+
+
 
 def second_value(entry_values: dict, chain: MathChain, members: list) -> tuple[list, tuple[Remark, ...]]:
     """`$s_1 = 0.5$` after `$s_1 = 0.7$`: the second value of an entry is checked against
