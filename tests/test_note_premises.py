@@ -157,6 +157,23 @@ def test_an_update_is_adopted_and_its_value_is_checked(tmp_path, arrow, value, v
     assert step.compared_with == f"3:{7 + len(arrow)}"  # the value, after the arrow
 
 
+@pytest.mark.parametrize("assign", [":=", "\\coloneqq"])
+@pytest.mark.parametrize("value, verdict", [("(1 - 2 \\eta a) w + 2 \\eta b", Verdict.PROVED),
+                                            ("(1 - 2 \\eta a) w - 2 \\eta b", Verdict.REFUTED)])
+def test_a_name_defined_by_its_own_old_value_is_an_update(tmp_path, assign, value, verdict):
+    text = f"Gradient descent:\n\n$$ w {assign} w - \\eta (2 a w - 2 b) = {value} $$\n"
+    result, verdicts = checked(tmp_path, text)
+    assert [(a.kind, a.name) for a in result.adopted] == [("update", "w")]
+    assert verdicts == {3: verdict}
+
+
+@pytest.mark.parametrize("text", ["The step is $w := w - \\eta g$.\n", "$$ a_k \\coloneqq a_k + b_k $$\n"])
+def test_an_update_alone_is_listed_and_not_a_false_equation(tmp_path, text):
+    result, verdicts = checked(tmp_path, text)
+    assert [a.kind for a in result.adopted] == ["update"]
+    assert verdicts == {}
+
+
 def test_math_the_words_before_call_an_equation_is_solved(tmp_path):
     text = "This is the polynomial equation\n$0 = (2-w)(3-w)-2 = (4-w)(1-w)$.\n"
     result, verdicts = checked(tmp_path, text)
@@ -166,6 +183,21 @@ def test_math_the_words_before_call_an_equation_is_solved(tmp_path):
     assert wrong == {2: Verdict.REFUTED}
     _, claim = checked(tmp_path, text.replace("equation", "identity"))
     assert claim[2] is Verdict.REFUTED  # 0 = (2-w)(3-w)-2 as a claim
+
+
+@pytest.mark.parametrize("words", ["Solving", "We solve the equation", "The roots of"])
+def test_inline_math_the_words_call_an_equation_is_solved_and_its_solution_checked(tmp_path, words):
+    text = f"{words} $2w + 1 = 7$ gives $w = {{value}}$.\n\n{words} $w^2 = 9 w$ gives $w = {{other}}$.\n"
+    result, verdicts = checked(tmp_path, text.format(value=3, other=9))
+    assert [a.kind for a in result.adopted] == ["equation solved"] * 2
+    assert verdicts == {1: Verdict.PROVED, 3: Verdict.UNKNOWN}  # w = 9 solves the second, and so does w = 0
+    _, wrong = checked(tmp_path, text.format(value=4, other=3))
+    assert wrong == {1: Verdict.REFUTED, 3: Verdict.REFUTED}
+
+
+def test_a_false_identity_the_words_call_an_equation_stays_a_claim_when_nothing_solves_it(tmp_path):
+    _, verdicts = checked(tmp_path, "Solving $(w + 1)^2 = w^2 + 2w$ gives nothing.\n")
+    assert verdicts == {1: Verdict.REFUTED}
 
 
 @pytest.mark.parametrize("hidden, name", [

@@ -153,8 +153,12 @@ class ProseReading:
         """The chain's math is introduced as an equation being solved: the paragraph before it
         sets or finds a zero ("setting it equal to zero"), or the words right before it call it
         an equation ("the polynomial equation $0 = ...$", "the normal equations:")."""
+        return self.solving_math(chain) is not None
+
+    def solving_math(self, chain: MathChain) -> Optional[Position]:
+        """Where the math that `solves` finds the chain in starts, if it does."""
         where = (chain.members[0].line, chain.members[0].col)
-        return any(start <= where < end for start, end in self.solving)
+        return next((start for start, end in self.solving if start <= where < end), None)
 
     def defines_what_came_before(self, chain: MathChain) -> bool:
         """The chain is inline math that "where" right after other math introduces

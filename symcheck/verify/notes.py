@@ -56,14 +56,15 @@ from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decid
 from symcheck.verify.notedefs import (
     an_unadoptable_function, as_defined, carried_from_definitions, defined_unread, defines_every_entry, free_names,
     gives_a_probability, held_fixed, undecided_by_unread_definitions,
-    introduces_its_left_side, mentions, names_a_starred, note_definition, note_parameters,
+    introduces_its_left_side, mentions, names_a_starred, note_definition, note_parameters, reaches,
     applied_functions, explained_readings, prime_readings, read_primes_of, second_value, states_a_value, taken_as_definition, with_counted_sizes,
 )
 from symcheck.verify.hypotheses import Hypothesis, differentiated, hypothesis, in_force, unsolved, with_solved_values
 from symcheck.verify.documents import Decider, has_constrained_domain, verify_equation
 from symcheck.verify.notecheck import NoteCheck, notation_for
 from symcheck.verify.premises import (
-    SolvedEquations, is_recurrence, solved_for, split_assignment, stem_alias, taken_as_solved, under_premise,
+    SolvedEquations, after_assignment, after_recurrence, after_update, after_zero, solved_adoption, solved_for,
+    stem_alias, taken_as_solved, under_premise,
 )
 from symcheck.verify.relations import RelationReader, merged
 from symcheck.verify.repair import Repairer
@@ -241,13 +242,23 @@ class _NoteReader:
 
     def fresh(self, members: list) -> bool:
         """A two-member chain whose left side is a name with no definition yet, not an
-        index, and not on its own right side."""
+        index, and not on its own right side, directly or through the definitions already
+        adopted (`m = n + 1` then `n = m + 1` would define n by itself)."""
         if len(members) != 2 or any(member is None for member in members):
             return False
         target = self.target(members[0])
         if target is None or target in self.defined or target in self.compiler.table.indices.values():
             return False
-        return not mentions(members[1], target)
+        return not reaches(members[1], target, self.scope.definitions)
+
+    def updates(self, members: list) -> bool:
+        """`w := w - \\eta g`: a name given a new value made from its old one is an update, as
+        with `\\leftarrow`, not an equation (it would be false) nor a definition to unfold."""
+        if len(members) < 2 or members[0] is None or members[1] is None:
+            return False
+        target = self.target(members[0])
+        return target is not None and target not in self.compiler.table.indices.values() \
+            and mentions(members[1], target)
 
     def adopt(self, chain: MathChain, members: list) -> list[Equation]:
         """A definition made in the note: later chains may unfold it. One of a symbol with a
@@ -324,7 +335,7 @@ class _NoteReader:
             if chain.mapping is not None:
                 results.append(_not_a_claim(str(self.note), chain))
                 continue
-            chain = self.after_assignment(chain)
+            chain, _ = self.adopting(*after_assignment(chain), [])
             where = (chain.members[0].line, chain.members[0].col)
             supposed_here = in_force(self.hypotheses, where)
             solved = [h.solved for h in supposed_here if h.solved is not None]
@@ -344,6 +355,10 @@ class _NoteReader:
                 given, given_row = (given if given_row is None else []) + self.assume(chain, members), None
                 self.premised.update((definition.target, (chain.line, definition)) for definition in given)
                 continue
+            if chain.definition and self.updates(members):
+                chain, members = self.adopting(*after_update(chain, members))
+                if len(members) < 2:
+                    continue
             if (chain.definition or prose.defines(chain) or prose.names(chain) or states_a_value(chain, members)
                     or gives_a_probability(members) or names_a_starred(members)) and self.fresh(members) and members[0] not in self.entry_values:
                 pending += self.adopt(chain, members)
@@ -357,10 +372,11 @@ class _NoteReader:
                 continue
             members, again = second_value(self.entry_values, chain, members)
             written = chain
-            chain, members = self.after_recurrence(chain, members)
+            chain, members = self.adopting(*after_recurrence(chain, members))
             zero_end = solving.zero_end(chain, members)
+            said_solved = solving.opened_by_words(chain, zero_end)
             if zero_end is not None:
-                chain, members = self.after_zero(chain, members, zero_end)
+                chain, members = self.adopting(*after_zero(chain, members, zero_end))
             if len(chain.members) < len(written.members) and len(members) < 2 and not unread:
                 if zero_end is not None:
                     solving.start(members[0], chain)
@@ -382,10 +398,14 @@ class _NoteReader:
                               free_names(members), differentiating)
             if zero_end is not None:
                 solving.start(ended.held.expression if ended.held else members[0], chain)
-            solved = solved_for(members, result) if chain.premise and not solving.solving_on(chain, members) else None
+            solved = solved_for(members, result, said_solved) if (chain.premise or said_solved) \
+                and not solving.solving_on(chain, members) else None
             if solved is not None:  # `2x + 3 = 7 \Rightarrow x = 2`: solved, not an identity
                 solving.start(members[0] - members[1], chain, solved)
-                results.append(taken_as_solved(str(self.note), chain, solved[0]))
+                if said_solved:  # "solving $2x + 3 = 7$ gives ...": the words say so
+                    self.adopted.append(solved_adoption(chain.members[0], " = ".join(m.latex for m in chain.members)))
+                else:
+                    results.append(taken_as_solved(str(self.note), chain, solved[0]))
                 continue
             if left is not None and ended.held is not None:
                 self.restated[left] = ended
@@ -404,31 +424,11 @@ class _NoteReader:
             adopted=tuple(self.adopted),
         )
 
-    def after_assignment(self, chain: MathChain) -> MathChain:
-        """`w \\leftarrow v = ...`: the update is adopted; `v = ...` is checked."""
-        split = split_assignment(chain)
-        if split is None:
-            return chain
-        name, rest = split
-        self.adopted.append(Adoption(name, chain.line, chain.members[0].col, chain.members[0].latex, kind="update"))
-        return rest
-
-    def after_recurrence(self, chain: MathChain, members: list) -> tuple[MathChain, list]:
-        """A recurrence's first relation defines the new iterate for this chain (adopted, not
-        carried to later chains); the rest of the chain is checked."""
-        if not is_recurrence(chain) or members[0] is None or (members[1] is not None and members[1].has(members[0])):
-            return chain, members
-        self.adopted.append(Adoption(chain.members[0].latex, chain.line, chain.members[0].col,
-                                     f"{chain.members[0].latex} = {chain.members[1].latex}", kind="recurrence"))
-        return replace(chain, members=chain.members[1:]), members[1:]
-
-    def after_zero(self, chain: MathChain, members: list, end: int) -> tuple[MathChain, list]:
-        """The relation with the 0 of an equation being solved is its premise (adopted); the
-        rest of the chain is checked."""
-        zero, neighbour = (chain.members[0], chain.members[1]) if end == 0 else (chain.members[-1], chain.members[-2])
-        self.adopted.append(Adoption("0", zero.line, zero.col, f"{neighbour.latex} = 0", kind="equation solved"))
-        kept = slice(1, None) if end == 0 else slice(None, -1)
-        return replace(chain, members=chain.members[kept]), members[kept]
+    def adopting(self, adoption: Optional[Adoption], chain: MathChain, members: list) -> tuple[MathChain, list]:
+        """The chain past a head that was adopted (an update, a recurrence, an equation's 0)."""
+        if adoption is not None:
+            self.adopted.append(adoption)
+        return chain, members
 
     def consequence(self, chain: MathChain, members: list, result: ChainResult, scope: Scope,
                     solving: SolvedEquations) -> ChainResult:

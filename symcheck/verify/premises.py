@@ -4,9 +4,9 @@
   \\frac{df}{dx} = 1`): f_c is an f, and a consequence that names only the bare stem f, which
   has no definition of its own, is about f_c (listed as a reading).
 
-- An *update* (`w \\leftarrow w - \\eta g = ...`, also `\\gets`): the assignment at the head of a
-  chain's first member gives the name a new value (adopted, listed as an update); the value
-  and the members after it are checked as a chain.
+- An *update* (`w \\leftarrow w - \\eta g = ...`, also `\\gets`, and `w := w - \\eta g` whose
+  name is on both sides of `:=`): the assignment at the head of a chain gives the name a new
+  value (adopted, listed as an update); the value and the members after it are checked as a chain.
 - A *recurrence* (`\\mathbf{v}_t = \\beta \\mathbf{v}_{t-1} + g`, `w^{(k+1)} = w^{(k)} - \\eta g`):
   its left side is a later time index of a name on its right side. It defines the new
   iterate for its own chain (adopted, listed as a recurrence); the rest of the chain is
@@ -16,7 +16,8 @@
   at either end of a chain, in math that the prose before (notes/prose.py) introduces by setting or
   finding a zero ("setting it equal to zero", "where the derivative is zero") or whose words
   right before call it an equation ("the polynomial equation $0 = ...$"), or as the
-  premise of a `\\Rightarrow`. The relation with 0 is a premise (adopted, listed as an
+  premise of a `\\Rightarrow`; also inline math without 0 that such words call an equation
+  ("solving $2x + 1 = 7$ gives $x = 3$"), when it is no identity. The relation with 0 is a premise (adopted, listed as an
   equation solved); the rest of its chain is checked. The chains that follow it, up to the
   end of the paragraph after its display, are its consequences: a solved value `s = V` (also
   `\\hat s`, `s^*`) holds when substituting it makes the premise's expression 0, and any other
@@ -32,9 +33,9 @@ from typing import Callable, Optional, Sequence
 
 import sympy
 
-from symcheck.model import ChainResult, Decision, Remark, StepResult, Verdict
+from symcheck.model import Adoption, ChainResult, Decision, Remark, StepResult, Verdict
 from symcheck.model.symbols import CompiledDefinition
-from symcheck.notes.chains import MathChain
+from symcheck.notes.chains import MathChain, MathFragment
 from symcheck.notes.prose import ProseReading
 from symcheck.runtime.limits import run_limited
 from symcheck.verify.notedefs import taken_as
@@ -60,6 +61,48 @@ def split_assignment(chain: MathChain) -> Optional[tuple[str, MathChain]]:
     start = match.start(2) + len(match.group(2)) - len(match.group(2).lstrip())
     value = replace(first, latex=match.group(2).strip(), col=first.col + start)
     return match.group(1).strip(), replace(chain, members=(value, *chain.members[1:]))
+
+
+Trimmed = tuple[Optional[Adoption], MathChain, list]
+
+
+def after_assignment(chain: MathChain) -> tuple[Optional[Adoption], MathChain]:
+    """`w \\leftarrow v = ...`: the update, to adopt, and the chain from `v = ...` on, to check."""
+    split = split_assignment(chain)
+    if split is None:
+        return None, chain
+    name, rest = split
+    return Adoption(name, chain.line, chain.members[0].col, chain.members[0].latex, kind="update"), rest
+
+
+def after_update(chain: MathChain, members: list) -> Trimmed:
+    """`w := w - \\eta g = ...`: the update, to adopt, and the chain from the new value on."""
+    first, value = chain.members[:2]
+    adoption = Adoption(first.latex.strip(), chain.line, first.col, f"{first.latex} := {value.latex}", kind="update")
+    return adoption, replace(chain, members=chain.members[1:]), members[1:]
+
+
+def after_recurrence(chain: MathChain, members: list) -> Trimmed:
+    """A recurrence's first relation defines the new iterate for this chain (adopted, not
+    carried to later chains); the rest of the chain is checked."""
+    if not is_recurrence(chain) or members[0] is None or (members[1] is not None and members[1].has(members[0])):
+        return None, chain, members
+    adoption = Adoption(chain.members[0].latex, chain.line, chain.members[0].col,
+                        f"{chain.members[0].latex} = {chain.members[1].latex}", kind="recurrence")
+    return adoption, replace(chain, members=chain.members[1:]), members[1:]
+
+
+def after_zero(chain: MathChain, members: list, end: int) -> Trimmed:
+    """The relation with the 0 of an equation being solved is its premise (adopted); the
+    rest of the chain is checked."""
+    zero, neighbour = (chain.members[0], chain.members[1]) if end == 0 else (chain.members[-1], chain.members[-2])
+    kept = slice(1, None) if end == 0 else slice(None, -1)
+    return solved_adoption(zero, f"{neighbour.latex} = 0"), replace(chain, members=chain.members[kept]), members[kept]
+
+
+def solved_adoption(at: MathFragment, latex: str) -> Adoption:
+    """An equation being solved, listed with the adoptions."""
+    return Adoption("0", at.line, at.col, latex, kind="equation solved")
 
 
 def _time_index(match: re.Match) -> tuple[str, str, int]:
@@ -102,6 +145,19 @@ class SolvedEquations:
         self.lines = text.split("\n")
         self.prose = prose
         self.premise: Optional[Premise] = None
+        self.worded: set = set()  # the math the words call an equation whose first chain was met
+
+    def opened_by_words(self, chain: MathChain, zero_end: Optional[int]) -> bool:
+        """The chain is the first of math the words call an equation ("solving $2x + 1 = 7$
+        gives ..."), with no 0 at an end: an equation of its own, so the one in force is closed.
+        The chains after it in that math (`\\iff x = 3`) are its consequences."""
+        math = self.prose.solving_math(chain)
+        first = math is not None and math not in self.worded
+        self.worded.add(math)
+        if first and zero_end is None:
+            self.premise = None
+            return True
+        return False
 
     def zero_end(self, chain: MathChain, members: Sequence) -> Optional[int]:
         """Which end of the chain (0 or -1) is the 0 of an equation being solved, if one is."""
@@ -195,7 +251,7 @@ def under_premise(step: StepResult, premise: Premise, left_latex: str, left, rig
             return replace(substituted, decision=Decision(
                 Verdict.UNKNOWN, "equation solved", 0.0,
                 reason=f"{left_latex} = {right} solves the equation at line {premise.line}, but so does "
-                       f"{', '.join(map(str, others))}: the arrow says it is the only solution"), expected=False)
+                       f"{', '.join(map(str, others))}: it is given as the only solution"), expected=False)
         return _noted(substituted, f"checked by substituting {left_latex} into the equation being solved at line "
                                    f"{premise.line}")
     difference = left - right
@@ -235,11 +291,11 @@ _CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit, sympy.Sum, sympy.Pro
              sympy.core.function.AppliedUndef)
 
 
-def solved_for(members: Sequence, result: ChainResult) -> Optional[tuple]:
+def solved_for(members: Sequence, result: ChainResult, said: bool = False) -> Optional[tuple]:
     """(the unknown, its real solutions) of a premise of an arrow that is no identity (`2x + 3 = 7 \\Rightarrow x = 2`):
-    refuted as one, in one name, with one side free of it and finitely many real solutions.
-    That is an equation being solved; a false identity in more names, or one with no or
-    infinitely many solutions, stays a claim."""
+    refuted as one, in one name, with one side free of it (either side, when the words `said`
+    it is solved) and finitely many real solutions. That is an equation being solved; a false
+    identity in more names, or one with no or infinitely many solutions, stays a claim."""
     if len(members) != 2 or None in members or len(result.steps) != 1 \
             or result.steps[0].decision.verdict is not Verdict.REFUTED:
         return None
@@ -247,7 +303,7 @@ def solved_for(members: Sequence, result: ChainResult) -> Optional[tuple]:
     if any(side.has(*_CALCULUS) for side in (lhs, rhs)):
         return None  # `\\frac{d}{dx} x^2 = 2`: a derivative, a sum ... is claimed, never solved for
     names = [s for s in (lhs - rhs).free_symbols if isinstance(s, sympy.Symbol)]
-    if len(names) != 1 or not any(names[0] not in side.free_symbols for side in (lhs, rhs)):
+    if len(names) != 1 or not said and not any(names[0] not in side.free_symbols for side in (lhs, rhs)):
         return None
     finished, solutions = run_limited(lambda: sympy.solveset(lhs - rhs, names[0], sympy.S.Reals), SOLVE_SECONDS)
     found = finished and isinstance(solutions, sympy.FiniteSet) and len(solutions) > 0
