@@ -461,7 +461,8 @@ def test_products(nt, latex):
         (r"{\dfrac{a_1}{a_2}}{\dfrac{a_3}{a_4}}", a[1] * a[3] / (a[2] * a[4])),
         (r"\frac{1}{a_1} \cdot \frac{\partial a_1}{\partial u}", sympy.Derivative(a[1], u) / a[1]),
         (r"\frac{a_1}{a_2} a_3", a[1] * a[3] / a[2]),
-        (r"a_1 / a_2 a_3", a[1] / (a[2] * a[3])),
+        (r"a_1 / (a_2 a_3)", a[1] / (a[2] * a[3])),
+        (r"a_1 / a_2 \cdot a_3", a[1] * a[3] / a[2]),
         (r"-a_1 a_2 + a_3", -a[1] * a[2] + a[3]),
         (r"a_1 \cdot -a_2", -a[1] * a[2]),
         ("2^{3} a_1", 8 * a[1]),
@@ -474,6 +475,15 @@ def test_products(nt, latex):
 )
 def test_implicit_multiplication_and_precedence(nt, latex, expected):
     assert same(nt.expression(latex), expected)
+
+
+@pytest.mark.parametrize("latex", [r"a_1 / a_2 a_3", "1/2 u S_1", "1/2u", r"u \div 2 S_1", r"1/\sin u \cos u",
+                                   "u/2 (S_1 + 1)"])
+def test_a_division_by_a_product_written_side_by_side_is_not_read(nt, latex):
+    """(a/b) c to one reader, a/(b c) to another: `E = 1/2 m v^2` was read 1/(2 m v^2)."""
+    with pytest.raises(LatexError, match=r"\(a/b\) c or a/\(b c\)") as raised:
+        nt.expression(latex)
+    assert latex[raised.value.column] in "/\\"
 
 
 def test_matrix_products_keep_their_order(nt):

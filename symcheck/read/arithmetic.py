@@ -136,6 +136,36 @@ class Arithmetic:
             raise found from None
 
 
+DIVIDING = ("/", "\\div")
+
+
+def ambiguous_division(items: list) -> Optional[int]:
+    """Where `a / b c` divides by a product written by juxtaposition (`1/2 m v^2`, `1/2x`,
+    `a/bc`): (a/b) c to one reader, a/(b c) to another. latex2sympy2 reads a/(b c), so
+    `E = 1/2 m v^2` was 1/(2 m v^2). The start of the `/`, or None."""
+    for k, item in enumerate(items):
+        if leaf_text(item) in DIVIDING and _juxtaposed(items, k + 1) > 1:
+            return item.start
+    return None
+
+
+def _juxtaposed(items: list, k: int) -> int:
+    """How many primaries side by side from k: a function without brackets takes what
+    follows it up to the next function (`\\sin x y` is one)."""
+    count, in_argument = 0, False
+    while k < len(items) and (isinstance(items[k], (Obj, Func)) or leaf_text(items[k]) == "!"):
+        item = items[k]
+        if isinstance(item, Func):
+            count, in_argument = count + 1, True
+        elif isinstance(item, Obj) and not in_argument:
+            count += 1
+        elif isinstance(item, Obj) and (item.paren or item.raise_to is not None) and items[k - 1] is not None \
+                and isinstance(items[k - 1], Func):
+            in_argument = False  # \\sin(x) ends at its bracket
+        k += 1
+    return count
+
+
 def product_end(items: list, k: int) -> int:
     """End of the product starting at k (a sum body, as latex2sympy2's 'mp' rule)."""
     expect = True

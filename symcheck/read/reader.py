@@ -15,7 +15,7 @@ from typing import Callable, Optional, Sequence
 
 import sympy
 
-from symcheck.read.arithmetic import Arithmetic, rebuild
+from symcheck.read.arithmetic import Arithmetic, ambiguous_division, rebuild
 from symcheck.read.backend import LatexError, parse_latex
 from symcheck.read.emit import Emitter
 from symcheck.read.nodes import ADD_OPS, Func, Obj, leaf_text, matrix_valued
@@ -87,6 +87,10 @@ class Reader:
             raise self.error("empty expression", start)
         if len(items) == 1 and isinstance(items[0], Obj):
             return items[0].value
+        divided = ambiguous_division(items)
+        if divided is not None:
+            raise self.error("a / b c divides by a product written side by side: (a/b) c or a/(b c)? "
+                             "Write \\frac{a}{b} c or a/(b c)", divided)
         if self.notation.fast:
             value = Arithmetic(items, self.error).whole()
             if value is not None:
