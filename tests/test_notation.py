@@ -661,6 +661,31 @@ SEED_LATEX = [
 ]
 
 
+# a function without brackets takes what follows it up to an operator or another function
+FUNCTION_ARGUMENTS = [
+    (r"\sin u / u", sympy.sin(u) / u),
+    (r"\log u \cdot a_1", sympy.log(u) * a[1]),
+    (r"\ln u \times a_1 + 1", sympy.log(u) * a[1] + 1),
+    (r"\sin 2u", sympy.sin(2 * u)),
+    (r"\sin u a_1", sympy.sin(u * a[1])),
+    (r"\sin -u", sympy.sin(-u)),
+    (r"\sin \ln u", sympy.sin(sympy.log(u))),
+    (r"\sin u \cos u", sympy.sin(u) * sympy.cos(u)),
+    (r"\exp u^2 / 2", sympy.exp(u ** 2) / 2),
+    (r"\cos(u)^2 a_1", sympy.cos(u) ** 2 * a[1]),
+    (r"\cos(u)^2 (a_1 + 1)", sympy.cos(u) ** 2 * (a[1] + 1)),
+    (r"\sin u! + 1", sympy.sin(sympy.factorial(u)) + 1),
+]
+
+
+@pytest.mark.parametrize("latex, expected", FUNCTION_ARGUMENTS)
+def test_a_function_without_brackets_takes_its_factor_only(nt, reference, latex, expected):
+    """`\\sin x / x` is sin(x)/x and `\\ln x \\cdot y` is ln(x) y; latex2sympy2 read sin(x/x) = sin(1)
+    and ln(x y), so `\\ln x \\cdot y = \\ln(xy)` was proved. Both arithmetic paths read them so."""
+    assert same(nt.expression(latex), expected)
+    assert same(reference.expression(latex), expected)
+
+
 @pytest.fixture(scope="module")
 def reference() -> Notation:
     return Notation(TABLE, DERIVATION.rewrites, fast=False)

@@ -25,12 +25,14 @@ class _Decline(Exception):
 
 
 class Arithmetic:
-    """Arithmetic over reduced items, with latex2sympy2's precedence: a sum of terms; a
-    term is factors joined by * / \\cdot \\times \\div; a factor is a signed run of
-    juxtaposed primaries (so ``a / b c`` is a / (b c), ``-a b`` is -(a b)); a function
-    without parentheses takes a whole term up to the next function (``\\log x y`` is
-    log(x y), ``\\sin 2x`` is sin(2x), ``\\sec x \\cos x`` is sec(x) cos(x): two functions
-    side by side are a product, as in SymPy's own LaTeX parser).
+    """Arithmetic over reduced items: a sum of terms; a term is factors joined by * /
+    \\cdot \\times \\div; a factor is a signed run of juxtaposed primaries (``-a b`` is
+    -(a b); ``a / b c`` is not read at all, see `ambiguous_division`); a function without
+    parentheses takes the factor after it, up to an operator or the next function
+    (``\\log x y`` is log(x y), ``\\sin 2x`` is sin(2x), ``\\sin x / x`` is sin(x)/x,
+    ``\\ln x \\cdot y`` is ln(x) y, ``\\sec x \\cos x`` is sec(x) cos(x)). latex2sympy2 lets
+    the argument run on over * and /, reading sin(x/x); `symcheck.read.emit` brackets the
+    argument so that both paths read alike.
 
     Products are built in the order written, so matrix products keep their order."""
 
@@ -61,7 +63,7 @@ class Arithmetic:
 
     def term(self) -> object:
         value = self.factor()
-        while self.peek() in MUL_OPS and not (self.in_argument and self.function_next(self.k + 1)):
+        while self.peek() in MUL_OPS:
             op, where = self.peek(), self.items[self.k].start
             self.k += 1
             combine = divide_values if op in ("/", "\\div") else multiply
@@ -106,17 +108,15 @@ class Arithmetic:
 
     def function(self, func: Func) -> object:
         following = self.items[self.k] if self.k < len(self.items) else None
-        if isinstance(following, Obj) and following.raise_to is not None:  # \cos(x)^2 is cos(x)^2
+        if isinstance(following, Obj) and following.raise_to is not None:
             self.k += 1
-            if matrix_valued(one_by_one_entry(following.inner)):
-                raise self.error(f"{func.name} of a matrix", func.start)
-            return following.raise_to(apply_function(func, following.inner))
+            return raised_call(func, following, self.error)
         if isinstance(following, Obj) and following.paren:
             self.k += 1
             argument = following.value
         else:
             outer, self.in_argument = self.in_argument, True
-            argument = self.term()
+            argument = self.factor()
             self.in_argument = outer
         argument = one_by_one_entry(argument)  # exp(u^T v): a 1x1 product is its one entry
         if matrix_valued(argument):
@@ -139,6 +139,13 @@ class Arithmetic:
 DIVIDING = ("/", "\\div")
 
 
+def raised_call(func: Func, bracket: Obj, error: ErrorAt) -> object:
+    """`\\cos(x)^2` is cos(x)^2: the function of what the bracket held, raised."""
+    if matrix_valued(one_by_one_entry(bracket.inner)):
+        raise error(f"{func.name} of a matrix", func.start)
+    return bracket.raise_to(apply_function(func, bracket.inner))
+
+
 def ambiguous_division(items: list) -> Optional[int]:
     """Where `a / b c` divides by a product written by juxtaposition (`1/2 m v^2`, `1/2x`,
     `a/bc`): (a/b) c to one reader, a/(b c) to another. latex2sympy2 reads a/(b c), so
@@ -159,9 +166,8 @@ def _juxtaposed(items: list, k: int) -> int:
             count, in_argument = count + 1, True
         elif isinstance(item, Obj) and not in_argument:
             count += 1
-        elif isinstance(item, Obj) and (item.paren or item.raise_to is not None) and items[k - 1] is not None \
-                and isinstance(items[k - 1], Func):
-            in_argument = False  # \\sin(x) ends at its bracket
+        elif isinstance(items[k - 1], Func) and (item.paren or item.raise_to is not None):
+            in_argument = False  # \sin(x) ends at its bracket
         k += 1
     return count
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from symcheck.read.arithmetic import ErrorAt
+from symcheck.read.arithmetic import ErrorAt, raised_call
 from symcheck.read.nodes import EMITTED, RELATIONS, Env, Func, Group, Leaf, Obj, leaf_text
 
 # the function commands latex2sympy2 reads (the reader knows more: \\sech, \\operatorname{asinh} ...)
@@ -46,14 +46,25 @@ class Emitter:
         return emitted
 
     def _emit_into(self, items: list, emitted: Emitted, pieces: list[str]) -> None:
-        previous = None
-        for item in items:
+        previous, arguments = None, 0  # arguments: functions whose bracketed argument is open
+        for k, item in enumerate(items):
+            if isinstance(previous, Func) and isinstance(item, Obj) and item.raise_to is not None:
+                previous = item
+                continue  # emitted with the function
+            if arguments and not _in_argument(item, previous):
+                self._piece(emitted, pieces, ")" * arguments, item.start)
+                arguments = 0
+            if isinstance(item, Func) and not _bracketed(items, k + 1):
+                arguments += 1  # emitted as \sin (x y): what follows up to an operator, as the fast path reads
             if isinstance(item, Obj):
                 placeholder = self._placeholder(emitted, item.value)
                 # parentheses matter after a function only; elsewhere latex2sympy2 would
                 # read 'a(b)' as a call of a
                 text = f"({placeholder})" if item.paren and isinstance(previous, Func) else placeholder
                 self._piece(emitted, pieces, text, item.start)
+            elif isinstance(item, Func) and _raised(items, k + 1):  # \cos(x)^2: cos(x)^2, as the fast path reads
+                self._piece(emitted, pieces, self._placeholder(emitted, raised_call(item, items[k + 1], self.error)),
+                            item.start)
             elif isinstance(item, Func):
                 if item.name not in BACKEND_FUNCTIONS:
                     raise self.error(f"{item.name[1:]} cannot be combined with what follows it here", item.start)
@@ -62,10 +73,13 @@ class Emitter:
                     text += "_{" + self._placeholder(emitted, item.base) + "}"
                 if item.power is not None:
                     text += "^{" + self._placeholder(emitted, item.power) + "}"
-                self._piece(emitted, pieces, text + " ", item.start)
+                self._piece(emitted, pieces, text + (" " if _bracketed(items, k + 1) else " ("),
+                            item.start)
             else:
                 self._piece(emitted, pieces, self._leaf_emission(item), item.start)
             previous = item
+        if arguments:
+            self._piece(emitted, pieces, ")" * arguments, items[-1].end if items else 0)
 
     @staticmethod
     def _placeholder(emitted: Emitted, value: object) -> str:
@@ -93,3 +107,20 @@ class Emitter:
             raise self.error("cannot read this group", item.start)
         shown = text if text is not None else item.token.text
         raise self.error(f"unexpected '{shown}'", item.start)
+
+
+def _bracketed(items: list, k: int) -> bool:
+    """The function before k is applied to a bracket (`\\sin(x)`, `\\cos(x)^2`)."""
+    return k < len(items) and isinstance(items[k], Obj) and items[k].paren or _raised(items, k)
+
+
+def _raised(items: list, k: int) -> bool:
+    return k < len(items) and isinstance(items[k], Obj) and items[k].raise_to is not None
+
+
+def _in_argument(item: object, previous: object) -> bool:
+    """`item` goes on the argument of a function written without brackets: a value, a
+    factorial, a sign or another function right after the function."""
+    if isinstance(item, Obj) or leaf_text(item) == "!":
+        return True
+    return isinstance(previous, Func) and (isinstance(item, Func) or leaf_text(item) in ("+", "-"))
