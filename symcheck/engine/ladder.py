@@ -9,7 +9,8 @@ zero, or an exhaustive check, proves):
    expand; then, if the float screen (`screen`) found no re-checked counterexample, cancel,
    expand_log, a case split on Kronecker deltas);
 3. refuted: an exact counterexample at small points, re-checked (`rungs.find_counterexample`);
-4. proved: SymPy's simplify brings the difference to 0 (`rungs.prove_zero_by_simplify`);
+4. proved: SymPy's simplify brings the difference to 0 (`rungs.prove_zero_by_simplify`),
+   or the closed forms of its sums with symbolic bounds do (`rungs.prove_zero_by_summation`);
 5. proved-for-sizes: 0 exactly for every size 1..8 and index value (`rungs.prove_for_sizes`);
 6. numeric: equal at >= 20 random points at 50 digits, else refuted at a re-checked random
    point (`rungs.numeric_check`);
@@ -80,6 +81,7 @@ from symcheck.engine.rungs import (
     numeric_check,
     prove_for_sizes,
     prove_zero_by_simplify,
+    prove_zero_by_summation,
     prove_zero_after_screen,
     prove_zero_by_expansion,
     prove_zero_cheaply,
@@ -403,9 +405,9 @@ _CHEAP_PROOF, _SIMPLIFY_PROOF = _symbolic(prove_zero_cheaply), _symbolic(prove_z
 _EXPANSION_PROOF, _REST_OF_CHEAP_PROOF = _symbolic(prove_zero_by_expansion), _symbolic(prove_zero_after_screen)
 # the float screen after expand, before the other cheap tests (costly where they fail) and the exact
 # counterexample search (and, for guessed conditions, before any proof)
-_CASE_SPLIT_PROOF = _symbolic(prove_by_scalar_cases)
+_CASE_SPLIT_PROOF, _CLOSED_FORM_PROOF = _symbolic(prove_by_scalar_cases), _symbolic(prove_zero_by_summation)
 _FULL_RUNGS = (screen_as_unfolded, _EXPANSION_PROOF, screen, _REST_OF_CHEAP_PROOF, find_counterexample, _SIMPLIFY_PROOF, _CASE_SPLIT_PROOF,
-               prove_for_sizes, numeric_check)
+               _CLOSED_FORM_PROOF, prove_for_sizes, numeric_check)
 _QUICK_RUNGS = (_unconfirmed_screen, _CHEAP_PROOF, _unconfirmed_counterexample)  # guessed conditions: cheap proofs only
 
 
