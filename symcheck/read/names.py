@@ -106,7 +106,8 @@ class Names(Construct):
     def letter(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token
         constant = CONSTANT_LETTERS.get(token.text)
-        if constant is not None and token.text not in self.reader.index_letters:
+        if constant is not None and token.text not in self.reader.index_letters \
+                and token.text not in self.reader.notation.named_letters:
             post, j = self.reader.scripts.postfix(nodes, i + 1)
             if post.sub is None and post.primes == 0:
                 if post.sup is not None:  # e^{(a + b)} is a power, never a label
@@ -118,7 +119,7 @@ class Names(Construct):
 
     def greek(self, nodes: list, i: int) -> tuple[list, int]:
         token = nodes[i].token
-        if token.text == "\\pi":
+        if token.text == "\\pi" and "pi" not in self.reader.notation.named_letters:
             return self.power_of_pi(nodes, i)
         if token.text == "\\infty":  # no arithmetic with infinity: \\infty^2 stays unread
             return [Obj(sympy.oo, token.start, token.end)], i + 1

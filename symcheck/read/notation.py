@@ -102,6 +102,7 @@ class Notation:
         self.names = self._name_patterns()
         self.defined_functions: set[str] = set()  # f of a line f(x) = ... read so far
         self.defined_names: set[str] = set()  # y of a line y = ... read so far
+        self.named_letters: set[str] = set()  # e, pi that a note names something else: never the constants
         # y of a definition y = (an expression of one variable x) -> x: y' is dy/dx
         self.prime_variables: dict[str, sympy.Symbol] = {}
         # f of a definition f(x, y) = ... -> (x, y): the bare f of \\frac{\\partial f}{\\partial x} is f(x, y)
@@ -125,7 +126,7 @@ class Notation:
         defines stay the same (notes repeat members and cases); values only, never errors."""
         if not isinstance(latex, str):
             return read(latex)  # refused there
-        key = (kind, latex, frozenset(self.defined_functions), frozenset(self.defined_names),
+        key = (kind, latex, frozenset(self.defined_functions), frozenset(self.defined_names), frozenset(self.named_letters),
                frozenset(self.prime_variables.items()), frozenset(self.function_parameters.items()))
         known = self.readings.get(key)
         if known is None:
@@ -396,7 +397,7 @@ def _default_keys(name: str) -> list[tuple]:
     keys: list[tuple] = []
     if len(name) == 1 and name.isascii() and name.isalpha():
         keys.append((("letter", name),))
-    if name in GREEK:
+    if name in GREEK or name == "pi":  # a declared pi is a name written \pi, never the number
         keys.append((("cmd", "\\" + name),))
     for cmd in ("\\text", "\\mathrm", "\\operatorname", "\\mathit", "\\textrm"):
         keys.append((("word", cmd, name),))

@@ -44,6 +44,35 @@ def with_counted_sizes(declarations: Derivation, chains: list[MathChain]) -> tup
     return replace(declarations, sizes=declarations.sizes + sizes), readings
 
 
+# "Let $e$ be the error", "where $\\pi$ is the policy", "$\\pi$ denotes a policy": words that make a
+# constant's letter a name; the description after them, unless it describes the constant itself
+_NAMED_CONSTANT = re.compile(r"(?:\b(?P<lead>let|where|with|here)\s+)?\$\s*(?P<letter>(?-i:e|\\pi))\s*\$\s*,?\s+"
+                             r"(?P<verb>be|denotes?|is|represents?|stands?\s+for)\b(?P<what>[^.;:$\n]{0,80})", re.I)
+_THE_CONSTANT = re.compile(r"euler|napier|natural\s+log|logarithm|base\s+of|exponential|\\sqrt|root|circle|"
+                           r"circumference|ratio|\d|mathematical\s+constant|transcendental|irrational", re.I)
+_CONSTANT_NAMES = {"e": ("e", "Euler's number"), "\\pi": ("pi", "the number pi")}
+
+
+def named_constants(declarations: Derivation, text: str) -> tuple[set[str], list[Adoption]]:
+    """The constants' letters (e, \\pi) that the words introduce as names of something else
+    ("Let $e$ be the error", "where $\\pi$ is the policy"): names in the whole note, never
+    the constants (read as Euler's number, `\\ln e = 1` was proved of an error). Words that
+    describe the constant ("$e$ is the base of the natural logarithm") change nothing. Each
+    such reading is listed with the adopted definitions."""
+    declared = {d.name for table in (declarations.symbols, declarations.constants, declarations.functions) for d in table}
+    named: dict[str, Adoption] = {}
+    for found in _NAMED_CONSTANT.finditer(text):
+        name, constant = _CONSTANT_NAMES[found["letter"]]
+        introduced = found["lead"] or found["verb"].lower() not in ("be", "is")
+        if not introduced or name in declared or name in named or _THE_CONSTANT.search(found["what"]):
+            continue
+        line = text.count("\n", 0, found.start("letter")) + 1
+        col = found.start("letter") - text.rfind("\n", 0, found.start("letter"))
+        named[name] = Adoption(name, line, col, f"{found['letter']} as a name, not {constant}: the words introduce it "
+                                                f"('{' '.join(found.group(0).split())}')", kind="reading")
+    return set(named), [named[name] for name in sorted(named)]
+
+
 def applied_functions(declarations: Derivation, chains: list[MathChain], first_uses: dict[str, tuple[int, int]],
                       lines: Sequence[str]) -> tuple[set[str], list[Adoption]]:
     """A name the notation leaves undeclared that the note first writes applied to one name or
