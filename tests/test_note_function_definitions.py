@@ -96,3 +96,27 @@ def test_a_name_a_hypothesis_gives_may_be_differentiated(tmp_path):
     found = steps(tmp_path, "Consider the model with $y = wx + b$. The gradient is "
                             "$\\frac{\\partial y}{\\partial w} = x$, not $\\frac{\\partial y}{\\partial w} = b$.\n")
     assert found == [("x", Verdict.PROVED), ("b", Verdict.REFUTED)]
+
+
+@pytest.mark.parametrize("claim, verdict", [("h' = 2h", Verdict.PROVED), ("h'' = 4h", Verdict.PROVED),
+                                            ("h' = 3h", Verdict.REFUTED), ("h'(t) = 2h(t)", Verdict.PROVED)])
+def test_a_prime_on_a_defined_function_written_alone_is_its_derivative(tmp_path, claim, verdict):
+    """h' of h(t) = e^{2t} is dh/dt, as \\dot h is; it was unread ("a prime on this name")."""
+    assert [found for _, found in steps(tmp_path, f"Let $h(t) = e^{{2t}}$. Then ${claim}$.\n")] == [verdict]
+
+
+PRODUCT_RULE = "We have $\\frac{{d^2}}{{dx^2}} f(x) g(x) = {rhs}$.\n"
+
+
+@pytest.mark.parametrize("rhs, verdict", [("f''g + 2f'g' + fg''", Verdict.PROVED), ("f''g + f'g' + fg''", Verdict.REFUTED),
+                                          ("f''(x) g + 2 f' g'(x) + f g''", Verdict.PROVED)])
+def test_a_conventional_function_written_alone_is_the_one_the_chain_applies(tmp_path, rhs, verdict):
+    """f'' beside f(x) is f''(x): read as a name of its own, the product rule was refuted."""
+    result = checked(tmp_path, PRODUCT_RULE.format(rhs=rhs))
+    assert [step.decision.verdict for chain in result.chains for step in chain.steps] == [verdict]
+    assert {a.name for a in result.adopted if a.kind == "reading"} == {"f", "g"}
+
+
+def test_a_function_applied_to_two_letters_is_not_guessed_alone(tmp_path):
+    result = checked(tmp_path, "We have $f(x) + f(y) - f = f(x) + f(y) - f$.\n")
+    assert not result.adopted

@@ -349,11 +349,14 @@ class Names(Construct):
 
     def primed(self, value: object, post: Postfix, atom: Atom) -> object:
         """b' (a name that is not a function): a name of its own, b-prime; y' of a y the note
-        defines as an expression of one variable x is dy/dx; y' of another y the note gives
+        defines as an expression of one variable x is dy/dx, h' of a function h(t) it defines
+        is dh/dt (as \\dot h is); y' of another y the note gives
         by an equation (y = f(x)) is refused: its derivative, but in which variable?"""
         if not post.primes:
             return value
         variable = self.reader.notation.prime_variables.get(atom.name) if post.sub is None else None
+        if variable is None and _of_one_name(value):  # h' of a function h(t) the note defines: dh/dt
+            variable = value.args[0]
         if variable is not None:
             return sympy.Derivative(value, (variable, post.primes), evaluate=False)
         if atom.name in self.reader.notation.defined_names:
@@ -485,3 +488,9 @@ def event_probability(event: Group) -> sympy.Symbol:
 def bare_name(name: str) -> str:
     """\\mathbb{E}, \\textrm{Var} -> E, Var: the name inside a font command."""
     return name.split("{", 1)[1].rstrip("}") if name.startswith("\\") and "{" in name else name
+
+
+def _of_one_name(value: object) -> bool:
+    """An undefined function applied to one name: h(t)."""
+    return isinstance(value, sympy.core.function.AppliedUndef) and len(value.args) == 1 \
+        and isinstance(value.args[0], sympy.Symbol)

@@ -5,9 +5,10 @@ functions of read expressions, used by the note reader (`symcheck.verify.notes`)
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import replace
-from typing import Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 import sympy
 from sympy.core.function import AppliedUndef, FunctionClass
@@ -71,6 +72,42 @@ def named_constants(declarations: Derivation, text: str) -> tuple[set[str], list
         named[name] = Adoption(name, line, col, f"{found['letter']} as a name, not {constant}: the words introduce it "
                                                 f"('{' '.join(found.group(0).split())}')", kind="reading")
     return set(named), [named[name] for name in sorted(named)]
+
+
+_CONVENTIONAL = "|".join(sorted(name for name in WELL_KNOWN_FUNCTIONS if len(name) == 1))
+_APPLIED_TO_A_LETTER = re.compile(rf"(?<![A-Za-z\\])({_CONVENTIONAL})'*\s*\(\s*([A-Za-z])\s*\)")
+_WRITTEN_ALONE = re.compile(rf"(?<![A-Za-z\\])({_CONVENTIONAL})(?![A-Za-z_(])(?!'*\s*\()")
+
+
+@contextlib.contextmanager
+def bare_functions_of_the_chain(chain: MathChain, compiler: Compiler, read: Callable[[str], object],
+                                adopted: list[Adoption]) -> Iterator[None]:
+    """`\\frac{d^2}{dx^2} f(x) g(x) = f''g + 2f'g' + fg''`: a function by convention (f, g, h)
+    that the chain applies to one letter only, and also writes alone, is that function of that
+    letter wherever it is alone in the chain (f' is f'(x)); listed as a reading. Read as names
+    of their own, f'' and f(x) never met, and the product rule was refuted."""
+    notation = compiler.notation
+    written = " ".join(member.latex for member in chain.members)
+    letters: dict[str, set[str]] = {}
+    for name, letter in _APPLIED_TO_A_LETTER.findall(written):
+        letters.setdefault(name, set()).add(letter)
+    alone = {name for name in _WRITTEN_ALONE.findall(written)}
+    taken = {name: read(next(iter(found))) for name, found in letters.items() if len(found) == 1 and name in alone
+             and name not in notation.function_parameters and name not in compiler.table.declarations
+             and name not in compiler.table.functions}
+    taken = {name: variable for name, variable in taken.items() if isinstance(variable, sympy.Symbol)}
+    before = set(notation.defined_functions)
+    notation.function_parameters.update({name: (variable,) for name, variable in taken.items()})
+    notation.defined_functions.update(taken)
+    adopted += [Adoption(name, chain.line, chain.members[0].col, f"{name} written alone is {name}({variable}) in this "
+                                                                 "chain, where it is applied to that letter only",
+                         kind="reading") for name, variable in sorted(taken.items())]
+    try:
+        yield
+    finally:
+        for name in taken:
+            del notation.function_parameters[name]
+        notation.defined_functions -= set(taken) - before
 
 
 def applied_functions(declarations: Derivation, chains: list[MathChain], first_uses: dict[str, tuple[int, int]],

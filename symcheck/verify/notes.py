@@ -55,7 +55,7 @@ from symcheck.verify.cases import case_index_remark
 from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decided_ahead
 from symcheck.verify.notedefs import (
     an_unadoptable_function, as_defined, carried_from_definitions, defined_unread, defines_every_entry, free_names,
-    gives_a_probability, held_fixed, undecided_by_unread_definitions, named_constants,
+    gives_a_probability, held_fixed, undecided_by_unread_definitions, named_constants, bare_functions_of_the_chain,
     introduces_its_left_side, mentions, names_a_starred, note_definition, note_parameters, reaches,
     applied_functions, explained_readings, prime_readings, read_primes_of, second_value, states_a_value, taken_as_definition, with_counted_sizes,
 )
@@ -162,32 +162,35 @@ class _NoteReader:
         """Each member's expression (None where it cannot be read, or where an index runs off
         its axis) and the results of those members: unread, or refuted for the index."""
         members, skipped = [], []
-        for member in chain.members:
-            try:
-                self.refuse_own_commands(member)
-                expression = self.compiler.checked_names(self.compiler.expression(member.latex, declared_wrong=True),
-                                                         member.latex)
-                expression = as_defined(self.refuse_unknown_dependence(member, expression, given),
-                                         (*self.scope.definitions, *given))
-                self.adopted += prime_readings(member, self.compiler.notation.prime_variables, self.adopted)
-            except AmbiguousMath as error:
-                members.append(None)
-                skipped.append(_warned(self.unreadable(chain, member, error), error.message))
-                continue
-            except WrongShapes as error:
-                members.append(None)
-                skipped.append(self.off_axis(chain, member, error, "wrong as written"))
-                continue
-            except InputError as error:
-                members.append(None)
-                skipped.append(self.unreadable(chain, member, error))
-                continue
-            try:
-                members.append(self.compiler.checked_indices(expression, member.latex))
-            except InputError as error:
-                members.append(None)
-                skipped.append(self.off_axis(chain, member, error))
+        with bare_functions_of_the_chain(chain, self.compiler, self.read_or_none, self.adopted):
+            for member in chain.members:
+                self.parse_member(chain, member, given, members, skipped)
         return members, skipped
+
+    def parse_member(self, chain: MathChain, member: MathFragment, given: list[CompiledDefinition], members: list,
+                     skipped: list) -> None:
+        """The member's expression onto `members`, or None there and its result onto `skipped`."""
+        expression, unread = None, None
+        try:
+            self.refuse_own_commands(member)
+            expression = self.compiler.checked_names(self.compiler.expression(member.latex, declared_wrong=True),
+                                                     member.latex)
+            expression = as_defined(self.refuse_unknown_dependence(member, expression, given),
+                                    (*self.scope.definitions, *given))
+            self.adopted += prime_readings(member, self.compiler.notation.prime_variables, self.adopted)
+        except AmbiguousMath as error:
+            unread = _warned(self.unreadable(chain, member, error), error.message)
+        except WrongShapes as error:
+            unread = self.off_axis(chain, member, error, "wrong as written")
+        except InputError as error:
+            unread = self.unreadable(chain, member, error)
+        if unread is None:
+            try:
+                expression = self.compiler.checked_indices(expression, member.latex)
+            except InputError as error:
+                unread = self.off_axis(chain, member, error)
+        members.append(expression if unread is None else None)
+        skipped += [unread] if unread is not None else []
 
     def refuse_own_commands(self, member: MathFragment) -> None:
         """A command the note (re)defines means what the note says, not what the reader knows
@@ -426,8 +429,7 @@ class _NoteReader:
 
     def adopting(self, adoption: Optional[Adoption], chain: MathChain, members: list) -> tuple[MathChain, list]:
         """The chain past a head that was adopted (an update, a recurrence, an equation's 0)."""
-        if adoption is not None:
-            self.adopted.append(adoption)
+        self.adopted += [adoption] if adoption is not None else []
         return chain, members
 
     def consequence(self, chain: MathChain, members: list, result: ChainResult, scope: Scope,
