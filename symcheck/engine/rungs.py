@@ -257,8 +257,9 @@ IMAGINARY_TOLERANCE = sympy.Float("1e-40")
 
 
 def _numeric(value: Expr, digits: int) -> object:
-    """A real number, UNDEFINED, or None when the value could not be computed (a symbol left)."""
-    if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo, sympy.Piecewise):
+    """A real number, UNDEFINED, or None when the value could not be computed (a symbol left).
+    An infinite bound of an integral, a sum or a limit is no infinite value."""
+    if _integrands(value).has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo, sympy.Piecewise):
         return UNDEFINED
     if value.free_symbols:
         return None
@@ -271,6 +272,24 @@ def _numeric(value: Expr, digits: int) -> object:
     if abs(imaginary) > IMAGINARY_TOLERANCE * max(sympy.Float(1), abs(real)):
         return UNDEFINED  # e.g. the log of a negative number: not a real value
     return real
+
+
+_BOUNDED = (sympy.Integral, Sum, Product, sympy.Limit)
+
+
+def _integrands(value: Expr) -> Expr:
+    """`value` with each integral, sum, product and limit replaced by what it applies to."""
+    return value.replace(lambda part: isinstance(part, _BOUNDED), lambda part: part.args[0]) \
+        if value.has(*_BOUNDED) else value
+
+
+def integrated(value: Expr) -> Expr:
+    """A value with integrals done exactly where SymPy can: numerically, an oscillating one
+    (sin(x)/x from 0 to oo) came out as -4, a divergent one as a large number."""
+    if not value.has(sympy.Integral) or value.free_symbols:
+        return value
+    done = value.doit()
+    return value if done.has(sympy.Integral) else done
 
 
 def compare_values(left: Expr, right: Expr, digits: int) -> Optional[Comparison]:
@@ -349,7 +368,7 @@ def compare_at(point: Point, lhs: Expr, rhs: Expr, digits: int, fresh: bool = Fa
     there is what the author wrote, not a point outside a real domain. Values equal within
     the tolerance are tested for a `certified_gap` when the sides are closed or when asked
     (`certify`: the numeric rung asks once, at its last point, as that test costs)."""
-    left, right = point.evaluate(lhs, fresh), point.evaluate(rhs, fresh)
+    left, right = (integrated(point.evaluate(side, fresh)) for side in (lhs, rhs))
     closed = not (lhs.free_symbols or rhs.free_symbols)
     comparison = compare_complex(left, right, digits) if closed else compare_values(left, right, digits)
     if comparison is not None and comparison.equal and (closed or certify):
