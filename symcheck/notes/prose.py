@@ -23,6 +23,9 @@ from symcheck.notes.source import Positions, masked
 Position = tuple[int, int]  # 1-based (line, column)
 
 _CASE_WORDS = re.compile(r"\b(?:if|when|whenever|case|cases|suppose|assume|assuming|for|with)\b", re.I)
+# ... and for a bound rather than a value ("Let $x > 0$", "where $\lambda > 0$"): a value after
+# them ("Let $x = 2$") is a definition
+_BOUND_CASE_WORDS = re.compile(rf"{_CASE_WORDS.pattern}|\b(?:let|where|given)\b", re.I)
 _DEFINITION_WORDS = re.compile(
     r"\b(?:let(?!')|define[sd]?|defining|where|denotes?|denoted|consider|suppose"
     r"|for\s+(?:an?\s+|the\s+)?[\w-]*\s*(?:function|vector|matrix|map))\b", re.I)
@@ -631,7 +634,7 @@ def _stated_case(visible: str, region: Region, sentence: str) -> Optional[str]:
         if condition is not None and fixes_a_value(condition):
             return condition if _CONDITION_BEFORE.search(sentence) or _HYPOTHESIS_BEFORE.search(sentence) \
                 or _CASE_BEFORE.search(sentence) or _gives_a_value(sentence) else None
-        return condition if _CASE_WORDS.search(sentence) else None
+        return condition if _BOUND_CASE_WORDS.search(sentence) else None
     words = re.sub(r"\\(?:text|textrm|mathrm|mbox)\s*\{([^{}]*)\}", r" \1 ", content).replace("$", " ")
     lead = _DISPLAY_CASE.fullmatch(words)
     return case_condition(CASE_MATH.fullmatch(lead.group(1))) if lead else None
