@@ -212,12 +212,14 @@ def prove_zero_by_simplify(work: Work, difference: Expr) -> Optional[str]:
 
 
 def prove_zero_by_summation(work: Work, difference: Expr) -> Optional[str]:
-    """"closed form" if SymPy's summation gives every sum and product with a symbolic
-    bound a closed form (`\\sum_{k=1}^n k` is n(n+1)/2) and the difference simplifies to
-    exactly 0. A closed form by cases (a Piecewise: `\\sum_k x^k` at x = 1) proves nothing,
-    nor does one of a sum up to a bound not known to be an integer (a real n)."""
+    """"closed form" if SymPy's summation gives every sum and product with a symbolic or an
+    infinite bound a closed form (`\\sum_{k=1}^n k` is n(n+1)/2, the sum of 1/k^2 is pi^2/6)
+    and the difference simplifies to exactly 0. A closed form by cases (a Piecewise:
+    `\\sum_k x^k` at x = 1) proves nothing, nor does one of a sum up to a bound not known to
+    be an integer (a real n)."""
     bounded = difference.atoms(sympy.Sum, sympy.Product)
-    if not bounded or not all(bound.is_integer for term in bounded for _, *bounds in term.limits for bound in bounds):
+    if not bounded or not all(bound.is_integer or bound in (sympy.oo, -sympy.oo)
+                              for term in bounded for _, *bounds in term.limits for bound in bounds):
         return None
     closed = work.guarded("closed form", difference.doit, 0.15)
     if closed is None or closed.has(sympy.Sum, sympy.Product, sympy.Piecewise):
