@@ -83,6 +83,16 @@ def test_inline_math_introducing_a_function_defines_it(tmp_path, text, wrong):
     assert steps(tmp_path, mutated)[-1] == (wrong, Verdict.REFUTED)
 
 
+@pytest.mark.parametrize("wrong", [False, True])
+def test_a_function_whose_parameter_is_a_factor_on_the_right_is_introduced(tmp_path, wrong):
+    """`\\ell(w) = \\log(1 + e^{-wx})`: w is written beside x (a product), and was not seen as
+    used there, so the definition was a claim about \\ell, refuted."""
+    derivative = "\\frac{-x e^{-wx}}{1 + e^{-wx}}" if not wrong else "\\frac{x e^{-wx}}{1 + e^{-wx}}"
+    text = f"The loss is $\\ell(w) = \\log(1 + e^{{-wx}})$, so $\\frac{{d\\ell}}{{dw}} = {derivative}$.\n"
+    assert [a.kind for a in checked(tmp_path, text).adopted][-1] == "definition"
+    assert steps(tmp_path, text)[-1][1] is (Verdict.REFUTED if wrong else Verdict.PROVED)
+
+
 @pytest.mark.parametrize("name, readings", [("f", []), ("p", ["reading"])])
 def test_an_equation_in_a_new_function_is_no_definition(tmp_path, name, readings):
     """"the roots of $f(x) = 0$": an equation being solved, never f = 0 for all x (which proved

@@ -329,6 +329,10 @@ def introduces_its_left_side(chain: MathChain, first: dict[str, tuple[int, int]]
 
 
 def _mentions_name(latex: str, name: str) -> bool:
+    """`name` is written in `latex`; a letter also side by side with others (w in `wx`, a
+    product), never inside a command (`\\exp`, `\\text{...}`)."""
+    if len(name) == 1:
+        return name in re.sub(r"\\(?:text|mathrm|operatorname)\s*\{[^{}]*\}|\\[A-Za-z]+", " ", latex)
     return re.search(rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])", latex) is not None
 
 
