@@ -145,7 +145,7 @@ def test_a_stem_with_a_definition_of_its_own_keeps_it(tmp_path):
 # ---------------------------------------------------------------- updates
 
 
-@pytest.mark.parametrize("arrow", ["\\leftarrow", "\\gets"])
+@pytest.mark.parametrize("arrow", ["\\leftarrow", "\\gets", ":=", "\\coloneqq"])  # := of w by its old value too
 @pytest.mark.parametrize("value, verdict", [("(1 - 2 \\eta a) w + 2 \\eta b", Verdict.PROVED),
                                             ("(1 - 2 \\eta a) w - 2 \\eta b", Verdict.REFUTED)])
 def test_an_update_is_adopted_and_its_value_is_checked(tmp_path, arrow, value, verdict):
@@ -155,16 +155,6 @@ def test_an_update_is_adopted_and_its_value_is_checked(tmp_path, arrow, value, v
     assert verdicts == {3: verdict}
     (step,) = [step for chain in result.chains for step in chain.steps]
     assert step.compared_with == f"3:{7 + len(arrow)}"  # the value, after the arrow
-
-
-@pytest.mark.parametrize("assign", [":=", "\\coloneqq"])
-@pytest.mark.parametrize("value, verdict", [("(1 - 2 \\eta a) w + 2 \\eta b", Verdict.PROVED),
-                                            ("(1 - 2 \\eta a) w - 2 \\eta b", Verdict.REFUTED)])
-def test_a_name_defined_by_its_own_old_value_is_an_update(tmp_path, assign, value, verdict):
-    text = f"Gradient descent:\n\n$$ w {assign} w - \\eta (2 a w - 2 b) = {value} $$\n"
-    result, verdicts = checked(tmp_path, text)
-    assert [(a.kind, a.name) for a in result.adopted] == [("update", "w")]
-    assert verdicts == {3: verdict}
 
 
 @pytest.mark.parametrize("text", ["The step is $w := w - \\eta g$.\n", "$$ a_k \\coloneqq a_k + b_k $$\n"])
