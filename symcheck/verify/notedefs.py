@@ -15,7 +15,9 @@ from sympy.core.function import AppliedUndef, FunctionClass
 
 from symcheck.load.derivation import Compiler, definition_of
 from symcheck.load.values import written_out_definition
-from symcheck.model import Adoption, ChainResult, Decision, Derivation, Remark, SizeDecl, StepResult, Verdict
+from symcheck.model import (
+    Adoption, ChainResult, Decision, Derivation, Remark, SizeDecl, StepResult, SymbolDecl, SymbolKind, Verdict,
+)
 from symcheck.model.symbols import CompiledDefinition, EventProbability
 from symcheck.notes.chains import MathFragment
 from symcheck.notes.draft import applied_names, sum_limit_sizes
@@ -52,6 +54,41 @@ _NAMED_CONSTANT = re.compile(r"(?:\b(?P<lead>let|where|with|here)\s+)?\$\s*(?P<l
 _THE_CONSTANT = re.compile(r"euler|napier|natural\s+log|logarithm|base\s+of|exponential|\\sqrt|root|circle|"
                            r"circumference|ratio|\d|mathematical\s+constant|transcendental|irrational", re.I)
 _CONSTANT_NAMES = {"e": ("e", "Euler's number"), "\\pi": ("pi", "the number pi")}
+
+
+_SPACE_NAME = r"(?:\\mathbf\s*\{\s*[A-Za-z]\s*\}|[A-Za-z])"
+_DIMENSION = r"(?:[A-Za-z]|\d{1,2})"
+# `$x \in \mathbb{R}^n$`, `$x, y \in \mathbb{R}^{d}$`, `$\mathbf{A} \in \mathbb{R}^{m \times n}$`
+_IN_REAL_SPACE = re.compile(
+    rf"\$\s*(?P<names>{_SPACE_NAME}(?:\s*,\s*{_SPACE_NAME})*)\s*\\in\s*\\mathbb\s*\{{?\s*R\s*\}}?\s*\^\s*"
+    rf"(?:\{{\s*(?P<rows>{_DIMENSION})\s*(?:\\times\s*(?P<columns>{_DIMENSION})\s*)?\}}|(?P<size>{_DIMENSION}))\s*\$")
+
+
+def with_real_spaces(declarations: Derivation, text: str) -> tuple[Derivation, list[Adoption]]:
+    """A name the notation leaves undeclared that the note puts in a real space (`$x, y \\in
+    \\mathbb{R}^n$`, `$A \\in \\mathbb{R}^{m \\times n}$`) is a vector or a matrix of that shape (a
+    letter there is a size): it was unread ("a transpose of x, which nothing declares"). The
+    first such statement of a name counts; each reading is listed with the adopted definitions."""
+    declared = {d.name for table in (declarations.sizes, declarations.indices, declarations.symbols,
+                                     declarations.functions, declarations.constants) for d in table}
+    symbols: dict[str, SymbolDecl] = {}
+    readings: list[Adoption] = []
+    for found in _IN_REAL_SPACE.finditer(text):
+        shape = tuple(dimension if not dimension.isdigit() else int(dimension)
+                      for dimension in (found["size"] or found["rows"], found["columns"]) if dimension)
+        kind = SymbolKind.MATRIX if len(shape) == 2 else SymbolKind.VECTOR
+        for written in re.split(r"\s*,\s*", found["names"].strip()):
+            name = re.sub(r"\\mathbf\s*\{\s*|\s*\}", "", written)
+            if name in declared or name in symbols or name in shape:
+                continue
+            symbols[name] = SymbolDecl(name, kind, shape=shape, latex=written if written != name else None)
+            line = text.count("\n", 0, found.start()) + 1
+            readings.append(Adoption(name, line, found.start() - text.rfind("\n", 0, found.start()),
+                                     f"{written} as a {kind.value} of shape {' x '.join(map(str, shape))}: "
+                                     f"'{' '.join(found.group(0).split())}'", kind="reading"))
+    sizes = sorted({d for symbol in symbols.values() for d in symbol.shape if isinstance(d, str)} - declared)
+    return replace(declarations, sizes=declarations.sizes + tuple(SizeDecl(size) for size in sizes),
+                   symbols=declarations.symbols + tuple(symbols.values())), readings
 
 
 def named_constants(declarations: Derivation, text: str) -> tuple[set[str], list[Adoption]]:

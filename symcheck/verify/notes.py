@@ -55,7 +55,7 @@ from symcheck.verify.cases import case_index_remark
 from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decided_ahead
 from symcheck.verify.notedefs import (
     an_unadoptable_function, as_defined, carried_from_definitions, defined_unread, defines_every_entry, free_names,
-    gives_a_probability, held_fixed, undecided_by_unread_definitions, named_constants, bare_functions_of_the_chain,
+    gives_a_probability, held_fixed, undecided_by_unread_definitions, named_constants, bare_functions_of_the_chain, with_real_spaces,
     introduces_its_left_side, mentions, names_a_starred, note_definition, note_parameters, reaches,
     applied_functions, explained_readings, prime_readings, read_primes_of, second_value, states_a_value, taken_as_definition, with_counted_sizes,
 )
@@ -770,13 +770,14 @@ def check_note(note: Path, notation: Optional[Path], settings: Settings = Settin
     chains, relations = extract_claims(text, str(note))
     declarations, counted = with_counted_sizes(_declarations(note, notation_for(note, notation)), chains)
     named, constants = named_constants(declarations, text)
+    declarations, spaces = with_real_spaces(declarations, text)
     decider = NoteDecider()
     prose = read_prose(text, str(note))
     applied, readings = applied_functions(declarations, chains, prose.first_uses, LINE_BREAK.split(text))
     reader = _NoteReader(note, declarations, settings, defined_commands(text), decider)
     reader.compiler.notation.defined_functions |= applied
     reader.compiler.notation.named_letters |= named
-    reader.adopted += counted + constants + readings
+    reader.adopted += counted + constants + spaces + readings
     workers = ahead_workers(sum(len(chain.members) - 1 for chain in chains), jobs)
     asked = _asked(reader, declarations, text, chains) if workers > 1 else []
     with decided_ahead(decider, asked, settings, workers):
