@@ -27,7 +27,7 @@ _CASE_WORDS = re.compile(r"\b(?:if|when|whenever|case|cases|suppose|assume|assum
 # them ("Let $x = 2$") is a definition
 _BOUND_CASE_WORDS = re.compile(rf"{_CASE_WORDS.pattern}|\b(?:let|where|given)\b", re.I)
 _DEFINITION_WORDS = re.compile(
-    r"\b(?:let(?!')|define[sd]?|defining|where|denotes?|denoted|consider|suppose"
+    r"\b(?:let(?!')|letting|define[sd]?|defining|where|denotes?|denoted|consider|suppose"
     r"|for\s+(?:an?\s+|the\s+)?[\w-]*\s*(?:function|vector|matrix|map))\b", re.I)
 _CLOSING = r"in general|for (?:all|any|every)|in all cases|in every case|in both cases"  # a case in force ends
 _CLOSERS = re.compile(rf"\b(?:{_CLOSING})\b", re.I)

@@ -138,11 +138,20 @@ class Brackets(Construct):
                     raise self.reader.error("cannot read cases written with an ellipsis", dots_in(cell)[0].start)
             if len(row) != 2 or not row[0]:
                 raise self.reader.error("a case needs 'value & condition'", env.start)
-            value = self.reader.value(row[0], env.start)
-            condition_nodes = self.reader.conditions.condition_nodes(row[1])
+            value = self.reader.value(_unpunctuated(row[0]), env.start)
+            condition_nodes = self.reader.conditions.condition_nodes(_unpunctuated(row[1]))
             pieces.append((value, self.reader.conditions.condition(condition_nodes, env.start)))
         return sympy.Piecewise(*pieces)
 
+
+
+def _unpunctuated(cell: list) -> list:
+    """A case's value or condition without the comma or full stop that ends it in prose
+    (`1, & x > 0,`)."""
+    end = len(cell)
+    while end and isinstance(cell[end - 1], Leaf) and leaf_text(cell[end - 1]) in (",", "."):
+        end -= 1
+    return cell[:end]
 
 
 def dots_in(cell: list) -> list:
