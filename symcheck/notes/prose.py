@@ -302,10 +302,18 @@ def read_prose(text: str, path: str) -> ProseReading:
 _MATH_NAME = re.compile(r"\\[A-Za-z]+|[A-Za-z]")
 
 
+# inline math that only mentions a function by its form: "Letting $L(\mu)$ be the likelihood"
+_FORM_MENTIONED = re.compile(r"\s*(?:\\[A-Za-z]+|[A-Za-z])\s*\(\s*\\?[A-Za-z]+(?:\s*,\s*\\?[A-Za-z]+)*\s*\)\s*")
+
+
 def _first_uses(visible: str, regions: list[Region], at) -> dict[str, Position]:
-    """Where each letter or command first appears in the math (inline math too: `Let $z$ be real`)."""
+    """Where each letter or command first appears in the math (inline math too: `Let $z$ be real`);
+    inline math that only mentions a function by its form (`$L(\\mu)$`) is no use of it: the
+    display that gives it a value after it is where it first appears."""
     first: dict[str, Position] = {}
     for region in regions:
+        if not region.display and _FORM_MENTIONED.fullmatch(visible, region.content_start, region.content_end):
+            continue
         for match in _MATH_NAME.finditer(visible, region.content_start, region.content_end):
             if match.group(0) not in first:
                 first[match.group(0)] = at(match.start())
