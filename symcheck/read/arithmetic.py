@@ -146,6 +146,11 @@ def raised_call(func: Func, bracket: Obj, error: ErrorAt) -> object:
     return bracket.raise_to(apply_function(func, bracket.inner))
 
 
+def applied_to_a_bracket(items: list, k: int) -> bool:
+    """The function before k is applied to a bracket (`\\sin(x)`, `\\cos(x)^2`)."""
+    return k < len(items) and isinstance(items[k], Obj) and (items[k].paren or items[k].raise_to is not None)
+
+
 def ambiguous_division(items: list) -> Optional[int]:
     """Where `a / b c` divides by a product written by juxtaposition (`1/2 m v^2`, `1/2x`,
     `a/bc`): (a/b) c to one reader, a/(b c) to another. latex2sympy2 reads a/(b c), so
@@ -166,7 +171,7 @@ def _juxtaposed(items: list, k: int) -> int:
             count, in_argument = count + 1, True
         elif isinstance(item, Obj) and not in_argument:
             count += 1
-        elif isinstance(items[k - 1], Func) and (item.paren or item.raise_to is not None):
+        elif isinstance(items[k - 1], Func) and applied_to_a_bracket(items, k):
             in_argument = False  # \sin(x) ends at its bracket
         k += 1
     return count

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from symcheck.read.arithmetic import ErrorAt, raised_call
+from symcheck.read.arithmetic import ErrorAt, applied_to_a_bracket, raised_call
 from symcheck.read.nodes import EMITTED, RELATIONS, Env, Func, Group, Leaf, Obj, leaf_text
 
 # the function commands latex2sympy2 reads (the reader knows more: \\sech, \\operatorname{asinh} ...)
@@ -54,7 +54,7 @@ class Emitter:
             if arguments and not _in_argument(item, previous):
                 self._piece(emitted, pieces, ")" * arguments, item.start)
                 arguments = 0
-            if isinstance(item, Func) and not _bracketed(items, k + 1):
+            if isinstance(item, Func) and not applied_to_a_bracket(items, k + 1):
                 arguments += 1  # emitted as \sin (x y): what follows up to an operator, as the fast path reads
             if isinstance(item, Obj):
                 placeholder = self._placeholder(emitted, item.value)
@@ -73,7 +73,7 @@ class Emitter:
                     text += "_{" + self._placeholder(emitted, item.base) + "}"
                 if item.power is not None:
                     text += "^{" + self._placeholder(emitted, item.power) + "}"
-                self._piece(emitted, pieces, text + (" " if _bracketed(items, k + 1) else " ("),
+                self._piece(emitted, pieces, text + (" " if applied_to_a_bracket(items, k + 1) else " ("),
                             item.start)
             else:
                 self._piece(emitted, pieces, self._leaf_emission(item), item.start)
@@ -107,11 +107,6 @@ class Emitter:
             raise self.error("cannot read this group", item.start)
         shown = text if text is not None else item.token.text
         raise self.error(f"unexpected '{shown}'", item.start)
-
-
-def _bracketed(items: list, k: int) -> bool:
-    """The function before k is applied to a bracket (`\\sin(x)`, `\\cos(x)^2`)."""
-    return k < len(items) and isinstance(items[k], Obj) and items[k].paren or _raised(items, k)
 
 
 def _raised(items: list, k: int) -> bool:

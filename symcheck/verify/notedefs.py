@@ -20,6 +20,7 @@ from symcheck.model import (
 )
 from symcheck.model.symbols import CompiledDefinition, EventProbability
 from symcheck.notes.chains import MathFragment
+from symcheck.notes.source import Positions
 from symcheck.notes.draft import applied_names, sum_limit_sizes
 from symcheck.notes.extract import MathChain
 from symcheck.read.names import ASYMPTOTIC, CONSTANT_LETTERS, GREEK, PROBABILITIES, STATISTICS, WELL_KNOWN_FUNCTIONS
@@ -29,12 +30,17 @@ from symcheck.read.names import ASYMPTOTIC, CONSTANT_LETTERS, GREEK, PROBABILITI
 NOT_APPLIED = WELL_KNOWN_FUNCTIONS | set(CONSTANT_LETTERS) | ASYMPTOTIC | STATISTICS | PROBABILITIES | {"d", "pi"}
 
 
+def declared_names(declarations: Derivation) -> set[str]:
+    """Every name the notation declares: sizes, indices, symbols, functions and constants."""
+    return {d.name for table in (declarations.sizes, declarations.indices, declarations.symbols,
+                                 declarations.functions, declarations.constants) for d in table}
+
+
 def with_counted_sizes(declarations: Derivation, chains: list[MathChain]) -> tuple[Derivation, list[Adoption]]:
     """A letter a sum or product counts up to (`\\sum_{k=1}^{n}`) that the notation leaves
     undeclared is a size: an integer, at least 1, never a real to sample at 134/125. Each such
     reading is listed with the adopted definitions."""
-    declared = {d.name for table in (declarations.sizes, declarations.indices, declarations.symbols,
-                                     declarations.functions, declarations.constants) for d in table}
+    declared = declared_names(declarations)
     members = [member for chain in chains for member in chain.members]
     counted = {name: where for name, where in sum_limit_sizes([m.latex for m in members]).items()
                if name not in declared}
@@ -69,10 +75,10 @@ def with_real_spaces(declarations: Derivation, text: str) -> tuple[Derivation, l
     \\mathbb{R}^n$`, `$A \\in \\mathbb{R}^{m \\times n}$`) is a vector or a matrix of that shape (a
     letter there is a size): it was unread ("a transpose of x, which nothing declares"). The
     first such statement of a name counts; each reading is listed with the adopted definitions."""
-    declared = {d.name for table in (declarations.sizes, declarations.indices, declarations.symbols,
-                                     declarations.functions, declarations.constants) for d in table}
+    declared = declared_names(declarations)
     symbols: dict[str, SymbolDecl] = {}
     readings: list[Adoption] = []
+    at = Positions(text).at
     for found in _IN_REAL_SPACE.finditer(text):
         shape = tuple(dimension if not dimension.isdigit() else int(dimension)
                       for dimension in (found["size"] or found["rows"], found["columns"]) if dimension)
@@ -82,8 +88,7 @@ def with_real_spaces(declarations: Derivation, text: str) -> tuple[Derivation, l
             if name in declared or name in symbols or name in shape:
                 continue
             symbols[name] = SymbolDecl(name, kind, shape=shape, latex=written if written != name else None)
-            line = text.count("\n", 0, found.start()) + 1
-            readings.append(Adoption(name, line, found.start() - text.rfind("\n", 0, found.start()),
+            readings.append(Adoption(name, *at(found.start()),
                                      f"{written} as a {kind.value} of shape {' x '.join(map(str, shape))}: "
                                      f"'{' '.join(found.group(0).split())}'", kind="reading"))
     sizes = sorted({d for symbol in symbols.values() for d in symbol.shape if isinstance(d, str)} - declared)
@@ -97,15 +102,15 @@ def named_constants(declarations: Derivation, text: str) -> tuple[set[str], list
     the constants (read as Euler's number, `\\ln e = 1` was proved of an error). Words that
     describe the constant ("$e$ is the base of the natural logarithm") change nothing. Each
     such reading is listed with the adopted definitions."""
-    declared = {d.name for table in (declarations.symbols, declarations.constants, declarations.functions) for d in table}
+    declared = declared_names(declarations)
     named: dict[str, Adoption] = {}
+    at = Positions(text).at
     for found in _NAMED_CONSTANT.finditer(text):
         name, constant = _CONSTANT_NAMES[found["letter"]]
         introduced = found["lead"] or found["verb"].lower() not in ("be", "is")
         if not introduced or name in declared or name in named or _THE_CONSTANT.search(found["what"]):
             continue
-        line = text.count("\n", 0, found.start("letter")) + 1
-        col = found.start("letter") - text.rfind("\n", 0, found.start("letter"))
+        line, col = at(found.start("letter"))
         named[name] = Adoption(name, line, col, f"{found['letter']} as a name, not {constant}: the words introduce it "
                                                 f"('{' '.join(found.group(0).split())}')", kind="reading")
     return set(named), [named[name] for name in sorted(named)]
@@ -153,8 +158,7 @@ def applied_functions(declarations: Derivation, chains: list[MathChain], first_u
     number (`p(x)`, `u(0)`) is a function wherever it is applied, `p(x + 1)` too: read as a
     factor, `F(x + y) = F(x) + F(y)` was proved. A name seen before (`Let $c$ be a constant`)
     is not. Each such reading is listed with the adopted definitions."""
-    declared = {d.name for table in (declarations.sizes, declarations.indices, declarations.symbols,
-                                     declarations.functions, declarations.constants) for d in table}
+    declared = declared_names(declarations)
     members = [member for chain in chains for member in chain.members]
     found: set[str] = set()
     readings = []

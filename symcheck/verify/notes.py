@@ -55,7 +55,8 @@ from symcheck.verify.cases import case_index_remark
 from symcheck.verify.deciding import NoteDecider, Recorder, ahead_workers, decided_ahead
 from symcheck.verify.notedefs import (
     an_unadoptable_function, as_defined, carried_from_definitions, defined_unread, defines_every_entry, free_names,
-    gives_a_probability, held_fixed, undecided_by_unread_definitions, named_constants, bare_functions_of_the_chain, with_real_spaces,
+    gives_a_probability, held_fixed, undecided_by_unread_definitions, named_constants, bare_functions_of_the_chain,
+    with_real_spaces,
     introduces_its_left_side, mentions, names_a_starred, note_definition, note_parameters, reaches,
     applied_functions, explained_readings, prime_readings, read_primes_of, second_value, states_a_value, taken_as_definition, with_counted_sizes,
 )

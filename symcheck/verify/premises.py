@@ -78,8 +78,8 @@ def after_assignment(chain: MathChain) -> tuple[Optional[Adoption], MathChain]:
 def after_update(chain: MathChain, members: list) -> Trimmed:
     """`w := w - \\eta g = ...`: the update, to adopt, and the chain from the new value on."""
     first, value = chain.members[:2]
-    adoption = Adoption(first.latex.strip(), chain.line, first.col, f"{first.latex} := {value.latex}", kind="update")
-    return adoption, replace(chain, members=chain.members[1:]), members[1:]
+    return _past_the_head(Adoption(first.latex.strip(), chain.line, first.col, f"{first.latex} := {value.latex}",
+                                   kind="update"), chain, members)
 
 
 def after_recurrence(chain: MathChain, members: list) -> Trimmed:
@@ -87,8 +87,13 @@ def after_recurrence(chain: MathChain, members: list) -> Trimmed:
     carried to later chains); the rest of the chain is checked."""
     if not is_recurrence(chain) or members[0] is None or (members[1] is not None and members[1].has(members[0])):
         return None, chain, members
-    adoption = Adoption(chain.members[0].latex, chain.line, chain.members[0].col,
-                        f"{chain.members[0].latex} = {chain.members[1].latex}", kind="recurrence")
+    return _past_the_head(Adoption(chain.members[0].latex, chain.line, chain.members[0].col,
+                                   f"{chain.members[0].latex} = {chain.members[1].latex}", kind="recurrence"),
+                          chain, members)
+
+
+def _past_the_head(adoption: Adoption, chain: MathChain, members: list) -> Trimmed:
+    """The adopted head and the chain from its second member on."""
     return adoption, replace(chain, members=chain.members[1:]), members[1:]
 
 
